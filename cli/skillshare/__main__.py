@@ -1,0 +1,3 @@
+from skillshare.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,232 @@
+"""Carrying out a target's plan through fsops, verifying each entry just before changing it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from skillshared import fsops, trees
+from skillshared.observe import DigestCache, Manifest, Record, manifest_bytes
+from skillshared.plan import MANIFEST, Conflict, Observed, Op, TargetPlan, TargetSpec
+
+
+@dataclass
+class Outcome:
+    done: list[Op] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    forced: list[dict[str, str]] = field(default_factory=list)
+
+
+class Applier:
+    def __init__(self, spec: TargetSpec, obs: Observed, manifest: Manifest,
+                 skill_path: Callable[[str], str], cache: DigestCache,
+                 backup_path: str | None = None) -> None:
+        self.spec, self.obs, self.manifest = spec, obs, manifest
+        self.skill_path, self.cache = skill_path, cache
+        self.backup_path = backup_path
+        self.folder = obs.real_dir
+        self.records: dict[str, Record] = dict(manifest.records)
+        self.out = Outcome()
+
+    def run(self, plan: TargetPlan) -> Outcome:
+        if plan.records is not None and self.spec.mode == "copy":
+            self._write_intent(plan)
+        for op in plan.ops:
+            try:
+                getattr(self, "_" + op.action)(op)
+            except fsops.ChangedError:
+                reason = ("left over from an interrupted sync; kept, check it and delete it"
+                          if op.action == "clean_temp" else "changed while syncing; left as is")
+                self.out.conflicts.append(Conflict(op.name, reason))
+            except FileExistsError:
+                self.out.conflicts.append(Conflict(op.name, "appeared while syncing; left as is"))
+            except OSError as exc:
+                where = exc.filename or op.name or self.spec.path
+                self.out.errors.append(f"{op.action} {op.name or ''}: "
+                                       f"{exc.strerror or exc} ({where})".replace("  ", " "))
+            else:
+                self.out.done.append(op)
+        if plan.records is not None:
+            self._write_manifest(plan)
+        return self.out
+
+    # -- manifest ---------------------------------------------------------------------------
+    def _path(self, name: str) -> str:
+        return os.path.join(self.folder, name)
+
+    def _write_intent(self, plan: TargetPlan) -> None:
+        intent = dict(self.records)
+        for op in plan.ops:
+            if op.action in ("copy", "update_copy", "force_replace") and op.arg:
+                old = self.records.get(op.name)
+                prev = op.expect if op.action == "update_copy" else (old.digest if old else None)
+                intent[op.name] = Record(op.arg, prev)
+        if os.path.isdir(self.folder):
+            fsops.atomic_write(self._path(MANIFEST), manifest_bytes(intent))
+
+    def _write_manifest(self, plan: TargetPlan) -> None:
+        assert plan.records is not None
+        final: dict[str, Record] = {}
+        for name, digest in plan.records.items():
+            record = self.records.get(name)
+            if record is None or record.digest != digest:
+                record = Record(digest)
+            elif record.prev is not None:
+                record = Record(record.digest, None, record.sig, record.src_sig)
+            final[name] = record
+        path = self._path(MANIFEST)
+        if not final and self.spec.mode != "copy":
+            if os.path.lexists(path):
+                fsops.remove_file(path)
+        elif os.path.isdir(self.folder):
+            fsops.atomic_write(path, manifest_bytes(final))
+
+    def _record_copy(self, name: str, digest: str) -> None:
+        src = self.skill_path(name)
+        self.records[name] = Record(digest, None,
+                                    trees.signature(self._path(name), self.cache.copy_rules),
+                                    self.cache.sigs.get(src))
+
+    # -- target path ------------------------------------------------------------------------
+    def _mkdir_target(self, op: Op) -> None:
+        fsops.makedirs(self.spec.path)
+        self.folder = os.path.realpath(self.spec.path)
+
+    def _unlink_target(self, op: Op) -> None:
+        parent, base = os.path.split(self.spec.path)
+        assert op.arg is not None
+        fsops.remove_link(parent, base, op.arg)
+
+    def _link_target(self, op: Op) -> None:
+        assert op.arg is not None
+        fsops.makedirs(os.path.dirname(self.spec.path))
+        fsops.create_link(op.arg, self.spec.path)
+
+    def _relink_target(self, op: Op) -> None:
+        assert op.arg is not None and op.expect is not None
+        parent, base = os.path.split(self.spec.path)
+        fsops.swap_link(parent, base, op.arg, op.expect)
+
+    def _replace_dir_with_link(self, op: Op) -> None:
+        assert op.arg is not None
+        manifest = self._path(MANIFEST)
+        if os.path.lexists(manifest):
+            fsops.remove_file(manifest)
+        os.rmdir(self.spec.path)
+        fsops.create_link(op.arg, self.spec.path)
+
+    def _force_replace_target(self, op: Op) -> None:
+        assert op.arg is not None
+        self._require_backup("")
+        parent, base = os.path.split(self.spec.path)
+        aside = fsops.move_aside(parent, base, fsops.TAG_DELETE)
+        fsops.create_link(op.arg, self.spec.path)
+        fsops.remove_tree(aside)
+
+    # -- entries ----------------------------------------------------------------------------
+    def _clean_temp(self, op: Op) -> None:
+        recover_temp(self.folder, op.name, self.spec)
+
+    def _link(self, op: Op) -> None:
+        assert op.arg is not None
+        fsops.create_link(op.arg, self._path(op.name))
+
+    def _relink(self, op: Op) -> None:
+        assert op.arg is not None and op.expect is not None
+        fsops.swap_link(self.folder, op.name, op.arg, op.expect)
+
+    def _unlink(self, op: Op) -> None:
+        assert op.expect is not None
+        fsops.remove_link(self.folder, op.name, op.expect)
+
+    def _verified_aside(self, name: str, expect: str | None) -> str:
+        """Move ``name`` aside and check it still has digest ``expect``; returns the temp path,
+        already marked for deletion."""
+        aside = fsops.move_aside(self.folder, name, fsops.TAG_ASIDE)
+        try:
+            have = trees.digest(aside, self.cache.rules(managed=name in self.manifest.records))
+        except OSError:
+            have = None
+        if have != expect:
+            fsops.put_back(aside, self._path(name))
+            raise fsops.ChangedError(name)
+        return fsops.mark_for_deletion(aside)
+
+    def _adopt(self, op: Op) -> None:
+        assert op.arg is not None
+        doomed = self._verified_aside(op.name, op.expect)
+        fsops.create_link(op.arg, self._path(op.name))
+        fsops.remove_tree(doomed)
+        self.records.pop(op.name, None)
+
+    def _copy(self, op: Op) -> None:
+        src, rules = self.skill_path(op.name), self.cache.copy_rules
+        if op.expect is not None:
+            digest = fsops.replace_link_with_copy(self.folder, op.name, op.expect, src, rules)
+        else:
+            temp, digest = fsops.build_copy(self.folder, op.name, src, rules)
+            try:
+                fsops.rename_no_replace(temp, self._path(op.name))
+            except BaseException:
+                fsops.remove_tree(temp)
+                raise
+        self._record_copy(op.name, digest)
+
+    def _update_copy(self, op: Op) -> None:
+        temp, digest = fsops.build_copy(self.folder, op.name, self.skill_path(op.name),
+                                        self.cache.copy_rules)
+        try:
+            doomed = self._verified_aside(op.name, op.expect)
+            fsops.rename_no_replace(temp, self._path(op.name))
+        except BaseException:
+            fsops.remove_tree(temp)
+            raise
+        fsops.remove_tree(doomed)
+        self._record_copy(op.name, digest)
+
+    def _remove_copy(self, op: Op) -> None:
+        doomed = self._verified_aside(op.name, op.expect)
+        fsops.remove_tree(doomed)
+        self.records.pop(op.name, None)
+
+    def _require_backup(self, name: str) -> str:
+        if self.backup_path is None:
+            raise OSError(0, "not replaced: no backup of it could be made", self.spec.path)
+        where = os.path.join(self.backup_path, name) if name else self.backup_path
+        self.out.forced.append({"name": name or os.path.basename(self.spec.path),
+                                "backup": where})
+        return where
+
+    def _force_replace(self, op: Op) -> None:
+        self._require_backup(op.name)
+        doomed = fsops.move_aside(self.folder, op.name, fsops.TAG_DELETE)
+        if self.spec.mode == "copy":
+            temp, digest = fsops.build_copy(self.folder, op.name, self.skill_path(op.name),
+                                            self.cache.copy_rules)
+            fsops.rename_no_replace(temp, self._path(op.name))
+            self._record_copy(op.name, digest)
+        else:
+            assert op.arg is not None
+            fsops.create_link(op.arg, self._path(op.name))
+        fsops.remove_tree(doomed)
+
+
+def recover_temp(folder: str, entry: str, spec: TargetSpec) -> None:
+    """Finish or undo what an interrupted pass left behind (see fsops tags)."""
+    path = os.path.join(folder, entry)
+    tag, original = fsops.parse_temp(entry)
+    if tag in (fsops.TAG_NEW, fsops.TAG_DELETE):
+        fsops.remove_tree(path)
+    elif tag == fsops.TAG_LINK and os.path.islink(path):
+        fsops.remove_file(path)
+    elif tag == fsops.TAG_ASIDE and original and not os.path.lexists(os.path.join(folder,
+                                                                                  original)):
+        fsops.put_back(path, os.path.join(folder, original))
+    elif tag == fsops.TAG_ASIDE and os.path.islink(path) and spec.owns(
+        os.path.normpath(os.path.join(folder, os.readlink(path)))
+    ):
+        fsops.remove_file(path)
+    else:
+        raise fsops.ChangedError(entry)

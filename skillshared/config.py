@@ -1,0 +1,404 @@
+"""Config: load -> normalise -> validate (every problem, with its key path) -> frozen values."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from skillshared import targets as builtin
+from skillshared import yamlio
+from skillshared.errors import ConfigError
+from skillshared.paths import Scope
+from skillshared.patterns import IgnoreRules, PatternError, compile_glob
+
+MODES = ("merge", "symlink", "copy")
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
+MAX_CONFIG_BYTES = 1 << 20
+DEFAULT_IGNORE = (".DS_Store", ".git/", "__pycache__/")
+
+_TOP_KEYS = {"source", "sources", "mode", "targets", "ignore", "audit", "backup", "trash",
+             "daemon", "skills", "log"}
+# Keys the original tool writes that this version keeps but does not use.
+_FOREIGN_KEYS = {"target_naming", "git_root", "context_budget", "preserve_tilde_on_save",
+                 "gitlab_hosts", "azure_hosts", "hub", "tui", "extras", "agents_source",
+                 "extras_source"}
+_TARGET_KEYS = {"path", "mode", "include", "exclude"}
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    name: str
+    path: Path
+    mode: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    mode_explicit: bool = False
+    builtin: str | None = None
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.include or self.exclude)
+
+
+@dataclass(frozen=True)
+class BackupPolicy:
+    keep: int = 10
+    max_age_days: int = 30
+    max_total_mb: float = 500.0
+
+
+@dataclass(frozen=True)
+class DaemonConfig:
+    debounce_ms: int = 50
+    rescan_interval: float | None = 3600.0
+    pull_interval: float | None = None
+    update_interval: float | None = None
+    backup_interval: float | None = 86400.0
+    cleanup_interval: float | None = 86400.0
+    watch_targets: bool = True
+
+
+@dataclass(frozen=True)
+class SkillRecord:
+    name: str
+    source: str
+    tracked: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    scope: Scope
+    source: Path
+    mode: str = "merge"
+    targets: tuple[TargetConfig, ...] = ()
+    ignore: tuple[str, ...] = DEFAULT_IGNORE
+    audit_threshold: str = "CRITICAL"
+    backup: BackupPolicy = BackupPolicy()
+    trash_retention_days: int = 7
+    log_max_entries: int = 1000
+    daemon: DaemonConfig = DaemonConfig()
+    skills: tuple[SkillRecord, ...] = ()
+    warnings: tuple[str, ...] = ()
+    document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def target(self, name: str) -> TargetConfig | None:
+        for target in self.targets:
+            if target.name == name:
+                return target
+        wanted = builtin.lookup(name)
+        if wanted is None:
+            return None
+        return next((t for t in self.targets if builtin.lookup(t.name) is wanted), None)
+
+    def copy_ignore(self) -> IgnoreRules:
+        return IgnoreRules.parse((*DEFAULT_IGNORE, *self.ignore))
+
+
+# -- loading ----------------------------------------------------------------------------
+
+
+def read_document(scope: Scope) -> dict[str, Any]:
+    """Read and parse the config file of ``scope`` (no validation)."""
+    path = scope.config_file
+    init_hint = "run `skillshare init -p`" if scope.is_project else "run `skillshare init`"
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"config not found: {path}", hint=init_hint) from None
+    except IsADirectoryError:
+        raise ConfigError(f"config path is a folder, not a file: {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config {path} is larger than {MAX_CONFIG_BYTES // 1024} KiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config {path} is not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = yamlio.load(text, str(path))
+    except yamlio.YamlError as exc:
+        raise ConfigError(f"cannot parse config: {exc}", hint="fix the YAML syntax") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config {path}: the top level must be a mapping of keys to values")
+    return data
+
+
+def load(scope: Scope) -> Config:
+    return from_document(scope, read_document(scope))
+
+
+def from_document(scope: Scope, doc: Mapping[str, Any]) -> Config:
+    """Normalise and validate a parsed document; raise ConfigError listing every problem."""
+    v = _Validator(scope)
+    config = v.build(doc)
+    if v.problems:
+        count = len(v.problems)
+        noun = "problem" if count == 1 else "problems"
+        raise ConfigError(
+            f"invalid config {scope.config_file} ({count} {noun})",
+            hint="fix the listed keys and run the command again",
+            details=v.problems,
+        )
+    return config
+
+
+def parse_duration(value: Any) -> float | None:
+    """``off`` (or YAML false) -> None; ``30s``/``5m``/``6h``/``1d`` -> seconds."""
+    if value is False or (isinstance(value, str) and value.strip().lower() == "off"):
+        return None
+    if isinstance(value, str):
+        match = _DURATION_RE.match(value)
+        if match and float(match.group(1)) > 0:
+            return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    raise ValueError("must be 'off' or a positive number with s, m, h or d (e.g. 30m)")
+
+
+class _Validator:
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{key}: {message}")
+
+    def build(self, doc: Mapping[str, Any]) -> Config:
+        for key in doc:
+            if not isinstance(key, str):
+                self.problem(str(key), "keys must be text")
+            elif key in _FOREIGN_KEYS:
+                self.warnings.append(f"{key}: not used by this version (kept in the file)")
+            elif key not in _TOP_KEYS:
+                self.warnings.append(f"{key}: unknown key (kept in the file)")
+        source = self._source(doc)
+        mode = self._choice(doc, "mode", MODES, "merge")
+        targets = self._targets(doc.get("targets"), source, mode)
+        ignore = self._strings(doc.get("ignore", list(DEFAULT_IGNORE)), "ignore")
+        try:
+            IgnoreRules.parse(ignore, "ignore")
+        except PatternError as exc:
+            self.problem("ignore", str(exc))
+        audit = self._section(doc, "audit")
+        threshold = audit.get("block_threshold", "CRITICAL")
+        if not isinstance(threshold, str) or threshold.upper() not in SEVERITIES:
+            self.problem("audit.block_threshold", f"must be one of {', '.join(SEVERITIES)}")
+            threshold = "CRITICAL"
+        backup = self._section(doc, "backup")
+        trash = self._section(doc, "trash")
+        log = self._section(doc, "log")
+        return Config(
+            scope=self.scope,
+            source=source,
+            mode=mode,
+            targets=targets,
+            ignore=tuple(ignore),
+            audit_threshold=threshold.upper(),
+            backup=BackupPolicy(
+                keep=self._int(backup, "backup.keep", 10, minimum=1),
+                max_age_days=self._int(backup, "backup.max_age_days", 30),
+                max_total_mb=float(self._number(backup, "backup.max_total_mb", 500)),
+            ),
+            trash_retention_days=self._int(trash, "trash.retention_days", 7),
+            log_max_entries=self._int(log, "log.max_entries", 1000),
+            daemon=self._daemon(self._section(doc, "daemon")),
+            skills=self._skill_records(doc.get("skills")),
+            warnings=tuple(self.warnings),
+            document=doc,
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+    def _section(self, doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = doc.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(key, "must be a mapping")
+            return {}
+        return value
+
+    def _choice(self, doc: Mapping[str, Any], key: str, allowed: tuple[str, ...],
+                default: str, where: str | None = None) -> str:
+        value = doc.get(key, default)
+        if value is None:
+            return default
+        if value not in allowed:
+            self.problem(where or key, f"must be one of {', '.join(allowed)} (got {value!r})")
+            return default
+        return str(value)
+
+    def _number(self, doc: Mapping[str, Any], key: str, default: float,
+                minimum: float = 0) -> float:
+        value = doc.get(key.rsplit(".", 1)[-1], default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            self.problem(key, f"must be a number of at least {minimum:g} (got {value!r})")
+            return default
+        return value
+
+    def _int(self, doc: Mapping[str, Any], key: str, default: int, minimum: int = 0) -> int:
+        value = self._number(doc, key, default, minimum)
+        if not isinstance(value, int):
+            self.problem(key, f"must be a whole number (got {value!r})")
+            return default
+        return value
+
+    def _strings(self, value: Any, key: str) -> list[str]:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(key, "must be a list of text patterns")
+            return []
+        return list(value)
+
+    def _path(self, value: Any, key: str) -> Path | None:
+        if not isinstance(value, str) or not value.strip():
+            self.problem(key, "must be a path (text)")
+            return None
+        if "\0" in value:
+            self.problem(key, "must not contain a NUL character")
+            return None
+        return self.scope.expand(value.strip())
+
+    def _source(self, doc: Mapping[str, Any]) -> Path:
+        sources = self._section(doc, "sources")
+        raw, key = (sources["skills"], "sources.skills") if "skills" in sources else (
+            doc.get("source"), "source")
+        if raw is None:
+            return self.scope.default_source
+        return self._path(raw, key) or self.scope.default_source
+
+    def _targets(self, value: Any, source: Path, mode: str) -> tuple[TargetConfig, ...]:
+        if value is None:
+            return ()
+        entries: list[tuple[str, Any, str]] = []
+        if isinstance(value, dict):
+            entries = [(str(k), v, f"targets.{k}") for k, v in value.items()]
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                key = f"targets[{index}]"
+                if isinstance(item, str):
+                    entries.append((item, None, key))
+                elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                    body = {k: v for k, v in item.items() if k != "name"}
+                    entries.append((item["name"], body, key))
+                else:
+                    self.problem(key, "must be a target name or a mapping with 'name'")
+        else:
+            self.problem("targets", "must be a mapping of target names (or a list in a project)")
+            return ()
+        result: list[TargetConfig] = []
+        seen: set[str] = set()
+        for name, body, key in entries:
+            target = self._target(name, body, key, source, mode)
+            if target is None:
+                continue
+            if name in seen:
+                self.problem(key, f"target '{name}' is listed twice")
+                continue
+            seen.add(name)
+            result.append(target)
+        return tuple(result)
+
+    def _target(self, name: str, body: Any, key: str, source: Path,
+                default_mode: str) -> TargetConfig | None:
+        problem = builtin.name_problem(name)
+        if problem:
+            self.problem(key, f"invalid target name '{name}': {problem}")
+            return None
+        if body is None:
+            body = {}
+        if not isinstance(body, dict):
+            self.problem(key, "must be a mapping (path, mode, include, exclude)")
+            return None
+        fields = {k: v for k, v in body.items() if k not in ("skills", "agents")}
+        nested = body.get("skills")
+        if nested is not None:
+            if isinstance(nested, dict):
+                fields.update(nested)
+            else:
+                self.problem(f"{key}.skills", "must be a mapping (path, mode, include, exclude)")
+        if "agents" in body:
+            self.warnings.append(f"{key}.agents: agents are not synced by this version")
+        for extra in sorted(set(fields) - _TARGET_KEYS):
+            self.warnings.append(f"{key}.{extra}: unknown key (kept in the file)")
+        known = builtin.lookup(name)
+        path: Path | None
+        if fields.get("path") is not None:
+            path = self._path(fields["path"], f"{key}.path")
+        elif known is not None:
+            default = known.project_path if self.scope.is_project else known.global_path
+            path = self.scope.expand(default)
+        else:
+            self.problem(f"{key}.path", f"required: '{name}' is not a built-in target name")
+            path = None
+        explicit = fields.get("mode") is not None
+        mode = self._choice(fields, "mode", MODES, default_mode, f"{key}.mode")
+        include = self._globs(fields.get("include"), f"{key}.include")
+        exclude = self._globs(fields.get("exclude"), f"{key}.exclude")
+        if path is None:
+            return None
+        if _overlaps(path, source):
+            self.problem(f"{key}.path", f"{path} overlaps the source folder {source}; "
+                         "a target must be outside the source and not contain it")
+            return None
+        return TargetConfig(name, path, mode, include, exclude, explicit,
+                            known.name if known else None)
+
+    def _globs(self, value: Any, key: str) -> tuple[str, ...]:
+        patterns = self._strings(value, key)
+        for index, pattern in enumerate(patterns):
+            try:
+                compile_glob(pattern)
+            except PatternError as exc:
+                self.problem(f"{key}[{index}]", str(exc))
+        return tuple(p for p in patterns if p.strip())
+
+    def _daemon(self, section: Mapping[str, Any]) -> DaemonConfig:
+        defaults = DaemonConfig()
+        values: dict[str, Any] = {}
+        for name in ("rescan_interval", "pull_interval", "update_interval", "backup_interval",
+                     "cleanup_interval"):
+            if name in section:
+                try:
+                    values[name] = parse_duration(section[name])
+                except ValueError as exc:
+                    self.problem(f"daemon.{name}", str(exc))
+        values["debounce_ms"] = self._int(section, "daemon.debounce_ms", defaults.debounce_ms,
+                                          minimum=1)
+        watch = section.get("watch_targets", True)
+        if not isinstance(watch, bool):
+            self.problem("daemon.watch_targets", "must be true or false")
+            watch = True
+        values["watch_targets"] = watch
+        for extra in sorted(set(section) - set(DaemonConfig.__dataclass_fields__)):
+            self.warnings.append(f"daemon.{extra}: unknown key (kept in the file)")
+        return DaemonConfig(**values)
+
+    def _skill_records(self, value: Any) -> tuple[SkillRecord, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem("skills", "must be a list of {name, source, tracked}")
+            return ()
+        records = []
+        for index, item in enumerate(value):
+            if (not isinstance(item, dict) or not isinstance(item.get("name"), str)
+                    or not isinstance(item.get("source"), str)):
+                self.problem(f"skills[{index}]", "must be a mapping with text 'name' and 'source'")
+                continue
+            records.append(SkillRecord(item["name"], item["source"], bool(item.get("tracked"))))
+        return tuple(records)
+
+
+def _overlaps(a: Path, b: Path) -> bool:
+    sa, sb = os.path.realpath(a), os.path.realpath(b)
+    return sa == sb or sa.startswith(sb + os.sep) or sb.startswith(sa + os.sep)

@@ -1,0 +1,135 @@
+"""Edits of the config document, and its atomic save (unknown keys and key order kept)."""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from skillshared import fsops, yamlio
+from skillshared.config import DEFAULT_IGNORE, Config, from_document
+from skillshared.errors import NotFoundError
+from skillshared.paths import Scope
+
+HEADER = "# skillshare configuration: see `skillshare --help` and the README\n"
+
+
+def save(scope: Scope, doc: dict[str, Any]) -> Config:
+    """Validate ``doc`` and write it atomically; nothing is written if it is invalid."""
+    config = from_document(scope, doc)
+    fsops.make_private_dir(scope.config_file.parent) if not scope.is_project else None
+    fsops.atomic_write(scope.config_file, (HEADER + yamlio.dump(doc)).encode("utf-8"))
+    return config
+
+
+def display_path(scope: Scope, path: Path) -> str:
+    """How a path is written into the config: relative in a project, ``~/…`` globally."""
+    if scope.project_root is not None:
+        rel = os.path.relpath(path, scope.project_root)
+        return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+    return scope.contract(path)
+
+
+def new_document(scope: Scope, source: Path | None, mode: str,
+                 targets: Iterable[tuple[str, Path | None]]) -> dict[str, Any]:
+    doc: dict[str, Any] = {}
+    if source is not None:
+        doc["source"] = display_path(scope, source)
+    if not scope.is_project or mode != "merge":
+        doc["mode"] = mode
+    if scope.is_project:
+        doc["targets"] = [name if path is None else {"name": name,
+                                                     "path": display_path(scope, path)}
+                          for name, path in targets]
+    else:
+        doc["targets"] = {name: ({"path": display_path(scope, path)} if path else None)
+                          for name, path in targets}
+    doc["ignore"] = list(DEFAULT_IGNORE)
+    doc["audit"] = {"block_threshold": "CRITICAL"}
+    return doc
+
+
+def add_target(doc: dict[str, Any], scope: Scope, name: str, path: Path | None,
+               mode: str | None) -> dict[str, Any]:
+    new = copy.deepcopy(doc)
+    body: dict[str, Any] = {}
+    if path is not None:
+        body["path"] = display_path(scope, path)
+    if mode is not None:
+        body["mode"] = mode
+    targets = new.get("targets")
+    if scope.is_project:
+        entries = targets if isinstance(targets, list) else []
+        entries.append({"name": name, **body} if body else name)
+        new["targets"] = entries
+    else:
+        entries_map = targets if isinstance(targets, dict) else {}
+        entries_map[name] = body or None
+        new["targets"] = entries_map
+    return new
+
+
+def remove_target(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    new = copy.deepcopy(doc)
+    targets = new.get("targets")
+    if isinstance(targets, dict) and name in targets:
+        del targets[name]
+        return new
+    if isinstance(targets, list):
+        for index, item in enumerate(targets):
+            if _entry_name(item) == name:
+                del targets[index]
+                return new
+    raise NotFoundError(f"target '{name}' not found in the config")
+
+
+def update_target(doc: dict[str, Any], name: str, mode: str | None = None,
+                  add: dict[str, list[str]] | None = None,
+                  remove: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Set ``mode`` and add/remove include/exclude patterns of target ``name``."""
+    new = copy.deepcopy(doc)
+    fields = _target_fields(new, name)
+    if mode is not None:
+        fields["mode"] = mode
+    for key, patterns in (add or {}).items():
+        current = list(fields.get(key) or [])
+        current.extend(p for p in patterns if p not in current)
+        fields[key] = current
+    for key, patterns in (remove or {}).items():
+        current = [p for p in (fields.get(key) or []) if p not in patterns]
+        if current:
+            fields[key] = current
+        else:
+            fields.pop(key, None)
+    return new
+
+
+def _entry_name(item: Any) -> str | None:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict) and isinstance(item.get("name"), str):
+        return str(item["name"])
+    return None
+
+
+def _target_fields(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    """The mutable mapping holding ``name``'s path/mode/filters (the nested ``skills:`` if any)."""
+    targets = doc.get("targets")
+    body: Any = None
+    if isinstance(targets, dict) and name in targets:
+        if not isinstance(targets[name], dict):
+            targets[name] = {}
+        body = targets[name]
+    elif isinstance(targets, list):
+        for index, item in enumerate(targets):
+            if _entry_name(item) == name:
+                if isinstance(item, str):
+                    targets[index] = {"name": item}
+                body = targets[index]
+                break
+    if body is None:
+        raise NotFoundError(f"target '{name}' not found in the config")
+    nested = body.get("skills")
+    return nested if isinstance(nested, dict) else body

@@ -1,0 +1,149 @@
+"""``doctor``: every check a user needs to trust the setup, each pass / warning / error / info."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillshared import config as configmod
+from skillshared import gitstate, views
+from skillshared.backup import list_backups
+from skillshared.errors import ConfigError
+from skillshared.paths import Paths
+
+if TYPE_CHECKING:
+    from skillshared.service import Request
+
+INOTIFY_LIMIT = Path("/proc/sys/fs/inotify/max_user_watches")
+
+
+class Checks:
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    def add(self, name: str, status: str, message: str, details: list[str] | None = None,
+            hint: str | None = None) -> None:
+        item: dict[str, Any] = {"name": name, "status": status, "message": message}
+        if details:
+            item["details"] = details
+        if hint:
+            item["hint"] = hint
+        self.items.append(item)
+
+    def result(self) -> dict[str, Any]:
+        summary = {"total": len(self.items)}
+        for status in ("pass", "warning", "error", "info"):
+            summary[status] = sum(1 for c in self.items if c["status"] == status)
+        return {"checks": self.items, "summary": summary, "ok": summary["error"] == 0}
+
+
+def count_watch_dirs(root: Path) -> int:
+    count = 0
+    for _, dirs, _ in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        count += 1
+    return count
+
+
+def check_inotify(checks: Checks, needed: int) -> None:
+    try:
+        limit = int(INOTIFY_LIMIT.read_text().strip())
+    except (OSError, ValueError):
+        checks.add("inotify", "info", "no inotify watch limit to check on this system")
+        return
+    message = f"the daemon needs about {needed} watches; the limit is {limit}"
+    if needed > limit:
+        checks.add("inotify", "error", message,
+                   hint="raise it: sysctl fs.inotify.max_user_watches=<more>")
+    elif needed > limit * 0.8:
+        checks.add("inotify", "warning", message, hint="consider raising "
+                   "fs.inotify.max_user_watches")
+    else:
+        checks.add("inotify", "pass", message)
+
+
+def check_daemon(checks: Checks, paths: Paths) -> None:
+    state = views.daemon_state(paths)
+    if state["running"]:
+        checks.add("daemon", "pass", f"daemon answers on {state['socket']}")
+    elif state.get("stale_socket"):
+        checks.add("daemon", "warning", f"stale socket {state['socket']} (no daemon answers)",
+                   hint="start the daemon: skillshare daemon start")
+    else:
+        checks.add("daemon", "info", "daemon not running; commands run in-process")
+
+
+def cmd_doctor(req: Request) -> dict[str, Any]:
+    checks = Checks()
+    scope = req.scope()
+    try:
+        config = configmod.load(scope)
+    except ConfigError as exc:
+        checks.add("config", "error", exc.message, exc.details, exc.hint)
+        return {"scope": scope.name, **checks.result()}
+    checks.add("config", "pass", f"{scope.config_file} is valid")
+    for warning in config.warnings:
+        checks.add("config", "warning", warning)
+    if not config.source.is_dir():
+        checks.add("source", "error", f"source folder does not exist: {config.source}",
+                   hint="create it or fix `source:` in the config")
+        return {"scope": scope.name, **checks.result()}
+    discovery, runs = views.plan_all(config)
+    checks.add("source", "pass", f"{len(discovery.skills)} skills in {config.source}")
+    if discovery.rejected:
+        checks.add("skills", "warning", f"{len(discovery.rejected)} skill folders are not synced",
+                   [f"{r.rel_path}: {r.reason}" for r in discovery.rejected])
+    if discovery.problems:
+        checks.add("frontmatter", "warning",
+                   f"{len(discovery.problems)} skills have frontmatter problems",
+                   [f"{r.rel_path}: {r.reason}" for r in discovery.problems])
+    if discovery.ignored:
+        checks.add("skillignore", "info", f"{len(discovery.ignored)} skills hidden by "
+                   ".skillignore", list(discovery.ignored))
+    if not config.targets:
+        checks.add("targets", "warning", "no targets configured",
+                   hint="skillshare target add <name> [path]")
+    for run in runs:
+        _check_target(checks, views.target_state(run))
+    if not scope.is_project:
+        check_inotify(checks, count_watch_dirs(config.source) + len(config.targets) + 2)
+    check_daemon(checks, req.paths)
+    git = gitstate.state(config.source, req.paths.env)
+    if git is None:
+        checks.add("git", "info", "source is not a git repository (push/pull unavailable)",
+                   hint="skillshare init --remote <url> (on a new setup) or git init")
+    elif "error" in git:
+        checks.add("git", "warning", git["error"])
+    else:
+        dirty = f", {git['changes']} uncommitted changes" if git["dirty"] else ""
+        checks.add("git", "pass", f"git branch {git['branch'] or '?'}{dirty}")
+    backups = list_backups(scope.backups_dir) if not scope.is_project else []
+    if backups:
+        checks.add("backups", "info", f"{len(backups)} backups, latest {backups[0].name}")
+    return {"scope": scope.name, **checks.result()}
+
+
+def _check_target(checks: Checks, state: dict[str, Any]) -> None:
+    name = f"target {state['name']}"
+    if state["also"]:
+        checks.add(name, "warning", f"shares its folder with {', '.join(state['also'])}",
+                   hint="remove one of them (`skillshare target remove <name>`)")
+    if state["error"]:
+        checks.add(name, "error", state["error"])
+        return
+    if state["guard"]:
+        checks.add(name, "warning", state["guard"])
+    if state["conflicts"]:
+        checks.add(name, "warning", f"{len(state['conflicts'])} entries block skills",
+                   [f"{c['name'] or state['path']}: {c['reason']}" for c in state["conflicts"]],
+                   hint="move them away, or `skillshare sync --force` to back up and replace")
+    if state["state"] == "missing":
+        checks.add(name, "warning", f"{state['path']} does not exist yet",
+                   hint="skillshare sync creates it")
+    elif state["pending"]:
+        checks.add(name, "warning", f"{state['pending']} changes pending "
+                   f"({state['synced']}/{state['expected']} synced)",
+                   hint="skillshare sync")
+    elif not state["conflicts"] and not state["guard"]:
+        checks.add(name, "pass", f"{state['mode']}: {state['synced']}/{state['expected']} synced")

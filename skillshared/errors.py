@@ -1,0 +1,66 @@
+"""Errors meant for users: a message, a hint, a stable code and an exit code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Exit codes (SPEC §6).
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_DAEMON = 3
+EXIT_INTERRUPTED = 130
+
+_EXIT_BY_CODE = {"usage": EXIT_USAGE, "daemon_unresponsive": EXIT_DAEMON, "interrupted": 130}
+
+
+def exit_code_for(code: str) -> int:
+    return _EXIT_BY_CODE.get(code, EXIT_FAILURE)
+
+
+class SkillshareError(Exception):
+    """Base class of every error shown to a user."""
+
+    code = "error"
+
+    def __init__(self, message: str, hint: str | None = None, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = list(details or [])
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code_for(self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": self.code, "message": self.message, "hint": self.hint}
+        if self.details:
+            data["details"] = self.details
+        return data
+
+
+class UsageError(SkillshareError):
+    code = "usage"
+
+
+class ConfigError(SkillshareError):
+    """The config file is missing, unreadable or invalid; ``details`` lists every problem."""
+
+    code = "config"
+
+
+class NotFoundError(SkillshareError):
+    code = "not_found"
+
+
+class ConflictError(SkillshareError):
+    code = "conflict"
+
+
+class LockedError(SkillshareError):
+    code = "locked"
+
+
+class DaemonUnresponsiveError(SkillshareError):
+    code = "daemon_unresponsive"

@@ -1,0 +1,249 @@
+"""The only module that changes the filesystem.
+
+Every change to a target is made so that a crash at any point leaves either the old state,
+the new state, or a hidden ``.skillshare-tmp-*`` entry that the next pass recognises and
+cleans up (see :func:`parse_temp`). Nothing here deletes an entry it has not just verified.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import shutil
+import stat
+from pathlib import Path
+
+from skillshared import trees
+from skillshared.patterns import IgnoreRules
+from skillshared.plan import TEMP_PREFIX
+
+MAX_NAME_BYTES = 255
+# Temp entry tags: what the next pass does with a leftover one (see recover_temp).
+TAG_NEW = "new"  # a copy being built: delete
+TAG_LINK = "lnk"  # a link being swapped in: delete
+TAG_ASIDE = "asd"  # an entry moved aside, not yet verified: put back if its name is free
+TAG_DELETE = "del"  # verified ours (or backed up), being deleted: delete
+
+
+class ChangedError(OSError):
+    """An entry is no longer what the plan saw; nothing was changed."""
+
+
+def temp_name(tag: str, name: str) -> str:
+    base = f"{TEMP_PREFIX}{tag}-{secrets.token_hex(4)}-"
+    full = base + name
+    return full if len(full.encode("utf-8", "surrogateescape")) <= MAX_NAME_BYTES else base
+
+
+def parse_temp(entry: str) -> tuple[str, str | None]:
+    """``(tag, original name or None)`` of a temp entry name."""
+    rest = entry[len(TEMP_PREFIX) :]
+    tag, _, rest = rest.partition("-")
+    _, _, original = rest.partition("-")
+    return tag, original or None
+
+
+# -- plain helpers ----------------------------------------------------------------------------
+
+
+def make_private_dir(path: Path) -> None:
+    """Create a folder for the tool's own state (mode 0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def makedirs(path: str | Path) -> None:
+    os.makedirs(path, exist_ok=True)
+
+
+def fsync_dir(path: str | Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` via a temp file, fsync and rename."""
+    path = os.fspath(path)
+    folder = os.path.dirname(path) or "."
+    temp = os.path.join(folder, temp_name(TAG_NEW, os.path.basename(path)))
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(temp, path)
+    except BaseException:
+        remove_quietly(temp)
+        raise
+    fsync_dir(folder)
+
+
+def append_line(path: str | Path, line: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
+def remove_quietly(path: str | Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def remove_file(path: str | Path) -> None:
+    os.unlink(path)
+
+
+def remove_tree(path: str | Path) -> None:
+    """Delete a folder tree, or a single link/file."""
+    if os.path.islink(path) or not os.path.isdir(path):
+        os.unlink(path)
+    else:
+        shutil.rmtree(path)
+
+
+def rename(src: str | Path, dst: str | Path) -> None:
+    os.rename(src, dst)
+
+
+def rename_no_replace(src: str, dst: str) -> None:
+    """Rename ``src`` to ``dst`` only if nothing is at ``dst``."""
+    if os.path.lexists(dst):
+        raise FileExistsError(dst)
+    os.rename(src, dst)
+
+
+# -- links ------------------------------------------------------------------------------------
+
+
+def _read_link(path: str) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
+
+
+def create_link(text: str, path: str) -> None:
+    """Create a symlink; fails (FileExistsError) if anything is at ``path``."""
+    os.symlink(text, path)
+
+
+def swap_link(folder: str, name: str, text: str, expect: str) -> None:
+    """Atomically replace our link ``name`` (still pointing at ``expect``) with ``text``."""
+    path = os.path.join(folder, name)
+    if _read_link(path) != expect:
+        raise ChangedError(name)
+    temp = os.path.join(folder, temp_name(TAG_LINK, name))
+    os.symlink(text, temp)
+    try:
+        os.rename(temp, path)
+    except BaseException:
+        remove_quietly(temp)
+        raise
+
+
+def remove_link(folder: str, name: str, expect: str) -> None:
+    """Remove our link ``name`` if it still points at ``expect``."""
+    aside = move_aside(folder, name, TAG_ASIDE)
+    if _read_link(aside) != expect:
+        put_back(aside, os.path.join(folder, name))
+        raise ChangedError(name)
+    os.unlink(aside)
+
+
+# -- moving entries aside (for verified replacement) ------------------------------------------
+
+
+def move_aside(folder: str, name: str, tag: str) -> str:
+    temp = os.path.join(folder, temp_name(tag, name))
+    os.rename(os.path.join(folder, name), temp)
+    return temp
+
+
+def put_back(temp: str, path: str) -> None:
+    rename_no_replace(temp, path)
+
+
+def mark_for_deletion(temp: str) -> str:
+    """Rename a verified temp entry to the ``del`` tag, then the caller deletes it."""
+    folder, entry = os.path.split(temp)
+    _, original = parse_temp(entry)
+    final = os.path.join(folder, temp_name(TAG_DELETE, original or ""))
+    os.rename(temp, final)
+    return final
+
+
+# -- copies -----------------------------------------------------------------------------------
+
+
+def copy_file(src: str, dst: str, mode: int, sync: bool = False) -> str:
+    """Copy one file (``sync``: fsync it); return the sha256 of what was written."""
+    digest = hashlib.sha256()
+    with open(src, "rb") as reader, open(dst, "xb") as writer:
+        while chunk := reader.read(1 << 20):
+            digest.update(chunk)
+            writer.write(chunk)
+        if sync:
+            writer.flush()
+            os.fsync(writer.fileno())
+    os.chmod(dst, stat.S_IMODE(mode))
+    return digest.hexdigest()
+
+
+def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES) -> str:
+    """Copy ``src`` to the new folder ``dst`` (links kept as links); return its digest."""
+    total = hashlib.sha256()
+    os.mkdir(dst)
+    for rel, st in trees.walk(src, ignore):
+        target = os.path.join(dst, rel)
+        source = os.path.join(src, rel)
+        content = None
+        if stat.S_ISDIR(st.st_mode):
+            os.mkdir(target)
+        elif stat.S_ISLNK(st.st_mode):
+            os.symlink(os.readlink(source), target)
+        elif stat.S_ISREG(st.st_mode):
+            content = copy_file(source, target, st.st_mode)
+        else:
+            continue
+        total.update(trees.entry_record(src, rel, st, content))
+    return total.hexdigest()
+
+
+def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules) -> tuple[str, str]:
+    """Build a copy of ``src`` in a temp entry of ``folder``; return (temp path, digest)."""
+    temp = os.path.join(folder, temp_name(TAG_NEW, name))
+    try:
+        return temp, copy_tree(src, temp, ignore)
+    except BaseException:
+        if os.path.lexists(temp):
+            remove_tree(temp)
+        raise
+
+
+def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int) -> str:
+    """Hard-link ``previous`` (an identical earlier copy) to ``dst``, else copy ``src``."""
+    if previous is not None:
+        try:
+            os.link(previous, dst)
+            return "linked"
+        except OSError:
+            pass
+    copy_file(src, dst, mode, sync=True)
+    return "copied"
+
+
+def replace_link_with_copy(folder: str, name: str, expect: str, src: str,
+                           ignore: IgnoreRules) -> str:
+    """Replace our link ``name`` (pointing at ``expect``) with a real copy of ``src``."""
+    temp, digest = build_copy(folder, name, src, ignore)
+    try:
+        remove_link(folder, name, expect)
+        rename_no_replace(temp, os.path.join(folder, name))
+    except BaseException:
+        remove_tree(temp)
+        raise
+    return digest

@@ -1,0 +1,178 @@
+"""Observing a target: what is at its path, its entries, and (copy mode) its manifest."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
+
+from skillshared import trees
+from skillshared.patterns import IgnoreRules
+from skillshared.plan import DIR, FILE, LINK, MANIFEST, MISSING, TEMP_PREFIX, Observed, TargetSpec
+
+MANIFEST_VERSION = 1
+MAX_MANIFEST_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class Record:
+    """One managed copy in a copy-mode manifest."""
+
+    digest: str
+    prev: str | None = None
+    sig: str | None = None
+    src_sig: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    records: Mapping[str, Record] = field(default_factory=dict)
+    problem: str | None = None
+    present: bool = False
+
+
+def read_manifest(folder: str) -> Manifest:
+    path = os.path.join(folder, MANIFEST)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_MANIFEST_BYTES + 1)
+    except FileNotFoundError:
+        return Manifest()
+    except OSError as exc:
+        return Manifest(problem=f"{path}: {exc.strerror}", present=True)
+    try:
+        data = json.loads(raw)
+        managed = data["managed"]
+        if not isinstance(managed, dict):
+            raise TypeError
+    except (ValueError, TypeError, KeyError):
+        return Manifest(problem=f"{path} is damaged; its copies are treated as not ours",
+                        present=True)
+    records = {}
+    for name, value in managed.items():
+        if isinstance(value, str) and value != "symlink":
+            records[name] = Record(value)
+        elif isinstance(value, dict) and isinstance(value.get("digest"), str):
+            records[name] = Record(
+                value["digest"], *(value.get(k) if isinstance(value.get(k), str) else None
+                                   for k in ("prev", "sig", "src_sig")))
+    return Manifest(records, present=True)
+
+
+def manifest_bytes(records: Mapping[str, Record]) -> bytes:
+    data = {"version": MANIFEST_VERSION, "tool": "skillshared",
+            "managed": {n: r.to_json() for n, r in sorted(records.items())}}
+    return json.dumps(data, indent=1).encode("utf-8")
+
+
+def scan(kind: str, real_dir: str, link: str | None = None) -> Observed:
+    links: dict[str, str] = {}
+    dirs: set[str] = set()
+    files: set[str] = set()
+    temps: list[str] = []
+    with os.scandir(real_dir) as it:
+        for entry in it:
+            name = entry.name
+            if name.startswith(TEMP_PREFIX):
+                temps.append(name)
+            elif name == MANIFEST:
+                continue
+            elif entry.is_symlink():
+                links[name] = os.readlink(entry.path)
+            elif entry.is_dir(follow_symlinks=False):
+                dirs.add(name)
+            else:
+                files.add(name)
+    return Observed(kind, real_dir, link, None, links, frozenset(dirs), frozenset(files),
+                    tuple(sorted(temps)))
+
+
+def observe(spec: TargetSpec) -> Observed:
+    """Look at the target path: the entries of a folder. A foreign link to a folder (a
+    dotfiles manager's) is followed; our own link (left by symlink mode) is not."""
+    path = spec.path
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return Observed(MISSING, os.path.realpath(path))
+    if stat.S_ISLNK(st.st_mode):
+        text = os.readlink(path)
+        parent = os.path.realpath(os.path.dirname(path))
+        dest = os.path.normpath(os.path.join(parent, text))
+        if spec.mode != "symlink" and not spec.owns(dest) and os.path.isdir(path):
+            return scan(DIR, os.path.realpath(path), text)
+        return Observed(LINK, parent, text, dest)
+    if stat.S_ISDIR(st.st_mode):
+        return scan(DIR, os.path.realpath(path))
+    return Observed(FILE, os.path.realpath(path))
+
+
+@dataclass
+class DigestCache:
+    """Content digests of source skills (shared by all targets of one pass), with the
+    stat-signature fast path that trusts a manifest record while nothing was touched."""
+
+    copy_rules: IgnoreRules
+    strict: IgnoreRules = field(default_factory=IgnoreRules)
+    digests: dict[tuple[str, bool], str] = field(default_factory=dict)
+    sigs: dict[str, str] = field(default_factory=dict)
+
+    def rules(self, managed: bool) -> IgnoreRules:
+        return self.copy_rules if managed else self.strict
+
+    def source(self, path: str, managed: bool, record: Record | None) -> str:
+        key = (path, managed)
+        if key not in self.digests:
+            rules = self.rules(managed)
+            sig = trees.signature(path, rules) if managed else None
+            if sig is not None:
+                self.sigs[path] = sig
+            if sig is not None and record is not None and record.src_sig == sig:
+                self.digests[key] = record.digest
+            else:
+                self.digests[key] = trees.digest(path, rules)
+        return self.digests[key]
+
+    def entry(self, path: str, record: Record | None) -> str:
+        rules = self.rules(managed=record is not None)
+        if record is not None and record.sig is not None and (
+            trees.signature(path, rules) == record.sig
+        ):
+            return record.digest
+        return trees.digest(path, rules)
+
+
+def fill_digests(obs: Observed, manifest: Manifest, wanted: Collection[str], mode: str,
+                 skill_path: Callable[[str], str],
+                 cache: DigestCache) -> tuple[Observed, dict[str, str]]:
+    """The content digests the planner needs: of target entries (added to ``obs``) and of the
+    source skills they are compared with (returned)."""
+    records = manifest.records
+    if mode == "symlink":
+        names = set(obs.dirs) & set(records)
+    else:
+        names = set(obs.dirs) & (set(wanted) | set(records))
+    digests: dict[str, str] = {}
+    for name in sorted(names):
+        try:
+            digests[name] = cache.entry(os.path.join(obs.real_dir, name), records.get(name))
+        except OSError:
+            continue
+    sources = set(wanted) if mode == "copy" else (set(wanted) & set(obs.dirs))
+    src: dict[str, str] = {}
+    for name in sorted(sources):
+        record = records.get(name)
+        try:
+            src[name] = cache.source(skill_path(name), mode == "copy" or record is not None,
+                                     record)
+        except OSError:
+            continue
+    view: dict[str, tuple[str, ...]] | None = None
+    if manifest.present:
+        view = {n: (r.digest, r.prev) if r.prev else (r.digest,) for n, r in records.items()}
+    return replace(obs, digests=digests, manifest=view), src

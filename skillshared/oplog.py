@@ -1,0 +1,54 @@
+"""The operation log: one JSON line per command (time, command, arguments, status, duration)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from skillshared import fsops
+
+MAX_LINE_BYTES = 64 * 1024
+
+
+def append(log_file: Path, cmd: str, args: dict[str, Any], status: str, ms: float,
+           message: str | None = None, max_entries: int = 1000) -> None:
+    """Append an entry; when the log holds 20% more than ``max_entries``, keep the newest."""
+    entry: dict[str, Any] = {
+        "ts": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "cmd": cmd,
+        "args": args,
+        "status": status,
+        "ms": round(ms, 1),
+    }
+    if message:
+        entry["msg"] = message
+    fsops.make_private_dir(log_file.parent)
+    line = json.dumps(entry, ensure_ascii=False, default=str)
+    fsops.append_line(log_file, line)
+    if max_entries:
+        with open(log_file, "rb") as handle:
+            lines = handle.read().splitlines(keepends=True)
+        if len(lines) > max_entries * 1.2:
+            fsops.atomic_write(log_file, b"".join(lines[-max_entries:]), mode=0o600)
+
+
+def read(log_file: Path, tail: int | None = None) -> list[dict[str, Any]]:
+    """Entries, oldest first (the last ``tail`` if given); malformed lines are skipped."""
+    try:
+        with open(log_file, encoding="utf-8", errors="replace") as handle:
+            lines = handle.readlines()
+    except FileNotFoundError:
+        return []
+    entries = []
+    for line in lines:
+        if len(line) > MAX_LINE_BYTES:
+            continue
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and "cmd" in entry:
+            entries.append(entry)
+    return entries[-tail:] if tail else entries

@@ -1,0 +1,301 @@
+"""The pure planner: (target, wanted skills, observed target state) -> operations.
+
+Nothing here touches the disk. ``os.path`` is used only for string arithmetic on paths.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+TEMP_PREFIX = ".skillshare-tmp-"
+MANIFEST = ".skillshare-manifest.json"
+GUARD_MIN = 5  # the mass-delete guard trips above this many prunes ...
+GUARD_FRACTION = 0.5  # ... when they are more than this share of the target's own entries
+
+# Target path kinds.
+MISSING, DIR, LINK, FILE = "missing", "dir", "link", "file"
+
+
+class Op(NamedTuple):
+    action: str
+    name: str = ""
+    arg: str | None = None
+    expect: str | None = None
+
+
+class Conflict(NamedTuple):
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    name: str
+    path: str
+    mode: str
+    source: str
+    source_roots: tuple[str, ...]
+    source_link: str
+    source_ok: bool = True
+
+    def owns(self, dest: str) -> bool:
+        return any(dest == root or dest.startswith(root + os.sep) for root in self.source_roots)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What is at the target path; ``real_dir`` is where relative link text is resolved."""
+
+    kind: str
+    real_dir: str
+    link: str | None = None
+    link_dest: str | None = None
+    links: Mapping[str, str] = field(default_factory=dict)
+    dirs: frozenset[str] = frozenset()
+    files: frozenset[str] = frozenset()
+    temps: tuple[str, ...] = ()
+    digests: Mapping[str, str] = field(default_factory=dict)
+    manifest: Mapping[str, tuple[str, ...]] | None = None
+
+    def dest(self, text: str) -> str:
+        return os.path.normpath(os.path.join(self.real_dir, text))
+
+
+@dataclass(frozen=True)
+class TargetPlan:
+    target: str
+    mode: str
+    ops: tuple[Op, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    local: tuple[str, ...] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)
+    guard: str | None = None
+    error: str | None = None
+    records: Mapping[str, str] | None = None
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.ops) or self.records is not None
+
+
+def plan_target(spec: TargetSpec, wanted: Mapping[str, str], obs: Observed, *,
+                force: bool = False, src_digests: Mapping[str, str] | None = None) -> TargetPlan:
+    """Plan one target. ``wanted`` maps each flat name to the link text it should have."""
+    if spec.mode == "symlink":
+        return _plan_symlink(spec, obs, force)
+    return _Planner(spec, wanted, obs, force, src_digests or {}).plan()
+
+
+def _describe(obs: Observed, name: str) -> str:
+    if name in obs.links:
+        return f"a symlink to {obs.links[name]} that is not ours"
+    if name in obs.dirs:
+        return "a folder that is not ours (different content)"
+    return "a file that is not ours"
+
+
+def _guard(spec: TargetSpec, prunes: int, owned: int, force: bool) -> str | None:
+    if prunes == 0 or force:
+        return None
+    if not spec.source_ok:
+        return "the source is missing or empty; nothing was pruned"
+    if prunes > GUARD_MIN and prunes > owned * GUARD_FRACTION:
+        return (f"{prunes} of {owned} entries would be pruned; nothing was pruned "
+                "(run `skillshare sync --force` if that is intended)")
+    return None
+
+
+class _Planner:
+    def __init__(self, spec: TargetSpec, wanted: Mapping[str, str], obs: Observed, force: bool,
+                 src_digests: Mapping[str, str]) -> None:
+        self.spec, self.wanted, self.obs, self.force = spec, wanted, obs, force
+        self.src = src_digests
+        self.ops: list[Op] = []
+        self.prunes: list[Op] = []
+        self.conflicts: list[Conflict] = []
+        self.counts = {"linked": 0, "local": 0, "updated": 0, "pruned": 0,
+                       "new": 0, "up_to_date": 0}
+        self.records: dict[str, str] | None = None
+
+    def plan(self) -> TargetPlan:
+        spec, obs = self.spec, self.obs
+        if obs.kind == LINK:
+            if obs.link_dest is None or not spec.owns(obs.link_dest):
+                return TargetPlan(spec.name, spec.mode,
+                                  error=f"target path is a symlink to {obs.link} "
+                                        "that is not a folder")
+            self.ops.append(Op("unlink_target", arg=obs.link))
+            obs = self.obs = Observed(kind=MISSING, real_dir=obs.real_dir)
+        elif obs.kind == FILE:
+            return TargetPlan(spec.name, spec.mode, error="target path is not a folder")
+        if obs.kind == MISSING:
+            self.ops.append(Op("mkdir_target"))
+        self.ops.extend(Op("clean_temp", t) for t in obs.temps)
+        owned = self._owned_links()
+        if spec.mode == "copy":
+            self._plan_copy(owned)
+        else:
+            self._plan_merge(owned)
+        managed = len(owned) + (len(obs.manifest) if obs.manifest else 0)
+        guard = _guard(spec, len(self.prunes), managed, self.force)
+        if guard is None:
+            self.ops.extend(self.prunes)
+            self.counts["pruned"] = len(self.prunes)
+        elif self.records is not None:
+            kept = {op.name for op in self.prunes}
+            assert obs.manifest is not None
+            self.records.update({n: obs.manifest[n][0] for n in kept if n in obs.manifest})
+        local = sorted((set(obs.links) - set(owned)) | obs.dirs | obs.files)
+        local = [n for n in local if n not in self.wanted and not self._managed(n)]
+        self.counts["local"] = len(local) + len(self.conflicts)
+        return TargetPlan(spec.name, spec.mode, tuple(self.ops), tuple(self.conflicts),
+                          tuple(local), self.counts, guard, None, self.records)
+
+    def _owned_links(self) -> dict[str, str]:
+        owns, dest = self.spec.owns, self.obs.dest
+        return {n: t for n, t in self.obs.links.items() if owns(dest(t))}
+
+    def _managed(self, name: str) -> bool:
+        return self.obs.manifest is not None and name in self.obs.manifest
+
+    def _conflict_or_force(self, name: str, reason: str, replace_with: str) -> None:
+        if self.force:
+            self.ops.append(Op("force_replace", name, replace_with))
+            self.counts["updated"] += 1
+        else:
+            self.conflicts.append(Conflict(name, reason))
+
+    # -- merge -------------------------------------------------------------------------------
+    def _ours_or_identical(self, name: str) -> bool:
+        """A real folder we may replace: our unedited copy, or identical to the source."""
+        have = self.obs.digests.get(name)
+        manifest = self.obs.manifest or {}
+        return have is not None and (have == self.src.get(name) or have in manifest.get(name, ()))
+
+    def _plan_merge(self, owned: dict[str, str]) -> None:
+        obs, counts = self.obs, self.counts
+        links = obs.links
+        for name, text in self.wanted.items():
+            current = links.get(name)
+            if current == text:
+                counts["linked"] += 1
+                continue
+            if current is None and name not in obs.dirs and name not in obs.files:
+                op = Op("link", name, text)
+            elif name in owned:
+                op = Op("relink", name, text, current)
+                counts["updated"] += 1
+            elif name in obs.dirs and self._ours_or_identical(name):
+                op = Op("adopt", name, text, obs.digests[name])
+                counts["updated"] += 1
+            else:
+                self._conflict_or_force(name, _describe(obs, name), text)
+                continue
+            self.ops.append(op)
+            counts["linked"] += 1
+        self.prunes = self._prune_links(owned) + self._prune_copies(set())
+        if obs.manifest is not None:
+            self.records = {}
+
+    def _prune_links(self, owned: dict[str, str]) -> list[Op]:
+        return [Op("unlink", n, None, t) for n, t in sorted(owned.items()) if n not in self.wanted]
+
+    def _prune_copies(self, records: set[str]) -> list[Op]:
+        """Remove our unedited copies of skills no longer wanted; edited ones are conflicts."""
+        manifest = self.obs.manifest or {}
+        prunes = []
+        for name in sorted(set(manifest) - set(self.wanted)):
+            have = self.obs.digests.get(name)
+            if name not in self.obs.dirs:
+                continue
+            if have is not None and have in manifest[name]:
+                prunes.append(Op("remove_copy", name, None, have))
+            elif self.spec.mode == "copy":
+                self.conflicts.append(
+                    Conflict(name, "an edited copy of a skill that left the source; kept"))
+                records.add(name)
+        return prunes
+
+    # -- copy --------------------------------------------------------------------------------
+    def _plan_copy(self, owned: dict[str, str]) -> None:
+        obs, counts = self.obs, self.counts
+        manifest = obs.manifest or {}
+        records: dict[str, str] = {}
+        for name in self.wanted:
+            src = self.src.get(name, "")
+            ours = manifest.get(name, ())
+            have = obs.digests.get(name)
+            present = name in obs.dirs or name in obs.links or name in obs.files
+            if name in owned:
+                op = Op("copy", name, src, owned[name])
+                counts["new"] += 1
+            elif not present:
+                op = Op("copy", name, src)
+                counts["new"] += 1
+            elif name in obs.dirs and have is not None and (have in ours or have == src):
+                records[name] = src
+                if have == src:
+                    counts["up_to_date"] += 1
+                    continue
+                op = Op("update_copy", name, src, have)
+                counts["updated"] += 1
+            else:
+                edited = bool(ours) and name in obs.dirs
+                reason = "a copy that was edited in the target" if edited else _describe(obs, name)
+                if not self.force:
+                    self.conflicts.append(Conflict(name, reason))
+                    if ours:
+                        records[name] = ours[0]
+                    continue
+                op = Op("force_replace", name, src)
+                counts["updated"] += 1
+            self.ops.append(op)
+            records[name] = src
+        kept: set[str] = set()
+        self.prunes = self._prune_links(owned) + self._prune_copies(kept)
+        records.update({n: manifest[n][0] for n in kept})
+        current = {n: v[0] for n, v in manifest.items()} if obs.manifest is not None else None
+        self.records = None if records == current else records
+
+
+def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
+    counts = {"linked": 0, "local": 0, "updated": 0, "pruned": 0, "new": 0, "up_to_date": 0}
+
+    def done(*ops: Op, conflicts: tuple[Conflict, ...] = (), error: str | None = None,
+             local: tuple[str, ...] = ()) -> TargetPlan:
+        return TargetPlan(spec.name, "symlink", ops, conflicts, local, counts, None, error)
+
+    target = spec.source_link
+    if obs.kind == MISSING:
+        return done(Op("link_target", arg=target))
+    if obs.kind == FILE:
+        return done(error="target path is not a folder")
+    if obs.kind == LINK:
+        assert obs.link is not None
+        if obs.link == target:
+            return done()
+        if (obs.link_dest is not None and spec.owns(obs.link_dest)) or force:
+            return done(Op("relink_target", arg=target, expect=obs.link))
+        return done(conflicts=(Conflict("", f"target path is a symlink to {obs.link} "
+                                            "that is not ours"),))
+    # A real folder: it can become our link once only our own entries are in it.
+    owned = {n: t for n, t in obs.links.items() if spec.owns(obs.dest(t))}
+    manifest = obs.manifest or {}
+    copies = {n for n in obs.dirs if n in manifest and obs.digests.get(n) in manifest[n]}
+    foreign = sorted((set(obs.links) - set(owned)) | (obs.dirs - copies) | obs.files)
+    ops = [Op("clean_temp", t) for t in obs.temps]
+    ops += [Op("unlink", n, None, t) for n, t in sorted(owned.items())]
+    ops += [Op("remove_copy", n, None, obs.digests[n]) for n in sorted(copies)]
+    if foreign and not force:
+        counts["local"] = len(foreign)
+        return done(conflicts=(Conflict("", f"target folder holds {len(foreign)} entries that "
+                                            "are not ours (move them, or use --force to back "
+                                            "the folder up and replace it)"),),
+                    local=tuple(foreign))
+    if foreign:
+        return done(Op("force_replace_target", arg=target))
+    counts["pruned"] = len(owned) + len(copies)
+    return done(*ops, Op("replace_dir_with_link", arg=target))

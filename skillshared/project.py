@@ -1,0 +1,48 @@
+"""Project mode helpers: the managed block of ``.skillshare/.gitignore``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from skillshared import fsops
+
+BEGIN = "# BEGIN SKILLSHARE MANAGED - DO NOT EDIT"
+END = "# END SKILLSHARE MANAGED"
+DEFAULT_ENTRIES = ("logs/", "trash/", "backups/")
+
+
+def render_gitignore(existing: str, entries: Iterable[str]) -> str:
+    """``existing`` with its managed block replaced by ``entries`` (user lines kept)."""
+    lines = existing.splitlines()
+    before: list[str] = []
+    after: list[str] = []
+    managed: list[str] = []
+    state = "before"
+    for line in lines:
+        if state != "inside" and line.strip().startswith("# BEGIN SKILLSHARE MANAGED"):
+            state = "inside"
+        elif state == "inside" and line.strip() == END:
+            state = "after"
+        elif state == "inside":
+            managed.append(line)
+        else:
+            (before if state == "before" else after).append(line)
+    wanted = list(dict.fromkeys([*managed, *entries]))
+    block = [BEGIN, *wanted, END]
+    while before and not before[-1].strip():
+        before.pop()
+    out = [*before, *([""] if before else []), *block, *after]
+    return "\n".join(out) + "\n"
+
+
+def ensure_gitignore(folder: Path, entries: Iterable[str] = DEFAULT_ENTRIES) -> Path:
+    path = folder / ".gitignore"
+    try:
+        existing = path.read_text("utf-8")
+    except FileNotFoundError:
+        existing = ""
+    text = render_gitignore(existing, entries)
+    if text != existing:
+        fsops.atomic_write(path, text.encode("utf-8"))
+    return path

@@ -1,0 +1,199 @@
+"""The application API: one function per command, returning plain result data.
+
+The daemon's socket handler and the CLI's in-process fallback both call :func:`run`, so a
+command gives the same result either way. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from skillshared import config as configmod
+from skillshared import oplog, reconcile, skills
+from skillshared.config import Config
+from skillshared.errors import ConfigError, NotFoundError, SkillshareError, UsageError
+from skillshared.paths import Paths, Scope
+
+
+class Request:
+    """A command's arguments (from argparse or a socket request), checked on access."""
+
+    def __init__(self, paths: Paths, args: Mapping[str, Any]) -> None:
+        if not isinstance(args, Mapping):
+            raise UsageError("arguments must be a mapping of names to values")
+        cwd = args.get("cwd")
+        if cwd is not None:
+            if not isinstance(cwd, str) or not os.path.isabs(cwd):
+                raise UsageError("'cwd' must be an absolute path")
+            paths = dataclasses.replace(paths, cwd=Path(cwd))
+        self.paths = paths
+        self.args = args
+
+    def _typed(self, key: str, kinds: tuple[type, ...], what: str, default: Any) -> Any:
+        value = self.args.get(key, default)
+        if value is None or value is default:
+            return value
+        if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+            raise UsageError(f"argument '{key}' must be {what}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        return bool(self._typed(key, (bool,), "true or false", False))
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        value = self._typed(key, (str,), "text", default)
+        if isinstance(value, str) and "\0" in value:
+            raise UsageError(f"argument '{key}' must not contain a NUL character")
+        return value  # type: ignore[no-any-return]
+
+    def number(self, key: str, default: int | None = None) -> int | None:
+        return self._typed(key, (int,), "a whole number", default)  # type: ignore[no-any-return]
+
+    def texts(self, key: str) -> list[str]:
+        value = self.args.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UsageError(f"argument '{key}' must be a list of text")
+        return list(value)
+
+    def scope(self) -> Scope:
+        project = self.args.get("project")
+        if project is not None and not isinstance(project, bool):
+            raise UsageError("argument 'project' must be true, false or absent")
+        return self.paths.scope(project)
+
+    def config(self) -> Config:
+        return configmod.load(self.scope())
+
+
+Handler = Callable[[Request], dict[str, Any]]
+
+
+def pick_targets(config: Config, names: list[str]) -> list[str] | None:
+    """Configured target names for ``names`` (names or aliases); None means all."""
+    if not names:
+        return None
+    chosen, unknown = [], []
+    for name in names:
+        target = config.target(name)
+        if target is None:
+            unknown.append(name)
+        elif target.name not in chosen:
+            chosen.append(target.name)
+    if unknown:
+        known = ", ".join(t.name for t in config.targets) or "none"
+        raise NotFoundError(
+            f"unknown target{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+            hint=f"configured targets: {known}",
+        )
+    return chosen
+
+
+def check_paths(config: Config, only: list[str] | None) -> None:
+    """Refuse before changing anything when the source or a target path is unusable."""
+    problems = []
+    if not os.path.isdir(config.source):
+        kind = "is not a folder" if os.path.lexists(config.source) else "does not exist"
+        raise ConfigError(f"source folder {kind}: {config.source}",
+                          hint="create it, or set `source:` in the config to your skills folder")
+    for target in config.targets:
+        if only is not None and target.name not in only:
+            continue
+        if os.path.lexists(target.path) and not os.path.isdir(target.path) and not (
+            os.path.islink(target.path) and target.mode == "symlink"
+        ):
+            problems.append(f"targets.{target.name}.path: {target.path} is a file, not a folder")
+    if problems:
+        raise ConfigError("cannot sync: a target path is not a folder",
+                          hint="move the file away or change the target's path",
+                          details=problems)
+
+
+def cmd_sync(req: Request) -> dict[str, Any]:
+    config = req.config()
+    only = pick_targets(config, req.texts("targets"))
+    check_paths(config, only)
+    discovery = skills.discover(config.source)
+    scope = config.scope
+    return reconcile.sync(
+        config, discovery, dry_run=req.flag("dry_run"), force=req.flag("force"), only=only,
+        backups_dir=scope.backups_dir, auto_backup=not scope.is_project,
+    )
+
+
+def cmd_log(req: Request) -> dict[str, Any]:
+    scope = req.scope()
+    tail = req.number("tail", 20)
+    if tail is not None and tail < 0:
+        raise UsageError("--tail must be 0 or more")
+    entries = oplog.read(scope.oplog_file, tail or None)
+    return {"scope": scope.name, "file": str(scope.oplog_file), "entries": entries}
+
+
+def _commands() -> dict[str, Handler]:
+    from skillshared import doctor, setup, targetcmd, views
+
+    return {
+        "init": setup.cmd_init,
+        "sync": cmd_sync,
+        "status": views.cmd_status,
+        "diff": views.cmd_diff,
+        "list": views.cmd_list,
+        "doctor": doctor.cmd_doctor,
+        "log": cmd_log,
+        "target": targetcmd.cmd_target,
+    }
+
+
+# Commands that change files, and so hold ops.lock and are written to the operation log.
+READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log"})
+
+
+def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
+    if cmd in READ_ONLY:
+        return False
+    return not (cmd == "target" and args.get("action") in ("list", "info"))
+
+
+def _log_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in args.items() if k not in ("cwd", "json") and v not in (None, False,
+                                                                                   [])}
+
+
+def run(cmd: str, args: Mapping[str, Any], paths: Paths) -> dict[str, Any]:
+    """Run one command; raises :class:`SkillshareError` for anything a user must fix."""
+    handler = _commands().get(cmd)
+    if handler is None:
+        raise UsageError(f"unknown command '{cmd}'")
+    req = Request(paths, args)
+    logged = mutates(cmd, args) and not req.flag("dry_run")
+    started = time.monotonic()
+    try:
+        result = handler(req)
+    except SkillshareError as exc:
+        if logged and cmd != "init":
+            _log(req, cmd, "error", started, exc.message)
+        raise
+    if logged:
+        failed = result.get("summary", {}).get("failed", 0) if isinstance(result, dict) else 0
+        _log(req, cmd, "partial" if failed else "ok", started)
+    return result
+
+
+def _log(req: Request, cmd: str, status: str, started: float, message: str | None = None) -> None:
+    try:
+        scope = req.scope()
+        max_entries = 1000
+        with contextlib.suppress(ConfigError):
+            max_entries = configmod.load(scope).log_max_entries
+        oplog.append(scope.oplog_file, cmd, _log_args(req.args), status,
+                     (time.monotonic() - started) * 1000, message, max_entries)
+    except (OSError, SkillshareError):
+        pass  # the log is a record, never a reason for a command to fail

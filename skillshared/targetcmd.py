@@ -1,0 +1,229 @@
+"""``target``: add, remove (the safe way to unlink), list, show and edit targets."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import TYPE_CHECKING, Any
+
+from skillshared import configedit, fsops, reconcile, skills
+from skillshared import targets as builtin
+from skillshared.backup import BackupWriter
+from skillshared.config import MODES, Config, TargetConfig, from_document, read_document
+from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.observe import DigestCache, observe
+from skillshared.patterns import PatternError, compile_glob
+from skillshared.plan import DIR, LINK, MANIFEST, TargetSpec
+
+if TYPE_CHECKING:
+    from skillshared.service import Request
+
+FILTER_KEYS = ("add_include", "remove_include", "add_exclude", "remove_exclude")
+
+
+def cmd_target(req: Request) -> dict[str, Any]:
+    action = req.text("action") or "list"
+    handlers = {"list": target_list, "add": target_add, "remove": target_remove,
+                "info": target_info, "set": target_set}
+    if action not in handlers:
+        raise UsageError(f"unknown target action '{action}'",
+                         hint="use add, remove, list, or a target name")
+    return handlers[action](req)
+
+
+def _find(config: Config, name: str | None) -> TargetConfig:
+    if not name:
+        raise UsageError("a target name is required")
+    target = config.target(name)
+    if target is None:
+        known = ", ".join(t.name for t in config.targets) or "none"
+        raise NotFoundError(f"target '{name}' not found", hint=f"configured targets: {known}")
+    return target
+
+
+def describe(target: TargetConfig) -> dict[str, Any]:
+    return {
+        "name": target.name,
+        "path": str(target.path),
+        "mode": target.mode,
+        "mode_source": "target" if target.mode_explicit else "default",
+        "include": list(target.include),
+        "exclude": list(target.exclude),
+        "builtin": target.builtin,
+        "exists": os.path.lexists(target.path),
+    }
+
+
+def target_list(req: Request) -> dict[str, Any]:
+    config = req.config()
+    return {"scope": config.scope.name, "targets": [describe(t) for t in config.targets]}
+
+
+def target_info(req: Request) -> dict[str, Any]:
+    if any(req.args.get(k) for k in ("mode", *FILTER_KEYS)):
+        return target_set(req)
+    config = req.config()
+    target = _find(config, req.text("name"))
+    discovery = skills.discover(config.source)
+    group = next(g for g in reconcile.build_groups(config, discovery, [target.name]))
+    run = reconcile.plan_group(group, config, DigestCache(config.copy_ignore()), force=False)
+    report = reconcile.target_report(run, dry_run=True)
+    return {**describe(target), "state": report}
+
+
+def target_add(req: Request) -> dict[str, Any]:
+    name = req.text("name")
+    if not name:
+        raise UsageError("usage: skillshare target add <name> [path]")
+    problem = builtin.name_problem(name)
+    if problem:
+        raise UsageError(f"invalid target name '{name}': {problem}")
+    scope = req.scope()
+    doc = read_document(scope)
+    config = from_document(scope, doc)
+    if any(t.name == name for t in config.targets):
+        raise SkillshareError(f"target '{name}' already exists",
+                              hint=f"see it with `skillshare target {name}`")
+    known = builtin.lookup(name)
+    raw_path = req.text("path")
+    if raw_path is None and known is None:
+        raise UsageError(f"'{name}' is not a built-in target, so it needs a path",
+                         hint=f"skillshare target add {name} <path>")
+    mode = req.text("mode")
+    if mode is not None and mode not in MODES:
+        raise UsageError(f"invalid mode '{mode}': must be one of {', '.join(MODES)}")
+    if raw_path is not None:
+        path = scope.expand(raw_path)
+    else:
+        assert known is not None
+        path = scope.expand(known.project_path if scope.is_project else known.global_path)
+    if os.path.lexists(path) and not os.path.isdir(path):
+        raise UsageError(f"target path {path} is a file, not a folder")
+    for other in config.targets:
+        if os.path.realpath(other.path) == os.path.realpath(path):
+            raise SkillshareError(f"{path} is already the folder of target '{other.name}'",
+                                  hint="two targets in one folder would fight over it")
+    stored = path if (raw_path is not None or not scope.is_project) else None
+    new_doc = configedit.add_target(doc, scope, name, stored, mode)
+    dry_run = req.flag("dry_run")
+    new_config = from_document(scope, new_doc) if dry_run else configedit.save(scope, new_doc)
+    added = new_config.target(name)
+    assert added is not None
+    return {"action": "added", "dry_run": dry_run, **describe(added)}
+
+
+def target_set(req: Request) -> dict[str, Any]:
+    scope = req.scope()
+    doc = read_document(scope)
+    config = from_document(scope, doc)
+    target = _find(config, req.text("name"))
+    mode = req.text("mode")
+    if mode is not None and mode not in MODES:
+        raise UsageError(f"invalid mode '{mode}': must be one of {', '.join(MODES)}")
+    add: dict[str, list[str]] = {}
+    remove: dict[str, list[str]] = {}
+    changes = []
+    if mode is not None and mode != target.mode:
+        changes.append(f"mode: {target.mode} -> {mode}")
+    for key in FILTER_KEYS:
+        verb, field = key.split("_")
+        current = target.include if field == "include" else target.exclude
+        for pattern in req.texts(key):
+            if verb == "add":
+                try:
+                    compile_glob(pattern)
+                except PatternError as exc:
+                    raise UsageError(f"invalid {field} pattern: {exc}") from None
+                if pattern not in current:
+                    add.setdefault(field, []).append(pattern)
+                    changes.append(f"added {field}: {pattern}")
+            elif pattern in current:
+                remove.setdefault(field, []).append(pattern)
+                changes.append(f"removed {field}: {pattern}")
+    new_mode = mode if mode is not None and mode != target.mode else None
+    dry_run = req.flag("dry_run")
+    if changes and not dry_run:
+        config = configedit.save(scope, configedit.update_target(doc, target.name, new_mode,
+                                                                 add, remove))
+    updated = config.target(target.name)
+    assert updated is not None
+    return {"action": "updated", "changes": changes, "dry_run": dry_run, **describe(updated)}
+
+
+def target_remove(req: Request) -> dict[str, Any]:
+    scope = req.scope()
+    doc = read_document(scope)
+    config = from_document(scope, doc)
+    single = req.text("name")
+    names = req.texts("names") or ([single] if single else [])
+    if not names:
+        raise UsageError("usage: skillshare target remove <name>...")
+    chosen = [_find(config, n) for n in names]
+    dry_run = req.flag("dry_run")
+    discovery = skills.discover(config.source)
+    groups = {g.name: g for g in reconcile.build_groups(config, discovery,
+                                                        [t.name for t in chosen])}
+    removed, failed = [], []
+    writer = BackupWriter(scope.backups_dir) if not scope.is_project and not dry_run else None
+    for target in chosen:
+        group = groups.get(target.name) or next(
+            g for g in groups.values() if target in g.targets)
+        try:
+            backup = None
+            if writer is not None:
+                result = writer.add(target.name, str(target.path), target.mode)
+                if result.status == "failed":
+                    raise SkillshareError(f"backup failed: {result.error}")
+                backup = result.status
+            detail = unlink_target(group.spec, {s.flat_name: str(s.path) for s in group.skills},
+                                   config, dry_run)
+            removed.append({"name": target.name, "path": str(target.path), "backup": backup,
+                            **detail})
+        except (OSError, SkillshareError) as exc:
+            message = exc.message if isinstance(exc, SkillshareError) else str(exc)
+            failed.append({"name": target.name, "error": message})
+    if writer is not None:
+        final = writer.publish()
+        for item in removed:
+            if item["backup"] == "created" and final is not None:
+                item["backup"] = str(final / item["name"])
+    if removed and not dry_run:
+        new_doc = doc
+        for item in removed:
+            new_doc = configedit.remove_target(new_doc, item["name"])
+        configedit.save(scope, new_doc)
+    return {"scope": scope.name, "removed": removed, "failed": failed, "dry_run": dry_run,
+            "summary": {"failed": len(failed)}}
+
+
+def unlink_target(spec: TargetSpec, skill_paths: dict[str, str], config: Config,
+                  dry_run: bool) -> dict[str, Any]:
+    """Turn our links in a target into real copies, so the AI CLI keeps its skills."""
+    rules = config.copy_ignore()
+    obs = observe(dataclasses.replace(spec, mode="merge"))
+    detail = {"converted": 0, "removed_links": 0, "whole_folder": False}
+    if obs.kind == LINK and obs.link_dest is not None and spec.owns(obs.link_dest):
+        detail["whole_folder"] = True
+        if not dry_run:
+            parent, base = os.path.split(spec.path)
+            fsops.replace_link_with_copy(parent, base, obs.link or "", spec.source, rules)
+        return detail
+    if obs.kind != DIR:
+        return detail
+    for name, text in sorted(obs.links.items()):
+        dest = obs.dest(text)
+        if not spec.owns(dest):
+            continue
+        source = skill_paths.get(name, dest)
+        if os.path.isdir(source):
+            detail["converted"] += 1
+            if not dry_run:
+                fsops.replace_link_with_copy(obs.real_dir, name, text, source, rules)
+        else:
+            detail["removed_links"] += 1
+            if not dry_run:
+                fsops.remove_link(obs.real_dir, name, text)
+    manifest = os.path.join(obs.real_dir, MANIFEST)
+    if not dry_run and os.path.lexists(manifest):
+        fsops.remove_file(manifest)
+    return detail

@@ -1,0 +1,185 @@
+"""Read-only commands: ``status``, ``diff`` and ``list``, all rendered from plans."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from skillshared import gitstate, reconcile, skills
+from skillshared.config import Config
+from skillshared.observe import DigestCache
+from skillshared.paths import Paths
+from skillshared.plan import MISSING
+from skillshared.reconcile import TargetRun
+
+if TYPE_CHECKING:
+    from skillshared.service import Request
+
+# Plan actions that put a wanted skill in place (so it is not yet synced).
+INSTALLING = frozenset({"link", "relink", "adopt", "copy", "update_copy", "force_replace"})
+_DIFF = {
+    "link": ("+", "in source, not in target"),
+    "copy": ("+", "in source, not in target"),
+    "link_target": ("+", "folder will become a link to the source"),
+    "relink": ("~", "link points elsewhere; will be re-linked"),
+    "relink_target": ("~", "folder link points elsewhere; will be re-linked"),
+    "adopt": ("~", "real folder identical to the source; will become a link"),
+    "update_copy": ("~", "source changed; copy will be updated"),
+    "force_replace": ("!", "will be replaced (--force)"),
+    "unlink": ("-", "ours, no longer wanted; will be pruned"),
+    "remove_copy": ("-", "our copy, no longer wanted; will be pruned"),
+    "unlink_target": ("~", "link from symlink mode; will become a folder"),
+    "replace_dir_with_link": ("~", "folder will become a link to the source"),
+    "clean_temp": ("-", "left over from an interrupted sync; will be cleaned up"),
+}
+
+
+def plan_all(config: Config, only: Sequence[str] | None = None,
+             discovery: skills.Discovery | None = None) -> tuple[skills.Discovery,
+                                                                 list[TargetRun]]:
+    discovery = discovery or skills.discover(config.source)
+    cache = DigestCache(config.copy_ignore())
+    groups = reconcile.build_groups(config, discovery, only)
+    return discovery, [reconcile.plan_group(g, config, cache, force=False) for g in groups]
+
+
+def target_state(run: TargetRun) -> dict[str, Any]:
+    report = reconcile.target_report(run, dry_run=True)
+    plan, group = run.plan, run.group
+    wanted = group.wanted
+    pending = sum(1 for op in plan.ops if op.action in INSTALLING and op.name in wanted)
+    blocked = sum(1 for c in plan.conflicts if c.name in wanted)
+    if plan.error:
+        state = "error"
+    elif run.obs is not None and run.obs.kind == MISSING:
+        state = "missing"
+    elif group.spec.mode == "symlink":
+        state = "linked" if not plan.ops and not plan.conflicts else (
+            "conflict" if plan.conflicts else "not linked")
+    elif plan.ops or plan.records is not None:
+        state = "needs sync"
+    elif plan.conflicts:
+        state = "conflict"
+    else:
+        state = "synced"
+    return {**{k: report[k] for k in ("name", "also", "path", "mode", "local", "conflicts",
+                                      "guard", "error", "followed_link")},
+            "state": state,
+            "expected": len(wanted),
+            "synced": max(0, len(wanted) - pending - blocked),
+            "pending": len(report["changes"]),
+            "include": list(group.targets[0].include),
+            "exclude": list(group.targets[0].exclude)}
+
+
+def daemon_state(paths: Paths) -> dict[str, Any]:
+    """Whether a daemon answers on the socket (details come from the daemon itself)."""
+    sock_path = str(paths.socket)
+    if not os.path.exists(sock_path):
+        return {"running": False, "socket": sock_path}
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(0.5)
+            sock.connect(sock_path)
+    except OSError:
+        return {"running": False, "socket": sock_path, "stale_socket": True}
+    return {"running": True, "socket": sock_path}
+
+
+def tracked_repos(config: Config, discovery: skills.Discovery,
+                  paths: Paths) -> list[dict[str, Any]]:
+    repos = []
+    try:
+        tops = sorted(e.name for e in os.scandir(config.source)
+                      if e.name.startswith("_") and e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    for name in tops:
+        count = sum(1 for s in discovery.skills if s.tracked_repo == name)
+        repos.append({"name": name, "skills": count,
+                      "git": gitstate.state(config.source / name, paths.env)})
+    return repos
+
+
+def cmd_status(req: Request) -> dict[str, Any]:
+    config = req.config()
+    discovery, runs = plan_all(config)
+    source = {
+        "path": str(config.source),
+        "exists": discovery.exists,
+        "skills": len(discovery.skills),
+        "invalid": len(discovery.rejected),
+        "ignored": len(discovery.ignored),
+        "git": gitstate.state(config.source, req.paths.env) if discovery.exists else None,
+    }
+    targets = [target_state(run) for run in runs]
+    return {
+        "scope": config.scope.name,
+        "config": str(config.scope.config_file),
+        "source": source,
+        "targets": targets,
+        "tracked_repos": tracked_repos(config, discovery, req.paths),
+        "daemon": daemon_state(req.paths),
+        "out_of_sync": sum(1 for t in targets if t["state"] in ("needs sync", "missing",
+                                                                 "not linked")),
+    }
+
+
+def diff_items(run: TargetRun) -> list[dict[str, str]]:
+    items = []
+    for op in run.plan.ops:
+        if op.action == "mkdir_target":
+            continue
+        sign, reason = _DIFF.get(op.action, ("~", op.action))
+        items.append({"sign": sign, "name": op.name, "action": op.action, "reason": reason})
+    for conflict in run.plan.conflicts:
+        sign = "~" if "edited" in conflict.reason else "!"
+        items.append({"sign": sign, "name": conflict.name, "action": "conflict",
+                      "reason": conflict.reason})
+    for name in run.plan.local:
+        items.append({"sign": "←", "name": name, "action": "local", "reason": "local only"})
+    return items
+
+
+def cmd_diff(req: Request) -> dict[str, Any]:
+    from skillshared.service import pick_targets
+
+    config = req.config()
+    name = req.text("target")
+    only = pick_targets(config, [name] if name else [])
+    _, runs = plan_all(config, only)
+    targets = []
+    for run in runs:
+        items = diff_items(run)
+        targets.append({
+            "name": run.group.name, "also": [t.name for t in run.group.targets[1:]],
+            "path": run.group.spec.path, "mode": run.group.spec.mode,
+            "error": run.plan.error, "guard": run.plan.guard,
+            "synced": not any(i["sign"] != "←" for i in items) and not run.plan.error,
+            "items": items,
+        })
+    return {"scope": config.scope.name, "targets": targets}
+
+
+def cmd_list(req: Request) -> dict[str, Any]:
+    config = req.config()
+    discovery = skills.discover(config.source)
+    listed = [{
+        "name": s.flat_name,
+        "path": s.rel_path,
+        "origin": "tracked" if s.tracked_repo else "local",
+        "repo": s.tracked_repo,
+        "title": s.meta.name,
+        "description": s.meta.description,
+        "targets": list(s.meta.targets) if s.meta.targets is not None else None,
+        "problem": s.meta.problem,
+    } for s in discovery.skills]
+    return {
+        "scope": config.scope.name,
+        "source": str(config.source),
+        "exists": discovery.exists,
+        "skills": listed,
+        **reconcile.discovery_report(discovery),
+    }
