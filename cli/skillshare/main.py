@@ -31,8 +31,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"error: {message} (hint: run `{self.prog} --help`)\n")
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
     where = common.add_mutually_exclusive_group()
     where.add_argument("-p", "--project", action="store_const", const=True, dest="project",
                        help="project mode: use ./.skillshare/ (default when it exists here)")
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"skillshare {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="<command>")
-    common: list[argparse.ArgumentParser] = [_common()]
+    common = [_common()]
 
     def add(name: str, summary: str, example: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=common, help=summary, description=summary,
