@@ -1,0 +1,220 @@
+"""Test guards and helpers.
+
+Every test runs with HOME, the XDG folders and the working directory inside its own temp
+folder, with git's configuration pinned by the environment. A write anywhere outside the
+test's temp root fails the test (an audit hook watches file creation, renames, links and
+deletions), and so does a thread or child process the test leaves running.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("project", database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile("project")
+
+REPO = Path(__file__).resolve().parents[1]
+
+# -- the write guard ------------------------------------------------------------------------
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_allowed: list[str] = []
+_violations: list[str] = []
+_EVENTS = {"os.mkdir", "os.symlink", "os.link", "os.rename", "os.replace", "os.remove",
+           "os.rmdir", "os.chmod", "os.truncate", "os.utime", "shutil.rmtree",
+           "shutil.copyfile", "shutil.move"}
+
+
+def _is_allowed(path: Any) -> bool:
+    if isinstance(path, int):
+        return True
+    try:
+        text = os.fsdecode(path)
+    except TypeError:
+        return True
+    full = os.path.abspath(text)
+    if full.startswith("/dev/") or "/__pycache__/" in full or full.endswith(".pyc"):
+        return True
+    return any(full == root or full.startswith(root + os.sep) for root in _allowed)
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if not _allowed:
+        return
+    if event == "open":
+        path, mode, flags = (args + (None, None))[:3]
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & _WRITE_FLAGS)
+        paths = [path] if writing else []
+    elif event in _EVENTS:
+        paths = [a for a in args[:2] if isinstance(a, str | bytes | os.PathLike)]
+    else:
+        return
+    for path in paths:
+        if not _is_allowed(path):
+            _violations.append(f"{event} {os.fsdecode(path)}")
+            raise PermissionError(f"test wrote outside its temp folder: {event} {path}")
+
+
+sys.addaudithook(_audit)
+
+
+def _children() -> set[int]:
+    pids: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
+        try:
+            pids.update(int(p) for p in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return pids
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path / "home"
+    work = tmp_path / "work"
+    for folder in (home, work):
+        folder.mkdir()
+    for var in list(os.environ):
+        if var.startswith(("SKILLSHARE_", "XDG_", "GIT_")) or var in ("INVOCATION_ID",
+                                                                      "JOURNAL_STREAM"):
+            monkeypatch.delenv(var)
+    env = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local/share"),
+        "XDG_STATE_HOME": str(home / ".local/state"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(work)
+    threads = set(threading.enumerate())
+    children = _children()
+    _allowed[:] = [os.path.realpath(tmp_path_factory.getbasetemp()), str(tmp_path)]
+    _violations.clear()
+    try:
+        yield tmp_path
+    finally:
+        _allowed.clear()
+    assert not _violations, f"writes outside the test's temp folder: {_violations}"
+    leaked = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
+    assert not leaked, f"threads left running: {leaked}"
+    stray = _children() - children
+    assert not stray, f"child processes left running: {sorted(stray)}"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def home(isolated: Path) -> Path:
+    return isolated / "home"
+
+
+@pytest.fixture
+def work(isolated: Path) -> Path:
+    return isolated / "work"
+
+
+@pytest.fixture
+def source(home: Path) -> Path:
+    """The default global source folder."""
+    return home / ".config/skillshare/skills"
+
+
+def make_skill(root: Path, rel: str, name: str | None = None, body: str = "instructions\n",
+               frontmatter: str | None = None, files: dict[str, str] | None = None) -> Path:
+    folder = root / rel
+    folder.mkdir(parents=True, exist_ok=True)
+    if frontmatter is None:
+        frontmatter = f"name: {name or rel.rsplit('/', 1)[-1]}\ndescription: test skill\n"
+    (folder / "SKILL.md").write_text(f"---\n{frontmatter}---\n{body}")
+    for rel_file, text in (files or {}).items():
+        path = folder / rel_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return folder
+
+
+def write_config(home: Path, text: str) -> Path:
+    path = home / ".config/skillshare/config.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run ``skillshare`` in this process: ``cli("sync", "--json")`` -> Run."""
+    from skillshare.main import main
+
+    def run(*argv: str) -> Run:
+        capsys.readouterr()
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse usage errors and --help
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+def run_cli_process(*argv: str, cwd: Path | None = None,
+                    env: dict[str, str] | None = None) -> Run:
+    """Run ``skillshare`` in a child process (same environment as the test)."""
+    proc = subprocess.run([sys.executable, "-m", "skillshare", *argv], capture_output=True,
+                          text=True, cwd=cwd, env=env or dict(os.environ), timeout=120,
+                          check=False)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def tree(root: Path) -> dict[str, tuple[str, str]]:
+    """A snapshot of everything under ``root``: kind plus link text or content."""
+    result: dict[str, tuple[str, str]] = {}
+    if not os.path.lexists(root):
+        return result
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder) / name
+            rel = str(path.relative_to(root))
+            if path.is_symlink():
+                result[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                result[rel] = ("dir", "")
+            else:
+                result[rel] = ("file", path.read_bytes().hex())
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+    return result
