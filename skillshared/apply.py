@@ -195,6 +195,8 @@ class Applier:
         if self.backup_path is None:
             raise OSError(0, "not replaced: no backup of it could be made", self.spec.path)
         where = os.path.join(self.backup_path, name) if name else self.backup_path
+        if not os.path.lexists(where):
+            where = self.backup_path + ".json"  # a link: recorded in the backup's manifest
         self.out.forced.append({"name": name or os.path.basename(self.spec.path),
                                 "backup": where})
         return where

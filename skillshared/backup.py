@@ -1,7 +1,9 @@
 """Backups of targets (SPEC §7): links kept as links, files copied with a checksum manifest.
 
-Layout: ``<backups>/<YYYY-MM-DD_HH-MM-SS>/<target>/`` holds the target's entries and
-``<backups>/<timestamp>/<target>.json`` its manifest. A backup is written into a hidden
+Layout: ``<backups>/<YYYY-MM-DD_HH-MM-SS>/<target>.json`` is a target's manifest: every entry
+with its type, every link with its text (a merge-mode target is recorded, not copied), every
+file with its size, mode and SHA-256. ``<backups>/<timestamp>/<target>/`` holds copies of the
+target's real folders and files. A backup is written into a hidden
 ``.tmp-*`` folder, fsynced, then renamed into place, so a half-written backup is never
 taken for one. Files identical to the previous backup's copy are hard-linked to it.
 """
@@ -156,16 +158,14 @@ class BackupWriter:
                                 int(prev_manifest.get("skills", 0)),
                                 int(prev_manifest.get("bytes", 0)))
         root = self._temp() / target
-        fsops.makedirs(root)
         previous = {e["path"]: e for e in (prev_manifest or {}).get("entries", [])}
         size = 0
         for entry in snap.entries:
             dst = os.path.join(root, entry["path"])
             if entry["type"] == "dir":
                 fsops.makedirs(dst)
-            elif entry["type"] == "link":
-                fsops.create_link(entry["link"], dst)
-            else:
+            elif entry["type"] == "file":
+                fsops.makedirs(os.path.dirname(dst))
                 old = previous.get(entry["path"])
                 reuse = None
                 if prev_dir is not None and old and old.get("sha256") == entry["sha256"]:

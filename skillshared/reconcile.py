@@ -129,8 +129,7 @@ def _skill_path(group: Group) -> Callable[[str], str]:
 
 
 def needs_backup(plan: TargetPlan) -> bool:
-    return any(op.action not in ("mkdir_target", "link", "link_target", "clean_temp")
-               for op in plan.ops)
+    return any(op.action not in ("mkdir_target", "clean_temp") for op in plan.ops)
 
 
 def forces(plan: TargetPlan) -> bool:
@@ -162,7 +161,8 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
         "targets": [target_report(run, dry_run) for run in runs],
         "backup": backup_report,
         **discovery_report(discovery),
-        "collisions": collisions([(r.group.name, r.group.skills) for r in runs]),
+        "collisions": collisions([(r.group.name, r.group.skills) for r in runs],
+                                 discovery.skills),
     }
     report["summary"] = summarize(report["targets"])
     report["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
@@ -230,17 +230,20 @@ def discovery_report(discovery: Discovery) -> dict[str, Any]:
     }
 
 
-def collisions(per_target: Sequence[tuple[str, Sequence[Skill]]]) -> dict[str, Any]:
+def collisions(per_target: Sequence[tuple[str, Sequence[Skill]]],
+               all_skills: Sequence[Skill]) -> dict[str, Any]:
     """Skills sharing a frontmatter ``name``: per target where they meet, else isolated."""
     everywhere: dict[str, set[str]] = {}
+    for skill in all_skills:
+        if skill.meta.name:
+            everywhere.setdefault(skill.meta.name, set()).add(skill.rel_path)
     actionable = []
     meeting: set[str] = set()
     for target, skills in per_target:
         by_name: dict[str, list[str]] = {}
         for skill in skills:
-            if skill.meta.name:
+            if skill.meta.name and len(everywhere[skill.meta.name]) > 1:
                 by_name.setdefault(skill.meta.name, []).append(skill.rel_path)
-                everywhere.setdefault(skill.meta.name, set()).add(skill.rel_path)
         for name, paths in sorted(by_name.items()):
             if len(paths) > 1:
                 actionable.append({"target": target, "name": name, "skills": sorted(paths)})
