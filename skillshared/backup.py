@@ -103,6 +103,31 @@ def _count_skills(entries: Iterable[Mapping[str, Any]]) -> int:
                and not e["path"].startswith("."))
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_unfinished(backups_dir: Path) -> list[str]:
+    """Delete backups that a process which is no longer running left half-written."""
+    removed = []
+    try:
+        names = [n for n in os.listdir(backups_dir) if n.startswith(".tmp-")]
+    except FileNotFoundError:
+        return removed
+    for name in names:
+        pid = name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            fsops.remove_tree(backups_dir / name)
+            removed.append(name)
+    return removed
+
+
 @dataclass(frozen=True)
 class TargetBackup:
     target: str
@@ -129,6 +154,7 @@ class BackupWriter:
     def _temp(self) -> Path:
         if self.temp is None:
             fsops.make_private_dir(self.backups_dir)
+            sweep_unfinished(self.backups_dir)
             stamp = time.strftime(TS_FORMAT, time.localtime(self.now))
             self.temp = self.backups_dir / f".tmp-{stamp}-{os.getpid()}"
             fsops.make_private_dir(self.temp)

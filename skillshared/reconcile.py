@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import targets as builtin
-from skillshared.apply import Applier, Outcome
+from skillshared.apply import Applier, Outcome, recover_temp
 from skillshared.backup import BackupWriter
 from skillshared.config import Config, TargetConfig
 from skillshared.observe import DigestCache, Manifest, fill_digests, observe, read_manifest
@@ -107,12 +107,22 @@ def build_groups(config: Config, discovery: Discovery,
     return groups
 
 
-def plan_group(group: Group, config: Config, cache: DigestCache, force: bool) -> TargetRun:
+def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
+               recover: bool = False) -> TargetRun:
+    """Observe and plan one group. ``recover``: first finish or undo what an interrupted pass
+    left behind, so that one pass converges."""
     if group.error:
         return TargetRun(group, TargetPlan(group.name, group.spec.mode, error=group.error))
     spec = group.spec
     try:
         obs = observe(spec)
+        if recover and obs.temps:
+            for entry in obs.temps:
+                try:
+                    recover_temp(obs.real_dir, entry, spec)
+                except OSError:
+                    continue  # kept; the plan reports it
+            obs = observe(spec)
         manifest = read_manifest(obs.real_dir) if obs.kind == DIR else Manifest()
         skill_path = _skill_path(group)
         obs, src = fill_digests(obs, manifest, group.wanted, spec.mode, skill_path, cache)
@@ -143,7 +153,8 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     """One pass over the chosen targets; returns the report (see README: `sync --json`)."""
     started = time.monotonic()
     cache = DigestCache(config.copy_ignore())
-    runs = [plan_group(g, config, cache, force) for g in build_groups(config, discovery, only)]
+    runs = [plan_group(g, config, cache, force, recover=not dry_run)
+            for g in build_groups(config, discovery, only)]
     backup_report = None
     if not dry_run:
         backup_report = _backup(runs, backups_dir, auto_backup)

@@ -1,0 +1,39 @@
+"""Run ``skillshare`` and exit abruptly (no cleanup, like kill -9) at the N-th filesystem change.
+
+Usage: python tests/crash_harness.py N <skillshare arguments...>. Exits 77 when it crashed,
+otherwise with the command's own exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+CRASHED = 77
+_CHANGES = {"os.symlink", "os.rename", "os.replace", "os.remove", "os.rmdir", "os.mkdir",
+            "os.link", "shutil.rmtree", "os.chmod", "os.truncate"}
+_WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+_count = 0
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    global _count
+    if event == "open":
+        mode, flags = (args + (None, None))[1:3]
+        if not ((isinstance(mode, str) and any(c in mode for c in "wax+"))
+                or (isinstance(flags, int) and flags & _WRITE)):
+            return
+    elif event not in _CHANGES:
+        return
+    _count += 1
+    if _count == _LIMIT:
+        os._exit(CRASHED)
+
+
+_LIMIT = int(sys.argv[1])
+sys.addaudithook(_hook)
+
+from skillshare.main import main  # noqa: E402
+
+sys.exit(main(sys.argv[2:]))

@@ -1,0 +1,114 @@
+"""Kill a sync at every filesystem change it makes; the next sync must converge."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import make_skill, tree, write_config
+
+HARNESS = Path(__file__).with_name("crash_harness.py")
+CRASHED = 77
+
+
+def crash_at(point: int, *argv: str) -> int:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run([sys.executable, str(HARNESS), str(point), *argv], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    return proc.returncode
+
+
+def foreign(target: Path) -> dict[str, tuple[str, str]]:
+    return {k: v for k, v in tree(target).items() if k.split("/")[0].startswith("user-")}
+
+
+def assert_converged(cli: Any, target: Path, expected: set[str], user: dict[str, Any]) -> None:
+    result = cli("sync", "--json")
+    assert result.code == 0, result.err
+    again = cli("sync", "--json").json()
+    assert [t["changes"] for t in again["targets"]] == [[]], "second sync changed something"
+    names = set(os.listdir(target))
+    assert not [n for n in names if n.startswith(".skillshare-tmp-")], names
+    assert expected <= names
+    assert foreign(target) == user
+    backups = target.parents[1] / ".local/share/skillshare/backups"
+    if backups.exists():
+        assert not [n for n in os.listdir(backups) if n.startswith(".")], "unfinished backup"
+
+
+def merge_world(home: Path, source: Path) -> tuple[Path, set[str]]:
+    """Links to create, to fix, to prune, an identical folder to adopt, and user entries."""
+    for name in ("keep", "new-one", "fix-me", "adopt-me"):
+        make_skill(source, name)
+    target = home / ".claude/skills"
+    target.mkdir(parents=True)
+    (target / "keep").symlink_to(source / "keep")
+    (target / "fix-me").symlink_to(source / "old-place")
+    for gone in ("gone-1", "gone-2"):
+        (target / gone).symlink_to(source / gone)
+    make_skill(target, "adopt-me")
+    make_skill(target, "user-local")
+    (target / "user-file").write_text("mine")
+    (target / "user-link").symlink_to(home)
+    write_config(home, "targets:\n  claude: {}\n")
+    return target, {"keep", "new-one", "fix-me", "adopt-me"}
+
+
+def copy_world(home: Path, source: Path) -> tuple[Path, set[str]]:
+    for name in ("stay", "change", "drop"):
+        make_skill(source, name)
+    write_config(home, "targets:\n  claude:\n    mode: copy\n")
+    target = home / ".claude/skills"
+    assert subprocess.run([sys.executable, "-m", "skillshare", "sync"], capture_output=True,
+                          check=False).returncode == 0
+    (source / "change/SKILL.md").write_text("---\nname: change\n---\nchanged\n")
+    for path in (source / "drop").iterdir():
+        path.unlink()
+    (source / "drop").rmdir()
+    make_skill(source, "added")
+    make_skill(target, "user-local")
+    return target, {"stay", "change", "added"}
+
+
+def symlink_switch_world(home: Path, source: Path) -> tuple[Path, set[str]]:
+    for name in ("one", "two"):
+        make_skill(source, name)
+    write_config(home, "targets:\n  claude: {}\n")
+    assert subprocess.run([sys.executable, "-m", "skillshare", "sync"], capture_output=True,
+                          check=False).returncode == 0
+    write_config(home, "targets:\n  claude:\n    mode: symlink\n")
+    return home / ".claude/skills", set()
+
+
+WORLDS: dict[str, Callable[[Path, Path], tuple[Path, set[str]]]] = {
+    "merge": merge_world, "copy": copy_world, "symlink": symlink_switch_world}
+
+
+@pytest.mark.parametrize("world", sorted(WORLDS))
+def test_sync_killed_at_every_change_converges(cli: Any, home: Path, source: Path,
+                                               tmp_path: Path, world: str) -> None:
+    target, expected = WORLDS[world](home, source)
+    pristine = tmp_path / "pristine"
+    subprocess.run(["cp", "-a", str(home), str(pristine)], check=True)
+    user = foreign(target)
+    point, crashes = 1, 0
+    while True:
+        code = crash_at(point, "sync")
+        if code != CRASHED:
+            assert code == 0
+            break
+        crashes += 1
+        assert_converged(cli, target, expected, user)
+        # start the next point from the same initial state
+        subprocess.run(["rm", "-rf", str(home)], check=True)
+        subprocess.run(["cp", "-a", str(pristine), str(home)], check=True)
+        point += 1
+    assert crashes >= 3, "the scenario made too few changes to be a test"
+    if world == "symlink":
+        assert os.readlink(target) == str(source)
