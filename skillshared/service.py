@@ -177,6 +177,8 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths) -> dict[str, Any]:
     started = time.monotonic()
     try:
         result = handler(req)
+    except (ConfigError, UsageError, NotFoundError):
+        raise  # bad input: nothing was attempted, nothing is written (not even the log)
     except SkillshareError as exc:
         if logged and cmd != "init":
             _log(req, cmd, "error", started, exc.message)
