@@ -58,7 +58,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             isinstance(flags, int) and flags & _WRITE_FLAGS)
         paths = [path] if writing else []
     elif event in _EVENTS:
-        paths = [a for a in args[:2] if isinstance(a, str | bytes | os.PathLike)]
+        # os.symlink(text, path) and os.link(existing, path): only the new path is written
+        chosen = args[1:2] if event in ("os.symlink", "os.link") else args[:2]
+        paths = [a for a in chosen if isinstance(a, str | bytes | os.PathLike)]
     else:
         return
     for path in paths:
