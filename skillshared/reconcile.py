@@ -56,10 +56,10 @@ def wanted_skills(target: TargetConfig, skills: Sequence[Skill]) -> list[Skill]:
     """The skills a target receives: include/exclude filters, then the skills' own targets."""
     if target.mode == "symlink":
         return list(skills)
-    allow = NameFilter.build(target.include, target.exclude).allows
+    allow = NameFilter.build(target.include, target.exclude).allows if target.has_filters else None
     result = []
     for skill in skills:
-        if not allow(skill.flat_name):
+        if allow is not None and not allow(skill.flat_name):
             continue
         only = skill.meta.targets
         if only is not None and not any(builtin.matches(target.name, t) for t in only):

@@ -343,3 +343,12 @@ def test_target_remove_dry_run_changes_nothing(cli: Any, ready: Path, home: Path
     result = cli("target", "remove", "claude", "--dry-run")
     assert result.code == 0 and "(dry run)" in result.out
     assert tree(home) == before
+
+
+def test_daemon_entry_point_says_it_is_not_built_yet() -> None:
+    from skillshared.daemon.main import main
+
+    assert main([]) == 1
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
