@@ -28,10 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build_source, environment, write_config  # noqa: E402
+from world import build_source, environment, write_config
 
-from skillshared import service  # noqa: E402
-from skillshared.paths import Paths  # noqa: E402
+from skillshared import service
+from skillshared.paths import Paths
 
 
 def timed(fn: Callable[[], object], runs: int, reset: Callable[[], object] | None = None
@@ -120,7 +120,8 @@ def main() -> int:
         resync_whole = timed(lambda: subprocess.run(world.process("sync"), env=world.env,
                                                     check=True, capture_output=True), ns.runs)
         ratio = statistics.median(resync) / statistics.median(floor)
-        rows.append((f"floor: lstat + readlink of {skills * targets:,} entries", fmt(floor), "1.0×"))
+        entries = skills * targets
+        rows.append((f"floor: lstat + readlink of {entries:,} entries", fmt(floor), "1.0×"))
         rows.append((f"no-change re-sync, {label} (in-process)", fmt(resync), f"{ratio:.2f}×"))
         whole_ratio = statistics.median(resync_whole) / statistics.median(floor)
         rows.append((f"no-change re-sync, {label} (whole process)", fmt(resync_whole),

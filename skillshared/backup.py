@@ -115,7 +115,7 @@ def _alive(pid: int) -> bool:
 
 def sweep_unfinished(backups_dir: Path) -> list[str]:
     """Delete backups that a process which is no longer running left half-written."""
-    removed = []
+    removed: list[str] = []
     try:
         names = [n for n in os.listdir(backups_dir) if n.startswith(".tmp-")]
     except FileNotFoundError:

@@ -97,11 +97,14 @@ def _describe(obs: Observed, name: str) -> str:
     return "a file that is not ours"
 
 
+NO_SOURCE = "the source is missing or empty; nothing was pruned"
+
+
 def _guard(spec: TargetSpec, prunes: int, owned: int, force: bool) -> str | None:
     if prunes == 0 or force:
         return None
     if not spec.source_ok:
-        return "the source is missing or empty; nothing was pruned"
+        return NO_SOURCE
     if prunes > GUARD_MIN and prunes > owned * GUARD_FRACTION:
         return (f"{prunes} of {owned} entries would be pruned; nothing was pruned "
                 "(run `skillshare sync --force` if that is intended)")
@@ -139,17 +142,22 @@ class _Planner:
             self._plan_copy(owned)
         else:
             self._plan_merge(owned)
-        managed = len(owned) + (len(obs.manifest) if obs.manifest else 0)
-        guard = _guard(spec, len(self.prunes), managed, self.force)
+        # Counted against our entries *after* the pass (the wanted ones it keeps in sync plus
+        # the prunes): a count taken before would grow with the links this pass creates, and
+        # the next pass (the daemon's) would prune without --force what this one held back.
+        conflicted = {c.name for c in self.conflicts}
+        in_sync = sum(1 for name in self.wanted if name not in conflicted)
+        guard = _guard(spec, len(self.prunes), len(self.prunes) + in_sync, self.force)
         if guard is None:
             self.ops.extend(self.prunes)
             self.counts["pruned"] = len(self.prunes)
         elif self.records is not None:
-            kept = {op.name for op in self.prunes}
-            assert obs.manifest is not None
-            self.records.update({n: obs.manifest[n][0] for n in kept if n in obs.manifest})
+            held = obs.manifest or {}  # held copies keep their records (links have none)
+            self.records.update({op.name: held[op.name][0] for op in self.prunes
+                                 if op.name in held})
         local = sorted((set(obs.links) - set(owned)) | obs.dirs | obs.files)
-        local = [n for n in local if n not in self.wanted and not self._managed(n)]
+        local = [n for n in local
+                 if n not in self.wanted and n not in conflicted and not self._our_copy(n)]
         self.counts["local"] = len(local) + len(self.conflicts)
         return TargetPlan(spec.name, spec.mode, tuple(self.ops), tuple(self.conflicts),
                           tuple(local), self.counts, guard, None, self.records)
@@ -158,8 +166,10 @@ class _Planner:
         owns, dest = self.spec.owns, self.obs.dest
         return {n: t for n, t in self.obs.links.items() if owns(dest(t))}
 
-    def _managed(self, name: str) -> bool:
-        return self.obs.manifest is not None and name in self.obs.manifest
+    def _our_copy(self, name: str) -> bool:
+        """A real folder recorded in the manifest whose content still matches its record."""
+        manifest = self.obs.manifest or {}
+        return name in self.obs.dirs and self.obs.digests.get(name) in manifest.get(name, ())
 
     def _conflict_or_force(self, name: str, reason: str, replace_with: str) -> None:
         if self.force:
@@ -265,8 +275,8 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
     counts = {"linked": 0, "local": 0, "updated": 0, "pruned": 0, "new": 0, "up_to_date": 0}
 
     def done(*ops: Op, conflicts: tuple[Conflict, ...] = (), error: str | None = None,
-             local: tuple[str, ...] = ()) -> TargetPlan:
-        return TargetPlan(spec.name, "symlink", ops, conflicts, local, counts, None, error)
+             local: tuple[str, ...] = (), guard: str | None = None) -> TargetPlan:
+        return TargetPlan(spec.name, "symlink", ops, conflicts, local, counts, guard, error)
 
     target = spec.source_link
     if obs.kind == MISSING:
@@ -297,5 +307,7 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
                     local=tuple(foreign))
     if foreign:
         return done(Op("force_replace_target", arg=target))
+    if (owned or copies) and not spec.source_ok and not force:
+        return done(guard=NO_SOURCE)  # the mass-delete guard: keep our copies (and links)
     counts["pruned"] = len(owned) + len(copies)
     return done(*ops, Op("replace_dir_with_link", arg=target))

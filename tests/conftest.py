@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 settings.register_profile("project", database=None, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -53,7 +54,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     if not _allowed:
         return
     if event == "open":
-        path, mode, flags = (args + (None, None))[:3]
+        path, mode, flags = (*args, None, None)[:3]
         writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
             isinstance(flags, int) and flags & _WRITE_FLAGS)
         paths = [path] if writing else []
@@ -70,6 +71,15 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 
 sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def hypothesis_storage_in_temp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Hypothesis caches constants of changed source files under ``./.hypothesis``; keep that
+    in the session's temp folder (the write guard would otherwise fail the test doing it)."""
+    set_hypothesis_home_dir(Path(os.path.realpath(tmp_path_factory.getbasetemp())) / "hypo")
+    yield
+    set_hypothesis_home_dir(None)
 
 
 def _children() -> set[int]:

@@ -14,20 +14,19 @@ CRASHED = 77
 _CHANGES = {"os.symlink", "os.rename", "os.replace", "os.remove", "os.rmdir", "os.mkdir",
             "os.link", "shutil.rmtree", "os.chmod", "os.truncate"}
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-_count = 0
+_count = [0]
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
-    global _count
     if event == "open":
-        mode, flags = (args + (None, None))[1:3]
+        mode, flags = (*args, None, None)[1:3]
         if not ((isinstance(mode, str) and any(c in mode for c in "wax+"))
                 or (isinstance(flags, int) and flags & _WRITE)):
             return
     elif event not in _CHANGES:
         return
-    _count += 1
-    if _count == _LIMIT:
+    _count[0] += 1
+    if _count[0] == _LIMIT:
         os._exit(CRASHED)
 
 
