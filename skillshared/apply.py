@@ -32,7 +32,11 @@ class Applier:
 
     def run(self, plan: TargetPlan) -> Outcome:
         if plan.records is not None and self.spec.mode == "copy":
-            self._write_intent(plan)
+            try:
+                self._write_intent(plan)
+            except OSError as exc:
+                self._error("write manifest", exc)
+                return self.out
         for op in plan.ops:
             try:
                 getattr(self, "_" + op.action)(op)
@@ -43,14 +47,19 @@ class Applier:
             except FileExistsError:
                 self.out.conflicts.append(Conflict(op.name, "appeared while syncing; left as is"))
             except OSError as exc:
-                where = exc.filename or op.name or self.spec.path
-                self.out.errors.append(f"{op.action} {op.name or ''}: "
-                                       f"{exc.strerror or exc} ({where})".replace("  ", " "))
+                self._error(f"{op.action} {op.name}".strip(), exc)
             else:
                 self.out.done.append(op)
         if plan.records is not None:
-            self._write_manifest(plan)
+            try:
+                self._write_manifest(plan)
+            except OSError as exc:
+                self._error("write manifest", exc)
         return self.out
+
+    def _error(self, what: str, exc: OSError) -> None:
+        where = exc.filename or self.spec.path
+        self.out.errors.append(f"{what}: {exc.strerror or exc} ({where})")
 
     # -- manifest ---------------------------------------------------------------------------
     def _path(self, name: str) -> str:

@@ -13,7 +13,7 @@ from skillshared import targets as builtin
 from skillshared import yamlio
 from skillshared.errors import ConfigError
 from skillshared.paths import Scope
-from skillshared.patterns import IgnoreRules, PatternError, compile_glob
+from skillshared.patterns import IgnoreRules, PatternError, check_ignore_pattern, compile_glob
 
 MODES = ("merge", "symlink", "copy")
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
@@ -27,6 +27,12 @@ _FOREIGN_KEYS = {"target_naming", "git_root", "context_budget", "preserve_tilde_
                  "gitlab_hosts", "azure_hosts", "hub", "tui", "extras", "agents_source",
                  "extras_source"}
 _TARGET_KEYS = {"path", "mode", "include", "exclude"}
+_SECTION_KEYS = {
+    "audit": {"block_threshold"},
+    "backup": {"keep", "max_age_days", "max_total_mb"},
+    "trash": {"retention_days"},
+    "log": {"max_entries"},
+}
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -184,10 +190,11 @@ class _Validator:
         mode = self._choice(doc, "mode", MODES, "merge")
         targets = self._targets(doc.get("targets"), source, mode)
         ignore = self._strings(doc.get("ignore", list(DEFAULT_IGNORE)), "ignore")
-        try:
-            IgnoreRules.parse(ignore, "ignore")
-        except PatternError as exc:
-            self.problem("ignore", str(exc))
+        for index, pattern in enumerate(ignore):
+            try:
+                check_ignore_pattern(pattern)
+            except PatternError as exc:
+                self.problem(f"ignore[{index}]", str(exc))
         audit = self._section(doc, "audit")
         threshold = audit.get("block_threshold", "CRITICAL")
         if not isinstance(threshold, str) or threshold.upper() not in SEVERITIES:
@@ -224,7 +231,15 @@ class _Validator:
         if not isinstance(value, dict):
             self.problem(key, "must be a mapping")
             return {}
+        self._unknown(value, _SECTION_KEYS.get(key), key)
         return value
+
+    def _unknown(self, mapping: Mapping[Any, Any], known: set[str] | None, key: str) -> None:
+        """Warn about keys of ``mapping`` outside ``known`` (None: every key is accepted)."""
+        if known is None:
+            return
+        for extra in sorted(set(mapping) - known, key=str):
+            self.warnings.append(f"{key}.{extra}: unknown key (kept in the file)")
 
     def _choice(self, doc: Mapping[str, Any], key: str, allowed: tuple[str, ...],
                 default: str, where: str | None = None) -> str:
@@ -328,8 +343,7 @@ class _Validator:
                 self.problem(f"{key}.skills", "must be a mapping (path, mode, include, exclude)")
         if "agents" in body:
             self.warnings.append(f"{key}.agents: agents are not synced by this version")
-        for extra in sorted(set(fields) - _TARGET_KEYS):
-            self.warnings.append(f"{key}.{extra}: unknown key (kept in the file)")
+        self._unknown(fields, _TARGET_KEYS, key)
         known = builtin.lookup(name)
         path: Path | None
         if fields.get("path") is not None:
@@ -379,8 +393,7 @@ class _Validator:
             self.problem("daemon.watch_targets", "must be true or false")
             watch = True
         values["watch_targets"] = watch
-        for extra in sorted(set(section) - set(DaemonConfig.__dataclass_fields__)):
-            self.warnings.append(f"daemon.{extra}: unknown key (kept in the file)")
+        self._unknown(section, set(DaemonConfig.__dataclass_fields__), "daemon")
         return DaemonConfig(**values)
 
     def _skill_records(self, value: Any) -> tuple[SkillRecord, ...]:
@@ -399,6 +412,9 @@ class _Validator:
         return tuple(records)
 
 
-def _overlaps(a: Path, b: Path) -> bool:
-    sa, sb = os.path.realpath(a), os.path.realpath(b)
+def _overlaps(target: Path, source: Path) -> bool:
+    """Whether a target folder is, is inside, or contains the source. The target's last
+    component is not resolved: in symlink mode it is (rightly) a link to the source."""
+    sa = os.path.join(os.path.realpath(target.parent), target.name)
+    sb = os.path.realpath(source)
     return sa == sb or sa.startswith(sb + os.sep) or sb.startswith(sa + os.sep)

@@ -28,7 +28,8 @@ def display_path(scope: Scope, path: Path) -> str:
     """How a path is written into the config: relative in a project, ``~/…`` globally."""
     if scope.project_root is not None:
         rel = os.path.relpath(path, scope.project_root)
-        return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+        outside = rel == os.pardir or rel.startswith(os.pardir + os.sep)
+        return path.as_posix() if outside else Path(rel).as_posix()
     return scope.contract(path)
 
 
@@ -60,7 +61,10 @@ def add_target(doc: dict[str, Any], scope: Scope, name: str, path: Path | None,
     if mode is not None:
         body["mode"] = mode
     targets = new.get("targets")
-    if scope.is_project:
+    # Keep the form the file already uses (a global config may hold a list and a project
+    # one a mapping); only an absent or empty section takes the scope's usual form.
+    as_list = isinstance(targets, list) if targets else scope.is_project
+    if as_list:
         entries = targets if isinstance(targets, list) else []
         entries.append({"name": name, **body} if body else name)
         new["targets"] = entries
@@ -129,7 +133,14 @@ def _target_fields(doc: dict[str, Any], name: str) -> dict[str, Any]:
                     targets[index] = {"name": item}
                 body = targets[index]
                 break
-    if body is None:
+    if not isinstance(body, dict):
         raise NotFoundError(f"target '{name}' not found in the config")
     nested = body.get("skills")
-    return nested if isinstance(nested, dict) else body
+    if not isinstance(nested, dict):
+        return body
+    # Mixed form: fold the flat fields in (nested values win, as when loading) so an edit
+    # acts on what is in effect.
+    for key in ("path", "mode", "include", "exclude"):
+        if key in body:
+            nested.setdefault(key, body.pop(key))
+    return nested

@@ -101,6 +101,8 @@ class Paths:
         socket = Path(env["SKILLSHARE_SOCKET"]) if env.get("SKILLSHARE_SOCKET") else (
             runtime_dir / "skillshared.sock"
         )
+        if not socket.is_absolute():
+            socket = cwd / socket
         managed = bool(env.get("INVOCATION_ID") or env.get("JOURNAL_STREAM")) or (
             sys.platform == "darwin" and env.get("XPC_SERVICE_NAME", "0") not in ("", "0")
         )

@@ -12,27 +12,44 @@ class PatternError(ValueError):
 
 
 def _char_class(pattern: str, start: int) -> tuple[str, int]:
-    """Translate ``[...]`` beginning at ``start``; return (regex, index after ``]``)."""
+    """Translate ``[...]`` beginning at ``start``; return (regex, index after ``]``).
+
+    Every literal is escaped and ranges are built explicitly, so the class means the same as
+    the glob (no regex set operators such as ``--`` or ``&&``) and a reversed range is a
+    :class:`PatternError` rather than a regex error.
+    """
     i = start + 1
     negate = i < len(pattern) and pattern[i] in "!^"
     if negate:
         i += 1
     body: list[str] = []
     first = True
+
+    def literal(at: int) -> tuple[str, int] | None:
+        if at >= len(pattern):
+            return None
+        if pattern[at] == "\\":
+            return (pattern[at + 1], at + 2) if at + 1 < len(pattern) else None
+        return pattern[at], at + 1
+
     while i < len(pattern):
-        ch = pattern[i]
-        if ch == "]" and not first:
-            inner = "".join(body)
-            return ("[^" if negate else "[") + inner + "]", i + 1
-        if ch == "\\":
-            if i + 1 >= len(pattern):
-                break
-            body.append(re.escape(pattern[i + 1]))
-            i += 2
-        else:
-            body.append("\\" + ch if ch in "\\^[]" else ch)
-            i += 1
+        if pattern[i] == "]" and not first:
+            return ("[^" if negate else "[") + "".join(body) + "]", i + 1
+        low = literal(i)
+        if low is None:
+            break
+        char, i = low
         first = False
+        if pattern.startswith("-", i) and i + 1 < len(pattern) and pattern[i + 1] != "]":
+            high = literal(i + 1)
+            if high is None:
+                break
+            if high[0] < char:
+                raise PatternError(f"reversed range '{char}-{high[0]}' in pattern '{pattern}'")
+            body.append(re.escape(char) + "-" + re.escape(high[0]))
+            i = high[1]
+        else:
+            body.append(re.escape(char))
     raise PatternError(f"unclosed '[' in pattern '{pattern}'")
 
 
@@ -76,7 +93,14 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
     """A glob over flat names: ``*`` any text, ``?`` one character, ``[abc]``, ``\\`` escape."""
     if not pattern.strip():
         raise PatternError("empty pattern")
-    return re.compile(_translate(pattern, ".", double_star=False) + r"\Z", re.DOTALL)
+    return _compile(_translate(pattern, ".", double_star=False), pattern)
+
+
+def _compile(regex: str, pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(regex + r"\Z", re.DOTALL)
+    except re.error as exc:  # a safety net: _translate should only build valid regexes
+        raise PatternError(f"invalid pattern '{pattern}': {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -113,29 +137,21 @@ class IgnoreRules:
     rules: tuple[_Rule, ...] = ()
 
     @classmethod
-    def parse(cls, lines: Iterable[str], origin: str = "patterns") -> IgnoreRules:
+    def parse(cls, lines: Iterable[str], origin: str = "patterns",
+              problems: list[str] | None = None) -> IgnoreRules:
+        """Compile ``lines``; a bad line raises, or (given ``problems``) is listed and skipped."""
         rules = []
         for number, raw in enumerate(lines, 1):
-            line = raw.rstrip("\n").rstrip("\r")
-            if line.endswith(" ") and not line.endswith("\\ "):
-                line = line.rstrip(" ")
-            if not line or line.startswith("#"):
-                continue
-            negate = line.startswith("!")
-            if negate or line.startswith(("\\#", "\\!")):
-                line = line[1:]
-            dir_only = line.endswith("/")
-            line = line.rstrip("/")
-            if not line:
-                continue
-            anchored = "/" in line
-            line = line.lstrip("/")
             try:
-                body = _translate(line, "[^/]", double_star=True)
+                rule = _parse_rule(raw)
             except PatternError as exc:
-                raise PatternError(f"{origin}:{number}: {exc}") from None
-            prefix = "" if anchored else "(?:.*/)?"
-            rules.append(_Rule(re.compile(prefix + body + r"\Z", re.DOTALL), negate, dir_only))
+                message = f"{origin}:{number}: {exc}"
+                if problems is None:
+                    raise PatternError(message) from None
+                problems.append(message)
+                continue
+            if rule is not None:
+                rules.append(rule)
         return cls(tuple(rules))
 
     def __bool__(self) -> bool:
@@ -152,3 +168,29 @@ class IgnoreRules:
             if rule.regex.match(rel):
                 result = not rule.negate
         return result
+
+
+def check_ignore_pattern(line: str) -> None:
+    """Raise :class:`PatternError` if ``line`` is not a valid gitignore-style pattern."""
+    _parse_rule(line)
+
+
+def _parse_rule(raw: str) -> _Rule | None:
+    """One gitignore-style line as a rule (None for blank lines and comments)."""
+    line = raw.rstrip("\n").rstrip("\r")
+    if line.endswith(" ") and not line.endswith("\\ "):
+        line = line.rstrip(" ")
+    if not line or line.startswith("#"):
+        return None
+    negate = line.startswith("!")
+    if negate or line.startswith(("\\#", "\\!")):
+        line = line[1:]
+    dir_only = line.endswith("/")
+    line = line.rstrip("/")
+    if not line:
+        return None
+    anchored = "/" in line
+    line = line.lstrip("/")
+    body = _translate(line, "[^/]", double_star=True)
+    prefix = "" if anchored else "(?:.*/)?"
+    return _Rule(_compile(prefix + body, raw), negate, dir_only)

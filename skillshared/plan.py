@@ -202,7 +202,10 @@ class _Planner:
                 op = Op("adopt", name, text, obs.digests[name])
                 counts["updated"] += 1
             else:
-                self._conflict_or_force(name, _describe(obs, name), text)
+                reason = _describe(obs, name)
+                if name in obs.dirs and name in (obs.manifest or {}):
+                    reason = "a copy (from copy mode) that was edited in the target"
+                self._conflict_or_force(name, reason, text)
                 continue
             self.ops.append(op)
             counts["linked"] += 1
@@ -268,7 +271,8 @@ class _Planner:
         self.prunes = self._prune_links(owned) + self._prune_copies(kept)
         records.update({n: manifest[n][0] for n in kept})
         current = {n: v[0] for n, v in manifest.items()} if obs.manifest is not None else None
-        self.records = None if records == current else records
+        interrupted = any(len(v) > 1 for v in manifest.values())  # an update's (new, prev)
+        self.records = None if records == current and not interrupted else records
 
 
 def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:

@@ -15,7 +15,17 @@ from skillshared.backup import BackupWriter
 from skillshared.config import Config, TargetConfig
 from skillshared.observe import DigestCache, Manifest, fill_digests, observe, read_manifest
 from skillshared.patterns import NameFilter
-from skillshared.plan import DIR, LINK, Observed, Op, TargetPlan, TargetSpec, plan_target
+from skillshared.plan import (
+    DIR,
+    LINK,
+    MANIFEST,
+    Conflict,
+    Observed,
+    Op,
+    TargetPlan,
+    TargetSpec,
+    plan_target,
+)
 from skillshared.skills import Discovery, Skill
 
 COUNT_KEYS = ("linked", "local", "updated", "pruned", "new", "up_to_date")
@@ -203,6 +213,8 @@ def target_report(run: TargetRun, dry_run: bool) -> dict[str, Any]:
     group, plan, outcome = run.group, run.plan, run.outcome
     ops: Sequence[Op] = plan.ops if dry_run or outcome is None else outcome.done
     conflicts = list(plan.conflicts) + (outcome.conflicts if outcome else [])
+    if run.manifest.problem:
+        conflicts.append(Conflict(MANIFEST, run.manifest.problem))
     errors = ([plan.error] if plan.error else []) + (outcome.errors if outcome else [])
     counts = dict(plan.counts) or dict.fromkeys(COUNT_KEYS, 0)
     if outcome is not None and not dry_run:

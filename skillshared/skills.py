@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from skillshared.patterns import IgnoreRules, PatternError
+from skillshared.patterns import IgnoreRules
 
 SKILL_FILE = "SKILL.md"
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -73,7 +73,7 @@ def segment_problem(segment: str) -> str | None:
         return f"'{segment}' is not allowed as a folder name"
     if segment.startswith("-"):
         return f"folder name '{segment}' must not start with '-'"
-    if not SEGMENT_RE.match(segment):
+    if not SEGMENT_RE.fullmatch(segment):
         return f"folder name '{segment}' may hold only letters, digits, '.', '_' and '-'"
     return None
 
@@ -101,16 +101,14 @@ def read_ignore_rules(folder: Path) -> tuple[IgnoreRules, list[str]]:
         except OSError as exc:
             problems.append(f"{path}: {exc.strerror}")
             continue
-        try:
-            rules = rules + IgnoreRules.parse(text.splitlines(), str(path))
-        except PatternError as exc:
-            problems.append(str(exc))
+        # A bad line is reported and skipped; the file's other lines still hide skills.
+        rules = rules + IgnoreRules.parse(text.splitlines(), str(path), problems)
     return rules, problems
 
 
 def parse_frontmatter(data: bytes) -> Frontmatter:
     """Read ``name``, ``description`` and ``targets`` from the start of a SKILL.md."""
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")  # editors' BOM
     if not text.startswith("---"):
         return Frontmatter()
     first, _, rest = text.partition("\n")
@@ -202,8 +200,7 @@ class _Walker:
             except OSError as exc:
                 self.rejected.append(Rejected(rel or ".", f"cannot read folder: {exc.strerror}"))
                 continue
-            names = {e.name for e in entries}
-            if rel and SKILL_FILE in names:
+            if rel and any(e.name == SKILL_FILE and e.is_file() for e in entries):
                 self.found.append(rel)
                 skills_above = (*skills_above, rel)
             if not rel:

@@ -57,7 +57,7 @@ def lookup(name: str) -> BuiltinTarget | None:
 
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a target, or None if it can."""
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         return (
             "must start with a letter and hold only letters, digits, '-' and '_' "
             "(at most 64 characters)"

@@ -47,6 +47,8 @@ def load(text: str, origin: str) -> Any:
         raise YamlError(f"{where}: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"{origin}: {exc}") from None
+    except RecursionError:
+        raise YamlError(f"{origin}: nested too deeply") from None
 
 
 def dump(data: Any) -> str:

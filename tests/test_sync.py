@@ -439,3 +439,31 @@ def test_json_output_fields(cli: Any, setup: dict[str, Path]) -> None:
     for key in ("name", "path", "mode", "status", "linked", "local", "updated", "pruned", "new",
                 "up_to_date", "changes", "conflicts", "guard", "error", "backup", "forced"):
         assert key in report["targets"][0]
+
+
+def test_a_target_whose_manifest_cannot_be_written_fails_alone(cli: Any, home: Path,
+                                                              setup: dict[str, Path]) -> None:
+    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n"
+                       "  copies:\n    path: ~/copies\n    mode: copy\n")
+    (home / "copies/.skillshare-manifest.json").mkdir(parents=True)
+    report = sync(cli)
+    by_name = {t["name"]: t for t in report["targets"]}
+    assert by_name["copies"]["status"] == "error"
+    assert "write manifest" in by_name["copies"]["error"]
+    assert by_name["claude"]["status"] == "ok" and by_name["claude"]["linked"] == 3
+    assert report["_code"] == 1
+
+
+def test_a_damaged_manifest_is_reported_and_copies_are_kept(cli: Any, home: Path,
+                                                           setup: dict[str, Path]) -> None:
+    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: copy\n")
+    sync(cli)
+    target = setup["target"]
+    (target / "alpha/SKILL.md").write_text("edited by hand\n")
+    (target / ".skillshare-manifest.json").write_text("{not json")
+    line = only_target(sync(cli))
+    reasons = {c["name"]: c["reason"] for c in line["conflicts"]}
+    assert "damaged" in reasons[".skillshare-manifest.json"]
+    assert "alpha" in reasons  # no longer known to be ours: kept
+    assert (target / "alpha/SKILL.md").read_text() == "edited by hand\n"
+    assert line["up_to_date"] == 2  # identical copies are taken back

@@ -1,0 +1,123 @@
+"""targets.py: the built-in table, names and aliases."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillshared import targets
+from skillshared.targets import BuiltinTarget, builtin_targets, lookup, matches, name_problem
+
+# Rows of the reference table of built-in targets, spot-checked exactly (name, global path,
+# project path, aliases): the first, the last, and the ones with unusual paths or aliases.
+SPOT_CHECKS = [
+    BuiltinTarget("adal", "~/.adal/skills", ".adal/skills"),
+    BuiltinTarget("universal", "~/.agents/skills", ".agents/skills", ("agents",)),
+    BuiltinTarget("antigravity", "~/.gemini/skills", ".agents/skills",
+                  ("gemini", "gemini-cli", "antigravity-cli")),
+    BuiltinTarget("astrbot", "~/.astrbot/data/skills", "data/skills"),
+    BuiltinTarget("claude", "~/.claude/skills", ".claude/skills", ("claude-code",)),
+    BuiltinTarget("copilot", "~/.copilot/skills", ".github/skills", ("github-copilot",)),
+    BuiltinTarget("cursor", "~/.cursor/skills", ".agents/skills"),
+    BuiltinTarget("forgecode", "~/forge/skills", ".forge/skills", ("forge-code",)),
+    BuiltinTarget("letta", "~/.letta/skills", ".skills"),
+    BuiltinTarget("openclaw", "~/.openclaw/skills", "skills"),
+    BuiltinTarget("grok", "~/.grok/skills", ".grok/skills", ("xai", "grok-cli")),
+    BuiltinTarget("xcode-claude",
+                  "~/Library/Developer/Xcode/CodingAssistant/ClaudeAgentConfig/skills",
+                  ".claude/skills"),
+    BuiltinTarget("replit", "~/.config/agents/skills", ".agents/skills"),
+]
+
+
+def test_table_holds_the_reference_rows() -> None:
+    table = {t.name: t for t in builtin_targets()}
+    for expected in SPOT_CHECKS:
+        assert table[expected.name] == expected
+    names = [t.name for t in builtin_targets()]
+    assert (names[0], names[-1]) == ("adal", "replit")
+
+
+def test_table_has_65_entries_with_well_formed_paths() -> None:
+    table = builtin_targets()
+    assert len(table) == 65
+    for target in table:
+        assert target.global_path.startswith("~/"), target
+        assert not target.project_path.startswith(("/", "~")), target
+        assert name_problem(target.name) is None, target
+
+
+def test_names_and_aliases_are_unique_and_valid() -> None:
+    every = [n.lower() for t in builtin_targets() for n in t.names]
+    assert len(every) == len(set(every))
+    assert all(name_problem(n) is None for n in every)
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("claude", "claude"),
+    ("Claude", "claude"),
+    ("CLAUDE-CODE", "claude"),
+    ("claude-code", "claude"),
+    ("gemini", "antigravity"),
+    ("Gemini-CLI", "antigravity"),
+    ("agents", "universal"),
+    ("github-copilot", "copilot"),
+    ("trae-cn", "trae-cn"),
+    ("xcode-claude", "xcode-claude"),
+])
+def test_lookup_by_name_or_alias_ignores_case(typed: str, name: str) -> None:
+    found = lookup(typed)
+    assert found is not None
+    assert found.name == name
+    assert found is lookup(name)
+
+
+@pytest.mark.parametrize("typed", ["", "claud", "my-tool", "claude ", " claude", "claude\n"])
+def test_lookup_unknown(typed: str) -> None:
+    assert lookup(typed) is None
+
+
+def test_builtin_paths_spot_check() -> None:
+    claude = lookup("claude")
+    assert claude is not None
+    assert (claude.global_path, claude.project_path) == ("~/.claude/skills", ".claude/skills")
+    assert claude.names == ("claude", "claude-code")
+    openclaw = lookup("openclaw")
+    assert openclaw is not None and openclaw.project_path == "skills"
+
+
+@pytest.mark.parametrize("name", ["a", "my-tool", "My_Tool2", "x" * 64, "claude", "listing"])
+def test_valid_names(name: str) -> None:
+    assert name_problem(name) is None
+
+
+@pytest.mark.parametrize("name", ["", "1tool", "-tool", "_tool", "my tool", "a/b", "a.b",
+                                  "x" * 65, "claude\n", "tool\r", "café", "a:b"])
+def test_invalid_names(name: str) -> None:
+    problem = name_problem(name)
+    assert problem is not None
+    assert "must start with a letter" in problem
+    assert "at most 64 characters" in problem
+
+
+@pytest.mark.parametrize("name", [*sorted(targets.RESERVED_NAMES), "List", "ALL", "Help"])
+def test_reserved_words(name: str) -> None:
+    assert name_problem(name) == f"'{name}' is a reserved word"
+
+
+@pytest.mark.parametrize(("target", "wanted", "expected"), [
+    ("claude", "claude", True),
+    ("claude", "Claude", True),
+    ("claude", "claude-code", True),
+    ("claude-code", "claude", True),
+    ("gemini", "gemini-cli", True),
+    ("antigravity", "GEMINI", True),
+    ("my-tool", "my-tool", True),
+    ("my-tool", "MY-TOOL", True),
+    ("claude", "cursor", False),
+    ("my-tool", "claude", False),
+    ("claude", "my-tool", False),
+    ("other-tool", "my-tool", False),
+    ("claude", "", False),
+])
+def test_matches(target: str, wanted: str, expected: bool) -> None:
+    assert matches(target, wanted) is expected
