@@ -296,7 +296,11 @@ class _Validator:
             return ()
         entries: list[tuple[str, Any, str]] = []
         if isinstance(value, dict):
-            entries = [(str(k), v, f"targets.{k}") for k, v in value.items()]
+            for k, v in value.items():
+                if isinstance(k, str):
+                    entries.append((k, v, f"targets.{k}"))
+                else:
+                    self.problem(f"targets.{k}", "a target name must be text")
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 key = f"targets[{index}]"

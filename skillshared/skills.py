@@ -18,6 +18,7 @@ SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_FLAT_BYTES = 255
 FRONTMATTER_MAX_BYTES = 64 * 1024
 IGNORE_FILES = (".skillignore", ".skillignore.local")
+RESERVED_PREFIX = ".skillshare-"  # the manifest and temp entries in targets
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -83,8 +84,11 @@ def name_problem(rel_path: str) -> str | None:
         problem = segment_problem(segment)
         if problem:
             return problem
-    if len(flat_name(rel_path).encode("utf-8")) > MAX_FLAT_BYTES:
+    flat = flat_name(rel_path)
+    if len(flat.encode("utf-8")) > MAX_FLAT_BYTES:
         return f"flat name is longer than {MAX_FLAT_BYTES} bytes"
+    if flat.startswith(RESERVED_PREFIX):
+        return f"names starting with '{RESERVED_PREFIX}' are reserved for skillshare's own files"
     return None
 
 
@@ -148,6 +152,8 @@ def _frontmatter_fields(doc: dict[Any, Any]) -> Frontmatter:
     if isinstance(metadata, dict) and metadata.get("targets") is not None:
         raw_targets = metadata["targets"]
     targets: tuple[str, ...] | None = None
+    if isinstance(raw_targets, str) and raw_targets.strip():
+        raw_targets = [t.strip() for t in raw_targets.split(",") if t.strip()]
     if raw_targets is not None:
         if isinstance(raw_targets, list) and raw_targets and all(
             isinstance(t, str) and t for t in raw_targets

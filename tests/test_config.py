@@ -458,3 +458,8 @@ def test_size_cap(home: Path) -> None:
     assert load(home, exact).mode == "copy"
     error = load_error(home, exact + "\n")
     assert "larger than 1024 KiB" in error.message
+
+
+def test_a_target_name_that_is_not_text_is_a_problem(home: Path) -> None:
+    assert problems(home, "targets:\n  ~: {path: /x}\n  5: {path: /y}\n") == [
+        "targets.None: a target name must be text", "targets.5: a target name must be text"]

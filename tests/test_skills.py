@@ -285,6 +285,8 @@ def test_a_repo_skillignore_outside_a_tracked_repo_is_not_read(source: Path) -> 
     ("\ufeff---\nname: pdf\ntargets: [claude]\n---\n", Frontmatter("pdf", None, ("claude",))),
     ("---\nname: x\ntargets: [claude, codex]\n---\n", Frontmatter("x", None, ("claude", "codex"))),
     ("---\ntargets:\n  - claude\n  - cursor\n---\n", Frontmatter(None, None, ("claude", "cursor"))),
+    ("---\ntargets: claude\n---\n", Frontmatter(None, None, ("claude",))),
+    ("---\ntargets: claude, codex\n---\n", Frontmatter(None, None, ("claude", "codex"))),
     ("---\ntargets: [claude]\nmetadata:\n  targets: [codex]\n---\n",
      Frontmatter(None, None, ("codex",))),
     ("---\ntargets: [claude]\nmetadata: {author: me}\n---\n", Frontmatter(None, None, ("claude",))),
@@ -304,10 +306,9 @@ def test_frontmatter_fields(text: str, expected: Frontmatter) -> None:
     (b"---\njust text\n---\n", "frontmatter must be a mapping of keys to values"),
     (b"---\nname: x\nbody without end\n", "frontmatter has no closing '---' line"),
     (b"---\nname: x\n" + b"# pad\n" * 12000, "frontmatter is longer than 65536 bytes"),
-    (b"---\ntargets: claude\n---\n", "'targets' must be a non-empty list of target names"),
     (b"---\ntargets: []\n---\n", "'targets' must be a non-empty list"),
     (b"---\ntargets: [claude, 5]\n---\n", "'targets' must be a non-empty list"),
-    (b"---\nmetadata:\n  targets: claude\n---\n", "'targets' must be a non-empty list"),
+    (b"---\nmetadata:\n  targets: {claude: 1}\n---\n", "'targets' must be a non-empty list"),
     (b"---\nname: [a]\ndescription: 5\n---\n",
      "'name' must be text; 'description' must be text"),
 ])
@@ -363,3 +364,13 @@ def test_symlinked_skill_md_inside_the_skill_counts(source: Path) -> None:
     found = discover(source)
     assert found.by_name["linked"].meta.name == "real"
     assert os.path.islink(skill / "SKILL.md")
+
+
+@pytest.mark.parametrize("rel", [".skillshare-manifest.json", ".skillshare-tmp-x"])
+def test_names_of_skillshares_own_files_are_rejected(source: Path, rel: str) -> None:
+    make_skill(source, rel)
+    make_skill(source, "a/.skillshare-x")  # flat name a__.skillshare-x: an ordinary skill
+    found = discover(source)
+    assert [s.flat_name for s in found.skills] == ["a__.skillshare-x"]
+    assert [r.rel_path for r in found.rejected] == [rel]
+    assert "reserved" in found.rejected[0].reason
