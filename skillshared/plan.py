@@ -163,8 +163,11 @@ class _Planner:
                           tuple(local), self.counts, guard, None, self.records)
 
     def _owned_links(self) -> dict[str, str]:
-        owns, dest = self.spec.owns, self.obs.dest
-        return {n: t for n, t in self.obs.links.items() if owns(dest(t))}
+        """Our links. A link whose text is exactly what we would write is ours without
+        resolving it (the common case: this keeps a no-change pass cheap)."""
+        owns, dest, wanted = self.spec.owns, self.obs.dest, self.wanted
+        return {n: t for n, t in self.obs.links.items()
+                if wanted.get(n) == t or owns(dest(t))}
 
     def _our_copy(self, name: str) -> bool:
         """A real folder recorded in the manifest whose content still matches its record."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,7 @@ class Group:
     spec: TargetSpec
     skills: tuple[Skill, ...] = ()
     wanted: dict[str, str] = field(default_factory=dict)
+    skill_paths: Mapping[str, str] = field(default_factory=dict)  # flat name -> skill folder
     error: str | None = None
 
     @property
@@ -88,6 +89,7 @@ def build_groups(config: Config, discovery: Discovery,
     real_source = os.path.realpath(config.source)
     relative = config.scope.is_project
     source_ok = discovery.exists and bool(discovery.skills)
+    skill_paths = {s.flat_name: str(s.path) for s in discovery.skills}
     groups = []
     for real_path, members in by_path.items():
         first = members[0]
@@ -98,22 +100,19 @@ def build_groups(config: Config, discovery: Discovery,
         modes = {t.mode for t in members}
         if len(modes) > 1:
             names = ", ".join(t.name for t in members)
-            groups.append(Group(tuple(members), spec, error=(
+            groups.append(Group(tuple(members), spec, skill_paths=skill_paths, error=(
                 f"targets {names} share the folder {first.path} but have different modes; "
                 "give them the same mode or remove one")))
             continue
-        picked: dict[str, Skill] = {}
-        for target in members:
-            for skill in wanted_skills(target, discovery.skills):
-                picked.setdefault(skill.flat_name, skill)
+        picked = {s.flat_name: s for target in members
+                  for s in wanted_skills(target, discovery.skills)}
         skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
         if relative:
-            real_skill_root = real_source
-            wanted = {s.flat_name: os.path.relpath(os.path.join(real_skill_root, s.rel_path),
+            wanted = {s.flat_name: os.path.relpath(os.path.join(real_source, s.rel_path),
                                                    real_path) for s in skills}
         else:
-            wanted = {s.flat_name: str(s.path) for s in skills}
-        groups.append(Group(tuple(members), spec, skills, wanted))
+            wanted = {s.flat_name: skill_paths[s.flat_name] for s in skills}
+        groups.append(Group(tuple(members), spec, skills, wanted, skill_paths))
     return groups
 
 
@@ -144,8 +143,7 @@ def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
 
 
 def _skill_path(group: Group) -> Callable[[str], str]:
-    paths = {s.flat_name: str(s.path) for s in group.skills}
-    return paths.__getitem__
+    return group.skill_paths.__getitem__
 
 
 def needs_backup(plan: TargetPlan) -> bool:

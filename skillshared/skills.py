@@ -123,8 +123,12 @@ def parse_frontmatter(data: bytes) -> Frontmatter:
         if len(data) > FRONTMATTER_MAX_BYTES:
             return Frontmatter(problem=f"frontmatter is longer than {FRONTMATTER_MAX_BYTES} bytes")
         return Frontmatter(problem="frontmatter has no closing '---' line")
+    body = rest[: end.start()]
+    doc = simple_frontmatter(body)
+    if doc is not None:
+        return _frontmatter_fields(doc)
     try:
-        doc = yaml.load(rest[: end.start()], Loader=_YAML_LOADER)
+        doc = yaml.load(body, Loader=_YAML_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f" (line {mark.line + 2})" if mark else ""
@@ -136,6 +140,41 @@ def parse_frontmatter(data: bytes) -> Frontmatter:
     if not isinstance(doc, dict):
         return Frontmatter(problem="frontmatter must be a mapping of keys to values")
     return _frontmatter_fields(doc)
+
+
+_LINE_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))? *")
+_PLAIN_RE = re.compile(r"[A-Za-z][A-Za-z0-9 ._/(),'+=;?-]*")
+_LIST_RE = re.compile(r"\[ *([A-Za-z][A-Za-z0-9_.-]*(?: *, *[A-Za-z][A-Za-z0-9_.-]*)*) *\]")
+_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+
+
+def simple_frontmatter(body: str) -> dict[str, Any] | None:
+    """Parse frontmatter made only of ``key: plain text`` and ``key: [a, b]`` lines without
+    YAML (a fast path: most skills look like that). None when it is anything else; the result
+    is then what YAML gives, which a test checks."""
+    doc: dict[str, Any] = {}
+    for raw in body.split("\n"):
+        line = raw.rstrip("\r")
+        if "\t" in line:
+            return None
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _LINE_RE.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.group(1), match.group(2)
+        if not value:
+            doc[key] = None
+        elif _PLAIN_RE.fullmatch(value) and value.lower() not in _YAML_WORDS:
+            doc[key] = value
+        elif (items := _LIST_RE.fullmatch(value)) is not None:
+            words = [w.strip() for w in items.group(1).split(",")]
+            if any(w.lower() in _YAML_WORDS for w in words):
+                return None
+            doc[key] = words
+        else:
+            return None
+    return doc
 
 
 def _frontmatter_fields(doc: dict[Any, Any]) -> Frontmatter:
@@ -196,10 +235,10 @@ class _Walker:
         return bool(inner and rules and rules.ignored(inner, True))
 
     def walk(self) -> None:
-        stack: list[tuple[str, tuple[str, ...]]] = [("", ())]
+        stack: list[tuple[str, str, tuple[str, ...]]] = [("", self.real_root, ())]
+        filtered = bool(self.root_rules)
         while stack:
-            rel, skills_above = stack.pop()
-            folder = os.path.join(self.real_root, rel) if rel else self.real_root
+            rel, folder, skills_above = stack.pop()
             try:
                 with os.scandir(folder) as it:
                     entries = list(it)
@@ -211,6 +250,7 @@ class _Walker:
                 skills_above = (*skills_above, rel)
             if not rel:
                 self._load_repo_rules(entries)
+                filtered = filtered or bool(self.repo_rules)
             for entry in entries:
                 if entry.is_symlink():
                     if skills_above:
@@ -219,11 +259,11 @@ class _Walker:
                 if entry.name == ".git" or not entry.is_dir(follow_symlinks=False):
                     continue
                 child = f"{rel}/{entry.name}" if rel else entry.name
-                if self.ignored_path(child):
+                if filtered and self.ignored_path(child):
                     if os.path.isfile(os.path.join(entry.path, SKILL_FILE)):
                         self.ignored.append(child)
                     continue
-                stack.append((child, skills_above))
+                stack.append((child, entry.path, skills_above))
 
     def _load_repo_rules(self, entries: Iterable[os.DirEntry[str]]) -> None:
         for entry in entries:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from skillshared import configedit, fsops, reconcile, skills
@@ -175,8 +176,7 @@ def target_remove(req: Request) -> dict[str, Any]:
                 if result.status == "failed":
                     raise SkillshareError(f"backup failed: {result.error}")
                 backup = result.status
-            detail = unlink_target(group.spec, {s.flat_name: str(s.path) for s in group.skills},
-                                   config, dry_run)
+            detail = unlink_target(group.spec, group.skill_paths, config, dry_run)
             removed.append({"name": target.name, "path": str(target.path), "backup": backup,
                             **detail})
         except (OSError, SkillshareError) as exc:
@@ -196,7 +196,7 @@ def target_remove(req: Request) -> dict[str, Any]:
             "summary": {"failed": len(failed)}}
 
 
-def unlink_target(spec: TargetSpec, skill_paths: dict[str, str], config: Config,
+def unlink_target(spec: TargetSpec, skill_paths: Mapping[str, str], config: Config,
                   dry_run: bool) -> dict[str, Any]:
     """Turn our links in a target into real copies, so the AI CLI keeps its skills."""
     rules = config.copy_ignore()

@@ -6,8 +6,17 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
-from skillshared.skills import Discovery, Frontmatter, discover, parse_frontmatter
+from skillshared.skills import (
+    Discovery,
+    Frontmatter,
+    discover,
+    parse_frontmatter,
+    simple_frontmatter,
+)
 from tests.conftest import make_skill
 
 
@@ -374,3 +383,25 @@ def test_names_of_skillshares_own_files_are_rejected(source: Path, rel: str) -> 
     assert [s.flat_name for s in found.skills] == ["a__.skillshare-x"]
     assert [r.rel_path for r in found.rejected] == [rel]
     assert "reserved" in found.rejected[0].reason
+
+
+_KEYS = st.sampled_from(["name", "description", "targets", "metadata", "license", "x_y", "a-b"])
+_VALUES = st.one_of(
+    st.text(alphabet="aonyNsefltruOY01 ._/(),'+=;?-", max_size=10),
+    st.text(alphabet="abcXYZ019 ._/(),'+=;?-:#[]{}\"&*!|>%@`\t", max_size=14),
+    st.sampled_from(["yes", "No", "ON", "off", "null", "true", "~", "1.5", "2024-01-01",
+                     "[a, b]", "[claude,codex]", "[]", "[a, yes]", "[a b]", "x: y", "a #c"]),
+)
+
+
+@given(st.lists(st.tuples(_KEYS, _VALUES), max_size=5))
+def test_simple_frontmatter_agrees_with_yaml(lines: list[tuple[str, str]]) -> None:
+    body = "".join(f"{key}: {value}\n" for key, value in lines)
+    fast = simple_frontmatter(body)
+    try:
+        parsed = yaml.safe_load(body) or {}
+    except yaml.YAMLError:
+        assert fast is None
+        return
+    if fast is not None:
+        assert fast == parsed
