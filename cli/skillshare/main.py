@@ -162,7 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.command is None:
         parser.print_help()
         return EXIT_USAGE
-    paths = Paths.from_env()
+    try:
+        paths = Paths.from_env()
+    except FileNotFoundError:
+        print("error: the current folder no longer exists (hint: cd to an existing folder)",
+              file=sys.stderr)
+        return 1
     try:
         if ns.command == "target":
             _target_args(ns)  # report usage mistakes before anything runs
@@ -174,6 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        if paths.env.get("SKILLSHARE_DEBUG"):
+            raise
+        print(f"error: internal error: {type(exc).__name__}: {exc} (hint: this is a bug; run "
+              "again with SKILLSHARE_DEBUG=1 for the traceback and report it)", file=sys.stderr)
+        return 1
     text, code = render.render(ns.command, result, paths)
     if ns.json:
         print(json.dumps(result, indent=2, ensure_ascii=False, default=str))

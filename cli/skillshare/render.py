@@ -101,6 +101,8 @@ def render_sync(r: Result, out: Out) -> int:
     if backup and backup.get("path"):
         out(f"{ARROW} Backup: {out.path(backup['path'])}")
     out()
+    if not r["targets"]:
+        out("No targets configured: add one with `skillshare target add <name> [path]`")
     for t in r["targets"]:
         if t["error"]:
             out(f"{FAIL} {_target_names(t)}: failed: {t['error']}")
@@ -194,15 +196,15 @@ def render_status(r: Result, out: Out) -> int:
 
 
 def render_diff(r: Result, out: Out) -> int:
-    for index, t in enumerate(r["targets"]):
-        if index:
-            out()
+    for t in r["targets"]:
         if t["error"]:
             out(f"{_target_names(t)}: {FAIL} {t['error']}")
             continue
         if t["synced"] and not t["items"]:
             out(f"{_target_names(t)}: fully synced")
             continue
+        if out.lines:
+            out()
         out.header(f"Diff: source ↔ {_target_names(t)}")
         width = max(len(i["name"]) for i in t["items"]) if t["items"] else 0
         for item in t["items"]:
