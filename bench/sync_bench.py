@@ -34,15 +34,18 @@ from skillshared import service
 from skillshared.paths import Paths
 
 
-def timed(fn: Callable[[], object], runs: int, reset: Callable[[], object] | None = None
-          ) -> list[float]:
-    times = []
+def timed(fns: list[Callable[[], object]], runs: int,
+          reset: Callable[[], object] | None = None) -> list[list[float]]:
+    """Time each of ``fns`` ``runs`` times, interleaved (so that drift in a noisy machine
+    affects them alike)."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        if reset is not None:
-            reset()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+        for fn, bucket in zip(fns, times, strict=True):
+            if reset is not None:
+                reset()
+            start = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - start)
     return times
 
 
@@ -100,13 +103,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" /
+                        "sync_bench.md", help="also write the results here")
     ns = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="skillshare-bench-") as tmp:
         first = World(Path(tmp) / "first", 1000, 5)
-        in_process = timed(first.sync, ns.runs, first.clear_targets)
-        whole = timed(lambda: subprocess.run(first.process("sync"), env=first.env, check=True,
-                                             capture_output=True), ns.runs, first.clear_targets)
+        in_process, whole = timed(
+            [first.sync, lambda: subprocess.run(first.process("sync"), env=first.env,
+                                                check=True, capture_output=True)],
+            ns.runs, first.clear_targets)
         rows.append(("first sync, 1,000 skills × 5 targets (in-process)", fmt(in_process), ""))
         rows.append(("first sync, 1,000 skills × 5 targets (whole process)", fmt(whole), ""))
         first.clear_targets()
@@ -115,10 +121,10 @@ def main() -> int:
         world = World(Path(tmp) / "resync", skills, targets)
         world.sync()
         label = f"{skills:,} skills × {targets} targets"
-        floor = timed(lambda: floor_loop(world.targets), ns.runs)
-        resync = timed(world.sync, ns.runs)
-        resync_whole = timed(lambda: subprocess.run(world.process("sync"), env=world.env,
-                                                    check=True, capture_output=True), ns.runs)
+        floor, resync, resync_whole = timed(
+            [lambda: floor_loop(world.targets), world.sync,
+             lambda: subprocess.run(world.process("sync"), env=world.env, check=True,
+                                    capture_output=True)], ns.runs)
         ratio = statistics.median(resync) / statistics.median(floor)
         entries = skills * targets
         rows.append((f"floor: lstat + readlink of {entries:,} entries", fmt(floor), "1.0×"))
@@ -133,19 +139,24 @@ def main() -> int:
                                 "  p=os.path.join(t,n); os.lstat(p); os.readlink(p)",
                                 *map(str, world.targets)], world.env)
         start_calls = syscalls([sys.executable, "-c", "pass"], world.env)
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, {platform.system()} {platform.release()}")
-    print(f"Runs per scenario: {ns.runs} (median, min–max)\n")
-    print("| scenario | time | vs floor |")
-    print("|---|---|---|")
-    for row in rows:
-        print(f"| {row[0]} | {row[1]} | {row[2]} |")
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}; "
+        f"{time.strftime('%Y-%m-%d')}",
+        f"Runs per scenario: {ns.runs} (median, min–max)", "",
+        "| scenario | time | vs floor |", "|---|---|---|",
+        *(f"| {a} | {b} | {c} |" for a, b, c in rows),
+    ]
     if calls is not None:
-        print("\nSystem calls of the whole process (strace -f -c):")
-        print(f"- `python -c pass`: {start_calls}")
-        print(f"- first sync, 1,000 × 5: {calls}")
-        print(f"- no-change re-sync, {label}: {resync_calls}")
-        print(f"- floor loop, same entries: {floor_calls}")
+        lines += ["", "System calls of the whole process (strace -f -c):",
+                  f"- `python -c pass`: {start_calls}",
+                  f"- first sync, 1,000 × 5: {calls}",
+                  f"- no-change re-sync, {label}: {resync_calls}",
+                  f"- floor loop (a Python process), same entries: {floor_calls}"]
+    text = "\n".join(lines)
+    print(text)
+    ns.out.parent.mkdir(parents=True, exist_ok=True)
+    ns.out.write_text(text + "\n")
     return 0
 
 

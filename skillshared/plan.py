@@ -178,6 +178,7 @@ class _Planner:
         if self.force:
             self.ops.append(Op("force_replace", name, replace_with))
             self.counts["updated"] += 1
+            self.counts["linked"] += 1
         else:
             self.conflicts.append(Conflict(name, reason))
 

@@ -352,3 +352,17 @@ def test_daemon_entry_point_says_it_is_not_built_yet() -> None:
     with pytest.raises(SystemExit) as info:
         main(["--help"])
     assert info.value.code == 0
+
+
+def test_an_internal_error_is_reported_without_a_traceback(cli: Any, ready: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillshare import transport
+
+    def broken(*args: Any) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(transport, "call", broken)
+    result = cli("status")
+    assert result.code == 1
+    assert "internal error: RuntimeError: boom" in result.err
+    assert "Traceback" not in result.err
