@@ -29,6 +29,7 @@ from skillshared.plan import (
 from skillshared.skills import Discovery, Skill
 
 COUNT_KEYS = ("linked", "local", "updated", "pruned", "new", "up_to_date")
+LINKING = frozenset({"link", "relink", "adopt", "force_replace"})
 
 
 def source_roots(source: Path) -> tuple[str, ...]:
@@ -167,7 +168,9 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     if not dry_run:
         backup_report = _backup(runs, backups_dir, auto_backup)
         for run in runs:
-            if run.obs is not None and run.plan.error is None and run.plan.changes:
+            if run.outcome is None and run.obs is not None and run.plan.error is None and (
+                run.plan.changes
+            ):
                 applier = Applier(run.group.spec, run.obs, run.manifest,
                                   _skill_path(run.group), cache, run.backup)
                 run.outcome = applier.run(run.plan)
@@ -198,10 +201,18 @@ def _backup(runs: list[TargetRun], backups_dir: Path | None,
     writer = BackupWriter(backups_dir)
     for run in chosen:
         writer.add(run.group.name, run.group.spec.path, run.group.spec.mode)
-    writer.publish()
-    by_target = {r.target: r for r in writer.results}
-    for run in chosen:
-        result = by_target[run.group.name]
+    try:
+        writer.publish()
+    except OSError as exc:
+        writer.discard()
+        for run in chosen:
+            run.outcome = Outcome(errors=[f"backup failed, target left unchanged: {exc}"])
+        return {"path": None, "error": str(exc), "targets": []}
+    for result, run in zip(writer.results, chosen, strict=True):
+        if result.status == "failed":
+            # the backup is the safety net: no net, no change
+            run.outcome = Outcome(errors=[f"backup failed, target left unchanged: "
+                                          f"{result.error}"])
         run.backup = result.path if result.status in ("created", "unchanged") else None
     return {"path": str(writer.final) if writer.final else None,
             "targets": [r.to_dict() for r in writer.results]}
@@ -216,7 +227,8 @@ def target_report(run: TargetRun, dry_run: bool) -> dict[str, Any]:
     errors = ([plan.error] if plan.error else []) + (outcome.errors if outcome else [])
     counts = dict(plan.counts) or dict.fromkeys(COUNT_KEYS, 0)
     if outcome is not None and not dry_run:
-        failed = len(plan.ops) - len(outcome.done)
+        done = set(outcome.done)
+        failed = sum(1 for op in plan.ops if op not in done and op.action in LINKING)
         counts["linked"] = max(0, counts.get("linked", 0) - failed)
     status = "error" if errors else ("warning" if conflicts or plan.guard else "ok")
     obs = run.obs

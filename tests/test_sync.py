@@ -467,3 +467,18 @@ def test_a_damaged_manifest_is_reported_and_copies_are_kept(cli: Any, home: Path
     assert "alpha" in reasons  # no longer known to be ours: kept
     assert (target / "alpha/SKILL.md").read_text() == "edited by hand\n"
     assert line["up_to_date"] == 2  # identical copies are taken back
+
+
+def test_a_target_that_cannot_be_backed_up_is_left_unchanged(cli: Any, home: Path,
+                                                            setup: dict[str, Path]) -> None:
+    sync(cli)
+    make_skill(setup["source"], "delta")
+    data = home / ".local/share/skillshare"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "backups").write_text("not a folder")
+    before = tree(setup["target"])
+    report = sync(cli)
+    line = only_target(report)
+    assert line["status"] == "error" and "backup failed" in line["error"]
+    assert tree(setup["target"]) == before
+    assert report["_code"] == 1
