@@ -48,6 +48,8 @@ class Applier:
                 self.out.conflicts.append(Conflict(op.name, "appeared while syncing; left as is"))
             except OSError as exc:
                 self._error(f"{op.action} {op.name}".strip(), exc)
+                if op.action in ("mkdir_target", "unlink_target"):
+                    return self.out  # without the folder nothing else can be done
             else:
                 self.out.done.append(op)
         if plan.records is not None:

@@ -246,13 +246,20 @@ def target_report(run: TargetRun, dry_run: bool) -> dict[str, Any]:
         "conflicts": [{"name": c.name, "reason": c.reason} for c in conflicts],
         "local_entries": list(plan.local),
         "guard": plan.guard,
-        "error": "; ".join(errors) if errors else None,
+        "error": _join_errors(errors),
         "backup": run.backup,
         "forced": outcome.forced if outcome else [],
         "followed_link": obs.link if obs is not None and obs.kind == DIR and obs.link else None,
         "linked_to_source": bool(obs is not None and obs.kind == LINK and not plan.ops
                                  and group.spec.mode == "symlink"),
     }
+
+
+def _join_errors(errors: Sequence[str], shown: int = 3) -> str | None:
+    if not errors:
+        return None
+    more = f"; and {len(errors) - shown} more errors" if len(errors) > shown else ""
+    return "; ".join(errors[:shown]) + more
 
 
 def discovery_report(discovery: Discovery) -> dict[str, Any]:
