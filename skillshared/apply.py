@@ -125,7 +125,7 @@ class Applier:
         manifest = self._path(MANIFEST)
         if os.path.lexists(manifest):
             fsops.remove_file(manifest)
-        os.rmdir(self.spec.path)
+        fsops.remove_empty_dir(self.spec.path)
         fsops.create_link(op.arg, self.spec.path)
 
     def _force_replace_target(self, op: Op) -> None:

@@ -97,6 +97,11 @@ def remove_file(path: str | Path) -> None:
     os.unlink(path)
 
 
+def remove_empty_dir(path: str | Path) -> None:
+    """Remove a folder only if it is empty (fails otherwise: nothing is lost)."""
+    os.rmdir(path)
+
+
 def remove_tree(path: str | Path) -> None:
     """Delete a folder tree, or a single link/file."""
     if os.path.islink(path) or not os.path.isdir(path):

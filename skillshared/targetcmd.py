@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import configedit, fsops, reconcile, skills
@@ -159,34 +160,31 @@ def target_remove(req: Request) -> dict[str, Any]:
     names = req.texts("names") or ([single] if single else [])
     if not names:
         raise UsageError("usage: skillshare target remove <name>...")
-    chosen = [_find(config, n) for n in names]
+    chosen = list({t.name: t for t in (_find(config, n) for n in names)}.values())
     dry_run = req.flag("dry_run")
+    backups = {} if scope.is_project or dry_run else _backup_targets(scope.backups_dir, chosen)
     discovery = skills.discover(config.source)
-    groups = {g.name: g for g in reconcile.build_groups(config, discovery,
-                                                        [t.name for t in chosen])}
-    removed, failed = [], []
-    writer = BackupWriter(scope.backups_dir) if not scope.is_project and not dry_run else None
+    groups = reconcile.build_groups(config, discovery, [t.name for t in chosen])
+    leaving = {t.name for t in chosen}
+    staying = {os.path.realpath(t.path) for t in config.targets if t.name not in leaving}
+    removed: list[dict[str, Any]] = []
+    failed: list[dict[str, str]] = []
     for target in chosen:
-        group = groups.get(target.name) or next(
-            g for g in groups.values() if target in g.targets)
+        group = next(g for g in groups if target in g.targets)
+        backup = backups.get(target.name)
         try:
-            backup = None
-            if writer is not None:
-                result = writer.add(target.name, str(target.path), target.mode)
-                if result.status == "failed":
-                    raise SkillshareError(f"backup failed: {result.error}")
-                backup = result.status
-            detail = unlink_target(group.spec, group.skill_paths, config, dry_run)
+            if isinstance(backup, SkillshareError):
+                raise backup
+            if os.path.realpath(target.path) in staying:
+                detail: dict[str, Any] = {"converted": 0, "removed_links": 0,
+                                          "whole_folder": False, "shared": True}
+            else:
+                detail = unlink_target(group.spec, group.skill_paths, config, dry_run)
             removed.append({"name": target.name, "path": str(target.path), "backup": backup,
                             **detail})
         except (OSError, SkillshareError) as exc:
             message = exc.message if isinstance(exc, SkillshareError) else str(exc)
             failed.append({"name": target.name, "error": message})
-    if writer is not None:
-        final = writer.publish()
-        for item in removed:
-            if item["backup"] == "created" and final is not None:
-                item["backup"] = str(final / item["name"])
     if removed and not dry_run:
         new_doc = doc
         for item in removed:
@@ -196,12 +194,35 @@ def target_remove(req: Request) -> dict[str, Any]:
             "summary": {"failed": len(failed)}}
 
 
+def _backup_targets(backups_dir: Path, chosen: list[TargetConfig]
+                    ) -> dict[str, str | SkillshareError | None]:
+    """Back up each target (published before anything is unlinked): its backup folder, None
+    when there was nothing to back up, or the error that stops its removal."""
+    writer = BackupWriter(backups_dir)
+    results = [writer.add(t.name, str(t.path), t.mode) for t in chosen]
+    try:
+        final = writer.publish()
+    except OSError as exc:
+        writer.discard()
+        return {t.name: SkillshareError(f"backup failed: {exc}") for t in chosen}
+    outcome: dict[str, str | SkillshareError | None] = {}
+    for target, result in zip(chosen, results, strict=True):
+        if result.status == "failed":
+            outcome[target.name] = SkillshareError(f"backup failed: {result.error}")
+        elif result.status == "created" and final is not None:
+            outcome[target.name] = str(final / target.name)
+        else:
+            outcome[target.name] = result.path
+    return outcome
+
+
 def unlink_target(spec: TargetSpec, skill_paths: Mapping[str, str], config: Config,
                   dry_run: bool) -> dict[str, Any]:
     """Turn our links in a target into real copies, so the AI CLI keeps its skills."""
     rules = config.copy_ignore()
     obs = observe(dataclasses.replace(spec, mode="merge"))
-    detail = {"converted": 0, "removed_links": 0, "whole_folder": False}
+    detail: dict[str, Any] = {"converted": 0, "removed_links": 0, "whole_folder": False,
+                              "shared": False}
     if obs.kind == LINK and obs.link_dest is not None and spec.owns(obs.link_dest):
         detail["whole_folder"] = True
         if not dry_run:

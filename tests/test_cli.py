@@ -366,3 +366,16 @@ def test_an_internal_error_is_reported_without_a_traceback(cli: Any, ready: Path
     assert result.code == 1
     assert "internal error: RuntimeError: boom" in result.err
     assert "Traceback" not in result.err
+
+
+def test_target_remove_keeps_a_folder_another_target_uses(cli: Any, home: Path,
+                                                          source: Path) -> None:
+    make_skill(source, "alpha")
+    write_config(home, "targets:\n  universal: {}\n  warp: {}\n")
+    cli("sync")
+    result = cli("target", "remove", "warp", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["removed"][0]["shared"] is True
+    assert os.path.islink(home / ".agents/skills/alpha")
+    assert [t["name"] for t in cli("target", "list", "--json").json()["targets"]] == [
+        "universal"]

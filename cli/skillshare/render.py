@@ -300,12 +300,16 @@ def render_target(r: Result, out: Out) -> int:
 def _render_removed(r: Result, out: Out) -> int:
     dry = " (dry run)" if r["dry_run"] else ""
     for item in r["removed"]:
-        what = ("the folder link became a real copy of the source" if item["whole_folder"] else
-                f"{_plural(item['converted'], 'link')} turned into real copies")
+        if item["shared"]:
+            what = "its folder stays as it is (another target uses it)"
+        elif item["whole_folder"]:
+            what = "the folder link became a real copy of the source"
+        else:
+            what = f"{_plural(item['converted'], 'link')} turned into real copies"
         if item["removed_links"]:
             what += f", {_plural(item['removed_links'], 'broken link')} removed"
         backup = item.get("backup")
-        where = f"; backup: {out.path(backup)}" if backup and backup.startswith("/") else ""
+        where = f"; backup: {out.path(backup)}" if backup else ""
         out(f"{OK} Removed target {item['name']}{dry}: {what}{where}")
     for item in r["failed"]:
         out(f"{FAIL} {item['name']}: {item['error']} (kept in the config)")
