@@ -67,6 +67,16 @@ def syscalls(argv: list[str], env: dict[str, str]) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def link_floor(world: World) -> None:
+    """The floor of a first sync: a bare os.symlink loop creating the same links."""
+    links = [(str(world.source / rel), str(target / rel.replace("/", "__")))
+             for rel in world.rels for target in world.targets]
+    for target in world.targets:
+        target.mkdir(parents=True)
+    for text, path in links:
+        os.symlink(text, path)
+
+
 def floor_loop(targets: list[Path]) -> int:
     count = 0
     for target in targets:
@@ -83,7 +93,7 @@ class World:
         self.root = root
         self.env = environment(root)
         self.source = root / "source"
-        build_source(self.source, skills)
+        self.rels = build_source(self.source, skills)
         self.targets = [root / f"targets/t{i:02d}/skills" for i in range(targets)]
         write_config(root / "home/.config/skillshare/config.yaml", self.source, self.targets)
         self.paths = Paths.from_env(self.env, cwd=root)
@@ -109,12 +119,17 @@ def main() -> int:
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="skillshare-bench-") as tmp:
         first = World(Path(tmp) / "first", 1000, 5)
-        in_process, whole = timed(
-            [first.sync, lambda: subprocess.run(first.process("sync"), env=first.env,
-                                                check=True, capture_output=True)],
+        link_base, in_process, whole = timed(
+            [lambda: link_floor(first), first.sync,
+             lambda: subprocess.run(first.process("sync"), env=first.env, check=True,
+                                    capture_output=True)],
             ns.runs, first.clear_targets)
-        rows.append(("first sync, 1,000 skills × 5 targets (in-process)", fmt(in_process), ""))
-        rows.append(("first sync, 1,000 skills × 5 targets (whole process)", fmt(whole), ""))
+        base = statistics.median(link_base)
+        rows.append(("floor: os.symlink of the same 5,000 links", fmt(link_base), "1.0×"))
+        rows.append(("first sync, 1,000 skills × 5 targets (in-process)", fmt(in_process),
+                     f"{statistics.median(in_process) / base:.2f}×"))
+        rows.append(("first sync, 1,000 skills × 5 targets (whole process)", fmt(whole),
+                     f"{statistics.median(whole) / base:.2f}×"))
         first.clear_targets()
         calls = syscalls(first.process("sync"), first.env)
         skills, targets = (1000, 5) if ns.quick else (10000, 20)
