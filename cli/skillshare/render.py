@@ -107,7 +107,8 @@ def render_sync(r: Result, out: Out) -> int:
         if t["error"]:
             out(f"{FAIL} {_target_names(t)}: failed: {t['error']}")
             continue
-        created = f" — created {out.path(t['path'])}" if t["created_dir"] and t["mode"] != (
+        verb = "will create" if r["dry_run"] else "created"
+        created = f" — {verb} {out.path(t['path'])}" if t["created_dir"] and t["mode"] != (
             "symlink") else ""
         out(f"{_status_mark(t)} {_target_names(t)}: {target_line(t)}{created}")
         if r["dry_run"]:
