@@ -21,6 +21,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from skillshared.paths import Paths, Scope
+
 settings.register_profile("project", database=None, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
 settings.load_profile("project")
@@ -146,6 +148,19 @@ def home(isolated: Path) -> Path:
 @pytest.fixture
 def work(isolated: Path) -> Path:
     return isolated / "work"
+
+
+@pytest.fixture
+def scope(home: Path) -> Scope:
+    """The global scope of the test's isolated environment."""
+    return Paths.from_env().global_scope()
+
+
+@pytest.fixture
+def project_scope(work: Path) -> Scope:
+    """A project scope in the test's working folder."""
+    (work / ".skillshare").mkdir()
+    return Paths.from_env().project_scope()
 
 
 @pytest.fixture

@@ -46,16 +46,6 @@ daemon:
 """
 
 
-@pytest.fixture
-def scope(home: Path) -> Scope:
-    return Paths.from_env().global_scope()
-
-
-@pytest.fixture
-def project(work: Path) -> Scope:
-    (work / ".skillshare").mkdir()
-    return Paths.from_env().project_scope()
-
 
 def load(home: Path, text: str) -> Config:
     write_config(home, text)
@@ -187,12 +177,12 @@ def test_top_level_mode_is_the_default_for_targets(home: Path) -> None:
     assert (cursor.mode, cursor.mode_explicit) == ("symlink", True)
 
 
-def test_project_list_form(project: Scope, work: Path) -> None:
-    project.config_file.write_text(
+def test_project_list_form(project_scope: Scope, work: Path) -> None:
+    project_scope.config_file.write_text(
         "targets:\n  - claude\n"
         "  - {name: x, path: rel/skills, mode: symlink, include: [a*], exclude: [b*]}\n"
         "  - name: nested\n    skills: {path: /abs/n}\n")
-    config = configmod.load(project)
+    config = configmod.load(project_scope)
     claude, custom, nested = config.targets
     assert (claude.name, claude.path, claude.mode) == ("claude", work / ".claude/skills",
                                                        "merge")
@@ -202,11 +192,11 @@ def test_project_list_form(project: Scope, work: Path) -> None:
     assert config.source == work / ".skillshare/skills"
 
 
-def test_project_skill_records(project: Scope) -> None:
-    project.config_file.write_text(
+def test_project_skill_records(project_scope: Scope) -> None:
+    project_scope.config_file.write_text(
         "skills:\n  - {name: pdf, source: github.com/a/b/pdf}\n"
         "  - {name: _team, source: github.com/team/skills, tracked: true}\n")
-    records = configmod.load(project).skills
+    records = configmod.load(project_scope).skills
     assert records == (configmod.SkillRecord("pdf", "github.com/a/b/pdf", False),
                        configmod.SkillRecord("_team", "github.com/team/skills", True))
 
@@ -385,9 +375,9 @@ def test_missing_config(scope: Scope) -> None:
     assert not scope.config_file.parent.exists()
 
 
-def test_missing_project_config_hints_init_p(project: Scope) -> None:
+def test_missing_project_config_hints_init_p(project_scope: Scope) -> None:
     with pytest.raises(ConfigError, match="config not found") as info:
-        configmod.load(project)
+        configmod.load(project_scope)
     assert info.value.hint == "run `skillshare init -p`"
 
 

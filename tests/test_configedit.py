@@ -38,16 +38,6 @@ daemon:
 """
 
 
-@pytest.fixture
-def scope(home: Path) -> Scope:
-    return Paths.from_env().global_scope()
-
-
-@pytest.fixture
-def project(work: Path) -> Scope:
-    (work / ".skillshare").mkdir()
-    return Paths.from_env().project_scope()
-
 
 def saved(scope: Scope) -> Any:
     text = scope.config_file.read_text()
@@ -79,15 +69,15 @@ def test_new_global_document_round_trips(scope: Scope, home: Path) -> None:
     assert [(t.name, t.mode) for t in config.targets] == [("claude", "copy"), ("cursor", "copy")]
 
 
-def test_new_project_document(project: Scope, work: Path, isolated: Path) -> None:
-    doc = configedit.new_document(project, None, "merge",
+def test_new_project_document(project_scope: Scope, work: Path, isolated: Path) -> None:
+    doc = configedit.new_document(project_scope, None, "merge",
                                   [("claude", None), ("x", work / "tools/x"),
                                    ("y", isolated / "elsewhere")])
     assert doc["targets"] == ["claude", {"name": "x", "path": "tools/x"},
                               {"name": "y", "path": str(isolated / "elsewhere")}]
     assert "mode" not in doc and "source" not in doc
-    assert configedit.new_document(project, None, "symlink", [])["mode"] == "symlink"
-    config = configedit.save(project, doc)
+    assert configedit.new_document(project_scope, None, "symlink", [])["mode"] == "symlink"
+    config = configedit.save(project_scope, doc)
     assert [t.path for t in config.targets] == [work / ".claude/skills", work / "tools/x",
                                                 isolated / "elsewhere"]
 
@@ -108,8 +98,8 @@ def test_display_path_global(scope: Scope, home: Path, where: str, expected: str
     ("{work}/../sibling", "{work}/../sibling"),
     ("/opt/skills", "/opt/skills"),
 ])
-def test_display_path_project(project: Scope, work: Path, where: str, expected: str) -> None:
-    shown = configedit.display_path(project, Path(where.format(work=work)))
+def test_display_path_project(project_scope: Scope, work: Path, where: str, expected: str) -> None:
+    shown = configedit.display_path(project_scope, Path(where.format(work=work)))
     assert shown == expected.format(work=work)
 
 
@@ -191,10 +181,10 @@ def test_add_target_global(scope: Scope, home: Path) -> None:
     assert doc == {"targets": {"claude": None}}  # the input is not changed
 
 
-def test_add_target_project(project: Scope, work: Path) -> None:
+def test_add_target_project(project_scope: Scope, work: Path) -> None:
     doc: dict[str, Any] = {"targets": ["claude"]}
-    new = configedit.add_target(doc, project, "x", work / "rel/x", "symlink")
-    new = configedit.add_target(new, project, "cursor", None, None)
+    new = configedit.add_target(doc, project_scope, "x", work / "rel/x", "symlink")
+    new = configedit.add_target(new, project_scope, "cursor", None, None)
     assert new["targets"] == ["claude", {"name": "x", "path": "rel/x", "mode": "symlink"},
                               "cursor"]
     assert doc == {"targets": ["claude"]}
@@ -270,9 +260,9 @@ def test_update_target_with_mixed_forms_edits_what_is_in_effect(scope: Scope) ->
     assert (cursor.include, cursor.mode) == (("a*", "b*"), "symlink")
 
 
-def test_project_save_writes_relative_paths(project: Scope, work: Path) -> None:
-    doc = configedit.new_document(project, None, "merge", [("claude", None)])
-    doc = configedit.add_target(doc, project, "x", work / "tools/x", None)
-    configedit.save(project, doc)
-    assert saved(project)["targets"] == ["claude", {"name": "x", "path": "tools/x"}]
-    assert leftovers(project.config_file.parent) == []
+def test_project_save_writes_relative_paths(project_scope: Scope, work: Path) -> None:
+    doc = configedit.new_document(project_scope, None, "merge", [("claude", None)])
+    doc = configedit.add_target(doc, project_scope, "x", work / "tools/x", None)
+    configedit.save(project_scope, doc)
+    assert saved(project_scope)["targets"] == ["claude", {"name": "x", "path": "tools/x"}]
+    assert leftovers(project_scope.config_file.parent) == []

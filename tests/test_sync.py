@@ -74,24 +74,28 @@ def test_pruning_removes_our_links_to_removed_skills(cli: Any, setup: dict[str, 
     assert os.path.islink(setup["target"] / "alpha")
 
 
-@pytest.mark.parametrize("kind", ["file", "folder", "foreign-link", "broken-link", "loop"])
-def test_user_entry_at_a_skill_name_is_never_changed(cli: Any, setup: dict[str, Path],
-                                                     tmp_path: Path, kind: str) -> None:
-    target = setup["target"]
-    target.mkdir(parents=True)
+def plant(target: Path, kind: str, elsewhere: Path) -> None:
+    """Put a user's entry of ``kind`` at the skill name ``alpha`` in ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
     entry = target / "alpha"
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
     if kind == "file":
         entry.write_text("my notes")
     elif kind == "folder":
         make_skill(target, "alpha", body="my own version\n")
     elif kind == "foreign-link":
+        elsewhere.mkdir(exist_ok=True)
         entry.symlink_to(elsewhere)
     elif kind == "broken-link":
-        entry.symlink_to(tmp_path / "gone")
+        entry.symlink_to(elsewhere / "gone")
     else:
         entry.symlink_to("alpha")
+
+
+@pytest.mark.parametrize("kind", ["file", "folder", "foreign-link", "broken-link", "loop"])
+def test_user_entry_at_a_skill_name_is_never_changed(cli: Any, setup: dict[str, Path],
+                                                     tmp_path: Path, kind: str) -> None:
+    target = setup["target"]
+    plant(target, kind, tmp_path / "elsewhere")
     before = tree(target)
     report = sync(cli)
     line = only_target(report)
@@ -109,16 +113,8 @@ def test_user_entry_at_a_skill_name_is_never_changed(cli: Any, setup: dict[str, 
 def test_force_backs_up_then_replaces(cli: Any, setup: dict[str, Path], tmp_path: Path,
                                       kind: str) -> None:
     target = setup["target"]
-    target.mkdir(parents=True)
     entry = target / "alpha"
-    if kind == "file":
-        entry.write_text("my notes")
-    elif kind == "folder":
-        make_skill(target, "alpha", body="my own version\n")
-    elif kind == "foreign-link":
-        entry.symlink_to(tmp_path)
-    else:
-        entry.symlink_to(tmp_path / "gone")
+    plant(target, kind, tmp_path / "elsewhere")
     before = tree(target)
     report = sync(cli, "--force")
     line = only_target(report)
