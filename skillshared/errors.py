@@ -54,13 +54,5 @@ class NotFoundError(SkillshareError):
     code = "not_found"
 
 
-class ConflictError(SkillshareError):
-    code = "conflict"
-
-
 class LockedError(SkillshareError):
     code = "locked"
-
-
-class DaemonUnresponsiveError(SkillshareError):
-    code = "daemon_unresponsive"

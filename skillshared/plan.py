@@ -15,6 +15,9 @@ MANIFEST = ".skillshare-manifest.json"
 GUARD_MIN = 5  # the mass-delete guard trips above this many prunes ...
 GUARD_FRACTION = 0.5  # ... when they are more than this share of the target's own entries
 
+# Actions that put a wanted skill in place.
+INSTALLING = frozenset({"link", "relink", "adopt", "copy", "update_copy", "force_replace"})
+
 # Target path kinds.
 MISSING, DIR, LINK, FILE = "missing", "dir", "link", "file"
 

@@ -17,6 +17,7 @@ from skillshared.observe import DigestCache, Manifest, fill_digests, observe, re
 from skillshared.patterns import NameFilter
 from skillshared.plan import (
     DIR,
+    INSTALLING,
     LINK,
     MANIFEST,
     Conflict,
@@ -29,7 +30,6 @@ from skillshared.plan import (
 from skillshared.skills import Discovery, Skill
 
 COUNT_KEYS = ("linked", "local", "updated", "pruned", "new", "up_to_date")
-LINKING = frozenset({"link", "relink", "adopt", "force_replace"})
 
 
 def source_roots(source: Path) -> tuple[str, ...]:
@@ -228,7 +228,7 @@ def target_report(run: TargetRun, dry_run: bool) -> dict[str, Any]:
     counts = dict(plan.counts) or dict.fromkeys(COUNT_KEYS, 0)
     if outcome is not None and not dry_run:
         done = set(outcome.done)
-        failed = sum(1 for op in plan.ops if op not in done and op.action in LINKING)
+        failed = sum(1 for op in plan.ops if op not in done and op.action in INSTALLING)
         counts["linked"] = max(0, counts.get("linked", 0) - failed)
     status = "error" if errors else ("warning" if conflicts or plan.guard else "ok")
     obs = run.obs

@@ -11,14 +11,12 @@ from skillshared import gitstate, reconcile, skills
 from skillshared.config import Config
 from skillshared.observe import DigestCache
 from skillshared.paths import Paths
-from skillshared.plan import MISSING
+from skillshared.plan import INSTALLING, MISSING
 from skillshared.reconcile import TargetRun
 
 if TYPE_CHECKING:
     from skillshared.service import Request
 
-# Plan actions that put a wanted skill in place (so it is not yet synced).
-INSTALLING = frozenset({"link", "relink", "adopt", "copy", "update_copy", "force_replace"})
 _DIFF = {
     "link": ("+", "in source, not in target"),
     "copy": ("+", "in source, not in target"),
