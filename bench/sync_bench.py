@@ -155,10 +155,10 @@ def main() -> int:
                                 *map(str, world.targets)], world.env)
         start_calls = syscalls([sys.executable, "-c", "pass"], world.env)
     lines = [
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {platform.system()} {platform.release()}; "
         f"{time.strftime('%Y-%m-%d')}",
-        f"Runs per scenario: {ns.runs} (median, min–max)", "",
+        f"- Runs per scenario: {ns.runs} (median, min–max)", "",
         "| scenario | time | vs floor |", "|---|---|---|",
         *(f"| {a} | {b} | {c} |" for a, b, c in rows),
     ]

@@ -152,11 +152,11 @@ def _commands() -> dict[str, Handler]:
     }
 
 
-# Commands that change files, and so hold ops.lock and are written to the operation log.
 READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log"})
 
 
 def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
+    """Whether a command changes files (so holds ops.lock and goes to the operation log)."""
     if cmd in READ_ONLY:
         return False
     return not (cmd == "target" and args.get("action") in ("list", "info"))
@@ -184,7 +184,7 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths) -> dict[str, Any]:
             _log(req, cmd, "error", started, exc.message)
         raise
     if logged:
-        failed = result.get("summary", {}).get("failed", 0) if isinstance(result, dict) else 0
+        failed = result.get("summary", {}).get("failed", 0)
         _log(req, cmd, "partial" if failed else "ok", started)
     return result
 

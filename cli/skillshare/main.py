@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from skillshare import __version__, render, transport
-from skillshared.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError
+from skillshared.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
 from skillshared.paths import Paths
 
 EPILOG = """\
@@ -130,8 +130,6 @@ def _target_args(ns: argparse.Namespace) -> dict[str, Any]:
 
 
 def _usage(message: str) -> SkillshareError:
-    from skillshared.errors import UsageError
-
     return UsageError(message, hint="run `skillshare target --help`")
 
 
@@ -169,8 +167,6 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     try:
-        if ns.command == "target":
-            _target_args(ns)  # report usage mistakes before anything runs
         args = command_args(ns, paths)
         result = transport.call(ns.command, args, paths)
     except SkillshareError as exc:
