@@ -160,22 +160,22 @@ class BackupWriter:
             fsops.make_private_dir(self.temp)
         return self.temp
 
-    def add(self, target: str, path: str, mode: str, force: bool = False) -> TargetBackup:
+    def add(self, target: str, path: str, mode: str) -> TargetBackup:
         """Back up one target unless it is empty or unchanged since its latest backup."""
         try:
-            result = self._add(target, path, mode, force)
+            result = self._add(target, path, mode)
         except OSError as exc:
             result = TargetBackup(target, "failed", error=f"{exc.strerror or exc}: {exc.filename}")
         self.results.append(result)
         return result
 
-    def _add(self, target: str, path: str, mode: str, force: bool) -> TargetBackup:
+    def _add(self, target: str, path: str, mode: str) -> TargetBackup:
         prior = latest(self.backups_dir, target)
         prev_dir, prev_manifest = prior if prior else (None, None)
         snap = snapshot(path, prev_manifest)
         if snap.kind in ("missing", "file") or snap.empty:
             return TargetBackup(target, "missing" if snap.kind == "missing" else "empty")
-        if prev_dir is not None and prev_manifest is not None and not force and (
+        if prev_dir is not None and prev_manifest is not None and (
             prev_manifest.get("kind") == snap.kind and prev_manifest.get("link") == snap.link
             and Snapshot(snap.kind, snap.link, tuple(prev_manifest.get("entries", []))).content()
             == snap.content()

@@ -110,10 +110,6 @@ def remove_tree(path: str | Path) -> None:
         shutil.rmtree(path)
 
 
-def rename(src: str | Path, dst: str | Path) -> None:
-    os.rename(src, dst)
-
-
 def rename_no_replace(src: str, dst: str) -> None:
     """Rename ``src`` to ``dst`` only if nothing is at ``dst``."""
     if os.path.lexists(dst):
