@@ -6,7 +6,6 @@ command gives the same result either way. Nothing here prints.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import time
@@ -34,6 +33,7 @@ class Request:
             paths = dataclasses.replace(paths, cwd=Path(cwd))
         self.paths = paths
         self.args = args
+        self.loaded: Config | None = None  # the config, once a handler has loaded it
 
     def _typed(self, key: str, kinds: tuple[type, ...], what: str, default: Any) -> Any:
         value = self.args.get(key, default)
@@ -70,7 +70,8 @@ class Request:
         return self.paths.scope(project)
 
     def config(self) -> Config:
-        return configmod.load(self.scope())
+        self.loaded = configmod.load(self.scope())
+        return self.loaded
 
 
 Handler = Callable[[Request], dict[str, Any]]
@@ -192,9 +193,7 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths) -> dict[str, Any]:
 def _log(req: Request, cmd: str, status: str, started: float, message: str | None = None) -> None:
     try:
         scope = req.scope()
-        max_entries = 1000
-        with contextlib.suppress(ConfigError):
-            max_entries = configmod.load(scope).log_max_entries
+        max_entries = req.loaded.log_max_entries if req.loaded is not None else 1000
         oplog.append(scope.oplog_file, cmd, _log_args(req.args), status,
                      (time.monotonic() - started) * 1000, message, max_entries)
     except (OSError, SkillshareError):

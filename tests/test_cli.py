@@ -379,3 +379,16 @@ def test_target_remove_keeps_a_folder_another_target_uses(cli: Any, home: Path,
     assert os.path.islink(home / ".agents/skills/alpha")
     assert [t["name"] for t in cli("target", "list", "--json").json()["targets"]] == [
         "universal"]
+
+
+def test_log_rejects_a_negative_tail(cli: Any, ready: Path) -> None:
+    result = cli("log", "--tail", "-1")
+    assert result.code == 2 and "--tail must be 0 or more" in result.err
+
+
+def test_log_retention_follows_the_config(cli: Any, ready: Path, home: Path) -> None:
+    config = home / ".config/skillshare/config.yaml"
+    config.write_text(config.read_text() + "log:\n  max_entries: 2\n")
+    for _ in range(5):
+        assert cli("sync").code == 0
+    assert len(cli("log", "--json", "--tail", "0").json()["entries"]) <= 3
