@@ -63,10 +63,14 @@ def check_inotify(checks: Checks, needed: int) -> None:
         checks.add("inotify", "pass", message)
 
 
-def check_daemon(checks: Checks, paths: Paths) -> None:
-    state = views.daemon_state(paths)
+def check_daemon(checks: Checks, req: Request) -> None:
+    state = req.daemon() if req.daemon else views.daemon_state(req.paths)
     if state["running"]:
         checks.add("daemon", "pass", f"daemon answers on {state['socket']}")
+        problem = state.get("last_error")
+        if problem:
+            checks.add("daemon-errors", "warning", f"last daemon error ({problem['at']}): "
+                       f"{problem['message']}", hint="see `skillshare daemon logs`")
     elif state.get("stale_socket"):
         checks.add("daemon", "warning", f"stale socket {state['socket']} (no daemon answers)",
                    hint="start the daemon: skillshare daemon start")
@@ -108,7 +112,7 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
         _check_target(checks, views.target_state(run))
     if not scope.is_project:
         check_inotify(checks, count_watch_dirs(config.source) + len(config.targets) + 2)
-    check_daemon(checks, req.paths)
+    check_daemon(checks, req)
     git = gitstate.state(config.source, req.paths.env)
     if git is None:
         checks.add("git", "info", "source is not a git repository (push/pull unavailable)",

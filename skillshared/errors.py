@@ -56,3 +56,9 @@ class NotFoundError(SkillshareError):
 
 class LockedError(SkillshareError):
     code = "locked"
+
+
+class DaemonUnresponsiveError(SkillshareError):
+    """The daemon holds its lock but does not answer (exit 3)."""
+
+    code = "daemon_unresponsive"

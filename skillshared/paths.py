@@ -119,6 +119,20 @@ class Paths:
             env=dict(env),
         )
 
+    @property
+    def custom_socket(self) -> bool:
+        """Whether SKILLSHARE_SOCKET chose the socket's place (a folder that may be shared)."""
+        return bool(self.env.get("SKILLSHARE_SOCKET"))
+
+    @property
+    def daemon_timeout(self) -> float:
+        """Seconds the CLI waits for a daemon that holds its lock to answer."""
+        try:
+            value = float(self.env.get("SKILLSHARE_DAEMON_TIMEOUT", "") or 5.0)
+        except ValueError:
+            return 5.0
+        return value if value > 0 else 5.0
+
     def child_env(self, **extra: str) -> dict[str, str]:
         """Environment for a child process (git): ours, plus ``extra``."""
         return {**self.env, **extra}

@@ -23,7 +23,8 @@ from skillshared.paths import Paths, Scope
 class Request:
     """A command's arguments (from argparse or a socket request), checked on access."""
 
-    def __init__(self, paths: Paths, args: Mapping[str, Any]) -> None:
+    def __init__(self, paths: Paths, args: Mapping[str, Any],
+                 daemon: Callable[[], dict[str, Any]] | None = None) -> None:
         if not isinstance(args, Mapping):
             raise UsageError("arguments must be a mapping of names to values")
         cwd = args.get("cwd")
@@ -34,6 +35,7 @@ class Request:
         self.paths = paths
         self.args = args
         self.loaded: Config | None = None  # the config, once a handler has loaded it
+        self.daemon = daemon  # inside the daemon: its status section
 
     def _typed(self, key: str, kinds: tuple[type, ...], what: str, default: Any) -> Any:
         value = self.args.get(key, default)
@@ -168,12 +170,14 @@ def _log_args(args: Mapping[str, Any]) -> dict[str, Any]:
                                                                                    [])}
 
 
-def run(cmd: str, args: Mapping[str, Any], paths: Paths) -> dict[str, Any]:
-    """Run one command; raises :class:`SkillshareError` for anything a user must fix."""
+def run(cmd: str, args: Mapping[str, Any], paths: Paths,
+        daemon: Callable[[], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Run one command; raises :class:`SkillshareError` for anything a user must fix.
+    ``daemon``: set when the daemon runs the command (gives its status section)."""
     handler = _commands().get(cmd)
     if handler is None:
         raise UsageError(f"unknown command '{cmd}'")
-    req = Request(paths, args)
+    req = Request(paths, args, daemon)
     logged = mutates(cmd, args) and not req.flag("dry_run")
     started = time.monotonic()
     try:

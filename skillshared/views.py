@@ -119,7 +119,7 @@ def cmd_status(req: Request) -> dict[str, Any]:
         "source": source,
         "targets": targets,
         "tracked_repos": tracked_repos(config, discovery, req.paths),
-        "daemon": daemon_state(req.paths),
+        "daemon": req.daemon() if req.daemon else daemon_state(req.paths),
         "out_of_sync": sum(1 for t in targets if t["state"] in ("needs sync", "missing",
                                                                  "not linked")),
     }

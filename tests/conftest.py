@@ -8,10 +8,13 @@ deletions), and so does a thread or child process the test leaves running.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,8 +200,6 @@ class Run:
     err: str
 
     def json(self) -> Any:
-        import json
-
         return json.loads(self.out)
 
 
@@ -245,3 +246,111 @@ def tree(root: Path) -> dict[str, tuple[str, str]]:
                 result[rel] = ("file", path.read_bytes().hex())
         dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
     return result
+
+
+# -- the daemon ----------------------------------------------------------------------------
+
+def wait_for(predicate: Any, timeout: float = 15.0, what: str = "condition") -> Any:
+    """Poll ``predicate`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(0.02)
+
+
+class Daemon:
+    """A real ``skillshared`` process in the test's isolated environment."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.stderr_file = root / "daemon.stderr"
+
+    @property
+    def paths(self) -> Paths:
+        return Paths.from_env()
+
+    def start(self, *args: str, wait: bool = True) -> subprocess.Popen[bytes]:
+        with open(self.stderr_file, "ab") as err:
+            self.proc = subprocess.Popen([sys.executable, "-m", "skillshared.daemon", *args],
+                                         stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                                         env=dict(os.environ))
+        if wait:
+            wait_for(self._ready, what="the daemon to answer")
+            self.settle()
+        return self.proc
+
+    def _ready(self) -> bool:
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise AssertionError(f"the daemon exited with {self.proc.returncode}: "
+                                 f"{self.stderr_file.read_text()}")
+        try:
+            return self.ask("ping") is not None
+        except Exception:
+            return False
+
+    def ask(self, cmd: str, args: dict[str, Any] | None = None) -> Any:
+        from skillshare import transport
+
+        return transport.ask_daemon(cmd, args or {}, self.paths)
+
+    def status(self) -> dict[str, Any]:
+        result = self.ask("daemon", {"action": "status"})
+        assert result is not None, "no daemon answers"
+        return result  # type: ignore[no-any-return]
+
+    def idle(self, after: int = -1) -> dict[str, Any] | None:
+        status = self.status()
+        quiet = (status["pending_events"] == 0 and status["queued"] == 0
+                 and status["busy"] is None)
+        return status if quiet and status["reconciles"] > after else None
+
+    def settle(self, after: int = -1, timeout: float = 15.0) -> dict[str, Any]:
+        """Wait until the daemon has reconciled (more than ``after`` passes) and is idle."""
+        return wait_for(lambda: self.idle(after), timeout, "the daemon to settle")  # type: ignore[no-any-return]
+
+    def reconciles(self) -> int:
+        return int(self.status()["reconciles"])
+
+    def stop(self, timeout: float = 30.0) -> int:
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        return self.proc.wait(timeout)
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def log(self) -> list[dict[str, Any]]:
+        path = self.paths.daemon_log
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture
+def daemon(isolated: Path) -> Iterator[Any]:
+    """``daemon()`` starts a daemon (more calls: more daemons); all are stopped afterwards."""
+    started: list[Daemon] = []
+
+    def start(*args: str, wait: bool = True) -> Daemon:
+        instance = Daemon(isolated)
+        instance.start(*args, wait=wait)
+        started.append(instance)
+        return instance
+
+    yield start
+    for instance in started:
+        if instance.proc is not None and instance.proc.poll() is None:
+            try:
+                os.kill(instance.proc.pid, signal.SIGCONT)
+                instance.stop()
+            except subprocess.TimeoutExpired:
+                instance.kill()

@@ -1,3 +1,5 @@
 """The ``skillshare`` command line: a thin client of the skillshared engine and daemon."""
 
-__version__ = "0.1.0"
+from skillshared import __version__
+
+__all__ = ["__version__"]

@@ -105,6 +105,22 @@ def build_parser() -> argparse.ArgumentParser:
         target.add_argument(f"--{key}", action="append", metavar="PATTERN", default=None,
                             help=f"{key.replace('-', ' ')} glob pattern (repeatable)")
     _dry(target)
+
+    daemon = add("daemon", "start, stop or inspect the background daemon (skillshared)",
+                 "  skillshare daemon start      # detach, wait until it answers\n"
+                 "  skillshare daemon status\n  skillshare daemon logs -f\n"
+                 "  skillshare daemon restart    # after an upgrade\n  skillshare daemon stop")
+    daemon.add_argument("action", choices=["start", "stop", "restart", "status", "logs"])
+    daemon.add_argument("-f", "--follow", action="store_true", help="logs: keep printing")
+    daemon.add_argument("--tail", type=int, default=50, help="logs: the last N lines (0: all)")
+
+    service = add("service", "run the daemon at login (systemd user unit / launchd agent)",
+                  "  skillshare service install\n  skillshare service install --no-start\n"
+                  "  skillshare service status\n  skillshare service uninstall")
+    service.add_argument("action", choices=["install", "uninstall", "status"])
+    service.add_argument("--no-start", action="store_true",
+                         help="install: only write the file; do not enable or start it")
+    _dry(service)
     return parser
 
 
@@ -145,6 +161,39 @@ def command_args(ns: argparse.Namespace, paths: Paths) -> dict[str, Any]:
     return {k: v for k, v in args.items() if v is not None}
 
 
+def _daemon(ns: argparse.Namespace, paths: Paths) -> dict[str, Any]:
+    from skillshare import daemonctl
+
+    if ns.action == "logs":
+        if ns.tail < 0:
+            raise UsageError("--tail must be 0 or more")
+        if ns.follow:
+            for line in daemonctl.log_lines(paths, ns.tail):
+                print(line if ns.json else daemonctl.pretty(line), flush=True)
+            for line in daemonctl.follow(paths):
+                print(line if ns.json else daemonctl.pretty(line), flush=True)
+        lines = daemonctl.log_lines(paths, ns.tail)
+        return {"file": str(paths.daemon_log), "lines": [daemonctl.pretty(x) for x in lines],
+                "entries": [daemonctl.parse(x) for x in lines]}
+    action = {"start": daemonctl.start, "stop": daemonctl.stop, "restart": daemonctl.restart,
+              "status": daemonctl.status}[ns.action]
+    return action(paths)
+
+
+def _service(ns: argparse.Namespace, paths: Paths) -> dict[str, Any]:
+    from skillshared import servicefiles
+
+    if ns.action == "install":
+        return servicefiles.install(paths, start=not ns.no_start, dry_run=ns.dry_run)
+    if ns.action == "uninstall":
+        return servicefiles.uninstall(paths, dry_run=ns.dry_run)
+    return servicefiles.status(paths)
+
+
+# Commands that manage the daemon itself: they run in this process.
+LOCAL = {"daemon": _daemon, "service": _service}
+
+
 def _print_error(exc: SkillshareError, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"ok": False, "error": exc.to_dict()}, indent=2))
@@ -167,8 +216,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     try:
-        args = command_args(ns, paths)
-        result = transport.call(ns.command, args, paths)
+        if ns.command in LOCAL:
+            result = LOCAL[ns.command](ns, paths)
+        else:
+            args = command_args(ns, paths)
+            result = transport.call(ns.command, args, paths, no_daemon=ns.no_daemon)
     except SkillshareError as exc:
         _print_error(exc, ns.json)
         return exc.exit_code

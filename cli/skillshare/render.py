@@ -187,9 +187,7 @@ def render_status(r: Result, out: Out) -> int:
                 "has uncommitted changes" if git.get("dirty") else "clean")
             out(f"  {repo['name']:<16}  {_plural(repo['skills'], 'skill'):<10}  {state}")
     out()
-    daemon = r["daemon"]
-    out("Daemon: running" if daemon["running"] else
-        "Daemon: not running (commands run in-process)")
+    daemon_section(r["daemon"], out)
     if r["out_of_sync"]:
         out()
         out(f"{WARN} {_plural(r['out_of_sync'], 'target')} not in sync — run 'skillshare sync'")
@@ -344,7 +342,90 @@ def render_log(r: Result, out: Out) -> int:
     return 0
 
 
+# -- daemon ---------------------------------------------------------------------------------
+
+
+def _ago(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    if seconds < 172800:
+        return f"{seconds // 3600}h {seconds % 3600 // 60}m"
+    return f"{seconds // 86400}d {seconds % 86400 // 3600}h"
+
+
+def daemon_section(d: Result, out: Out) -> None:
+    if not d["running"]:
+        stale = f" (stale socket {out.path(d['socket'])})" if d.get("stale_socket") else ""
+        out(f"Daemon: not running{stale} — commands run in-process; start it with "
+            "'skillshare daemon start'")
+        return
+    out(f"Daemon: running (pid {d['pid']}, up {_ago(d['uptime_s'])})")
+    watch = d["watch"]
+    count, limit = watch.get("inotify_watches"), watch.get("inotify_limit")
+    budget = f"{count} inotify watches" if count is not None else "watching"
+    if count is not None and limit:
+        budget += f" of {limit} allowed ({count * 100 / limit:.1f}%)"
+    out(f"  Watching:  {budget}; {_plural(len(watch['watching']), 'folder')}"
+        + (f"; restarted {watch['restarts']}x" if watch["restarts"] else ""))
+    for item in watch["watching"]:
+        out(f"    {out.path(item['path'])}{' (recursive)' if item['recursive'] else ''}")
+    for path in watch["missing"]:
+        out(f"    {out.path(path)} (missing; watched once it appears)")
+    last = d.get("last_reconcile")
+    if last:
+        out(f"  Last reconcile: {last['at']} {last['kind']}, {last['ms']:.1f} ms, "
+            f"{_plural(last['changed'], 'change')}"
+            + (f", {_plural(len(last['conflicts']), 'conflict')}" if last["conflicts"] else ""))
+    else:
+        out("  Last reconcile: none yet")
+    out(f"  Pending events: {d['pending_events']}" + (
+        f"; busy with {d['busy']['job']} for {d['busy']['for_s']}s" if d.get("busy") else ""))
+    if d["config"].get("error"):
+        err = d["config"]["error"]
+        out(f"  {FAIL} config refused ({err['at']}): {err['message']} — the previous config "
+            "stays in force")
+        for detail in err.get("details") or []:
+            out(f"      - {detail}")
+    if d.get("last_error"):
+        out(f"  Last error: {d['last_error']['at']} {d['last_error']['message']}")
+    for job in d["jobs"]:
+        result = job["last_result"] or "not run yet"
+        if job["last_error"]:
+            result += f": {job['last_error']}"
+        out(f"  Job {job['name']:<8} next {job['next_run'] or '-'}  last: {result}")
+
+
+def render_daemon(r: Result, out: Out) -> int:
+    if "running" in r:  # status
+        daemon_section(r, out)
+        return 0 if r["running"] else 1
+    if "lines" in r:  # logs
+        for line in r["lines"]:
+            out(line)
+        return 0
+    if r.get("already_running"):
+        out(f"{INFO} the daemon is already running (pid {r['pid']})")
+    elif r.get("started"):
+        again = " again" if r.get("restarted") else ""
+        out(f"{OK} daemon started{again} (pid {r['pid']}); socket {out.path(r['socket'])}")
+    elif r.get("stopped"):
+        out(f"{OK} daemon stopped (pid {r['pid']})")
+    else:
+        out(f"{INFO} the daemon is not running")
+    return 0
+
+
+def render_service(r: Result, out: Out) -> int:
+    for line in r.get("messages", []):
+        out(line)
+    return 0
+
+
 RENDERERS: dict[str, Callable[[Result, Out], int]] = {
+    "daemon": render_daemon, "service": render_service,
     "sync": render_sync, "status": render_status, "diff": render_diff, "list": render_list,
     "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
 }

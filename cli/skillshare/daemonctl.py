@@ -1,0 +1,193 @@
+"""``skillshare daemon start | stop | restart | status | logs``: managing the daemon process.
+
+These run in the CLI itself (they start and stop the daemon, so they cannot be sent to it,
+except ``status``, which asks it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from skillshare import transport
+from skillshared.errors import SkillshareError
+from skillshared.paths import Paths
+
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 120.0
+
+
+def _ping(paths: Paths) -> dict[str, Any] | None:
+    try:
+        return transport.ask_daemon("ping", {}, paths)
+    except SkillshareError:
+        return None
+
+
+def status(paths: Paths) -> dict[str, Any]:
+    try:
+        result = transport.ask_daemon("daemon", {"action": "status"}, paths)
+    except SkillshareError as exc:
+        return {"running": False, "socket": str(paths.socket), "error": exc.message,
+                "pid": transport.lock_holder(paths)}
+    if result is None:
+        return {"running": False, "socket": str(paths.socket),
+                "stale_socket": os.path.exists(paths.socket)}
+    return result
+
+
+def start(paths: Paths) -> dict[str, Any]:
+    if transport.lock_holder(paths) is not None:
+        info = _ping(paths)
+        if info is not None:
+            return {"started": False, "already_running": True, "pid": info["pid"],
+                    "socket": str(paths.socket)}
+        raise SkillshareError("a daemon holds the lock but does not answer",
+                              hint="skillshare daemon restart")
+    read_end = _spawn(paths)
+    try:
+        info = _wait_ready(paths, read_end)
+    finally:
+        os.close(read_end)
+    return {"started": True, "already_running": False, "pid": info["pid"],
+            "socket": str(paths.socket), "log": str(paths.daemon_log)}
+
+
+def _spawn(paths: Paths) -> int:
+    """Start ``skillshared --detached`` in its own session, not as our child (double fork);
+    returns the read end of a pipe that is its stderr until it is ready."""
+    read_end, write_end = os.pipe()
+    argv = [sys.executable, "-m", "skillshared.daemon", "--detached"]
+    env = paths.child_env()
+    for key, value in (("SKILLSHARE_CONFIG", paths.config_file),
+                       ("SKILLSHARE_SOCKET", paths.socket)):
+        if env.get(key):
+            env[key] = str(value)  # absolute: the daemon runs in /
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - in the child
+        try:
+            os.setsid()
+            if os.fork() > 0:
+                os._exit(0)
+            null = os.open(os.devnull, os.O_RDWR)
+            os.dup2(null, 0)
+            os.dup2(null, 1)
+            os.dup2(write_end, 2)
+            os.chdir("/")
+            os.execve(sys.executable, argv, env)
+        finally:
+            os._exit(127)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    return read_end
+
+
+def _wait_ready(paths: Paths, read_end: int) -> dict[str, Any]:
+    deadline = time.monotonic() + START_TIMEOUT
+    output = b""
+    closed = False
+    while time.monotonic() < deadline:
+        if not closed:
+            ready, _, _ = select.select([read_end], [], [], 0.05)
+            if ready:
+                chunk = os.read(read_end, 65536)
+                output += chunk
+                closed = not chunk  # EOF: it detached its output (ready) or it exited
+        else:
+            time.sleep(0.05)
+        info = _ping(paths)
+        if info is not None:
+            return info
+        if closed and transport.lock_holder(paths) is None:
+            break  # gone
+    reason = output.decode("utf-8", "replace").strip() or "no answer on " + str(paths.socket)
+    raise SkillshareError(f"the daemon did not start: {reason}",
+                          hint="run `skillshared` in a terminal to see what it says, or "
+                               "`skillshare daemon logs`")
+
+
+def stop(paths: Paths) -> dict[str, Any]:
+    pid = transport.lock_holder(paths)
+    if pid is None:
+        return {"stopped": False, "was_running": False}
+    if pid <= 1:
+        raise SkillshareError("the daemon's lock file does not name its process",
+                              hint=f"find it with `pgrep -f skillshared` ({paths.daemon_lock})")
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while transport.lock_holder(paths) is not None:
+        if time.monotonic() > deadline:
+            raise SkillshareError(f"the daemon (pid {pid}) did not stop within "
+                                  f"{STOP_TIMEOUT:g} s", hint=f"kill -9 {pid}")
+        time.sleep(0.05)
+    return {"stopped": True, "was_running": True, "pid": pid}
+
+
+def restart(paths: Paths) -> dict[str, Any]:
+    stopped = stop(paths)
+    started = start(paths)
+    return {**started, "restarted": stopped["was_running"], "old_pid": stopped.get("pid")}
+
+
+# -- logs ---------------------------------------------------------------------------------
+
+def log_lines(paths: Paths, tail: int) -> list[str]:
+    try:
+        with open(paths.daemon_log, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except FileNotFoundError:
+        raise SkillshareError(f"no daemon log at {paths.daemon_log}",
+                              hint="under systemd the log is in the journal: journalctl --user "
+                                   "-u skillshared") from None
+    return lines[-tail:] if tail else lines
+
+
+def follow(paths: Paths) -> Iterator[str]:
+    """New log lines as they are written (survives rotation); Ctrl-C ends it."""
+    handle = open(paths.daemon_log, encoding="utf-8", errors="replace")  # noqa: SIM115
+    try:
+        handle.seek(0, os.SEEK_END)
+        ident = os.fstat(handle.fileno()).st_ino
+        while True:
+            line = handle.readline()
+            if line:
+                yield line.rstrip("\n")
+                continue
+            time.sleep(0.2)
+            try:
+                if os.stat(paths.daemon_log).st_ino != ident:
+                    handle.close()
+                    handle = open(paths.daemon_log, encoding="utf-8", errors="replace")  # noqa: SIM115
+                    ident = os.fstat(handle.fileno()).st_ino
+            except FileNotFoundError:
+                continue
+    finally:
+        handle.close()
+
+
+def parse(line: str) -> Any:
+    """A log line's JSON object (the line itself if it is not JSON)."""
+    try:
+        return json.loads(line)
+    except ValueError:
+        return line
+
+
+def pretty(line: str) -> str:
+    """One JSON log line as text: time level event key=value…"""
+    data = parse(line)
+    if not isinstance(data, dict):
+        return line
+    stamp = str(data.pop("timestamp", ""))[:19].replace("T", " ")
+    level = str(data.pop("level", "")).upper()
+    event = data.pop("event", "")
+    data.pop("logger", None)
+    fields = " ".join(f"{k}={json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v}"
+                      for k, v in data.items() if v is not None)
+    return f"{stamp} {level:<7} {event} {fields}".rstrip()

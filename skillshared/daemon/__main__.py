@@ -1,0 +1,3 @@
+from skillshared.daemon.main import main
+
+raise SystemExit(main())

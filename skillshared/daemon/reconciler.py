@@ -1,0 +1,150 @@
+"""The daemon's live state: the config in force, the last discovery, and the reconcile pass
+that the worker runs for each batch of hints (SPEC §9: sync without --force and without
+backups, on the affected skills and targets)."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from skillshared import config as configmod
+from skillshared import reconcile, skills
+from skillshared.config import Config
+from skillshared.daemon import logs
+from skillshared.daemon.debounce import Batch
+from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Root
+from skillshared.errors import SkillshareError
+from skillshared.paths import Paths
+from skillshared.skills import Discovery
+
+MAX_SHOWN_CHANGES = 50
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Reconciler:
+    def __init__(self, paths: Paths) -> None:
+        self.paths = paths
+        self.scope = paths.global_scope()
+        self.config: Config | None = None
+        self.config_error: dict[str, Any] | None = None
+        self.discovery: Discovery | None = None
+        self.last: dict[str, Any] | None = None
+        self.last_error: dict[str, Any] | None = None
+        self.passes = 0
+        self.generation = 0  # bumped whenever a new config comes into force
+        self.log = logs.get("reconcile")
+
+    # -- config ---------------------------------------------------------------------------
+    def load_config(self) -> bool:
+        """Read the config file; True when the config in force changed. An invalid file is
+        refused: the previous config stays in force and the error is kept for `status`."""
+        try:
+            new = configmod.load(self.scope)
+        except SkillshareError as exc:
+            self.config_error = {"at": now_iso(), "message": exc.message, "hint": exc.hint,
+                                 "details": exc.details}
+            self.log.error("config_refused", error=exc.message, details=exc.details,
+                           kept="previous config" if self.config else "no config")
+            return False
+        self.config_error = None
+        if new == self.config:
+            return False
+        self.log.info("config_loaded", file=str(self.scope.config_file),
+                      targets=[t.name for t in new.targets], source=str(new.source))
+        self.config = new
+        self.discovery = None
+        self.generation += 1
+        return True
+
+    def roots(self) -> list[Root]:
+        config_file = str(self.scope.config_file)
+        roots = [Root(CONFIG, config_file, entry=os.path.basename(config_file))]
+        config = self.config
+        if config is None:
+            return roots
+        roots.append(Root(SOURCE, str(config.source), recursive=True))
+        if config.daemon.watch_targets:
+            for target in config.targets:
+                path = str(target.path)
+                entry = os.path.basename(path) if target.mode == "symlink" else None
+                roots.append(Root(TARGET, path, entry=entry, target=target.name))
+        return roots
+
+    def invalidate(self) -> None:
+        """Forget the cached discovery (a command changed things): the next pass is full."""
+        self.discovery = None
+
+    # -- reconcile ------------------------------------------------------------------------
+    def run(self, batch: Batch) -> dict[str, Any] | None:
+        started = time.monotonic()
+        if batch.config or self.config is None:
+            if self.load_config():
+                batch.want_full("config changed")
+        config = self.config
+        if config is None:
+            return None
+        try:
+            full = batch.full or self.discovery is None
+            if full:
+                discovery = skills.discover(config.source)
+                reports = [reconcile.sync(config, discovery)]
+                looked_at = len(discovery.skills)
+            else:
+                reports, discovery, looked_at = self._partial(config, batch)
+        except Exception as exc:  # logged and shown in status; the daemon carries on
+            self.discovery = None  # start from the disk next time
+            self.last_error = {"at": now_iso(), "message": f"reconcile failed: {exc}"}
+            self.log.exception("reconcile_failed")
+            return None
+        self.discovery = discovery
+        return self._record(batch, full, reports, looked_at, started)
+
+    def _partial(self, config: Config, batch: Batch
+                 ) -> tuple[list[dict[str, Any]], Discovery, int]:
+        assert self.discovery is not None
+        discovery, affected = skills.rediscover(self.discovery, batch.source)
+        names = set(affected)
+        whole = set()
+        for target, entries in batch.targets.items():
+            if "" in entries:
+                whole.add(target)
+            names |= entries - {""}
+        known = {t.name for t in config.targets}
+        reports = []
+        if whole & known:
+            reports.append(reconcile.sync(config, discovery, only=sorted(whole & known)))
+        if names:
+            reports.append(reconcile.sync(config, discovery, names=sorted(names)))
+        return reports, discovery, len(names)
+
+    def _record(self, batch: Batch, full: bool, reports: list[dict[str, Any]],
+                looked_at: int, started: float) -> dict[str, Any]:
+        changes, conflicts, errors = [], [], []
+        for report in reports:
+            for target in report["targets"]:
+                changes += [{"target": target["name"], **c} for c in target["changes"]]
+                conflicts += [{"target": target["name"], **c} for c in target["conflicts"]]
+                if target["error"]:
+                    errors.append(f"{target['name']}: {target['error']}")
+        ms = round((time.monotonic() - started) * 1000, 2)
+        self.passes += 1
+        self.last = {
+            "at": now_iso(), "kind": "full" if full else "partial", "ms": ms,
+            "skills": looked_at, "targets": len({t["name"] for r in reports
+                                                 for t in r["targets"]}),
+            "reasons": sorted(batch.reasons), "changed": len(changes),
+            "changes": changes[:MAX_SHOWN_CHANGES], "conflicts": conflicts[:MAX_SHOWN_CHANGES],
+            "errors": errors,
+        }
+        if errors:
+            self.last_error = {"at": self.last["at"], "message": "; ".join(errors)}
+        log = self.log.warning if errors or conflicts else self.log.info
+        log("reconcile", kind=self.last["kind"], ms=ms, skills=looked_at,
+            targets=self.last["targets"], changed=len(changes), conflicts=len(conflicts),
+            errors=errors or None, reasons=self.last["reasons"] or None)
+        return self.last

@@ -1,0 +1,216 @@
+"""The daemon's parts, started and stopped in order, and how they talk:
+
+    watcher --hints--> debouncer --batch--> worker (reconcile)
+    socket server --request--> worker (mutations) | the connection's thread (reads)
+    scheduler --job--> worker
+
+Start: config, worker, debouncer, watcher, scheduler, server (then the first full
+reconcile). Stop (SIGTERM/SIGINT): the server stops accepting, the scheduler and watcher
+stop, the worker finishes the operation it is running and refuses the queued ones.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from skillshared import __version__, protocol, service
+from skillshared.daemon import logs
+from skillshared.daemon.debounce import Batch, Debouncer
+from skillshared.daemon.reconciler import Reconciler, now_iso
+from skillshared.daemon.scheduler import JobSpec, Scheduler
+from skillshared.daemon.server import Server
+from skillshared.daemon.watcher import CONFIG, Hint, Watcher, inotify_limit, inotify_watches
+from skillshared.daemon.worker import Worker
+from skillshared.errors import UsageError
+from skillshared.paths import Paths
+
+STOP_GRACE = 600.0  # seconds the running operation may take to finish at shutdown
+CLOCK_CHECK = 30.0  # seconds between checks for a suspend/resume (the wall clock jumps)
+RESCAN_LIMIT = 900.0
+
+
+class Runtime:
+    def __init__(self, paths: Paths, log_target: str) -> None:
+        self.paths = paths
+        self.log_target = log_target
+        self.log = logs.get("daemon")
+        self.started = time.time()
+        self.reconciler = Reconciler(paths)
+        self.worker = Worker(paths.ops_lock, self._job_failed)
+        self.debouncer = Debouncer(0.05, self._flush)
+        self.watcher = Watcher(self.debouncer.add, self._watch_restarted)
+        self.scheduler = Scheduler(self.worker.submit)
+        self.server = Server(paths, self.handle)
+        self._queued: Batch | None = None
+        self._queue_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._generation = -1
+        self._job_errors: dict[str, Any] | None = None
+        self._watches: tuple[float, int | None] = (0.0, None)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def run(self, ready: Callable[[], None] = lambda: None) -> int:
+        """Run until SIGTERM/SIGINT; returns the exit code."""
+        self._signals()
+        undo_overflow = logs.on_watcher_overflow(self._overflow)
+        self.reconciler.load_config()
+        self.worker.start()
+        self.debouncer.start()
+        self.watcher.start(self.reconciler.roots())
+        self.scheduler.start([])
+        self._apply_config()
+        self.server.start()
+        self.debouncer.add(full="daemon start")
+        self.log.info("started", pid=os.getpid(), socket=str(self.paths.socket),
+                      config=str(self.reconciler.scope.config_file), log=self.log_target)
+        ready()
+        self._wait()
+        self.log.info("stopping")
+        self.server.stop()
+        self.scheduler.shutdown()
+        self.watcher.stop()
+        self.debouncer.stop()
+        self.worker.stop(STOP_GRACE)
+        undo_overflow()
+        self.log.info("stopped")
+        return 0
+
+    def _signals(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self._stop.set())
+        signal.signal(signal.SIGINT, lambda *_: self._stop.set())
+        signal.signal(signal.SIGHUP, lambda *_: self.reload("SIGHUP"))
+
+    def _wait(self) -> None:
+        skew = time.time() - time.monotonic()
+        while not self._stop.wait(CLOCK_CHECK):
+            now_skew = time.time() - time.monotonic()
+            if abs(now_skew - skew) > 5:  # suspended (or the clock was set): jobs are due
+                self.log.info("clock_jumped", seconds=round(now_skew - skew))
+                self.scheduler.wakeup()
+            skew = now_skew
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def reload(self, why: str) -> None:
+        self.log.info("reload_requested", reason=why)
+        self.debouncer.add([Hint(CONFIG)])
+
+    # -- reconciling ----------------------------------------------------------------------
+    def _flush(self, batch: Batch) -> None:
+        with self._queue_lock:
+            if self._queued is not None:
+                self._queued.merge(batch)  # one reconcile waiting is enough
+                return
+            self._queued = batch
+        self.worker.submit("reconcile", self._run_queued)
+
+    def _run_queued(self) -> dict[str, Any] | None:
+        with self._queue_lock:
+            batch, self._queued = self._queued, None
+        return self._reconcile(batch or Batch())
+
+    def _reconcile(self, batch: Batch) -> dict[str, Any] | None:
+        result = self.reconciler.run(batch)
+        self._apply_config()
+        self.watcher.check_soon()
+        return result
+
+    def _rescan(self) -> dict[str, Any] | None:
+        batch = Batch()
+        batch.want_full("scheduled rescan")
+        return self._reconcile(batch)
+
+    def _apply_config(self) -> None:
+        """Bring watches, debounce and jobs in line with a config that came into force."""
+        if self.reconciler.generation == self._generation:
+            return
+        self._generation = self.reconciler.generation
+        config = self.reconciler.config
+        self.watcher.set_roots(self.reconciler.roots())
+        if config is None:
+            return
+        self.debouncer.set_delay(config.daemon.debounce_ms / 1000)
+        self.scheduler.configure([
+            JobSpec("rescan", config.daemon.rescan_interval, self._rescan, RESCAN_LIMIT),
+        ])
+
+    def _overflow(self) -> None:
+        self.debouncer.add(full="the kernel's event queue overflowed")
+
+    def _watch_restarted(self, reason: str) -> None:
+        self.debouncer.add(full=f"watcher restarted: {reason}")
+
+    def _job_failed(self, name: str, exc: BaseException) -> None:
+        self._job_errors = {"at": now_iso(), "message": f"{name}: {exc!r}"}
+        self.log.error("job_failed", job=name, error=repr(exc), exc_info=exc)
+
+    # -- requests -------------------------------------------------------------------------
+    def handle(self, req: protocol.Request) -> dict[str, Any]:
+        cmd, args = req.cmd, req.args
+        if cmd == "ping":
+            return {"pid": os.getpid(), "version": __version__}
+        if cmd == "daemon":
+            return self._daemon_cmd(args)
+        if service.mutates(cmd, args) and not args.get("dry_run"):
+            future: Future[dict[str, Any]] = self.worker.submit(
+                f"request:{cmd}", lambda: self._mutate(cmd, args))
+            return future.result()
+        return service.run(cmd, args, self.paths, daemon=self.status)
+
+    def _mutate(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return service.run(cmd, args, self.paths, daemon=self.status)
+        finally:
+            self.debouncer.add([Hint(CONFIG)])  # the command may have changed the config
+
+    def _daemon_cmd(self, args: dict[str, Any]) -> dict[str, Any]:
+        action = args.get("action", "status")
+        if action == "reload":
+            self.reload("request")
+        elif action == "rescan":
+            self.debouncer.add(full="requested")
+        elif action != "status":
+            raise UsageError(f"unknown daemon action {action!r}",
+                             hint="one of: status, reload, rescan")
+        return self.status()
+
+    def status(self) -> dict[str, Any]:
+        rec = self.reconciler
+        current = self.worker.current
+        errors = [e for e in (rec.config_error, rec.last_error, self._job_errors) if e]
+        return {
+            "running": True,
+            "pid": os.getpid(),
+            "version": __version__,
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
+            "uptime_s": round(time.time() - self.started, 1),
+            "socket": str(self.paths.socket),
+            "log": self.log_target,
+            "config": {"file": str(rec.scope.config_file), "loaded": rec.config is not None,
+                       "error": rec.config_error},
+            "watch": {**self.watcher.status(), "inotify_watches": self._watch_count(),
+                      "inotify_limit": inotify_limit()},
+            "last_reconcile": rec.last,
+            "reconciles": rec.passes,
+            "pending_events": self.debouncer.pending(),
+            "queued": self.worker.pending,
+            "busy": {"job": current[0], "for_s": round(time.time() - current[1], 1)}
+            if current else None,
+            "last_error": max(errors, key=lambda e: e["at"]) if errors else None,
+            "jobs": self.scheduler.status(),
+        }
+
+    def _watch_count(self) -> int | None:
+        """Counting reads /proc (megabytes with a big tree): at most every 10 s."""
+        when, count = self._watches
+        if time.monotonic() - when > 10:
+            count = inotify_watches()
+            self._watches = (time.monotonic(), count)
+        return count

@@ -1,0 +1,301 @@
+"""Watching the source (recursively), the config file and the targets (flat), with a
+supervisor that covers watchdog's silent failure modes.
+
+Events are hints (SPEC §9): they are mapped to *what* changed — a path in the source, an
+entry name in a target, the config file — and handed to a callback; the disk is read again
+when the daemon reconciles. watchdog stops delivering events without telling anyone when
+an exception escapes the handler (the observer thread ends), when a watched root is deleted
+(its emitter stops) or when a root is a symlink (nothing is reported through it). So roots
+are watched at their real paths, the handler never raises, and a supervisor checks every few
+seconds (and right after each reconcile) that the observer and every emitter are alive and
+that each root is still the same folder; if not, it rebuilds the observer and asks for a full
+reconcile. A root that does not exist yet is picked up the same way once it appears.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
+
+from skillshared.daemon import logs
+
+# The kernel only queues these (IN_CREATE, IN_DELETE, IN_MOVED_*, IN_CLOSE_WRITE): no
+# IN_MODIFY per write() and no IN_ATTRIB/IN_OPEN, which is what overflows the inotify queue
+# on large trees when nothing is filtered.
+EVENT_FILTER: list[type[FileSystemEvent]] = [
+    FileCreatedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+    DirCreatedEvent, DirDeletedEvent, DirMovedEvent,
+]
+CHECK_INTERVAL = 2.0
+SOURCE, CONFIG, TARGET = "source", "config", "target"
+OWN_PREFIX = ".skillshare-"  # our manifest and temp entries in targets
+
+
+@dataclass(frozen=True)
+class Root:
+    """Something to watch. ``path`` is as configured; the watch is placed on the real folder
+    (``path`` itself, or its parent for a single entry such as the config file or a
+    symlink-mode target, then only events for ``entry`` count)."""
+
+    kind: str
+    path: str
+    recursive: bool = False
+    entry: str | None = None  # watch the parent folder, for this one entry
+    target: str | None = None
+
+    def folder(self) -> str:
+        return os.path.dirname(self.path) if self.entry else self.path
+
+
+@dataclass(frozen=True)
+class Hint:
+    kind: str
+    target: str | None = None
+    rel: str = ""  # source: path relative to the source; target: entry name ("" = itself)
+
+
+@dataclass
+class _Watch:
+    real: str
+    ident: tuple[int, int]
+    roots: list[Root]
+    handle: ObservedWatch
+
+
+def _relative(path: str, folder: str) -> str | None:
+    if path == folder:
+        return ""
+    if path.startswith(folder + os.sep):
+        return path[len(folder) + 1:]
+    return None
+
+
+def _git_noise(rel: str) -> bool:
+    """Writes inside a .git folder (git's own work) — except a tracked repo's .git appearing
+    or going away at the top (that changes which ignore files count)."""
+    parts = rel.split(os.sep)
+    if ".git" not in parts:
+        return False
+    return not (len(parts) == 2 and parts[1] == ".git" and parts[0].startswith("_"))
+
+
+def hints_for(root: Root, real: str, path: str) -> Hint | None:
+    rel = _relative(path, real)
+    if rel is None:
+        return None
+    if root.entry is not None:
+        return Hint(root.kind, root.target) if rel == root.entry else None
+    if root.kind == SOURCE:
+        return None if _git_noise(rel) else Hint(SOURCE, None, rel.replace(os.sep, "/"))
+    name = rel.split(os.sep, 1)[0]
+    if name.startswith(OWN_PREFIX):
+        return None
+    return Hint(TARGET, root.target, name)
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        # Never let an exception reach watchdog: it would end the observer thread silently.
+        try:
+            self.watcher.on_event(event)
+        except Exception:
+            self.watcher.log.exception("watch_event_failed")
+
+
+class Watcher:
+    def __init__(self, on_hints: Callable[[list[Hint]], None],
+                 on_restart: Callable[[str], None]) -> None:
+        self.on_hints = on_hints
+        self.on_restart = on_restart
+        self.log = logs.get("watcher")
+        self._roots: list[Root] = []
+        self._watches: list[_Watch] = []
+        self._observer: BaseObserver | None = None
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._supervise, name="watch-supervisor",
+                                        daemon=True)
+        self.restarts = 0
+        self.missing: list[str] = []
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self, roots: Sequence[Root]) -> None:
+        with self._lock:
+            self._roots = list(roots)
+            self._rebuild()
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        with self._lock:
+            self._stop_observer()
+
+    def set_roots(self, roots: Sequence[Root]) -> None:
+        """New roots (the config changed): rebuild if they differ."""
+        with self._lock:
+            if list(roots) != self._roots:
+                self._roots = list(roots)
+                self._rebuild()
+
+    def check_soon(self) -> None:
+        self._wake.set()
+
+    # -- status ---------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            watched = [{"path": w.real, "roots": [r.path for r in w.roots],
+                        "recursive": any(r.recursive for r in w.roots)} for w in self._watches]
+            missing = list(self.missing)
+            alive = self._observer is not None and self._observer.is_alive()
+        return {"watching": watched, "missing": missing, "restarts": self.restarts,
+                "alive": alive}
+
+    # -- events ---------------------------------------------------------------------------
+    def on_event(self, event: FileSystemEvent) -> None:
+        paths = [os.fsdecode(event.src_path)]
+        dest = getattr(event, "dest_path", "")
+        if dest:
+            paths.append(os.fsdecode(dest))
+        hints = []
+        for watch in self._watches:
+            for root in watch.roots:
+                for path in paths:
+                    hint = hints_for(root, watch.real, path)
+                    if hint is not None:
+                        hints.append(hint)
+        if hints:
+            self.on_hints(hints)
+        if isinstance(event, DirDeletedEvent | DirMovedEvent):
+            self._wake.set()  # a root may be gone: let the supervisor look now
+
+    # -- supervision ----------------------------------------------------------------------
+    def _supervise(self) -> None:
+        failing = 0  # consecutive restarts: back off (a watch limit reached stays reached)
+        while not self._stop.is_set():
+            self._wake.wait(CHECK_INTERVAL * min(2 ** failing, 30))
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                reason = self._problem()
+                if reason is None:
+                    failing = 0
+                    continue
+                with self._lock:
+                    self._rebuild()
+                self.restarts += 1
+                failing += 1
+                self.log.warning("watcher_restarted", reason=reason)
+                self.on_restart(reason)
+            except Exception:
+                self.log.exception("watch_supervisor_failed")
+
+    def _problem(self) -> str | None:
+        with self._lock:
+            observer = self._observer
+            if observer is None or not observer.is_alive():
+                return "the observer thread stopped"
+            dead = {e.watch for e in observer.emitters if not e.is_alive()}
+            for watch in self._watches:
+                if watch.handle in dead:
+                    return f"the watch on {watch.real} stopped"
+                if _identity(watch.real) != watch.ident:
+                    return f"{watch.real} was deleted or replaced"
+                if any(os.path.realpath(r.folder()) != watch.real for r in watch.roots):
+                    return f"{watch.roots[0].folder()} now points elsewhere"
+            for path in self.missing:
+                if os.path.isdir(path):
+                    return f"{path} appeared"
+        return None
+
+    def _rebuild(self) -> None:
+        self._stop_observer()
+        by_folder: dict[str, list[Root]] = {}
+        missing = []
+        for root in self._roots:
+            real = os.path.realpath(root.folder())
+            if os.path.isdir(real):
+                by_folder.setdefault(real, []).append(root)
+            else:
+                missing.append(root.folder())
+        observer = Observer()
+        handler = _Handler(self)
+        watches = []
+        for real, roots in by_folder.items():
+            ident = _identity(real)
+            try:
+                handle = observer.schedule(handler, real, recursive=any(r.recursive
+                                                                       for r in roots),
+                                           event_filter=EVENT_FILTER)
+            except OSError as exc:
+                self.log.warning("watch_failed", path=real, error=str(exc))
+                missing.append(real)
+                continue
+            watches.append(_Watch(real, ident, roots, handle))
+        observer.start()
+        self._observer, self._watches, self.missing = observer, watches, sorted(set(missing))
+
+    def _stop_observer(self) -> None:
+        if self._observer is not None:
+            self._observer.stop()
+            if self._observer.is_alive():
+                self._observer.join()
+            self._observer = None
+
+
+def inotify_watches() -> int | None:
+    """How many inotify watches this process holds (Linux: from /proc); None elsewhere."""
+    try:
+        fds = os.listdir("/proc/self/fd")
+    except OSError:
+        return None
+    count = 0
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") != "anon_inode:inotify":
+                continue
+            with open(f"/proc/self/fdinfo/{fd}", "rb") as handle:
+                count += sum(1 for line in handle if line.startswith(b"inotify wd:"))
+        except OSError:
+            continue
+    return count
+
+
+def inotify_limit() -> int | None:
+    try:
+        with open("/proc/sys/fs/inotify/max_user_watches", encoding="ascii") as handle:
+            return int(handle.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _identity(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino)

@@ -1,0 +1,146 @@
+"""The socket protocol between ``skillshare`` and ``skillshared`` (SPEC §9).
+
+Newline-delimited JSON, one request per connection::
+
+    {"v": 1, "id": "…", "cmd": "status", "args": {…}}
+
+The daemon answers with zero or more progress lines, then one final response::
+
+    {"v": 1, "id": "…", "event": "accepted"}
+    {"v": 1, "id": "…", "ok": true, "result": {…}}
+    {"v": 1, "id": "…", "ok": false, "error": {"code": "…", "message": "…", "hint": "…"}}
+
+``accepted`` comes as soon as the request is read and checked: a client that gets it knows
+the daemon is alive and may wait as long as the operation takes. Standard library only: the
+CLI imports this module on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from skillshared.errors import SkillshareError
+
+VERSION = 1
+MAX_REQUEST_BYTES = 1 << 20  # a request line longer than this is refused
+MAX_ID_CHARS = 200
+MAX_ADDRESS_BYTES = 100  # sun_path holds 104-108 bytes depending on the system
+
+
+@dataclass(frozen=True)
+class Request:
+    id: str
+    cmd: str
+    args: dict[str, Any]
+
+
+class ProtocolError(SkillshareError):
+    code = "bad_request"
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, ensure_ascii=False, default=str).encode("utf-8") + b"\n"
+
+
+def request(req_id: str, cmd: str, args: dict[str, Any]) -> bytes:
+    return encode({"v": VERSION, "id": req_id, "cmd": cmd, "args": args})
+
+
+def decode_request(line: bytes) -> Request:
+    """Parse and check one request line; raises :class:`ProtocolError` saying what is wrong."""
+    try:
+        data = json.loads(line)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ProtocolError(f"request is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("request must be a JSON object")
+    if data.get("v") != VERSION:
+        raise ProtocolError(f"unsupported protocol version {data.get('v')!r}; this daemon "
+                            f"speaks version {VERSION}",
+                            hint="run the same version of skillshare and skillshared")
+    req_id = data.get("id", "")
+    if not isinstance(req_id, str) or len(req_id) > MAX_ID_CHARS:
+        raise ProtocolError(f"'id' must be text of at most {MAX_ID_CHARS} characters")
+    cmd = data.get("cmd")
+    if not isinstance(cmd, str) or not cmd:
+        raise ProtocolError("'cmd' must be a command name")
+    args = data.get("args", {})
+    if not isinstance(args, dict):
+        raise ProtocolError("'args' must be a JSON object")
+    return Request(req_id, cmd, args)
+
+
+def request_id(line: bytes) -> str:
+    """The id of a request that failed to parse, if one can be read (for the error reply)."""
+    try:
+        data = json.loads(line)
+    except (UnicodeDecodeError, ValueError):
+        return ""
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and len(value) <= MAX_ID_CHARS else ""
+
+
+def accepted(req_id: str) -> bytes:
+    return encode({"v": VERSION, "id": req_id, "event": "accepted"})
+
+
+def ok(req_id: str, result: dict[str, Any]) -> bytes:
+    return encode({"v": VERSION, "id": req_id, "ok": True, "result": result})
+
+
+def failed(req_id: str, error: SkillshareError) -> bytes:
+    return encode({"v": VERSION, "id": req_id, "ok": False, "error": error.to_dict()})
+
+
+class RemoteError(SkillshareError):
+    """An error the daemon reported; keeps the daemon's code so the exit code is the same."""
+
+    def __init__(self, code: str, message: str, hint: str | None = None,
+                 details: list[str] | None = None) -> None:
+        super().__init__(message, hint, details)
+        self.code = code
+
+
+def parse_response(line: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(line)
+    except (UnicodeDecodeError, ValueError):
+        raise ProtocolError("the daemon sent a response that is not JSON") from None
+    if not isinstance(data, dict) or data.get("v") != VERSION:
+        raise ProtocolError("the daemon speaks another protocol version",
+                            hint="restart it: skillshare daemon restart")
+    return data
+
+
+def error_from(data: dict[str, Any]) -> SkillshareError:
+    err = data.get("error")
+    if not isinstance(err, dict):
+        return ProtocolError("the daemon sent an error without details")
+    details = err.get("details")
+    return RemoteError(str(err.get("code") or "error"), str(err.get("message") or "error"),
+                       err.get("hint") if isinstance(err.get("hint"), str) else None,
+                       [str(d) for d in details] if isinstance(details, list) else None)
+
+
+@contextmanager
+def short_address(path: Path) -> Iterator[str]:
+    """An address for ``path`` that fits in a Unix socket address: the path itself, or on
+    Linux, when it is too long, the same file reached through an open fd of its folder."""
+    text = str(path)
+    if len(os.fsencode(text)) <= MAX_ADDRESS_BYTES:
+        yield text
+        return
+    if not os.path.isdir("/proc/self/fd"):
+        raise SkillshareError(f"the socket path is too long for this system: {text}",
+                              hint="set SKILLSHARE_SOCKET to a shorter path")
+    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        yield f"/proc/self/fd/{fd}/{path.name}"
+    finally:
+        os.close(fd)

@@ -1,0 +1,232 @@
+"""The daemon as a real process: live reconciling, lifecycle, config reload."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import make_skill, run_cli_process, wait_for, write_config
+
+
+@pytest.fixture
+def world(home: Path, source: Path) -> dict[str, Path]:
+    """Two merge targets and one copy target, with two skills already in the source."""
+    targets = {name: home / f".{name}/skills" for name in ("claude", "cursor", "codex")}
+    write_config(home, f"source: {source}\ntargets:\n"
+                 f"  claude: {{path: {targets['claude']}}}\n"
+                 f"  cursor: {{path: {targets['cursor']}}}\n"
+                 f"  codex: {{path: {targets['codex']}, mode: copy}}\n"
+                 "daemon:\n  debounce_ms: 20\n")
+    make_skill(source, "alpha")
+    make_skill(source, "beta", files={"notes.md": "v1\n"})
+    return {"source": source, **targets}
+
+
+def linked(target: Path, name: str) -> bool:
+    return (target / name).is_symlink()
+
+
+def test_start_reconciles_and_new_skill_reaches_every_target(world: dict[str, Path],
+                                                             daemon: Any) -> None:
+    d = daemon()
+    for name in ("claude", "cursor"):
+        assert linked(world[name], "alpha") and linked(world[name], "beta")
+    assert (world["codex"] / "beta/notes.md").read_text() == "v1\n"
+    make_skill(world["source"], "gamma")
+    wait_for(lambda: all(linked(world[n], "gamma") for n in ("claude", "cursor"))
+             and (world["codex"] / "gamma/SKILL.md").is_file(), what="gamma everywhere")
+    nested = make_skill(world["source"], "group/delta")
+    wait_for(lambda: linked(world["claude"], "group__delta"), what="a nested skill")
+    assert os.readlink(world["claude"] / "group__delta") == str(nested)
+    last = d.settle()["last_reconcile"]
+    assert last["kind"] == "partial"
+
+
+def test_deleted_skill_is_pruned(world: dict[str, Path], daemon: Any) -> None:
+    daemon()
+    shutil.rmtree(world["source"] / "alpha")
+    wait_for(lambda: not os.path.lexists(world["claude"] / "alpha")
+             and not os.path.lexists(world["codex"] / "alpha"), what="alpha pruned")
+    assert linked(world["cursor"], "beta")
+
+
+def test_edit_reaches_copy_target_and_edited_copy_is_a_conflict(world: dict[str, Path],
+                                                                daemon: Any) -> None:
+    d = daemon()
+    (world["source"] / "beta/notes.md").write_text("v2\n")
+    wait_for(lambda: (world["codex"] / "beta/notes.md").read_text() == "v2\n",
+             what="the edit in the copy")
+    (world["codex"] / "beta/notes.md").write_text("edited in the target\n")
+    before = d.reconciles()
+    (world["source"] / "beta/notes.md").write_text("v3\n")
+    status = d.settle(before)
+    assert (world["codex"] / "beta/notes.md").read_text() == "edited in the target\n"
+    conflicts = status["last_reconcile"]["conflicts"]
+    assert {"target": "codex", "name": "beta"} == {k: conflicts[0][k]
+                                                  for k in ("target", "name")}
+
+
+def test_deleted_target_folder_is_refilled(world: dict[str, Path], daemon: Any) -> None:
+    daemon()
+    shutil.rmtree(world["cursor"])
+    wait_for(lambda: linked(world["cursor"], "alpha") and linked(world["cursor"], "beta"),
+             what="cursor re-filled")
+    # and it is watched again: a local change there is seen
+    os.unlink(world["cursor"] / "alpha")
+    wait_for(lambda: linked(world["cursor"], "alpha"), what="alpha re-linked")
+
+
+def test_mass_delete_guard_when_source_moves_away(world: dict[str, Path],
+                                                  daemon: Any) -> None:
+    d = daemon()
+    before = d.reconciles()
+    world["source"].rename(world["source"].with_name("skills-moved"))
+    d.settle(before)
+    d.settle(d.reconciles() - 1)
+    for name in ("claude", "cursor"):
+        assert os.path.lexists(world[name] / "alpha") and os.path.lexists(world[name] / "beta")
+    assert (world["codex"] / "alpha/SKILL.md").is_file()
+    # the source comes back: it is watched again
+    world["source"].with_name("skills-moved").rename(world["source"])
+    make_skill(world["source"], "gamma")
+    wait_for(lambda: linked(world["claude"], "gamma"), what="watching the source again")
+
+
+def test_source_created_after_start_is_watched(home: Path, source: Path, daemon: Any) -> None:
+    target = home / ".claude/skills"
+    write_config(home, f"source: {source}\ntargets:\n  claude: {{path: {target}}}\n")
+    d = daemon()
+    assert str(source) in d.status()["watch"]["missing"]
+    make_skill(source, "late")
+    wait_for(lambda: linked(target, "late"), what="a skill in a source created later")
+
+
+def test_kill_9_then_restart_converges_with_stale_socket(world: dict[str, Path],
+                                                         daemon: Any) -> None:
+    d = daemon()
+    socket_path = d.paths.socket
+    d.kill()
+    assert socket_path.exists()  # stale
+    make_skill(world["source"], "while-down")
+    d2 = daemon()
+    assert linked(world["claude"], "while-down")
+    assert d2.status()["pid"] == d2.proc.pid
+
+
+def test_second_daemon_refuses_naming_the_first(world: dict[str, Path], daemon: Any) -> None:
+    d = daemon()
+    proc = subprocess.run([sys.executable, "-m", "skillshared.daemon"], capture_output=True,
+                          text=True, timeout=30, check=False)
+    assert proc.returncode != 0
+    assert f"pid {d.proc.pid}" in proc.stderr
+    assert d.status()["pid"] == d.proc.pid
+
+
+def test_sigterm_exits_zero_and_removes_socket(world: dict[str, Path], daemon: Any) -> None:
+    d = daemon()
+    assert d.stop() == 0
+    assert not d.paths.socket.exists()
+    events = [e["event"] for e in d.log()]
+    assert events[-2:] == ["stopping", "stopped"]
+
+
+def test_sighup_with_broken_config_keeps_the_old_one(world: dict[str, Path], home: Path,
+                                                     daemon: Any) -> None:
+    d = daemon()
+    config = home / ".config/skillshare/config.yaml"
+    good = config.read_text()
+    # write the broken config without the watcher seeing a settled change first
+    config.write_text(good + "mode: sideways\n")
+    d.proc.send_signal(signal.SIGHUP)
+    error = wait_for(lambda: d.status()["config"]["error"], what="the config error")
+    assert "mode" in " ".join(error["details"]) or "mode" in error["message"]
+    assert "previous config" in run_cli_process("status").out
+    make_skill(world["source"], "still-works")  # the old config is still in force
+    wait_for(lambda: linked(world["claude"], "still-works"), what="reconcile with old config")
+    config.write_text(good.replace("codex:", "other:"))
+    wait_for(lambda: d.status()["config"]["error"] is None, what="the fixed config")
+
+
+def test_config_change_adds_a_target_live(world: dict[str, Path], home: Path,
+                                          daemon: Any) -> None:
+    daemon()
+    extra = home / ".extra/skills"
+    config = home / ".config/skillshare/config.yaml"
+    config.write_text(config.read_text().replace(
+        "daemon:", f"  extra: {{path: {extra}}}\ndaemon:"))
+    wait_for(lambda: linked(extra, "alpha") and linked(extra, "beta"), what="the new target")
+
+
+def test_garbage_oversized_and_slow_requests(world: dict[str, Path], daemon: Any) -> None:
+    import json
+    import socket as socketlib
+    import time
+
+    from skillshared import protocol
+
+    d = daemon()
+
+    def exchange(payload: bytes, *, close_write: bool = True) -> dict[str, Any]:
+        with socketlib.socket(socketlib.AF_UNIX) as sock, \
+                protocol.short_address(d.paths.socket) as address:
+            sock.settimeout(30)
+            sock.connect(address)
+            try:
+                sock.sendall(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the daemon may refuse before reading everything
+            if close_write:
+                sock.shutdown(socketlib.SHUT_WR)
+            data = b""
+            while b"\n" not in data:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        return json.loads(data.split(b"\n")[0])  # type: ignore[no-any-return]
+
+    cases = {
+        b"not json\n": "not valid JSON",
+        b"[1, 2]\n": "JSON object",
+        b'{"v": 99, "cmd": "status"}\n': "protocol version",
+        b'{"v": 1, "id": "x", "cmd": 5}\n': "'cmd'",
+        b'{"v": 1, "id": "x", "cmd": "status", "args": []}\n': "'args'",
+        b'{"v": 1, "id": "x", "cmd": "nope", "args": {}}\n': "unknown command",
+        b'{"v": 1, "id": "x", "cmd": "sync", "args": {"dry_run": "yes"}}\n': "dry_run",
+        b"\xff\xfe\n": "not valid JSON",
+    }
+    for payload, expected in cases.items():
+        reply = exchange(payload)
+        assert reply["ok"] is False and expected in reply["error"]["message"], payload
+    big = b'{"v": 1, "cmd": "status", "args": {"x": "' + b"a" * (1 << 20) + b'"}}\n'
+    assert "larger than" in exchange(big)["error"]["message"]
+    # slow: a client that never finishes its line is cut off after the deadline
+    started = time.monotonic()
+    reply = exchange(b'{"v": 1, ', close_write=False)
+    assert "not received within" in reply["error"]["message"]
+    assert time.monotonic() - started < 20
+    assert d.status()["running"] is True  # still serving
+    assert d.ask("ping")["pid"] == d.proc.pid
+
+
+def test_socket_and_folder_are_private(world: dict[str, Path], daemon: Any) -> None:
+    d = daemon()
+    assert d.paths.socket.stat().st_mode & 0o777 == 0o600
+    assert d.paths.socket.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_idle_daemon_reconciles_nothing(world: dict[str, Path], daemon: Any) -> None:
+    """After it settles, an idle daemon makes no passes of its own (events only)."""
+    d = daemon()
+    first = d.settle()["reconciles"]
+    make_skill(world["source"], "marker")
+    wait_for(lambda: linked(world["claude"], "marker"), what="marker")
+    after = d.settle(first)["reconciles"]
+    assert after - first <= 3  # the marker's pass, plus the echo of our own links at most
