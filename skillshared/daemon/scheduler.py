@@ -59,9 +59,11 @@ class Scheduler:
         self._sched.start()
         self.configure(specs)
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = False) -> None:
+        """Stop scheduling. ``wait``: also wait for running jobs (not at daemon shutdown: a
+        job waits on the worker, which stops after the scheduler)."""
         if self._sched.running:
-            self._sched.shutdown(wait=False)
+            self._sched.shutdown(wait=wait)
 
     def wakeup(self) -> None:
         """Look at the clock now (after a suspend, the scheduler's own wait runs late)."""

@@ -219,6 +219,9 @@ class Watcher:
             observer = self._observer
             if observer is None or not observer.is_alive():
                 return "the observer thread stopped"
+            reader = getattr(observer, "_inotify_fd", None)  # the inotify reader thread
+            if isinstance(reader, threading.Thread) and not reader.is_alive():
+                return "the inotify reader thread stopped"
             dead = {e.watch for e in observer.emitters if not e.is_alive()}
             for watch in self._watches:
                 if watch.handle in dead:
