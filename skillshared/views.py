@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -73,17 +72,11 @@ def target_state(run: TargetRun) -> dict[str, Any]:
 
 
 def daemon_state(paths: Paths) -> dict[str, Any]:
-    """Whether a daemon answers on the socket (details come from the daemon itself)."""
-    sock_path = str(paths.socket)
-    if not os.path.exists(sock_path):
-        return {"running": False, "socket": sock_path}
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-            sock.settimeout(0.5)
-            sock.connect(sock_path)
-    except OSError:
-        return {"running": False, "socket": sock_path, "stale_socket": True}
-    return {"running": True, "socket": sock_path}
+    """The daemon's status section (a command run in-process beside a daemon, with
+    --no-daemon, asks it)."""
+    from skillshared import client
+
+    return client.daemon_status(paths, timeout=1.0)
 
 
 def tracked_repos(config: Config, discovery: skills.Discovery,

@@ -295,9 +295,9 @@ class Daemon:
             return False
 
     def ask(self, cmd: str, args: dict[str, Any] | None = None) -> Any:
-        from skillshare import transport
+        from skillshared import client
 
-        return transport.ask_daemon(cmd, args or {}, self.paths)
+        return client.ask_daemon(cmd, args or {}, self.paths)
 
     def status(self) -> dict[str, Any]:
         result = self.ask("daemon", {"action": "status"})

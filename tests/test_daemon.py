@@ -134,7 +134,7 @@ def test_sigterm_exits_zero_and_removes_socket(world: dict[str, Path], daemon: A
     assert d.stop() == 0
     assert not d.paths.socket.exists()
     events = [e["event"] for e in d.log()]
-    assert events[-2:] == ["stopping", "stopped"]
+    assert events[-1] == "stopped" and "stopping" in events
 
 
 def test_sighup_with_broken_config_keeps_the_old_one(world: dict[str, Path], home: Path,
@@ -147,7 +147,8 @@ def test_sighup_with_broken_config_keeps_the_old_one(world: dict[str, Path], hom
     d.proc.send_signal(signal.SIGHUP)
     error = wait_for(lambda: d.status()["config"]["error"], what="the config error")
     assert "mode" in " ".join(error["details"]) or "mode" in error["message"]
-    assert "previous config" in run_cli_process("status").out
+    shown = run_cli_process("daemon", "status")
+    assert "config refused" in shown.out and "previous config stays in force" in shown.out
     make_skill(world["source"], "still-works")  # the old config is still in force
     wait_for(lambda: linked(world["claude"], "still-works"), what="reconcile with old config")
     config.write_text(good.replace("codex:", "other:"))
@@ -185,12 +186,13 @@ def test_garbage_oversized_and_slow_requests(world: dict[str, Path], daemon: Any
             if close_write:
                 sock.shutdown(socketlib.SHUT_WR)
             data = b""
-            while b"\n" not in data:
+            while True:
                 chunk = sock.recv(65536)
                 if not chunk:
                     break
                 data += chunk
-        return json.loads(data.split(b"\n")[0])  # type: ignore[no-any-return]
+        replies = [json.loads(line) for line in data.splitlines()]
+        return replies[-1]  # type: ignore[no-any-return]
 
     cases = {
         b"not json\n": "not valid JSON",

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from skillshare import transport
+from skillshared import client
 from skillshared.errors import SkillshareError
 from skillshared.paths import Paths
 
@@ -25,25 +25,17 @@ STOP_TIMEOUT = 120.0
 
 def _ping(paths: Paths) -> dict[str, Any] | None:
     try:
-        return transport.ask_daemon("ping", {}, paths)
+        return client.ask_daemon("ping", {}, paths)
     except SkillshareError:
         return None
 
 
 def status(paths: Paths) -> dict[str, Any]:
-    try:
-        result = transport.ask_daemon("daemon", {"action": "status"}, paths)
-    except SkillshareError as exc:
-        return {"running": False, "socket": str(paths.socket), "error": exc.message,
-                "pid": transport.lock_holder(paths)}
-    if result is None:
-        return {"running": False, "socket": str(paths.socket),
-                "stale_socket": os.path.exists(paths.socket)}
-    return result
+    return client.daemon_status(paths)
 
 
 def start(paths: Paths) -> dict[str, Any]:
-    if transport.lock_holder(paths) is not None:
+    if client.lock_holder(paths) is not None:
         info = _ping(paths)
         if info is not None:
             return {"started": False, "already_running": True, "pid": info["pid"],
@@ -104,7 +96,7 @@ def _wait_ready(paths: Paths, read_end: int) -> dict[str, Any]:
         info = _ping(paths)
         if info is not None:
             return info
-        if closed and transport.lock_holder(paths) is None:
+        if closed and client.lock_holder(paths) is None:
             break  # gone
     reason = output.decode("utf-8", "replace").strip() or "no answer on " + str(paths.socket)
     raise SkillshareError(f"the daemon did not start: {reason}",
@@ -113,7 +105,7 @@ def _wait_ready(paths: Paths, read_end: int) -> dict[str, Any]:
 
 
 def stop(paths: Paths) -> dict[str, Any]:
-    pid = transport.lock_holder(paths)
+    pid = client.lock_holder(paths)
     if pid is None:
         return {"stopped": False, "was_running": False}
     if pid <= 1:
@@ -121,7 +113,7 @@ def stop(paths: Paths) -> dict[str, Any]:
                               hint=f"find it with `pgrep -f skillshared` ({paths.daemon_lock})")
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
-    while transport.lock_holder(paths) is not None:
+    while client.lock_holder(paths) is not None:
         if time.monotonic() > deadline:
             raise SkillshareError(f"the daemon (pid {pid}) did not stop within "
                                   f"{STOP_TIMEOUT:g} s", hint=f"kill -9 {pid}")

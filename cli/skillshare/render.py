@@ -362,6 +362,10 @@ def daemon_section(d: Result, out: Out) -> None:
         out(f"Daemon: not running{stale} — commands run in-process; start it with "
             "'skillshare daemon start'")
         return
+    if "watch" not in d:
+        out(f"Daemon: running (pid {d.get('pid') or '?'}) but not answering: {d['error']} — "
+            "try 'skillshare daemon restart'")
+        return
     out(f"Daemon: running (pid {d['pid']}, up {_ago(d['uptime_s'])})")
     watch = d["watch"]
     count, limit = watch.get("inotify_watches"), watch.get("inotify_limit")

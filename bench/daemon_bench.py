@@ -1,0 +1,188 @@
+"""Daemon benchmarks (the goals of the daemon issue), against baselines run in the same script.
+
+    python bench/daemon_bench.py [--quick] [--idle SECONDS]
+
+- latency: a SKILL.md written in the source -> its link present in all 5 targets, with
+  1,000 skills; median and 99th percentile against ``debounce_ms`` (+50 ms / +250 ms);
+- one-skill change with 10,000 skills x 5 targets: the daemon's own work per reconcile,
+  from the ``ms`` field it logs for each pass (goal: under 20 ms);
+- ``skillshare status`` through the daemon against ``python3 -c pass`` (goal: at most 2x),
+  interleaved;
+- idle: the daemon's CPU time over an idle period and its RSS with 10,000 skills watched
+  (goals: under 0.1 s per 60 s; under 60 MiB).
+
+``--quick`` uses 2,000 skills instead of 10,000 and a 10 s idle period.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from world import build_source, environment, write_config
+
+TARGETS = 5
+DEBOUNCE_MS = 50
+
+
+class Daemon:
+    def __init__(self, root: Path, skills: int) -> None:
+        self.root = root
+        self.env = environment(root)
+        self.source = root / "source"
+        self.targets = [root / f"home/.t{i}/skills" for i in range(TARGETS)]
+        build_source(self.source, skills)
+        config = Path(self.env["XDG_CONFIG_HOME"]) / "skillshare/config.yaml"
+        write_config(config, self.source, self.targets)
+        with config.open("a") as handle:
+            handle.write(f"daemon:\n  debounce_ms: {DEBOUNCE_MS}\n")
+        self.log = Path(self.env["XDG_STATE_HOME"]) / "skillshare/logs/daemon.log"
+        self.proc = subprocess.Popen([sys.executable, "-m", "skillshared.daemon"],
+                                     env=self.env, stdin=subprocess.DEVNULL)
+        self.wait_for(lambda: all((t / "skill-00001").is_symlink() for t in self.targets),
+                      600)
+        self.settle()
+
+    def cli(self, *argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "skillshare", *argv], env=self.env,
+                              capture_output=True, text=True, check=True)
+
+    def status(self) -> dict[str, object]:
+        return json.loads(self.cli("daemon", "status", "--json").stdout)  # type: ignore[no-any-return]
+
+    def settle(self) -> None:
+        def idle() -> bool:
+            s = self.status()
+            return s["pending_events"] == 0 and s["queued"] == 0 and s["busy"] is None
+        self.wait_for(idle, 600)
+        time.sleep(0.3)  # let the echo of our own links pass
+        self.wait_for(idle, 600)
+
+    @staticmethod
+    def wait_for(predicate: object, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():  # type: ignore[operator]
+            if time.monotonic() > deadline:
+                raise SystemExit("timed out")
+            time.sleep(0.01)
+
+    def reconciles(self) -> list[dict[str, object]]:
+        entries = [json.loads(line) for line in self.log.read_text().splitlines()]
+        return [e for e in entries if e.get("event") == "reconcile"]
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mib(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(60)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def latency(root: Path, runs: int) -> list[str]:
+    d = Daemon(root / "latency", 1000)
+    try:
+        times = []
+        for i in range(runs):
+            folder = d.source / f"new-{i:04d}"
+            folder.mkdir()
+            started = time.perf_counter()
+            (folder / "SKILL.md").write_text(f"---\nname: new-{i}\n---\nbody\n")
+            links = [t / folder.name for t in d.targets]
+            while not all(os.path.lexists(p) for p in links):
+                time.sleep(0.0005)
+            times.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.1)  # separate bursts
+        med, p99 = statistics.median(times), pct(times, 0.99)
+        return [f"| SKILL.md written -> linked in {TARGETS} targets (1,000 skills), median | "
+                f"{med:.0f} ms | <= {DEBOUNCE_MS + 50} ms |",
+                f"| same, 99th percentile ({runs} runs) | {p99:.0f} ms | "
+                f"<= {DEBOUNCE_MS + 250} ms |"]
+    finally:
+        d.stop()
+
+
+def big(root: Path, skills: int, runs: int, idle_s: float) -> list[str]:
+    d = Daemon(root / "big", skills)
+    try:
+        before = len(d.reconciles())
+        for i in range(runs):
+            skill = d.source / f"skill-{i * 7 + 1:05d}/SKILL.md"
+            skill.write_text(skill.read_text() + f"\nedit {i}\n")
+            time.sleep(0.15)
+        d.settle()
+        passes = [float(e["ms"]) for e in d.reconciles()[before:]  # type: ignore[arg-type]
+                  if e.get("kind") == "partial"]
+        rows = [f"| one-skill change, {skills:,} skills x {TARGETS} targets: daemon work per "
+                f"pass, median (max) of {len(passes)} | {statistics.median(passes):.1f} ms "
+                f"({max(passes):.1f}) | < 20 ms |"]
+        status_s, floor_s = [], []
+        for _ in range(15):
+            for argv, out in (([sys.executable, "-m", "skillshare", "status"], status_s),
+                              (["python3", "-c", "pass"], floor_s)):
+                started = time.perf_counter()
+                subprocess.run(argv, env=d.env, capture_output=True, check=True)
+                out.append(time.perf_counter() - started)
+        ratio = statistics.median(status_s) / statistics.median(floor_s)
+        rows.append(f"| `skillshare status` through the daemon / `python3 -c pass` "
+                    f"({skills:,} skills) | {ratio:.2f}x ({statistics.median(status_s) * 1000:.0f}"
+                    f" / {statistics.median(floor_s) * 1000:.0f} ms) | <= 2x |")
+        d.settle()
+        cpu0 = d.cpu_seconds()
+        time.sleep(idle_s)
+        idle_cpu = d.cpu_seconds() - cpu0
+        rows.append(f"| idle CPU time over {idle_s:g} s ({skills:,} skills watched) | "
+                    f"{idle_cpu:.3f} s | < 0.1 s per 60 s |")
+        rows.append(f"| RSS with {skills:,} skills watched | {d.rss_mib():.1f} MiB | < 60 MiB |")
+        return rows
+    finally:
+        d.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--idle", type=float, default=None, help="idle period in seconds")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" /
+                        "daemon_bench.md")
+    args = parser.parse_args()
+    skills = 2000 if args.quick else 10000
+    idle_s = args.idle if args.idle is not None else (10.0 if args.quick else 60.0)
+    root = Path(tempfile.mkdtemp(prefix="ssd-bench-"))
+    try:
+        rows = ["| measure | result | goal |", "|---|---|---|"]
+        rows += latency(root, 40 if args.quick else 100)
+        rows += big(root, skills, 20 if args.quick else 50, idle_s)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    table = "\n".join(rows)
+    print(table)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(f"# daemon_bench ({'quick' if args.quick else 'full'})\n\n"
+                        f"{table}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
