@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from skillshared import trees
+from skillshared.fsops import MAX_NAME_BYTES
 from skillshared.patterns import IgnoreRules
 from skillshared.plan import DIR, FILE, LINK, MANIFEST, MISSING, TEMP_PREFIX, Observed, TargetSpec
+from skillshared.skills import RESERVED_PREFIX
 
 MANIFEST_VERSION = 1
 MAX_MANIFEST_BYTES = 64 << 20
@@ -110,6 +112,99 @@ def observe(spec: TargetSpec) -> Observed:
     if stat.S_ISDIR(st.st_mode):
         return scan(DIR, os.path.realpath(path))
     return Observed(FILE, os.path.realpath(path))
+
+
+FolderSignature = tuple[int, int, int, int, int, int]
+
+
+def _signature(st: os.stat_result) -> FolderSignature:
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_nlink, st.st_size)
+
+
+@dataclass
+class TempFreeFolders:
+    """Target folders last seen holding no ``.skillshare-tmp-*`` entry, by their stat
+    signature (device, inode, mtime, ctime, links, size). Creating, renaming or removing an
+    entry updates a folder's mtime, so while the signature is unchanged no temp entry can have
+    appeared, and a partial pass need not list the whole folder to look for crash leftovers.
+    (This trusts the file system's timestamps to move on after a folder was looked at, as
+    Linux's fine-grained timestamps do; temp entries are made only by sync passes, which hold
+    the operations lock.)"""
+
+    seen: dict[str, FolderSignature] = field(default_factory=dict)
+
+    def remember(self, real_dir: str, st: os.stat_result | None = None) -> None:
+        """Record ``real_dir`` as holding no temp entry now (``st``: its stat taken before it
+        was found so)."""
+        try:
+            if st is None:
+                st = os.lstat(real_dir)
+        except OSError:
+            self.forget(real_dir)
+            return
+        if stat.S_ISDIR(st.st_mode):
+            self.seen[real_dir] = _signature(st)
+
+    def forget(self, real_dir: str) -> None:
+        self.seen.pop(real_dir, None)
+
+    def clean(self, real_dir: str, st: os.stat_result) -> bool:
+        """Whether ``real_dir`` (whose stat is ``st``) holds no temp entry."""
+        if self.seen.get(real_dir) == _signature(st):
+            return True
+        with os.scandir(real_dir) as it:
+            if any(entry.name.startswith(TEMP_PREFIX) for entry in it):
+                self.forget(real_dir)
+                return False
+        self.remember(real_dir, st)
+        return True
+
+
+TEMP_FREE = TempFreeFolders()
+
+
+def entry_names(names: Iterable[str]) -> frozenset[str]:
+    """Those of ``names`` that can be skills' entries in a target folder: the manifest, temp
+    entries and what cannot be one folder entry are left out."""
+    return frozenset(
+        name for name in names
+        if name not in ("", ".", "..") and not name.startswith(RESERVED_PREFIX)
+        and "/" not in name and "\0" not in name
+        and len(name.encode("utf-8", "surrogateescape")) <= MAX_NAME_BYTES
+    )
+
+
+def observe_names(spec: TargetSpec, names: Collection[str], real_dir: str | None = None,
+                  memo: TempFreeFolders = TEMP_FREE) -> Observed | None:
+    """Look at only ``names`` in the target folder (one ``lstat``, plus a ``readlink`` for a
+    link, per name); ``real_dir``: the target path's real path, if known. None when only a
+    full look will do: the target path is not a real folder (missing, a link, a file) or
+    holds crash leftovers."""
+    try:
+        st = os.lstat(spec.path)
+        if not stat.S_ISDIR(st.st_mode):
+            return None
+        real_dir = real_dir or os.path.realpath(spec.path)
+        if not memo.clean(real_dir, st):
+            return None
+        links: dict[str, str] = {}
+        dirs: set[str] = set()
+        files: set[str] = set()
+        for name in names:
+            path = os.path.join(real_dir, name)
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                continue
+            if stat.S_ISLNK(mode):
+                links[name] = os.readlink(path)
+            elif stat.S_ISDIR(mode):
+                dirs.add(name)
+            else:
+                files.add(name)
+    except OSError:
+        return None
+    return Observed(DIR, real_dir, None, None, links, frozenset(dirs), frozenset(files))
 
 
 @dataclass

@@ -85,11 +85,16 @@ class TargetPlan:
 
 
 def plan_target(spec: TargetSpec, wanted: Mapping[str, str], obs: Observed, *,
-                force: bool = False, src_digests: Mapping[str, str] | None = None) -> TargetPlan:
-    """Plan one target. ``wanted`` maps each flat name to the link text it should have."""
+                force: bool = False, src_digests: Mapping[str, str] | None = None,
+                in_sync_extra: int = 0) -> TargetPlan:
+    """Plan one target. ``wanted`` maps each flat name to the link text it should have.
+
+    A partial plan passes ``wanted``, ``obs`` and the manifest restricted to some names;
+    ``in_sync_extra`` is then the number of wanted skills left out of the plan, counted as in
+    sync by the mass-delete guard (so that it weighs prunes against the whole target)."""
     if spec.mode == "symlink":
         return _plan_symlink(spec, obs, force)
-    return _Planner(spec, wanted, obs, force, src_digests or {}).plan()
+    return _Planner(spec, wanted, obs, force, src_digests or {}, in_sync_extra).plan()
 
 
 def _describe(obs: Observed, name: str) -> str:
@@ -116,9 +121,10 @@ def _guard(spec: TargetSpec, prunes: int, owned: int, force: bool) -> str | None
 
 class _Planner:
     def __init__(self, spec: TargetSpec, wanted: Mapping[str, str], obs: Observed, force: bool,
-                 src_digests: Mapping[str, str]) -> None:
+                 src_digests: Mapping[str, str], in_sync_extra: int = 0) -> None:
         self.spec, self.wanted, self.obs, self.force = spec, wanted, obs, force
         self.src = src_digests
+        self.in_sync_extra = in_sync_extra
         self.ops: list[Op] = []
         self.prunes: list[Op] = []
         self.conflicts: list[Conflict] = []
@@ -149,7 +155,7 @@ class _Planner:
         # the prunes): a count taken before would grow with the links this pass creates, and
         # the next pass (the daemon's) would prune without --force what this one held back.
         conflicted = {c.name for c in self.conflicts}
-        in_sync = sum(1 for name in self.wanted if name not in conflicted)
+        in_sync = sum(1 for name in self.wanted if name not in conflicted) + self.in_sync_extra
         guard = _guard(spec, len(self.prunes), len(self.prunes) + in_sync, self.force)
         if guard is None:
             self.ops.extend(self.prunes)

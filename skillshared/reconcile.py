@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +13,24 @@ from skillshared import targets as builtin
 from skillshared.apply import Applier, Outcome, recover_temp
 from skillshared.backup import BackupWriter
 from skillshared.config import Config, TargetConfig
-from skillshared.observe import DigestCache, Manifest, fill_digests, observe, read_manifest
+from skillshared.observe import (
+    TEMP_FREE,
+    DigestCache,
+    Manifest,
+    entry_names,
+    fill_digests,
+    observe,
+    observe_names,
+    read_manifest,
+)
 from skillshared.patterns import NameFilter
 from skillshared.plan import (
     DIR,
+    GUARD_MIN,
     INSTALLING,
     LINK,
     MANIFEST,
+    MISSING,
     Conflict,
     Observed,
     Op,
@@ -27,7 +38,7 @@ from skillshared.plan import (
     TargetSpec,
     plan_target,
 )
-from skillshared.skills import Discovery, Skill
+from skillshared.skills import Discovery, Rejected, Skill
 
 COUNT_KEYS = ("linked", "local", "updated", "pruned", "new", "up_to_date")
 
@@ -40,7 +51,8 @@ def source_roots(source: Path) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Group:
-    """Targets that share one folder are planned together (else they would undo each other)."""
+    """Targets that share one folder are planned together (else they would undo each other).
+    A partial group (``names`` set) holds only the wanted skills among ``names``."""
 
     targets: tuple[TargetConfig, ...]
     spec: TargetSpec
@@ -48,6 +60,8 @@ class Group:
     wanted: dict[str, str] = field(default_factory=dict)
     skill_paths: Mapping[str, str] = field(default_factory=dict)  # flat name -> skill folder
     error: str | None = None
+    names: frozenset[str] | None = None
+    in_sync_extra: int = 0  # partial: wanted skills outside ``names`` (for the guard)
 
     @property
     def name(self) -> str:
@@ -80,41 +94,116 @@ def wanted_skills(target: TargetConfig, skills: Sequence[Skill]) -> list[Skill]:
     return result
 
 
+def _picked(members: Sequence[TargetConfig], skills: Sequence[Skill]) -> dict[str, Skill]:
+    """The skills any of ``members`` receives, by flat name."""
+    return {s.flat_name: s for target in members for s in wanted_skills(target, skills)}
+
+
+@dataclass
+class _SourceView:
+    """What every group of one pass shares: the source's paths and skills."""
+
+    discovery: Discovery
+    roots: tuple[str, ...]
+    real_source: str
+    relative: bool
+    _paths: dict[str, str] | None = None
+    _by_name: Mapping[str, Skill] | None = None
+
+    @classmethod
+    def of(cls, config: Config, discovery: Discovery) -> _SourceView:
+        roots = source_roots(config.source)
+        return cls(discovery, roots, roots[-1], config.scope.is_project)
+
+    @property
+    def source_ok(self) -> bool:
+        return self.discovery.exists and bool(self.discovery.skills)
+
+    @property
+    def skill_paths(self) -> dict[str, str]:
+        """Every skill's folder by flat name (built on first use)."""
+        if self._paths is None:
+            self._paths = {s.flat_name: str(s.path) for s in self.discovery.skills}
+        return self._paths
+
+    @property
+    def by_name(self) -> Mapping[str, Skill]:
+        if self._by_name is None:
+            known = self.discovery.by_name
+            if len(known) != len(self.discovery.skills):
+                known = {s.flat_name: s for s in self.discovery.skills}
+            self._by_name = known
+        return self._by_name
+
+    def link_text(self, skill: Skill, real_path: str) -> str:
+        """What a merge-mode link to ``skill`` in the folder ``real_path`` holds."""
+        if self.relative:
+            return os.path.relpath(os.path.join(self.real_source, skill.rel_path), real_path)
+        return str(skill.path)
+
+
+def _folders(config: Config, only: Collection[str] | None) -> dict[str, list[TargetConfig]]:
+    """The chosen targets by the real path of their folder."""
+    by_path: dict[str, list[TargetConfig]] = {}
+    for target in config.targets:
+        if only is None or target.name in only:
+            by_path.setdefault(os.path.realpath(target.path), []).append(target)
+    return by_path
+
+
+def _spec(members: Sequence[TargetConfig], view: _SourceView) -> TargetSpec:
+    first = members[0]
+    source_link = view.roots[0]
+    if view.relative:
+        parent = os.path.realpath(os.path.dirname(first.path))
+        source_link = os.path.relpath(view.real_source, parent)
+    return TargetSpec(first.name, str(first.path), first.mode, view.roots[0], view.roots,
+                      source_link, view.source_ok)
+
+
+def _mode_error(members: Sequence[TargetConfig]) -> str | None:
+    if len({t.mode for t in members}) == 1:
+        return None
+    names = ", ".join(t.name for t in members)
+    return (f"targets {names} share the folder {members[0].path} but have different modes; "
+            "give them the same mode or remove one")
+
+
+def _full_group(members: Sequence[TargetConfig], real_path: str, view: _SourceView) -> Group:
+    spec = _spec(members, view)
+    skill_paths = view.skill_paths
+    error = _mode_error(members)
+    if error:
+        return Group(tuple(members), spec, skill_paths=skill_paths, error=error)
+    picked = _picked(members, view.discovery.skills)
+    skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
+    if view.relative:
+        wanted = {s.flat_name: view.link_text(s, real_path) for s in skills}
+    else:
+        wanted = {s.flat_name: skill_paths[s.flat_name] for s in skills}
+    return Group(tuple(members), spec, skills, wanted, skill_paths)
+
+
+def _partial_group(members: Sequence[TargetConfig], real_path: str, view: _SourceView,
+                   names: frozenset[str]) -> Group:
+    """The group restricted to ``names``, without looking at the other skills (except to count
+    them for the guard when enough names could be pruned for it to matter)."""
+    by_name = view.by_name
+    picked = _picked(members, [s for n in names if (s := by_name.get(n)) is not None])
+    skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
+    extra = 0
+    if len(names) - len(picked) > GUARD_MIN:
+        extra = len(_picked(members, view.discovery.skills).keys() - names)
+    return Group(tuple(members), _spec(members, view), skills,
+                 {s.flat_name: view.link_text(s, real_path) for s in skills},
+                 {s.flat_name: str(s.path) for s in skills}, names=names, in_sync_extra=extra)
+
+
 def build_groups(config: Config, discovery: Discovery,
                  only: Collection[str] | None = None) -> list[Group]:
-    chosen = [t for t in config.targets if only is None or t.name in only]
-    by_path: dict[str, list[TargetConfig]] = {}
-    for target in chosen:
-        by_path.setdefault(os.path.realpath(target.path), []).append(target)
-    roots = source_roots(config.source)
-    real_source = os.path.realpath(config.source)
-    relative = config.scope.is_project
-    source_ok = discovery.exists and bool(discovery.skills)
-    skill_paths = {s.flat_name: str(s.path) for s in discovery.skills}
-    groups = []
-    for real_path, members in by_path.items():
-        first = members[0]
-        parent = os.path.realpath(os.path.dirname(first.path))
-        source_link = os.path.relpath(real_source, parent) if relative else roots[0]
-        spec = TargetSpec(first.name, str(first.path), first.mode, roots[0], roots, source_link,
-                          source_ok)
-        modes = {t.mode for t in members}
-        if len(modes) > 1:
-            names = ", ".join(t.name for t in members)
-            groups.append(Group(tuple(members), spec, skill_paths=skill_paths, error=(
-                f"targets {names} share the folder {first.path} but have different modes; "
-                "give them the same mode or remove one")))
-            continue
-        picked = {s.flat_name: s for target in members
-                  for s in wanted_skills(target, discovery.skills)}
-        skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
-        if relative:
-            wanted = {s.flat_name: os.path.relpath(os.path.join(real_source, s.rel_path),
-                                                   real_path) for s in skills}
-        else:
-            wanted = {s.flat_name: skill_paths[s.flat_name] for s in skills}
-        groups.append(Group(tuple(members), spec, skills, wanted, skill_paths))
-    return groups
+    view = _SourceView.of(config, discovery)
+    return [_full_group(members, real_path, view)
+            for real_path, members in _folders(config, only).items()]
 
 
 def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
@@ -156,14 +245,83 @@ def forces(plan: TargetPlan) -> bool:
                for op in plan.ops)
 
 
+def plan_names(group: Group, real_path: str, cache: DigestCache,
+               force: bool) -> TargetRun | None:
+    """Observe and plan a partial group (whose folder's real path is ``real_path``): only its
+    ``names`` are looked at. None when only a full pass will do (see ``observe_names``; also a
+    copy manifest that is missing, damaged or records an unfinished update, or a manifest left
+    in a merge-mode folder)."""
+    spec, names = group.spec, group.names
+    assert names is not None
+    obs = observe_names(spec, names, real_path)
+    if obs is None:
+        return None
+    manifest = read_manifest(obs.real_dir)
+    if _needs_full_look(manifest, spec.mode):
+        return None
+    records = manifest.records
+    seen = Manifest({n: records[n] for n in names if n in records}, None, manifest.present)
+    try:
+        obs, src = fill_digests(obs, seen, group.wanted, spec.mode, _skill_path(group), cache)
+    except OSError:
+        return None
+    plan = plan_target(spec, group.wanted, obs, force=force, src_digests=src,
+                       in_sync_extra=group.in_sync_extra)
+    if plan.records is not None:
+        kept = {n: r.digest for n, r in records.items() if n not in names}
+        plan = replace(plan, records={**kept, **plan.records})
+    return TargetRun(group, plan, obs, manifest)
+
+
+def _needs_full_look(manifest: Manifest, mode: str) -> bool:
+    if mode != "copy":
+        return manifest.present
+    return not manifest.present or manifest.problem is not None or any(
+        r.prev is not None for r in manifest.records.values())
+
+
+def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, force: bool,
+                 recover: bool, only: Collection[str] | None,
+                 names: Collection[str] | None) -> list[TargetRun]:
+    view = _SourceView.of(config, discovery)
+    picked = None if names is None else entry_names(names)
+    manifest_named = names is not None and MANIFEST in names
+    runs = []
+    for real_path, members in _folders(config, only).items():
+        run = None
+        mode = members[0].mode
+        if picked is not None and _mode_error(members) is None and (
+            mode == "merge" or (mode == "copy" and not manifest_named)
+        ):
+            group = _partial_group(members, real_path, view, picked)
+            run = plan_names(group, real_path, cache, force)
+        if run is None:
+            run = plan_group(_full_group(members, real_path, view), config, cache, force,
+                             recover=recover)
+        runs.append(run)
+    return runs
+
+
 def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: bool = False,
          only: Collection[str] | None = None, backups_dir: Path | None = None,
-         auto_backup: bool = False) -> dict[str, Any]:
-    """One pass over the chosen targets; returns the report (see README: `sync --json`)."""
+         auto_backup: bool = False, names: Collection[str] | None = None) -> dict[str, Any]:
+    """One pass over the chosen targets; returns the report (see README: `sync --json`).
+
+    ``names`` (flat names: skills that changed, skills that left the source, entries of a
+    target) makes a partial pass: each merge or copy target is observed and planned only at
+    those names, and the mass-delete guard counts the wanted skills outside them as in sync. A
+    target that needs a full look (missing folder, a link or a file at its path, crash
+    leftovers, a manifest to check in full, an error, symlink mode) gets a full pass instead.
+    The report has the usual shape, with ``partial`` true; the counts, changes, conflicts,
+    local entries and ``expected`` of a target planned partially cover only the names looked
+    at, and so do ``collisions`` and ``frontmatter`` (the skills among ``names``, plus all those
+    of a target that got a full pass)."""
+    if isinstance(names, str):
+        raise TypeError("names must be a collection of flat names, not one string")
     started = time.monotonic()
     cache = DigestCache(config.copy_ignore())
-    runs = [plan_group(g, config, cache, force, recover=not dry_run)
-            for g in build_groups(config, discovery, only)]
+    runs = _plan_chosen(config, discovery, cache, force=force, recover=not dry_run, only=only,
+                        names=names)
     backup_report = None
     if not dry_run:
         backup_report = _backup(runs, backups_dir, auto_backup)
@@ -174,21 +332,41 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
                 applier = Applier(run.group.spec, run.obs, run.manifest,
                                   _skill_path(run.group), cache, run.backup)
                 run.outcome = applier.run(run.plan)
+    for run in runs:
+        _note_temp_free(run)
+    looked_at = None if names is None else _skills_of(runs)
     report = {
         "scope": config.scope.name,
         "source": str(config.source),
         "skills": len(discovery.skills),
         "dry_run": dry_run,
         "force": force,
+        "partial": names is not None,
         "targets": [target_report(run, dry_run) for run in runs],
         "backup": backup_report,
-        **discovery_report(discovery),
+        **discovery_report(discovery, looked_at),
         "collisions": collisions([(r.group.name, r.group.skills) for r in runs],
-                                 discovery.skills),
+                                 discovery.skills if looked_at is None else looked_at),
     }
     report["summary"] = summarize(report["targets"])
     report["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
     return report
+
+
+def _skills_of(runs: Sequence[TargetRun]) -> list[Skill]:
+    """The skills the runs looked at (each once)."""
+    return list({s.flat_name: s for r in runs for s in r.group.skills}.values())
+
+
+def _note_temp_free(run: TargetRun) -> None:
+    """Remember a target folder as holding no temp entry after a pass that left none."""
+    obs, outcome = run.obs, run.outcome
+    if obs is None or obs.kind not in (DIR, MISSING) or obs.temps:
+        return
+    if outcome is not None and (outcome.errors or outcome.conflicts):
+        TEMP_FREE.forget(obs.real_dir)
+    elif run.group.spec.mode != "symlink":
+        TEMP_FREE.remember(obs.real_dir)
 
 
 def _backup(runs: list[TargetRun], backups_dir: Path | None,
@@ -262,10 +440,14 @@ def _join_errors(errors: Sequence[str], shown: int = 3) -> str | None:
     return "; ".join(errors[:shown]) + more
 
 
-def discovery_report(discovery: Discovery) -> dict[str, Any]:
+def discovery_report(discovery: Discovery,
+                     looked_at: Sequence[Skill] | None = None) -> dict[str, Any]:
+    """What discovery found wrong; frontmatter problems of ``looked_at`` only, if given."""
+    problems = discovery.problems if looked_at is None else [
+        Rejected(s.rel_path, s.meta.problem) for s in looked_at if s.meta.problem]
     return {
         "invalid": [{"path": r.rel_path, "reason": r.reason} for r in discovery.rejected],
-        "frontmatter": [{"path": r.rel_path, "problem": r.reason} for r in discovery.problems],
+        "frontmatter": [{"path": r.rel_path, "problem": r.reason} for r in problems],
         "ignored": list(discovery.ignored),
     }
 
