@@ -345,20 +345,20 @@ def test_target_remove_dry_run_changes_nothing(cli: Any, ready: Path, home: Path
     assert tree(home) == before
 
 
-def test_daemon_entry_point_says_it_is_not_built_yet() -> None:
+def test_daemon_entry_point_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     from skillshared.daemon.main import main
 
-    assert main([]) == 1
     with pytest.raises(SystemExit) as info:
         main(["--help"])
     assert info.value.code == 0
+    assert "SIGHUP reloads the config" in capsys.readouterr().out
 
 
 def test_an_internal_error_is_reported_without_a_traceback(cli: Any, ready: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from skillshare import transport
 
-    def broken(*args: Any) -> dict[str, Any]:
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(transport, "call", broken)

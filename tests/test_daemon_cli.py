@@ -152,7 +152,7 @@ def test_stopped_daemon_gives_exit_3_and_nothing_runs_beside_it(world: dict[str,
         assert json.loads(as_json.out)["error"]["code"] == "daemon_unresponsive"
     finally:
         os.kill(d.proc.pid, signal.SIGCONT)
-    wait_for(lambda: (world["claude"] / "gamma").is_symlink(), what="the daemon catching up")
+    wait_for((world["claude"] / "gamma").is_symlink, what="the daemon catching up")
 
 
 def test_missing_socket_with_the_lock_held_gives_exit_3(world: dict[str, Path],
@@ -174,7 +174,7 @@ def test_daemon_start_status_logs_stop(world: dict[str, Path]) -> None:
         assert again.code == 0 and "already running" in again.out
         status = cli("daemon", "status", "--json").json()
         assert status["running"] is True
-        wait_for(lambda: (world["claude"] / "alpha").is_symlink(), what="the first reconcile")
+        wait_for((world["claude"] / "alpha").is_symlink, what="the first reconcile")
         logs = cli("daemon", "logs", "--tail", "0", "--json").json()
         assert "started" in [e["event"] for e in logs["entries"] if isinstance(e, dict)]
         assert any(" started " in line for line in cli("daemon", "logs").out.splitlines())
