@@ -10,7 +10,6 @@ from skillshared import config as configmod
 from skillshared import gitstate, views
 from skillshared.backup import list_backups
 from skillshared.errors import ConfigError
-from skillshared.paths import Paths
 
 if TYPE_CHECKING:
     from skillshared.service import Request

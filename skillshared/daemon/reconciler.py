@@ -82,9 +82,8 @@ class Reconciler:
     # -- reconcile ------------------------------------------------------------------------
     def run(self, batch: Batch) -> dict[str, Any] | None:
         started = time.monotonic()
-        if batch.config or self.config is None:
-            if self.load_config():
-                batch.want_full("config changed")
+        if (batch.config or self.config is None) and self.load_config():
+            batch.want_full("config changed")
         config = self.config
         if config is None:
             return None

@@ -7,6 +7,7 @@ daemon: every failure is answered with an error response, or the connection is d
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import struct
@@ -91,10 +92,8 @@ class Server:
         self._stopping = True
         sock, self._sock = self._sock, None
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
         if self._thread.is_alive():
             self._thread.join(5)
