@@ -207,3 +207,16 @@ def test_daemon_start_says_why_it_failed(world: dict[str, Path], tmp_path: Path)
 def test_daemon_logs_without_a_log_file_hints_at_the_journal(world: dict[str, Path]) -> None:
     result = cli("daemon", "logs")
     assert result.code == 1 and "journalctl" in result.err
+
+
+def test_service_install_status_uninstall_from_the_cli(home: Path) -> None:
+    unit = home / ".config/systemd/user/skillshared.service"
+    installed = cli("service", "install", "--no-start")
+    assert installed.code == 0, installed.err
+    assert "not started (as asked)" in installed.out
+    assert "ExecStart=" in unit.read_text()
+    status = cli("service", "status", "--json").json()
+    assert status["installed"] and status["up_to_date"]
+    assert cli("service", "uninstall").code == 0
+    assert not unit.exists()
+    assert "not installed" in cli("service", "uninstall").out

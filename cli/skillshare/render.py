@@ -423,9 +423,19 @@ def render_daemon(r: Result, out: Out) -> int:
 
 
 def render_service(r: Result, out: Out) -> int:
-    for line in r.get("messages", []):
-        out(line)
-    return 0
+    mark = OK if r.get("ok", True) else FAIL
+    out(f"{mark} {r['message']}")
+    if "active" in r:  # status
+        out(f"  installed: {'yes' if r['installed'] else 'no'}"
+            + (f" ({'up to date' if r['up_to_date'] else 'differs from a fresh install'})"
+               if r["installed"] else ""))
+        if r.get("active") is not None:
+            out(f"  active: {r['active']}; enabled: {r.get('enabled')}")
+    if r.get("next_steps"):
+        out("  next:")
+        for step in r["next_steps"]:
+            out(f"    {step}")
+    return 0 if r.get("ok", True) else 1
 
 
 RENDERERS: dict[str, Callable[[Result, Out], int]] = {
