@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build_source, environment, write_config
+from world import build_source, environment, skill_rel, write_config
 
 TARGETS = 5
 DEBOUNCE_MS = 50
@@ -128,7 +128,7 @@ def big(root: Path, skills: int, runs: int, idle_s: float) -> list[str]:
     try:
         before = len(d.reconciles())
         for i in range(runs):
-            skill = d.source / f"skill-{i * 7 + 1:05d}/SKILL.md"
+            skill = d.source / skill_rel(i * 7 + 1) / "SKILL.md"
             skill.write_text(skill.read_text() + f"\nedit {i}\n")
             time.sleep(0.15)
         d.settle()
@@ -140,12 +140,12 @@ def big(root: Path, skills: int, runs: int, idle_s: float) -> list[str]:
         status_s, floor_s = [], []
         for _ in range(15):
             for argv, out in (([sys.executable, "-m", "skillshare", "status"], status_s),
-                              (["python3", "-c", "pass"], floor_s)):
+                              ([sys.executable, "-c", "pass"], floor_s)):
                 started = time.perf_counter()
                 subprocess.run(argv, env=d.env, capture_output=True, check=True)
                 out.append(time.perf_counter() - started)
         ratio = statistics.median(status_s) / statistics.median(floor_s)
-        rows.append(f"| `skillshare status` through the daemon / `python3 -c pass` "
+        rows.append(f"| `skillshare status` through the daemon / `python -c pass` "
                     f"({skills:,} skills) | {ratio:.2f}x ({statistics.median(status_s) * 1000:.0f}"
                     f" / {statistics.median(floor_s) * 1000:.0f} ms) | <= 2x |")
         d.settle()

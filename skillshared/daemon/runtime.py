@@ -33,6 +33,7 @@ from skillshared.paths import Paths
 STOP_GRACE = 600.0  # seconds the running operation may take to finish at shutdown
 CLOCK_CHECK = 30.0  # seconds between checks for a suspend/resume (the wall clock jumps)
 RESCAN_LIMIT = 900.0
+STATUS_TTL = 60.0
 
 
 class Runtime:
@@ -44,7 +45,7 @@ class Runtime:
         self.reconciler = Reconciler(paths)
         self.worker = Worker(paths.ops_lock, self._job_failed)
         self.debouncer = Debouncer(0.05, self._flush)
-        self.watcher = Watcher(self.debouncer.add, self._watch_restarted)
+        self.watcher = Watcher(self._on_hints, self._watch_restarted)
         self.scheduler = Scheduler(self.worker.submit)
         self.server = Server(paths, self.handle)
         self._queued: Batch | None = None
@@ -53,6 +54,8 @@ class Runtime:
         self._generation = -1
         self._job_errors: dict[str, Any] | None = None
         self._watches: tuple[float, int | None] = (0.0, None)
+        self._changes = 0  # bumped by every hint and every pass: keys the status cache
+        self._status_cache: tuple[tuple[Any, ...], float, dict[str, Any]] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
     def run(self, ready: Callable[[], None] = lambda: None) -> int:
@@ -103,6 +106,10 @@ class Runtime:
         self.debouncer.add([Hint(CONFIG)])
 
     # -- reconciling ----------------------------------------------------------------------
+    def _on_hints(self, hints: list[Hint]) -> None:
+        self._changes += 1
+        self.debouncer.add(hints)
+
     def _flush(self, batch: Batch) -> None:
         with self._queue_lock:
             if self._queued is not None:
@@ -118,6 +125,7 @@ class Runtime:
 
     def _reconcile(self, batch: Batch) -> dict[str, Any] | None:
         result = self.reconciler.run(batch)
+        self._changes += 1
         self._apply_config()
         self.watcher.check_soon()
         return result
@@ -162,13 +170,34 @@ class Runtime:
             future: Future[dict[str, Any]] = self.worker.submit(
                 f"request:{cmd}", lambda: self._mutate(cmd, args))
             return future.result()
+        if cmd == "status":
+            return self._status_cmd(args)
         return service.run(cmd, args, self.paths, daemon=self.status)
 
     def _mutate(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
         try:
             return service.run(cmd, args, self.paths, daemon=self.status)
         finally:
+            self._changes += 1
             self.debouncer.add([Hint(CONFIG)])  # the command may have changed the config
+
+    def _status_cmd(self, args: dict[str, Any]) -> dict[str, Any]:
+        """`status` of the global scope, reused while nothing was seen to change: every
+        change to the source, the config or a watched target bumps the key. Kept for at
+        most STATUS_TTL seconds (git state and the like are not watched)."""
+        config = self.reconciler.config
+        cacheable = (config is not None and config.daemon.watch_targets and not self.watcher.
+                     status()["missing"] and not service.Request(self.paths, args).scope()
+                     .is_project)
+        key = (self._changes, self.reconciler.generation,
+               tuple(sorted((k, repr(v)) for k, v in args.items() if k != "cwd")))
+        cached = self._status_cache
+        if cacheable and cached and cached[0] == key and time.monotonic() - cached[1] < STATUS_TTL:
+            return {**cached[2], "daemon": self.status()}
+        result = service.run("status", args, self.paths, daemon=self.status)
+        if cacheable and key[0] == self._changes:
+            self._status_cache = (key, time.monotonic(), result)
+        return result
 
     def _daemon_cmd(self, args: dict[str, Any]) -> dict[str, Any]:
         action = args.get("action", "status")
