@@ -4,14 +4,12 @@ run it) until SIGTERM or SIGINT."""
 from __future__ import annotations
 
 import argparse
-import errno
-import fcntl
 import os
 import sys
-import time
 from collections.abc import Sequence
 
-from skillshared import __version__, fsops
+from skillshared import __version__, locking
+from skillshared.errors import LockedError
 from skillshared.paths import Paths
 
 EPILOG = """\
@@ -30,27 +28,12 @@ LOCK_RETRY = 0.5  # a CLI probing the lock holds it for an instant
 
 def acquire_lock(paths: Paths) -> int:
     """Hold daemon.lock for life; exits naming the holder if another daemon runs."""
-    fsops.make_private_dir(paths.daemon_lock.parent)
-    fd = os.open(paths.daemon_lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    deadline = time.monotonic() + LOCK_RETRY
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            if time.monotonic() < deadline:
-                time.sleep(0.02)
-                continue
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-            os.close(fd)
-            who = f" (pid {holder})" if holder.isdigit() else ""
-            raise SystemExit(f"error: another skillshared is already running{who} "
-                             f"(hint: stop it with `skillshare daemon stop`)") from None
-    os.ftruncate(fd, 0)
-    os.pwrite(fd, str(os.getpid()).encode(), 0)
-    return fd
+    try:
+        return locking.hold(paths.daemon_lock, LOCK_RETRY, poll=0.02,
+                            busy="another skillshared is already running",
+                            hint="stop it with `skillshare daemon stop`")
+    except LockedError as exc:
+        raise SystemExit(f"error: {exc.message} (hint: {exc.hint})") from None
 
 
 def _detach_output() -> None:
