@@ -202,6 +202,8 @@ def test_garbage_oversized_and_slow_requests(world: dict[str, Path], daemon: Any
         b'{"v": 1, "id": "x", "cmd": "nope", "args": {}}\n': "unknown command",
         b'{"v": 1, "id": "x", "cmd": "sync", "args": {"dry_run": "yes"}}\n': "dry_run",
         b"\xff\xfe\n": "not valid JSON",
+        b'{"v": 1, "id": "x", "cmd": "daemon", "args": {"action": "nope"}}\n':
+            "unknown daemon action",
     }
     for payload, expected in cases.items():
         reply = exchange(payload)

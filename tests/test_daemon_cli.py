@@ -207,6 +207,9 @@ def test_daemon_start_says_why_it_failed(world: dict[str, Path], tmp_path: Path)
 def test_daemon_logs_without_a_log_file_hints_at_the_journal(world: dict[str, Path]) -> None:
     result = cli("daemon", "logs")
     assert result.code == 1 and "journalctl" in result.err
+    bad = cli("daemon", "logs", "--tail", "-1")
+    assert bad.code == 2 and "--tail must be 0 or more" in bad.err
+    assert cli("daemon", "nope").code == 2
 
 
 def test_service_install_status_uninstall_from_the_cli(home: Path) -> None:

@@ -75,10 +75,6 @@ class Reconciler:
                 roots.append(Root(TARGET, path, entry=entry, target=target.name))
         return roots
 
-    def invalidate(self) -> None:
-        """Forget the cached discovery (a command changed things): the next pass is full."""
-        self.discovery = None
-
     # -- reconcile ------------------------------------------------------------------------
     def run(self, batch: Batch) -> dict[str, Any] | None:
         started = time.monotonic()

@@ -93,12 +93,6 @@ class Scheduler:
                 else:
                     state.spec = spec
 
-    def run_now(self, name: str) -> None:
-        job = self._sched.get_job(name)
-        if job is None:
-            raise SkillshareError(f"no scheduled job named '{name}'")
-        job.modify(next_run_time=datetime.now(UTC))
-
     def status(self) -> list[dict[str, Any]]:
         with self._lock:
             states = list(self._jobs.values())
