@@ -95,6 +95,8 @@ def test_status_through_the_daemon_shows_its_section(world: dict[str, Path],
     assert result["watch"]["inotify_watches"] >= 3
     assert result["watch"]["inotify_limit"] > 0
     assert result["last_reconcile"]["kind"] in ("full", "partial")
+    assert {"target": "claude", "action": "link", "name": "alpha"} in (
+        result["last_change"]["changes"])
     assert [job["name"] for job in result["jobs"]] == ["rescan"]
     assert result["jobs"][0]["next_run"]
     text = cli("status").out

@@ -385,6 +385,12 @@ def daemon_section(d: Result, out: Out) -> None:
             + (f", {_plural(len(last['conflicts']), 'conflict')}" if last["conflicts"] else ""))
     else:
         out("  Last reconcile: none yet")
+    change = d.get("last_change")
+    if change and change != last:
+        shown = ", ".join(f"{c['action']} {c['target']}/{c['name']}"
+                          for c in change["changes"][:3])
+        more = f" and {change['changed'] - 3} more" if change["changed"] > 3 else ""
+        out(f"  Last change:    {change['at']} {shown}{more}")
     out(f"  Pending events: {d['pending_events']}" + (
         f"; busy with {d['busy']['job']} for {d['busy']['for_s']}s" if d.get("busy") else ""))
     if d["config"].get("error"):

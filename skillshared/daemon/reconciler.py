@@ -34,6 +34,7 @@ class Reconciler:
         self.config_error: dict[str, Any] | None = None
         self.discovery: Discovery | None = None
         self.last: dict[str, Any] | None = None
+        self.last_change: dict[str, Any] | None = None  # the last pass that changed something
         self.last_error: dict[str, Any] | None = None
         self.passes = 0
         self.generation = 0  # bumped whenever a new config comes into force
@@ -136,6 +137,8 @@ class Reconciler:
             "changes": changes[:MAX_SHOWN_CHANGES], "conflicts": conflicts[:MAX_SHOWN_CHANGES],
             "errors": errors,
         }
+        if changes:
+            self.last_change = self.last
         if errors:
             self.last_error = {"at": self.last["at"], "message": "; ".join(errors)}
         log = self.log.warning if errors or conflicts else self.log.info

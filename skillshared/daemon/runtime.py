@@ -227,6 +227,7 @@ class Runtime:
             "watch": {**self.watcher.status(), "inotify_watches": self._watch_count(),
                       "inotify_limit": inotify_limit()},
             "last_reconcile": rec.last,
+            "last_change": rec.last_change,
             "reconciles": rec.passes,
             "pending_events": self.debouncer.pending(),
             "queued": self.worker.pending,
