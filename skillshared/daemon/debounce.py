@@ -65,6 +65,7 @@ class Debouncer:
         self._first = self._last = 0.0
         self._cond = threading.Condition()
         self._stopped = False
+        self._flushing = False  # a batch taken, not yet handed on
         self._thread = threading.Thread(target=self._run, name="debounce", daemon=True)
 
     def start(self) -> None:
@@ -83,7 +84,7 @@ class Debouncer:
 
     def pending(self) -> int:
         with self._cond:
-            return self._batch.size()
+            return self._batch.size() + int(self._flushing)
 
     def add(self, hints: Iterable[Hint] = (), full: str | None = None) -> None:
         with self._cond:
@@ -111,4 +112,9 @@ class Debouncer:
                 if self._stopped:
                     return
                 batch, self._batch = self._batch, Batch()
-            self.flush(batch)
+                self._flushing = True
+            try:
+                self.flush(batch)
+            finally:
+                with self._cond:
+                    self._flushing = False

@@ -68,8 +68,8 @@ class Runtime:
         self.watcher.start(self.reconciler.roots())
         self.scheduler.start([])
         self._apply_config()
+        self.debouncer.add(full="daemon start")  # before the socket: never idle before it
         self.server.start()
-        self.debouncer.add(full="daemon start")
         self.log.info("started", pid=os.getpid(), socket=str(self.paths.socket),
                       config=str(self.reconciler.scope.config_file), log=self.log_target)
         ready()

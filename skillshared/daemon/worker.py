@@ -71,16 +71,18 @@ class Worker:
             job = self._queue.get()
             if job is None:
                 return
+            self.current = (job.name, time.time())  # busy before no longer pending
             with self._lock:
                 self._pending -= 1
                 stopping = self._stopping
             if stopping:
                 job.future.set_exception(StoppingError("the daemon is stopping",
                                                        hint="run the command again"))
+                self.current = None
                 continue
             if not job.future.set_running_or_notify_cancel():
+                self.current = None
                 continue
-            self.current = (job.name, time.time())
             try:
                 with exclusive(self.ops_lock, timeout=LOCK_WAIT):
                     result = job.func()
