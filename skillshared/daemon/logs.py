@@ -52,6 +52,7 @@ def setup(paths: Paths, level: int = logging.INFO) -> str:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.captureWarnings(True)  # library warnings go to the log, not to a closed stderr
     structlog.configure(
         processors=[structlog.stdlib.filter_by_level, *shared,
                     structlog.processors.StackInfoRenderer(),
