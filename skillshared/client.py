@@ -1,27 +1,32 @@
 """The daemon's client side: is a daemon there, and one request/response exchange with it.
 
-Standard library only (the CLI imports it on every run); used by the CLI's transport and by
-the in-process `status`/`doctor` to describe a running daemon.
+Used by the CLI's transport and by the in-process `status`/`doctor` to describe a running
+daemon. The CLI imports it on every run, so it keeps to the few modules a client needs: the
+C ``_socket`` module (``socket`` adds enums and ``selectors``), no typing, no pathlib.
 """
 
 from __future__ import annotations
 
+import _socket
 import errno
 import fcntl
 import os
-import socket
 import time
-from typing import Any
 
 from skillshared import protocol
 from skillshared.errors import DaemonUnresponsiveError, SkillshareError
-from skillshared.paths import Paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from skillshared.locations import Locations
 
 RESULT_TIMEOUT = 3 * 3600.0  # an accepted request may run this long (jobs have own limits)
 _HINT = "restart it: skillshare daemon restart (or run with --no-daemon after stopping it)"
 
 
-def lock_holder(paths: Paths) -> int | None:
+def lock_holder(paths: Locations) -> int | None:
     """The pid of the daemon holding ``daemon.lock`` (0 if unknown), or None if none does."""
     try:
         fd = os.open(paths.daemon_lock, os.O_RDONLY | os.O_CLOEXEC)
@@ -40,10 +45,10 @@ def lock_holder(paths: Paths) -> int | None:
         os.close(fd)
 
 
-def _connect(paths: Paths, deadline: float) -> socket.socket | None:
+def _connect(paths: Locations, deadline: float) -> _socket.socket | None:
     """A connected socket; None when no daemon runs (no socket or refused, lock free)."""
     while True:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         sock.settimeout(max(0.05, deadline - time.monotonic()))
         try:
             with protocol.short_address(paths.socket) as address:
@@ -73,7 +78,7 @@ def _connect(paths: Paths, deadline: float) -> socket.socket | None:
                                   ) from None
 
 
-def ask_daemon(cmd: str, args: dict[str, Any], paths: Paths,
+def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
                timeout: float | None = None) -> dict[str, Any] | None:
     """Send one command to the daemon; None when no daemon runs. ``timeout``: how long to
     wait for a daemon holding its lock to accept the request (default: the configured)."""
@@ -82,20 +87,21 @@ def ask_daemon(cmd: str, args: dict[str, Any], paths: Paths,
     if sock is None:
         return None
     req_id = os.urandom(8).hex()
-    with sock:
-        try:
-            sock.settimeout(timeout)
-            sock.sendall(protocol.request(req_id, cmd, args))
-            return _read_reply(sock)
-        except TimeoutError:
-            raise DaemonUnresponsiveError(
-                f"the daemon did not answer within {timeout:g} s", hint=_HINT) from None
-        except (BrokenPipeError, ConnectionResetError):
-            raise DaemonUnresponsiveError("the daemon closed the connection before answering",
-                                          hint="see `skillshare daemon logs`") from None
+    try:
+        sock.settimeout(timeout)
+        sock.sendall(protocol.request(req_id, cmd, args))
+        return _read_reply(sock)
+    except TimeoutError:
+        raise DaemonUnresponsiveError(
+            f"the daemon did not answer within {timeout:g} s", hint=_HINT) from None
+    except (BrokenPipeError, ConnectionResetError):
+        raise DaemonUnresponsiveError("the daemon closed the connection before answering",
+                                      hint="see `skillshare daemon logs`") from None
+    finally:
+        sock.close()
 
 
-def _read_reply(sock: socket.socket) -> dict[str, Any]:
+def _read_reply(sock: _socket.socket) -> dict[str, Any]:
     buffer = b""
     while True:
         line, sep, rest = buffer.partition(b"\n")
@@ -116,15 +122,15 @@ def _read_reply(sock: socket.socket) -> dict[str, Any]:
         raise protocol.error_from(data)
 
 
-def daemon_status(paths: Paths, timeout: float | None = None) -> dict[str, Any]:
+def daemon_status(paths: Locations, timeout: float | None = None) -> dict[str, Any]:
     """The daemon's status section when one answers; else whether a stale socket is left, or
     why a daemon holding its lock does not answer."""
     try:
         state = ask_daemon("daemon", {"action": "status"}, paths, timeout)
     except SkillshareError as exc:
-        return {"running": True, "socket": str(paths.socket), "error": exc.message,
+        return {"running": True, "socket": paths.socket, "error": exc.message,
                 "pid": lock_holder(paths)}
     if state is None:
-        return {"running": False, "socket": str(paths.socket),
+        return {"running": False, "socket": paths.socket,
                 "stale_socket": os.path.exists(paths.socket)}
     return state

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing itself is not imported: the CLI loads this on every run
+if TYPE_CHECKING:
+    from typing import Any
 
 # Exit codes (SPEC §6).
 EXIT_OK = 0

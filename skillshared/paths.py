@@ -1,24 +1,17 @@
-"""Every path the tool uses, resolved once from the environment.
-
-This is the only module that reads ``os.environ`` or the user's home. Nothing happens at
-import time: call :func:`Paths.from_env` once per process and pass the result down.
-"""
+"""Every path the tool uses, as ``Path`` objects: :class:`Paths` (from
+:class:`skillshared.locations.Locations`, the one reader of the environment) and the
+:class:`Scope` of global or project mode."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-APP = "skillshare"
+from skillshared.locations import Locations
+
 PROJECT_DIR = ".skillshare"
-
-
-def _xdg(env: Mapping[str, str], var: str) -> Path | None:
-    value = env.get(var, "")
-    return Path(value) if value and os.path.isabs(value) else None
 
 
 @dataclass(frozen=True)
@@ -72,6 +65,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class Paths:
+    """:class:`Locations` as ``Path`` objects, with the scopes and the derived paths."""
+
     home: Path
     cwd: Path
     config_file: Path
@@ -84,58 +79,25 @@ class Paths:
     env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
+    def of(cls, where: Locations) -> Paths:
+        return cls(home=Path(where.home), cwd=Path(where.cwd),
+                   config_file=Path(where.config_file), data_dir=Path(where.data_dir),
+                   state_dir=Path(where.state_dir), runtime_dir=Path(where.runtime_dir),
+                   socket=Path(where.socket), platform=where.platform,
+                   under_service_manager=where.under_service_manager, env=where.env)
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Paths:
-        env = os.environ if env is None else env
-        home = Path(env.get("HOME") or os.path.expanduser("~"))
-        cwd = cwd if cwd is not None else Path(os.getcwd())
-        config_home = _xdg(env, "XDG_CONFIG_HOME") or home / ".config"
-        config_file = Path(env["SKILLSHARE_CONFIG"]) if env.get("SKILLSHARE_CONFIG") else (
-            config_home / APP / "config.yaml"
-        )
-        if not config_file.is_absolute():
-            config_file = cwd / config_file
-        data_dir = _platform_dir(env, "XDG_DATA_HOME", "data", home)
-        state_dir = _platform_dir(env, "XDG_STATE_HOME", "state", home)
-        runtime_base = _xdg(env, "XDG_RUNTIME_DIR")
-        runtime_dir = runtime_base / APP if runtime_base is not None else state_dir
-        socket = Path(env["SKILLSHARE_SOCKET"]) if env.get("SKILLSHARE_SOCKET") else (
-            runtime_dir / "skillshared.sock"
-        )
-        if not socket.is_absolute():
-            socket = cwd / socket
-        managed = bool(env.get("INVOCATION_ID") or env.get("JOURNAL_STREAM")) or (
-            sys.platform == "darwin" and env.get("XPC_SERVICE_NAME", "0") not in ("", "0")
-        )
-        return cls(
-            home=home,
-            cwd=cwd,
-            config_file=config_file,
-            data_dir=data_dir,
-            state_dir=state_dir,
-            runtime_dir=socket.parent,
-            socket=socket,
-            platform=sys.platform,
-            under_service_manager=managed,
-            env=dict(env),
-        )
+        return cls.of(Locations.from_env(env, None if cwd is None else str(cwd)))
 
     @property
-    def custom_socket(self) -> bool:
-        """Whether SKILLSHARE_SOCKET chose the socket's place (a folder that may be shared)."""
-        return bool(self.env.get("SKILLSHARE_SOCKET"))
-
-    @property
-    def daemon_timeout(self) -> float:
-        """Seconds the CLI waits for a daemon that holds its lock to answer."""
-        try:
-            value = float(self.env.get("SKILLSHARE_DAEMON_TIMEOUT", "") or 5.0)
-        except ValueError:
-            return 5.0
-        return value if value > 0 else 5.0
-
-    def child_env(self, **extra: str) -> dict[str, str]:
-        """Environment for a child process (git): ours, plus ``extra``."""
-        return {**self.env, **extra}
+    def where(self) -> Locations:
+        """The same places as text (what the socket client takes)."""
+        return Locations(home=str(self.home), cwd=str(self.cwd),
+                         config_file=str(self.config_file), data_dir=str(self.data_dir),
+                         state_dir=str(self.state_dir), runtime_dir=str(self.runtime_dir),
+                         socket=str(self.socket), platform=self.platform,
+                         under_service_manager=self.under_service_manager, env=self.env)
 
     # -- derived paths -------------------------------------------------------------------
     @property
@@ -194,15 +156,3 @@ class Paths:
         return self.project_scope() if project else self.global_scope()
 
 
-def _platform_dir(env: Mapping[str, str], var: str, kind: str, home: Path) -> Path:
-    """XDG variable if set (on every platform), else platformdirs' user dir."""
-    explicit = _xdg(env, var)
-    if explicit is not None:
-        return explicit / APP
-    if sys.platform.startswith("linux"):
-        default = {"data": ".local/share", "state": ".local/state"}[kind]
-        return home / default / APP
-    import platformdirs
-
-    func = platformdirs.user_data_dir if kind == "data" else platformdirs.user_state_dir
-    return Path(func(APP, appauthor=False))

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from skillshared.errors import SkillshareError
+
+TYPE_CHECKING = False  # no typing, dataclasses or pathlib: the CLI loads this on every run
+if TYPE_CHECKING:
+    from typing import Any
 
 VERSION = 1
 MAX_REQUEST_BYTES = 1 << 20  # a request line longer than this is refused
@@ -33,11 +32,13 @@ MAX_ID_CHARS = 200
 MAX_ADDRESS_BYTES = 100  # sun_path holds 104-108 bytes depending on the system
 
 
-@dataclass(frozen=True)
 class Request:
-    id: str
-    cmd: str
-    args: dict[str, Any]
+    __slots__ = ("args", "cmd", "id")
+
+    def __init__(self, req_id: str, cmd: str, args: dict[str, Any]) -> None:
+        self.id = req_id
+        self.cmd = cmd
+        self.args = args
 
 
 class ProtocolError(SkillshareError):
@@ -128,19 +129,26 @@ def error_from(data: dict[str, Any]) -> SkillshareError:
                        [str(d) for d in details] if isinstance(details, list) else None)
 
 
-@contextmanager
-def short_address(path: Path) -> Iterator[str]:
+class short_address:  # used like a function: ``with short_address(p) as address``
     """An address for ``path`` that fits in a Unix socket address: the path itself, or on
-    Linux, when it is too long, the same file reached through an open fd of its folder."""
-    text = str(path)
-    if len(os.fsencode(text)) <= MAX_ADDRESS_BYTES:
-        yield text
-        return
-    if not os.path.isdir("/proc/self/fd"):
-        raise SkillshareError(f"the socket path is too long for this system: {text}",
-                              hint="set SKILLSHARE_SOCKET to a shorter path")
-    fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        yield f"/proc/self/fd/{fd}/{path.name}"
-    finally:
-        os.close(fd)
+    Linux, when it is too long, the same file reached through an open fd of its folder.
+    (A class rather than a ``contextmanager``: contextlib is one import more for the CLI.)"""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.text = os.fspath(path)
+        self.fd: int | None = None
+
+    def __enter__(self) -> str:
+        if len(os.fsencode(self.text)) <= MAX_ADDRESS_BYTES:
+            return self.text
+        if not os.path.isdir("/proc/self/fd"):
+            raise SkillshareError(f"the socket path is too long for this system: {self.text}",
+                                  hint="set SKILLSHARE_SOCKET to a shorter path")
+        folder, name = os.path.split(self.text)
+        self.fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        return f"/proc/self/fd/{self.fd}/{name}"
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None

@@ -3,7 +3,7 @@
 Linux gets a systemd user unit, macOS a launchd agent, both rendered from the templates in
 ``service-files/`` (installed as the package ``skillshared.service_files``) with the absolute
 path of the installed ``skillshared`` script. Every path comes from :class:`Paths`; commands
-for the service manager run with :meth:`Paths.child_env` and a time limit, and are only run
+for the service manager run with :meth:`Locations.child_env` and a time limit, and are only run
 when the manager is reachable. Nothing here prints: each action returns plain JSON-able data.
 """
 
@@ -203,7 +203,7 @@ class _Ran:
 
 def _run(paths: Paths, argv: list[str], timeout: float = COMMAND_TIMEOUT) -> _Ran:
     try:
-        proc = subprocess.run(argv, env=paths.child_env(), capture_output=True, text=True,
+        proc = subprocess.run(argv, env=paths.where.child_env(), capture_output=True, text=True,
                               timeout=timeout, stdin=subprocess.DEVNULL, check=False,
                               errors="replace")
     except subprocess.TimeoutExpired:

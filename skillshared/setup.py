@@ -106,7 +106,7 @@ def cmd_init(req: Request) -> dict[str, Any]:
     created = []
     if not dry_run:
         created = _create(scope, source, doc, remote,
-                          req.paths.child_env(GIT_TERMINAL_PROMPT="0"))
+                          req.paths.where.child_env(GIT_TERMINAL_PROMPT="0"))
     return {
         "scope": scope.name,
         "config": str(scope.config_file),

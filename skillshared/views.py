@@ -76,7 +76,7 @@ def daemon_state(paths: Paths) -> dict[str, Any]:
     --no-daemon, asks it)."""
     from skillshared import client
 
-    return client.daemon_status(paths, timeout=1.0)
+    return client.daemon_status(paths.where, timeout=1.0)
 
 
 def tracked_repos(config: Config, discovery: skills.Discovery,

@@ -297,7 +297,7 @@ class Daemon:
     def ask(self, cmd: str, args: dict[str, Any] | None = None) -> Any:
         from skillshared import client
 
-        return client.ask_daemon(cmd, args or {}, self.paths)
+        return client.ask_daemon(cmd, args or {}, self.paths.where)
 
     def status(self) -> dict[str, Any]:
         result = self.ask("daemon", {"action": "status"})

@@ -123,6 +123,35 @@ def test_cli_talking_to_the_daemon_stays_light(world: dict[str, Path], daemon: A
     assert "HEAVY []" in proc.stderr, proc.stderr
 
 
+# What `skillshare status` may load when the daemon answers: start-up time is the budget.
+SLOW_IMPORTS = ("argparse", "pathlib", "typing", "dataclasses", "inspect", "shutil", "socket",
+                "contextlib", "subprocess", "yaml", "skillshare.parser", "skillshared.paths")
+
+
+@pytest.mark.parametrize("argv", [["status"], ["sync", "-n"], ["list", "--json"]])
+def test_everyday_commands_through_the_daemon_import_only_what_they_need(
+        world: dict[str, Path], daemon: Any, work: Path, argv: list[str]) -> None:
+    daemon()
+    root = Path(__file__).resolve().parent.parent
+    script = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from skillshare.main import main\n"
+        f"code = main({argv!r})\n"
+        "print('LOADED', sorted(set(sys.modules) - before), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    # -S: without site, so that no import hook of an editable install loads modules first
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), str(root / "cli")])}
+    proc = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True,
+                          text=True, cwd=work, env=env, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    loaded = proc.stderr.split("LOADED", 1)[1]
+    assert "'skillshared.client'" in loaded  # it did go to the daemon
+    slow = [m for m in SLOW_IMPORTS if f"'{m}'" in loaded]
+    assert slow == [], loaded
+
+
 def test_no_daemon_and_stale_socket_fall_back_in_process(world: dict[str, Path]) -> None:
     from skillshared import protocol
     from skillshared.paths import Paths

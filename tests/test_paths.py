@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from skillshared.locations import Locations
 from skillshared.paths import Paths
 from tests.conftest import tree
 
@@ -125,10 +126,32 @@ def test_env_is_a_snapshot_and_child_env_adds_to_it(home: Path) -> None:
     env = _env(home, FOO="1")
     paths = Paths.from_env(env, cwd=home)
     env["FOO"] = "changed"
-    child = paths.child_env(GIT_TERMINAL_PROMPT="0")
+    child = paths.where.child_env(GIT_TERMINAL_PROMPT="0")
     assert child["FOO"] == "1"
     assert child["GIT_TERMINAL_PROMPT"] == "0"
     assert "GIT_TERMINAL_PROMPT" not in paths.env
+
+
+@pytest.mark.parametrize("extra", [
+    {},
+    {"SKILLSHARE_CONFIG": "rel//conf.yaml", "SKILLSHARE_SOCKET": "./s/x.sock/"},
+    {"XDG_RUNTIME_DIR": "/run/user//7/", "XDG_STATE_HOME": "/st/./a/"},
+])
+def test_locations_and_paths_name_the_same_places(home: Path, extra: dict[str, str]) -> None:
+    where = Locations.from_env(_env(home, **extra), cwd=str(home / "w/"))
+    paths = where.paths()
+    for name in ("home", "cwd", "config_file", "data_dir", "state_dir", "runtime_dir",
+                 "socket", "daemon_lock", "daemon_log"):
+        assert getattr(where, name) == str(getattr(paths, name)), name
+    assert paths.where.socket == where.socket
+    assert Paths.of(paths.where) == paths
+
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    (None, 5.0), ("2.5", 2.5), ("0", 5.0), ("-1", 5.0), ("soon", 5.0)])
+def test_daemon_timeout(home: Path, value: str | None, seconds: float) -> None:
+    extra = {} if value is None else {"SKILLSHARE_DAEMON_TIMEOUT": value}
+    assert Locations.from_env(_env(home, **extra), cwd=str(home)).daemon_timeout == seconds
 
 
 # -- scopes ---------------------------------------------------------------------------------

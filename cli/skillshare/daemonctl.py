@@ -12,34 +12,38 @@ import select
 import signal
 import sys
 import time
-from collections.abc import Iterator
-from typing import Any
 
 from skillshared import client
 from skillshared.errors import SkillshareError
-from skillshared.paths import Paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
+    from skillshared.locations import Locations
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 120.0
 
 
-def _ping(paths: Paths) -> dict[str, Any] | None:
+def _ping(paths: Locations) -> dict[str, Any] | None:
     try:
         return client.ask_daemon("ping", {}, paths)
     except SkillshareError:
         return None
 
 
-def status(paths: Paths) -> dict[str, Any]:
+def status(paths: Locations) -> dict[str, Any]:
     return client.daemon_status(paths)
 
 
-def start(paths: Paths) -> dict[str, Any]:
+def start(paths: Locations) -> dict[str, Any]:
     if client.lock_holder(paths) is not None:
         info = _ping(paths)
         if info is not None:
             return {"started": False, "already_running": True, "pid": info["pid"],
-                    "socket": str(paths.socket)}
+                    "socket": paths.socket}
         raise SkillshareError("a daemon holds the lock but does not answer",
                               hint="skillshare daemon restart")
     read_end = _spawn(paths)
@@ -48,10 +52,10 @@ def start(paths: Paths) -> dict[str, Any]:
     finally:
         os.close(read_end)
     return {"started": True, "already_running": False, "pid": info["pid"],
-            "socket": str(paths.socket), "log": str(paths.daemon_log)}
+            "socket": paths.socket, "log": paths.daemon_log}
 
 
-def _spawn(paths: Paths) -> int:
+def _spawn(paths: Locations) -> int:
     """Start ``skillshared --detached`` in its own session, not as our child (double fork);
     returns the read end of a pipe that is its stderr until it is ready."""
     read_end, write_end = os.pipe()
@@ -60,7 +64,7 @@ def _spawn(paths: Paths) -> int:
     for key, value in (("SKILLSHARE_CONFIG", paths.config_file),
                        ("SKILLSHARE_SOCKET", paths.socket)):
         if env.get(key):
-            env[key] = str(value)  # absolute: the daemon runs in /
+            env[key] = value  # absolute: the daemon runs in /
     pid = os.fork()
     if pid == 0:  # pragma: no cover - in the child
         try:
@@ -80,7 +84,7 @@ def _spawn(paths: Paths) -> int:
     return read_end
 
 
-def _wait_ready(paths: Paths, read_end: int) -> dict[str, Any]:
+def _wait_ready(paths: Locations, read_end: int) -> dict[str, Any]:
     deadline = time.monotonic() + START_TIMEOUT
     output = b""
     closed = False
@@ -98,13 +102,13 @@ def _wait_ready(paths: Paths, read_end: int) -> dict[str, Any]:
             return info
         if closed and client.lock_holder(paths) is None:
             break  # gone
-    reason = output.decode("utf-8", "replace").strip() or "no answer on " + str(paths.socket)
+    reason = output.decode("utf-8", "replace").strip() or "no answer on " + paths.socket
     raise SkillshareError(f"the daemon did not start: {reason}",
                           hint="run `skillshared` in a terminal to see what it says, or "
                                "`skillshare daemon logs`")
 
 
-def stop(paths: Paths) -> dict[str, Any]:
+def stop(paths: Locations) -> dict[str, Any]:
     pid = client.lock_holder(paths)
     if pid is None:
         return {"stopped": False, "was_running": False}
@@ -121,7 +125,7 @@ def stop(paths: Paths) -> dict[str, Any]:
     return {"stopped": True, "was_running": True, "pid": pid}
 
 
-def restart(paths: Paths) -> dict[str, Any]:
+def restart(paths: Locations) -> dict[str, Any]:
     stopped = stop(paths)
     started = start(paths)
     return {**started, "restarted": stopped["was_running"], "old_pid": stopped.get("pid")}
@@ -129,7 +133,7 @@ def restart(paths: Paths) -> dict[str, Any]:
 
 # -- logs ---------------------------------------------------------------------------------
 
-def log_lines(paths: Paths, tail: int) -> list[str]:
+def log_lines(paths: Locations, tail: int) -> list[str]:
     try:
         with open(paths.daemon_log, encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
@@ -140,7 +144,7 @@ def log_lines(paths: Paths, tail: int) -> list[str]:
     return lines[-tail:] if tail else lines
 
 
-def follow(paths: Paths) -> Iterator[str]:
+def follow(paths: Locations) -> Iterator[str]:
     """New log lines as they are written (survives rotation); Ctrl-C ends it."""
     handle = open(paths.daemon_log, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:

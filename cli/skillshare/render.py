@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
-from skillshared.paths import Paths
+    Result = dict[str, Any]
 
 RULE = "─" * 41
 OK, WARN, FAIL, INFO, ARROW = "✓", "⚠", "✗", "ℹ", "→"
-
-Result = dict[str, Any]
 
 
 class Out:
@@ -451,7 +451,7 @@ RENDERERS: dict[str, Callable[[Result, Out], int]] = {
 }
 
 
-def render(cmd: str, result: Result, paths: Paths) -> tuple[str, int]:
-    out = Out(str(paths.home))
+def render(cmd: str, result: Result, home: str) -> tuple[str, int]:
+    out = Out(home)
     code = RENDERERS[cmd](result, out)
     return out.text(), code

@@ -2,31 +2,36 @@
 in-process (under ``ops.lock`` when it changes files). The result is the same either way.
 
 Standard library only until the fallback runs: a CLI talking to the daemon stays light
-(the socket client is skillshared.client).
+(the socket client is skillshared.client, the places skillshared.locations).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from skillshared.client import ask_daemon
-from skillshared.paths import Paths
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from skillshared.locations import Locations
 
 
-def call(cmd: str, args: dict[str, Any], paths: Paths, no_daemon: bool = False
+def call(cmd: str, args: dict[str, Any], where: Locations, no_daemon: bool = False
          ) -> dict[str, Any]:
     if not no_daemon:
-        result = ask_daemon(cmd, args, paths)
+        result = ask_daemon(cmd, args, where)
         if result is not None:
             return result
-    return in_process(cmd, args, paths)
+    return in_process(cmd, args, where)
 
 
-def in_process(cmd: str, args: dict[str, Any], paths: Paths) -> dict[str, Any]:
+def in_process(cmd: str, args: dict[str, Any], where: Locations) -> dict[str, Any]:
     from skillshared import service
     from skillshared.locking import exclusive
 
+    paths = where.paths()
     if service.mutates(cmd, args) and not args.get("dry_run"):
         with exclusive(paths.ops_lock):
             result = service.run(cmd, args, paths)

@@ -84,7 +84,7 @@ class Server:
     def _prepare_dir(self) -> None:
         folder = self.paths.socket.parent
         fsops.make_private_dir(folder)
-        if not self.paths.custom_socket:
+        if not self.paths.where.custom_socket:
             os.chmod(folder, 0o700)  # our own folder: nobody else may even look in
 
     def stop(self) -> None:

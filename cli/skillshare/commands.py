@@ -1,0 +1,220 @@
+"""The commands and their arguments, as data, and the quick parse of a command line.
+
+Both parsers read this table: :func:`quick_parse` handles the plain command lines people
+type (exact option names, ``--opt value`` or ``--opt=value``, the positionals in one run)
+without importing argparse, which with its help formatter costs more than the rest of a
+``skillshare status`` that the daemon answers. Anything else (``--help``, an error, an
+abbreviated option, ``-nf``, ``--``) returns None and goes to the argparse parser that
+:mod:`skillshare.parser` builds from the same table, which prints help and errors. A
+property test checks that whatever the quick parse accepts, argparse reads the same way.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+DRY_RUN_HELP = "change nothing; show what would happen"
+
+
+class Arg:
+    """One option or positional argument. ``kind``: flag (store_true), value (store), append,
+    const (store_const), or positional (``nargs`` None, ``?`` or ``*``)."""
+
+    __slots__ = ("choices", "const", "default", "dest", "flags", "group", "help", "kind",
+                 "metavar", "nargs", "type")
+
+    def __init__(self, kind: str, flags: tuple[str, ...], dest: str, help: str, *,
+                 metavar: str | None = None, type: Callable[[str], Any] | None = None,
+                 default: Any = None, choices: Sequence[str] | None = None,
+                 const: Any = None, nargs: str | None = None, group: str | None = None
+                 ) -> None:
+        self.kind = kind
+        self.flags = flags
+        self.dest = dest
+        self.help = help
+        self.metavar = metavar
+        self.type = type
+        self.default = default
+        self.choices = choices
+        self.const = const
+        self.nargs = nargs
+        self.group = group
+
+    @property
+    def takes_value(self) -> bool:
+        return self.kind in ("value", "append")
+
+    def initial(self) -> Any:
+        """The value argparse gives when the argument is not on the command line."""
+        if self.kind == "flag":
+            return False
+        if self.kind == "positional" and self.nargs == "*":
+            return []
+        return self.default
+
+
+def _dest(flags: tuple[str, ...]) -> str:
+    long = next((f for f in flags if f.startswith("--")), flags[0])
+    return long.lstrip("-").replace("-", "_")
+
+
+def flag(*flags: str, help: str) -> Arg:
+    return Arg("flag", flags, _dest(flags), help)
+
+
+def value(*flags: str, help: str, metavar: str | None = None,
+          type: Callable[[str], Any] | None = None, default: Any = None) -> Arg:
+    return Arg("value", flags, _dest(flags), help, metavar=metavar, type=type, default=default)
+
+
+def append(option: str, help: str, metavar: str) -> Arg:
+    return Arg("append", (option,), _dest((option,)), help, metavar=metavar)
+
+
+def positional(dest: str, help: str | None = None, nargs: str | None = None,
+               metavar: str | None = None, choices: Sequence[str] | None = None) -> Arg:
+    return Arg("positional", (), dest, help or "", nargs=nargs, metavar=metavar,
+               choices=choices)
+
+
+def dry_run(help: str = DRY_RUN_HELP) -> Arg:
+    return flag("-n", "--dry-run", help=help)
+
+
+class Command:
+    __slots__ = ("args", "examples", "name", "summary")
+
+    def __init__(self, name: str, summary: str, examples: str, *args: Arg) -> None:
+        self.name = name
+        self.summary = summary
+        self.examples = examples
+        self.args = args
+
+
+# Every command takes these (-p and -g exclude each other).
+COMMON = (
+    Arg("const", ("-p", "--project"), "project", "project mode: use ./.skillshare/ "
+        "(default when it exists here)", const=True, group="where"),
+    Arg("const", ("-g", "--global"), "project", "global mode, even inside a project",
+        const=False, group="where"),
+    flag("--json", help="print one JSON document"),
+    flag("--no-daemon", help="run in this process even if the daemon is running"),
+)
+
+COMMANDS = {c.name: c for c in (
+    Command("init", "create the config and the source folder (or ./.skillshare with -p)",
+            "skillshare init\nskillshare init --targets claude,cursor --mode copy\n"
+            "skillshare init --source ~/dotfiles/skills --no-targets\n"
+            "skillshare init -p --targets claude",
+            value("--source", help="the skills folder (default: beside the config)"),
+            value("--targets", help="comma-separated built-in targets to add"),
+            flag("--all-targets",
+                 help="add every built-in target whose tool folder exists (the default)"),
+            flag("--no-targets", help="add no targets"),
+            value("--mode", help="default mode: merge (default), symlink or copy"),
+            value("--remote", help="git init the source and add this remote as origin"),
+            dry_run()),
+    Command("sync", "distribute the source's skills to every target",
+            "skillshare sync\nskillshare sync --dry-run\nskillshare sync claude cursor\n"
+            "skillshare sync --force    # back up and replace entries in the way",
+            positional("targets", "only these targets", nargs="*", metavar="target"),
+            dry_run(),
+            flag("-f", "--force",
+                 help="back up and replace entries that block a skill; allow mass pruning")),
+    Command("status", "show the source, every target and the daemon",
+            "skillshare status --json"),
+    Command("diff", "show what sync would change, per target",
+            "skillshare diff\nskillshare diff claude",
+            positional("target", "only this target", nargs="?")),
+    Command("list", "list the skills in the source", "skillshare list --json"),
+    Command("doctor", "check the setup; exit 1 if a check fails", "skillshare doctor"),
+    Command("log", "show the operation log", "skillshare log --tail 5",
+            value("--tail", type=int, default=20,
+                  help="show the last N entries (0: all)")),
+    Command("target", "manage targets: add, remove, list, show or edit one",
+            "skillshare target list\nskillshare target add cursor\n"
+            "skillshare target add my-tool ~/code/tool/skills --mode copy\n"
+            "skillshare target claude\nskillshare target claude --mode symlink\n"
+            "skillshare target claude --add-include 'team-*'\n"
+            "skillshare target remove cursor   # turns our links into real copies",
+            positional("words", "add <name> [path] | remove <name>... | list | <name>",
+                       nargs="*", metavar="add|remove|list|<name>"),
+            value("--mode", help="merge, symlink or copy"),
+            *(append(f"--{key}", f"{key.replace('-', ' ')} glob pattern (repeatable)",
+                     "PATTERN")
+              for key in ("add-include", "remove-include", "add-exclude", "remove-exclude")),
+            dry_run()),
+    Command("daemon", "start, stop or inspect the background daemon (skillshared)",
+            "skillshare daemon start      # detach, wait until it answers\n"
+            "skillshare daemon status\nskillshare daemon logs -f\n"
+            "skillshare daemon restart    # after an upgrade\nskillshare daemon stop",
+            positional("action", choices=("start", "stop", "restart", "status", "logs")),
+            flag("-f", "--follow", help="logs: keep printing"),
+            value("--tail", type=int, default=50, help="logs: the last N lines (0: all)")),
+    Command("service", "run the daemon at login (systemd user unit / launchd agent)",
+            "skillshare service install\nskillshare service install --no-start\n"
+            "skillshare service status\nskillshare service uninstall",
+            positional("action", choices=("install", "uninstall", "status")),
+            flag("--no-start", help="install: only write the file; do not enable or start it"),
+            dry_run()),
+)}
+
+
+def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:
+    """The parsed command line, or None when argparse must read it (see the module)."""
+    command = COMMANDS.get(argv[0]) if argv else None
+    if command is None:
+        return None
+    specs = (*COMMON, *command.args)
+    options = {f: a for a in specs for f in a.flags}
+    pos = next((a for a in command.args if a.kind == "positional"), None)
+    values: dict[str, Any] = {"command": command.name}
+    values.update((a.dest, a.initial()) for a in specs)
+    seen: set[str] = set()
+    run: list[str] = []
+    run_ended = False
+    tokens = iter(argv[1:])
+    for token in tokens:
+        if not token.startswith("-") or token == "-":
+            if run_ended:
+                return None  # positionals on both sides of an option
+            run.append(token)
+            continue
+        run_ended = bool(run)
+        name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        arg = options.get(name)
+        if arg is None or (arg.dest in seen and arg.kind != "append"):
+            return None
+        seen.add(arg.dest)
+        if not arg.takes_value:
+            if eq:
+                return None
+            values[arg.dest] = True if arg.kind == "flag" else arg.const
+            continue
+        text = inline if eq else next(tokens, None)
+        if text is None or (not eq and text.startswith("-")):
+            return None
+        try:
+            item = arg.type(text) if arg.type else text
+        except ValueError:
+            return None
+        if arg.kind == "append":
+            values[arg.dest] = [*(values[arg.dest] or []), item]
+        else:
+            values[arg.dest] = item
+    if pos is None:
+        return None if run else SimpleNamespace(**values)
+    if pos.nargs == "*":
+        values[pos.dest] = run
+    elif len(run) == 1 or (pos.nargs == "?" and not run):
+        values[pos.dest] = run[0] if run else pos.initial()
+    else:
+        return None
+    if pos.choices is not None and values[pos.dest] not in pos.choices:
+        return None
+    return SimpleNamespace(**values)

@@ -1,0 +1,67 @@
+"""The argparse parser, built from :mod:`skillshare.commands`: help, usage errors, and the
+command lines the quick parse leaves to it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from skillshare import __version__
+from skillshare.commands import COMMANDS, COMMON, Arg
+from skillshared.errors import EXIT_USAGE
+
+EPILOG = """\
+examples:
+  skillshare init                      create the config; add every AI CLI found here
+  skillshare target add cursor         add a built-in target (path from the built-in table)
+  skillshare target add my-tool ~/code/tool/skills
+  skillshare sync --dry-run            preview, then: skillshare sync
+  skillshare status                    what is synced where
+  skillshare init -p --targets claude  per-project skills in ./.skillshare/
+
+Run `skillshare <command> --help` for a command's options.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"error: {message} (hint: run `{self.prog} --help`)\n")
+
+
+def _add(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, arg: Arg) -> None:
+    if arg.kind == "positional":
+        parser.add_argument(arg.dest, nargs=arg.nargs, metavar=arg.metavar,
+                            choices=arg.choices, help=arg.help or None)
+    elif arg.kind == "flag":
+        parser.add_argument(*arg.flags, action="store_true", help=arg.help)
+    elif arg.kind == "const":
+        parser.add_argument(*arg.flags, action="store_const", const=arg.const, dest=arg.dest,
+                            help=arg.help)
+    else:
+        parser.add_argument(*arg.flags, action="append" if arg.kind == "append" else "store",
+                            type=arg.type or str, default=arg.default, metavar=arg.metavar,
+                            help=arg.help)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="skillshare", description="Share one folder of AI-agent skills with "
+                     "every AI CLI on this machine.", epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"skillshare {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="<command>")
+    common = _Parser(add_help=False)
+    groups: dict[str, argparse._MutuallyExclusiveGroup] = {}
+    for arg in COMMON:
+        if arg.group and arg.group not in groups:
+            groups[arg.group] = common.add_mutually_exclusive_group()
+        _add(groups[arg.group] if arg.group else common, arg)
+    for command in COMMANDS.values():
+        examples = "".join(f"  {line}\n" for line in command.examples.splitlines())
+        cmd = sub.add_parser(command.name, parents=[common], help=command.summary,
+                             description=command.summary, epilog=f"examples:\n{examples}",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        for arg in command.args:
+            _add(cmd, arg)
+    return parser

@@ -1,0 +1,79 @@
+"""The quick command-line parse reads every line it accepts exactly as argparse does."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skillshare.commands import COMMANDS, COMMON, quick_parse
+from skillshare.parser import build_parser
+
+PARSER = build_parser()
+
+
+def argparse_reads(argv: list[str]) -> dict[str, Any] | None:
+    """What argparse makes of ``argv``; None if it refuses it (or prints help)."""
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            return vars(PARSER.parse_args(argv))
+        except SystemExit:
+            return None
+
+
+def _vocabulary(name: str) -> list[str]:
+    args = (*COMMON, *COMMANDS[name].args)
+    words = [flag for arg in args for flag in arg.flags]
+    words += [w for arg in args for w in (arg.choices or ())]
+    words += [flag[:5] for flag in words if flag.startswith("--") and len(flag) > 5]
+    words += ["-h", "--help", "--", "-", "", "-nf", "-pg", "claude", "my tool", "5", "-5",
+              "0", "x=y", "--mode=copy", "--tail=3", "--tail=x", "--json=1", "--nope", "-z",
+              "add", "remove", "list", "team-*"]
+    return words
+
+
+@st.composite
+def command_lines(draw: st.DrawFn) -> list[str]:
+    name = draw(st.sampled_from(sorted(COMMANDS)))
+    words = draw(st.lists(st.sampled_from(_vocabulary(name)), max_size=7))
+    return [name, *words]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(command_lines())
+def test_whatever_the_quick_parse_accepts_argparse_reads_the_same(argv: list[str]) -> None:
+    quick = quick_parse(argv)
+    if quick is not None:
+        assert argparse_reads(argv) == vars(quick), argv
+
+
+@pytest.mark.parametrize("argv", [
+    ["status"], ["status", "--json"], ["status", "-p"], ["status", "-g", "--no-daemon"],
+    ["sync"], ["sync", "-n"], ["sync", "claude", "cursor", "--force"], ["sync", "-n", "a"],
+    ["diff"], ["diff", "claude"], ["list", "--json"], ["doctor"], ["log", "--tail", "5"],
+    ["log", "--tail=0"], ["target"], ["target", "list"], ["target", "claude", "--mode", "copy"],
+    ["target", "add", "my-tool", "/opt/skills", "--mode=copy"],
+    ["target", "claude", "--add-include", "a*", "--add-include", "b*"],
+    ["target", "remove", "a", "b", "-n"], ["init", "--targets", "claude,cursor", "-n"],
+    ["init", "-p", "--source", "s", "--mode", "merge"], ["daemon", "status"],
+    ["daemon", "logs", "-f", "--tail", "10"], ["service", "install", "--no-start"],
+])
+def test_everyday_command_lines_take_the_quick_path(argv: list[str]) -> None:
+    quick = quick_parse(argv)
+    assert quick is not None, argv
+    assert vars(quick) == argparse_reads(argv)
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--help"], ["--version"], ["bogus"], ["status", "--help"], ["status", "-h"],
+    ["sync", "--dry"], ["sync", "-nf"], ["sync", "a", "-n", "b"], ["status", "extra"],
+    ["status", "-p", "-g"], ["log", "--tail", "x"], ["log", "--tail"], ["log", "--tail", "-1"],
+    ["diff", "a", "b"], ["daemon"], ["daemon", "begin"], ["sync", "--", "-x"],
+    ["status", "--json=yes"], ["sync", "--json", "--json"],
+])
+def test_the_rest_is_left_to_argparse(argv: list[str]) -> None:
+    assert quick_parse(argv) is None
