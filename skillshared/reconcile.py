@@ -123,7 +123,7 @@ class _SourceView:
     def skill_paths(self) -> dict[str, str]:
         """Every skill's folder by flat name (built on first use)."""
         if self._paths is None:
-            self._paths = {s.flat_name: str(s.path) for s in self.discovery.skills}
+            self._paths = {s.flat_name: s.path for s in self.discovery.skills}
         return self._paths
 
     @property
@@ -139,7 +139,7 @@ class _SourceView:
         """What a merge-mode link to ``skill`` in the folder ``real_path`` holds."""
         if self.relative:
             return os.path.relpath(os.path.join(self.real_source, skill.rel_path), real_path)
-        return str(skill.path)
+        return skill.path
 
 
 def _folders(config: Config, only: Collection[str] | None) -> dict[str, list[TargetConfig]]:
@@ -196,7 +196,7 @@ def _partial_group(members: Sequence[TargetConfig], real_path: str, view: _Sourc
         extra = len(_picked(members, view.discovery.skills).keys() - names)
     return Group(tuple(members), _spec(members, view), skills,
                  {s.flat_name: view.link_text(s, real_path) for s in skills},
-                 {s.flat_name: str(s.path) for s in skills}, names=names, in_sync_extra=extra)
+                 {s.flat_name: s.path for s in skills}, names=names, in_sync_extra=extra)
 
 
 def build_groups(config: Config, discovery: Discovery,
@@ -304,8 +304,11 @@ def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, fo
 
 def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: bool = False,
          only: Collection[str] | None = None, backups_dir: Path | None = None,
-         auto_backup: bool = False, names: Collection[str] | None = None) -> dict[str, Any]:
+         auto_backup: bool = False, names: Collection[str] | None = None,
+         max_changes: int | None = None) -> dict[str, Any]:
     """One pass over the chosen targets; returns the report (see README: `sync --json`).
+    ``max_changes`` keeps only the first so many ``changes`` of each target in the report
+    (the daemon's passes: a first one may make 100,000s); ``changed`` counts them all.
 
     ``names`` (flat names: skills that changed, skills that left the source, entries of a
     target) makes a partial pass: each merge or copy target is observed and planned only at
@@ -342,7 +345,7 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
         "dry_run": dry_run,
         "force": force,
         "partial": names is not None,
-        "targets": [target_report(run, dry_run) for run in runs],
+        "targets": [target_report(run, dry_run, max_changes) for run in runs],
         "backup": backup_report,
         **discovery_report(discovery, looked_at),
         "collisions": collisions([(r.group.name, r.group.skills) for r in runs],
@@ -396,7 +399,8 @@ def _backup(runs: list[TargetRun], backups_dir: Path | None,
             "targets": [r.to_dict() for r in writer.results]}
 
 
-def target_report(run: TargetRun, dry_run: bool) -> dict[str, Any]:
+def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
+                  ) -> dict[str, Any]:
     group, plan, outcome = run.group, run.plan, run.outcome
     ops: Sequence[Op] = plan.ops if dry_run or outcome is None else outcome.done
     conflicts = list(plan.conflicts) + (outcome.conflicts if outcome else [])
@@ -410,6 +414,7 @@ def target_report(run: TargetRun, dry_run: bool) -> dict[str, Any]:
         counts["linked"] = max(0, counts.get("linked", 0) - failed)
     status = "error" if errors else ("warning" if conflicts or plan.guard else "ok")
     obs = run.obs
+    changes = [op for op in ops if op.action != "mkdir_target"]
     return {
         "name": group.name,
         "also": [t.name for t in group.targets[1:]],
@@ -419,8 +424,8 @@ def target_report(run: TargetRun, dry_run: bool) -> dict[str, Any]:
         **{k: counts.get(k, 0) for k in COUNT_KEYS},
         "expected": len(group.wanted),
         "created_dir": any(op.action in ("mkdir_target", "link_target") for op in ops),
-        "changes": [{"action": op.action, "name": op.name} for op in ops
-                    if op.action not in ("mkdir_target",)],
+        "changed": len(changes),
+        "changes": [{"action": op.action, "name": op.name} for op in changes[:max_changes]],
         "conflicts": [{"name": c.name, "reason": c.reason} for c in conflicts],
         "local_entries": list(plan.local),
         "guard": plan.guard,

@@ -27,7 +27,7 @@ RESERVED_PREFIX = ".skillshare-"  # the manifest and temp entries in targets
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Frontmatter:
     name: str | None = None
     description: str | None = None
@@ -35,11 +35,11 @@ class Frontmatter:
     problem: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Skill:
     flat_name: str
     rel_path: str
-    path: Path
+    path: str  # absolute: the source's path joined with rel_path (text: 10,000s are kept)
     meta: Frontmatter = Frontmatter()
 
     @property
@@ -48,7 +48,7 @@ class Skill:
         return top if top.startswith("_") else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rejected:
     rel_path: str
     reason: str
@@ -490,8 +490,8 @@ def _rejected(rules: _Rules, unreadable: Mapping[str, Rejected], bad: Mapping[st
 
 
 def _new_skill(source: Path, flat: str, rel: str, frontmatter: bool) -> Skill:
-    path = source / rel
-    meta = read_frontmatter(str(path / SKILL_FILE)) if frontmatter else Frontmatter()
+    path = os.path.join(source, rel)
+    meta = read_frontmatter(os.path.join(path, SKILL_FILE)) if frontmatter else Frontmatter()
     return Skill(flat, rel, path, meta)
 
 

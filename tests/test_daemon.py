@@ -71,6 +71,7 @@ def test_edit_reaches_copy_target_and_edited_copy_is_a_conflict(world: dict[str,
     assert (world["codex"] / "beta/notes.md").read_text() == "edited in the target\n"
     conflicts = status["last_reconcile"]["conflicts"]
     assert (conflicts[0]["target"], conflicts[0]["name"]) == ("codex", "beta")
+    assert status["last_reconcile"]["conflicted"] == len(conflicts) == 1
 
 
 def test_deleted_target_folder_is_refilled(world: dict[str, Path], daemon: Any) -> None:

@@ -99,9 +99,16 @@ def test_status_through_the_daemon_shows_its_section(world: dict[str, Path],
         result["last_change"]["changes"])
     assert [job["name"] for job in result["jobs"]] == ["rescan"]
     assert result["jobs"][0]["next_run"]
+    proc = result["process"]
+    with open(f"/proc/{d.proc.pid}/status") as handle:
+        threads = next(int(line.split()[1]) for line in handle if line.startswith("Threads:"))
+    assert 10 < proc["rss_mib"] < 500
+    assert abs(proc["threads"] - threads) <= 2  # a connection's thread may come or go
+    assert proc["open_files"] == pytest.approx(len(os.listdir(f"/proc/{d.proc.pid}/fd")), abs=3)
     text = cli("status").out
     assert f"Daemon: running (pid {d.proc.pid}" in text
     assert "inotify watches of" in text and "Job rescan" in text
+    assert "MiB resident" in text
 
 
 def test_cli_talking_to_the_daemon_stays_light(world: dict[str, Path], daemon: Any,

@@ -38,7 +38,7 @@ def test_skills_at_any_depth_get_flat_names(source: Path) -> None:
     assert found.exists
     assert names(found) == ["_team__frontend__ui", "a__b__c__d", "frontend__react", "hello"]
     react = found.by_name["frontend__react"]
-    assert (react.rel_path, react.path) == ("frontend/react", source / "frontend/react")
+    assert (react.rel_path, react.path) == ("frontend/react", str(source / "frontend/react"))
     assert found.rejected == () and found.ignored == ()
 
 
@@ -93,7 +93,7 @@ def test_a_symlinked_source_is_walked_with_the_logical_prefix(source: Path,
     source.parent.mkdir(parents=True)
     source.symlink_to(real_source)
     skill = discover(source).by_name["x__y"]
-    assert skill.path == source / "x/y"
+    assert skill.path == str(source / "x/y")
 
 
 @pytest.mark.parametrize("make", ["missing", "file"])

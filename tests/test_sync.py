@@ -44,6 +44,20 @@ def test_merge_links_every_skill_with_absolute_links(cli: Any, setup: dict[str, 
     line = only_target(report)
     assert (line["linked"], line["local"], line["updated"], line["pruned"]) == (3, 0, 0, 0)
     assert line["created_dir"] is True
+    assert line["changed"] == len(line["changes"]) == 3
+
+
+def test_max_changes_caps_the_list_but_changed_counts_all(setup: dict[str, Path]) -> None:
+    from skillshared import config as configmod
+    from skillshared import reconcile, skills
+    from skillshared.paths import Paths
+
+    config = configmod.load(Paths.from_env().global_scope())
+    report = reconcile.sync(config, skills.discover(config.source), max_changes=2)
+    line = only_target(report)
+    assert line["changed"] == 3 and line["linked"] == 3
+    assert len(line["changes"]) == 2
+    assert sorted(os.listdir(setup["target"])) == ["alpha", "beta", "group__gamma"]
 
 
 def test_second_sync_changes_nothing(cli: Any, setup: dict[str, Path]) -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
+
 def _target_args(ns: SimpleNamespace) -> dict[str, Any]:
     words = list(ns.words)
     first = words[0] if words else "list"

@@ -367,6 +367,11 @@ def daemon_section(d: Result, out: Out) -> None:
             "try 'skillshare daemon restart'")
         return
     out(f"Daemon: running (pid {d['pid']}, up {_ago(d['uptime_s'])})")
+    proc = d.get("process") or {}
+    if proc.get("rss_mib") is not None:
+        out(f"  Process:   {proc['rss_mib']:.1f} MiB resident, {_plural(proc['threads'], 'thread')}"
+            + (f", {proc['open_files']} open files" if proc.get("open_files") is not None
+               else ""))
     watch = d["watch"]
     count, limit = watch.get("inotify_watches"), watch.get("inotify_limit")
     budget = f"{count} inotify watches" if count is not None else "watching"
@@ -382,7 +387,7 @@ def daemon_section(d: Result, out: Out) -> None:
     if last:
         out(f"  Last reconcile: {last['at']} {last['kind']}, {last['ms']:.1f} ms, "
             f"{_plural(last['changed'], 'change')}"
-            + (f", {_plural(len(last['conflicts']), 'conflict')}" if last["conflicts"] else ""))
+            + (f", {_plural(last['conflicted'], 'conflict')}" if last["conflicted"] else ""))
     else:
         out("  Last reconcile: none yet")
     change = d.get("last_change")

@@ -88,7 +88,7 @@ class Reconciler:
             full = batch.full or self.discovery is None
             if full:
                 discovery = skills.discover(config.source)
-                reports = [reconcile.sync(config, discovery)]
+                reports = [reconcile.sync(config, discovery, max_changes=MAX_SHOWN_CHANGES)]
                 looked_at = len(discovery.skills)
             else:
                 reports, discovery, looked_at = self._partial(config, batch)
@@ -113,36 +113,45 @@ class Reconciler:
         known = {t.name for t in config.targets}
         reports = []
         if whole & known:
-            reports.append(reconcile.sync(config, discovery, only=sorted(whole & known)))
+            reports.append(reconcile.sync(config, discovery, only=sorted(whole & known),
+                                          max_changes=MAX_SHOWN_CHANGES))
         if names:
-            reports.append(reconcile.sync(config, discovery, names=sorted(names)))
+            reports.append(reconcile.sync(config, discovery, names=sorted(names),
+                                          max_changes=MAX_SHOWN_CHANGES))
         return reports, discovery, len(names)
 
     def _record(self, batch: Batch, full: bool, reports: list[dict[str, Any]],
                 looked_at: int, started: float) -> dict[str, Any]:
-        changes, conflicts, errors = [], [], []
+        changes: list[dict[str, Any]] = []
+        conflicts: list[dict[str, Any]] = []
+        errors, changed, conflicted = [], 0, 0
         for report in reports:
             for target in report["targets"]:
-                changes += [{"target": target["name"], **c} for c in target["changes"]]
-                conflicts += [{"target": target["name"], **c} for c in target["conflicts"]]
+                name = target["name"]
+                changed += target["changed"]
+                conflicted += len(target["conflicts"])
+                changes += ({"target": name, **c}
+                            for c in target["changes"][:MAX_SHOWN_CHANGES - len(changes)])
+                conflicts += ({"target": name, **c}
+                              for c in target["conflicts"][:MAX_SHOWN_CHANGES - len(conflicts)])
                 if target["error"]:
-                    errors.append(f"{target['name']}: {target['error']}")
+                    errors.append(f"{name}: {target['error']}")
         ms = round((time.monotonic() - started) * 1000, 2)
         self.passes += 1
         self.last = {
             "at": now_iso(), "kind": "full" if full else "partial", "ms": ms,
             "skills": looked_at, "targets": len({t["name"] for r in reports
                                                  for t in r["targets"]}),
-            "reasons": sorted(batch.reasons), "changed": len(changes),
-            "changes": changes[:MAX_SHOWN_CHANGES], "conflicts": conflicts[:MAX_SHOWN_CHANGES],
+            "reasons": sorted(batch.reasons), "changed": changed,
+            "changes": changes, "conflicts": conflicts, "conflicted": conflicted,
             "errors": errors,
         }
-        if changes:
+        if changed:
             self.last_change = self.last
         if errors:
             self.last_error = {"at": self.last["at"], "message": "; ".join(errors)}
-        log = self.log.warning if errors or conflicts else self.log.info
+        log = self.log.warning if errors or conflicted else self.log.info
         log("reconcile", kind=self.last["kind"], ms=ms, skills=looked_at,
-            targets=self.last["targets"], changed=len(changes), conflicts=len(conflicts),
+            targets=self.last["targets"], changed=changed, conflicts=conflicted,
             errors=errors or None, reasons=self.last["reasons"] or None)
         return self.last

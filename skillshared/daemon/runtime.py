@@ -235,6 +235,7 @@ class Runtime:
             if current else None,
             "last_error": max(errors, key=lambda e: e["at"]) if errors else None,
             "jobs": self.scheduler.status(),
+            "process": process_stats(),
         }
 
     def _watch_count(self) -> int | None:
@@ -244,3 +245,25 @@ class Runtime:
             count = inotify_watches()
             self._watches = (time.monotonic(), count)
         return count
+
+
+def process_stats() -> dict[str, Any]:
+    """This process's resident memory, threads and open files: /proc on Linux; elsewhere
+    the peak RSS that ``resource`` reports and no file count."""
+    stats: dict[str, Any] = {"rss_mib": None, "threads": threading.active_count(),
+                             "open_files": None}
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                if key == "VmRSS":
+                    stats["rss_mib"] = round(int(value.split()[0]) / 1024, 1)
+                elif key == "Threads":
+                    stats["threads"] = int(value)
+        stats["open_files"] = len(os.listdir("/proc/self/fd"))
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # bytes on macOS
+        stats["rss_mib"] = round(peak / 2**20, 1)
+    return stats
