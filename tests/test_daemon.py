@@ -34,6 +34,15 @@ def linked(target: Path, name: str) -> bool:
     return (target / name).is_symlink()
 
 
+def text_of(path: Path) -> str | None:
+    """The file's text, or None while it is not there (a copy being replaced is moved aside
+    for a moment)."""
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        return None
+
+
 def test_start_reconciles_and_new_skill_reaches_every_target(world: dict[str, Path],
                                                              daemon: Any) -> None:
     d = daemon()
@@ -62,7 +71,7 @@ def test_edit_reaches_copy_target_and_edited_copy_is_a_conflict(world: dict[str,
                                                                 daemon: Any) -> None:
     d = daemon()
     (world["source"] / "beta/notes.md").write_text("v2\n")
-    wait_for(lambda: (world["codex"] / "beta/notes.md").read_text() == "v2\n",
+    wait_for(lambda: text_of(world["codex"] / "beta/notes.md") == "v2\n",
              what="the edit in the copy")
     (world["codex"] / "beta/notes.md").write_text("edited in the target\n")
     before = d.reconciles()
