@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build_source, environment, skill_rel, write_config
+from world import build_source, environment, machine_line, skill_rel, write_config
 
 TARGETS = 5
 DEBOUNCE_MS = 50
@@ -222,7 +222,7 @@ def main() -> int:
     print(table)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(f"# daemon_bench ({'quick' if args.quick else 'full'})\n\n"
-                        f"{table}\n")
+                        f"{machine_line()}\n\n{table}\n")
     return 0
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -28,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build_source, environment, write_config
+from world import build_source, environment, machine_line, write_config
 
 from skillshared import service
 from skillshared.paths import Paths
@@ -155,9 +154,7 @@ def main() -> int:
                                 *map(str, world.targets)], world.env)
         start_calls = syscalls([sys.executable, "-c", "pass"], world.env)
     lines = [
-        f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {platform.system()} {platform.release()}; "
-        f"{time.strftime('%Y-%m-%d')}",
+        machine_line(),
         f"- Runs per scenario: {ns.runs} (median, min–max)", "",
         "| scenario | time | vs floor |", "|---|---|---|",
         *(f"| {a} | {b} | {c} |" for a, b, c in rows),

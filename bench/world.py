@@ -4,6 +4,8 @@ nested folders and a tracked-repo folder among them) and M merge-mode targets.""
 from __future__ import annotations
 
 import os
+import platform
+import time
 from pathlib import Path
 
 BODY = """
@@ -62,3 +64,9 @@ def environment(root: Path) -> dict[str, str]:
                XDG_STATE_HOME=str(root / "home/.local/state"),
                XDG_RUNTIME_DIR=str(root / "run"))
     return env
+
+
+def machine_line() -> str:
+    return (f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, {platform.system()} {platform.release()}; "
+            f"{time.strftime('%Y-%m-%d')}")
