@@ -27,20 +27,15 @@ from skillshared.patterns import NameFilter
 from skillshared.plan import (
     DIR,
     GUARD_MIN,
-    INSTALLING,
-    LINK,
     MANIFEST,
     MISSING,
-    Conflict,
     Observed,
-    Op,
     TargetPlan,
     TargetSpec,
     plan_target,
 )
-from skillshared.skills import Discovery, Rejected, Skill
-
-COUNT_KEYS = ("linked", "local", "updated", "pruned", "new", "up_to_date")
+from skillshared.reports import collisions, discovery_report, summarize, target_report
+from skillshared.skills import Discovery, Skill
 
 
 def source_roots(source: Path) -> tuple[str, ...]:
@@ -397,94 +392,3 @@ def _backup(runs: list[TargetRun], backups_dir: Path | None,
         run.backup = result.path if result.status in ("created", "unchanged") else None
     return {"path": str(writer.final) if writer.final else None,
             "targets": [r.to_dict() for r in writer.results]}
-
-
-def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
-                  ) -> dict[str, Any]:
-    group, plan, outcome = run.group, run.plan, run.outcome
-    ops: Sequence[Op] = plan.ops if dry_run or outcome is None else outcome.done
-    conflicts = list(plan.conflicts) + (outcome.conflicts if outcome else [])
-    if run.manifest.problem:
-        conflicts.append(Conflict(MANIFEST, run.manifest.problem))
-    errors = ([plan.error] if plan.error else []) + (outcome.errors if outcome else [])
-    counts = dict(plan.counts) or dict.fromkeys(COUNT_KEYS, 0)
-    if outcome is not None and not dry_run:
-        done = set(outcome.done)
-        failed = sum(1 for op in plan.ops if op not in done and op.action in INSTALLING)
-        counts["linked"] = max(0, counts.get("linked", 0) - failed)
-    status = "error" if errors else ("warning" if conflicts or plan.guard else "ok")
-    obs = run.obs
-    changes = [op for op in ops if op.action != "mkdir_target"]
-    return {
-        "name": group.name,
-        "also": [t.name for t in group.targets[1:]],
-        "path": group.spec.path,
-        "mode": group.spec.mode,
-        "status": status,
-        **{k: counts.get(k, 0) for k in COUNT_KEYS},
-        "expected": len(group.wanted),
-        "created_dir": any(op.action in ("mkdir_target", "link_target") for op in ops),
-        "changed": len(changes),
-        "changes": [{"action": op.action, "name": op.name} for op in changes[:max_changes]],
-        "conflicts": [{"name": c.name, "reason": c.reason} for c in conflicts],
-        "local_entries": list(plan.local),
-        "guard": plan.guard,
-        "error": _join_errors(errors),
-        "backup": run.backup,
-        "forced": outcome.forced if outcome else [],
-        "followed_link": obs.link if obs is not None and obs.kind == DIR and obs.link else None,
-        "linked_to_source": bool(obs is not None and obs.kind == LINK and not plan.ops
-                                 and group.spec.mode == "symlink"),
-    }
-
-
-def _join_errors(errors: Sequence[str], shown: int = 3) -> str | None:
-    if not errors:
-        return None
-    more = f"; and {len(errors) - shown} more errors" if len(errors) > shown else ""
-    return "; ".join(errors[:shown]) + more
-
-
-def discovery_report(discovery: Discovery,
-                     looked_at: Sequence[Skill] | None = None) -> dict[str, Any]:
-    """What discovery found wrong; frontmatter problems of ``looked_at`` only, if given."""
-    problems = discovery.problems if looked_at is None else [
-        Rejected(s.rel_path, s.meta.problem) for s in looked_at if s.meta.problem]
-    return {
-        "invalid": [{"path": r.rel_path, "reason": r.reason} for r in discovery.rejected],
-        "frontmatter": [{"path": r.rel_path, "problem": r.reason} for r in problems],
-        "ignored": list(discovery.ignored),
-    }
-
-
-def collisions(per_target: Sequence[tuple[str, Sequence[Skill]]],
-               all_skills: Sequence[Skill]) -> dict[str, Any]:
-    """Skills sharing a frontmatter ``name``: per target where they meet, else isolated."""
-    everywhere: dict[str, set[str]] = {}
-    for skill in all_skills:
-        if skill.meta.name:
-            everywhere.setdefault(skill.meta.name, set()).add(skill.rel_path)
-    actionable = []
-    meeting: set[str] = set()
-    for target, skills in per_target:
-        by_name: dict[str, list[str]] = {}
-        for skill in skills:
-            if skill.meta.name and len(everywhere[skill.meta.name]) > 1:
-                by_name.setdefault(skill.meta.name, []).append(skill.rel_path)
-        for name, paths in sorted(by_name.items()):
-            if len(paths) > 1:
-                actionable.append({"target": target, "name": name, "skills": sorted(paths)})
-                meeting.add(name)
-    isolated = [{"name": n, "count": len(p)} for n, p in sorted(everywhere.items())
-                if len(p) > 1 and n not in meeting]
-    return {"same_target": actionable, "isolated": isolated}
-
-
-def summarize(targets: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    summary: dict[str, Any] = {"targets": len(targets)}
-    for key in COUNT_KEYS:
-        summary[key] = sum(t[key] for t in targets)
-    summary["failed"] = sum(1 for t in targets if t["status"] == "error")
-    summary["held"] = sum(1 for t in targets if t["guard"])
-    summary["conflicts"] = sum(len(t["conflicts"]) for t in targets)
-    return summary

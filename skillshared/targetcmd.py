@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import configedit, fsops, reconcile, skills
+from skillshared import configedit, fsops, reconcile, reports, skills
 from skillshared import targets as builtin
 from skillshared.backup import BackupWriter
 from skillshared.config import MODES, Config, TargetConfig, from_document, read_document
@@ -69,7 +69,7 @@ def target_info(req: Request) -> dict[str, Any]:
     discovery = skills.discover(config.source)
     group = next(g for g in reconcile.build_groups(config, discovery, [target.name]))
     run = reconcile.plan_group(group, config, DigestCache(config.copy_ignore()), force=False)
-    report = reconcile.target_report(run, dry_run=True)
+    report = reports.target_report(run, dry_run=True)
     return {**describe(target), "state": report}
 
 

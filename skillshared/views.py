@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from skillshared import gitstate, reconcile, skills
+from skillshared import gitstate, reconcile, reports, skills
 from skillshared.config import Config
 from skillshared.observe import DigestCache
 from skillshared.paths import Paths
@@ -43,7 +43,7 @@ def plan_all(config: Config, only: Sequence[str] | None = None,
 
 
 def target_state(run: TargetRun) -> dict[str, Any]:
-    report = reconcile.target_report(run, dry_run=True)
+    report = reports.target_report(run, dry_run=True)
     plan, group = run.plan, run.group
     wanted = group.wanted
     pending = sum(1 for op in plan.ops if op.action in INSTALLING and op.name in wanted)
@@ -172,5 +172,5 @@ def cmd_list(req: Request) -> dict[str, Any]:
         "source": str(config.source),
         "exists": discovery.exists,
         "skills": listed,
-        **reconcile.discovery_report(discovery),
+        **reports.discovery_report(discovery),
     }

@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from skillshared import rediscover as incremental
 from skillshared import skills
-from skillshared.skills import Discovery, Rejected, discover, flat_name, rediscover
+from skillshared.rediscover import rediscover
+from skillshared.skills import Discovery, Rejected, discover, flat_name
 from tests.conftest import make_skill
 
 
@@ -65,7 +67,7 @@ def walks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(source)
         return real(source, frontmatter)
 
-    monkeypatch.setattr(skills, "discover", counted)
+    monkeypatch.setattr(incremental, "discover", counted)
     return calls
 
 
@@ -380,7 +382,7 @@ def test_git_writes_change_nothing_and_walk_nothing(source: Path, base: Discover
     def no_walk(*args: object) -> None:
         raise AssertionError("walked")
 
-    monkeypatch.setattr(skills._Walker, "visit", no_walk)
+    monkeypatch.setattr(skills.Walker, "visit", no_walk)
     again, affected = rediscover(found, ["_team/.git/objects/x/SKILL.md",
                                          ".git/index", "alpha/.git/config"])
     assert again is found and affected == set()

@@ -10,13 +10,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillshared.skills import (
-    Discovery,
-    Frontmatter,
-    discover,
-    parse_frontmatter,
-    simple_frontmatter,
-)
+from skillshared.frontmatter import Frontmatter, parse_frontmatter, simple_frontmatter
+from skillshared.skills import Discovery, discover
 from tests.conftest import make_skill
 
 

@@ -17,6 +17,7 @@ from skillshared.daemon.debounce import Batch
 from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Root
 from skillshared.errors import SkillshareError
 from skillshared.paths import Paths
+from skillshared.rediscover import rediscover
 from skillshared.skills import Discovery
 
 MAX_SHOWN_CHANGES = 50
@@ -103,7 +104,7 @@ class Reconciler:
     def _partial(self, config: Config, batch: Batch
                  ) -> tuple[list[dict[str, Any]], Discovery, int]:
         assert self.discovery is not None
-        discovery, affected = skills.rediscover(self.discovery, batch.source)
+        discovery, affected = rediscover(self.discovery, batch.source)
         names = set(affected)
         whole = set()
         for target, entries in batch.targets.items():
