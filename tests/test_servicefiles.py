@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from skillshared import servicefiles as sf
+from skillshared import servicemanager as sm
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.paths import Paths
 
@@ -216,7 +217,7 @@ def test_verify_notices_a_missing_program(tmp_path: Path) -> None:
 
 
 def test_installed_unit_passes_verify(program: Path, tools: Path, isolated: Path) -> None:
-    result = sf.install(make_paths(str(tools)), start=False)
+    result = sm.install(make_paths(str(tools)), start=False)
     proc = verify(Path(result["path"]), isolated)
     assert proc.returncode == 0, proc.stderr
     assert not complaints(proc)
@@ -239,7 +240,7 @@ def test_unit_paths_per_platform(home: Path, isolated: Path) -> None:
 @pytest.mark.parametrize("platform", ["win32", "freebsd14", "cygwin"])
 def test_unsupported_platform_is_refused(platform: str) -> None:
     paths = make_paths(platform=platform)
-    for action in (sf.unit_path, sf.install, sf.uninstall, sf.status):
+    for action in (sf.unit_path, sm.install, sm.uninstall, sm.status):
         with pytest.raises(SkillshareError, match="not supported on this platform") as info:
             action(paths)
         assert info.value.hint
@@ -268,9 +269,9 @@ def test_program_not_found(isolated: Path, tools: Path,
         sf.program_path(paths)
     assert info.value.hint
     with pytest.raises(NotFoundError):
-        sf.install(paths, start=False)
+        sm.install(paths, start=False)
     assert not sf.unit_path(paths).exists()
-    assert sf.status(paths)["program_error"]
+    assert sm.status(paths)["program_error"]
 
 
 # -- install / uninstall / status without a service manager -----------------------------------
@@ -279,7 +280,7 @@ def test_program_not_found(isolated: Path, tools: Path,
 def test_install_writes_is_idempotent_and_replaces_a_stale_file(program: Path,
                                                                 tools: Path) -> None:
     paths = make_paths(str(tools))
-    first = sf.install(paths, start=False)
+    first = sm.install(paths, start=False)
     unit = sf.unit_path(paths)
     assert first["file"] == "created"
     assert first["path"] == str(unit)
@@ -288,9 +289,9 @@ def test_install_writes_is_idempotent_and_replaces_a_stale_file(program: Path,
     assert ENABLE in first["next_steps"]
     assert unit.read_text() == sf.render("systemd", program)
     assert stat.S_IMODE(unit.stat().st_mode) == 0o644
-    assert sf.install(paths, start=False)["file"] == "unchanged"
+    assert sm.install(paths, start=False)["file"] == "unchanged"
     unit.write_text(unit.read_text().replace("RestartSec=5", "RestartSec=1"))
-    replaced = sf.install(paths, start=False)
+    replaced = sm.install(paths, start=False)
     assert replaced["file"] == "replaced"
     assert "replaced" in replaced["message"]
     assert unit.read_text() == sf.render("systemd", program)
@@ -299,14 +300,14 @@ def test_install_writes_is_idempotent_and_replaces_a_stale_file(program: Path,
 
 def test_install_dry_run_writes_nothing(program: Path, tools: Path) -> None:
     paths = make_paths(str(tools))
-    result = sf.install(paths, dry_run=True)
+    result = sm.install(paths, dry_run=True)
     assert (result["file"], result["dry_run"], result["started"]) == ("created", True, False)
     assert not sf.unit_path(paths).exists()
 
 
 def test_install_launchd_agent(program: Path, tools: Path, home: Path) -> None:
     paths = make_paths(str(tools), platform="darwin")
-    result = sf.install(paths, start=False)
+    result = sm.install(paths, start=False)
     plist = home / "Library/LaunchAgents/dev.skillshare.skillshared.plist"
     assert result["path"] == str(plist)
     assert result["log_file"] == str(paths.daemon_log)
@@ -316,15 +317,15 @@ def test_install_launchd_agent(program: Path, tools: Path, home: Path) -> None:
     assert data["StandardErrorPath"] == str(paths.daemon_log)
     assert stat.S_IMODE(paths.log_dir.stat().st_mode) == 0o700
     assert result["next_steps"] == [bootstrap_command(plist)]
-    assert sf.install(paths, start=False)["file"] == "unchanged"
-    assert sf.uninstall(paths)["removed"] is True
+    assert sm.install(paths, start=False)["file"] == "unchanged"
+    assert sm.uninstall(paths)["removed"] is True
     assert not plist.exists()
 
 
 def test_install_start_without_a_user_manager(program: Path) -> None:
     """The CI case: systemctl (if any) cannot reach a user manager; the file is written."""
     paths = make_paths()
-    result = sf.install(paths, start=True)
+    result = sm.install(paths, start=True)
     assert sf.unit_path(paths).read_text() == sf.render("systemd", program)
     assert (result["ok"], result["started"], result["file"]) == (True, False, "created")
     assert result["manager"]["present"] is False
@@ -336,21 +337,21 @@ def test_install_start_without_a_user_manager(program: Path) -> None:
 
 def test_install_start_with_an_unreachable_fake_manager(program: Path, tools: Path) -> None:
     log = fake_systemctl(tools, fail={"--user show-environment": "Failed to connect to bus"})
-    result = sf.install(make_paths(str(tools)), start=True)
+    result = sm.install(make_paths(str(tools)), start=True)
     assert result["started"] is False
     assert "Failed to connect to bus" in result["manager"]["detail"]
     assert logged(log) == ["--user show-environment"]
 
 
 def test_install_launchd_without_launchctl(program: Path, tools: Path) -> None:
-    result = sf.install(make_paths(str(tools), platform="darwin"), start=True)
+    result = sm.install(make_paths(str(tools), platform="darwin"), start=True)
     assert result["started"] is False
     assert result["manager"] == {"present": False, "detail": "launchctl is not on PATH"}
     assert result["next_steps"][0].startswith(f"launchctl bootstrap gui/{os.getuid()} ")
 
 
 def test_uninstall_when_nothing_is_installed(tools: Path) -> None:
-    result = sf.uninstall(make_paths(str(tools)))
+    result = sm.uninstall(make_paths(str(tools)))
     assert (result["ok"], result["installed"], result["removed"]) == (True, False, False)
     assert "not installed" in result["message"]
 
@@ -358,15 +359,15 @@ def test_uninstall_when_nothing_is_installed(tools: Path) -> None:
 def test_uninstall_without_a_manager_removes_the_file_and_enable_link(program: Path,
                                                                       tools: Path) -> None:
     paths = make_paths(str(tools))
-    sf.install(paths, start=False)
+    sm.install(paths, start=False)
     unit = sf.unit_path(paths)
     wants = unit.parent / "default.target.wants"
     wants.mkdir()
     (wants / sf.UNIT_NAME).symlink_to(unit)
     (wants / "other.service").symlink_to(unit.parent / "other.service")
-    assert sf.uninstall(paths, dry_run=True)["removed"] is True
+    assert sm.uninstall(paths, dry_run=True)["removed"] is True
     assert unit.exists()
-    result = sf.uninstall(paths)
+    result = sm.uninstall(paths)
     assert (result["ok"], result["installed"], result["removed"]) == (True, True, True)
     assert "nothing was stopped" in result["message"]
     assert not unit.exists()
@@ -375,16 +376,16 @@ def test_uninstall_without_a_manager_removes_the_file_and_enable_link(program: P
 
 def test_status_reports_the_file(program: Path, tools: Path) -> None:
     paths = make_paths(str(tools))
-    before = sf.status(paths)
+    before = sm.status(paths)
     assert (before["installed"], before["up_to_date"], before["active"]) == (False, None, None)
     assert before["manager"]["present"] is False
-    sf.install(paths, start=False)
-    after = sf.status(paths)
+    sm.install(paths, start=False)
+    after = sm.status(paths)
     assert (after["installed"], after["up_to_date"]) == (True, True)
     assert after["program"] == str(program)
     unit = sf.unit_path(paths)
     unit.write_text(unit.read_text() + "# edited\n")
-    stale = sf.status(paths)
+    stale = sm.status(paths)
     assert stale["up_to_date"] is False
     assert "out of date" in stale["message"]
 
@@ -395,7 +396,7 @@ def test_status_reports_the_file(program: Path, tools: Path) -> None:
 def test_install_starts_and_uninstall_stops_with_systemd(program: Path, tools: Path) -> None:
     log = fake_systemctl(tools)
     paths = make_paths(str(tools))
-    result = sf.install(paths)
+    result = sm.install(paths)
     assert (result["ok"], result["started"], result["next_steps"]) == (True, True, [])
     assert result["commands"] == ["systemctl --user daemon-reload", ENABLE]
     assert logged(log) == ["--user show-environment", "--user daemon-reload",
@@ -403,11 +404,11 @@ def test_install_starts_and_uninstall_stops_with_systemd(program: Path, tools: P
     unit = sf.unit_path(paths)
     unit.write_text("stale\n")
     log.unlink()
-    assert sf.install(paths)["commands"] == [
+    assert sm.install(paths)["commands"] == [
         "systemctl --user daemon-reload", "systemctl --user try-restart skillshared.service",
         ENABLE]
     log.unlink()
-    removed = sf.uninstall(paths)
+    removed = sm.uninstall(paths)
     assert (removed["ok"], removed["removed"]) == (True, True)
     assert logged(log) == ["--user show-environment",
                            "--user disable --now skillshared.service", "--user daemon-reload"]
@@ -418,7 +419,7 @@ def test_a_failing_start_is_reported_and_the_file_kept(program: Path, tools: Pat
     fake_systemctl(tools, fail={"--user enable --now skillshared.service":
                                 "Failed to enable unit: boom"})
     paths = make_paths(str(tools))
-    result = sf.install(paths)
+    result = sm.install(paths)
     assert (result["ok"], result["started"]) == (False, False)
     assert "Failed to enable unit: boom" in result["error"]
     assert ENABLE in result["error"]
@@ -429,8 +430,8 @@ def test_a_failing_start_is_reported_and_the_file_kept(program: Path, tools: Pat
 def test_a_failing_stop_keeps_the_file(program: Path, tools: Path) -> None:
     fake_systemctl(tools, fail={"--user disable --now skillshared.service": "Access denied"})
     paths = make_paths(str(tools))
-    sf.install(paths, start=False)
-    result = sf.uninstall(paths)
+    sm.install(paths, start=False)
+    result = sm.uninstall(paths)
     assert (result["ok"], result["removed"]) == (False, False)
     assert "Access denied" in result["error"]
     assert sf.unit_path(paths).exists()
@@ -441,8 +442,8 @@ def test_status_asks_systemd(program: Path, tools: Path) -> None:
     fake_systemctl(tools, output={"--user is-active skillshared.service": "active",
                                   "--user is-enabled skillshared.service": "enabled"})
     paths = make_paths(str(tools))
-    sf.install(paths, start=False)
-    result = sf.status(paths)
+    sm.install(paths, start=False)
+    result = sm.status(paths)
     assert result["manager"] == {"present": True, "detail": None}
     assert (result["active"], result["enabled"], result["up_to_date"]) == \
         ("active", "enabled", True)
@@ -453,27 +454,27 @@ def test_launchd_install_status_uninstall(program: Path, tools: Path) -> None:
     paths = make_paths(str(tools), platform="darwin")
     target = f"gui/{os.getuid()}/{sf.LABEL}"
     plist = sf.unit_path(paths)
-    result = sf.install(paths)
+    result = sm.install(paths)
     assert (result["ok"], result["started"]) == (True, True)
     assert result["commands"] == [f"launchctl enable {target}", bootstrap_command(plist)]
-    state = sf.status(paths)
+    state = sm.status(paths)
     assert (state["active"], state["enabled"], state["up_to_date"]) == \
         ("running", "loaded", True)
-    assert sf.install(paths)["commands"] == [f"launchctl kickstart {target}"]
+    assert sm.install(paths)["commands"] == [f"launchctl kickstart {target}"]
     plist.write_text("stale")
-    assert sf.install(paths)["commands"][0] == f"launchctl bootout {target}"
+    assert sm.install(paths)["commands"][0] == f"launchctl bootout {target}"
     log.unlink()
-    removed = sf.uninstall(paths)
+    removed = sm.uninstall(paths)
     assert removed["removed"] is True
     assert logged(log)[-1] == f"bootout {target}"
     assert not plist.exists()
-    assert sf.status(paths)["active"] == "not loaded"
+    assert sm.status(paths)["active"] == "not loaded"
 
 
 def test_launchd_bootstrap_failure(program: Path, tools: Path) -> None:
     log = fake_launchctl(tools, fail_bootstrap=True)
     paths = make_paths(str(tools), platform="darwin")
-    result = sf.install(paths)
+    result = sm.install(paths)
     assert result["ok"] is False
     assert "Input/output error" in result["error"]
     assert result["next_steps"] == [bootstrap_command(sf.unit_path(paths))]
@@ -485,7 +486,7 @@ def test_launchd_bootstrap_is_retried_once_after_a_bootout(program: Path, tools:
     log = fake_launchctl(tools, fail_bootstrap=True)
     (tools / "loaded").touch()
     paths = make_paths(str(tools), platform="darwin")
-    result = sf.install(paths)
+    result = sm.install(paths)
     target = f"gui/{os.getuid()}/{sf.LABEL}"
     assert result["commands"] == [f"launchctl bootout {target}", f"launchctl enable {target}",
                                   bootstrap_command(sf.unit_path(paths))]

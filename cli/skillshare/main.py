@@ -74,14 +74,14 @@ def _daemon(ns: SimpleNamespace, paths: Locations) -> dict[str, Any]:
 
 
 def _service(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
-    from skillshared import servicefiles
+    from skillshared import servicemanager
 
     paths = where.paths()
     if ns.action == "install":
-        return servicefiles.install(paths, start=not ns.no_start, dry_run=ns.dry_run)
+        return servicemanager.install(paths, start=not ns.no_start, dry_run=ns.dry_run)
     if ns.action == "uninstall":
-        return servicefiles.uninstall(paths, dry_run=ns.dry_run)
-    return servicefiles.status(paths)
+        return servicemanager.uninstall(paths, dry_run=ns.dry_run)
+    return servicemanager.status(paths)
 
 
 # Commands that manage the daemon itself: they run in this process.
