@@ -20,13 +20,13 @@ from skillshared.skills import (
     DiscoveryIndex,
     Skill,
     Walker,
+    by_flat_name,
     contains,
     discover,
     finish_discovery,
     flat_name,
     folder_id,
     index_spans,
-    name_problem,
     new_skill,
     prefixes,
     rejections,
@@ -247,13 +247,7 @@ def _update(previous: Discovery, state: DiscoveryIndex, roots: list[str], walker
     found, removed = _refound(state.found, roots, new)
     gone, fresh = set(removed), set(new)
     bad = {rel: why for rel, why in state.bad.items() if rel not in gone}
-    valid: dict[str, list[str]] = {}
-    for rel in new:
-        problem = name_problem(rel) or walker.escapes.get(rel)
-        if problem:
-            bad[rel] = problem
-        else:
-            valid.setdefault(flat_name(rel), []).append(rel)
+    valid = by_flat_name(new, walker.escapes, bad)
     names = _Names(previous, state)
     flats = {flat_name(rel) for rel in removed} | {flat_name(rel) for rel in new}
     for flat in flats:

@@ -376,6 +376,20 @@ def rejections(rules: _Rules, unreadable: Mapping[str, Rejected], bad: Mapping[s
     return tuple(sorted(items, key=lambda r: r.rel_path))
 
 
+def by_flat_name(found: Iterable[str], escapes: Mapping[str, str], bad: dict[str, str]
+                 ) -> dict[str, list[str]]:
+    """The valid ``found`` folders by flat name; an invalid one (a name problem, or a symlink
+    escaping the skill, from ``escapes``) goes to ``bad`` with its reason."""
+    valid: dict[str, list[str]] = {}
+    for rel in found:
+        problem = name_problem(rel) or escapes.get(rel)
+        if problem:
+            bad[rel] = problem
+        else:
+            valid.setdefault(flat_name(rel), []).append(rel)
+    return valid
+
+
 def new_skill(source: Path, flat: str, rel: str, frontmatter: bool) -> Skill:
     path = os.path.join(source, rel)
     meta = read_frontmatter(os.path.join(path, SKILL_FILE)) if frontmatter else NO_FRONTMATTER
@@ -405,13 +419,7 @@ def discover(source: Path, frontmatter: bool = True) -> Discovery:
                    (*_linked_ignore_files(str(source)), *walker.probes))
     found = tuple(sorted(walker.found))
     bad: dict[str, str] = {}
-    candidates: dict[str, list[str]] = {}
-    for rel in found:
-        problem = name_problem(rel) or walker.escapes.get(rel)
-        if problem:
-            bad[rel] = problem
-        else:
-            candidates.setdefault(flat_name(rel), []).append(rel)
+    candidates = by_flat_name(found, walker.escapes, bad)
     skills = []
     clashes: dict[str, tuple[str, ...]] = {}
     for flat, rels in sorted(candidates.items()):
