@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
-DRY_RUN_HELP = "change nothing; show what would happen"
-
-
 class Arg:
     """One option or positional argument. ``kind``: flag (store_true), value (store), append,
     const (store_const), or positional (``nargs`` None, ``?`` or ``*``)."""
@@ -82,10 +79,6 @@ def positional(dest: str, help: str | None = None, nargs: str | None = None,
                choices=choices)
 
 
-def dry_run(help: str = DRY_RUN_HELP) -> Arg:
-    return flag("-n", "--dry-run", help=help)
-
-
 class Command:
     __slots__ = ("args", "examples", "name", "summary")
 
@@ -95,6 +88,8 @@ class Command:
         self.examples = examples
         self.args = args
 
+
+DRY_RUN = flag("-n", "--dry-run", help="change nothing; show what would happen")
 
 # Every command takes these (-p and -g exclude each other).
 COMMON = (
@@ -118,12 +113,12 @@ COMMANDS = {c.name: c for c in (
             flag("--no-targets", help="add no targets"),
             value("--mode", help="default mode: merge (default), symlink or copy"),
             value("--remote", help="git init the source and add this remote as origin"),
-            dry_run()),
+            DRY_RUN),
     Command("sync", "distribute the source's skills to every target",
             "skillshare sync\nskillshare sync --dry-run\nskillshare sync claude cursor\n"
             "skillshare sync --force    # back up and replace entries in the way",
             positional("targets", "only these targets", nargs="*", metavar="target"),
-            dry_run(),
+            DRY_RUN,
             flag("-f", "--force",
                  help="back up and replace entries that block a skill; allow mass pruning")),
     Command("status", "show the source, every target and the daemon",
@@ -148,7 +143,7 @@ COMMANDS = {c.name: c for c in (
             *(append(f"--{key}", f"{key.replace('-', ' ')} glob pattern (repeatable)",
                      "PATTERN")
               for key in ("add-include", "remove-include", "add-exclude", "remove-exclude")),
-            dry_run()),
+            DRY_RUN),
     Command("daemon", "start, stop or inspect the background daemon (skillshared)",
             "skillshare daemon start      # detach, wait until it answers\n"
             "skillshare daemon status\nskillshare daemon logs -f\n"
@@ -161,7 +156,7 @@ COMMANDS = {c.name: c for c in (
             "skillshare service status\nskillshare service uninstall",
             positional("action", choices=("install", "uninstall", "status")),
             flag("--no-start", help="install: only write the file; do not enable or start it"),
-            dry_run()),
+            DRY_RUN),
 )}
 
 

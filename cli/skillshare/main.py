@@ -54,23 +54,23 @@ def command_args(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
     return {k: v for k, v in args.items() if v is not None}
 
 
-def _daemon(ns: SimpleNamespace, paths: Locations) -> dict[str, Any]:
+def _daemon(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
     from skillshare import daemonctl
 
     if ns.action == "logs":
         if ns.tail < 0:
             raise UsageError("--tail must be 0 or more")
         if ns.follow:
-            for line in daemonctl.log_lines(paths, ns.tail):
+            for line in daemonctl.log_lines(where, ns.tail):
                 print(line if ns.json else daemonctl.pretty(line), flush=True)
-            for line in daemonctl.follow(paths):
+            for line in daemonctl.follow(where):
                 print(line if ns.json else daemonctl.pretty(line), flush=True)
-        lines = daemonctl.log_lines(paths, ns.tail)
-        return {"file": paths.daemon_log, "lines": [daemonctl.pretty(x) for x in lines],
+        lines = daemonctl.log_lines(where, ns.tail)
+        return {"file": where.daemon_log, "lines": [daemonctl.pretty(x) for x in lines],
                 "entries": [daemonctl.parse(x) for x in lines]}
     action = {"start": daemonctl.start, "stop": daemonctl.stop, "restart": daemonctl.restart,
               "status": daemonctl.status}[ns.action]
-    return action(paths)
+    return action(where)
 
 
 def _service(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
