@@ -1,11 +1,19 @@
 """Backups of targets (SPEC §7): links kept as links, files copied with a checksum manifest.
 
-Layout: ``<backups>/<YYYY-MM-DD_HH-MM-SS>/<target>.json`` is a target's manifest: every entry
-with its type, every link with its text (a merge-mode target is recorded, not copied), every
-file with its size, mode and SHA-256. ``<backups>/<timestamp>/<target>/`` holds copies of the
-target's real folders and files. A backup is written into a hidden
-``.tmp-*`` folder, fsynced, then renamed into place, so a half-written backup is never
-taken for one. Files identical to the previous backup's copy are hard-linked to it.
+Layout of ``<backups>/``:
+
+- ``<YYYY-MM-DD_HH-MM-SS>/<target>.json``: a target's manifest: every entry with its type,
+  every link with its text (a merge-mode target is recorded, not copied), every file with
+  its size, mode, modification time and SHA-256.
+- ``<YYYY-MM-DD_HH-MM-SS>/<target>/``: copies of the target's real folders and files; a file
+  identical to the previous backup's copy is a hard link to it.
+- ``.skills/<digest>/``: the content behind our links, one folder per distinct version of a
+  skill (its tree digest names it), shared by every backup and target that saw it. So a
+  skill deleted through its link (or a source deleted through a symlink-mode target) can
+  still be restored, while an unchanged skill costs nothing in a new backup.
+
+A backup is written into a hidden ``.tmp-*`` folder, fsynced, then renamed into place, so a
+half-written backup is never taken for one.
 """
 
 from __future__ import annotations
@@ -15,32 +23,32 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from skillshared import fsops, trees
+from skillshared.patterns import IgnoreRules
 
 TS_FORMAT = "%Y-%m-%d_%H-%M-%S"
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$")
 MANIFEST_VERSION = 1
+STORE = ".skills"
+TEMP = ".tmp-"
+SKIP_GIT = IgnoreRules.parse([".git/"])
+
+Owns = Callable[[str], bool]
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    kind: str  # "dir" | "link" | "missing" | "file"
-    link: str | None
-    entries: tuple[dict[str, Any], ...]
-
-    @property
-    def empty(self) -> bool:
-        return self.kind == "missing" or (self.kind == "dir" and not self.entries)
-
-    def content(self) -> list[tuple[Any, ...]]:
-        """What must be equal for two snapshots to hold the same content."""
-        return [(e["path"], e["type"], e.get("link"), e.get("sha256"), e.get("mode"))
-                for e in self.entries]
+def parse_ts(name: str) -> float | None:
+    """The time a backup folder's name stands for (local time), or None."""
+    if not TS_RE.match(name):
+        return None
+    try:
+        return time.mktime(time.strptime(name, TS_FORMAT))
+    except (ValueError, OverflowError):
+        return None
 
 
 def list_backups(backups_dir: Path) -> list[Path]:
@@ -52,13 +60,26 @@ def list_backups(backups_dir: Path) -> list[Path]:
     return [backups_dir / n for n in sorted(names, reverse=True)]
 
 
+def targets_in(backup: Path) -> list[str]:
+    """The targets a backup holds a manifest for (valid or not)."""
+    try:
+        return sorted(n[:-5] for n in os.listdir(backup) if n.endswith(".json"))
+    except OSError:
+        return []
+
+
 def read_manifest(backup: Path, target: str) -> dict[str, Any] | None:
     try:
         with open(backup / f"{target}.json", encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION else None
+    if not (isinstance(data, dict) and data.get("version") == MANIFEST_VERSION
+            and isinstance(data.get("entries"), list)
+            and all(isinstance(e, dict) and isinstance(e.get("path"), str)
+                    for e in data["entries"])):
+        return None
+    return data
 
 
 def latest(backups_dir: Path, target: str) -> tuple[Path, dict[str, Any]] | None:
@@ -69,24 +90,95 @@ def latest(backups_dir: Path, target: str) -> tuple[Path, dict[str, Any]] | None
     return None
 
 
-def snapshot(path: str, previous: Mapping[str, Any] | None = None) -> Snapshot:
-    """Describe the target at ``path``; file checksums are reused from ``previous`` when the
-    size and modification time are unchanged."""
+def store_path(backups_dir: Path, digest: str) -> Path:
+    return backups_dir / STORE / digest
+
+
+def referenced(manifest: Mapping[str, Any]) -> set[str]:
+    """The store entries (content digests) a manifest refers to."""
+    return {e["content"] for e in manifest.get("entries", []) if isinstance(e.get("content"), str)}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kind: str  # "dir" | "link" | "missing" | "file"
+    link: str | None
+    entries: tuple[dict[str, Any], ...]
+    origins: Mapping[str, str] = field(default_factory=dict)  # entry path -> folder saved
+
+    @property
+    def empty(self) -> bool:
+        return self.kind == "missing" or (self.kind == "dir" and not self.entries)
+
+    def content(self) -> list[tuple[Any, ...]]:
+        """What must be equal for two snapshots to hold the same content."""
+        return [(e["path"], e["type"], e.get("link"), e.get("sha256"), e.get("mode"),
+                 e.get("content")) for e in self.entries]
+
+
+class _Contents:
+    """Digests of the folders behind our links, reusing a previous manifest's digest while a
+    folder's stat signature is unchanged (one instance per backup: targets share it)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, tuple[str, str]] = {}  # real path -> (signature, digest)
+
+    def describe(self, folder: str, previous: Mapping[str, Any] | None) -> dict[str, str]:
+        real = os.path.realpath(folder)
+        sig = trees.signature(real, SKIP_GIT)
+        have = self.known.get(real)
+        if have is None or have[0] != sig:
+            if previous and previous.get("signature") == sig and previous.get("content"):
+                have = (sig, str(previous["content"]))
+            else:
+                have = (sig, trees.digest(real, SKIP_GIT))
+            self.known[real] = have
+        return {"signature": have[0], "content": have[1]}
+
+
+def _link_dest(folder: str, text: str) -> str:
+    return os.path.normpath(os.path.join(folder, text))
+
+
+def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | None = None,
+             contents: _Contents | None = None) -> Snapshot:
+    """Describe the target at ``path``. File checksums are reused from ``previous`` when the
+    size and modification time are unchanged. A link that ``owns`` (into the source) and
+    that leads to a folder also gets the digest of that folder's content (``content``)."""
+    contents = contents or _Contents()
+    known = {e["path"]: e for e in (previous or {}).get("entries", []) if isinstance(e, dict)}
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         return Snapshot("missing", None, ())
     if stat.S_ISLNK(st.st_mode):
-        return Snapshot("link", os.readlink(path), ())
+        text = os.readlink(path)
+        dest = _link_dest(os.path.dirname(path), text)
+        saved: list[dict[str, Any]] = []
+        origins: dict[str, str] = {}
+        if owns is not None and owns(dest) and os.path.isdir(dest):
+            with os.scandir(dest) as found:
+                tops = sorted((e.name, e.path) for e in found
+                              if e.name != ".git" and e.is_dir(follow_symlinks=False))
+            for name, folder in tops:
+                saved.append({"path": name, "type": "saved",
+                              **contents.describe(folder, known.get(name))})
+                origins[name] = folder
+        return Snapshot("link", text, tuple(saved), origins)
     if not stat.S_ISDIR(st.st_mode):
         return Snapshot("file", None, ())
-    known = {e["path"]: e for e in (previous or {}).get("entries", []) if isinstance(e, dict)}
     entries: list[dict[str, Any]] = []
+    origins = {}
     for rel, est in trees.walk(path):
         mode = est.st_mode
         if stat.S_ISLNK(mode):
             text = os.readlink(os.path.join(path, rel))
-            entries.append({"path": rel, "type": "link", "link": text})
+            item: dict[str, Any] = {"path": rel, "type": "link", "link": text}
+            dest = _link_dest(os.path.dirname(os.path.join(path, rel)), text)
+            if "/" not in rel and owns is not None and owns(dest) and os.path.isdir(dest):
+                item.update(contents.describe(dest, known.get(rel)))
+                origins[rel] = dest
+            entries.append(item)
         elif stat.S_ISDIR(mode):
             entries.append({"path": rel, "type": "dir", "mode": stat.S_IMODE(mode)})
         elif stat.S_ISREG(mode):
@@ -95,12 +187,31 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None) -> Snapshot:
             sha = old["sha256"] if same and old else trees.file_sha256(os.path.join(path, rel))
             entries.append({"path": rel, "type": "file", "mode": stat.S_IMODE(mode),
                             "size": est.st_size, "mtime_ns": est.st_mtime_ns, "sha256": sha})
-    return Snapshot("dir", None, tuple(entries))
+    return Snapshot("dir", None, tuple(entries), origins)
 
 
-def _count_skills(entries: Iterable[Mapping[str, Any]]) -> int:
-    return sum(1 for e in entries if "/" not in e["path"] and e["type"] in ("dir", "link")
+def count_skills(entries: Iterable[Mapping[str, Any]]) -> int:
+    return sum(1 for e in entries if "/" not in e["path"] and e["type"] in ("dir", "link", "saved")
                and not e["path"].startswith("."))
+
+
+def stored_intact(backup: Path, target: str, entry: Mapping[str, Any]) -> bool:
+    """A cheap check (one lstat) that a backup's copy of a file is what its manifest says:
+    copies keep the size and modification time they were written with."""
+    try:
+        st = os.lstat(backup / target / entry["path"])
+    except OSError:
+        return False
+    return (stat.S_ISREG(st.st_mode) and st.st_size == entry.get("size")
+            and st.st_mtime_ns == entry.get("mtime_ns"))
+
+
+def _looks_intact(backups_dir: Path, backup: Path, target: str,
+                  manifest: Mapping[str, Any]) -> bool:
+    for entry in manifest["entries"]:
+        if entry.get("type") == "file" and not stored_intact(backup, target, entry):
+            return False
+    return all(store_path(backups_dir, d).is_dir() for d in referenced(manifest))
 
 
 def _alive(pid: int) -> bool:
@@ -114,17 +225,19 @@ def _alive(pid: int) -> bool:
 
 
 def sweep_unfinished(backups_dir: Path) -> list[str]:
-    """Delete backups that a process which is no longer running left half-written."""
+    """Delete backups (and store entries) that a process which is no longer running left
+    half-written."""
     removed: list[str] = []
-    try:
-        names = [n for n in os.listdir(backups_dir) if n.startswith(".tmp-")]
-    except FileNotFoundError:
-        return removed
-    for name in names:
-        pid = name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            fsops.remove_tree(backups_dir / name)
-            removed.append(name)
+    for folder in (backups_dir, backups_dir / STORE):
+        try:
+            names = [n for n in os.listdir(folder) if n.startswith(TEMP)]
+        except FileNotFoundError:
+            continue
+        for name in names:
+            pid = name.rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                fsops.remove_tree(folder / name)
+                removed.append(name)
     return removed
 
 
@@ -150,63 +263,116 @@ class BackupWriter:
         self.temp: Path | None = None
         self.final: Path | None = None
         self.results: list[TargetBackup] = []
+        self.written = 0  # bytes of file content copied (not hard-linked)
+        self._contents = _Contents()
 
     def _temp(self) -> Path:
         if self.temp is None:
             fsops.make_private_dir(self.backups_dir)
             sweep_unfinished(self.backups_dir)
             stamp = time.strftime(TS_FORMAT, time.localtime(self.now))
-            self.temp = self.backups_dir / f".tmp-{stamp}-{os.getpid()}"
+            self.temp = self.backups_dir / f"{TEMP}{stamp}-{os.getpid()}"
             fsops.make_private_dir(self.temp)
         return self.temp
 
-    def add(self, target: str, path: str, mode: str) -> TargetBackup:
-        """Back up one target unless it is empty or unchanged since its latest backup."""
+    def add(self, target: str, path: str, mode: str, owns: Owns | None = None,
+            always: bool = False) -> TargetBackup:
+        """Back up one target unless it is empty, or unchanged since its latest backup (and
+        that backup looks intact) and not ``always``."""
         try:
-            result = self._add(target, path, mode)
+            result = self._add(target, path, mode, owns, always)
         except OSError as exc:
             result = TargetBackup(target, "failed", error=f"{exc.strerror or exc}: {exc.filename}")
         self.results.append(result)
         return result
 
-    def _add(self, target: str, path: str, mode: str) -> TargetBackup:
+    def examine(self, target: str, path: str, owns: Owns | None = None, always: bool = False
+                ) -> tuple[str | None, Snapshot, tuple[Path, dict[str, Any]] | None]:
+        """What backing up the target would do: ("missing" | "empty" | "unchanged" | None
+        for a new backup, its snapshot, its latest backup)."""
         prior = latest(self.backups_dir, target)
-        prev_dir, prev_manifest = prior if prior else (None, None)
-        snap = snapshot(path, prev_manifest)
+        snap = snapshot(path, prior[1] if prior else None, owns, self._contents)
         if snap.kind in ("missing", "file") or snap.empty:
-            return TargetBackup(target, "missing" if snap.kind == "missing" else "empty")
-        if prev_dir is not None and prev_manifest is not None and (
-            prev_manifest.get("kind") == snap.kind and prev_manifest.get("link") == snap.link
-            and Snapshot(snap.kind, snap.link, tuple(prev_manifest.get("entries", []))).content()
+            return ("missing" if snap.kind == "missing" else "empty"), snap, prior
+        if not always and prior is not None and (
+            prior[1].get("kind") == snap.kind and prior[1].get("link") == snap.link
+            and Snapshot(snap.kind, snap.link, tuple(prior[1]["entries"])).content()
             == snap.content()
+            and _looks_intact(self.backups_dir, prior[0], target, prior[1])
         ):
-            return TargetBackup(target, "unchanged", str(prev_dir / target),
+            return "unchanged", snap, prior
+        return None, snap, prior
+
+    def _add(self, target: str, path: str, mode: str, owns: Owns | None,
+             always: bool) -> TargetBackup:
+        status, snap, prior = self.examine(target, path, owns, always)
+        prev_dir, prev_manifest = prior if prior else (None, None)
+        if status == "unchanged" and prev_dir is not None and prev_manifest is not None:
+            return TargetBackup(target, status, str(prev_dir / target),
                                 int(prev_manifest.get("skills", 0)),
                                 int(prev_manifest.get("bytes", 0)))
+        if status is not None:
+            return TargetBackup(target, status)
         root = self._temp() / target
         previous = {e["path"]: e for e in (prev_manifest or {}).get("entries", [])}
         size = 0
-        for entry in snap.entries:
+        fsops.makedirs(root)
+        entries = list(snap.entries)
+        for index, entry in enumerate(entries):
             dst = os.path.join(root, entry["path"])
-            if entry["type"] == "dir":
+            kind = entry["type"]
+            if kind == "dir":
                 fsops.makedirs(dst)
-            elif entry["type"] == "file":
+            elif kind == "file":
                 fsops.makedirs(os.path.dirname(dst))
                 old = previous.get(entry["path"])
                 reuse = None
-                if prev_dir is not None and old and old.get("sha256") == entry["sha256"]:
+                if prev_dir is not None and old and old.get("sha256") == entry["sha256"] and (
+                        stored_intact(prev_dir, target, old)):
                     reuse = str(prev_dir / target / entry["path"])
-                fsops.link_or_copy_file(os.path.join(path, entry["path"]), dst, reuse,
-                                        entry["mode"])
+                how = fsops.link_or_copy_file(os.path.join(path, entry["path"]), dst, reuse,
+                                              entry["mode"], entry["mtime_ns"])
+                if how == "copied":
+                    self.written += entry["size"]
                 size += entry["size"]
+            origin = snap.origins.get(entry["path"])
+            if origin is not None:
+                entries[index] = {**entry, "content": self._store(origin, entry["content"])}
         manifest = {
             "version": MANIFEST_VERSION, "target": target, "path": path, "mode": mode,
             "kind": snap.kind, "link": snap.link, "created": self.now,
-            "skills": _count_skills(snap.entries), "bytes": size, "entries": list(snap.entries),
+            "skills": count_skills(entries), "bytes": size, "entries": entries,
         }
-        fsops.atomic_write(self._temp() / f"{target}.json",
-                           json.dumps(manifest, indent=1).encode("utf-8"), mode=0o600)
-        return TargetBackup(target, "created", None, _count_skills(snap.entries), size)
+        data = json.dumps(manifest, indent=1).encode("utf-8")
+        fsops.atomic_write(self._temp() / f"{target}.json", data, mode=0o600)
+        self.written += len(data)
+        return TargetBackup(target, "created", None, count_skills(entries), size)
+
+    def _store(self, folder: str, digest: str) -> str:
+        """Put the content of ``folder`` in the store (unless it is there); its digest."""
+        final = store_path(self.backups_dir, digest)
+        if final.is_dir():
+            return digest
+        store = self.backups_dir / STORE
+        fsops.make_private_dir(store)
+        temp = store / f"{TEMP}{digest[:16]}-{os.getpid()}"
+        if os.path.lexists(temp):
+            fsops.remove_tree(temp)
+        try:
+            made = fsops.copy_tree(folder, str(temp), SKIP_GIT, sync=True)
+            self.written += sum(st.st_size for _, st in trees.walk(str(temp))
+                                if stat.S_ISREG(st.st_mode))
+            final = store_path(self.backups_dir, made)
+            if final.is_dir():
+                fsops.remove_tree(temp)
+            else:
+                os.rename(temp, final)
+                fsops.fsync_dir(store)
+        except BaseException:
+            if os.path.lexists(temp):
+                fsops.remove_tree(temp)
+            raise
+        return made
 
     def publish(self) -> Path | None:
         """Move the finished backup into place; returns its folder (None if nothing written)."""
@@ -234,3 +400,60 @@ class BackupWriter:
         if self.temp is not None and self.temp.exists():
             fsops.remove_tree(self.temp)
         self.temp = None
+
+
+class Verifier:
+    """Re-checks backups against their manifests (every file's size and SHA-256, every
+    store entry's tree digest); store entries are checked once per instance."""
+
+    def __init__(self, backups_dir: Path) -> None:
+        self.backups_dir = backups_dir
+        self._store: dict[str, str | None] = {}
+
+    def target(self, backup: Path, target: str) -> list[str]:
+        """The problems of one target's backup in ``backup`` (empty: it verifies)."""
+        manifest = read_manifest(backup, target)
+        if manifest is None:
+            state = "missing" if not (backup / f"{target}.json").exists() else "unreadable"
+            return [f"{backup.name}/{target}.json: manifest is {state}"]
+        root = backup / target
+        problems: list[str] = []
+        listed: set[str] = set()
+        for entry in manifest["entries"]:
+            rel, kind = entry["path"], entry.get("type")
+            listed.add(rel)
+            where = f"{backup.name}/{target}/{rel}"
+            if kind in ("dir", "file"):
+                try:
+                    st = os.lstat(root / rel)
+                except OSError:
+                    problems.append(f"{where}: missing")
+                    continue
+                if kind == "dir" and not stat.S_ISDIR(st.st_mode):
+                    problems.append(f"{where}: not a folder")
+                elif kind == "file" and not stat.S_ISREG(st.st_mode):
+                    problems.append(f"{where}: not a file")
+                elif kind == "file" and (st.st_size != entry.get("size") or trees.file_sha256(
+                        str(root / rel)) != entry.get("sha256")):
+                    problems.append(f"{where}: content does not match its checksum")
+            content = entry.get("content")
+            if isinstance(content, str):
+                problem = self.store_entry(content)
+                if problem:
+                    problems.append(f"{where}: saved content {problem}")
+        if root.is_dir():
+            for rel, _ in trees.walk(str(root)):
+                if rel not in listed:
+                    problems.append(f"{backup.name}/{target}/{rel}: not in the manifest")
+        return problems
+
+    def store_entry(self, digest: str) -> str | None:
+        if digest not in self._store:
+            folder = store_path(self.backups_dir, digest)
+            if not folder.is_dir():
+                self._store[digest] = f"{STORE}/{digest[:12]}… is missing"
+            elif trees.digest(str(folder)) != digest:
+                self._store[digest] = f"{STORE}/{digest[:12]}… does not match its checksum"
+            else:
+                self._store[digest] = None
+        return self._store[digest]

@@ -8,11 +8,13 @@ cleans up (see :func:`parse_temp`). Nothing here deletes an entry it has not jus
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import secrets
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 from skillshared import trees
@@ -180,8 +182,10 @@ def mark_for_deletion(temp: str) -> str:
 # -- copies -----------------------------------------------------------------------------------
 
 
-def copy_file(src: str, dst: str, mode: int, sync: bool = False) -> str:
-    """Copy one file (``sync``: fsync it); return the sha256 of what was written."""
+def copy_file(src: str, dst: str, mode: int, sync: bool = False,
+              mtime_ns: int | None = None) -> str:
+    """Copy one file (``sync``: fsync it; ``mtime_ns``: give the copy that modification
+    time); return the sha256 of what was written."""
     digest = hashlib.sha256()
     with open(src, "rb") as reader, open(dst, "xb") as writer:
         while chunk := reader.read(1 << 20):
@@ -191,27 +195,85 @@ def copy_file(src: str, dst: str, mode: int, sync: bool = False) -> str:
             writer.flush()
             os.fsync(writer.fileno())
     os.chmod(dst, stat.S_IMODE(mode))
+    if mtime_ns is not None:
+        os.utime(dst, ns=(mtime_ns, mtime_ns))
     return digest.hexdigest()
 
 
-def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES) -> str:
-    """Copy ``src`` to the new folder ``dst`` (links kept as links); return its digest."""
+def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES,
+              sync: bool = False) -> str:
+    """Copy ``src`` to the new folder ``dst`` (links kept as links; ``sync``: fsync every
+    file and folder, keep modification times); return its digest."""
     total = hashlib.sha256()
     os.mkdir(dst)
+    folders = [dst]
     for rel, st in trees.walk(src, ignore):
         target = os.path.join(dst, rel)
         source = os.path.join(src, rel)
         content = None
         if stat.S_ISDIR(st.st_mode):
             os.mkdir(target)
+            folders.append(target)
         elif stat.S_ISLNK(st.st_mode):
             os.symlink(os.readlink(source), target)
         elif stat.S_ISREG(st.st_mode):
-            content = copy_file(source, target, st.st_mode)
+            content = copy_file(source, target, st.st_mode, sync,
+                                st.st_mtime_ns if sync else None)
         else:
             continue
         total.update(trees.entry_record(src, rel, st, content))
+    if sync:
+        for folder in folders:
+            fsync_dir(folder)
     return total.hexdigest()
+
+
+def move_tree(src: str, dst: str) -> None:
+    """Move a folder (or file) to ``dst``, which must be free: a rename, or across
+    filesystems a copy that is checked before the original is deleted."""
+    try:
+        rename_no_replace(src, dst)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    if os.path.isdir(src) and not os.path.islink(src):
+        temp = os.path.join(os.path.dirname(dst), temp_name(TAG_NEW, os.path.basename(dst)))
+        try:
+            made = copy_tree(src, temp, sync=True)
+            if made != trees.digest(src) or made != trees.digest(temp):
+                raise ChangedError(src)
+            rename_no_replace(temp, dst)
+        except BaseException:
+            if os.path.lexists(temp):
+                remove_tree(temp)
+            raise
+    else:
+        shutil.copy2(src, dst, follow_symlinks=False)
+    remove_tree(src)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def exchange(a: str, b: str) -> bool:
+    """Swap two entries in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False
+    where the system or the filesystem cannot (the caller then does two renames)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), a, None, b)
 
 
 def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules) -> tuple[str, str]:
@@ -225,7 +287,8 @@ def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules) -> tuple[s
         raise
 
 
-def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int) -> str:
+def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,
+                      mtime_ns: int | None = None) -> str:
     """Hard-link ``previous`` (an identical earlier copy) to ``dst``, else copy ``src``."""
     if previous is not None:
         try:
@@ -233,7 +296,7 @@ def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int) -> st
             return "linked"
         except OSError:
             pass
-    copy_file(src, dst, mode, sync=True)
+    copy_file(src, dst, mode, sync=True, mtime_ns=mtime_ns)
     return "copied"
 
 

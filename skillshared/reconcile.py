@@ -376,7 +376,7 @@ def _backup(runs: list[TargetRun], backups_dir: Path | None,
         return None
     writer = BackupWriter(backups_dir)
     for run in chosen:
-        writer.add(run.group.name, run.group.spec.path, run.group.spec.mode)
+        writer.add(run.group.name, run.group.spec.path, run.group.spec.mode, run.group.spec.owns)
     try:
         writer.publish()
     except OSError as exc:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import configedit, fsops, reconcile, reports, skills
+from skillshared import backupcmd, configedit, fsops, reconcile, reports, skills
 from skillshared import targets as builtin
-from skillshared.backup import BackupWriter
 from skillshared.config import MODES, Config, TargetConfig, from_document, read_document
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.observe import DigestCache, observe
@@ -162,7 +160,7 @@ def target_remove(req: Request) -> dict[str, Any]:
         raise UsageError("usage: skillshare target remove <name>...")
     chosen = list({t.name: t for t in (_find(config, n) for n in names)}.values())
     dry_run = req.flag("dry_run")
-    backups = {} if scope.is_project or dry_run else _backup_targets(scope.backups_dir, chosen)
+    backups = {} if scope.is_project or dry_run else _backup_targets(config, chosen)
     discovery = skills.discover(config.source)
     groups = reconcile.build_groups(config, discovery, [t.name for t in chosen])
     leaving = {t.name for t in chosen}
@@ -194,23 +192,15 @@ def target_remove(req: Request) -> dict[str, Any]:
             "summary": {"failed": len(failed)}}
 
 
-def _backup_targets(backups_dir: Path, chosen: list[TargetConfig]
+def _backup_targets(config: Config, chosen: list[TargetConfig]
                     ) -> dict[str, str | SkillshareError | None]:
     """Back up each target (published before anything is unlinked): its backup folder, None
     when there was nothing to back up, or the error that stops its removal."""
-    writer = BackupWriter(backups_dir)
-    results = [writer.add(t.name, str(t.path), t.mode) for t in chosen]
-    try:
-        final = writer.publish()
-    except OSError as exc:
-        writer.discard()
-        return {t.name: SkillshareError(f"backup failed: {exc}") for t in chosen}
+    written = backupcmd.write(config, chosen)
     outcome: dict[str, str | SkillshareError | None] = {}
-    for target, result in zip(chosen, results, strict=True):
+    for target, result in zip(chosen, written.results, strict=True):
         if result.status == "failed":
             outcome[target.name] = SkillshareError(f"backup failed: {result.error}")
-        elif result.status == "created" and final is not None:
-            outcome[target.name] = str(final / target.name)
         else:
             outcome[target.name] = result.path
     return outcome

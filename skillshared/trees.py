@@ -48,20 +48,29 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
+def record(kind: str, rel: str, data: str = "") -> bytes:
+    """The bytes a tree digest hashes for one entry: ``kind`` D (folder), L (link; ``data``:
+    its text), F or X (file, X executable; ``data``: sha256 of its content), O (other)."""
+    path = rel.encode("utf-8", "surrogateescape")
+    if kind == "L":
+        return b"L\0" + path + b"\0" + os.fsencode(data) + b"\0"
+    if kind in ("F", "X"):
+        return kind.encode() + b"\0" + path + b"\0" + data.encode()
+    return kind.encode() + b"\0" + path + b"\0"
+
+
 def entry_record(root: str, rel: str, st: os.stat_result, content: str | None = None) -> bytes:
-    """The bytes a tree digest hashes for one entry (``content``: sha256 of a file's data)."""
+    """:func:`record` for an entry on disk (``content``: sha256 of a file's data if known)."""
     mode = st.st_mode
     if stat.S_ISDIR(mode):
-        return b"D\0" + rel.encode("utf-8", "surrogateescape") + b"\0"
+        return record("D", rel)
     if stat.S_ISLNK(mode):
-        text = os.readlink(os.path.join(root, rel))
-        return b"L\0" + rel.encode("utf-8", "surrogateescape") + b"\0" + os.fsencode(text) + b"\0"
+        return record("L", rel, os.readlink(os.path.join(root, rel)))
     if stat.S_ISREG(mode):
         if content is None:
             content = file_sha256(os.path.join(root, rel))
-        kind = b"X" if mode & 0o111 else b"F"
-        return kind + b"\0" + rel.encode("utf-8", "surrogateescape") + b"\0" + content.encode()
-    return b"O\0" + rel.encode("utf-8", "surrogateescape") + b"\0"
+        return record("X" if mode & 0o111 else "F", rel, content)
+    return record("O", rel)
 
 
 def digest(root: str, ignore: IgnoreRules = NO_RULES) -> str:

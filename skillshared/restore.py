@@ -1,0 +1,304 @@
+"""``restore``: put a target back as one of its backups held it (SPEC §7).
+
+The backup is verified first, the current content is backed up, and the restored tree is
+built beside the target (in its parent folder, never inside it, so an AI CLI never sees a
+half-built skill), then swapped in: one atomic exchange where the system has one
+(``renameat2``), else two renames. The entries beside the target are named
+``.skillshare-restore-new-*`` (the tree being built) and ``.skillshare-restore-old-*`` (the
+content moved out), so an interrupted restore is finished or rolled back by
+:func:`recover` on the next run. Links come back as links; a link to a skill that is gone from
+the source comes back as the skill's saved content (a real folder), so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import stat
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillshared import backupcmd, fsops, trees
+from skillshared.backup import Verifier, latest, list_backups, read_manifest, store_path, targets_in
+from skillshared.config import Config, TargetConfig
+from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.observe import read_manifest as read_copy_manifest
+from skillshared.plan import MANIFEST, TEMP_PREFIX
+
+if TYPE_CHECKING:
+    from skillshared.service import Request
+
+PREFIX = ".skillshare-restore-"
+NEW, OLD = "new", "old"
+
+
+def _beside(path: str, kind: str) -> str:
+    parent, base = os.path.split(path)
+    return os.path.join(parent, f"{PREFIX}{kind}-{secrets.token_hex(4)}-{base}")
+
+
+def _leftover(entry: str) -> tuple[str, str] | None:
+    """``(kind, target folder name)`` of an entry a restore left beside a target."""
+    if not entry.startswith(PREFIX):
+        return None
+    kind, _, rest = entry[len(PREFIX):].partition("-")
+    _, _, base = rest.partition("-")
+    return (kind, base) if kind in (NEW, OLD) and base else None
+
+
+def recover(targets: Iterable[TargetConfig]) -> list[dict[str, str]]:
+    """Finish or roll back restores that were interrupted: a target that is missing gets the
+    tree that was built for it (or, failing that, its old content back); then what is left
+    beside it is removed (its old content is in the backup made before the restore)."""
+    done = []
+    for target in targets:
+        parent, base = os.path.split(str(target.path))
+        try:
+            found = [(e, _leftover(e)) for e in os.listdir(parent)]
+        except OSError:
+            continue
+        # "new" sorts before "old": a missing target gets the finished tree if there is one
+        mine = sorted((lo[0], os.path.join(parent, e)) for e, lo in found if lo and lo[1] == base)
+        if not mine:
+            continue
+        action = "cleaned up"
+        if not os.path.lexists(target.path):
+            kind, path = mine[0]
+            os.rename(path, target.path)
+            action = "completed" if kind == NEW else "rolled back"
+        for _, path in mine:
+            if os.path.lexists(path):
+                fsops.remove_tree(path)
+        fsops.fsync_dir(parent)
+        done.append({"target": target.name, "action": action})
+    return done
+
+
+def _pick(config: Config, name: str, when: str | None) -> tuple[Path, dict[str, Any]]:
+    backups_dir = config.scope.backups_dir
+    if when is None:
+        found = latest(backups_dir, name)
+        if found is None:
+            raise NotFoundError(f"no backup of {name} found",
+                                hint="make one with `skillshare backup " + name + "`")
+        return found
+    backup = backupcmd.find(config, when)
+    manifest = read_manifest(backup, name)
+    if manifest is None:
+        if (backup / f"{name}.json").exists():
+            raise SkillshareError(f"the manifest of {name} in backup {when} is damaged",
+                                  hint="see `skillshare backup --verify`; pick another "
+                                       "backup with --from")
+        held = ", ".join(targets_in(backup)) or "nothing"
+        raise NotFoundError(f"backup {when} holds no backup of {name}",
+                            hint=f"it holds: {held}")
+    return backup, manifest
+
+
+def _entries_digest(entries: Iterable[Mapping[str, Any]], top: str) -> str:
+    """The tree digest of folder ``top`` as the manifest records it."""
+    total = hashlib.sha256()
+    cut = len(top) + 1
+    for entry in entries:
+        path, kind = entry["path"], entry["type"]
+        if not path.startswith(top + "/"):
+            continue
+        rel = path[cut:]
+        if kind == "dir":
+            total.update(trees.record("D", rel))
+        elif kind == "link":
+            total.update(trees.record("L", rel, entry.get("link", "")))
+        elif kind == "file":
+            total.update(trees.record("X" if entry.get("mode", 0) & 0o111 else "F", rel,
+                                      entry.get("sha256", "")))
+    return total.hexdigest()
+
+
+def in_the_way(config: Config, target: TargetConfig, manifest: Mapping[str, Any]) -> list[str]:
+    """What restoring would replace that is neither ours (our links, our unedited copies, our
+    files) nor the same as what the backup holds at that name."""
+    path = str(target.path)
+    own = backupcmd.owner(config)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return []
+    if stat.S_ISLNK(st.st_mode):
+        text = os.readlink(path)
+        dest = os.path.normpath(os.path.join(os.path.dirname(path), text))
+        return [] if own(dest) or text == manifest.get("link") else [path]
+    if not stat.S_ISDIR(st.st_mode):
+        raise SkillshareError(f"target path {path} is a file, not a folder",
+                              hint="move the file away, then restore")
+    entries = manifest.get("entries", [])
+    saved = {e["path"]: e for e in entries if "/" not in e["path"]}
+    copies = read_copy_manifest(path).records
+    rules = config.copy_ignore()
+    blocking = []
+    with os.scandir(path) as found:
+        current = sorted(found, key=lambda e: e.name)
+    for entry in current:
+        name, have = entry.name, saved.get(entry.name)
+        if name == MANIFEST or name.startswith(TEMP_PREFIX):
+            continue
+        if entry.is_symlink():
+            text = os.readlink(entry.path)
+            if own(os.path.normpath(os.path.join(path, text))) or (
+                    have and have.get("link") == text):
+                continue
+        elif entry.is_dir(follow_symlinks=False):
+            digest = trees.digest(entry.path)
+            record = copies.get(name)
+            if (record and trees.digest(entry.path, rules) == record.digest) or (
+                    have and have["type"] == "dir" and _entries_digest(entries, name) == digest):
+                continue
+        elif entry.is_file(follow_symlinks=False) and have and have["type"] == "file" and (
+                trees.file_sha256(entry.path) == have.get("sha256")):
+            continue
+        blocking.append(name)
+    return blocking
+
+
+class _Builder:
+    """Builds the restored tree at ``stage`` from one target's backup."""
+
+    def __init__(self, backups_dir: Path, backup: Path, manifest: Mapping[str, Any],
+                 target_path: str) -> None:
+        self.backups_dir = backups_dir
+        self.root = backup / manifest["target"]
+        self.manifest = manifest
+        self.parent = os.path.dirname(target_path)
+        self.counts = {"links": 0, "folders": 0, "files": 0}
+        self.recovered: list[str] = []
+        self.missing_from_source: list[str] = []
+
+    def _dest(self, base: str, text: str) -> str:
+        return os.path.normpath(os.path.join(base, text))
+
+    def _saved(self, digest: str, at: str, name: str) -> None:
+        fsops.copy_tree(str(store_path(self.backups_dir, digest)), at, sync=True)
+        self.recovered.append(name)
+
+    def build(self, stage: str) -> None:
+        manifest = self.manifest
+        if manifest["kind"] == "link":
+            self._build_link(stage)
+            return
+        os.mkdir(stage, 0o755)
+        modes = []
+        for entry in manifest["entries"]:
+            rel, kind = entry["path"], entry["type"]
+            at = os.path.join(stage, rel)
+            if kind == "dir":
+                os.mkdir(at, 0o700)
+                modes.append((at, entry.get("mode", 0o755)))
+                self.counts["folders"] += "/" not in rel
+            elif kind == "file":
+                sha = fsops.copy_file(str(self.root / rel), at, entry["mode"], sync=True,
+                                      mtime_ns=entry.get("mtime_ns"))
+                if sha != entry["sha256"]:
+                    raise SkillshareError(f"backup file {rel} changed while it was restored; "
+                                          "nothing was changed")
+                self.counts["files"] += "/" not in rel
+            elif kind == "link":
+                text = entry["link"]
+                content = entry.get("content")
+                if content and not os.path.isdir(self._dest(os.path.dirname(
+                        os.path.join(str(manifest["path"]), rel)), text)):
+                    self._saved(content, at, rel)
+                else:
+                    os.symlink(text, at)
+                    self.counts["links"] += "/" not in rel
+        for at, mode in reversed(modes):
+            os.chmod(at, mode)
+        for folder, _, _ in os.walk(stage):
+            fsops.fsync_dir(folder)
+
+    def _build_link(self, stage: str) -> None:
+        text = self.manifest["link"]
+        dest = self._dest(self.parent, text)
+        saved = [e for e in self.manifest["entries"] if e["type"] == "saved"]
+        if saved and not os.path.isdir(dest):
+            os.mkdir(stage, 0o755)
+            for entry in saved:
+                self._saved(entry["content"], os.path.join(stage, entry["path"]), entry["path"])
+            fsops.fsync_dir(stage)
+            return
+        os.symlink(text, stage)
+        self.counts["links"] += 1
+        self.missing_from_source = [e["path"] for e in saved
+                                    if not os.path.isdir(os.path.join(dest, e["path"]))]
+
+
+def swap_in(stage: str, path: str) -> None:
+    """Put the tree at ``stage`` in place of ``path`` (removing what was there)."""
+    if not os.path.lexists(path):
+        os.rename(stage, path)
+    elif fsops.exchange(stage, path):
+        fsops.remove_tree(stage)  # the old content, now at the stage's name
+    else:
+        old = _beside(path, OLD)
+        os.rename(path, old)
+        os.rename(stage, path)
+        fsops.remove_tree(old)
+    fsops.fsync_dir(os.path.dirname(path))
+
+
+def cmd_restore(req: Request) -> dict[str, Any]:
+    config = backupcmd.global_only(req, "restore")
+    name = req.text("target")
+    if not name:
+        raise UsageError("usage: skillshare restore <target> [--from TIMESTAMP]",
+                         hint="see `skillshare backup --list` for what can be restored")
+    target = config.target(name)
+    if target is None:
+        with_backups = sorted({t for b in list_backups(config.scope.backups_dir)
+                               for t in targets_in(b)})
+        raise NotFoundError(f"target '{name}' not found",
+                            hint=f"configured targets: "
+                                 f"{', '.join(t.name for t in config.targets) or 'none'}; "
+                                 f"with backups: {', '.join(with_backups) or 'none'}")
+    when = backupcmd.check_name(req.text("from"))
+    dry_run, force = req.flag("dry_run"), req.flag("force")
+    interrupted = [] if dry_run else recover(config.targets)
+    backup, manifest = _pick(config, target.name, when)
+    problems = Verifier(config.scope.backups_dir).target(backup, target.name)
+    if problems:
+        raise SkillshareError(f"backup {backup.name} of {target.name} is damaged; nothing "
+                              "was changed", hint="pick another backup with --from (see "
+                              "`skillshare backup --verify`)", details=problems)
+    blocking = in_the_way(config, target, manifest)
+    if blocking and not force:
+        shown = ", ".join(blocking[:5]) + (f" and {len(blocking) - 5} more"
+                                           if len(blocking) > 5 else "")
+        raise SkillshareError(f"{target.name} holds entries that did not come from "
+                              f"skillshare: {shown}", hint="add --force to replace them "
+                              "(the current content is backed up first)")
+    result: dict[str, Any] = {
+        "target": target.name, "path": str(target.path), "from": backup.name,
+        "latest": when is None, "dry_run": dry_run, "force": force, "replaced": blocking,
+        "interrupted": interrupted, "backup": None,
+    }
+    if dry_run:
+        return {**result, "entries": len(manifest["entries"])}
+    before = backupcmd.write(config, [target])
+    if before.error or before.results[0].status == "failed":
+        raise SkillshareError("could not back up the current content first; nothing was "
+                              f"changed: {before.error or before.results[0].error}")
+    result["backup"] = before.results[0].to_dict()
+    builder = _Builder(config.scope.backups_dir, backup, manifest, str(target.path))
+    stage = _beside(str(target.path), NEW)
+    try:
+        builder.build(stage)
+        swap_in(stage, str(target.path))
+    except BaseException as exc:
+        if os.path.lexists(stage):
+            fsops.remove_tree(stage)
+        if isinstance(exc, OSError):
+            raise SkillshareError(f"restore failed, {target.name} was left as it was: "
+                                  f"{exc.strerror or exc}: {exc.filename}") from None
+        raise
+    return {**result, **builder.counts, "recovered": builder.recovered,
+            "missing_from_source": builder.missing_from_source}
