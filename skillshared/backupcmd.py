@@ -166,6 +166,7 @@ def backup_list(config: Config) -> dict[str, Any]:
     items = []
     seen: set[tuple[int, int]] = set()
     store_seen: set[str] = set()
+    saved: dict[str, int] = {}  # store entry -> its bytes
     for backup in list_backups(backups_dir):
         targets = []
         for name in targets_in(backup):
@@ -173,9 +174,13 @@ def backup_list(config: Config) -> dict[str, Any]:
             if manifest is None:
                 targets.append({"name": name, "readable": False})
                 continue
+            for digest in referenced(manifest) - saved.keys():
+                saved[digest] = _folder_bytes(store_path(backups_dir, digest), set())
             targets.append({"name": name, "readable": True, "skills": manifest.get("skills", 0),
-                            "bytes": manifest.get("bytes", 0), "mode": manifest.get("mode"),
-                            "kind": manifest.get("kind"), "path": manifest.get("path")})
+                            "bytes": manifest.get("bytes", 0) + sum(
+                                saved[d] for d in referenced(manifest)),
+                            "mode": manifest.get("mode"), "kind": manifest.get("kind"),
+                            "path": manifest.get("path")})
         items.append({"name": backup.name, "path": str(backup), "targets": targets,
                       "disk_bytes": _unique_bytes(backup, store_seen, seen, backups_dir)})
     return {"action": "list", "dir": str(backups_dir), "backups": items,

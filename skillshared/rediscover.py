@@ -28,6 +28,7 @@ from skillshared.skills import (
     folder_id,
     index_spans,
     new_skill,
+    not_walked,
     prefixes,
     rejections,
     under_any,
@@ -158,7 +159,8 @@ def _topmost(roots: set[str]) -> list[str]:
 def _reachable(state: DiscoveryIndex, walker: Walker, root: str) -> bool:
     """Whether the whole walk enters the parent of ``root``: real, readable, not ignored."""
     for folder in list(prefixes(root))[:-1]:
-        if folder in state.unreadable or (walker.filtered and walker.ignored_path(folder)):
+        if folder in state.unreadable or (walker.filtered and walker.ignored_path(folder)) or (
+                not_walked(folder.rpartition("/")[2])):
             return False
         try:
             mode = os.lstat(os.path.join(state.real_root, folder)).st_mode

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import config as configmod
-from skillshared import oplog, reconcile, skills
+from skillshared import oplog, reconcile, restore, skills
 from skillshared.config import Config
 from skillshared.errors import ConfigError, NotFoundError, SkillshareError, UsageError
 from skillshared.paths import Paths, Scope
@@ -123,12 +123,17 @@ def cmd_sync(req: Request) -> dict[str, Any]:
     config = req.config()
     only = pick_targets(config, req.texts("targets"))
     check_paths(config, only)
-    discovery = skills.discover(config.source)
     scope = config.scope
-    return reconcile.sync(
-        config, discovery, dry_run=req.flag("dry_run"), force=req.flag("force"), only=only,
+    dry_run = req.flag("dry_run")
+    interrupted = [] if dry_run else restore.recover(config.targets)
+    discovery = skills.discover(config.source)
+    report = reconcile.sync(
+        config, discovery, dry_run=dry_run, force=req.flag("force"), only=only,
         backups_dir=scope.backups_dir, auto_backup=not scope.is_project,
     )
+    if interrupted:
+        report["interrupted_restores"] = interrupted
+    return report
 
 
 def cmd_log(req: Request) -> dict[str, Any]:
@@ -140,10 +145,27 @@ def cmd_log(req: Request) -> dict[str, Any]:
     return {"scope": scope.name, "file": str(scope.oplog_file), "entries": entries}
 
 
+def cmd_pull(req: Request) -> dict[str, Any]:
+    """``pull <target>`` is the old name of ``collect <target>``."""
+    from skillshared import collect
+
+    if not req.texts("targets"):
+        raise SkillshareError("git pull of the source is not available in this version",
+                              hint="to bring skills back from a target, use "
+                                   "`skillshare collect <target>`")
+    return {**collect.cmd_collect(req),
+            "hint": "`skillshare pull <target>` is now `skillshare collect <target>`"}
+
+
 def _commands() -> dict[str, Handler]:
-    from skillshared import doctor, setup, targetcmd, views
+    from skillshared import backupcmd, collect, doctor, restore, setup, targetcmd, trash, views
 
     return {
+        "backup": backupcmd.cmd_backup,
+        "restore": restore.cmd_restore,
+        "trash": trash.cmd_trash,
+        "collect": collect.cmd_collect,
+        "pull": cmd_pull,
         "init": setup.cmd_init,
         "sync": cmd_sync,
         "status": views.cmd_status,
@@ -162,6 +184,10 @@ def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
     """Whether a command changes files (so holds ops.lock and goes to the operation log)."""
     if cmd in READ_ONLY:
         return False
+    if cmd == "backup":
+        return not (args.get("list") or args.get("verify"))
+    if cmd == "trash":
+        return args.get("action", "list") not in ("list", "ls")
     return not (cmd == "target" and args.get("action") in ("list", "info"))
 
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from skillshared.frontmatter import NO_FRONTMATTER, SKILL_FILE, Frontmatter, read_frontmatter
 from skillshared.patterns import IgnoreRules
+from skillshared.plan import TEMP_PREFIX
 
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_FLAT_BYTES = 255
@@ -114,6 +115,12 @@ def _is_file(entry: os.DirEntry[str]) -> bool:
         return entry.is_file()
     except OSError:
         return False
+
+
+def not_walked(name: str) -> bool:
+    """Folders discovery never enters: ``.git``, and our own temp folders (a copy that
+    collect is building)."""
+    return name == ".git" or name.startswith(TEMP_PREFIX)
 
 
 def prefixes(rel: str) -> Iterator[str]:
@@ -243,7 +250,7 @@ class Walker:
             mode = os.lstat(path).st_mode
         except OSError:
             return
-        if not stat.S_ISDIR(mode) or rel.rpartition("/")[2] == ".git":
+        if not stat.S_ISDIR(mode) or not_walked(rel.rpartition("/")[2]):
             return
         if self.filtered and self._hidden(rel, path):
             return
@@ -272,7 +279,7 @@ class Walker:
                     elif rel and entry.name == SKILL_FILE:
                         self._watch_skill_file(rel, entry.path)
                     continue
-                if entry.name == ".git" or not entry.is_dir(follow_symlinks=False):
+                if not_walked(entry.name) or not entry.is_dir(follow_symlinks=False):
                     continue
                 child = f"{rel}/{entry.name}" if rel else entry.name
                 if filtered and self._hidden(child, entry.path):

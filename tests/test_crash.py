@@ -38,8 +38,16 @@ def assert_converged(cli: Any, target: Path, expected: set[str], user: dict[str,
     assert expected <= names
     assert foreign(target) == user
     backups = target.parents[1] / ".local/share/skillshare/backups"
-    if backups.exists():
-        assert not [n for n in os.listdir(backups) if n.startswith(".")], "unfinished backup"
+    assert not unfinished_backups(backups)
+
+
+def unfinished_backups(backups: Path) -> list[str]:
+    """Temp folders of backups (and of the store of saved skills) left behind."""
+    found = []
+    for folder in (backups, backups / ".skills"):
+        if folder.exists():
+            found += [n for n in os.listdir(folder) if n.startswith(".") and n != ".skills"]
+    return found
 
 
 def merge_world(home: Path, source: Path) -> tuple[Path, set[str]]:

@@ -370,7 +370,17 @@ def test_symlinked_skill_md_inside_the_skill_counts(source: Path) -> None:
     assert os.path.islink(skill / "SKILL.md")
 
 
-@pytest.mark.parametrize("rel", [".skillshare-manifest.json", ".skillshare-tmp-x"])
+def test_our_temp_folders_in_the_source_are_not_walked(source: Path) -> None:
+    """A copy that collect is building (or that a crash left) is never taken for a skill."""
+    make_skill(source, ".skillshare-tmp-new-0a1b2c3d-mine")
+    make_skill(source, "group/.skillshare-tmp-new-0a1b2c3d-x/inner")
+    make_skill(source, "kept")
+    found = discover(source)
+    assert [s.flat_name for s in found.skills] == ["kept"]
+    assert found.rejected == ()
+
+
+@pytest.mark.parametrize("rel", [".skillshare-manifest.json", ".skillshare-x"])
 def test_names_of_skillshares_own_files_are_rejected(source: Path, rel: str) -> None:
     make_skill(source, rel)
     make_skill(source, "a/.skillshare-x")  # flat name a__.skillshare-x: an ordinary skill

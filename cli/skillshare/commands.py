@@ -90,6 +90,8 @@ class Command:
 
 
 DRY_RUN = flag("-n", "--dry-run", help="change nothing; show what would happen")
+FORCE_COLLECT = flag("-f", "--force", help="replace a different skill of the same name in the "
+                                           "source (the old one goes to the trash)")
 
 # Every command takes these (-p and -g exclude each other).
 COMMON = (
@@ -143,6 +145,46 @@ COMMANDS = {c.name: c for c in (
             *(append(f"--{key}", f"{key.replace('-', ' ')} glob pattern (repeatable)",
                      "PATTERN")
               for key in ("add-include", "remove-include", "add-exclude", "remove-exclude")),
+            DRY_RUN),
+    Command("collect", "bring skills made in a target back into the source",
+            "skillshare collect claude\nskillshare collect claude --dry-run\n"
+            "skillshare collect --all\n"
+            "skillshare collect claude --force   # replace differing source skills "
+            "(old ones go to the trash)",
+            positional("targets", "the targets to collect from", nargs="*", metavar="target"),
+            flag("-a", "--all", help="collect from every target"),
+            DRY_RUN, FORCE_COLLECT),
+    Command("pull", "old name of `collect <target>`",
+            "skillshare pull claude    # the same as: skillshare collect claude",
+            positional("targets", "the targets to collect from", nargs="*", metavar="target"),
+            DRY_RUN, FORCE_COLLECT),
+    Command("backup", "back up targets; list, verify or clean up backups",
+            "skillshare backup\nskillshare backup claude\nskillshare backup --dry-run\n"
+            "skillshare backup --list\nskillshare backup --verify\n"
+            "skillshare backup --cleanup -n   # what retention would remove",
+            positional("targets", "only these targets", nargs="*", metavar="target"),
+            flag("-l", "--list", help="list the backups"),
+            flag("--verify", help="re-check every file against its checksum"),
+            flag("--cleanup", help="remove old backups (backup.keep, max_age_days, "
+                                   "max_total_mb)"),
+            value("--from", metavar="TIMESTAMP", help="--verify: only this backup"),
+            DRY_RUN),
+    Command("restore", "put a target back as a backup holds it",
+            "skillshare restore claude\n"
+            "skillshare restore claude --from 2026-01-19_10-00-00\n"
+            "skillshare restore claude --dry-run\n"
+            "skillshare restore claude --force   # replace entries that are not ours",
+            positional("target", "the target to restore"),
+            value("--from", metavar="TIMESTAMP", help="this backup (default: the latest)"),
+            DRY_RUN,
+            flag("-f", "--force", help="replace entries that did not come from skillshare "
+                                       "(they are backed up first)")),
+    Command("trash", "list, restore or delete soft-deleted skills",
+            "skillshare trash\nskillshare trash restore my-skill\n"
+            "skillshare trash delete my-skill\nskillshare trash empty --force",
+            positional("words", "list | restore <name> | delete <name> | empty", nargs="*",
+                       metavar="list|restore|delete|empty"),
+            flag("-f", "--force", help="empty: do not ask"),
             DRY_RUN),
     Command("daemon", "start, stop or inspect the background daemon (skillshared)",
             "skillshare daemon start      # detach, wait until it answers\n"

@@ -38,8 +38,19 @@ def _target_args(ns: SimpleNamespace) -> dict[str, Any]:
     return args
 
 
-def _usage(message: str) -> SkillshareError:
-    return UsageError(message, hint="run `skillshare target --help`")
+def _usage(message: str, command: str = "target") -> SkillshareError:
+    return UsageError(message, hint=f"run `skillshare {command} --help`")
+
+
+def _trash_args(words: list[str]) -> dict[str, Any]:
+    action = words[0] if words else "list"
+    if action in ("list", "ls", "empty"):
+        if len(words) > 1:
+            raise _usage(f"`trash {action}` takes no name", "trash")
+        return {"action": action}
+    if len(words) != 2:
+        raise _usage(f"usage: skillshare trash {action} <name>", "trash")
+    return {"action": action, "name": words[1]}
 
 
 def command_args(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
@@ -50,6 +61,9 @@ def command_args(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
         args["targets"] = [t.strip() for t in ns.targets.split(",") if t.strip()]
     if ns.command == "target":
         args = {"project": ns.project, "dry_run": ns.dry_run, **_target_args(ns)}
+    if ns.command == "trash":
+        args = {"project": ns.project, "dry_run": ns.dry_run, "force": ns.force,
+                **_trash_args(list(ns.words))}
     args["cwd"] = where.cwd
     return {k: v for k, v in args.items() if v is not None}
 
@@ -86,6 +100,20 @@ def _service(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
 
 # Commands that manage the daemon itself: they run in this process.
 LOCAL = {"daemon": _daemon, "service": _service}
+
+
+def _confirmed(args: dict[str, Any], where: Locations, no_daemon: bool) -> bool:
+    """``trash empty`` on a terminal asks first (elsewhere it needs --force)."""
+    if args["action"] != "empty" or args["force"] or args["dry_run"] or not sys.stdin.isatty():
+        return True
+    listed = transport.call("trash", {**args, "action": "list"}, where, no_daemon=no_daemon)
+    if not listed["items"]:
+        return True
+    answer = input(f"Permanently delete {len(listed['items'])} items from the trash? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        return False
+    args["force"] = True
+    return True
 
 
 def _print_error(exc: SkillshareError, as_json: bool) -> None:
@@ -128,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = LOCAL[ns.command](ns, where)
         else:
             args = command_args(ns, where)
+            if ns.command == "trash" and not _confirmed(args, where, ns.no_daemon):
+                print("Cancelled; nothing was deleted")
+                return 0
             result = transport.call(ns.command, args, where, no_daemon=ns.no_daemon)
     except SkillshareError as exc:
         _print_error(exc, ns.json)

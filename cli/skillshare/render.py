@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
+from skillshare import render_backup
+from skillshare.render_daemon import daemon_section, render_daemon, render_service
+from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
+
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
     Result = dict[str, Any]
-
-RULE = "─" * 41
-OK, WARN, FAIL, INFO, ARROW = "✓", "⚠", "✗", "ℹ", "→"
-
-
-class Out:
-    def __init__(self, home: str) -> None:
-        self.lines: list[str] = []
-        self.home = home
-
-    def __call__(self, line: str = "") -> None:
-        self.lines.append(line)
-
-    def path(self, path: str | None) -> str:
-        if not path:
-            return ""
-        if path == self.home:
-            return "~"
-        return "~" + path[len(self.home):] if path.startswith(self.home + "/") else path
-
-    def header(self, title: str) -> None:
-        self(title)
-        self(RULE)
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 # -- sync --------------------------------------------------------------------------------------
@@ -66,16 +40,16 @@ def _target_names(t: Result) -> str:
 
 def _discovery_notes(out: Out, r: Result) -> None:
     if r.get("invalid"):
-        out(f"{WARN} {_plural(len(r['invalid']), 'skill folder')} not synced:")
+        out(f"{WARN} {plural(len(r['invalid']), 'skill folder')} not synced:")
         for item in r["invalid"]:
             out(f"    {item['path']}: {item['reason']}")
     if r.get("frontmatter"):
-        out(f"{WARN} {_plural(len(r['frontmatter']), 'skill')} with frontmatter problems "
+        out(f"{WARN} {plural(len(r['frontmatter']), 'skill')} with frontmatter problems "
             "(synced anyway):")
         for item in r["frontmatter"]:
             out(f"    {item['path']}: {item['problem']}")
     if r.get("ignored"):
-        out(f"{INFO} {_plural(len(r['ignored']), 'skill')} ignored by .skillignore:")
+        out(f"{INFO} {plural(len(r['ignored']), 'skill')} ignored by .skillignore:")
         for path in r["ignored"]:
             out(f"    • {path}")
 
@@ -96,7 +70,7 @@ def _collisions(out: Out, collisions: Result) -> None:
 
 def render_sync(r: Result, out: Out) -> int:
     out.header("Dry run: nothing will be changed" if r["dry_run"] else "Syncing skills")
-    out(f"{ARROW} Source: {out.path(r['source'])} ({_plural(r['skills'], 'skill')})")
+    out(f"{ARROW} Source: {out.path(r['source'])} ({plural(r['skills'], 'skill')})")
     backup = r.get("backup")
     if backup and backup.get("path"):
         out(f"{ARROW} Backup: {out.path(backup['path'])}")
@@ -132,7 +106,7 @@ def render_sync(r: Result, out: Out) -> int:
     out()
     done = "Dry run complete" if r["dry_run"] else "Sync complete"
     failed = f", {s['failed']} failed" if s["failed"] else ""
-    out(f"{done}: {_plural(s['targets'], 'target')}{failed} ({r['duration_ms'] / 1000:.2f}s)")
+    out(f"{done}: {plural(s['targets'], 'target')}{failed} ({r['duration_ms'] / 1000:.2f}s)")
     return 1 if s["failed"] or s["held"] else 0
 
 
@@ -171,7 +145,7 @@ def render_status(r: Result, out: Out) -> int:
         if t["local"]:
             extra.append(f"{t['local']} local")
         if t["conflicts"]:
-            extra.append(_plural(len(t["conflicts"]), "conflict"))
+            extra.append(plural(len(t["conflicts"]), "conflict"))
         if t["state"] in ("needs sync", "missing"):
             extra.append("needs sync")
         suffix = f"  ({', '.join(extra)})" if extra else ""
@@ -185,12 +159,12 @@ def render_status(r: Result, out: Out) -> int:
             git = repo["git"]
             state = "not a git repository" if git is None else (
                 "has uncommitted changes" if git.get("dirty") else "clean")
-            out(f"  {repo['name']:<16}  {_plural(repo['skills'], 'skill'):<10}  {state}")
+            out(f"  {repo['name']:<16}  {plural(repo['skills'], 'skill'):<10}  {state}")
     out()
     daemon_section(r["daemon"], out)
     if r["out_of_sync"]:
         out()
-        out(f"{WARN} {_plural(r['out_of_sync'], 'target')} not in sync — run 'skillshare sync'")
+        out(f"{WARN} {plural(r['out_of_sync'], 'target')} not in sync — run 'skillshare sync'")
     return 0
 
 
@@ -224,7 +198,7 @@ def render_list(r: Result, out: Out) -> int:
         desc = f"  {s['description']}" if s["description"] else ""
         out(f"  {s['name']:<{width}}  {origin}{desc}")
     out()
-    out(_plural(len(r["skills"]), "skill"))
+    out(plural(len(r["skills"]), "skill"))
     _discovery_notes(out, r)
     return 0
 
@@ -304,9 +278,9 @@ def _render_removed(r: Result, out: Out) -> int:
         elif item["whole_folder"]:
             what = "the folder link became a real copy of the source"
         else:
-            what = f"{_plural(item['converted'], 'link')} turned into real copies"
+            what = f"{plural(item['converted'], 'link')} turned into real copies"
         if item["removed_links"]:
-            what += f", {_plural(item['removed_links'], 'broken link')} removed"
+            what += f", {plural(item['removed_links'], 'broken link')} removed"
         backup = item.get("backup")
         where = f"; backup: {out.path(backup)}" if backup else ""
         out(f"{OK} Removed target {item['name']}{dry}: {what}{where}")
@@ -327,7 +301,7 @@ def render_doctor(r: Result, out: Out) -> int:
             out(f"    hint: {check['hint']}")
     s = r["summary"]
     out()
-    out(f"{s['pass']} passed, {_plural(s['warning'], 'warning')}, {_plural(s['error'], 'error')}")
+    out(f"{s['pass']} passed, {plural(s['warning'], 'warning')}, {plural(s['error'], 'error')}")
     return 0 if r["ok"] else 1
 
 
@@ -342,117 +316,11 @@ def render_log(r: Result, out: Out) -> int:
     return 0
 
 
-# -- daemon ---------------------------------------------------------------------------------
-
-
-def _ago(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds < 120:
-        return f"{seconds}s"
-    if seconds < 7200:
-        return f"{seconds // 60}m"
-    if seconds < 172800:
-        return f"{seconds // 3600}h {seconds % 3600 // 60}m"
-    return f"{seconds // 86400}d {seconds % 86400 // 3600}h"
-
-
-def daemon_section(d: Result, out: Out) -> None:
-    if not d["running"]:
-        stale = f" (stale socket {out.path(d['socket'])})" if d.get("stale_socket") else ""
-        out(f"Daemon: not running{stale} — commands run in-process; start it with "
-            "'skillshare daemon start'")
-        return
-    if "watch" not in d:
-        out(f"Daemon: running (pid {d.get('pid') or '?'}) but not answering: {d['error']} — "
-            "try 'skillshare daemon restart'")
-        return
-    out(f"Daemon: running (pid {d['pid']}, up {_ago(d['uptime_s'])})")
-    proc = d.get("process") or {}
-    if proc.get("rss_mib") is not None:
-        out(f"  Process:   {proc['rss_mib']:.1f} MiB resident, {_plural(proc['threads'], 'thread')}"
-            + (f", {proc['open_files']} open files" if proc.get("open_files") is not None
-               else ""))
-    watch = d["watch"]
-    count, limit = watch.get("inotify_watches"), watch.get("inotify_limit")
-    budget = f"{count} inotify watches" if count is not None else "watching"
-    if count is not None and limit:
-        budget += f" of {limit} allowed ({count * 100 / limit:.1f}%)"
-    out(f"  Watching:  {budget}; {_plural(len(watch['watching']), 'folder')}"
-        + (f"; restarted {watch['restarts']}x" if watch["restarts"] else ""))
-    for item in watch["watching"]:
-        out(f"    {out.path(item['path'])}{' (recursive)' if item['recursive'] else ''}")
-    for path in watch["missing"]:
-        out(f"    {out.path(path)} (missing; watched once it appears)")
-    last = d.get("last_reconcile")
-    if last:
-        out(f"  Last reconcile: {last['at']} {last['kind']}, {last['ms']:.1f} ms, "
-            f"{_plural(last['changed'], 'change')}"
-            + (f", {_plural(last['conflicted'], 'conflict')}" if last["conflicted"] else ""))
-    else:
-        out("  Last reconcile: none yet")
-    change = d.get("last_change")
-    if change and change != last:
-        shown = ", ".join(f"{c['action']} {c['target']}/{c['name']}"
-                          for c in change["changes"][:3])
-        more = f" and {change['changed'] - 3} more" if change["changed"] > 3 else ""
-        out(f"  Last change:    {change['at']} {shown}{more}")
-    out(f"  Pending events: {d['pending_events']}" + (
-        f"; busy with {d['busy']['job']} for {d['busy']['for_s']}s" if d.get("busy") else ""))
-    if d["config"].get("error"):
-        err = d["config"]["error"]
-        out(f"  {FAIL} config refused ({err['at']}): {err['message']} — the previous config "
-            "stays in force")
-        for detail in err.get("details") or []:
-            out(f"      - {detail}")
-    if d.get("last_error"):
-        out(f"  Last error: {d['last_error']['at']} {d['last_error']['message']}")
-    for job in d["jobs"]:
-        result = job["last_result"] or "not run yet"
-        if job["last_error"]:
-            result += f": {job['last_error']}"
-        out(f"  Job {job['name']:<8} next {job['next_run'] or '-'}  last: {result}")
-
-
-def render_daemon(r: Result, out: Out) -> int:
-    if "running" in r:  # status
-        daemon_section(r, out)
-        return 0 if r["running"] else 1
-    if "lines" in r:  # logs
-        for line in r["lines"]:
-            out(line)
-        return 0
-    if r.get("already_running"):
-        out(f"{INFO} the daemon is already running (pid {r['pid']})")
-    elif r.get("started"):
-        again = " again" if r.get("restarted") else ""
-        out(f"{OK} daemon started{again} (pid {r['pid']}); socket {out.path(r['socket'])}")
-    elif r.get("stopped"):
-        out(f"{OK} daemon stopped (pid {r['pid']})")
-    else:
-        out(f"{INFO} the daemon is not running")
-    return 0
-
-
-def render_service(r: Result, out: Out) -> int:
-    mark = OK if r.get("ok", True) else FAIL
-    out(f"{mark} {r['message']}")
-    if "active" in r:  # status
-        out(f"  installed: {'yes' if r['installed'] else 'no'}"
-            + (f" ({'up to date' if r['up_to_date'] else 'differs from a fresh install'})"
-               if r["installed"] else ""))
-        if r.get("active") is not None:
-            out(f"  active: {r['active']}; enabled: {r.get('enabled')}")
-    if r.get("next_steps"):
-        out("  next:")
-        for step in r["next_steps"]:
-            out(f"    {step}")
-    return 0 if r.get("ok", True) else 1
-
-
 RENDERERS: dict[str, Callable[[Result, Out], int]] = {
     "daemon": render_daemon, "service": render_service,
     "sync": render_sync, "status": render_status, "diff": render_diff, "list": render_list,
     "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
+    **render_backup.RENDERERS,
 }
 
 

@@ -1,0 +1,221 @@
+"""Text rendering of `backup`, `restore`, `trash` and `collect` results."""
+
+from __future__ import annotations
+
+import time
+
+from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, ago, plural, size
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    Result = dict[str, Any]
+
+SKIPPED = {"missing": "nothing to back up (missing)", "empty": "nothing to back up (empty)"}
+
+
+def render_backup(r: Result, out: Out) -> int:
+    action = r["action"]
+    if action == "list":
+        return _list(r, out)
+    if action == "verify":
+        return _verify(r, out)
+    if action == "cleanup":
+        return _cleanup(r, out)
+    if r["dry_run"]:
+        for t in r["targets"]:
+            what = SKIPPED.get(t["status"], t["status"])
+            if t["status"] == "unchanged":
+                what = "unchanged since its latest backup (nothing to do)"
+            out(f"{INFO} {t['target']}: {what}")
+        return 0
+    counts = {"created": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+    for t in r["targets"]:
+        status = t["status"]
+        if status == "created":
+            out(f"{OK} {t['target']}: backed up ({plural(t['skills'], 'skill')}) "
+                f"{ARROW} {out.path(t.get('path'))}")
+        elif status == "unchanged":
+            out(f"{INFO} {t['target']}: unchanged since {_stamp(t.get('path'))}")
+        elif status == "failed":
+            out(f"{FAIL} {t['target']}: backup failed: {t.get('error')}")
+        else:
+            out(f"{INFO} {t['target']}: {SKIPPED.get(status, status)}")
+        counts[status if status in counts else "skipped"] += 1
+    if not r["targets"]:
+        out(f"{INFO} no targets to back up")
+    out(f"Backup complete: {counts['created']} created, {counts['unchanged']} unchanged, "
+        f"{counts['skipped']} skipped" + (f", {counts['failed']} failed"
+                                          if counts["failed"] else ""))
+    return 1 if counts["failed"] else 0
+
+
+def _stamp(path: str | None) -> str:
+    """The backup name in a ``<backups>/<name>/<target>`` path."""
+    return path.rstrip("/").split("/")[-2] if path and path.count("/") >= 2 else "?"
+
+
+def _list(r: Result, out: Out) -> int:
+    if not r["backups"]:
+        out(f"No backups yet ({out.path(r['dir'])})")
+        return 0
+    out.header("Backups")
+    for backup in r["backups"]:
+        out(f"  {backup['name']}/")
+        for t in backup["targets"]:
+            name = f"{t['name']}/"
+            if not t["readable"]:
+                out(f"    {name:<10} {FAIL} manifest unreadable (see `skillshare backup "
+                    "--verify`)")
+                continue
+            kind = " (folder link)" if t.get("kind") == "link" else ""
+            out(f"    {name:<10} {plural(t['skills'], 'skill')}, {size(t['bytes'])}{kind}")
+    out(f"{plural(len(r['backups']), 'backup')}, {size(r['disk_bytes'])} on disk "
+        f"(identical files are stored once) in {out.path(r['dir'])}")
+    return 0
+
+
+def _verify(r: Result, out: Out) -> int:
+    total = 0
+    for backup in r["backups"]:
+        for t in backup["targets"]:
+            total += 1
+            if t["ok"]:
+                out(f"{OK} {backup['name']}/{t['name']}")
+                continue
+            out(f"{FAIL} {backup['name']}/{t['name']}: {plural(len(t['problems']), 'problem')}")
+            for problem in t["problems"][:20]:
+                out(f"    {problem}")
+            if len(t["problems"]) > 20:
+                out(f"    … and {len(t['problems']) - 20} more")
+    if not total:
+        out("No backups to verify")
+    elif r["damaged"]:
+        out(f"{FAIL} {r['damaged']} of {total} target backups are damaged")
+    else:
+        out(f"All {total} target backups verify")
+    return 1 if r["damaged"] else 0
+
+
+def _cleanup(r: Result, out: Out) -> int:
+    verb = "Would remove" if r["dry_run"] else "Removed"
+    for item in r["removed"]:
+        out(f"{'-' if r['dry_run'] else OK} {verb} {item['name']} ({size(item['bytes'])}): "
+            f"{'; '.join(item['reasons'])}")
+    kept = len(r["kept"])
+    if not r["removed"]:
+        out(f"{INFO} No backups to remove ({plural(kept, 'backup')} kept, "
+            f"{size(r['total_bytes'])})")
+    else:
+        out(f"{verb} {plural(len(r['removed']), 'backup')} (freeing {size(r['freed_bytes'])}); "
+            f"{kept} kept ({size(r['total_bytes'])})")
+    if r["store_removed"]:
+        out(f"{verb} {plural(r['store_removed'], 'saved skill version')} no backup uses")
+    if r["protected"] and r["removed"]:
+        out(f"  kept as the newest backup that verifies of a target: "
+            f"{', '.join(r['protected'])}")
+    return 0
+
+
+def render_restore(r: Result, out: Out) -> int:
+    which = "latest backup" if r["latest"] else "backup"
+    for item in r.get("interrupted", []):
+        out(f"{INFO} an interrupted restore of {item['target']} was {item['action']}")
+    if r["dry_run"]:
+        out(f"Would restore {r['target']} ({out.path(r['path'])}) from {which} {r['from']} "
+            f"({plural(r['entries'], 'entry', 'entries')}); what is there now would be backed "
+            "up first")
+        if r["replaced"]:
+            out(f"{WARN} would replace entries that did not come from skillshare: "
+                f"{', '.join(r['replaced'])}")
+        return 0
+    out(f"{OK} Restored {r['target']} from {which} {r['from']}: "
+        f"{plural(r['links'], 'link')}, {plural(r['folders'], 'folder')}, "
+        f"{plural(r['files'], 'file')}")
+    backup = r.get("backup") or {}
+    if backup.get("status") == "created":
+        out(f"  {ARROW} what was there before: {out.path(backup.get('path'))}")
+    if r["replaced"]:
+        out(f"  {WARN} replaced (they are in that backup): {', '.join(r['replaced'])}")
+    if r["recovered"]:
+        out(f"  {INFO} gone from the source, restored from the backup's saved copy: "
+            f"{', '.join(r['recovered'])} — `skillshare collect {r['target']}` brings "
+            "them back into the source")
+    if r["missing_from_source"]:
+        out(f"  {WARN} the backup also saved skills that are gone from the source: "
+            f"{', '.join(r['missing_from_source'])}")
+    out("Run 'skillshare sync' to re-link what matches the source")
+    return 0
+
+
+def render_trash(r: Result, out: Out) -> int:
+    action = r["action"]
+    dry = " (dry run)" if r.get("dry_run") else ""
+    if action == "list":
+        if not r["items"]:
+            out("Trash is empty")
+            return 0
+        out.header("Trash")
+        now = time.time()
+        for item in r["items"]:
+            when = item["trashed_ts"]
+            origin = f"  from {out.path(item['origin'])}" if item.get("origin") else ""
+            out(f"  {item['entry']}  ({size(item['bytes'])}, {ago(now - when)} ago){origin}")
+        out(f"{plural(len(r['items']), 'item')}, {size(r['bytes'])} total")
+        if r.get("retention_days") is not None:
+            out(f"Items are deleted for good after {plural(r['retention_days'], 'day')}")
+        return 0
+    if action == "empty":
+        if not r["items"]:
+            out("Trash is already empty")
+        else:
+            verb = "would delete" if r["dry_run"] else "permanently deleted"
+            out(f"{OK} Emptied the trash{dry}: {plural(len(r['items']), 'item')} {verb}")
+        return 0
+    item = r["item"]
+    if action == "delete":
+        out(f"{OK} Permanently deleted {item['entry']}{dry}")
+        return 0
+    out(f"{OK} Restored {item['name']} to {out.path(r['to'])}{dry}")
+    out("Run 'skillshare sync' to distribute it")
+    return 0
+
+
+def render_collect(r: Result, out: Out) -> int:
+    if r.get("hint"):
+        out(f"{INFO} {r['hint']}")
+    found = r["collected"] or r["same"] or r["skipped"] or r["failed"]
+    if not found:
+        out(f"No local skills found in {', '.join(r['targets']) or 'any target'}")
+        return 0
+    out.header("Collecting skills" + (" (dry run)" if r["dry_run"] else ""))
+    verb = "would be copied" if r["dry_run"] else "copied"
+    for item in r["collected"]:
+        again = " (its old version went to the trash)" if item.get("trashed") else (
+            " (replacing the source's version)" if item.get("replaces") else "")
+        out(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}{again}")
+    for item in r["same"]:
+        out(f"= {item['target']}/{item['name']}: the source already has it")
+    for item in r["skipped"]:
+        out(f"! {item['target']}/{item['name']} skipped: {item['reason']}")
+    for item in r["failed"]:
+        out(f"{FAIL} {item['target']}/{item['name']}: {item['error']}")
+    for t in r.get("linked", []):
+        for c in t["conflicts"]:
+            out(f"{WARN} {t['target']}/{c['name']}: not linked: {c['reason']}")
+        if t["error"]:
+            out(f"{FAIL} {t['target']}: {t['error']}")
+    out(f"Collect {'preview' if r['dry_run'] else 'complete'}: {len(r['collected'])} collected, "
+        f"{len(r['same'])} already in the source, {len(r['skipped'])} skipped, "
+        f"{len(r['failed'])} failed")
+    if r["collected"] and not r["dry_run"]:
+        out("Run 'skillshare sync' to distribute them to the other targets")
+    return 1 if r["failed"] else 0
+
+
+RENDERERS: dict[str, Callable[[Result, Out], int]] = {
+    "backup": render_backup, "restore": render_restore, "trash": render_trash,
+    "collect": render_collect, "pull": render_collect,
+}

@@ -1,0 +1,104 @@
+"""Text rendering of the daemon's status and of `daemon` and `service` results."""
+
+from __future__ import annotations
+
+from skillshare.textout import FAIL, INFO, OK, Out, ago, plural
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Result = dict[str, Any]
+
+
+def daemon_section(d: Result, out: Out) -> None:
+    if not d["running"]:
+        stale = f" (stale socket {out.path(d['socket'])})" if d.get("stale_socket") else ""
+        out(f"Daemon: not running{stale} — commands run in-process; start it with "
+            "'skillshare daemon start'")
+        return
+    if "watch" not in d:
+        out(f"Daemon: running (pid {d.get('pid') or '?'}) but not answering: {d['error']} — "
+            "try 'skillshare daemon restart'")
+        return
+    out(f"Daemon: running (pid {d['pid']}, up {ago(d['uptime_s'])})")
+    proc = d.get("process") or {}
+    if proc.get("rss_mib") is not None:
+        out(f"  Process:   {proc['rss_mib']:.1f} MiB resident, {plural(proc['threads'], 'thread')}"
+            + (f", {proc['open_files']} open files" if proc.get("open_files") is not None
+               else ""))
+    watch = d["watch"]
+    count, limit = watch.get("inotify_watches"), watch.get("inotify_limit")
+    budget = f"{count} inotify watches" if count is not None else "watching"
+    if count is not None and limit:
+        budget += f" of {limit} allowed ({count * 100 / limit:.1f}%)"
+    out(f"  Watching:  {budget}; {plural(len(watch['watching']), 'folder')}"
+        + (f"; restarted {watch['restarts']}x" if watch["restarts"] else ""))
+    for item in watch["watching"]:
+        out(f"    {out.path(item['path'])}{' (recursive)' if item['recursive'] else ''}")
+    for path in watch["missing"]:
+        out(f"    {out.path(path)} (missing; watched once it appears)")
+    last = d.get("last_reconcile")
+    if last:
+        out(f"  Last reconcile: {last['at']} {last['kind']}, {last['ms']:.1f} ms, "
+            f"{plural(last['changed'], 'change')}"
+            + (f", {plural(last['conflicted'], 'conflict')}" if last["conflicted"] else ""))
+    else:
+        out("  Last reconcile: none yet")
+    change = d.get("last_change")
+    if change and change != last:
+        shown = ", ".join(f"{c['action']} {c['target']}/{c['name']}"
+                          for c in change["changes"][:3])
+        more = f" and {change['changed'] - 3} more" if change["changed"] > 3 else ""
+        out(f"  Last change:    {change['at']} {shown}{more}")
+    out(f"  Pending events: {d['pending_events']}" + (
+        f"; busy with {d['busy']['job']} for {d['busy']['for_s']}s" if d.get("busy") else ""))
+    if d["config"].get("error"):
+        err = d["config"]["error"]
+        out(f"  {FAIL} config refused ({err['at']}): {err['message']} — the previous config "
+            "stays in force")
+        for detail in err.get("details") or []:
+            out(f"      - {detail}")
+    if d.get("last_error"):
+        out(f"  Last error: {d['last_error']['at']} {d['last_error']['message']}")
+    for job in d["jobs"]:
+        result = job["last_result"] or "not run yet"
+        if job["last_error"]:
+            result += f": {job['last_error']}"
+        out(f"  Job {job['name']:<8} next {job['next_run'] or '-'}  last: {result}")
+
+
+def render_daemon(r: Result, out: Out) -> int:
+    if "running" in r:  # status
+        daemon_section(r, out)
+        return 0 if r["running"] else 1
+    if "lines" in r:  # logs
+        for line in r["lines"]:
+            out(line)
+        return 0
+    if r.get("already_running"):
+        out(f"{INFO} the daemon is already running (pid {r['pid']})")
+    elif r.get("started"):
+        again = " again" if r.get("restarted") else ""
+        out(f"{OK} daemon started{again} (pid {r['pid']}); socket {out.path(r['socket'])}")
+    elif r.get("stopped"):
+        out(f"{OK} daemon stopped (pid {r['pid']})")
+    else:
+        out(f"{INFO} the daemon is not running")
+    return 0
+
+
+def render_service(r: Result, out: Out) -> int:
+    mark = OK if r.get("ok", True) else FAIL
+    out(f"{mark} {r['message']}")
+    if "active" in r:  # status
+        out(f"  installed: {'yes' if r['installed'] else 'no'}"
+            + (f" ({'up to date' if r['up_to_date'] else 'differs from a fresh install'})"
+               if r["installed"] else ""))
+        if r.get("active") is not None:
+            out(f"  active: {r['active']}; enabled: {r.get('enabled')}")
+    if r.get("next_steps"):
+        out("  next:")
+        for step in r["next_steps"]:
+            out(f"    {step}")
+    return 0 if r.get("ok", True) else 1

@@ -1,0 +1,216 @@
+"""``collect``: bring skills made in a target back into the source (SPEC §6; the seed's three
+steps: find the target's own skills, copy each into the source, replace it with our link).
+
+The copy is built in a hidden ``.skillshare-tmp-*`` folder in the source, checked against
+the target's folder, then renamed into place. The target's folder is replaced by the sync
+rule for a real folder identical to its source skill (SPEC §5), on just the collected names,
+so copy-mode targets adopt it as a managed copy instead. A skill that exists in the source
+with other content is a conflict (skipped) unless ``--force``, which moves the source's
+version to the trash first.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillshared import fsops, reconcile, skills, trash, trees
+from skillshared.config import Config, TargetConfig
+from skillshared.errors import UsageError
+from skillshared.observe import read_manifest
+from skillshared.plan import TEMP_PREFIX
+from skillshared.service import pick_targets
+
+if TYPE_CHECKING:
+    from skillshared.service import Request
+
+
+@dataclass(frozen=True)
+class Local:
+    target: str
+    name: str
+    path: str
+    digest: str
+
+
+def _escaping_link(folder: str) -> str | None:
+    real = os.path.realpath(folder)
+    for rel, st in trees.walk(folder):
+        path = os.path.join(folder, rel)
+        if stat.S_ISLNK(st.st_mode):
+            dest = os.path.realpath(path)
+            if dest != real and not dest.startswith(real + os.sep):
+                return rel
+    return None
+
+
+def local_skills(config: Config, target: TargetConfig
+                 ) -> tuple[list[Local], list[dict[str, str]]]:
+    """A target's own skills (real folders holding a SKILL.md that are not our unedited
+    copies), and the folders passed over with the reason."""
+    path = str(target.path)
+    if target.mode == "symlink" or not os.path.isdir(path):
+        return [], []
+    if os.path.islink(path):
+        dest = os.path.realpath(path)
+        if any(dest == r or dest.startswith(r + os.sep)
+               for r in reconcile.source_roots(config.source)):
+            return [], []  # the target is the source
+    real = os.path.realpath(path)
+    records = read_manifest(real).records
+    rules = config.copy_ignore()
+    found: list[Local] = []
+    skipped: list[dict[str, str]] = []
+    with os.scandir(real) as it:
+        entries = sorted(it, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or entry.is_symlink() or not entry.is_dir():
+            continue
+        record = records.get(name)
+        if record is not None and trees.digest(entry.path, rules) == record.digest:
+            continue  # our copy, unedited
+        if not os.path.isfile(os.path.join(entry.path, skills.SKILL_FILE)):
+            skipped.append({"target": target.name, "name": name,
+                            "reason": f"not a skill (no {skills.SKILL_FILE})"})
+            continue
+        problem = skills.name_problem(name)
+        if problem is None:
+            link = _escaping_link(entry.path)
+            if link:
+                problem = f"it holds a link to outside the skill ({link})"
+        if problem:
+            skipped.append({"target": target.name, "name": name, "reason": problem})
+            continue
+        found.append(Local(target.name, name, entry.path, trees.digest(entry.path)))
+    return found, skipped
+
+
+def _chosen(config: Config, names: list[str], every: bool) -> list[TargetConfig]:
+    if names and every:
+        raise UsageError("name targets or use --all, not both")
+    if not names and not every:
+        if len(config.targets) == 1:
+            return list(config.targets)
+        known = ", ".join(t.name for t in config.targets) or "none"
+        raise UsageError("name the target to collect from, or use --all",
+                         hint=f"configured targets: {known}")
+    picked = pick_targets(config, names)
+    return [t for t in config.targets if picked is None or t.name in picked]
+
+
+def clean_leftovers(source: Path) -> list[str]:
+    """Remove copies an interrupted collect left in the source (run under the ops lock)."""
+    try:
+        names = [n for n in os.listdir(source) if n.startswith(TEMP_PREFIX)]
+    except OSError:
+        return []
+    for name in names:
+        fsops.remove_tree(source / name)
+    return names
+
+
+def cmd_collect(req: Request) -> dict[str, Any]:
+    config = req.config()
+    chosen = _chosen(config, req.texts("targets"), req.flag("all"))
+    dry_run, force = req.flag("dry_run"), req.flag("force")
+    source = config.source
+    if not source.is_dir():
+        raise UsageError(f"the source folder does not exist: {source}",
+                         hint="create it, or run `skillshare init`")
+    if not dry_run:
+        clean_leftovers(source)
+    discovery = skills.discover(source)
+    in_source = {s.flat_name: s.path for s in discovery.skills}
+    collected: list[dict[str, Any]] = []
+    same: list[dict[str, str]] = []
+    skipped: list[dict[str, str]] = []
+    failed: list[dict[str, str]] = []
+    taken: dict[str, Local] = {}  # name -> the local skill collected (first target wins)
+    for target in chosen:
+        found, passed = local_skills(config, target)
+        skipped += passed
+        for local in found:
+            item = {"target": local.target, "name": local.name, "from": local.path}
+            first = taken.get(local.name)
+            existing = in_source.get(local.name) or (
+                str(source / local.name) if os.path.lexists(source / local.name) else None)
+            if first is not None:
+                if first.digest == local.digest:
+                    same.append(item)
+                else:
+                    skipped.append({**item, "reason": f"differs from the copy collected from "
+                                                      f"{first.target}"})
+                continue
+            if existing is not None and os.path.isdir(existing) and (
+                    trees.digest(existing) == local.digest):
+                same.append(item)
+                taken[local.name] = local
+                continue
+            if existing is not None and not force:
+                skipped.append({**item, "reason": f"the source already has a different "
+                                                  f"{local.name} (use --force to replace it; "
+                                                  "the source's version goes to the trash)"})
+                continue
+            taken[local.name] = local
+            collected.append({**item, "to": existing or str(source / local.name),
+                              "replaces": existing})
+    if not dry_run:
+        collected = _copy_all(config, collected, taken, failed)
+    names = sorted({i["name"] for i in collected + same})
+    report = None
+    if names and not dry_run:
+        report = reconcile.sync(config, skills.discover(source), only=[t.name for t in chosen],
+                                names=names)
+    return {"scope": config.scope.name, "dry_run": dry_run, "force": force,
+            "targets": [t.name for t in chosen], "collected": collected, "same": same,
+            "skipped": skipped, "failed": failed,
+            "linked": _linked(report), "summary": {"failed": len(failed)}}
+
+
+def _copy_all(config: Config, planned: list[dict[str, Any]], taken: dict[str, Local],
+              failed: list[dict[str, str]]) -> list[dict[str, Any]]:
+    done = []
+    for item in planned:
+        local = taken[item["name"]]
+        try:
+            item["trashed"] = _copy_one(config, local, item["to"], item["replaces"])
+            done.append(item)
+        except (OSError, fsops.ChangedError) as exc:
+            failed.append({"target": local.target, "name": local.name,
+                           "error": f"{exc.strerror or exc}" if isinstance(exc, OSError)
+                           else str(exc)})
+    return done
+
+
+def _copy_one(config: Config, local: Local, dest: str, replaces: str | None) -> str | None:
+    """Copy, check, (trash the old version), put in place; returns the trash item, if any."""
+    parent = os.path.dirname(dest)
+    temp = str(config.source / fsops.temp_name(fsops.TAG_NEW, local.name))
+    try:
+        made = fsops.copy_tree(local.path, temp, sync=True)
+        if made != local.digest or trees.digest(temp) != local.digest:
+            raise fsops.ChangedError(0, "it changed while it was being collected; run collect "
+                                        "again", local.path)
+        trashed = None
+        if replaces is not None:
+            trashed = trash.put(config.scope.trash_dir, replaces, skills.flat_name(
+                os.path.relpath(replaces, config.source)), f"replaced by collect from "
+                f"{local.target}")
+        fsops.rename_no_replace(temp, dest)
+        fsops.fsync_dir(parent)
+        return trashed
+    except BaseException:
+        if os.path.lexists(temp):
+            fsops.remove_tree(temp)
+        raise
+
+
+def _linked(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if report is None:
+        return []
+    return [{"target": t["name"], "changes": t["changes"], "conflicts": t["conflicts"],
+             "error": t["error"]} for t in report["targets"]]
