@@ -283,6 +283,7 @@ class BackupWriter:
             result = self._add(target, path, mode, owns, always)
         except OSError as exc:
             result = TargetBackup(target, "failed", error=f"{exc.strerror or exc}: {exc.filename}")
+            self._drop(target)
         self.results.append(result)
         return result
 
@@ -348,6 +349,17 @@ class BackupWriter:
         self.written += len(data)
         return TargetBackup(target, "created", None, count_skills(entries), size)
 
+    def _drop(self, target: str) -> None:
+        """Remove what a failed target left in the unpublished backup."""
+        if self.temp is None:
+            return
+        for leftover in (self.temp / target, self.temp / f"{target}.json"):
+            try:
+                if os.path.lexists(leftover):
+                    fsops.remove_tree(leftover)
+            except OSError:
+                pass  # the sweep of unfinished backups gets it if the backup is dropped
+
     def _store(self, folder: str, digest: str) -> str:
         """Put the content of ``folder`` in the store (unless it is there); its digest."""
         final = store_path(self.backups_dir, digest)
@@ -376,7 +388,8 @@ class BackupWriter:
 
     def publish(self) -> Path | None:
         """Move the finished backup into place; returns its folder (None if nothing written)."""
-        if self.temp is None:
+        if self.temp is None or not any(r.status == "created" for r in self.results):
+            self.discard()
             return None
         for folder, _, _ in os.walk(self.temp):
             fsops.fsync_dir(folder)

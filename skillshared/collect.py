@@ -89,6 +89,15 @@ def local_skills(config: Config, target: TargetConfig
     return found, skipped
 
 
+def _occupied(path: Path) -> bool:
+    """Whether something is at ``path`` in the source (an empty folder does not count: the
+    collected skill takes its place)."""
+    try:
+        return not (path.is_dir() and not path.is_symlink() and not any(path.iterdir()))
+    except FileNotFoundError:
+        return False
+
+
 def _chosen(config: Config, names: list[str], every: bool) -> list[TargetConfig]:
     if names and every:
         raise UsageError("name targets or use --all, not both")
@@ -137,7 +146,7 @@ def cmd_collect(req: Request) -> dict[str, Any]:
             item = {"target": local.target, "name": local.name, "from": local.path}
             first = taken.get(local.name)
             existing = in_source.get(local.name) or (
-                str(source / local.name) if os.path.lexists(source / local.name) else None)
+                str(source / local.name) if _occupied(source / local.name) else None)
             if first is not None:
                 if first.digest == local.digest:
                     same.append(item)
@@ -200,6 +209,8 @@ def _copy_one(config: Config, local: Local, dest: str, replaces: str | None) -> 
             trashed = trash.put(config.scope.trash_dir, replaces, skills.flat_name(
                 os.path.relpath(replaces, config.source)), f"replaced by collect from "
                 f"{local.target}")
+        if os.path.isdir(dest) and not os.path.islink(dest):
+            fsops.remove_empty_dir(dest)  # an empty folder was in the way
         fsops.rename_no_replace(temp, dest)
         fsops.fsync_dir(parent)
         return trashed

@@ -26,6 +26,7 @@ from skillshared.config import Config, TargetConfig
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.observe import read_manifest as read_copy_manifest
 from skillshared.plan import MANIFEST, TEMP_PREFIX
+from skillshared.skills import SKILL_FILE
 
 if TYPE_CHECKING:
     from skillshared.service import Request
@@ -152,13 +153,19 @@ def in_the_way(config: Config, target: TargetConfig, manifest: Mapping[str, Any]
             digest = trees.digest(entry.path)
             record = copies.get(name)
             if (record and trees.digest(entry.path, rules) == record.digest) or (
-                    have and have["type"] == "dir" and _entries_digest(entries, name) == digest):
-                continue
+                    have and have["type"] == "dir" and _entries_digest(entries, name) == digest
+            ) or (have and have.get("content") == digest):
+                continue  # our copy, or the same as the backup holds (as a folder or a link)
         elif entry.is_file(follow_symlinks=False) and have and have["type"] == "file" and (
                 trees.file_sha256(entry.path) == have.get("sha256")):
             continue
         blocking.append(name)
     return blocking
+
+
+def _is_skill(folder: str) -> bool:
+    """Whether a link's destination is still a skill (else its saved content comes back)."""
+    return os.path.isfile(os.path.join(folder, SKILL_FILE))
 
 
 class _Builder:
@@ -205,7 +212,7 @@ class _Builder:
             elif kind == "link":
                 text = entry["link"]
                 content = entry.get("content")
-                if content and not os.path.isdir(self._dest(os.path.dirname(
+                if content and not _is_skill(self._dest(os.path.dirname(
                         os.path.join(str(manifest["path"]), rel)), text)):
                     self._saved(content, at, rel)
                 else:
@@ -229,7 +236,7 @@ class _Builder:
         os.symlink(text, stage)
         self.counts["links"] += 1
         self.missing_from_source = [e["path"] for e in saved
-                                    if not os.path.isdir(os.path.join(dest, e["path"]))]
+                                    if not os.path.exists(os.path.join(dest, e["path"]))]
 
 
 def swap_in(stage: str, path: str) -> None:

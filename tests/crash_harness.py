@@ -1,11 +1,14 @@
 """Run ``skillshare`` and exit abruptly (no cleanup, like kill -9) at the N-th filesystem change.
 
 Usage: python tests/crash_harness.py N <skillshare arguments...>. Exits 77 when it crashed,
-otherwise with the command's own exit code.
+otherwise with the command's own exit code. With ``CRASH_RAISE=ENOSPC`` (any errno name) in
+the environment, the N-th change fails with that error instead (a full disk, say) and the
+command carries on as it would.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Any
@@ -27,10 +30,14 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
         return
     _count[0] += 1
     if _count[0] == _LIMIT:
+        if _RAISE:
+            raise OSError(_RAISE, os.strerror(_RAISE), str(args[0]) if args else None)
         os._exit(CRASHED)
 
 
 _LIMIT = int(sys.argv[1])
+_RAISE = getattr(errno, os.environ.get("CRASH_RAISE", ""), 0) if os.environ.get(
+    "CRASH_RAISE") else 0
 sys.addaudithook(_hook)
 
 from skillshare.main import main  # noqa: E402

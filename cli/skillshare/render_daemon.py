@@ -63,6 +63,8 @@ def daemon_section(d: Result, out: Out) -> None:
         out(f"  Last error: {d['last_error']['at']} {d['last_error']['message']}")
     for job in d["jobs"]:
         result = job["last_result"] or "not run yet"
+        if job.get("last_summary"):
+            result += f" ({job['last_summary']})"
         if job["last_error"]:
             result += f": {job['last_error']}"
         out(f"  Job {job['name']:<8} next {job['next_run'] or '-'}  last: {result}")

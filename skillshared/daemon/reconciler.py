@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from skillshared import config as configmod
-from skillshared import reconcile, skills
+from skillshared import reconcile, restore, skills
 from skillshared.config import Config
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
@@ -88,6 +88,8 @@ class Reconciler:
         try:
             full = batch.full or self.discovery is None
             if full:
+                for item in restore.recover(config.targets):
+                    self.log.warning("interrupted_restore", **item)
                 discovery = skills.discover(config.source)
                 reports = [reconcile.sync(config, discovery, max_changes=MAX_SHOWN_CHANGES)]
                 looked_at = len(discovery.skills)

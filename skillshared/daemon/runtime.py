@@ -15,11 +15,12 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from skillshared import __version__, protocol, service
+from skillshared import __version__, backupcmd, protocol, service, trash
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.reconciler import Reconciler, now_iso
@@ -27,12 +28,13 @@ from skillshared.daemon.scheduler import JobSpec, Scheduler
 from skillshared.daemon.server import Server
 from skillshared.daemon.watcher import CONFIG, Hint, Watcher, inotify_limit, inotify_watches
 from skillshared.daemon.worker import Worker
-from skillshared.errors import UsageError
+from skillshared.errors import SkillshareError, UsageError
 from skillshared.paths import Paths
 
 STOP_GRACE = 600.0  # seconds the running operation may take to finish at shutdown
 CLOCK_CHECK = 30.0  # seconds between checks for a suspend/resume (the wall clock jumps)
 RESCAN_LIMIT = 900.0
+JOB_LIMIT = 3600.0  # seconds a backup or cleanup run may take before it is reported
 STATUS_TTL = 60.0
 
 
@@ -147,7 +149,32 @@ class Runtime:
         self.debouncer.set_delay(config.daemon.debounce_ms / 1000)
         self.scheduler.configure([
             JobSpec("rescan", config.daemon.rescan_interval, self._rescan, RESCAN_LIMIT),
+            JobSpec("backup", config.daemon.backup_interval, self._backup, JOB_LIMIT),
+            JobSpec("cleanup", config.daemon.cleanup_interval, self._cleanup, JOB_LIMIT),
         ])
+
+    def _backup(self) -> str:
+        """The scheduled backup: every target that changed since its latest backup."""
+        config = self.reconciler.config
+        if config is None:
+            return "no config"
+        written = backupcmd.write(config, config.targets)
+        counts = Counter(r.status for r in written.results)
+        if written.error or counts["failed"]:
+            failed = [f"{r.target}: {r.error}" for r in written.results if r.status == "failed"]
+            raise SkillshareError(f"backup failed: {written.error or '; '.join(failed)}")
+        return (f"{counts['created']} backed up, {counts['unchanged']} unchanged, "
+                f"{counts['missing'] + counts['empty']} empty or missing")
+
+    def _cleanup(self) -> str:
+        """Backup retention and trash expiry."""
+        config = self.reconciler.config
+        if config is None:
+            return "no config"
+        result = backupcmd.cleanup(config)
+        expired = trash.expire(config.scope.trash_dir, config.trash_retention_days)
+        return (f"{len(result['removed'])} old backups removed, {len(expired)} trash items "
+                "expired")
 
     def _overflow(self) -> None:
         self.debouncer.add(full="the kernel's event queue overflowed")

@@ -42,6 +42,7 @@ class _State:
     last_run: str | None = None
     last_result: str | None = None
     last_error: str | None = None
+    last_summary: str | None = None  # what the last run that finished did (its text result)
     last_ms: float | None = None
     runs: int = 0
 
@@ -106,6 +107,7 @@ class Scheduler:
                 "next_run": next_run.isoformat(timespec="seconds") if next_run else None,
                 "running": state.running, "last_run": state.last_run,
                 "last_result": state.last_result, "last_error": state.last_error,
+                "last_summary": state.last_summary,
                 "last_ms": state.last_ms, "runs": state.runs,
             })
         return result
@@ -121,7 +123,7 @@ class Scheduler:
         future = self.submit(f"job:{name}", state.spec.func)
         future.add_done_callback(lambda _f: self._finished(state))
         try:
-            future.result(timeout=state.spec.time_limit)
+            value = future.result(timeout=state.spec.time_limit)
         except FutureTimeout:
             self._result(state, "timed out", f"still running after {state.spec.time_limit:g} s",
                          started)
@@ -129,6 +131,7 @@ class Scheduler:
             message = exc.message if isinstance(exc, SkillshareError) else repr(exc)
             self._result(state, "error", message, started)
         else:
+            state.last_summary = value if isinstance(value, str) else None
             self._result(state, "ok", None, started)
 
     def _result(self, state: _State, result: str, error: str | None, started: float) -> None:

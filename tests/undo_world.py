@@ -1,0 +1,60 @@
+"""A small world for the backup, restore, trash and collect tests: a source, a merge target
+(claude) and a copy target (cursor), each with a local skill of its own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from skillshared.backup import Verifier, list_backups, targets_in
+from tests.conftest import make_skill, tree, write_config
+
+CONFIG = """\
+source: ~/.config/skillshare/skills
+targets:
+  claude:
+    path: ~/.claude/skills
+  cursor:
+    path: ~/.cursor/skills
+    mode: copy
+"""
+
+
+def build(home: Path, source: Path, cli: Any) -> dict[str, Path]:
+    write_config(home, CONFIG)
+    make_skill(source, "alpha", files={"scripts/run.sh": "echo alpha\n"})
+    (source / "alpha/scripts/run.sh").chmod(0o755)
+    make_skill(source, "beta")
+    make_skill(source, "group/nested")
+    claude, cursor = home / ".claude/skills", home / ".cursor/skills"
+    claude.mkdir(parents=True)
+    cursor.mkdir(parents=True)
+    assert cli("sync").code == 0
+    make_skill(claude, "mine", body="my own skill\n")
+    make_skill(cursor, "theirs", body="made in cursor\n")
+    return {"claude": claude, "cursor": cursor}
+
+
+def backups_dir(home: Path) -> Path:
+    return home / ".local/share/skillshare/backups"
+
+
+def all_verify(home: Path) -> bool:
+    verifier = Verifier(backups_dir(home))
+    return all(not verifier.target(b, t) for b in list_backups(backups_dir(home))
+               for t in targets_in(b))
+
+
+def ours_left(folder: Path) -> list[str]:
+    """Entries of ours that must never stay in (or beside) a target after a run."""
+    found = []
+    for where in (folder, folder.parent):
+        if where.is_dir():
+            found += [n for n in os.listdir(where)
+                      if n.startswith((".skillshare-tmp-", ".skillshare-restore-"))]
+    return found
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, str]]:
+    return tree(folder)
