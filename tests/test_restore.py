@@ -222,7 +222,7 @@ def test_restore_through_the_daemon_relinks_what_matches(daemon: Any, home: Path
     assert result.code == 0, result.err
     assert result.json()["folders"] == 1
     d.settle(after)
-    wait_for(lambda: (claude / "alpha").is_symlink(), what="the daemon to re-link alpha")
+    wait_for((claude / "alpha").is_symlink, what="the daemon to re-link alpha")
     assert os.readlink(claude / "alpha") == str(source / "alpha")
     assert ours_left(claude) == []
 
