@@ -92,10 +92,9 @@ def local_skills(config: Config, target: TargetConfig
 def _occupied(path: Path) -> bool:
     """Whether something is at ``path`` in the source (an empty folder does not count: the
     collected skill takes its place)."""
-    try:
-        return not (path.is_dir() and not path.is_symlink() and not any(path.iterdir()))
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return False
+    return not (path.is_dir() and not path.is_symlink() and not any(path.iterdir()))
 
 
 def _chosen(config: Config, names: list[str], every: bool) -> list[TargetConfig]:

@@ -97,7 +97,7 @@ def test_status_through_the_daemon_shows_its_section(world: dict[str, Path],
     assert result["last_reconcile"]["kind"] in ("full", "partial")
     assert {"target": "claude", "action": "link", "name": "alpha"} in (
         result["last_change"]["changes"])
-    assert [job["name"] for job in result["jobs"]] == ["rescan"]
+    assert [job["name"] for job in result["jobs"]] == ["rescan", "backup", "cleanup"]
     assert result["jobs"][0]["next_run"]
     proc = result["process"]
     with open(f"/proc/{d.proc.pid}/status") as handle:
