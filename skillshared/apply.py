@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from skillshared import fsops, trees
+from skillshared import beside, fsops, trees
 from skillshared.observe import DigestCache, Manifest, Record, manifest_bytes
 from skillshared.plan import MANIFEST, Conflict, Observed, Op, TargetPlan, TargetSpec
 
@@ -166,29 +167,42 @@ class Applier:
         return fsops.mark_for_deletion(aside)
 
     def _adopt(self, op: Op) -> None:
-        """Replace a real folder identical to its source skill with our link: swapped in one
-        step where the system can (the name never goes missing), then checked."""
+        """Replace a real folder identical to its source skill with our link. The link is
+        made beside the target folder and swapped in one step where the system can (so the
+        name never goes missing and no temp entry shows in the target), then checked."""
         assert op.arg is not None
         path = self._path(op.name)
-        link = os.path.join(self.folder, fsops.temp_name(fsops.TAG_LINK, op.name))
-        fsops.create_link(op.arg, link)
-        if not fsops.exchange(link, path):
+        link = beside.path_for(self.folder, beside.ADOPTED, op.name)
+        if link is not None:
+            fsops.create_link(op.arg, link)  # its text is right once it is in the target
+            if self._exchange(link, path):
+                try:
+                    have = trees.digest(link, self.cache.rules(
+                        managed=op.name in self.manifest.records))
+                except OSError:
+                    have = None
+                if have != op.expect:
+                    fsops.exchange(link, path)
+                    fsops.remove_file(link)
+                    raise fsops.ChangedError(op.name)
+                fsops.remove_tree(beside.doom(link))  # the folder: identical to the source
+                self.records.pop(op.name, None)
+                return
             fsops.remove_file(link)
-            doomed = self._verified_aside(op.name, op.expect)
-            fsops.create_link(op.arg, path)
-        else:  # the folder is at the temp name now
-            try:
-                have = trees.digest(link, self.cache.rules(managed=op.name in
-                                                            self.manifest.records))
-            except OSError:
-                have = None
-            if have != op.expect:
-                fsops.exchange(link, path)
-                fsops.remove_file(link)
-                raise fsops.ChangedError(op.name)
-            doomed = fsops.mark_for_deletion(link)
+        doomed = self._verified_aside(op.name, op.expect)
+        fsops.create_link(op.arg, path)
         fsops.remove_tree(doomed)
         self.records.pop(op.name, None)
+
+    def _exchange(self, link: str, path: str) -> bool:
+        """Swap our new link (beside the target) with the folder at ``path``; False where
+        that cannot be done in one step (the link is then fixed to live inside)."""
+        try:
+            return fsops.exchange(link, path)
+        except OSError as exc:
+            if exc.errno == errno.EXDEV:
+                return False
+            raise
 
     def _copy(self, op: Op) -> None:
         src, rules = self.skill_path(op.name), self.cache.copy_rules
@@ -244,22 +258,6 @@ class Applier:
         fsops.remove_tree(doomed)
 
 
-def _finish_adopt(folder: str, path: str, name: str, spec: TargetSpec) -> None:
-    """A folder swapped out for our link by an adopt that was interrupted before it checked
-    the folder: deleted if it is identical to the skill the link leads to, else swapped back."""
-    at = os.path.join(folder, name)
-    text = os.readlink(at) if os.path.islink(at) else None
-    dest = os.path.normpath(os.path.join(folder, text)) if text is not None else None
-    if dest is None or not spec.owns(dest):
-        raise fsops.ChangedError(os.path.basename(path))
-    if os.path.isdir(dest) and trees.digest(path) == trees.digest(dest):
-        fsops.remove_tree(fsops.mark_for_deletion(path))
-    elif fsops.exchange(path, at):
-        fsops.remove_file(path)
-    else:
-        raise fsops.ChangedError(os.path.basename(path))
-
-
 def recover_temp(folder: str, entry: str, spec: TargetSpec) -> None:
     """Finish or undo what an interrupted pass left behind (see fsops tags)."""
     path = os.path.join(folder, entry)
@@ -268,8 +266,6 @@ def recover_temp(folder: str, entry: str, spec: TargetSpec) -> None:
         fsops.remove_tree(path)
     elif tag == fsops.TAG_LINK and os.path.islink(path):
         fsops.remove_file(path)
-    elif tag == fsops.TAG_LINK and original:
-        _finish_adopt(folder, path, original, spec)
     elif tag == fsops.TAG_ASIDE and original and not os.path.lexists(os.path.join(folder,
                                                                                   original)):
         fsops.put_back(path, os.path.join(folder, original))

@@ -74,6 +74,7 @@ def write(config: Config, targets: Iterable[TargetConfig], *, always: bool = Fal
           now: float | None = None) -> Written:
     """Back up ``targets`` into one new backup (those unchanged since their latest backup
     are skipped unless ``always``); nothing is published if writing it fails."""
+    sweep_unfinished(config.scope.backups_dir)
     writer = BackupWriter(config.scope.backups_dir, now)
     own = owner(config)
     for target in targets:

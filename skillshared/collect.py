@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import fsops, reconcile, skills, trash, trees
+from skillshared import fsops, reconcile, restore, skills, trash, trees
 from skillshared.config import Config, TargetConfig
 from skillshared.errors import UsageError
 from skillshared.observe import read_manifest
@@ -131,6 +131,7 @@ def cmd_collect(req: Request) -> dict[str, Any]:
                          hint="create it, or run `skillshare init`")
     if not dry_run:
         clean_leftovers(source)
+        restore.recover(config)
     discovery = skills.discover(source)
     in_source = {s.flat_name: s.path for s in discovery.skills}
     collected: list[dict[str, Any]] = []

@@ -64,3 +64,21 @@ class DaemonUnresponsiveError(SkillshareError):
     """The daemon holds its lock but does not answer (exit 3)."""
 
     code = "daemon_unresponsive"
+
+
+_OS_HINTS = {
+    28: "free some disk space, then run it again",  # ENOSPC
+    13: "check the permissions of that path",  # EACCES
+    1: "check the permissions of that path",  # EPERM
+    30: "that filesystem is mounted read-only",  # EROFS
+    122: "a disk quota is full; free some space, then run it again",  # EDQUOT
+}
+
+
+def from_os_error(exc: OSError, doing: str) -> SkillshareError:
+    """A filesystem error the tool could not work around, said plainly (nothing half-done
+    is left: every change is made so that it is whole or not at all)."""
+    where = f": {exc.filename}" if exc.filename else ""
+    return SkillshareError(f"{doing}: {exc.strerror or exc}{where}",
+                           hint=_OS_HINTS.get(exc.errno or 0, "run it again; if it keeps "
+                                              "failing, check that path"))

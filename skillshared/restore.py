@@ -2,11 +2,9 @@
 
 The backup is verified first, the current content is backed up, and the restored tree is
 built beside the target (in its parent folder, never inside it, so an AI CLI never sees a
-half-built skill), then swapped in: one atomic exchange where the system has one
-(``renameat2``), else two renames. The entries beside the target are named
-``.skillshare-restore-new-*`` (the tree being built) and ``.skillshare-restore-old-*`` (the
-content moved out), so an interrupted restore is finished or rolled back by
-:func:`recover` on the next run. Links come back as links; a link to a skill that is gone from
+half-built skill; see :mod:`beside`), then swapped in: one atomic exchange where the system
+has one (``renameat2``), else two renames. An interrupted restore is finished or rolled back
+by :func:`recover` on the next run. Links come back as links; a link to a skill that is gone from
 the source comes back as the skill's saved content (a real folder), so nothing is lost.
 """
 
@@ -14,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backupcmd, fsops, trees
+from skillshared import backupcmd, beside, fsops, trees
 from skillshared.backup import Verifier, latest, list_backups, read_manifest, store_path, targets_in
 from skillshared.config import Config, TargetConfig
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
@@ -31,50 +28,10 @@ from skillshared.skills import SKILL_FILE
 if TYPE_CHECKING:
     from skillshared.service import Request
 
-PREFIX = ".skillshare-restore-"
-NEW, OLD = "new", "old"
-
-
-def _beside(path: str, kind: str) -> str:
-    parent, base = os.path.split(path)
-    return os.path.join(parent, f"{PREFIX}{kind}-{secrets.token_hex(4)}-{base}")
-
-
-def _leftover(entry: str) -> tuple[str, str] | None:
-    """``(kind, target folder name)`` of an entry a restore left beside a target."""
-    if not entry.startswith(PREFIX):
-        return None
-    kind, _, rest = entry[len(PREFIX):].partition("-")
-    _, _, base = rest.partition("-")
-    return (kind, base) if kind in (NEW, OLD) and base else None
-
-
-def recover(targets: Iterable[TargetConfig]) -> list[dict[str, str]]:
-    """Finish or roll back restores that were interrupted: a target that is missing gets the
-    tree that was built for it (or, failing that, its old content back); then what is left
-    beside it is removed (its old content is in the backup made before the restore)."""
-    done = []
-    for target in targets:
-        parent, base = os.path.split(str(target.path))
-        try:
-            found = [(e, _leftover(e)) for e in os.listdir(parent)]
-        except OSError:
-            continue
-        # "new" sorts before "old": a missing target gets the finished tree if there is one
-        mine = sorted((lo[0], os.path.join(parent, e)) for e, lo in found if lo and lo[1] == base)
-        if not mine:
-            continue
-        action = "cleaned up"
-        if not os.path.lexists(target.path):
-            kind, path = mine[0]
-            os.rename(path, target.path)
-            action = "completed" if kind == NEW else "rolled back"
-        for _, path in mine:
-            if os.path.lexists(path):
-                fsops.remove_tree(path)
-        fsops.fsync_dir(parent)
-        done.append({"target": target.name, "action": action})
-    return done
+def recover(config: Config) -> list[dict[str, str]]:
+    """Finish or undo restores (and adopts) that were interrupted: see :mod:`beside`."""
+    return beside.recover(((t.name, str(t.path)) for t in config.targets),
+                          backupcmd.owner(config))
 
 
 def _pick(config: Config, name: str, when: str | None) -> tuple[Path, dict[str, Any]]:
@@ -246,7 +203,7 @@ def swap_in(stage: str, path: str) -> None:
     elif fsops.exchange(stage, path):
         fsops.remove_tree(stage)  # the old content, now at the stage's name
     else:
-        old = _beside(path, OLD)
+        old = beside.path_for(path, beside.OLD) or path + ".skillshare-old"
         os.rename(path, old)
         os.rename(stage, path)
         fsops.remove_tree(old)
@@ -269,7 +226,7 @@ def cmd_restore(req: Request) -> dict[str, Any]:
                                  f"with backups: {', '.join(with_backups) or 'none'}")
     when = backupcmd.check_name(req.text("from"))
     dry_run, force = req.flag("dry_run"), req.flag("force")
-    interrupted = [] if dry_run else recover(config.targets)
+    interrupted = [] if dry_run else recover(config)
     backup, manifest = _pick(config, target.name, when)
     problems = Verifier(config.scope.backups_dir).target(backup, target.name)
     if problems:
@@ -296,7 +253,10 @@ def cmd_restore(req: Request) -> dict[str, Any]:
                               f"changed: {before.error or before.results[0].error}")
     result["backup"] = before.results[0].to_dict()
     builder = _Builder(config.scope.backups_dir, backup, manifest, str(target.path))
-    stage = _beside(str(target.path), NEW)
+    stage = beside.path_for(str(target.path), beside.NEW)
+    if stage is None:
+        raise SkillshareError(f"the target folder's name is too long to restore beside it: "
+                              f"{target.path}")
     try:
         builder.build(stage)
         swap_in(stage, str(target.path))

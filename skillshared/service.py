@@ -16,7 +16,13 @@ from typing import Any
 from skillshared import config as configmod
 from skillshared import oplog, reconcile, restore, skills
 from skillshared.config import Config
-from skillshared.errors import ConfigError, NotFoundError, SkillshareError, UsageError
+from skillshared.errors import (
+    ConfigError,
+    NotFoundError,
+    SkillshareError,
+    UsageError,
+    from_os_error,
+)
 from skillshared.paths import Paths, Scope
 
 
@@ -125,7 +131,7 @@ def cmd_sync(req: Request) -> dict[str, Any]:
     check_paths(config, only)
     scope = config.scope
     dry_run = req.flag("dry_run")
-    interrupted = [] if dry_run else restore.recover(config.targets)
+    interrupted = [] if dry_run else restore.recover(config)
     discovery = skills.discover(config.source)
     report = reconcile.sync(
         config, discovery, dry_run=dry_run, force=req.flag("force"), only=only,
@@ -207,7 +213,10 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths,
     logged = mutates(cmd, args) and not req.flag("dry_run")
     started = time.monotonic()
     try:
-        result = handler(req)
+        try:
+            result = handler(req)
+        except OSError as exc:
+            raise from_os_error(exc, f"{cmd} failed") from None
     except (ConfigError, UsageError, NotFoundError):
         raise  # bad input: nothing was attempted, nothing is written (not even the log)
     except SkillshareError as exc:

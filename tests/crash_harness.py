@@ -3,11 +3,13 @@
 Usage: python tests/crash_harness.py N <skillshare arguments...>. Exits 77 when it crashed,
 otherwise with the command's own exit code. With ``CRASH_RAISE=ENOSPC`` (any errno name) in
 the environment, the N-th change fails with that error instead (a full disk, say) and the
-command carries on as it would.
+command carries on as it would. With ``CRASH_COUNT_FILE`` set, the number of changes the
+run made is written to that file when it exits normally.
 """
 
 from __future__ import annotations
 
+import atexit
 import errno
 import os
 import sys
@@ -39,6 +41,16 @@ _LIMIT = int(sys.argv[1])
 _RAISE = getattr(errno, os.environ.get("CRASH_RAISE", ""), 0) if os.environ.get(
     "CRASH_RAISE") else 0
 sys.addaudithook(_hook)
+
+
+def _write_count(path: str) -> None:
+    made = str(_count[0])  # before the open below counts as a change
+    with open(path, "w") as handle:
+        handle.write(made)
+
+
+if os.environ.get("CRASH_COUNT_FILE"):
+    atexit.register(_write_count, os.environ["CRASH_COUNT_FILE"])
 
 from skillshare.main import main  # noqa: E402
 

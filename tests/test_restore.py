@@ -185,19 +185,19 @@ def test_interrupted_restores_are_completed_or_rolled_back(cli: Any, home: Path,
     cli("backup", "claude")
     parent = claude.parent
     # the target moved aside, the new tree built: complete it
-    new = parent / ".skillshare-restore-new-0a1b2c3d-skills"
+    new = parent / ".skillshare-beside-new-0a1b2c3d-@skills"
     shutil.copytree(claude, new, symlinks=True)
     make_skill(new, "from-restore")
-    os.rename(claude, parent / ".skillshare-restore-old-0a1b2c3d-skills")
+    os.rename(claude, parent / ".skillshare-beside-old-0a1b2c3d-@skills")
     result = cli("sync", "--json")
     assert result.code == 0, result.err
     assert result.json()["interrupted_restores"] == [{"target": "claude",
-                                                      "action": "completed"}]
+                                                      "action": "restore completed"}]
     assert (claude / "from-restore").is_dir() and ours_left(claude) == []
     # only the old content left: roll back
-    os.rename(claude, parent / ".skillshare-restore-old-0a1b2c3d-skills")
+    os.rename(claude, parent / ".skillshare-beside-old-0a1b2c3d-@skills")
     assert cli("restore", "claude", "--force", "--json").json()["interrupted"] == [
-        {"target": "claude", "action": "rolled back"}]
+        {"target": "claude", "action": "restore rolled back"}]
     assert ours_left(claude) == []
 
 

@@ -52,7 +52,7 @@ def ours_left(folder: Path) -> list[str]:
     for where in (folder, folder.parent):
         if where.is_dir():
             found += [n for n in os.listdir(where)
-                      if n.startswith((".skillshare-tmp-", ".skillshare-restore-"))]
+                      if n.startswith((".skillshare-tmp-", ".skillshare-beside-"))]
     return found
 
 

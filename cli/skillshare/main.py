@@ -163,6 +163,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SkillshareError as exc:
         _print_error(exc, ns.json)
         return exc.exit_code
+    except OSError as exc:
+        from skillshared.errors import from_os_error
+
+        error = from_os_error(exc, f"{ns.command} failed")
+        _print_error(error, ns.json)
+        return error.exit_code
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -122,7 +122,7 @@ def _cleanup(r: Result, out: Out) -> int:
 def render_restore(r: Result, out: Out) -> int:
     which = "latest backup" if r["latest"] else "backup"
     for item in r.get("interrupted", []):
-        out(f"{INFO} an interrupted restore of {item['target']} was {item['action']}")
+        out(f"{INFO} {item['target']}: interrupted work finished ({item['action']})")
     if r["dry_run"]:
         out(f"Would restore {r['target']} ({out.path(r['path'])}) from {which} {r['from']} "
             f"({plural(r['entries'], 'entry', 'entries')}); what is there now would be backed "

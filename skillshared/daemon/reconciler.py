@@ -88,7 +88,7 @@ class Reconciler:
         try:
             full = batch.full or self.discovery is None
             if full:
-                for item in restore.recover(config.targets):
+                for item in restore.recover(config):
                     self.log.warning("interrupted_restore", **item)
                 discovery = skills.discover(config.source)
                 reports = [reconcile.sync(config, discovery, max_changes=MAX_SHOWN_CHANGES)]

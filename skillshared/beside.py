@@ -1,0 +1,119 @@
+"""Entries made beside a target folder (in its parent), so that the target folder itself
+never holds a half-made entry an AI CLI could load as a skill:
+
+- a restore's new tree (``new``) and the content it moved out (``old``);
+- the folder that adopting swaps out for our link (``adp``, see ``Applier._adopt``), and
+  renames to ``del`` once it is checked, before it is deleted.
+
+They are named ``.skillshare-beside-<what>-<hex>-<skill>@<target folder name>`` (``skill``
+empty for a restore), so :func:`recover` can finish or undo an interrupted one on the next
+run. A name that would be too long makes :func:`path_for` return None (the caller then works
+inside the target, the older way).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterable
+
+from skillshared import fsops, trees
+
+PREFIX = ".skillshare-beside-"
+NEW, OLD, ADOPTED, DOOMED = "new", "old", "adp", "del"
+MAX_NAME_BYTES = 255
+
+
+def path_for(target: str, what: str, skill: str = "") -> str | None:
+    parent, base = os.path.split(target)
+    name = f"{PREFIX}{what}-{secrets.token_hex(4)}-{skill}@{base}"
+    if len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+        return None
+    return os.path.join(parent, name)
+
+
+def parse(entry: str) -> tuple[str, str, str] | None:
+    """``(what, skill, target folder name)`` of an entry made beside a target."""
+    if not entry.startswith(PREFIX):
+        return None
+    what, _, rest = entry[len(PREFIX):].partition("-")
+    _, _, rest = rest.partition("-")
+    skill, at, base = rest.partition("@")
+    return (what, skill, base) if what in (NEW, OLD, ADOPTED, DOOMED) and at and base else None
+
+
+def _found(parent: str, base: str) -> list[tuple[str, str, str]]:
+    """``(what, skill, path)`` of the entries beside ``parent/base``, ``new`` first."""
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return []
+    mine = []
+    for entry in names:
+        parsed = parse(entry)
+        if parsed and parsed[2] == base:
+            mine.append((parsed[0], parsed[1], os.path.join(parent, entry)))
+    return sorted(mine)
+
+
+def recover(paths: Iterable[tuple[str, str]], owns: Callable[[str], bool]
+            ) -> list[dict[str, str]]:
+    """Finish or undo what an interrupted run left beside targets (``paths``: target name
+    and path). A missing target gets the tree a restore built for it (or, failing that, its
+    old content back); a folder an adopt swapped out is deleted once it is checked to be
+    identical to the skill our link now leads to, else swapped back. The rest is removed
+    (a restore's old content is in the backup made before it)."""
+    done = []
+    for name, path in paths:
+        spots = {os.path.split(path), os.path.split(os.path.realpath(path))}
+        for parent, base in sorted(spots):
+            found = _found(parent, base)
+            if not found:
+                continue
+            target = os.path.join(parent, base)
+            actions = []
+            restoring = [(w, p) for w, _, p in found if w in (NEW, OLD)]
+            if restoring and not os.path.lexists(target):
+                what, first = restoring[0]
+                os.rename(first, target)
+                actions.append("restore completed" if what == NEW else "restore rolled back")
+            elif restoring:
+                actions.append("restore cleaned up")
+            for what, skill, leftover in found:
+                if not os.path.lexists(leftover):
+                    continue
+                if what == ADOPTED and not os.path.islink(leftover):
+                    actions.append(_finish_adopt(leftover, os.path.join(target, skill), owns))
+                else:
+                    fsops.remove_tree(leftover)
+            fsops.fsync_dir(parent)
+            done.append({"target": name, "action": ", ".join(sorted(set(actions))) or
+                         "cleaned up"})
+    return done
+
+
+def doom(path: str) -> str:
+    """Rename a checked entry beside a target to ``del`` (then the caller deletes it), so a
+    deletion that is cut short is finished, never taken back."""
+    parsed = parse(os.path.basename(path))
+    assert parsed is not None
+    parent = os.path.dirname(path)
+    final = os.path.join(parent, f"{PREFIX}{DOOMED}-{secrets.token_hex(4)}-{parsed[1]}@"
+                                 f"{parsed[2]}")
+    os.rename(path, final)
+    return final
+
+
+def _finish_adopt(folder: str, at: str, owns: Callable[[str], bool]) -> str:
+    """A folder swapped out for our link at ``at`` by an adopt that stopped before it
+    checked the folder."""
+    text = os.readlink(at) if os.path.islink(at) else None
+    dest = os.path.normpath(os.path.join(os.path.dirname(at), text)) if text else None
+    if dest is not None and owns(dest) and os.path.isdir(dest) and (
+            trees.digest(folder) == trees.digest(dest)):
+        fsops.remove_tree(doom(folder))
+        return "adopt completed"
+    if text is not None and fsops.exchange(folder, at):
+        fsops.remove_file(folder)  # our link, now at the leftover's name
+        return "adopt undone"
+    return "adopt left for a look"  # not ours to decide: kept where it is
