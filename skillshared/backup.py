@@ -344,7 +344,7 @@ class BackupWriter:
             "kind": snap.kind, "link": snap.link, "created": self.now,
             "skills": count_skills(entries), "bytes": size, "entries": entries,
         }
-        data = json.dumps(manifest, indent=1).encode("utf-8")
+        data = json.dumps(manifest, separators=(",", ":")).encode("utf-8")
         fsops.atomic_write(self._temp() / f"{target}.json", data, mode=0o600)
         self.written += len(data)
         return TargetBackup(target, "created", None, count_skills(entries), size)
@@ -371,7 +371,7 @@ class BackupWriter:
         if os.path.lexists(temp):
             fsops.remove_tree(temp)
         try:
-            made = fsops.copy_tree(folder, str(temp), SKIP_GIT, sync=True)
+            made = fsops.copy_tree(folder, str(temp), SKIP_GIT, durable=True)
             self.written += sum(st.st_size for _, st in trees.walk(str(temp))
                                 if stat.S_ISREG(st.st_mode))
             final = store_path(self.backups_dir, made)
@@ -391,8 +391,7 @@ class BackupWriter:
         if self.temp is None or not any(r.status == "created" for r in self.results):
             self.discard()
             return None
-        for folder, _, _ in os.walk(self.temp):
-            fsops.fsync_dir(folder)
+        fsops.flush(self.temp)
         stamp = self.now
         while True:
             final = self.backups_dir / time.strftime(TS_FORMAT, time.localtime(stamp))

@@ -200,7 +200,7 @@ def _copy_one(config: Config, local: Local, dest: str, replaces: str | None) -> 
     parent = os.path.dirname(dest)
     temp = str(config.source / fsops.temp_name(fsops.TAG_NEW, local.name))
     try:
-        made = fsops.copy_tree(local.path, temp, sync=True)
+        made = fsops.copy_tree(local.path, temp, durable=True)
         if made != local.digest or trees.digest(temp) != local.digest:
             raise fsops.ChangedError(0, "it changed while it was being collected; run collect "
                                         "again", local.path)

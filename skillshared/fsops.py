@@ -201,31 +201,53 @@ def copy_file(src: str, dst: str, mode: int, sync: bool = False,
 
 
 def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES,
-              sync: bool = False) -> str:
-    """Copy ``src`` to the new folder ``dst`` (links kept as links; ``sync``: fsync every
-    file and folder, keep modification times); return its digest."""
+              durable: bool = False) -> str:
+    """Copy ``src`` to the new folder ``dst`` (links kept as links; ``durable``: keep
+    modification times and flush it all to disk); return its digest."""
     total = hashlib.sha256()
     os.mkdir(dst)
-    folders = [dst]
     for rel, st in trees.walk(src, ignore):
         target = os.path.join(dst, rel)
         source = os.path.join(src, rel)
         content = None
         if stat.S_ISDIR(st.st_mode):
             os.mkdir(target)
-            folders.append(target)
         elif stat.S_ISLNK(st.st_mode):
             os.symlink(os.readlink(source), target)
         elif stat.S_ISREG(st.st_mode):
-            content = copy_file(source, target, st.st_mode, sync,
-                                st.st_mtime_ns if sync else None)
+            content = copy_file(source, target, st.st_mode,
+                                mtime_ns=st.st_mtime_ns if durable else None)
         else:
             continue
         total.update(trees.entry_record(src, rel, st, content))
-    if sync:
-        for folder in folders:
-            fsync_dir(folder)
+    if durable:
+        flush(dst)
     return total.hexdigest()
+
+
+def flush(path: str | Path) -> None:
+    """Make what was written under ``path`` durable: one ``syncfs`` of its filesystem on
+    Linux (far cheaper than a file-by-file fsync of a big tree); elsewhere an fsync of every
+    file and folder under it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if ctypes.CDLL(None, use_errno=True).syncfs(fd) == 0:
+                return
+        except (OSError, AttributeError):
+            pass
+        finally:
+            os.close(fd)
+    for folder, _, files in os.walk(path):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(folder)
 
 
 def move_tree(src: str, dst: str) -> None:
@@ -240,7 +262,7 @@ def move_tree(src: str, dst: str) -> None:
     if os.path.isdir(src) and not os.path.islink(src):
         temp = os.path.join(os.path.dirname(dst), temp_name(TAG_NEW, os.path.basename(dst)))
         try:
-            made = copy_tree(src, temp, sync=True)
+            made = copy_tree(src, temp, durable=True)
             if made != trees.digest(src) or made != trees.digest(temp):
                 raise ChangedError(src)
             rename_no_replace(temp, dst)
@@ -296,7 +318,7 @@ def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,
             return "linked"
         except OSError:
             pass
-    copy_file(src, dst, mode, sync=True, mtime_ns=mtime_ns)
+    copy_file(src, dst, mode, mtime_ns=mtime_ns)  # (the backup is flushed as a whole)
     return "copied"
 
 

@@ -142,7 +142,7 @@ class _Builder:
         return os.path.normpath(os.path.join(base, text))
 
     def _saved(self, digest: str, at: str, name: str) -> None:
-        fsops.copy_tree(str(store_path(self.backups_dir, digest)), at, sync=True)
+        fsops.copy_tree(str(store_path(self.backups_dir, digest)), at)
         self.recovered.append(name)
 
     def build(self, stage: str) -> None:
@@ -160,7 +160,7 @@ class _Builder:
                 modes.append((at, entry.get("mode", 0o755)))
                 self.counts["folders"] += "/" not in rel
             elif kind == "file":
-                sha = fsops.copy_file(str(self.root / rel), at, entry["mode"], sync=True,
+                sha = fsops.copy_file(str(self.root / rel), at, entry["mode"],
                                       mtime_ns=entry.get("mtime_ns"))
                 if sha != entry["sha256"]:
                     raise SkillshareError(f"backup file {rel} changed while it was restored; "
@@ -177,8 +177,7 @@ class _Builder:
                     self.counts["links"] += "/" not in rel
         for at, mode in reversed(modes):
             os.chmod(at, mode)
-        for folder, _, _ in os.walk(stage):
-            fsops.fsync_dir(folder)
+        fsops.flush(stage)
 
     def _build_link(self, stage: str) -> None:
         text = self.manifest["link"]
@@ -188,7 +187,7 @@ class _Builder:
             os.mkdir(stage, 0o755)
             for entry in saved:
                 self._saved(entry["content"], os.path.join(stage, entry["path"]), entry["path"])
-            fsops.fsync_dir(stage)
+            fsops.flush(stage)
             return
         os.symlink(text, stage)
         self.counts["links"] += 1

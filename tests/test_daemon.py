@@ -243,3 +243,42 @@ def test_idle_daemon_reconciles_nothing(world: dict[str, Path], daemon: Any) -> 
     wait_for(lambda: linked(world["claude"], "marker"), what="marker")
     after = d.settle(first)["reconciles"]
     assert after - first <= 3  # the marker's pass, plus the echo of our own links at most
+
+
+def test_backup_and_cleanup_jobs_run_on_schedule(world: dict[str, Path], home: Path,
+                                                 daemon: Any) -> None:
+    from skillshared import trash
+    from skillshared.backup import Verifier, list_backups, targets_in
+
+    config = home / ".config/skillshare/config.yaml"
+    config.write_text(config.read_text() + "  backup_interval: 1s\n  cleanup_interval: 1s\n"
+                      "trash:\n  retention_days: 0\n")
+    trash_dir = home / ".local/share/skillshare/trash"
+    trash.put(trash_dir, str(make_skill(home / "elsewhere", "old")), "old", "test", now=1.0)
+    d = daemon()
+    jobs = {j["name"]: j for j in d.status()["jobs"]}
+    assert jobs["backup"]["interval_s"] == 1 and jobs["backup"]["next_run"]
+    assert jobs["cleanup"]["interval_s"] == 1
+
+    def ran(name: str) -> dict[str, Any] | None:
+        job = next(j for j in d.status()["jobs"] if j["name"] == name)
+        return job if job["runs"] and job["last_result"] else None
+
+    backup = wait_for(lambda: ran("backup"), what="the backup job to run")
+    assert backup["last_result"] == "ok", backup
+    assert backup["last_summary"].startswith("3 backed up")
+    backups_dir = home / ".local/share/skillshare/backups"
+    newest = list_backups(backups_dir)[0]
+    assert sorted(targets_in(newest)) == ["claude", "codex", "cursor"]
+    assert not Verifier(backups_dir).target(newest, "claude")
+    cleanup = wait_for(lambda: ran("cleanup"), what="the cleanup job to run")
+    assert cleanup["last_result"] == "ok", cleanup
+    wait_for(lambda: not trash.items(trash_dir), what="the expired trash item to go")
+    # nothing changed since: the next backup runs find every target unchanged
+    runs = backup["runs"]
+    later = wait_for(lambda: (j := ran("backup")) and j["runs"] > runs + 1 and j,
+                     what="more backup runs")
+    assert "0 backed up, 3 unchanged" in later["last_summary"]
+    assert len(list_backups(backups_dir)) == 1
+    text = run_cli_process("daemon", "status").out
+    assert "Job backup" in text and "unchanged" in text and "Job cleanup" in text

@@ -1,0 +1,194 @@
+"""Backup and restore benchmarks.
+
+    python bench/backup_bench.py [--quick] [--runs N]
+
+Scenarios (each run several times; medians with min-max, as a Markdown table):
+
+- the first backup of 1,000 skills x 5 merge targets (each target also holds 20 skills of
+  its own, as real folders): time, and bytes written (``wchar`` of /proc/self/io: every byte
+  this process handed to write());
+- the same targets backed up again, unchanged: as ``skillshare backup`` does it (each target
+  is found unchanged; nothing is written), and forced to write a new backup anyway (manifests
+  plus hard links to the previous copies);
+- a backup after one skill was edited;
+- restore of a 1,000-skill copy-mode target, against ``cp -a`` of the same folder in the same
+  run.
+
+``--quick`` uses 200 skills.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from world import build_source, environment, machine_line
+
+from skillshared import backupcmd, config, service
+from skillshared.paths import Paths
+
+
+def written_bytes() -> int:
+    try:
+        with open("/proc/self/io", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("wchar:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure(fn: Callable[[], object], runs: int, reset: Callable[[], object] | None = None
+            ) -> tuple[list[float], list[int]]:
+    times, sizes = [], []
+    for _ in range(runs):
+        if reset is not None:
+            reset()
+        before = written_bytes()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+        sizes.append(written_bytes() - before)
+    return times, sizes
+
+
+def fmt(times: list[float]) -> str:
+    return (f"{statistics.median(times) * 1000:.0f} ms ({min(times) * 1000:.0f}–"
+            f"{max(times) * 1000:.0f})")
+
+
+def mib(sizes: list[int]) -> str:
+    value = statistics.median(sizes)
+    return f"{value / 2**20:.2f} MiB" if value >= 2**20 else f"{value / 1024:.1f} KiB"
+
+
+class World:
+    def __init__(self, root: Path, skills: int, targets: int, local: int) -> None:
+        self.root = root
+        self.env = environment(root)
+        self.source = root / "source"
+        self.rels = build_source(self.source, skills)
+        self.targets = [root / f"targets/t{i:02d}/skills" for i in range(targets)]
+        lines = [f"source: {self.source}", "targets:"]
+        lines += [f"  t{i:02d}:\n    path: {p}" for i, p in enumerate(self.targets)]
+        lines += [f"  copy:\n    path: {root / 'targets/copy/skills'}\n    mode: copy"]
+        config_file = root / "home/.config/skillshare/config.yaml"
+        config_file.parent.mkdir(parents=True)
+        config_file.write_text("\n".join(lines) + "\n")
+        self.paths = Paths.from_env(self.env, cwd=root)
+        self.config = config.load(self.paths.global_scope())
+        service.run("sync", {"cwd": str(root)}, self.paths)
+        for target in self.targets:
+            build_source(target / ".local-skills", local)
+            for folder in (target / ".local-skills").iterdir():
+                folder.rename(target / f"local-{folder.name}")
+            (target / ".local-skills").rmdir()
+        self.backups = self.paths.global_scope().backups_dir
+        self.clock = time.time()
+
+    def merge_targets(self) -> list[config.TargetConfig]:
+        return [t for t in self.config.targets if t.mode == "merge"]
+
+    def backup(self, always: bool = False) -> backupcmd.Written:
+        self.clock += 2  # each backup its own name, as if taken a little later
+        result = backupcmd.write(self.config, self.merge_targets(), always=always,
+                                 now=self.clock)
+        assert result.error is None, result.error
+        return result
+
+    def drop_backups(self) -> None:
+        shutil.rmtree(self.backups, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" /
+                        "backup_bench.md", help="also write the results here")
+    ns = parser.parse_args()
+    skills = 200 if ns.quick else 1000
+    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="skillshare-bench-") as tmp:
+        world = World(Path(tmp) / "w", skills, 5, 20)
+        label = f"{skills:,} skills × 5 merge targets"
+        first_t, first_b = measure(world.backup, ns.runs, world.drop_backups)
+        base = statistics.median(first_b)
+        rows.append((f"first backup, {label}", fmt(first_t), mib(first_b), "100%"))
+
+        def share(sizes: list[int]) -> str:
+            return f"{statistics.median(sizes) * 100 / base:.2f}%"
+
+        world.backup()
+        again_t, again_b = measure(world.backup, ns.runs)
+        rows.append(("again, unchanged (`skillshare backup`: found unchanged)", fmt(again_t),
+                     mib(again_b), share(again_b)))
+        forced_t, forced_b = measure(lambda: world.backup(always=True), ns.runs)
+        rows.append(("again, unchanged, forced to write a new backup", fmt(forced_t),
+                     mib(forced_b), share(forced_b)))
+        skill_file = world.source / world.rels[1] / "SKILL.md"
+        counter = [0]
+
+        def edit() -> None:
+            counter[0] += 1
+            skill_file.write_text(skill_file.read_text() + f"\nedit {counter[0]}\n")
+
+        edit_t, edit_b = measure(world.backup, ns.runs, edit)
+        rows.append(("again, one skill edited", fmt(edit_t), mib(edit_b), share(edit_b)))
+
+        copy_target = next(t for t in world.config.targets if t.mode == "copy")
+        backupcmd.write(world.config, [copy_target], now=world.clock + 2)
+        shutil.rmtree(copy_target.path)
+        copy_target.path.mkdir()
+        restore_args = {"cwd": str(world.root), "target": "copy", "force": True}
+        spare = world.root / "cp-a-copy"
+        folder = str(world.root / "targets/copy/skills")
+
+        def cp_a() -> None:
+            subprocess.run(["cp", "-a", folder, str(spare)], check=True)
+
+        def cp_a_sync() -> None:
+            cp_a()
+            subprocess.run(["sync", "-f", str(spare)], check=True)
+
+        def restore() -> None:
+            service.run("restore", restore_args, world.paths)
+
+        restore()  # the target now holds the content both runs below copy
+        def clear() -> None:
+            shutil.rmtree(spare, ignore_errors=True)
+            subprocess.run(["sync", "-f", folder], check=True)  # start each run flushed
+
+        cp_t, _ = measure(cp_a, ns.runs, clear)
+        cps_t, _ = measure(cp_a_sync, ns.runs, clear)
+        restore_t, _ = measure(restore, ns.runs, clear)
+        base_cp = statistics.median(cp_t)
+        rows.append((f"`cp -a` of a {skills:,}-skill copy-mode target", fmt(cp_t), "", "1.0×"))
+        rows.append(("`cp -a`, then `sync -f` (flushed to disk, as restore does)", fmt(cps_t),
+                     "", f"{statistics.median(cps_t) / base_cp:.2f}×"))
+        rows.append(("restore of that target (verify, back up, build, flush, swap)",
+                     fmt(restore_t), "", f"{statistics.median(restore_t) / base_cp:.2f}×"))
+    lines = [
+        machine_line(), f"- Runs per scenario: {ns.runs} (median, min–max)", "",
+        "| scenario | time | bytes written | vs first backup / vs `cp -a` |",
+        "|---|---|---|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+    ]
+    text = "\n".join(lines)
+    print(text)
+    ns.out.parent.mkdir(parents=True, exist_ok=True)
+    ns.out.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
