@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build_source, environment, machine_line
+from world import build_source, environment, machine_line, publish
 
 from skillshared import backupcmd, config, service
 from skillshared.paths import Paths
@@ -183,10 +183,7 @@ def main() -> int:
         "|---|---|---|---|",
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
     ]
-    text = "\n".join(lines)
-    print(text)
-    ns.out.parent.mkdir(parents=True, exist_ok=True)
-    ns.out.write_text(text + "\n")
+    publish(lines, ns.out)
     return 0
 
 

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build_source, environment, machine_line, write_config
+from world import build_source, environment, machine_line, publish, write_config
 
 from skillshared import service
 from skillshared.paths import Paths
@@ -165,10 +165,7 @@ def main() -> int:
                   f"- first sync, 1,000 × 5: {calls}",
                   f"- no-change re-sync, {label}: {resync_calls}",
                   f"- floor loop (a Python process), same entries: {floor_calls}"]
-    text = "\n".join(lines)
-    print(text)
-    ns.out.parent.mkdir(parents=True, exist_ok=True)
-    ns.out.write_text(text + "\n")
+    publish(lines, ns.out)
     return 0
 
 

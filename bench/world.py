@@ -70,3 +70,11 @@ def machine_line() -> str:
     return (f"- Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}, {platform.system()} {platform.release()}; "
             f"{time.strftime('%Y-%m-%d')}")
+
+
+def publish(lines: list[str], out: Path) -> None:
+    """Print a result table and write it to ``out`` (under bench/results/)."""
+    text = "\n".join(lines)
+    print(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n")

@@ -196,7 +196,7 @@ class Applier:
 
     def _exchange(self, link: str, path: str) -> bool:
         """Swap our new link (beside the target) with the folder at ``path``; False where
-        that cannot be done in one step (the link is then fixed to live inside)."""
+        that cannot be done in one step (the caller then works inside the target)."""
         try:
             return fsops.exchange(link, path)
         except OSError as exc:

@@ -102,8 +102,7 @@ def cmd_backup(req: Request) -> dict[str, Any]:
         raise UsageError("--from goes with --verify (or with `skillshare restore`)")
     targets = chosen_targets(config, req.texts("targets"))
     if req.flag("dry_run"):
-        return {"action": "create", "dry_run": True, "targets": [
-            _would(config, t) for t in targets]}
+        return {"action": "create", "dry_run": True, "targets": _would(config, targets)}
     result = write(config, targets)
     return {"action": "create", "dry_run": False, **result.to_dict(),
             "summary": {"failed": sum(r.status == "failed" for r in result.results)}}
@@ -124,10 +123,12 @@ def find(config: Config, name: str) -> Path:
     return folder
 
 
-def _would(config: Config, target: TargetConfig) -> dict[str, Any]:
-    writer = BackupWriter(config.scope.backups_dir)
-    status, _, _ = writer.examine(target.name, str(target.path), owner(config))
-    return {"target": target.name, "status": status or "would create", "path": str(target.path)}
+def _would(config: Config, targets: list[TargetConfig]) -> list[dict[str, Any]]:
+    writer = BackupWriter(config.scope.backups_dir)  # (it writes nothing until added to)
+    own = owner(config)
+    return [{"target": t.name, "path": str(t.path),
+             "status": writer.examine(t.name, str(t.path), own)[0] or "would create"}
+            for t in targets]
 
 
 # -- list -------------------------------------------------------------------------------------

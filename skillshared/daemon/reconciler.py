@@ -89,7 +89,7 @@ class Reconciler:
             full = batch.full or self.discovery is None
             if full:
                 for item in restore.recover(config):
-                    self.log.warning("interrupted_restore", **item)
+                    self.log.warning("interrupted_work_finished", **item)
                 discovery = skills.discover(config.source)
                 reports = [reconcile.sync(config, discovery, max_changes=MAX_SHOWN_CHANGES)]
                 looked_at = len(discovery.skills)
