@@ -41,9 +41,16 @@ def backups_dir(home: Path) -> Path:
 
 
 def all_verify(home: Path) -> bool:
+    """Every published backup verifies, and holds nothing but its targets' manifests and
+    copies (no half-written target without a manifest)."""
     verifier = Verifier(backups_dir(home))
-    return all(not verifier.target(b, t) for b in list_backups(backups_dir(home))
-               for t in targets_in(b))
+    for backup in list_backups(backups_dir(home)):
+        targets = targets_in(backup)
+        if set(os.listdir(backup)) - {*targets, *(f"{t}.json" for t in targets)}:
+            return False
+        if any(verifier.target(backup, t) for t in targets):
+            return False
+    return True
 
 
 def ours_left(folder: Path) -> list[str]:
