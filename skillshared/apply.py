@@ -30,6 +30,7 @@ class Applier:
         self.folder = obs.real_dir
         self.records: dict[str, Record] = dict(manifest.records)
         self.out = Outcome()
+        self._parent_ok: bool | None = None  # whether the parent folder is the same filesystem
 
     def run(self, plan: TargetPlan) -> Outcome:
         if plan.records is not None and self.spec.mode == "copy":
@@ -204,34 +205,96 @@ class Applier:
                 return False
             raise
 
-    def _copy(self, op: Op) -> None:
-        src, rules = self.skill_path(op.name), self.cache.copy_rules
-        if op.expect is not None:
-            digest = fsops.replace_link_with_copy(self.folder, op.name, op.expect, src, rules)
-        else:
-            temp, digest = fsops.build_copy(self.folder, op.name, src, rules)
+    def _beside(self, what: str, name: str) -> str | None:
+        """A spot beside the target folder for an entry about to be swapped in (None where
+        the parent folder is on another filesystem, or the name would be too long)."""
+        if self._parent_ok is None:
             try:
-                fsops.rename_no_replace(temp, self._path(op.name))
-            except BaseException:
+                self._parent_ok = (os.stat(os.path.dirname(self.folder)).st_dev
+                                   == os.stat(self.folder).st_dev)
+            except OSError:
+                self._parent_ok = False
+        return beside.path_for(self.folder, what, name) if self._parent_ok else None
+
+    def _build(self, name: str, what: str = beside.COPY) -> tuple[str, str, bool]:
+        """A new copy of the skill ``name``, built beside the target where it can be (so an
+        AI CLI never sees it half-built), else in a temp entry inside: (path, digest,
+        whether it is beside)."""
+        src, rules = self.skill_path(name), self.cache.copy_rules
+        spot = self._beside(what, name)
+        if spot is None:
+            temp, digest = fsops.build_copy(self.folder, name, src, rules)
+            return temp, digest, False
+        return spot, fsops.build_copy_at(spot, src, rules), True
+
+    def _swap(self, new: str, name: str, check: Callable[[str], bool]) -> bool:
+        """Swap ``new`` (beside the target) with the entry ``name`` in one step, then
+        ``check`` what came out: if it fails, swap back, drop ``new`` and raise
+        ChangedError. False where the system cannot swap in one step."""
+        path = self._path(name)
+        if not self._exchange(new, path):
+            return False
+        if not check(new):
+            fsops.exchange(new, path)
+            fsops.remove_tree(new)
+            raise fsops.ChangedError(name)
+        return True
+
+    def _digest_is(self, name: str, expect: str | None) -> Callable[[str], bool]:
+        rules = self.cache.rules(managed=name in self.manifest.records)
+
+        def check(path: str) -> bool:
+            try:
+                return trees.digest(path, rules) == expect
+            except OSError:
+                return False
+        return check
+
+    def _copy(self, op: Op) -> None:
+        temp, digest, outside = self._build(op.name)
+        path = self._path(op.name)
+        try:
+            if op.expect is None:
+                fsops.rename_no_replace(temp, path)
+            elif outside and self._swap(temp, op.name, lambda old: fsops.link_text(old)
+                                        == op.expect):
+                fsops.remove_file(temp)  # our link, swapped out
+            else:
+                fsops.remove_link(self.folder, op.name, op.expect)
+                fsops.rename_no_replace(temp, path)
+        except BaseException:
+            if os.path.lexists(temp):
                 fsops.remove_tree(temp)
-                raise
+            raise
         self._record_copy(op.name, digest)
 
     def _update_copy(self, op: Op) -> None:
-        temp, digest = fsops.build_copy(self.folder, op.name, self.skill_path(op.name),
-                                        self.cache.copy_rules)
+        temp, digest, outside = self._build(op.name)
         try:
-            doomed = self._verified_aside(op.name, op.expect)
-            fsops.rename_no_replace(temp, self._path(op.name))
+            if outside and self._swap(temp, op.name, self._digest_is(op.name, op.expect)):
+                fsops.remove_tree(beside.doom(temp))  # the old copy: ours, unedited
+            else:
+                doomed = self._verified_aside(op.name, op.expect)
+                fsops.rename_no_replace(temp, self._path(op.name))
+                fsops.remove_tree(doomed)
         except BaseException:
-            fsops.remove_tree(temp)
+            if os.path.lexists(temp):
+                fsops.remove_tree(temp)
             raise
-        fsops.remove_tree(doomed)
         self._record_copy(op.name, digest)
 
     def _remove_copy(self, op: Op) -> None:
-        doomed = self._verified_aside(op.name, op.expect)
-        fsops.remove_tree(doomed)
+        """Prune our copy: moved beside the target (so no temp folder shows in it), checked
+        to be unedited, then deleted."""
+        spot = self._beside(beside.COPY, op.name)
+        if spot is None:
+            fsops.remove_tree(self._verified_aside(op.name, op.expect))
+        else:
+            os.rename(self._path(op.name), spot)
+            if not self._digest_is(op.name, op.expect)(spot):
+                fsops.rename_no_replace(spot, self._path(op.name))
+                raise fsops.ChangedError(op.name)
+            fsops.remove_tree(beside.doom(spot))
         self.records.pop(op.name, None)
 
     def _require_backup(self, name: str) -> str:
@@ -245,17 +308,36 @@ class Applier:
         return where
 
     def _force_replace(self, op: Op) -> None:
+        """Replace an entry in the way (backed up first) with our copy or link: swapped in
+        beside the target where it can be, else moved aside inside it first."""
         self._require_backup(op.name)
-        doomed = fsops.move_aside(self.folder, op.name, fsops.TAG_DELETE)
         if self.spec.mode == "copy":
-            temp, digest = fsops.build_copy(self.folder, op.name, self.skill_path(op.name),
-                                            self.cache.copy_rules)
-            fsops.rename_no_replace(temp, self._path(op.name))
-            self._record_copy(op.name, digest)
+            temp, digest, outside = self._build(op.name, beside.FORCED)
         else:
             assert op.arg is not None
-            fsops.create_link(op.arg, self._path(op.name))
-        fsops.remove_tree(doomed)
+            spot = self._beside(beside.FORCED, op.name)
+            temp, digest, outside = spot or "", "", spot is not None
+            if spot is not None:
+                fsops.create_link(op.arg, spot)
+        try:
+            if outside and self._swap(temp, op.name, lambda old: True):
+                fsops.remove_tree(beside.doom(temp))  # what was in the way (backed up)
+            else:
+                doomed = fsops.move_aside(self.folder, op.name, fsops.TAG_DELETE)
+                if self.spec.mode == "copy":
+                    fsops.rename_no_replace(temp, self._path(op.name))
+                else:
+                    assert op.arg is not None
+                    if temp:
+                        fsops.remove_file(temp)
+                    fsops.create_link(op.arg, self._path(op.name))
+                fsops.remove_tree(doomed)
+        except BaseException:
+            if temp and os.path.lexists(temp):
+                fsops.remove_tree(temp)
+            raise
+        if self.spec.mode == "copy":
+            self._record_copy(op.name, digest)
 
 
 def recover_temp(folder: str, entry: str, spec: TargetSpec) -> None:

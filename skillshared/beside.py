@@ -2,8 +2,13 @@
 never holds a half-made entry an AI CLI could load as a skill:
 
 - a restore's new tree (``new``) and the content it moved out (``old``);
-- the folder that adopting swaps out for our link (``adp``, see ``Applier._adopt``), and
-  renames to ``del`` once it is checked, before it is deleted.
+- the folder that adopting swaps out for our link (``adp``, see ``Applier._adopt``);
+- a copy being built for a copy-mode target (``cpy``), and after the swap the entry it
+  replaced (an older copy of ours, or our link);
+- what ``--force`` puts in place of an entry in the way (``frc``), and after the swap that
+  entry (already backed up).
+
+Each is renamed to ``del`` once it is checked, before it is deleted.
 
 They are named ``.skillshare-beside-<what>-<hex>-<skill>@<target folder name>`` (``skill``
 empty for a restore), so :func:`recover` can finish or undo an interrupted one on the next
@@ -18,9 +23,11 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from skillshared import fsops, trees
+from skillshared.observe import read_manifest
+from skillshared.patterns import IgnoreRules
 
 PREFIX = ".skillshare-beside-"
-NEW, OLD, ADOPTED, DOOMED = "new", "old", "adp", "del"
+NEW, OLD, ADOPTED, COPY, FORCED, DOOMED = "new", "old", "adp", "cpy", "frc", "del"
 MAX_NAME_BYTES = 255
 
 
@@ -39,7 +46,8 @@ def parse(entry: str) -> tuple[str, str, str] | None:
     what, _, rest = entry[len(PREFIX):].partition("-")
     _, _, rest = rest.partition("-")
     skill, at, base = rest.partition("@")
-    return (what, skill, base) if what in (NEW, OLD, ADOPTED, DOOMED) and at and base else None
+    known = (NEW, OLD, ADOPTED, COPY, FORCED, DOOMED)
+    return (what, skill, base) if what in known and at and base else None
 
 
 def _found(parent: str, base: str) -> list[tuple[str, str, str]]:
@@ -56,13 +64,14 @@ def _found(parent: str, base: str) -> list[tuple[str, str, str]]:
     return sorted(mine)
 
 
-def recover(paths: Iterable[tuple[str, str]], owns: Callable[[str], bool]
-            ) -> list[dict[str, str]]:
+def recover(paths: Iterable[tuple[str, str]], owns: Callable[[str], bool],
+            rules: IgnoreRules) -> list[dict[str, str]]:
     """Finish or undo what an interrupted run left beside targets (``paths``: target name
-    and path). A missing target gets the tree a restore built for it (or, failing that, its
-    old content back); a folder an adopt swapped out is deleted once it is checked to be
-    identical to the skill our link now leads to, else swapped back. The rest is removed
-    (a restore's old content is in the backup made before it)."""
+    and path; ``rules``: what copies leave out). A missing target gets the tree a restore
+    built for it (or, failing that, its old content back). What an adopt or a copy swapped
+    out is deleted once it is checked to be ours (identical to the skill our link leads to,
+    or a copy the target's manifest records), else swapped back. The rest is removed (a
+    restore's old content, and what --force replaced, are in the backup made before)."""
     done = []
     for name, path in paths:
         spots = {os.path.split(path), os.path.split(os.path.realpath(path))}
@@ -82,8 +91,11 @@ def recover(paths: Iterable[tuple[str, str]], owns: Callable[[str], bool]
             for what, skill, leftover in found:
                 if not os.path.lexists(leftover):
                     continue
+                at = os.path.join(target, skill)
                 if what == ADOPTED and not os.path.islink(leftover):
-                    actions.append(_finish_adopt(leftover, os.path.join(target, skill), owns))
+                    actions.append(_finish_adopt(leftover, at, owns))
+                elif what == COPY:
+                    actions.append(_finish_copy(leftover, at, skill, owns, rules))
                 else:
                     fsops.remove_tree(leftover)
             fsops.fsync_dir(parent)
@@ -104,16 +116,44 @@ def doom(path: str) -> str:
     return final
 
 
+def _finish_copy(leftover: str, at: str, skill: str, owns: Callable[[str], bool],
+                 rules: IgnoreRules) -> str:
+    """A copy built for ``at`` (not yet swapped in), or what it replaced (swapped out but
+    not yet checked): our link, or an older copy of ours."""
+    folder = os.path.dirname(at)
+    record = read_manifest(folder).records.get(skill)
+    if os.path.islink(leftover):
+        if owns(os.path.normpath(os.path.join(folder, os.readlink(leftover)))):
+            fsops.remove_file(leftover)
+            return "copy completed"
+    elif record is not None and trees.digest(leftover, rules) in (record.digest, record.prev):
+        fsops.remove_tree(doom(leftover))
+        return "copy cleaned up"
+    ours_at = record is not None and os.path.isdir(at) and not os.path.islink(at) and (
+        trees.digest(at, rules) == record.digest)
+    return _put_back(leftover, at, ours_at)
+
+
+def _put_back(leftover: str, at: str, ours_at: bool) -> str:
+    """What was swapped out is not ours to drop: it goes back to its name, if that name is
+    free or holds what we put there (``ours_at``); else it stays where it is."""
+    if not os.path.lexists(at):
+        os.rename(leftover, at)
+    elif ours_at and fsops.exchange(leftover, at):
+        fsops.remove_tree(leftover)
+    else:
+        return "kept for a look"
+    return "put back what was replaced"
+
+
 def _finish_adopt(folder: str, at: str, owns: Callable[[str], bool]) -> str:
     """A folder swapped out for our link at ``at`` by an adopt that stopped before it
     checked the folder."""
     text = os.readlink(at) if os.path.islink(at) else None
     dest = os.path.normpath(os.path.join(os.path.dirname(at), text)) if text else None
-    if dest is not None and owns(dest) and os.path.isdir(dest) and (
+    ours_at = dest is not None and owns(dest)
+    if ours_at and dest is not None and os.path.isdir(dest) and (
             trees.digest(folder) == trees.digest(dest)):
         fsops.remove_tree(doom(folder))
         return "adopt completed"
-    if text is not None and fsops.exchange(folder, at):
-        fsops.remove_file(folder)  # our link, now at the leftover's name
-        return "adopt undone"
-    return "adopt left for a look"  # not ours to decide: kept where it is
+    return _put_back(folder, at, ours_at)

@@ -122,7 +122,7 @@ def rename_no_replace(src: str, dst: str) -> None:
 # -- links ------------------------------------------------------------------------------------
 
 
-def _read_link(path: str) -> str | None:
+def link_text(path: str) -> str | None:
     try:
         return os.readlink(path)
     except OSError:
@@ -137,7 +137,7 @@ def create_link(text: str, path: str) -> None:
 def swap_link(folder: str, name: str, text: str, expect: str) -> None:
     """Atomically replace our link ``name`` (still pointing at ``expect``) with ``text``."""
     path = os.path.join(folder, name)
-    if _read_link(path) != expect:
+    if link_text(path) != expect:
         raise ChangedError(name)
     temp = os.path.join(folder, temp_name(TAG_LINK, name))
     os.symlink(text, temp)
@@ -151,7 +151,7 @@ def swap_link(folder: str, name: str, text: str, expect: str) -> None:
 def remove_link(folder: str, name: str, expect: str) -> None:
     """Remove our link ``name`` if it still points at ``expect``."""
     aside = move_aside(folder, name, TAG_ASIDE)
-    if _read_link(aside) != expect:
+    if link_text(aside) != expect:
         put_back(aside, os.path.join(folder, name))
         raise ChangedError(name)
     os.unlink(aside)
@@ -298,15 +298,21 @@ def exchange(a: str, b: str) -> bool:
     raise OSError(err, os.strerror(err), a, None, b)
 
 
+def build_copy_at(path: str, src: str, ignore: IgnoreRules) -> str:
+    """Build a copy of ``src`` at the free ``path`` (nothing is left there if it fails);
+    return its digest."""
+    try:
+        return copy_tree(src, path, ignore)
+    except BaseException:
+        if os.path.lexists(path):
+            remove_tree(path)
+        raise
+
+
 def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules) -> tuple[str, str]:
     """Build a copy of ``src`` in a temp entry of ``folder``; return (temp path, digest)."""
     temp = os.path.join(folder, temp_name(TAG_NEW, name))
-    try:
-        return temp, copy_tree(src, temp, ignore)
-    except BaseException:
-        if os.path.lexists(temp):
-            remove_tree(temp)
-        raise
+    return temp, build_copy_at(temp, src, ignore)
 
 
 def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,

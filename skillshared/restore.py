@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 def recover(config: Config) -> list[dict[str, str]]:
     """Finish or undo restores (and adopts) that were interrupted: see :mod:`beside`."""
     return beside.recover(((t.name, str(t.path)) for t in config.targets),
-                          backupcmd.owner(config))
+                          backupcmd.owner(config), config.copy_ignore())
 
 
 def _pick(config: Config, name: str, when: str | None) -> tuple[Path, dict[str, Any]]:

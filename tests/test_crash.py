@@ -33,8 +33,9 @@ def assert_converged(cli: Any, target: Path, expected: set[str], user: dict[str,
     assert result.code == 0, result.err
     again = cli("sync", "--json").json()
     assert [t["changes"] for t in again["targets"]] == [[]], "second sync changed something"
-    names = set(os.listdir(target))
+    names = set(os.listdir(target)) if target.is_dir() else set()
     assert not [n for n in names if n.startswith(".skillshare-tmp-")], names
+    assert not [n for n in os.listdir(target.parent) if n.startswith(".skillshare-")]
     assert expected <= names
     assert foreign(target) == user
     backups = target.parents[1] / ".local/share/skillshare/backups"
@@ -48,6 +49,14 @@ def unfinished_backups(backups: Path) -> list[str]:
         if folder.exists():
             found += [n for n in os.listdir(folder) if n.startswith(".") and n != ".skills"]
     return found
+
+
+def temp_folders(target: Path) -> list[str]:
+    """Temp entries in the target that are folders (an AI CLI could load one as a skill)."""
+    if not target.is_dir() or target.is_symlink():
+        return []
+    return [n for n in os.listdir(target) if n.startswith(".skillshare-tmp-")
+            and (target / n).is_dir() and not (target / n).is_symlink()]
 
 
 def merge_world(home: Path, source: Path) -> tuple[Path, set[str]]:
@@ -94,8 +103,24 @@ def symlink_switch_world(home: Path, source: Path) -> tuple[Path, set[str]]:
     return home / ".claude/skills", set()
 
 
+def forced_world(mode: str) -> Callable[[Path, Path], tuple[Path, set[str]]]:
+    """Entries in the way of two skills (a folder, a file), which `sync --force` backs up
+    and replaces."""
+    def build(home: Path, source: Path) -> tuple[Path, set[str]]:
+        for name in ("blocked", "covered", "free"):
+            make_skill(source, name)
+        target = home / ".claude/skills"
+        make_skill(target, "blocked", body="the user's own version\n")
+        (target / "covered").write_text("a file in the way")
+        make_skill(target, "user-local")
+        write_config(home, f"targets:\n  claude:\n    mode: {mode}\n")
+        return target, {"blocked", "covered", "free"}
+    return build
+
+
 WORLDS: dict[str, Callable[[Path, Path], tuple[Path, set[str]]]] = {
-    "merge": merge_world, "copy": copy_world, "symlink": symlink_switch_world}
+    "merge": merge_world, "copy": copy_world, "symlink": symlink_switch_world,
+    "force-merge": forced_world("merge"), "force-copy": forced_world("copy")}
 
 
 @pytest.mark.parametrize("world", sorted(WORLDS))
@@ -107,11 +132,12 @@ def test_sync_killed_at_every_change_converges(cli: Any, home: Path, source: Pat
     user = foreign(target)
     point, crashes = 1, 0
     while True:
-        code = crash_at(point, "sync")
+        code = crash_at(point, "sync", *(["--force"] if world.startswith("force") else []))
         if code != CRASHED:
             assert code == 0
             break
         crashes += 1
+        assert not temp_folders(target), f"point {point}: a temp folder shows in the target"
         assert_converged(cli, target, expected, user)
         # start the next point from the same initial state
         subprocess.run(["rm", "-rf", str(home)], check=True)
