@@ -16,6 +16,7 @@ import shutil
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 from skillshared import trees
 from skillshared.patterns import IgnoreRules
@@ -275,24 +276,43 @@ def move_tree(src: str, dst: str) -> None:
     remove_tree(src)
 
 
-_RENAME_EXCHANGE = 2
+_SWAP: list[Any] = []  # the C function that swaps two names, looked up once (or None)
+
+
+def _swapper() -> Any:
+    if not _SWAP:
+        found = None
+        if sys.platform.startswith("linux") or sys.platform == "darwin":
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            at_fdcwd = -100
+            if hasattr(libc, "renameat2"):  # Linux: renameat2(..., RENAME_EXCHANGE)
+                call = libc.renameat2
+
+                def found(a: bytes, b: bytes) -> int:
+                    return int(call(at_fdcwd, a, at_fdcwd, b, 2))
+            elif hasattr(libc, "renamex_np"):  # macOS: renamex_np(..., RENAME_SWAP)
+                call = libc.renamex_np
+
+                def found(a: bytes, b: bytes) -> int:
+                    return int(call(a, b, 2))
+            _SWAP.append((found, ctypes.get_errno))
+        else:
+            _SWAP.append((None, None))
+    return _SWAP[0]
 
 
 def exchange(a: str, b: str) -> bool:
-    """Swap two entries in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False
-    where the system or the filesystem cannot (the caller then does two renames)."""
-    if not sys.platform.startswith("linux"):
+    """Swap two entries in one atomic step (``renameat2(RENAME_EXCHANGE)`` on Linux,
+    ``renamex_np(RENAME_SWAP)`` on macOS); False where the system or the filesystem cannot
+    (the caller then works another way)."""
+    call, get_errno = _swapper()
+    if call is None:
         return False
-    import ctypes
-
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd = -100
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+    if call(os.fsencode(a), os.fsencode(b)) == 0:
         return True
-    err = ctypes.get_errno()
+    err = get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(err, os.strerror(err), a, None, b)
