@@ -307,6 +307,8 @@ class BackupWriter:
     def _add(self, target: str, path: str, mode: str, owns: Owns | None,
              always: bool) -> TargetBackup:
         status, snap, prior = self.examine(target, path, owns, always)
+        if snap.kind == "file":
+            return TargetBackup(target, "failed", error=f"{path} is a file, not a folder")
         prev_dir, prev_manifest = prior if prior else (None, None)
         if status == "unchanged" and prev_dir is not None and prev_manifest is not None:
             return TargetBackup(target, status, str(prev_dir / target),

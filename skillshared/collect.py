@@ -52,6 +52,9 @@ def local_skills(config: Config, target: TargetConfig
     """A target's own skills (real folders holding a SKILL.md that are not our unedited
     copies), and the folders passed over with the reason."""
     path = str(target.path)
+    if os.path.lexists(path) and not os.path.isdir(path):
+        return [], [{"target": target.name, "name": "", "reason": f"the target path {path} "
+                     "is not a folder"}]
     if target.mode == "symlink" or not os.path.isdir(path):
         return [], []
     if os.path.islink(path):

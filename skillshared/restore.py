@@ -3,9 +3,10 @@
 The backup is verified first, the current content is backed up, and the restored tree is
 built beside the target (in its parent folder, never inside it, so an AI CLI never sees a
 half-built skill; see :mod:`beside`), then swapped in: one atomic exchange where the system
-has one (:func:`fsops.exchange`), else two renames. An interrupted restore is finished or rolled back
-by :func:`recover` on the next run. Links come back as links; a link to a skill that is gone from
-the source comes back as the skill's saved content (a real folder), so nothing is lost.
+has one (:func:`fsops.exchange`), else two renames. An interrupted restore is finished or
+rolled back by :func:`recover` on the next run. Links come back as links; a link to a skill
+that is gone from the source comes back as the skill's saved content (a real folder), so
+nothing is lost.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -213,3 +214,16 @@ def test_cleanup_removes_saved_skills_no_backup_uses(cli: Any, home: Path, sourc
     assert len(data["removed"]) == 1 and data["store_removed"] == 1
     assert len(os.listdir(backups_dir(home) / STORE)) == 3
     assert all_verify(home)
+
+
+def test_a_target_that_is_a_file_fails_alone(cli: Any, home: Path,
+                                             world: dict[str, Path]) -> None:
+    shutil.rmtree(world["cursor"])
+    world["cursor"].write_text("not a folder")
+    result = cli("backup", "--json")
+    assert result.code == 1
+    statuses = {t["target"]: (t["status"], t.get("error")) for t in result.json()["targets"]}
+    assert statuses["claude"] == ("created", None)
+    assert statuses["cursor"] == ("failed", f"{world['cursor']} is a file, not a folder")
+    assert "✗ cursor: backup failed" in cli("backup", "cursor").out
+    assert world["cursor"].read_text() == "not a folder"

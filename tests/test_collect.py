@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +159,13 @@ def test_single_target_needs_no_name(cli: Any, home: Path, source: Path) -> None
     make_skill(home / ".claude/skills", "made-here")
     assert cli("collect").code == 0
     assert (source / "made-here/SKILL.md").is_file()
+
+
+def test_a_target_that_is_a_file_is_reported(cli: Any, home: Path,
+                                             world: dict[str, Path]) -> None:
+    shutil.rmtree(world["cursor"])
+    world["cursor"].write_text("not a folder")
+    result = cli("collect", "--all")
+    assert result.code == 0
+    assert f"! cursor skipped: the target path {world['cursor']} is not a folder" in result.out
+    assert "claude/mine" in result.out

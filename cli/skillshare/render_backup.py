@@ -199,7 +199,8 @@ def render_collect(r: Result, out: Out) -> int:
     for item in r["same"]:
         out(f"= {item['target']}/{item['name']}: the source already has it")
     for item in r["skipped"]:
-        out(f"! {item['target']}/{item['name']} skipped: {item['reason']}")
+        where = f"{item['target']}/{item['name']}" if item["name"] else item["target"]
+        out(f"! {where} skipped: {item['reason']}")
     for item in r["failed"]:
         out(f"{FAIL} {item['target']}/{item['name']}: {item['error']}")
     for t in r.get("linked", []):
