@@ -206,7 +206,7 @@ def stored_intact(backup: Path, target: str, entry: Mapping[str, Any]) -> bool:
             and st.st_mtime_ns == entry.get("mtime_ns"))
 
 
-def _looks_intact(backups_dir: Path, backup: Path, target: str,
+def looks_intact(backups_dir: Path, backup: Path, target: str,
                   manifest: Mapping[str, Any]) -> bool:
     for entry in manifest["entries"]:
         if entry.get("type") == "file" and not stored_intact(backup, target, entry):
@@ -299,7 +299,7 @@ class BackupWriter:
             prior[1].get("kind") == snap.kind and prior[1].get("link") == snap.link
             and Snapshot(snap.kind, snap.link, tuple(prior[1]["entries"])).content()
             == snap.content()
-            and _looks_intact(self.backups_dir, prior[0], target, prior[1])
+            and looks_intact(self.backups_dir, prior[0], target, prior[1])
         ):
             return "unchanged", snap, prior
         return None, snap, prior

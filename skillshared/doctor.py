@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared import config as configmod
 from skillshared import gitstate, views
-from skillshared.backup import list_backups
+from skillshared.backup import latest, list_backups, looks_intact
+from skillshared.config import Config
 from skillshared.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -121,10 +122,29 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
     else:
         dirty = f", {git['changes']} uncommitted changes" if git["dirty"] else ""
         checks.add("git", "pass", f"git branch {git['branch'] or '?'}{dirty}")
-    backups = list_backups(scope.backups_dir) if not scope.is_project else []
-    if backups:
-        checks.add("backups", "info", f"{len(backups)} backups, latest {backups[0].name}")
+    if not scope.is_project:
+        check_backups(checks, config)
     return {"scope": scope.name, **checks.result()}
+
+
+def check_backups(checks: Checks, config: Config) -> None:
+    """The latest backup of each target is there and looks intact (sizes and times of its
+    files; `backup --verify` reads them all)."""
+    backups_dir = config.scope.backups_dir
+    backups = list_backups(backups_dir)
+    if not backups:
+        return
+    damaged = []
+    for target in config.targets:
+        found = latest(backups_dir, target.name)
+        if found is not None and not looks_intact(backups_dir, found[0], target.name, found[1]):
+            damaged.append(f"{found[0].name}/{target.name}")
+    if damaged:
+        checks.add("backups", "warning", f"latest backup damaged: {', '.join(damaged)}",
+                   hint="see `skillshare backup --verify`; `skillshare backup` makes a new one")
+    else:
+        many = "s" if len(backups) != 1 else ""
+        checks.add("backups", "info", f"{len(backups)} backup{many}, latest {backups[0].name}")
 
 
 def _check_target(checks: Checks, state: dict[str, Any]) -> None:

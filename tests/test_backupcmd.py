@@ -227,3 +227,12 @@ def test_a_target_that_is_a_file_fails_alone(cli: Any, home: Path,
     assert statuses["cursor"] == ("failed", f"{world['cursor']} is a file, not a folder")
     assert "✗ cursor: backup failed" in cli("backup", "cursor").out
     assert world["cursor"].read_text() == "not a folder"
+
+
+def test_doctor_warns_about_a_damaged_latest_backup(cli: Any, home: Path,
+                                                    world: dict[str, Path]) -> None:
+    folder = Path(cli("backup", "--json").json()["path"])
+    assert f"backups: 1 backup, latest {folder.name}" in cli("doctor").out
+    (folder / "claude/mine/SKILL.md").write_text("damaged, and a new size")
+    text = cli("doctor").out
+    assert f"⚠ backups: latest backup damaged: {folder.name}/claude" in text
