@@ -35,6 +35,7 @@ TS_FORMAT = "%Y-%m-%d_%H-%M-%S"
 TS_RE = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$")
 MANIFEST_VERSION = 1
 STORE = ".skills"
+INDEX = ".index.json"  # in each backup: the saved version of each folder its links lead to
 TEMP = ".tmp-"
 SKIP_GIT = IgnoreRules.parse([".git/"])
 
@@ -63,12 +64,50 @@ def list_backups(backups_dir: Path) -> list[Path]:
 def targets_in(backup: Path) -> list[str]:
     """The targets a backup holds a manifest for (valid or not)."""
     try:
-        return sorted(n[:-5] for n in os.listdir(backup) if n.endswith(".json"))
+        return sorted(n[:-5] for n in os.listdir(backup)
+                      if n.endswith(".json") and not n.startswith("."))
     except OSError:
         return []
 
 
+_INDEXES: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
+def read_index(backup: Path) -> dict[str, Any] | None:
+    """A backup's index of saved skill versions (``{folder: {"signature", "content"}}``),
+    shared by its targets' manifests; None if it is missing or unreadable."""
+    path = backup / INDEX
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    key, cached = (st.st_ino, st.st_mtime_ns), _INDEXES.get(str(path))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    skills = data.get("skills") if isinstance(data, dict) else None
+    if not isinstance(skills, dict):
+        return None
+    _INDEXES[str(path)] = (key, skills)
+    return skills
+
+
+def saved_folder(manifest: Mapping[str, Any], entry: Mapping[str, Any]) -> str:
+    """The folder whose content a link entry (or a symlink-mode ``saved`` entry) saved."""
+    path = str(manifest.get("path", ""))
+    if entry["type"] == "saved":
+        return os.path.join(_link_dest(os.path.dirname(path), str(manifest.get("link"))),
+                            entry["path"])
+    return _link_dest(os.path.dirname(os.path.join(path, entry["path"])), entry["link"])
+
+
 def read_manifest(backup: Path, target: str) -> dict[str, Any] | None:
+    """A target's manifest, with the saved skill versions of its links filled in from the
+    backup's index (an entry whose version cannot be found gets ``content`` None)."""
     try:
         with open(backup / f"{target}.json", encoding="utf-8") as handle:
             data = json.load(handle)
@@ -77,8 +116,14 @@ def read_manifest(backup: Path, target: str) -> dict[str, Any] | None:
     if not (isinstance(data, dict) and data.get("version") == MANIFEST_VERSION
             and isinstance(data.get("entries"), list)
             and all(isinstance(e, dict) and isinstance(e.get("path"), str)
-                    for e in data["entries"])):
+                    and isinstance(e.get("type"), str) for e in data["entries"])):
         return None
+    if any(e.get("saved") for e in data["entries"]):
+        index = read_index(backup) or {}
+        for entry in data["entries"]:
+            if entry.get("saved"):
+                found = index.get(saved_folder(data, entry))
+                entry.update(found if isinstance(found, dict) else {"content": None})
     return data
 
 
@@ -118,22 +163,28 @@ class Snapshot:
 
 class _Contents:
     """Digests of the folders behind our links, reusing a previous manifest's digest while a
-    folder's stat signature is unchanged (one instance per backup: targets share it)."""
+    folder's stat signature is unchanged. One instance per backup: each folder is looked at
+    once however many targets link to it."""
 
     def __init__(self) -> None:
-        self.known: dict[str, tuple[str, str]] = {}  # real path -> (signature, digest)
+        self.known: dict[str, dict[str, str] | None] = {}  # folder -> signature and digest
 
-    def describe(self, folder: str, previous: Mapping[str, Any] | None) -> dict[str, str]:
-        real = os.path.realpath(folder)
-        sig = trees.signature(real, SKIP_GIT)
-        have = self.known.get(real)
-        if have is None or have[0] != sig:
-            if previous and previous.get("signature") == sig and previous.get("content"):
-                have = (sig, str(previous["content"]))
-            else:
-                have = (sig, trees.digest(real, SKIP_GIT))
-            self.known[real] = have
-        return {"signature": have[0], "content": have[1]}
+    def describe(self, folder: str, previous: Mapping[str, Any] | None
+                 ) -> dict[str, str] | None:
+        """``{"signature", "content"}`` of ``folder``; None if it is not a folder."""
+        if folder in self.known:
+            return self.known[folder]
+        try:
+            sig = trees.signature(folder, SKIP_GIT)
+        except (NotADirectoryError, FileNotFoundError):
+            self.known[folder] = None
+            return None
+        if previous and previous.get("signature") == sig and previous.get("content"):
+            digest = str(previous["content"])
+        else:
+            digest = trees.digest(folder, SKIP_GIT)
+        self.known[folder] = {"signature": sig, "content": digest}
+        return self.known[folder]
 
 
 def _link_dest(folder: str, text: str) -> str:
@@ -161,9 +212,10 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
                 tops = sorted((e.name, e.path) for e in found
                               if e.name != ".git" and e.is_dir(follow_symlinks=False))
             for name, folder in tops:
-                saved.append({"path": name, "type": "saved",
-                              **contents.describe(folder, known.get(name))})
-                origins[name] = folder
+                described = contents.describe(folder, known.get(name))
+                if described is not None:
+                    saved.append({"path": name, "type": "saved", **described})
+                    origins[name] = folder
         return Snapshot("link", text, tuple(saved), origins)
     if not stat.S_ISDIR(st.st_mode):
         return Snapshot("file", None, ())
@@ -175,8 +227,10 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
             text = os.readlink(os.path.join(path, rel))
             item: dict[str, Any] = {"path": rel, "type": "link", "link": text}
             dest = _link_dest(os.path.dirname(os.path.join(path, rel)), text)
-            if "/" not in rel and owns is not None and owns(dest) and os.path.isdir(dest):
-                item.update(contents.describe(dest, known.get(rel)))
+            described = contents.describe(dest, known.get(rel)) if (
+                "/" not in rel and owns is not None and owns(dest)) else None
+            if described is not None:
+                item.update(described)
                 origins[rel] = dest
             entries.append(item)
         elif stat.S_ISDIR(mode):
@@ -263,8 +317,9 @@ class BackupWriter:
         self.temp: Path | None = None
         self.final: Path | None = None
         self.results: list[TargetBackup] = []
-        self.written = 0  # bytes of file content copied (not hard-linked)
+        self.written = 0  # bytes written: file content copied (not hard-linked), manifests
         self._contents = _Contents()
+        self._index: dict[str, dict[str, str]] = {}  # saved folder -> signature, content
 
     def _temp(self) -> Path:
         if self.temp is None:
@@ -341,10 +396,19 @@ class BackupWriter:
             origin = snap.origins.get(entry["path"])
             if origin is not None:
                 entries[index] = {**entry, "content": self._store(origin, entry["content"])}
+        written = []  # the saved versions go to the backup's index, once for all targets
+        for entry in entries:
+            origin = snap.origins.get(entry["path"])
+            if origin is None:
+                written.append(entry)
+                continue
+            self._index[origin] = {"signature": entry["signature"], "content": entry["content"]}
+            written.append({**{k: v for k, v in entry.items()
+                               if k not in ("signature", "content")}, "saved": 1})
         manifest = {
             "version": MANIFEST_VERSION, "target": target, "path": path, "mode": mode,
             "kind": snap.kind, "link": snap.link, "created": self.now,
-            "skills": count_skills(entries), "bytes": size, "entries": entries,
+            "skills": count_skills(entries), "bytes": size, "entries": written,
         }
         data = json.dumps(manifest, separators=(",", ":")).encode("utf-8")
         fsops.atomic_write(self._temp() / f"{target}.json", data, mode=0o600)
@@ -393,6 +457,11 @@ class BackupWriter:
         if self.temp is None or not any(r.status == "created" for r in self.results):
             self.discard()
             return None
+        if self._index:
+            data = json.dumps({"version": MANIFEST_VERSION, "skills": self._index},
+                              separators=(",", ":")).encode("utf-8")
+            fsops.atomic_write(self.temp / INDEX, data, mode=0o600)
+            self.written += len(data)
         fsops.flush(self.temp)
         stamp = self.now
         while True:
@@ -455,6 +524,8 @@ class Verifier:
                 problem = self.store_entry(content)
                 if problem:
                     problems.append(f"{where}: saved content {problem}")
+            elif entry.get("saved"):
+                problems.append(f"{where}: its saved content is not in {backup.name}/{INDEX}")
         if root.is_dir():
             for rel, _ in trees.walk(str(root)):
                 if rel not in listed:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from skillshared import backupcmd, config
-from skillshared.backup import STORE, BackupWriter, list_backups
+from skillshared.backup import STORE, BackupWriter, list_backups, read_manifest
 from skillshared.paths import Paths
 from tests import undo_world
 from tests.conftest import make_skill, write_config
@@ -32,7 +32,13 @@ def test_backup_saves_the_content_behind_our_links_once(cli: Any, home: Path, so
     assert {t["target"]: t["status"] for t in data["targets"]} == {"claude": "created",
                                                                   "cursor": "created"}
     folder = Path(data["path"])
-    manifest = json.loads((folder / "claude.json").read_text())
+    raw = json.loads((folder / "claude.json").read_text())
+    assert all(e.get("saved") == 1 and "content" not in e for e in raw["entries"]
+               if e["type"] == "link")  # the versions are in the backup's shared index
+    index = json.loads((folder / ".index.json").read_text())["skills"]
+    assert set(index) == {str(source / s) for s in ("alpha", "beta", "group/nested")}
+    manifest = read_manifest(folder, "claude")
+    assert manifest is not None
     links = {e["path"]: e for e in manifest["entries"] if e["type"] == "link"}
     assert set(links) == {"alpha", "beta", "group__nested"}
     assert all(len(e["content"]) == 64 for e in links.values())
@@ -81,7 +87,7 @@ def test_forced_second_backup_is_manifests_and_hard_links(home: Path,
     assert first.folder and second.folder and first.folder != second.folder
     assert all(r.status == "created" for r in second.results)
     manifests = sum(os.path.getsize(Path(second.folder) / f"{t}.json")
-                    for t in ("claude", "cursor"))
+                    for t in ("claude", "cursor", ".index"))
     assert second.written == manifests
 
 
@@ -129,7 +135,8 @@ def test_verify_names_every_damaged_file(cli: Any, home: Path, source: Path,
     (folder / "cursor/theirs/SKILL.md").write_text("tampered")
     (folder / "claude/mine/SKILL.md").unlink()
     (folder / "claude/extra.txt").write_text("planted")
-    manifest = json.loads((folder / "claude.json").read_text())
+    manifest = read_manifest(folder, "claude")
+    assert manifest is not None
     digest = next(e["content"] for e in manifest["entries"] if e["path"] == "beta")
     (backups_dir(home) / STORE / digest / "SKILL.md").write_text("tampered")
     result = cli("backup", "--verify")
@@ -140,7 +147,10 @@ def test_verify_names_every_damaged_file(cli: Any, home: Path, source: Path,
     assert f"{folder.name}/claude/extra.txt: not in the manifest" in result.out
     assert "saved content" in result.out and "2 of 2 target backups are damaged" in result.out
     (folder / "cursor.json").write_text("{not json")
+    (folder / ".index.json").write_text("{")
     data = cli("backup", "--verify", "--json").json()
+    assert any("its saved content is not in" in p for b in data["backups"]
+               for t in b["targets"] for p in t["problems"])
     assert any("manifest is unreadable" in p for b in data["backups"] for t in b["targets"]
                for p in t["problems"])
 

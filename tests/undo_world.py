@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from skillshared.backup import Verifier, list_backups, targets_in
+from skillshared.backup import INDEX, Verifier, list_backups, targets_in
 from tests.conftest import make_skill, tree, write_config
 
 CONFIG = """\
@@ -46,7 +46,7 @@ def all_verify(home: Path) -> bool:
     verifier = Verifier(backups_dir(home))
     for backup in list_backups(backups_dir(home)):
         targets = targets_in(backup)
-        if set(os.listdir(backup)) - {*targets, *(f"{t}.json" for t in targets)}:
+        if set(os.listdir(backup)) - {*targets, *(f"{t}.json" for t in targets), INDEX}:
             return False
         if any(verifier.target(backup, t) for t in targets):
             return False
