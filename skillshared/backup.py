@@ -188,7 +188,7 @@ class _Contents:
 
 
 def _link_dest(folder: str, text: str) -> str:
-    return os.path.normpath(os.path.join(folder, text))
+    return os.path.normpath(text if text.startswith("/") else os.path.join(folder, text))
 
 
 def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | None = None,
@@ -260,12 +260,22 @@ def stored_intact(backup: Path, target: str, entry: Mapping[str, Any]) -> bool:
             and st.st_mtime_ns == entry.get("mtime_ns"))
 
 
-def looks_intact(backups_dir: Path, backup: Path, target: str,
-                  manifest: Mapping[str, Any]) -> bool:
+def stored_versions(backups_dir: Path) -> set[str]:
+    """The skill versions in the store."""
+    try:
+        return {n for n in os.listdir(backups_dir / STORE) if not n.startswith(TEMP)}
+    except FileNotFoundError:
+        return set()
+
+
+def looks_intact(backups_dir: Path, backup: Path, target: str, manifest: Mapping[str, Any],
+                 stored: set[str] | None = None) -> bool:
+    """Cheaply: every file of the target's backup has its size and time, every saved version
+    it refers to is in the store (``stored``: the store's names, if known)."""
     for entry in manifest["entries"]:
         if entry.get("type") == "file" and not stored_intact(backup, target, entry):
             return False
-    return all(store_path(backups_dir, d).is_dir() for d in referenced(manifest))
+    return referenced(manifest) <= (stored_versions(backups_dir) if stored is None else stored)
 
 
 def _alive(pid: int) -> bool:
@@ -320,6 +330,8 @@ class BackupWriter:
         self.written = 0  # bytes written: file content copied (not hard-linked), manifests
         self._contents = _Contents()
         self._index: dict[str, dict[str, str]] = {}  # saved folder -> signature, content
+        self._versions: set[str] | None = None
+        self._fresh: list[Path] = []  # store entries this backup added (flushed with it)
 
     def _temp(self) -> Path:
         if self.temp is None:
@@ -354,7 +366,7 @@ class BackupWriter:
             prior[1].get("kind") == snap.kind and prior[1].get("link") == snap.link
             and Snapshot(snap.kind, snap.link, tuple(prior[1]["entries"])).content()
             == snap.content()
-            and looks_intact(self.backups_dir, prior[0], target, prior[1])
+            and looks_intact(self.backups_dir, prior[0], target, prior[1], self._stored())
         ):
             return "unchanged", snap, prior
         return None, snap, prior
@@ -426,10 +438,15 @@ class BackupWriter:
             except OSError:
                 pass  # the sweep of unfinished backups gets it if the backup is dropped
 
+    def _stored(self) -> set[str]:
+        """The store's names, listed once per backup (and kept up to date by :meth:`_store`)."""
+        if self._versions is None:
+            self._versions = stored_versions(self.backups_dir)
+        return self._versions
+
     def _store(self, folder: str, digest: str) -> str:
         """Put the content of ``folder`` in the store (unless it is there); its digest."""
-        final = store_path(self.backups_dir, digest)
-        if final.is_dir():
+        if digest in self._stored():
             return digest
         store = self.backups_dir / STORE
         fsops.make_private_dir(store)
@@ -437,15 +454,16 @@ class BackupWriter:
         if os.path.lexists(temp):
             fsops.remove_tree(temp)
         try:
-            made = fsops.copy_tree(folder, str(temp), SKIP_GIT, durable=True)
+            made = fsops.copy_tree(folder, str(temp), SKIP_GIT)  # flushed with the backup
             self.written += sum(st.st_size for _, st in trees.walk(str(temp))
                                 if stat.S_ISREG(st.st_mode))
             final = store_path(self.backups_dir, made)
-            if final.is_dir():
+            if made in self._stored():
                 fsops.remove_tree(temp)
             else:
                 os.rename(temp, final)
-                fsops.fsync_dir(store)
+                self._stored().add(made)
+                self._fresh.append(final)
         except BaseException:
             if os.path.lexists(temp):
                 fsops.remove_tree(temp)
@@ -462,7 +480,9 @@ class BackupWriter:
                               separators=(",", ":")).encode("utf-8")
             fsops.atomic_write(self.temp / INDEX, data, mode=0o600)
             self.written += len(data)
-        fsops.flush(self.temp)
+        fsops.flush(self.temp, *self._fresh)
+        if self._fresh:
+            fsops.fsync_dir(self.backups_dir / STORE)
         stamp = self.now
         while True:
             final = self.backups_dir / time.strftime(TS_FORMAT, time.localtime(stamp))
