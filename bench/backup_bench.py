@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build_source, environment, machine_line, publish
+from world import build_source, environment, fmt, machine_line, publish, timed
 
 from skillshared import backupcmd, config, service
 from skillshared.paths import Paths
@@ -59,25 +59,6 @@ def measure(fn: Callable[[], object], runs: int, reset: Callable[[], object] | N
         times.append(time.perf_counter() - start)
         sizes.append(written_bytes() - before)
     return times, sizes
-
-
-def interleaved(fns: list[Callable[[], object]], runs: int, reset: Callable[[], object]
-                ) -> list[list[float]]:
-    """Time each of ``fns`` ``runs`` times, taking turns (so that a noisy machine's drift
-    affects them alike)."""
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(runs):
-        for fn, bucket in zip(fns, times, strict=True):
-            reset()
-            start = time.perf_counter()
-            fn()
-            bucket.append(time.perf_counter() - start)
-    return times
-
-
-def fmt(times: list[float]) -> str:
-    return (f"{statistics.median(times) * 1000:.0f} ms ({min(times) * 1000:.0f}–"
-            f"{max(times) * 1000:.0f})")
 
 
 def mib(sizes: list[int]) -> str:
@@ -182,7 +163,7 @@ def main() -> int:
             shutil.rmtree(spare, ignore_errors=True)
             subprocess.run(["sync", "-f", folder], check=True)  # start each run flushed
 
-        cp_t, cps_t, restore_t = interleaved([cp_a, cp_a_sync, restore], ns.runs, clear)
+        cp_t, cps_t, restore_t = timed([cp_a, cp_a_sync, restore], ns.runs, clear)
         base_cp = statistics.median(cp_t)
         rows.append((f"`cp -a` of a {skills:,}-skill copy-mode target", fmt(cp_t), "", "1.0×"))
         rows.append(("`cp -a`, then `sync -f` (flushed to disk, as restore does)", fmt(cps_t),

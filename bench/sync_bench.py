@@ -22,35 +22,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from world import build_source, environment, machine_line, publish, write_config
+from world import build_source, environment, fmt, machine_line, publish, timed, write_config
 
 from skillshared import service
 from skillshared.paths import Paths
-
-
-def timed(fns: list[Callable[[], object]], runs: int,
-          reset: Callable[[], object] | None = None) -> list[list[float]]:
-    """Time each of ``fns`` ``runs`` times, interleaved (so that drift in a noisy machine
-    affects them alike)."""
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(runs):
-        for fn, bucket in zip(fns, times, strict=True):
-            if reset is not None:
-                reset()
-            start = time.perf_counter()
-            fn()
-            bucket.append(time.perf_counter() - start)
-    return times
-
-
-def fmt(times: list[float]) -> str:
-    return f"{statistics.median(times) * 1000:.0f} ms ({min(times) * 1000:.0f}–" \
-           f"{max(times) * 1000:.0f})"
 
 
 def syscalls(argv: list[str], env: dict[str, str]) -> int | None:

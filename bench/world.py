@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 BODY = """
@@ -78,3 +80,23 @@ def publish(lines: list[str], out: Path) -> None:
     print(text)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text + "\n")
+
+
+def timed(fns: list[Callable[[], object]], runs: int,
+          reset: Callable[[], object] | None = None) -> list[list[float]]:
+    """Time each of ``fns`` ``runs`` times, interleaved (so that drift in a noisy machine
+    affects them alike)."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, bucket in zip(fns, times, strict=True):
+            if reset is not None:
+                reset()
+            start = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - start)
+    return times
+
+
+def fmt(times: list[float]) -> str:
+    return f"{statistics.median(times) * 1000:.0f} ms ({min(times) * 1000:.0f}–" \
+           f"{max(times) * 1000:.0f})"
