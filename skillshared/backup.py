@@ -244,6 +244,16 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
     return Snapshot("dir", None, tuple(entries), origins)
 
 
+def real_target(path: str, mode: str, owns: Owns | None) -> str:
+    """Where a target's entries are: a target path that is a link to a folder of the user's
+    own (not into the source) stands for that folder, except in symlink mode."""
+    if mode != "symlink" and os.path.islink(path):
+        dest = os.path.realpath(path)
+        if os.path.isdir(dest) and not (owns is not None and owns(dest)):
+            return dest
+    return path
+
+
 def count_skills(entries: Iterable[Mapping[str, Any]]) -> int:
     return sum(1 for e in entries if "/" not in e["path"] and e["type"] in ("dir", "link", "saved")
                and not e["path"].startswith("."))
@@ -347,7 +357,7 @@ class BackupWriter:
         """Back up one target unless it is empty, or unchanged since its latest backup (and
         that backup looks intact) and not ``always``."""
         try:
-            result = self._add(target, path, mode, owns, always)
+            result = self._add(target, real_target(path, mode, owns), mode, owns, always)
         except OSError as exc:
             result = TargetBackup(target, "failed", error=f"{exc.strerror or exc}: {exc.filename}")
             self._drop(target)

@@ -23,6 +23,7 @@ from skillshared.backup import (
     list_backups,
     parse_ts,
     read_manifest,
+    real_target,
     referenced,
     store_path,
     sweep_unfinished,
@@ -126,8 +127,8 @@ def find(config: Config, name: str) -> Path:
 def _would(config: Config, targets: list[TargetConfig]) -> list[dict[str, Any]]:
     writer = BackupWriter(config.scope.backups_dir)  # (it writes nothing until added to)
     own = owner(config)
-    return [{"target": t.name, "path": str(t.path),
-             "status": writer.examine(t.name, str(t.path), own)[0] or "would create"}
+    return [{"target": t.name, "path": str(t.path), "status": writer.examine(
+                t.name, real_target(str(t.path), t.mode, own), own)[0] or "would create"}
             for t in targets]
 
 

@@ -19,8 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import backupcmd, beside, fsops, trees
-from skillshared.backup import Verifier, latest, list_backups, read_manifest, store_path, targets_in
-from skillshared.config import Config, TargetConfig
+from skillshared.backup import (
+    Verifier,
+    latest,
+    list_backups,
+    read_manifest,
+    real_target,
+    store_path,
+    targets_in,
+)
+from skillshared.config import Config
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.observe import read_manifest as read_copy_manifest
 from skillshared.plan import MANIFEST, TEMP_PREFIX
@@ -75,10 +83,9 @@ def _entries_digest(entries: Iterable[Mapping[str, Any]], top: str) -> str:
     return total.hexdigest()
 
 
-def in_the_way(config: Config, target: TargetConfig, manifest: Mapping[str, Any]) -> list[str]:
-    """What restoring would replace that is neither ours (our links, our unedited copies, our
-    files) nor the same as what the backup holds at that name."""
-    path = str(target.path)
+def in_the_way(config: Config, path: str, manifest: Mapping[str, Any]) -> list[str]:
+    """What restoring the target at ``path`` would replace that is neither ours (our links,
+    our unedited copies, our files) nor the same as what the backup holds at that name."""
     own = backupcmd.owner(config)
     try:
         st = os.lstat(path)
@@ -233,7 +240,8 @@ def cmd_restore(req: Request) -> dict[str, Any]:
         raise SkillshareError(f"backup {backup.name} of {target.name} is damaged; nothing "
                               "was changed", hint="pick another backup with --from (see "
                               "`skillshare backup --verify`)", details=problems)
-    blocking = in_the_way(config, target, manifest)
+    where = real_target(str(target.path), target.mode, backupcmd.owner(config))
+    blocking = in_the_way(config, where, manifest)
     if blocking and not force:
         shown = ", ".join(blocking[:5]) + (f" and {len(blocking) - 5} more"
                                            if len(blocking) > 5 else "")
@@ -252,14 +260,14 @@ def cmd_restore(req: Request) -> dict[str, Any]:
         raise SkillshareError("could not back up the current content first; nothing was "
                               f"changed: {before.error or before.results[0].error}")
     result["backup"] = before.results[0].to_dict()
-    builder = _Builder(config.scope.backups_dir, backup, manifest, str(target.path))
-    stage = beside.path_for(str(target.path), beside.NEW)
+    builder = _Builder(config.scope.backups_dir, backup, manifest, where)
+    stage = beside.path_for(where, beside.NEW)
     if stage is None:
         raise SkillshareError(f"the target folder's name is too long to restore beside it: "
                               f"{target.path}")
     try:
         builder.build(stage)
-        swap_in(stage, str(target.path))
+        swap_in(stage, where)
     except BaseException as exc:
         if os.path.lexists(stage):
             fsops.remove_tree(stage)

@@ -289,3 +289,22 @@ def test_scenario_undo_recent_changes(cli: Any, home: Path, source: Path,
     assert all_verify(home)
     assert json.loads((list_backups(backups_dir(home))[0] / "claude.json").read_text())
     assert (backups_dir(home) / STORE).is_dir()
+
+
+def test_a_target_path_linked_to_a_folder_of_the_users_is_backed_up_and_restored_there(
+        cli: Any, home: Path, source: Path) -> None:
+    real = home / "dotfiles/claude-skills"
+    make_skill(real, "own-skill", body="kept in my dotfiles\n")
+    (home / ".claude").mkdir()
+    (home / ".claude/skills").symlink_to(real)
+    write_config(home, f"source: {source}\ntargets:\n  claude:\n    path: ~/.claude/skills\n")
+    make_skill(source, "alpha")
+    assert cli("sync").code == 0
+    assert cli("backup").code == 0
+    shutil.rmtree(real / "own-skill")
+    result = cli("restore", "claude")
+    assert result.code == 0, result.err
+    assert os.readlink(home / ".claude/skills") == str(real)  # still the user's link
+    assert (real / "own-skill/SKILL.md").read_text().endswith("kept in my dotfiles\n")
+    assert os.readlink(real / "alpha") == str(source / "alpha")
+    assert not [n for n in os.listdir(real.parent) if n.startswith(".skillshare")]
