@@ -164,9 +164,20 @@ def cmd_pull(req: Request) -> dict[str, Any]:
 
 
 def _commands() -> dict[str, Handler]:
-    from skillshared import backupcmd, collect, doctor, restore, setup, targetcmd, trash, views
+    from skillshared import (
+        auditcmd,
+        backupcmd,
+        collect,
+        doctor,
+        restore,
+        setup,
+        targetcmd,
+        trash,
+        views,
+    )
 
     return {
+        "audit": auditcmd.cmd_audit,
         "backup": backupcmd.cmd_backup,
         "restore": restore.cmd_restore,
         "trash": trash.cmd_trash,
@@ -183,7 +194,7 @@ def _commands() -> dict[str, Handler]:
     }
 
 
-READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log"})
+READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit"})
 
 
 def mutates(cmd: str, args: Mapping[str, Any]) -> bool:

@@ -186,6 +186,13 @@ COMMANDS = {c.name: c for c in (
                        metavar="list|restore|delete|empty"),
             flag("-f", "--force", help="empty: do not ask"),
             DRY_RUN),
+    Command("audit", "scan skills for prompt injection, exfiltration and other risks",
+            "skillshare audit\nskillshare audit my-skill\nskillshare audit _team-skills\n"
+            "skillshare audit -T high   # exit 1 on HIGH findings too",
+            positional("name", "one skill (flat name) or tracked repo (_name)", nargs="?"),
+            value("-T", "--threshold", metavar="LEVEL",
+                  help="block at this severity or worse: critical, high, medium, low, info "
+                       "(default: audit.block_threshold)")),
     Command("daemon", "start, stop or inspect the background daemon (skillshared)",
             "skillshare daemon start      # detach, wait until it answers\n"
             "skillshare daemon status\nskillshare daemon logs -f\n"

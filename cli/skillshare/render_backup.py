@@ -1,4 +1,4 @@
-"""Text rendering of `backup`, `restore`, `trash` and `collect` results."""
+"""Text rendering of `backup`, `restore`, `trash`, `collect` and `audit` results."""
 
 from __future__ import annotations
 
@@ -216,7 +216,29 @@ def render_collect(r: Result, out: Out) -> int:
     return 1 if r["failed"] else 0
 
 
+def render_audit(r: Result, out: Out) -> int:
+    marks = {"CRITICAL": FAIL, "HIGH": FAIL, "MEDIUM": WARN, "LOW": INFO, "INFO": INFO}
+    for skill in r["skills"]:
+        if not skill["findings"]:
+            continue
+        out(f"{FAIL if skill['blocked'] else WARN} {skill['name']} ({out.path(skill['path'])})")
+        for f in skill["findings"]:
+            out(f"    {marks[f['severity']]} {f['severity']:<8} {f['path']}:{f['line']}  "
+                f"{f['rule']}: {f['message']}")
+            out(f"        {f['excerpt']}")
+    counts = ", ".join(f"{n} {s.lower()}" for s, n in r["counts"].items() if n) or "no findings"
+    out(f"Audit: {plural(r['scanned'], 'skill')}, {plural(r['files'], 'file')} scanned, "
+        f"{r['rules']} rules; "
+        f"{counts}")
+    if r["blocked"]:
+        out(f"{FAIL} at or above {r['threshold']}: {', '.join(r['blocked'])}")
+        return 1
+    out(f"{OK} nothing at or above {r['threshold']}")
+    return 0
+
+
 RENDERERS: dict[str, Callable[[Result, Out], int]] = {
+    "audit": render_audit,
     "backup": render_backup, "restore": render_restore, "trash": render_trash,
     "collect": render_collect, "pull": render_collect,
 }

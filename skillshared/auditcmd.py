@@ -1,0 +1,65 @@
+"""``audit [name] [-T LEVEL]``: scan the source's skills (or one skill, or one tracked repo)
+with the audit rules; exit 1 when a finding is at or above the threshold."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillshared import audit, skills
+from skillshared.config import SEVERITIES, Config
+from skillshared.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from skillshared.service import Request
+
+
+def rule_files(req: Request, config: Config) -> list[Path]:
+    """The user's rule files: the global one, then (in project mode) the project's."""
+    files = [req.paths.global_scope().config_file.parent / audit.RULES_FILE]
+    if config.scope.is_project:
+        files.append(config.scope.config_file.parent / audit.RULES_FILE)
+    return files
+
+
+def _units(config: Config, name: str | None) -> list[tuple[str, str]]:
+    """What to scan, as (name, folder): every skill, one skill (by flat name or path), or a
+    tracked repo (its whole folder)."""
+    discovery = skills.discover(config.source)
+    units = [(s.flat_name, s.path) for s in discovery.skills]
+    if name is None:
+        return units
+    for flat, path in units:
+        if name in (flat, os.path.relpath(path, config.source)):
+            return [(flat, path)]
+    repo = config.source / name
+    if name.startswith("_") and "/" not in name and repo.is_dir():
+        return [(name, str(repo))]
+    raise NotFoundError(f"no skill or tracked repo named '{name}' in {config.source}",
+                        hint="see `skillshare list`")
+
+
+def cmd_audit(req: Request) -> dict[str, Any]:
+    config = req.config()
+    level = audit.threshold(req.text("threshold"), config.audit_threshold)
+    rules = audit.load_rules(rule_files(req, config))
+    units = _units(config, req.text("name"))
+    folders = {path for _, path in units}
+    results = []
+    files = 0
+    counts: Counter[str] = Counter()
+    for flat, path in units:
+        inner = {f for f in folders if f != path and f.startswith(path + os.sep)}
+        findings, scanned = audit.scan_tree(path, rules, skip=inner)
+        files += scanned
+        counts.update(f.severity for f in findings)
+        results.append({"name": flat, "path": path, "files": scanned,
+                        "findings": [f.to_dict() for f in findings],
+                        "blocked": bool(audit.blocking(findings, level))})
+    blocked = [r["name"] for r in results if r["blocked"]]
+    return {"scope": config.scope.name, "threshold": level, "rules": len(rules),
+            "scanned": len(results), "files": files,
+            "counts": {s: counts[s] for s in SEVERITIES}, "skills": results,
+            "blocked": blocked, "summary": {"failed": len(blocked)}}
