@@ -9,6 +9,7 @@ git sees them, so one that is really an option (``--upload-pack=…``) never rea
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -101,10 +102,8 @@ def run(args: Sequence[str], *, cwd: str | None = None, env: Mapping[str, str],
 
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate()
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import configedit, fsops, project
+from skillshared import configedit, fsops, gitops, project
 from skillshared import targets as builtin
 from skillshared.config import MODES
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
@@ -16,7 +14,6 @@ from skillshared.paths import Scope
 if TYPE_CHECKING:
     from skillshared.service import Request
 
-GIT_TIMEOUT = 30
 
 
 def detected_targets(scope: Scope) -> list[tuple[str, Path]]:
@@ -55,19 +52,6 @@ def named_targets(scope: Scope, names: list[str]) -> list[tuple[str, Path]]:
     return chosen
 
 
-def _git(args: list[str], cwd: Path, env: dict[str, str]) -> None:
-    git = shutil.which("git", path=env.get("PATH"))
-    if git is None:
-        raise SkillshareError("git is not installed", hint="install git to use --remote")
-    try:
-        proc = subprocess.run([git, *args], cwd=cwd, env=env, capture_output=True, text=True,
-                              timeout=GIT_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        raise SkillshareError(f"git {args[0]} timed out") from None
-    if proc.returncode != 0:
-        raise SkillshareError(f"git {args[0]} failed: {proc.stderr.strip() or proc.stdout.strip()}")
-
-
 def cmd_init(req: Request) -> dict[str, Any]:
     scope = req.scope()
     dry_run = req.flag("dry_run")
@@ -88,8 +72,8 @@ def cmd_init(req: Request) -> dict[str, Any]:
     if remote is not None and scope.is_project:
         raise UsageError("--remote is for the global source; a project is shared with its own "
                          "git repository")
-    if remote is not None and (not remote.strip() or remote.startswith("-")):
-        raise UsageError(f"invalid remote URL '{remote}'")
+    if remote is not None:
+        gitops.check_url(remote)
     raw_source = req.text("source")
     source = scope.expand(raw_source) if raw_source else scope.default_source
     if source.exists() and not source.is_dir():
@@ -133,6 +117,6 @@ def _create(scope: Scope, source: Path, doc: dict[str, Any], remote: str | None,
     created.append(str(scope.config_file))
     if remote is not None:
         if not (source / ".git").exists():
-            _git(["init", "--quiet"], source, env)
-        _git(["remote", "add", "origin", remote], source, env)
+            gitops.run(["init", "--quiet"], cwd=str(source), env=env)
+        gitops.run(["remote", "add", "origin", remote], cwd=str(source), env=env)
     return created

@@ -139,7 +139,7 @@ def test_init_twice_is_refused(cli: Any, home: Path) -> None:
     (["--targets", "claude,nosuch"], 1, "not a built-in target: nosuch"),
     (["--mode", "fast"], 2, "invalid mode 'fast'"),
     (["--targets", "claude", "--no-targets"], 2, "only one of"),
-    (["--remote=--upload-pack=evil"], 2, "invalid remote URL"),
+    (["--remote=--upload-pack=evil"], 2, "invalid repository address"),
 ])
 def test_init_bad_input_changes_nothing(cli: Any, home: Path, argv: list[str], code: int,
                                         message: str) -> None:
