@@ -152,15 +152,19 @@ def cmd_log(req: Request) -> dict[str, Any]:
 
 
 def cmd_pull(req: Request) -> dict[str, Any]:
-    """``pull <target>`` is the old name of ``collect <target>``."""
-    from skillshared import collect
+    """``pull``: fetch and fast-forward the source, then sync every target. ``pull <target>``
+    is the old name of ``collect <target>``."""
+    from skillshared import collect, gitsync
 
-    if not req.texts("targets"):
-        raise SkillshareError("git pull of the source is not available in this version",
-                              hint="to bring skills back from a target, use "
-                                   "`skillshare collect <target>`")
-    return {**collect.cmd_collect(req),
-            "hint": "`skillshare pull <target>` is now `skillshare collect <target>`"}
+    if req.texts("targets"):
+        return {**collect.cmd_collect(req),
+                "hint": "`skillshare pull <target>` is now `skillshare collect <target>`"}
+    config = gitsync.global_config(req, "pull")
+    pulled = gitsync.pull_source(req, config)
+    if req.flag("dry_run"):
+        return {"pull": pulled, "sync": None, "summary": {"failed": 0}}
+    report = cmd_sync(req)
+    return {"pull": pulled, "sync": report, "summary": report["summary"]}
 
 
 def _commands() -> dict[str, Handler]:
@@ -169,6 +173,7 @@ def _commands() -> dict[str, Handler]:
         backupcmd,
         collect,
         doctor,
+        gitsync,
         restore,
         setup,
         targetcmd,
@@ -183,6 +188,7 @@ def _commands() -> dict[str, Handler]:
         "trash": trash.cmd_trash,
         "collect": collect.cmd_collect,
         "pull": cmd_pull,
+        "push": gitsync.cmd_push,
         "init": setup.cmd_init,
         "sync": cmd_sync,
         "status": views.cmd_status,

@@ -154,10 +154,21 @@ COMMANDS = {c.name: c for c in (
             positional("targets", "the targets to collect from", nargs="*", metavar="target"),
             flag("-a", "--all", help="collect from every target"),
             DRY_RUN, FORCE_COLLECT),
-    Command("pull", "old name of `collect <target>`",
-            "skillshare pull claude    # the same as: skillshare collect claude",
-            positional("targets", "the targets to collect from", nargs="*", metavar="target"),
-            DRY_RUN, FORCE_COLLECT),
+    Command("push", "commit the source's changes and push them to its git remote",
+            "skillshare push\nskillshare push -m 'Add the review skill'\nskillshare push -n",
+            value("-m", "--message", help="the commit message (default: names the skills "
+                                          "changed)"),
+            DRY_RUN),
+    Command("pull", "fetch and fast-forward the source from its git remote, then sync",
+            "skillshare pull\nskillshare pull --dry-run\n"
+            "skillshare pull claude    # old name of: skillshare collect claude",
+            positional("targets", "(old form) collect from these targets instead",
+                       nargs="*", metavar="target"),
+            flag("--remote", help="pull from the git remote (the default; accepted for "
+                                  "compatibility)"),
+            DRY_RUN,
+            flag("-f", "--force", help="sync with --force after pulling (with targets: "
+                                       "collect --force)")),
     Command("backup", "back up targets; list, verify or clean up backups",
             "skillshare backup\nskillshare backup claude\nskillshare backup --dry-run\n"
             "skillshare backup --list\nskillshare backup --verify\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillshare import render_backup
+from skillshare import render_backup, render_git
 from skillshare.render_daemon import daemon_section, render_daemon, render_service
 from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
 
@@ -320,7 +320,7 @@ RENDERERS: dict[str, Callable[[Result, Out], int]] = {
     "daemon": render_daemon, "service": render_service,
     "sync": render_sync, "status": render_status, "diff": render_diff, "list": render_list,
     "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
-    **render_backup.RENDERERS,
+    **render_backup.RENDERERS, **render_git.RENDERERS,
 }
 
 

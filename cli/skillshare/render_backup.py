@@ -240,5 +240,5 @@ def render_audit(r: Result, out: Out) -> int:
 RENDERERS: dict[str, Callable[[Result, Out], int]] = {
     "audit": render_audit,
     "backup": render_backup, "restore": render_restore, "trash": render_trash,
-    "collect": render_collect, "pull": render_collect,
+    "collect": render_collect,
 }
