@@ -130,17 +130,18 @@ def cmd_push(req: Request) -> dict[str, Any]:
     return result
 
 
-def pull_source(req: Request, config: Config) -> dict[str, Any]:
+def pull_source(config: Config, env: Mapping[str, str], dry_run: bool = False
+                ) -> dict[str, Any]:
     """Fetch and fast-forward the source; returns what happened (before any sync)."""
-    repo = Repo(config, req.paths.env)
+    repo = Repo(config, env)
     branch = repo.branch()
     changes = repo.changes()
     if changes:
-        raise SkillshareError(f"the source has {len(changes)} uncommitted changes; nothing "
-                              "was pulled", hint="run `skillshare push` to share them first, "
-                              f"or `git -C {repo.path} stash -u`",
-                              details=changes[:20])
-    dry_run = req.flag("dry_run")
+        many = "s" if len(changes) != 1 else ""
+        raise SkillshareError(f"the source has {len(changes)} uncommitted change{many}; "
+                              "nothing was pulled",
+                              hint="run `skillshare push` to share them first, or "
+                                   f"`git -C {repo.path} stash -u`", details=changes[:20])
     repo.git("fetch", "--quiet", "--prune", "--", repo.remote, timeout=NETWORK)
     upstream = repo.upstream(branch)
     before = repo.head()

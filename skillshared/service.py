@@ -160,7 +160,7 @@ def cmd_pull(req: Request) -> dict[str, Any]:
         return {**collect.cmd_collect(req),
                 "hint": "`skillshare pull <target>` is now `skillshare collect <target>`"}
     config = gitsync.global_config(req, "pull")
-    pulled = gitsync.pull_source(req, config)
+    pulled = gitsync.pull_source(config, req.paths.env, req.flag("dry_run"))
     if req.flag("dry_run"):
         return {"pull": pulled, "sync": None, "summary": {"failed": 0}}
     report = cmd_sync(req)

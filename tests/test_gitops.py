@@ -152,3 +152,35 @@ def test_a_remote_that_asks_for_a_password_fails_at_once() -> None:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def test_many_pulls_leak_no_files_or_processes(tmp_path: Path) -> None:
+    """200 fetches in one process: open files and child processes stay flat."""
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc to count open files")
+    bare = tmp_path / "remote.git"
+    gitops.run(["init", "--bare", "-q", str(bare)], env=os.environ)
+    work = tmp_path / "work"
+    gitops.run(["clone", "-q", "--", f"file://{bare}", str(work)], env=os.environ,
+               timeout=gitops.NETWORK_TIMEOUT)
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    gitops.run(["fetch", "-q", "origin"], cwd=str(work), env=os.environ)
+    before = open_files()
+    for _ in range(200):
+        gitops.run(["fetch", "-q", "origin"], cwd=str(work), env=os.environ,
+                   timeout=gitops.NETWORK_TIMEOUT)
+    assert open_files() == before
+    children = [p for p in os.listdir("/proc") if p.isdigit()
+                and _parent(int(p)) == os.getpid()]
+    assert children == []
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return int(handle.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import make_skill, tree, wait_for, write_config
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -97,7 +97,7 @@ def test_pull_fast_forwards_then_syncs(cli: Any, home: Path, tmp_path: Path, sha
 
 
 @pytest.mark.parametrize("make_trouble, message", [
-    (lambda src, other: make_skill(src, "uncommitted"), "uncommitted changes; nothing"),
+    (lambda src, other: make_skill(src, "uncommitted"), "uncommitted change; nothing"),
     (lambda src, other: (make_skill(src, "local-only"),
                          git(src, "add", "-A"), git(src, "commit", "-q", "-m", "local")),
      "histories diverged"),
@@ -148,3 +148,26 @@ def test_no_repository_or_no_remote_is_a_clear_error(cli: Any, home: Path,
         result = cli(*argv)
         assert result.code == 1 and "has no git remote" in result.err
     assert git(source, "status", "--porcelain").strip()  # nothing was committed
+
+
+def test_the_daemons_pull_job(cli: Any, daemon: Any, home: Path, tmp_path: Path,
+                              shared: Path, remote: Path) -> None:
+    config = home / ".config/skillshare/config.yaml"
+    config.write_text(config.read_text() + "daemon:\n  pull_interval: 1s\n")
+    d = daemon()
+    other = other_machine(tmp_path, remote)
+    make_skill(other, "pushed-elsewhere")
+    git(other, "add", "-A")
+    git(other, "commit", "-q", "-m", "elsewhere")
+    git(other, "push", "-q")
+    link = home / ".claude/skills/pushed-elsewhere"
+    wait_for(lambda: os.path.islink(link), 20, "the pull job to bring the skill in")
+
+    def job() -> dict[str, Any]:
+        return next(j for j in d.status()["jobs"] if j["name"] == "pull")
+
+    make_skill(shared, "uncommitted-here")
+    runs = job()["runs"]
+    skipped = wait_for(lambda: (j := job())["runs"] > runs + 1 and j, 20, "more pull runs")
+    assert skipped["last_result"] == "ok"
+    assert skipped["last_summary"].startswith("skipped: the source has 1 uncommitted change")

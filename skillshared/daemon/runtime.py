@@ -20,7 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from skillshared import __version__, backupcmd, protocol, service, trash
+from skillshared import __version__, backupcmd, gitops, gitsync, protocol, service, trash
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.reconciler import Reconciler, now_iso
@@ -149,9 +149,29 @@ class Runtime:
         self.debouncer.set_delay(config.daemon.debounce_ms / 1000)
         self.scheduler.configure([
             JobSpec("rescan", config.daemon.rescan_interval, self._rescan, RESCAN_LIMIT),
+            JobSpec("pull", config.daemon.pull_interval, self._pull, JOB_LIMIT),
             JobSpec("backup", config.daemon.backup_interval, self._backup, JOB_LIMIT),
             JobSpec("cleanup", config.daemon.cleanup_interval, self._cleanup, JOB_LIMIT),
         ])
+
+    def _pull(self) -> str:
+        """The scheduled pull: fetch and fast-forward the source, then a full pass. A dirty
+        or diverged source is skipped, with the reason (it is the user's to sort out)."""
+        config = self.reconciler.config
+        if config is None:
+            return "no config"
+        try:
+            pulled = gitsync.pull_source(config, self.paths.env)
+        except gitops.GitError:
+            raise
+        except SkillshareError as exc:
+            return f"skipped: {exc.message}"
+        if pulled["before"] != pulled["after"]:
+            batch = Batch()
+            batch.want_full("pulled from the git remote")
+            self._reconcile(batch)
+            return f"pulled {pulled['commits']} commits and synced"
+        return str(pulled["status"])
 
     def _backup(self) -> str:
         """The scheduled backup: every target that changed since its latest backup."""
