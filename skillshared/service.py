@@ -177,6 +177,7 @@ def _commands() -> dict[str, Handler]:
         restore,
         setup,
         targetcmd,
+        tracked,
         trash,
         views,
     )
@@ -189,6 +190,9 @@ def _commands() -> dict[str, Handler]:
         "collect": collect.cmd_collect,
         "pull": cmd_pull,
         "push": gitsync.cmd_push,
+        "install": tracked.cmd_install,
+        "uninstall": tracked.cmd_uninstall,
+        "check": tracked.cmd_check,
         "init": setup.cmd_init,
         "sync": cmd_sync,
         "status": views.cmd_status,
@@ -200,7 +204,7 @@ def _commands() -> dict[str, Handler]:
     }
 
 
-READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit"})
+READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit", "check"})
 
 
 def mutates(cmd: str, args: Mapping[str, Any]) -> bool:

@@ -197,6 +197,30 @@ COMMANDS = {c.name: c for c in (
                        metavar="list|restore|delete|empty"),
             flag("-f", "--force", help="empty: do not ask"),
             DRY_RUN),
+    Command("install", "follow a team's git repository of skills (install <url> --track)",
+            "skillshare install github.com/team/skills --track\n"
+            "skillshare install git@github.com:team/skills.git --track --name team\n"
+            "skillshare install file:///srv/git/skills.git --track --into frontend\n"
+            "skillshare install <url> --track -T high   # block HIGH findings too",
+            positional("source", "the repository: URL, user@host:path, host/owner/repo, "
+                                 "or a folder"),
+            flag("--track", help="clone it as a tracked repo (_name) kept up to date by git"),
+            value("--name", help="the tracked repo's name (a '_' is added in front)"),
+            value("--into", metavar="DIR", help="clone into this folder of the source"),
+            flag("-f", "--force", help="install even if the audit finds something"),
+            flag("--skip-audit", help="do not scan the clone"),
+            value("-T", "--threshold", metavar="LEVEL",
+                  help="block at this severity or worse (default: audit.block_threshold)"),
+            DRY_RUN),
+    Command("uninstall", "move a tracked repo or a skill to the trash",
+            "skillshare uninstall _team-skills\nskillshare uninstall my-skill -n\n"
+            "skillshare uninstall _team-skills --force   # even with uncommitted changes",
+            positional("names", "tracked repos (_name) or skills (flat names)", nargs="*",
+                       metavar="name"),
+            flag("-f", "--force", help="also when a repo has uncommitted changes"),
+            DRY_RUN),
+    Command("check", "fetch each tracked repo and say which are behind",
+            "skillshare check\nskillshare check --json"),
     Command("audit", "scan skills for prompt injection, exfiltration and other risks",
             "skillshare audit\nskillshare audit my-skill\nskillshare audit _team-skills\n"
             "skillshare audit -T high   # exit 1 on HIGH findings too",

@@ -1,8 +1,8 @@
-"""Text rendering of `push` and `pull` results."""
+"""Text rendering of `push`, `pull`, `install`, `uninstall` and `check` results."""
 
 from __future__ import annotations
 
-from skillshare.textout import INFO, OK, Out, plural
+from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,6 +51,48 @@ def render_pull(r: Result, out: Out) -> int:
     return render_sync(r["sync"], out)
 
 
+def render_install(r: Result, out: Out) -> int:
+    if r["dry_run"]:
+        out(f"Would clone {r['url']} into {out.path(r['path'])} and audit it "
+            f"(blocking at {r['threshold']})")
+        return 0
+    found = r["audit"]
+    audited = "not audited (--skip-audit)" if found is None else (
+        f"audited {plural(found['files'], 'file')}, {plural(len(found['findings']), 'finding')}")
+    out(f"{OK} Installed {r['name']} ({plural(len(r['skills']), 'skill')}) in "
+        f"{out.path(r['path'])}; {audited}")
+    if found and found["blocked"]:
+        out(f"{WARN} installed despite findings at or above {r['threshold']} (--force)")
+    for name in r["skills"]:
+        out(f"    {name}")
+    out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
+    return 0
+
+
+def render_uninstall(r: Result, out: Out) -> int:
+    verb = "Would move" if r["dry_run"] else "Moved"
+    for item in r["removed"]:
+        extra = f" ({item['uncommitted']} uncommitted changes kept there)" if (
+            item["uncommitted"]) else ""
+        out(f"{OK} {verb} {item['name']} to the trash{extra}")
+    out("Run 'skillshare sync' to remove its links from the targets")
+    return 0
+
+
+def render_check(r: Result, out: Out) -> int:
+    if not r["repos"]:
+        out("No tracked repos")
+    for repo in r["repos"]:
+        if repo["status"] == "error":
+            out(f"{FAIL} {repo['name']}: {repo['error']}")
+            continue
+        dirty = ", has uncommitted changes" if repo["dirty"] else ""
+        behind = f" ({plural(repo['behind'], 'commit')} behind)" if repo["behind"] else ""
+        out(f"{WARN if repo['behind'] else OK} {repo['name']}: {repo['status']}{behind}{dirty}")
+    return 1 if r["summary"]["failed"] else 0
+
+
 RENDERERS: dict[str, Callable[[Result, Out], int]] = {
-    "push": render_push, "pull": render_pull,
+    "push": render_push, "pull": render_pull, "install": render_install,
+    "uninstall": render_uninstall, "check": render_check,
 }

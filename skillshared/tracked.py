@@ -1,0 +1,203 @@
+"""Tracked repositories (SPEC §8, seed 003): ``install <url> --track``, ``uninstall`` and
+``check``. A tracked repo is a git clone at ``<source>/_<name>`` (``.git`` kept); its skills
+reach the targets with the ``_name__`` prefix. The clone is audited before it is put in
+place; a finding at or above the threshold removes it again (``--force`` keeps it,
+``--skip-audit`` skips the scan).
+
+Not built yet: ``install`` without ``--track`` (copying one skill), ``update``, and project
+mode (cloning into ``.skillshare/skills``); they say so.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillshared import audit, auditcmd, fsops, gitops, skills, trash
+from skillshared.config import Config
+from skillshared.errors import NotFoundError, SkillshareError, UsageError
+
+if TYPE_CHECKING:
+    from skillshared.service import Request
+
+_HOST_PATH = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")
+
+
+def clone_url(raw: str) -> str:
+    """The address git is given: ``github.com/owner/repo`` becomes an https URL; anything
+    else is checked as it is (see :func:`gitops.check_url`)."""
+    if _HOST_PATH.match(raw) and not os.path.exists(raw):
+        return gitops.check_url(f"https://{raw}")
+    return gitops.check_url(raw)
+
+
+def repo_name(url: str, given: str | None) -> str:
+    """``_owner-repo`` from the URL's last two path segments, or ``--name`` (``_`` added);
+    checked before anything is cloned."""
+    if given is not None:
+        name = given if given.startswith("_") else f"_{given}"
+        if "/" in given or "\\" in given or ".." in given:
+            raise UsageError(f"invalid --name {given!r}: it must not hold '/', '\\' or '..'")
+    else:
+        path = re.sub(r"^[a-z]+://[^/]*", "", url).split(":", 1)[-1]
+        parts = [p for p in path.rstrip("/").split("/") if p]
+        parts = parts[-2:] if parts else ["repo"]
+        parts[-1] = parts[-1].removesuffix(".git")
+        name = "_" + "-".join(parts)
+    problem = skills.segment_problem(name)
+    if problem:
+        raise UsageError(f"invalid tracked repo name {name!r}: {problem}",
+                         hint="choose one with --name")
+    return name
+
+
+def _global(req: Request, what: str) -> Config:
+    config = req.config()
+    if config.scope.is_project:
+        raise UsageError(f"{what} in project mode is not built yet",
+                         hint="run it with -g for the global source")
+    return config
+
+
+def _into(config: Config, raw: str | None) -> Path:
+    if raw is None:
+        return config.source
+    parts = raw.strip("/").split("/")
+    if raw.startswith("/") or any(skills.segment_problem(p) for p in parts):
+        raise UsageError(f"invalid --into {raw!r}: it must be a folder inside the source, "
+                         "like team/frontend")
+    return config.source.joinpath(*parts)
+
+
+def cmd_install(req: Request) -> dict[str, Any]:
+    raw = req.text("source")
+    if not raw:
+        raise UsageError("usage: skillshare install <git url> --track [--name N]")
+    if not req.flag("track"):
+        raise SkillshareError("install without --track (copying one skill) is not built yet",
+                              hint="use `skillshare install <url> --track` to follow a repo")
+    config = _global(req, "install")
+    url = clone_url(raw)
+    name = repo_name(url, req.text("name"))
+    parent = _into(config, req.text("into"))
+    dest = parent / name
+    if os.path.lexists(dest):
+        raise SkillshareError(f"{dest} already exists", hint=f"update it with `skillshare "
+                              f"update {name}`, or choose another --name")
+    level = audit.threshold(req.text("threshold"), config.audit_threshold)
+    result: dict[str, Any] = {"name": name, "url": url, "path": str(dest),
+                              "dry_run": req.flag("dry_run"), "threshold": level,
+                              "audit": None}
+    if req.flag("dry_run"):
+        return result
+    fsops.makedirs(parent)
+    temp = config.source / fsops.temp_name(fsops.TAG_NEW, name)
+    try:
+        gitops.run(["clone", "--quiet", "--", url, str(temp)], env=req.paths.env,
+                   timeout=gitops.NETWORK_TIMEOUT)
+        if not req.flag("skip_audit"):
+            result["audit"] = _audit(req, config, temp, level)
+        fsops.rename_no_replace(str(temp), str(dest))
+    except BaseException as exc:
+        cleanup = _remove(temp)
+        if cleanup and isinstance(exc, SkillshareError):
+            exc.details.append(cleanup)
+        raise
+    found = [s.flat_name for s in skills.discover(config.source).skills
+             if s.path.startswith(str(dest) + os.sep)]
+    return {**result, "skills": found}
+
+
+def _audit(req: Request, config: Config, folder: Path, level: str) -> dict[str, Any]:
+    rules = audit.load_rules(auditcmd.rule_files(req, config))
+    findings, files = audit.scan_tree(str(folder), rules)
+    blocking = audit.blocking(findings, level)
+    report = {"files": files, "findings": [f.to_dict() for f in findings],
+              "blocked": bool(blocking)}
+    if blocking and not req.flag("force"):
+        shown = [f"{f.severity} {f.path}:{f.line} {f.rule}: {f.message}" for f in blocking]
+        raise SkillshareError(f"blocked by the security audit: {len(blocking)} findings at or "
+                              f"above {level}; the clone was removed",
+                              hint="read them; --force installs anyway, -T sets the level",
+                              details=shown[:20])
+    return report
+
+
+def _remove(temp: Path) -> str | None:
+    """Remove a clone that is not to be kept; a note saying where it is if that fails."""
+    if not os.path.lexists(temp):
+        return None
+    try:
+        fsops.remove_tree(temp)
+    except OSError as exc:
+        return f"could not remove {temp} ({exc.strerror}); delete it by hand"
+    return None
+
+
+def _dirty(folder: Path, env: Any) -> list[str]:
+    if not (folder / ".git").exists():
+        return []
+    status = gitops.run(["status", "--porcelain"], cwd=str(folder), env=env)
+    return [line for line in status.out.splitlines() if line]
+
+
+def cmd_uninstall(req: Request) -> dict[str, Any]:
+    config = _global(req, "uninstall")
+    names = req.texts("names")
+    if not names:
+        raise UsageError("usage: skillshare uninstall <name>...")
+    discovery = skills.discover(config.source)
+    by_flat = {s.flat_name: s.path for s in discovery.skills}
+    chosen = []
+    for name in names:
+        folder = config.source / name if name.startswith("_") and "/" not in name else None
+        if folder is None or not folder.is_dir():
+            path = by_flat.get(name)
+            folder = Path(path) if path else None
+        if folder is None or ".." in name:
+            raise NotFoundError(f"nothing named '{name}' in {config.source}",
+                                hint="see `skillshare list` (tracked repos are `_name`)")
+        dirty = _dirty(folder, req.paths.env)
+        if dirty and not req.flag("force"):
+            many = "s" if len(dirty) != 1 else ""
+            raise SkillshareError(f"{name} has {len(dirty)} uncommitted change{many}; nothing "
+                                  "was uninstalled", hint="commit or copy them first, or use "
+                                  "--force (it goes to the trash either way)", details=dirty)
+        chosen.append((name, folder, dirty))
+    removed = []
+    for name, folder, dirty in chosen:
+        item = None if req.flag("dry_run") else trash.put(
+            config.scope.trash_dir, str(folder), skills.flat_name(
+                os.path.relpath(folder, config.source)), "uninstall")
+        removed.append({"name": name, "path": str(folder), "trash": item,
+                        "uncommitted": len(dirty)})
+    expired = [] if req.flag("dry_run") else trash.expire(config.scope.trash_dir,
+                                                          config.trash_retention_days)
+    return {"dry_run": req.flag("dry_run"), "removed": removed, "expired": len(expired)}
+
+
+def cmd_check(req: Request) -> dict[str, Any]:
+    config = req.config()
+    repos = []
+    for entry in sorted(os.listdir(config.source)) if config.source.is_dir() else []:
+        folder = config.source / entry
+        if not (entry.startswith("_") and (folder / ".git").is_dir()):
+            continue
+        env = req.paths.env
+        item: dict[str, Any] = {"name": entry, "path": str(folder)}
+        try:
+            gitops.run(["fetch", "--quiet"], cwd=str(folder), env=env,
+                       timeout=gitops.NETWORK_TIMEOUT)
+            counts = gitops.run(["rev-list", "--left-right", "--count", "HEAD...@{u}"],
+                                cwd=str(folder), env=env).out.split()
+            ahead, behind = (int(c) for c in counts)
+            item.update(ahead=ahead, behind=behind,
+                        status="behind" if behind else "up to date",
+                        dirty=bool(_dirty(folder, env)))
+        except SkillshareError as exc:
+            item.update(status="error", error=exc.message)
+        repos.append(item)
+    return {"repos": repos, "behind": [r["name"] for r in repos if r.get("behind")],
+            "summary": {"failed": sum(r["status"] == "error" for r in repos)}}
