@@ -141,7 +141,7 @@ def test_second_daemon_refuses_naming_the_first(world: dict[str, Path], daemon: 
 
 def test_sigterm_exits_zero_and_removes_socket(world: dict[str, Path], daemon: Any) -> None:
     d = daemon()
-    assert d.stop() == 0
+    assert d.stop(timeout=10) == 0  # at once: a signal wakes the main thread through a pipe
     assert not d.paths.socket.exists()
     events = [e["event"] for e in d.log()]
     assert events[-1] == "stopped" and "stopping" in events

@@ -11,7 +11,9 @@ stop, the worker finishes the operation it is running and refuses the queued one
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import signal
 import threading
 import time
@@ -53,6 +55,7 @@ class Runtime:
         self._queued: Batch | None = None
         self._queue_lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake: int | None = None  # the write end of the wait's wakeup pipe
         self._generation = -1
         self._job_errors: dict[str, Any] | None = None
         self._watches: tuple[float, int | None] = (0.0, None)
@@ -92,16 +95,41 @@ class Runtime:
         signal.signal(signal.SIGHUP, lambda *_: self.reload("SIGHUP"))
 
     def _wait(self) -> None:
+        """Sleep until stopped, looking at the clock every CLOCK_CHECK seconds. Signals wake
+        it through a pipe (``signal.set_wakeup_fd``): the kernel may hand a signal to any
+        thread, and a main thread asleep in ``Event.wait`` would not see it until its
+        timeout."""
+        read, write = os.pipe()
+        for fd in (read, write):
+            os.set_blocking(fd, False)
+        self._wake = write
+        previous = signal.set_wakeup_fd(write)
         skew = time.time() - time.monotonic()
-        while not self._stop.wait(CLOCK_CHECK):
-            now_skew = time.time() - time.monotonic()
-            if abs(now_skew - skew) > 5:  # suspended (or the clock was set): jobs are due
-                self.log.info("clock_jumped", seconds=round(now_skew - skew))
-                self.scheduler.wakeup()
-            skew = now_skew
+        woke = False
+        try:
+            while not self._stop.is_set():
+                ready, _, _ = select.select([read], [], [], 0.05 if woke else CLOCK_CHECK)
+                woke = bool(ready)
+                if woke:
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(read, 4096)
+                now_skew = time.time() - time.monotonic()
+                if abs(now_skew - skew) > 5:  # suspended (or the clock was set): jobs are due
+                    self.log.info("clock_jumped", seconds=round(now_skew - skew))
+                    self.scheduler.wakeup()
+                skew = now_skew
+        finally:
+            signal.set_wakeup_fd(previous)
+            self._wake = None
+            os.close(read)
+            os.close(write)
 
     def stop(self) -> None:
         self._stop.set()
+        wake = self._wake
+        if wake is not None:
+            with contextlib.suppress(OSError):
+                os.write(wake, b"\0")
 
     def reload(self, why: str) -> None:
         self.log.info("reload_requested", reason=why)
