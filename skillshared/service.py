@@ -193,6 +193,7 @@ def _commands() -> dict[str, Handler]:
         "install": tracked.cmd_install,
         "uninstall": tracked.cmd_uninstall,
         "check": tracked.cmd_check,
+        "update": tracked.cmd_update,
         "init": setup.cmd_init,
         "sync": cmd_sync,
         "status": views.cmd_status,

@@ -178,6 +178,13 @@ def cmd_uninstall(req: Request) -> dict[str, Any]:
     return {"dry_run": req.flag("dry_run"), "removed": removed, "expired": len(expired)}
 
 
+def cmd_update(req: Request) -> dict[str, Any]:
+    config = req.config()
+    raise SkillshareError("update of tracked repos is not built yet",
+                          hint=f"for now: git -C {config.source}/_<name> pull --ff-only, then "
+                               "`skillshare audit _<name>`")
+
+
 def cmd_check(req: Request) -> dict[str, Any]:
     config = req.config()
     repos = []

@@ -171,5 +171,7 @@ def test_check_says_which_repos_are_behind(cli: Any, tmp_path: Path, world: Path
 def test_not_built_yet_says_so(cli: Any, world: Path) -> None:
     result = cli("install", "github.com/team/skills")
     assert result.code == 1 and "not built yet" in result.err
+    update = cli("update", "_team-skills")
+    assert update.code == 1 and "update of tracked repos is not built yet" in update.err
     with pytest.raises(UsageError):
         tracked.clone_url("-x")
