@@ -45,11 +45,9 @@ def owner(config: Config) -> Owns:
 
 
 def global_only(req: Request, what: str) -> Config:
-    config = req.config()
-    if config.scope.is_project:
-        raise UsageError(f"{what} works on global targets; project targets are rebuilt from "
-                         ".skillshare/skills", hint="run it with -g, or use `skillshare sync -p`")
-    return config
+    return req.global_config(f"{what} works on global targets; project targets are rebuilt "
+                             "from .skillshare/skills",
+                             hint="run it with -g, or use `skillshare sync -p`")
 
 
 def chosen_targets(config: Config, names: Sequence[str]) -> list[TargetConfig]:

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared import gitops
 from skillshared.config import Config
-from skillshared.errors import SkillshareError, UsageError
+from skillshared.errors import SkillshareError
 
 if TYPE_CHECKING:
     from skillshared.service import Request
 
 NETWORK = gitops.NETWORK_TIMEOUT
+GLOBAL_ONLY = ("{what} shares the global source; a project is shared through its own git "
+               "repository")
 
 
 class Repo:
@@ -87,16 +89,8 @@ def message_for(changes: list[str]) -> str:
     return f"Update skills: {shown}" if names else "Update skills"
 
 
-def global_config(req: Request, what: str) -> Config:
-    config = req.config()
-    if config.scope.is_project:
-        raise UsageError(f"{what} shares the global source; a project is shared through its "
-                         "own git repository", hint="run it with -g")
-    return config
-
-
 def cmd_push(req: Request) -> dict[str, Any]:
-    config = global_config(req, "push")
+    config = req.global_config(GLOBAL_ONLY.format(what="push"))
     repo = Repo(config, req.paths.env)
     branch = repo.branch()
     changes = repo.changes()

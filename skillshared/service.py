@@ -81,6 +81,14 @@ class Request:
         self.loaded = configmod.load(self.scope())
         return self.loaded
 
+    def global_config(self, refusal: str, hint: str = "run it with -g") -> Config:
+        """The config, for a command that works on the global scope only (``refusal``: why
+        not in project mode)."""
+        config = self.config()
+        if config.scope.is_project:
+            raise UsageError(refusal, hint=hint)
+        return config
+
 
 Handler = Callable[[Request], dict[str, Any]]
 
@@ -159,7 +167,7 @@ def cmd_pull(req: Request) -> dict[str, Any]:
     if req.texts("targets"):
         return {**collect.cmd_collect(req),
                 "hint": "`skillshare pull <target>` is now `skillshare collect <target>`"}
-    config = gitsync.global_config(req, "pull")
+    config = req.global_config(gitsync.GLOBAL_ONLY.format(what="pull"))
     pulled = gitsync.pull_source(config, req.paths.env, req.flag("dry_run"))
     if req.flag("dry_run"):
         return {"pull": pulled, "sync": None, "summary": {"failed": 0}}

@@ -54,11 +54,8 @@ def repo_name(url: str, given: str | None) -> str:
 
 
 def _global(req: Request, what: str) -> Config:
-    config = req.config()
-    if config.scope.is_project:
-        raise UsageError(f"{what} in project mode is not built yet",
-                         hint="run it with -g for the global source")
-    return config
+    return req.global_config(f"{what} in project mode is not built yet",
+                             hint="run it with -g for the global source")
 
 
 def _into(config: Config, raw: str | None) -> Path:
