@@ -1,11 +1,12 @@
-"""Tracked repositories (SPEC §8, seed 003): ``install <url> --track``, ``uninstall`` and
-``check``. A tracked repo is a git clone at ``<source>/_<name>`` (``.git`` kept); its skills
-reach the targets with the ``_name__`` prefix. The clone is audited before it is put in
-place; a finding at or above the threshold removes it again (``--force`` keeps it,
+"""Tracked repositories (SPEC §8, seed 003): ``install <url> --track``, ``update``,
+``uninstall`` and ``check``. A tracked repo is a git clone at ``<source>/_<name>`` (``.git``
+kept); its skills reach the targets with the ``_name__`` prefix. The clone is audited before
+it is put in place, and what an update brings is audited before it is kept; a finding at or
+above the threshold removes the clone, or rolls the update back (``--force`` keeps it,
 ``--skip-audit`` skips the scan).
 
-Not built yet: ``install`` without ``--track`` (copying one skill), ``update``, and project
-mode (cloning into ``.skillshare/skills``); they say so.
+Not built yet: ``install`` without ``--track`` (copying one skill), and project mode (cloning
+into ``.skillshare/skills``); they say so.
 """
 
 from __future__ import annotations
@@ -176,10 +177,95 @@ def cmd_uninstall(req: Request) -> dict[str, Any]:
 
 
 def cmd_update(req: Request) -> dict[str, Any]:
-    config = req.config()
-    raise SkillshareError("update of tracked repos is not built yet",
-                          hint=f"for now: git -C {config.source}/_<name> pull --ff-only, then "
-                               "`skillshare audit _<name>`")
+    """``update <name>… | --all``: fetch and fast-forward each tracked repo (never a merge),
+    then audit the files that changed; a finding at or above the threshold rolls the repo
+    back to where it was. Each repo succeeds or fails on its own."""
+    config = _global(req, "update")
+    names = req.texts("names")
+    repos = _tracked(config)
+    if req.flag("all"):
+        names = list(repos)
+    elif not names:
+        raise UsageError("usage: skillshare update <name>... | --all")
+    unknown = [n for n in names if n not in repos]
+    if unknown:
+        raise NotFoundError(f"no tracked repo named {', '.join(unknown)}",
+                            hint=f"tracked repos: {', '.join(repos) or 'none'}")
+    level = audit.threshold(req.text("threshold"), config.audit_threshold)
+    rules = None if req.flag("skip_audit") else audit.load_rules(
+        auditcmd.rule_files(req, config))
+    results = []
+    for name in names:
+        try:
+            results.append(_update_one(req, repos[name], name, rules, level))
+        except SkillshareError as exc:
+            results.append({"name": name, "status": "failed", "error": exc.message,
+                            "hint": exc.hint, "details": exc.details})
+    failed = sum(r["status"] in ("failed", "rolled back") for r in results)
+    return {"dry_run": req.flag("dry_run"), "threshold": level, "repos": results,
+            "summary": {"failed": failed}}
+
+
+def _tracked(config: Config) -> dict[str, Path]:
+    """The tracked repos: top folders named ``_…`` that hold a ``.git``."""
+    if not config.source.is_dir():
+        return {}
+    return {e: config.source / e for e in sorted(os.listdir(config.source))
+            if e.startswith("_") and (config.source / e / ".git").exists()}
+
+
+def _update_one(req: Request, folder: Path, name: str, rules: list[audit.Rule] | None,
+                level: str) -> dict[str, Any]:
+    env = req.paths.env
+
+    def git(*args: str, timeout: float = gitops.LOCAL_TIMEOUT) -> gitops.Result:
+        return gitops.run(args, cwd=str(folder), env=env, timeout=timeout)
+
+    dirty = _dirty(folder, env)
+    if dirty and not req.flag("force"):
+        raise SkillshareError(f"{name} has uncommitted changes; it was not updated",
+                              hint="use --force to set them aside (git stash) and update",
+                              details=dirty[:20])
+    try:
+        before = git("rev-parse", "HEAD").out.strip()
+    except gitops.GitError as exc:  # fail closed: without it there is no way back
+        raise SkillshareError(f"{name}: its current commit cannot be recorded, so it was "
+                              f"not updated ({exc.message})") from None
+    git("fetch", "--quiet", timeout=gitops.NETWORK_TIMEOUT)
+    upstream = "@{u}"
+    incoming = int(git("rev-list", "--count", f"HEAD..{upstream}").out.strip() or 0)
+    result: dict[str, Any] = {"name": name, "before": before, "after": before,
+                              "commits": incoming, "audit": None}
+    if not incoming:
+        return {**result, "status": "up to date"}
+    if gitops.run(["merge-base", "--is-ancestor", "HEAD", upstream], cwd=str(folder),
+                  env=env, check=False).code != 0:
+        raise SkillshareError(f"{name} has local commits the remote does not have (the "
+                              "histories diverged); it was not updated",
+                              hint=f"sort it out in {folder} with git")
+    if req.flag("dry_run"):
+        return {**result, "status": "would update"}
+    if dirty:  # --force: set aside, not lost (`git stash list` in the repo shows them)
+        git("stash", "push", "--include-untracked", "--quiet", "-m",
+            "set aside by skillshare update --force")
+        result["stashed"] = len(dirty)
+    git("merge", "--ff-only", "--quiet", upstream)
+    after = git("rev-parse", "HEAD").out.strip()
+    result["after"] = after
+    if rules is not None:
+        changed = [p for p in git("diff", "--name-only", "-z", before, after).out.split("\0")
+                   if p and os.path.isfile(folder / p) and not os.path.islink(folder / p)]
+        findings = [f for p in changed for f in audit.scan_file(str(folder / p), p, rules)]
+        blocking = audit.blocking(findings, level)
+        result["audit"] = {"files": len(changed), "findings": [f.to_dict() for f in findings],
+                           "blocked": bool(blocking)}
+        if blocking and not req.flag("force"):
+            git("reset", "--hard", "--quiet", before)
+            return {**result, "after": before, "status": "rolled back",
+                    "error": f"{len(blocking)} findings at or above {level} in what changed",
+                    "details": [f"{f.severity} {f.path}:{f.line} {f.rule}: {f.message}"
+                                for f in blocking][:20]}
+    return {**result, "status": "updated"}
 
 
 def cmd_check(req: Request) -> dict[str, Any]:

@@ -219,10 +219,17 @@ COMMANDS = {c.name: c for c in (
                        metavar="name"),
             flag("-f", "--force", help="also when a repo has uncommitted changes"),
             DRY_RUN),
-    Command("update", "update tracked repos (not built yet: it says what to do instead)",
-            "skillshare update _team-skills",
+    Command("update", "fast-forward tracked repos, auditing what changed (roll back if it "
+                      "is blocked)",
+            "skillshare update _team-skills\nskillshare update --all\n"
+            "skillshare update --all -T high   # roll back on HIGH findings too",
             positional("names", "tracked repos (_name)", nargs="*", metavar="name"),
             flag("--all", help="every tracked repo"),
+            flag("-f", "--force", help="set local changes aside (git stash); keep an update "
+                                       "the audit would roll back"),
+            flag("--skip-audit", help="do not scan what changed"),
+            value("-T", "--threshold", metavar="LEVEL",
+                  help="roll back at this severity or worse (default: audit.block_threshold)"),
             DRY_RUN),
     Command("check", "fetch each tracked repo and say which are behind",
             "skillshare check\nskillshare check --json"),

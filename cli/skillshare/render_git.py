@@ -79,6 +79,23 @@ def render_uninstall(r: Result, out: Out) -> int:
     return 0
 
 
+def render_update(r: Result, out: Out) -> int:
+    marks = {"updated": OK, "up to date": OK, "would update": INFO}
+    for repo in r["repos"]:
+        status = repo["status"]
+        commits = f" ({plural(repo['commits'], 'commit')})" if repo.get("commits") else ""
+        line = f"{marks.get(status, FAIL)} {repo['name']}: {status}{commits}"
+        out(line + (f": {repo['error']}" if repo.get("error") else ""))
+        for detail in repo.get("details") or []:
+            out(f"    {detail}")
+        if repo.get("hint"):
+            out(f"    hint: {repo['hint']}")
+    if any(repo["status"] == "rolled back" for repo in r["repos"]):
+        out("Rolled back to where it was; --force keeps such an update, --skip-audit skips "
+            "the scan")
+    return 1 if r["summary"]["failed"] else 0
+
+
 def render_check(r: Result, out: Out) -> int:
     if not r["repos"]:
         out("No tracked repos")
@@ -94,5 +111,5 @@ def render_check(r: Result, out: Out) -> int:
 
 RENDERERS: dict[str, Callable[[Result, Out], int]] = {
     "push": render_push, "pull": render_pull, "install": render_install,
-    "uninstall": render_uninstall, "check": render_check,
+    "uninstall": render_uninstall, "check": render_check, "update": render_update,
 }

@@ -178,6 +178,7 @@ class Runtime:
         self.scheduler.configure([
             JobSpec("rescan", config.daemon.rescan_interval, self._rescan, RESCAN_LIMIT),
             JobSpec("pull", config.daemon.pull_interval, self._pull, JOB_LIMIT),
+            JobSpec("update", config.daemon.update_interval, self._update, JOB_LIMIT),
             JobSpec("backup", config.daemon.backup_interval, self._backup, JOB_LIMIT),
             JobSpec("cleanup", config.daemon.cleanup_interval, self._cleanup, JOB_LIMIT),
         ])
@@ -200,6 +201,21 @@ class Runtime:
             self._reconcile(batch)
             return f"pulled {pulled['commits']} commits and synced"
         return str(pulled["status"])
+
+    def _update(self) -> str:
+        """The scheduled update of tracked repos: fast-forward only, audit-gated (a blocked
+        update is rolled back), a repo with local changes left alone; then a full pass."""
+        if self.reconciler.config is None:
+            return "no config"
+        from skillshared import tracked
+
+        result = tracked.cmd_update(service.Request(self.paths, {"all": True}))
+        counts = Counter(r["status"] for r in result["repos"])
+        if counts["updated"]:
+            batch = Batch()
+            batch.want_full("tracked repos updated")
+            self._reconcile(batch)
+        return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no repos"
 
     def _backup(self) -> str:
         """The scheduled backup: every target that changed since its latest backup."""
