@@ -5,18 +5,23 @@ it is put in place, and what an update brings is audited before it is kept; a fi
 above the threshold removes the clone, or rolls the update back (``--force`` keeps it,
 ``--skip-audit`` skips the scan).
 
-Not built yet: ``install`` without ``--track`` (copying one skill), and project mode (cloning
-into ``.skillshare/skills``); they say so.
+``install <folder or repo>`` without ``--track`` copies one skill, or each skill of a repo,
+into the source (audited first) and records its origin in ``.skillshare-installed.json``.
+
+Not built yet: project mode (cloning into ``.skillshare/skills``); it says so.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd, fsops, gitops, skills, trash
+from skillshared import audit, auditcmd, fsops, gitops, skills, trash, trees
+from skillshared.backup import SKIP_GIT
 from skillshared.config import Config
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
 
@@ -73,10 +78,9 @@ def cmd_install(req: Request) -> dict[str, Any]:
     raw = req.text("source")
     if not raw:
         raise UsageError("usage: skillshare install <git url> --track [--name N]")
-    if not req.flag("track"):
-        raise SkillshareError("install without --track (copying one skill) is not built yet",
-                              hint="use `skillshare install <url> --track` to follow a repo")
     config = _global(req, "install")
+    if not req.flag("track"):
+        return _install_copy(req, config, raw)
     url = clone_url(raw)
     name = repo_name(url, req.text("name"))
     parent = _into(config, req.text("into"))
@@ -108,6 +112,113 @@ def cmd_install(req: Request) -> dict[str, Any]:
     return {**result, "skills": found}
 
 
+INSTALLED = ".skillshare-installed.json"  # in the source: where copied skills came from
+
+
+def _split_shorthand(raw: str) -> tuple[str, str | None]:
+    """``host/owner/repo/sub/dir`` -> (``host/owner/repo``, ``sub/dir``); else (raw, None)."""
+    if _HOST_PATH.match(raw) and not os.path.exists(raw):
+        parts = raw.split("/")
+        return "/".join(parts[:3]), "/".join(parts[3:]) or None
+    return raw, None
+
+
+def _install_copy(req: Request, config: Config, raw: str) -> dict[str, Any]:
+    """``install <folder or repo>``: copy one skill (or each skill of a repo) into the
+    source, audited first, and record where it came from."""
+    level = audit.threshold(req.text("threshold"), config.audit_threshold)
+    parent = _into(config, req.text("into"))
+    base, subdir = _split_shorthand(raw)
+    local = os.path.isdir(raw)
+    if not local and raw.startswith(("/", "./", "../", "~")):
+        raise NotFoundError(f"no folder {raw}", hint="give a skill's folder, or a repo URL")
+    url = None if local else clone_url(base)
+    dry_run = req.flag("dry_run")
+    temp = config.source / fsops.temp_name(fsops.TAG_NEW, "install")
+    try:
+        if local:
+            folder = Path(os.path.abspath(raw))
+        else:
+            assert url is not None
+            if dry_run:
+                return {"url": url, "dry_run": True, "track": False, "skills": []}
+            gitops.run(["clone", "--quiet", "--depth", "1", "--", url, str(temp)],
+                       env=req.paths.env, timeout=gitops.NETWORK_TIMEOUT)
+            folder = temp / subdir if subdir else temp
+            if not folder.is_dir():
+                raise NotFoundError(f"{subdir} is not a folder of {url}")
+        picked = _pick_skills(folder, req.text("name"))
+        plans = []
+        for name, path in picked:
+            dest = parent / name
+            if os.path.lexists(dest) and not req.flag("force"):
+                raise SkillshareError(f"{dest} already exists; nothing was installed",
+                                      hint="use --force to replace it (the old one goes to "
+                                           "the trash)")
+            report = None if req.flag("skip_audit") else _audit(req, config, path, level)
+            plans.append((name, path, dest, report))
+        installed = []
+        for name, path, dest, report in plans:
+            item = {"name": name, "path": str(dest), "audit": report, "trashed": None}
+            if not dry_run:
+                item["trashed"] = _copy_in(config, path, dest)
+                _record(config, skills.flat_name(os.path.relpath(dest, config.source)),
+                        raw, url)
+            installed.append(item)
+    finally:
+        _remove(temp)
+    return {"url": url or str(folder), "dry_run": dry_run, "track": False,
+            "threshold": level, "skills": installed}
+
+
+def _pick_skills(folder: Path, name: str | None) -> list[tuple[str, Path]]:
+    if (folder / skills.SKILL_FILE).is_file():
+        chosen = name or folder.name
+        problem = skills.segment_problem(chosen)
+        if problem:
+            raise UsageError(f"invalid skill name {chosen!r}: {problem}",
+                             hint="choose one with --name")
+        return [(chosen, folder)]
+    found = skills.discover(folder)
+    if not found.skills:
+        raise NotFoundError(f"no skill (a folder with a {skills.SKILL_FILE}) in {folder}")
+    if name is not None:
+        raise UsageError("--name goes with a single skill; this holds "
+                         f"{len(found.skills)}")
+    return [(s.flat_name, Path(s.path)) for s in found.skills]
+
+
+def _copy_in(config: Config, src: Path, dest: Path) -> str | None:
+    """Copy a skill into the source (checked, then renamed in place); an existing one goes
+    to the trash first. Returns that trash item."""
+    temp = config.source / fsops.temp_name(fsops.TAG_NEW, dest.name)
+    try:
+        made = fsops.copy_tree(str(src), str(temp), SKIP_GIT, durable=True)
+        if trees.digest(str(temp)) != made:
+            raise SkillshareError(f"the copy of {src} does not match it; nothing was installed")
+        trashed = None
+        if os.path.lexists(dest):
+            trashed = trash.put(config.scope.trash_dir, str(dest), dest.name,
+                                "replaced by install")
+        fsops.makedirs(dest.parent)
+        fsops.rename_no_replace(str(temp), str(dest))
+        return trashed
+    finally:
+        _remove(temp)
+
+
+def _record(config: Config, flat: str, raw: str, url: str | None) -> None:
+    path = config.source / INSTALLED
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict):
+            data = {}
+    except (OSError, ValueError):
+        data = {}
+    data[flat] = {"source": raw, "url": url, "installed_at": time.time()}
+    fsops.atomic_write(path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
 def _audit(req: Request, config: Config, folder: Path, level: str) -> dict[str, Any]:
     rules = audit.load_rules(auditcmd.rule_files(req, config))
     findings, files = audit.scan_tree(str(folder), rules)
@@ -117,7 +228,7 @@ def _audit(req: Request, config: Config, folder: Path, level: str) -> dict[str, 
     if blocking and not req.flag("force"):
         shown = [f"{f.severity} {f.path}:{f.line} {f.rule}: {f.message}" for f in blocking]
         raise SkillshareError(f"blocked by the security audit: {len(blocking)} findings at or "
-                              f"above {level}; the clone was removed",
+                              f"above {level}; nothing was installed",
                               hint="read them; --force installs anyway, -T sets the level",
                               details=shown[:20])
     return report

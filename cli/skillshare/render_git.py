@@ -52,6 +52,16 @@ def render_pull(r: Result, out: Out) -> int:
 
 
 def render_install(r: Result, out: Out) -> int:
+    if not r.get("track", True):  # copied skills
+        verb = "Would install" if r["dry_run"] else "Installed"
+        for item in r["skills"]:
+            again = " (the old one went to the trash)" if item.get("trashed") else ""
+            out(f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}")
+        if r["dry_run"] and not r["skills"]:
+            out(f"Would clone {r['url']} and install its skills")
+        if not r["dry_run"]:
+            out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
+        return 0
     if r["dry_run"]:
         out(f"Would clone {r['url']} into {out.path(r['path'])} and audit it "
             f"(blocking at {r['threshold']})")
