@@ -294,6 +294,8 @@ def cmd_update(req: Request) -> dict[str, Any]:
     config = _global(req, "update")
     names = req.texts("names")
     repos = _tracked(config)
+    if req.flag("all") and names:
+        raise UsageError("name tracked repos or use --all, not both")
     if req.flag("all"):
         names = list(repos)
     elif not names:

@@ -252,6 +252,8 @@ def test_update_refuses_local_changes_and_divergence(cli: Any, installed: tuple[
 
 def test_update_bad_names(cli: Any, installed: tuple[Path, Path]) -> None:
     assert cli("update").code == 2
+    both = cli("update", "_team-skills", "--all")
+    assert both.code == 2 and "not both" in both.err
     unknown = cli("update", "_nope")
     assert unknown.code == 1 and "no tracked repo named _nope" in unknown.err
 
