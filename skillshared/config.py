@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,9 +72,88 @@ class DaemonConfig:
 
 @dataclass(frozen=True)
 class SkillRecord:
-    name: str
-    source: str
+    """An installed skill or tracked repo: where it came from, so ``install`` with no
+    argument can re-create it and ``update`` can fetch it again."""
+
+    name: str  # its folder in the source (in ``into``, when set)
+    source: str  # as the user gave it (a local folder as an absolute path)
     tracked: bool = False
+    into: str | None = None  # a folder inside the source
+    subdir: str | None = None  # the skill's folder inside what ``source`` names
+
+    @property
+    def rel(self) -> str:
+        """Its path relative to the source."""
+        return f"{self.into}/{self.name}" if self.into else self.name
+
+    def to_doc(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"name": self.name, "source": self.source}
+        if self.tracked:
+            doc["tracked"] = True
+        doc.update((k, v) for k, v in (("into", self.into), ("subdir", self.subdir)) if v)
+        return doc
+
+
+_RECORD_KEYS = {"name", "source", "tracked", "into", "subdir"}
+
+
+def parse_skill_records(value: Any, problem: Callable[[str, str], None],
+                        key: str = "skills") -> tuple[SkillRecord, ...]:
+    """The records of a ``skills:`` list; each bad entry is reported with its key path."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problem(key, "must be a list of {name, source, tracked}")
+        return ()
+    records: dict[str, SkillRecord] = {}
+    for index, item in enumerate(value):
+        where = f"{key}[{index}]"
+        wrong = _record_problem(item)
+        if wrong is not None:
+            problem(f"{where}{wrong[0]}", wrong[1])
+            continue
+        record = SkillRecord(item["name"], item["source"], item.get("tracked", False),
+                             item.get("into"), item.get("subdir"))
+        if record.rel in records:
+            problem(f"{where}.name", f"'{record.rel}' is recorded twice")
+        records[record.rel] = record
+    return tuple(records.values())
+
+
+def _record_problem(item: Any) -> tuple[str, str] | None:
+    """(key suffix, message) for what is wrong with one ``skills:`` entry."""
+    if not isinstance(item, dict) or not all(isinstance(item.get(k), str) and item[k]
+                                              for k in ("name", "source")):
+        return "", "must be a mapping with text 'name' and 'source'"
+    unknown = sorted(str(k) for k in item if k not in _RECORD_KEYS)
+    if unknown:
+        return f".{unknown[0]}", "unknown key (known: name, source, tracked, into, subdir)"
+    if not isinstance(item.get("tracked", False), bool):
+        return ".tracked", "must be true or false"
+    for field_name in ("name", "into", "subdir"):
+        value = item.get(field_name)
+        if value is None:
+            continue
+        wrong = "must be text" if not isinstance(value, str) else _path_problem(value)
+        if wrong is None and field_name == "name" and "/" in value:
+            wrong = "must be one folder name (use 'into' for the folder above it)"
+        if wrong:
+            return f".{field_name}", wrong
+    if item.get("tracked") and not item["name"].startswith("_"):
+        return ".name", "a tracked repo's name starts with '_'"
+    return None
+
+
+_SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def _path_problem(path: str) -> str | None:
+    """What makes ``path`` not a plain relative folder path (segments as SPEC §4 allows)."""
+    for segment in path.split("/"):
+        if segment in ("", ".", "..") or segment.startswith("-") or not _SEGMENT_RE.match(
+                segment):
+            return f"'{segment}' is not a valid folder name"
+    return None
 
 
 @dataclass(frozen=True)
@@ -218,7 +297,7 @@ class _Validator:
             trash_retention_days=self._int(trash, "trash.retention_days", 7),
             log_max_entries=self._int(log, "log.max_entries", 1000),
             daemon=self._daemon(self._section(doc, "daemon")),
-            skills=self._skill_records(doc.get("skills")),
+            skills=parse_skill_records(doc.get("skills"), self.problem),
             warnings=tuple(self.warnings),
             document=doc,
         )
@@ -399,21 +478,6 @@ class _Validator:
         values["watch_targets"] = watch
         self._unknown(section, set(DaemonConfig.__dataclass_fields__), "daemon")
         return DaemonConfig(**values)
-
-    def _skill_records(self, value: Any) -> tuple[SkillRecord, ...]:
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.problem("skills", "must be a list of {name, source, tracked}")
-            return ()
-        records = []
-        for index, item in enumerate(value):
-            if (not isinstance(item, dict) or not isinstance(item.get("name"), str)
-                    or not isinstance(item.get("source"), str)):
-                self.problem(f"skills[{index}]", "must be a mapping with text 'name' and 'source'")
-                continue
-            records.append(SkillRecord(item["name"], item["source"], bool(item.get("tracked"))))
-        return tuple(records)
 
 
 def _overlaps(target: Path, source: Path) -> bool:

@@ -59,7 +59,10 @@ def test_install_track_clones_keeps_git_and_flattens_nested_skills(
     assert cli("sync").code == 0
     link = home / ".claude/skills/_team-skills__frontend__react"
     assert os.readlink(link) == str(world / "_team-skills/frontend/react")
-    assert not [n for n in os.listdir(world) if n.startswith(".skillshare")]
+    assert not [n for n in os.listdir(world) if n.startswith(".skillshare-tmp")]
+    records = json.loads((world / ".skillshare-installed.json").read_text())["skills"]
+    assert records == [{"name": "_team-skills", "source": f"file://{bare}", "tracked": True}]
+    assert "_team-skills/" in (world / ".gitignore").read_text().splitlines()
 
 
 @pytest.mark.parametrize("url, name, expected", [
@@ -121,7 +124,7 @@ def test_install_twice_and_into(cli: Any, tmp_path: Path, world: Path) -> None:
     assert into.code == 0 and (world / "frontend/_team-skills/.git").is_dir()
     unreachable = cli("install", f"file://{tmp_path}/nope.git", "--track")
     assert unreachable.code == 1 and "git clone failed" in unreachable.err
-    assert not [n for n in os.listdir(world) if n.startswith(".skillshare")]
+    assert not [n for n in os.listdir(world) if n.startswith(".skillshare-tmp")]
 
 
 def test_uninstall_refuses_uncommitted_changes_then_trashes(
@@ -164,7 +167,7 @@ def test_check_says_which_repos_are_behind(cli: Any, tmp_path: Path, world: Path
     git(work, "commit", "-q", "-m", "more")
     git(work, "push", "-q", "origin", "main")
     data = cli("check", "--json").json()
-    assert data["behind"] == ["_team-skills"] and data["repos"][0]["behind"] == 1
+    assert data["behind"] == ["_team-skills"] and data["items"][0]["behind"] == 1
     assert "1 commit behind" in cli("check").out
     assert not (world / "_team-skills/new-one").exists()  # fetch only
 
@@ -199,11 +202,11 @@ def test_update_fast_forwards_and_audits_what_changed(cli: Any, installed: tuple
     work, repo = installed
     push_change(work, "review/notes.md", "Check the tests first.\n")
     preview = cli("update", "_team-skills", "-n", "--json").json()
-    assert preview["repos"][0]["status"] == "would update"
+    assert preview["items"][0]["status"] == "would update"
     assert not (repo / "review/notes.md").exists()
     result = cli("update", "--all", "--json")
     assert result.code == 0, result.err
-    (item,) = result.json()["repos"]
+    (item,) = result.json()["items"]
     assert item["status"] == "updated" and item["commits"] == 1
     assert item["audit"]["files"] == 1 and head(repo) == head(work)
     assert "up to date" in cli("update", "_team-skills").out
@@ -219,7 +222,7 @@ def test_a_blocked_update_is_rolled_back(cli: Any, installed: tuple[Path, Path])
     assert "review/SKILL.md:4 ignore-previous-instructions" in result.out
     assert head(repo) == before and "Ignore" not in (repo / "review/SKILL.md").read_text()
     kept = cli("update", "_team-skills", "--force", "--json")
-    assert kept.code == 0 and kept.json()["repos"][0]["status"] == "updated"
+    assert kept.code == 0 and kept.json()["items"][0]["status"] == "updated"
 
 
 def test_update_skip_audit_and_threshold(cli: Any, installed: tuple[Path, Path]) -> None:
@@ -242,7 +245,7 @@ def test_update_refuses_local_changes_and_divergence(cli: Any, installed: tuple[
     assert head(repo) == before and (repo / "review/SKILL.md").read_text() == "edited here\n"
     forced = cli("update", "_team-skills", "--force", "--json")
     assert forced.code == 0 and head(repo) == head(work)
-    assert forced.json()["repos"][0]["stashed"] == 1
+    assert forced.json()["items"][0]["stashed"] == 1
     assert "set aside by skillshare update --force" in git(repo, "stash", "list")
     git(repo, "commit", "-q", "--allow-empty", "-m", "local")
     push_change(work, "review/again.md", "again\n")
@@ -255,7 +258,8 @@ def test_update_bad_names(cli: Any, installed: tuple[Path, Path]) -> None:
     both = cli("update", "_team-skills", "--all")
     assert both.code == 2 and "not both" in both.err
     unknown = cli("update", "_nope")
-    assert unknown.code == 1 and "no tracked repo named _nope" in unknown.err
+    assert unknown.code == 1 and "no tracked repo or installed skill named _nope" in unknown.err
+    assert "there are: _team-skills" in unknown.err
 
 
 def test_the_daemons_update_job(daemon: Any, home: Path, installed: tuple[Path, Path]
@@ -284,7 +288,7 @@ def test_install_a_local_skill_folder(cli: Any, home: Path, tmp_path: Path,
     assert result.code == 0, result.err
     assert tree(world / "pdf-tools") == tree(made)
     record = json.loads((world / ".skillshare-installed.json").read_text())
-    assert record["pdf-tools"]["source"] == str(made)
+    assert record == {"skills": [{"name": "pdf-tools", "source": str(made)}]}
     again = cli("install", str(made))
     assert again.code == 1 and "already exists; nothing was installed" in again.err
     (made / "SKILL.md").write_text("---\nname: pdf-tools\n---\nnewer\n")

@@ -197,41 +197,49 @@ COMMANDS = {c.name: c for c in (
                        metavar="list|restore|delete|empty"),
             flag("-f", "--force", help="empty: do not ask"),
             DRY_RUN),
-    Command("install", "follow a team's git repository of skills (install <url> --track)",
+    Command("install", "install skills: copy them in, or follow a team's repo (--track)",
+            "skillshare install ~/Downloads/pdf-tools\n"
+            "skillshare install github.com/team/skills/frontend   # each skill in it\n"
             "skillshare install github.com/team/skills --track\n"
             "skillshare install git@github.com:team/skills.git --track --name team\n"
             "skillshare install file:///srv/git/skills.git --track --into frontend\n"
-            "skillshare install <url> --track -T high   # block HIGH findings too",
-            positional("source", "the repository: URL, user@host:path, host/owner/repo, "
-                                 "or a folder"),
+            "skillshare install <url> --track -T high   # block HIGH findings too\n"
+            "skillshare install -p   # re-create what .skillshare/config.yaml records",
+            positional("source", "a skill's folder, or a repository: URL, user@host:path, "
+                                 "host/owner/repo[/subdir]; none: re-create every recorded "
+                                 "install that is missing", nargs="?"),
             flag("--track", help="clone it as a tracked repo (_name) kept up to date by git"),
-            value("--name", help="the tracked repo's name (a '_' is added in front)"),
-            value("--into", metavar="DIR", help="clone into this folder of the source"),
-            flag("-f", "--force", help="install even if the audit finds something"),
-            flag("--skip-audit", help="do not scan the clone"),
+            value("--name", help="the skill's name, or the tracked repo's ('_' is added)"),
+            value("--into", metavar="DIR", help="put it in this folder of the source"),
+            flag("-f", "--force", help="install even if the audit finds something; replace "
+                                       "a skill of the same name (it goes to the trash)"),
+            flag("--skip-audit", help="do not scan what is installed"),
             value("-T", "--threshold", metavar="LEVEL",
                   help="block at this severity or worse (default: audit.block_threshold)"),
             DRY_RUN),
     Command("uninstall", "move a tracked repo or a skill to the trash",
-            "skillshare uninstall _team-skills\nskillshare uninstall my-skill -n\n"
+            "skillshare uninstall _team-skills\nskillshare uninstall team-skills -p\n"
+            "skillshare uninstall my-skill -n\n"
             "skillshare uninstall _team-skills --force   # even with uncommitted changes",
-            positional("names", "tracked repos (_name) or skills (flat names)", nargs="*",
-                       metavar="name"),
+            positional("names", "tracked repos (_name, '_' optional) or skills (flat names)",
+                       nargs="*", metavar="name"),
             flag("-f", "--force", help="also when a repo has uncommitted changes"),
             DRY_RUN),
-    Command("update", "fast-forward tracked repos, auditing what changed (roll back if it "
-                      "is blocked)",
+    Command("update", "fast-forward tracked repos and re-install copied skills, auditing "
+                      "what changed",
             "skillshare update _team-skills\nskillshare update --all\n"
+            "skillshare update pdf-tools   # installed by copy: fetched again\n"
             "skillshare update --all -T high   # roll back on HIGH findings too",
-            positional("names", "tracked repos (_name)", nargs="*", metavar="name"),
-            flag("--all", help="every tracked repo"),
+            positional("names", "tracked repos (_name, '_' optional) or installed skills",
+                       nargs="*", metavar="name"),
+            flag("--all", help="every tracked repo and installed skill"),
             flag("-f", "--force", help="set local changes aside (git stash); keep an update "
                                        "the audit would roll back"),
             flag("--skip-audit", help="do not scan what changed"),
             value("-T", "--threshold", metavar="LEVEL",
                   help="roll back at this severity or worse (default: audit.block_threshold)"),
             DRY_RUN),
-    Command("check", "fetch each tracked repo and say which are behind",
+    Command("check", "say which tracked repos and installed skills have updates (fetch only)",
             "skillshare check\nskillshare check --json"),
     Command("audit", "scan skills for prompt injection, exfiltration and other risks",
             "skillshare audit\nskillshare audit my-skill\nskillshare audit _team-skills\n"

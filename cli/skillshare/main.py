@@ -116,6 +116,31 @@ def _confirmed(args: dict[str, Any], where: Locations, no_daemon: bool) -> bool:
     return True
 
 
+def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
+                 no_daemon: bool) -> dict[str, Any]:
+    """``update`` on a terminal: for each update the audit blocked (already rolled back),
+    show the findings and ask; the accepted ones are applied at exactly the version seen."""
+    accept = []
+    for item in result["items"]:
+        if not item.get("blocked_at"):
+            continue
+        print(f"{item['name']}: {item['error']}")
+        for detail in item.get("details") or []:
+            print(f"    {detail}")
+        answer = input(f"Apply the update of {item['name']} anyway? [y/N] ")
+        if answer.strip().lower() in ("y", "yes"):
+            accept.append(f"{item['name']}@{item['blocked_at']}")
+    if not accept:
+        return result
+    names = [a.rpartition("@")[0] for a in accept]
+    again = transport.call("update", {**args, "all": False, "names": names, "accept": accept},
+                           where, no_daemon=no_daemon)
+    redone = {i["name"]: i for i in again["items"]}
+    items = [redone.get(i["name"], i) for i in result["items"]]
+    failed = sum(i["status"] in ("failed", "rolled back", "blocked") for i in items)
+    return {**result, "items": items, "summary": {"failed": failed}}
+
+
 def _print_error(exc: SkillshareError, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"ok": False, "error": exc.to_dict()}, indent=2))
@@ -160,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("Cancelled; nothing was deleted")
                 return 0
             result = transport.call(ns.command, args, where, no_daemon=ns.no_daemon)
+            if (ns.command == "update" and not ns.json and not ns.dry_run
+                    and sys.stdin.isatty()):
+                result = _ask_blocked(result, args, where, ns.no_daemon)
     except SkillshareError as exc:
         _print_error(exc, ns.json)
         return exc.exit_code

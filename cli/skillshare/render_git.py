@@ -52,13 +52,13 @@ def render_pull(r: Result, out: Out) -> int:
 
 
 def render_install(r: Result, out: Out) -> int:
-    if not r.get("track", True):  # copied skills
+    if r.get("recorded"):  # install with no argument
+        return _render_recorded(r, out)
+    if not r["track"]:  # copied skills
         verb = "Would install" if r["dry_run"] else "Installed"
         for item in r["skills"]:
             again = " (the old one went to the trash)" if item.get("trashed") else ""
             out(f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}")
-        if r["dry_run"] and not r["skills"]:
-            out(f"Would clone {r['url']} and install its skills")
         if not r["dry_run"]:
             out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
         return 0
@@ -79,6 +79,29 @@ def render_install(r: Result, out: Out) -> int:
     return 0
 
 
+def _render_recorded(r: Result, out: Out) -> int:
+    if not r["items"]:
+        out("No installed skills or tracked repos are recorded")
+        return 0
+    marks = {"installed": OK, "would install": INFO, "present": OK}
+    for item in r["items"]:
+        status = item["status"]
+        what = f" ({plural(len(item['skills']), 'skill')})" if item.get("skills") else ""
+        out(f"{marks.get(status, FAIL)} {item['name']}: {status}{what}"
+            + (f": {item['error']}" if item.get("error") else ""))
+        _details(item, out)
+    if any(i["status"] == "installed" for i in r["items"]):
+        out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
+    return 1 if r["summary"]["failed"] else 0
+
+
+def _details(item: Result, out: Out) -> None:
+    for detail in item.get("details") or []:
+        out(f"    {detail}")
+    if item.get("hint"):
+        out(f"    hint: {item['hint']}")
+
+
 def render_uninstall(r: Result, out: Out) -> int:
     verb = "Would move" if r["dry_run"] else "Moved"
     for item in r["removed"]:
@@ -90,32 +113,36 @@ def render_uninstall(r: Result, out: Out) -> int:
 
 
 def render_update(r: Result, out: Out) -> int:
-    marks = {"updated": OK, "up to date": OK, "would update": INFO}
-    for repo in r["repos"]:
-        status = repo["status"]
-        commits = f" ({plural(repo['commits'], 'commit')})" if repo.get("commits") else ""
-        line = f"{marks.get(status, FAIL)} {repo['name']}: {status}{commits}"
-        out(line + (f": {repo['error']}" if repo.get("error") else ""))
-        for detail in repo.get("details") or []:
-            out(f"    {detail}")
-        if repo.get("hint"):
-            out(f"    hint: {repo['hint']}")
-    if any(repo["status"] == "rolled back" for repo in r["repos"]):
-        out("Rolled back to where it was; --force keeps such an update, --skip-audit skips "
-            "the scan")
+    marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
+             "missing": WARN}
+    if not r["items"]:
+        out("No tracked repos or installed skills to update")
+    for item in r["items"]:
+        status = item["status"]
+        commits = f" ({plural(item['commits'], 'commit')})" if item.get("commits") else ""
+        line = f"{marks.get(status, FAIL)} {item['name']}: {status}{commits}"
+        out(line + (f": {item['error']}" if item.get("error") else ""))
+        _details(item, out)
+    if any(i["status"] in ("rolled back", "blocked") for i in r["items"]):
+        out("Kept as it was; --force keeps such an update, --skip-audit skips the scan")
     return 1 if r["summary"]["failed"] else 0
 
 
 def render_check(r: Result, out: Out) -> int:
-    if not r["repos"]:
-        out("No tracked repos")
-    for repo in r["repos"]:
-        if repo["status"] == "error":
-            out(f"{FAIL} {repo['name']}: {repo['error']}")
+    if not r["items"]:
+        out("No tracked repos or installed skills")
+    for item in r["items"]:
+        status = item["status"]
+        if item.get("error"):
+            out(f"{FAIL if status == 'error' else WARN} {item['name']}: {status}: "
+                f"{item['error']}")
             continue
-        dirty = ", has uncommitted changes" if repo["dirty"] else ""
-        behind = f" ({plural(repo['behind'], 'commit')} behind)" if repo["behind"] else ""
-        out(f"{WARN if repo['behind'] else OK} {repo['name']}: {repo['status']}{behind}{dirty}")
+        dirty = ", has uncommitted changes" if item.get("dirty") else ""
+        behind = f" ({plural(item['behind'], 'commit')} behind)" if item.get("behind") else ""
+        late = status in ("behind", "update available", "stale", "missing")
+        out(f"{WARN if late else OK} {item['name']}: {status}{behind}{dirty}")
+    if r["behind"]:
+        out("Run 'skillshare update --all' to bring them up to date")
     return 1 if r["summary"]["failed"] else 0
 
 

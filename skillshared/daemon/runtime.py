@@ -207,10 +207,11 @@ class Runtime:
         update is rolled back), a repo with local changes left alone; then a full pass."""
         if self.reconciler.config is None:
             return "no config"
-        from skillshared import tracked
+        from skillshared import installcmd
 
-        result = tracked.cmd_update(service.Request(self.paths, {"all": True}))
-        counts = Counter(r["status"] for r in result["repos"])
+        result = installcmd.cmd_update(service.Request(self.paths, {"all": True,
+                                                                    "kind": "repo"}))
+        counts = Counter(r["status"] for r in result["items"])
         if counts["updated"]:
             batch = Batch()
             batch.want_full("tracked repos updated")
