@@ -45,6 +45,7 @@ def cmd_install(req: Request) -> dict[str, Any]:
     config = req.config()
     raw = req.text("source")
     where = tracked.into(req.text("into"))
+    installs.load(config)  # a damaged record file stops it before anything is fetched
     if not raw:
         if req.flag("track") or req.text("name") is not None or where is not None:
             raise UsageError("usage: skillshare install <source> [--track] [--name N] "

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -13,38 +12,13 @@ import pytest
 
 from skillshared import tracked, trash
 from skillshared.errors import UsageError
-from tests.conftest import make_skill, tree, wait_for, write_config
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
-
-
-def team_repo(tmp_path: Path, files: dict[str, str] | None = None) -> tuple[Path, Path]:
-    """A work tree with skills (one nested) and its bare remote ``team/skills.git``."""
-    work = tmp_path / "team-work"
-    git(tmp_path, "init", "-q", "-b", "main", str(work))
-    make_skill(work, "frontend/react")
-    make_skill(work, "review")
-    for rel, text in (files or {}).items():
-        (work / rel).parent.mkdir(parents=True, exist_ok=True)
-        (work / rel).write_text(text)
-    git(work, "add", "-A")
-    git(work, "commit", "-q", "-m", "skills")
-    bare = tmp_path / "team/skills.git"
-    bare.parent.mkdir(parents=True, exist_ok=True)
-    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
-    git(work, "remote", "add", "origin", str(bare))
-    return work, bare
+from tests.conftest import make_skill, tree, wait_for
+from tests.team_repos import git, global_world, head, push_change, team_repo
 
 
 @pytest.fixture
 def world(home: Path, source: Path) -> Path:
-    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
-    source.mkdir(parents=True)
-    (home / ".claude/skills").mkdir(parents=True)
-    return source
+    return global_world(home, source)
 
 
 def test_install_track_clones_keeps_git_and_flattens_nested_skills(
@@ -175,19 +149,6 @@ def test_check_says_which_repos_are_behind(cli: Any, tmp_path: Path, world: Path
 def test_clone_url_refuses_options() -> None:
     with pytest.raises(UsageError):
         tracked.clone_url("-x")
-
-
-def push_change(work: Path, rel: str, text: str) -> None:
-    path = work / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    git(work, "add", "-A")
-    git(work, "commit", "-q", "-m", f"change {rel}")
-    git(work, "push", "-q", "origin", "main")
-
-
-def head(folder: Path) -> str:
-    return git(folder, "rev-parse", "HEAD").strip()
 
 
 @pytest.fixture

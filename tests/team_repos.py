@@ -1,0 +1,53 @@
+"""Team repositories for the tracked-repo and install tests: a work tree with skills and
+its bare remote (reached over file://), and a global setup with one target."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.conftest import make_skill, write_config
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def team_repo(tmp_path: Path, files: dict[str, str] | None = None) -> tuple[Path, Path]:
+    """A work tree with skills (one nested) and its bare remote ``team/skills.git``."""
+    work = tmp_path / "team-work"
+    git(tmp_path, "init", "-q", "-b", "main", str(work))
+    make_skill(work, "frontend/react")
+    make_skill(work, "review")
+    for rel, text in (files or {}).items():
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_text(text)
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "skills")
+    bare = tmp_path / "team/skills.git"
+    bare.parent.mkdir(parents=True, exist_ok=True)
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    git(work, "remote", "add", "origin", str(bare))
+    return work, bare
+
+
+def global_world(home: Path, source: Path) -> Path:
+    """A global config with one target (claude) and an empty source; returns the source."""
+    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
+    source.mkdir(parents=True)
+    (home / ".claude/skills").mkdir(parents=True)
+    return source
+
+
+def push_change(work: Path, rel: str, text: str) -> None:
+    path = work / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", f"change {rel}")
+    git(work, "push", "-q", "origin", "main")
+
+
+def head(folder: Path) -> str:
+    return git(folder, "rev-parse", "HEAD").strip()
