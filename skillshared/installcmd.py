@@ -276,7 +276,7 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
                                "blocked": bool(blocking)}
             if blocking and not (req.flag("force") or accept == new):
                 return {**result, "status": "blocked", "blocked_at": new,
-                        "error": f"{len(blocking)} findings at or above {level} in the new "
+                        "error": f"{tracked.count(blocking)} at or above {level} in the new "
                                  "version; the installed one was kept",
                         "details": tracked.shown(blocking)}
         return {**result, "status": "updated", "trashed": _copy_in(config, skill, dest)}
@@ -349,9 +349,17 @@ def cmd_uninstall(req: Request) -> dict[str, Any]:
         raise UsageError("usage: skillshare uninstall <name>...")
     repos = tracked.repos(config.source)
     by_flat = {s.flat_name: s.path for s in skills.discover(config.source).skills}
-    chosen = []
+    absent = {r.rel: r for r in installs.load(config)
+              if not os.path.lexists(config.source / r.rel)}
+    chosen, forgotten = [], []
     for name in names:
-        folder = _find(config, repos, by_flat, name)
+        try:
+            folder = _find(config, repos, by_flat, name)
+        except NotFoundError:
+            if not absent:
+                raise
+            forgotten.append(tracked.resolve(absent, name, "installed skill or repo"))
+            continue
         changes = tracked.dirty(folder, req.paths.env)
         if changes and not req.flag("force"):
             many = "s" if len(changes) != 1 else ""
@@ -369,7 +377,8 @@ def cmd_uninstall(req: Request) -> dict[str, Any]:
         removed.append({"name": name, "path": str(folder), "trash": item,
                         "uncommitted": len(changes)})
     if not dry_run:
-        installs.drop(config, [rel for _, _, rel, _ in chosen])
+        installs.drop(config, [*(rel for _, _, rel, _ in chosen), *forgotten])
     expired = [] if dry_run else trash.expire(config.scope.trash_dir,
                                               config.trash_retention_days)
-    return {"dry_run": dry_run, "removed": removed, "expired": len(expired)}
+    return {"dry_run": dry_run, "removed": removed, "forgotten": forgotten,
+            "expired": len(expired)}

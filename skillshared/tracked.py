@@ -82,11 +82,15 @@ def audit_folder(req: Request, config: Config, folder: Path, level: str,
     report = {"files": files, "findings": [f.to_dict() for f in findings],
               "blocked": bool(blocking)}
     if blocking and not req.flag("force"):
-        raise SkillshareError(f"blocked by the security audit: {len(blocking)} findings at or "
-                              f"above {level}; {what}",
+        raise SkillshareError(f"blocked by the security audit: {count(blocking)} at or above "
+                              f"{level}; {what}",
                               hint="read them; --force installs anyway, -T sets the level",
                               details=shown(blocking))
     return report
+
+
+def count(findings: list[audit.Finding]) -> str:
+    return f"{len(findings)} finding{'' if len(findings) == 1 else 's'}"
 
 
 def shown(findings: list[audit.Finding]) -> list[str]:
@@ -226,7 +230,7 @@ def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] |
         if blocking and not (req.flag("force") or accept):
             git("reset", "--hard", "--quiet", before)
             return {**result, "after": before, "status": "rolled back", "blocked_at": after,
-                    "error": f"{len(blocking)} findings at or above {level} in what changed",
+                    "error": f"{count(blocking)} at or above {level} in what changed",
                     "details": shown(blocking)}
     return {**result, "status": "updated"}
 

@@ -322,3 +322,18 @@ def test_on_a_terminal_update_asks_before_keeping_a_blocked_update(
     else:
         assert code == 1, output
         assert head(repo) == before and "_team-skills: rolled back" in output
+
+
+def test_uninstall_forgets_the_record_of_an_install_that_is_gone(cli: Any, tmp_path: Path,
+                                                                 world: Path) -> None:
+    origin = make_skill(tmp_path / "downloads", "pdf-tools")
+    assert cli("install", str(origin)).code == 0
+    subprocess.run(["rm", "-rf", str(world / "pdf-tools")], check=True)
+    preview = cli("uninstall", "pdf-tools", "-n", "--json")
+    assert preview.code == 0 and preview.json()["forgotten"] == ["pdf-tools"]
+    assert "pdf-tools" in (world / ".skillshare-installed.json").read_text()
+    result = cli("uninstall", "pdf-tools")
+    assert result.code == 0 and "Forgot the record of pdf-tools" in result.out
+    assert json.loads((world / ".skillshare-installed.json").read_text()) == {"skills": []}
+    unknown = cli("uninstall", "pdf-tools")
+    assert unknown.code == 1 and "nothing named 'pdf-tools'" in unknown.err

@@ -108,7 +108,11 @@ def render_uninstall(r: Result, out: Out) -> int:
         extra = f" ({item['uncommitted']} uncommitted changes kept there)" if (
             item["uncommitted"]) else ""
         out(f"{OK} {verb} {item['name']} to the trash{extra}")
-    out("Run 'skillshare sync' to remove its links from the targets")
+    for rel in r.get("forgotten", []):
+        out(f"{OK} {'Would forget' if r['dry_run'] else 'Forgot'} the record of {rel} (it was "
+            "not in the source)")
+    if r["removed"]:
+        out("Run 'skillshare sync' to remove its links from the targets")
     return 0
 
 
