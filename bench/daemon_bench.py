@@ -18,10 +18,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,70 +28,26 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import world
 from world import build_source, environment, machine_line, skill_rel, write_config
 
 TARGETS = 5
 DEBOUNCE_MS = 50
 
 
-class Daemon:
+class Daemon(world.Daemon):
     def __init__(self, root: Path, skills: int) -> None:
         self.root = root
-        self.env = environment(root)
         self.source = root / "source"
         self.targets = [root / f"home/.t{i}/skills" for i in range(TARGETS)]
         build_source(self.source, skills)
-        config = Path(self.env["XDG_CONFIG_HOME"]) / "skillshare/config.yaml"
+        env = environment(root)
+        config = Path(env["XDG_CONFIG_HOME"]) / "skillshare/config.yaml"
         write_config(config, self.source, self.targets)
         with config.open("a") as handle:
             handle.write(f"daemon:\n  debounce_ms: {DEBOUNCE_MS}\n")
-        self.log = Path(self.env["XDG_STATE_HOME"]) / "skillshare/logs/daemon.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "skillshared.daemon"],
-                                     env=self.env, stdin=subprocess.DEVNULL)
-        self.wait_for(lambda: all((t / "skill-00001").is_symlink() for t in self.targets),
-                      600)
-        self.settle()
-
-    def cli(self, *argv: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "skillshare", *argv], env=self.env,
-                              capture_output=True, text=True, check=True)
-
-    def status(self) -> dict[str, object]:
-        return json.loads(self.cli("daemon", "status", "--json").stdout)  # type: ignore[no-any-return]
-
-    def settle(self) -> None:
-        def idle() -> bool:
-            s = self.status()
-            return s["pending_events"] == 0 and s["queued"] == 0 and s["busy"] is None
-        self.wait_for(idle, 600)
-        time.sleep(0.3)  # let the echo of our own links pass
-        self.wait_for(idle, 600)
-
-    @staticmethod
-    def wait_for(predicate: object, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():  # type: ignore[operator]
-            if time.monotonic() > deadline:
-                raise SystemExit("timed out")
-            time.sleep(0.01)
-
-    def reconciles(self) -> list[dict[str, object]]:
-        entries = [json.loads(line) for line in self.log.read_text().splitlines()]
-        return [e for e in entries if e.get("event") == "reconcile"]
-
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def rss_mib(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(60)
+        super().__init__(env, lambda: all((t / "skill-00001").is_symlink()
+                                          for t in self.targets))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -161,30 +115,10 @@ def baseline_rss(root: Path) -> list[str]:
         d.stop()
 
 
-def installed_cli(root: Path) -> tuple[str, list[str], str]:
-    """A regular (not editable) install of this project in a fresh venv, as `pip install .`
-    makes it: (its python, the `skillshare` console script, what it is). Falls back to this
-    interpreter's `-m skillshare` when the venv cannot be built."""
-    venv, wheels = root / "venv", root / "wheels"
-    project = Path(__file__).resolve().parent.parent
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True,
-                       capture_output=True)
-        subprocess.run([str(venv / "bin/pip"), "wheel", "-q", "--no-deps", "-w", str(wheels),
-                        str(project)], check=True, capture_output=True, cwd=root)
-        subprocess.run([str(venv / "bin/pip"), "install", "-q", "--no-deps", "--no-index",
-                        *map(str, wheels.glob("*.whl"))], check=True, capture_output=True)
-    except subprocess.CalledProcessError as exc:
-        print(f"note: no regular install ({exc.stderr.decode()[-200:]}); timing "
-              f"`python -m skillshare` of this interpreter instead", file=sys.stderr)
-        return sys.executable, [sys.executable, "-m", "skillshare"], "python -m skillshare"
-    return str(venv / "bin/python"), [str(venv / "bin/skillshare")], "installed"
-
-
 def status_rows(d: Daemon, skills: int) -> list[str]:
     """`skillshare status` through the daemon against a bare interpreter start, and against
     the imports any Python client of a JSON socket needs (json pulls in re and enum)."""
-    python, cli, how = installed_cli(d.root)
+    python, cli, how = world.installed_cli(d.root)
     runs: dict[str, list[float]] = {"status": [], "pass": [], "client": []}
     argvs = {"status": [*cli, "status"], "pass": [python, "-c", "pass"],
              "client": [python, "-c", "import json, _socket"]}

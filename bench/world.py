@@ -3,12 +3,20 @@ nested folders and a tracked-repo folder among them) and M merge-mode targets.""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import signal
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from skillshared.client import daemon_status
+from skillshared.locations import Locations
 
 BODY = """
 # {title}
@@ -100,3 +108,86 @@ def timed(fns: list[Callable[[], object]], runs: int,
 def fmt(times: list[float]) -> str:
     return f"{statistics.median(times) * 1000:.0f} ms ({min(times) * 1000:.0f}–" \
            f"{max(times) * 1000:.0f})"
+
+
+def wait_for(predicate: Callable[[], object], timeout: float, what: str = "a condition"
+             ) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(0.0005)
+
+
+class Daemon:
+    """A real daemon process over a world whose environment and config are written; ready
+    once ``ready()`` holds and it has nothing left to do."""
+
+    def __init__(self, env: dict[str, str], ready: Callable[[], bool]) -> None:
+        self.env = env
+        self.where = Locations.from_env(env)
+        self.log = Path(env["XDG_STATE_HOME"]) / "skillshare/logs/daemon.log"
+        self.proc = subprocess.Popen([sys.executable, "-m", "skillshared.daemon"], env=env,
+                                     stdin=subprocess.DEVNULL)
+        wait_for(ready, 900, "the daemon's first pass")
+        self.settle()
+
+    def status(self) -> dict[str, Any]:
+        return daemon_status(self.where, timeout=30)
+
+    def idle(self) -> bool:
+        s = self.status()
+        return bool(s.get("pending_events") == 0 and s.get("queued") == 0
+                    and s.get("busy") is None)
+
+    def settle(self) -> None:
+        wait_for(self.idle, 900, "the daemon to be idle")
+        time.sleep(0.3)  # let the echo of our own links pass
+        wait_for(self.idle, 900, "the daemon to be idle")
+
+    def reconciles(self) -> list[dict[str, object]]:
+        entries = [json.loads(line) for line in self.log.read_text().splitlines()]
+        return [e for e in entries if e.get("event") == "reconcile"]
+
+    def proc_field(self, key: str) -> str:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return line.split(":", 1)[1].strip()
+        return "nan"
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mib(self) -> float:
+        return int(self.proc_field("VmRSS").split()[0]) / 1024
+
+    def threads(self) -> int:
+        return int(self.proc_field("Threads"))
+
+    def open_files(self) -> int:
+        return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(60)
+
+
+def installed_cli(root: Path) -> tuple[str, list[str], str]:
+    """A regular (not editable) install of this project in a fresh venv, as `pip install .`
+    makes it: (its python, the `skillshare` console script, what it is). Falls back to this
+    interpreter's `-m skillshare` when the venv cannot be built."""
+    venv, wheels = root / "venv", root / "wheels"
+    project = Path(__file__).resolve().parent.parent
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True,
+                       capture_output=True)
+        subprocess.run([str(venv / "bin/pip"), "wheel", "-q", "--no-deps", "-w", str(wheels),
+                        str(project)], check=True, capture_output=True, cwd=root)
+        subprocess.run([str(venv / "bin/pip"), "install", "-q",
+                        *map(str, wheels.glob("*.whl"))], check=True, capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        print(f"note: no regular install ({exc.stderr.decode()[-200:]}); timing "
+              f"`python -m skillshare` of this interpreter instead", file=sys.stderr)
+        return sys.executable, [sys.executable, "-m", "skillshare"], "python -m skillshare"
+    return str(venv / "bin/python"), [str(venv / "bin/skillshare")], "installed"

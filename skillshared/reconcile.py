@@ -323,13 +323,7 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     backup_report = None
     if not dry_run:
         backup_report = _backup(runs, backups_dir, auto_backup)
-        for run in runs:
-            if run.outcome is None and run.obs is not None and run.plan.error is None and (
-                run.plan.changes
-            ):
-                applier = Applier(run.group.spec, run.obs, run.manifest,
-                                  _skill_path(run.group), cache, run.backup)
-                run.outcome = applier.run(run.plan)
+        _apply(runs, cache)
     for run in runs:
         _note_temp_free(run)
     looked_at = None if names is None else _skills_of(runs)
@@ -349,6 +343,35 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     report["summary"] = summarize(report["targets"])
     report["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
     return report
+
+
+PARALLEL_MIN_CHANGES = 256  # below this many changes in all, targets are changed in turn
+
+
+def _apply(runs: Sequence[TargetRun], cache: DigestCache) -> None:
+    """Carry out each target's plan. Targets are separate folders, so when there is much to
+    do in several of them, they are changed at the same time (a thread each, up to the CPU
+    count): creating links and copies is system-call work, and on slow file systems it runs
+    nearly twice as fast on two cores."""
+    todo = [r for r in runs if r.outcome is None and r.obs is not None
+            and r.plan.error is None and r.plan.changes]
+
+    def one(run: TargetRun) -> None:
+        assert run.obs is not None
+        applier = Applier(run.group.spec, run.obs, run.manifest, _skill_path(run.group),
+                          cache, run.backup)
+        run.outcome = applier.run(run.plan)
+
+    workers = min(len(todo), os.cpu_count() or 1, 8)
+    if workers < 2 or sum(len(r.plan.ops) for r in todo) < PARALLEL_MIN_CHANGES:
+        for run in todo:
+            one(run)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="apply") as pool:
+        for done in [pool.submit(one, run) for run in todo]:
+            done.result()
 
 
 def _skills_of(runs: Sequence[TargetRun]) -> list[Skill]:

@@ -146,3 +146,49 @@ def test_sync_killed_at_every_change_converges(cli: Any, home: Path, source: Pat
     assert crashes >= 3, "the scenario made too few changes to be a test"
     if world == "symlink":
         assert os.readlink(target) == str(source)
+
+
+@pytest.fixture
+def many(home: Path, source: Path) -> list[Path]:
+    """300 skills and 3 merge targets: 900 links, enough that targets are changed at the same
+    time (one thread each)."""
+    from skillshared import reconcile
+
+    targets = [home / f".t{i}/skills" for i in range(3)]
+    write_config(home, "targets:\n" + "".join(f"  t{i}:\n    path: {t}\n"
+                                               for i, t in enumerate(targets)))
+    for i in range(300):
+        make_skill(source, f"skill-{i:03d}")
+    assert 300 * 3 >= reconcile.PARALLEL_MIN_CHANGES
+    return targets
+
+
+def test_targets_changed_at_the_same_time_end_as_one_at_a_time(cli: Any, many: list[Path],
+                                                              source: Path) -> None:
+    report = cli("sync", "--json").json()
+    assert [(t["linked"], t["changed"]) for t in report["targets"]] == [(300, 300)] * 3
+    for target in many:
+        assert sorted(os.listdir(target)) == [f"skill-{i:03d}" for i in range(300)]
+        assert all(os.readlink(target / n) == str(source / n) for n in os.listdir(target))
+    assert all(t["changes"] == [] for t in cli("sync", "--json").json()["targets"])
+
+
+@pytest.mark.parametrize("fail", [None, "EIO"])
+def test_a_parallel_sync_killed_or_failing_midway_converges(cli: Any, many: list[Path],
+                                                           fail: str | None) -> None:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **({"CRASH_RAISE": fail} if fail
+                                                            else {}))
+    for point in (5, 450, 880):
+        proc = subprocess.run([sys.executable, str(HARNESS), str(point), "sync"], env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+        assert proc.returncode == (1 if fail else CRASHED), proc.stderr
+        if fail:
+            assert "Input/output error" in proc.stdout + proc.stderr
+        for target in many:
+            assert not temp_folders(target)
+    result = cli("sync", "--json")
+    assert result.code == 0, result.err
+    for target in many:
+        names = os.listdir(target)
+        assert sorted(names) == [f"skill-{i:03d}" for i in range(300)], names
+    assert all(t["changes"] == [] for t in cli("sync", "--json").json()["targets"])
