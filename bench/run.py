@@ -53,10 +53,16 @@ from world import Daemon, build_source, machine_line, wait_for
 from skillshared import backupcmd, config, service, skills
 from skillshared.paths import Paths
 
-FULL = {"sizes": [100, 1000, 10000], "cheap": [100, 1000, 10000, 50000],
-        "targets": [1, 5, 20], "idle": 60.0, "storm": 10000, "daemon_n": 10000}
-QUICK = {"sizes": [100, 1000], "cheap": [100, 1000], "targets": [1, 5], "idle": 5.0,
-         "storm": 2000, "daemon_n": 1000}
+# (N, M) cells per scenario; `copy` leaves out 10,000 x 20 (the `skills --copy` peer writes
+# 200,000 skill copies there), `resync` adds 50,000 (at M = 20 only; it is cheap).
+_ALL = [(n, m) for n in (100, 1000, 10000) for m in (1, 5, 20)]
+FULL = {"first": _ALL, "copy": [c for c in _ALL if c != (10000, 20)],
+        "resync": [*_ALL, (50000, 20)], "change": _ALL, "backup": [(100, 5), (1000, 5),
+                                                                    (10000, 5)],
+        "idle": 60.0, "storm": 10000, "daemon_n": 10000}
+QUICK = {"first": [(100, 1), (100, 5), (1000, 1), (1000, 5)], "copy": [(100, 1), (100, 5)],
+         "resync": [(1000, 1), (1000, 5)], "change": [(1000, 5)], "backup": [(1000, 5)],
+         "idle": 5.0, "storm": 2000, "daemon_n": 1000}
 SCENARIOS = ("first", "first-copy", "resync", "change", "status", "backup", "idle", "storm")
 
 
@@ -135,84 +141,86 @@ class Bench:
                 + ("" if mode == "copy" else "Stow, ms | ") + f"{peer}, ms | vs "
                 + ("" if mode == "copy" else "Stow | vs ") + "skills |")
         rows = [head, "|" + "---|" * (head.count("|") - 1)]
-        for n in self.settings["sizes"]:
-            for m in self.settings["targets"]:
-                env = self.world(n, m, mode)
-                fns: dict[str, Callable[[], object]] = {"ours": env.ours_sync}
-                if self.stow and mode == "merge":
-                    fns["stow"] = env.stow_all
-                if self.skills:
-                    fns["skills"] = lambda env=env: env.skills_add(mode == "copy")
-                got = self.times(fns, reset=env.clear, runs=self.runs_for(n))
-                env.check_first(mode)
-                self.timings[(f"first-{mode}", n, m)] = got["ours"]
-                cells = [ms(got["ours"])]
-                if mode == "merge":
-                    cells.append(ms(got["stow"]) if "stow" in got else "–")
-                cells.append(ms(got["skills"]) if "skills" in got else "–")
-                if mode == "merge":
-                    cells.append(ratio(got["ours"], got.get("stow")))
-                cells.append(ratio(got["ours"], got.get("skills")))
-                rows.append(f"| {n:,} | {m} | " + " | ".join(cells) + " |")
-                print(rows[-1], file=sys.stderr, flush=True)
-                env.remove()
+        for n, m in self.settings["first" if mode == "merge" else "copy"]:
+            env = self.world(n, m, mode)
+            fns: dict[str, Callable[[], object]] = {"ours": env.ours_sync}
+            if self.stow and mode == "merge":
+                fns["stow"] = env.stow_all
+            got = self.times(fns, reset=env.clear, runs=self.runs_for(n))
+            if self.skills:  # the slowest: fewer runs when big
+                got.update(self.times(
+                    {"skills": lambda env=env: env.skills_add(mode == "copy")},
+                    reset=env.clear, runs=self.runs_for(n * m)))
+            env.check_first(mode)
+            self.timings[(f"first-{mode}", n, m)] = got["ours"]
+            cells = [ms(got["ours"])]
+            if mode == "merge":
+                cells.append(ms(got["stow"]) if "stow" in got else "–")
+            cells.append(ms(got["skills"]) if "skills" in got else "–")
+            if mode == "merge":
+                cells.append(ratio(got["ours"], got.get("stow")))
+            cells.append(ratio(got["ours"], got.get("skills")))
+            self.emit(rows, f"| {n:,} | {m} | " + " | ".join(cells) + " |")
+            env.remove()
         return rows
 
-    def runs_for(self, n: int) -> int:
-        return self.runs if n < 10000 else max(2, self.runs - 2)
+    @staticmethod
+    def emit(rows: list[str], row: str) -> None:
+        rows.append(row)
+        print(row, file=sys.stderr, flush=True)
+
+    def runs_for(self, size: int) -> int:
+        """Fewer runs for the big cells (10,000 skills, or 5,000 skills times targets)."""
+        return self.runs if size < 5000 else max(1, self.runs - 2)
 
     def resync(self) -> list[str]:
         rows = ["| N | M | entries | floor (lstat + readlink), ms | in-process sync, ms | "
                 "vs floor | whole process, ms | vs floor | Stow again, ms |",
                 "|---|---|---|---|---|---|---|---|---|"]
-        for n in self.settings["cheap"]:
-            for m in self.settings["targets"]:
-                if n * m > 200_000 and m != max(self.settings["targets"]):
-                    continue  # the biggest sizes only at the most targets
-                env = self.world(n, m)
-                env.ours_sync()
-                entries = env.entries()
-                fns: dict[str, Callable[[], object]] = {
-                    "floor": env.floor, "in": env.ours_sync_in_process,
-                    "whole": env.ours_sync}
-                got = self.times(fns, runs=self.runs_for(n))
-                stowed = None
-                if self.stow and n <= 10000:
-                    stow_env = self.world(n, m, name="stow")
-                    stow_env.stow_all()
-                    stowed = self.times({"stow": stow_env.stow_all},
-                                        runs=self.runs_for(n)).get("stow")
-                    stow_env.remove()
-                self.timings[("resync", n, m)] = got["in"]
-                rows.append(f"| {n:,} | {m} | {entries:,} | {ms(got['floor'])} | "
-                            f"{ms(got['in'])} | {ratio(got['in'], got['floor'])} | "
-                            f"{ms(got['whole'])} | {ratio(got['whole'], got['floor'])} | "
-                            f"{ms(stowed) if stowed else '–'} |")
-                env.remove()
+        for n, m in self.settings["resync"]:
+            env = self.world(n, m)
+            env.ours_sync()
+            entries = env.entries()
+            fns: dict[str, Callable[[], object]] = {
+                "floor": env.floor, "in": env.ours_sync_in_process,
+                "whole": env.ours_sync}
+            got = self.times(fns, runs=self.runs_for(n))
+            stowed = None
+            if self.stow and n <= 10000:
+                stow_env = self.world(n, m, name="stow")
+                stow_env.stow_all()
+                stowed = self.times({"stow": stow_env.stow_all},
+                                    runs=self.runs_for(n)).get("stow")
+                stow_env.remove()
+            self.timings[("resync", n, m)] = got["in"]
+            self.emit(rows, f"| {n:,} | {m} | {entries:,} | {ms(got['floor'])} | "
+                        f"{ms(got['in'])} | {ratio(got['in'], got['floor'])} | "
+                        f"{ms(got['whole'])} | {ratio(got['whole'], got['floor'])} | "
+                        f"{ms(stowed) if stowed else '–'} |")
+            env.remove()
         return rows
 
     def change(self) -> list[str]:
         rows = ["| N | M | change | CLI `skillshare sync`, ms | Stow (restow every target), "
                 "ms | daemon: write → targets right, ms | daemon's own work per pass, ms |",
                 "|---|---|---|---|---|---|---|"]
-        for n in self.settings["sizes"]:
-            for m in self.settings["targets"]:
-                env = self.world(n, m)
-                env.ours_sync()
-                stow_env = self.world(n, m, name="stow") if self.stow else None
-                cli = env.cli_changes(self.runs_for(n), stow_env)
-                daemon = env.daemon_changes(max(5, self.runs))
-                for kind in ("added", "edited", "deleted"):
-                    self.timings[(f"cli-{kind}", n, m)] = cli[kind]
-                    self.timings[(f"daemon-{kind}", n, m)] = daemon[kind]
-                    stow = cli.get(f"stow-{kind}")
-                    work = daemon[f"work-{kind}"]
-                    rows.append(f"| {n:,} | {m} | {kind} | {ms(cli[kind])} | "
-                                f"{ms(stow) if stow else '–'} | {ms(daemon[kind])} | "
-                                f"{ms(work) if work else '–'} |")
-                env.remove()
-                if stow_env is not None:
-                    stow_env.remove()
+        for n, m in self.settings["change"]:
+            env = self.world(n, m)
+            env.ours_sync()
+            stow_env = self.world(n, m, name="stow") if self.stow else None
+            cli = env.cli_changes(self.runs_for(n), stow_env)
+            daemon = env.daemon_changes(max(5, self.runs))
+            for kind in ("added", "edited", "deleted"):
+                self.timings[(f"cli-{kind}", n, m)] = cli[kind]
+                self.timings[(f"daemon-{kind}", n, m)] = daemon[kind]
+                stow = cli.get(f"stow-{kind}")
+                work = daemon[f"work-{kind}"]
+                self.emit(rows, f"| {n:,} | {m} | {kind} | {ms(cli[kind])} | "
+                            f"{ms(stow) if stow else '–'} | {ms(daemon[kind])} | "
+                            f"{ms(work) if work else '–'} |")
+            env.remove()
+            if stow_env is not None:
+                stow_env.remove()
         return rows
 
     def status(self) -> list[str]:
@@ -240,13 +248,12 @@ class Bench:
     def backup(self) -> list[str]:
         rows = ["| N | M | first backup: written, time | second (unchanged): written, time |",
                 "|---|---|---|---|"]
-        for n in self.settings["sizes"]:
-            m = 5
+        for n, m in self.settings["backup"]:
             env = self.world(n, m)
             env.ours_sync()
             first = env.backup()
             second = [env.backup() for _ in range(self.runs)]
-            rows.append(f"| {n:,} | {m} | {kib(first[1])}, {first[0] * 1000:.0f} ms | "
+            self.emit(rows, f"| {n:,} | {m} | {kib(first[1])}, {first[0] * 1000:.0f} ms | "
                         f"{kib(statistics.median(b[1] for b in second))}, "
                         f"{ms([b[0] for b in second])} ms |")
             self.timings[("backup-again", n, m)] = [b[0] for b in second]

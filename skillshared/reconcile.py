@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -11,7 +12,7 @@ from typing import Any
 
 from skillshared import targets as builtin
 from skillshared.apply import Applier, Outcome, recover_temp
-from skillshared.backup import BackupWriter
+from skillshared.backup import BackupWriter, sweep_unfinished
 from skillshared.config import Config, TargetConfig
 from skillshared.observe import (
     TEMP_FREE,
@@ -231,8 +232,14 @@ def _skill_path(group: Group) -> Callable[[str], str]:
     return group.skill_paths.__getitem__
 
 
+# Work that only adds to a target: a backup taken before it could give back nothing that it
+# takes away, so it does not call for one.
+ADDING_ONLY = frozenset({"mkdir_target", "clean_temp", "link", "copy"})
+
+
 def needs_backup(plan: TargetPlan) -> bool:
-    return any(op.action not in ("mkdir_target", "clean_temp") for op in plan.ops)
+    """Whether the CLI backs a target up before this plan: when it replaces or removes."""
+    return any(op.action not in ADDING_ONLY for op in plan.ops)
 
 
 def forces(plan: TargetPlan) -> bool:
@@ -395,7 +402,11 @@ def _backup(runs: list[TargetRun], backups_dir: Path | None,
     """Back up targets about to change (auto), or at least those with forced replacements."""
     chosen = [r for r in runs if r.plan.error is None and (
         (auto_backup and needs_backup(r.plan)) or forces(r.plan))]
-    if backups_dir is None or not chosen:
+    if backups_dir is None:
+        return None
+    if not chosen:
+        with contextlib.suppress(OSError):  # what a killed backup left (it is not in use)
+            sweep_unfinished(backups_dir)
         return None
     writer = BackupWriter(backups_dir)
     for run in chosen:

@@ -159,7 +159,7 @@ def many(home: Path, source: Path) -> list[Path]:
                                                for i, t in enumerate(targets)))
     for i in range(300):
         make_skill(source, f"skill-{i:03d}")
-    assert 300 * 3 >= reconcile.PARALLEL_MIN_CHANGES
+    assert reconcile.PARALLEL_MIN_CHANGES <= 300 * 3
     return targets
 
 
@@ -178,7 +178,9 @@ def test_a_parallel_sync_killed_or_failing_midway_converges(cli: Any, many: list
                                                            fail: str | None) -> None:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **({"CRASH_RAISE": fail} if fail
                                                             else {}))
-    for point in (5, 450, 880):
+    for point in (5, 450, 880):  # each from empty targets
+        for target in many:
+            subprocess.run(["rm", "-rf", str(target)], check=True)
         proc = subprocess.run([sys.executable, str(HARNESS), str(point), "sync"], env=env,
                               capture_output=True, text=True, timeout=120, check=False)
         assert proc.returncode == (1 if fail else CRASHED), proc.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -429,12 +430,16 @@ def test_sync_backs_up_a_target_before_changing_it(cli: Any, home: Path,
     backups = home / ".local/share/skillshare/backups"
     assert not backups.exists() or not os.listdir(backups)
     make_skill(setup["source"], "delta")
-    report = sync(cli)
+    added = sync(cli)  # only adds: a backup could give back nothing it takes away
+    assert added["backup"] is None and (home / ".claude/skills/delta").is_symlink()
+    shutil.rmtree(setup["source"] / "beta")
+    report = sync(cli)  # prunes beta's link: backed up first
     assert report["backup"]["path"]
     manifest = json.loads((Path(report["backup"]["path"]) / "claude.json").read_text())
     links = {e["path"]: e["link"] for e in manifest["entries"] if e["type"] == "link"}
     assert links == {n: str(setup["source"] / p) for n, p in
-                     (("alpha", "alpha"), ("beta", "beta"), ("group__gamma", "group/gamma"))}
+                     (("alpha", "alpha"), ("beta", "beta"), ("delta", "delta"),
+                      ("group__gamma", "group/gamma"))}
     # nothing changed since: no new backup, even though the sync adds nothing either
     again = sync(cli)
     assert again["backup"] is None
@@ -482,7 +487,7 @@ def test_a_damaged_manifest_is_reported_and_copies_are_kept(cli: Any, home: Path
 def test_a_target_that_cannot_be_backed_up_is_left_unchanged(cli: Any, home: Path,
                                                             setup: dict[str, Path]) -> None:
     sync(cli)
-    make_skill(setup["source"], "delta")
+    shutil.rmtree(setup["source"] / "beta")  # a prune: backed up first
     data = home / ".local/share/skillshare"
     data.mkdir(parents=True, exist_ok=True)
     (data / "backups").write_text("not a folder")
