@@ -175,42 +175,30 @@ def cmd_pull(req: Request) -> dict[str, Any]:
     return {"pull": pulled, "sync": report, "summary": report["summary"]}
 
 
-def _commands() -> dict[str, Handler]:
-    from skillshared import (
-        auditcmd,
-        backupcmd,
-        collect,
-        doctor,
-        gitsync,
-        installcmd,
-        restore,
-        setup,
-        targetcmd,
-        trash,
-        views,
-    )
+# Each command's handler as "module:function" (the module is imported when the command
+# runs, so a `sync` does not load the code of every other command).
+COMMANDS = {
+    "audit": "auditcmd:cmd_audit", "backup": "backupcmd:cmd_backup",
+    "restore": "restore:cmd_restore", "trash": "trash:cmd_trash",
+    "collect": "collect:cmd_collect", "pull": ":cmd_pull", "push": "gitsync:cmd_push",
+    "install": "installcmd:cmd_install", "uninstall": "installcmd:cmd_uninstall",
+    "check": "installcmd:cmd_check", "update": "installcmd:cmd_update",
+    "init": "setup:cmd_init", "sync": ":cmd_sync", "status": "views:cmd_status",
+    "diff": "views:cmd_diff", "list": "views:cmd_list", "doctor": "doctor:cmd_doctor",
+    "log": ":cmd_log", "target": "targetcmd:cmd_target",
+}
 
-    return {
-        "audit": auditcmd.cmd_audit,
-        "backup": backupcmd.cmd_backup,
-        "restore": restore.cmd_restore,
-        "trash": trash.cmd_trash,
-        "collect": collect.cmd_collect,
-        "pull": cmd_pull,
-        "push": gitsync.cmd_push,
-        "install": installcmd.cmd_install,
-        "uninstall": installcmd.cmd_uninstall,
-        "check": installcmd.cmd_check,
-        "update": installcmd.cmd_update,
-        "init": setup.cmd_init,
-        "sync": cmd_sync,
-        "status": views.cmd_status,
-        "diff": views.cmd_diff,
-        "list": views.cmd_list,
-        "doctor": doctor.cmd_doctor,
-        "log": cmd_log,
-        "target": targetcmd.cmd_target,
-    }
+
+def handler_for(cmd: str) -> Handler | None:
+    where = COMMANDS.get(cmd)
+    if where is None:
+        return None
+    module, _, name = where.partition(":")
+    if not module:
+        return globals()[name]  # type: ignore[no-any-return]
+    import importlib
+
+    return getattr(importlib.import_module(f"skillshared.{module}"), name)  # type: ignore[no-any-return]
 
 
 READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit", "check"})
@@ -236,7 +224,7 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths,
         daemon: Callable[[], dict[str, Any]] | None = None) -> dict[str, Any]:
     """Run one command; raises :class:`SkillshareError` for anything a user must fix.
     ``daemon``: set when the daemon runs the command (gives its status section)."""
-    handler = _commands().get(cmd)
+    handler = handler_for(cmd) if isinstance(cmd, str) else None
     if handler is None:
         raise UsageError(f"unknown command '{cmd}'")
     req = Request(paths, args, daemon)
