@@ -159,6 +159,9 @@ class Bench:
                     reset=env.clear, runs=self.runs_for(n * m)))
             env.check_first(mode)
             self.timings[(f"first-{mode}", n, m)] = got["ours"]
+            for peer in ("stow", "skills"):
+                if peer in got:
+                    self.timings[(f"first-{mode}-{peer}", n, m)] = got[peer]
             cells = [ms(got["ours"])]
             if mode == "merge":
                 cells.append(ms(got["stow"]) if "stow" in got else "–")
@@ -199,6 +202,7 @@ class Bench:
                                     runs=self.runs_for(n)).get("stow")
                 stow_env.remove()
             self.timings[("resync", n, m)] = got["in"]
+            self.timings[("resync-floor", n, m)] = got["floor"]
             self.emit(rows, f"| {n:,} | {m} | {entries:,} | {ms(got['floor'])} | "
                         f"{ms(got['in'])} | {ratio(got['in'], got['floor'])} | "
                         f"{ms(got['whole'])} | {ratio(got['whole'], got['floor'])} | "
@@ -243,6 +247,8 @@ class Bench:
         finally:
             d.stop()
             env.remove()
+        self.timings[("status-daemon", 0, 5)] = got["daemon"]
+        self.timings[("status-pass", 0, 5)] = got["pass"]
         return [f"| command (N = {n:,}, M = 5; {self.how}) | ms | vs `python3 -c pass` |",
                 "|---|---|---|",
                 f"| `python3 -c pass` | {ms(got['pass'])} | 1.00× |",
@@ -275,6 +281,7 @@ class Bench:
             cpu = d.cpu_seconds()
             time.sleep(seconds)
             used = d.cpu_seconds() - cpu
+            self.timings[("idle-cpu-per-minute", n, 5)] = [used * 60 / seconds]
             watches = d.status()["watch"]["inotify_watches"]
             row = (f"| {n:,} | 5 | {seconds:g} s | {used:.3f} s | {d.rss_mib():.1f} MiB | "
                    f"{d.threads()} | {d.open_files()} | {watches:,} |")
@@ -317,11 +324,48 @@ class Bench:
                 f"| {n:,} | 5 | {files:,} ({new:,} new skills) | {written * 1000:.0f} ms | "
                 f"{done * 1000:.0f} ms | {(done - written) * 1000:.0f} ms |"]
 
+    def goals(self) -> list[str]:
+        """The issue's goals, judged on this run's medians (a goal whose cells did not run is
+        left out)."""
+        t = {k: statistics.median(v) for k, v in self.timings.items() if v}
+        rows = ["| goal | this run | |", "|---|---|---|"]
+
+        def judge(text: str, value: float | None, limit: float, shown: str) -> None:
+            if value is not None:
+                rows.append(f"| {text} | {shown} | {'met' if value <= limit else '**not met**'} |")
+
+        def share(a: tuple[str, int, int], b: tuple[str, int, int]) -> float | None:
+            return t[a] / t[b] if a in t and b in t else None
+
+        for peer, name in (("stow", "Stow"), ("skills", "the `skills` CLI")):
+            r = share(("first-merge", 1000, 5), (f"first-merge-{peer}", 1000, 5))
+            judge(f"first distribution, 1,000 skills × 5 targets: ≤ 0.5× {name}", r, 0.5,
+                  f"{r:.2f}×" if r is not None else "")
+        r = share(("resync", 10000, 20), ("resync-floor", 10000, 20))
+        judge("no-change re-sync, 10,000 × 20: ≤ 3× the floor", r, 3, f"{r:.2f}×" if r else "")
+        big = self.settings["daemon_n"]
+        for kind in ("added", "deleted"):
+            key = (f"daemon-{kind}", max(n for n, _ in self.settings["change"]), 5)
+            if key in self.timings:
+                judge(f"daemon, one skill {kind} ({key[1]:,} skills × 5): write → links, "
+                      "median ≤ debounce + 50 ms", t[key], 0.1, f"{t[key] * 1000:.0f} ms")
+            work = (f"daemon-work-{kind}", big, 5)
+            if work in t:
+                judge(f"daemon's own work for one skill {kind} with {big:,} skills: < 20 ms",
+                      t[work], 0.02, f"{t[work] * 1000:.1f} ms")
+        r = share(("status-daemon", 0, 5), ("status-pass", 0, 5))
+        judge("`status` through the daemon ≤ 2× `python3 -c pass`", r, 2,
+              f"{r:.2f}×" if r else "")
+        idle = t.get(("idle-cpu-per-minute", big, 5))
+        judge("idle CPU < 0.1 s per minute", idle, 0.1, f"{idle:.3f} s" if idle else "")
+        return rows if len(rows) > 2 else []
+
     def slopes(self) -> list[str]:
         rows = ["| scenario | M | N = 1,000, ms | N = 10,000, ms | growth (×10 is linear) | "
                 "per added skill |", "|---|---|---|---|---|---|"]
         for (name, n, m), values in sorted(self.timings.items()):
-            if n != 1000 or (name, 10000, m) not in self.timings:
+            if (n != 1000 or (name, 10000, m) not in self.timings
+                    or name.endswith(("-stow", "-skills", "-floor"))):
                 continue
             small, big = statistics.median(values), statistics.median(
                 self.timings[(name, 10000, m)])
@@ -522,7 +566,12 @@ def main() -> int:
                  machine_line(), f"- Runs per cell: {args.runs} (fewer at N = 10,000); "
                  "median (min–max) in ms; ratios are medians, ours over the other",
                  f"- skillshare: {bench.how}; Stow: {stow_version(bench.stow)}; skills: "
-                 f"{'skills@' + peers.SKILLS_VERSION if bench.skills else 'missing'}", ""]
+                 f"{'skills@' + peers.SKILLS_VERSION if bench.skills else 'missing'}",
+                 "- What the peers do differently: Stow links each top-level entry of the "
+                 "source (a group folder is one link, not flattened) and runs once per "
+                 "target; `skills add` copies each skill once into `~/.agents/skills` and "
+                 "links every agent's folder to it (with one agent it copies straight "
+                 "there; `--copy` copies per agent), naming skills by frontmatter.", ""]
         titles = {
             "first": "First distribution into empty targets (merge; whole process)",
             "first-copy": "First distribution into empty targets (copy; whole process)",
@@ -534,6 +583,9 @@ def main() -> int:
             body = (bench.first("copy") if name == "first-copy" else
                     bench.first("merge") if name == "first" else getattr(bench, name)())
             lines += [f"## {titles[name]}", "", *body, ""]
+        goals = bench.goals()
+        if goals:
+            lines += ["## Goals", "", *goals, ""]
         slopes = bench.slopes()
         if slopes:
             lines += ["## How cost grows (N = 1,000 → 10,000)", "", *slopes, ""]
