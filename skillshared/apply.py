@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from skillshared import beside, fsops, trees
 from skillshared.observe import DigestCache, Manifest, Record, manifest_bytes
 from skillshared.plan import MANIFEST, Conflict, Observed, Op, TargetPlan, TargetSpec
+
+# Operations on the target path itself (not on entries inside the target folder).
+TARGET_LEVEL = frozenset({"mkdir_target", "link_target", "relink_target", "unlink_target",
+                          "force_replace_target", "replace_dir_with_link"})
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Applier:
         self.skill_path, self.cache = skill_path, cache
         self.backup_path = backup_path
         self.folder = obs.real_dir
+        self.ident = obs.ident
         self.records: dict[str, Record] = dict(manifest.records)
         self.out = Outcome()
         self._parent_ok: bool | None = None  # whether the parent folder is the same filesystem
@@ -40,6 +46,11 @@ class Applier:
                 self._error("write manifest", exc)
                 return self.out
         for op in plan.ops:
+            if op.action not in TARGET_LEVEL and not self._same_folder():
+                self.out.errors.append(
+                    f"{self.folder} was replaced while syncing (by a link or another folder); "
+                    "nothing more was changed there, and the next sync looks again")
+                return self.out
             try:
                 getattr(self, "_" + op.action)(op)
             except fsops.ChangedError:
@@ -60,6 +71,19 @@ class Applier:
             except OSError as exc:
                 self._error("write manifest", exc)
         return self.out
+
+    def _same_folder(self) -> bool:
+        """Whether the target folder is still the one that was planned for: a real folder
+        (not a link) with the same device and inode, so that nothing is ever written into
+        a folder put there in the meantime (a decoy behind a link, say). What is left is the
+        moment of one system call between this check and the change it guards."""
+        if self.ident is None:
+            return True
+        try:
+            st = os.lstat(self.folder)
+        except OSError:
+            return False
+        return stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) == self.ident
 
     def _error(self, what: str, exc: OSError) -> None:
         where = exc.filename or self.spec.path
@@ -106,6 +130,8 @@ class Applier:
     def _mkdir_target(self, op: Op) -> None:
         fsops.makedirs(self.spec.path)
         self.folder = os.path.realpath(self.spec.path)
+        st = os.stat(self.folder)
+        self.ident = (st.st_dev, st.st_ino)
 
     def _unlink_target(self, op: Op) -> None:
         parent, base = os.path.split(self.spec.path)

@@ -77,6 +77,7 @@ def scan(kind: str, real_dir: str, link: str | None = None) -> Observed:
     dirs: set[str] = set()
     files: set[str] = set()
     temps: list[str] = []
+    st = os.stat(real_dir)
     with os.scandir(real_dir) as it:
         for entry in it:
             name = entry.name
@@ -91,7 +92,7 @@ def scan(kind: str, real_dir: str, link: str | None = None) -> Observed:
             else:
                 files.add(name)
     return Observed(kind, real_dir, link, None, links, frozenset(dirs), frozenset(files),
-                    tuple(sorted(temps)))
+                    tuple(sorted(temps)), ident=(st.st_dev, st.st_ino))
 
 
 def observe(spec: TargetSpec) -> Observed:
@@ -204,7 +205,8 @@ def observe_names(spec: TargetSpec, names: Collection[str], real_dir: str | None
                 files.add(name)
     except OSError:
         return None
-    return Observed(DIR, real_dir, None, None, links, frozenset(dirs), frozenset(files))
+    return Observed(DIR, real_dir, None, None, links, frozenset(dirs), frozenset(files),
+                    ident=(st.st_dev, st.st_ino))
 
 
 @dataclass

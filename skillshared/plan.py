@@ -62,6 +62,7 @@ class Observed:
     temps: tuple[str, ...] = ()
     digests: Mapping[str, str] = field(default_factory=dict)
     manifest: Mapping[str, tuple[str, ...]] | None = None
+    ident: tuple[int, int] | None = None  # the folder's (device, inode) when it was looked at
 
     def dest(self, text: str) -> str:
         return os.path.normpath(os.path.join(self.real_dir, text))
