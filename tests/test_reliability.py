@@ -4,8 +4,11 @@ arrives, nothing of ours is left behind, and a second pass changes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -223,3 +226,136 @@ def test_hostile_frontmatter_is_synced_and_reported(world: dict[str, Path], sour
     assert os.path.islink(world["claude"] / "hostile")
     assert not list(home.rglob("PWNED")) and not Path("PWNED").exists()
     snap.check(report)
+
+
+# -- faults injected at the file-system layer ----------------------------------------------
+
+HARNESS = Path(__file__).with_name("crash_harness.py")
+
+
+def harness(point: int, *argv: str, fail: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **({"CRASH_RAISE": fail} if fail
+                                                            else {}))
+    return subprocess.run([sys.executable, str(HARNESS), str(point), *argv], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("fail", ["ENOSPC", "EACCES", "EROFS", "EIO", "EXDEV"])
+def test_a_failing_change_is_a_plain_error_and_the_next_pass_converges(
+        world: dict[str, Path], source: Path, fail: str) -> None:
+    for i in range(6):
+        make_skill(source, f"new-{i}")
+    shutil.rmtree(source / "beta")  # some prunes too
+    snap = Snapshot.take()
+    for point in (1, 3, 9):
+        done = harness(point, "sync", fail=fail)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+        assert os.strerror(getattr(__import__("errno"), fail)) in done.stdout + done.stderr
+    snap.check(run_sync())
+
+
+def test_a_torn_config_write_is_a_clear_error_that_changes_nothing(
+        world: dict[str, Path], home: Path, cli: Any) -> None:
+    from tests.conftest import tree
+
+    config = home / ".config/skillshare/config.yaml"
+    text = config.read_text()
+    config.write_text(text[: text.index("alpha]")])  # cut inside a list
+    before = {name: tree(t) for name, t in world.items()}
+    result = cli("sync")
+    assert result.code == 1 and "cannot parse config" in result.err, result.err
+    assert {name: tree(t) for name, t in world.items()} == before
+    config.write_text(text)
+    Snapshot.take().check()
+
+
+# -- the daemon --------------------------------------------------------------------------------
+
+
+def test_fuzzed_socket_requests_never_kill_the_daemon(world: dict[str, Path],
+                                                      daemon: Any) -> None:
+    import json
+    import socket as socketlib
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from skillshared import protocol
+
+    d = daemon()
+    json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                               lambda inner: st.lists(inner, max_size=4)
+                               | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                               max_leaves=12)
+    commands = st.sampled_from(["status", "sync", "list", "diff", "log", "nope", "daemon",
+                                "install", "trash", "target", ""])
+    requests = st.one_of(
+        st.binary(max_size=200).map(lambda b: b.replace(b"\n", b" ") + b"\n"),
+        st.fixed_dictionaries({"v": st.sampled_from([1, 1, 2, "1"]), "id": st.text(max_size=5),
+                               "cmd": commands,
+                               "args": st.dictionaries(
+                                   st.sampled_from(["dry_run", "targets", "action", "name",
+                                                    "cwd", "project", "tail", "x"]),
+                                   json_values, max_size=3)})
+        .map(lambda r: (json.dumps(r) + "\n").encode()))
+
+    def exchange(payload: bytes) -> list[dict[str, Any]]:
+        with socketlib.socket(socketlib.AF_UNIX) as sock, \
+                protocol.short_address(d.paths.socket) as address:
+            sock.settimeout(30)
+            sock.connect(address)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(payload)
+                sock.shutdown(socketlib.SHUT_WR)
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        return [json.loads(line) for line in data.splitlines()]
+
+    @settings(max_examples=150, deadline=None)
+    @given(requests)
+    def one(payload: bytes) -> None:
+        replies = exchange(payload)
+        *events, final = replies
+        assert all(r.get("event") for r in events), replies
+        assert isinstance(final.get("ok"), bool), replies
+        assert final["ok"] or isinstance(final["error"]["message"], str)
+
+    one()
+    assert d.ask("ping")["pid"] == d.proc.pid
+    d.settle()
+    Snapshot.take().check()
+
+
+def test_a_git_checkout_that_changes_many_skills(world: dict[str, Path], source: Path,
+                                                 daemon: Any) -> None:
+    from tests.conftest import wait_for
+    from tests.team_repos import git
+
+    git(source, "init", "-q", "-b", "main")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "base")
+    git(source, "checkout", "-q", "-b", "more")
+    for i in range(200):
+        make_skill(source, f"many/skill-{i:03d}")
+    shutil.rmtree(source / "alpha")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "200 more, alpha gone")
+    git(source, "checkout", "-q", "main")
+    d = daemon()
+    claude = world["claude"]
+    snap = Snapshot.take()
+    git(source, "checkout", "-q", "more")
+    wait_for(lambda: len([n for n in os.listdir(claude) if n.startswith("many__")]) == 200
+             and not os.path.lexists(claude / "alpha"), 60, "the checkout to reach claude")
+    d.settle()
+    snap.check()
+    # back: 200 of the 204 links would go at once, so the mass-delete guard holds them (the
+    # daemon never forces); alpha comes back at once
+    git(source, "checkout", "-q", "main")
+    wait_for(lambda: os.path.islink(claude / "alpha"), 60, "alpha to come back")
+    d.settle()
+    assert len([n for n in os.listdir(claude) if n.startswith("many__")]) == 200
+    snap.check(run_sync(force=True), second_pass=True)
+    assert not [n for n in os.listdir(claude) if n.startswith("many__")]
