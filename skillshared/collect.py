@@ -21,7 +21,6 @@ from skillshared import fsops, reconcile, restore, skills, trash, trees
 from skillshared.config import Config, TargetConfig
 from skillshared.errors import UsageError
 from skillshared.observe import read_manifest
-from skillshared.plan import TEMP_PREFIX
 from skillshared.service import pick_targets
 
 if TYPE_CHECKING:
@@ -113,17 +112,6 @@ def _chosen(config: Config, names: list[str], every: bool) -> list[TargetConfig]
     return [t for t in config.targets if picked is None or t.name in picked]
 
 
-def clean_leftovers(source: Path) -> list[str]:
-    """Remove copies an interrupted collect left in the source (run under the ops lock)."""
-    try:
-        names = [n for n in os.listdir(source) if n.startswith(TEMP_PREFIX)]
-    except OSError:
-        return []
-    for name in names:
-        fsops.remove_tree(source / name)
-    return names
-
-
 def cmd_collect(req: Request) -> dict[str, Any]:
     config = req.config()
     chosen = _chosen(config, req.texts("targets"), req.flag("all"))
@@ -133,7 +121,7 @@ def cmd_collect(req: Request) -> dict[str, Any]:
         raise UsageError(f"the source folder does not exist: {source}",
                          hint="create it, or run `skillshare init`")
     if not dry_run:
-        clean_leftovers(source)
+        fsops.remove_temps(source)
         restore.recover(config)
     discovery = skills.discover(source)
     in_source = {s.flat_name: s.path for s in discovery.skills}

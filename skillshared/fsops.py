@@ -100,6 +100,18 @@ def remove_file(path: str | Path) -> None:
     os.unlink(path)
 
 
+def remove_temps(folder: str | Path) -> list[str]:
+    """Remove the temp entries (copies, clones) an interrupted collect, install or update
+    left at the top of the source. Run under the operations lock, so none is in use."""
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(TEMP_PREFIX)]
+    except OSError:
+        return []
+    for name in names:
+        remove_tree(os.path.join(folder, name))
+    return names
+
+
 def remove_empty_dir(path: str | Path) -> None:
     """Remove a folder only if it is empty (fails otherwise: nothing is lost)."""
     os.rmdir(path)

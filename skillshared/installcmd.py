@@ -46,6 +46,8 @@ def cmd_install(req: Request) -> dict[str, Any]:
     raw = req.text("source")
     where = tracked.into(req.text("into"))
     installs.load(config)  # a damaged record file stops it before anything is fetched
+    if not req.flag("dry_run"):
+        fsops.remove_temps(config.source)  # what a killed install left
     if not raw:
         if req.flag("track") or req.text("name") is not None or where is not None:
             raise UsageError("usage: skillshare install <source> [--track] [--name N] "
@@ -215,6 +217,8 @@ def cmd_update(req: Request) -> dict[str, Any]:
         raise UsageError("name tracked repos or skills, or use --all, not both")
     if not (names or req.flag("all")):
         raise UsageError("usage: skillshare update <name>... | --all")
+    if not req.flag("dry_run"):
+        fsops.remove_temps(config.source)  # what a killed update left
     repos, copies, missing = _updatable(config)
     kind = req.text("kind")
     if kind not in (None, "repo", "skill"):

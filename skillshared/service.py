@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import config as configmod
-from skillshared import oplog, reconcile, restore, skills
+from skillshared import fsops, oplog, reconcile, restore, skills
 from skillshared.config import Config
 from skillshared.errors import (
     ConfigError,
@@ -140,6 +140,8 @@ def cmd_sync(req: Request) -> dict[str, Any]:
     scope = config.scope
     dry_run = req.flag("dry_run")
     interrupted = [] if dry_run else restore.recover(config)
+    if not dry_run:
+        fsops.remove_temps(config.source)
     discovery = skills.discover(config.source)
     report = reconcile.sync(
         config, discovery, dry_run=dry_run, force=req.flag("force"), only=only,

@@ -359,3 +359,35 @@ def test_a_git_checkout_that_changes_many_skills(world: dict[str, Path], source:
     assert len([n for n in os.listdir(claude) if n.startswith("many__")]) == 200
     snap.check(run_sync(force=True), second_pass=True)
     assert not [n for n in os.listdir(claude) if n.startswith("many__")]
+
+
+@pytest.mark.parametrize("track", [False, True])
+def test_an_install_killed_at_every_change_converges(world: dict[str, Path], source: Path,
+                                                     tmp_path: Path, track: bool) -> None:
+    from tests.conftest import tree
+    from tests.team_repos import team_repo
+
+    _, bare = team_repo(tmp_path)
+    argv = ["install", f"file://{bare}", *(["--track"] if track else [])]
+    landed = {"_team-skills"} if track else {"review", "frontend__react"}
+    before = tree(source)
+    point = 1
+    while True:
+        done = harness(point, *argv)
+        if done.returncode == 0:
+            break
+        assert done.returncode == 77, done.stdout + done.stderr
+        report = run_sync()  # the next pass cleans up after it
+        names = set(os.listdir(source))
+        assert not [n for n in names if n.startswith(".skillshare-tmp")], names
+        for name in landed & names:  # what is there is whole
+            assert (source / name / ("review/SKILL.md" if track else "SKILL.md")).is_file()
+        Snapshot.take().check(report)
+        for name in landed & names:
+            shutil.rmtree(source / name)
+        for extra in (".skillshare-installed.json", ".gitignore"):
+            if (source / extra).exists():
+                (source / extra).unlink()
+        assert tree(source) == before
+        point += 1
+    assert point > 3, "the install made too few changes to be a test"
