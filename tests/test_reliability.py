@@ -391,3 +391,49 @@ def test_an_install_killed_at_every_change_converges(world: dict[str, Path], sou
         assert tree(source) == before
         point += 1
     assert point > 3, "the install made too few changes to be a test"
+
+
+def test_sigterm_during_a_long_first_pass_then_a_restart_converges(
+        world: dict[str, Path], source: Path, daemon: Any) -> None:
+    import signal
+
+    for i in range(1500):
+        make_skill(source, f"big/skill-{i:04d}")
+    for target in world.values():
+        shutil.rmtree(target)  # so the first pass has 4,500 entries to make
+    from tests.conftest import wait_for
+
+    d = daemon(wait=False)
+    proc = d.proc
+    wait_for(lambda: any(t.is_dir() and len(os.listdir(t)) > 20 for t in world.values()),
+             60, "the first pass to be under way")
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0  # it stops between changes, not after the whole pass
+    d.start()
+    Snapshot.take().check()
+
+
+def test_the_cli_fallback_racing_the_daemon(world: dict[str, Path], source: Path,
+                                           daemon: Any) -> None:
+    import threading
+
+    d = daemon()
+    errors: list[str] = []
+
+    def cli_passes() -> None:
+        for _ in range(5):
+            done = subprocess.run([sys.executable, "-m", "skillshare", "sync", "--no-daemon"],
+                                  capture_output=True, text=True, timeout=120, check=False)
+            if done.returncode != 0:
+                errors.append(done.stderr)
+
+    racer = threading.Thread(target=cli_passes)
+    racer.start()
+    for i in range(30):  # the daemon reconciles these while the CLI syncs in turn
+        make_skill(source, f"race-{i:02d}")
+        if i % 3 == 0:
+            shutil.rmtree(source / f"race-{i:02d}")
+    racer.join(timeout=300)
+    assert not errors, errors
+    d.settle()
+    Snapshot.take().check()
