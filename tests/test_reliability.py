@@ -437,3 +437,30 @@ def test_the_cli_fallback_racing_the_daemon(world: dict[str, Path], source: Path
     assert not errors, errors
     d.settle()
     Snapshot.take().check()
+
+
+def test_an_inotify_queue_overflow_is_followed_by_a_full_pass(
+        world: dict[str, Path], source: Path, daemon: Any) -> None:
+    from tests import conftest
+    from tests.conftest import wait_for
+
+    knob = Path("/proc/sys/fs/inotify/max_queued_events")
+    conftest._allowed.append(str(knob))  # the one write outside the temp folder: restored below
+    try:
+        old = knob.read_text()
+        knob.write_text("16\n")
+    except OSError:
+        pytest.skip("cannot lower fs.inotify.max_queued_events here")
+    try:
+        d = daemon()  # its inotify queue holds 16 events
+    finally:
+        knob.write_text(old)
+    for i in range(600):
+        make_skill(source, f"flood/skill-{i:03d}")
+    claude = world["claude"]
+    wait_for(lambda: len([n for n in os.listdir(claude) if n.startswith("flood__")]) == 600,
+             60, "every skill of the flood")
+    assert d.status()["watch"]["overflows"] >= 1, "the queue did not overflow"
+    assert any(e.get("event") == "watch_events_lost" for e in d.log())
+    d.settle()
+    Snapshot.take().check()

@@ -14,6 +14,7 @@ reconcile. A root that does not exist yet is picked up the same way once it appe
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -122,6 +123,26 @@ class _Handler(FileSystemEventHandler):
             self.watcher.log.exception("watch_event_failed")
 
 
+class _Overflow(logging.Handler):
+    """The kernel's inotify queue overflowed and events were lost. watchdog tells its callers
+    nothing except through its log, so this handler on its logger is how the daemon learns
+    it must look at everything again. watchdog's own remedy (removing and re-adding every
+    watch of the tree) queues an IN_IGNORED event per removed watch, which on a big tree
+    overflows the queue again, for ever; so the supervisor replaces the whole observer (a new
+    inotify instance, an empty queue) instead, then asks for a full pass."""
+
+    def __init__(self, on_lost: Callable[[str], None]) -> None:
+        super().__init__(logging.WARNING)
+        self.on_lost = on_lost
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in str(record.msg).lower():
+            self.on_lost("the inotify queue overflowed; events were lost")
+
+
+_WATCHDOG_LOGGERS = ("watchdog.observers.inotify_c", "watchdog.observers.inotify")
+
+
 class Watcher:
     def __init__(self, on_hints: Callable[[list[Hint]], None],
                  on_restart: Callable[[str], None]) -> None:
@@ -137,16 +158,28 @@ class Watcher:
         self._thread = threading.Thread(target=self._supervise, name="watch-supervisor",
                                         daemon=True)
         self.restarts = 0
+        self.overflows = 0
+        self._overflowed: str | None = None
         self.missing: list[str] = []
+        self._overflow = _Overflow(self._lost)
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self, roots: Sequence[Root]) -> None:
+        for name in _WATCHDOG_LOGGERS:
+            logging.getLogger(name).addHandler(self._overflow)
         with self._lock:
             self._roots = list(roots)
             self._rebuild()
         self._thread.start()
 
+    def _lost(self, reason: str) -> None:
+        self.overflows += 1
+        self._overflowed = reason
+        self._wake.set()
+
     def stop(self) -> None:
+        for name in _WATCHDOG_LOGGERS:
+            logging.getLogger(name).removeHandler(self._overflow)
         self._stop.set()
         self._wake.set()
         if self._thread.is_alive():
@@ -172,7 +205,7 @@ class Watcher:
             missing = list(self.missing)
             alive = self._observer is not None and self._observer.is_alive()
         return {"watching": watched, "missing": missing, "restarts": self.restarts,
-                "alive": alive}
+                "overflows": self.overflows, "alive": alive}
 
     # -- events ---------------------------------------------------------------------------
     def on_event(self, event: FileSystemEvent) -> None:
@@ -216,6 +249,10 @@ class Watcher:
 
     def _problem(self) -> str | None:
         with self._lock:
+            if self._overflowed is not None:
+                reason, self._overflowed = self._overflowed, None
+                self.log.warning("watch_events_lost", reason=reason)
+                return reason
             observer = self._observer
             if observer is None or not observer.is_alive():
                 return "the observer thread stopped"
