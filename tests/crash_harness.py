@@ -4,7 +4,9 @@ Usage: python tests/crash_harness.py N <skillshare arguments...>. Exits 77 when 
 otherwise with the command's own exit code. With ``CRASH_RAISE=ENOSPC`` (any errno name) in
 the environment, the N-th change fails with that error instead (a full disk, say) and the
 command carries on as it would. With ``CRASH_COUNT_FILE`` set, the number of changes the
-run made is written to that file when it exits normally.
+run made is written to that file when it exits normally. With ``CRASH_LOG`` set, each run
+appends one line to that file (``crashed`` or ``failed`` or ``ran``, the point, the command):
+how the README's count of crash points comes about.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ _CHANGES = {"os.symlink", "os.rename", "os.replace", "os.remove", "os.rmdir", "o
             "os.link", "shutil.rmtree", "os.chmod", "os.truncate"}
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _count = [0]
+_noting: list[bool] = []  # non-empty while _note writes (its own open is not a change)
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if _noting:
+        return
     if event == "open":
         mode, flags = (*args, None, None)[1:3]
         if not ((isinstance(mode, str) and any(c in mode for c in "wax+"))
@@ -33,8 +38,20 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     _count[0] += 1
     if _count[0] == _LIMIT:
         if _RAISE:
+            _note("failed")
             raise OSError(_RAISE, os.strerror(_RAISE), str(args[0]) if args else None)
+        _note("crashed")
         os._exit(CRASHED)
+
+
+def _note(what: str) -> None:
+    log = os.environ.get("CRASH_LOG")
+    if log:
+        _noting.append(True)
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.write(fd, f"{what} {_LIMIT} {' '.join(sys.argv[2:3])}\n".encode())
+        os.close(fd)
+        _noting.pop()
 
 
 _LIMIT = int(sys.argv[1])

@@ -331,7 +331,11 @@ class Runtime:
         }
 
     def _watch_count(self) -> int | None:
-        """Counting reads /proc (megabytes with a big tree): at most every 10 s."""
+        """From the watcher's bookkeeping; else from /proc (megabytes with a big tree), at
+        most every 10 s."""
+        count = self.watcher.watch_count()
+        if count is not None:
+            return count
         when, count = self._watches
         if time.monotonic() - when > 10:
             count = inotify_watches()
