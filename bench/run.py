@@ -63,9 +63,9 @@ FULL = {"first": _ALL, "copy": [(100, 1), (100, 5), (100, 20), (1000, 1), (1000,
         "resync": [*_ALL, (50000, 5)], "change": _ALL, "backup": [(100, 5), (1000, 5),
                                                                     (10000, 5)],
         "idle": 60.0, "storm": 10000, "daemon_n": 10000}
-QUICK = {"first": [(100, 1), (100, 5), (1000, 1), (1000, 5)], "copy": [(100, 1), (100, 5)],
-         "resync": [(1000, 1), (1000, 5)], "change": [(1000, 5)], "backup": [(1000, 5)],
-         "idle": 5.0, "storm": 2000, "daemon_n": 1000}
+QUICK = {"first": [(100, 1), (100, 5), (1000, 5)], "copy": [(100, 5)],
+         "resync": [(1000, 5)], "change": [(1000, 5)], "backup": [(1000, 5)],
+         "idle": 5.0, "storm": 2000, "daemon_n": 1000, "runs": 2}
 SCENARIOS = ("first", "first-copy", "resync", "change", "status", "backup", "idle", "storm")
 
 
@@ -342,7 +342,8 @@ class Bench:
             judge(f"first distribution, 1,000 skills × 5 targets: ≤ 0.5× {name}", r, 0.5,
                   f"{r:.2f}×" if r is not None else "")
         r = share(("resync", 10000, 20), ("resync-floor", 10000, 20))
-        judge("no-change re-sync, 10,000 × 20: ≤ 3× the floor", r, 3, f"{r:.2f}×" if r else "")
+        judge("no-change re-sync, 10,000 × 20: ≤ 3× the floor", r, 3,
+              f"{r:.2f}×" if r is not None else "")
         big = self.settings["daemon_n"]
         for kind in ("added", "deleted"):
             key = (f"daemon-{kind}", max(n for n, _ in self.settings["change"]), 5)
@@ -355,9 +356,10 @@ class Bench:
                       t[work], 0.02, f"{t[work] * 1000:.1f} ms")
         r = share(("status-daemon", 0, 5), ("status-pass", 0, 5))
         judge("`status` through the daemon ≤ 2× `python3 -c pass`", r, 2,
-              f"{r:.2f}×" if r else "")
+              f"{r:.2f}×" if r is not None else "")
         idle = t.get(("idle-cpu-per-minute", big, 5))
-        judge("idle CPU < 0.1 s per minute", idle, 0.1, f"{idle:.3f} s" if idle else "")
+        judge("idle CPU < 0.1 s per minute", idle, 0.1,
+              f"{idle:.3f} s" if idle is not None else "")
         return rows if len(rows) > 2 else []
 
     def slopes(self) -> list[str]:
@@ -546,7 +548,8 @@ class Env:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="runs per measurement (default 3; 2 with --quick)")
     parser.add_argument("--only", default=",".join(SCENARIOS),
                         help=f"comma-separated scenarios: {', '.join(SCENARIOS)}")
     parser.add_argument("--out", type=Path, default=None)
@@ -561,9 +564,10 @@ def main() -> int:
     root = Path(tempfile.mkdtemp(prefix="ssd-run-"))
     started = time.monotonic()
     try:
-        bench = Bench(root, settings, args.runs)
+        runs = args.runs or int(settings.get("runs", 3))
+        bench = Bench(root, settings, runs)
         lines = [f"# bench/run.py ({'quick' if args.quick else 'full'})", "",
-                 machine_line(), f"- Runs per cell: {args.runs} (fewer at N = 10,000); "
+                 machine_line(), f"- Runs per cell: {runs} (fewer at N = 10,000); "
                  "median (min–max) in ms; ratios are medians, ours over the other",
                  f"- skillshare: {bench.how}; Stow: {stow_version(bench.stow)}; skills: "
                  f"{'skills@' + peers.SKILLS_VERSION if bench.skills else 'missing'}",

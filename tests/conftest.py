@@ -294,6 +294,26 @@ class Daemon:
         except Exception:
             return False
 
+    def exchange(self, payload: bytes, close_write: bool = True) -> list[dict[str, Any]]:
+        """Send raw bytes on a new connection; every reply line, parsed."""
+        import contextlib
+        import socket
+
+        from skillshared import protocol
+
+        with socket.socket(socket.AF_UNIX) as sock, \
+                protocol.short_address(self.paths.socket) as address:
+            sock.settimeout(30)
+            sock.connect(address)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(payload)  # the daemon may refuse before reading everything
+                if close_write:
+                    sock.shutdown(socket.SHUT_WR)
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        return [json.loads(line) for line in data.splitlines()]
+
     def ask(self, cmd: str, args: dict[str, Any] | None = None) -> Any:
         from skillshared import client
 

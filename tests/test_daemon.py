@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -176,32 +175,12 @@ def test_config_change_adds_a_target_live(world: dict[str, Path], home: Path,
 
 
 def test_garbage_oversized_and_slow_requests(world: dict[str, Path], daemon: Any) -> None:
-    import json
-    import socket as socketlib
     import time
-
-    from skillshared import protocol
 
     d = daemon()
 
     def exchange(payload: bytes, *, close_write: bool = True) -> dict[str, Any]:
-        with socketlib.socket(socketlib.AF_UNIX) as sock, \
-                protocol.short_address(d.paths.socket) as address:
-            sock.settimeout(30)
-            sock.connect(address)
-            # the daemon may refuse before reading everything
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                sock.sendall(payload)
-            if close_write:
-                sock.shutdown(socketlib.SHUT_WR)
-            data = b""
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-        replies = [json.loads(line) for line in data.splitlines()]
-        return replies[-1]  # type: ignore[no-any-return]
+        return d.exchange(payload, close_write)[-1]
 
     cases = {
         b"not json\n": "not valid JSON",

@@ -4,7 +4,6 @@ arrives, nothing of ours is left behind, and a second pass changes nothing."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -276,12 +275,9 @@ def test_a_torn_config_write_is_a_clear_error_that_changes_nothing(
 def test_fuzzed_socket_requests_never_kill_the_daemon(world: dict[str, Path],
                                                       daemon: Any) -> None:
     import json
-    import socket as socketlib
 
     from hypothesis import given, settings
     from hypothesis import strategies as st
-
-    from skillshared import protocol
 
     d = daemon()
     json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
@@ -300,23 +296,10 @@ def test_fuzzed_socket_requests_never_kill_the_daemon(world: dict[str, Path],
                                    json_values, max_size=3)})
         .map(lambda r: (json.dumps(r) + "\n").encode()))
 
-    def exchange(payload: bytes) -> list[dict[str, Any]]:
-        with socketlib.socket(socketlib.AF_UNIX) as sock, \
-                protocol.short_address(d.paths.socket) as address:
-            sock.settimeout(30)
-            sock.connect(address)
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                sock.sendall(payload)
-                sock.shutdown(socketlib.SHUT_WR)
-            data = b""
-            while chunk := sock.recv(65536):
-                data += chunk
-        return [json.loads(line) for line in data.splitlines()]
-
     @settings(max_examples=150, deadline=None)
     @given(requests)
     def one(payload: bytes) -> None:
-        replies = exchange(payload)
+        replies = d.exchange(payload)
         *events, final = replies
         assert all(r.get("event") for r in events), replies
         assert isinstance(final.get("ok"), bool), replies
