@@ -8,6 +8,7 @@ deletions), and so does a thread or child process the test leaves running.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -82,7 +83,9 @@ sys.addaudithook(_audit)
 def hypothesis_storage_in_temp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Hypothesis caches constants of changed source files under ``./.hypothesis``; keep that
     in the session's temp folder (the write guard would otherwise fail the test doing it)."""
-    set_hypothesis_home_dir(Path(os.path.realpath(tmp_path_factory.getbasetemp())) / "hypo")
+    base = Path(os.path.realpath(tmp_path_factory.getbasetemp()))
+    set_hypothesis_home_dir(base / "hypo")
+    KNOB_LOCK[:] = [str(base.parent / "inotify-knob.lock")]
     yield
     set_hypothesis_home_dir(None)
 
@@ -127,7 +130,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(work)
     threads = set(threading.enumerate())
     children = _children()
-    _allowed[:] = [os.path.realpath(tmp_path_factory.getbasetemp()), str(tmp_path)]
+    _allowed[:] = [os.path.realpath(tmp_path_factory.getbasetemp()), str(tmp_path),
+                   *KNOB_LOCK]
     _violations.clear()
     try:
         yield tmp_path
@@ -250,6 +254,26 @@ def tree(root: Path) -> dict[str, tuple[str, str]]:
 
 # -- the daemon ----------------------------------------------------------------------------
 
+KNOB_LOCK: list[str] = []  # a file every test process of this run shares (set per session)
+
+
+@contextlib.contextmanager
+def inotify_knob(exclusive: bool) -> Iterator[None]:
+    """Daemons start holding this shared; the test that lowers the kernel's inotify queue
+    (a setting of the whole machine) holds it alone, so no other daemon starts with it."""
+    if not KNOB_LOCK:
+        yield
+        return
+    import fcntl
+
+    with open(KNOB_LOCK[0], "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def wait_for(predicate: Any, timeout: float = 15.0, what: str = "condition") -> Any:
     """Poll ``predicate`` until it returns something true; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -274,13 +298,17 @@ class Daemon:
     def paths(self) -> Paths:
         return Paths.from_env()
 
-    def start(self, *args: str, wait: bool = True) -> subprocess.Popen[bytes]:
-        with open(self.stderr_file, "ab") as err:
-            self.proc = subprocess.Popen([sys.executable, "-m", "skillshared.daemon", *args],
-                                         stdin=subprocess.DEVNULL, stdout=err, stderr=err,
-                                         env=dict(os.environ))
+    def start(self, *args: str, wait: bool = True, knob: bool = True
+              ) -> subprocess.Popen[bytes]:
+        """``knob``: start while no test has the kernel's inotify queue lowered."""
+        with inotify_knob(exclusive=False) if knob else contextlib.nullcontext():
+            with open(self.stderr_file, "ab") as err:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-m", "skillshared.daemon", *args],
+                    stdin=subprocess.DEVNULL, stdout=err, stderr=err, env=dict(os.environ))
+            if wait:
+                wait_for(self._ready, what="the daemon to answer")
         if wait:
-            wait_for(self._ready, what="the daemon to answer")
             self.settle()
         return self.proc
 
@@ -296,7 +324,6 @@ class Daemon:
 
     def exchange(self, payload: bytes, close_write: bool = True) -> list[dict[str, Any]]:
         """Send raw bytes on a new connection; every reply line, parsed."""
-        import contextlib
         import socket
 
         from skillshared import protocol
@@ -360,9 +387,9 @@ def daemon(isolated: Path) -> Iterator[Any]:
     """``daemon()`` starts a daemon (more calls: more daemons); all are stopped afterwards."""
     started: list[Daemon] = []
 
-    def start(*args: str, wait: bool = True) -> Daemon:
+    def start(*args: str, wait: bool = True, knob: bool = True) -> Daemon:
         instance = Daemon(isolated)
-        instance.start(*args, wait=wait)
+        instance.start(*args, wait=wait, knob=knob)
         started.append(instance)
         return instance
 

@@ -429,15 +429,16 @@ def test_an_inotify_queue_overflow_is_followed_by_a_full_pass(
 
     knob = Path("/proc/sys/fs/inotify/max_queued_events")
     conftest._allowed.append(str(knob))  # the one write outside the temp folder: restored below
-    try:
-        old = knob.read_text()
-        knob.write_text("16\n")
-    except OSError:
-        pytest.skip("cannot lower fs.inotify.max_queued_events here")
-    try:
-        d = daemon()  # its inotify queue holds 16 events
-    finally:
-        knob.write_text(old)
+    with conftest.inotify_knob(exclusive=True):  # no other test's daemon starts meanwhile
+        try:
+            old = knob.read_text()
+            knob.write_text("16\n")
+        except OSError:
+            pytest.skip("cannot lower fs.inotify.max_queued_events here")
+        try:
+            d = daemon(knob=False)  # its inotify queue holds 16 events
+        finally:
+            knob.write_text(old)
     for i in range(600):
         make_skill(source, f"flood/skill-{i:03d}")
     claude = world["claude"]
