@@ -1,12 +1,16 @@
 """Run ``skillshare`` and exit abruptly (no cleanup, like kill -9) at the N-th filesystem change.
 
 Usage: python tests/crash_harness.py N <skillshare arguments...>. Exits 77 when it crashed,
-otherwise with the command's own exit code. With ``CRASH_RAISE=ENOSPC`` (any errno name) in
-the environment, the N-th change fails with that error instead (a full disk, say) and the
-command carries on as it would. With ``CRASH_COUNT_FILE`` set, the number of changes the
-run made is written to that file when it exits normally. With ``CRASH_LOG`` set, each run
-appends one line to that file (``crashed`` or ``failed`` or ``ran``, the point, the command):
-how the README's count of crash points comes about.
+otherwise with the command's own exit code. The environment can change that:
+
+- ``CRASH_RAISE=ENOSPC`` (any errno name): the N-th change fails with that error instead (a
+  full disk, say) and the command carries on as it would;
+- ``CRASH_RAISE_UNDER=<folder>`` as well: every change under that folder fails with it (a
+  read-only target, say), and N is not used;
+- ``CRASH_COUNT_FILE=<file>``: the number of changes the run made is written there when it
+  exits normally;
+- ``CRASH_LOG=<file>``: each crash or failure appends a line (``crashed`` or ``failed``,
+  the point, the command): how the README's count of crash points comes about.
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
             return
     elif event not in _CHANGES:
         return
+    if _UNDER:
+        path = os.fsdecode(args[0]) if args and isinstance(args[0], str | bytes) else ""
+        if os.path.abspath(path).startswith(_UNDER):
+            raise OSError(_RAISE, os.strerror(_RAISE), path)
+        return
     _count[0] += 1
     if _count[0] == _LIMIT:
         if _RAISE:
@@ -57,6 +66,7 @@ def _note(what: str) -> None:
 _LIMIT = int(sys.argv[1])
 _RAISE = getattr(errno, os.environ.get("CRASH_RAISE", ""), 0) if os.environ.get(
     "CRASH_RAISE") else 0
+_UNDER = os.environ.get("CRASH_RAISE_UNDER", "")
 sys.addaudithook(_hook)
 
 

@@ -448,3 +448,20 @@ def test_an_inotify_queue_overflow_is_followed_by_a_full_pass(
     assert any(e.get("event") == "watch_events_lost" for e in d.log())
     d.settle()
     Snapshot.take().check()
+
+
+def test_a_read_only_target_fails_alone_and_is_synced_later(world: dict[str, Path],
+                                                            source: Path) -> None:
+    make_skill(source, "delta")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CRASH_RAISE="EROFS",
+               CRASH_RAISE_UNDER=str(world["cursor"]))
+    done = subprocess.run([sys.executable, str(HARNESS), "0", "sync"], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Read-only file system" in done.stdout + done.stderr
+    assert os.path.islink(world["claude"] / "delta")  # the others are synced
+    assert not os.path.exists(world["cursor"] / "delta")
+    snap = Snapshot.take()  # the file system is writable again: the next pass catches up
+    report = run_sync()
+    assert (world["cursor"] / "delta/SKILL.md").is_file()
+    snap.check(report)
