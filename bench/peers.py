@@ -77,5 +77,9 @@ def setup() -> list[str]:
 
 
 if __name__ == "__main__":
+    import argparse
+
+    argparse.ArgumentParser(description="Install the benchmark's peers (GNU Stow, the "
+                            "skills CLI) where they are missing.").parse_args()
     print("\n".join(setup()))
     sys.exit(0 if stow() and skills_cli() else 1)
