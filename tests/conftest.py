@@ -90,7 +90,8 @@ def hypothesis_storage_in_temp(tmp_path_factory: pytest.TempPathFactory) -> Iter
     set_hypothesis_home_dir(None)
 
 
-def _children() -> set[int]:
+def children() -> set[int]:
+    """The child processes of this process (Linux: from /proc)."""
     pids: set[int] = set()
     for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
         try:
@@ -129,7 +130,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(work)
     threads = set(threading.enumerate())
-    children = _children()
+    started_with = children()
     _allowed[:] = [os.path.realpath(tmp_path_factory.getbasetemp()), str(tmp_path),
                    *KNOB_LOCK]
     _violations.clear()
@@ -140,7 +141,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert not _violations, f"writes outside the test's temp folder: {_violations}"
     leaked = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
     assert not leaked, f"threads left running: {leaked}"
-    stray = _children() - children
+    stray = children() - started_with
     assert not stray, f"child processes left running: {sorted(stray)}"
 
 

@@ -465,3 +465,51 @@ def test_a_read_only_target_fails_alone_and_is_synced_later(world: dict[str, Pat
     report = run_sync()
     assert (world["cursor"] / "delta/SKILL.md").is_file()
     snap.check(report)
+
+
+def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
+        world: dict[str, Path], source: Path, tmp_path: Path) -> None:
+    """What the daemon's pull job does every `daemon.pull_interval`, 1,000 times in one
+    process, with the remote moving on now and then: nothing piles up."""
+    import resource
+    import threading
+
+    from skillshared import config as configmod
+    from skillshared import gitsync
+    from tests.conftest import children
+    from tests.team_repos import git
+
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "--bare", "-q", "-b", "main", str(bare))
+    git(source, "init", "-q", "-b", "main")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "skills")
+    git(source, "remote", "add", "origin", f"file://{bare}")
+    git(source, "push", "-q", "-u", "origin", "main")
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", f"file://{bare}", str(other))
+    config = configmod.load(Paths.from_env().global_scope())
+
+    def counts() -> tuple[int, int, set[int]]:
+        return len(os.listdir("/proc/self/fd")), threading.active_count(), children()
+
+    if not os.path.isdir("/proc/self/fd"):
+        pytest.skip("needs /proc to count open files")
+    statuses: dict[str, int] = {}
+    for i in range(1000):
+        if i % 100 == 50:  # the team pushes a new skill now and then
+            make_skill(other, f"pushed-{i:04d}")
+            git(other, "add", "-A")
+            git(other, "commit", "-q", "-m", f"skill {i}")
+            git(other, "push", "-q", "origin", "main")
+        status = gitsync.pull_source(config, os.environ)["status"]
+        statuses[status] = statuses.get(status, 0) + 1
+        if i == 49:
+            before = counts()
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert counts() == before
+    assert before[2] == set()
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss < 16 * 1024  # KiB
+    assert statuses == {"up to date": 990, "fast-forwarded": 10}
+    assert (source / "pushed-0950/SKILL.md").is_file()
+
