@@ -47,6 +47,13 @@ def _pick(config: Config, name: str, when: str | None) -> tuple[Path, dict[str, 
     backups_dir = config.scope.backups_dir
     if when is None:
         found = latest(backups_dir, name)
+        holding = [b for b in list_backups(backups_dir) if (b / f"{name}.json").exists()]
+        if holding and (found is None or found[0] != holding[0]):
+            # the newest backup of it is damaged: never restore an older one unasked
+            older = f"; restore an older one with --from {found[0].name}" if found else ""
+            raise SkillshareError(f"the latest backup of {name} ({holding[0].name}) is "
+                                  "damaged; nothing was changed",
+                                  hint=f"see `skillshare backup --verify`{older}")
         if found is None:
             raise NotFoundError(f"no backup of {name} found",
                                 hint="make one with `skillshare backup " + name + "`")

@@ -513,3 +513,30 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
     assert statuses == {"up to date": 990, "fast-forwarded": 10}
     assert (source / "pushed-0950/SKILL.md").is_file()
 
+
+
+def test_torn_manifests_are_reported_and_change_nothing(world: dict[str, Path], home: Path,
+                                                        cli: Any) -> None:
+    from tests.conftest import tree
+
+    manifest = world["cursor"] / ".skillshare-manifest.json"
+    text = manifest.read_text()
+    manifest.write_text(text[: len(text) // 2])  # a write cut off half-way
+    snap = Snapshot.take()  # the copies are not known to be ours any more: the user's
+    report = run_sync()
+    cursor = next(t for t in report["targets"] if t["name"] == "cursor")
+    assert "damaged" in {c["name"]: c["reason"] for c in cursor["conflicts"]}[
+        ".skillshare-manifest.json"]
+    snap.check(report)
+    # a backup's manifest cut off half-way: restore refuses, and the target stays as it is
+    (world["claude"] / "beta").unlink()  # (a change, so that a new backup is made)
+    assert cli("backup", "claude").code == 0
+    backups = home / ".local/share/skillshare/backups"
+    latest = sorted(p for p in backups.iterdir() if not p.name.startswith("."))[-1]
+    backup_manifest = latest / "claude.json"
+    data = backup_manifest.read_text()
+    backup_manifest.write_text(data[: len(data) // 2])
+    before = tree(world["claude"])
+    restored = cli("restore", "claude")
+    assert restored.code == 1 and "damaged" in restored.err, restored.err
+    assert tree(world["claude"]) == before
