@@ -177,6 +177,7 @@ def _install_recorded(req: Request, config: Config) -> dict[str, Any]:
 # -- update and check -------------------------------------------------------------------------
 
 _REF = re.compile(r"^[0-9a-f]{40,64}$")
+FAILED = ("failed", "rolled back", "blocked")  # the item statuses that make `update` fail
 
 
 def _accepted(req: Request) -> dict[str, str]:
@@ -247,7 +248,7 @@ def cmd_update(req: Request) -> dict[str, Any]:
             items.append(_failure(key, exc, kind="repo" if key in repos else "skill"))
     if req.flag("all"):
         items += [_missing(r) for r in missing]
-    failed = sum(i["status"] in ("failed", "rolled back", "blocked") for i in items)
+    failed = sum(i["status"] in FAILED for i in items)
     return {"dry_run": req.flag("dry_run"), "threshold": level, "items": items,
             "summary": {"failed": failed}}
 

@@ -40,6 +40,14 @@ def global_world(home: Path, source: Path) -> Path:
     return source
 
 
+def push_skill(work: Path, name: str) -> None:
+    """Commit a new skill in a clone and push it to its remote's main branch."""
+    make_skill(work, name)
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", f"skill {name}")
+    git(work, "push", "-q", "-u", "origin", "main")
+
+
 def push_change(work: Path, rel: str, text: str) -> None:
     path = work / rel
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -337,3 +337,14 @@ def test_uninstall_forgets_the_record_of_an_install_that_is_gone(cli: Any, tmp_p
     assert json.loads((world / ".skillshare-installed.json").read_text()) == {"skills": []}
     unknown = cli("uninstall", "pdf-tools")
     assert unknown.code == 1 and "nothing named 'pdf-tools'" in unknown.err
+
+
+def test_a_bad_kind_is_refused(world: Path) -> None:
+    from skillshared import service
+    from skillshared.errors import UsageError
+    from skillshared.paths import Paths
+
+    before = tree(world)
+    with pytest.raises(UsageError, match="invalid kind 'x': it must be repo or skill"):
+        service.run("update", {"all": True, "kind": "x"}, Paths.from_env())
+    assert tree(world) == before

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import make_skill, tree, wait_for, write_config
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
+from tests.team_repos import git, push_skill
 
 
 @pytest.fixture
@@ -67,10 +62,7 @@ def test_push_commits_with_a_message_naming_the_skills(cli: Any, shared: Path,
 def test_push_when_the_remote_is_ahead_says_pull_first(cli: Any, tmp_path: Path,
                                                        shared: Path, remote: Path) -> None:
     other = other_machine(tmp_path, remote)
-    make_skill(other, "theirs")
-    git(other, "add", "-A")
-    git(other, "commit", "-q", "-m", "theirs")
-    git(other, "push", "-q")
+    push_skill(other, "theirs")
     make_skill(shared, "mine")
     result = cli("push")
     assert result.code == 1
@@ -82,10 +74,7 @@ def test_push_when_the_remote_is_ahead_says_pull_first(cli: Any, tmp_path: Path,
 def test_pull_fast_forwards_then_syncs(cli: Any, home: Path, tmp_path: Path, shared: Path,
                                        remote: Path) -> None:
     other = other_machine(tmp_path, remote)
-    make_skill(other, "from-elsewhere")
-    git(other, "add", "-A")
-    git(other, "commit", "-q", "-m", "from elsewhere")
-    git(other, "push", "-q")
+    push_skill(other, "from-elsewhere")
     preview = cli("pull", "--dry-run", "--json")
     assert preview.code == 0 and preview.json()["pull"]["status"] == "would fast-forward"
     assert not (shared / "from-elsewhere").exists()
@@ -106,10 +95,7 @@ def test_pull_refuses_local_changes_and_divergence(cli: Any, home: Path, tmp_pat
                                                    shared: Path, remote: Path,
                                                    make_trouble: Any, message: str) -> None:
     other = other_machine(tmp_path, remote)
-    make_skill(other, "theirs")
-    git(other, "add", "-A")
-    git(other, "commit", "-q", "-m", "theirs")
-    git(other, "push", "-q")
+    push_skill(other, "theirs")
     make_trouble(shared, other)
     before = worktree(shared)
     head = git(shared, "rev-parse", "HEAD")
@@ -123,10 +109,7 @@ def test_a_new_machine_pulls_into_an_empty_source(cli: Any, home: Path, tmp_path
                                                   remote: Path, source: Path) -> None:
     other = other_machine(tmp_path, remote)
     git(other, "checkout", "-q", "-b", "main")
-    make_skill(other, "shared-skill")
-    git(other, "add", "-A")
-    git(other, "commit", "-q", "-m", "shared")
-    git(other, "push", "-q", "-u", "origin", "main")
+    push_skill(other, "shared-skill")
     (home / ".claude/skills").mkdir(parents=True)
     assert cli("init", "--targets", "claude", "--remote", f"file://{remote}").code == 0
     git(source, "checkout", "-q", "-b", "main")
@@ -156,10 +139,7 @@ def test_the_daemons_pull_job(cli: Any, daemon: Any, home: Path, tmp_path: Path,
     config.write_text(config.read_text() + "daemon:\n  pull_interval: 1s\n")
     d = daemon()
     other = other_machine(tmp_path, remote)
-    make_skill(other, "pushed-elsewhere")
-    git(other, "add", "-A")
-    git(other, "commit", "-q", "-m", "elsewhere")
-    git(other, "push", "-q")
+    push_skill(other, "pushed-elsewhere")
     link = home / ".claude/skills/pushed-elsewhere"
     wait_for(lambda: os.path.islink(link), 20, "the pull job to bring the skill in")
 

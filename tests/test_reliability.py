@@ -477,7 +477,7 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
     from skillshared import config as configmod
     from skillshared import gitsync
     from tests.conftest import children
-    from tests.team_repos import git
+    from tests.team_repos import git, push_skill
 
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "--bare", "-q", "-b", "main", str(bare))
@@ -498,10 +498,7 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
     statuses: dict[str, int] = {}
     for i in range(1000):
         if i % 100 == 50:  # the team pushes a new skill now and then
-            make_skill(other, f"pushed-{i:04d}")
-            git(other, "add", "-A")
-            git(other, "commit", "-q", "-m", f"skill {i}")
-            git(other, "push", "-q", "origin", "main")
+            push_skill(other, f"pushed-{i:04d}")
         status = gitsync.pull_source(config, os.environ)["status"]
         statuses[status] = statuses.get(status, 0) + 1
         if i == 49:

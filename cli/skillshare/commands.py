@@ -93,6 +93,14 @@ DRY_RUN = flag("-n", "--dry-run", help="change nothing; show what would happen")
 FORCE_COLLECT = flag("-f", "--force", help="replace a different skill of the same name in the "
                                            "source (the old one goes to the trash)")
 
+def audit_args(what: str, verb: str) -> tuple[Arg, Arg]:
+    """``--skip-audit`` and ``-T`` of install and update: ``what`` is scanned, ``verb`` is
+    what a finding at the threshold does."""
+    return (flag("--skip-audit", help=f"do not scan {what}"),
+            value("-T", "--threshold", metavar="LEVEL",
+                  help=f"{verb} at this severity or worse (default: audit.block_threshold)"))
+
+
 # Every command takes these (-p and -g exclude each other).
 COMMON = (
     Arg("const", ("-p", "--project"), "project", "project mode: use ./.skillshare/ "
@@ -213,9 +221,7 @@ COMMANDS = {c.name: c for c in (
             value("--into", metavar="DIR", help="put it in this folder of the source"),
             flag("-f", "--force", help="install even if the audit finds something; replace "
                                        "a skill of the same name (it goes to the trash)"),
-            flag("--skip-audit", help="do not scan what is installed"),
-            value("-T", "--threshold", metavar="LEVEL",
-                  help="block at this severity or worse (default: audit.block_threshold)"),
+            *audit_args("what is installed", "block"),
             DRY_RUN),
     Command("uninstall", "move a tracked repo or a skill to the trash",
             "skillshare uninstall _team-skills\nskillshare uninstall team-skills -p\n"
@@ -235,9 +241,7 @@ COMMANDS = {c.name: c for c in (
             flag("--all", help="every tracked repo and installed skill"),
             flag("-f", "--force", help="set local changes aside (git stash); keep an update "
                                        "the audit would roll back"),
-            flag("--skip-audit", help="do not scan what changed"),
-            value("-T", "--threshold", metavar="LEVEL",
-                  help="roll back at this severity or worse (default: audit.block_threshold)"),
+            *audit_args("what changed", "roll back"),
             DRY_RUN),
     Command("check", "say which tracked repos and installed skills have updates (fetch only)",
             "skillshare check\nskillshare check --json"),

@@ -137,7 +137,9 @@ def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
                            where, no_daemon=no_daemon)
     redone = {i["name"]: i for i in again["items"]}
     items = [redone.get(i["name"], i) for i in result["items"]]
-    failed = sum(i["status"] in ("failed", "rolled back", "blocked") for i in items)
+    from skillshared.installcmd import FAILED
+
+    failed = sum(i["status"] in FAILED for i in items)
     return {**result, "items": items, "summary": {"failed": failed}}
 
 
