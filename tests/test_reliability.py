@@ -311,6 +311,78 @@ def test_fuzzed_socket_requests_never_kill_the_daemon(world: dict[str, Path],
     Snapshot.take().check()
 
 
+OTHER_UID = 65534  # nobody
+
+
+def ask_as(uid: int, socket_path: Path) -> str:
+    """What a process running as ``uid`` gets when it pings the daemon: the lines it read,
+    then the name of the error its connection ended with, if any. (A forked child: it enters
+    the socket's folder as root, so only that folder's and the socket's modes stand in its
+    way.)"""
+    import errno
+    import socket
+
+    from skillshared import protocol
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: only system calls, then out
+        try:
+            os.close(read)
+            os.chdir(socket_path.parent)
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(10)
+                try:
+                    sock.connect(socket_path.name)
+                    sock.sendall(protocol.request("other", "ping", {}))
+                    sock.shutdown(socket.SHUT_WR)
+                    while chunk := sock.recv(65536):
+                        os.write(write, chunk)
+                except OSError as exc:
+                    name = errno.errorcode.get(exc.errno or 0, str(exc))
+                    os.write(write, f"\n{name}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        out = pipe.read().decode()
+    os.waitpid(pid, 0)
+    return out.strip()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or os.geteuid() != 0,
+                    reason="switching to another uid needs root")
+def test_a_peer_with_another_uid_is_refused(world: dict[str, Path], daemon: Any) -> None:
+    import json
+    import stat
+
+    d = daemon()
+    sock = Path(d.paths.socket)
+    snap = Snapshot.take()
+    assert stat.S_IMODE(sock.stat().st_mode) == 0o600
+    assert stat.S_IMODE(sock.parent.stat().st_mode) == 0o700
+    assert ask_as(OTHER_UID, sock) == "EACCES"  # the modes alone keep others out
+    sock.parent.chmod(0o755)  # as if a user opened them up: the uid check still refuses
+    sock.chmod(0o666)
+    try:
+        lines = [line for line in ask_as(OTHER_UID, sock).splitlines() if line]
+    finally:
+        sock.parent.chmod(0o700)
+        sock.chmod(0o600)
+    # refused before its request is read (so the connection may end in a reset)
+    assert lines[1:] in ([], ["ECONNRESET"]), lines
+    reply = json.loads(lines[0])
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "permission_denied"
+    assert reply["error"]["message"] == "this daemon serves only its own user"
+    assert d.ask("ping")["pid"] == d.proc.pid
+    d.settle()
+    snap.check()
+
+
 def test_a_git_checkout_that_changes_many_skills(world: dict[str, Path], source: Path,
                                                  daemon: Any) -> None:
     from tests.conftest import wait_for
