@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 
 from skillshared import beside, fsops, trees
 from skillshared.observe import DigestCache, Manifest, Record, manifest_bytes
-from skillshared.plan import MANIFEST, Conflict, Observed, Op, TargetPlan, TargetSpec
+from skillshared.plan import (
+    MANIFEST,
+    Conflict,
+    Observed,
+    Op,
+    TargetPlan,
+    TargetSpec,
+    too_large,
+)
 
 # Operations on the target path itself (not on entries inside the target folder).
 TARGET_LEVEL = frozenset({"mkdir_target", "link_target", "relink_target", "unlink_target",
@@ -59,6 +67,8 @@ class Applier:
                 self.out.conflicts.append(Conflict(op.name, reason))
             except FileExistsError:
                 self.out.conflicts.append(Conflict(op.name, "appeared while syncing; left as is"))
+            except trees.TooLarge as exc:  # it grew after it was planned
+                self.out.conflicts.append(Conflict(op.name, too_large(exc.why)))
             except OSError as exc:
                 self._error(f"{op.action} {op.name}".strip(), exc)
                 if op.action in ("mkdir_target", "unlink_target"):
@@ -246,12 +256,12 @@ class Applier:
         """A new copy of the skill ``name``, built beside the target where it can be (so an
         AI CLI never sees it half-built), else in a temp entry inside: (path, digest,
         whether it is beside)."""
-        src, rules = self.skill_path(name), self.cache.copy_rules
+        src, rules, limits = self.skill_path(name), self.cache.copy_rules, self.cache.limits
         spot = self._beside(what, name)
         if spot is None:
-            temp, digest = fsops.build_copy(self.folder, name, src, rules)
+            temp, digest = fsops.build_copy(self.folder, name, src, rules, limits)
             return temp, digest, False
-        return spot, fsops.build_copy_at(spot, src, rules), True
+        return spot, fsops.build_copy_at(spot, src, rules, limits), True
 
     def _swap(self, new: str, name: str, check: Callable[[str], bool]) -> bool:
         """Swap ``new`` (beside the target) with the entry ``name`` in one step, then

@@ -14,6 +14,7 @@ from skillshared import yamlio
 from skillshared.errors import ConfigError
 from skillshared.paths import Scope
 from skillshared.patterns import IgnoreRules, PatternError, check_ignore_pattern, compile_glob
+from skillshared.trees import Limits
 
 MODES = ("merge", "symlink", "copy")
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
@@ -21,7 +22,7 @@ MAX_CONFIG_BYTES = 1 << 20
 DEFAULT_IGNORE = (".DS_Store", ".git/", "__pycache__/")
 
 _TOP_KEYS = {"source", "sources", "mode", "targets", "ignore", "audit", "backup", "trash",
-             "daemon", "skills", "log"}
+             "daemon", "skills", "log", "limits"}
 # Keys the original tool writes that this version keeps but does not use.
 _FOREIGN_KEYS = {"target_naming", "git_root", "context_budget", "preserve_tilde_on_save",
                  "gitlab_hosts", "azure_hosts", "hub", "tui", "extras", "agents_source",
@@ -32,6 +33,7 @@ _SECTION_KEYS = {
     "backup": {"keep", "max_age_days", "max_total_mb"},
     "trash": {"retention_days"},
     "log": {"max_entries"},
+    "limits": {"skill_max_mb", "skill_max_files"},
 }
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -167,6 +169,7 @@ class Config:
     backup: BackupPolicy = BackupPolicy()
     trash_retention_days: int = 7
     log_max_entries: int = 1000
+    limits: Limits = field(default_factory=Limits)
     daemon: DaemonConfig = DaemonConfig()
     skills: tuple[SkillRecord, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -282,6 +285,7 @@ class _Validator:
         backup = self._section(doc, "backup")
         trash = self._section(doc, "trash")
         log = self._section(doc, "log")
+        limits = self._section(doc, "limits")
         return Config(
             scope=self.scope,
             source=source,
@@ -296,6 +300,9 @@ class _Validator:
             ),
             trash_retention_days=self._int(trash, "trash.retention_days", 7),
             log_max_entries=self._int(log, "log.max_entries", 1000),
+            limits=Limits(self._int(limits, "limits.skill_max_mb", Limits.max_mb, minimum=1),
+                          self._int(limits, "limits.skill_max_files", Limits.max_files,
+                                    minimum=1)),
             daemon=self._daemon(self._section(doc, "daemon")),
             skills=parse_skill_records(doc.get("skills"), self.problem),
             warnings=tuple(self.warnings),

@@ -214,12 +214,13 @@ def copy_file(src: str, dst: str, mode: int, sync: bool = False,
 
 
 def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES,
-              durable: bool = False) -> str:
+              durable: bool = False, limits: trees.Limits | None = None) -> str:
     """Copy ``src`` to the new folder ``dst`` (links kept as links; ``durable``: keep
-    modification times and flush it all to disk); return its digest."""
+    modification times and flush it all to disk); return its digest. Over ``limits``, raise
+    :class:`trees.TooLarge` (what was copied so far stays in ``dst``)."""
     total = hashlib.sha256()
     os.mkdir(dst)
-    for rel, st in trees.walk(src, ignore):
+    for rel, st in trees.walk(src, ignore, limits):
         target = os.path.join(dst, rel)
         source = os.path.join(src, rel)
         content = None
@@ -333,21 +334,23 @@ def exchange(a: str, b: str) -> bool:
     raise OSError(err, os.strerror(err), a, None, b)
 
 
-def build_copy_at(path: str, src: str, ignore: IgnoreRules) -> str:
+def build_copy_at(path: str, src: str, ignore: IgnoreRules,
+                  limits: trees.Limits | None = None) -> str:
     """Build a copy of ``src`` at the free ``path`` (nothing is left there if it fails);
     return its digest."""
     try:
-        return copy_tree(src, path, ignore)
+        return copy_tree(src, path, ignore, limits=limits)
     except BaseException:
         if os.path.lexists(path):
             remove_tree(path)
         raise
 
 
-def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules) -> tuple[str, str]:
+def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules,
+               limits: trees.Limits | None = None) -> tuple[str, str]:
     """Build a copy of ``src`` in a temp entry of ``folder``; return (temp path, digest)."""
     temp = os.path.join(folder, temp_name(TAG_NEW, name))
-    return temp, build_copy_at(temp, src, ignore)
+    return temp, build_copy_at(temp, src, ignore, limits)
 
 
 def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,

@@ -212,43 +212,56 @@ def observe_names(spec: TargetSpec, names: Collection[str], real_dir: str | None
 @dataclass
 class DigestCache:
     """Content digests of source skills (shared by all targets of one pass), with the
-    stat-signature fast path that trusts a manifest record while nothing was touched."""
+    stat-signature fast path that trusts a manifest record while nothing was touched. A
+    skill over ``limits`` gets no digest: it raises :class:`trees.TooLarge` (remembered)."""
 
     copy_rules: IgnoreRules
+    limits: trees.Limits = field(default_factory=trees.Limits)
     strict: IgnoreRules = field(default_factory=IgnoreRules)
     digests: dict[tuple[str, bool], str] = field(default_factory=dict)
     sigs: dict[str, str] = field(default_factory=dict)
+    too_large: dict[tuple[str, bool], trees.TooLarge] = field(default_factory=dict)
 
     def rules(self, managed: bool) -> IgnoreRules:
         return self.copy_rules if managed else self.strict
 
     def source(self, path: str, managed: bool, record: Record | None) -> str:
         key = (path, managed)
+        if key in self.too_large:
+            raise self.too_large[key]
         if key not in self.digests:
-            rules = self.rules(managed)
-            sig = trees.signature(path, rules) if managed else None
-            if sig is not None:
-                self.sigs[path] = sig
-            if sig is not None and record is not None and record.src_sig == sig:
-                self.digests[key] = record.digest
-            else:
-                self.digests[key] = trees.digest(path, rules)
+            try:
+                self.digests[key] = self._source(path, managed, record)
+            except trees.TooLarge as exc:
+                self.too_large[key] = exc
+                raise
         return self.digests[key]
+
+    def _source(self, path: str, managed: bool, record: Record | None) -> str:
+        rules = self.rules(managed)
+        sig = trees.signature(path, rules, self.limits) if managed else None
+        if sig is not None:
+            self.sigs[path] = sig
+        if sig is not None and record is not None and record.src_sig == sig:
+            return record.digest
+        return trees.digest(path, rules, self.limits)
 
     def entry(self, path: str, record: Record | None) -> str:
         rules = self.rules(managed=record is not None)
         if record is not None and record.sig is not None and (
-            trees.signature(path, rules) == record.sig
+            trees.signature(path, rules, self.limits) == record.sig
         ):
             return record.digest
-        return trees.digest(path, rules)
+        return trees.digest(path, rules, self.limits)
 
 
 def fill_digests(obs: Observed, manifest: Manifest, wanted: Collection[str], mode: str,
-                 skill_path: Callable[[str], str],
-                 cache: DigestCache) -> tuple[Observed, dict[str, str]]:
-    """The content digests the planner needs: of target entries (added to ``obs``) and of the
-    source skills they are compared with (returned)."""
+                 skill_path: Callable[[str], str], cache: DigestCache
+                 ) -> tuple[Observed, dict[str, str], dict[str, str]]:
+    """The content digests the planner needs: of target entries (added to ``obs``), of the
+    source skills they are compared with, and why a source skill has none because it is over
+    the limits (both returned). A target entry over the limits has no digest: it is never
+    taken for ours."""
     records = manifest.records
     if mode == "symlink":
         names = set(obs.dirs) & set(records)
@@ -262,14 +275,17 @@ def fill_digests(obs: Observed, manifest: Manifest, wanted: Collection[str], mod
             continue
     sources = set(wanted) if mode == "copy" else (set(wanted) & set(obs.dirs))
     src: dict[str, str] = {}
+    too_large: dict[str, str] = {}
     for name in sorted(sources):
         record = records.get(name)
         try:
             src[name] = cache.source(skill_path(name), mode == "copy" or record is not None,
                                      record)
+        except trees.TooLarge as exc:
+            too_large[name] = exc.why
         except OSError:
             continue
     view: dict[str, tuple[str, ...]] | None = None
     if manifest.present:
         view = {n: (r.digest, r.prev) if r.prev else (r.digest,) for n, r in records.items()}
-    return replace(obs, digests=digests, manifest=view), src
+    return replace(obs, digests=digests, manifest=view), src, too_large

@@ -87,15 +87,18 @@ class TargetPlan:
 
 def plan_target(spec: TargetSpec, wanted: Mapping[str, str], obs: Observed, *,
                 force: bool = False, src_digests: Mapping[str, str] | None = None,
+                too_large: Mapping[str, str] | None = None,
                 in_sync_extra: int = 0) -> TargetPlan:
-    """Plan one target. ``wanted`` maps each flat name to the link text it should have.
+    """Plan one target. ``wanted`` maps each flat name to the link text it should have;
+    ``too_large``: skills over the limits (why), which a copy target does not get.
 
     A partial plan passes ``wanted``, ``obs`` and the manifest restricted to some names;
     ``in_sync_extra`` is then the number of wanted skills left out of the plan, counted as in
     sync by the mass-delete guard (so that it weighs prunes against the whole target)."""
     if spec.mode == "symlink":
         return _plan_symlink(spec, obs, force)
-    return _Planner(spec, wanted, obs, force, src_digests or {}, in_sync_extra).plan()
+    return _Planner(spec, wanted, obs, force, src_digests or {}, too_large or {},
+                    in_sync_extra).plan()
 
 
 def _describe(obs: Observed, name: str) -> str:
@@ -107,6 +110,12 @@ def _describe(obs: Observed, name: str) -> str:
 
 
 NO_SOURCE = "the source is missing or empty; nothing was pruned"
+
+
+def too_large(why: str) -> str:
+    """The conflict of a skill that a copy target does not get: ``why`` (a
+    :class:`trees.TooLarge`'s text) it is over the limits."""
+    return f"too large to copy: the skill {why}"
 
 
 def _guard(spec: TargetSpec, prunes: int, owned: int, force: bool) -> str | None:
@@ -122,9 +131,11 @@ def _guard(spec: TargetSpec, prunes: int, owned: int, force: bool) -> str | None
 
 class _Planner:
     def __init__(self, spec: TargetSpec, wanted: Mapping[str, str], obs: Observed, force: bool,
-                 src_digests: Mapping[str, str], in_sync_extra: int = 0) -> None:
+                 src_digests: Mapping[str, str], too_large: Mapping[str, str],
+                 in_sync_extra: int = 0) -> None:
         self.spec, self.wanted, self.obs, self.force = spec, wanted, obs, force
         self.src = src_digests
+        self.too_large = too_large
         self.in_sync_extra = in_sync_extra
         self.ops: list[Op] = []
         self.prunes: list[Op] = []
@@ -256,6 +267,12 @@ class _Planner:
             ours = manifest.get(name, ())
             have = obs.digests.get(name)
             present = name in obs.dirs or name in obs.links or name in obs.files
+            if name in self.too_large:  # even with --force: the limits hold
+                note = "; what is there is kept as it is" if present else ""
+                self.conflicts.append(Conflict(name, too_large(self.too_large[name]) + note))
+                if ours:
+                    records[name] = ours[0]
+                continue
             if name in owned:
                 op = Op("copy", name, src, owned[name])
                 counts["new"] += 1

@@ -220,11 +220,13 @@ def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
             obs = observe(spec)
         manifest = read_manifest(obs.real_dir) if obs.kind == DIR else Manifest()
         skill_path = _skill_path(group)
-        obs, src = fill_digests(obs, manifest, group.wanted, spec.mode, skill_path, cache)
+        obs, src, too_large = fill_digests(obs, manifest, group.wanted, spec.mode, skill_path,
+                                           cache)
     except OSError as exc:
         error = f"cannot read target: {exc.strerror or exc} ({exc.filename or spec.path})"
         return TargetRun(group, TargetPlan(group.name, spec.mode, error=error))
-    plan = plan_target(spec, group.wanted, obs, force=force, src_digests=src)
+    plan = plan_target(spec, group.wanted, obs, force=force, src_digests=src,
+                       too_large=too_large)
     return TargetRun(group, plan, obs, manifest)
 
 
@@ -264,11 +266,12 @@ def plan_names(group: Group, real_path: str, cache: DigestCache,
     records = manifest.records
     seen = Manifest({n: records[n] for n in names if n in records}, None, manifest.present)
     try:
-        obs, src = fill_digests(obs, seen, group.wanted, spec.mode, _skill_path(group), cache)
+        obs, src, too_large = fill_digests(obs, seen, group.wanted, spec.mode,
+                                           _skill_path(group), cache)
     except OSError:
         return None
     plan = plan_target(spec, group.wanted, obs, force=force, src_digests=src,
-                       in_sync_extra=group.in_sync_extra)
+                       too_large=too_large, in_sync_extra=group.in_sync_extra)
     if plan.records is not None:
         kept = {n: r.digest for n, r in records.items() if n not in names}
         plan = replace(plan, records={**kept, **plan.records})
@@ -324,7 +327,7 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     if isinstance(names, str):
         raise TypeError("names must be a collection of flat names, not one string")
     started = time.monotonic()
-    cache = DigestCache(config.copy_ignore())
+    cache = DigestCache(config.copy_ignore(), config.limits)
     runs = _plan_chosen(config, discovery, cache, force=force, recover=not dry_run, only=only,
                         names=names)
     backup_report = None

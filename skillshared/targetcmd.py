@@ -66,7 +66,8 @@ def target_info(req: Request) -> dict[str, Any]:
     target = _find(config, req.text("name"))
     discovery = skills.discover(config.source)
     group = next(g for g in reconcile.build_groups(config, discovery, [target.name]))
-    run = reconcile.plan_group(group, config, DigestCache(config.copy_ignore()), force=False)
+    cache = DigestCache(config.copy_ignore(), config.limits)
+    run = reconcile.plan_group(group, config, cache, force=False)
     report = reports.target_report(run, dry_run=True)
     return {**describe(target), "state": report}
 

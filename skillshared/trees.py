@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from skillshared.patterns import IgnoreRules
 
@@ -18,11 +20,50 @@ def _sorted_entries(folder: str) -> Iterator[os.DirEntry[str]]:
         return iter(sorted(it, key=lambda e: e.name))
 
 
-def walk(root: str, ignore: IgnoreRules = NO_RULES) -> Iterator[tuple[str, os.stat_result]]:
+MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most one skill may hold to be copied, hashed or saved whole (config ``limits:``):
+    ``max_mb`` megabytes of file content, ``max_files`` entries (files, folders, links)."""
+
+    max_mb: int = 100
+    max_files: int = 10_000
+
+
+class TooLarge(OSError):
+    """A tree over its :class:`Limits`, raised by :func:`walk` before the entry that crosses
+    them is yielded (so nothing over the limits is read or copied)."""
+
+    def __init__(self, root: str, why: str) -> None:
+        super().__init__(errno.EFBIG, why, root)
+        self.why = why
+
+
+def walk(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None
+         ) -> Iterator[tuple[str, os.stat_result]]:
     """Yield ``(relative path, lstat)`` of everything under ``root``, sorted, depth first.
 
-    Links are not followed; paths matched by ``ignore`` are left out.
+    Links are not followed; paths matched by ``ignore`` are left out. With ``limits``, raise
+    :class:`TooLarge` at the first entry over them.
     """
+    entries = size = 0
+    for rel, st in _walk(root, ignore):
+        if limits is not None:
+            entries += 1
+            if stat.S_ISREG(st.st_mode):
+                size += st.st_size
+            if entries > limits.max_files:
+                raise TooLarge(root, f"holds more than {limits.max_files:,} files and folders "
+                                     "(limits.skill_max_files)")
+            if size > limits.max_mb * MB:
+                raise TooLarge(root, f"holds more than {limits.max_mb:,} MB "
+                                     "(limits.skill_max_mb)")
+        yield rel, st
+
+
+def _walk(root: str, ignore: IgnoreRules) -> Iterator[tuple[str, os.stat_result]]:
     stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", _sorted_entries(root))]
     while stack:
         rel, entries = stack[-1]
@@ -73,18 +114,18 @@ def entry_record(root: str, rel: str, st: os.stat_result, content: str | None = 
     return record("O", rel)
 
 
-def digest(root: str, ignore: IgnoreRules = NO_RULES) -> str:
+def digest(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None) -> str:
     """SHA-256 over every entry's path, type and content: equal iff the trees hold the same."""
     total = hashlib.sha256()
-    for rel, st in walk(root, ignore):
+    for rel, st in walk(root, ignore, limits):
         total.update(entry_record(root, rel, st))
     return total.hexdigest()
 
 
-def signature(root: str, ignore: IgnoreRules = NO_RULES) -> str:
+def signature(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None) -> str:
     """Cheap fingerprint from metadata only (path, type, size, mtime): changes when content may."""
     total = hashlib.sha256()
-    for rel, st in walk(root, ignore):
+    for rel, st in walk(root, ignore, limits):
         total.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0".encode(
             "utf-8", "surrogateescape"))
     return total.hexdigest()

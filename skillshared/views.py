@@ -37,7 +37,7 @@ def plan_all(config: Config, only: Sequence[str] | None = None,
              discovery: skills.Discovery | None = None) -> tuple[skills.Discovery,
                                                                  list[TargetRun]]:
     discovery = discovery or skills.discover(config.source)
-    cache = DigestCache(config.copy_ignore())
+    cache = DigestCache(config.copy_ignore(), config.limits)
     groups = reconcile.build_groups(config, discovery, only)
     return discovery, [reconcile.plan_group(g, config, cache, force=False) for g in groups]
 
