@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from skillshared import beside, fsops, trees
@@ -36,10 +36,12 @@ class Outcome:
 class Applier:
     def __init__(self, spec: TargetSpec, obs: Observed, manifest: Manifest,
                  skill_path: Callable[[str], str], cache: DigestCache,
-                 backup_path: str | None = None) -> None:
+                 backup_path: str | None = None, unsaved: Mapping[str, str] | None = None
+                 ) -> None:
         self.spec, self.obs, self.manifest = spec, obs, manifest
         self.skill_path, self.cache = skill_path, cache
         self.backup_path = backup_path
+        self.unsaved = unsaved or {}  # entries the backup left out (over the limits): why
         self.folder = obs.real_dir
         self.ident = obs.ident
         self.records: dict[str, Record] = dict(manifest.records)
@@ -334,8 +336,14 @@ class Applier:
         self.records.pop(op.name, None)
 
     def _require_backup(self, name: str) -> str:
+        """Where the backup holds ``name`` (the whole target: ""); never replace what it
+        does not hold."""
         if self.backup_path is None:
             raise OSError(0, "not replaced: no backup of it could be made", self.spec.path)
+        left_out = [f"{n} {why}" for n, why in self.unsaved.items() if n == name or not name]
+        if left_out:
+            raise OSError(errno.EFBIG, f"not replaced: too large to back up: {left_out[0]}",
+                          self.spec.path)
         where = os.path.join(self.backup_path, name) if name else self.backup_path
         if not os.path.lexists(where):
             where = self.backup_path + ".json"  # a link: recorded in the backup's manifest

@@ -142,15 +142,21 @@ def load_rules(extra: Iterable[Path] = ()) -> list[Rule]:
     return [r for r in rules.values() if r is not None]
 
 
-def _text_lines(path: str) -> Iterator[tuple[int, str]] | None:
-    """The lines of a text file, or None for a binary one (a NUL byte, or not UTF-8)."""
+TOO_LARGE = "too-large-to-scan"  # the finding of a text file over MAX_FILE_BYTES
+
+
+def _text_lines(path: str) -> Iterator[tuple[int, str]] | str | None:
+    """The lines of a text file; None for a binary one (a NUL byte, or not UTF-8);
+    :data:`TOO_LARGE` for one over :data:`MAX_FILE_BYTES` (nothing more of it is read)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None
-    if len(data) > MAX_FILE_BYTES or b"\0" in data[:8192]:
+    if b"\0" in data[:8192]:
         return None
+    if len(data) > MAX_FILE_BYTES:
+        return TOO_LARGE
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -162,6 +168,10 @@ def scan_file(path: str, rel: str, rules: Sequence[Rule]) -> list[Finding]:
     lines = _text_lines(path)
     if lines is None:
         return []
+    if isinstance(lines, str):  # instructions could hide past what is read: say so
+        return [Finding(rel, 0, TOO_LARGE, "audit", "HIGH",
+                        f"a text file over {MAX_FILE_BYTES >> 20} MiB is not scanned; read it "
+                        "before you trust this skill", "")]
     found = []
     for number, line in lines:
         for rule in rules:

@@ -23,8 +23,8 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +150,7 @@ class Snapshot:
     link: str | None
     entries: tuple[dict[str, Any], ...]
     origins: Mapping[str, str] = field(default_factory=dict)  # entry path -> folder saved
+    not_saved: tuple[dict[str, str], ...] = ()  # over the limits: {"path", "why"}
 
     @property
     def empty(self) -> bool:
@@ -157,17 +158,20 @@ class Snapshot:
 
     def content(self) -> list[tuple[Any, ...]]:
         """What must be equal for two snapshots to hold the same content."""
-        return [(e["path"], e["type"], e.get("link"), e.get("sha256"), e.get("mode"),
-                 e.get("content")) for e in self.entries]
+        return [*((e["path"], e["type"], e.get("link"), e.get("sha256"), e.get("mode"),
+                   e.get("content")) for e in self.entries),
+                *((e["path"], e["why"]) for e in self.not_saved)]
 
 
 class _Contents:
     """Digests of the folders behind our links, reusing a previous manifest's digest while a
     folder's stat signature is unchanged. One instance per backup: each folder is looked at
-    once however many targets link to it."""
+    once however many targets link to it. A folder over ``limits`` is not saved."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: trees.Limits | None = None) -> None:
+        self.limits = limits
         self.known: dict[str, dict[str, str] | None] = {}  # folder -> signature and digest
+        self.too_large: dict[str, str] = {}  # folder -> why it is not saved
 
     def describe(self, folder: str, previous: Mapping[str, Any] | None
                  ) -> dict[str, str] | None:
@@ -175,14 +179,18 @@ class _Contents:
         if folder in self.known:
             return self.known[folder]
         try:
-            sig = trees.signature(folder, SKIP_GIT)
+            sig = trees.signature(folder, SKIP_GIT, self.limits)
+            if previous and previous.get("signature") == sig and previous.get("content"):
+                digest = str(previous["content"])
+            else:
+                digest = trees.digest(folder, SKIP_GIT, self.limits)
         except (NotADirectoryError, FileNotFoundError):
             self.known[folder] = None
             return None
-        if previous and previous.get("signature") == sig and previous.get("content"):
-            digest = str(previous["content"])
-        else:
-            digest = trees.digest(folder, SKIP_GIT)
+        except trees.TooLarge as exc:
+            self.too_large[folder] = exc.why
+            self.known[folder] = None
+            return None
         self.known[folder] = {"signature": sig, "content": digest}
         return self.known[folder]
 
@@ -195,8 +203,16 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
              contents: _Contents | None = None) -> Snapshot:
     """Describe the target at ``path``. File checksums are reused from ``previous`` when the
     size and modification time are unchanged. A link that ``owns`` (into the source) and
-    that leads to a folder also gets the digest of that folder's content (``content``)."""
+    that leads to a folder also gets the digest of that folder's content (``content``).
+    An entry of the target (or the folder behind a link of ours) over the ``contents``'
+    limits is left out (``not_saved``)."""
     contents = contents or _Contents()
+    not_saved: list[dict[str, str]] = []
+
+    def unsaved(name: str, folder: str) -> None:
+        if folder in contents.too_large:
+            not_saved.append({"path": name, "why": contents.too_large[folder]})
+
     known = {e["path"]: e for e in (previous or {}).get("entries", []) if isinstance(e, dict)}
     try:
         st = os.lstat(path)
@@ -216,12 +232,13 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
                 if described is not None:
                     saved.append({"path": name, "type": "saved", **described})
                     origins[name] = folder
-        return Snapshot("link", text, tuple(saved), origins)
+                unsaved(name, folder)
+        return Snapshot("link", text, tuple(saved), origins, tuple(not_saved))
     if not stat.S_ISDIR(st.st_mode):
         return Snapshot("file", None, ())
     entries: list[dict[str, Any]] = []
     origins = {}
-    for rel, est in trees.walk(path):
+    for rel, est in _walk_entries(path, contents.limits, not_saved):
         mode = est.st_mode
         if stat.S_ISLNK(mode):
             text = os.readlink(os.path.join(path, rel))
@@ -232,6 +249,7 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
             if described is not None:
                 item.update(described)
                 origins[rel] = dest
+            unsaved(rel, dest)
             entries.append(item)
         elif stat.S_ISDIR(mode):
             entries.append({"path": rel, "type": "dir", "mode": stat.S_IMODE(mode)})
@@ -241,7 +259,30 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
             sha = old["sha256"] if same and old else trees.file_sha256(os.path.join(path, rel))
             entries.append({"path": rel, "type": "file", "mode": stat.S_IMODE(mode),
                             "size": est.st_size, "mtime_ns": est.st_mtime_ns, "sha256": sha})
-    return Snapshot("dir", None, tuple(entries), origins)
+    return Snapshot("dir", None, tuple(entries), origins, tuple(not_saved))
+
+
+def _walk_entries(path: str, limits: trees.Limits | None, not_saved: list[dict[str, str]]
+                  ) -> Iterator[tuple[str, os.stat_result]]:
+    """:func:`trees.walk` of a target, leaving out each top entry over ``limits`` (added to
+    ``not_saved``): its walk stops at the limits, before anything over them is read."""
+    if limits is None:
+        yield from trees.walk(path)
+        return
+    for top, st in trees.walk(path, max_depth=1):
+        if stat.S_ISREG(st.st_mode) and st.st_size > limits.max_mb * trees.MB:
+            not_saved.append({"path": top, "why": trees.over_mb(limits)})
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            yield top, st
+            continue
+        try:
+            inner = list(trees.walk(os.path.join(path, top), limits=limits))
+        except trees.TooLarge as exc:
+            not_saved.append({"path": top, "why": exc.why})
+            continue
+        yield top, st
+        yield from ((f"{top}/{rel}", est) for rel, est in inner)
 
 
 def real_target(path: str, mode: str, owns: Owns | None) -> str:
@@ -323,22 +364,25 @@ class TargetBackup:
     skills: int = 0
     bytes: int = 0
     error: str | None = None
+    not_saved: tuple[dict[str, str], ...] | None = None  # entries over the limits
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()
+                if v is not None}
 
 
 class BackupWriter:
     """Writes one backup (one timestamp folder) holding any number of targets."""
 
-    def __init__(self, backups_dir: Path, now: float | None = None) -> None:
+    def __init__(self, backups_dir: Path, now: float | None = None,
+                 limits: trees.Limits | None = None) -> None:
         self.backups_dir = backups_dir
         self.now = time.time() if now is None else now
         self.temp: Path | None = None
         self.final: Path | None = None
         self.results: list[TargetBackup] = []
         self.written = 0  # bytes written: file content copied (not hard-linked), manifests
-        self._contents = _Contents()
+        self._contents = _Contents(limits)
         self._index: dict[str, dict[str, str]] = {}  # saved folder -> signature, content
         self._versions: set[str] | None = None
         self._fresh: list[Path] = []  # store entries this backup added (flushed with it)
@@ -374,7 +418,8 @@ class BackupWriter:
             return ("missing" if snap.kind == "missing" else "empty"), snap, prior
         if not always and prior is not None and (
             prior[1].get("kind") == snap.kind and prior[1].get("link") == snap.link
-            and Snapshot(snap.kind, snap.link, tuple(prior[1]["entries"])).content()
+            and Snapshot(snap.kind, snap.link, tuple(prior[1]["entries"]),
+                         not_saved=tuple(prior[1].get("not_saved", ()))).content()
             == snap.content()
             and looks_intact(self.backups_dir, prior[0], target, prior[1], self._stored())
         ):
@@ -390,7 +435,8 @@ class BackupWriter:
         if status == "unchanged" and prev_dir is not None and prev_manifest is not None:
             return TargetBackup(target, status, str(prev_dir / target),
                                 int(prev_manifest.get("skills", 0)),
-                                int(prev_manifest.get("bytes", 0)))
+                                int(prev_manifest.get("bytes", 0)),
+                                not_saved=snap.not_saved or None)
         if status is not None:
             return TargetBackup(target, status)
         root = self._temp() / target
@@ -432,10 +478,13 @@ class BackupWriter:
             "kind": snap.kind, "link": snap.link, "created": self.now,
             "skills": count_skills(entries), "bytes": size, "entries": written,
         }
+        if snap.not_saved:
+            manifest["not_saved"] = list(snap.not_saved)
         data = json.dumps(manifest, separators=(",", ":")).encode("utf-8")
         fsops.atomic_write(self._temp() / f"{target}.json", data, mode=0o600)
         self.written += len(data)
-        return TargetBackup(target, "created", None, count_skills(entries), size)
+        return TargetBackup(target, "created", None, count_skills(entries), size,
+                            not_saved=snap.not_saved or None)
 
     def _drop(self, target: str) -> None:
         """Remove what a failed target left in the unpublished backup."""
@@ -464,7 +513,8 @@ class BackupWriter:
         if os.path.lexists(temp):
             fsops.remove_tree(temp)
         try:
-            made = fsops.copy_tree(folder, str(temp), SKIP_GIT)  # flushed with the backup
+            made = fsops.copy_tree(folder, str(temp), SKIP_GIT,  # flushed with the backup
+                                   limits=self._contents.limits)
             self.written += sum(st.st_size for _, st in trees.walk(str(temp))
                                 if stat.S_ISREG(st.st_mode))
             final = store_path(self.backups_dir, made)
@@ -503,10 +553,8 @@ class BackupWriter:
                 stamp += 1
         fsops.fsync_dir(self.backups_dir)
         self.final, self.temp = final, None
-        self.results = [
-            TargetBackup(r.target, r.status, str(final / r.target), r.skills, r.bytes)
-            if r.status == "created" else r for r in self.results
-        ]
+        self.results = [replace(r, path=str(final / r.target)) if r.status == "created" else r
+                        for r in self.results]
         return final
 
     def discard(self) -> None:

@@ -74,7 +74,7 @@ def write(config: Config, targets: Iterable[TargetConfig], *, always: bool = Fal
     """Back up ``targets`` into one new backup (those unchanged since their latest backup
     are skipped unless ``always``); nothing is published if writing it fails."""
     sweep_unfinished(config.scope.backups_dir)
-    writer = BackupWriter(config.scope.backups_dir, now)
+    writer = BackupWriter(config.scope.backups_dir, now, config.limits)
     own = owner(config)
     for target in targets:
         writer.add(target.name, str(target.path), target.mode, own, always)
@@ -123,7 +123,7 @@ def find(config: Config, name: str) -> Path:
 
 
 def _would(config: Config, targets: list[TargetConfig]) -> list[dict[str, Any]]:
-    writer = BackupWriter(config.scope.backups_dir)  # (it writes nothing until added to)
+    writer = BackupWriter(config.scope.backups_dir, limits=config.limits)  # (writes nothing yet)
     own = owner(config)
     return [{"target": t.name, "path": str(t.path), "status": writer.examine(
                 t.name, real_target(str(t.path), t.mode, own), own)[0] or "would create"}

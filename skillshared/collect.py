@@ -73,8 +73,12 @@ def local_skills(config: Config, target: TargetConfig
         if name.startswith(".") or entry.is_symlink() or not entry.is_dir():
             continue
         record = records.get(name)
-        if record is not None and trees.digest(entry.path, rules) == record.digest:
-            continue  # our copy, unedited
+        try:
+            if record is not None and trees.digest(entry.path, rules,
+                                                   config.limits) == record.digest:
+                continue  # our copy, unedited
+        except trees.TooLarge:
+            pass  # then it is not our copy: we copy nothing that large
         if not os.path.isfile(os.path.join(entry.path, skills.SKILL_FILE)):
             skipped.append({"target": target.name, "name": name,
                             "reason": f"not a skill (no {skills.SKILL_FILE})"})
@@ -87,7 +91,12 @@ def local_skills(config: Config, target: TargetConfig
         if problem:
             skipped.append({"target": target.name, "name": name, "reason": problem})
             continue
-        found.append(Local(target.name, name, entry.path, trees.digest(entry.path)))
+        try:
+            found.append(Local(target.name, name, entry.path,
+                               trees.digest(entry.path, limits=config.limits)))
+        except trees.TooLarge as exc:
+            skipped.append({"target": target.name, "name": name,
+                            "reason": f"too large to collect: it {exc.why}"})
     return found, skipped
 
 
@@ -191,7 +200,7 @@ def _copy_one(config: Config, local: Local, dest: str, replaces: str | None) -> 
     parent = os.path.dirname(dest)
     temp = str(config.source / fsops.temp_name(fsops.TAG_NEW, local.name))
     try:
-        made = fsops.copy_tree(local.path, temp, durable=True)
+        made = fsops.copy_tree(local.path, temp, durable=True, limits=config.limits)
         if made != local.digest or trees.digest(temp) != local.digest:
             raise fsops.ChangedError(0, "it changed while it was being collected; run collect "
                                         "again", local.path)

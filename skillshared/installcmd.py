@@ -137,7 +137,13 @@ def _copy_in(config: Config, src: Path, dest: Path) -> str | None:
     to the trash first. Returns that trash item."""
     temp = config.source / fsops.temp_name(fsops.TAG_NEW, dest.name)
     try:
-        made = fsops.copy_tree(str(src), str(temp), SKIP_GIT, durable=True)
+        try:
+            made = fsops.copy_tree(str(src), str(temp), SKIP_GIT, durable=True,
+                                   limits=config.limits)
+        except trees.TooLarge as exc:
+            raise SkillshareError(f"{src} is too large to install: it {exc.why}; nothing was "
+                                  "installed", hint="raise the limit in the config's "
+                                  "`limits:` if you trust it") from None
         if trees.digest(str(temp)) != made:
             raise SkillshareError(f"the copy of {src} does not match it; nothing was installed")
         trashed = None

@@ -37,6 +37,7 @@ from skillshared.plan import (
 )
 from skillshared.reports import collisions, discovery_report, summarize, target_report
 from skillshared.skills import Discovery, Skill
+from skillshared.trees import Limits
 
 
 def source_roots(source: Path) -> tuple[str, ...]:
@@ -72,6 +73,7 @@ class TargetRun:
     manifest: Manifest = field(default_factory=Manifest)
     outcome: Outcome | None = None
     backup: str | None = None
+    unsaved: Mapping[str, str] = field(default_factory=dict)  # left out of the backup: why
 
 
 def wanted_skills(target: TargetConfig, skills: Sequence[Skill]) -> list[Skill]:
@@ -332,7 +334,7 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
                         names=names)
     backup_report = None
     if not dry_run:
-        backup_report = _backup(runs, backups_dir, auto_backup)
+        backup_report = _backup(runs, backups_dir, auto_backup, config.limits)
         _apply(runs, cache)
     for run in runs:
         _note_temp_free(run)
@@ -369,7 +371,7 @@ def _apply(runs: Sequence[TargetRun], cache: DigestCache) -> None:
     def one(run: TargetRun) -> None:
         assert run.obs is not None
         applier = Applier(run.group.spec, run.obs, run.manifest, _skill_path(run.group),
-                          cache, run.backup)
+                          cache, run.backup, run.unsaved)
         run.outcome = applier.run(run.plan)
 
     workers = min(len(todo), os.cpu_count() or 1, 8)
@@ -400,8 +402,8 @@ def _note_temp_free(run: TargetRun) -> None:
         TEMP_FREE.remember(obs.real_dir)
 
 
-def _backup(runs: list[TargetRun], backups_dir: Path | None,
-            auto_backup: bool) -> dict[str, Any] | None:
+def _backup(runs: list[TargetRun], backups_dir: Path | None, auto_backup: bool,
+            limits: Limits) -> dict[str, Any] | None:
     """Back up targets about to change (auto), or at least those with forced replacements."""
     chosen = [r for r in runs if r.plan.error is None and (
         (auto_backup and needs_backup(r.plan)) or forces(r.plan))]
@@ -411,7 +413,7 @@ def _backup(runs: list[TargetRun], backups_dir: Path | None,
         with contextlib.suppress(OSError):  # what a killed backup left (it is not in use)
             sweep_unfinished(backups_dir)
         return None
-    writer = BackupWriter(backups_dir)
+    writer = BackupWriter(backups_dir, limits=limits)
     for run in chosen:
         writer.add(run.group.name, run.group.spec.path, run.group.spec.mode, run.group.spec.owns)
     try:
@@ -427,5 +429,6 @@ def _backup(runs: list[TargetRun], backups_dir: Path | None,
             run.outcome = Outcome(errors=[f"backup failed, target left unchanged: "
                                           f"{result.error}"])
         run.backup = result.path if result.status in ("created", "unchanged") else None
+        run.unsaved = {e["path"]: e["why"] for e in result.not_saved or ()}
     return {"path": str(writer.final) if writer.final else None,
             "targets": [r.to_dict() for r in writer.results]}

@@ -122,7 +122,11 @@ def in_the_way(config: Config, path: str, manifest: Mapping[str, Any]) -> list[s
                     have and have.get("link") == text):
                 continue
         elif entry.is_dir(follow_symlinks=False):
-            digest = trees.digest(entry.path)
+            try:
+                digest = trees.digest(entry.path, limits=config.limits)
+            except trees.TooLarge:
+                blocking.append(name)  # neither our copy nor anything a backup holds
+                continue
             record = copies.get(name)
             if (record and trees.digest(entry.path, rules) == record.digest) or (
                     have and have["type"] == "dir" and _entries_digest(entries, name) == digest
@@ -267,6 +271,12 @@ def cmd_restore(req: Request) -> dict[str, Any]:
         raise SkillshareError("could not back up the current content first; nothing was "
                               f"changed: {before.error or before.results[0].error}")
     result["backup"] = before.results[0].to_dict()
+    unsaved = [e for e in before.results[0].not_saved or () if e["path"] in blocking]
+    if unsaved:
+        raise SkillshareError(f"{target.name} holds {unsaved[0]['path']}, which is too large "
+                              f"to back up (it {unsaved[0]['why']}); nothing was changed",
+                              hint="move it out of the target, or raise the limit, then "
+                                   "restore")
     builder = _Builder(config.scope.backups_dir, backup, manifest, where)
     stage = beside.path_for(where, beside.NEW)
     if stage is None:

@@ -68,7 +68,10 @@ def test_what_is_not_scanned(tmp_path: Path) -> None:
     (folder / "linked").symlink_to(outside)
     (folder / "linked-file.md").symlink_to(outside / "SKILL.md")
     findings, files = audit.scan_tree(str(folder), audit.load_rules())
-    assert findings == [] and files == 4  # SKILL.md, image.bin, latin1.txt, big.md
+    assert files == 4  # SKILL.md, image.bin, latin1.txt, big.md
+    # a text file too large to scan is not passed over in silence: what it holds is unknown
+    assert [(f.path, f.rule, f.severity) for f in findings] == [
+        ("big.md", audit.TOO_LARGE, "HIGH")]
 
 
 def test_findings_name_file_line_rule_and_show_invisible_characters(tmp_path: Path) -> None:

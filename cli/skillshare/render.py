@@ -74,6 +74,9 @@ def render_sync(r: Result, out: Out) -> int:
     backup = r.get("backup")
     if backup and backup.get("path"):
         out(f"{ARROW} Backup: {out.path(backup['path'])}")
+    for t in (backup or {}).get("targets", ()):
+        for left in t.get("not_saved", ()):
+            out(f"  {WARN} not in the backup: {t['target']}/{left['path']} {left['why']}")
     out()
     if not r["targets"]:
         out("No targets configured: add one with `skillshare target add <name> [path]`")

@@ -43,6 +43,8 @@ def render_backup(r: Result, out: Out) -> int:
             out(f"{FAIL} {t['target']}: backup failed: {t.get('error')}")
         else:
             out(f"{INFO} {t['target']}: {SKIPPED.get(status, status)}")
+        for left in t.get("not_saved", ()):
+            out(f"  {WARN} not saved: {left['path']} {left['why']}")
         counts[status if status in counts else "skipped"] += 1
     if not r["targets"]:
         out(f"{INFO} no targets to back up")
