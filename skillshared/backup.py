@@ -154,7 +154,8 @@ class Snapshot:
 
     @property
     def empty(self) -> bool:
-        return self.kind == "missing" or (self.kind == "dir" and not self.entries)
+        return self.kind == "missing" or (self.kind == "dir" and not self.entries
+                                          and not self.not_saved)
 
     def content(self) -> list[tuple[Any, ...]]:
         """What must be equal for two snapshots to hold the same content."""
