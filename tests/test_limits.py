@@ -30,7 +30,7 @@ targets:
     mode: copy
 """
 TWO_GB = 2 << 30
-MEMORY_BOUND = 120 * MB  # peak RSS of a command over a 2 GB or 100,000-file skill (measured: 33-44 MiB)
+MEMORY_BOUND = 120 * MB  # peak RSS over a 2 GB or 100,000-file skill (measured: 33-44 MiB)
 
 
 def sync() -> dict[str, Any]:
