@@ -581,6 +581,79 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
 
 
 
+def test_a_thousand_scheduled_pulls_under_the_daemon(world: dict[str, Path], source: Path,
+                                                     home: Path, tmp_path: Path,
+                                                     daemon: Any) -> None:
+    """The daemon's own pull job, run by its scheduler every 20 ms, 1,000 times, with the team
+    pushing now and then: its open files, threads, child processes and memory stay flat
+    (each measured with the pulls switched off, so no pull is caught halfway)."""
+    from tests.conftest import wait_for
+    from tests.team_repos import git, push_skill
+
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "--bare", "-q", "-b", "main", str(bare))
+    git(source, "init", "-q", "-b", "main")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "skills")
+    git(source, "remote", "add", "origin", f"file://{bare}")
+    git(source, "push", "-q", "-u", "origin", "main")
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", f"file://{bare}", str(other))
+    d = daemon()
+
+    def pulling(interval: str) -> None:
+        write_config(home, CONFIG + f"daemon:\n  pull_interval: {interval}\n")
+        d.ask("daemon", {"action": "reload"})
+
+    def pulls() -> int:
+        jobs = [j["runs"] for j in d.status()["jobs"] if j["name"] == "pull"]
+        return int(jobs[0]) if jobs else 0
+
+    def usage() -> tuple[int, int, int, int]:
+        """Open files, threads, children and RSS (KiB) of the daemon, once it is idle: the
+        least of 20 looks (the one that answered the last request may still be ending)."""
+        d.settle()
+        pid = d.proc.pid
+
+        def look() -> tuple[int, int, int, int]:
+            status = dict(line.split(":", 1) for line in
+                          Path(f"/proc/{pid}/status").read_text().splitlines())
+            kids = sum(1 for stat in Path("/proc").glob("[0-9]*/stat")
+                       if _parent_of(stat) == pid)
+            return (len(os.listdir(f"/proc/{pid}/fd")), int(status["Threads"]), kids,
+                    int(status["VmRSS"].split()[0]))
+        wait_for(lambda: look()[2] == 0, 30, "no git running")
+        looks = [look() for _ in range(20)]
+        return tuple(min(values) for values in zip(*looks, strict=True))  # type: ignore[return-value]
+
+    pulling("0.02s")
+    wait_for(lambda: pulls() >= 50, 120, "50 pulls")
+    pulling("off")
+    before = usage()
+    pulling("0.02s")
+    pushed = 0
+    while (runs := pulls()) < 1000:
+        if runs >= 100 * (pushed + 1) - 50:  # the team pushes a new skill every 100 pulls
+            pushed += 1
+            push_skill(other, f"pushed-{pushed:02d}")
+        wait_for(lambda r=runs: pulls() > r, 30, "the next pull")  # type: ignore[misc]
+    pulling("off")
+    after = usage()
+    assert after[:3] == before[:3], (before, after)  # open files, threads, children
+    assert after[3] - before[3] < 16 * 1024, (before, after)  # RSS, KiB
+    assert pushed == 10
+    wait_for((world["claude"] / "pushed-10").is_symlink, 30, "the last pushed skill linked")
+    assert d.proc.poll() is None
+    Snapshot.take().check()
+
+
+def _parent_of(stat_file: Path) -> int | None:
+    try:
+        return int(stat_file.read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def test_torn_manifests_are_reported_and_change_nothing(world: dict[str, Path], home: Path,
                                                         cli: Any) -> None:
     from tests.conftest import tree
