@@ -18,6 +18,7 @@ from skillshared import trash
 from skillshared.backup import list_backups
 from tests import undo_world
 from tests.conftest import make_skill, tree, write_config
+from tests.invariants import Snapshot
 from tests.test_crash import CRASHED, HARNESS, unfinished_backups
 from tests.undo_world import all_verify, backups_dir, ours_left
 
@@ -129,10 +130,15 @@ def backups_state(home: Path) -> Callable[[], list[list[str]]]:
 def test_backup_killed_anywhere(home: Path, tmp_path: Path, world: dict[str, Path]) -> None:
     before = {n: tree(p) for n, p in world.items()}
     scene = Scenario(home, tmp_path, ["backup"], backups_state(home))
+    snap: list[Snapshot] = []
 
     def check(settled: bool) -> None:
         no_residue(home, *world.values())(settled)
         assert {n: tree(p) for n, p in world.items()} == before
+        if not settled:  # taken after the killed run, checked after the run that converges
+            snap[:] = [Snapshot.take()]
+        else:
+            assert not snap[0].problems(None), snap[0].problems(None)
 
     assert scene.every_point(check) > 10
     assert unfinished_backups(backups_dir(home)) == []
