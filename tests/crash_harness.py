@@ -3,6 +3,9 @@
 Usage: python tests/crash_harness.py N <skillshare arguments...>. Exits 77 when it crashed,
 otherwise with the command's own exit code. The environment can change that:
 
+- ``CRASH_AT=<event>:<K>`` names the point instead of N: the K-th change of that kind
+  (``os.rename:1``: the first rename, ``os.symlink:3``, ``open:2``: the second file opened
+  for writing; the kinds are the audit events below);
 - ``CRASH_RAISE=ENOSPC`` (any errno name): the N-th change fails with that error instead (a
   full disk, say) and the command carries on as it would;
 - ``CRASH_RAISE_UNDER=<folder>`` as well: every change under that folder fails with it (a
@@ -26,6 +29,7 @@ _CHANGES = {"os.symlink", "os.rename", "os.replace", "os.remove", "os.rmdir", "o
             "os.link", "shutil.rmtree", "os.chmod", "os.truncate"}
 _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _count = [0]
+_kinds: dict[str, int] = {}  # changes so far of each kind
 _noting: list[bool] = []  # non-empty while _note writes (its own open is not a change)
 
 
@@ -45,7 +49,8 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
             raise OSError(_RAISE, os.strerror(_RAISE), path)
         return
     _count[0] += 1
-    if _count[0] == _LIMIT:
+    _kinds[event] = _kinds.get(event, 0) + 1
+    if _count[0] == _LIMIT if _NAMED is None else (event, _kinds[event]) == _NAMED:
         if _RAISE:
             _note("failed")
             raise OSError(_RAISE, os.strerror(_RAISE), str(args[0]) if args else None)
@@ -58,12 +63,17 @@ def _note(what: str) -> None:
     if log:
         _noting.append(True)
         fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        os.write(fd, f"{what} {_LIMIT} {' '.join(sys.argv[2:3])}\n".encode())
+        point = _LIMIT if _NAMED is None else ":".join(map(str, _NAMED))
+        os.write(fd, f"{what} {point} {' '.join(sys.argv[2:3])}\n".encode())
         os.close(fd)
         _noting.pop()
 
 
 _LIMIT = int(sys.argv[1])
+_NAMED: tuple[str, int] | None = None
+if os.environ.get("CRASH_AT"):
+    _event, _, _k = os.environ["CRASH_AT"].rpartition(":")
+    _NAMED = (_event, int(_k))
 _RAISE = getattr(errno, os.environ.get("CRASH_RAISE", ""), 0) if os.environ.get(
     "CRASH_RAISE") else 0
 _UNDER = os.environ.get("CRASH_RAISE_UNDER", "")

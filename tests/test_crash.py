@@ -155,6 +155,24 @@ def test_sync_killed_at_every_change_converges(cli: Any, home: Path, source: Pat
         assert os.readlink(target) == str(source)
 
 
+@pytest.mark.parametrize("point", ["os.mkdir:1", "open:2", "os.rename:1", "os.rename:3",
+                                   "os.remove:1", "shutil.rmtree:1"])
+def test_a_copy_sync_killed_at_a_named_point_converges(cli: Any, home: Path, source: Path,
+                                                      point: str) -> None:
+    """``CRASH_AT`` names the point: the K-th change of one kind (a rename puts a built copy
+    in place, an rmtree removes a pruned one, and so on)."""
+    target, expected = copy_world(home, source)
+    user = foreign(target)
+    snap = Snapshot.take()
+    proc = subprocess.run([sys.executable, str(HARNESS), "0", "sync"], capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CRASH_AT=point))
+    assert proc.returncode == CRASHED, f"{point} was never reached: {proc.stdout}{proc.stderr}"
+    assert not temp_folders(target)
+    assert_converged(cli, target, expected, user)
+    assert not snap.problems(None), snap.problems(None)
+
+
 @pytest.fixture
 def many(home: Path, source: Path) -> list[Path]:
     """300 skills and 3 merge targets: 900 links, enough that targets are changed at the same
