@@ -378,6 +378,30 @@ def test_a_peer_with_another_uid_is_refused(world: dict[str, Path], daemon: Any)
     snap.check()
 
 
+def test_an_event_storm_ends_in_one_settled_state(world: dict[str, Path], source: Path,
+                                                   daemon: Any) -> None:
+    """Thousands of changes in the source, as fast as they can be made, while the daemon
+    reconciles: adds, edits, renames, deletes, and our links deleted in a target."""
+    d = daemon()
+    claude = world["claude"]
+    snap = Snapshot.take()
+    for round_ in range(10):
+        for i in range(60):
+            make_skill(source, f"storm/s-{round_}-{i:02d}", files={"a.md": "x\n"})
+        for i in range(0, 60, 3):
+            (source / f"storm/s-{round_}-{i:02d}/SKILL.md").write_text("---\nname: e\n---\n")
+        for i in range(1, 60, 3):
+            os.rename(source / f"storm/s-{round_}-{i:02d}", source / f"storm/r-{round_}-{i:02d}")
+        for i in range(2, 60, 6):
+            shutil.rmtree(source / f"storm/s-{round_}-{i:02d}")
+        for name in os.listdir(claude)[:5]:
+            if os.path.islink(claude / name) and name.startswith("storm__"):
+                os.unlink(claude / name)
+    d.settle(timeout=60)
+    assert d.proc.poll() is None
+    snap.check()
+
+
 def test_a_git_checkout_that_changes_many_skills(world: dict[str, Path], source: Path,
                                                  daemon: Any) -> None:
     from tests.conftest import wait_for
@@ -387,28 +411,28 @@ def test_a_git_checkout_that_changes_many_skills(world: dict[str, Path], source:
     git(source, "add", "-A")
     git(source, "commit", "-q", "-m", "base")
     git(source, "checkout", "-q", "-b", "more")
-    for i in range(200):
-        make_skill(source, f"many/skill-{i:03d}")
+    for i in range(1000):  # 3,000 files and folders
+        make_skill(source, f"many/skill-{i:03d}", files={"notes.md": f"skill {i}\n"})
     shutil.rmtree(source / "alpha")
     git(source, "add", "-A")
-    git(source, "commit", "-q", "-m", "200 more, alpha gone")
+    git(source, "commit", "-q", "-m", "1,000 more, alpha gone")
     git(source, "checkout", "-q", "main")
     d = daemon()
     claude = world["claude"]
     snap = Snapshot.take()
     git(source, "checkout", "-q", "more")
-    wait_for(lambda: len([n for n in os.listdir(claude) if n.startswith("many__")]) == 200
+    wait_for(lambda: len([n for n in os.listdir(claude) if n.startswith("many__")]) == 1000
              and not os.path.lexists(claude / "alpha"), 60, "the checkout to reach claude")
     d.settle()
     snap.check()
-    # back: 200 of the 204 links would go at once, so the mass-delete guard holds them (the
+    # back: 1,000 of the 1,004 links would go at once, so the mass-delete guard holds them (the
     # daemon never forces); alpha comes back at once. A pass that runs while the checkout is
     # still deleting sees only some skills gone and may prune those (below the guard), so
     # what is held is "most", not all
     git(source, "checkout", "-q", "main")
     wait_for(lambda: os.path.islink(claude / "alpha"), 60, "alpha to come back")
     d.settle()
-    assert len([n for n in os.listdir(claude) if n.startswith("many__")]) > 100
+    assert len([n for n in os.listdir(claude) if n.startswith("many__")]) > 500
     snap.check(run_sync(force=True), second_pass=True)
     assert not [n for n in os.listdir(claude) if n.startswith("many__")]
 
