@@ -367,9 +367,9 @@ def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,
 
 
 def replace_link_with_copy(folder: str, name: str, expect: str, src: str,
-                           ignore: IgnoreRules) -> str:
+                           ignore: IgnoreRules, limits: trees.Limits | None = None) -> str:
     """Replace our link ``name`` (pointing at ``expect``) with a real copy of ``src``."""
-    temp, digest = build_copy(folder, name, src, ignore)
+    temp, digest = build_copy(folder, name, src, ignore, limits)
     try:
         remove_link(folder, name, expect)
         rename_no_replace(temp, os.path.join(folder, name))

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backupcmd, configedit, fsops, reconcile, reports, skills
+from skillshared import backupcmd, configedit, fsops, reconcile, reports, skills, trees
 from skillshared import targets as builtin
 from skillshared.config import MODES, Config, TargetConfig, from_document, read_document
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
@@ -213,7 +213,7 @@ def unlink_target(spec: TargetSpec, skill_paths: Mapping[str, str], config: Conf
     rules = config.copy_ignore()
     obs = observe(dataclasses.replace(spec, mode="merge"))
     detail: dict[str, Any] = {"converted": 0, "removed_links": 0, "whole_folder": False,
-                              "shared": False}
+                              "shared": False, "kept_links": []}
     if obs.kind == LINK and obs.link_dest is not None and spec.owns(obs.link_dest):
         detail["whole_folder"] = True
         if not dry_run:
@@ -228,9 +228,16 @@ def unlink_target(spec: TargetSpec, skill_paths: Mapping[str, str], config: Conf
             continue
         source = skill_paths.get(name, dest)
         if os.path.isdir(source):
+            try:
+                if dry_run:
+                    trees.signature(source, rules, config.limits)  # (over them: raises)
+                else:
+                    fsops.replace_link_with_copy(obs.real_dir, name, text, source, rules,
+                                                 config.limits)
+            except trees.TooLarge as exc:  # a link costs nothing: it stays
+                detail["kept_links"].append({"name": name, "why": exc.why})
+                continue
             detail["converted"] += 1
-            if not dry_run:
-                fsops.replace_link_with_copy(obs.real_dir, name, text, source, rules)
         else:
             detail["removed_links"] += 1
             if not dry_run:

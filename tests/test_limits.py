@@ -214,3 +214,24 @@ def test_a_skill_over_the_limits_is_not_installed(world: dict[str, Path], home: 
     assert sorted(p.name for p in source.iterdir() if not p.name.startswith(".")) == [
         "alpha", "beta"]
     Snapshot.take().check()
+
+
+def test_removing_a_target_keeps_a_skill_over_the_limits_as_a_link(
+        world: dict[str, Path], source: Path, home: Path) -> None:
+    write_config(home, CONFIG + "limits:\n  skill_max_mb: 1\n")
+    big = make_skill(source, "big")
+    (big / "data.bin").write_bytes(b"x" * (2 * MB))
+    sync()
+    claude = world["claude"]
+    dry = service.run("target", {"action": "remove", "names": ["claude"], "dry_run": True},
+                      Paths.from_env())
+    assert dry["removed"][0]["kept_links"] == [
+        {"name": "big", "why": "holds more than 1 MB (limits.skill_max_mb)"}]
+    assert dry["removed"][0]["converted"] == 2
+    done = subprocess.run([sys.executable, "-m", "skillshare", "target", "remove", "claude"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "big: kept as a link (the skill holds more than 1 MB" in done.stdout, done.stdout
+    assert os.readlink(claude / "big") == str(big)
+    for name in ("alpha", "beta"):  # the others became real copies
+        assert (claude / name).is_dir() and not (claude / name).is_symlink()
