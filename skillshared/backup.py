@@ -245,12 +245,13 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
             text = os.readlink(os.path.join(path, rel))
             item: dict[str, Any] = {"path": rel, "type": "link", "link": text}
             dest = _link_dest(os.path.dirname(os.path.join(path, rel)), text)
-            described = contents.describe(dest, known.get(rel)) if (
-                "/" not in rel and owns is not None and owns(dest)) else None
+            saving = "/" not in rel and owns is not None and owns(dest)
+            described = contents.describe(dest, known.get(rel)) if saving else None
             if described is not None:
                 item.update(described)
                 origins[rel] = dest
-            unsaved(rel, dest)
+            elif saving:
+                unsaved(rel, dest)
             entries.append(item)
         elif stat.S_ISDIR(mode):
             entries.append({"path": rel, "type": "dir", "mode": stat.S_IMODE(mode)})

@@ -40,6 +40,21 @@ def global_world(home: Path, source: Path) -> Path:
     return source
 
 
+def shared_source(source: Path, tmp_path: Path) -> Path:
+    """Make ``source`` a git repo pushed to a bare remote in ``tmp_path``; returns a team
+    mate's clone of that remote."""
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "--bare", "-q", "-b", "main", str(bare))
+    git(source, "init", "-q", "-b", "main")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "skills")
+    git(source, "remote", "add", "origin", f"file://{bare}")
+    git(source, "push", "-q", "-u", "origin", "main")
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", f"file://{bare}", str(other))
+    return other
+
+
 def push_skill(work: Path, name: str) -> None:
     """Commit a new skill in a clone and push it to its remote's main branch."""
     make_skill(work, name)

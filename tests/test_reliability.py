@@ -570,17 +570,9 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
     from skillshared import config as configmod
     from skillshared import gitsync
     from tests.conftest import children
-    from tests.team_repos import git, push_skill
+    from tests.team_repos import push_skill, shared_source
 
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "init", "--bare", "-q", "-b", "main", str(bare))
-    git(source, "init", "-q", "-b", "main")
-    git(source, "add", "-A")
-    git(source, "commit", "-q", "-m", "skills")
-    git(source, "remote", "add", "origin", f"file://{bare}")
-    git(source, "push", "-q", "-u", "origin", "main")
-    other = tmp_path / "other"
-    git(tmp_path, "clone", "-q", f"file://{bare}", str(other))
+    other = shared_source(source, tmp_path)
     config = configmod.load(Paths.from_env().global_scope())
 
     def counts() -> tuple[int, int, set[int]]:
@@ -612,17 +604,9 @@ def test_a_thousand_scheduled_pulls_under_the_daemon(world: dict[str, Path], sou
     pushing now and then: its open files, threads, child processes and memory stay flat
     (each measured with the pulls switched off, so no pull is caught halfway)."""
     from tests.conftest import wait_for
-    from tests.team_repos import git, push_skill
+    from tests.team_repos import push_skill, shared_source
 
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "init", "--bare", "-q", "-b", "main", str(bare))
-    git(source, "init", "-q", "-b", "main")
-    git(source, "add", "-A")
-    git(source, "commit", "-q", "-m", "skills")
-    git(source, "remote", "add", "origin", f"file://{bare}")
-    git(source, "push", "-q", "-u", "origin", "main")
-    other = tmp_path / "other"
-    git(tmp_path, "clone", "-q", f"file://{bare}", str(other))
+    other = shared_source(source, tmp_path)
     d = daemon()
 
     def pulling(interval: str) -> None:
