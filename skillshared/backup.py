@@ -23,7 +23,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,9 @@ def saved_folder(manifest: Mapping[str, Any], entry: Mapping[str, Any]) -> str:
     if entry["type"] == "saved":
         return os.path.join(_link_dest(os.path.dirname(path), str(manifest.get("link"))),
                             entry["path"])
-    return _link_dest(os.path.dirname(os.path.join(path, entry["path"])), entry["link"])
+    rel = entry["path"]
+    folder = path if "/" not in rel else os.path.dirname(os.path.join(path, rel))
+    return _link_dest(folder, entry["link"])
 
 
 def read_manifest(backup: Path, target: str) -> dict[str, Any] | None:
@@ -197,6 +199,9 @@ class _Contents:
 
 
 def _link_dest(folder: str, text: str) -> str:
+    if text.startswith("/") and not (
+            "//" in text or "/./" in text or "/../" in text or text.endswith(("/", "/.", "/.."))):
+        return text  # already in normal form (as the links we make are): the common case
     return os.path.normpath(text if text.startswith("/") else os.path.join(folder, text))
 
 
@@ -239,20 +244,24 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
         return Snapshot("file", None, ())
     entries: list[dict[str, Any]] = []
     origins = {}
-    for rel, est in _walk_entries(path, contents.limits, not_saved):
+
+    def add_link(rel: str, full: str, top: bool) -> None:
+        text = os.readlink(full)
+        item: dict[str, Any] = {"path": rel, "type": "link", "link": text}
+        dest = _link_dest(path if top else os.path.dirname(full), text)
+        saving = top and owns is not None and owns(dest)
+        described = contents.describe(dest, known.get(rel)) if saving else None
+        if described is not None:
+            item.update(described)
+            origins[rel] = dest
+        elif saving:
+            unsaved(rel, dest)
+        entries.append(item)
+
+    def add(rel: str, est: os.stat_result) -> None:
         mode = est.st_mode
         if stat.S_ISLNK(mode):
-            text = os.readlink(os.path.join(path, rel))
-            item: dict[str, Any] = {"path": rel, "type": "link", "link": text}
-            dest = _link_dest(os.path.dirname(os.path.join(path, rel)), text)
-            saving = "/" not in rel and owns is not None and owns(dest)
-            described = contents.describe(dest, known.get(rel)) if saving else None
-            if described is not None:
-                item.update(described)
-                origins[rel] = dest
-            elif saving:
-                unsaved(rel, dest)
-            entries.append(item)
+            add_link(rel, os.path.join(path, rel), "/" not in rel)
         elif stat.S_ISDIR(mode):
             entries.append({"path": rel, "type": "dir", "mode": stat.S_IMODE(mode)})
         elif stat.S_ISREG(mode):
@@ -261,30 +270,30 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
             sha = old["sha256"] if same and old else trees.file_sha256(os.path.join(path, rel))
             entries.append({"path": rel, "type": "file", "mode": stat.S_IMODE(mode),
                             "size": est.st_size, "mtime_ns": est.st_mtime_ns, "sha256": sha})
+
+    limits = contents.limits
+    with os.scandir(path) as found:
+        listed = sorted(found, key=lambda e: e.name)
+    for top in listed:  # each top entry whole, or (over the limits) left out: as trees.walk
+        if top.is_symlink():  # (the common case, known without a stat)
+            add_link(top.name, top.path, True)
+            continue
+        est = top.stat(follow_symlinks=False)
+        if limits is not None and stat.S_ISREG(est.st_mode) and (
+                est.st_size > limits.max_mb * trees.MB):
+            not_saved.append({"path": top.name, "why": trees.over_mb(limits)})
+            continue
+        inner: list[tuple[str, os.stat_result]] = []
+        if stat.S_ISDIR(est.st_mode):
+            try:  # its walk stops at the limits, before anything over them is read
+                inner = list(trees.walk(top.path, limits=limits))
+            except trees.TooLarge as exc:
+                not_saved.append({"path": top.name, "why": exc.why})
+                continue
+        add(top.name, est)
+        for rel, inner_st in inner:
+            add(f"{top.name}/{rel}", inner_st)
     return Snapshot("dir", None, tuple(entries), origins, tuple(not_saved))
-
-
-def _walk_entries(path: str, limits: trees.Limits | None, not_saved: list[dict[str, str]]
-                  ) -> Iterator[tuple[str, os.stat_result]]:
-    """:func:`trees.walk` of a target, leaving out each top entry over ``limits`` (added to
-    ``not_saved``): its walk stops at the limits, before anything over them is read."""
-    if limits is None:
-        yield from trees.walk(path)
-        return
-    for top, st in trees.walk(path, max_depth=1):
-        if stat.S_ISREG(st.st_mode) and st.st_size > limits.max_mb * trees.MB:
-            not_saved.append({"path": top, "why": trees.over_mb(limits)})
-            continue
-        if not stat.S_ISDIR(st.st_mode):
-            yield top, st
-            continue
-        try:
-            inner = list(trees.walk(os.path.join(path, top), limits=limits))
-        except trees.TooLarge as exc:
-            not_saved.append({"path": top, "why": exc.why})
-            continue
-        yield top, st
-        yield from ((f"{top}/{rel}", est) for rel, est in inner)
 
 
 def real_target(path: str, mode: str, owns: Owns | None) -> str:

@@ -45,16 +45,15 @@ def over_mb(limits: Limits) -> str:
     return f"holds more than {limits.max_mb:,} MB (limits.skill_max_mb)"
 
 
-def walk(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None,
-         max_depth: int | None = None) -> Iterator[tuple[str, os.stat_result]]:
+def walk(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None
+         ) -> Iterator[tuple[str, os.stat_result]]:
     """Yield ``(relative path, lstat)`` of everything under ``root``, sorted, depth first.
 
-    Links are not followed; paths matched by ``ignore`` are left out; ``max_depth`` 1 is
-    ``root``'s own entries. With ``limits``, raise :class:`TooLarge` at the first entry over
-    them.
+    Links are not followed; paths matched by ``ignore`` are left out. With ``limits``, raise
+    :class:`TooLarge` at the first entry over them.
     """
     entries = size = 0
-    for rel, st in _walk(root, ignore, max_depth):
+    for rel, st in _walk(root, ignore):
         if limits is not None:
             entries += 1
             if stat.S_ISREG(st.st_mode):
@@ -67,8 +66,7 @@ def walk(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None
         yield rel, st
 
 
-def _walk(root: str, ignore: IgnoreRules, max_depth: int | None
-          ) -> Iterator[tuple[str, os.stat_result]]:
+def _walk(root: str, ignore: IgnoreRules) -> Iterator[tuple[str, os.stat_result]]:
     stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", _sorted_entries(root))]
     while stack:
         rel, entries = stack[-1]
@@ -82,7 +80,7 @@ def _walk(root: str, ignore: IgnoreRules, max_depth: int | None
         if ignore and ignore.ignored(child, is_dir):
             continue
         yield child, st
-        if is_dir and (max_depth is None or len(stack) < max_depth):
+        if is_dir:
             stack.append((child, _sorted_entries(entry.path)))
 
 
