@@ -454,47 +454,44 @@ class BackupWriter:
         previous = {e["path"]: e for e in (prev_manifest or {}).get("entries", [])}
         size = 0
         fsops.makedirs(root)
-        entries = list(snap.entries)
-        for index, entry in enumerate(entries):
-            dst = os.path.join(root, entry["path"])
-            kind = entry["type"]
+        written = []  # the saved versions go to the backup's index, once for all targets
+        for entry in snap.entries:
+            rel, kind = entry["path"], entry["type"]
             if kind == "dir":
-                fsops.makedirs(dst)
+                fsops.makedirs(os.path.join(root, rel))
             elif kind == "file":
+                dst = os.path.join(root, rel)
                 fsops.makedirs(os.path.dirname(dst))
-                old = previous.get(entry["path"])
+                old = previous.get(rel)
                 reuse = None
                 if prev_dir is not None and old and old.get("sha256") == entry["sha256"] and (
                         stored_intact(prev_dir, target, old)):
-                    reuse = str(prev_dir / target / entry["path"])
-                how = fsops.link_or_copy_file(os.path.join(path, entry["path"]), dst, reuse,
+                    reuse = str(prev_dir / target / rel)
+                how = fsops.link_or_copy_file(os.path.join(path, rel), dst, reuse,
                                               entry["mode"], entry["mtime_ns"])
                 if how == "copied":
                     self.written += entry["size"]
                 size += entry["size"]
-            origin = snap.origins.get(entry["path"])
-            if origin is not None:
-                entries[index] = {**entry, "content": self._store(origin, entry["content"])}
-        written = []  # the saved versions go to the backup's index, once for all targets
-        for entry in entries:
-            origin = snap.origins.get(entry["path"])
+            origin = snap.origins.get(rel)
             if origin is None:
                 written.append(entry)
                 continue
-            self._index[origin] = {"signature": entry["signature"], "content": entry["content"]}
+            self._index[origin] = {"signature": entry["signature"],
+                                   "content": self._store(origin, entry["content"])}
             written.append({**{k: v for k, v in entry.items()
                                if k not in ("signature", "content")}, "saved": 1})
+        skills = count_skills(snap.entries)
         manifest = {
             "version": MANIFEST_VERSION, "target": target, "path": path, "mode": mode,
             "kind": snap.kind, "link": snap.link, "created": self.now,
-            "skills": count_skills(entries), "bytes": size, "entries": written,
+            "skills": skills, "bytes": size, "entries": written,
         }
         if snap.not_saved:
             manifest["not_saved"] = list(snap.not_saved)
         data = json.dumps(manifest, separators=(",", ":")).encode("utf-8")
         fsops.atomic_write(self._temp() / f"{target}.json", data, mode=0o600)
         self.written += len(data)
-        return TargetBackup(target, "created", None, count_skills(entries), size,
+        return TargetBackup(target, "created", None, skills, size,
                             not_saved=snap.not_saved or None)
 
     def _drop(self, target: str) -> None:
