@@ -304,6 +304,10 @@ class Runtime:
 
     def status(self) -> dict[str, Any]:
         rec = self.reconciler
+        # Looked at in the order work moves (debouncer, queue, worker), so that work moving on
+        # meanwhile is seen in one of them: never idle while a pass is starting.
+        pending_events = self.debouncer.pending()
+        queued = self.worker.pending
         current = self.worker.current
         errors = [e for e in (rec.config_error, rec.last_error, self._job_errors) if e]
         return {
@@ -321,8 +325,8 @@ class Runtime:
             "last_reconcile": rec.last,
             "last_change": rec.last_change,
             "reconciles": rec.passes,
-            "pending_events": self.debouncer.pending(),
-            "queued": self.worker.pending,
+            "pending_events": pending_events,
+            "queued": queued,
             "busy": {"job": current[0], "for_s": round(time.time() - current[1], 1)}
             if current else None,
             "last_error": max(errors, key=lambda e: e["at"]) if errors else None,
