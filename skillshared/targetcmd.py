@@ -176,7 +176,8 @@ def target_remove(req: Request) -> dict[str, Any]:
                 raise backup
             if os.path.realpath(target.path) in staying:
                 detail: dict[str, Any] = {"converted": 0, "removed_links": 0,
-                                          "whole_folder": False, "shared": True}
+                                          "whole_folder": False, "shared": True,
+                                          "kept_links": []}
             else:
                 detail = unlink_target(group.spec, group.skill_paths, config, dry_run)
             removed.append({"name": target.name, "path": str(target.path), "backup": backup,
