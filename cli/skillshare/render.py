@@ -287,7 +287,7 @@ def _render_removed(r: Result, out: Out) -> int:
         backup = item.get("backup")
         where = f"; backup: {out.path(backup)}" if backup else ""
         out(f"{OK} Removed target {item['name']}{dry}: {what}{where}")
-        for kept in item["kept_links"]:
+        for kept in item.get("kept_links", ()):  # (absent from an older daemon)
             out(f"  {WARN} {kept['name']}: kept as a link (the skill {kept['why']})")
     for item in r["failed"]:
         out(f"{FAIL} {item['name']}: {item['error']} (kept in the config)")
