@@ -17,7 +17,7 @@ from skillshared.plan import (
     Op,
     TargetPlan,
     TargetSpec,
-    too_large,
+    too_large_to_copy,
 )
 
 # Operations on the target path itself (not on entries inside the target folder).
@@ -70,7 +70,7 @@ class Applier:
             except FileExistsError:
                 self.out.conflicts.append(Conflict(op.name, "appeared while syncing; left as is"))
             except trees.TooLarge as exc:  # it grew after it was planned
-                self.out.conflicts.append(Conflict(op.name, too_large(exc.why)))
+                self.out.conflicts.append(Conflict(op.name, too_large_to_copy(exc.why)))
             except OSError as exc:
                 self._error(f"{op.action} {op.name}".strip(), exc)
                 if op.action in ("mkdir_target", "unlink_target"):

@@ -112,7 +112,7 @@ def _describe(obs: Observed, name: str) -> str:
 NO_SOURCE = "the source is missing or empty; nothing was pruned"
 
 
-def too_large(why: str) -> str:
+def too_large_to_copy(why: str) -> str:
     """The conflict of a skill that a copy target does not get: ``why`` (a
     :class:`trees.TooLarge`'s text) it is over the limits."""
     return f"too large to copy: the skill {why}"
@@ -269,7 +269,8 @@ class _Planner:
             present = name in obs.dirs or name in obs.links or name in obs.files
             if name in self.too_large:  # even with --force: the limits hold
                 note = "; what is there is kept as it is" if present else ""
-                self.conflicts.append(Conflict(name, too_large(self.too_large[name]) + note))
+                reason = too_large_to_copy(self.too_large[name]) + note
+                self.conflicts.append(Conflict(name, reason))
                 if ours:
                     records[name] = ours[0]
                 continue
