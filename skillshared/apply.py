@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -31,14 +32,16 @@ class Outcome:
     conflicts: list[Conflict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     forced: list[dict[str, str]] = field(default_factory=list)
+    left_out: list[dict[str, str]] = field(default_factory=list)  # special files not copied
 
 
 class Applier:
     def __init__(self, spec: TargetSpec, obs: Observed, manifest: Manifest,
                  skill_path: Callable[[str], str], cache: DigestCache,
-                 backup_path: str | None = None, unsaved: Mapping[str, str] | None = None
-                 ) -> None:
+                 backup_path: str | None = None, unsaved: Mapping[str, str] | None = None,
+                 stop: threading.Event | None = None) -> None:
         self.spec, self.obs, self.manifest = spec, obs, manifest
+        self.stop = stop  # set: stop before the next change (Ctrl-C in another thread)
         self.skill_path, self.cache = skill_path, cache
         self.backup_path = backup_path
         self.unsaved = unsaved or {}  # entries the backup left out (over the limits): why
@@ -56,6 +59,11 @@ class Applier:
                 self._error("write manifest", exc)
                 return self.out
         for op in plan.ops:
+            if self.stop is not None and self.stop.is_set():
+                # as after a crash: a copy manifest keeps the intent it was given, and the
+                # next pass finishes or undoes what was begun
+                self.out.errors.append("interrupted; the next sync finishes the work")
+                return self.out
             if op.action not in TARGET_LEVEL and not self._same_folder():
                 self.out.errors.append(
                     f"{self.folder} was replaced while syncing (by a link or another folder); "
@@ -260,10 +268,15 @@ class Applier:
         whether it is beside)."""
         src, rules, limits = self.skill_path(name), self.cache.copy_rules, self.cache.limits
         spot = self._beside(what, name)
+        left_out: list[tuple[str, str]] = []
         if spot is None:
-            temp, digest = fsops.build_copy(self.folder, name, src, rules, limits)
-            return temp, digest, False
-        return spot, fsops.build_copy_at(spot, src, rules, limits), True
+            spot, digest = fsops.build_copy(self.folder, name, src, rules, limits, left_out)
+            outside = False
+        else:
+            digest, outside = fsops.build_copy_at(spot, src, rules, limits, left_out), True
+        self.out.left_out += [{"name": name, "path": rel, "why": f"{kind}: a copy holds only "
+                               "files, folders and links"} for rel, kind in left_out]
+        return spot, digest, outside
 
     def _swap(self, new: str, name: str, check: Callable[[str], bool]) -> bool:
         """Swap ``new`` (beside the target) with the entry ``name`` in one step, then

@@ -93,7 +93,7 @@ def local_skills(config: Config, target: TargetConfig
             continue
         try:
             found.append(Local(target.name, name, entry.path,
-                               trees.digest(entry.path, limits=config.limits)))
+                               trees.digest(entry.path, trees.COPYABLE, config.limits)))
         except trees.TooLarge as exc:
             skipped.append({"target": target.name, "name": name,
                             "reason": f"too large to collect: it {exc.why}"})
@@ -155,7 +155,7 @@ def cmd_collect(req: Request) -> dict[str, Any]:
                                                       f"{first.target}"})
                 continue
             if existing is not None and os.path.isdir(existing) and (
-                    trees.digest(existing) == local.digest):
+                    trees.digest(existing, trees.COPYABLE) == local.digest):
                 same.append(item)
                 taken[local.name] = local
                 continue
@@ -185,8 +185,11 @@ def _copy_all(config: Config, planned: list[dict[str, Any]], taken: dict[str, Lo
     done = []
     for item in planned:
         local = taken[item["name"]]
+        left_out: list[tuple[str, str]] = []
         try:
-            item["trashed"] = _copy_one(config, local, item["to"], item["replaces"])
+            item["trashed"] = _copy_one(config, local, item["to"], item["replaces"], left_out)
+            if left_out:  # special files: a copy cannot hold them; they stay in the target
+                item["left_out"] = [{"path": p, "why": kind} for p, kind in left_out]
             done.append(item)
         except (OSError, fsops.ChangedError) as exc:
             failed.append({"target": local.target, "name": local.name,
@@ -195,12 +198,15 @@ def _copy_all(config: Config, planned: list[dict[str, Any]], taken: dict[str, Lo
     return done
 
 
-def _copy_one(config: Config, local: Local, dest: str, replaces: str | None) -> str | None:
-    """Copy, check, (trash the old version), put in place; returns the trash item, if any."""
+def _copy_one(config: Config, local: Local, dest: str, replaces: str | None,
+              left_out: list[tuple[str, str]]) -> str | None:
+    """Copy, check, (trash the old version), put in place; returns the trash item, if any
+    (``left_out`` gets the special files the copy could not hold)."""
     parent = os.path.dirname(dest)
     temp = str(config.source / fsops.temp_name(fsops.TAG_NEW, local.name))
     try:
-        made = fsops.copy_tree(local.path, temp, durable=True, limits=config.limits)
+        made = fsops.copy_tree(local.path, temp, durable=True, limits=config.limits,
+                               left_out=left_out)
         if made != local.digest or trees.digest(temp) != local.digest:
             raise fsops.ChangedError(0, "it changed while it was being collected; run collect "
                                         "again", local.path)

@@ -185,7 +185,9 @@ class Config:
         return next((t for t in self.targets if builtin.lookup(t.name) is wanted), None)
 
     def copy_ignore(self) -> IgnoreRules:
-        return IgnoreRules.parse((*DEFAULT_IGNORE, *self.ignore))
+        """What copies leave out: the ``ignore`` patterns, and special files (FIFOs,
+        sockets, devices), which a copy cannot hold."""
+        return IgnoreRules.parse((*DEFAULT_IGNORE, *self.ignore), specials=False)
 
 
 # -- loading ----------------------------------------------------------------------------
@@ -454,6 +456,10 @@ class _Validator:
             self.problem(f"{key}.path", f"{path} overlaps the source folder {source}; "
                          "a target must be outside the source and not contain it")
             return None
+        place = _place_problem(path, self.scope.home)
+        if place is not None:
+            self.problem(f"{key}.path", f"{path} cannot be a target: {place}")
+            return None
         return TargetConfig(name, path, mode, include, exclude, explicit,
                             known.name if known else None)
 
@@ -485,6 +491,18 @@ class _Validator:
         values["watch_targets"] = watch
         self._unknown(section, set(DaemonConfig.__dataclass_fields__), "daemon")
         return DaemonConfig(**values)
+
+
+def _place_problem(path: Path, home: Path) -> str | None:
+    """Why no target may be at ``path`` (the root, the home folder or a folder holding it, a
+    system folder), as written or with the links above it resolved."""
+    real_home = os.path.realpath(home)
+    resolved = os.path.join(os.path.realpath(path.parent), path.name)
+    for at, where in ((str(path), str(home)), (resolved, real_home)):
+        problem = builtin.place_problem(os.path.normpath(at), os.path.normpath(where))
+        if problem is not None:
+            return problem
+    return None
 
 
 def _overlaps(target: Path, source: Path) -> bool:

@@ -8,6 +8,7 @@ cleans up (see :func:`parse_temp`). Nothing here deletes an entry it has not jus
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import os
@@ -214,13 +215,17 @@ def copy_file(src: str, dst: str, mode: int, sync: bool = False,
 
 
 def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES,
-              durable: bool = False, limits: trees.Limits | None = None) -> str:
+              durable: bool = False, limits: trees.Limits | None = None,
+              left_out: list[tuple[str, str]] | None = None) -> str:
     """Copy ``src`` to the new folder ``dst`` (links kept as links; ``durable``: keep
-    modification times and flush it all to disk); return its digest. Over ``limits``, raise
-    :class:`trees.TooLarge` (what was copied so far stays in ``dst``)."""
+    modification times and flush it all to disk); return the digest of what it made. Special
+    files (FIFOs, sockets, devices) are left out, whatever ``ignore`` says (``left_out``
+    gets their paths and kinds): compare the digest with ``trees.digest`` under rules
+    without specials. Over ``limits``, raise :class:`trees.TooLarge` (what was copied so
+    far stays in ``dst``)."""
     total = hashlib.sha256()
     os.mkdir(dst)
-    for rel, st in trees.walk(src, ignore, limits):
+    for rel, st in trees.walk(src, dataclasses.replace(ignore, specials=True), limits):
         target = os.path.join(dst, rel)
         source = os.path.join(src, rel)
         content = None
@@ -232,6 +237,8 @@ def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES,
             content = copy_file(source, target, st.st_mode,
                                 mtime_ns=st.st_mtime_ns if durable else None)
         else:
+            if left_out is not None:
+                left_out.append((rel, trees.special_kind(st.st_mode)))
             continue
         total.update(trees.entry_record(src, rel, st, content))
     if durable:
@@ -280,7 +287,7 @@ def move_tree(src: str, dst: str) -> None:
         temp = os.path.join(os.path.dirname(dst), temp_name(TAG_NEW, os.path.basename(dst)))
         try:
             made = copy_tree(src, temp, durable=True)
-            if made != trees.digest(src) or made != trees.digest(temp):
+            if made != trees.digest(src, trees.COPYABLE) or made != trees.digest(temp):
                 raise ChangedError(src)
             rename_no_replace(temp, dst)
         except BaseException:
@@ -335,11 +342,12 @@ def exchange(a: str, b: str) -> bool:
 
 
 def build_copy_at(path: str, src: str, ignore: IgnoreRules,
-                  limits: trees.Limits | None = None) -> str:
+                  limits: trees.Limits | None = None,
+                  left_out: list[tuple[str, str]] | None = None) -> str:
     """Build a copy of ``src`` at the free ``path`` (nothing is left there if it fails);
-    return its digest."""
+    return its digest (``left_out``: see :func:`copy_tree`)."""
     try:
-        return copy_tree(src, path, ignore, limits=limits)
+        return copy_tree(src, path, ignore, limits=limits, left_out=left_out)
     except BaseException:
         if os.path.lexists(path):
             remove_tree(path)
@@ -347,10 +355,11 @@ def build_copy_at(path: str, src: str, ignore: IgnoreRules,
 
 
 def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules,
-               limits: trees.Limits | None = None) -> tuple[str, str]:
+               limits: trees.Limits | None = None,
+               left_out: list[tuple[str, str]] | None = None) -> tuple[str, str]:
     """Build a copy of ``src`` in a temp entry of ``folder``; return (temp path, digest)."""
     temp = os.path.join(folder, temp_name(TAG_NEW, name))
-    return temp, build_copy_at(temp, src, ignore, limits)
+    return temp, build_copy_at(temp, src, ignore, limits, left_out)
 
 
 def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,

@@ -132,13 +132,17 @@ class _Rule:
 
 @dataclass(frozen=True)
 class IgnoreRules:
-    """gitignore-style rules matched against ``/``-separated relative paths."""
+    """gitignore-style rules matched against ``/``-separated relative paths. ``specials``
+    False also leaves out every entry that is not a file, a folder or a link (FIFOs, sockets,
+    devices): what a copy cannot hold, so that the digests of a source and of its copy made
+    with the same rules agree."""
 
     rules: tuple[_Rule, ...] = ()
+    specials: bool = True
 
     @classmethod
     def parse(cls, lines: Iterable[str], origin: str = "patterns",
-              problems: list[str] | None = None) -> IgnoreRules:
+              problems: list[str] | None = None, specials: bool = True) -> IgnoreRules:
         """Compile ``lines``; a bad line raises, or (given ``problems``) is listed and skipped."""
         rules = []
         for number, raw in enumerate(lines, 1):
@@ -152,13 +156,13 @@ class IgnoreRules:
                 continue
             if rule is not None:
                 rules.append(rule)
-        return cls(tuple(rules))
+        return cls(tuple(rules), specials)
 
     def __bool__(self) -> bool:
-        return bool(self.rules)
+        return bool(self.rules) or not self.specials
 
     def __add__(self, other: IgnoreRules) -> IgnoreRules:
-        return IgnoreRules(self.rules + other.rules)
+        return IgnoreRules(self.rules + other.rules, self.specials and other.specials)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         result = False

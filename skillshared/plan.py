@@ -110,6 +110,8 @@ def _describe(obs: Observed, name: str) -> str:
 
 
 NO_SOURCE = "the source is missing or empty; nothing was pruned"
+NOT_A_FOLDER = ("target path {} is a file, not a folder; move the file away or change the "
+                "target's path")
 
 
 def too_large_to_copy(why: str) -> str:
@@ -149,12 +151,13 @@ class _Planner:
         if obs.kind == LINK:
             if obs.link_dest is None or not spec.owns(obs.link_dest):
                 return TargetPlan(spec.name, spec.mode,
-                                  error=f"target path is a symlink to {obs.link} "
-                                        "that is not a folder")
+                                  error=f"target path {spec.path} is a symlink to {obs.link} "
+                                        "that does not lead to a folder (broken, a loop, or a "
+                                        "file); fix the link or change the target's path")
             self.ops.append(Op("unlink_target", arg=obs.link))
             obs = self.obs = Observed(kind=MISSING, real_dir=obs.real_dir)
         elif obs.kind == FILE:
-            return TargetPlan(spec.name, spec.mode, error="target path is not a folder")
+            return TargetPlan(spec.name, spec.mode, error=NOT_A_FOLDER.format(spec.path))
         if obs.kind == MISSING:
             self.ops.append(Op("mkdir_target"))
         self.ops.extend(Op("clean_temp", t) for t in obs.temps)
@@ -318,7 +321,7 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
     if obs.kind == MISSING:
         return done(Op("link_target", arg=target))
     if obs.kind == FILE:
-        return done(error="target path is not a folder")
+        return done(error=NOT_A_FOLDER.format(spec.path))
     if obs.kind == LINK:
         assert obs.link is not None
         if obs.link == target:

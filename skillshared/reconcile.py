@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -197,10 +198,45 @@ def _partial_group(members: Sequence[TargetConfig], real_path: str, view: _Sourc
                  {s.flat_name: s.path for s in skills}, names=names, in_sync_extra=extra)
 
 
+def refused_targets(config: Config, discovery: Discovery) -> dict[str, str]:
+    """The targets no pass may write into, with the reason (see ``targets.refusals``):
+    every target path is resolved again on each pass, so a link changed since the config
+    was loaded is seen."""
+    roots = source_roots(config.source)
+
+    def owns(dest: str) -> bool:
+        return any(dest == r or dest.startswith(r + os.sep) for r in roots)
+
+    names = discovery.by_name if len(discovery.by_name) == len(discovery.skills) else {
+        s.flat_name for s in discovery.skills}
+
+    def managed(folder: str, entry: str) -> bool:
+        path = os.path.join(folder, entry)
+        if entry in names:
+            return True
+        if os.path.islink(path):
+            return owns(os.path.normpath(os.path.join(folder, os.readlink(path))))
+        return entry in read_manifest(folder).records
+
+    return builtin.refusals([(t.name, str(t.path), t.mode) for t in config.targets], roots,
+                            str(config.scope.home), owns, managed)
+
+
+def _refused(members: Sequence[TargetConfig], view: _SourceView, refused: Mapping[str, str]
+             ) -> Group | None:
+    """A group that may not be synced (its error says why), or None."""
+    why = next((f"{t.name}: {refused[t.name]}" for t in members if t.name in refused), None)
+    if why is None:
+        return None
+    return Group(tuple(members), _spec(members, view),
+                 error=f"not synced: target {why}; change its path in the config")
+
+
 def build_groups(config: Config, discovery: Discovery,
                  only: Collection[str] | None = None) -> list[Group]:
     view = _SourceView.of(config, discovery)
-    return [_full_group(members, real_path, view)
+    refused = refused_targets(config, discovery)
+    return [_refused(members, view, refused) or _full_group(members, real_path, view)
             for real_path, members in _folders(config, only).items()]
 
 
@@ -293,11 +329,15 @@ def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, fo
     view = _SourceView.of(config, discovery)
     picked = None if names is None else entry_names(names)
     manifest_named = names is not None and MANIFEST in names
+    refused = refused_targets(config, discovery)
     runs = []
     for real_path, members in _folders(config, only).items():
         run = None
         mode = members[0].mode
-        if picked is not None and _mode_error(members) is None and (
+        refusal = _refused(members, view, refused)
+        if refusal is not None:
+            run = plan_group(refusal, config, cache, force)
+        elif picked is not None and _mode_error(members) is None and (
             mode == "merge" or (mode == "copy" and not manifest_named)
         ):
             group = _partial_group(members, real_path, view, picked)
@@ -367,11 +407,12 @@ def _apply(runs: Sequence[TargetRun], cache: DigestCache) -> None:
     nearly twice as fast on two cores."""
     todo = [r for r in runs if r.outcome is None and r.obs is not None
             and r.plan.error is None and r.plan.changes]
+    stop = threading.Event()
 
     def one(run: TargetRun) -> None:
         assert run.obs is not None
         applier = Applier(run.group.spec, run.obs, run.manifest, _skill_path(run.group),
-                          cache, run.backup, run.unsaved)
+                          cache, run.backup, run.unsaved, stop)
         run.outcome = applier.run(run.plan)
 
     workers = min(len(todo), os.cpu_count() or 1, 8)
@@ -381,9 +422,15 @@ def _apply(runs: Sequence[TargetRun], cache: DigestCache) -> None:
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(workers, thread_name_prefix="apply") as pool:
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="apply")
+    try:
         for done in [pool.submit(one, run) for run in todo]:
             done.result()
+    except BaseException:  # Ctrl-C: each worker stops before its next change
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _skills_of(runs: Sequence[TargetRun]) -> list[Skill]:

@@ -48,6 +48,7 @@ def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
         "error": _join_errors(errors),
         "backup": run.backup,
         "forced": outcome.forced if outcome else [],
+        "left_out": outcome.left_out if outcome else [],
         "followed_link": obs.link if obs is not None and obs.kind == DIR and obs.link else None,
         "linked_to_source": bool(obs is not None and obs.kind == LINK and not plan.ops
                                  and group.spec.mode == "symlink"),

@@ -113,30 +113,19 @@ def pick_targets(config: Config, names: list[str]) -> list[str] | None:
     return chosen
 
 
-def check_paths(config: Config, only: list[str] | None) -> None:
-    """Refuse before changing anything when the source or a target path is unusable."""
-    problems = []
+def check_source(config: Config) -> None:
+    """Refuse before changing anything when the source is unusable. (A target that is
+    unusable fails on its own: the others are synced.)"""
     if not os.path.isdir(config.source):
         kind = "is not a folder" if os.path.lexists(config.source) else "does not exist"
         raise ConfigError(f"source folder {kind}: {config.source}",
                           hint="create it, or set `source:` in the config to your skills folder")
-    for target in config.targets:
-        if only is not None and target.name not in only:
-            continue
-        if os.path.lexists(target.path) and not os.path.isdir(target.path) and not (
-            os.path.islink(target.path) and target.mode == "symlink"
-        ):
-            problems.append(f"targets.{target.name}.path: {target.path} is a file, not a folder")
-    if problems:
-        raise ConfigError("cannot sync: a target path is not a folder",
-                          hint="move the file away or change the target's path",
-                          details=problems)
 
 
 def cmd_sync(req: Request) -> dict[str, Any]:
     config = req.config()
     only = pick_targets(config, req.texts("targets"))
-    check_paths(config, only)
+    check_source(config)
     scope = config.scope
     dry_run = req.flag("dry_run")
     interrupted = [] if dry_run else restore.recover(config)
@@ -243,9 +232,18 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths,
         if logged and cmd != "init":
             _log(req, cmd, "error", started, exc.message)
         raise
+    except KeyboardInterrupt:
+        if logged:
+            _log(req, cmd, "interrupted", started, "interrupted; the next run finishes the work")
+        raise
     if logged:
-        failed = result.get("summary", {}).get("failed", 0)
-        _log(req, cmd, "partial" if failed else "ok", started)
+        summary = result.get("summary", {})
+        failed, held = summary.get("failed", 0), summary.get("held", 0)
+        message = None
+        if held:
+            message = (f"pruning held back in {held} target{'s' if held != 1 else ''} "
+                       "(the mass-delete guard); see `skillshare status`")
+        _log(req, cmd, "partial" if failed or held else "ok", started, message)
     return result
 
 

@@ -1,8 +1,12 @@
-"""Built-in targets (``data/targets.yaml``) and name/alias resolution."""
+"""Built-in targets (``data/targets.yaml``), name/alias resolution, and where a target may
+be (never at the root, the home folder, a system folder, in the source or inside another
+target's managed entry)."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -73,3 +77,67 @@ def matches(target_name: str, wanted: str) -> bool:
         return True
     mine, theirs = lookup(target_name), lookup(wanted)
     return mine is not None and mine is theirs
+
+
+# -- where a target may be --------------------------------------------------------------------
+
+# System folders: no target may be at or inside one (nor at the root, the home folder or a
+# folder holding it).
+SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc",
+               "/sbin", "/sys", "/usr", "/System", "/Library", "/private/etc")
+
+
+def place_problem(path: str, home: str) -> str | None:
+    """Why no target may be at the absolute, normalised ``path`` (None if it may)."""
+    if path == os.sep:
+        return "it is the root folder /"
+    if path == home:
+        return "it is the home folder"
+    if home.startswith(path.rstrip(os.sep) + os.sep):
+        return f"it holds the home folder {home}"
+    for folder in SYSTEM_DIRS:
+        if path == folder or path.startswith(folder + os.sep):
+            return f"it is in the system folder {folder}"
+    return None
+
+
+def landing(path: str, mode: str, owns: Callable[[str], bool]) -> str:
+    """Where a target's entries go: its path with every link on the way resolved, and a
+    link at the path itself followed too, unless it is our own (a symlink-mode target's link
+    into the source, or one left by it, which a sync replaces by a folder)."""
+    parent, base = os.path.split(path)
+    here = os.path.join(os.path.realpath(parent), base)
+    if mode != "symlink" and os.path.islink(here):
+        dest = os.path.normpath(os.path.join(os.path.dirname(here), os.readlink(here)))
+        if not owns(dest):
+            return os.path.realpath(here)
+    return here
+
+
+def refusals(targets: Sequence[tuple[str, str, str]], roots: Sequence[str], home: str,
+             owns: Callable[[str], bool], managed: Callable[[str, str], bool]
+             ) -> dict[str, str]:
+    """The targets (``(name, path, mode)``) no pass may write into, each with the reason:
+    one that lands at the root, the home folder or a system folder, in the source (``roots``:
+    its paths), around the source, or inside another target's folder at an entry that
+    ``managed(other target's folder, entry name)`` says skillshare manages there (else a
+    sync would write into the skill behind our link, that is, into the source)."""
+    lands = {name: (landing(path, mode, owns), mode) for name, path, mode in targets}
+    found: dict[str, str] = {}
+    for name, (at, _) in lands.items():
+        problem = place_problem(at, home)
+        for root in roots:
+            if problem is None and (at == root or at.startswith(root + os.sep)):
+                problem = f"it leads into the source folder ({at})"
+            elif problem is None and root.startswith(at + os.sep):
+                problem = f"it holds the source folder ({at})"
+        for other, (folder, mode) in lands.items():
+            if problem is not None or not at.startswith(folder + os.sep):
+                continue
+            entry = at[len(folder) + 1:].split(os.sep, 1)[0]
+            if mode == "symlink" or managed(folder, entry):
+                problem = (f"it is inside target {other}'s entry {entry} ({at}), which "
+                           "skillshare manages")
+        if problem is not None:
+            found[name] = problem
+    return found

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from skillshared.patterns import IgnoreRules
 
 NO_RULES = IgnoreRules()
+COPYABLE = IgnoreRules(specials=False)  # what a copy can hold: everything but special files
 _CHUNK = 1 << 20
 
 
@@ -77,11 +78,29 @@ def _walk(root: str, ignore: IgnoreRules) -> Iterator[tuple[str, os.stat_result]
         child = f"{rel}/{entry.name}" if rel else entry.name
         st = entry.stat(follow_symlinks=False)
         is_dir = stat.S_ISDIR(st.st_mode)
-        if ignore and ignore.ignored(child, is_dir):
+        if ignore and (ignore.ignored(child, is_dir) or (
+                not ignore.specials and special(st.st_mode))):
             continue
         yield child, st
         if is_dir:
             stack.append((child, _sorted_entries(entry.path)))
+
+
+def special(mode: int) -> bool:
+    """Whether an entry is neither a file, a folder nor a link (a FIFO, a socket, a device):
+    copies leave it out (see ``IgnoreRules.specials``)."""
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode))
+
+
+def special_kind(mode: int) -> str:
+    """What a special file is, for people."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
 
 
 def file_sha256(path: str) -> str:
@@ -125,10 +144,23 @@ def digest(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = No
     return total.hexdigest()
 
 
+SIGNATURE_VERSION = "2"  # a signature made by another version never matches
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    """What must be equal for an entry to be taken as unchanged without reading it: type and
+    mode, size, modification and change times, inode. The change time cannot be set by a
+    user (``cp -p``, ``touch -r`` and ``rsync -a`` set the modification time, not it), and
+    a file replaced by another has another inode or a new change time."""
+    return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 def signature(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None) -> str:
-    """Cheap fingerprint from metadata only (path, type, size, mtime): changes when content may."""
-    total = hashlib.sha256()
+    """Cheap fingerprint from metadata only (each entry's path and :func:`stat_key`): it
+    changes whenever content may have. Never a reason to delete: what is deleted or replaced
+    is checked against a content digest first."""
+    total = hashlib.sha256(SIGNATURE_VERSION.encode())
     for rel, st in walk(root, ignore, limits):
-        total.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0".encode(
-            "utf-8", "surrogateescape"))
+        total.update(rel.encode("utf-8", "surrogateescape"))
+        total.update(b"\0%d\0%d\0%d\0%d\0%d\0" % stat_key(st))
     return total.hexdigest()

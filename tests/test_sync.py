@@ -195,15 +195,18 @@ def test_missing_source_is_an_error_and_changes_nothing(cli: Any, home: Path) ->
     assert not (home / ".claude").exists()
 
 
-def test_target_path_that_is_a_file_is_refused(cli: Any, setup: dict[str, Path],
-                                               home: Path) -> None:
+def test_target_path_that_is_a_file_fails_alone(cli: Any, setup: dict[str, Path],
+                                                home: Path) -> None:
+    """SPEC §5: a target that fails does not stop the others; the exit code is 1."""
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n"
                        "  other:\n    path: ~/other-skills\n")
     (home / "other-skills").write_text("not a folder")
     result = cli("sync")
     assert result.code == 1
-    assert "targets.other.path" in result.err and "is a file" in result.err
-    assert not setup["target"].exists()
+    assert "other" in result.out and "is a file, not a folder" in result.out
+    assert str(home / "other-skills") in result.out
+    assert sorted(os.listdir(setup["target"])) == ["alpha", "beta", "group__gamma"]
+    assert (home / "other-skills").read_text() == "not a folder"
 
 
 def test_unknown_target_name_is_refused(cli: Any, setup: dict[str, Path]) -> None:
