@@ -156,7 +156,10 @@ def _check_target(checks: Checks, state: dict[str, Any]) -> None:
         checks.add(name, "error", state["error"])
         return
     if state["guard"]:
-        checks.add(name, "warning", state["guard"])
+        held = state["held"]
+        checks.add(name, "warning", f"pruning held back ({held} "
+                   f"{'entry' if held == 1 else 'entries'} kept): {state['guard']}",
+                   hint=state["guard_hint"])
     if state["conflicts"]:
         checks.add(name, "warning", f"{len(state['conflicts'])} entries block skills",
                    [f"{c['name'] or state['path']}: {c['reason']}" for c in state["conflicts"]],
@@ -164,8 +167,10 @@ def _check_target(checks: Checks, state: dict[str, Any]) -> None:
     if state["state"] == "missing":
         checks.add(name, "warning", f"{state['path']} does not exist yet",
                    hint="skillshare sync creates it")
-    elif state["pending"]:
-        checks.add(name, "warning", f"{state['pending']} changes pending "
+    elif state["pending"] or state["state"] in ("needs sync", "not linked"):
+        count = state["pending"]
+        pending = f"{count} change{'' if count == 1 else 's'}" if count else "changes"
+        checks.add(name, "warning", f"{pending} pending "
                    f"({state['synced']}/{state['expected']} synced)",
                    hint="skillshare sync")
     elif not state["conflicts"] and not state["guard"]:

@@ -26,6 +26,11 @@ def append(log_file: Path, cmd: str, args: dict[str, Any], status: str, ms: floa
         entry["msg"] = message
     fsops.make_private_dir(log_file.parent)
     line = json.dumps(entry, ensure_ascii=False, default=str)
+    if not line.isascii():
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a path or name that is not valid UTF-8: escaped
+            line = json.dumps(entry, default=str)
     fsops.append_line(log_file, line)
     if max_entries:
         with open(log_file, "rb") as handle:

@@ -10,7 +10,7 @@ from skillshared import gitstate, reconcile, reports, skills
 from skillshared.config import Config
 from skillshared.observe import DigestCache
 from skillshared.paths import Paths
-from skillshared.plan import INSTALLING, MISSING
+from skillshared.plan import INSTALLING, MANIFEST, MISSING, NO_SOURCE, plan_target
 from skillshared.reconcile import TargetRun
 
 if TYPE_CHECKING:
@@ -42,22 +42,48 @@ def plan_all(config: Config, only: Sequence[str] | None = None,
     return discovery, [reconcile.plan_group(g, config, cache, force=False) for g in groups]
 
 
+PRUNING = frozenset({"unlink", "remove_copy"})
+
+
+def held_names(run: TargetRun) -> list[str]:
+    """Our entries that the mass-delete guard keeps from being pruned: the prunes of the same
+    plan made with ``--force`` (the planner is pure; nothing is looked at again)."""
+    plan = run.plan
+    if not plan.guard or run.obs is None:
+        return []
+    forced = plan_target(run.group.spec, run.group.wanted, run.obs, force=True)
+    return [op.name for op in forced.ops if op.action in PRUNING]
+
+
+def guard_hint(guard: str | None) -> str | None:
+    """What to run when pruning is held back (``guard``: the planner's reason)."""
+    if not guard:
+        return None
+    if guard == NO_SOURCE:
+        return ("put the skills back in the source folder (or fix `source:` in the config); "
+                "`skillshare sync --force` prunes the links anyway")
+    return ("if the skills left the source on purpose, run `skillshare sync --force` to prune "
+            "them; otherwise put them back in the source")
+
+
 def target_state(run: TargetRun) -> dict[str, Any]:
     report = reports.target_report(run, dry_run=True)
     plan, group = run.plan, run.group
     wanted = group.wanted
     pending = sum(1 for op in plan.ops if op.action in INSTALLING and op.name in wanted)
-    blocked = sum(1 for c in plan.conflicts if c.name in wanted)
+    blocked = sum(1 for c in report["conflicts"] if c["name"] in wanted)
     if plan.error:
         state = "error"
     elif run.obs is not None and run.obs.kind == MISSING:
         state = "missing"
     elif group.spec.mode == "symlink":
-        state = "linked" if not plan.ops and not plan.conflicts else (
-            "conflict" if plan.conflicts else "not linked")
+        state = "linked" if not plan.ops and not plan.conflicts and not plan.guard else (
+            "conflict" if plan.conflicts else "held" if plan.guard else "not linked")
     elif plan.ops or plan.records is not None:
         state = "needs sync"
-    elif plan.conflicts:
+    elif plan.guard:
+        state = "held"
+    elif report["conflicts"]:
         state = "conflict"
     else:
         state = "synced"
@@ -67,6 +93,8 @@ def target_state(run: TargetRun) -> dict[str, Any]:
             "expected": len(wanted),
             "synced": max(0, len(wanted) - pending - blocked),
             "pending": len(report["changes"]),
+            "held": len(held_names(run)),
+            "guard_hint": guard_hint(plan.guard),
             "include": list(group.targets[0].include),
             "exclude": list(group.targets[0].exclude)}
 
@@ -106,6 +134,7 @@ def cmd_status(req: Request) -> dict[str, Any]:
         "git": gitstate.state(config.source, req.paths.env) if discovery.exists else None,
     }
     targets = [target_state(run) for run in runs]
+    held = [t for t in targets if t["guard"]]
     return {
         "scope": config.scope.name,
         "config": str(config.scope.config_file),
@@ -115,21 +144,39 @@ def cmd_status(req: Request) -> dict[str, Any]:
         "daemon": req.daemon() if req.daemon else daemon_state(req.paths),
         "out_of_sync": sum(1 for t in targets if t["state"] in ("needs sync", "missing",
                                                                  "not linked")),
+        "held": len(held),
+        "held_entries": sum(t["held"] for t in held),
     }
 
 
-def diff_items(run: TargetRun) -> list[dict[str, str]]:
+HELD = "ours, no longer wanted; pruning held back by the mass-delete guard"
+
+
+def diff_items(run: TargetRun, held: Sequence[str] = ()) -> list[dict[str, str]]:
+    """What a sync would change (and what keeps a target from being in sync): ``held``, the
+    entries whose pruning the mass-delete guard holds back."""
     items = []
-    for op in run.plan.ops:
+    plan = run.plan
+    for op in plan.ops:
         if op.action == "mkdir_target":
             continue
         sign, reason = _DIFF.get(op.action, ("~", op.action))
         items.append({"sign": sign, "name": op.name, "action": op.action, "reason": reason})
-    for conflict in run.plan.conflicts:
+    for name in held:
+        items.append({"sign": "-", "name": name, "action": "held", "reason": HELD})
+    for conflict in plan.conflicts:
         sign = "~" if "edited" in conflict.reason else "!"
         items.append({"sign": sign, "name": conflict.name, "action": "conflict",
                       "reason": conflict.reason})
-    for name in run.plan.local:
+    if run.manifest.problem:
+        items.append({"sign": "!", "name": MANIFEST, "action": "conflict",
+                      "reason": run.manifest.problem})
+    if plan.records is not None and not plan.error and not any(
+            i["action"] != "local" for i in items):
+        reason = ("the copy manifest will be brought up to date" if plan.mode == "copy" else
+                  "a manifest left from copy mode will be removed")
+        items.append({"sign": "~", "name": MANIFEST, "action": "manifest", "reason": reason})
+    for name in plan.local:
         items.append({"sign": "←", "name": name, "action": "local", "reason": "local only"})
     return items
 
@@ -143,12 +190,15 @@ def cmd_diff(req: Request) -> dict[str, Any]:
     _, runs = plan_all(config, only)
     targets = []
     for run in runs:
-        items = diff_items(run)
+        held = held_names(run)
+        items = diff_items(run, held)
         targets.append({
             "name": run.group.name, "also": [t.name for t in run.group.targets[1:]],
             "path": run.group.spec.path, "mode": run.group.spec.mode,
             "error": run.plan.error, "guard": run.plan.guard,
-            "synced": not any(i["sign"] != "←" for i in items) and not run.plan.error,
+            "held": len(held), "guard_hint": guard_hint(run.plan.guard),
+            "synced": not any(i["sign"] != "←" for i in items) and not run.plan.error
+            and not run.plan.guard,
             "items": items,
         })
     return {"scope": config.scope.name, "targets": targets}

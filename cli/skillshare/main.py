@@ -6,7 +6,7 @@ import json
 import sys
 from types import SimpleNamespace
 
-from skillshare import render, transport
+from skillshare import render, textout, transport
 from skillshare.commands import quick_parse
 from skillshared.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
 from skillshared.locations import Locations
@@ -76,9 +76,12 @@ def _daemon(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
             raise UsageError("--tail must be 0 or more")
         if ns.follow:
             for line in daemonctl.log_lines(where, ns.tail):
-                print(line if ns.json else daemonctl.pretty(line), flush=True)
+                textout.write(line if ns.json else daemonctl.pretty(line))
             for line in daemonctl.follow(where):
-                print(line if ns.json else daemonctl.pretty(line), flush=True)
+                if line:
+                    textout.write(line if ns.json else daemonctl.pretty(line))
+                elif textout.closed(sys.stdout):  # an idle tick: is anyone still reading?
+                    raise textout.OutputClosed
         lines = daemonctl.log_lines(where, ns.tail)
         return {"file": where.daemon_log, "lines": [daemonctl.pretty(x) for x in lines],
                 "entries": [daemonctl.parse(x) for x in lines]}
@@ -109,7 +112,8 @@ def _confirmed(args: dict[str, Any], where: Locations, no_daemon: bool) -> bool:
     listed = transport.call("trash", {**args, "action": "list"}, where, no_daemon=no_daemon)
     if not listed["items"]:
         return True
-    answer = input(f"Permanently delete {len(listed['items'])} items from the trash? [y/N] ")
+    answer = textout.ask(f"Permanently delete {len(listed['items'])} items from the trash? "
+                         "[y/N] ")
     if answer.strip().lower() not in ("y", "yes"):
         return False
     args["force"] = True
@@ -124,10 +128,10 @@ def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
     for item in result["items"]:
         if not item.get("blocked_at"):
             continue
-        print(f"{item['name']}: {item['error']}")
+        textout.write(f"{item['name']}: {item['error']}")
         for detail in item.get("details") or []:
-            print(f"    {detail}")
-        answer = input(f"Apply the update of {item['name']} anyway? [y/N] ")
+            textout.write(f"    {detail}")
+        answer = textout.ask(f"Apply the update of {item['name']} anyway? [y/N] ")
         if answer.strip().lower() in ("y", "yes"):
             accept.append(f"{item['name']}@{item['blocked_at']}")
     if not accept:
@@ -145,11 +149,10 @@ def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
 
 def _print_error(exc: SkillshareError, as_json: bool) -> None:
     if as_json:
-        print(json.dumps({"ok": False, "error": exc.to_dict()}, indent=2))
+        textout.write(json.dumps({"ok": False, "error": exc.to_dict()}, indent=2))
     hint = f" (hint: {exc.hint})" if exc.hint else ""
-    print(f"error: {exc.message}{hint}", file=sys.stderr)
-    for detail in exc.details:
-        print(f"  - {detail}", file=sys.stderr)
+    lines = [f"error: {exc.message}{hint}", *(f"  - {detail}" for detail in exc.details)]
+    textout.write("\n".join(lines), err=True)
 
 
 def parse(argv: Sequence[str]) -> SimpleNamespace | None:
@@ -169,14 +172,35 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ns = parse(sys.argv[1:] if argv is None else argv)
+    """The command line's entry point. Output into a pipe whose reader went away
+    (``skillshare list | head -1``) ends the command quietly with :data:`textout.EXIT_PIPE`,
+    as standard tools do; the command's work is done by then (output comes after it)."""
+    textout.setup_streams()
+    try:
+        try:
+            return _main(sys.argv[1:] if argv is None else argv)
+        finally:
+            textout.finish()
+    except textout.OutputClosed:
+        textout.silence()
+        return textout.EXIT_PIPE
+    except textout.OutputFailed as exc:
+        try:
+            textout.write(f"error: cannot write the output: {exc}", err=True)
+        except (textout.OutputClosed, textout.OutputFailed):
+            textout.silence()
+        return 1
+
+
+def _main(argv: Sequence[str]) -> int:
+    ns = parse(argv)
     if ns is None:
         return EXIT_USAGE
     try:
         where = Locations.from_env()
     except FileNotFoundError:
-        print("error: the current folder no longer exists (hint: cd to an existing folder)",
-              file=sys.stderr)
+        textout.write("error: the current folder no longer exists (hint: cd to an existing "
+                      "folder)", err=True)
         return 1
     try:
         if ns.command in LOCAL:
@@ -184,12 +208,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             args = command_args(ns, where)
             if ns.command == "trash" and not _confirmed(args, where, ns.no_daemon):
-                print("Cancelled; nothing was deleted")
+                textout.write("Cancelled; nothing was deleted")
                 return 0
             result = transport.call(ns.command, args, where, no_daemon=ns.no_daemon)
             if (ns.command == "update" and not ns.json and not ns.dry_run
                     and sys.stdin.isatty()):
                 result = _ask_blocked(result, args, where, ns.no_daemon)
+    except (textout.OutputClosed, textout.OutputFailed):
+        raise  # (a prompt's, or `daemon logs -f`'s)
     except SkillshareError as exc:
         _print_error(exc, ns.json)
         return exc.exit_code
@@ -200,19 +226,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(error, ns.json)
         return error.exit_code
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        textout.write("error: interrupted", err=True)
         return EXIT_INTERRUPTED
     except Exception as exc:
         if where.debug:
             raise
-        print(f"error: internal error: {type(exc).__name__}: {exc} (hint: this is a bug; run "
-              "again with SKILLSHARE_DEBUG=1 for the traceback and report it)", file=sys.stderr)
+        textout.write(f"error: internal error: {type(exc).__name__}: {exc} (hint: this is a "
+                      "bug; run again with SKILLSHARE_DEBUG=1 for the traceback and report it)",
+                      err=True)
         return 1
     text, code = render.render(ns.command, result, where.home)
     if ns.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        textout.write(textout.json_text(result))
     elif text:
-        print(text)
+        textout.write(text)
     return code
 
 

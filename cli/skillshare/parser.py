@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from skillshare import __version__
 from skillshare.commands import COMMANDS, COMMON, Arg
+from skillshare.textout import write
 from skillshared.errors import EXIT_USAGE
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 EPILOG = """\
 examples:
@@ -25,6 +29,12 @@ Run `skillshare <command> --help` for a command's options.
 
 
 class _Parser(argparse.ArgumentParser):
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        """Help, usage and errors go out like every other output (a closed pipe ends the
+        command quietly)."""
+        if message:
+            write(message, err=file is not sys.stdout, end="")
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"error: {message} (hint: run `{self.prog} --help`)\n")

@@ -98,7 +98,8 @@ def render_sync(r: Result, out: Out) -> int:
         for f in t["forced"]:
             out(f"    replaced {f['name']} (backup: {out.path(f['backup'])})")
         if t["guard"]:
-            out(f"    pruning held back: {t['guard']}")
+            held = f" ({plural(t['held'], 'entry', 'entries')} kept)" if t.get("held") else ""
+            out(f"    pruning held back{held}: {t['guard']}")
     notes = Out(out.home)
     _collisions(notes, r["collisions"])
     _discovery_notes(notes, r)
@@ -109,8 +110,30 @@ def render_sync(r: Result, out: Out) -> int:
     out()
     done = "Dry run complete" if r["dry_run"] else "Sync complete"
     failed = f", {s['failed']} failed" if s["failed"] else ""
-    out(f"{done}: {plural(s['targets'], 'target')}{failed} ({r['duration_ms'] / 1000:.2f}s)")
+    held = f", pruning held back on {s['held']}" if s["held"] else ""
+    out(f"{done}: {plural(s['targets'], 'target')}{failed}{held} "
+        f"({r['duration_ms'] / 1000:.2f}s)")
+    _held_hint(out, [t for t in r["targets"] if t["guard"] and not t["error"]])
     return 1 if s["failed"] or s["held"] else 0
+
+
+NO_SOURCE_HINT = ("put the skills back in the source folder (or fix `source:` in the config); "
+                  "`skillshare sync --force` prunes the links anyway")
+HELD_HINT = ("if the skills left the source on purpose, run `skillshare sync --force` to "
+             "prune them; otherwise put them back in the source")
+
+
+def _held_hint(out: Out, held: list[Result]) -> None:
+    """The closing line when the mass-delete guard held pruning back: where, how much, and
+    what to run."""
+    if not held:
+        return
+    entries = sum(t.get("held") or 0 for t in held)
+    count = f" ({plural(entries, 'entry', 'entries')} kept)" if entries else ""
+    names = ", ".join(_target_names(t) for t in held)
+    hints = {t.get("guard_hint") or (NO_SOURCE_HINT if t["guard"].startswith("the source is")
+                                     else HELD_HINT) for t in held}
+    out(f"{WARN} Pruning held back on {names}{count}: " + "; ".join(sorted(hints)))
 
 
 # -- status / diff / list ----------------------------------------------------------------------
@@ -144,17 +167,25 @@ def render_status(r: Result, out: Out) -> int:
             state = f"{FAIL} error"
         else:
             state = f"{t['synced']}/{t['expected']} synced"
+        if t["state"] == "held":
+            state = f"{WARN} held back"
         extra = []
+        if t["state"] == "held" and t["mode"] != "symlink":
+            extra.append(f"{t['synced']}/{t['expected']} in place")
         if t["local"]:
             extra.append(f"{t['local']} local")
         if t["conflicts"]:
             extra.append(plural(len(t["conflicts"]), "conflict"))
         if t["state"] in ("needs sync", "missing"):
             extra.append("needs sync")
+        if t["guard"]:
+            extra.append(f"{t['held']} not pruned" if t.get("held") else "pruning held back")
         suffix = f"  ({', '.join(extra)})" if extra else ""
         out(f"  {t['name']:<{width}}  {t['mode']:<8}  {state:<13}  {out.path(t['path'])}{suffix}")
         if t["error"]:
             out(f"      {t['error']}")
+        if t["guard"]:
+            out(f"      pruning held back: {t['guard']}")
     if r["tracked_repos"]:
         out()
         out("Tracked Repositories:")
@@ -165,9 +196,12 @@ def render_status(r: Result, out: Out) -> int:
             out(f"  {repo['name']:<16}  {plural(repo['skills'], 'skill'):<10}  {state}")
     out()
     daemon_section(r["daemon"], out)
-    if r["out_of_sync"]:
+    held = [t for t in r["targets"] if t["guard"] and not t["error"]]
+    if r["out_of_sync"] or held:
         out()
+    if r["out_of_sync"]:
         out(f"{WARN} {plural(r['out_of_sync'], 'target')} not in sync — run 'skillshare sync'")
+    _held_hint(out, held)
     return 0
 
 
@@ -176,7 +210,7 @@ def render_diff(r: Result, out: Out) -> int:
         if t["error"]:
             out(f"{_target_names(t)}: {FAIL} {t['error']}")
             continue
-        if t["synced"] and not t["items"]:
+        if t["synced"] and not t["items"] and not t["guard"]:
             out(f"{_target_names(t)}: fully synced")
             continue
         if out.lines:
@@ -188,6 +222,10 @@ def render_diff(r: Result, out: Out) -> int:
             out(f"  {item['sign']} {name:<{max(width, 12)}}  ({item['reason']})")
         if t["guard"]:
             out(f"  pruning would be held back: {t['guard']}")
+    held = [t for t in r["targets"] if t["guard"] and not t["error"]]
+    if held:
+        out()
+        _held_hint(out, held)
     if not r["targets"]:
         out("No targets configured.")
     return 0
@@ -268,6 +306,8 @@ def render_target(r: Result, out: Out) -> int:
     out(f"  Mode:    {r['mode']}" + (" (default)" if r["mode_source"] == "default" else ""))
     out(f"  Status:  {target_line(state)}" + (f"; failed: {state['error']}" if state["error"]
                                               else ""))
+    if state.get("guard"):
+        out(f"  {WARN} pruning held back: {state['guard']}")
     out(f"  Include: {', '.join(r['include']) or '-'}")
     out(f"  Exclude: {', '.join(r['exclude']) or '-'}")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillshare.textout import FAIL, INFO, OK, Out, ago, plural
+from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,6 +45,15 @@ def daemon_section(d: Result, out: Out) -> None:
             + (f", {plural(last['conflicted'], 'conflict')}" if last["conflicted"] else ""))
     else:
         out("  Last reconcile: none yet")
+    if last and last.get("errors"):
+        out(f"  {FAIL} failed in that pass: {'; '.join(last['errors'])}")
+    held = (last or {}).get("held") or []  # (absent from a daemon of an older version)
+    if held:
+        names = ", ".join(f"{h['target']} ({plural(h['held'], 'entry', 'entries')})"
+                          for h in held)
+        out(f"  {WARN} Pruning held back: {names}; since {min(h['since'] for h in held)}")
+        for hint in sorted({h["hint"] for h in held if h.get("hint")}):
+            out(f"      {hint}")
     change = d.get("last_change")
     if change and change != last:
         shown = ", ".join(f"{c['action']} {c['target']}/{c['name']}"

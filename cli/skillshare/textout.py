@@ -1,9 +1,142 @@
-"""What every text renderer uses: the output buffer, marks, and small formatters."""
+"""What every text renderer uses: the output buffer, marks, and small formatters; and the
+one way output leaves the process (into a pipe its reader may close, in an encoding that
+may not have our symbols)."""
 
 from __future__ import annotations
 
+import codecs
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
 RULE = "─" * 41
 OK, WARN, FAIL, INFO, ARROW = "✓", "⚠", "✗", "ℹ", "→"
+
+# -- writing ------------------------------------------------------------------------------------
+
+EXIT_PIPE = 141  # 128 + SIGPIPE: the status a shell shows for `cat` or `git` cut off by `| head`
+
+# Our own symbols, for a stream whose encoding cannot show them (PYTHONIOENCODING=ascii, a
+# latin-1 locale); anything else it cannot show is written as a Python escape (\xe9, \u2028).
+ASCII = {
+    "✓": "ok", "⚠": "!", "✗": "x", "ℹ": "i", "→": "->", "←": "<-", "↔": "<->", "─": "-",
+    "…": "...", "•": "*", "—": "--", "–": "-", "§": "S", "‘": "'", "’": "'", "“": '"', "”": '"',
+}
+ERRORS = "skillshare-ascii"
+
+
+class OutputClosed(Exception):
+    """The reader of stdout or stderr went away (``skillshare list | head -1``)."""
+
+
+class OutputFailed(Exception):
+    """Writing the output failed for another reason (a full disk, an I/O error)."""
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that was not valid UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _degrade(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    return "".join(ASCII.get(c) or _escape(c) for c in text), exc.end
+
+
+def setup_streams() -> None:
+    """stdout and stderr show what their encoding cannot with :data:`ASCII` and escapes,
+    instead of failing (prompts and argparse's help included)."""
+    codecs.register_error(ERRORS, _degrade)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors=ERRORS)
+            except (ValueError, OSError):
+                continue
+
+
+def _guarded(stream: TextIO | None, text: str | None) -> None:
+    if stream is None:  # started with the descriptor closed: nowhere to write
+        return
+    try:
+        if text:
+            stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise OutputClosed from None
+    except OSError as exc:
+        raise OutputFailed(exc.strerror or str(exc)) from None
+
+
+def write(text: str, *, err: bool = False, end: str = "\n") -> None:
+    """Write (and flush) one piece of output: to stdout, or stderr with ``err``."""
+    _guarded(sys.stderr if err else sys.stdout, text + end)
+
+
+def finish() -> None:
+    """Flush both streams (so that a closed pipe shows here, not as a message at exit)."""
+    _guarded(sys.stdout, None)
+    _guarded(sys.stderr, None)
+
+
+def silence() -> None:
+    """After :class:`OutputClosed`: point both descriptors at /dev/null, so that what is
+    still buffered goes nowhere instead of failing again at exit."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                fd = stream.fileno() if stream is not None else -1
+            except (ValueError, OSError):
+                continue
+            if fd >= 0:
+                os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def json_text(document: Any) -> str:
+    """A JSON document for stdout: non-ASCII as is where stdout can show it, else escaped
+    (\\u00e9: still valid JSON, the same data)."""
+    import json
+
+    text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(document, indent=2, default=str)
+    return text
+
+
+def ask(prompt: str) -> str:
+    """A question on the terminal; end of input (Ctrl-D) is an empty answer."""
+    write(prompt, end="")
+    return sys.stdin.readline()
+
+
+def closed(stream: TextIO | None) -> bool:
+    """Whether the reader of the pipe ``stream`` writes to went away (no write needed)."""
+    if stream is None:
+        return True
+    try:
+        import select
+
+        poll = select.poll()
+        poll.register(stream.fileno(), 0)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poll.poll(0))
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 class Out:

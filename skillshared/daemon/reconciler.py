@@ -10,12 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from skillshared import config as configmod
-from skillshared import reconcile, restore, skills
+from skillshared import reconcile, restore, skills, views
 from skillshared.config import Config
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Root
 from skillshared.errors import SkillshareError
+from skillshared.observe import DigestCache
 from skillshared.paths import Paths
 from skillshared.rediscover import rediscover
 from skillshared.skills import Discovery
@@ -39,6 +40,9 @@ class Reconciler:
         self.last_error: dict[str, Any] | None = None
         self.passes = 0
         self.generation = 0  # bumped whenever a new config comes into force
+        # Targets whose pruning the mass-delete guard holds back, by name (see _held_after).
+        self.held: dict[str, dict[str, Any]] = {}
+        self._cache: tuple[Config, DigestCache] | None = None
         self.log = logs.get("reconcile")
 
     # -- config ---------------------------------------------------------------------------
@@ -101,7 +105,68 @@ class Reconciler:
             self.log.exception("reconcile_failed")
             return None
         self.discovery = discovery
-        return self._record(batch, full, reports, looked_at, started)
+        guarded = self._held_after(config, discovery, reports, full)
+        return self._record(batch, full, reports, looked_at, started, guarded)
+
+    # -- pruning held back ----------------------------------------------------------------
+    def _held_after(self, config: Config, discovery: Discovery, reports: list[dict[str, Any]],
+                    full: bool) -> list[str]:
+        """Bring ``self.held`` up to date after a pass; returns the targets whose pruning this
+        pass held back. A target is looked at again in full (a dry plan: nothing changes)
+        when this pass held its pruning back (to count what is kept), and after every pass
+        while it stays held, unless a full pass went through without holding it back: a
+        partial pass sees only some names, and the skills may have come back, or a forced
+        sync may have pruned them, in the meantime."""
+        known = {t.name for t in config.targets}
+        seen = {t["name"]: t for report in reports for t in report["targets"]}
+        guarded = sorted(name for name, t in seen.items() if t["guard"])
+        held = {name: h for name, h in self.held.items() if name in known}
+        for name in seen.keys() & held.keys():
+            if full and not seen[name]["guard"]:
+                del held[name]  # a full pass that did not hold back pruned what it had to
+        again = sorted(set(guarded) | held.keys())
+        if again:
+            try:
+                found = self._look_again(config, discovery, again)
+            except (OSError, SkillshareError) as exc:
+                self.log.warning("pruning_held_unknown", targets=again, error=str(exc))
+            else:
+                for name in again:
+                    if name in found:
+                        found[name]["since"] = held.get(name, found[name])["since"]
+                        held[name] = found[name]
+                    else:
+                        held.pop(name, None)
+        cleared = sorted(self.held.keys() - held.keys())
+        self.held = held
+        if cleared:
+            self.log.info("pruning_no_longer_held", targets=cleared)
+        if guarded:
+            kept = {name: held[name]["held"] for name in guarded if name in held}
+            hints = sorted({h["hint"] for name, h in held.items() if name in guarded})
+            self.log.warning("pruning_held", targets=guarded, held=kept,
+                             entries=sum(kept.values()),
+                             guard="; ".join(sorted({seen[n]["guard"] for n in guarded})),
+                             hint="; ".join(hints) or None)
+        return guarded
+
+    def _look_again(self, config: Config, discovery: Discovery,
+                    names: list[str]) -> dict[str, dict[str, Any]]:
+        """A dry plan of the targets ``names`` (with the targets sharing their folders)."""
+        if self._cache is None or self._cache[0] is not config:
+            self._cache = (config, DigestCache(config.copy_ignore(), config.limits))
+        cache = self._cache[1]
+        found = {}
+        for group in reconcile.build_groups(config, discovery):
+            if not any(t.name in names for t in group.targets):
+                continue
+            run = reconcile.plan_group(group, config, cache, force=False)
+            if run.plan.guard:
+                found[group.name] = {
+                    "target": group.name, "also": [t.name for t in group.targets[1:]],
+                    "held": len(views.held_names(run)), "guard": run.plan.guard,
+                    "hint": views.guard_hint(run.plan.guard), "since": now_iso()}
+        return found
 
     def _partial(self, config: Config, batch: Batch
                  ) -> tuple[list[dict[str, Any]], Discovery, int]:
@@ -124,7 +189,7 @@ class Reconciler:
         return reports, discovery, len(names)
 
     def _record(self, batch: Batch, full: bool, reports: list[dict[str, Any]],
-                looked_at: int, started: float) -> dict[str, Any]:
+                looked_at: int, started: float, guarded: list[str]) -> dict[str, Any]:
         changes: list[dict[str, Any]] = []
         conflicts: list[dict[str, Any]] = []
         errors, changed, conflicted = [], 0, 0
@@ -148,13 +213,16 @@ class Reconciler:
             "reasons": sorted(batch.reasons), "changed": changed,
             "changes": changes, "conflicts": conflicts, "conflicted": conflicted,
             "errors": errors,
+            "held_back": guarded,
+            "held": [self.held[name] for name in sorted(self.held)],
         }
         if changed:
             self.last_change = self.last
         if errors:
             self.last_error = {"at": self.last["at"], "message": "; ".join(errors)}
-        log = self.log.warning if errors or conflicted else self.log.info
+        log = self.log.warning if errors or conflicted or guarded else self.log.info
         log("reconcile", kind=self.last["kind"], ms=ms, skills=looked_at,
             targets=self.last["targets"], changed=changed, conflicts=conflicted,
-            errors=errors or None, reasons=self.last["reasons"] or None)
+            errors=errors or None, reasons=self.last["reasons"] or None,
+            held_back=guarded or None)
         return self.last
