@@ -3,6 +3,10 @@
 Used by the CLI's transport and by the in-process `status`/`doctor` to describe a running
 daemon. The CLI imports it on every run, so it keeps to the few modules a client needs: the
 C ``_socket`` module (``socket`` adds enums and ``selectors``), no typing, no pathlib.
+
+The daemon is found where this environment puts its socket, or else where the daemon holding
+``daemon.lock`` (a per-user place) recorded it: a CLI and a daemon started from shells with
+different XDG_RUNTIME_DIR, XDG_STATE_HOME or SKILLSHARE_SOCKET still find each other.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import _socket
 import errno
 import fcntl
+import json
 import os
 import time
 
@@ -26,10 +31,15 @@ RESULT_TIMEOUT = 3 * 3600.0  # an accepted request may run this long (jobs have 
 _HINT = "restart it: skillshare daemon restart (or run with --no-daemon after stopping it)"
 
 
-def lock_holder(paths: Locations) -> int | None:
-    """The pid of the daemon holding ``daemon.lock`` (0 if unknown), or None if none does."""
+MAX_RECORD = 65536  # bytes of daemon.lock read: a pid line and a JSON line
+
+
+def daemon_record(paths: Locations) -> tuple[int, dict[str, Any]] | None:
+    """Who holds ``daemon.lock``: its pid (0 if unknown) and what it recorded there (``socket``,
+    ``log``, ``config``; empty if nothing readable), or None if no daemon holds it. A record
+    left by a daemon that is gone is never read: the lock is free."""
     try:
-        fd = os.open(paths.daemon_lock, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(paths.daemon_lock, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:
@@ -38,44 +48,102 @@ def lock_holder(paths: Locations) -> int | None:
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.EACCES):
                 return None
-            text = os.read(fd, 32).decode("ascii", "replace").strip()
-            return int(text) if text.isdigit() else 0
+            try:
+                data = os.pread(fd, MAX_RECORD, 0)
+            except OSError:
+                data = b""
+            return _parse_record(data)
         return None
     finally:
         os.close(fd)
 
 
+def _parse_record(data: bytes) -> tuple[int, dict[str, Any]]:
+    first, _, rest = data.partition(b"\n")
+    first = first.strip()
+    pid = int(first) if first.isdigit() and len(first) < 12 else 0
+    try:
+        info = json.loads(rest.partition(b"\n")[0]) if rest else {}
+    except (UnicodeDecodeError, ValueError):
+        info = {}
+    return pid, info if isinstance(info, dict) else {}
+
+
+def lock_holder(paths: Locations) -> int | None:
+    """The pid of the daemon holding ``daemon.lock`` (0 if unknown), or None if none does."""
+    record = daemon_record(paths)
+    return None if record is None else record[0]
+
+
+def recorded_socket(paths: Locations, record: tuple[int, dict[str, Any]] | None) -> str:
+    """The socket the daemon holding the lock listens on: the one it recorded, else ours."""
+    if record is not None:
+        value = record[1].get("socket")
+        if isinstance(value, str) and value.startswith("/"):
+            return value
+    return paths.socket
+
+
+_ABSENT, _BUSY = "absent", "busy"
+
+
+def _attempt(path: str, deadline: float) -> _socket.socket | str:
+    """A socket connected to ``path``; or why not: nobody listens (no socket file, or
+    refused), or the daemon's backlog of connections is full (busy)."""
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    sock.settimeout(max(0.05, deadline - time.monotonic()))
+    try:
+        with protocol.short_address(path) as address:
+            sock.connect(address)
+        return sock
+    except (FileNotFoundError, ConnectionRefusedError, NotADirectoryError, SkillshareError):
+        sock.close()  # SkillshareError: a path no socket can have (its name is too long)
+        return _ABSENT
+    except (BlockingIOError, TimeoutError):  # EAGAIN: the listen backlog is full
+        sock.close()
+        return _BUSY
+    except OSError as exc:
+        sock.close()
+        raise SkillshareError(f"cannot connect to the daemon at {path}: "
+                              f"{exc.strerror or exc}",
+                              hint="check the socket's permissions, or use --no-daemon"
+                              ) from None
+    except BaseException:
+        sock.close()
+        raise
+
+
 def _connect(paths: Locations, deadline: float) -> _socket.socket | None:
-    """A connected socket; None when no daemon runs (no socket or refused, lock free)."""
+    """A connected socket; None when no daemon runs (nobody listens and the lock is free).
+    The socket is looked for where this environment puts it, then where the daemon holding
+    the lock says it is (a daemon started from another shell: XDG_RUNTIME_DIR or
+    SKILLSHARE_SOCKET set differently)."""
+    path = paths.socket
     while True:
-        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-        sock.settimeout(max(0.05, deadline - time.monotonic()))
-        try:
-            with protocol.short_address(paths.socket) as address:
-                sock.connect(address)
-            return sock
-        except (FileNotFoundError, ConnectionRefusedError):
-            sock.close()
-            holder = lock_holder(paths)
-            if holder is None:
+        outcome = _attempt(paths.socket, deadline)
+        if not isinstance(outcome, str):
+            return outcome
+        holder = 0
+        if outcome == _ABSENT:
+            record = daemon_record(paths)
+            if record is None:
                 return None
-            if time.monotonic() >= deadline:
-                who = f" (pid {holder})" if holder else ""
+            holder = record[0]
+            path = recorded_socket(paths, record)
+            if path != paths.socket:
+                outcome = _attempt(path, deadline)
+                if not isinstance(outcome, str):
+                    return outcome
+        if time.monotonic() >= deadline:
+            if outcome == _BUSY:
                 raise DaemonUnresponsiveError(
-                    f"the daemon{who} is running but does not accept connections on "
-                    f"{paths.socket}", hint=_HINT) from None
-            time.sleep(0.05)  # it may be starting: its socket is not bound yet
-        except TimeoutError:
-            sock.close()
+                    f"the daemon is too busy to take a connection on {path}",
+                    hint="try again in a moment; if it keeps happening, " + _HINT)
+            who = f" (pid {holder})" if holder else ""
             raise DaemonUnresponsiveError(
-                f"the daemon does not accept connections on {paths.socket}",
-                hint=_HINT) from None
-        except OSError as exc:
-            sock.close()
-            raise SkillshareError(f"cannot connect to the daemon at {paths.socket}: "
-                                  f"{exc.strerror or exc}",
-                                  hint="check the socket's permissions, or use --no-daemon"
-                                  ) from None
+                f"the daemon{who} is running but does not accept connections on {path}",
+                hint=_HINT)
+        time.sleep(0.05)  # it may be starting (its socket is not bound yet), or busy
 
 
 def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
@@ -83,22 +151,29 @@ def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
     """Send one command to the daemon; None when no daemon runs. ``timeout``: how long to
     wait for a daemon holding its lock to accept the request (default: the configured)."""
     timeout = timeout or paths.daemon_timeout
-    sock = _connect(paths, time.monotonic() + timeout)
-    if sock is None:
-        return None
-    req_id = os.urandom(8).hex()
-    try:
-        sock.settimeout(timeout)
-        sock.sendall(protocol.request(req_id, cmd, args))
-        return _read_reply(sock)
-    except TimeoutError:
-        raise DaemonUnresponsiveError(
-            f"the daemon did not answer within {timeout:g} s", hint=_HINT) from None
-    except (BrokenPipeError, ConnectionResetError):
-        raise DaemonUnresponsiveError("the daemon closed the connection before answering",
-                                      hint="see `skillshare daemon logs`") from None
-    finally:
-        sock.close()
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = _connect(paths, deadline)
+        if sock is None:
+            return None
+        req_id = os.urandom(8).hex()
+        try:
+            sock.settimeout(timeout)
+            sock.sendall(protocol.request(req_id, cmd, args))
+            return _read_reply(sock)
+        except protocol.RemoteError as exc:
+            # Too many connections at once: nothing ran; ask again while time is left.
+            if exc.code != protocol.BUSY or time.monotonic() >= deadline:
+                raise
+        except TimeoutError:
+            raise DaemonUnresponsiveError(
+                f"the daemon did not answer within {timeout:g} s", hint=_HINT) from None
+        except (BrokenPipeError, ConnectionResetError):
+            raise DaemonUnresponsiveError("the daemon closed the connection before answering",
+                                          hint="see `skillshare daemon logs`") from None
+        finally:
+            sock.close()
+        time.sleep(0.1)
 
 
 def _read_reply(sock: _socket.socket) -> dict[str, Any]:
@@ -128,8 +203,9 @@ def daemon_status(paths: Locations, timeout: float | None = None) -> dict[str, A
     try:
         state = ask_daemon("daemon", {"action": "status"}, paths, timeout)
     except SkillshareError as exc:
-        return {"running": True, "socket": paths.socket, "error": exc.message,
-                "pid": lock_holder(paths)}
+        record = daemon_record(paths)
+        return {"running": True, "socket": recorded_socket(paths, record),
+                "error": exc.message, "pid": None if record is None else record[0]}
     if state is None:
         return {"running": False, "socket": paths.socket,
                 "stale_socket": os.path.exists(paths.socket)}

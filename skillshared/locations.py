@@ -1,5 +1,9 @@
 """Where everything is, resolved once from the environment, as plain text.
 
+The locks (``daemon.lock``, ``ops.lock``) are the exception to "every place follows the XDG
+variables": they live in the home's own state folder (``~/.local/state/skillshare``), so that
+every shell of one user finds the same ones (see :func:`_home_state_dir`).
+
 This is the only module that reads ``os.environ`` or the user's home. Nothing happens at
 import time: call :meth:`Locations.from_env` once per process and pass the result down.
 It uses nothing but ``os`` and ``sys`` because the CLI resolves it on every run, before it
@@ -41,11 +45,11 @@ def _absolute(path: str, cwd: str) -> str:
 class Locations:
     """The home, the current folder, and where the config, data, state and socket live."""
 
-    __slots__ = ("config_file", "cwd", "data_dir", "env", "home", "platform", "runtime_dir",
-                 "socket", "state_dir", "under_service_manager")
+    __slots__ = ("config_file", "cwd", "data_dir", "env", "home", "lock_dir", "platform",
+                 "runtime_dir", "socket", "state_dir", "under_service_manager")
 
     def __init__(self, *, home: str, cwd: str, config_file: str, data_dir: str,
-                 state_dir: str, runtime_dir: str, socket: str, platform: str,
+                 state_dir: str, runtime_dir: str, socket: str, lock_dir: str, platform: str,
                  under_service_manager: bool, env: Mapping[str, str]) -> None:
         self.home = home
         self.cwd = cwd
@@ -54,6 +58,7 @@ class Locations:
         self.state_dir = state_dir
         self.runtime_dir = runtime_dir
         self.socket = socket
+        self.lock_dir = lock_dir
         self.platform = platform
         self.under_service_manager = under_service_manager
         self.env = env
@@ -79,6 +84,7 @@ class Locations:
         return cls(home=_clean(home), cwd=_clean(cwd), config_file=config_file,
                    data_dir=_clean(data_dir), state_dir=_clean(state_dir),
                    runtime_dir=os.path.dirname(socket), socket=socket,
+                   lock_dir=_absolute(_home_state_dir(home), cwd),
                    platform=sys.platform, under_service_manager=managed, env=env)
 
     def paths(self) -> Paths:
@@ -109,7 +115,12 @@ class Locations:
 
     @property
     def daemon_lock(self) -> str:
-        return os.path.join(self.runtime_dir, "daemon.lock")
+        """Held by the daemon for life; it also names the daemon's pid and socket."""
+        return os.path.join(self.lock_dir, "daemon.lock")
+
+    @property
+    def ops_lock(self) -> str:
+        return os.path.join(self.lock_dir, "ops.lock")
 
     @property
     def daemon_log(self) -> str:
@@ -118,6 +129,17 @@ class Locations:
     def child_env(self, **extra: str) -> dict[str, str]:
         """Environment for a child process (git, the daemon): ours, plus ``extra``."""
         return {**self.env, **extra}
+
+
+def _home_state_dir(home: str) -> str:
+    """The state folder of the user whose home is ``home``, whatever the XDG variables say:
+    where the locks live. ``daemon.lock`` and ``ops.lock`` guard "one writer per user", so
+    they must be the same files for every shell of the user: XDG_RUNTIME_DIR is set in a
+    login session and unset under su, cron or ssh without systemd, and XDG_STATE_HOME or
+    SKILLSHARE_SOCKET may be set in one shell and not in another. Only HOME decides."""
+    if sys.platform == "darwin":
+        return os.path.join(home, "Library", "Application Support", APP)
+    return os.path.join(home, ".local", "state", APP)
 
 
 def _platform_dir(env: Mapping[str, str], var: str, kind: str, home: str) -> str:

@@ -74,6 +74,7 @@ class Paths:
     state_dir: Path
     runtime_dir: Path
     socket: Path
+    lock_dir: Path
     platform: str
     under_service_manager: bool
     env: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -83,7 +84,8 @@ class Paths:
         return cls(home=Path(where.home), cwd=Path(where.cwd),
                    config_file=Path(where.config_file), data_dir=Path(where.data_dir),
                    state_dir=Path(where.state_dir), runtime_dir=Path(where.runtime_dir),
-                   socket=Path(where.socket), platform=where.platform,
+                   socket=Path(where.socket), lock_dir=Path(where.lock_dir),
+                   platform=where.platform,
                    under_service_manager=where.under_service_manager, env=where.env)
 
     @classmethod
@@ -96,7 +98,8 @@ class Paths:
         return Locations(home=str(self.home), cwd=str(self.cwd),
                          config_file=str(self.config_file), data_dir=str(self.data_dir),
                          state_dir=str(self.state_dir), runtime_dir=str(self.runtime_dir),
-                         socket=str(self.socket), platform=self.platform,
+                         socket=str(self.socket), lock_dir=str(self.lock_dir),
+                         platform=self.platform,
                          under_service_manager=self.under_service_manager, env=self.env)
 
     # -- derived paths -------------------------------------------------------------------
@@ -118,11 +121,11 @@ class Paths:
 
     @property
     def daemon_lock(self) -> Path:
-        return self.runtime_dir / "daemon.lock"
+        return self.lock_dir / "daemon.lock"
 
     @property
     def ops_lock(self) -> Path:
-        return self.runtime_dir / "ops.lock"
+        return self.lock_dir / "ops.lock"
 
     # -- scopes --------------------------------------------------------------------------
     def global_scope(self) -> Scope:

@@ -30,6 +30,7 @@ VERSION = 1
 MAX_REQUEST_BYTES = 1 << 20  # a request line longer than this is refused
 MAX_ID_CHARS = 200
 MAX_ADDRESS_BYTES = 100  # sun_path holds 104-108 bytes depending on the system
+BUSY = "daemon_busy"  # the error code of a connection refused because too many are open
 
 
 class Request:
@@ -43,6 +44,12 @@ class Request:
 
 class ProtocolError(SkillshareError):
     code = "bad_request"
+
+
+class BusyError(SkillshareError):
+    """Too many connections are open at once; nothing ran (a client may ask again)."""
+
+    code = BUSY
 
 
 def encode(message: dict[str, Any]) -> bytes:
@@ -145,6 +152,10 @@ class short_address:  # used like a function: ``with short_address(p) as address
             raise SkillshareError(f"the socket path is too long for this system: {self.text}",
                                   hint="set SKILLSHARE_SOCKET to a shorter path")
         folder, name = os.path.split(self.text)
+        if len(os.fsencode(name)) > MAX_ADDRESS_BYTES - len("/proc/self/fd/99999/"):
+            raise SkillshareError(f"the socket's file name is too long for a Unix socket: "
+                                  f"{self.text}",
+                                  hint="set SKILLSHARE_SOCKET to a path with a shorter name")
         self.fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         return f"/proc/self/fd/{self.fd}/{name}"
 

@@ -25,8 +25,9 @@ def test_defaults_follow_the_xdg_variables(isolated: Path, home: Path, work: Pat
     assert paths.state_dir == home / ".local/state/skillshare"
     assert paths.runtime_dir == isolated / "run/skillshare"
     assert paths.socket == isolated / "run/skillshare/skillshared.sock"
-    assert paths.daemon_lock == paths.socket.parent / "daemon.lock"
-    assert paths.ops_lock == paths.socket.parent / "ops.lock"
+    assert paths.lock_dir == home / ".local/state/skillshare"
+    assert paths.daemon_lock == paths.lock_dir / "daemon.lock"
+    assert paths.ops_lock == paths.lock_dir / "ops.lock"
     assert paths.backups_dir == paths.data_dir / "backups"
     assert paths.trash_dir == paths.data_dir / "trash"
     assert paths.log_dir == paths.state_dir / "logs"
@@ -90,7 +91,7 @@ def test_empty_skillshare_config_means_the_default(home: Path) -> None:
 
 
 @pytest.mark.parametrize("given", ["absolute", "relative"])
-def test_skillshare_socket_moves_the_socket_and_its_locks(isolated: Path, home: Path,
+def test_skillshare_socket_moves_the_socket_not_the_locks(isolated: Path, home: Path,
                                                           given: str) -> None:
     wanted = isolated / "sock/s.sock"
     value = str(wanted) if given == "absolute" else "sock/s.sock"
@@ -98,8 +99,28 @@ def test_skillshare_socket_moves_the_socket_and_its_locks(isolated: Path, home: 
     assert paths.socket == wanted
     assert paths.socket.is_absolute()
     assert paths.runtime_dir == isolated / "sock"
-    assert paths.daemon_lock == isolated / "sock/daemon.lock"
-    assert paths.ops_lock == isolated / "sock/ops.lock"
+    assert paths.daemon_lock == home / ".local/state/skillshare/daemon.lock"
+    assert paths.ops_lock == home / ".local/state/skillshare/ops.lock"
+
+
+@pytest.mark.parametrize("extra", [
+    {"XDG_RUNTIME_DIR": "/run/user/1000"},
+    {"XDG_STATE_HOME": "/elsewhere/state"},
+    {"SKILLSHARE_SOCKET": "/tmp/s.sock"},
+    {"XDG_RUNTIME_DIR": "/r", "XDG_STATE_HOME": "/s", "XDG_CONFIG_HOME": "/c",
+     "XDG_DATA_HOME": "/d", "SKILLSHARE_SOCKET": "/x/y.sock", "SKILLSHARE_CONFIG": "/c.yaml"},
+])
+def test_the_locks_are_one_place_per_home_whatever_the_other_variables(
+        home: Path, extra: dict[str, str]) -> None:
+    """Two shells of one user (one with XDG_RUNTIME_DIR, one without, as under su or cron)
+    must share daemon.lock and ops.lock, or two daemons write the same targets."""
+    plain = Paths.from_env(_env(home), cwd=home)
+    other = Paths.from_env(_env(home, **extra), cwd=home)
+    assert other.socket != plain.socket or "SKILLSHARE_SOCKET" not in extra
+    assert (other.daemon_lock, other.ops_lock) == (plain.daemon_lock, plain.ops_lock)
+    where = Locations.from_env(_env(home, **extra), cwd=str(home))
+    assert where.daemon_lock == str(plain.daemon_lock)
+    assert where.ops_lock == str(plain.ops_lock)
 
 
 @pytest.mark.parametrize(("extra", "managed"), [
@@ -141,7 +162,7 @@ def test_locations_and_paths_name_the_same_places(home: Path, extra: dict[str, s
     where = Locations.from_env(_env(home, **extra), cwd=str(home / "w/"))
     paths = where.paths()
     for name in ("home", "cwd", "config_file", "data_dir", "state_dir", "runtime_dir",
-                 "socket", "daemon_lock", "daemon_log"):
+                 "socket", "lock_dir", "daemon_lock", "ops_lock", "daemon_log"):
         assert getattr(where, name) == str(getattr(paths, name)), name
     assert paths.where.socket == where.socket
     assert Paths.of(paths.where) == paths

@@ -39,12 +39,14 @@ def status(paths: Locations) -> dict[str, Any]:
 
 
 def start(paths: Locations) -> dict[str, Any]:
-    if client.lock_holder(paths) is not None:
-        info = _ping(paths)
-        if info is not None:
-            return {"started": False, "already_running": True, "pid": info["pid"],
-                    "socket": paths.socket}
-        raise SkillshareError("a daemon holds the lock but does not answer",
+    record = client.daemon_record(paths)
+    info = _ping(paths)  # also a daemon that does not share our lock (an older version)
+    if info is not None:
+        return {"started": False, "already_running": True, "pid": info["pid"],
+                "socket": info.get("socket") or client.recorded_socket(paths, record)}
+    if record is not None:
+        who = f" (pid {record[0]})" if record[0] else ""
+        raise SkillshareError(f"a daemon{who} holds the lock but does not answer",
                               hint="skillshare daemon restart")
     read_end = _spawn(paths)
     try:
@@ -52,7 +54,7 @@ def start(paths: Locations) -> dict[str, Any]:
     finally:
         os.close(read_end)
     return {"started": True, "already_running": False, "pid": info["pid"],
-            "socket": paths.socket, "log": paths.daemon_log}
+            "socket": info.get("socket") or paths.socket, "log": paths.daemon_log}
 
 
 def _spawn(paths: Locations) -> int:
@@ -102,22 +104,52 @@ def _wait_ready(paths: Locations, read_end: int) -> dict[str, Any]:
             return info
         if closed and client.lock_holder(paths) is None:
             break  # gone
-    reason = output.decode("utf-8", "replace").strip() or "no answer on " + paths.socket
+    text = output.decode("utf-8", "replace").strip()
+    own = _error_line(text)
+    if own is not None:  # the daemon said what is wrong and what to do
+        raise SkillshareError(f"the daemon did not start: {own[0]}", hint=own[1])
+    reason = text or (f"no answer on {paths.socket} within {START_TIMEOUT:g} s"
+                      if time.monotonic() >= deadline else "it exited without a word")
     raise SkillshareError(f"the daemon did not start: {reason}",
                           hint="run `skillshared` in a terminal to see what it says, or "
                                "`skillshare daemon logs`")
 
 
+def _error_line(text: str) -> tuple[str, str | None] | None:
+    """The daemon's last ``error: <what> (hint: <what to do>)`` line, as (what, hint)."""
+    for line in reversed(text.splitlines()):
+        if line.startswith("error: "):
+            what, _, hint = line[len("error: "):].partition(" (hint: ")
+            if hint.endswith(")"):
+                return what, hint[:-1]
+            return what + (f" (hint: {hint}" if hint else ""), None
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def stop(paths: Locations) -> dict[str, Any]:
     pid = client.lock_holder(paths)
+    by_lock = pid is not None
     if pid is None:
-        return {"stopped": False, "was_running": False}
+        info = _ping(paths)  # a daemon that does not share our lock (an older version)
+        if info is None:
+            return {"stopped": False, "was_running": False}
+        pid = int(info["pid"])
     if pid <= 1:
         raise SkillshareError("the daemon's lock file does not name its process",
                               hint=f"find it with `pgrep -f skillshared` ({paths.daemon_lock})")
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
-    while client.lock_holder(paths) is not None:
+    while client.lock_holder(paths) is not None if by_lock else _alive(pid):
         if time.monotonic() > deadline:
             raise SkillshareError(f"the daemon (pid {pid}) did not stop within "
                                   f"{STOP_TIMEOUT:g} s", hint=f"kill -9 {pid}")
@@ -133,12 +165,21 @@ def restart(paths: Locations) -> dict[str, Any]:
 
 # -- logs ---------------------------------------------------------------------------------
 
+def log_file(paths: Locations) -> str:
+    """The running daemon's log (it may have been started with another XDG_STATE_HOME), else
+    where this environment puts it."""
+    record = client.daemon_record(paths)
+    value = record[1].get("log") if record is not None else None
+    return value if isinstance(value, str) and value.startswith("/") else paths.daemon_log
+
+
 def log_lines(paths: Locations, tail: int) -> list[str]:
+    path = log_file(paths)
     try:
-        with open(paths.daemon_log, encoding="utf-8", errors="replace") as handle:
+        with open(path, encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
     except FileNotFoundError:
-        raise SkillshareError(f"no daemon log at {paths.daemon_log}",
+        raise SkillshareError(f"no daemon log at {path}",
                               hint="under systemd the log is in the journal: journalctl --user "
                                    "-u skillshared") from None
     return lines[-tail:] if tail else lines
@@ -146,7 +187,8 @@ def log_lines(paths: Locations, tail: int) -> list[str]:
 
 def follow(paths: Locations) -> Iterator[str]:
     """New log lines as they are written (survives rotation); Ctrl-C ends it."""
-    handle = open(paths.daemon_log, encoding="utf-8", errors="replace")  # noqa: SIM115
+    path = log_file(paths)
+    handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
         handle.seek(0, os.SEEK_END)
         ident = os.fstat(handle.fileno()).st_ino
@@ -157,9 +199,9 @@ def follow(paths: Locations) -> Iterator[str]:
                 continue
             time.sleep(0.2)
             try:
-                if os.stat(paths.daemon_log).st_ino != ident:
+                if os.stat(path).st_ino != ident:
                     handle.close()
-                    handle = open(paths.daemon_log, encoding="utf-8", errors="replace")  # noqa: SIM115
+                    handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
                     ident = os.fstat(handle.fileno()).st_ino
             except FileNotFoundError:
                 continue

@@ -1,9 +1,15 @@
 """Entry point of ``skillshared``, the daemon: runs in the foreground (as systemd and launchd
-run it) until SIGTERM or SIGINT."""
+run it) until SIGTERM or SIGINT.
+
+Whatever stops it from starting (a file where a folder should be, a folder it may not write,
+a socket path too long, another daemon) is said on one line, ``error: <what> (hint: <what to
+do>)``, with exit code 1 and no traceback; `skillshare daemon start` shows that line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -20,20 +26,28 @@ examples:
 
 signals: SIGTERM/SIGINT finish the current operation and exit 0; SIGHUP reloads the config.
 The log is $XDG_STATE_HOME/skillshare/logs/daemon.log (JSON lines), or stderr when a
-service manager runs the daemon.
+service manager runs the daemon. One daemon per user: its lock is
+~/.local/state/skillshare/daemon.lock whatever XDG_RUNTIME_DIR, XDG_STATE_HOME or
+SKILLSHARE_SOCKET say.
 """
 
 LOCK_RETRY = 0.5  # a CLI probing the lock holds it for an instant
 
 
+def record(paths: Paths) -> str:
+    """What the daemon writes in its lock, after its pid: where a CLI whose environment puts
+    things elsewhere finds its socket and its log."""
+    return json.dumps({"socket": str(paths.socket), "config": str(paths.config_file),
+                       "log": None if paths.under_service_manager else str(paths.daemon_log),
+                       "version": __version__})
+
+
 def acquire_lock(paths: Paths) -> int:
-    """Hold daemon.lock for life; exits naming the holder if another daemon runs."""
-    try:
-        return locking.hold(paths.daemon_lock, LOCK_RETRY, poll=0.02,
-                            busy="another skillshared is already running",
-                            hint="stop it with `skillshare daemon stop`")
-    except LockedError as exc:
-        raise SystemExit(f"error: {exc.message} (hint: {exc.hint})") from None
+    """Hold daemon.lock for life (it records our pid and socket); raises LockedError naming
+    the holder if another daemon runs, OSError if the lock cannot be made."""
+    return locking.hold(paths.daemon_lock, LOCK_RETRY, poll=0.02,
+                        busy="another skillshared is already running",
+                        hint="stop it with `skillshare daemon stop`", note=record(paths))
 
 
 def _detach_output() -> None:
@@ -42,6 +56,16 @@ def _detach_output() -> None:
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
+
+
+def fail(message: str, hint: str | None) -> int:
+    print(f"error: {message}" + (f" (hint: {hint})" if hint else ""), file=sys.stderr)
+    return 1
+
+
+def _os_message(doing: str, exc: OSError) -> str:
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"{doing}: {exc.strerror or exc}{where}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,25 +84,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError:
         os.chdir("/")
         paths = Paths.from_env()
+    from skillshared.daemon.server import StartError, start_hint
+
     try:
         lock_fd = acquire_lock(paths)
+    except LockedError as exc:
+        return fail(exc.message, exc.hint)
     except OSError as exc:
-        print(f"error: cannot take the daemon lock {paths.daemon_lock}: "
-              f"{exc.strerror or exc} (hint: check SKILLSHARE_SOCKET / XDG_RUNTIME_DIR)",
-              file=sys.stderr)
-        return 1
+        return fail(_os_message(f"cannot take the daemon lock {paths.daemon_lock}", exc),
+                    start_hint(exc))
     try:
         from skillshared.daemon import logs
+
+        try:
+            where = logs.setup(paths)
+        except OSError as exc:
+            return fail(_os_message(f"cannot open the daemon log {paths.daemon_log}", exc),
+                        start_hint(exc))
         from skillshared.daemon.runtime import Runtime
 
-        where = logs.setup(paths)
-        runtime = Runtime(paths, where)
         try:
+            runtime = Runtime(paths, where)
             return runtime.run(ready=_detach_output if args.detached else lambda: None)
+        except StartError as exc:
+            logs.get("daemon").error("start_failed", error=exc.message, hint=exc.hint)
+            return fail(exc.message, exc.hint)
         except Exception as exc:
             logs.get("daemon").exception("crashed")
-            print(f"error: skillshared stopped: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return 1
+            return fail(f"skillshared stopped: {type(exc).__name__}: {exc}",
+                        f"the traceback is in the daemon log ({where})")
     finally:
         os.close(lock_fd)
 

@@ -4,9 +4,11 @@
     socket server --request--> worker (mutations) | the connection's thread (reads)
     scheduler --job--> worker
 
-Start: config, worker, debouncer, watcher, scheduler, server (then the first full
-reconcile). Stop (SIGTERM/SIGINT): the server stops accepting, the scheduler and watcher
-stop, the worker finishes the operation it is running and refuses the queued ones.
+Start: the socket is bound first (what cannot work is said before anything runs), then
+config, worker, debouncer, watcher, scheduler, and the server starts answering (then the
+first full reconcile). Stop (SIGTERM/SIGINT): the server stops accepting, the scheduler and
+watcher stop, the worker finishes the operation it is running and refuses the queued ones,
+and the server delivers the replies it owes, then closes.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Runtime:
     # -- lifecycle ------------------------------------------------------------------------
     def run(self, ready: Callable[[], None] = lambda: None) -> int:
         """Run until SIGTERM/SIGINT; returns the exit code."""
+        self.server.bind()  # raises StartError (the socket cannot be made) before any thread
         self._signals()
         undo_overflow = logs.on_watcher_overflow(self._overflow)
         self.reconciler.load_config()
@@ -80,11 +83,12 @@ class Runtime:
         ready()
         self._wait()
         self.log.info("stopping")
-        self.server.stop()
+        self.server.stop_accepting()
         self.scheduler.shutdown()
         self.watcher.stop()
         self.debouncer.stop()
         self.worker.stop(STOP_GRACE)
+        self.server.close()
         undo_overflow()
         self.log.info("stopped")
         return 0
@@ -163,6 +167,7 @@ class Runtime:
     def _rescan(self) -> dict[str, Any] | None:
         batch = Batch()
         batch.want_full("scheduled rescan")
+        batch.config = True  # also a look at the config file, whatever the watches saw
         return self._reconcile(batch)
 
     def _apply_config(self) -> None:
@@ -241,27 +246,32 @@ class Runtime:
         return (f"{len(result['removed'])} old backups removed, {len(expired)} trash items "
                 "expired")
 
+    # Events were lost, or the watches were rebuilt (a root or the config's link changed):
+    # anything may have changed, the config file too.
     def _overflow(self) -> None:
-        self.debouncer.add(full="the kernel's event queue overflowed")
+        self.debouncer.add([Hint(CONFIG)], full="the kernel's event queue overflowed")
 
     def _watch_restarted(self, reason: str) -> None:
-        self.debouncer.add(full=f"watcher restarted: {reason}")
+        self.debouncer.add([Hint(CONFIG)], full=f"watcher restarted: {reason}")
 
     def _job_failed(self, name: str, exc: BaseException) -> None:
         self._job_errors = {"at": now_iso(), "message": f"{name}: {exc!r}"}
         self.log.error("job_failed", job=name, error=repr(exc), exc_info=exc)
 
     # -- requests -------------------------------------------------------------------------
-    def handle(self, req: protocol.Request) -> dict[str, Any]:
+    def handle(self, req: protocol.Request) -> dict[str, Any] | Future[dict[str, Any]]:
+        """A request's result; for a mutation, the future of its run on the worker (the
+        server sends the reply when it is done, holding no thread meanwhile)."""
         cmd, args = req.cmd, req.args
         if cmd == "ping":
-            return {"pid": os.getpid(), "version": __version__}
+            return {"pid": os.getpid(), "version": __version__,
+                    "socket": str(self.paths.socket)}
         if cmd == "daemon":
             return self._daemon_cmd(args)
         if service.mutates(cmd, args) and not args.get("dry_run"):
             future: Future[dict[str, Any]] = self.worker.submit(
                 f"request:{cmd}", lambda: self._mutate(cmd, args))
-            return future.result()
+            return future
         if cmd == "status":
             return self._status_cmd(args)
         return service.run(cmd, args, self.paths, daemon=self.status)
@@ -331,6 +341,7 @@ class Runtime:
             if current else None,
             "last_error": max(errors, key=lambda e: e["at"]) if errors else None,
             "jobs": self.scheduler.status(),
+            "server": self.server.status(),
             "process": process_stats(),
         }
 

@@ -10,6 +10,11 @@ are watched at their real paths, the handler never raises, and a supervisor chec
 seconds (and right after each reconcile) that the observer and every emitter are alive and
 that each root is still the same folder; if not, it rebuilds the observer and asks for a full
 reconcile. A root that does not exist yet is picked up the same way once it appears.
+
+A single file whose content matters (the config) may be a symlink, say into a dotfiles
+repository: then every hop of the link chain is watched too (the folder holding each link and
+the folder holding the real file), so an edit of the real file and a re-pointed link are both
+seen, and the supervisor rebuilds the watches when the chain leads elsewhere.
 """
 
 from __future__ import annotations
@@ -46,6 +51,8 @@ EVENT_FILTER: list[type[FileSystemEvent]] = [
 ]
 CHECK_INTERVAL = 2.0
 SOURCE, CONFIG, TARGET = "source", "config", "target"
+FOLLOW_LINKS = frozenset({CONFIG})  # single entries whose content matters, not the link
+MAX_HOPS = 40  # links followed from one entry (the kernel's own limit for a path)
 OWN_PREFIX = ".skillshare-"  # our manifest and temp entries in targets
 
 
@@ -78,6 +85,41 @@ class _Watch:
     ident: tuple[int, int]
     roots: list[Root]
     handle: ObservedWatch
+
+
+def link_hops(root: Root) -> list[Root]:
+    """For an entry that is a symlink (a chain of them): a root for each place the chain
+    passes through, ending with the real file, each as an entry of its real folder. Empty
+    when the entry is not a link."""
+    hops: list[Root] = []
+    path = root.path
+    seen = {path}
+    for _ in range(MAX_HOPS):
+        try:
+            text = os.readlink(path)
+        except OSError:
+            break  # not a link (or not there): the chain ends here
+        following = os.path.join(os.path.dirname(path), text)
+        name = os.path.basename(following)
+        if name in ("", ".", ".."):
+            break
+        following = os.path.join(os.path.realpath(os.path.dirname(following)), name)
+        if following in seen:
+            break  # a loop
+        seen.add(following)
+        hops.append(Root(root.kind, following, entry=name, target=root.target))
+        path = following
+    return hops
+
+
+def expand(roots: Sequence[Root]) -> list[Root]:
+    """``roots`` plus the link hops of the entries whose content matters."""
+    result = []
+    for root in roots:
+        result.append(root)
+        if root.entry is not None and root.kind in FOLLOW_LINKS:
+            result.extend(link_hops(root))
+    return result
 
 
 def _relative(path: str, folder: str) -> str | None:
@@ -150,6 +192,7 @@ class Watcher:
         self.on_restart = on_restart
         self.log = logs.get("watcher")
         self._roots: list[Root] = []
+        self._expanded: list[Root] = []  # the roots with the link hops, at the last rebuild
         self._watches: list[_Watch] = []
         self._observer: BaseObserver | None = None
         self._lock = threading.RLock()
@@ -287,19 +330,26 @@ class Watcher:
             for path in self.missing:
                 if os.path.isdir(path):
                     return f"{path} appeared"
+            if expand(self._roots) != self._expanded:
+                return "a link to a watched file now points elsewhere"
         return None
 
     def _rebuild(self) -> None:
         self._stop_observer()
         by_folder: dict[str, list[Root]] = {}
         missing = []
-        for root in self._roots:
+        self._expanded = expand(self._roots)
+        for root in self._expanded:
             real = os.path.realpath(root.folder())
             if os.path.isdir(real):
                 by_folder.setdefault(real, []).append(root)
             else:
                 missing.append(root.folder())
+        # Started first, so that each watch is placed (its inotify instance and watches made)
+        # as it is scheduled: one that fails (the kernel's limit on watches or instances
+        # reached) is a missing root, retried by the supervisor, never a failed start.
         observer = Observer()
+        observer.start()
         handler = _Handler(self)
         watches = []
         for real, roots in by_folder.items():
@@ -313,7 +363,6 @@ class Watcher:
                 missing.append(real)
                 continue
             watches.append(_Watch(real, ident, roots, handle))
-        observer.start()
         self._observer, self._watches, self.missing = observer, watches, sorted(set(missing))
 
     def _stop_observer(self) -> None:
