@@ -452,13 +452,13 @@ class _Validator:
         exclude = self._globs(fields.get("exclude"), f"{key}.exclude")
         if path is None:
             return None
-        if _overlaps(path, source):
-            self.problem(f"{key}.path", f"{path} overlaps the source folder {source}; "
-                         "a target must be outside the source and not contain it")
-            return None
         place = _place_problem(path, self.scope.home)
         if place is not None:
             self.problem(f"{key}.path", f"{path} cannot be a target: {place}")
+            return None
+        if _overlaps(path, source):
+            self.problem(f"{key}.path", f"{path} overlaps the source folder {source}; "
+                         "a target must be outside the source and not contain it")
             return None
         return TargetConfig(name, path, mode, include, exclude, explicit,
                             known.name if known else None)

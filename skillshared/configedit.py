@@ -20,7 +20,7 @@ def save(scope: Scope, doc: dict[str, Any]) -> Config:
     """Validate ``doc`` and write it atomically; nothing is written if it is invalid."""
     config = from_document(scope, doc)
     fsops.make_private_dir(scope.config_file.parent) if not scope.is_project else None
-    fsops.atomic_write(scope.config_file, (HEADER + yamlio.dump(doc)).encode("utf-8"))
+    fsops.save_user_file(scope.config_file, (HEADER + yamlio.dump(doc)).encode("utf-8"))
     return config
 
 

@@ -87,6 +87,18 @@ def atomic_write(path: str | Path, data: bytes, mode: int = 0o644) -> None:
     fsync_dir(folder)
 
 
+def save_user_file(path: str | Path, data: bytes, mode: int = 0o644) -> str:
+    """Replace the content of a file the user keeps (a config file, a ``.gitignore``)
+    atomically. A link at ``path`` (into a dotfiles repository, say) stays a link: the file
+    it leads to is written, through a temp file beside that file, and keeps its permissions
+    (``mode`` is for a new file). Returns the path written."""
+    real = os.path.realpath(path)
+    with contextlib.suppress(FileNotFoundError):
+        mode = stat.S_IMODE(os.stat(real).st_mode)
+    atomic_write(real, data, mode)
+    return real
+
+
 def append_line(path: str | Path, line: str) -> None:
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(line + "\n")

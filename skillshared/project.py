@@ -53,5 +53,5 @@ def ensure_gitignore(folder: Path, entries: Iterable[str] = DEFAULT_ENTRIES,
         existing = ""
     text = render_gitignore(existing, entries, remove)
     if text != existing:
-        fsops.atomic_write(path, text.encode("utf-8"))
+        fsops.save_user_file(path, text.encode("utf-8"))
     return path
