@@ -110,3 +110,43 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
 def last_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+def would_overwrite(err: str) -> list[str]:
+    """The files git names when it refuses to overwrite files it does not track (a
+    checkout or merge run with ``--no-overwrite-ignore`` also refuses for ignored ones)."""
+    if "would be overwritten" not in err:
+        return []
+    return [line.strip() for line in err.splitlines() if line.startswith("\t")]
+
+
+# A checkout or merge never overwrites a file git does not track: by default git replaces
+# ignored files (a tracked repo's clone, a user's notes) without a word.
+NO_OVERWRITE = "--no-overwrite-ignore"
+
+
+def bring_in(folder: str, env: Mapping[str, str], goal: str, branch: str,
+             unborn: bool) -> None:
+    """Move the checked-out ``branch`` to ``goal``: a fast-forward, or (a branch with no
+    commits yet) a checkout of it. Never a merge commit, and never over a file git does not
+    track: then a SkillshareError names those files, and nothing has changed."""
+    args = (["checkout", "--quiet", NO_OVERWRITE, "-B", branch, goal] if unborn
+            else ["merge", "--ff-only", "--quiet", NO_OVERWRITE, goal])
+    result = run(args, cwd=folder, env=env, check=False)
+    if result.code == 0:
+        return
+    files = would_overwrite(result.err)
+    if files:
+        many = "s" if len(files) != 1 else ""
+        raise SkillshareError(f"what came from the remote would overwrite {len(files)} "
+                              f"file{many} here that git does not track; nothing was changed",
+                              hint="move them out of the way (or add them to git), then run "
+                                   "it again", details=files[:20])
+    raise GitError(f"git {args[0]} failed: {last_line(result.err) or f'exit {result.code}'}")
+
+
+def unborn_again(folder: str, env: Mapping[str, str], branch: str) -> None:
+    """Undo the first checkout of ``branch`` (see :func:`bring_in`): the files it brought
+    are removed and the branch has no commits again; files git does not track stay."""
+    run(["rm", "-r", "-q", "-f", "--ignore-unmatch", "--", "."], cwd=folder, env=env)
+    run(["update-ref", "-d", f"refs/heads/{branch}"], cwd=folder, env=env)

@@ -44,7 +44,7 @@ def _failure(name: str, exc: SkillshareError, **extra: Any) -> dict[str, Any]:
 def cmd_install(req: Request) -> dict[str, Any]:
     config = req.config()
     raw = req.text("source")
-    where = tracked.into(req.text("into"))
+    where = installs.into(req.text("into"))
     installs.load(config)  # a damaged record file stops it before anything is fetched
     if not req.flag("dry_run"):
         fsops.remove_temps(config.source)  # what a killed install left
@@ -61,9 +61,9 @@ def cmd_install(req: Request) -> dict[str, Any]:
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,
                   where: str | None) -> dict[str, Any]:
-    url = tracked.clone_url(raw)
-    name = tracked.repo_name(url, given)
-    dest = config.source.joinpath(*(where or "").split("/"), name)
+    url = installs.clone_url(raw)
+    name = installs.repo_name(url, given)
+    dest = installs.place(config.source, f"{where}/{name}" if where else name, "install path")
     if os.path.lexists(dest):
         raise SkillshareError(f"{dest} already exists", hint=f"update it with `skillshare "
                               f"update {name}`, or choose another --name")
@@ -76,7 +76,7 @@ def _install_repo(req: Request, config: Config, raw: str, given: str | None,
     result.update(tracked.clone(req, config, url, dest, level))
     installs.put(config, [SkillRecord(name, raw, True, where)])
     found = [s.flat_name for s in skills.discover(config.source).skills
-             if s.path.startswith(str(dest) + os.sep)]
+             if s.path == str(dest) or s.path.startswith(str(dest) + os.sep)]
     return {**result, "skills": found}
 
 
@@ -85,14 +85,16 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
     """Copy one skill (or each skill of a repo) into the source, audited first, and record
     where it came from. ``subdir``: only the skill in this folder of what ``raw`` names."""
     level = _level(req, config)
-    parent = config.source.joinpath(*(where or "").split("/"))
+    if where is not None:
+        installs.place(config.source, where, "--into")
     origin = os.path.abspath(raw) if os.path.isdir(raw) else raw
     dry_run = req.flag("dry_run")
-    with installs.fetched(config, raw, req.paths.env) as (folder, url):
-        root = folder / subdir if subdir else folder
+    with installs.fetched(config, raw, req.paths.env, subdir) as fetched:
+        root, url, folder = fetched.folder, fetched.url, fetched.base
         plans = []
-        for name, path in _pick_skills(root, given):
-            dest = parent / name
+        for name, path in _pick_skills(root, given, fetched.name):
+            dest = installs.place(config.source, f"{where}/{name}" if where else name,
+                                  "install path")
             if os.path.lexists(dest) and not req.flag("force"):
                 raise SkillshareError(f"{dest} already exists; nothing was installed",
                                       hint="use --force to replace it (the old one goes to "
@@ -115,10 +117,13 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
             "skills": items}
 
 
-def _pick_skills(folder: Path, name: str | None) -> list[tuple[str, Path]]:
+def _pick_skills(folder: Path, name: str | None, natural: str) -> list[tuple[str, Path]]:
+    """(name in the source, folder) of each skill to install: ``folder`` itself when it is a
+    skill (named ``--name``, or after its folder or repository), else each skill in it."""
     if (folder / skills.SKILL_FILE).is_file():
-        chosen = name or folder.name
-        problem = skills.segment_problem(chosen)
+        chosen = name or natural
+        problem = ("it must be one folder name" if "/" in chosen
+                   else installs.path_problem(chosen))
         if problem:
             raise UsageError(f"invalid skill name {chosen!r}: {problem}",
                              hint="choose one with --name")
@@ -265,13 +270,13 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
     """Install a copied skill again from its origin if that changed; audited, and the old
     version goes to the trash. A blocked version is not installed (unless ``--force``, or
     the user accepted exactly that version)."""
-    dest = config.source / record.rel
+    dest = installs.place(config.source, record.rel, "recorded path")
     result: dict[str, Any] = {"name": record.rel, "kind": "skill", "source": record.source,
                               "audit": None}
     if not dest.is_dir():
         return {**result, **_missing(record)}
-    with installs.fetched(config, record.source, req.paths.env) as (folder, _):
-        skill = folder / record.subdir if record.subdir else folder
+    with installs.fetched(config, record.source, req.paths.env, record.subdir) as fetched:
+        skill = fetched.folder
         if not (skill / skills.SKILL_FILE).is_file():
             return {**result, "status": "stale",
                     "error": f"{record.source} no longer holds it"}
@@ -283,13 +288,12 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
         if rules is not None:
             findings, files = audit.scan_tree(str(skill), rules)
             blocking = audit.blocking(findings, level)
-            result["audit"] = {"files": files, "findings": [f.to_dict() for f in findings],
-                               "blocked": bool(blocking)}
+            result["audit"] = tracked.audit_report(findings, files, level)
             if blocking and not (req.flag("force") or accept == new):
                 return {**result, "status": "blocked", "blocked_at": new,
                         "error": f"{tracked.count(blocking)} at or above {level} in the new "
                                  "version; the installed one was kept",
-                        "details": tracked.shown(blocking)}
+                        "details": tracked.blocked_details(findings, level)}
         return {**result, "status": "updated", "trashed": _copy_in(config, skill, dest)}
 
 
@@ -324,8 +328,8 @@ def _check_copy(config: Config, record: SkillRecord, env: Any) -> dict[str, Any]
     dest = config.source / record.rel
     if not dest.is_dir():
         return {"status": "missing"}
-    with installs.fetched(config, record.source, env) as (folder, _):
-        skill = folder / record.subdir if record.subdir else folder
+    with installs.fetched(config, record.source, env, record.subdir) as fetched:
+        skill = fetched.folder
         if not (skill / skills.SKILL_FILE).is_file():
             return {"status": "stale"}
         same = trees.digest(str(skill), SKIP_GIT) == trees.digest(str(dest), SKIP_GIT)

@@ -5,72 +5,52 @@ targets as ``_name__…``. The clone is audited before it is put in place, and w
 brings is audited before it is kept; a finding at or above the threshold removes the clone,
 or rolls the update back.
 
-The commands themselves (and the records of what was installed) are in ``installcmd``.
+The commands themselves are in ``installcmd``; where installs come from, where they go
+(every path checked) and the records of them, in ``installs``.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd, fsops, gitops, skills
-from skillshared.config import Config
+from skillshared import audit, auditcmd, fsops, gitops, gitstate, skills
+from skillshared.config import SEVERITIES, Config
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
 
 if TYPE_CHECKING:
     from skillshared.service import Request
 
-_HOST_PATH = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")
+# -- the audit gate -----------------------------------------------------------------------------
 
 
-def clone_url(raw: str) -> str:
-    """The address git is given: ``github.com/owner/repo`` becomes an https URL; anything
-    else is checked as it is (see :func:`gitops.check_url`)."""
-    if _HOST_PATH.match(raw) and not os.path.exists(raw):
-        return gitops.check_url(f"https://{raw}")
-    return gitops.check_url(raw)
+def audit_report(findings: list[audit.Finding], files: int, level: str) -> dict[str, Any]:
+    """The JSON of a scan: every finding, whether one blocks, and counts per severity (all
+    of them, and those below ``level``)."""
+    below = [f for f in findings if audit.rank(f.severity) > audit.rank(level)]
+    return {"files": files, "findings": [f.to_dict() for f in findings],
+            "blocked": len(below) < len(findings), "counts": _counts(findings),
+            "below": _counts(below)}
 
 
-def split_shorthand(raw: str) -> tuple[str, str | None]:
-    """``host/owner/repo/sub/dir`` -> (``host/owner/repo``, ``sub/dir``); else (raw, None)."""
-    if _HOST_PATH.match(raw) and not os.path.exists(raw):
-        parts = raw.split("/")
-        return "/".join(parts[:3]), "/".join(parts[3:]) or None
-    return raw, None
+def _counts(findings: list[audit.Finding]) -> dict[str, int]:
+    return {s: n for s in SEVERITIES if (n := sum(f.severity == s for f in findings))}
 
 
-def repo_name(url: str, given: str | None) -> str:
-    """``_owner-repo`` from the URL's last two path segments, or ``--name`` (``_`` added);
-    checked before anything is cloned."""
-    if given is not None:
-        name = given if given.startswith("_") else f"_{given}"
-        if "/" in given or "\\" in given or ".." in given:
-            raise UsageError(f"invalid --name {given!r}: it must not hold '/', '\\' or '..'")
-    else:
-        path = re.sub(r"^[a-z]+://[^/]*", "", url).split(":", 1)[-1]
-        parts = [p for p in path.rstrip("/").split("/") if p]
-        parts = parts[-2:] if parts else ["repo"]
-        parts[-1] = parts[-1].removesuffix(".git")
-        name = "_" + "-".join(parts)
-    problem = skills.segment_problem(name)
-    if problem:
-        raise UsageError(f"invalid tracked repo name {name!r}: {problem}",
-                         hint="choose one with --name")
-    return name
-
-
-def into(raw: str | None) -> str | None:
-    """``--into``: a folder path inside the source, checked (``a/b``), or None."""
-    if raw is None:
-        return None
-    parts = raw.strip("/").split("/")
-    if raw.startswith("/") or any(skills.segment_problem(p) for p in parts):
-        raise UsageError(f"invalid --into {raw!r}: it must be a folder inside the source, "
-                         "like team/frontend")
-    return "/".join(parts)
+def blocked_details(findings: list[audit.Finding], level: str) -> list[str]:
+    """What a blocked install or update shows: the findings that block it, then a summary
+    of those below ``level`` (counts per severity) and those findings too, so nothing found
+    is hidden."""
+    blocking = audit.blocking(findings, level)
+    below = [f for f in findings if audit.rank(f.severity) > audit.rank(level)]
+    lines = shown(blocking)
+    if below:
+        counts = ", ".join(f"{n} {s}" for s, n in _counts(below).items())
+        lines.append(f"also found, below {level} (not blocking): {counts}")
+        lines += [f"  {line}" for line in shown(below)]
+    return lines
 
 
 def audit_folder(req: Request, config: Config, folder: Path, level: str,
@@ -78,14 +58,13 @@ def audit_folder(req: Request, config: Config, folder: Path, level: str,
     """Scan ``folder``; a finding at or above ``level`` is an error (unless ``--force``)."""
     rules = audit.load_rules(auditcmd.rule_files(req, config))
     findings, files = audit.scan_tree(str(folder), rules)
+    report = audit_report(findings, files, level)
     blocking = audit.blocking(findings, level)
-    report = {"files": files, "findings": [f.to_dict() for f in findings],
-              "blocked": bool(blocking)}
     if blocking and not req.flag("force"):
         raise SkillshareError(f"blocked by the security audit: {count(blocking)} at or above "
                               f"{level}; {what}",
                               hint="read them; --force installs anyway, -T sets the level",
-                              details=shown(blocking))
+                              details=blocked_details(findings, level))
     return report
 
 
@@ -93,8 +72,14 @@ def count(findings: list[audit.Finding]) -> str:
     return f"{len(findings)} finding{'' if len(findings) == 1 else 's'}"
 
 
-def shown(findings: list[audit.Finding]) -> list[str]:
-    return [f"{f.severity} {f.path}:{f.line} {f.rule}: {f.message}" for f in findings][:20]
+def shown(findings: list[audit.Finding], limit: int = 20) -> list[str]:
+    lines = [f"{f.severity} {f.path}:{f.line} {f.rule}: {f.message}" for f in findings[:limit]]
+    if len(findings) > limit:
+        lines.append(f"… and {len(findings) - limit} more")
+    return lines
+
+
+# -- clones -------------------------------------------------------------------------------------
 
 
 def remove_clone(temp: Path) -> str | None:
@@ -110,8 +95,8 @@ def remove_clone(temp: Path) -> str | None:
 
 def clone(req: Request, config: Config, url: str, dest: Path, level: str) -> dict[str, Any]:
     """Clone ``url`` beside the skills, audit it, and rename it to ``dest``; on any failure
-    nothing is left (or the error says where the rest is). Returns the audit report."""
-    fsops.makedirs(dest.parent)
+    nothing is left (or the error says where the rest is). Returns the audit report. An
+    empty repository is cloned too: ``update`` brings its first commits when there are."""
     temp = config.source / fsops.temp_name(fsops.TAG_NEW, dest.name)
     report = None
     try:
@@ -119,6 +104,7 @@ def clone(req: Request, config: Config, url: str, dest: Path, level: str) -> dic
                    timeout=gitops.NETWORK_TIMEOUT)
         if not req.flag("skip_audit"):
             report = audit_folder(req, config, temp, level)
+        fsops.makedirs(dest.parent)
         fsops.rename_no_replace(str(temp), str(dest))
     except BaseException as exc:
         cleanup = remove_clone(temp)
@@ -175,11 +161,41 @@ def resolve(known: Mapping[str, Any], name: str, what: str = "tracked repo") -> 
                         hint=f"there are: {', '.join(known) or 'none'}")
 
 
+
+
+def _on_branch(folder: Path, env: Mapping[str, str], name: str, doing: str
+               ) -> tuple[str, str | None]:
+    """(branch, commit or None before the first one); a clear error on a detached HEAD or
+    when the commit cannot be read (fail closed: without it there is no way back)."""
+    branch = gitstate.branch(folder, env)
+    if branch is None:
+        at = gitstate.head(folder, env)
+        raise SkillshareError(f"{name} is not on a branch (a detached HEAD at "
+                              f"{(at or '?')[:12]}); {doing}",
+                              hint=f"git -C {folder} switch <branch> makes it follow one")
+    before = gitstate.head(folder, env)
+    if before is None and gitops.run(["show-ref", "--verify", "--quiet", f"refs/heads/{branch}"],
+                                     cwd=str(folder), env=env, check=False).code == 0:
+        raise SkillshareError(f"{name}: its current commit cannot be recorded, so {doing} "
+                              "(the repository looks damaged)",
+                              hint=f"git -C {folder} fsck")
+    return branch, before
+
+
+def _fetch(folder: Path, env: Mapping[str, str], branch: str) -> gitstate.Follow:
+    remote = gitstate.pick_remote(folder, env, branch)
+    gitops.run(["fetch", "--quiet", "--prune", "--", remote], cwd=str(folder), env=env,
+               timeout=gitops.NETWORK_TIMEOUT)
+    return gitstate.follow(folder, env, branch, remote, fetched=True)
+
+
 def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] | None,
                 level: str, accept: str | None = None) -> dict[str, Any]:
     """Fetch and fast-forward one repo (never a merge), then audit the files that changed;
     a finding at or above ``level`` rolls it back to where it was, unless ``--force`` or the
-    user accepted exactly that commit (``accept``, from the prompt on a terminal)."""
+    user accepted exactly that commit (``accept``, from the prompt on a terminal). A repo
+    with no commits yet takes the remote's first ones; one without an upstream (or whose
+    upstream is gone) follows the remote's default branch."""
     env = req.paths.env
 
     def git(*args: str, timeout: float = gitops.LOCAL_TIMEOUT) -> gitops.Result:
@@ -190,56 +206,85 @@ def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] |
         raise SkillshareError(f"{name} has uncommitted changes; it was not updated",
                               hint="use --force to set them aside (git stash) and update",
                               details=changes[:20])
+    branch, before = _on_branch(folder, env, name, "it was not updated")
+    track = _fetch(folder, env, branch)
+    result: dict[str, Any] = {"name": name, "kind": "repo", "before": before,
+                              "after": before, "commits": 0, "audit": None,
+                              "upstream": track.short if track.branch else None,
+                              "note": track.note}
+    if track.branch is None:
+        return {**result, "status": "up to date", "note": "the remote has no commits yet"}
+    goal = accept or track.ref
     try:
-        before = git("rev-parse", "HEAD").out.strip()
-    except gitops.GitError as exc:  # fail closed: without it there is no way back
-        raise SkillshareError(f"{name}: its current commit cannot be recorded, so it was "
-                              f"not updated ({exc.message})") from None
-    git("fetch", "--quiet", timeout=gitops.NETWORK_TIMEOUT)
-    goal = accept or "@{u}"
-    try:
-        incoming = int(git("rev-list", "--count", f"HEAD..{goal}").out.strip() or 0)
+        incoming = int(git("rev-list", "--count", goal if before is None
+                           else f"HEAD..{goal}").out.strip() or 0)
     except gitops.GitError:
         raise SkillshareError(f"{name}: {goal} is not a commit it has fetched; it was not "
                               "updated") from None
-    result: dict[str, Any] = {"name": name, "kind": "repo", "before": before,
-                              "after": before, "commits": incoming, "audit": None}
-    if not incoming:
-        return {**result, "status": "up to date"}
-    if gitops.run(["merge-base", "--is-ancestor", "HEAD", goal], cwd=str(folder),
-                  env=env, check=False).code != 0:
+    result["commits"] = incoming
+    if before is not None and incoming and gitops.run(
+            ["merge-base", "--is-ancestor", "HEAD", goal], cwd=str(folder), env=env,
+            check=False).code != 0:
         raise SkillshareError(f"{name} has local commits the remote does not have (the "
                               "histories diverged); it was not updated",
                               hint=f"sort it out in {folder} with git")
     if req.flag("dry_run"):
-        return {**result, "status": "would update"}
-    if changes:  # --force: set aside, not lost (`git stash list` in the repo shows them)
+        return {**result, "status": "would update" if incoming else "up to date"}
+    if not track.configured:  # from now on it follows the branch it was brought to
+        git("branch", "--quiet", f"--set-upstream-to={track.short}", branch)
+    if not incoming:
+        return {**result, "status": "up to date"}
+    stashed = bool(changes) and before is not None
+    if stashed:  # --force: set aside, not lost (`git stash list` in the repo shows them)
         git("stash", "push", "--include-untracked", "--quiet", "-m",
             "set aside by skillshare update --force")
         result["stashed"] = len(changes)
-    git("merge", "--ff-only", "--quiet", goal)
+    try:
+        gitops.bring_in(str(folder), env, goal, branch, unborn=before is None)
+    except SkillshareError as exc:
+        if stashed:
+            git("stash", "pop", "--index", "--quiet")
+        raise SkillshareError(f"{name}: {exc.message}", exc.hint, exc.details) from None
     after = git("rev-parse", "HEAD").out.strip()
     result["after"] = after
     if rules is not None:
-        changed = [p for p in git("diff", "--name-only", "-z", before, after).out.split("\0")
+        listed = (git("ls-tree", "-r", "-z", "--name-only", after) if before is None
+                  else git("diff", "--name-only", "-z", before, after))
+        changed = [p for p in listed.out.split("\0")
                    if p and os.path.isfile(folder / p) and not os.path.islink(folder / p)]
         findings = [f for p in changed for f in audit.scan_file(str(folder / p), p, rules)]
+        findings.sort(key=lambda f: (audit.rank(f.severity), f.path, f.line, f.rule))
         blocking = audit.blocking(findings, level)
-        result["audit"] = {"files": len(changed), "findings": [f.to_dict() for f in findings],
-                           "blocked": bool(blocking)}
+        result["audit"] = audit_report(findings, len(changed), level)
         if blocking and not (req.flag("force") or accept):
-            git("reset", "--hard", "--quiet", before)
+            if before is None:
+                gitops.unborn_again(str(folder), env, branch)
+            else:
+                git("reset", "--hard", "--quiet", before)
             return {**result, "after": before, "status": "rolled back", "blocked_at": after,
                     "error": f"{count(blocking)} at or above {level} in what changed",
-                    "details": shown(blocking)}
+                    "details": blocked_details(findings, level)}
     return {**result, "status": "updated"}
 
 
 def check_repo(folder: Path, env: Mapping[str, str]) -> dict[str, Any]:
-    """How far a repo is behind (and ahead of) its upstream, after a fetch."""
-    gitops.run(["fetch", "--quiet"], cwd=str(folder), env=env, timeout=gitops.NETWORK_TIMEOUT)
-    counts = gitops.run(["rev-list", "--left-right", "--count", "HEAD...@{u}"],
-                        cwd=str(folder), env=env).out.split()
-    ahead, behind = (int(c) for c in counts)
-    return {"ahead": ahead, "behind": behind, "status": "behind" if behind else "up to date",
-            "dirty": bool(dirty(folder, env))}
+    """How far a repo is behind (and ahead of) the remote branch it follows, after a fetch
+    (which changes nothing but what it knows of the remote)."""
+    branch, before = _on_branch(folder, env, folder.name, "it cannot be checked")
+    track = _fetch(folder, env, branch)
+    found: dict[str, Any] = {"ahead": 0, "behind": 0, "status": "up to date",
+                             "dirty": bool(dirty(folder, env)),
+                             "upstream": track.short if track.branch else None,
+                             "note": track.note}
+    if track.branch is None:
+        return {**found, "note": "the remote has no commits yet"}
+    if before is None:
+        behind = int(gitops.run(["rev-list", "--count", track.ref], cwd=str(folder),
+                                env=env).out.strip() or 0)
+        ahead = 0
+    else:
+        counts = gitops.run(["rev-list", "--left-right", "--count", f"HEAD...{track.ref}"],
+                            cwd=str(folder), env=env).out.split()
+        ahead, behind = (int(c) for c in counts)
+    return {**found, "ahead": ahead, "behind": behind,
+            "status": "behind" if behind else "up to date"}

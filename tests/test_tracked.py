@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import tracked, trash
+from skillshared import installs, tracked, trash
 from skillshared.errors import UsageError
 from tests.conftest import make_skill, tree, wait_for
 from tests.team_repos import git, global_world, head, push_change, team_repo
@@ -47,11 +47,11 @@ def test_install_track_clones_keeps_git_and_flattens_nested_skills(
     ("https://host/x/y", "_ours", "_ours"),
 ])
 def test_repo_names(url: str, name: str | None, expected: str) -> None:
-    assert tracked.repo_name(url, name) == expected
+    assert installs.repo_name(url, name) == expected
 
 
 def test_host_path_shorthand_becomes_https() -> None:
-    assert tracked.clone_url("github.com/team/skills") == "https://github.com/team/skills"
+    assert installs.clone_url("github.com/team/skills") == "https://github.com/team/skills"
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -148,7 +148,7 @@ def test_check_says_which_repos_are_behind(cli: Any, tmp_path: Path, world: Path
 
 def test_clone_url_refuses_options() -> None:
     with pytest.raises(UsageError):
-        tracked.clone_url("-x")
+        installs.clone_url("-x")
 
 
 @pytest.fixture
