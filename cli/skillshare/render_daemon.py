@@ -45,8 +45,6 @@ def daemon_section(d: Result, out: Out) -> None:
             + (f", {plural(last['conflicted'], 'conflict')}" if last["conflicted"] else ""))
     else:
         out("  Last reconcile: none yet")
-    if last and last.get("errors"):
-        out(f"  {FAIL} failed in that pass: {'; '.join(last['errors'])}")
     held = (last or {}).get("held") or []  # (absent from a daemon of an older version)
     if held:
         names = ", ".join(f"{h['target']} ({plural(h['held'], 'entry', 'entries')})"
