@@ -166,6 +166,7 @@ def target_remove(req: Request) -> dict[str, Any]:
     groups = reconcile.build_groups(config, discovery, [t.name for t in chosen])
     leaving = {t.name for t in chosen}
     staying = {os.path.realpath(t.path) for t in config.targets if t.name not in leaving}
+    refused = reconcile.refused_targets(config, discovery)
     removed: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []
     for target in chosen:
@@ -174,10 +175,15 @@ def target_remove(req: Request) -> dict[str, Any]:
         try:
             if isinstance(backup, SkillshareError):
                 raise backup
-            if os.path.realpath(target.path) in staying:
+            if os.path.realpath(target.path) in staying or target.name in refused:
+                # shared with a target that stays, or a folder no pass may write into (it
+                # leads into the source, say): dropped from the config, its folder left as is
                 detail: dict[str, Any] = {"converted": 0, "removed_links": 0,
-                                          "whole_folder": False, "shared": True,
+                                          "whole_folder": False,
+                                          "shared": target.name not in refused,
                                           "kept_links": []}
+                if target.name in refused:
+                    detail["left_as_is"] = refused[target.name]
             else:
                 detail = unlink_target(group.spec, group.skill_paths, config, dry_run)
             removed.append({"name": target.name, "path": str(target.path), "backup": backup,

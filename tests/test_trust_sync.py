@@ -421,3 +421,21 @@ def test_ctrl_c_stops_a_parallel_sync_and_the_next_one_converges(home: Path,
     assert report["summary"]["failed"] == 0
     assert all(sorted(os.listdir(t)) == names for t in targets)
     snap.check(report)
+
+
+def test_removing_a_nested_target_writes_nothing_into_the_source(cli: Any, home: Path,
+                                                                 source: Path) -> None:
+    for name in ("alpha", "beta"):
+        make_skill(source, name)
+    write_config(home, "targets:\n  t1:\n    path: ~/tools/x\n")
+    sync(cli)
+    write_config(home, "targets:\n  t1:\n    path: ~/tools/x\n"
+                       "  t2:\n    path: ~/tools/x/alpha\n")
+    before = tree(source)
+    result = cli("target", "remove", "t2", "--json")
+    assert result.code == 0, result.err
+    removed = result.json()["removed"][0]
+    assert removed["converted"] == 0 and "t1's entry alpha" in removed["left_as_is"]
+    assert tree(source) == before
+    assert os.path.islink(home / "tools/x/alpha")
+    assert "t2" not in (home / ".config/skillshare/config.yaml").read_text()
