@@ -74,3 +74,40 @@ def push_change(work: Path, rel: str, text: str) -> None:
 
 def head(folder: Path) -> str:
     return git(folder, "rev-parse", "HEAD").strip()
+
+
+def bare_remote(tmp_path: Path, name: str = "remote.git", branch: str = "main") -> Path:
+    """An empty bare repository whose HEAD names ``branch``."""
+    bare = tmp_path / name
+    bare.parent.mkdir(parents=True, exist_ok=True)
+    git(tmp_path, "init", "--bare", "-q", "-b", branch, str(bare))
+    return bare
+
+
+def team_clone(tmp_path: Path, bare: Path, name: str = "team-mate") -> Path:
+    """A team mate's clone of ``bare`` (it may be empty)."""
+    clone = tmp_path / name
+    git(tmp_path, "clone", "-q", f"file://{bare}", str(clone))
+    return clone
+
+
+def commit_files(work: Path, files: dict[str, str], message: str = "files",
+                 push_to: str | None = "main", force_add: bool = False) -> str:
+    """Write ``files`` in a work tree, commit them, and (``push_to``) push the commit to that
+    branch of ``origin``; returns the commit."""
+    for rel, text in files.items():
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_text(text)
+    git(work, "add", *(["-f"] if force_add else []), "--", *files)
+    git(work, "commit", "-q", "-m", message)
+    if push_to:
+        git(work, "push", "-q", "origin", f"HEAD:refs/heads/{push_to}")
+    return head(work)
+
+
+def skill_text(name: str, body: str = "instructions\n") -> str:
+    return f"---\nname: {name}\ndescription: test skill\n---\n{body}"
+
+
+def remote_branches(bare: Path) -> list[str]:
+    return git(bare, "for-each-ref", "--format=%(refname:short)", "refs/heads").split()

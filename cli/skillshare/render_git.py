@@ -21,14 +21,24 @@ def render_push(r: Result, out: Out) -> int:
                 out(f"    {line}")
         else:
             out("No changes to commit")
-        out(f"Would push {r['branch']} to {r['remote']}")
+        out(f"Would push {r['branch']} to {_where(r)}")
         return 0
     if r["committed"]:
         out(f"{OK} Committed {plural(len(changes), 'change')}: {r['message']}")
     else:
         out(f"{INFO} No changes to commit")
-    out(f"{OK} Pushed {r['branch']} to {r['remote']}")
+    out(f"{OK} Pushed {r['branch']} to {_where(r)}")
+    if r.get("note"):
+        out(f"{INFO} {r['note']}")
     return 0
+
+
+def _where(r: Result) -> str:
+    """``origin`` (older daemons), or ``origin/main``, saying when it becomes the upstream."""
+    upstream = r.get("upstream")
+    if not upstream:
+        return str(r["remote"])
+    return f"{upstream}" + (" (now its upstream)" if r.get("set_upstream") else "")
 
 
 def render_pull(r: Result, out: Out) -> int:
@@ -41,8 +51,16 @@ def render_pull(r: Result, out: Out) -> int:
     if status in ("fast-forwarded", "would fast-forward"):
         out(f"{OK} {status.capitalize()} {pull['branch']} by "
             f"{plural(pull['commits'], 'commit')} from {pull['upstream']}")
+    elif status in ("merged", "would merge"):
+        verb = "Merged" if status == "merged" else "Would merge"
+        out(f"{OK} {verb} {pull['upstream']} ({plural(pull['commits'], 'commit')}) with the "
+            f"skills already in {pull['branch']}: both sides are kept")
+        if status == "merged":
+            out("Run 'skillshare push' to share the merge")
     else:
         out(f"{INFO} {pull['branch']}: {status} ({pull['upstream']})")
+    if pull.get("note"):
+        out(f"{INFO} {pull['note']}")
     if r["sync"] is None:
         return 0
     from skillshare.render import render_sync
@@ -126,6 +144,8 @@ def render_update(r: Result, out: Out) -> int:
         commits = f" ({plural(item['commits'], 'commit')})" if item.get("commits") else ""
         line = f"{marks.get(status, FAIL)} {item['name']}: {status}{commits}"
         out(line + (f": {item['error']}" if item.get("error") else ""))
+        if item.get("note"):
+            out(f"    {item['note']}")
         _details(item, out)
     if any(i["status"] in ("rolled back", "blocked") for i in r["items"]):
         out("Kept as it was; --force keeps such an update, --skip-audit skips the scan")
@@ -145,6 +165,8 @@ def render_check(r: Result, out: Out) -> int:
         behind = f" ({plural(item['behind'], 'commit')} behind)" if item.get("behind") else ""
         late = status in ("behind", "update available", "stale", "missing")
         out(f"{WARN if late else OK} {item['name']}: {status}{behind}{dirty}")
+        if item.get("note"):
+            out(f"    {item['note']}")
     if r["behind"]:
         out("Run 'skillshare update --all' to bring them up to date")
     return 1 if r["summary"]["failed"] else 0
