@@ -16,8 +16,17 @@ from skillshared.config import load
 from skillshared.errors import SkillshareError
 from skillshared.paths import Paths, Scope
 from tests.conftest import make_skill, tree, wait_for
-from tests.team_repos import (bare_remote, commit_files, git, global_world, head,
-                              remote_branches, shared_source, skill_text, team_clone)
+from tests.team_repos import (
+    bare_remote,
+    commit_files,
+    git,
+    global_world,
+    head,
+    remote_branches,
+    shared_source,
+    skill_text,
+    team_clone,
+)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import installs, tracked, trash
+from skillshared import installs, trash
 from skillshared.errors import UsageError
 from tests.conftest import make_skill, tree, wait_for
 from tests.team_repos import git, global_world, head, push_change, team_repo
