@@ -184,7 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except textout.OutputClosed:
         textout.silence()
         return textout.EXIT_PIPE
-    except textout.OutputFailed as exc:
+    except textout.OutputFailed as exc:  # a full disk, say: said once, on stderr
+        textout.silence(stderr=False)
         try:
             textout.write(f"error: cannot write the output: {exc}", err=True)
         except (textout.OutputClosed, textout.OutputFailed):

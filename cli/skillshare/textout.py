@@ -64,12 +64,32 @@ def setup_streams() -> None:
                 continue
 
 
+def _all(stream: TextIO, text: str) -> None:
+    """Write all of ``text``: through the stream's byte layer where it has one, to the end
+    (unbuffered, with PYTHONUNBUFFERED, a text stream writes once and drops what a short
+    write left, so a reader that went away would go unnoticed)."""
+    raw = getattr(stream, "buffer", None)
+    if raw is None:
+        stream.write(text)
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        count = raw.write(data)
+        if count is None:  # a non-blocking descriptor that is full: wait until it is not
+            import select
+
+            select.select([], [raw], [])
+            continue
+        data = data[count:]
+
+
 def _guarded(stream: TextIO | None, text: str | None) -> None:
     if stream is None:  # started with the descriptor closed: nowhere to write
         return
     try:
         if text:
-            stream.write(text)
+            _all(stream, text)
         stream.flush()
     except BrokenPipeError:
         raise OutputClosed from None
@@ -88,14 +108,15 @@ def finish() -> None:
     _guarded(sys.stderr, None)
 
 
-def silence() -> None:
-    """After :class:`OutputClosed`: point both descriptors at /dev/null, so that what is
-    still buffered goes nowhere instead of failing again at exit."""
+def silence(stderr: bool = True) -> None:
+    """After :class:`OutputClosed` or :class:`OutputFailed`: point stdout's descriptor (and
+    stderr's) at /dev/null, so that what is still buffered goes nowhere instead of failing
+    again at exit."""
     import os
 
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        for stream in (sys.stdout, sys.stderr):
+        for stream in (sys.stdout, sys.stderr) if stderr else (sys.stdout,):
             try:
                 fd = stream.fileno() if stream is not None else -1
             except (ValueError, OSError):
