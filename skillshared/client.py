@@ -159,7 +159,10 @@ def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
         req_id = os.urandom(8).hex()
         try:
             sock.settimeout(timeout)
-            sock.sendall(protocol.request(req_id, cmd, args))
+            try:
+                sock.sendall(protocol.request(req_id, cmd, args))
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # it may have said why before it hung up (busy): read that
             return _read_reply(sock)
         except protocol.RemoteError as exc:
             # Too many connections at once: nothing ran; ask again while time is left.

@@ -63,9 +63,10 @@ def fail(message: str, hint: str | None) -> int:
     return 1
 
 
-def _os_message(doing: str, exc: OSError) -> str:
-    where = f": {exc.filename}" if exc.filename else ""
-    return f"{doing}: {exc.strerror or exc}{where}"
+def _os_message(doing: str, path: object, exc: OSError) -> str:
+    """``doing path: what went wrong`` (and where, when it was another path)."""
+    where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
+    return f"{doing} {path}: {exc.strerror or exc}{where}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -91,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LockedError as exc:
         return fail(exc.message, exc.hint)
     except OSError as exc:
-        return fail(_os_message(f"cannot take the daemon lock {paths.daemon_lock}", exc),
+        return fail(_os_message("cannot take the daemon lock", paths.daemon_lock, exc),
                     start_hint(exc))
     try:
         from skillshared.daemon import logs
@@ -99,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             where = logs.setup(paths)
         except OSError as exc:
-            return fail(_os_message(f"cannot open the daemon log {paths.daemon_log}", exc),
+            return fail(_os_message("cannot open the daemon log", paths.daemon_log, exc),
                         start_hint(exc))
         from skillshared.daemon.runtime import Runtime
 

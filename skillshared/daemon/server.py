@@ -548,7 +548,8 @@ class Server:
 
 
 def _start_error(doing: str, exc: OSError) -> StartError:
-    return StartError(f"{doing}: {exc.strerror or exc}", hint=start_hint(exc))
+    where = f" ({exc.filename})" if exc.filename and str(exc.filename) not in doing else ""
+    return StartError(f"{doing}: {exc.strerror or exc}{where}", hint=start_hint(exc))
 
 
 def start_hint(exc: OSError) -> str:

@@ -231,11 +231,16 @@ class Watcher:
             self._stop_observer()
 
     def set_roots(self, roots: Sequence[Root]) -> None:
-        """New roots (the config changed): rebuild if they differ."""
+        """New roots (the config changed). The watches that stay are kept as they are (a
+        rebuild would miss what happens meanwhile); the new ones are placed, and what they
+        watch is reported as changed (it may have changed before the watch was there)."""
         with self._lock:
-            if list(roots) != self._roots:
-                self._roots = list(roots)
-                self._rebuild()
+            if list(roots) == self._roots:
+                return
+            self._roots = list(roots)
+            added = self._update()
+        if added:
+            self.on_hints(added)
 
     def check_soon(self) -> None:
         self._wake.set()
@@ -334,8 +339,8 @@ class Watcher:
                 return "a link to a watched file now points elsewhere"
         return None
 
-    def _rebuild(self) -> None:
-        self._stop_observer()
+    def _plan(self) -> tuple[dict[str, list[Root]], list[str]]:
+        """The folders to watch (real paths) with their roots, and the missing ones."""
         by_folder: dict[str, list[Root]] = {}
         missing = []
         self._expanded = expand(self._roots)
@@ -345,25 +350,70 @@ class Watcher:
                 by_folder.setdefault(real, []).append(root)
             else:
                 missing.append(root.folder())
+        return by_folder, missing
+
+    def _schedule(self, observer: BaseObserver, real: str, roots: list[Root]
+                  ) -> _Watch | None:
+        ident = _identity(real)
+        try:
+            handle = observer.schedule(_Handler(self), real,
+                                       recursive=any(r.recursive for r in roots),
+                                       event_filter=EVENT_FILTER)
+        except OSError as exc:
+            self.log.warning("watch_failed", path=real, error=str(exc))
+            return None
+        return _Watch(real, ident, roots, handle)
+
+    def _rebuild(self) -> None:
+        self._stop_observer()
+        by_folder, missing = self._plan()
         # Started first, so that each watch is placed (its inotify instance and watches made)
         # as it is scheduled: one that fails (the kernel's limit on watches or instances
         # reached) is a missing root, retried by the supervisor, never a failed start.
         observer = Observer()
         observer.start()
-        handler = _Handler(self)
         watches = []
         for real, roots in by_folder.items():
-            ident = _identity(real)
+            watch = self._schedule(observer, real, roots)
+            if watch is None:
+                missing.append(real)
+            else:
+                watches.append(watch)
+        self._observer, self._watches, self.missing = observer, watches, sorted(set(missing))
+
+    def _update(self) -> list[Hint]:
+        """Bring the watches in line with the roots without stopping the ones that stay;
+        returns hints for what the new watches cover."""
+        observer = self._observer
+        if observer is None or not observer.is_alive():
+            self._rebuild()
+            return [Hint(CONFIG)]
+        by_folder, missing = self._plan()
+        kept: list[_Watch] = []
+        for watch in self._watches:
+            roots = by_folder.get(watch.real)
+            recursive = any(r.recursive for r in roots or [])
+            if (roots is not None and recursive == any(r.recursive for r in watch.roots)
+                    and _identity(watch.real) == watch.ident):
+                kept.append(_Watch(watch.real, watch.ident, roots, watch.handle))
+                continue
             try:
-                handle = observer.schedule(handler, real, recursive=any(r.recursive
-                                                                       for r in roots),
-                                           event_filter=EVENT_FILTER)
-            except OSError as exc:
-                self.log.warning("watch_failed", path=real, error=str(exc))
+                observer.unschedule(watch.handle)
+            except (KeyError, OSError) as exc:
+                self.log.warning("unwatch_failed", path=watch.real, error=str(exc))
+        known = {w.real for w in kept}
+        added: list[Hint] = []
+        for real, roots in by_folder.items():
+            if real in known:
+                continue
+            watch = self._schedule(observer, real, roots)
+            if watch is None:
                 missing.append(real)
                 continue
-            watches.append(_Watch(real, ident, roots, handle))
-        self._observer, self._watches, self.missing = observer, watches, sorted(set(missing))
+            kept.append(watch)
+            added += [_covered(root) for root in roots]
+        self._watches, self.missing = kept, sorted(set(missing))
+        return added
 
     def _stop_observer(self) -> None:
         if self._observer is not None:
@@ -397,6 +447,15 @@ def inotify_limit() -> int | None:
             return int(handle.read().strip())
     except (OSError, ValueError):
         return None
+
+
+def _covered(root: Root) -> Hint:
+    """A hint that everything ``root`` watches may have changed."""
+    if root.kind == TARGET:
+        return Hint(TARGET, root.target, "")
+    if root.kind == SOURCE:
+        return Hint(SOURCE, None, "")
+    return Hint(root.kind, root.target)
 
 
 def _identity(path: str) -> tuple[int, int]:
