@@ -142,8 +142,15 @@ def json_text(document: Any) -> str:
 
 def ask(prompt: str) -> str:
     """A question on the terminal; end of input (Ctrl-D) is an empty answer."""
-    write(prompt, end="")
-    return sys.stdin.readline()
+    try:
+        return input(prompt)
+    except EOFError:
+        write("")
+        return ""
+    except BrokenPipeError:
+        raise OutputClosed from None
+    except OSError as exc:
+        raise OutputFailed(exc.strerror or str(exc)) from None
 
 
 def closed(stream: TextIO | None) -> bool:
