@@ -128,8 +128,9 @@ class Reconciler:
         if again:
             try:
                 found = self._look_again(config, discovery, again)
-            except (OSError, SkillshareError) as exc:
-                self.log.warning("pruning_held_unknown", targets=again, error=str(exc))
+            except Exception as exc:  # the pass itself is done; what is held stays as known
+                self.log.warning("pruning_held_unknown", targets=again, error=repr(exc),
+                                 exc_info=exc)
             else:
                 for name in again:
                     if name in found:
