@@ -159,7 +159,7 @@ def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
         req_id = os.urandom(8).hex()
         try:
             sock.settimeout(timeout)
-            try:
+            try:  # noqa: SIM105 (contextlib is one import more for the CLI)
                 sock.sendall(protocol.request(req_id, cmd, args))
             except (BrokenPipeError, ConnectionResetError):
                 pass  # it may have said why before it hung up (busy): read that

@@ -406,11 +406,11 @@ class Watcher:
         for real, roots in by_folder.items():
             if real in known:
                 continue
-            watch = self._schedule(observer, real, roots)
-            if watch is None:
+            placed = self._schedule(observer, real, roots)
+            if placed is None:
                 missing.append(real)
                 continue
-            kept.append(watch)
+            kept.append(placed)
             added += [_covered(root) for root in roots]
         self._watches, self.missing = kept, sorted(set(missing))
         return added
