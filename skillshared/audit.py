@@ -381,8 +381,13 @@ def _raw_position(raw: str, target: int) -> int:
 _NON_LETTERS = bytes(b for b in range(256) if not 0x61 <= b <= 0x7A)
 
 
+_TAG = re.compile(r"</?[a-z][^<>\n]{0,200}>")
+
+
 def _squash(folded: str) -> str:
-    """Only the letters a-z of an already folded text."""
+    """Only the letters a-z of an already folded text (HTML tags left out)."""
+    if "<" in folded:
+        folded = _TAG.sub("", folded)
     return folded.encode("ascii", "ignore").translate(None, _NON_LETTERS).decode("ascii")
 
 
