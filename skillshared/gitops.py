@@ -35,12 +35,24 @@ class GitTimeout(GitError):
     code = "git_timeout"
 
 
-def quiet_env(base: Mapping[str, str]) -> dict[str, str]:
-    """The environment for git: nothing may wait for a person."""
-    env = {k: v for k, v in base.items() if not k.startswith(("GIT_ASKPASS", "SSH_ASKPASS"))}
+# Variables that would point git at another repository than the folder it runs in (set, for
+# one, while a git hook runs): they are never passed on.
+_ELSEWHERE = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+              "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
+              "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM")
+
+
+def quiet_env(base: Mapping[str, str], cwd: str | None = None) -> dict[str, str]:
+    """The environment for git: nothing may wait for a person, and a command run in ``cwd``
+    works on the repository of that very folder: git never looks for one in the folders
+    above it (a tracked repo whose ``.git`` is damaged must not turn into the source's)."""
+    env = {k: v for k, v in base.items()
+           if not k.startswith(("GIT_ASKPASS", "SSH_ASKPASS")) and k not in _ELSEWHERE}
     env.update(GIT_TERMINAL_PROMPT="0", GCM_INTERACTIVE="never", LC_ALL="C",
                GIT_SSH_COMMAND="ssh -o BatchMode=yes -o ConnectTimeout=15",
                SSH_ASKPASS_REQUIRE="never", GIT_ASKPASS="", SSH_ASKPASS="")
+    if cwd is not None:
+        env["GIT_CEILING_DIRECTORIES"] = os.path.dirname(os.path.abspath(cwd))
     return env
 
 
@@ -80,7 +92,7 @@ def run(args: Sequence[str], *, cwd: str | None = None, env: Mapping[str, str],
     its whole process group) when it runs past ``timeout`` seconds."""
     argv = ["git", *SAFE_CONFIG, *args]
     try:
-        proc = subprocess.Popen(argv, cwd=cwd, env=quiet_env(env), stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(argv, cwd=cwd, env=quiet_env(env, cwd), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True, text=True, errors="replace")
     except FileNotFoundError:

@@ -114,7 +114,15 @@ def cmd_push(req: Request) -> dict[str, Any]:
     branch = repo.branch()
     changes = repo.changes()
     message = req.text("message") or message_for(changes)
-    track = gitstate.follow(repo.path, repo.env, branch, repo.remote, fetched=False)
+    try:
+        track = gitstate.follow(repo.path, repo.env, branch, repo.remote, fetched=False)
+    except gitops.GitError as exc:
+        if not req.flag("dry_run"):
+            raise
+        # a preview offline: where it would go as far as this machine knows
+        known = gitstate.configured_upstream(repo.path, repo.env, branch)
+        track = gitstate.Follow(repo.remote, known[1] if known else None, bool(known),
+                                f"the remote could not be asked ({exc.message})")
     dest = track.branch or branch  # an empty remote gets the source's own branch
     result: dict[str, Any] = {"source": str(repo.path), "remote": repo.remote,
                               "branch": branch, "changes": changes,

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd, fsops, installs, skills, tracked, trash, trees
+from skillshared import audit, auditcmd, fsops, gitops, installs, skills, tracked, trash, trees
 from skillshared.backup import SKIP_GIT
 from skillshared.config import Config, SkillRecord
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
@@ -92,7 +92,7 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
     with installs.fetched(config, raw, req.paths.env, subdir) as fetched:
         root, url, folder = fetched.folder, fetched.url, fetched.base
         plans = []
-        for name, path in _pick_skills(root, given, fetched.name):
+        for name, path in _pick_skills(root, given, fetched.name, url or str(root)):
             dest = installs.place(config.source, f"{where}/{name}" if where else name,
                                   "install path")
             if os.path.lexists(dest) and not req.flag("force"):
@@ -117,7 +117,8 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
             "skills": items}
 
 
-def _pick_skills(folder: Path, name: str | None, natural: str) -> list[tuple[str, Path]]:
+def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
+                 ) -> list[tuple[str, Path]]:
     """(name in the source, folder) of each skill to install: ``folder`` itself when it is a
     skill (named ``--name``, or after its folder or repository), else each skill in it."""
     if (folder / skills.SKILL_FILE).is_file():
@@ -130,7 +131,7 @@ def _pick_skills(folder: Path, name: str | None, natural: str) -> list[tuple[str
         return [(chosen, folder)]
     found = skills.discover(folder)
     if not found.skills:
-        raise NotFoundError(f"no skill (a folder with a {skills.SKILL_FILE}) in {folder}")
+        raise NotFoundError(f"no skill (a folder with a {skills.SKILL_FILE}) in {shown}")
     if name is not None:
         raise UsageError("--name goes with a single skill; this holds "
                          f"{len(found.skills)}")
@@ -375,7 +376,15 @@ def cmd_uninstall(req: Request) -> dict[str, Any]:
                 raise
             forgotten.append(tracked.resolve(absent, name, "installed skill or repo"))
             continue
-        changes = tracked.dirty(folder, req.paths.env)
+        try:
+            changes = tracked.dirty(folder, req.paths.env)
+        except gitops.GitError as exc:  # a damaged repository: it can still go to the trash
+            if not req.flag("force"):
+                raise SkillshareError(f"{name}: its git state cannot be read ({exc.message}), "
+                                      "so uncommitted changes cannot be ruled out; nothing was "
+                                      "uninstalled", hint="use --force to move it to the "
+                                      "trash as it is") from None
+            changes = []
         if changes and not req.flag("force"):
             many = "s" if len(changes) != 1 else ""
             raise SkillshareError(f"{name} has {len(changes)} uncommitted change{many}; "

@@ -167,6 +167,7 @@ def _on_branch(folder: Path, env: Mapping[str, str], name: str, doing: str
                ) -> tuple[str, str | None]:
     """(branch, commit or None before the first one); a clear error on a detached HEAD or
     when the commit cannot be read (fail closed: without it there is no way back)."""
+    gitops.run(["rev-parse", "--git-dir"], cwd=str(folder), env=env)  # a repository at all?
     branch = gitstate.branch(folder, env)
     if branch is None:
         at = gitstate.head(folder, env)

@@ -210,3 +210,49 @@ def test_the_daemons_update_job_brings_in_an_empty_repos_first_commits(
     link = home / ".claude/skills/_team-skills__arrives"
     wait_for(lambda: os.path.islink(link), 20, "the update job to bring the skill in")
     assert head(repo) == head(mate)
+
+
+def test_a_damaged_tracked_repo_never_turns_into_the_source(cli: Any, tmp_path: Path,
+                                                            world: Path) -> None:
+    git(world, "init", "-q", "-b", "main")  # the source is a repository of its own
+    git(world, "add", "-A")
+    git(world, "commit", "-q", "-m", "own")
+    _, bare = team_repo(tmp_path)
+    assert cli("install", f"file://{bare}", "--track").code == 0
+    (world / "own/SKILL.md").write_text(skill_text("own", "edited, not committed\n"))
+    source_state = (head(world), git(world, "status", "--porcelain"))
+    repo = world / "_team-skills"
+    (repo / ".git/HEAD").write_text("garbage\n")  # git no longer sees a repository there
+    for argv in (["update", "_team-skills", "--force", "--json"], ["check", "--json"]):
+        result = cli(*argv)
+        assert result.code == 1, result.out
+        assert "not a git repository" in item(result)["error"]
+    status = cli("status", "--json").json()["tracked_repos"][0]["git"]
+    assert "not a git repository" in status["error"]
+    assert (head(world), git(world, "status", "--porcelain")) == source_state
+    assert git(world, "stash", "list").strip() == ""
+    assert (world / "own/SKILL.md").read_text().endswith("edited, not committed\n")
+    refused = cli("uninstall", "_team-skills")
+    assert refused.code == 1 and "its git state cannot be read" in refused.err
+    assert repo.exists()
+    assert cli("uninstall", "_team-skills", "--force").code == 0 and not repo.exists()
+
+
+def test_git_works_in_the_source_whatever_git_variables_say(
+        cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, world: Path) -> None:
+    from tests.team_repos import shared_source
+
+    other = shared_source(world, tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    git(tmp_path, "init", "-q", "-b", "main", str(elsewhere))
+    git(elsewhere, "commit", "-q", "--allow-empty", "-m", "elsewhere")
+    monkeypatch.setenv("GIT_DIR", str(elsewhere / ".git"))  # as inside a git hook
+    monkeypatch.setenv("GIT_WORK_TREE", str(elsewhere))
+    make_skill(world, "new")
+    pushed = cli("push")
+    monkeypatch.delenv("GIT_DIR")
+    monkeypatch.delenv("GIT_WORK_TREE")
+    assert pushed.code == 0, pushed.err
+    assert git(elsewhere, "log", "--format=%s").split("\n")[0] == "elsewhere"
+    git(other, "pull", "-q")
+    assert (other / "new/SKILL.md").is_file()
