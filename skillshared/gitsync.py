@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from skillshared import gitops, gitstate
+from skillshared import fsops, gitops, gitstate, installs, project
 from skillshared.config import Config
 from skillshared.errors import SkillshareError
 
@@ -254,15 +254,18 @@ def _first_pull_with_skills(repo: Repo, report: dict[str, Any], track: gitstate.
                       "--allow-unrelated-histories", "-m",
                       f"Merge {track.short} into {branch} (the first pull)", upstream,
                       timeout=NETWORK, check=False)
-    if merged.code != 0:
-        conflicts = [f for f in repo.git("diff", "--name-only", "--diff-filter=U"
-                                         ).out.split("\n") if f]
+    conflicts = [f for f in repo.git("diff", "--name-only", "--diff-filter=U"
+                                     ).out.split("\n") if f] if merged.code else []
+    if conflicts and _resolve(repo, conflicts):  # only files both machines always write
+        done = repo.git("commit", "--quiet", "--no-edit", check=False)
+        if done.code:
+            _undo(repo, branch, unborn)
+            raise gitops.GitError(f"git commit failed: {gitops.last_line(done.err)}; nothing "
+                                  "was pulled and everything is as it was")
+        report["resolved"] = conflicts
+    elif merged.code != 0:
         covered = gitops.would_overwrite(merged.err)
-        if repo.exists("MERGE_HEAD"):
-            repo.git("merge", "--abort")
-        if unborn:  # back to no commit at all, every file where it was
-            repo.git("update-ref", "-d", f"refs/heads/{branch}")
-            repo.git("read-tree", "--empty")
+        _undo(repo, branch, unborn)
         if conflicts:
             why = (f"the source and {track.short} both hold {len(conflicts)} of the same "
                    "files with different content")
@@ -279,3 +282,51 @@ def _first_pull_with_skills(repo: Repo, report: dict[str, Any], track: gitstate.
     repo.set_upstream(branch, track)
     report["after"] = repo.head()
     return report
+
+
+def _undo(repo: Repo, branch: str, unborn: bool) -> None:
+    """Take back a first pull's merge (and the first commit it made of the files here)."""
+    if repo.exists("MERGE_HEAD"):
+        repo.git("merge", "--abort")
+    if unborn:  # back to no commit at all, every file where it was
+        repo.git("update-ref", "-d", f"refs/heads/{branch}")
+        repo.git("read-tree", "--empty")
+
+
+def _resolve(repo: Repo, conflicts: list[str]) -> bool:
+    """Bring together the files both machines write whenever they install something (the
+    source's ``.gitignore`` and its records of installs), line by line and record by record;
+    False (nothing resolved that counts) when another file is in conflict or they differ
+    on the same record."""
+    merges = {".gitignore": merge_gitignore, installs.RECORDS_FILE: installs.merge_records}
+    if not set(conflicts) <= set(merges):
+        return False
+    for path in conflicts:
+        sides = [repo.git("show", f":{stage}:{path}", check=False) for stage in (2, 3)]
+        if any(side.code for side in sides):
+            return False
+        text = merges[path](sides[0].out, sides[1].out)
+        if text is None:
+            return False
+        fsops.atomic_write(repo.path / path, text.encode("utf-8"))
+        repo.git("add", "--", path)
+    return True
+
+
+def merge_gitignore(ours: str, theirs: str) -> str:
+    """Both ``.gitignore`` files in one: ours, with the entries of their managed block added
+    to ours and their other lines that ours lacks after it."""
+    managed: list[str] = []
+    others: list[str] = []
+    inside = False
+    for line in theirs.splitlines():
+        if not inside and line.strip().startswith("# BEGIN SKILLSHARE MANAGED"):
+            inside = True
+        elif inside and line.strip() == project.END:
+            inside = False
+        else:
+            (managed if inside else others).append(line)
+    text = project.render_gitignore(ours, managed) if managed else ours
+    text = text if not text or text.endswith("\n") else text + "\n"
+    have = set(text.splitlines())
+    return text + "".join(f"{line}\n" for line in others if line.strip() and line not in have)

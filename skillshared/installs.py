@@ -172,6 +172,27 @@ def inside(root: Path, rel: str, what: str) -> Path:
 
 
 
+def merge_records(ours: str, theirs: str) -> str | None:
+    """Two machines' records files brought together (the first pull of a source that had
+    its own): every record of both, in the form :func:`save` writes; None when the two
+    record different installs at the same path, or one cannot be read."""
+    merged: dict[str, object] = {}
+    for text in (ours, theirs):
+        try:
+            items = json.loads(text)["skills"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(items, list):
+            return None
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                return None
+            rel = f"{item['into']}/{item['name']}" if item.get("into") else item["name"]
+            if merged.setdefault(rel, item) != item:
+                return None
+    return json.dumps({"skills": [merged[k] for k in sorted(merged)]}, indent=2) + "\n"
+
+
 def record_problems(records: Iterable[SkillRecord]) -> list[str]:
     """What makes recorded installs unsafe to act on: a name, ``into`` or ``subdir`` that
     would reach ``.git``, a reserved name, ``..`` or a path outside (a records file travels

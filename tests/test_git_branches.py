@@ -5,6 +5,7 @@ file://."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from skillshared import gitsync
 from skillshared.config import load
 from skillshared.errors import SkillshareError
 from skillshared.paths import Paths, Scope
+from skillshared.project import render_gitignore
 from tests.conftest import make_skill, tree, wait_for
 from tests.team_repos import (
     bare_remote,
@@ -108,6 +110,10 @@ def test_push_from_master_goes_to_the_remotes_main(cli: Any, tmp_path: Path,
     assert again.code == 0 and again.json()["set_upstream"] is False
     assert remote_branches(bare) == ["main"] and head(world) == git(
         bare, "rev-parse", "main").strip()
+    git(world, "remote", "set-url", "origin", f"file://{tmp_path}/gone.git")
+    offline = cli("push", "-n", "--json")  # a preview needs no network
+    assert offline.code == 0 and offline.json()["upstream"] == "origin/main"
+    assert "could not be asked" in offline.json()["note"]
 
 
 def test_an_empty_remote_takes_the_sources_branch_and_a_new_machine_follows_it(
@@ -255,3 +261,54 @@ def test_the_daemons_pull_job_skips_a_first_pull_that_needs_a_merge(
     assert "only `skillshare pull` run by hand" in done["last_summary"]
     assert head(world) == mine and not (world / "theirs").exists()
     assert git(world, "rev-list", "--merges", "--count", "HEAD").strip() == "0"
+
+
+def records(*items: dict[str, Any]) -> str:
+    return json.dumps({"skills": list(items)}, indent=2) + "\n"
+
+
+def test_a_first_pull_brings_both_gitignores_and_records_of_installs_together(
+        tmp_path: Path, world: Path, scope: Scope) -> None:
+    shared = {"name": "shared", "source": "/downloads/shared"}
+    bare = bare_remote(tmp_path)
+    mate = team_clone(tmp_path, bare)
+    commit_files(mate, {
+        "theirs/SKILL.md": skill_text("theirs"),
+        ".gitignore": render_gitignore("*.tmp\n", ["_their-repo/"]),
+        ".skillshare-installed.json": records(
+            {"name": "_their-repo", "source": "file:///their.git", "tracked": True}, shared)})
+    source_on(world, bare, "master")
+    make_skill(world, "mine")
+    (world / ".gitignore").write_text(render_gitignore("notes/\n", ["_my-repo/"]))
+    (world / ".skillshare-installed.json").write_text(records(
+        shared, {"name": "_my-repo", "source": "file:///my.git", "tracked": True}))
+    config, env = config_and_env(scope)
+    report = gitsync.pull_source(config, env, merge=True)
+    assert report["status"] == "merged"
+    assert report["resolved"] == [".gitignore", ".skillshare-installed.json"]
+    ignore = (world / ".gitignore").read_text().splitlines()
+    assert {"notes/", "*.tmp", "_my-repo/", "_their-repo/"} <= set(ignore)
+    assert sum(line.startswith("# BEGIN SKILLSHARE MANAGED") for line in ignore) == 1
+    recorded = json.loads((world / ".skillshare-installed.json").read_text())["skills"]
+    assert [r["name"] for r in recorded] == ["_my-repo", "_their-repo", "shared"]
+    assert (world / "mine/SKILL.md").is_file() and (world / "theirs/SKILL.md").is_file()
+    assert git(world, "status", "--porcelain").strip() == ""
+    assert len(git(world, "log", "-1", "--format=%P").split()) == 2
+
+
+def test_records_of_different_installs_at_one_path_are_a_conflict(
+        tmp_path: Path, world: Path, scope: Scope) -> None:
+    bare = bare_remote(tmp_path)
+    mate = team_clone(tmp_path, bare)
+    commit_files(mate, {".skillshare-installed.json": records(
+        {"name": "pdf", "source": "https://example.org/theirs.git"})})
+    source_on(world, bare, "master")
+    make_skill(world, "mine")
+    (world / ".skillshare-installed.json").write_text(records(
+        {"name": "pdf", "source": "https://example.org/mine.git"}))
+    before = snapshot(world)
+    config, env = config_and_env(scope)
+    with pytest.raises(SkillshareError) as raised:
+        gitsync.pull_source(config, env, merge=True)
+    assert raised.value.details == [".skillshare-installed.json"]
+    assert snapshot(world) == before
