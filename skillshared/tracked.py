@@ -231,10 +231,14 @@ def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] |
                               hint=f"sort it out in {folder} with git")
     if req.flag("dry_run"):
         return {**result, "status": "would update" if incoming else "up to date"}
-    if not track.configured:  # from now on it follows the branch it was brought to
-        git("branch", "--quiet", f"--set-upstream-to={track.short}", branch)
     if not incoming:
+        if not track.configured:  # from now on it follows the remote's default branch
+            git("branch", "--quiet", f"--set-upstream-to={track.short}", branch)
         return {**result, "status": "up to date"}
+    if before is None and track.branch != branch and gitops.run(
+            ["show-ref", "--verify", "--quiet", f"refs/heads/{track.branch}"],
+            cwd=str(folder), env=env, check=False).code != 0:
+        branch = track.branch  # nothing here yet: take the remote's branch, as a clone would
     stashed = bool(changes) and before is not None
     if stashed:  # --force: set aside, not lost (`git stash list` in the repo shows them)
         git("stash", "push", "--include-untracked", "--quiet", "-m",
@@ -246,6 +250,8 @@ def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] |
         if stashed:
             git("stash", "pop", "--index", "--quiet")
         raise SkillshareError(f"{name}: {exc.message}", exc.hint, exc.details) from None
+    if not track.configured:
+        git("branch", "--quiet", f"--set-upstream-to={track.short}", branch)
     after = git("rev-parse", "HEAD").out.strip()
     result["after"] = after
     if rules is not None:

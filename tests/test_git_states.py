@@ -256,3 +256,19 @@ def test_git_works_in_the_source_whatever_git_variables_say(
     assert git(elsewhere, "log", "--format=%s").split("\n")[0] == "elsewhere"
     git(other, "pull", "-q")
     assert (other / "new/SKILL.md").is_file()
+
+
+def test_a_repo_made_by_hand_with_no_commit_and_no_upstream_takes_the_remotes_default(
+        cli: Any, tmp_path: Path, world: Path) -> None:
+    work, bare = team_repo(tmp_path)
+    repo = world / "_by-hand"
+    git(tmp_path, "init", "-q", "-b", "master", str(repo))
+    git(repo, "remote", "add", "origin", f"file://{bare}")
+    checked = cli("check", "--json")
+    assert item(checked)["status"] == "behind" and item(checked)["behind"] == 1
+    updated = cli("update", "_by-hand", "--json")
+    assert updated.code == 0, updated.out
+    assert item(updated)["status"] == "updated" and head(repo) == head(work)
+    assert git(repo, "rev-parse", "--abbrev-ref", "HEAD", "@{u}").split() == [
+        "main", "origin/main"]
+    assert (repo / "review/SKILL.md").is_file()
