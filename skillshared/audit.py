@@ -97,7 +97,7 @@ class Rule:
     exclude: re.Pattern[str] | None = None
     scan: str = "text"  # one of SCANS
     # words (folded) one of which any match holds; None: no such words are known
-    needs: frozenset[str] | None = None
+    needs: tuple[frozenset[str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _compile(raw: Mapping[str, Any], where: str, problems: list[str]) -> Rule | 
         return None
     flags = re.IGNORECASE if raw.get("ignore_case", True) else 0
     try:
-        compiled = re.compile(pattern, flags)
+        compiled = _fast(re.compile(pattern, flags))
         exclude = raw.get("exclude")
         skip = re.compile(exclude, re.IGNORECASE) if isinstance(exclude, str) else None
     except re.error as exc:
@@ -195,6 +195,8 @@ def load_rules(extra: Iterable[Path] = ()) -> list[Rule]:
 # -- the words a pattern needs (the prefilter) -------------------------------------------------
 
 NON_ASCII = "\0non-ascii"  # a need met by any character past ASCII
+MAX_GROUPS = 4  # the most groups of words kept for one rule
+Needs = tuple[frozenset[str], ...]  # every group must be met: one of its words is there
 
 
 def _fold(text: str) -> str:
@@ -204,56 +206,122 @@ def _fold(text: str) -> str:
     return text.casefold().replace("\u0131", "i")  # dotless i: matched by `i` in IGNORECASE
 
 
-def _needs(pattern: str, flags: int) -> frozenset[str] | None:
-    """Words (folded) such that any match of ``pattern`` holds one of them; None when none
-    can be worked out. Read from the parsed pattern; anything not understood gives None."""
+def _needs(pattern: str, flags: int) -> Needs | None:
+    """Groups of words (folded) such that any match of ``pattern`` holds a word of each
+    group; None when none can be worked out. Read from the parsed pattern; anything not
+    understood gives None (the rule is then always run)."""
     try:
         parser = importlib.import_module("re._parser")
         tree = parser.parse(pattern, flags)
-        return _seq_needs(list(tree), importlib.import_module("re._constants"))
+        groups = _seq_needs(list(tree), importlib.import_module("re._constants"))
     except Exception:  # pragma: no cover - a Python whose parser differs: no prefilter
         return None
+    return tuple(groups) or None
 
 
-def _score(needs: frozenset[str]) -> tuple[int, int]:
-    return min(1 if n == NON_ASCII else len(n) for n in needs), -len(needs)
+def _score(group: frozenset[str]) -> tuple[int, int]:
+    return min(1 if n == NON_ASCII else len(n) for n in group), -len(group)
 
 
-def _seq_needs(items: list[tuple[Any, Any]], k: Any) -> frozenset[str] | None:
-    best: frozenset[str] | None = None
+def _best(groups: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The most selective groups, at most MAX_GROUPS, no group twice."""
+    unique = sorted(set(groups), key=_score, reverse=True)
+    return unique[:MAX_GROUPS]
+
+
+def _seq_needs(items: list[tuple[Any, Any]], k: Any) -> list[frozenset[str]]:
+    """The groups a sequence needs: each item's and each run of literal characters'."""
+    groups: list[frozenset[str]] = []
     run = ""
-
-    def offer(candidate: frozenset[str] | None) -> None:
-        nonlocal best
-        if candidate and all(candidate) and (best is None or _score(candidate) > _score(best)):
-            best = candidate
-
     for op, av in items:
         if op is k.LITERAL:
             run += chr(av)
             continue
         if op in (k.AT, k.ASSERT, k.ASSERT_NOT):  # zero width: the run goes on
             continue
-        offer(frozenset({_fold(run)}) if run else None)
+        if run:
+            groups.append(frozenset({_fold(run)}))
         run = ""
         if op is k.SUBPATTERN:
-            offer(_seq_needs(list(av[-1]), k))
+            groups += _seq_needs(list(av[-1]), k)
         elif op is k.ATOMIC_GROUP:
-            offer(_seq_needs(list(av), k))
+            groups += _seq_needs(list(av), k)
         elif op in (k.MAX_REPEAT, k.MIN_REPEAT, k.POSSESSIVE_REPEAT) and av[0] >= 1:
-            offer(_seq_needs(list(av[2]), k))
+            groups += _seq_needs(list(av[2]), k)
         elif op is k.BRANCH:
-            branches = [_seq_needs(list(b), k) for b in av[1]]
-            if all(b is not None for b in branches):
-                union = frozenset().union(*(b for b in branches if b is not None))
-                offer(union if len(union) <= 64 else None)
+            groups += _branch_needs([_best(_seq_needs(list(b), k)) for b in av[1]])
         elif op is k.IN:
-            offer(_set_needs(av, k))
-    offer(frozenset({_fold(run)}) if run else None)
-    return best
+            groups += _set_needs(av, k)
+    if run:
+        groups.append(frozenset({_fold(run)}))
+    return _best(groups)
 
 
-def _set_needs(items: list[tuple[Any, Any]], k: Any) -> frozenset[str] | None:
+def _branch_needs(branches: list[list[frozenset[str]]]) -> list[frozenset[str]]:
+    """(A1 and A2) or (B1 and B2) implies (A1 or B1), (A2 or B2): the union of the k-th best
+    group of every branch, for each k every branch has."""
+    if not branches or not all(branches):
+        return []
+    out = []
+    for index in range(min(len(b) for b in branches)):
+        union = frozenset().union(*(b[index] for b in branches))
+        if len(union) <= 64:
+            out.append(union)
+    return out
+
+
+def _fast(compiled: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern, led by a lookahead for the characters a match can start with: the
+    regular expression engine then skips every other position quickly (several times
+    quicker for a pattern that starts with a lookbehind or a list of words)."""
+    try:
+        parser = importlib.import_module("re._parser")
+        tree = parser.parse(compiled.pattern, compiled.flags)
+        first = _first(list(tree), importlib.import_module("re._constants"))
+        if not first or len(first) > 64:
+            return compiled
+        chars = "".join(re.escape(c) for c in sorted(first))
+        return re.compile(f"(?=[{chars}])(?:{compiled.pattern})", compiled.flags)
+    except Exception:  # a pattern this cannot lead (global flags, say): as it is
+        return compiled
+
+
+def _first(items: list[tuple[Any, Any]], k: Any) -> set[str] | None:
+    """The characters a match of a sequence can start with; None: any (or not known)."""
+    for op, av in items:
+        if op in (k.AT, k.ASSERT, k.ASSERT_NOT):
+            continue
+        if op is k.LITERAL:
+            return {chr(av)}
+        if op is k.IN:
+            chars: set[str] = set()
+            for kind, value in av:
+                if kind is k.LITERAL:
+                    chars.add(chr(value))
+                elif kind is k.RANGE and value[1] - value[0] < 64:
+                    chars.update(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    return None
+            return chars
+        if op is k.SUBPATTERN:
+            return _first(list(av[-1]), k)
+        if op is k.ATOMIC_GROUP:
+            return _first(list(av), k)
+        if op in (k.MAX_REPEAT, k.MIN_REPEAT, k.POSSESSIVE_REPEAT) and av[0] >= 1:
+            return _first(list(av[2]), k)
+        if op is k.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                got = _first(list(branch), k)
+                if got is None:
+                    return None
+                union |= got
+            return union
+        return None
+    return None
+
+
+def _set_needs(items: list[tuple[Any, Any]], k: Any) -> list[frozenset[str]]:
     chars: set[str] = set()
     wide = False  # a range too wide to list, all past ASCII
     for op, av in items:
@@ -264,27 +332,36 @@ def _set_needs(items: list[tuple[Any, Any]], k: Any) -> frozenset[str] | None:
         elif op is k.RANGE and av[0] >= 0x80:
             wide = True
         else:
-            return None
+            return []
     if all(ord(c) >= 0x80 for c in chars) and (wide or len(chars) > 8):
-        return frozenset({NON_ASCII})
+        return [frozenset({NON_ASCII})]
     if wide or len(chars) > 8:
-        return None
-    return frozenset(_fold(c) for c in chars)
+        return []
+    return [frozenset(_fold(c) for c in chars)]
 
 
 def _words(rules: Sequence[Rule]) -> tuple[str, ...]:
-    return tuple(sorted({n for r in rules if r.needs is not None for n in r.needs
+    return tuple(sorted({n for r in rules if r.needs is not None for g in r.needs for n in g
                          if n != NON_ASCII}))
+
+
+def _present(words: Iterable[str], folded: str, ascii_only: bool) -> set[str]:
+    present = {n for n in words if n in folded}
+    if not ascii_only:
+        present.add(NON_ASCII)
+    return present
+
+
+def _meets(needs: Needs | None, present: AbstractSet[str]) -> bool:
+    return needs is None or all(not group.isdisjoint(present) for group in needs)
 
 
 def _active(rules: Sequence[Rule], words: tuple[str, ...], folded: str, ascii_only: bool
             ) -> list[Rule]:
     """The rules whose needs ``folded`` meets (``words``: all their needs, each looked for
     once)."""
-    present = {n for n in words if n in folded}
-    if not ascii_only:
-        present.add(NON_ASCII)
-    return [r for r in rules if r.needs is None or not r.needs.isdisjoint(present)]
+    present = _present(words, folded, ascii_only)
+    return [r for r in rules if _meets(r.needs, present)]
 
 
 # -- normalisation -----------------------------------------------------------------------------
@@ -550,14 +627,15 @@ def _read(path: str) -> tuple[bytes, bytes, int, int | None] | str:
         return exc.strerror or str(exc)
 
 
-def _decode(data: bytes, codec: str) -> tuple[str, bool]:
-    """The text, and whether it was all valid in ``codec``."""
+def _decode(data: bytes, codec: str, binary: bool = False) -> tuple[str, bool]:
+    """The text, and whether it was all valid in ``codec`` (binary data not in UTF-8 is
+    read as Latin-1 through and through: byte for character, and quick)."""
     if codec != "utf-8":
         return data.decode(codec, "replace"), True
     try:
         return data.decode("utf-8"), True
     except UnicodeDecodeError:
-        return data.decode("utf-8", "skillshared-latin1"), False
+        return data.decode("latin-1" if binary else "utf-8", "skillshared-latin1"), False
 
 
 def _content(path: str, name: str) -> _Content:
@@ -592,7 +670,7 @@ def _content(path: str, name: str) -> _Content:
             content.raw_rules = False
     if tail and codec.startswith("utf-16") and (size - len(tail)) % 2:
         tail = tail[1:]
-    text, valid = _decode(head[bom:], codec)
+    text, valid = _decode(head[bom:], codec, binary)
     if not binary and (codec != "utf-8" or not valid):
         name = codec if codec != "utf-8" else "utf-8, and latin-1 where not utf-8"
         content.facts.append((f"encoding {name}", 0, f"read as {name}"))
@@ -607,7 +685,8 @@ def _content(path: str, name: str) -> _Content:
                 text[text.rfind("\n", 0, cr.start()) + 1:], 0)))
     content.parts.append((text, 1))
     if tail:
-        content.parts.append((_decode(tail, codec)[0], tail_line if codec == "utf-8" else None))
+        content.parts.append((_decode(tail, codec, binary)[0],
+                              tail_line if codec == "utf-8" else None))
     return content
 
 
@@ -625,12 +704,18 @@ def _split(text: str) -> list[str]:
     return lines
 
 
-def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The first match; a long line is searched in overlapping windows (bounded work)."""
+def _search(rule: Rule, text: str) -> re.Match[str] | None:
+    """The first match; a long line is searched in overlapping windows (bounded work), each
+    only when it holds what the rule needs."""
     if len(text) <= LONG_LINE:
-        return pattern.search(text)
+        return rule.pattern.search(text)
+    words = [w for g in rule.needs or () for w in g]
     for start in range(0, len(text), LONG_LINE - OVERLAP):
-        match = pattern.search(text, start, start + LONG_LINE)
+        if words:
+            window = text[start:start + LONG_LINE]
+            if not _meets(rule.needs, _present(words, _fold(window), window.isascii())):
+                continue
+        match = rule.pattern.search(text, start, start + LONG_LINE)
         if match is not None:
             return match
     return None
@@ -639,8 +724,11 @@ def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 def _excerpt(text: str, position: int) -> str:
     """Around ``position``, at most 120 characters, invisible characters shown as \\uXXXX."""
     start = max(0, position - 40)
+    part = text[start:start + 120]
+    if part.isascii() and part.isprintable():
+        return part.strip()
     return "".join(c if c.isprintable() and c not in INVISIBLE else f"\\u{ord(c):04X}"
-                   for c in text[start:start + 120]).strip()
+                   for c in part).strip()
 
 
 def _named(message: str, matched: str) -> str:
@@ -720,7 +808,7 @@ def _scan_text(text: str, first_line: int | None, rel: str, rules: _Rules, raw_r
     if active:
         for item, norm in zip(logical, norms, strict=True):
             for rule in active:
-                match = _search(rule.pattern, norm)
+                match = _search(rule, norm)
                 if match is None or (rule.exclude is not None and rule.exclude.search(norm)):
                     continue
                 at = match.start() if norm is item.raw else _raw_position(item.raw,
@@ -731,10 +819,11 @@ def _scan_text(text: str, first_line: int | None, rel: str, rules: _Rules, raw_r
     if raw_rules and rules.raw:
         ascii_only = text.isascii()
         raw_folded = "" if ascii_only and all(
-            r.needs is not None and r.needs <= {NON_ASCII} for r in rules.raw) else _fold(text)
+            r.needs is not None and any(g <= {NON_ASCII} for g in r.needs)
+            for r in rules.raw) else _fold(text)
         for rule in _active(rules.raw, rules.words["raw"], raw_folded, ascii_only):
             for index, physical in enumerate(lines):
-                match = _search(rule.pattern, physical)
+                match = _search(rule, physical)
                 if match is None or (rule.exclude is not None
                                      and rule.exclude.search(physical)):
                     continue
