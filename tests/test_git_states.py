@@ -158,6 +158,8 @@ def test_a_deleted_remote_branch_is_followed_to_the_new_default(cli: Any, tmp_pa
     assert "origin/main, which it followed, is gone" in found["note"]
     text = cli("check").out
     assert "1 commit behind" in text and "now follows origin/trunk" in text
+    status = cli("status", "--json").json()["tracked_repos"][0]["git"]
+    assert status["upstream"] == "origin/main" and status["upstream_gone"] is True
     updated = cli("update", "--all", "--json")
     assert item(updated)["status"] == "updated" and (repo / "renamed/SKILL.md").is_file()
     assert git(repo, "rev-parse", "--abbrev-ref", "@{u}").strip() == "origin/trunk"
