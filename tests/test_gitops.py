@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,14 +106,14 @@ def _group_gone(pgid: int) -> bool:
 def test_a_remote_that_never_answers_is_stopped_with_its_process_group(
         silent_server: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[int] = []
-    real_popen = gitops.subprocess.Popen
+    real_popen = subprocess.Popen
 
-    def recording(*args: object, **kwargs: object) -> object:
-        proc = real_popen(*args, **kwargs)  # type: ignore[call-overload]
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        proc = real_popen(*args, **kwargs)
         started.append(proc.pid)
         return proc
 
-    monkeypatch.setattr(gitops.subprocess, "Popen", recording)
+    monkeypatch.setattr("skillshared.gitops.subprocess.Popen", recording)
     began = time.monotonic()
     with pytest.raises(gitops.GitTimeout, match="did not finish within 1 s"):
         gitops.run(["ls-remote", "--", f"http://127.0.0.1:{silent_server}/repo.git"],
