@@ -155,6 +155,8 @@ def _path_problem(path: str) -> str | None:
         if segment in ("", ".", "..") or segment.startswith("-") or not _SEGMENT_RE.match(
                 segment):
             return f"'{segment}' is not a valid folder name"
+        if segment.lower() == ".git" or segment.startswith(".skillshare-"):
+            return f"'{segment}' is reserved (git's folder, or skillshare's own entries)"
     return None
 
 

@@ -159,7 +159,7 @@ def cmd_pull(req: Request) -> dict[str, Any]:
         return {**collect.cmd_collect(req),
                 "hint": "`skillshare pull <target>` is now `skillshare collect <target>`"}
     config = req.global_config(gitsync.GLOBAL_ONLY.format(what="pull"))
-    pulled = gitsync.pull_source(config, req.paths.env, req.flag("dry_run"))
+    pulled = gitsync.pull_source(config, req.paths.env, req.flag("dry_run"), merge=True)
     if req.flag("dry_run"):
         return {"pull": pulled, "sync": None, "summary": {"failed": 0}}
     report = cmd_sync(req)

@@ -69,6 +69,8 @@ def segment_problem(segment: str) -> str | None:
         return f"'{segment}' is not allowed as a folder name"
     if segment.startswith("-"):
         return f"folder name '{segment}' must not start with '-'"
+    if segment.lower() == ".git":  # any case: some file systems do not tell them apart
+        return f"'{segment}' is git's own folder"
     if not SEGMENT_RE.fullmatch(segment):
         return f"folder name '{segment}' may hold only letters, digits, '.', '_' and '-'"
     return None

@@ -312,3 +312,15 @@ def test_records_of_different_installs_at_one_path_are_a_conflict(
         gitsync.pull_source(config, env, merge=True)
     assert raised.value.details == [".skillshare-installed.json"]
     assert snapshot(world) == before
+
+
+def test_the_cli_pull_merges_a_first_pull(cli: Any, tmp_path: Path, world: Path) -> None:
+    bare = bare_remote(tmp_path)
+    mate = team_clone(tmp_path, bare)
+    commit_files(mate, {"theirs/SKILL.md": skill_text("theirs")})
+    source_on(world, bare, "master")
+    make_skill(world, "mine")
+    result = cli("pull", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["pull"]["status"] == "merged"
+    assert (world / "theirs/SKILL.md").is_file() and (world / "mine/SKILL.md").is_file()

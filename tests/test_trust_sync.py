@@ -439,3 +439,30 @@ def test_removing_a_nested_target_writes_nothing_into_the_source(cli: Any, home:
     assert tree(source) == before
     assert os.path.islink(home / "tools/x/alpha")
     assert "t2" not in (home / ".config/skillshare/config.yaml").read_text()
+
+
+@pytest.mark.parametrize("name", [".GIT", ".Git", ".git"])
+def test_a_skill_folder_named_like_git_in_any_case_is_never_a_skill(cli: Any, home: Path,
+                                                                    source: Path,
+                                                                    name: str) -> None:
+    make_skill(source, "alpha")
+    make_skill(source, name)
+    make_skill(source, f"group/{name}")
+    write_config(home, "targets:\n  m:\n    path: ~/m\n")
+    report = sync(cli)
+    assert sorted(os.listdir(home / "m")) == ["alpha"]
+    if name != ".git":  # (discovery never enters a .git folder: nothing to report)
+        assert {r["path"] for r in report["invalid"]} == {name, f"group/{name}"}
+
+
+@pytest.mark.parametrize("bad", [".GIT", ".skillshare-tmp-x", "a/.Git/b"])
+def test_a_recorded_install_reaching_git_or_our_entries_is_a_config_error(
+        cli: Any, work: Path, bad: str) -> None:
+    assert cli("init", "-p", "--no-targets").code == 0
+    config = work / ".skillshare/config.yaml"
+    config.write_text(config.read_text() + f"skills:\n  - name: x\n    source: /x\n"
+                                           f"    into: '{bad}'\n")
+    before = config.read_text()
+    result = cli("list", "-p")
+    assert result.code == 1 and "skills[0].into" in result.err and "reserved" in result.err
+    assert config.read_text() == before
