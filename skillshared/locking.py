@@ -33,7 +33,8 @@ def hold(path: Path, timeout: float, poll: float = 0.05,
     """Take an flock on ``path`` (waiting up to ``timeout`` seconds for another holder) and
     write our pid in it (and ``note`` on the next line); returns the open fd, which holds the
     lock until it is closed."""
-    fsops.make_private_dir(path.parent)
+    if not path.parent.is_dir():  # no mkdir (a change) when it is there already
+        fsops.make_private_dir(path.parent)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK, 0o600)
     if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or a device: not a lock we can trust
         os.close(fd)
