@@ -653,7 +653,7 @@ def _content(path: str, name: str) -> _Content:
     binary = False
     if codec == "utf-8":
         controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-        binary = controls > len(sample) * 0.05
+        binary = controls > max(len(sample) * 0.05, 8)  # a stray NUL leaves it text
         kind = _magic(head, name, binary)
         if kind is not None:
             category, fmt = kind
@@ -676,11 +676,11 @@ def _content(path: str, name: str) -> _Content:
         content.facts.append((f"encoding {name}", 0, f"read as {name}"))
     if not binary:
         if "\0" in text:
-            line = len(_split(text[:text.index("\0")]))
+            line = len(_split(text[:text.index("\0")] + "."))
             content.facts.append(("nul-bytes", line, "NUL bytes in a text file"))
         cr = _LONE_CR.search(text) if "\r" in text and "\n" in text else None
         if cr is not None:
-            line = len(_split(text[:cr.start()]))
+            line = len(_split(text[:cr.start()] + "."))
             content.facts.append(("carriage-return", line, _excerpt(
                 text[text.rfind("\n", 0, cr.start()) + 1:], 0)))
     content.parts.append((text, 1))

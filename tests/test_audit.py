@@ -84,7 +84,7 @@ def test_what_is_scanned_and_what_is_reported(tmp_path: Path) -> None:
         ("big.md", audit.TOO_LARGE, "HIGH"),  # what it holds past that is unknown
         ("linked", "link-outside-skill", "HIGH"),
         ("linked-file.md", "link-outside-skill", "HIGH"),
-        ("image.bin", "binary-data", "MEDIUM"),
+        ("image.bin", "nul-bytes", "MEDIUM"),
         ("latin1.txt", "text-encoding", "LOW")]
 
 
