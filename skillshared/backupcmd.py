@@ -13,19 +13,29 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared import fsops, reconcile
 from skillshared.backup import (
+    CHUNKS,
+    FILES,
+    NAME_RE,
     STORE,
     TEMP,
-    TS_RE,
     BackupWriter,
+    Exact,
     Owns,
     TargetBackup,
     Verifier,
+    chunk_path,
+    created_at,
+    file_path,
+    files_of,
     list_backups,
-    parse_ts,
+    load_manifest,
+    read_chunk,
     read_manifest,
     real_target,
+    recorded,
     referenced,
     store_path,
+    stored_versions,
     sweep_unfinished,
     targets_in,
 )
@@ -70,14 +80,15 @@ class Written:
 
 
 def write(config: Config, targets: Iterable[TargetConfig], *, always: bool = False,
-          now: float | None = None) -> Written:
+          now: float | None = None, exact: Exact = False) -> Written:
     """Back up ``targets`` into one new backup (those unchanged since their latest backup
-    are skipped unless ``always``); nothing is published if writing it fails."""
+    are skipped unless ``always``); nothing is published if writing it fails. ``exact``:
+    what the caller is about to replace (see :meth:`BackupWriter.add`)."""
     sweep_unfinished(config.scope.backups_dir)
     writer = BackupWriter(config.scope.backups_dir, now, config.limits)
     own = owner(config)
     for target in targets:
-        writer.add(target.name, str(target.path), target.mode, own, always)
+        writer.add(target.name, str(target.path), target.mode, own, always, exact)
     try:
         final = writer.publish()
     except OSError as exc:
@@ -108,10 +119,10 @@ def cmd_backup(req: Request) -> dict[str, Any]:
 
 
 def check_name(raw: str | None) -> str | None:
-    if raw is not None and not TS_RE.match(raw):
+    if raw is not None and not NAME_RE.match(raw):
         raise UsageError(f"--from {raw!r} is not a backup name",
-                         hint="backups are named like 2026-01-20_15-30-00; "
-                              "see `skillshare backup --list`")
+                         hint="backups are named by the time they were taken, in UTC, like "
+                              "2026-01-20_15-30-00Z; see `skillshare backup --list`")
     return raw
 
 
@@ -130,43 +141,87 @@ def _would(config: Config, targets: list[TargetConfig]) -> list[dict[str, Any]]:
             for t in targets]
 
 
-# -- list -------------------------------------------------------------------------------------
+# -- list ----------------------------------------------------------------------------------
 
 
-def _folder_bytes(folder: Path, seen: set[tuple[int, int]]) -> int:
-    """Bytes of the files under ``folder`` whose inode is not in ``seen`` (hard links to a
-    file counted once); adds them to ``seen``."""
-    total = 0
-    for top, _, files in os.walk(folder):
-        for name in files:
-            try:
-                st = os.lstat(os.path.join(top, name))
-            except OSError:
-                continue
-            key = (st.st_dev, st.st_ino)
-            if stat.S_ISREG(st.st_mode) and key not in seen:
-                seen.add(key)
-                total += st.st_size
-    return total
+class Usage:
+    """Disk space as ``du`` counts it: the blocks of every file, folder and link, each inode
+    once (hard links), attributed to the first backup (newest first) that holds or refers to
+    it; what no backup refers to counts in the total only."""
+
+    def __init__(self, backups_dir: Path) -> None:
+        self.backups_dir = backups_dir
+        self.seen: set[tuple[int, int]] = set()
+        self.refs: dict[str, tuple[set[str], set[str], set[str]]] = {}  # backup -> its refs
+
+    def _one(self, path: Path | str) -> int:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return 0
+        key = (st.st_dev, st.st_ino)
+        if key in self.seen:
+            return 0
+        self.seen.add(key)
+        return int(st.st_blocks) * 512
+
+    def tree(self, folder: Path | str) -> int:
+        total = self._one(folder)
+        for top, dirs, files in os.walk(folder):
+            total += sum(self._one(os.path.join(top, name)) for name in (*dirs, *files))
+        return total
+
+    def backup(self, backup: Path) -> int:
+        """What ``backup`` takes that no backup counted before it takes."""
+        versions, files, chunks = self.references(backup)
+        return (self.tree(backup)
+                + sum(self._one(chunk_path(self.backups_dir, c)) for c in chunks)
+                + sum(self._one(file_path(self.backups_dir, f)) for f in files)
+                + sum(self.tree(store_path(self.backups_dir, d)) for d in versions))
+
+    def references(self, backup: Path) -> tuple[set[str], set[str], set[str]]:
+        """The skill versions, files and pieces of manifests ``backup`` refers to."""
+        if str(backup) not in self.refs:
+            self.refs[str(backup)] = references(self.backups_dir, backup)
+        return self.refs[str(backup)]
+
+    def mark(self) -> set[tuple[int, int]]:
+        return set(self.seen)
+
+    def undo(self, mark: set[tuple[int, int]]) -> None:
+        self.seen = mark
 
 
-def _unique_bytes(backup: Path, store_seen: set[str], seen: set[tuple[int, int]],
-                  backups_dir: Path) -> int:
-    """What ``backup`` holds that no backup counted before it holds (files, store entries)."""
-    total = _folder_bytes(backup, seen)
+def references(backups_dir: Path, backup: Path) -> tuple[set[str], set[str], set[str]]:
+    """The skill versions, files and pieces of manifests a backup refers to: every piece its
+    manifests list, and what the pieces that can be read refer to (so a damaged manifest
+    still keeps what it can)."""
+    versions: set[str] = set()
+    files: set[str] = set()
+    chunks: set[str] = set()
     for target in targets_in(backup):
-        manifest = read_manifest(backup, target)
-        for digest in referenced(manifest or {}) - store_seen:
-            store_seen.add(digest)
-            total += _folder_bytes(store_path(backups_dir, digest), seen)
-    return total
+        raw = load_manifest(backup, target)
+        if raw is None:
+            continue
+        listed = raw.get("chunks", [])
+        chunks.update(listed)
+        entries = list(raw.get("entries", ()))
+        for digest in listed:
+            entries += read_chunk(backups_dir, digest) or []
+        if raw["version"] == 1:
+            manifest = read_manifest(backup, target) or {}
+            versions |= referenced(manifest)
+            continue
+        part = {"version": raw["version"], "entries": entries}
+        versions |= referenced(part)
+        files |= files_of(part)
+    return versions, files, chunks
 
 
 def backup_list(config: Config) -> dict[str, Any]:
     backups_dir = config.scope.backups_dir
-    items = []
-    seen: set[tuple[int, int]] = set()
-    store_seen: set[str] = set()
+    items: list[dict[str, Any]] = []
+    usage = Usage(backups_dir)
     saved: dict[str, int] = {}  # store entry -> its bytes
     for backup in list_backups(backups_dir):
         targets = []
@@ -176,16 +231,33 @@ def backup_list(config: Config) -> dict[str, Any]:
                 targets.append({"name": name, "readable": False})
                 continue
             for digest in referenced(manifest) - saved.keys():
-                saved[digest] = _folder_bytes(store_path(backups_dir, digest), set())
+                saved[digest] = _content_bytes(store_path(backups_dir, digest))
             targets.append({"name": name, "readable": True, "skills": manifest.get("skills", 0),
                             "bytes": manifest.get("bytes", 0) + sum(
                                 saved[d] for d in referenced(manifest)),
                             "mode": manifest.get("mode"), "kind": manifest.get("kind"),
                             "path": manifest.get("path")})
-        items.append({"name": backup.name, "path": str(backup), "targets": targets,
-                      "disk_bytes": _unique_bytes(backup, store_seen, seen, backups_dir)})
-    return {"action": "list", "dir": str(backups_dir), "backups": items,
-            "disk_bytes": sum(i["disk_bytes"] for i in items)}
+        items.append({"name": backup.name, "path": str(backup), "created": created_at(backup),
+                      "order": recorded(backup)[0], "targets": targets,
+                      "disk_bytes": usage.backup(backup)})
+    attributed = sum(i["disk_bytes"] for i in items)
+    total = attributed + usage.tree(backups_dir) if backups_dir.is_dir() else attributed
+    return {"action": "list", "dir": str(backups_dir), "backups": items, "disk_bytes": total,
+            "unreferenced_bytes": total - attributed}
+
+
+def _content_bytes(folder: Path) -> int:
+    """The size of the files under ``folder``."""
+    total = 0
+    for top, _, files in os.walk(folder):
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(top, name))
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                total += st.st_size
+    return total
 
 
 # -- verify -----------------------------------------------------------------------------------
@@ -217,7 +289,7 @@ def backup_verify(config: Config, names: Sequence[str], when: str | None) -> dic
 
 
 def _age_days(backup: Path, now: float) -> float:
-    when = parse_ts(backup.name)
+    when = created_at(backup)
     if when is None:
         try:
             when = backup.stat().st_mtime
@@ -242,8 +314,9 @@ def _protected(backups_dir: Path, backups: list[Path]) -> set[str]:
 def cleanup(config: Config, *, dry_run: bool = False, now: float | None = None
             ) -> dict[str, Any]:
     """Apply the retention of SPEC §3: keep the newest ``keep``, none older than
-    ``max_age_days``, the total under ``max_total_mb``; the newest backup of each target that
-    verifies always stays. Then remove store entries no kept backup refers to."""
+    ``max_age_days``, the total under ``max_total_mb`` (disk space, as ``du`` counts it);
+    the newest backup of each target that verifies always stays. Then remove what is in the
+    store that no kept backup refers to (skill versions, files, pieces of manifests)."""
     backups_dir = config.scope.backups_dir
     policy = config.backup
     now = time.time() if now is None else now
@@ -251,14 +324,13 @@ def cleanup(config: Config, *, dry_run: bool = False, now: float | None = None
     backups = list_backups(backups_dir)
     protected = _protected(backups_dir, backups)
     cap = policy.max_total_mb * 1024 * 1024
-    seen: set[tuple[int, int]] = set()
-    store_seen: set[str] = set()
+    usage = Usage(backups_dir)
     total = 0
     kept: list[Path] = []
     removed: list[dict[str, Any]] = []
     for index, backup in enumerate(backups):
-        mark = (set(seen), set(store_seen))
-        size = _unique_bytes(backup, store_seen, seen, backups_dir)
+        mark = usage.mark()
+        size = usage.backup(backup)
         reasons = []
         if index >= policy.keep:
             reasons.append(f"more than backup.keep = {policy.keep}")
@@ -267,30 +339,40 @@ def cleanup(config: Config, *, dry_run: bool = False, now: float | None = None
         if total + size > cap:
             reasons.append(f"over backup.max_total_mb = {policy.max_total_mb:g}")
         if reasons and backup.name not in protected:
-            seen, store_seen = mark  # its files no longer count against the total
+            usage.undo(mark)  # what it takes no longer counts against the total
             removed.append({"name": backup.name, "bytes": size, "reasons": reasons})
             continue
         total += size
         kept.append(backup)
-    live = {d for b in kept for t in targets_in(b) for d in referenced(read_manifest(b, t) or {})}
-    unused = _store_entries(backups_dir) - live
+    live: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+    for backup in kept:
+        for have, more in zip(live, usage.references(backup), strict=True):
+            have.update(more)
+    unused = [stored_versions(backups_dir) - live[0],
+              _names(backups_dir / FILES) - live[1], _names(backups_dir / CHUNKS) - live[2]]
     if not dry_run:
         for item in removed:
             _remove(backups_dir, backups_dir / item["name"])
-        for digest in sorted(unused):
+        for digest in sorted(unused[0]):
             _remove(backups_dir / STORE, store_path(backups_dir, digest))
+        for sha in sorted(unused[1]):
+            fsops.remove_file(file_path(backups_dir, sha))
+        for digest in sorted(unused[2]):
+            fsops.remove_file(chunk_path(backups_dir, digest))
     return {"action": "cleanup", "dry_run": dry_run, "removed": removed,
             "kept": [b.name for b in kept], "protected": sorted(protected),
             "freed_bytes": sum(i["bytes"] for i in removed),
-            "store_removed": len(unused), "swept": swept, "total_bytes": total,
+            "store_removed": len(unused[0]), "files_removed": len(unused[1]),
+            "chunks_removed": len(unused[2]), "swept": swept, "total_bytes": total,
             "policy": {"keep": policy.keep, "max_age_days": policy.max_age_days,
                        "max_total_mb": policy.max_total_mb}}
 
 
-def _store_entries(backups_dir: Path) -> set[str]:
+def _names(folder: Path) -> set[str]:
+    """The finished entries of a folder of the store (named by their SHA-256)."""
     try:
-        return {n for n in os.listdir(backups_dir / STORE) if not n.startswith(TEMP)}
-    except FileNotFoundError:
+        return {n for n in os.listdir(folder) if len(n) == 64 and not n.startswith(TEMP)}
+    except (FileNotFoundError, NotADirectoryError):
         return set()
 
 

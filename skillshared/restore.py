@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from skillshared import backupcmd, beside, fsops, trees
 from skillshared.backup import (
     Verifier,
+    copy_of,
     latest,
     list_backups,
     read_manifest,
@@ -150,7 +151,7 @@ class _Builder:
     def __init__(self, backups_dir: Path, backup: Path, manifest: Mapping[str, Any],
                  target_path: str) -> None:
         self.backups_dir = backups_dir
-        self.root = backup / manifest["target"]
+        self.backup = backup
         self.manifest = manifest
         self.parent = os.path.dirname(target_path)
         self.counts = {"links": 0, "folders": 0, "files": 0}
@@ -179,7 +180,8 @@ class _Builder:
                 modes.append((at, entry.get("mode", 0o755)))
                 self.counts["folders"] += "/" not in rel
             elif kind == "file":
-                sha = fsops.copy_file(str(self.root / rel), at, entry["mode"],
+                sha = fsops.copy_file(str(copy_of(self.backups_dir, self.backup, manifest,
+                                                  entry)), at, entry["mode"],
                                       mtime_ns=entry.get("mtime_ns"))
                 if sha != entry["sha256"]:
                     raise SkillshareError(f"backup file {rel} changed while it was restored; "
@@ -266,7 +268,8 @@ def cmd_restore(req: Request) -> dict[str, Any]:
     }
     if dry_run:
         return {**result, "entries": len(manifest["entries"])}
-    before = backupcmd.write(config, [target])
+    # entries not ours are replaced: the backup of them must be sure to hold what they hold
+    before = backupcmd.write(config, [target], exact=bool(blocking))
     if before.error or before.results[0].status == "failed":
         raise SkillshareError("could not back up the current content first; nothing was "
                               f"changed: {before.error or before.results[0].error}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from skillshared.backup import BackupWriter, latest, list_backups, sweep_unfinished
 from tests.conftest import make_skill
+from tests.undo_world import stored
 
 
 def target_with_content(root: Path, source: Path) -> Path:
@@ -66,8 +67,9 @@ def test_identical_files_are_hard_linked_to_the_previous_backup(tmp_path: Path) 
     second.add("claude", str(target), "merge")
     new = second.publish()
     assert old is not None and new is not None and old != new
-    kept = "claude/local-skill/SKILL.md"
-    assert os.stat(old / kept).st_ino == os.stat(new / kept).st_ino
+    kept = "local-skill/SKILL.md"
+    assert os.stat(stored(old, "claude", kept)).st_ino == os.stat(
+        stored(new, "claude", kept)).st_ino
     assert (new / "claude/new-file.md").read_text() == "changed\n"
     found = latest(tmp_path / "backups", "claude")
     assert found is not None and found[0] == new

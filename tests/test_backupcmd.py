@@ -11,12 +11,19 @@ from typing import Any
 
 import pytest
 
-from skillshared import backupcmd, config
-from skillshared.backup import STORE, BackupWriter, list_backups, read_manifest
+from skillshared import backupcmd, config, trees
+from skillshared.backup import (
+    SKIP_GIT,
+    STORE,
+    BackupWriter,
+    list_backups,
+    read_manifest,
+    stored_versions,
+)
 from skillshared.paths import Paths
 from tests import undo_world
 from tests.conftest import make_skill, write_config
-from tests.undo_world import all_verify, backups_dir
+from tests.undo_world import all_verify, backups_dir, stored
 
 
 @pytest.fixture
@@ -33,10 +40,9 @@ def test_backup_saves_the_content_behind_our_links_once(cli: Any, home: Path, so
                                                                   "cursor": "created"}
     folder = Path(data["path"])
     raw = json.loads((folder / "claude.json").read_text())
-    assert all(e.get("saved") == 1 and "content" not in e for e in raw["entries"]
-               if e["type"] == "link")  # the versions are in the backup's shared index
-    index = json.loads((folder / ".index.json").read_text())["skills"]
-    assert set(index) == {str(source / s) for s in ("alpha", "beta", "group/nested")}
+    versions = {e["link"]: e["content"] for e in raw["entries"] if e["type"] == "link"}
+    assert versions == {str(source / s): trees.digest(str(source / s), SKIP_GIT)
+                        for s in ("alpha", "beta", "group/nested")}  # each link's version
     manifest = read_manifest(folder, "claude")
     assert manifest is not None
     links = {e["path"]: e for e in manifest["entries"] if e["type"] == "link"}
@@ -46,11 +52,11 @@ def test_backup_saves_the_content_behind_our_links_once(cli: Any, home: Path, so
     saved = backups_dir(home) / STORE / links["alpha"]["content"]
     assert (saved / "scripts/run.sh").read_text() == "echo alpha\n"
     assert os.stat(saved / "scripts/run.sh").st_mode & 0o111
-    # the copy target's copies of the same skills are files (hard-linked where identical)
+    # the copy target's copies of the same skills are files (stored once where identical)
     assert (folder / "cursor/alpha/SKILL.md").is_file()
     assert (folder / "cursor/theirs/SKILL.md").read_text().endswith("made in cursor\n")
     assert (folder / "claude/mine/SKILL.md").is_file()
-    assert len(os.listdir(backups_dir(home) / STORE)) == 3
+    assert len(stored_versions(backups_dir(home))) == 3
 
 
 def test_second_backup_of_unchanged_targets_writes_nothing(cli: Any, home: Path,
@@ -73,9 +79,10 @@ def test_an_edit_behind_a_link_makes_a_new_backup_that_shares_the_rest(
     assert data["targets"][0]["status"] == "created"
     assert data["bytes_written"] < 4096  # the manifest and the one edited skill
     old, new = list_backups(backups_dir(home))[1], list_backups(backups_dir(home))[0]
-    shared = "claude/mine/SKILL.md"
-    assert os.stat(old / shared).st_ino == os.stat(new / shared).st_ino
-    assert len(os.listdir(backups_dir(home) / STORE)) == 4
+    shared = "mine/SKILL.md"
+    assert os.stat(stored(old, "claude", shared)).st_ino == os.stat(
+        stored(new, "claude", shared)).st_ino
+    assert len(stored_versions(backups_dir(home))) == 4
     assert all_verify(home)
 
 
@@ -87,7 +94,7 @@ def test_forced_second_backup_is_manifests_and_hard_links(home: Path,
     assert first.folder and second.folder and first.folder != second.folder
     assert all(r.status == "created" for r in second.results)
     manifests = sum(os.path.getsize(Path(second.folder) / f"{t}.json")
-                    for t in ("claude", "cursor", ".index"))
+                    for t in ("claude", "cursor"))
     assert second.written == manifests
 
 
@@ -133,7 +140,7 @@ def test_verify_names_every_damaged_file(cli: Any, home: Path, source: Path,
     folder = Path(cli("backup", "--json").json()["path"])
     assert cli("backup", "--verify").code == 0
     (folder / "cursor/theirs/SKILL.md").write_text("tampered")
-    (folder / "claude/mine/SKILL.md").unlink()
+    stored(folder, "claude", "mine/SKILL.md").unlink()  # (the store's copy)
     (folder / "claude/extra.txt").write_text("planted")
     manifest = read_manifest(folder, "claude")
     assert manifest is not None
@@ -147,9 +154,9 @@ def test_verify_names_every_damaged_file(cli: Any, home: Path, source: Path,
     assert f"{folder.name}/claude/extra.txt: not in the manifest" in result.out
     assert "saved content" in result.out and "2 of 2 target backups are damaged" in result.out
     (folder / "cursor.json").write_text("{not json")
-    (folder / ".index.json").write_text("{")
+    shutil.rmtree(backups_dir(home) / STORE / digest)
     data = cli("backup", "--verify", "--json").json()
-    assert any("its saved content is not in" in p for b in data["backups"]
+    assert any("saved content" in p and "is missing" in p for b in data["backups"]
                for t in b["targets"] for p in t["problems"])
     assert any("manifest is unreadable" in p for b in data["backups"] for t in b["targets"]
                for p in t["problems"])
@@ -158,13 +165,15 @@ def test_verify_names_every_damaged_file(cli: Any, home: Path, source: Path,
 def test_a_damaged_latest_backup_is_not_trusted_as_unchanged(cli: Any, home: Path,
                                                              world: dict[str, Path]) -> None:
     folder = Path(cli("backup", "claude", "--json").json()["path"])
-    (folder / "claude/mine/SKILL.md").write_text("tampered")  # size and time change
+    damaged = folder / "claude/mine/SKILL.md"
+    damaged.write_text("tampered")  # size and time change
+    damaged_inode = os.stat(damaged).st_ino
     data = cli("backup", "claude", "--json").json()
     assert data["targets"][0]["status"] == "created"
     newest = list_backups(backups_dir(home))[0]
-    assert os.stat(newest / "claude/mine/SKILL.md").st_ino != os.stat(
-        folder / "claude/mine/SKILL.md").st_ino  # copied afresh, not linked to the damage
-    assert "my own skill" in (newest / "claude/mine/SKILL.md").read_text()
+    assert os.stat(stored(newest, "claude", "mine/SKILL.md")).st_ino != (
+        damaged_inode)  # copied afresh, not linked to the damage
+    assert "my own skill" in stored(newest, "claude", "mine/SKILL.md").read_text()
 
 
 def _backups_at(home: Path, cli: Any, world: dict[str, Path], ages_days: list[float]) -> None:
@@ -219,10 +228,10 @@ def test_cleanup_removes_saved_skills_no_backup_uses(cli: Any, home: Path, sourc
     make_skill(source, "beta", body="a new version\n")
     cfg = config.load(Paths.from_env().global_scope())
     backupcmd.write(cfg, [t for t in cfg.targets if t.name == "claude"], now=time.time() + 5)
-    assert len(os.listdir(backups_dir(home) / STORE)) == 4
+    assert len(stored_versions(backups_dir(home))) == 4
     data = cli("backup", "--cleanup", "--json").json()
     assert len(data["removed"]) == 1 and data["store_removed"] == 1
-    assert len(os.listdir(backups_dir(home) / STORE)) == 3
+    assert len(stored_versions(backups_dir(home))) == 3
     assert all_verify(home)
 
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from skillshared.backup import INDEX, Verifier, list_backups, targets_in
+from skillshared.backup import INDEX, Verifier, copy_of, list_backups, read_manifest, targets_in
 from tests.conftest import make_skill, tree, write_config
 
 CONFIG = """\
@@ -51,6 +51,14 @@ def all_verify(home: Path) -> bool:
         if any(verifier.target(backup, t) for t in targets):
             return False
     return True
+
+
+def stored(backup: Path, target: str, rel: str) -> Path:
+    """A backup's copy of one of a target's files, wherever the backup's format keeps it."""
+    manifest = read_manifest(backup, target)
+    assert manifest is not None, f"{backup.name}/{target}.json cannot be read"
+    entry = next(e for e in manifest["entries"] if e["path"] == rel)
+    return copy_of(backup.parent, backup, manifest, entry)
 
 
 def ours_left(folder: Path) -> list[str]:
