@@ -777,6 +777,7 @@ class _Rules:
     squashed: tuple[Rule, ...]
     file: tuple[Rule, ...]
     words: Mapping[str, tuple[str, ...]]  # scan -> the needs of its rules
+    costly: frozenset[str]  # text rules whose needs are checked on each line first
 
 
 def _prepare(rules: Sequence[Rule]) -> _Rules:
@@ -784,7 +785,27 @@ def _prepare(rules: Sequence[Rule]) -> _Rules:
     for rule in rules:
         by[rule.scan].append(rule)
     return _Rules(tuple(by["text"]), tuple(by["raw"]), tuple(by["squashed"]),
-                  tuple(by["file"]), {s: _words(by[s]) for s in SCANS})
+                  tuple(by["file"]), {s: _words(by[s]) for s in SCANS},
+                  frozenset(r.id for r in by["text"] if _costly(r)))
+
+
+def _costly(rule: Rule) -> bool:
+    """A rule that needs words from more than one group and whose pattern is not led by a
+    few first characters: checking its words on a line is cheaper than running it there."""
+    if rule.needs is None or len(rule.needs) < 2:
+        return False
+    lead = re.match(r"\(\?=\[((?:\\.|[^\]\\])*)\]\)", rule.pattern.pattern)
+    return lead is None or len(lead.group(1).replace("\\", "")) > 8
+
+
+def _line_meets(needs: Needs, folded: str) -> bool:
+    for group in needs:
+        for word in group:
+            if (not folded.isascii()) if word == NON_ASCII else word in folded:
+                break
+        else:
+            return False
+    return True
 
 
 def _scan_text(text: str, first_line: int | None, rel: str, rules: _Rules, raw_rules: bool,
@@ -806,8 +827,15 @@ def _scan_text(text: str, first_line: int | None, rel: str, rules: _Rules, raw_r
 
     active = _active(rules.text, rules.words["text"], folded, norm_ascii)
     if active:
+        costly = [r.id in rules.costly for r in active]
         for item, norm in zip(logical, norms, strict=True):
-            for rule in active:
+            folded_line = None
+            for rule, check in zip(active, costly, strict=True):
+                if check and rule.needs is not None:
+                    if folded_line is None:
+                        folded_line = _fold(norm)
+                    if not _line_meets(rule.needs, folded_line):
+                        continue
                 match = _search(rule, norm)
                 if match is None or (rule.exclude is not None and rule.exclude.search(norm)):
                     continue
