@@ -1,0 +1,80 @@
+"""What backups take on disk follows what changed, not the size of the targets; and
+``backup --list`` says what they take as ``du`` does."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from skillshared import backupcmd, config
+from skillshared.paths import Paths
+from tests.conftest import make_skill, write_config
+from tests.undo_world import all_verify, backups_dir
+
+SKILLS = 300
+ROUNDS = 5
+KIB = 1024
+
+
+def du(folder: Path) -> int:
+    """Disk space used under ``folder`` as ``du`` counts it (blocks, hard links once)."""
+    out = subprocess.run(["du", "-s", "--block-size=1", str(folder)], capture_output=True,
+                         text=True, check=True).stdout
+    return int(out.split()[0])
+
+
+def build(home: Path, source: Path, cli: Any) -> None:
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
+                       "  claude:\n    path: ~/.claude/skills\n"
+                       "  cursor:\n    path: ~/.cursor/skills\n    mode: copy\n")
+    for index in range(SKILLS):
+        make_skill(source, f"skill-{index:04d}", body=f"# skill {index}\n" + "text " * 100,
+                   files={"references/guide.md": f"guide {index}\n" + "more " * 200,
+                          "scripts/check.sh": "#!/bin/sh\necho ok\n"})
+    assert cli("sync").code == 0
+
+
+def test_backups_grow_with_what_changed(cli: Any, home: Path, source: Path) -> None:
+    """A copy target and a merge target of 300 skills each: each round changes one skill,
+    syncs (which backs the targets up first) and runs the daemon's backup job."""
+    build(home, source, cli)
+    cfg = config.load(Paths.from_env().global_scope())
+    first = backupcmd.write(cfg, cfg.targets)
+    assert [r.status for r in first.results] == ["created", "created"]
+    start = du(backups_dir(home))
+    made = 0
+    for index in range(ROUNDS):
+        guide = source / f"skill-{index * 37:04d}/references/guide.md"
+        guide.write_text(guide.read_text() + f"edit {index}\n")
+        result = cli("sync", "--json")
+        assert result.code == 0, result.err
+        made += len([t for t in (result.json()["backup"] or {}).get("targets", [])
+                     if t["status"] == "created"])
+        job = backupcmd.write(cfg, cfg.targets, now=time.time() + index + 1)
+        made += sum(r.status == "created" for r in job.results)
+    grown = du(backups_dir(home)) - start
+    assert made >= 2 * ROUNDS  # (each round backs up both targets)
+    # each backup costs what changed: a few pieces of manifests, the changed files, the
+    # copy target's own manifest of its copies (one file that lists them all), a folder
+    assert grown < ROUNDS * 320 * KIB, (grown, start)
+    assert grown < start / 4, (grown, start)
+    assert all_verify(home)
+
+
+def test_list_says_what_backups_take_as_du_does(cli: Any, home: Path, source: Path) -> None:
+    build(home, source, cli)
+    cfg = config.load(Paths.from_env().global_scope())
+    backupcmd.write(cfg, cfg.targets)
+    for index in range(3):
+        guide = source / f"skill-{index:04d}/SKILL.md"
+        guide.write_text(guide.read_text() + "edited\n")
+        assert cli("sync").code == 0
+    listed = cli("backup", "--list", "--json").json()
+    real = du(backups_dir(home))
+    assert abs(listed["disk_bytes"] - real) <= real // 100, (listed["disk_bytes"], real)
+    assert listed["disk_bytes"] == sum(b["disk_bytes"] for b in listed["backups"]) + listed[
+        "unreferenced_bytes"]
+    text = cli("backup", "--list").out
+    assert "on disk" in text.splitlines()[-1]
