@@ -26,10 +26,13 @@ by its byte-order mark, as UTF-16 when its NUL bytes say so, else as UTF-8 with 
 that is not UTF-8 read as Latin-1. A binary file (by its share of control bytes, or a
 signature) is reported by kind; an unknown one is still scanned as text, a known one
 (program, archive, image, ...) by its printable strings. Of a file over
-:data:`MAX_FILE_BYTES` the first MiB and the last :data:`TAIL_BYTES` are scanned.
+:data:`MAX_FILE_BYTES` the first MiB and the last :data:`TAIL_BYTES` are scanned, and what
+lies between is reported (``too-large``).
 
-A cheap filter runs first: from each pattern the words any match must hold are worked out
-(:func:`_needs`), and a rule none of whose words is in a file is not run on its lines.
+Speed: from each pattern the groups of words any match must hold are worked out
+(:func:`_needs`); a rule is run only on a file (and, when it is costly, a line or a window
+of a long line) holding a word of each group. Each pattern is led by a lookahead for the
+characters a match can start with (:func:`_fast`).
 """
 
 from __future__ import annotations
@@ -54,8 +57,8 @@ from skillshared import yamlio
 from skillshared.config import SEVERITIES
 from skillshared.errors import ConfigError, UsageError
 
-MAX_FILE_BYTES = 1 << 20
-TAIL_BYTES = 256 << 10  # of a file over MAX_FILE_BYTES, the end that is scanned too
+MAX_FILE_BYTES = 1 << 20  # of a larger file, the first MAX_FILE_BYTES are scanned ...
+TAIL_BYTES = 256 << 10  # ... and the last TAIL_BYTES (what lies between is reported)
 COUNT_LINES_UP_TO = 64 << 20  # the tail of a larger file has no line numbers (0)
 LONG_LINE = 8192  # a longer line is matched in windows of this size ...
 OVERLAP = 1024  # ... overlapping by this much (the built-in patterns span less)
@@ -645,7 +648,7 @@ def _content(path: str, name: str) -> _Content:
         content.facts.append((f"unreadable {got}", 0, got))
         return content
     head, tail, size, tail_line = got
-    if tail:
+    if size > MAX_FILE_BYTES + TAIL_BYTES:  # (a smaller one is read whole: head and tail)
         content.facts.append((f"too-large {size}", 0, f"{size} bytes; scanned: the first "
                               f"{MAX_FILE_BYTES >> 20} MiB and the last {TAIL_BYTES >> 10} KiB"))
     codec, bom = _codec(head)

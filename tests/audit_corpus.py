@@ -55,7 +55,7 @@ PDF = (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>
        b"2 0 obj\n<< /Length 44 /Filter /FlateDecode >>\nstream\n"
        + zlib.compress(b"BT /F1 12 Tf 72 712 Td (Quarterly report) Tj ET")
        + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
-BIG = "lorem ipsum dolor sit amet\n" * ((1 << 20) // 27 + 2000)
+BIG = "lorem ipsum dolor sit amet\n" * ((1 << 20) // 27 + 20_000)  # past the head and tail
 
 # name -> (files, rules that must report it)
 MALICIOUS: dict[str, tuple[dict[str, Content], set[str]]] = {

@@ -71,7 +71,7 @@ def test_what_is_scanned_and_what_is_reported(tmp_path: Path) -> None:
     (folder / ".git/HEAD").write_text(bad)
     (folder / "image.bin").write_bytes(b"\0\1" + bad.encode())
     (folder / "latin1.txt").write_bytes(bad.encode() + b"\xff\xfe")
-    (folder / "big.md").write_text(bad + "x" * audit.MAX_FILE_BYTES)
+    (folder / "big.md").write_text(bad + "x\n" * audit.MAX_FILE_BYTES)
     outside = materialise(tmp_path, "outside", {"SKILL.md": bad})
     (folder / "linked").symlink_to(outside)
     (folder / "linked-file.md").symlink_to(outside / "SKILL.md")

@@ -152,6 +152,14 @@ def test_a_large_file_is_scanned_at_its_head_and_tail(tmp_path: Path) -> None:
     assert large.severity == "HIGH" and str(path.stat().st_size) in large.excerpt
 
 
+def test_a_file_just_over_the_limit_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "data.md"
+    filler = "lorem ipsum dolor sit amet\n" * (audit.MAX_FILE_BYTES // 27)
+    path.write_text(filler + PHRASE + "\n" + filler[:audit.TAIL_BYTES // 2])
+    line = filler.count("\n") + 1
+    assert rules_at(scan(path)) == {("ignore-previous-instructions", line)}
+
+
 def test_a_large_utf16_file_is_read_in_step(tmp_path: Path) -> None:
     path = tmp_path / "data.md"
     text = big("x", "y", PHRASE).decode()
