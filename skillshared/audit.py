@@ -604,28 +604,39 @@ class _Content:
 
 
 def _read(path: str) -> tuple[bytes, bytes, int, int | None] | str:
-    """(head, tail, size, the line number the tail starts on), or why it cannot be read."""
+    """(head, tail, size, the line number the tail starts on), or why it cannot be read. A
+    file up to MAX_FILE_BYTES + TAIL_BYTES is all head; of a larger one the head runs on to
+    the end of its last line and the tail starts at a line (text with NUL bytes aside)."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read(MAX_FILE_BYTES + 1)
-            if len(head) <= MAX_FILE_BYTES:
-                return head, b"", len(head), None
+            head = handle.read(MAX_FILE_BYTES)
+            more = handle.read(TAIL_BYTES + 1)
+            if len(more) <= TAIL_BYTES:
+                return head + more, b"", len(head) + len(more), None
             size = os.fstat(handle.fileno()).st_size
-            start = max(MAX_FILE_BYTES, size - TAIL_BYTES)
+            lines_kept = b"\0" not in head[:8192]  # (UTF-16 has no byte-wide lines)
+            if lines_kept and not head.endswith(b"\n"):
+                end = more.find(b"\n", 0, LONG_LINE)
+                head += more[:end + 1] if end >= 0 else b""
+            start = max(len(head), size - TAIL_BYTES)
+            handle.seek(start)
+            tail = handle.read(TAIL_BYTES)
+            if lines_kept and start > len(head):
+                cut = tail.find(b"\n", 0, LONG_LINE)
+                if cut >= 0:
+                    tail, start = tail[cut + 1:], start + cut + 1
             lines: int | None = None
-            if size <= COUNT_LINES_UP_TO:
-                lines = head[:MAX_FILE_BYTES].count(b"\n") + 1
-                handle.seek(MAX_FILE_BYTES)
-                left = start - MAX_FILE_BYTES
+            if lines_kept and size <= COUNT_LINES_UP_TO:
+                lines = head.count(b"\n") + 1
+                handle.seek(len(head))
+                left = start - len(head)
                 while left > 0:
                     chunk = handle.read(min(left, 1 << 20))
                     if not chunk:
                         break
                     lines += chunk.count(b"\n")
                     left -= len(chunk)
-            handle.seek(start)
-            tail = handle.read(TAIL_BYTES)
-            return head[:MAX_FILE_BYTES], tail, size, lines
+            return head, tail, size, lines
     except OSError as exc:
         return exc.strerror or str(exc)
 
@@ -648,7 +659,7 @@ def _content(path: str, name: str) -> _Content:
         content.facts.append((f"unreadable {got}", 0, got))
         return content
     head, tail, size, tail_line = got
-    if size > MAX_FILE_BYTES + TAIL_BYTES:  # (a smaller one is read whole: head and tail)
+    if tail:
         content.facts.append((f"too-large {size}", 0, f"{size} bytes; scanned: the first "
                               f"{MAX_FILE_BYTES >> 20} MiB and the last {TAIL_BYTES >> 10} KiB"))
     codec, bom = _codec(head)
@@ -671,8 +682,9 @@ def _content(path: str, name: str) -> _Content:
             content.facts.append(("data unknown", 0, "binary data of no known kind"))
         if binary:  # decoded anyway: text an agent could still read
             content.raw_rules = False
-    if tail and codec.startswith("utf-16") and (size - len(tail)) % 2:
-        tail = tail[1:]
+    if tail and codec.startswith(("utf-16", "utf-32")):
+        unit = 2 if codec.startswith("utf-16") else 4
+        tail = tail[-(size - len(tail)) % unit:]  # from a whole character on
     text, valid = _decode(head[bom:], codec, binary)
     if not binary and (codec != "utf-8" or not valid):
         name = codec if codec != "utf-8" else "utf-8, and latin-1 where not utf-8"
@@ -688,8 +700,7 @@ def _content(path: str, name: str) -> _Content:
                 text[text.rfind("\n", 0, cr.start()) + 1:], 0)))
     content.parts.append((text, 1))
     if tail:
-        content.parts.append((_decode(tail, codec, binary)[0],
-                              tail_line if codec == "utf-8" else None))
+        content.parts.append((_decode(tail, codec, binary)[0], tail_line))
     return content
 
 

@@ -160,6 +160,15 @@ def test_a_file_just_over_the_limit_is_read_whole(tmp_path: Path) -> None:
     assert rules_at(scan(path)) == {("ignore-previous-instructions", line)}
 
 
+def test_a_line_across_the_end_of_the_head_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "data.md"
+    filler = "lorem ipsum dolor sit amet\n" * (audit.MAX_FILE_BYTES // 27)  # 4 bytes short
+    path.write_text(filler + PHRASE + "\n" + filler)
+    line = filler.count("\n") + 1
+    assert rules_at(scan(path)) == {("ignore-previous-instructions", line),
+                                    ("too-large-to-scan", 0)}
+
+
 def test_a_large_utf16_file_is_read_in_step(tmp_path: Path) -> None:
     path = tmp_path / "data.md"
     text = big("x", "y", PHRASE).decode()
