@@ -64,6 +64,7 @@ LONG_LINE = 8192  # a longer line is matched in windows of this size ...
 OVERLAP = 1024  # ... overlapping by this much (the built-in patterns span less)
 JOIN_LINES = 50  # the most physical lines one continued line is joined from
 MAX_SQUASHED = 20  # findings of one squashed rule in one file
+EXACT_POSITION = 1 << 16  # past this far into a changed line, excerpts are placed roughly
 RULES_FILE = "audit-rules.yaml"
 SCANS = ("text", "raw", "squashed", "file")
 SHORT = {"c": "CRITICAL", "crit": "CRITICAL", "h": "HIGH", "m": "MEDIUM", "med": "MEDIUM",
@@ -444,8 +445,11 @@ def _piece(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def _raw_position(raw: str, target: int) -> int:
-    """The index in ``raw`` of what is at ``target`` in ``normalise(raw)``."""
+def _raw_position(raw: str, target: int, size: int) -> int:
+    """The index in ``raw`` of what is at ``target`` in ``normalise(raw)`` (whose length is
+    ``size``); far into a long line, an estimate (the work stays bounded)."""
+    if target > EXACT_POSITION:
+        return min(len(raw) - 1, target * len(raw) // max(size, 1))
     out = index = 0
     while index < len(raw):
         match = _ENTITY.match(raw, index) if raw[index] == "&" else None
@@ -652,6 +656,18 @@ def _decode(data: bytes, codec: str, binary: bool = False) -> tuple[str, bool]:
         return data.decode("latin-1" if binary else "utf-8", "skillshared-latin1"), False
 
 
+def _partial_end(data: bytes) -> int:
+    """How many bytes at the end of ``data`` begin a UTF-8 character they do not finish."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return 0
+        if byte >= 0xC0:  # a lead byte: how long its character is
+            length = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return back if back < length else 0
+    return 0
+
+
 def _content(path: str, name: str) -> _Content:
     got = _read(path)
     content = _Content()
@@ -685,6 +701,10 @@ def _content(path: str, name: str) -> _Content:
     if tail and codec.startswith(("utf-16", "utf-32")):
         unit = 2 if codec.startswith("utf-16") else 4
         tail = tail[-(size - len(tail)) % unit:]  # from a whole character on
+    if tail and codec == "utf-8":  # cut at whole characters, not inside one
+        head = head[:len(head) - _partial_end(head)]
+        tail = tail[next((i for i in range(min(3, len(tail))) if not 0x80 <= tail[i] < 0xC0),
+                         min(3, len(tail))):]
     text, valid = _decode(head[bom:], codec, binary)
     if not binary and (codec != "utf-8" or not valid):
         name = codec if codec != "utf-8" else "utf-8, and latin-1 where not utf-8"
@@ -853,8 +873,8 @@ def _scan_text(text: str, first_line: int | None, rel: str, rules: _Rules, raw_r
                 match = _search(rule, norm)
                 if match is None or (rule.exclude is not None and rule.exclude.search(norm)):
                     continue
-                at = match.start() if norm is item.raw else _raw_position(item.raw,
-                                                                           match.start())
+                at = match.start() if norm is item.raw else _raw_position(
+                    item.raw, match.start(), len(norm))
                 line = item.first + bisect.bisect_right(item.breaks, at)
                 found.append(Finding(rel, number(line), rule.id, rule.family, rule.severity,
                                      rule.message, _excerpt(item.raw, at)))

@@ -169,6 +169,20 @@ def test_a_line_across_the_end_of_the_head_is_read_whole(tmp_path: Path) -> None
                                     ("too-large-to-scan", 0)}
 
 
+def test_a_large_file_is_cut_between_characters(tmp_path: Path) -> None:
+    """One long line of Cyrillic: the head ends, and the tail starts, inside a character;
+    it is still UTF-8 (no encoding finding) and its end is read (excerpt near the match)."""
+    path = tmp_path / "data.md"
+    path.write_text("Привет мир " * 150_000 + PHRASE + "\n")
+    found = {f.rule: f for f in scan(path)}
+    assert set(found) == {"too-large-to-scan", "ignore-previous-instructions"}
+    assert PHRASE[:20] in found["ignore-previous-instructions"].excerpt
+    for data, partial in [(b"ab", 0), ("a\u00e9".encode()[:-1], 1), ("a\u20ac".encode()[:-1], 2),
+                          ("a\u20ac".encode()[:-2], 1), ("a\U0001d408".encode()[:-1], 3),
+                          ("a\U0001d408".encode(), 0)]:
+        assert audit._partial_end(data) == partial
+
+
 def test_a_large_utf16_file_is_read_in_step(tmp_path: Path) -> None:
     path = tmp_path / "data.md"
     text = big("x", "y", PHRASE).decode()
