@@ -142,14 +142,15 @@ def _compile(raw: Mapping[str, Any], where: str, problems: list[str]) -> Rule | 
         return None
     flags = re.IGNORECASE if raw.get("ignore_case", True) else 0
     try:
-        compiled = _fast(re.compile(pattern, flags))
+        tree = _parse(pattern, flags)
+        compiled = _fast(pattern, flags, tree) if scan != "file" else re.compile(pattern, flags)
         exclude = raw.get("exclude")
         skip = re.compile(exclude, re.IGNORECASE) if isinstance(exclude, str) else None
     except re.error as exc:
         problems.append(f"{where}.pattern: not a valid regular expression: {exc}")
         return None
     return Rule(rule_id, str(raw.get("family", "custom")), severity.upper(), compiled,
-                message or rule_id, skip, scan, _needs(pattern, flags))
+                message or rule_id, skip, scan, _needs(tree))
 
 
 def _merge(rules: dict[str, Rule | None], doc: Any, origin: str, problems: list[str]) -> None:
@@ -210,15 +211,31 @@ def _fold(text: str) -> str:
     return text.casefold().replace("\u0131", "i")  # dotless i: matched by `i` in IGNORECASE
 
 
-def _needs(pattern: str, flags: int) -> Needs | None:
-    """Groups of words (folded) such that any match of ``pattern`` holds a word of each
-    group; None when none can be worked out. Read from the parsed pattern; anything not
-    understood gives None (the rule is then always run)."""
+def _parse(pattern: str, flags: int) -> list[tuple[Any, Any]] | None:
+    """The parsed pattern (what the prefilter and the lead are read from); None when this
+    Python's parser is not the one expected (then neither is used). A bad pattern raises
+    re.error."""
+    if _PARSER is None:  # pragma: no cover - another Python
+        re.compile(pattern, flags)
+        return None
+    return list(_PARSER.parse(pattern, flags))
+
+
+try:  # the parser of the re module (private; without it, no prefilter and no lead)
+    _PARSER: Any = importlib.import_module("re._parser")
+    _K: Any = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover - another Python
+    _PARSER = _K = None
+
+
+def _needs(tree: list[tuple[Any, Any]] | None) -> Needs | None:
+    """Groups of words (folded) such that any match of the parsed pattern holds a word of
+    each group; None when none can be worked out (the rule is then always run)."""
+    if tree is None or _K is None:
+        return None
     try:
-        parser = importlib.import_module("re._parser")
-        tree = parser.parse(pattern, flags)
-        groups = _seq_needs(list(tree), importlib.import_module("re._constants"))
-    except Exception:  # pragma: no cover - a Python whose parser differs: no prefilter
+        groups = _seq_needs(tree, _K)
+    except Exception:  # pragma: no cover - a parse tree of another shape: no prefilter
         return None
     return tuple(groups) or None
 
@@ -274,20 +291,21 @@ def _branch_needs(branches: list[list[frozenset[str]]]) -> list[frozenset[str]]:
     return out
 
 
-def _fast(compiled: re.Pattern[str]) -> re.Pattern[str]:
-    """The same pattern, led by a lookahead for the characters a match can start with: the
-    regular expression engine then skips every other position quickly (several times
+def _fast(pattern: str, flags: int, tree: list[tuple[Any, Any]] | None) -> re.Pattern[str]:
+    """The pattern compiled, led by a lookahead for the characters a match can start with:
+    the regular expression engine then skips every other position quickly (several times
     quicker for a pattern that starts with a lookbehind or a list of words)."""
     try:
-        parser = importlib.import_module("re._parser")
-        tree = parser.parse(compiled.pattern, compiled.flags)
-        first = _first(list(tree), importlib.import_module("re._constants"))
-        if not first or len(first) > 64:
-            return compiled
+        first = _first(tree, _K) if tree is not None and _K is not None else None
+    except Exception:  # pragma: no cover - a parse tree of another shape: no lead
+        first = None
+    if first and len(first) <= 64:
         chars = "".join(re.escape(c) for c in sorted(first))
-        return re.compile(f"(?=[{chars}])(?:{compiled.pattern})", compiled.flags)
-    except Exception:  # a pattern this cannot lead (global flags, say): as it is
-        return compiled
+        try:
+            return re.compile(f"(?=[{chars}])(?:{pattern})", flags)
+        except re.error:  # a pattern that cannot be led (global flags, say): as it is
+            pass
+    return re.compile(pattern, flags)
 
 
 def _first(items: list[tuple[Any, Any]], k: Any) -> set[str] | None:
