@@ -115,6 +115,8 @@ def test_user_rules_replace_disable_and_add(tmp_path: Path) -> None:
      "not a valid regular expression"),
     ("rules:\n  - {id: x, severity: LOW, pattern: a, message: m, colour: red}\n",
      "unknown keys colour"),
+    ("rules:\n  - {id: x, severity: LOW, pattern: a, message: m, scan: bytes}\n",
+     "rules[0].scan: must be one of text, raw, squashed, file"),
     ("rules: [\n", "audit-rules.yaml, line"),
 ])
 def test_a_bad_user_rules_file_is_a_clear_error(tmp_path: Path, text: str, problem: str) -> None:

@@ -186,3 +186,14 @@ def test_a_user_rule_with_global_flags_still_works(tmp_path: Path) -> None:
     rule = {r.id: r for r in audit.load_rules([user])}["shout"]
     assert rule.pattern.search("say HELLO!") and not rule.pattern.search("say hello!")
     assert os.path.exists(user)
+
+
+def test_a_user_rule_for_another_script_scans_the_raw_text(tmp_path: Path) -> None:
+    user = tmp_path / "audit-rules.yaml"
+    user.write_text("rules:\n"
+                    "  - {id: ru-raw, severity: LOW, pattern: 'пароль', message: m, scan: raw}\n"
+                    "  - {id: ru-text, severity: LOW, pattern: 'пароль', message: m}\n",
+                    encoding="utf-8")
+    (tmp_path / "a.md").write_text("Введите пароль.\n", encoding="utf-8")
+    found = audit.scan_file(str(tmp_path / "a.md"), "a.md", audit.load_rules([user]))
+    assert [f.rule for f in found] == ["ru-raw"]  # the text scan folds р, а, о to Latin
