@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -371,7 +372,15 @@ class _Validator:
         if "\0" in value:
             self.problem(key, "must not contain a NUL character")
             return None
-        return self.scope.expand(value.strip())
+        path = self.scope.expand(value.strip())
+        try:
+            os.fsencode(path)
+        except UnicodeEncodeError:
+            self.problem(key, f"{value!r} holds characters that file names cannot hold in this "
+                         f"locale's encoding ({sys.getfilesystemencoding()}); run with a UTF-8 "
+                         "locale (LANG=C.UTF-8)")
+            return None
+        return path
 
     def _source(self, doc: Mapping[str, Any]) -> Path:
         sources = self._section(doc, "sources")

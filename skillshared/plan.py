@@ -79,6 +79,7 @@ class TargetPlan:
     guard: str | None = None
     error: str | None = None
     records: Mapping[str, str] | None = None
+    held: tuple[str, ...] = ()  # our entries the mass-delete guard keeps from being pruned
 
     @property
     def changes(self) -> bool:
@@ -109,7 +110,8 @@ def _describe(obs: Observed, name: str) -> str:
     return "a file that is not ours"
 
 
-NO_SOURCE = "the source is missing or empty; nothing was pruned"
+NO_SOURCE = ("the source is missing or empty; nothing was pruned (put the skills back, or "
+             "run `skillshare sync --force` to prune anyway)")
 NOT_A_FOLDER = ("target path {} is a file, not a folder; move the file away or change the "
                 "target's path")
 
@@ -176,15 +178,16 @@ class _Planner:
             self.ops.extend(self.prunes)
             self.counts["pruned"] = len(self.prunes)
         elif self.records is not None:
-            held = obs.manifest or {}  # held copies keep their records (links have none)
-            self.records.update({op.name: held[op.name][0] for op in self.prunes
-                                 if op.name in held})
+            kept = obs.manifest or {}  # held copies keep their records (links have none)
+            self.records.update({op.name: kept[op.name][0] for op in self.prunes
+                                 if op.name in kept})
         local = sorted((set(obs.links) - set(owned)) | obs.dirs | obs.files)
         local = [n for n in local
                  if n not in self.wanted and n not in conflicted and not self._our_copy(n)]
         self.counts["local"] = len(local) + len(self.conflicts)
+        held = tuple(op.name for op in self.prunes) if guard else ()
         return TargetPlan(spec.name, spec.mode, tuple(self.ops), tuple(self.conflicts),
-                          tuple(local), self.counts, guard, None, self.records)
+                          tuple(local), self.counts, guard, None, self.records, held)
 
     def _owned_links(self) -> dict[str, str]:
         """Our links. A link whose text is exactly what we would write is ours without
@@ -314,8 +317,10 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
     counts = {"linked": 0, "local": 0, "updated": 0, "pruned": 0, "new": 0, "up_to_date": 0}
 
     def done(*ops: Op, conflicts: tuple[Conflict, ...] = (), error: str | None = None,
-             local: tuple[str, ...] = (), guard: str | None = None) -> TargetPlan:
-        return TargetPlan(spec.name, "symlink", ops, conflicts, local, counts, guard, error)
+             local: tuple[str, ...] = (), guard: str | None = None,
+             held: tuple[str, ...] = ()) -> TargetPlan:
+        return TargetPlan(spec.name, "symlink", ops, conflicts, local, counts, guard, error,
+                          held=held)
 
     target = spec.source_link
     if obs.kind == MISSING:
@@ -347,6 +352,7 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
     if foreign:
         return done(Op("force_replace_target", arg=target))
     if (owned or copies) and not spec.source_ok and not force:
-        return done(guard=NO_SOURCE)  # the mass-delete guard: keep our copies (and links)
+        # the mass-delete guard: keep our copies (and links)
+        return done(guard=NO_SOURCE, held=tuple(sorted({*owned, *copies})))
     counts["pruned"] = len(owned) + len(copies)
     return done(*ops, Op("replace_dir_with_link", arg=target))

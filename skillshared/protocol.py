@@ -53,7 +53,15 @@ class BusyError(SkillshareError):
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    return json.dumps(message, ensure_ascii=False, default=str).encode("utf-8") + b"\n"
+    """One message as a line of JSON (UTF-8). A text that is not valid Unicode (a file name
+    that is not UTF-8, read as surrogate escapes) makes the whole line ASCII, with ``\\u``
+    escapes: valid JSON that carries the same data."""
+    text = json.dumps(message, ensure_ascii=False, default=str)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = json.dumps(message, default=str).encode("ascii")
+    return data + b"\n"
 
 
 def request(req_id: str, cmd: str, args: dict[str, Any]) -> bytes:

@@ -45,6 +45,7 @@ def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
         "conflicts": [{"name": c.name, "reason": c.reason} for c in conflicts],
         "local_entries": list(plan.local),
         "guard": plan.guard,
+        "held": len(plan.held),
         "error": _join_errors(errors),
         "backup": run.backup,
         "forced": outcome.forced if outcome else [],

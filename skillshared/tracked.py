@@ -257,9 +257,10 @@ def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] |
     if rules is not None:
         listed = (git("ls-tree", "-r", "-z", "--name-only", after) if before is None
                   else git("diff", "--name-only", "-z", before, after))
-        changed = [p for p in listed.out.split("\0")
-                   if p and os.path.isfile(folder / p) and not os.path.islink(folder / p)]
-        findings = [f for p in changed for f in audit.scan_file(str(folder / p), p, rules)]
+        changed = [p for p in listed.out.split("\0")  # links too: one may lead to ~/.ssh
+                   if p and (os.path.islink(folder / p) or os.path.isfile(folder / p))]
+        findings = [f for p in changed
+                    for f in audit.scan_file(str(folder / p), p, rules, root=str(folder))]
         findings.sort(key=lambda f: (audit.rank(f.severity), f.path, f.line, f.rule))
         blocking = audit.blocking(findings, level)
         result["audit"] = audit_report(findings, len(changed), level)

@@ -10,7 +10,7 @@ from skillshared import gitstate, reconcile, reports, skills
 from skillshared.config import Config
 from skillshared.observe import DigestCache
 from skillshared.paths import Paths
-from skillshared.plan import INSTALLING, MANIFEST, MISSING, NO_SOURCE, plan_target
+from skillshared.plan import INSTALLING, MANIFEST, MISSING, NO_SOURCE
 from skillshared.reconcile import TargetRun
 
 if TYPE_CHECKING:
@@ -42,17 +42,12 @@ def plan_all(config: Config, only: Sequence[str] | None = None,
     return discovery, [reconcile.plan_group(g, config, cache, force=False) for g in groups]
 
 
-PRUNING = frozenset({"unlink", "remove_copy"})
 
 
 def held_names(run: TargetRun) -> list[str]:
-    """Our entries that the mass-delete guard keeps from being pruned: the prunes of the same
-    plan made with ``--force`` (the planner is pure; nothing is looked at again)."""
-    plan = run.plan
-    if not plan.guard or run.obs is None:
-        return []
-    forced = plan_target(run.group.spec, run.group.wanted, run.obs, force=True)
-    return [op.name for op in forced.ops if op.action in PRUNING]
+    """Our entries that the mass-delete guard keeps from being pruned (the planner names
+    them)."""
+    return list(run.plan.held)
 
 
 def guard_hint(guard: str | None) -> str | None:
@@ -109,17 +104,24 @@ def daemon_state(paths: Paths) -> dict[str, Any]:
 
 def tracked_repos(config: Config, discovery: skills.Discovery,
                   paths: Paths) -> list[dict[str, Any]]:
-    repos = []
+    """Every tracked repo: each ``_…`` folder at the top of the source, and each one deeper
+    (installed with ``--into``) that holds a skill (found from discovery, so the source is
+    not walked again)."""
     try:
-        tops = sorted(e.name for e in os.scandir(config.source)
-                      if e.name.startswith("_") and e.is_dir(follow_symlinks=False))
+        found = {e.name for e in os.scandir(config.source)
+                 if e.name.startswith("_") and e.is_dir(follow_symlinks=False)}
     except OSError:
         return []
-    for name in tops:
-        count = sum(1 for s in discovery.skills if s.tracked_repo == name)
-        repos.append({"name": name, "skills": count,
-                      "git": gitstate.state(config.source / name, paths.env)})
-    return repos
+    counts: dict[str, int] = {}
+    for skill in discovery.skills:
+        parts = skill.rel_path.split("/")
+        at = next((i for i, part in enumerate(parts) if part.startswith("_")), None)
+        if at is not None:
+            repo = "/".join(parts[:at + 1])
+            counts[repo] = counts.get(repo, 0) + 1
+    found |= {r for r in counts if "/" in r and (config.source / r / ".git").exists()}
+    return [{"name": name, "skills": counts.get(name, 0),
+             "git": gitstate.state(config.source / name, paths.env)} for name in sorted(found)]
 
 
 def cmd_status(req: Request) -> dict[str, Any]:

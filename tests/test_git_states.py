@@ -274,3 +274,19 @@ def test_a_repo_made_by_hand_with_no_commit_and_no_upstream_takes_the_remotes_de
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD", "@{u}").split() == [
         "main", "origin/main"]
     assert (repo / "review/SKILL.md").is_file()
+
+
+def test_status_lists_a_repo_installed_into_a_folder_and_says_it_has_no_commits(
+        cli: Any, tmp_path: Path, world: Path) -> None:
+    bare = bare_remote(tmp_path / "team", "skills.git")
+    mate = team_clone(tmp_path, bare)
+    commit_files(mate, {"review/SKILL.md": skill_text("review")})
+    assert cli("install", f"file://{bare}", "--track", "--into", "web").code == 0
+    empty = bare_remote(tmp_path / "other", "empty.git")
+    assert cli("install", f"file://{empty}", "--track").code == 0
+    repos = {r["name"]: r for r in cli("status", "--json").json()["tracked_repos"]}
+    assert repos["web/_team-skills"]["skills"] == 1
+    assert repos["web/_team-skills"]["git"]["commits"] is True
+    assert repos["_other-empty"]["skills"] == 0
+    text = cli("status").out
+    assert "web/_team-skills" in text and "no commits yet" in text

@@ -59,3 +59,18 @@ def test_a_long_socket_path_is_reached_through_its_folder(tmp_path: Path) -> Non
                 client.sendall(b"hi")
                 assert conn.recv(2) == b"hi"
     assert len(os.listdir("/proc/self/fd")) == fds_before  # the folder fds were closed
+
+
+def test_a_name_that_is_not_utf8_crosses_the_socket_as_escapes() -> None:
+    """A file name read from the disk as surrogate escapes (not valid UTF-8) makes the line
+    ASCII JSON; it decodes to the same text."""
+    import json
+
+    from skillshared import protocol
+
+    name = os.fsdecode(b"caf\xe9")
+    line = protocol.encode({"v": 1, "id": "x", "ok": True, "result": {"name": name}})
+    assert line.endswith(b"\n") and line.isascii()
+    assert json.loads(line)["result"]["name"] == name
+    plain = protocol.encode({"name": "café"})
+    assert "café".encode() in plain  # valid text stays UTF-8

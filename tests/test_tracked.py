@@ -335,3 +335,25 @@ def test_a_blocked_update_shows_what_is_below_the_threshold_too(
     (item,) = copied.json()["items"]
     assert item["status"] == "blocked" and item["audit"]["below"] == {"HIGH": 1}
     assert "also found, below CRITICAL (not blocking): 1 HIGH" in item["details"]
+
+
+def test_an_update_that_brings_a_link_to_keys_is_blocked(cli: Any, home: Path,
+                                                          installed: tuple[Path, Path]
+                                                          ) -> None:
+    """Links the update brings are audited too: one to the user's keys blocks it."""
+    work, repo = installed
+    before = head(repo)
+    (home / ".ssh").mkdir()
+    (home / ".ssh/id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    (work / "review/keys").symlink_to(home / ".ssh")
+    (work / "review/key").symlink_to(home / ".ssh/id_rsa")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "links")
+    git(work, "push", "-q", "origin", "main")
+    result = cli("update", "_team-skills", "--json")
+    assert result.code == 1, result.out
+    (item,) = result.json()["items"]
+    assert item["status"] == "rolled back", item
+    rules = {f["rule"] for f in item["audit"]["findings"]}
+    assert "link-to-credentials" in rules, rules
+    assert head(repo) == before and not os.path.lexists(repo / "review/key")

@@ -466,3 +466,42 @@ def test_a_recorded_install_reaching_git_or_our_entries_is_a_config_error(
     result = cli("list", "-p")
     assert result.code == 1 and "skills[0].into" in result.err and "reserved" in result.err
     assert config.read_text() == before
+
+
+def test_a_sync_that_holds_pruning_back_counts_what_it_kept(cli: Any, home: Path,
+                                                            source: Path) -> None:
+    for i in range(10):
+        make_skill(source, f"s{i}")
+    write_config(home, "targets:\n  m:\n    path: ~/m\n")
+    sync(cli)
+    for i in range(8):
+        (source / f"s{i}" / "SKILL.md").unlink()
+    report = sync(cli)
+    assert report["_code"] == 1 and report["summary"]["held"] == 1
+    target = line(report, "m")
+    assert target["held"] == 8 and target["pruned"] == 0 and target["guard"]
+    log = (home / ".local/state/skillshare/logs/operations.log").read_text().splitlines()
+    last = json.loads(log[-1])
+    assert last["status"] == "partial" and "pruning held back" in last["msg"]
+
+
+def test_a_daemon_jobs_summary_names_the_targets_held_back() -> None:
+    from skillshared.daemon.runtime import _held_back
+
+    assert _held_back({"held_back": ["claude", "cursor"]}) == (
+        "; pruning held back on claude, cursor")
+    assert _held_back({"held_back": []}) == "" and _held_back(None) == ""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_the_daemons_help_into_a_closed_pipe_ends_quietly(argv: list[str]) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        proc = subprocess.run([sys.executable, "-m", "skillshared.daemon", *argv],
+                              stdout=write, stderr=subprocess.PIPE, text=True, timeout=60,
+                              check=False)
+    finally:
+        os.close(write)
+    assert proc.returncode == 141, proc.stderr
+    assert proc.stderr == ""

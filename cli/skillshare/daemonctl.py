@@ -198,6 +198,7 @@ def follow(paths: Locations) -> Iterator[str]:
                 yield line.rstrip("\n")
                 continue
             time.sleep(0.2)
+            yield ""  # an idle tick: the caller may check that its reader is still there
             try:
                 if os.stat(path).st_ino != ident:
                     handle.close()

@@ -83,7 +83,7 @@ def _daemon(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
                 elif textout.closed(sys.stdout):  # an idle tick: is anyone still reading?
                     raise textout.OutputClosed
         lines = daemonctl.log_lines(where, ns.tail)
-        return {"file": where.daemon_log, "lines": [daemonctl.pretty(x) for x in lines],
+        return {"file": daemonctl.log_file(where), "lines": [daemonctl.pretty(x) for x in lines],
                 "entries": [daemonctl.parse(x) for x in lines]}
     action = {"start": daemonctl.start, "stop": daemonctl.stop, "restart": daemonctl.restart,
               "status": daemonctl.status}[ns.action]

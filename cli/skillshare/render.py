@@ -145,6 +145,13 @@ def _git_line(git: Result | None) -> str:
     if "error" in git:
         return str(git["error"])
     state = "clean" if not git["dirty"] else f"{git['changes']} uncommitted changes"
+    if git.get("commits") is False:
+        state += ", no commits yet"
+    if git.get("detached"):
+        state += ", detached HEAD"
+    if git.get("upstream_gone"):
+        upstream = f" {git['upstream']}" if git.get("upstream") else ""
+        state += f", its upstream{upstream} is gone from the remote"
     remotes = f" (remote: {', '.join(git['remotes'])})" if git["remotes"] else " (no remote)"
     behind = f", {git['behind']} behind" if git.get("behind") else ""
     ahead = f", {git['ahead']} ahead" if git.get("ahead") else ""
@@ -191,8 +198,12 @@ def render_status(r: Result, out: Out) -> int:
         out("Tracked Repositories:")
         for repo in r["tracked_repos"]:
             git = repo["git"]
-            state = "not a git repository" if git is None else (
-                "has uncommitted changes" if git.get("dirty") else "clean")
+            state = "not a git repository" if git is None else ", ".join(
+                ["has uncommitted changes" if git.get("dirty") else "clean"]
+                + [note for key, note in (("detached", "detached HEAD"),
+                                          ("upstream_gone", "its upstream is gone"))
+                   if git.get(key)]
+                + (["no commits yet"] if git.get("commits") is False else []))
             out(f"  {repo['name']:<16}  {plural(repo['skills'], 'skill'):<10}  {state}")
     out()
     daemon_section(r["daemon"], out)

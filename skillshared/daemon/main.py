@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from skillshared import __version__, locking
 from skillshared.errors import LockedError
@@ -69,8 +70,28 @@ def _os_message(doing: str, path: object, exc: OSError) -> str:
     return f"{doing} {path}: {exc.strerror or exc}{where}"
 
 
+class _Parser(argparse.ArgumentParser):
+    """Help, version and usage errors written to the end through the descriptor, so a reader
+    that went away is noticed (a text stream with PYTHONUNBUFFERED may drop a short write)
+    and a character the encoding cannot show is replaced, never a crash."""
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message:
+            return
+        stream = file or sys.stderr
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # not a file (a test's capture)
+            stream.write(message)
+            return
+        stream.flush()
+        data = message.encode(getattr(stream, "encoding", None) or "utf-8", "replace")
+        while data:
+            data = data[os.write(fd, data):]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="skillshared", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
         description="The skillshare daemon: watches the source, the config and the targets "
                     "and reconciles within a moment of a change, runs scheduled jobs, and "
@@ -79,7 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--detached", action="store_true",
                         help="close stdin/stdout/stderr once the socket answers (used by "
                              "`skillshare daemon start`)")
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except BrokenPipeError:  # `skillshared --help | head -1`: the reader went away
+        return 141
     try:
         paths = Paths.from_env()
     except FileNotFoundError:

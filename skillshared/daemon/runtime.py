@@ -203,8 +203,8 @@ class Runtime:
         if pulled["before"] != pulled["after"]:
             batch = Batch()
             batch.want_full("pulled from the git remote")
-            self._reconcile(batch)
-            return f"pulled {pulled['commits']} commits and synced"
+            held = _held_back(self._reconcile(batch))
+            return f"pulled {pulled['commits']} commits and synced{held}"
         return str(pulled["status"])
 
     def _update(self) -> str:
@@ -217,11 +217,13 @@ class Runtime:
         result = installcmd.cmd_update(service.Request(self.paths, {"all": True,
                                                                     "kind": "repo"}))
         counts = Counter(r["status"] for r in result["items"])
+        held = ""
         if counts["updated"]:
             batch = Batch()
             batch.want_full("tracked repos updated")
-            self._reconcile(batch)
-        return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no repos"
+            held = _held_back(self._reconcile(batch))
+        done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+        return (done or "no repos") + held
 
     def _backup(self) -> str:
         """The scheduled backup: every target that changed since its latest backup."""
@@ -356,6 +358,13 @@ class Runtime:
             count = inotify_watches()
             self._watches = (time.monotonic(), count)
         return count
+
+
+def _held_back(record: dict[str, Any] | None) -> str:
+    """What a job's summary adds when its pass held pruning back."""
+    if record and record.get("held_back"):
+        return f"; pruning held back on {', '.join(record['held_back'])}"
+    return ""
 
 
 def process_stats() -> dict[str, Any]:
