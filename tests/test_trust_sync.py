@@ -505,3 +505,12 @@ def test_the_daemons_help_into_a_closed_pipe_ends_quietly(argv: list[str]) -> No
         os.close(write)
     assert proc.returncode == 141, proc.stderr
     assert proc.stderr == ""
+
+
+def test_sync_text_says_what_a_copy_left_out(cli: Any, home: Path, source: Path) -> None:
+    skill = make_skill(source, "alpha")
+    os.mkfifo(skill / "pipe")
+    write_config(home, "targets:\n  c:\n    path: ~/c\n    mode: copy\n")
+    result = cli("sync")
+    assert result.code == 0, result.err
+    assert "alpha/pipe left out of the copy: a FIFO" in result.out

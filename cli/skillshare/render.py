@@ -97,6 +97,8 @@ def render_sync(r: Result, out: Out) -> int:
             out("      (use --force to back them up and replace them)")
         for f in t["forced"]:
             out(f"    replaced {f['name']} (backup: {out.path(f['backup'])})")
+        for left in t.get("left_out", ()):
+            out(f"    {INFO} {left['name']}/{left['path']} left out of the copy: {left['why']}")
         if t["guard"]:
             held = f" ({plural(t['held'], 'entry', 'entries')} kept)" if t.get("held") else ""
             out(f"    pruning held back{held}: {t['guard']}")
