@@ -8,11 +8,13 @@ Scenarios (each run several times; medians with min-max, as a Markdown table):
   its own, as real folders): time, and bytes written (``wchar`` of /proc/self/io: every byte
   this process handed to write());
 - the same targets backed up again, unchanged: as ``skillshare backup`` does it (each target
-  is found unchanged; nothing is written), and forced to write a new backup anyway (manifests
-  plus hard links to the previous copies);
+  is found unchanged; nothing is written), and forced to write a new backup anyway (the
+  manifests only: every file and every piece of a manifest is in the store already);
 - a backup after one skill was edited;
 - restore of a 1,000-skill copy-mode target, against ``cp -a`` of the same folder in the same
-  run.
+  run;
+- disk space (``du``, blocks, hard links once) of the backups folder: the copy-mode target's
+  first backup, and what each later backup adds after one file of one of its skills changed.
 
 ``--quick`` uses 200 skills.
 """
@@ -59,6 +61,13 @@ def measure(fn: Callable[[], object], runs: int, reset: Callable[[], object] | N
         times.append(time.perf_counter() - start)
         sizes.append(written_bytes() - before)
     return times, sizes
+
+
+def du(folder: Path) -> int:
+    """Disk space under ``folder`` as ``du -s`` counts it."""
+    out = subprocess.run(["du", "-s", "--block-size=1", str(folder)], capture_output=True,
+                         text=True, check=True).stdout
+    return int(out.split()[0])
 
 
 def mib(sizes: list[int]) -> str:
@@ -164,6 +173,7 @@ def main() -> int:
             subprocess.run(["sync", "-f", folder], check=True)  # start each run flushed
 
         cp_t, cps_t, restore_t = timed([cp_a, cp_a_sync, restore], ns.runs, clear)
+        growth = disk_growth(world, copy_target, skills, ns.runs)
         base_cp = statistics.median(cp_t)
         rows.append((f"`cp -a` of a {skills:,}-skill copy-mode target", fmt(cp_t), "", "1.0×"))
         rows.append(("`cp -a`, then `sync -f` (flushed to disk, as restore does)", fmt(cps_t),
@@ -175,9 +185,37 @@ def main() -> int:
         "| scenario | time | bytes written | vs first backup / vs `cp -a` |",
         "|---|---|---|---|",
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        "", "| disk space of the backups folder (`du`) | bytes |", "|---|---|",
+        *(f"| {a} | {b} |" for a, b in growth),
     ]
     publish(lines, ns.out)
     return 0
+
+
+def disk_growth(world: World, target: config.TargetConfig, skills: int, runs: int
+                ) -> list[tuple[str, str]]:
+    """The copy-mode target backed up alone into an empty backups folder, then ``runs``
+    times again after one file of one of its skills changed: what each backup adds."""
+    world.drop_backups()
+    world.clock += 2
+    backupcmd.write(world.config, [target], now=world.clock)
+    first = du(world.backups)
+    added = []
+    for index in range(runs):
+        copy = Path(target.path) / world.rels[index + 3].replace("/", "__") / "SKILL.md"
+        if not copy.exists():
+            copy = next(Path(target.path).glob("skill-*/SKILL.md"))
+        copy.write_text(copy.read_text() + f"\nedited {index}\n")
+        before = du(world.backups)
+        world.clock += 2
+        result = backupcmd.write(world.config, [target], now=world.clock)
+        assert result.results[0].status == "created", result.results
+        added.append(du(world.backups) - before)
+    per = statistics.median(added)
+    return [(f"first backup of the {skills:,}-skill copy-mode target", mib([first])),
+            (f"each later backup, one file changed (median of {runs}; "
+             f"{min(added):,}–{max(added):,} bytes)", f"{mib([int(per)])} "
+             f"({per * 100 / first:.2f}% of the first)")]
 
 
 if __name__ == "__main__":

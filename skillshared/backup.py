@@ -639,6 +639,7 @@ class BackupWriter:
         self._fresh: list[Path] = []  # skill versions this backup added (flushed with it)
         self._dirs: set[Path] = set()  # store folders it added entries to
         self._checked: set[str] = set()  # copies read and found right, or written, by it
+        self._made: set[Path] = set()  # folders it made sure exist
         self._chunks: set[str] = set()  # pieces known to be in the store
 
     def _temp(self) -> Path:
@@ -714,22 +715,26 @@ class BackupWriter:
                                 not_saved=snap.not_saved or None)
         if status is not None:
             return TargetBackup(target, status)
-        temp = self._temp()
+        root = self._temp() / target
+        shown = _changed(prior[1]["entries"] if prior else (), snap.entries)
         size = 0
         entries = []
         for seen in snap.entries:
             rel, entry = seen["path"], seen
+            show = rel.split("/", 1)[0] in shown or exact_for(exact, rel)
+            if show and root not in self._made:
+                fsops.makedirs(root)
+                self._made.add(root)
             if entry["type"] == "file":
-                entry = self._keep_file(os.path.join(path, rel), entry, exact_for(exact, rel))
+                entry = self._keep_file(os.path.join(path, rel), entry, exact_for(exact, rel),
+                                        os.path.join(root, rel) if show else None)
                 size += entry["size"]
+            elif show:
+                self._show(root, entry)
             origin = snap.origins.get(rel)
             if origin is not None:
                 entry = {**entry, "content": self._store(origin, entry["content"])}
             entries.append(entry)
-        shown = _changed(prior[1]["entries"] if prior else (), entries)
-        for entry in entries:
-            if entry["path"].split("/", 1)[0] in shown or exact_for(exact, entry["path"]):
-                self._show(temp / target, entry)
         skills = count_skills(entries)
         manifest: dict[str, Any] = {
             "version": MANIFEST_VERSION, "order": self.order, "created": self.now,
@@ -744,25 +749,20 @@ class BackupWriter:
         else:
             manifest["chunks"] = [self._chunk(part) for part in _pieces(entries)]
         data = json.dumps(manifest, separators=(",", ":")).encode("utf-8")
-        fsops.atomic_write(temp / f"{target}.json", data, mode=0o600)
+        fsops.atomic_write(root.parent / f"{target}.json", data, mode=0o600)
         self.written += len(data)
         return TargetBackup(target, "created", None, skills, size,
                             not_saved=snap.not_saved or None)
 
     def _show(self, root: Path, entry: Mapping[str, Any]) -> None:
-        """Make a real copy of an entry in the backup's folder of the target (a file: a hard
-        link to the store's copy), where people (and ``sync --force``'s report) find it."""
+        """Make a real copy of a folder or link in the backup's folder of the target (of the
+        entries that changed, or that are about to be replaced), where people (and
+        ``sync --force``'s report) find them. (A folder comes before what is in it.)"""
         rel, kind = entry["path"], entry["type"]
-        at = os.path.join(root, rel)
         if kind == "dir":
-            fsops.makedirs(at)
-        elif kind == "file":
-            fsops.makedirs(os.path.dirname(at))
-            stored = str(file_path(self.backups_dir, entry["sha256"]))
-            fsops.link_or_copy_file(stored, at, stored, entry["mode"], entry["mtime_ns"])
+            fsops.makedirs(os.path.join(root, rel))
         elif kind == "link" and "/" in rel:  # (a link at the top is recorded only)
-            fsops.makedirs(os.path.dirname(at))
-            fsops.create_link(entry["link"], at)
+            fsops.create_link(entry["link"], os.path.join(root, rel))
 
     def _file_ok(self, sha: str, size: int, exact: bool) -> bool:
         """Whether the store holds a file's content (``exact``: read and found right)."""
@@ -776,32 +776,43 @@ class BackupWriter:
             self._checked.add(where)
         return True
 
-    def _keep_file(self, src: str, entry: dict[str, Any], exact: bool) -> dict[str, Any]:
-        """Put a file's content in the store unless it is there; its entry (with the checksum
-        of what was copied, should the file have changed since it was looked at)."""
+    def _keep_file(self, src: str, entry: dict[str, Any], exact: bool, show: str | None
+                   ) -> dict[str, Any]:
+        """Put a file's content in the store unless it is there (and, with ``show``, a real
+        copy of it there: a hard link to the store's); its entry (with the checksum of what
+        was copied, should the file have changed since it was looked at)."""
         if self._file_ok(entry["sha256"], entry["size"], exact):
+            if show is not None:
+                stored = str(file_path(self.backups_dir, entry["sha256"]))
+                fsops.link_or_copy_file(stored, show, stored, entry["mode"], entry["mtime_ns"])
             return entry
         files = self.backups_dir / FILES
-        fsops.make_private_dir(files)
-        staged = files / f"{TEMP}{entry['sha256'][:16]}-{os.getpid()}"
-        if os.path.lexists(staged):
-            fsops.remove_file(staged)
+        if files not in self._made:
+            fsops.make_private_dir(files)
+            self._made.add(files)
+        copy = show or str(files / f"{TEMP}{entry['sha256'][:16]}-{os.getpid()}")
+        if show is None and os.path.lexists(copy):
+            fsops.remove_file(copy)
         try:
-            made = fsops.copy_file(src, str(staged), entry["mode"] | 0o600, sync=not _SYNCFS,
+            made = fsops.copy_file(src, copy, entry["mode"] | 0o600, sync=not _SYNCFS,
                                    mtime_ns=entry["mtime_ns"])
             if made != entry["sha256"]:
-                entry = {**entry, "sha256": made, "size": os.lstat(staged).st_size}
+                entry = {**entry, "sha256": made, "size": os.lstat(copy).st_size}
             final = file_path(self.backups_dir, made)
-            if self._file_ok(made, entry["size"], exact=True):
-                fsops.remove_file(staged)  # (the file changed into content already stored)
-            else:
+            if not self._file_ok(made, entry["size"], exact=True):
                 if os.path.lexists(final):
                     fsops.remove_file(final)  # a damaged copy: its content is lost anyway
-                fsops.rename_no_replace(str(staged), str(final))
+                if show is None:
+                    fsops.rename_no_replace(copy, str(final))
+                else:  # the store's copy is the backup's own, hard-linked
+                    fsops.link_or_copy_file(copy, str(final), copy, entry["mode"] | 0o600)
                 self.written += entry["size"]
                 self._dirs.add(files)
+            elif show is None:
+                fsops.remove_file(copy)  # (the file changed into content already stored)
         except BaseException:
-            fsops.remove_quietly(staged)
+            if show is None:
+                fsops.remove_quietly(copy)
             raise
         self._checked.add(str(final))
         return entry
@@ -814,7 +825,9 @@ class BackupWriter:
             self._chunks.add(digest)
             return digest
         chunks = self.backups_dir / CHUNKS
-        fsops.make_private_dir(chunks)
+        if chunks not in self._made:
+            fsops.make_private_dir(chunks)
+            self._made.add(chunks)
         packed = zlib.compress(data, 6)
         staged = chunks / f"{TEMP}{digest[:16]}-{os.getpid()}"
         final = chunk_path(self.backups_dir, digest)
