@@ -78,3 +78,33 @@ def test_list_says_what_backups_take_as_du_does(cli: Any, home: Path, source: Pa
         "unreferenced_bytes"]
     text = cli("backup", "--list").out
     assert "on disk" in text.splitlines()[-1]
+
+
+def test_cleanup_removes_what_no_kept_backup_refers_to(cli: Any, home: Path,
+                                                       source: Path) -> None:
+    """Files and pieces of manifests of removed backups go with them, unless a kept backup
+    refers to them too."""
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
+                       "  claude:\n    path: ~/.claude/skills\nbackup:\n  keep: 1\n")
+    target = home / ".claude/skills"
+    for index in range(600):  # (a manifest too big to hold its entries itself: pieces)
+        make_skill(target, f"own-{index:04d}", body=f"skill {index}\n")
+    assert cli("backup").code == 0
+    (target / "own-0007/SKILL.md").write_text("edited\n")
+    data = cli("backup", "--json").json()
+    assert data["targets"][0]["status"] == "created"
+    assert data["bytes_written"] < 64 * KIB  # the manifest, one piece, one file
+    preview = cli("backup", "--cleanup", "--dry-run").out
+    assert "Would remove 1 stored file, 1 piece of a manifest no backup uses" in preview
+    result = cli("backup", "--cleanup", "--json")
+    assert result.code == 0, result.err
+    cleaned = result.json()
+    assert len(cleaned["removed"]) == 1
+    assert cleaned["files_removed"] == 1 and cleaned["chunks_removed"] == 1
+    text = cli("backup", "--cleanup").out  # (nothing left to remove)
+    assert "No backups to remove" in text
+    assert all_verify(home)
+    restored = cli("restore", "claude", "--force", "--json")
+    assert restored.code == 0, restored.err
+    assert (target / "own-0007/SKILL.md").read_text() == "edited\n"
+    assert (target / "own-0008/SKILL.md").read_text().endswith("skill 8\n")

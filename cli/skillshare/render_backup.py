@@ -113,8 +113,12 @@ def _cleanup(r: Result, out: Out) -> int:
     else:
         out(f"{verb} {plural(len(r['removed']), 'backup')} (freeing {size(r['freed_bytes'])}); "
             f"{kept} kept ({size(r['total_bytes'])})")
-    if r["store_removed"]:
-        out(f"{verb} {plural(r['store_removed'], 'saved skill version')} no backup uses")
+    unused = [plural(n, *words) for n, words in (
+        (r["store_removed"], ("saved skill version",)),
+        (r.get("files_removed", 0), ("stored file",)),
+        (r.get("chunks_removed", 0), ("piece of a manifest", "pieces of manifests"))) if n]
+    if unused:  # (files and pieces: absent from a daemon of an older version)
+        out(f"{verb} {', '.join(unused)} no backup uses")
     if r["protected"] and r["removed"]:
         out(f"  kept as the newest backup that verifies of a target: "
             f"{', '.join(r['protected'])}")
