@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -190,7 +191,13 @@ class Config:
     def copy_ignore(self) -> IgnoreRules:
         """What copies leave out: the ``ignore`` patterns, and special files (FIFOs,
         sockets, devices), which a copy cannot hold."""
-        return IgnoreRules.parse((*DEFAULT_IGNORE, *self.ignore), specials=False)
+        return _copy_rules((*DEFAULT_IGNORE, *self.ignore))
+
+
+@functools.lru_cache(maxsize=8)
+def _copy_rules(patterns: tuple[str, ...]) -> IgnoreRules:
+    """The compiled rules of ``patterns`` (each pass asks; they change with the config)."""
+    return IgnoreRules.parse(patterns, specials=False)
 
 
 # -- loading ----------------------------------------------------------------------------

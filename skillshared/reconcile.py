@@ -141,12 +141,18 @@ class _SourceView:
         return skill.path
 
 
-def _folders(config: Config, only: Collection[str] | None) -> dict[str, list[TargetConfig]]:
+def real_paths(config: Config) -> dict[str, str]:
+    """Every target's real path (through every link), by name: looked at once per pass."""
+    return {t.name: os.path.realpath(t.path) for t in config.targets}
+
+
+def _folders(config: Config, only: Collection[str] | None, reals: Mapping[str, str]
+             ) -> dict[str, list[TargetConfig]]:
     """The chosen targets by the real path of their folder."""
     by_path: dict[str, list[TargetConfig]] = {}
     for target in config.targets:
         if only is None or target.name in only:
-            by_path.setdefault(os.path.realpath(target.path), []).append(target)
+            by_path.setdefault(reals[target.name], []).append(target)
     return by_path
 
 
@@ -198,11 +204,17 @@ def _partial_group(members: Sequence[TargetConfig], real_path: str, view: _Sourc
                  {s.flat_name: s.path for s in skills}, names=names, in_sync_extra=extra)
 
 
-def refused_targets(config: Config, discovery: Discovery) -> dict[str, str]:
+def refused_targets(config: Config, discovery: Discovery,
+                    reals: Mapping[str, str] | None = None,
+                    roots: tuple[str, ...] | None = None) -> dict[str, str]:
     """The targets no pass may write into, with the reason (see ``targets.refusals``):
-    every target path is resolved again on each pass, so a link changed since the config
-    was loaded is seen."""
-    roots = source_roots(config.source)
+    every target path is resolved again on each pass (``reals``: the pass's real paths, and
+    ``roots`` the source's, if known), so a link changed since the config was loaded is
+    seen."""
+    if reals is None:
+        reals = real_paths(config)
+    if roots is None:
+        roots = source_roots(config.source)
 
     def owns(dest: str) -> bool:
         return any(dest == r or dest.startswith(r + os.sep) for r in roots)
@@ -218,8 +230,9 @@ def refused_targets(config: Config, discovery: Discovery) -> dict[str, str]:
             return owns(os.path.normpath(os.path.join(folder, os.readlink(path))))
         return entry in read_manifest(folder).records
 
-    return builtin.refusals([(t.name, str(t.path), t.mode) for t in config.targets], roots,
-                            str(config.scope.home), owns, managed)
+    return builtin.refusals([(t.name, str(t.path), t.mode, reals[t.name])
+                             for t in config.targets], roots, str(config.scope.home), owns,
+                            managed)
 
 
 def _refused(members: Sequence[TargetConfig], view: _SourceView, refused: Mapping[str, str]
@@ -235,9 +248,10 @@ def _refused(members: Sequence[TargetConfig], view: _SourceView, refused: Mappin
 def build_groups(config: Config, discovery: Discovery,
                  only: Collection[str] | None = None) -> list[Group]:
     view = _SourceView.of(config, discovery)
-    refused = refused_targets(config, discovery)
+    reals = real_paths(config)
+    refused = refused_targets(config, discovery, reals, view.roots)
     return [_refused(members, view, refused) or _full_group(members, real_path, view)
-            for real_path, members in _folders(config, only).items()]
+            for real_path, members in _folders(config, only, reals).items()]
 
 
 def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
@@ -329,9 +343,10 @@ def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, fo
     view = _SourceView.of(config, discovery)
     picked = None if names is None else entry_names(names)
     manifest_named = names is not None and MANIFEST in names
-    refused = refused_targets(config, discovery)
+    reals = real_paths(config)
+    refused = refused_targets(config, discovery, reals, view.roots)
     runs = []
-    for real_path, members in _folders(config, only).items():
+    for real_path, members in _folders(config, only, reals).items():
         run = None
         mode = members[0].mode
         refusal = _refused(members, view, refused)

@@ -85,6 +85,7 @@ def matches(target_name: str, wanted: str) -> bool:
 # folder holding it).
 SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc",
                "/sbin", "/sys", "/usr", "/System", "/Library", "/private/etc")
+_SYSTEM_UNDER = tuple(folder + os.sep for folder in SYSTEM_DIRS)
 
 
 def place_problem(path: str, home: str) -> str | None:
@@ -95,49 +96,55 @@ def place_problem(path: str, home: str) -> str | None:
         return "it is the home folder"
     if home.startswith(path.rstrip(os.sep) + os.sep):
         return f"it holds the home folder {home}"
-    for folder in SYSTEM_DIRS:
-        if path == folder or path.startswith(folder + os.sep):
-            return f"it is in the system folder {folder}"
+    if path in SYSTEM_DIRS or path.startswith(_SYSTEM_UNDER):
+        folder = next(f for f in SYSTEM_DIRS if path == f or path.startswith(f + os.sep))
+        return f"it is in the system folder {folder}"
     return None
 
 
-def landing(path: str, mode: str, owns: Callable[[str], bool]) -> str:
-    """Where a target's entries go: its path with every link on the way resolved, and a
-    link at the path itself followed too, unless it is our own (a symlink-mode target's link
-    into the source, or one left by it, which a sync replaces by a folder)."""
+def landing(path: str, mode: str, owns: Callable[[str], bool], real: str) -> str:
+    """Where a target's entries go: its path with every link on the way resolved (``real``,
+    its real path), and a link at the path itself followed too, unless it is our own (a
+    symlink-mode target's link into the source, or one left by it, which a sync replaces
+    by a folder)."""
+    if not os.path.islink(path):
+        return real  # (the common case: one lstat)
     parent, base = os.path.split(path)
     here = os.path.join(os.path.realpath(parent), base)
-    if mode != "symlink" and os.path.islink(here):
+    if mode != "symlink":
         dest = os.path.normpath(os.path.join(os.path.dirname(here), os.readlink(here)))
         if not owns(dest):
-            return os.path.realpath(here)
+            return real
     return here
 
 
-def refusals(targets: Sequence[tuple[str, str, str]], roots: Sequence[str], home: str,
+def refusals(targets: Sequence[tuple[str, str, str, str]], roots: Sequence[str], home: str,
              owns: Callable[[str], bool], managed: Callable[[str, str], bool]
              ) -> dict[str, str]:
-    """The targets (``(name, path, mode)``) no pass may write into, each with the reason:
+    """The targets (``(name, path, mode, real path)``) no pass may write into, each with the
+    reason:
     one that lands at the root, the home folder or a system folder, in the source (``roots``:
     its paths), around the source, or inside another target's folder at an entry that
     ``managed(other target's folder, entry name)`` says skillshare manages there (else a
     sync would write into the skill behind our link, that is, into the source)."""
-    lands = {name: (landing(path, mode, owns), mode) for name, path, mode in targets}
+    lands = {name: (landing(path, mode, owns, real), mode) for name, path, mode, real in targets}
+    inside = tuple(root + os.sep for root in roots)
+    folders = {at + os.sep: (other, mode) for other, (at, mode) in lands.items()}
+    under = tuple(folders)
     found: dict[str, str] = {}
     for name, (at, _) in lands.items():
         problem = place_problem(at, home)
-        for root in roots:
-            if problem is None and (at == root or at.startswith(root + os.sep)):
-                problem = f"it leads into the source folder ({at})"
-            elif problem is None and root.startswith(at + os.sep):
-                problem = f"it holds the source folder ({at})"
-        for other, (folder, mode) in lands.items():
-            if problem is not None or not at.startswith(folder + os.sep):
-                continue
-            entry = at[len(folder) + 1:].split(os.sep, 1)[0]
-            if mode == "symlink" or managed(folder, entry):
-                problem = (f"it is inside target {other}'s entry {entry} ({at}), which "
-                           "skillshare manages")
+        if problem is None and (at in roots or at.startswith(inside)):
+            problem = f"it leads into the source folder ({at})"
+        elif problem is None and any(root.startswith(at + os.sep) for root in roots):
+            problem = f"it holds the source folder ({at})"
+        if problem is None and at.startswith(under):  # (rare: nested in another target)
+            for prefix, (other, mode) in folders.items():
+                entry = at[len(prefix):].split(os.sep, 1)[0]
+                if at.startswith(prefix) and (mode == "symlink" or managed(prefix[:-1], entry)):
+                    problem = (f"it is inside target {other}'s entry {entry} ({at}), which "
+                               "skillshare manages")
+                    break
         if problem is not None:
             found[name] = problem
     return found
