@@ -8,9 +8,9 @@ Layout of ``<backups>/``:
   backwards: :func:`list_backups` sorts by it), the target's path, mode and kind, and every
   entry: its type; a link's text; a file's size, mode, times, inode and SHA-256; for a link
   of ours, the version of the skill behind it (``content``). A small manifest holds its
-  ``entries`` itself; a big one lists ``chunks``: pieces of a few top-level entries each,
-  stored once (``.skills/chunks/``), so a backup of a big target that changed a little
-  costs the pieces that changed.
+  ``entries`` itself; a big one lists ``chunks``: pieces of a few top-level entries each
+  (a line of JSON), stored once (``.skills/chunks/<sha256>``), so a backup of a big target
+  that changed a little costs the pieces that changed.
 - ``.skills/files/<sha256>``: the content of every file backed up, stored once however many
   backups and targets hold it.
 - ``.skills/<digest>/``: the content behind our links, one folder per distinct version of a
@@ -57,7 +57,7 @@ INDEX = ".index.json"  # version 1: the saved version of each folder a backup's 
 TEMP = ".tmp-"
 SKIP_GIT = IgnoreRules.parse([".git/"])
 INLINE_MAX = 64 * 1024  # a manifest's entries up to this size (JSON) are kept in it
-CHUNK_TOPS = 32  # top-level entries per piece of a bigger one, on average
+CHUNK_TOPS = 16  # top-level entries per piece of a bigger one, on average
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _SYNCFS = sys.platform.startswith("linux")  # one syncfs flushes a whole backup (fsops.flush)
 
@@ -167,6 +167,8 @@ def chunk_path(backups_dir: Path, digest: str) -> Path:
 
 
 _CHUNKS: dict[tuple[str, str], tuple[tuple[int, int, int], list[dict[str, Any]]]] = {}
+_CACHED = [0]  # entries in _CHUNKS
+CACHE_ENTRIES = 50_000
 
 
 def read_chunk(backups_dir: Path, digest: str, fresh: bool = False
@@ -183,22 +185,32 @@ def read_chunk(backups_dir: Path, digest: str, fresh: bool = False
         return [dict(e) for e in cached[1]]
     try:
         with open(path, "rb") as handle:
-            data = zlib.decompress(handle.read())
+            data = handle.read().removesuffix(b"\n")
         entries = json.loads(data)
-    except (OSError, ValueError, zlib.error):
+    except (OSError, ValueError):
         return None
     if hashlib.sha256(data).hexdigest() != digest or not _valid_entries(entries):
         return None
-    if len(_CHUNKS) > 20_000:
+    _CACHED[0] += len(entries)
+    if _CACHED[0] > CACHE_ENTRIES:  # (a long-running daemon keeps a bounded number)
         _CHUNKS.clear()
+        _CACHED[0] = len(entries)
     _CHUNKS[(str(backups_dir), digest)] = (key, entries)
     return [dict(e) for e in entries]
 
 
 def _valid_entries(entries: Any) -> bool:
+    """Whether a manifest's entries are what one holds: each a path inside the target, a
+    type, and checksums that name nothing but a store entry."""
     return isinstance(entries, list) and all(
         isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("type"), str)
+        and not _OUTSIDE.search(e["path"])
+        and all(e.get(k) is None or (isinstance(e[k], str) and _HEX.match(e[k]))
+                for k in ("sha256", "content"))
         for e in entries)
+
+
+_OUTSIDE = re.compile(r"^/|(^|/)\.\.?(/|$)|^$")
 
 
 def _pieces(entries: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -828,18 +840,22 @@ class BackupWriter:
         if chunks not in self._made:
             fsops.make_private_dir(chunks)
             self._made.add(chunks)
-        packed = zlib.compress(data, 6)
         staged = chunks / f"{TEMP}{digest[:16]}-{os.getpid()}"
         final = chunk_path(self.backups_dir, digest)
         try:
-            fsops.atomic_write(staged, packed, mode=0o600)
+            if os.path.lexists(staged):
+                fsops.remove_file(staged)
+            if _SYNCFS:  # (flushed with the backup, by one syncfs)
+                fsops.append_line(staged, data.decode("ascii"))
+            else:
+                fsops.atomic_write(staged, data + b"\n", mode=0o600)
             if os.path.lexists(final):
                 fsops.remove_file(final)  # damaged (it did not read back right)
             fsops.rename_no_replace(str(staged), str(final))
         except BaseException:
             fsops.remove_quietly(staged)
             raise
-        self.written += len(packed)
+        self.written += len(data) + 1
         self._dirs.add(chunks)
         self._chunks.add(digest)
         return digest

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared import backupcmd, beside, fsops, trees
 from skillshared.backup import (
+    TargetBackup,
     Verifier,
     copy_of,
     latest,
@@ -94,15 +95,22 @@ def _entries_digest(entries: Iterable[Mapping[str, Any]], top: str) -> str:
 def in_the_way(config: Config, path: str, manifest: Mapping[str, Any]) -> list[str]:
     """What restoring the target at ``path`` would replace that is neither ours (our links,
     our unedited copies, our files) nor the same as what the backup holds at that name."""
+    return look(config, path, manifest)[0]
+
+
+def look(config: Config, path: str, manifest: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """:func:`in_the_way`, and whether the backup holds all that the target holds, each entry
+    as it is (compared by content checksums): then that backup is the backup of it."""
     own = backupcmd.owner(config)
     try:
         st = os.lstat(path)
     except FileNotFoundError:
-        return []
+        return [], True
     if stat.S_ISLNK(st.st_mode):
         text = os.readlink(path)
         dest = os.path.normpath(os.path.join(os.path.dirname(path), text))
-        return [] if own(dest) or text == manifest.get("link") else [path]
+        held = text == manifest.get("link")
+        return ([] if own(dest) or held else [path]), held
     if not stat.S_ISDIR(st.st_mode):
         raise SkillshareError(f"target path {path} is a file, not a folder",
                               hint="move the file away, then restore")
@@ -111,33 +119,46 @@ def in_the_way(config: Config, path: str, manifest: Mapping[str, Any]) -> list[s
     copies = read_copy_manifest(path).records
     rules = config.copy_ignore()
     blocking = []
+    held = True
     with os.scandir(path) as found:
         current = sorted(found, key=lambda e: e.name)
     for entry in current:
         name, have = entry.name, saved.get(entry.name)
-        if name == MANIFEST or name.startswith(TEMP_PREFIX):
+        if name.startswith(TEMP_PREFIX):
+            continue
+        if name == MANIFEST:
+            held = held and _same_file(entry, have)
             continue
         if entry.is_symlink():
             text = os.readlink(entry.path)
-            if own(os.path.normpath(os.path.join(path, text))) or (
-                    have and have.get("link") == text):
+            same = bool(have and have.get("link") == text)
+            held = held and same
+            if same or own(os.path.normpath(os.path.join(path, text))):
                 continue
         elif entry.is_dir(follow_symlinks=False):
             try:
                 digest = trees.digest(entry.path, limits=config.limits)
             except trees.TooLarge:
                 blocking.append(name)  # neither our copy nor anything a backup holds
+                held = False
                 continue
+            same = have is not None and (  # (as a folder, or a link's)
+                (have["type"] == "dir" and _entries_digest(entries, name) == digest)
+                or have.get("content") == digest)
+            held = held and same
             record = copies.get(name)
-            if (record and trees.digest(entry.path, rules) == record.digest) or (
-                    have and have["type"] == "dir" and _entries_digest(entries, name) == digest
-            ) or (have and have.get("content") == digest):
-                continue  # our copy, or the same as the backup holds (as a folder or a link)
-        elif entry.is_file(follow_symlinks=False) and have and have["type"] == "file" and (
-                trees.file_sha256(entry.path) == have.get("sha256")):
+            if same or (record and trees.digest(entry.path, rules) == record.digest):
+                continue  # the same as the backup holds, or our copy
+        elif _same_file(entry, have):
             continue
+        held = False
         blocking.append(name)
-    return blocking
+    return blocking, held
+
+
+def _same_file(entry: os.DirEntry[str], have: Mapping[str, Any] | None) -> bool:
+    return bool(entry.is_file(follow_symlinks=False) and have and have["type"] == "file" and (
+        trees.file_sha256(entry.path) == have.get("sha256")))
 
 
 def _is_skill(folder: str) -> bool:
@@ -254,7 +275,7 @@ def cmd_restore(req: Request) -> dict[str, Any]:
                               "was changed", hint="pick another backup with --from (see "
                               "`skillshare backup --verify`)", details=problems)
     where = real_target(str(target.path), target.mode, backupcmd.owner(config))
-    blocking = in_the_way(config, where, manifest)
+    blocking, held = look(config, where, manifest)
     if blocking and not force:
         shown = ", ".join(blocking[:5]) + (f" and {len(blocking) - 5} more"
                                            if len(blocking) > 5 else "")
@@ -268,13 +289,18 @@ def cmd_restore(req: Request) -> dict[str, Any]:
     }
     if dry_run:
         return {**result, "entries": len(manifest["entries"])}
-    # entries not ours are replaced: the backup of them must be sure to hold what they hold
-    before = backupcmd.write(config, [target], exact=bool(blocking))
-    if before.error or before.results[0].status == "failed":
-        raise SkillshareError("could not back up the current content first; nothing was "
-                              f"changed: {before.error or before.results[0].error}")
-    result["backup"] = before.results[0].to_dict()
-    unsaved = [e for e in before.results[0].not_saved or () if e["path"] in blocking]
+    if held:  # (read above, entry by entry): the backup restored from is the backup of it
+        result["backup"] = TargetBackup(target.name, "unchanged", str(backup / target.name),
+                                        int(manifest.get("skills", 0)),
+                                        int(manifest.get("bytes", 0))).to_dict()
+    else:
+        # entries not ours are replaced: the backup of them must be sure to hold what they hold
+        before = backupcmd.write(config, [target], exact=bool(blocking))
+        if before.error or before.results[0].status == "failed":
+            raise SkillshareError("could not back up the current content first; nothing was "
+                                  f"changed: {before.error or before.results[0].error}")
+        result["backup"] = before.results[0].to_dict()
+    unsaved = [e for e in result["backup"].get("not_saved") or () if e["path"] in blocking]
     if unsaved:
         raise SkillshareError(f"{target.name} holds {unsaved[0]['path']}, which is too large "
                               f"to back up (it {unsaved[0]['why']}); nothing was changed",
