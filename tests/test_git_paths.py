@@ -109,10 +109,10 @@ def test_a_project_config_that_records_an_install_in_git_is_refused(
         return {k: v for k, v in tree(work).items() if not k.startswith(".skillshare/logs")}
 
     before = files()
-    for argv in (["install", "-p"], ["update", "--all", "-p"]):
-        result = cli(*argv)
-        assert result.code == 1 and "records installs at places no install may go" in result.err
-        assert "into '.git'" in result.err and files() == before
+    for argv in (["install", "-p"], ["update", "--all", "-p"], ["sync", "-p"]):
+        result = cli(*argv)  # the project config itself is refused, with the key's path
+        assert result.code == 1 and "invalid config" in result.err
+        assert "skills[0].into: '.git' is reserved" in result.err and files() == before
 
 
 def test_a_subfolder_through_a_link_in_a_fetched_repo_is_refused(
