@@ -375,14 +375,12 @@ def stored_versions(backups_dir: Path) -> set[str]:
 
 def looks_intact(backups_dir: Path, backup: Path, target: str, manifest: Mapping[str, Any],
                  stored: set[str] | None = None) -> bool:
-    """Cheaply: every file of the target's backup has its size (and time), every piece of its
-    manifest and every saved version it refers to is in the store (``stored``: the store's
-    names, if known)."""
+    """Cheaply: every file of the target's backup (as :func:`read_manifest` read it, with
+    every piece of it) has its size (and time), every saved version it refers to is in the
+    store (``stored``: the store's names, if known)."""
     for entry in manifest["entries"]:
         if entry.get("type") == "file" and not copy_intact(backups_dir, backup, manifest, entry):
             return False
-    if not all(os.path.isfile(chunk_path(backups_dir, c)) for c in manifest.get("chunks", ())):
-        return False
     return referenced(manifest) <= (stored_versions(backups_dir) if stored is None else stored)
 
 

@@ -116,6 +116,10 @@ def look(config: Config, path: str, manifest: Mapping[str, Any]) -> tuple[list[s
                               hint="move the file away, then restore")
     entries = manifest.get("entries", [])
     saved = {e["path"]: e for e in entries if "/" not in e["path"]}
+    inside: dict[str, list[Mapping[str, Any]]] = {}  # top-level name -> what is in it
+    for e in entries:
+        if "/" in e["path"]:
+            inside.setdefault(e["path"].split("/", 1)[0], []).append(e)
     copies = read_copy_manifest(path).records
     rules = config.copy_ignore()
     blocking = []
@@ -143,7 +147,7 @@ def look(config: Config, path: str, manifest: Mapping[str, Any]) -> tuple[list[s
                 held = False
                 continue
             same = have is not None and (  # (as a folder, or a link's)
-                (have["type"] == "dir" and _entries_digest(entries, name) == digest)
+                (have["type"] == "dir" and _entries_digest(inside.get(name, []), name) == digest)
                 or have.get("content") == digest)
             held = held and same
             record = copies.get(name)
