@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -108,3 +109,27 @@ def test_cleanup_removes_what_no_kept_backup_refers_to(cli: Any, home: Path,
     assert restored.code == 0, restored.err
     assert (target / "own-0007/SKILL.md").read_text() == "edited\n"
     assert (target / "own-0008/SKILL.md").read_text().endswith("skill 8\n")
+
+
+def test_a_restore_of_what_a_backup_already_holds_adds_no_backup(cli: Any, home: Path,
+                                                                 source: Path) -> None:
+    """The target holds what an older backup holds (checked by content): that backup is the
+    backup of it, and the restore adds none."""
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
+                       "  claude:\n    path: ~/.claude/skills\n")
+    make_skill(source, "alpha")
+    target = home / ".claude/skills"
+    make_skill(target, "mine", body="version 1\n")
+    assert cli("sync").code == 0
+    older = Path(cli("backup", "--json").json()["path"])
+    make_skill(target, "mine", body="version 2\n")
+    assert cli("backup").code == 0
+    make_skill(target, "mine", body="version 1\n")  # (a new file: new inode and times)
+    result = cli("restore", "claude", "--from", older.name, "--json")
+    assert result.code == 0, result.err
+    assert result.json()["backup"]["status"] == "unchanged"
+    assert result.json()["backup"]["path"] == str(older / "claude")
+    assert len(os.listdir(backups_dir(home))) - 1 == 2  # (and the store)
+    make_skill(target, "extra", body="not in that backup\n")
+    forced = cli("restore", "claude", "--force", "--from", older.name, "--json").json()
+    assert forced["replaced"] == ["extra"] and forced["backup"]["status"] == "created"
