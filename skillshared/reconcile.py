@@ -301,6 +301,14 @@ def forces(plan: TargetPlan) -> bool:
                for op in plan.ops)
 
 
+def replaced(plan: TargetPlan) -> bool | frozenset[str]:
+    """What of a target a plan replaces that is not ours (True: the whole target): its
+    backup reads their content instead of trusting what it looks like."""
+    if any(op.action in ("force_replace_target", "relink_target") for op in plan.ops):
+        return True
+    return frozenset(op.name for op in plan.ops if op.action == "force_replace")
+
+
 def plan_names(group: Group, real_path: str, cache: DigestCache,
                force: bool) -> TargetRun | None:
     """Observe and plan a partial group (whose folder's real path is ``real_path``): only its
@@ -477,7 +485,8 @@ def _backup(runs: list[TargetRun], backups_dir: Path | None, auto_backup: bool,
         return None
     writer = BackupWriter(backups_dir, limits=limits)
     for run in chosen:
-        writer.add(run.group.name, run.group.spec.path, run.group.spec.mode, run.group.spec.owns)
+        writer.add(run.group.name, run.group.spec.path, run.group.spec.mode, run.group.spec.owns,
+                   exact=replaced(run.plan))
     try:
         writer.publish()
     except OSError as exc:

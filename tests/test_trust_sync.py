@@ -514,3 +514,25 @@ def test_sync_text_says_what_a_copy_left_out(cli: Any, home: Path, source: Path)
     result = cli("sync")
     assert result.code == 0, result.err
     assert "alpha/pipe left out of the copy: a FIFO" in result.out
+
+
+def test_sync_force_reads_what_it_replaces_even_when_it_looks_unchanged(
+        cli: Any, home: Path, source: Path, tmp_path: Path) -> None:
+    """The backup before a forced replacement reads the entries it replaces: a record that a
+    look at sizes, times and inodes cannot tell from the file (a same-tick edit on a
+    coarse clock) never stands in for their content."""
+    from skillshared.backup import list_backups
+    from tests.test_backup_exact import forge_record, old_file, replace_same_size_and_time
+    from tests.undo_world import backups_dir, stored
+
+    write_config(home, f"source: {source}\ntargets:\n  claude:\n    path: ~/.claude/skills\n")
+    make_skill(source, "x")
+    make_skill(source, "other")
+    target = home / ".claude/skills"
+    old_file(target / "x/f", "AAAA")
+    assert cli("backup").code == 0
+    replace_same_size_and_time(target / "x/f", "BBBB", "utime", tmp_path / "spare")
+    forge_record(list_backups(backups_dir(home))[0], "claude", "x/f", target / "x/f")
+    report = sync(cli, "--force")
+    assert [f["name"] for f in line(report, "claude")["forced"]] == ["x"]
+    assert stored(list_backups(backups_dir(home))[0], "claude", "x/f").read_text() == "BBBB"
