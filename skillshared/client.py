@@ -16,10 +16,11 @@ import errno
 import fcntl
 import json
 import os
+import sys
 import time
 
 from skillshared import protocol
-from skillshared.errors import DaemonUnresponsiveError, SkillshareError
+from skillshared.errors import DaemonUnresponsiveError, OtherDaemonError, SkillshareError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -164,6 +165,8 @@ def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
             except (BrokenPipeError, ConnectionResetError):
                 pass  # it may have said why before it hung up (busy): read that
             return _read_reply(sock)
+        except OtherDaemonError:
+            raise OtherDaemonError(peer_pid(sock)) from None
         except protocol.RemoteError as exc:
             # Too many connections at once: nothing ran; ask again while time is left.
             if exc.code != protocol.BUSY or time.monotonic() >= deadline:
@@ -177,6 +180,18 @@ def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
         finally:
             sock.close()
         time.sleep(0.1)
+
+
+def peer_pid(sock: _socket.socket) -> int | None:
+    """The pid of the process listening at the other end (SO_PEERCRED on Linux,
+    LOCAL_PEERPID on macOS), or None."""
+    try:
+        if hasattr(_socket, "SO_PEERCRED"):
+            data = sock.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)
+            return int.from_bytes(data[:4], sys.byteorder)
+        return int(sock.getsockopt(0, 0x002))  # SOL_LOCAL, LOCAL_PEERPID
+    except (OSError, ValueError):
+        return None
 
 
 def _read_reply(sock: _socket.socket) -> dict[str, Any]:

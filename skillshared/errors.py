@@ -66,6 +66,17 @@ class DaemonUnresponsiveError(SkillshareError):
     code = "daemon_unresponsive"
 
 
+class OtherDaemonError(DaemonUnresponsiveError):
+    """A daemon of another version answers on the socket (exit 3): it cannot serve this
+    CLI, and nothing may run beside it (an older one takes other locks)."""
+
+    def __init__(self, pid: int | None) -> None:
+        who = f" (pid {pid})" if pid else ""
+        super().__init__(f"the daemon{who} is another version of skillshare",
+                         hint="restart it with this version: skillshare daemon restart")
+        self.pid = pid
+
+
 _OS_HINTS = {
     28: "free some disk space, then run it again",  # ENOSPC
     13: "check the permissions of that path",  # EACCES

@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 import os
 
-from skillshared.errors import SkillshareError
+from skillshared.errors import OtherDaemonError, SkillshareError
 
 TYPE_CHECKING = False  # no typing, dataclasses or pathlib: the CLI loads this on every run
 if TYPE_CHECKING:
     from typing import Any
 
-VERSION = 1
+VERSION = 2  # 2: the locks moved to a per-user place (a daemon of 1 takes others)
 MAX_REQUEST_BYTES = 1 << 20  # a request line longer than this is refused
 MAX_ID_CHARS = 200
 MAX_ADDRESS_BYTES = 100  # sun_path holds 104-108 bytes depending on the system
@@ -129,8 +129,7 @@ def parse_response(line: bytes) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError):
         raise ProtocolError("the daemon sent a response that is not JSON") from None
     if not isinstance(data, dict) or data.get("v") != VERSION:
-        raise ProtocolError("the daemon speaks another protocol version",
-                            hint="restart it: skillshare daemon restart")
+        raise OtherDaemonError(None)
     return data
 
 

@@ -186,22 +186,22 @@ def test_garbage_oversized_and_slow_requests(world: dict[str, Path], daemon: Any
         b"not json\n": "not valid JSON",
         b"[1, 2]\n": "JSON object",
         b'{"v": 99, "cmd": "status"}\n': "protocol version",
-        b'{"v": 1, "id": "x", "cmd": 5}\n': "'cmd'",
-        b'{"v": 1, "id": "x", "cmd": "status", "args": []}\n': "'args'",
-        b'{"v": 1, "id": "x", "cmd": "nope", "args": {}}\n': "unknown command",
-        b'{"v": 1, "id": "x", "cmd": "sync", "args": {"dry_run": "yes"}}\n': "dry_run",
+        b'{"v": 2, "id": "x", "cmd": 5}\n': "'cmd'",
+        b'{"v": 2, "id": "x", "cmd": "status", "args": []}\n': "'args'",
+        b'{"v": 2, "id": "x", "cmd": "nope", "args": {}}\n': "unknown command",
+        b'{"v": 2, "id": "x", "cmd": "sync", "args": {"dry_run": "yes"}}\n': "dry_run",
         b"\xff\xfe\n": "not valid JSON",
-        b'{"v": 1, "id": "x", "cmd": "daemon", "args": {"action": "nope"}}\n':
+        b'{"v": 2, "id": "x", "cmd": "daemon", "args": {"action": "nope"}}\n':
             "unknown daemon action",
     }
     for payload, expected in cases.items():
         reply = exchange(payload)
         assert reply["ok"] is False and expected in reply["error"]["message"], payload
-    big = b'{"v": 1, "cmd": "status", "args": {"x": "' + b"a" * (1 << 20) + b'"}}\n'
+    big = b'{"v": 2, "cmd": "status", "args": {"x": "' + b"a" * (1 << 20) + b'"}}\n'
     assert "larger than" in exchange(big)["error"]["message"]
     # slow: a client that never finishes its line is cut off after the deadline
     started = time.monotonic()
-    reply = exchange(b'{"v": 1, ', close_write=False)
+    reply = exchange(b'{"v": 2, ', close_write=False)
     assert "not received within" in reply["error"]["message"]
     assert time.monotonic() - started < 20
     assert d.status()["running"] is True  # still serving

@@ -17,10 +17,11 @@ from skillshared import protocol
     (b"not json", "not valid JSON"),
     (b"\xff\xfe", "not valid JSON"),
     (b"[1, 2]", "must be a JSON object"),
-    (b'{"v": 2, "cmd": "status"}', "unsupported protocol version 2"),
-    (b'{"v": 1, "id": 5, "cmd": "status"}', "'id' must be text"),
-    (b'{"v": 1, "id": "x", "cmd": ""}', "'cmd' must be a command name"),
-    (b'{"v": 1, "id": "x", "cmd": "status", "args": []}', "'args' must be a JSON object"),
+    (b'{"v": 1, "cmd": "status"}', "unsupported protocol version 1"),
+    (b'{"v": 3, "cmd": "status"}', "unsupported protocol version 3"),
+    (b'{"v": 2, "id": 5, "cmd": "status"}', "'id' must be text"),
+    (b'{"v": 2, "id": "x", "cmd": ""}', "'cmd' must be a command name"),
+    (b'{"v": 2, "id": "x", "cmd": "status", "args": []}', "'args' must be a JSON object"),
 ])
 def test_bad_requests_say_what_is_wrong(line: bytes, problem: str) -> None:
     with pytest.raises(protocol.ProtocolError, match=problem):
@@ -31,7 +32,7 @@ def test_a_request_round_trips() -> None:
     req = protocol.decode_request(protocol.request("r1", "sync", {"dry_run": True}).rstrip())
     assert (req.id, req.cmd, req.args) == ("r1", "sync", {"dry_run": True})
     reply = json.loads(protocol.ok("r1", {"n": 1}))
-    assert reply == {"v": 1, "id": "r1", "ok": True, "result": {"n": 1}}
+    assert reply == {"v": 2, "id": "r1", "ok": True, "result": {"n": 1}}
 
 
 def test_a_short_path_is_its_own_address(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import sys
 import time
 
 from skillshared import client
-from skillshared.errors import SkillshareError
+from skillshared.errors import OtherDaemonError, SkillshareError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,8 +28,12 @@ STOP_TIMEOUT = 120.0
 
 
 def _ping(paths: Locations) -> dict[str, Any] | None:
+    """What the daemon says of itself; for a daemon of another version, just its pid (so it
+    can be stopped); None when none answers."""
     try:
         return client.ask_daemon("ping", {}, paths)
+    except OtherDaemonError as exc:
+        return {"pid": exc.pid, "other_version": True} if exc.pid else None
     except SkillshareError:
         return None
 
@@ -41,6 +45,8 @@ def status(paths: Locations) -> dict[str, Any]:
 def start(paths: Locations) -> dict[str, Any]:
     record = client.daemon_record(paths)
     info = _ping(paths)  # also a daemon that does not share our lock (an older version)
+    if info is not None and info.get("other_version"):
+        raise OtherDaemonError(info["pid"])
     if info is not None:
         return {"started": False, "already_running": True, "pid": info["pid"],
                 "socket": info.get("socket") or client.recorded_socket(paths, record)}

@@ -24,7 +24,17 @@ def call(cmd: str, args: dict[str, Any], where: Locations, no_daemon: bool = Fal
         result = ask_daemon(cmd, args, where)
         if result is not None:
             return result
+    elif args.get("dry_run") is not True and _changes_files(cmd, args):
+        # beside a daemon of this version, ops.lock keeps one writer at a time; a daemon of
+        # another version takes other locks: asking it raises OtherDaemonError (exit 3)
+        ask_daemon("ping", {}, where)
     return in_process(cmd, args, where)
+
+
+def _changes_files(cmd: str, args: dict[str, Any]) -> bool:
+    from skillshared import service
+
+    return service.mutates(cmd, args)
 
 
 def in_process(cmd: str, args: dict[str, Any], where: Locations) -> dict[str, Any]:
