@@ -55,7 +55,7 @@ FILES = f"{STORE}/files"
 CHUNKS = f"{STORE}/chunks"
 INDEX = ".index.json"  # version 1: the saved version of each folder a backup's links lead to
 TEMP = ".tmp-"
-SKIP_GIT = IgnoreRules.parse([".git/"])
+SKIP_GIT = IgnoreRules.parse([".git/"], specials=False)  # what a copy of a skill holds
 INLINE_MAX = 64 * 1024  # a manifest's entries up to this size (JSON) are kept in it
 CHUNK_TOPS = 16  # top-level entries per piece of a bigger one, on average
 _HEX = re.compile(r"^[0-9a-f]{64}$")

@@ -536,3 +536,20 @@ def test_sync_force_reads_what_it_replaces_even_when_it_looks_unchanged(
     report = sync(cli, "--force")
     assert [f["name"] for f in line(report, "claude")["forced"]] == ["x"]
     assert stored(list_backups(backups_dir(home))[0], "claude", "x/f").read_text() == "BBBB"
+
+
+def test_a_backup_saves_a_skill_with_a_fifo_once(cli: Any, home: Path, source: Path) -> None:
+    """The version behind a link is saved without its special files, and its digest leaves
+    them out as the saved copy does: the next backup finds it saved (it is not copied
+    again whenever the skill's signature moves)."""
+    from skillshared import backup
+
+    skill = make_skill(source, "alpha", files={"notes.md": "x\n"})
+    os.mkfifo(skill / "pipe")
+    write_config(home, "targets:\n  m:\n    path: ~/m\n")
+    sync(cli)
+    assert cli("backup").code == 0
+    backups = home / ".local/share/skillshare/backups"
+    described = backup._Contents().describe(str(skill), None)
+    assert described is not None
+    assert described["content"] in backup.stored_versions(backups)
