@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skillshared import fsops, trees
+from skillshared import fsops, locking, trees
 from skillshared.patterns import IgnoreRules
 from skillshared.plan import TEMP_PREFIX
 
@@ -590,16 +590,6 @@ def count_skills(entries: Iterable[Mapping[str, Any]]) -> int:
                and not e["path"].startswith("."))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def sweep_unfinished(backups_dir: Path) -> list[str]:
     """Delete backups (and store entries) that a process which is no longer running left
     half-written."""
@@ -611,7 +601,7 @@ def sweep_unfinished(backups_dir: Path) -> list[str]:
             continue
         for name in names:
             pid = name.rsplit("-", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not locking.alive(int(pid)):
                 fsops.remove_tree(folder / name)
                 removed.append(name)
     return removed

@@ -17,6 +17,17 @@ from skillshared import fsops
 from skillshared.errors import LockedError
 
 
+def alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (it may be another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _holder(path: Path) -> str:
     try:
         with open(path, "rb") as handle:

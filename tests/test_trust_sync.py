@@ -18,14 +18,7 @@ import pytest
 
 from tests.conftest import make_skill, tree, wait_for, write_config
 from tests.invariants import Snapshot
-
-
-def sync(cli: Any, *args: str) -> dict[str, Any]:
-    result = cli("sync", "--json", *args)
-    assert result.code in (0, 1), result.err
-    data: dict[str, Any] = result.json()
-    data["_code"] = result.code
-    return data
+from tests.test_sync import sync
 
 
 def line(report: dict[str, Any], name: str) -> dict[str, Any]:

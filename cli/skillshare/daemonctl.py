@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 
-from skillshared import client
+from skillshared import client, locking
 from skillshared.errors import OtherDaemonError, SkillshareError
 
 TYPE_CHECKING = False
@@ -132,16 +132,6 @@ def _error_line(text: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def stop(paths: Locations) -> dict[str, Any]:
     pid = client.lock_holder(paths)
     by_lock = pid is not None
@@ -155,7 +145,7 @@ def stop(paths: Locations) -> dict[str, Any]:
                               hint=f"find it with `pgrep -f skillshared` ({paths.daemon_lock})")
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
-    while client.lock_holder(paths) is not None if by_lock else _alive(pid):
+    while client.lock_holder(paths) is not None if by_lock else locking.alive(pid):
         if time.monotonic() > deadline:
             raise SkillshareError(f"the daemon (pid {pid}) did not stop within "
                                   f"{STOP_TIMEOUT:g} s", hint=f"kill -9 {pid}")
