@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from skillshared import protocol
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.scheduler import JobSpec, Scheduler
 from skillshared.daemon.server import peer_uid
@@ -321,3 +322,32 @@ def test_peer_uid_is_ours() -> None:
     with left, right:
         assert peer_uid(left) == os.getuid()
 
+
+
+def test_a_server_loop_that_dies_stops_the_daemon(isolated: Path) -> None:
+    """A daemon that no longer answers must not go on holding its lock: the loop's death is
+    reported, so the daemon stops (exit 1; a service manager restarts it)."""
+    from skillshared.daemon.server import Server
+    from skillshared.paths import Paths
+
+    Paths.from_env().socket.parent.mkdir(parents=True, exist_ok=True)
+    died = threading.Event()
+    server = Server(Paths.from_env(), lambda req: {}, on_failure=died.set)
+    server.bind()
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("a bug in the loop")
+
+    server._ready = broken  # type: ignore[method-assign]
+    server.start()
+    try:
+        client = socket.socket(socket.AF_UNIX)
+        try:
+            with protocol.short_address(str(Paths.from_env().socket)) as address:
+                client.connect(address)
+            client.sendall(b'{"v": 2, "id": "x", "cmd": "ping"}\n')
+            assert died.wait(10), "the failure was not reported"
+        finally:
+            client.close()
+    finally:
+        server.close(grace=0)

@@ -53,7 +53,8 @@ class Runtime:
         self.debouncer = Debouncer(0.05, self._flush)
         self.watcher = Watcher(self._on_hints, self._watch_restarted)
         self.scheduler = Scheduler(self.worker.submit)
-        self.server = Server(paths, self.handle)
+        self.server = Server(paths, self.handle, on_failure=self._server_failed)
+        self._exit = 0
         self._queued: Batch | None = None
         self._queue_lock = threading.Lock()
         self._stop = threading.Event()
@@ -91,7 +92,13 @@ class Runtime:
         self.server.close()
         undo_overflow()
         self.log.info("stopped")
-        return 0
+        return self._exit
+
+    def _server_failed(self) -> None:
+        """The socket server's loop died: stop, with exit 1 (a service manager restarts a
+        daemon that fails), rather than hold the lock without answering."""
+        self._exit = 1
+        self.stop()
 
     def _signals(self) -> None:
         signal.signal(signal.SIGTERM, lambda *_: self._stop.set())

@@ -103,9 +103,11 @@ class _Conn:
 
 
 class Server:
-    def __init__(self, paths: Paths, handle: Handler) -> None:
+    def __init__(self, paths: Paths, handle: Handler,
+                 on_failure: Callable[[], None] = lambda: None) -> None:
         self.paths = paths
         self.handle = handle
+        self.on_failure = on_failure  # the loop died: the daemon stops (and is restarted)
         self.log = logs.get("server")
         self._sock: socket.socket | None = None
         self._ident: tuple[int, int] | None = None
@@ -278,6 +280,7 @@ class Server:
                 self._resume_accepting()
         except Exception:
             self.log.exception("server_failed")
+            self.on_failure()  # a daemon that no longer answers must not go on holding its lock
         finally:
             for conn in list(self._conns.values()):
                 self._drop(conn)
