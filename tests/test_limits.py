@@ -37,17 +37,37 @@ def sync() -> dict[str, Any]:
     return service.run("sync", {}, Paths.from_env())
 
 
+# Runs the command in a child of its own and writes that child's peak RSS (KiB) to the file
+# descriptor named first. A
+# child started straight from the test would inherit the test process's peak: Linux folds
+# the peak of the memory a process leaves at exec into its own, and a vfork-ed child leaves
+# the parent's.
+_PEAK = """import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, "-m", "skillshare", *sys.argv[2:]])
+_, status, usage = os.wait4(pid, 0)
+os.write(int(sys.argv[1]), str(usage.ru_maxrss).encode())
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def measured(*argv: str) -> tuple[Run, int]:
     """Run ``skillshare`` in a child process: its result and its peak RSS in bytes."""
     with tempfile.TemporaryFile("w+", dir=Path.home()) as out, \
             tempfile.TemporaryFile("w+", dir=Path.home()) as err:
-        proc = subprocess.Popen([sys.executable, "-m", "skillshare", *argv], text=True,
-                                stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        read, write = os.pipe()
+        try:
+            proc = subprocess.Popen([sys.executable, "-c", _PEAK, str(write), *argv],
+                                    text=True, stdout=out, stderr=err, pass_fds=(write,))
+        finally:
+            os.close(write)
+        with os.fdopen(read) as peak:
+            kib = int(peak.read())
+        proc.wait()
         out.seek(0)
         err.seek(0)
-        return Run(proc.returncode, out.read(), err.read()), usage.ru_maxrss * 1024
+        return Run(proc.returncode, out.read(), err.read()), kib * 1024
 
 
 def conflicts(report: dict[str, Any], target: str) -> dict[str, str]:

@@ -124,11 +124,11 @@ class Server:
             os.set_blocking(fd, False)
         self._tasks: queue.SimpleQueue[tuple[_Conn, protocol.Request, Any] | None] = (
             queue.SimpleQueue())
-        self._handlers: list[threading.Thread] = []
-        self._idle = 0
-        self._pool_lock = threading.Lock()
+        # started with the server, all at once: the daemon's threads do not change with
+        # its load, so any growth is a leak
+        self._handlers = [threading.Thread(target=self._handler, name="handler", daemon=True)
+                          for _ in range(HANDLERS)]
         self._paused_until = 0.0  # accepting paused (out of file descriptors)
-        self._waiting = 0  # tasks queued, not yet taken by a handler
         self._listening = False
         self._stopping = False
         self._close_by: float | None = None
@@ -173,6 +173,8 @@ class Server:
         self._sel.register(self._wake_r, selectors.EVENT_READ, "wake")
         self._listening = True
         self._thread.start()
+        for handler in self._handlers:
+            handler.start()
 
     def _prepare_dir(self) -> None:
         folder = self.paths.socket.parent
@@ -247,9 +249,12 @@ class Server:
         self._wakeup()
         if self._thread.is_alive():
             self._thread.join(grace + 1)
-        with self._pool_lock:
-            for _ in self._handlers:
-                self._tasks.put(None)
+        for _ in self._handlers:
+            self._tasks.put(None)
+        until = time.monotonic() + grace + 1
+        for handler in self._handlers:
+            if handler.is_alive():
+                handler.join(max(0.0, until - time.monotonic()))
 
     def stop(self) -> None:
         self.close()
@@ -498,13 +503,6 @@ class Server:
     # -- running requests -----------------------------------------------------------------
     def _dispatch(self, conn: _Conn, req: protocol.Request, future: Any) -> None:
         """Queue a request (or the finished future of a mutation) for a handler thread."""
-        with self._pool_lock:
-            self._waiting += 1
-            if self._waiting > self._idle and len(self._handlers) < HANDLERS:
-                thread = threading.Thread(target=self._handler, name="handler", daemon=True)
-                self._handlers.append(thread)
-                self._idle += 1
-                thread.start()
         self._tasks.put((conn, req, future))
 
     def _handler(self) -> None:
@@ -512,16 +510,10 @@ class Server:
             item = self._tasks.get()
             if item is None:
                 return
-            with self._pool_lock:
-                self._waiting -= 1
-                self._idle -= 1
             try:
                 self._run(*item)
             except Exception:
                 self.log.exception("connection_failed")
-            finally:
-                with self._pool_lock:
-                    self._idle += 1
 
     def _run(self, conn: _Conn, req: protocol.Request, future: Any) -> None:
         try:
