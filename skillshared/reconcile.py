@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import time
@@ -231,8 +232,14 @@ def refused_targets(config: Config, discovery: Discovery,
         return entry in read_manifest(folder).records
 
     return builtin.refusals([(t.name, str(t.path), t.mode, reals[t.name])
-                             for t in config.targets], roots, str(config.scope.home), owns,
-                            managed)
+                             for t in config.targets], roots, _real_home(str(config.scope.home)),
+                            owns, managed)
+
+
+@functools.lru_cache(maxsize=4)
+def _real_home(home: str) -> str:
+    """The home folder's real path (targets' real paths are compared with it)."""
+    return os.path.realpath(home)
 
 
 def _refused(members: Sequence[TargetConfig], view: _SourceView, refused: Mapping[str, str]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree, wait_for, write_config
+from tests.conftest import make_skill, run_cli_process, tree, wait_for, write_config
 from tests.invariants import Snapshot
 from tests.test_sync import sync
 
@@ -546,3 +546,19 @@ def test_a_backup_saves_a_skill_with_a_fifo_once(cli: Any, home: Path, source: P
     described = backup._Contents().describe(str(skill), None)
     assert described is not None
     assert described["content"] in backup.stored_versions(backups)
+
+
+def test_a_home_reached_through_a_link_is_still_the_home(cli: Any, tmp_path: Path,
+                                                         source: Path) -> None:
+    """HOME may itself be a link (to /data/user, say): a target that lands at its real path
+    is the home folder all the same."""
+    real_home = Path(os.environ["HOME"])
+    linked = tmp_path / "linked-home"
+    linked.symlink_to(real_home)
+    make_skill(source, "alpha")
+    write_config(real_home, f"source: {source}\ntargets:\n  t:\n    path: ~/t\n")
+    (real_home / "t").symlink_to(linked)  # a link to the home folder, through the other name
+    env = {**os.environ, "HOME": str(linked)}
+    result = run_cli_process("sync", "--json", env=env)
+    target = json.loads(result.out)["targets"][0]
+    assert target["status"] == "error" and "home folder" in target["error"], target
