@@ -20,7 +20,7 @@ from skillshared import backupcmd, config, trees
 from skillshared.backup import SKIP_GIT, TS_FORMAT, BackupWriter, latest, list_backups
 from skillshared.paths import Paths
 from tests.conftest import make_skill, tree, write_config
-from tests.undo_world import all_verify, backups_dir
+from tests.undo_world import all_verify, backups_dir, time_zone
 
 CONFIG = """\
 source: ~/.config/skillshare/skills
@@ -89,17 +89,8 @@ def world(home: Path, source: Path, cli: Any) -> Path:
 
 @pytest.fixture
 def tokyo() -> Iterator[None]:
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Tokyo"
-    time.tzset()
-    try:
+    with time_zone("Asia/Tokyo"):
         yield
-    finally:
-        if old is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
 
 
 def test_a_version_1_backup_among_newer_ones(tokyo: None, world: Path, home: Path,

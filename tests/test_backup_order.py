@@ -17,7 +17,7 @@ from skillshared import backupcmd, config
 from skillshared.backup import NAME_RE, BackupWriter, latest, list_backups
 from skillshared.paths import Paths
 from tests.conftest import make_skill, run_cli_process, write_config
-from tests.undo_world import backups_dir
+from tests.undo_world import backups_dir, time_zone
 
 CONFIG = """\
 source: ~/.config/skillshare/skills
@@ -76,17 +76,8 @@ def test_the_last_backup_taken_is_the_latest_in_any_time_zone(target: Path) -> N
 @pytest.fixture
 def new_york() -> Iterator[None]:
     """This process's local time zone: New York (with its DST)."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
-    try:
+    with time_zone("America/New_York"):
         yield
-    finally:
-        if old is None:
-            del os.environ["TZ"]
-        else:
-            os.environ["TZ"] = old
-        time.tzset()
 
 
 def write_backup(home: Path, folder: Path, now: float) -> Path:

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,22 @@ targets:
     path: ~/.cursor/skills
     mode: copy
 """
+
+
+@contextlib.contextmanager
+def time_zone(name: str) -> Iterator[None]:
+    """This process's local time zone is ``name`` (with its DST) for a while."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
 
 
 def build(home: Path, source: Path, cli: Any) -> dict[str, Path]:
