@@ -20,17 +20,8 @@ from skillshared import backupcmd, config, trees
 from skillshared.backup import SKIP_GIT, TS_FORMAT, BackupWriter, latest, list_backups
 from skillshared.paths import Paths
 from tests.conftest import make_skill, tree, write_config
+from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import all_verify, backups_dir, time_zone
-
-CONFIG = """\
-source: ~/.config/skillshare/skills
-targets:
-  claude:
-    path: ~/.claude/skills
-backup:
-  keep: 1
-  max_age_days: 100000
-"""
 
 
 def write_v1(backups: Path, when: float, target: str, path: Path, source: Path,

@@ -17,17 +17,8 @@ from skillshared import backupcmd, config
 from skillshared.backup import NAME_RE, BackupWriter, latest, list_backups
 from skillshared.paths import Paths
 from tests.conftest import make_skill, run_cli_process, write_config
+from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import backups_dir, time_zone
-
-CONFIG = """\
-source: ~/.config/skillshare/skills
-targets:
-  claude:
-    path: ~/.claude/skills
-backup:
-  keep: 1
-  max_age_days: 100000
-"""
 
 
 @pytest.fixture

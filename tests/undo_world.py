@@ -24,6 +24,19 @@ targets:
 """
 
 
+# One merge target, and a retention that keeps only the latest backup (age does not count):
+# what the tests of the backups' order need.
+KEEP_ONE = """\
+source: ~/.config/skillshare/skills
+targets:
+  claude:
+    path: ~/.claude/skills
+backup:
+  keep: 1
+  max_age_days: 100000
+"""
+
+
 @contextlib.contextmanager
 def time_zone(name: str) -> Iterator[None]:
     """This process's local time zone is ``name`` (with its DST) for a while."""
