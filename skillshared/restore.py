@@ -92,15 +92,11 @@ def _entries_digest(entries: Iterable[Mapping[str, Any]], top: str) -> str:
     return total.hexdigest()
 
 
-def in_the_way(config: Config, path: str, manifest: Mapping[str, Any]) -> list[str]:
-    """What restoring the target at ``path`` would replace that is neither ours (our links,
-    our unedited copies, our files) nor the same as what the backup holds at that name."""
-    return look(config, path, manifest)[0]
-
-
 def look(config: Config, path: str, manifest: Mapping[str, Any]) -> tuple[list[str], bool]:
-    """:func:`in_the_way`, and whether the backup holds all that the target holds, each entry
-    as it is (compared by content checksums): then that backup is the backup of it."""
+    """What restoring the target at ``path`` would replace that is neither ours (our links,
+    our unedited copies, our files) nor the same as what the backup holds at that name; and
+    whether the backup holds all that the target holds, each entry as it is (compared by
+    content checksums): then that backup is the backup of it."""
     own = backupcmd.owner(config)
     try:
         st = os.lstat(path)
