@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from skillshared.plan import DIR, INSTALLING, LINK, MANIFEST, Conflict, Op
+from skillshared.plan import DIR, INSTALLING, LINK, MANIFEST, NO_SOURCE, Conflict, Op
 from skillshared.skills import Discovery, Rejected, Skill
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
         "local_entries": list(plan.local),
         "guard": plan.guard,
         "held": len(plan.held),
+        "guard_hint": guard_hint(plan.guard),
         "error": _join_errors(errors),
         "backup": run.backup,
         "forced": outcome.forced if outcome else [],
@@ -54,6 +55,17 @@ def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
         "linked_to_source": bool(obs is not None and obs.kind == LINK and not plan.ops
                                  and group.spec.mode == "symlink"),
     }
+
+
+def guard_hint(guard: str | None) -> str | None:
+    """What to run when pruning is held back (``guard``: the planner's reason)."""
+    if not guard:
+        return None
+    if guard == NO_SOURCE:
+        return ("put the skills back in the source folder (or fix `source:` in the config); "
+                "`skillshare sync --force` prunes the links anyway")
+    return ("if the skills left the source on purpose, run `skillshare sync --force` to prune "
+            "them; otherwise put them back in the source")
 
 
 def _join_errors(errors: Sequence[str], shown: int = 3) -> str | None:

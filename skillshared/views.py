@@ -10,7 +10,7 @@ from skillshared import gitstate, reconcile, reports, skills
 from skillshared.config import Config
 from skillshared.observe import DigestCache
 from skillshared.paths import Paths
-from skillshared.plan import INSTALLING, MANIFEST, MISSING, NO_SOURCE
+from skillshared.plan import INSTALLING, MANIFEST, MISSING
 from skillshared.reconcile import TargetRun
 
 if TYPE_CHECKING:
@@ -43,24 +43,6 @@ def plan_all(config: Config, only: Sequence[str] | None = None,
 
 
 
-
-def held_names(run: TargetRun) -> list[str]:
-    """Our entries that the mass-delete guard keeps from being pruned (the planner names
-    them)."""
-    return list(run.plan.held)
-
-
-def guard_hint(guard: str | None) -> str | None:
-    """What to run when pruning is held back (``guard``: the planner's reason)."""
-    if not guard:
-        return None
-    if guard == NO_SOURCE:
-        return ("put the skills back in the source folder (or fix `source:` in the config); "
-                "`skillshare sync --force` prunes the links anyway")
-    return ("if the skills left the source on purpose, run `skillshare sync --force` to prune "
-            "them; otherwise put them back in the source")
-
-
 def target_state(run: TargetRun) -> dict[str, Any]:
     report = reports.target_report(run, dry_run=True)
     plan, group = run.plan, run.group
@@ -88,8 +70,8 @@ def target_state(run: TargetRun) -> dict[str, Any]:
             "expected": len(wanted),
             "synced": max(0, len(wanted) - pending - blocked),
             "pending": len(report["changes"]),
-            "held": len(held_names(run)),
-            "guard_hint": guard_hint(plan.guard),
+            "held": len(plan.held),
+            "guard_hint": reports.guard_hint(plan.guard),
             "include": list(group.targets[0].include),
             "exclude": list(group.targets[0].exclude)}
 
@@ -192,13 +174,13 @@ def cmd_diff(req: Request) -> dict[str, Any]:
     _, runs = plan_all(config, only)
     targets = []
     for run in runs:
-        held = held_names(run)
+        held = run.plan.held
         items = diff_items(run, held)
         targets.append({
             "name": run.group.name, "also": [t.name for t in run.group.targets[1:]],
             "path": run.group.spec.path, "mode": run.group.spec.mode,
             "error": run.plan.error, "guard": run.plan.guard,
-            "held": len(held), "guard_hint": guard_hint(run.plan.guard),
+            "held": len(held), "guard_hint": reports.guard_hint(run.plan.guard),
             "synced": not any(i["sign"] != "←" for i in items) and not run.plan.error
             and not run.plan.guard,
             "items": items,

@@ -119,12 +119,6 @@ def render_sync(r: Result, out: Out) -> int:
     return 1 if s["failed"] or s["held"] else 0
 
 
-NO_SOURCE_HINT = ("put the skills back in the source folder (or fix `source:` in the config); "
-                  "`skillshare sync --force` prunes the links anyway")
-HELD_HINT = ("if the skills left the source on purpose, run `skillshare sync --force` to "
-             "prune them; otherwise put them back in the source")
-
-
 def _held_hint(out: Out, held: list[Result]) -> None:
     """The closing line when the mass-delete guard held pruning back: where, how much, and
     what to run."""
@@ -133,8 +127,7 @@ def _held_hint(out: Out, held: list[Result]) -> None:
     entries = sum(t.get("held") or 0 for t in held)
     count = f" ({plural(entries, 'entry', 'entries')} kept)" if entries else ""
     names = ", ".join(_target_names(t) for t in held)
-    hints = {t.get("guard_hint") or (NO_SOURCE_HINT if t["guard"].startswith("the source is")
-                                     else HELD_HINT) for t in held}
+    hints = {t["guard_hint"] for t in held}
     out(f"{WARN} Pruning held back on {names}{count}: " + "; ".join(sorted(hints)))
 
 

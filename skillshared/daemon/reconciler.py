@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from skillshared import config as configmod
-from skillshared import reconcile, restore, skills, views
+from skillshared import reconcile, reports, restore, skills
 from skillshared.config import Config
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
@@ -165,8 +165,8 @@ class Reconciler:
             if run.plan.guard:
                 found[group.name] = {
                     "target": group.name, "also": [t.name for t in group.targets[1:]],
-                    "held": len(views.held_names(run)), "guard": run.plan.guard,
-                    "hint": views.guard_hint(run.plan.guard), "since": now_iso()}
+                    "held": len(run.plan.held), "guard": run.plan.guard,
+                    "hint": reports.guard_hint(run.plan.guard), "since": now_iso()}
         return found
 
     def _partial(self, config: Config, batch: Batch
