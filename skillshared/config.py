@@ -84,6 +84,7 @@ class SkillRecord:
     tracked: bool = False
     into: str | None = None  # a folder inside the source
     subdir: str | None = None  # the skill's folder inside what ``source`` names
+    branch: str | None = None  # the branch it follows (None: the remote's default)
 
     @property
     def rel(self) -> str:
@@ -94,11 +95,12 @@ class SkillRecord:
         doc: dict[str, Any] = {"name": self.name, "source": self.source}
         if self.tracked:
             doc["tracked"] = True
-        doc.update((k, v) for k, v in (("into", self.into), ("subdir", self.subdir)) if v)
+        doc.update((k, v) for k, v in (("into", self.into), ("subdir", self.subdir),
+                                       ("branch", self.branch)) if v)
         return doc
 
 
-_RECORD_KEYS = {"name", "source", "tracked", "into", "subdir"}
+_RECORD_KEYS = {"name", "source", "tracked", "into", "subdir", "branch"}
 
 
 def parse_skill_records(value: Any, problem: Callable[[str, str], None],
@@ -117,7 +119,7 @@ def parse_skill_records(value: Any, problem: Callable[[str, str], None],
             problem(f"{where}{wrong[0]}", wrong[1])
             continue
         record = SkillRecord(item["name"], item["source"], item.get("tracked", False),
-                             item.get("into"), item.get("subdir"))
+                             item.get("into"), item.get("subdir"), item.get("branch"))
         if record.rel in records:
             problem(f"{where}.name", f"'{record.rel}' is recorded twice")
         records[record.rel] = record
@@ -131,7 +133,10 @@ def _record_problem(item: Any) -> tuple[str, str] | None:
         return "", "must be a mapping with text 'name' and 'source'"
     unknown = sorted(str(k) for k in item if k not in _RECORD_KEYS)
     if unknown:
-        return f".{unknown[0]}", "unknown key (known: name, source, tracked, into, subdir)"
+        return f".{unknown[0]}", ("unknown key (known: name, source, tracked, into, subdir, "
+                                  "branch)")
+    if not isinstance(item.get("branch", ""), str):
+        return ".branch", "must be text"
     if not isinstance(item.get("tracked", False), bool):
         return ".tracked", "must be true or false"
     for field_name in ("name", "into", "subdir"):
