@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import functools
 import os
 import re
@@ -13,6 +15,13 @@ from typing import Any
 
 from skillshared import targets as builtin
 from skillshared import yamlio
+from skillshared.config_original import (
+    RECORD_KINDS,
+    OriginalKeys,
+    Unused,
+    handled_keys,
+    merge_target_fields,
+)
 from skillshared.errors import ConfigError
 from skillshared.paths import Scope
 from skillshared.patterns import IgnoreRules, PatternError, check_ignore_pattern, compile_glob
@@ -25,13 +34,10 @@ DEFAULT_IGNORE = (".DS_Store", ".git/", "__pycache__/")
 
 _TOP_KEYS = {"source", "sources", "mode", "targets", "ignore", "audit", "backup", "trash",
              "daemon", "skills", "log", "limits"}
-# Keys the original tool writes that this version keeps but does not use.
-_FOREIGN_KEYS = {"target_naming", "git_root", "context_budget", "preserve_tilde_on_save",
-                 "gitlab_hosts", "azure_hosts", "hub", "tui", "extras", "agents_source",
-                 "extras_source"}
 _TARGET_KEYS = {"path", "mode", "include", "exclude"}
 _SECTION_KEYS = {
-    "audit": {"block_threshold"},
+    "sources": {"skills", "agents", "extras"},
+    "audit": {"block_threshold", "profile", "dedupe_mode", "enabled_analyzers"},
     "backup": {"keep", "max_age_days", "max_total_mb"},
     "trash": {"retention_days"},
     "log": {"max_entries"},
@@ -85,6 +91,9 @@ class SkillRecord:
     into: str | None = None  # a folder inside the source
     subdir: str | None = None  # the skill's folder inside what ``source`` names
     branch: str | None = None  # the branch it follows (None: the remote's default)
+    # The entry as it was read (the original tool's ``group:``, a ``name`` with slashes,
+    # its ``kind``...): written back as it is while the record is unchanged.
+    original: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def rel(self) -> str:
@@ -92,20 +101,50 @@ class SkillRecord:
         return f"{self.into}/{self.name}" if self.into else self.name
 
     def to_doc(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {"name": self.name, "source": self.source}
-        if self.tracked:
-            doc["tracked"] = True
-        doc.update((k, v) for k, v in (("into", self.into), ("subdir", self.subdir),
-                                       ("branch", self.branch)) if v)
+        before = self.original
+        if before is not None and _record_from(before) == self:
+            return copy.deepcopy(dict(before))
+        doc: dict[str, Any] = copy.deepcopy(dict(before or {}))
+        # The folder above: in the form the entry had (the original tool reads no ``into``).
+        place = "group" if "group" in doc else "name" if "/" in str(doc.get("name")) else "into"
+        doc.pop("into", None)
+        doc.pop("group", None)
+        doc["name"] = self.rel if place == "name" else self.name
+        if self.into and place != "name":
+            doc[place] = self.into
+        doc["source"] = self.source
+        for key, value in (("tracked", self.tracked), ("subdir", self.subdir),
+                           ("branch", self.branch)):
+            if value:
+                doc[key] = value
+            else:
+                doc.pop(key, None)
         return doc
 
 
-_RECORD_KEYS = {"name", "source", "tracked", "into", "subdir", "branch"}
+_RECORD_KEYS = ("name", "source", "tracked", "into", "subdir", "branch", "group", "kind")
+
+
+def _record_from(item: Mapping[str, Any]) -> SkillRecord:
+    """The record of a checked ``skills:`` entry (``group`` or a name with slashes: the
+    original tool's ways to say ``into``)."""
+    folder = item.get("into") or item.get("group")
+    rel = f"{folder}/{item['name']}" if folder else item["name"]
+    into, _, name = rel.rpartition("/")
+    return SkillRecord(name, item["source"], item.get("tracked") or False, into or None,
+                       item.get("subdir") or None, item.get("branch") or None)
+
+
+def is_skill_entry(item: Any) -> bool:
+    """Whether a ``skills:`` entry records a skill (the original tool also records agents
+    there, with ``kind: agent``)."""
+    return not isinstance(item, dict) or item.get("kind") in (None, "", "skill")
 
 
 def parse_skill_records(value: Any, problem: Callable[[str, str], None],
                         key: str = "skills") -> tuple[SkillRecord, ...]:
-    """The records of a ``skills:`` list; each bad entry is reported with its key path."""
+    """The records of a ``skills:`` list; each bad entry is reported with its key path.
+    Entries of another kind (the original tool's agents) are checked and left out."""
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -118,8 +157,9 @@ def parse_skill_records(value: Any, problem: Callable[[str, str], None],
         if wrong is not None:
             problem(f"{where}{wrong[0]}", wrong[1])
             continue
-        record = SkillRecord(item["name"], item["source"], item.get("tracked", False),
-                             item.get("into"), item.get("subdir"), item.get("branch"))
+        if not is_skill_entry(item):
+            continue
+        record = dataclasses.replace(_record_from(item), original=item)
         if record.rel in records:
             problem(f"{where}.name", f"'{record.rel}' is recorded twice")
         records[record.rel] = record
@@ -133,22 +173,24 @@ def _record_problem(item: Any) -> tuple[str, str] | None:
         return "", "must be a mapping with text 'name' and 'source'"
     unknown = sorted(str(k) for k in item if k not in _RECORD_KEYS)
     if unknown:
-        return f".{unknown[0]}", ("unknown key (known: name, source, tracked, into, subdir, "
-                                  "branch)")
-    if not isinstance(item.get("branch", ""), str):
-        return ".branch", "must be text"
-    if not isinstance(item.get("tracked", False), bool):
+        return f".{unknown[0]}", f"unknown key (known: {', '.join(_RECORD_KEYS)})"
+    for text_key in ("branch", "kind"):
+        if not isinstance(item.get(text_key, ""), str | None):
+            return f".{text_key}", "must be text"
+    if item.get("kind") not in (None, *RECORD_KINDS):
+        return ".kind", f"must be one of skill, agent (got {item['kind']!r})"
+    if not isinstance(item.get("tracked", False), bool | None):
         return ".tracked", "must be true or false"
-    for field_name in ("name", "into", "subdir"):
+    for field_name in ("name", "into", "group", "subdir"):
         value = item.get(field_name)
         if value is None:
             continue
         wrong = "must be text" if not isinstance(value, str) else _path_problem(value)
-        if wrong is None and field_name == "name" and "/" in value:
-            wrong = "must be one folder name (use 'into' for the folder above it)"
         if wrong:
             return f".{field_name}", wrong
-    if item.get("tracked") and not item["name"].startswith("_"):
+    if item.get("into") and item.get("group") and item["into"] != item["group"]:
+        return ".group", f"differs from 'into' ({item['into']!r}); keep one of them"
+    if item.get("tracked") and not item["name"].rpartition("/")[2].startswith("_"):
         return ".name", "a tracked repo's name starts with '_'"
     return None
 
@@ -182,6 +224,8 @@ class Config:
     daemon: DaemonConfig = DaemonConfig()
     skills: tuple[SkillRecord, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Keys the original tool writes that this version keeps but does not use (doctor).
+    unused: tuple[Unused, ...] = ()
     document: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def target(self, name: str) -> TargetConfig | None:
@@ -273,19 +317,20 @@ class _Validator:
         self.scope = scope
         self.problems: list[str] = []
         self.warnings: list[str] = []
+        self.original = OriginalKeys(scope, self.problem)
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(f"{key}: {message}")
 
     def build(self, doc: Mapping[str, Any]) -> Config:
+        foreign = handled_keys(self.scope)
         for key in doc:
             if not isinstance(key, str):
                 self.problem(str(key), "keys must be text")
-            elif key in _FOREIGN_KEYS:
-                self.warnings.append(f"{key}: not used by this version (kept in the file)")
-            elif key not in _TOP_KEYS:
+            elif key not in _TOP_KEYS and key not in foreign:
                 self.warnings.append(f"{key}: unknown key (kept in the file)")
         source = self._source(doc)
+        self.original.check(doc, source)
         mode = self._choice(doc, "mode", MODES, "merge")
         targets = self._targets(doc.get("targets"), source, mode)
         ignore = self._strings(doc.get("ignore", list(DEFAULT_IGNORE)), "ignore")
@@ -294,11 +339,7 @@ class _Validator:
                 check_ignore_pattern(pattern)
             except PatternError as exc:
                 self.problem(f"ignore[{index}]", str(exc))
-        audit = self._section(doc, "audit")
-        threshold = audit.get("block_threshold", "CRITICAL")
-        if not isinstance(threshold, str) or threshold.upper() not in SEVERITIES:
-            self.problem("audit.block_threshold", f"must be one of {', '.join(SEVERITIES)}")
-            threshold = "CRITICAL"
+        threshold = self._audit_threshold(self._section(doc, "audit"))
         backup = self._section(doc, "backup")
         trash = self._section(doc, "trash")
         log = self._section(doc, "log")
@@ -309,7 +350,7 @@ class _Validator:
             mode=mode,
             targets=targets,
             ignore=tuple(ignore),
-            audit_threshold=threshold.upper(),
+            audit_threshold=threshold,
             backup=BackupPolicy(
                 keep=self._int(backup, "backup.keep", 10, minimum=1),
                 max_age_days=self._int(backup, "backup.max_age_days", 30),
@@ -321,10 +362,40 @@ class _Validator:
                           self._int(limits, "limits.skill_max_files", Limits.max_files,
                                     minimum=1)),
             daemon=self._daemon(self._section(doc, "daemon")),
-            skills=parse_skill_records(doc.get("skills"), self.problem),
-            warnings=tuple(self.warnings),
+            skills=self._records(doc.get("skills")),
+            warnings=tuple(self.warnings + self.original.warnings),
+            unused=tuple(self.original.unused),
             document=doc,
         )
+
+    def _audit_threshold(self, audit: Mapping[str, Any]) -> str:
+        """``block_threshold`` (any case, spaces around it allowed), else the threshold of
+        the original tool's ``profile``, else CRITICAL."""
+        profile = self.original.audit(audit)
+        threshold = audit.get("block_threshold")
+        if threshold is None or (isinstance(threshold, str) and not threshold.strip()):
+            return profile or "CRITICAL"
+        if not isinstance(threshold, str) or threshold.strip().upper() not in SEVERITIES:
+            self.problem("audit.block_threshold", f"must be one of {', '.join(SEVERITIES)}")
+            return "CRITICAL"
+        return threshold.strip().upper()
+
+    def _records(self, value: Any) -> tuple[SkillRecord, ...]:
+        records = parse_skill_records(value, self.problem)
+        entries = value if isinstance(value, list) else []
+        agents = [i for i, item in enumerate(entries) if not is_skill_entry(item)]
+        if agents:
+            self.original.note("skills", f"{len(agents)} entries record agents (kind: agent),"
+                               " which this version does not install")
+        if records and not self.scope.is_project:
+            from skillshared.installs import RECORDS_FILE  # (it imports this module)
+
+            self.original.note(
+                "skills", "this version reads install records from the source's "
+                f"{RECORDS_FILE}, not from these entries",
+                "run `skillshare install <source>` for each of these skills not in the "
+                "source yet")
+        return records
 
     # -- helpers -------------------------------------------------------------------------
     def _section(self, doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
@@ -347,7 +418,7 @@ class _Validator:
     def _choice(self, doc: Mapping[str, Any], key: str, allowed: tuple[str, ...],
                 default: str, where: str | None = None) -> str:
         value = doc.get(key, default)
-        if value is None:
+        if value is None or value == "":  # (the original tool's way to say "the default")
             return default
         if value not in allowed:
             self.problem(where or key, f"must be one of {', '.join(allowed)} (got {value!r})")
@@ -449,19 +520,10 @@ class _Validator:
         if not isinstance(body, dict):
             self.problem(key, "must be a mapping (path, mode, include, exclude)")
             return None
-        fields = {k: v for k, v in body.items() if k not in ("skills", "agents")}
-        nested = body.get("skills")
-        if nested is not None:
-            if isinstance(nested, dict):
-                fields.update(nested)
-            else:
-                self.problem(f"{key}.skills", "must be a mapping (path, mode, include, exclude)")
-        if "agents" in body:
-            self.warnings.append(f"{key}.agents: agents are not synced by this version")
-        self._unknown(fields, _TARGET_KEYS, key)
+        fields = self._target_fields(body, key)
         known = builtin.lookup(name)
         path: Path | None
-        if fields.get("path") is not None:
+        if fields.get("path") not in (None, ""):
             path = self._path(fields["path"], f"{key}.path")
         elif known is not None:
             default = known.project_path if self.scope.is_project else known.global_path
@@ -485,6 +547,25 @@ class _Validator:
             return None
         return TargetConfig(name, path, mode, include, exclude, explicit,
                             known.name if known else None)
+
+    def _target_fields(self, body: Mapping[str, Any], key: str) -> dict[str, Any]:
+        """A target's path/mode/include/exclude from the flat form, the nested ``skills:``
+        form or both (a nested value wins unless empty); the original tool's
+        ``skills.target_naming`` and ``agents:`` are checked and kept."""
+        fields = {k: v for k, v in body.items() if k not in ("skills", "agents")}
+        nested = body.get("skills")
+        if isinstance(nested, dict):
+            nested = dict(nested)
+            if "target_naming" in nested:
+                self.original.target_naming(nested.pop("target_naming"),
+                                            f"{key}.skills.target_naming")
+            fields = merge_target_fields(fields, nested)
+        elif nested is not None:
+            self.problem(f"{key}.skills", "must be a mapping (path, mode, include, exclude)")
+        if "agents" in body:
+            self.original.target_agents(body["agents"], f"{key}.agents")
+        self._unknown(fields, _TARGET_KEYS, key)
+        return fields
 
     def _globs(self, value: Any, key: str) -> tuple[str, ...]:
         patterns = self._strings(value, key)

@@ -9,19 +9,55 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import fsops, yamlio
-from skillshared.config import DEFAULT_IGNORE, Config, from_document
-from skillshared.errors import NotFoundError
+from skillshared.config import (
+    DEFAULT_IGNORE,
+    Config,
+    from_document,
+    is_skill_entry,
+    read_document,
+)
+from skillshared.errors import ConfigError, NotFoundError
 from skillshared.paths import Scope
 
 HEADER = "# skillshare configuration: see `skillshare --help` and the README\n"
+# The first line the original tool writes (its JSON schema, for editors); kept on save.
+SCHEMA_LINE = "# yaml-language-server: $schema="
 
 
 def save(scope: Scope, doc: dict[str, Any]) -> Config:
-    """Validate ``doc`` and write it atomically; nothing is written if it is invalid."""
+    """Validate ``doc`` and write it atomically; nothing is written if it is invalid.
+    The file's schema line, and the entries of its ``skills:`` list that record other
+    things than skills (the original tool's agents), are kept."""
+    doc = _keep_other_records(scope, doc)
     config = from_document(scope, doc)
     fsops.make_private_dir(scope.config_file.parent) if not scope.is_project else None
-    fsops.save_user_file(scope.config_file, (HEADER + yamlio.dump(doc)).encode("utf-8"))
+    text = _schema_line(scope) + HEADER + yamlio.dump(doc)
+    fsops.save_user_file(scope.config_file, text.encode("utf-8"))
     return config
+
+
+def _schema_line(scope: Scope) -> str:
+    try:
+        with open(scope.config_file, encoding="utf-8") as handle:
+            first = handle.readline(4096)
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return first.rstrip("\n") + "\n" if first.startswith(SCHEMA_LINE) else ""
+
+
+def _keep_other_records(scope: Scope, doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` with the file's non-skill ``skills:`` entries that it lacks added back (no
+    command of this version writes them, so none of its edits drops them on purpose)."""
+    try:
+        before = read_document(scope).get("skills")
+    except ConfigError:
+        return doc
+    others = [e for e in before if not is_skill_entry(e)] if isinstance(before, list) else []
+    now = doc.get("skills")
+    missing = [e for e in others if not isinstance(now, list) or e not in now]
+    if not missing or (now is not None and not isinstance(now, list)):
+        return doc
+    return {**doc, "skills": [*(now or []), *missing]}
 
 
 def display_path(scope: Scope, path: Path) -> str:
@@ -138,9 +174,11 @@ def _target_fields(doc: dict[str, Any], name: str) -> dict[str, Any]:
     nested = body.get("skills")
     if not isinstance(nested, dict):
         return body
-    # Mixed form: fold the flat fields in (nested values win, as when loading) so an edit
-    # acts on what is in effect.
+    # Mixed form: fold the flat fields in (nested values win unless empty, as when loading)
+    # so an edit acts on what is in effect.
     for key in ("path", "mode", "include", "exclude"):
         if key in body:
-            nested.setdefault(key, body.pop(key))
+            flat = body.pop(key)
+            if nested.get(key) in (None, "", []):
+                nested[key] = flat
     return nested

@@ -1,0 +1,346 @@
+"""Keys of the original skillshare's config (Go, v0.20) that this version keeps but does not
+use: each is checked as far as the original checks it (so a typo is still caught) and
+reported as an :class:`Unused` entry, with the step a user switching over needs, if any.
+
+Forms followed: ``internal/config/config.go`` (``Config``, ``TargetConfig``,
+``ResourceTargetConfig``, ``ExtraConfig``, ``HubConfig``, the host checks of ``Load``),
+``internal/config/project.go`` (``ProjectConfig``), ``internal/config/config_validate.go``
+(target naming and ``git_root`` values), ``internal/audit/policy.go`` (audit profiles) and
+``schemas/config.schema.json`` / ``schemas/project-config.schema.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from skillshared.paths import Scope
+
+TARGET_NAMINGS = ("flat", "standard")
+GIT_ROOTS = ("skills", "agents", "extras", "root")
+# An audit profile's block threshold when ``block_threshold`` is not set.
+AUDIT_PROFILES = {"default": "CRITICAL", "strict": "HIGH", "permissive": "CRITICAL"}
+DEDUPE_MODES = ("legacy", "global")
+ANALYZERS = ("static", "dataflow", "tier", "integrity", "metadata", "structure", "cross-skill")
+RECORD_KINDS = ("", "skill", "agent")
+
+# Keys of the original in both scopes, and in the global config only.
+SHARED_KEYS = frozenset({"target_naming", "extras", "context_budget", "hub", "gitlab_hosts",
+                         "azure_hosts"})
+GLOBAL_KEYS = frozenset({"git_root", "agents_source", "extras_source", "preserve_tilde_on_save",
+                         "tui"})
+AUDIT_KEYS = frozenset({"profile", "dedupe_mode", "enabled_analyzers"})
+AGENT_TARGET_KEYS = frozenset({"path", "mode", "target_naming", "include", "exclude"})
+_TEXT_FIELDS = {"name": True, "source": False}  # extras entry text fields (name required)
+
+AGENTS_NOT_SYNCED = "agents are not synced by this version"
+_KEPT = "not used by this version (kept in the file)"
+
+
+class Unused(NamedTuple):
+    """A key this version keeps but does not use: its path, what this version does instead,
+    and the step a user needs to take (None: nothing to do)."""
+
+    key: str
+    instead: str
+    step: str | None = None
+
+
+Problem = Callable[[str, str], None]
+
+
+def handled_keys(scope: Scope) -> frozenset[str]:
+    """The original's top-level keys this module checks in ``scope``."""
+    return SHARED_KEYS if scope.is_project else SHARED_KEYS | GLOBAL_KEYS
+
+
+def naming_problem(value: Any) -> str | None:
+    if value is None or value == "" or value in TARGET_NAMINGS:
+        return None
+    return f"must be one of {', '.join(TARGET_NAMINGS)} (got {value!r})"
+
+
+def standard_naming_step() -> str:
+    return ("this version names every target entry flat: a sync links a nested skill such "
+            "as frontend/dev as 'frontend__dev' where the original made 'dev', and removes "
+            "the original's link 'dev' (links point into the source, so no skill is lost; "
+            "top-level skills keep their names). Expect nested skills to appear under their "
+            "flat names, or set `target_naming: flat` and sync with the original first")
+
+
+class OriginalKeys:
+    """Checks the original's keys of one document; ``unused`` and ``warnings`` collect what
+    is kept but not used."""
+
+    def __init__(self, scope: Scope, problem: Problem) -> None:
+        self.scope = scope
+        self.problem = problem
+        self.unused: list[Unused] = []
+        self.warnings: list[str] = []
+
+    def note(self, key: str, instead: str, step: str | None = None,
+             warning: str | None = None) -> None:
+        self.unused.append(Unused(key, instead, step))
+        self.warnings.append(warning or f"{key}: {_KEPT}")
+
+    def warn_unknown(self, mapping: Mapping[Any, Any], known: frozenset[str], key: str) -> None:
+        for extra in sorted(set(mapping) - known, key=str):
+            self.warnings.append(f"{key}.{extra}: unknown key (kept in the file)")
+
+    # -- top level --------------------------------------------------------------------------
+    def check(self, doc: Mapping[str, Any], source: Path) -> None:
+        for key in sorted(handled_keys(self.scope) & set(doc), key=list(doc).index):
+            value = doc[key]
+            if key == "git_root":
+                self.git_root(value, doc, source)
+            elif key in ("gitlab_hosts", "azure_hosts"):
+                self.hosts(value, key)
+            else:
+                getattr(self, key)(value, key)
+        sources = doc.get("sources")
+        if isinstance(sources, dict):
+            for kind in ("agents", "extras"):
+                if kind in sources and self.text(sources[kind], f"sources.{kind}"):
+                    self.resource_source(kind, f"sources.{kind}", sources[kind])
+
+    def text(self, value: Any, key: str, required: bool = False) -> bool:
+        """Whether ``value`` is text (None passes unless ``required``); reports it if not."""
+        if value is None and not required:
+            return False
+        if not isinstance(value, str):
+            self.problem(key, "must be text")
+            return False
+        return True
+
+    def flag(self, value: Any, key: str) -> bool:
+        if value is not None and not isinstance(value, bool):
+            self.problem(key, "must be true or false")
+            return False
+        return value is not None
+
+    def mapping(self, value: Any, key: str) -> Mapping[str, Any] | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.problem(key, "must be a mapping")
+            return None
+        return value
+
+    def texts(self, value: Any, key: str) -> list[str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(key, "must be a list of text")
+            return None
+        return value
+
+    def target_naming(self, value: Any, key: str) -> None:
+        wrong = naming_problem(value)
+        if wrong:
+            self.problem(key, wrong)
+        elif value == "standard":
+            self.note(key, "target entries are named flat (frontend__dev)",
+                      standard_naming_step())
+        elif value is not None:
+            self.note(key, "target entries are named flat, as this value asks")
+
+    def git_root(self, value: Any, doc: Mapping[str, Any], source: Path) -> None:
+        if value not in (None, "", *GIT_ROOTS):
+            self.problem("git_root", f"must be one of {', '.join(GIT_ROOTS)} (got {value!r})")
+            return
+        if value in (None, "", "skills"):
+            self.note("git_root", "push, pull and commit work on the skills source, as this "
+                      "value asks")
+            return
+        folder = self._scope_dir(str(value), doc, source)
+        self.note("git_root", f"push, pull and commit work on the skills source {source} "
+                  f"(its own .git), not on {folder}",
+                  f"the repository in {folder} is not pushed or pulled by this version: run "
+                  f"git there yourself, or give {source} a repository of its own")
+
+    def _scope_dir(self, value: str, doc: Mapping[str, Any], source: Path) -> Path:
+        base = self.scope.config_file.parent
+        if value == "root":
+            return base
+        sources = doc.get("sources") if isinstance(doc.get("sources"), dict) else {}
+        assert isinstance(sources, dict)
+        raw = sources.get(value) or doc.get(f"{value}_source")
+        if isinstance(raw, str) and raw.strip():
+            return self.scope.expand(raw.strip())
+        return base / "agents" if value == "agents" else source.parent / "extras"
+
+    def resource_source(self, kind: str, key: str, raw: str) -> None:
+        folder = self.scope.expand(raw.strip()) if raw.strip() else raw
+        if kind == "agents":
+            self.note(key, AGENTS_NOT_SYNCED, f"agents in {folder} are no longer synced to "
+                      "targets: agent files already in the targets stay as they are")
+        else:
+            self.note(key, "extras are not synced by this version",
+                      f"extras in {folder} are no longer synced: files already in their "
+                      "target folders stay as they are")
+
+    def agents_source(self, value: Any, key: str) -> None:
+        if self.text(value, key):
+            self.resource_source("agents", key, value)
+
+    def extras_source(self, value: Any, key: str) -> None:
+        if self.text(value, key):
+            self.resource_source("extras", key, value)
+
+    def extras(self, value: Any, key: str) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.problem(key, "must be a list of {name, targets}")
+            return
+        names: list[str] = []
+        for index, item in enumerate(value):
+            where = f"{key}[{index}]"
+            entry = self.mapping(item, where)
+            if entry is None:
+                continue
+            self.warn_unknown(entry, frozenset({"name", "source", "targets"}), where)
+            for field_name, required in _TEXT_FIELDS.items():
+                self.text(entry.get(field_name), f"{where}.{field_name}", required)
+            if isinstance(entry.get("name"), str):
+                names.append(entry["name"])
+            self.extra_targets(entry.get("targets"), f"{where}.targets")
+        if names:
+            self.note(key, f"extras ({', '.join(names)}) are not synced by this version",
+                      "files the original synced for them stay in their target folders; "
+                      "changes to them are no longer synced")
+
+    def extra_targets(self, value: Any, key: str) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            self.problem(key, "must be a list of {path, mode, flatten, extension}")
+            return
+        for index, item in enumerate(value):
+            where = f"{key}[{index}]"
+            entry = self.mapping(item, where)
+            if entry is None:
+                continue
+            self.warn_unknown(entry, frozenset({"path", "mode", "flatten", "extension"}), where)
+            self.text(entry.get("path"), f"{where}.path", required=True)
+            self.text(entry.get("mode"), f"{where}.mode")
+            self.text(entry.get("extension"), f"{where}.extension")
+            self.flag(entry.get("flatten"), f"{where}.flatten")
+
+    def context_budget(self, value: Any, key: str) -> None:
+        section = self.mapping(value, key)
+        if section is None:
+            return
+        known = frozenset({"warn_always_loaded_tokens", "warn_on_demand_tokens"})
+        self.warn_unknown(section, known, key)
+        for name in sorted(known & set(section)):
+            number = section[name]
+            if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
+                self.problem(f"{key}.{name}", f"must be a whole number (got {number!r})")
+        self.note(key, "this version prints no token-budget warnings")
+
+    def preserve_tilde_on_save(self, value: Any, key: str) -> None:
+        if self.flag(value, key):
+            self.note(key, "paths are saved as written; new paths under the home folder "
+                      "are written as ~/...")
+
+    def tui(self, value: Any, key: str) -> None:
+        if self.flag(value, key):
+            self.note(key, "this version has no interactive screens; output is plain text")
+
+    def hub(self, value: Any, key: str) -> None:
+        section = self.mapping(value, key)
+        if section is None:
+            return
+        self.warn_unknown(section, frozenset({"default", "hubs"}), key)
+        self.text(section.get("default"), f"{key}.default")
+        hubs = section.get("hubs")
+        if hubs is not None and not isinstance(hubs, list):
+            self.problem(f"{key}.hubs", "must be a list of {label, url}")
+        for index, item in enumerate(hubs if isinstance(hubs, list) else []):
+            where = f"{key}.hubs[{index}]"
+            entry = self.mapping(item, where)
+            if entry is not None:
+                self.text(entry.get("label"), f"{where}.label")
+                self.text(entry.get("url"), f"{where}.url")
+                self.flag(entry.get("builtin"), f"{where}.builtin")
+        self.note(key, "this version has no hub search")
+
+    def hosts(self, value: Any, key: str) -> None:
+        hosts = self.texts(value, key)
+        if hosts is None:
+            return
+        for index, raw in enumerate(hosts):
+            wrong = host_problem(raw.strip())
+            if wrong:
+                self.problem(f"{key}[{index}]", wrong)
+        if hosts:
+            self.note(key, "install reads URLs on these hosts like any other git URL",
+                      "to install from a nested group on such a host, give the repository's "
+                      "URL ending in .git")
+
+    # -- nested keys ------------------------------------------------------------------------
+    def audit(self, section: Mapping[str, Any]) -> str | None:
+        """Check the original's audit keys; the profile's block threshold (None: none set)."""
+        profile = section.get("profile")
+        threshold = None
+        if self.text(profile, "audit.profile"):
+            threshold = AUDIT_PROFILES.get(str(profile))
+            if threshold is None:
+                self.warnings.append(f"audit.profile: {profile!r} is not one of "
+                                     f"{', '.join(AUDIT_PROFILES)}; 'default' is used")
+        dedupe = section.get("dedupe_mode")
+        if self.text(dedupe, "audit.dedupe_mode"):
+            if dedupe not in DEDUPE_MODES:
+                self.warnings.append(f"audit.dedupe_mode: {dedupe!r} is not one of "
+                                     f"{', '.join(DEDUPE_MODES)}")
+            self.note("audit.dedupe_mode", "the audit reports each finding it makes")
+        analyzers = self.texts(section.get("enabled_analyzers"), "audit.enabled_analyzers")
+        if analyzers is not None:
+            for index, name in enumerate(analyzers):
+                if name not in ANALYZERS:
+                    self.warnings.append(f"audit.enabled_analyzers[{index}]: unknown analyzer "
+                                         f"{name!r} (known: {', '.join(ANALYZERS)})")
+            self.note("audit.enabled_analyzers", "the audit runs all of its checks")
+        return threshold
+
+    def target_agents(self, value: Any, key: str) -> None:
+        section = self.mapping(value, key)
+        if section is None:
+            if value is None:
+                self.note(key, AGENTS_NOT_SYNCED, warning=f"{key}: {AGENTS_NOT_SYNCED}")
+            return
+        self.warn_unknown(section, AGENT_TARGET_KEYS, key)
+        for name in ("path", "mode", "target_naming"):
+            self.text(section.get(name), f"{key}.{name}")
+        for name in ("include", "exclude"):
+            self.texts(section.get(name), f"{key}.{name}")
+        path = section.get("path")
+        step = (f"agent files already in {path} stay as they are; new or changed agents "
+                "are not synced there" if isinstance(path, str) and path else None)
+        self.note(key, AGENTS_NOT_SYNCED, step, warning=f"{key}: {AGENTS_NOT_SYNCED}")
+
+
+def host_problem(host: str) -> str | None:
+    """Why ``host`` is not a bare host name (the original's check of ``gitlab_hosts``)."""
+    if not host:
+        return "empty entry"
+    if "://" in host:
+        return f"{host!r} must be a host name, not a URL (remove the scheme)"
+    if "/" in host:
+        return f"{host!r} must be a host name without a path"
+    if ":" in host:
+        return f"{host!r} must be a host name without a port"
+    return None
+
+
+def merge_target_fields(flat: Mapping[str, Any], nested: Mapping[str, Any]) -> dict[str, Any]:
+    """A target's fields from its flat form and its ``skills:`` form: a nested value wins
+    unless it is empty (the original's merge of mixed forms)."""
+    fields = dict(flat)
+    for key, value in nested.items():
+        if value in (None, "", []) and fields.get(key) not in (None, "", []):
+            continue
+        fields[key] = value
+    return fields
