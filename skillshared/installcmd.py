@@ -60,8 +60,9 @@ def cmd_install(req: Request) -> dict[str, Any]:
 
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,
-                  where: str | None) -> dict[str, Any]:
+                  where: str | None, branch: str | None = None) -> dict[str, Any]:
     url = installs.clone_url(raw)
+    options = installs.branch_args(branch)
     name = installs.repo_name(url, given)
     dest = installs.place(config.source, f"{where}/{name}" if where else name, "install path")
     if os.path.lexists(dest):
@@ -73,23 +74,25 @@ def _install_repo(req: Request, config: Config, raw: str, given: str | None,
                               "audit": None, "skills": []}
     if req.flag("dry_run"):
         return result
-    result.update(tracked.clone(req, config, url, dest, level))
-    installs.put(config, [SkillRecord(name, raw, True, where)])
+    result.update(tracked.clone(req, config, url, dest, level, options))
+    installs.put(config, [SkillRecord(name, raw, True, where, branch=branch)])
     found = [s.flat_name for s in skills.discover(config.source).skills
              if s.path == str(dest) or s.path.startswith(str(dest) + os.sep)]
     return {**result, "skills": found}
 
 
 def _install_copy(req: Request, config: Config, raw: str, given: str | None,
-                  where: str | None, subdir: str | None = None) -> dict[str, Any]:
+                  where: str | None, subdir: str | None = None,
+                  branch: str | None = None) -> dict[str, Any]:
     """Copy one skill (or each skill of a repo) into the source, audited first, and record
-    where it came from. ``subdir``: only the skill in this folder of what ``raw`` names."""
+    where it came from. ``subdir``: only the skill in this folder of what ``raw`` names;
+    ``branch``: the branch of the repository to take it from."""
     level = _level(req, config)
     if where is not None:
         installs.place(config.source, where, "--into")
     origin = os.path.abspath(raw) if os.path.isdir(raw) else raw
     dry_run = req.flag("dry_run")
-    with installs.fetched(config, raw, req.paths.env, subdir) as fetched:
+    with installs.fetched(config, raw, req.paths.env, subdir, branch) as fetched:
         root, url, folder = fetched.folder, fetched.url, fetched.base
         plans = []
         for name, path in _pick_skills(root, given, fetched.name, url or str(root)):
@@ -103,16 +106,19 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
                 req, config, path, level)
             inner = os.path.relpath(path, folder)
             plans.append((SkillRecord(name, origin, False, where,
-                                      None if inner == "." else Path(inner).as_posix()),
-                          path, dest, report))
+                                      None if inner == "." else Path(inner).as_posix(),
+                                      branch), path, dest, report))
         items = []
+        stamps = {}
         for record, path, dest, report in plans:
             item = {"name": record.name, "path": str(dest), "audit": report, "trashed": None}
             if not dry_run:
                 item["trashed"] = _copy_in(config, path, dest)
+                stamps[record.rel] = installs.stamp(
+                    fetched._replace(folder=path), dest, req.paths.env)
             items.append(item)
         if not dry_run:
-            installs.put(config, [record for record, *_ in plans])
+            installs.put(config, [record for record, *_ in plans], stamps)
     return {"url": url or origin, "dry_run": dry_run, "track": False, "threshold": level,
             "skills": items}
 
@@ -172,10 +178,11 @@ def _install_recorded(req: Request, config: Config) -> dict[str, Any]:
             continue
         try:
             if record.tracked:
-                done = _install_repo(req, config, record.source, record.name, record.into)
+                done = _install_repo(req, config, record.source, record.name, record.into,
+                                     record.branch)
             else:
                 done = _install_copy(req, config, record.source, record.name, record.into,
-                                     record.subdir)
+                                     record.subdir, record.branch)
         except SkillshareError as exc:
             items.append(_failure(record.rel, exc, source=record.source))
             continue
@@ -253,6 +260,8 @@ def cmd_update(req: Request) -> dict[str, Any]:
             if key in repos:
                 items.append(tracked.update_repo(req, repos[key], key, rules, level,
                                                  accepted.get(key)))
+                if items[-1]["status"] == "updated":
+                    installs.rehash_repo(config, key, repos[key])
             else:
                 items.append(_update_copy(req, config, copies[key], rules, level,
                                           accepted.get(key)))
@@ -276,7 +285,8 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
                               "audit": None}
     if not dest.is_dir():
         return {**result, **_missing(record)}
-    with installs.fetched(config, record.source, req.paths.env, record.subdir) as fetched:
+    with installs.fetched(config, record.source, req.paths.env, record.subdir,
+                          record.branch) as fetched:
         skill = fetched.folder
         if not (skill / skills.SKILL_FILE).is_file():
             return {**result, "status": "stale",
@@ -295,7 +305,9 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
                         "error": f"{tracked.count(blocking)} at or above {level} in the new "
                                  "version; the installed one was kept",
                         "details": tracked.blocked_details(findings, level)}
-        return {**result, "status": "updated", "trashed": _copy_in(config, skill, dest)}
+        trashed = _copy_in(config, skill, dest)
+        installs.restamp(config, {record.rel: installs.stamp(fetched, dest, req.paths.env)})
+        return {**result, "status": "updated", "trashed": trashed}
 
 
 def cmd_check(req: Request) -> dict[str, Any]:
@@ -326,10 +338,10 @@ def cmd_check(req: Request) -> dict[str, Any]:
 
 
 def _check_copy(config: Config, record: SkillRecord, env: Any) -> dict[str, Any]:
-    dest = config.source / record.rel
+    dest = installs.place(config.source, record.rel, "recorded path")
     if not dest.is_dir():
         return {"status": "missing"}
-    with installs.fetched(config, record.source, env, record.subdir) as fetched:
+    with installs.fetched(config, record.source, env, record.subdir, record.branch) as fetched:
         skill = fetched.folder
         if not (skill / skills.SKILL_FILE).is_file():
             return {"status": "stale"}

@@ -12,7 +12,7 @@ The commands themselves are in ``installcmd``; where installs come from, where t
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -93,14 +93,16 @@ def remove_clone(temp: Path) -> str | None:
     return None
 
 
-def clone(req: Request, config: Config, url: str, dest: Path, level: str) -> dict[str, Any]:
+def clone(req: Request, config: Config, url: str, dest: Path, level: str,
+          options: Sequence[str] = ()) -> dict[str, Any]:
     """Clone ``url`` beside the skills, audit it, and rename it to ``dest``; on any failure
     nothing is left (or the error says where the rest is). Returns the audit report. An
-    empty repository is cloned too: ``update`` brings its first commits when there are."""
+    empty repository is cloned too: ``update`` brings its first commits when there are.
+    ``options``: checked clone options (the branch to follow, ``installs.branch_args``)."""
     temp = config.source / fsops.temp_name(fsops.TAG_NEW, dest.name)
     report = None
     try:
-        gitops.run(["clone", "--quiet", "--", url, str(temp)], env=req.paths.env,
+        gitops.run(["clone", "--quiet", *options, "--", url, str(temp)], env=req.paths.env,
                    timeout=gitops.NETWORK_TIMEOUT)
         if not req.flag("skip_audit"):
             report = audit_folder(req, config, temp, level)

@@ -6,8 +6,9 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from skillshared import gitstate, reconcile, reports, skills
+from skillshared import gitstate, installs, reconcile, reports, skills
 from skillshared.config import Config
+from skillshared.errors import SkillshareError
 from skillshared.observe import DigestCache
 from skillshared.paths import Paths
 from skillshared.plan import INSTALLING, MANIFEST, MISSING
@@ -84,11 +85,20 @@ def daemon_state(paths: Paths) -> dict[str, Any]:
     return client.daemon_status(paths.where, timeout=1.0)
 
 
-def tracked_repos(config: Config, discovery: skills.Discovery,
-                  paths: Paths) -> list[dict[str, Any]]:
-    """Every tracked repo: each ``_…`` folder at the top of the source, and each one deeper
+def recorded(config: Config) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """Where recorded installs came from (ours and the original tool's records), and the
+    error when a record file cannot be read (the views show the rest anyway)."""
+    try:
+        return installs.origins(config), None
+    except SkillshareError as exc:
+        return {}, exc.message
+
+
+def tracked_repos(config: Config, discovery: skills.Discovery, paths: Paths,
+                  origins: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every tracked repo: each ``_…`` folder at the top of the source, each one deeper
     (installed with ``--into``) that holds a skill (found from discovery, so the source is
-    not walked again)."""
+    not walked again), and each one a record names (``missing`` when it is not there)."""
     try:
         found = {e.name for e in os.scandir(config.source)
                  if e.name.startswith("_") and e.is_dir(follow_symlinks=False)}
@@ -102,8 +112,23 @@ def tracked_repos(config: Config, discovery: skills.Discovery,
             repo = "/".join(parts[:at + 1])
             counts[repo] = counts.get(repo, 0) + 1
     found |= {r for r in counts if "/" in r and (config.source / r / ".git").exists()}
-    return [{"name": name, "skills": counts.get(name, 0),
-             "git": gitstate.state(config.source / name, paths.env)} for name in sorted(found)]
+    records = {rel: o for rel, o in (origins or {}).items() if o["tracked"]}
+    return [_repo_state(config, name, counts.get(name, 0), records.get(name), paths)
+            for name in sorted(found | set(records))]
+
+
+def _repo_state(config: Config, name: str, count: int, record: dict[str, Any] | None,
+                paths: Paths) -> dict[str, Any]:
+    """One tracked repo of ``status``; a recorded one says where it came from (``source``),
+    and one recorded but not there is ``missing``."""
+    here = os.path.isdir(config.source / name)
+    state = {"name": name, "skills": count,
+             "git": gitstate.state(config.source / name, paths.env) if here else None}
+    if record is not None:
+        state.update(source=record["source"], recorded_in=record["file"])
+    if not here:
+        state["missing"] = True
+    return state
 
 
 def cmd_status(req: Request) -> dict[str, Any]:
@@ -119,12 +144,14 @@ def cmd_status(req: Request) -> dict[str, Any]:
     }
     targets = [target_state(run) for run in runs]
     held = [t for t in targets if t["guard"]]
+    origins, records_problem = recorded(config)
     return {
         "scope": config.scope.name,
         "config": str(config.scope.config_file),
         "source": source,
         "targets": targets,
-        "tracked_repos": tracked_repos(config, discovery, req.paths),
+        "tracked_repos": tracked_repos(config, discovery, req.paths, origins),
+        "records_problem": records_problem,
         "daemon": req.daemon() if req.daemon else daemon_state(req.paths),
         "out_of_sync": sum(1 for t in targets if t["state"] in ("needs sync", "missing",
                                                                  "not linked")),
@@ -191,11 +218,15 @@ def cmd_diff(req: Request) -> dict[str, Any]:
 def cmd_list(req: Request) -> dict[str, Any]:
     config = req.config()
     discovery = skills.discover(config.source)
+    origins = installs.origins(config)
     listed = [{
         "name": s.flat_name,
         "path": s.rel_path,
-        "origin": "tracked" if s.tracked_repo else "local",
+        "origin": "tracked" if s.tracked_repo else "installed" if s.rel_path in origins
+        else "local",
         "repo": s.tracked_repo,
+        "source": origins.get(s.tracked_repo or s.rel_path, {}).get("source"),
+        "recorded_in": origins.get(s.tracked_repo or s.rel_path, {}).get("file"),
         "title": s.meta.name,
         "description": s.meta.description,
         "targets": list(s.meta.targets) if s.meta.targets is not None else None,
