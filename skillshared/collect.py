@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from skillshared import fsops, reconcile, restore, skills, trash, trees
 from skillshared.config import Config, TargetConfig
 from skillshared.errors import UsageError
-from skillshared.observe import read_manifest
+from skillshared.observe import own_original, read_manifest
 from skillshared.service import pick_targets
 
 if TYPE_CHECKING:
@@ -46,10 +47,11 @@ def _escaping_link(folder: str) -> str | None:
     return None
 
 
-def local_skills(config: Config, target: TargetConfig
+def local_skills(config: Config, target: TargetConfig, in_source: Mapping[str, str] | None = None
                  ) -> tuple[list[Local], list[dict[str, str]]]:
     """A target's own skills (real folders holding a SKILL.md that are not our unedited
-    copies), and the folders passed over with the reason."""
+    copies, nor the original tool's copies as they are in the source: ``in_source``, the
+    source's skill folders by flat name), and the folders passed over with the reason."""
     path = str(target.path)
     if os.path.lexists(path) and not os.path.isdir(path):
         return [], [{"target": target.name, "name": "", "reason": f"the target path {path} "
@@ -62,8 +64,9 @@ def local_skills(config: Config, target: TargetConfig
                for r in reconcile.source_roots(config.source)):
             return [], []  # the target is the source
     real = os.path.realpath(path)
-    records = read_manifest(real).records
     rules = config.copy_ignore()
+    manifest = own_original(read_manifest(real), real, rules, config.limits)
+    records = manifest.records
     found: list[Local] = []
     skipped: list[dict[str, str]] = []
     with os.scandir(real) as it:
@@ -79,6 +82,9 @@ def local_skills(config: Config, target: TargetConfig
                 continue  # our copy, unedited
         except trees.TooLarge:
             pass  # then it is not our copy: we copy nothing that large
+        if manifest.original and _as_in_source(config, manifest.original.copies, entry.path,
+                                               in_source or {}):
+            continue  # the original tool's copy of the skill as the source has it
         if not os.path.isfile(os.path.join(entry.path, skills.SKILL_FILE)):
             skipped.append({"target": target.name, "name": name,
                             "reason": f"not a skill (no {skills.SKILL_FILE})"})
@@ -98,6 +104,23 @@ def local_skills(config: Config, target: TargetConfig
             skipped.append({"target": target.name, "name": name,
                             "reason": f"too large to collect: it {exc.why}"})
     return found, skipped
+
+
+def _as_in_source(config: Config, copies: Mapping[str, str], path: str,
+                  in_source: Mapping[str, str]) -> bool:
+    """Whether the folder at ``path``, a copy the original tool recorded in ``copies``, is
+    the same as the skill of its name in the source (``in_source``: flat name -> folder),
+    under the copy rules."""
+    name = os.path.basename(path)
+    skill = in_source.get(name)
+    if name not in copies or skill is None:
+        return False
+    rules = config.copy_ignore()
+    try:
+        return trees.digest(path, rules, config.limits) == trees.digest(skill, rules,
+                                                                         config.limits)
+    except OSError:
+        return False
 
 
 def _occupied(path: Path) -> bool:
@@ -140,7 +163,7 @@ def cmd_collect(req: Request) -> dict[str, Any]:
     failed: list[dict[str, str]] = []
     taken: dict[str, Local] = {}  # name -> the local skill collected (first target wins)
     for target in chosen:
-        found, passed = local_skills(config, target)
+        found, passed = local_skills(config, target, in_source)
         skipped += passed
         for local in found:
             item = {"target": local.target, "name": local.name, "from": local.path}

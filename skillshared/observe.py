@@ -7,8 +7,9 @@ import os
 import stat
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from skillshared import trees
+from skillshared import manifest_original, trees
 from skillshared.fsops import MAX_NAME_BYTES
 from skillshared.patterns import IgnoreRules
 from skillshared.plan import DIR, FILE, LINK, MANIFEST, MISSING, TEMP_PREFIX, Observed, TargetSpec
@@ -36,6 +37,7 @@ class Manifest:
     records: Mapping[str, Record] = field(default_factory=dict)
     problem: str | None = None
     present: bool = False
+    original: manifest_original.Original | None = None  # the original tool's manifest
 
 
 def read_manifest(folder: str) -> Manifest:
@@ -47,14 +49,17 @@ def read_manifest(folder: str) -> Manifest:
         return Manifest()
     except OSError as exc:
         return Manifest(problem=f"{path}: {exc.strerror}", present=True)
+    damaged = Manifest(problem=f"{path} is damaged; its copies are treated as not ours",
+                       present=True)
     try:
         data = json.loads(raw)
+        if manifest_original.is_original(data):
+            return _read_original(data, damaged)
         managed = data["managed"]
         if not isinstance(managed, dict):
             raise TypeError
-    except (ValueError, TypeError, KeyError):
-        return Manifest(problem=f"{path} is damaged; its copies are treated as not ours",
-                        present=True)
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return damaged
     records = {}
     for name, value in managed.items():
         if isinstance(value, str) and value != "symlink":
@@ -64,6 +69,57 @@ def read_manifest(folder: str) -> Manifest:
                 value["digest"], *(value.get(k) if isinstance(value.get(k), str) else None
                                    for k in ("prev", "sig", "src_sig")))
     return Manifest(records, present=True)
+
+
+def _read_original(data: dict[str, Any], damaged: Manifest) -> Manifest:
+    """A manifest in the original tool's form: its copies are recorded with the original's
+    checksum (see :func:`own_original`). One that is not quite that form, or names what
+    cannot be an entry of the folder, is damaged: nothing in it is trusted."""
+    try:
+        found = manifest_original.parse(data)
+    except ValueError:
+        return replace(damaged, original=manifest_original.Original())
+    names = [*found.copies, *found.links]
+    if len(entry_names(names)) != len(names):
+        return replace(damaged, original=manifest_original.Original())
+    return Manifest({n: Record(c) for n, c in found.copies.items()}, present=True,
+                    original=found)
+
+
+def own_original(manifest: Manifest, folder: str, rules: IgnoreRules,
+                 limits: trees.Limits) -> Manifest:
+    """``manifest`` (read in ``folder``) with each copy the original tool recorded whose
+    content still matches its checksum (under the copy ``rules``) recorded as ours, with our
+    digest. Any other keeps the original's checksum, which no digest of ours matches: an
+    edited copy, as for ours. Nothing changes for a manifest of ours."""
+    if manifest.original is None:
+        return manifest
+    records = dict(manifest.records)
+    for name, recorded in manifest.original.copies.items():
+        path = os.path.join(folder, name)
+        try:
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                continue
+            sig = trees.signature(path, rules, limits)
+            if manifest_original.checksum(path, rules, limits) != recorded:
+                continue
+            digest = trees.digest(path, rules, limits)
+            if trees.signature(path, rules, limits) == sig:  # unchanged while it was read
+                records[name] = Record(digest, None, sig)
+        except OSError:
+            continue
+    return replace(manifest, records=records)
+
+
+def original_manifest(folder: str) -> dict[str, Any] | None:
+    """What the original tool's manifest in the target folder ``folder`` records: the counts
+    of ``copies`` and ``links``, and ``problem`` if it is damaged; None when the folder's
+    manifest is not the original's (ours, or none)."""
+    manifest = read_manifest(folder)
+    if manifest.original is None:
+        return None
+    return {"copies": len(manifest.original.copies), "links": len(manifest.original.links),
+            "problem": manifest.problem}
 
 
 def manifest_bytes(records: Mapping[str, Record]) -> bytes:

@@ -24,6 +24,7 @@ from skillshared.observe import (
     fill_digests,
     observe,
     observe_names,
+    own_original,
     read_manifest,
 )
 from skillshared.patterns import NameFilter
@@ -278,6 +279,7 @@ def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
                     continue  # kept; the plan reports it
             obs = observe(spec)
         manifest = read_manifest(obs.real_dir) if obs.kind == DIR else Manifest()
+        manifest = own_original(manifest, obs.real_dir, cache.copy_rules, cache.limits)
         skill_path = _skill_path(group)
         obs, src, too_large = fill_digests(obs, manifest, group.wanted, spec.mode, skill_path,
                                            cache)
@@ -286,6 +288,10 @@ def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
         return TargetRun(group, TargetPlan(group.name, spec.mode, error=error))
     plan = plan_target(spec, group.wanted, obs, force=force, src_digests=src,
                        too_large=too_large)
+    if manifest.original is not None and plan.records is None and spec.mode == "copy" and (
+            plan.error is None):
+        # the original tool's manifest becomes ours even when nothing else changes
+        plan = replace(plan, records={n: r.digest for n, r in manifest.records.items()})
     return TargetRun(group, plan, obs, manifest)
 
 
@@ -320,8 +326,8 @@ def plan_names(group: Group, real_path: str, cache: DigestCache,
                force: bool) -> TargetRun | None:
     """Observe and plan a partial group (whose folder's real path is ``real_path``): only its
     ``names`` are looked at. None when only a full pass will do (see ``observe_names``; also a
-    copy manifest that is missing, damaged or records an unfinished update, or a manifest left
-    in a merge-mode folder)."""
+    copy manifest that is missing, damaged, the original tool's or records an unfinished
+    update, or a manifest left in a merge-mode folder)."""
     spec, names = group.spec, group.names
     assert names is not None
     obs = observe_names(spec, names, real_path)
@@ -346,6 +352,8 @@ def plan_names(group: Group, real_path: str, cache: DigestCache,
 
 
 def _needs_full_look(manifest: Manifest, mode: str) -> bool:
+    if manifest.original is not None:  # the original tool's: made ours by a full pass
+        return True
     if mode != "copy":
         return manifest.present
     return not manifest.present or manifest.problem is not None or any(
