@@ -121,6 +121,18 @@ class Finding:
 # -- rules ------------------------------------------------------------------------------------
 
 
+def make_rule(rule_id: str, family: str, severity: str, pattern: str, message: str, *,
+              flags: int = re.IGNORECASE, exclude: str | None = None,
+              exclude_flags: int = re.IGNORECASE, scan: str = "text") -> Rule:
+    """A rule from its parts (``severity`` one of SEVERITIES, ``scan`` one of SCANS); raises
+    :class:`re.error` when ``pattern`` or ``exclude`` is not a regular expression."""
+    tree = _parse(pattern, flags)
+    compiled = _fast(pattern, flags, tree) if scan != "file" else re.compile(pattern, flags)
+    skip = re.compile(exclude, exclude_flags) if exclude is not None else None
+    return Rule(rule_id, family, severity, compiled, message or rule_id, skip, scan,
+                _needs(tree))
+
+
 def _compile(raw: Mapping[str, Any], where: str, problems: list[str]) -> Rule | None:
     unknown = sorted(set(raw) - _RULE_KEYS)
     if unknown:
@@ -140,20 +152,32 @@ def _compile(raw: Mapping[str, Any], where: str, problems: list[str]) -> Rule | 
     if scan not in SCANS:
         problems.append(f"{where}.scan: must be one of {', '.join(SCANS)}")
         return None
-    flags = re.IGNORECASE if raw.get("ignore_case", True) else 0
+    exclude = raw.get("exclude")
     try:
-        tree = _parse(pattern, flags)
-        compiled = _fast(pattern, flags, tree) if scan != "file" else re.compile(pattern, flags)
-        exclude = raw.get("exclude")
-        skip = re.compile(exclude, re.IGNORECASE) if isinstance(exclude, str) else None
+        return make_rule(rule_id, str(raw.get("family", "custom")), severity.upper(), pattern,
+                         message, flags=re.IGNORECASE if raw.get("ignore_case", True) else 0,
+                         exclude=exclude if isinstance(exclude, str) else None, scan=scan)
     except re.error as exc:
         problems.append(f"{where}.pattern: not a valid regular expression: {exc}")
         return None
-    return Rule(rule_id, str(raw.get("family", "custom")), severity.upper(), compiled,
-                message or rule_id, skip, scan, _needs(tree))
 
 
-def _merge(rules: dict[str, Rule | None], doc: Any, origin: str, problems: list[str]) -> None:
+@dataclass
+class RuleState:
+    """The rules as the rule files read so far leave them: every rule by id (the shipped
+    ones first), and the ids turned off."""
+
+    shipped: dict[str, Rule]
+    rules: dict[str, Rule] = field(default_factory=dict)
+    off: set[str] = field(default_factory=set)
+
+    def active(self) -> list[Rule]:
+        return [r for rule_id, r in self.rules.items() if rule_id not in self.off]
+
+
+def merge(state: RuleState, doc: Any, origin: str, problems: list[str]) -> None:
+    """Apply a rule file of this tool's format: a rule with a known id replaces it
+    (``enabled: false`` turns it off), a new id adds one."""
     if not isinstance(doc, Mapping) or not isinstance(doc.get("rules"), list):
         problems.append(f"{origin}: must be a mapping with a list of `rules`")
         return
@@ -163,38 +187,42 @@ def _merge(rules: dict[str, Rule | None], doc: Any, origin: str, problems: list[
             problems.append(f"{where}: must be a mapping")
             continue
         if raw.get("enabled", True) is False and isinstance(raw.get("id"), str):
-            rules[raw["id"]] = None
+            state.off.add(raw["id"])
             continue
         rule = _compile(raw, where, problems)
         if rule is not None:
-            rules[rule.id] = rule
+            state.rules[rule.id] = rule
+            state.off.discard(rule.id)
+
+
+def shipped_rules() -> RuleState:
+    """The built-in rules (``data/audit-rules.yaml``)."""
+    problems: list[str] = []
+    state = RuleState({})
+    builtin = resources.files("skillshared").joinpath("data", RULES_FILE).read_text("utf-8")
+    merge(state, yamlio.load(builtin, RULES_FILE), RULES_FILE, problems)
+    if problems:  # pragma: no cover - the shipped file is tested
+        raise ConfigError("the built-in audit rules are broken", details=problems)
+    state.shipped = dict(state.rules)
+    return state
 
 
 def load_rules(extra: Iterable[Path] = ()) -> list[Rule]:
-    """The built-in rules, then each of ``extra`` (user files) that exists, merged by id.
-    A bad user file is an error naming every problem in it."""
-    problems: list[str] = []
-    rules: dict[str, Rule | None] = {}
-    builtin = resources.files("skillshared").joinpath("data", RULES_FILE).read_text("utf-8")
-    _merge(rules, yamlio.load(builtin, RULES_FILE), RULES_FILE, problems)
-    if problems:  # pragma: no cover - the shipped file is tested
-        raise ConfigError("the built-in audit rules are broken", details=problems)
-    for path in extra:
-        try:
-            text = path.read_text("utf-8")
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-        try:
-            doc = yamlio.load(text, str(path))
-        except yamlio.YamlError as exc:
-            raise ConfigError(f"audit rules: {exc}") from None
-        _merge(rules, doc, str(path), problems)
-    if problems:
-        raise ConfigError("audit rules: the file has problems", details=problems,
-                          hint="fix them, or move the file away to use the built-in rules")
-    return [r for r in rules.values() if r is not None]
+    """The built-in rules, then each of ``extra`` (user files, in this tool's format or the
+    original skillshare's) that exists, merged by id. A bad user file is an error naming
+    every problem in it; what of the original's format cannot be used is left out (see
+    :func:`skillshared.audit_original.load_rule_set` for the warnings saying so)."""
+    from skillshared.audit_original import load_rule_set  # it builds on this module
+
+    return load_rule_set(extra).rules
+
+
+def user_rules_report(config_dir: Path, project_dir: Path | None) -> list[str]:
+    """For ``doctor``: which user rule files were read, in which format, and their
+    warnings or errors (one line each)."""
+    from skillshared.audit_original import user_rules_report as report
+
+    return report(config_dir, project_dir)
 
 
 # -- the words a pattern needs (the prefilter) -------------------------------------------------

@@ -1,5 +1,9 @@
 """``audit [name] [-T LEVEL]``: scan the source's skills (or one skill, or one tracked repo)
-with the audit rules; exit 1 when a finding is at or above the threshold."""
+with the audit rules; exit 1 when a finding is at or above the threshold.
+
+The result names the user rule files read (``rule_files``: path and format, this tool's or
+the original skillshare's) and lists the ``warnings`` about what of them could not be used
+(see :mod:`skillshared.audit_original`)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, skills
+from skillshared import audit, audit_original, skills
 from skillshared.config import SEVERITIES, Config
 from skillshared.errors import NotFoundError
 
@@ -44,7 +48,8 @@ def _units(config: Config, name: str | None) -> list[tuple[str, str]]:
 def cmd_audit(req: Request) -> dict[str, Any]:
     config = req.config()
     level = audit.threshold(req.text("threshold"), config.audit_threshold)
-    rules = audit.load_rules(rule_files(req, config))
+    loaded = audit_original.load_rule_set(rule_files(req, config))
+    rules = loaded.rules
     units = _units(config, req.text("name"))
     folders = {path for _, path in units}
     results = []
@@ -62,4 +67,7 @@ def cmd_audit(req: Request) -> dict[str, Any]:
     return {"scope": config.scope.name, "threshold": level, "rules": len(rules),
             "scanned": len(results), "files": files,
             "counts": {s: counts[s] for s in SEVERITIES}, "skills": results,
-            "blocked": blocked, "summary": {"failed": len(blocked)}}
+            "blocked": blocked, "summary": {"failed": len(blocked)},
+            "rule_files": [{"path": str(f.path), "format": f.format, "entries": f.entries}
+                           for f in loaded.files],
+            "warnings": loaded.warnings}
