@@ -20,6 +20,8 @@ Layout of ``<backups>/``:
 
 Backups of version 1 (named in local time, without ``Z``) are read as they are: a copy of
 each file in ``<name>/<target>/``, the skill versions of their links in ``<name>/.index.json``.
+Backups made by the original skillshare (local-time names, no manifest) are read by
+:mod:`backup_original`.
 
 A backup is written into a hidden ``.tmp-*`` folder; what it adds to ``.skills`` is renamed
 into place complete; it is all flushed to disk, then the folder is renamed into place, so a
@@ -119,7 +121,7 @@ def sort_key(backup: Path) -> tuple[float, str]:
     backup whose manifests cannot be read) the time its name stands for, else its mtime."""
     order = recorded(backup)[0]
     if order is None:
-        order = parse_ts(backup.name)
+        order = named_time(backup)
     if order is None:
         try:
             order = os.stat(backup).st_mtime
@@ -130,7 +132,15 @@ def sort_key(backup: Path) -> tuple[float, str]:
 
 def created_at(backup: Path) -> float | None:
     """When a backup was taken (its recorded creation time, else its name's)."""
-    return recorded(backup)[1] or parse_ts(backup.name)
+    return recorded(backup)[1] or named_time(backup)
+
+
+def named_time(backup: Path) -> float | None:
+    """When a backup without a readable manifest was taken, as its name (and, for one the
+    original skillshare made, its folder's time: :func:`backup_original.made_at`) says."""
+    from skillshared import backup_original  # (it builds on this module)
+
+    return backup_original.made_at(backup) or parse_ts(backup.name)
 
 
 def list_backups(backups_dir: Path) -> list[Path]:

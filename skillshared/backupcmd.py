@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import fsops, reconcile
+from skillshared import backup_original, fsops, reconcile
 from skillshared.backup import (
     CHUNKS,
     FILES,
@@ -41,6 +41,7 @@ from skillshared.backup import (
 )
 from skillshared.config import Config, TargetConfig
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.paths import Scope
 
 if TYPE_CHECKING:
     from skillshared.service import Request
@@ -224,6 +225,9 @@ def backup_list(config: Config) -> dict[str, Any]:
     usage = Usage(backups_dir)
     saved: dict[str, int] = {}  # store entry -> its bytes
     for backup in list_backups(backups_dir):
+        if backup_original.looks_original(backup):
+            items.append({**original_item(backup), "disk_bytes": usage.backup(backup)})
+            continue
         targets = []
         for name in targets_in(backup):
             manifest = read_manifest(backup, name)
@@ -244,6 +248,25 @@ def backup_list(config: Config) -> dict[str, Any]:
     total = attributed + usage.tree(backups_dir) if backups_dir.is_dir() else attributed
     return {"action": "list", "dir": str(backups_dir), "backups": items, "disk_bytes": total,
             "unreferenced_bytes": total - attributed}
+
+
+def original_item(backup: Path) -> dict[str, Any]:
+    """A backup the original skillshare made, as ``--list`` shows it (nothing is read but
+    its folders' listings): its parts (``agents``: an agent target's, kept but never
+    restored as skills), and what at its top it never writes (then it is not taken for a
+    backup: never restored from, never removed)."""
+    found, strays = backup_original.parts(backup)
+    targets = []
+    for part in found:
+        _, problems = backup_original.read_part(backup, part, read=False)
+        skills, size = backup_original.size(backup, part)
+        targets.append({"name": part, "readable": not problems, "skills": skills,
+                        "bytes": size, "kind": "dir", "made_by": "original",
+                        "agents": backup_original.is_agents(part), "problems": problems})
+    return {"name": backup.name, "path": str(backup), "created": created_at(backup),
+            "order": None, "made_by": "original", "targets": targets,
+            "not_a_backup": (strays or [f"{backup.name}: empty"]) if strays or not found
+            else None}
 
 
 def _content_bytes(folder: Path) -> int:
@@ -270,6 +293,12 @@ def backup_verify(config: Config, names: Sequence[str], when: str | None) -> dic
     verifier = Verifier(backups_dir)
     checked: list[dict[str, Any]] = []
     for backup in backups:
+        if backup_original.looks_original(backup):
+            found = [_verify_original(backup, p) for p in backup_original.parts(backup)[0]
+                     if not wanted or p in wanted]
+            if found:
+                checked.append({"name": backup.name, "made_by": "original", "targets": found})
+            continue
         targets = [t for t in targets_in(backup) if not wanted or t in wanted]
         results: list[dict[str, Any]] = []
         for target in targets:
@@ -283,6 +312,16 @@ def backup_verify(config: Config, names: Sequence[str], when: str | None) -> dic
     damaged = sum(not t["ok"] for b in checked for t in b["targets"])
     return {"action": "verify", "backups": checked, "damaged": damaged,
             "summary": {"failed": damaged}}
+
+
+UNCHECKED = ("made by the original skillshare, which records no checksums: its files were "
+             "read to the end, not compared with what was backed up")
+
+
+def _verify_original(backup: Path, part: str) -> dict[str, Any]:
+    problems = backup_original.check(backup, part)
+    return {"name": part, "ok": not problems, "problems": problems, "made_by": "original",
+            "agents": backup_original.is_agents(part), "unchecked": UNCHECKED}
 
 
 # -- cleanup ----------------------------------------------------------------------------------
@@ -304,11 +343,25 @@ def _protected(backups_dir: Path, backups: list[Path]) -> set[str]:
     keep: set[str] = set()
     done: set[str] = set()
     for backup in backups:
+        if backup_original.looks_original(backup):
+            for part in backup_original.parts(backup)[0]:
+                if part not in done and not backup_original.check(backup, part):
+                    done.add(part)
+                    keep.add(backup.name)
+            continue
         for target in targets_in(backup):
             if target not in done and not verifier.target(backup, target):
                 done.add(target)
                 keep.add(backup.name)
     return keep
+
+
+def is_backup(backup: Path) -> bool:
+    """Whether a folder named as a backup is one: it holds a manifest of ours, or it has the
+    form of the original's (folders only). Cleanup never removes anything else."""
+    if backup_original.looks_original(backup):
+        return backup_original.is_backup(backup)
+    return bool(targets_in(backup))
 
 
 def cleanup(config: Config, *, dry_run: bool = False, now: float | None = None
@@ -321,7 +374,8 @@ def cleanup(config: Config, *, dry_run: bool = False, now: float | None = None
     policy = config.backup
     now = time.time() if now is None else now
     swept = [] if dry_run else sweep_unfinished(backups_dir)
-    backups = list_backups(backups_dir)
+    listed = list_backups(backups_dir)
+    backups = [b for b in listed if is_backup(b)]
     protected = _protected(backups_dir, backups)
     cap = policy.max_total_mb * 1024 * 1024
     usage = Usage(backups_dir)
@@ -364,6 +418,7 @@ def cleanup(config: Config, *, dry_run: bool = False, now: float | None = None
             "freed_bytes": sum(i["bytes"] for i in removed),
             "store_removed": len(unused[0]), "files_removed": len(unused[1]),
             "chunks_removed": len(unused[2]), "swept": swept, "total_bytes": total,
+            "not_backups": [b.name for b in listed if b not in backups],
             "policy": {"keep": policy.keep, "max_age_days": policy.max_age_days,
                        "max_total_mb": policy.max_total_mb}}
 
@@ -385,3 +440,24 @@ def _remove(parent: Path, folder: Path) -> None:
     except OSError as exc:
         raise SkillshareError(f"cannot remove backup {folder.name}: {exc.strerror}") from None
     fsops.remove_tree(doomed)
+
+
+# -- what the original skillshare left ----------------------------------------------------
+
+
+def original_state(scope: Scope) -> dict[str, int]:
+    """What the original skillshare (Go) left in ``scope``'s backups and trash, for
+    ``doctor``: its backups (``backups``: folders of its form; ``backups_readable``: those
+    whose every part is folders and files only), their agent parts, and its trash items
+    (``trash_items``: skills, restorable; ``trash_agents``: agents, kept)."""
+    from skillshared import trash
+
+    found = [b for b in list_backups(scope.backups_dir) if backup_original.looks_original(b)]
+    readable = [b for b in found if backup_original.is_backup(b) and not any(
+        backup_original.read_part(b, p, read=False)[1] for p in backup_original.parts(b)[0])]
+    agents = sum(backup_original.is_agents(p) for b in found
+                 for p in backup_original.parts(b)[0])
+    items = trash.items(scope.trash_dir)
+    return {"backups": len(found), "backups_readable": len(readable), "agent_parts": agents,
+            "trash_items": sum(i.original for i in items),
+            "trash_agents": trash.agent_items(scope.trash_dir)}

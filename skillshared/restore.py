@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backupcmd, beside, fsops, trees
+from skillshared import backup_original as original
+from skillshared import backupcmd, beside, fsops, skills, trees
 from skillshared.backup import (
     TargetBackup,
     Verifier,
@@ -32,6 +33,7 @@ from skillshared.backup import (
 )
 from skillshared.config import Config
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.observe import Record, manifest_bytes
 from skillshared.observe import read_manifest as read_copy_manifest
 from skillshared.plan import MANIFEST, TEMP_PREFIX
 from skillshared.skills import SKILL_FILE
@@ -45,11 +47,19 @@ def recover(config: Config) -> list[dict[str, str]]:
                           backupcmd.owner(config), config.copy_ignore())
 
 
-def _pick(config: Config, name: str, when: str | None) -> tuple[Path, dict[str, Any]]:
+Picked = tuple[Path, dict[str, Any], dict[str, str] | None]
+
+
+def _pick(config: Config, name: str, when: str | None) -> Picked:
+    """The backup to restore from, its manifest, and (from one of the original's backups of
+    a copy-mode target) the copies to record as ours."""
     backups_dir = config.scope.backups_dir
     if when is None:
+        holding = [b for b in list_backups(backups_dir) if (b / f"{name}.json").exists()
+                   or (original.looks_original(b) and os.path.lexists(b / name))]
+        if holding and original.looks_original(holding[0]):
+            return _from_original(config, holding[0], name)
         found = latest(backups_dir, name)
-        holding = [b for b in list_backups(backups_dir) if (b / f"{name}.json").exists()]
         if holding and (found is None or found[0] != holding[0]):
             # the newest backup of it is damaged: never restore an older one unasked
             older = f"; restore an older one with --from {found[0].name}" if found else ""
@@ -59,8 +69,13 @@ def _pick(config: Config, name: str, when: str | None) -> tuple[Path, dict[str, 
         if found is None:
             raise NotFoundError(f"no backup of {name} found",
                                 hint="make one with `skillshare backup " + name + "`")
-        return found
+        return (*found, None)
     backup = backupcmd.find(config, when)
+    if original.looks_original(backup):
+        if not os.path.lexists(backup / name):
+            raise NotFoundError(f"backup {when} holds no backup of {name}", hint="it holds: "
+                                + (", ".join(original.parts(backup)[0]) or "nothing"))
+        return _from_original(config, backup, name)
     manifest = read_manifest(backup, name)
     if manifest is None:
         if (backup / f"{name}.json").exists():
@@ -70,7 +85,27 @@ def _pick(config: Config, name: str, when: str | None) -> tuple[Path, dict[str, 
         held = ", ".join(targets_in(backup)) or "nothing"
         raise NotFoundError(f"backup {when} holds no backup of {name}",
                             hint=f"it holds: {held}")
-    return backup, manifest
+    return backup, manifest, None
+
+
+def _from_original(config: Config, backup: Path, name: str) -> Picked:
+    """Restore ``name`` from a backup the original skillshare made (see
+    :mod:`backup_original`): refused if it holds what the original never writes."""
+    strays = original.parts(backup)[1]
+    if strays:
+        raise SkillshareError(f"backup {backup.name} holds what the original skillshare never "
+                              "writes there; it is not restored from, nothing was changed",
+                              hint="restore another backup with --from", details=strays)
+    if original.is_agents(name):
+        raise SkillshareError(f"{backup.name}/{name} is where the original skillshare keeps a "
+                              "target's agents; it is not restored as skills")
+    target = config.target(name)
+    assert target is not None
+    where = real_target(str(target.path), target.mode, backupcmd.owner(config))
+    sources = {s.flat_name: s.path for s in skills.discover(Path(config.source)).skills}
+    manifest, copies = original.manifest_for(backup, name, where, target.mode, sources,
+                                             config.copy_ignore())
+    return backup, manifest, copies
 
 
 def _entries_digest(entries: Iterable[Mapping[str, Any]], top: str) -> str:
@@ -178,6 +213,7 @@ class _Builder:
         self.counts = {"links": 0, "folders": 0, "files": 0}
         self.recovered: list[str] = []
         self.missing_from_source: list[str] = []
+        self.extra: dict[str, bytes] = {}  # files written beside what the backup holds
 
     def _dest(self, base: str, text: str) -> str:
         return os.path.normpath(os.path.join(base, text))
@@ -217,6 +253,8 @@ class _Builder:
                 else:
                     os.symlink(text, at)
                     self.counts["links"] += "/" not in rel
+        for name, data in self.extra.items():
+            fsops.atomic_write(os.path.join(stage, name), data)
         for at, mode in reversed(modes):
             os.chmod(at, mode)
         fsops.flush(stage)
@@ -235,6 +273,14 @@ class _Builder:
         self.counts["links"] += 1
         self.missing_from_source = [e["path"] for e in saved
                                     if not os.path.exists(os.path.join(dest, e["path"]))]
+
+
+def _original_notes(manifest: Mapping[str, Any], copies: Mapping[str, str] | None
+                    ) -> dict[str, Any]:
+    """What restoring from one of the original's backups does beyond a plain copy."""
+    return {"made_by": "original", "linked": list(manifest.get("linked", ())),
+            "copies_recorded": sorted(copies or ()),
+            "original_manifest": bool(manifest.get("had_manifest"))}
 
 
 def swap_in(stage: str, path: str) -> None:
@@ -268,8 +314,10 @@ def cmd_restore(req: Request) -> dict[str, Any]:
     when = backupcmd.check_name(req.text("from"))
     dry_run, force = req.flag("dry_run"), req.flag("force")
     interrupted = [] if dry_run else recover(config)
-    backup, manifest = _pick(config, target.name, when)
-    problems = Verifier(config.scope.backups_dir).target(backup, target.name)
+    backup, manifest, copies = _pick(config, target.name, when)
+    made_by_original = manifest.get("format") == "original"
+    problems = [] if made_by_original else Verifier(config.scope.backups_dir).target(
+        backup, target.name)
     if problems:
         raise SkillshareError(f"backup {backup.name} of {target.name} is damaged; nothing "
                               "was changed", hint="pick another backup with --from (see "
@@ -287,6 +335,8 @@ def cmd_restore(req: Request) -> dict[str, Any]:
         "latest": when is None, "dry_run": dry_run, "force": force, "replaced": blocking,
         "interrupted": interrupted, "backup": None,
     }
+    if made_by_original:
+        result.update(_original_notes(manifest, copies))
     if dry_run:
         return {**result, "entries": len(manifest["entries"])}
     if held:  # (read above, entry by entry): the backup restored from is the backup of it
@@ -307,6 +357,8 @@ def cmd_restore(req: Request) -> dict[str, Any]:
                               hint="move it out of the target, or raise the limit, then "
                                    "restore")
     builder = _Builder(config.scope.backups_dir, backup, manifest, where)
+    if copies:
+        builder.extra[MANIFEST] = manifest_bytes({n: Record(d) for n, d in copies.items()})
     stage = beside.path_for(where, beside.NEW)
     if stage is None:
         raise SkillshareError(f"the target folder's name is too long to restore beside it: "

@@ -5,12 +5,19 @@ An item is ``<trash>/<name>_<YYYY-MM-DD_HH-MM-SS>/`` (the folder as it was) with
 written before the folder is moved in, so a crash leaves either the folder where it was (and
 a note the next listing drops) or the folder in the trash with its note. Items are found by
 name (the newest one) or by their full folder name.
+
+The original skillshare (Go) leaves items of the same name without a note, its nested names
+keeping their path (``<trash>/frontend/_repo_<timestamp>/``, a skill named ``frontend/_repo``)
+and its agents in ``<trash>/agents/``: its items are listed, restored, deleted and expired as
+ours (their time is their name's, in local time), its agents are kept and never offered as
+skills. Nothing in the trash is followed through a link.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +32,8 @@ if TYPE_CHECKING:
 
 NOTE = ".json"
 DOOMED = ".del-"  # an item being deleted (renamed first: never listed half-deleted)
+AGENTS = "agents"  # the original's folder of trashed agents
+DEPTH = 8  # how deep the original's nested names are looked for
 
 
 @dataclass(frozen=True)
@@ -35,17 +44,30 @@ class Item:
     reason: str | None
     trashed_at: float
     bytes: int
+    original: bool = False  # left by the original skillshare (no note)
 
     def to_dict(self) -> dict[str, Any]:
         return {"entry": self.entry, "name": self.name, "origin": self.origin,
                 "reason": self.reason, "trashed_at": time.strftime(
                     "%Y-%m-%dT%H:%M:%S%z", time.localtime(self.trashed_at)),
-                "trashed_ts": self.trashed_at, "bytes": self.bytes}
+                "trashed_ts": self.trashed_at, "bytes": self.bytes,
+                "made_by": "original" if self.original else "skillshared"}
 
 
 def _name_problem(name: str) -> str | None:
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
         return "must be a skill's name, without '/', '\\' or '..'"
+    return None
+
+
+def _key_problem(key: str) -> str | None:
+    """What is wrong with a name given to find an item: a skill's name, or a nested one
+    (``frontend/_repo``) as the original keeps them."""
+    if key.startswith("/") or "\\" in key or "\0" in key:
+        return "must be a skill's name, without '\\', '..' or a leading '/'"
+    parts = key.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return "must be a skill's name, without '\\', '..' or empty parts"
     return None
 
 
@@ -79,37 +101,82 @@ def _size(path: Path) -> int:
         return 0
 
 
+_STAMPED = re.compile(r"^(.+)_(\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2})(?:-\d+)?$")
+
+
+def _split(entry: str) -> tuple[str, float] | None:
+    """An item folder's name and the (local) time its name records; None if it has none."""
+    found = _STAMPED.match(entry)
+    when = parse_ts(found.group(2)) if found else None
+    return (found.group(1), when) if found and when is not None else None
+
+
 def items(trash_dir: Path) -> list[Item]:
     """What is in the trash, newest first (notes without their folder are dropped)."""
     try:
         names = os.listdir(trash_dir)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    found = []
+    found: list[Item] = []
+    _collect(trash_dir, "", names, found)
     present = set(names)
-    for entry in names:
-        if entry.endswith(NOTE) or entry.startswith((DOOMED, ".")):
-            continue
-        note: dict[str, Any] = {}
-        try:
-            with open(trash_dir / (entry + NOTE), encoding="utf-8") as handle:
-                loaded = json.load(handle)
-            note = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            pass
-        stamped = parse_ts(entry[-19:]) if entry[-20:-19] == "_" else None
-        when = note.get("trashed_at")
-        if not isinstance(when, (int, float)):
-            when = stamped if stamped is not None else os.lstat(trash_dir / entry).st_mtime
-        name = note.get("name")
-        if not isinstance(name, str):
-            name = entry[:-20] if stamped is not None else entry
-        found.append(Item(entry, name, _text(note.get("origin")), _text(note.get("reason")),
-                          float(when), _size(trash_dir / entry)))
     for entry in names:  # notes of items that never arrived, or were taken out
         if entry.endswith(NOTE) and entry[:-len(NOTE)] not in present:
             fsops.remove_quietly(trash_dir / entry)
     return sorted(found, key=lambda i: (i.trashed_at, i.entry), reverse=True)
+
+
+def _collect(trash_dir: Path, under: str, names: list[str], found: list[Item]) -> None:
+    """Add the items among ``names`` (in the folder ``under``): ours (with a note), the
+    original's (a folder named with a time); a folder named without one holds the
+    original's nested names (looked into, to a depth). Links are never followed."""
+    present = set(names)
+    for entry in sorted(names):
+        if entry.endswith(NOTE) or entry.startswith((DOOMED, ".")):
+            continue
+        rel = f"{under}/{entry}" if under else entry
+        path = trash_dir / rel
+        stamped = _split(entry)
+        if not under and entry + NOTE in present:
+            found.append(_ours(trash_dir, rel, stamped))
+            continue
+        if not path.is_dir() or path.is_symlink():
+            continue
+        if stamped is not None:
+            name = f"{under}/{stamped[0]}" if under else stamped[0]
+            found.append(Item(rel, name, None, None, stamped[1], _size(path), original=True))
+        elif (under or entry != AGENTS) and rel.count("/") < DEPTH:
+            try:
+                inside = os.listdir(path)
+            except OSError:
+                continue
+            _collect(trash_dir, rel, inside, found)
+
+
+def _ours(trash_dir: Path, entry: str, stamped: tuple[str, float] | None) -> Item:
+    note: dict[str, Any] = {}
+    try:
+        with open(trash_dir / (entry + NOTE), encoding="utf-8") as handle:
+            loaded = json.load(handle)
+        note = loaded if isinstance(loaded, dict) else {}
+    except (OSError, ValueError):
+        pass
+    when = note.get("trashed_at")
+    if not isinstance(when, (int, float)):
+        when = stamped[1] if stamped is not None else os.lstat(trash_dir / entry).st_mtime
+    name = note.get("name")
+    if not isinstance(name, str):
+        name = stamped[0] if stamped is not None else entry
+    return Item(entry, name, _text(note.get("origin")), _text(note.get("reason")),
+                float(when), _size(trash_dir / entry))
+
+
+def agent_items(trash_dir: Path) -> int:
+    """How many agents the original skillshare trashed (kept in ``<trash>/agents``)."""
+    try:
+        return sum(1 for n in os.listdir(trash_dir / AGENTS) if _split(n) is not None)
+    except OSError:
+        return 0
 
 
 def _text(value: Any) -> str | None:
@@ -117,7 +184,7 @@ def _text(value: Any) -> str | None:
 
 
 def find(trash_dir: Path, key: str) -> Item:
-    problem = _name_problem(key)
+    problem = _key_problem(key)
     if problem:
         raise UsageError(f"invalid trash item {key!r}: {problem}")
     listed = items(trash_dir)
@@ -132,10 +199,23 @@ def find(trash_dir: Path, key: str) -> Item:
 
 
 def delete(trash_dir: Path, item: Item) -> None:
-    doomed = trash_dir / f"{DOOMED}{item.entry}"
+    doomed = trash_dir / f"{DOOMED}{item.entry.replace('/', '%')}"
     os.rename(trash_dir / item.entry, doomed)
     fsops.remove_quietly(trash_dir / (item.entry + NOTE))
+    _prune(trash_dir, item.entry)
     fsops.remove_tree(doomed)
+
+
+def _prune(trash_dir: Path, entry: str) -> None:
+    """Remove the folders of a nested name that its item leaves empty (as the original
+    does), up to the trash itself."""
+    parent = os.path.dirname(entry)
+    while parent:
+        try:
+            os.rmdir(trash_dir / parent)
+        except OSError:
+            return  # not empty (or gone)
+        parent = os.path.dirname(parent)
 
 
 def sweep(trash_dir: Path) -> None:
@@ -161,13 +241,31 @@ def expire(trash_dir: Path, retention_days: int, now: float | None = None,
     return old
 
 
-def restore(trash_dir: Path, item: Item, dest: str) -> None:
+def restore(trash_dir: Path, item: Item, dest: str, root: str | None = None) -> None:
+    """Move an item back to ``dest``; never over anything there, nor (``root``: the folder
+    ``dest`` is in, a nested name's parents made in it) through a link at or above it."""
     if os.path.lexists(dest):
         raise SkillshareError(f"'{item.name}' already exists at {dest}",
                               hint="move it away first, or restore the item elsewhere")
+    if root is not None:
+        _no_link_between(root, dest)
     fsops.makedirs(os.path.dirname(dest))
     fsops.move_tree(str(trash_dir / item.entry), dest)
     fsops.remove_quietly(trash_dir / (item.entry + NOTE))
+    _prune(trash_dir, item.entry)
+
+
+def _no_link_between(root: str, dest: str) -> None:
+    here = root
+    for part in os.path.relpath(dest, root).split(os.sep)[:-1]:
+        here = os.path.join(here, part)
+        if os.path.islink(here):
+            raise SkillshareError(f"cannot restore to {dest}: {here} is a link; it is not "
+                                  "followed, nothing was changed",
+                                  hint="replace the link with a folder, then restore")
+        if os.path.lexists(here) and not os.path.isdir(here):
+            raise SkillshareError(f"cannot restore to {dest}: {here} is not a folder; "
+                                  "nothing was changed")
 
 
 def cmd_trash(req: Request) -> dict[str, Any]:
@@ -179,7 +277,8 @@ def cmd_trash(req: Request) -> dict[str, Any]:
     if action in ("list", "ls"):
         listed = items(trash_dir)
         return {"action": "list", "dir": str(trash_dir), "items": [i.to_dict() for i in listed],
-                "bytes": sum(i.bytes for i in listed), "retention_days": _retention(req)}
+                "bytes": sum(i.bytes for i in listed), "retention_days": _retention(req),
+                "agents_kept": agent_items(trash_dir)}
     if action == "empty":
         listed = items(trash_dir)
         if listed and not req.flag("force") and not dry_run:
@@ -202,7 +301,7 @@ def cmd_trash(req: Request) -> dict[str, Any]:
     config = req.config()
     dest = item.origin or os.path.join(config.source, item.name)
     if not dry_run:
-        restore(trash_dir, item, dest)
+        restore(trash_dir, item, dest, None if item.origin else str(config.source))
     return {"action": "restore", "dry_run": dry_run, "item": item.to_dict(), "to": dest}
 
 

@@ -65,9 +65,18 @@ def _list(r: Result, out: Out) -> int:
         return 0
     out.header("Backups")
     for backup in r["backups"]:
-        out(f"  {backup['name']}/")
+        by = "  (made by the original skillshare)" if backup.get("made_by") == "original" else ""
+        out(f"  {backup['name']}/{by}")
+        if backup.get("not_a_backup"):
+            out(f"    {WARN} not a backup, left as it is: {'; '.join(backup['not_a_backup'])}")
         for t in backup["targets"]:
             name = f"{t['name']}/"
+            if t.get("problems"):
+                out(f"    {name:<10} {FAIL} {'; '.join(t['problems'][:3])}")
+                continue
+            if t.get("agents"):
+                out(f"    {name:<10} agents, {size(t['bytes'])} (kept; agents are not restored)")
+                continue
             if not t["readable"]:
                 out(f"    {name:<10} {FAIL} manifest unreadable (see `skillshare backup "
                     "--verify`)")
@@ -85,7 +94,8 @@ def _verify(r: Result, out: Out) -> int:
         for t in backup["targets"]:
             total += 1
             if t["ok"]:
-                out(f"{OK} {backup['name']}/{t['name']}")
+                note = f" ({t['unchecked']})" if t.get("unchecked") else ""
+                out(f"{OK} {backup['name']}/{t['name']}{note}")
                 continue
             out(f"{FAIL} {backup['name']}/{t['name']}: {plural(len(t['problems']), 'problem')}")
             for problem in t["problems"][:20]:
@@ -119,6 +129,8 @@ def _cleanup(r: Result, out: Out) -> int:
         (r.get("chunks_removed", 0), ("piece of a manifest", "pieces of manifests"))) if n]
     if unused:  # (files and pieces: absent from a daemon of an older version)
         out(f"{verb} {', '.join(unused)} no backup uses")
+    if r.get("not_backups"):
+        out(f"  {WARN} not backups, left as they are: {', '.join(r['not_backups'])}")
     if r["protected"] and r["removed"]:
         out(f"  kept as the newest backup that verifies of a target: "
             f"{', '.join(r['protected'])}")
@@ -140,6 +152,8 @@ def render_restore(r: Result, out: Out) -> int:
     out(f"{OK} Restored {r['target']} from {which} {r['from']}: "
         f"{plural(r['links'], 'link')}, {plural(r['folders'], 'folder')}, "
         f"{plural(r['files'], 'file')}")
+    if r.get("made_by") == "original":
+        _original_restore(r, out)
     backup = r.get("backup") or {}
     if backup.get("status") == "created":
         out(f"  {ARROW} what was there before: {out.path(backup.get('path'))}")
@@ -156,12 +170,24 @@ def render_restore(r: Result, out: Out) -> int:
     return 0
 
 
+def _original_restore(r: Result, out: Out) -> None:
+    out(f"  {INFO} a backup made by the original skillshare")
+    if r["linked"]:
+        out(f"  {INFO} the same as the source, linked again: {', '.join(r['linked'])}")
+    if r["copies_recorded"]:
+        out(f"  {INFO} the same as the source, kept as copies of skillshare: "
+            f"{', '.join(r['copies_recorded'])}")
+    if r["original_manifest"]:
+        out(f"  {INFO} its .skillshare-manifest.json was not restored (it stays in the backup)")
+
+
 def render_trash(r: Result, out: Out) -> int:
     action = r["action"]
     dry = " (dry run)" if r.get("dry_run") else ""
     if action == "list":
         if not r["items"]:
             out("Trash is empty")
+            _agents_kept(r, out)
             return 0
         out.header("Trash")
         now = time.time()
@@ -172,6 +198,7 @@ def render_trash(r: Result, out: Out) -> int:
         out(f"{plural(len(r['items']), 'item')}, {size(r['bytes'])} total")
         if r.get("retention_days") is not None:
             out(f"Items are deleted for good after {plural(r['retention_days'], 'day')}")
+        _agents_kept(r, out)
         return 0
     if action == "empty":
         if not r["items"]:
@@ -187,6 +214,12 @@ def render_trash(r: Result, out: Out) -> int:
     out(f"{OK} Restored {item['name']} to {out.path(r['to'])}{dry}")
     out("Run 'skillshare sync' to distribute it")
     return 0
+
+
+def _agents_kept(r: Result, out: Out) -> None:
+    if r.get("agents_kept"):
+        out(f"{INFO} {plural(r['agents_kept'], 'agent')} trashed by the original skillshare "
+            f"kept in {out.path(r['dir'] + '/agents')} (agents are not handled yet)")
 
 
 def render_collect(r: Result, out: Out) -> int:
