@@ -175,10 +175,8 @@ class OriginalKeys:
         if kind == "agents":
             self.note(key, AGENTS_NOT_SYNCED, f"agents in {folder} are no longer synced to "
                       "targets: agent files already in the targets stay as they are")
-        else:
-            self.note(key, "extras are not synced by this version",
-                      f"extras in {folder} are no longer synced: files already in their "
-                      "target folders stay as they are")
+        else:  # (the step is the one of ``extras``, which says what is synced)
+            self.note(key, f"extras (in {folder}) are not synced by this version")
 
     def agents_source(self, value: Any, key: str) -> None:
         if self.text(value, key):
@@ -276,9 +274,10 @@ class OriginalKeys:
             if wrong:
                 self.problem(f"{key}[{index}]", wrong)
         if hosts:
-            self.note(key, "install reads URLs on these hosts like any other git URL",
-                      "to install from a nested group on such a host, give the repository's "
-                      "URL ending in .git")
+            self.note(key, "install reads addresses on these hosts like any other: "
+                      "host/owner/repo, then folders in it",
+                      "to install a repository in nested groups on these hosts, give its "
+                      "full URL (https://host/group/subgroup/repo, a folder in it after '//')")
 
     # -- nested keys ------------------------------------------------------------------------
     def audit(self, section: Mapping[str, Any]) -> str | None:
