@@ -13,10 +13,12 @@ ours by its name (no ``Z``) and by holding no manifest (``<target>.json``).
   tools interleave by when they were made, whatever ``TZ`` says now.
 - It is never written to. Restoring from it reads a manifest made from its files
   (:func:`manifest_for`): a folder whose content is the source skill of the same name
-  comes back as a link to it (merge mode) or as a copy recorded as ours (copy mode);
-  anything else as the real folder or file the backup holds. Its
-  ``.skillshare-manifest.json`` (the original's record of what it managed, in its own
-  checksums) is not restored: links and our own manifest say the same.
+  comes back as a link to it (merge mode) or as a copy recorded as ours (copy mode), and so
+  does, in copy mode, a copy the part's ``.skillshare-manifest.json`` records as the
+  original's and that is unedited (its checksum still matches): a newer source updates it;
+  anything else comes back as the real folder or file the backup holds (never overwritten
+  by sync). That manifest itself (the original's record, in its own checksums) is not
+  restored: links and our own manifest say what it said.
 - What the original never writes there (a link, a FIFO, a socket, a device, a part that is
   not a folder) makes the part refused: never followed, never restored.
 """
@@ -24,6 +26,7 @@ ours by its name (no ``Z``) and by holding no manifest (``<target>.json``).
 from __future__ import annotations
 
 import calendar
+import json
 import os
 import re
 import stat
@@ -32,9 +35,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from skillshared import trees
+from skillshared import manifest_original, trees
 from skillshared.backup import SKIP_GIT
 from skillshared.errors import SkillshareError
+from skillshared.observe import MAX_MANIFEST_BYTES
 from skillshared.patterns import IgnoreRules
 
 LOCAL_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$")
@@ -206,10 +210,10 @@ def manifest_for(backup: Path, part: str, path: str, mode: str,
                               hint="restore another backup with --from", details=problems)
     root = backup / part
     linked: dict[str, str] = {}
-    copies: dict[str, str] = {}
+    copies = _unedited_copies(root, ignore) if mode == "copy" else {}
     for top in [e["path"] for e in entries if e["type"] == "dir" and "/" not in e["path"]]:
         skill = sources.get(top)
-        if skill is None or not os.path.isdir(skill):
+        if top in copies or skill is None or not os.path.isdir(skill):
             continue
         rules = ignore if mode == "copy" else SKIP_GIT
         mine = trees.digest(str(root / top), rules)
@@ -238,3 +242,27 @@ def manifest_for(backup: Path, part: str, path: str, mode: str,
                 "entries": kept, "linked": sorted(linked),
                 "had_manifest": any(e["path"] == MANIFEST for e in entries)}
     return manifest, copies
+
+
+def _unedited_copies(root: Path, ignore: IgnoreRules) -> dict[str, str]:
+    """The folders of a copy target's part that its own ``.skillshare-manifest.json`` (the
+    original's) records as copies it made, unedited since (their content has the checksum
+    it recorded): our digest of each. Nothing if it has no such manifest."""
+    try:
+        with open(root / MANIFEST, "rb") as handle:
+            data = json.loads(handle.read(MAX_MANIFEST_BYTES))
+        recorded = manifest_original.parse(data).copies if manifest_original.is_original(
+            data) else {}
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, str] = {}
+    for name, checksum in recorded.items():
+        folder = root / name
+        if "/" in name or name in ("", ".", "..") or not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            if manifest_original.checksum(str(folder), ignore) == checksum:
+                found[name] = trees.digest(str(folder), ignore)
+        except (OSError, trees.TooLarge):
+            continue
+    return found

@@ -19,6 +19,7 @@ from skillshared.backup import NAME_FORMAT, list_backups
 from skillshared.paths import Paths
 from tests.conftest import make_skill, run_cli_process, tree, write_config
 from tests.original_world.backups import LAYOUT, agents_part, stamp_name, write_backup
+from tests.original_world.copies import write_copy_target, write_merge_target
 from tests.undo_world import backups_dir, time_zone
 
 CONFIG = """\
@@ -30,13 +31,6 @@ targets:
     path: ~/.cursor/skills
     mode: copy
 """
-
-
-def original_manifest(target: Path, managed: dict[str, str]) -> None:
-    """The original's ``.skillshare-manifest.json`` (``internal/sync/manifest.go``): flat name
-    -> "symlink" (merge) or its own checksum of a copy (copy)."""
-    data = {"managed": managed, "updated_at": "2026-01-20T10:00:00.123456+09:00"}
-    (target / ".skillshare-manifest.json").write_text(json.dumps(data, indent=2))
 
 
 @pytest.fixture
@@ -51,11 +45,9 @@ def world(home: Path, source: Path) -> dict[str, Path]:
     claude, cursor = home / ".claude/skills", home / ".cursor/skills"
     claude.mkdir(parents=True)
     cursor.mkdir(parents=True)
-    for flat, rel in (("alpha", "alpha"), ("beta", "beta"), ("group__nested", "group/nested")):
-        (claude / flat).symlink_to(source / rel)
-        shutil.copytree(source / rel, cursor / flat)
-    original_manifest(claude, dict.fromkeys(("alpha", "beta", "group__nested"), "symlink"))
-    original_manifest(cursor, {"alpha": "9f" * 32, "beta": "a0" * 32, "group__nested": "b1" * 32})
+    names = ["alpha", "beta", "group__nested"]
+    write_merge_target(claude, source, names)
+    write_copy_target(cursor, source, names)
     make_skill(claude, "mine", body="my own skill\n")
     make_skill(cursor, "theirs", body="made in cursor\n")
     return {"claude": claude, "cursor": cursor, "backups": backups_dir(home)}
@@ -147,6 +139,25 @@ def test_restore_a_copy_target_records_the_sources_copies_as_ours(
     assert synced.code == 0, synced.err
     assert (cursor / "alpha/SKILL.md").read_text().endswith("alpha, version 2\n")
     assert tree(cursor / "theirs") == theirs
+
+
+def test_unedited_copies_of_the_original_stay_ours_edited_ones_stay_the_users(
+        cli: Any, world: dict[str, Path], source: Path) -> None:
+    """Its manifest in the backup says which copies it made: one still as it made it (an
+    older version of the source's) comes back ours and is updated; an edited one is kept."""
+    cursor = world["cursor"]
+    (cursor / "alpha/SKILL.md").write_text("---\nname: alpha\ndescription: x\n---\nedited\n")
+    made = original_backup(world, 3600, "cursor")
+    make_skill(source, "beta", body="beta, version 2\n")
+    edited = tree(made / "cursor/alpha")
+    emptied(cursor)
+    result = cli("restore", "cursor", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["copies_recorded"] == ["beta", "group__nested"]
+    synced = cli("sync", "--json")
+    assert synced.code == 0, synced.err
+    assert (cursor / "beta/SKILL.md").read_text().endswith("beta, version 2\n")
+    assert tree(cursor / "alpha") == edited
 
 
 def test_restore_from_a_named_backup_dry_run_and_force(cli: Any, world: dict[str, Path]

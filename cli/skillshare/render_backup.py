@@ -193,7 +193,9 @@ def render_trash(r: Result, out: Out) -> int:
         now = time.time()
         for item in r["items"]:
             when = item["trashed_ts"]
-            origin = f"  from {out.path(item['origin'])}" if item.get("origin") else ""
+            origin = f"  from {out.path(item['origin'])}" if item.get("origin") else (
+                "  (trashed by the original skillshare)" if item.get("made_by") == "original"
+                else "")
             out(f"  {item['entry']}  ({size(item['bytes'])}, {ago(now - when)} ago){origin}")
         out(f"{plural(len(r['items']), 'item')}, {size(r['bytes'])} total")
         if r.get("retention_days") is not None:
