@@ -437,46 +437,54 @@ def _settle(layer: _Layer) -> None:
 
 
 def _notes(layer: _Layer, one: str, live: list[str]) -> None:
+    """A warning for each entry our rule ``one`` does not follow (it stands for others)."""
+    by_entry: dict[int, tuple[_Entry, list[str]]] = {}
     for original_id, entries in layer.touched.items():
-        if one not in COUNTERPARTS[original_id]:
-            continue
-        others = [o for o in live if o != original_id]
-        for entry in entries:
-            off = entry.enabled is False or original_id in layer.view.replaced
-            if off and others:
-                layer.warnings.append(
-                    f"{entry.where}: our `{one}` looks for what the original's "
-                    f"`{original_id}` did and stays on: it also stands for {_listed(others)}")
-            elif entry.severity and layer.state.rules[one].severity != entry.severity:
-                layer.warnings.append(
-                    f"{entry.where}.severity: our `{one}` looks for what the original's "
-                    f"`{original_id}` did and reports at {layer.state.rules[one].severity}: "
-                    f"it also stands for {_listed(others)}")
+        if one in COUNTERPARTS[original_id]:
+            for entry in entries:
+                by_entry.setdefault(id(entry), (entry, []))[1].append(original_id)
+    severity = layer.state.rules[one].severity
+    for entry, originals in by_entry.values():
+        others = [o for o in live if o not in originals]
+        did = f"our `{one}` looks for what the original's {_listed(originals)} did"
+        if entry.enabled is False or entry.regex:  # ``live`` is why it stays on
+            layer.warnings.append(f"{entry.where}: {did} and stays on: it also stands for "
+                                  f"{_listed(live)}")
+        elif entry.severity and severity != entry.severity:
+            layer.warnings.append(f"{entry.where}.severity: {did} and reports at {severity}: "
+                                  f"it also stands for {_listed(others)}")
+
+
+def _place(warning: str) -> int:
+    """Where in its file a warning points (the entry's index; -1 for the file itself)."""
+    found = re.search(r": rules\[(\d+)\]", warning)
+    return int(found.group(1)) if found else -1
 
 
 def apply(state: audit.RuleState, view: View, doc: Any, origin: str,
           warnings: list[str]) -> int:
-    """Apply a file of the original's format; returns how many entries it has."""
+    """Apply a file of the original's format (its warnings in the order of its entries);
+    returns how many entries it has."""
     if doc is None:
         return 0
-    for key in doc:
-        if key != "rules":
-            warnings.append(f"{origin}: {key}: not a field of the original's format: ignored")
-    layer = _Layer(state, view, warnings)
-    entries = [_entry(raw, f"{origin}: rules[{index}]", warnings)
+    mine: list[str] = [f"{origin}: {key}: not a field of the original's format: ignored"
+                       for key in doc if key != "rules"]
+    layer = _Layer(state, view, mine)
+    entries = [_entry(raw, f"{origin}: rules[{index}]", mine)
                for index, raw in enumerate(doc.get("rules") or [])]
     usable = [e for e in entries if e is not None]
     for entry in usable:
         if not entry.id and (entry.regex or not entry.pattern):
             what = "a rule with a regex needs an id" if entry.regex else \
                 "an entry needs an `id` (a rule) or a `pattern` (a group of rules)"
-            warnings.append(f"{entry.where}.id: missing: {what} (the entry is left out)")
+            mine.append(f"{entry.where}.id: missing: {what} (the entry is left out)")
         elif not entry.id:
             _group(layer, entry)
     for entry in usable:
         if entry.id:
             _by_id(layer, entry)
     _settle(layer)
+    warnings.extend(sorted(mine, key=_place))
     return len(entries)
 
 
