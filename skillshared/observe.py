@@ -80,7 +80,11 @@ def _read_original(data: dict[str, Any], damaged: Manifest) -> Manifest:
     except ValueError:
         return replace(damaged, original=manifest_original.Original())
     names = [*found.copies, *found.links]
-    if len(entry_names(names)) != len(names):
+    try:
+        fine = len(entry_names(names)) == len(names)
+    except UnicodeError:  # a name no file system can hold
+        fine = False
+    if not fine:
         return replace(damaged, original=manifest_original.Original())
     return Manifest({n: Record(c) for n, c in found.copies.items()}, present=True,
                     original=found)

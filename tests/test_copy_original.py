@@ -261,6 +261,31 @@ def test_symlink_mode_takes_a_folder_holding_only_the_originals_copies(
     assert os.readlink(world["target"]) == str(world["source"])
 
 
+def test_files_the_config_ignores_do_not_make_a_copy_edited(cli: Any, home: Path,
+                                                            world: dict[str, Path]) -> None:
+    write_config(home, "ignore: ['*.log']\n" + COPY_CONFIG)
+    target = world["target"]
+    (target / "alpha/run.log").write_text("a log the copy's script wrote\n")
+    (target / "beta/.DS_Store").write_text("x")
+    before = skills_only(target)
+    result = line(cli)
+    assert result["conflicts"] == [] and result["up_to_date"] == 3
+    assert skills_only(target) == before
+
+
+def test_a_merge_target_takes_the_originals_unedited_copies_as_ours(
+        cli: Any, home: Path, world: dict[str, Path]) -> None:
+    target, source = world["target"], world["source"]
+    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
+    (source / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")
+    (target / "beta/notes/ref.md").write_text("my edit\n")
+    result = line(cli)
+    assert os.readlink(target / "alpha") == str(source / "alpha")
+    assert os.readlink(target / "group__gamma") == str(source / "group/gamma")
+    assert (target / "beta/notes/ref.md").read_text() == "my edit\n"
+    assert [c["name"] for c in result["conflicts"]] == ["beta"]
+
+
 # -- sync: merge mode --------------------------------------------------------------------------
 
 def test_a_merge_target_with_the_originals_manifest_syncs_as_one_without(
@@ -311,6 +336,26 @@ def test_merge_mode_never_deletes_a_real_folder_the_original_recorded_as_a_link(
     assert result["local_entries"] == ["_private"] and result["pruned"] == 0
 
 
+def test_the_daemons_partial_pass_on_a_merge_target_with_the_originals_manifest(
+        home: Path, source: Path) -> None:
+    from skillshared import config as configmod
+    from skillshared import reconcile, skills
+    from skillshared.paths import Paths
+
+    for rel in ("alpha", "beta"):
+        make_skill(source, rel)
+    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
+    target = home / ".claude/skills"
+    copies.write_merge_target(target, source, ["alpha"])
+    config = configmod.load(Paths.from_env().global_scope())
+    report = reconcile.sync(config, skills.discover(config.source), names=["beta"])
+    result = report["targets"][0]
+    assert result["conflicts"] == [] and [c["name"] for c in result["changes"]] == ["beta"]
+    assert os.readlink(target / "beta") == str(source / "beta")
+    assert os.readlink(target / "alpha") == str(source / "alpha")
+    assert not (target / MANIFEST).exists()  # as our merge targets: no manifest
+
+
 # -- collect -----------------------------------------------------------------------------------
 
 def test_collect_does_not_offer_the_originals_copies(cli: Any, world: dict[str, Path]) -> None:
@@ -339,6 +384,8 @@ HOSTILE: dict[str, Any] = {
     "a name climbs out": {"managed": {"../victim": "CHECKSUM"}},
     "a name holds a slash": {"managed": {"x/victim": "CHECKSUM"}},
     "a name is dot-dot": {"managed": {"..": "CHECKSUM"}},
+    "a name is not text": {"managed": {"\ud800": "CHECKSUM"}},
+    "a name is the manifest": {"managed": {MANIFEST: "CHECKSUM"}},
     "deeply nested": "[" * 100_000 + "]" * 100_000,
 }
 
