@@ -2,7 +2,9 @@
 
 Rules come from ``data/audit-rules.yaml`` (shipped), then the user's
 ``<config dir>/audit-rules.yaml``, then a project's ``.skillshare/audit-rules.yaml``: a rule
-with a known id replaces it (``enabled: false`` turns it off), a new id adds one.
+with a known id replaces it (``enabled: false`` turns it off), a new id adds one. A user file
+may also be in the original Go skillshare's format: :mod:`skillshared.audit_original` tells
+the two apart and maps the original's fields and rule ids onto these rules.
 
 What a rule is matched against is its ``scan``:
 
