@@ -182,10 +182,9 @@ def check(backup: Path, part: str) -> list[str]:
     return read_part(backup, part)[1]
 
 
-def size(backup: Path, part: str) -> tuple[int, int]:
-    """``(skills, bytes)`` of a part: its top-level folders that are not hidden, and the
-    size of its files (nothing is read)."""
-    entries, _ = read_part(backup, part, read=False)
+def size(entries: list[dict[str, Any]]) -> tuple[int, int]:
+    """``(skills, bytes)`` of a part's entries (as :func:`read_part` gives them): its
+    top-level folders that are not hidden, and the size of its files."""
     skills = sum(1 for e in entries if e["type"] == "dir" and "/" not in e["path"]
                  and not e["path"].startswith("."))
     return skills, sum(e.get("size", 0) for e in entries)

@@ -258,8 +258,8 @@ def original_item(backup: Path) -> dict[str, Any]:
     found, strays = backup_original.parts(backup)
     targets = []
     for part in found:
-        _, problems = backup_original.read_part(backup, part, read=False)
-        skills, size = backup_original.size(backup, part)
+        entries, problems = backup_original.read_part(backup, part, read=False)
+        skills, size = backup_original.size(entries)
         targets.append({"name": part, "readable": not problems, "skills": skills,
                         "bytes": size, "kind": "dir", "made_by": "original",
                         "agents": backup_original.is_agents(part), "problems": problems})
@@ -457,7 +457,7 @@ def original_state(scope: Scope) -> dict[str, int]:
         backup_original.read_part(b, p, read=False)[1] for p in backup_original.parts(b)[0])]
     agents = sum(backup_original.is_agents(p) for b in found
                  for p in backup_original.parts(b)[0])
-    items = trash.items(scope.trash_dir)
+    items = trash.items(scope.trash_dir, tidy=False)
     return {"backups": len(found), "backups_readable": len(readable), "agent_parts": agents,
             "trash_items": sum(i.original for i in items),
             "trash_agents": trash.agent_items(scope.trash_dir)}

@@ -306,7 +306,8 @@ def cmd_restore(req: Request) -> dict[str, Any]:
     target = config.target(name)
     if target is None:
         with_backups = sorted({t for b in list_backups(config.scope.backups_dir)
-                               for t in targets_in(b)})
+                               for t in (original.parts(b)[0] if original.looks_original(b)
+                                         else targets_in(b))})
         raise NotFoundError(f"target '{name}' not found",
                             hint=f"configured targets: "
                                  f"{', '.join(t.name for t in config.targets) or 'none'}; "

@@ -111,8 +111,9 @@ def _split(entry: str) -> tuple[str, float] | None:
     return (found.group(1), when) if found and when is not None else None
 
 
-def items(trash_dir: Path) -> list[Item]:
-    """What is in the trash, newest first (notes without their folder are dropped)."""
+def items(trash_dir: Path, tidy: bool = True) -> list[Item]:
+    """What is in the trash, newest first (``tidy``: notes without their folder are
+    dropped)."""
     try:
         names = os.listdir(trash_dir)
     except (FileNotFoundError, NotADirectoryError):
@@ -120,7 +121,7 @@ def items(trash_dir: Path) -> list[Item]:
     found: list[Item] = []
     _collect(trash_dir, "", names, found)
     present = set(names)
-    for entry in names:  # notes of items that never arrived, or were taken out
+    for entry in names if tidy else ():  # notes of items that never arrived, or taken out
         if entry.endswith(NOTE) and entry[:-len(NOTE)] not in present:
             fsops.remove_quietly(trash_dir / entry)
     return sorted(found, key=lambda i: (i.trashed_at, i.entry), reverse=True)

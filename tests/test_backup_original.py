@@ -81,6 +81,19 @@ def test_the_fixture_writes_the_originals_form(world: dict[str, Path], source: P
     assert tree(claude / "alpha") == tree(source / "alpha")
 
 
+def test_list_shows_them_with_their_parts(cli: Any, world: dict[str, Path]) -> None:
+    made = original_backup(world)
+    data = cli("backup", "--list", "--json").json()
+    (listed,) = data["backups"]
+    assert listed["name"] == made.name and listed["made_by"] == "original"
+    assert [(t["name"], t["skills"], t["readable"]) for t in listed["targets"]] == [
+        ("claude", 4, True), ("cursor", 4, True)]
+    assert abs(listed["created"] - (time.time() - 3600)) < 5
+    text = cli("backup", "--list").out
+    assert f"{made.name}/  (made by the original skillshare)" in text
+    assert "4 skills" in text
+
+
 # -- restore ------------------------------------------------------------------------------
 
 
@@ -318,6 +331,7 @@ def test_cleanup_counts_and_removes_them_under_the_same_policy(
     assert sorted(data["not_backups"]) == sorted([stray.name, empty.name])
     assert not made[2].exists() and made[1].is_dir()
     assert (stray / "notes.txt").read_text() == "not a backup\n" and empty.is_dir()
+    assert "not backups, left as they are" in cli("backup", "--cleanup").out
 
 
 def test_cleanup_by_age_keeps_the_newest_that_checks_out(cli: Any, home: Path,
