@@ -44,17 +44,16 @@ def is_original(data: Any) -> bool:
 
 
 def parse(data: dict[str, Any]) -> Original:
-    """The entries of a manifest in the original's form; ValueError when a field has a
-    wrong type or a value is neither a checksum nor ``"symlink"`` (the original, too, reads
-    such a manifest as empty). Entry names are checked by the caller."""
-    managed = data.get("managed")
-    mtimes = data.get("mtimes", {})
-    if managed is None:
-        managed = {}
-    if not isinstance(managed, dict) or not isinstance(mtimes, (dict, type(None))):
-        raise ValueError("wrong types")
-    if not isinstance(data.get("updated_at", ""), str) or any(
-            type(v) is not int for v in (mtimes or {}).values()):
+    """The entries of a manifest in the original's form. ValueError for a field of the wrong
+    type (the original, too, then reads the manifest as empty) and for a value that is
+    neither ``"symlink"`` nor a checksum (no copy of the original's has one). Entry names
+    are checked by the caller."""
+    managed, mtimes = data.get("managed"), data.get("mtimes")
+    managed = {} if managed is None else managed  # (JSON null: an empty map, as in Go)
+    mtimes = {} if mtimes is None else mtimes
+    if not (isinstance(managed, dict) and isinstance(mtimes, dict)
+            and isinstance(data.get("updated_at", ""), str)
+            and all(type(v) is int for v in mtimes.values())):
         raise ValueError("wrong types")
     copies: dict[str, str] = {}
     links: set[str] = set()

@@ -378,6 +378,7 @@ def test_collect_does_not_offer_the_originals_copies(cli: Any, world: dict[str, 
 HOSTILE: dict[str, Any] = {
     "not json": "{not json",
     "managed is a list": {"managed": ["alpha"]},
+    "managed is an empty list": {"managed": []},
     "a value is a number": {"managed": {"alpha": 1}},
     "a value is not a checksum": {"managed": {"alpha": "abc123"}},
     "mtimes is text": {"managed": {}, "mtimes": "x"},
