@@ -65,8 +65,8 @@ def standard_naming_step() -> str:
     return ("this version names every target entry flat: a sync links a nested skill such "
             "as frontend/dev as 'frontend__dev' where the original made 'dev', and removes "
             "the original's link 'dev' (links point into the source, so no skill is lost; "
-            "top-level skills keep their names). Expect nested skills to appear under their "
-            "flat names, or set `target_naming: flat` and sync with the original first")
+            "top-level skills keep their names). Expect nested skills under their flat "
+            "names, or set `target_naming: flat` and sync with the original before switching")
 
 
 class OriginalKeys:

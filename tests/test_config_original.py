@@ -391,3 +391,17 @@ def test_agent_entries_are_left_out_and_kept_on_save(work: Path) -> None:
     configedit.save(config.scope, doc)
     assert yaml.safe_load(path.read_text())["skills"] == [
         {"name": "helper", "source": "github.com/team/agents", "kind": "agent"}]
+
+
+def test_many_standard_names_are_renamed_in_one_sync(cli: Any, home: Path, base: Path) -> None:
+    """Renaming is not pruning: as many links are made as are removed, so the mass-delete
+    guard does not hold the original's standard-named links back."""
+    skills, target = base / "skills", home / ".claude/skills"
+    target.mkdir(parents=True)
+    for index in range(8):
+        os.symlink(make_skill(skills, f"team/s{index}"), target / f"s{index}")
+    write_global_config(base, skills, {"claude": target}, target_naming="standard")
+    result = cli("sync", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["targets"][0]["held"] == 0
+    assert sorted(os.listdir(target)) == [f"team__s{i}" for i in range(8)]
