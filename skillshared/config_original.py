@@ -274,10 +274,12 @@ class OriginalKeys:
             if wrong:
                 self.problem(f"{key}[{index}]", wrong)
         if hosts:
+            example = ("https://host/Org/Project/_git/Repo" if key == "azure_hosts" else
+                       "https://host/group/subgroup/repo")
             self.note(key, "install reads addresses on these hosts like any other: "
                       "host/owner/repo, then folders in it",
-                      "to install a repository in nested groups on these hosts, give its "
-                      "full URL (https://host/group/subgroup/repo, a folder in it after '//')")
+                      f"to install from these hosts, give the repository's full URL ({example}"
+                      ", a folder in it after '//')")
 
     # -- nested keys ------------------------------------------------------------------------
     def audit(self, section: Mapping[str, Any]) -> str | None:
