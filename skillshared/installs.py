@@ -297,13 +297,11 @@ def save(config: Config, records: Iterable[SkillRecord]) -> None:
     docs = [r.to_doc() for r in sorted(records, key=lambda r: r.rel)]
     if config.scope.is_project:
         doc = read_document(config.scope)
-        kept = [item for item in doc.get("skills") or [] if isinstance(item, dict)
-                and item.get("kind") not in (None, "", "skill")]  # the original's agents
-        if docs or kept:
-            doc["skills"] = [*docs, *kept]
+        if docs:
+            doc["skills"] = docs
         else:
             doc.pop("skills", None)
-        configedit.save(config.scope, doc)
+        configedit.save(config.scope, doc)  # it keeps the original's agent entries
         return
     path = config.source / RECORDS_FILE
     if docs or path.exists():
@@ -564,6 +562,23 @@ def _original_record(key: str, rel: str, item: Mapping[str, Any]) -> OriginalEnt
         subdir = None  # the source itself names the folder (host/owner/repo/sub, repo//sub)
     record = SkillRecord(name, fetch, tracked, into or None, subdir, item.get("branch") or None)
     return OriginalEntry(key, rel, record, shown, attention)
+
+
+def merge_original(ours: str, theirs: str) -> str | None:
+    """Two machines' ``.metadata.json`` brought together (a pull of a source both changed):
+    every entry of both, in the form :meth:`OriginalFile.write` gives; None when the two
+    differ on an entry or on another key, or one cannot be read."""
+    try:
+        mine, other = json.loads(ours), json.loads(theirs)
+        entries = {**other["entries"], **mine["entries"]}
+    except (ValueError, KeyError, TypeError):
+        return None
+    rest = [{k: v for k, v in doc.items() if k != "entries"} for doc in (mine, other)]
+    if rest[0] != rest[1] or any(other["entries"][k] != v for k, v in mine["entries"].items()
+                                 if k in other["entries"]):
+        return None
+    doc = {**mine, "entries": dict(sorted(entries.items()))}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def original_records(config: Config) -> dict[str, Any]:

@@ -331,3 +331,39 @@ def test_a_projects_metadata_file_is_read_too(cli: Any, work: Path,
     assert cli("uninstall", "review", "-p").code == 0
     assert metadata(skills)["entries"] == {}
     assert os.listdir(skills) == [".metadata.json"]
+
+
+def test_a_project_recorded_by_the_original_in_its_config_and_metadata_file(
+        cli: Any, work: Path, remote: tuple[Path, str]) -> None:
+    (work / ".claude").mkdir()
+    assert cli("init", "-p").code == 0
+    skills = work / ".skillshare/skills"
+    write_copy_install(skills, remote[1], "review", into="team")
+    config_file = work / ".skillshare/config.yaml"
+    config_file.write_text(config_file.read_text() + (
+        f"skills:\n- name: review\n  source: {remote[1]}//review\n  group: team\n"
+        "- name: reviewer\n  kind: agent\n  source: github.com/team/agents\n"))
+    written = config_file.read_text()
+    push_change(remote[0], "review/SKILL.md", "---\nname: review\n---\nv2\n")
+    result = cli("update", "review", "-p", "--json")
+    assert result.code == 0 and result.json()["items"][0]["status"] == "updated", result.out
+    assert config_file.read_text() == written  # its records stay in the original's form
+    assert metadata(skills)["entries"]["team/review"]["version"] == head(remote[0])
+    assert cli("uninstall", "team/review", "-p").code == 0
+    assert metadata(skills)["entries"] == {}
+    assert "name: review\n" not in config_file.read_text()
+    assert "kind: agent" in config_file.read_text()
+    again = cli("install", "-p", "--json")
+    assert again.code == 0 and again.json()["items"] == [] and not (skills / "team/review"
+                                                                    ).exists()
+
+
+def test_two_machines_metadata_files_merge_when_they_do_not_disagree() -> None:
+    a = json.dumps({"version": 1, "entries": {"a": {"source": "x"}, "c": {"source": "z"}}})
+    b = json.dumps({"version": 1, "entries": {"b": {"source": "y"}, "c": {"source": "z"}}})
+    merged = installs.merge_original(a, b)
+    assert merged is not None and list(json.loads(merged)["entries"]) == ["a", "b", "c"]
+    differ = json.dumps({"version": 1, "entries": {"a": {"source": "other"}}})
+    assert installs.merge_original(a, differ) is None
+    assert installs.merge_original(a, "{") is None
+    assert installs.merge_original(a, json.dumps({"version": 2, "entries": {}})) is None
