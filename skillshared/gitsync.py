@@ -298,7 +298,8 @@ def _resolve(repo: Repo, conflicts: list[str]) -> bool:
     source's ``.gitignore`` and its records of installs), line by line and record by record;
     False (nothing resolved that counts) when another file is in conflict or they differ
     on the same record."""
-    merges = {".gitignore": merge_gitignore, installs.RECORDS_FILE: installs.merge_records}
+    merges = {".gitignore": merge_gitignore, installs.RECORDS_FILE: installs.merge_records,
+              installs.ORIGINAL_FILE: installs.merge_original}
     if not set(conflicts) <= set(merges):
         return False
     for path in conflicts:

@@ -268,7 +268,7 @@ def test_a_target_that_is_itself_a_link_to_the_source_is_allowed(home: Path) -> 
     ("targets:\n  claude: {1: x, foo: y}\n", "targets.claude.1: unknown key"),
     ("daemon: {poll: 1}\n", "daemon.poll: unknown key"),
     ("backup: {kepp: 3}\n", "backup.kepp: unknown key"),
-    ("audit: {profile: strict}\n", "audit.profile: unknown key"),
+    ("audit: {profil: strict}\n", "audit.profil: unknown key"),
     ("trash: {days: 3}\n", "trash.days: unknown key"),
     ("log: {size: 3}\n", "log.size: unknown key"),
 ])

@@ -262,12 +262,12 @@ def test_a_damaged_records_file_is_a_clear_error_that_changes_nothing(
 
 def test_bad_skills_entries_in_a_project_config(cli: Any, project: Path) -> None:
     config = project / ".skillshare/config.yaml"
-    config.write_text(config.read_text() + "skills:\n- {name: a/b, source: x}\n"
+    config.write_text(config.read_text() + "skills:\n- {name: a/../b, source: x}\n"
                       "- {name: _r, source: x, tracked: true}\n"
                       "- {name: _r, source: y, tracked: true}\n")
     result = cli("install", "-p")
     assert result.code == 1
-    assert "skills[0].name: must be one folder name" in result.err
+    assert "skills[0].name: '..' is not a valid folder name" in result.err
     assert "skills[2].name: '_r' is recorded twice" in result.err
 
 
