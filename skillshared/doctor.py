@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillshared import audit, backupcmd, gitstate, installs, observe, views
 from skillshared import config as configmod
-from skillshared import gitstate, views
 from skillshared.backup import latest, list_backups, looks_intact
 from skillshared.config import Config
 from skillshared.errors import ConfigError
@@ -87,8 +87,10 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
         checks.add("config", "error", exc.message, exc.details, exc.hint)
         return {"scope": scope.name, **checks.result()}
     checks.add("config", "pass", f"{scope.config_file} is valid")
+    unused = {u.key for u in config.unused}
     for warning in config.warnings:
-        checks.add("config", "warning", warning)
+        if warning.split(":", 1)[0] not in unused:  # shown by check_original
+            checks.add("config", "warning", warning)
     if not config.source.is_dir():
         checks.add("source", "error", f"source folder does not exist: {config.source}",
                    hint="create it or fix `source:` in the config")
@@ -124,7 +126,85 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
         checks.add("git", "pass", f"git branch {git['branch'] or '?'}{dirty}")
     if not scope.is_project:
         check_backups(checks, config)
+    check_original(checks, config, req)
     return {"scope": scope.name, **checks.result()}
+
+
+def check_original(checks: Checks, config: Config, req: Request) -> None:
+    """What doctor finds of the original skillshare's (Go) state, and whether it needs a
+    step by the user: keys not used yet, install records, copy targets, rule files."""
+    steps = [u for u in config.unused if u.step]
+    for entry in steps:
+        checks.add("not used yet", "warning", f"{entry.key}: {entry.instead}",
+                   hint=entry.step)
+    quiet = [f"{u.key}: {u.instead}" for u in config.unused if not u.step]
+    if quiet:
+        checks.add("not used yet", "info", f"{len(quiet)} keys kept in the config but not "
+                   "used by this version", quiet)
+    _check_original_records(checks, config)
+    _check_original_backups(checks, config)
+    for target in config.targets:
+        _check_original_manifest(checks, target.name, target.path)
+    rules = audit.user_rules_report(req.paths.global_scope().config_file.parent,
+                                    config.scope.project_root)
+    found = [line for line in rules if not line.endswith(": not there")]
+    if any(line.startswith("error: ") for line in found):
+        checks.add("audit rules", "error", "a user audit rules file cannot be read", found,
+                   hint="fix the file named above; `skillshare audit` stops until then")
+    elif any(line.startswith("warning: ") for line in found):
+        checks.add("audit rules", "warning", "parts of a user audit rules file are not used",
+                   found)
+    elif found:
+        checks.add("audit rules", "pass", "user audit rules load", found)
+
+
+def _check_original_records(checks: Checks, config: Config) -> None:
+    report = installs.original_records(config)
+    if report["error"]:
+        checks.add("install records", "error", report["error"], report["details"],
+                   report.get("hint"))
+    elif report["records"] or report["untouched"]:
+        kept = f"; {report['untouched']} other entries kept as they are" \
+            if report["untouched"] else ""
+        checks.add("install records", "pass", f"{report['records']} installs "
+                   f"({report['tracked']} tracked) read from {report['file']}{kept}")
+    if report["attention"]:
+        checks.add("install records", "warning", f"{len(report['attention'])} installs "
+                   "recorded by skillshare (Go) cannot be updated as recorded",
+                   [f"{a['name']}: {a['problem']}" for a in report["attention"]])
+
+
+def _check_original_backups(checks: Checks, config: Config) -> None:
+    state = backupcmd.original_state(config.scope)
+    if state["backups"]:
+        unreadable = state["backups"] - state["backups_readable"]
+        agents = f"; {state['agent_parts']} agent parts kept" if state["agent_parts"] else ""
+        message = (f"{state['backups']} backups made by skillshare (Go), "
+                   f"{state['backups_readable']} readable by `skillshare restore`{agents}")
+        if unreadable:
+            checks.add("backups", "warning", message,
+                       hint="see `skillshare backup --verify` for what is wrong in the others")
+        else:
+            checks.add("backups", "pass", message)
+    if state["trash_items"] or state["trash_agents"]:
+        agents = f" ({state['trash_agents']} agents kept as they are)" \
+            if state["trash_agents"] else ""
+        checks.add("trash", "info", f"{state['trash_items']} items trashed by skillshare (Go) "
+                   f"can be restored{agents}", hint="skillshare trash list")
+
+
+def _check_original_manifest(checks: Checks, name: str, path: Path) -> None:
+    found = observe.original_manifest(str(path))
+    if found is None:
+        return
+    if found["problem"]:
+        checks.add(f"target {name}", "warning", "the manifest skillshare (Go) left is "
+                   f"damaged: {found['problem']}", hint="its copies are treated as yours "
+                   "until `skillshare sync --force` (which backs them up first)")
+        return
+    checks.add(f"target {name}", "info", f"made by skillshare (Go): {found['copies']} "
+               f"copies, {found['links']} links; the next sync takes the unedited copies "
+               "as managed and rewrites the manifest")
 
 
 def check_backups(checks: Checks, config: Config) -> None:

@@ -33,7 +33,7 @@ from skillshared.backup import (
 )
 from skillshared.config import Config
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.observe import Record, manifest_bytes
+from skillshared.observe import Record, manifest_bytes, own_original
 from skillshared.observe import read_manifest as read_copy_manifest
 from skillshared.plan import MANIFEST, TEMP_PREFIX
 from skillshared.skills import SKILL_FILE
@@ -151,8 +151,8 @@ def look(config: Config, path: str, manifest: Mapping[str, Any]) -> tuple[list[s
     for e in entries:
         if "/" in e["path"]:
             inside.setdefault(e["path"].split("/", 1)[0], []).append(e)
-    copies = read_copy_manifest(path).records
     rules = config.copy_ignore()
+    copies = own_original(read_copy_manifest(path), path, rules, config.limits).records
     blocking = []
     held = True
     with os.scandir(path) as found:

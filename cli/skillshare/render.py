@@ -159,6 +159,8 @@ def render_status(r: Result, out: Out) -> int:
     out(f"Source: {out.path(src['path'])}" + ("" if src["exists"] else "  (missing)"))
     out(f"  Skills: {src['skills']}" + (f" ({src['invalid']} invalid)" if src["invalid"] else ""))
     out(f"  Git: {_git_line(src['git'])}")
+    if r.get("records_problem"):
+        out(f"  {WARN} install records: {r['records_problem']}")
     out()
     out("Targets:" if r["targets"] else "Targets: none (add one: skillshare target add <name>)")
     width = max([len(t["name"]) for t in r["targets"]] + [8])
@@ -193,7 +195,8 @@ def render_status(r: Result, out: Out) -> int:
         out("Tracked Repositories:")
         for repo in r["tracked_repos"]:
             git = repo["git"]
-            state = "not a git repository" if git is None else ", ".join(
+            state = "missing (recorded; run `skillshare install`)" if repo.get("missing") \
+                else "not a git repository" if git is None else ", ".join(
                 ["has uncommitted changes" if git.get("dirty") else "clean"]
                 + [note for key, note in (("detached", "detached HEAD"),
                                           ("upstream_gone", "its upstream is gone"))
@@ -242,6 +245,8 @@ def render_list(r: Result, out: Out) -> int:
     width = max([len(s["name"]) for s in r["skills"]] + [4])
     for s in r["skills"]:
         origin = f"tracked ({s['repo']})" if s["origin"] == "tracked" else s["origin"]
+        if s["origin"] == "installed" and s.get("source"):
+            origin = f"installed ({s['source']})"
         desc = f"  {s['description']}" if s["description"] else ""
         out(f"  {s['name']:<{width}}  {origin}{desc}")
     out()

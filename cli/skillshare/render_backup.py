@@ -259,6 +259,8 @@ def render_collect(r: Result, out: Out) -> int:
 
 def render_audit(r: Result, out: Out) -> int:
     marks = {"CRITICAL": FAIL, "HIGH": FAIL, "MEDIUM": WARN, "LOW": INFO, "INFO": INFO}
+    for warning in r.get("warnings", []):
+        out(f"{WARN} audit rules: {warning}")
     for skill in r["skills"]:
         if not skill["findings"]:
             continue
