@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from skillshared import audit, backupcmd, gitstate, installs, observe, views
 from skillshared import config as configmod
 from skillshared.backup import latest, list_backups, looks_intact
-from skillshared.config import Config
+from skillshared.config import Config, TargetConfig
 from skillshared.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -133,18 +133,18 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
 def check_original(checks: Checks, config: Config, req: Request) -> None:
     """What doctor finds of the original skillshare's (Go) state, and whether it needs a
     step by the user: keys not used yet, install records, copy targets, rule files."""
-    steps = [u for u in config.unused if u.step]
-    for entry in steps:
-        checks.add("not used yet", "warning", f"{entry.key}: {entry.instead}",
-                   hint=entry.step)
+    for entry in config.unused:
+        if entry.step:
+            checks.add("config", "warning", f"{entry.key}: not used by this version; "
+                       f"{entry.instead}", hint=entry.step)
     quiet = [f"{u.key}: {u.instead}" for u in config.unused if not u.step]
     if quiet:
-        checks.add("not used yet", "info", f"{len(quiet)} keys kept in the config but not "
+        checks.add("config", "info", f"{_count(len(quiet), 'key')} kept in the file but not "
                    "used by this version", quiet)
     _check_original_records(checks, config)
     _check_original_backups(checks, config)
     for target in config.targets:
-        _check_original_manifest(checks, target.name, target.path)
+        _check_original_manifest(checks, target)
     rules = audit.user_rules_report(req.paths.global_scope().config_file.parent,
                                     config.scope.project_root)
     found = [line for line in rules if not line.endswith(": not there")]
@@ -166,45 +166,54 @@ def _check_original_records(checks: Checks, config: Config) -> None:
     elif report["records"] or report["untouched"]:
         kept = f"; {report['untouched']} other entries kept as they are" \
             if report["untouched"] else ""
-        checks.add("install records", "pass", f"{report['records']} installs "
+        checks.add("install records", "pass", f"{_count(report['records'], 'install')} "
                    f"({report['tracked']} tracked) read from {report['file']}{kept}")
     if report["attention"]:
-        checks.add("install records", "warning", f"{len(report['attention'])} installs "
-                   "recorded by skillshare (Go) cannot be updated as recorded",
+        checks.add("install records", "warning", f"{_count(len(report['attention']), 'install')}"
+                   " recorded by skillshare (Go) cannot be updated as recorded",
                    [f"{a['name']}: {a['problem']}" for a in report["attention"]])
+
+
+def _count(number: int, word: str, many: str | None = None) -> str:
+    return f"{number} {word if number == 1 else many or word + 's'}"
 
 
 def _check_original_backups(checks: Checks, config: Config) -> None:
     state = backupcmd.original_state(config.scope)
     if state["backups"]:
-        unreadable = state["backups"] - state["backups_readable"]
-        agents = f"; {state['agent_parts']} agent parts kept" if state["agent_parts"] else ""
-        message = (f"{state['backups']} backups made by skillshare (Go), "
+        agents = f"; {_count(state['agent_parts'], 'agent part')} kept" \
+            if state["agent_parts"] else ""
+        message = (f"{_count(state['backups'], 'backup')} made by skillshare (Go), "
                    f"{state['backups_readable']} readable by `skillshare restore`{agents}")
-        if unreadable:
+        if state["backups"] > state["backups_readable"]:
             checks.add("backups", "warning", message,
                        hint="see `skillshare backup --verify` for what is wrong in the others")
         else:
             checks.add("backups", "pass", message)
     if state["trash_items"] or state["trash_agents"]:
-        agents = f" ({state['trash_agents']} agents kept as they are)" \
+        agents = f" ({_count(state['trash_agents'], 'agent')} kept as they are)" \
             if state["trash_agents"] else ""
-        checks.add("trash", "info", f"{state['trash_items']} items trashed by skillshare (Go) "
-                   f"can be restored{agents}", hint="skillshare trash list")
+        checks.add("trash", "info", f"{_count(state['trash_items'], 'item')} trashed by "
+                   f"skillshare (Go), restorable{agents}", hint="skillshare trash list")
 
 
-def _check_original_manifest(checks: Checks, name: str, path: Path) -> None:
-    found = observe.original_manifest(str(path))
+def _check_original_manifest(checks: Checks, target: TargetConfig) -> None:
+    found = observe.original_manifest(str(target.path))
+    name = f"target {target.name}"
     if found is None:
         return
     if found["problem"]:
-        checks.add(f"target {name}", "warning", "the manifest skillshare (Go) left is "
-                   f"damaged: {found['problem']}", hint="its copies are treated as yours "
-                   "until `skillshare sync --force` (which backs them up first)")
+        checks.add(name, "warning", "the manifest skillshare (Go) left is damaged: "
+                   f"{found['problem']}", hint="copies that differ from the source are kept "
+                   "as yours; `skillshare sync --force` replaces them (after a backup)")
         return
-    checks.add(f"target {name}", "info", f"made by skillshare (Go): {found['copies']} "
-               f"copies, {found['links']} links; the next sync takes the unedited copies "
-               "as managed and rewrites the manifest")
+    made = f"made by skillshare (Go): {_count(found['copies'], 'copy', 'copies')}"
+    if target.mode == "copy":
+        next_sync = ("the next sync takes the unedited copies as managed and rewrites its "
+                     "manifest")
+    else:
+        next_sync = "the next sync removes its manifest (links need none)"
+    checks.add(name, "info", f"{made}, {_count(found['links'], 'link')}; {next_sync}")
 
 
 def check_backups(checks: Checks, config: Config) -> None:
@@ -223,8 +232,8 @@ def check_backups(checks: Checks, config: Config) -> None:
         checks.add("backups", "warning", f"latest backup damaged: {', '.join(damaged)}",
                    hint="see `skillshare backup --verify`; `skillshare backup` makes a new one")
     else:
-        many = "s" if len(backups) != 1 else ""
-        checks.add("backups", "info", f"{len(backups)} backup{many}, latest {backups[0].name}")
+        checks.add("backups", "info", f"{_count(len(backups), 'backup')}, latest "
+                   f"{backups[0].name}")
 
 
 def _check_target(checks: Checks, state: dict[str, Any]) -> None:
