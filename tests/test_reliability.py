@@ -16,7 +16,7 @@ import pytest
 
 from skillshared import reconcile, service
 from skillshared.paths import Paths
-from tests.conftest import make_skill, write_config
+from tests.conftest import make_skill, wait_for, write_config
 from tests.invariants import Snapshot
 
 CONFIG = """\
@@ -397,6 +397,10 @@ def test_an_event_storm_ends_in_one_settled_state(world: dict[str, Path], source
         for name in os.listdir(claude)[:5]:
             if os.path.islink(claude / name) and name.startswith("storm__"):
                 os.unlink(claude / name)
+    # The kernel hands events over in order: once the last change has reached the target,
+    # the daemon has seen every one before it (idle alone can be seen before the first).
+    make_skill(source, "storm-end")
+    wait_for(lambda: os.path.islink(claude / "storm-end"), 60, "the last change to arrive")
     d.settle(timeout=60)
     assert d.proc.poll() is None
     snap.check()
@@ -404,7 +408,6 @@ def test_an_event_storm_ends_in_one_settled_state(world: dict[str, Path], source
 
 def test_a_git_checkout_that_changes_many_skills(world: dict[str, Path], source: Path,
                                                  daemon: Any) -> None:
-    from tests.conftest import wait_for
     from tests.team_repos import git
 
     git(source, "init", "-q", "-b", "main")
@@ -477,7 +480,6 @@ def test_sigterm_during_a_long_first_pass_then_a_restart_converges(
         make_skill(source, f"big/skill-{i:04d}")
     for target in world.values():
         shutil.rmtree(target)  # so the first pass has 4,500 entries to make
-    from tests.conftest import wait_for
 
     d = daemon(wait=False)
     proc = d.proc
@@ -518,7 +520,6 @@ def test_the_cli_fallback_racing_the_daemon(world: dict[str, Path], source: Path
 def test_an_inotify_queue_overflow_is_followed_by_a_full_pass(
         world: dict[str, Path], source: Path, daemon: Any) -> None:
     from tests import conftest
-    from tests.conftest import wait_for
 
     knob = Path("/proc/sys/fs/inotify/max_queued_events")
     conftest._allowed.append(str(knob))  # the one write outside the temp folder: restored below
@@ -603,7 +604,6 @@ def test_a_thousand_scheduled_pulls_under_the_daemon(world: dict[str, Path], sou
     """The daemon's own pull job, run by its scheduler every 20 ms, 1,000 times, with the team
     pushing now and then: its open files, threads, child processes and memory stay flat
     (each measured with the pulls switched off, so no pull is caught halfway)."""
-    from tests.conftest import wait_for
     from tests.team_repos import push_skill, shared_source
 
     other = shared_source(source, tmp_path)
