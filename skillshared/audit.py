@@ -52,7 +52,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from skillshared import yamlio
@@ -209,22 +208,10 @@ def shipped_rules() -> RuleState:
     return state
 
 
-def load_rules(extra: Iterable[Path] = ()) -> list[Rule]:
-    """The built-in rules, then each of ``extra`` (user files, in this tool's format or the
-    original skillshare's) that exists, merged by id. A bad user file is an error naming
-    every problem in it; what of the original's format cannot be used is left out (see
-    :func:`skillshared.audit_original.load_rule_set` for the warnings saying so)."""
-    from skillshared.audit_original import load_rule_set  # it builds on this module
-
-    return load_rule_set(extra).rules
-
-
-def user_rules_report(config_dir: Path, project_dir: Path | None) -> list[str]:
-    """For ``doctor``: which user rule files were read, in which format, and their
-    warnings or errors (one line each)."""
-    from skillshared.audit_original import user_rules_report as report
-
-    return report(config_dir, project_dir)
+def load_rules() -> list[Rule]:
+    """The built-in rules (with the user's: :func:`skillshared.audit_original.load_rule_set`,
+    which reads rule files of this tool's format and of the original skillshare's)."""
+    return shipped_rules().active()
 
 
 # -- the words a pattern needs (the prefilter) -------------------------------------------------

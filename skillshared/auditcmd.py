@@ -28,6 +28,11 @@ def rule_files(req: Request, config: Config) -> list[Path]:
     return files
 
 
+def user_rules(req: Request, config: Config) -> list[audit.Rule]:
+    """The rules an install or update is audited with: the shipped ones and the user's."""
+    return audit_original.load_rule_set(rule_files(req, config)).rules
+
+
 def _units(config: Config, name: str | None) -> list[tuple[str, str]]:
     """What to scan, as (name, folder): every skill, one skill (by flat name or path), or a
     tracked repo (its whole folder)."""

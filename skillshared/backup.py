@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import fsops, locking, trees
-from skillshared.patterns import IgnoreRules
 from skillshared.plan import TEMP_PREFIX
 
 TS_FORMAT = "%Y-%m-%d_%H-%M-%S"  # local time: the trash's names, and backups of version 1
@@ -57,7 +56,6 @@ FILES = f"{STORE}/files"
 CHUNKS = f"{STORE}/chunks"
 INDEX = ".index.json"  # version 1: the saved version of each folder a backup's links lead to
 TEMP = ".tmp-"
-SKIP_GIT = IgnoreRules.parse([".git/"], specials=False)  # what a copy of a skill holds
 INLINE_MAX = 64 * 1024  # a manifest's entries up to this size (JSON) are kept in it
 CHUNK_TOPS = 16  # top-level entries per piece of a bigger one, on average
 _HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -434,12 +432,12 @@ class _Contents:
         if folder in self.known:
             return self.known[folder]
         try:
-            sig = trees.signature(folder, SKIP_GIT, self.limits)
+            sig = trees.signature(folder, trees.SKIP_GIT, self.limits)
             if previous and previous.get("signature") == sig and isinstance(
                     previous.get("content"), str):
                 digest = str(previous["content"])
             else:
-                digest = trees.digest(folder, SKIP_GIT, self.limits)
+                digest = trees.digest(folder, trees.SKIP_GIT, self.limits)
         except (NotADirectoryError, FileNotFoundError):
             self.known[folder] = None
             return None
@@ -885,7 +883,7 @@ class BackupWriter:
         if os.path.lexists(temp):
             fsops.remove_tree(temp)
         try:
-            made = fsops.copy_tree(folder, str(temp), SKIP_GIT,  # flushed with the backup
+            made = fsops.copy_tree(folder, str(temp), trees.SKIP_GIT,  # flushed with the backup
                                    limits=self._contents.limits)
             self.written += sum(st.st_size for _, st in trees.walk(str(temp))
                                 if stat.S_ISREG(st.st_mode))

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import manifest_original, trees
-from skillshared.backup import SKIP_GIT
 from skillshared.errors import SkillshareError
 from skillshared.observe import MAX_MANIFEST_BYTES
 from skillshared.patterns import IgnoreRules
@@ -214,7 +213,7 @@ def manifest_for(backup: Path, part: str, path: str, mode: str,
         skill = sources.get(top)
         if top in copies or skill is None or not os.path.isdir(skill):
             continue
-        rules = ignore if mode == "copy" else SKIP_GIT
+        rules = ignore if mode == "copy" else trees.SKIP_GIT
         mine = trees.digest(str(root / top), rules)
         if mine != trees.digest(skill, rules):
             continue

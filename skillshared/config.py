@@ -14,7 +14,12 @@ from typing import Any
 from skillshared import targets as builtin
 from skillshared import yamlio
 from skillshared.config_original import OriginalKeys, Unused, handled_keys, merge_target_fields
-from skillshared.config_records import SkillRecord, is_skill_entry, parse_skill_records
+from skillshared.config_records import (
+    RECORDS_FILE,
+    SkillRecord,
+    is_skill_entry,
+    parse_skill_records,
+)
 from skillshared.errors import ConfigError
 from skillshared.paths import Scope
 from skillshared.patterns import IgnoreRules, PatternError, check_ignore_pattern, compile_glob
@@ -256,8 +261,6 @@ class _Validator:
             self.original.note("skills", f"{len(agents)} entries record agents (kind: agent),"
                                " which this version does not install")
         if records and not self.scope.is_project:
-            from skillshared.installs import RECORDS_FILE  # (it imports this module)
-
             self.original.note(
                 "skills", "this version reads install records from the source's "
                 f"{RECORDS_FILE}, not from these entries",

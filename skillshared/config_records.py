@@ -14,6 +14,8 @@ from typing import Any
 
 from skillshared.config_original import RECORD_KINDS
 
+RECORDS_FILE = ".skillshare-installed.json"  # in the source: installs and tracked repos
+
 
 @dataclass(frozen=True)
 class SkillRecord:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, backupcmd, gitstate, installs, observe, views
+from skillshared import audit_original, backupcmd, gitstate, installs, observe, views
 from skillshared import config as configmod
 from skillshared.backup import latest, list_backups, looks_intact
 from skillshared.config import Config, TargetConfig
@@ -145,7 +145,7 @@ def check_original(checks: Checks, config: Config, req: Request) -> None:
     _check_original_backups(checks, config)
     for target in config.targets:
         _check_original_manifest(checks, target)
-    rules = audit.user_rules_report(req.paths.global_scope().config_file.parent,
+    rules = audit_original.user_rules_report(req.paths.global_scope().config_file.parent,
                                     config.scope.project_root)
     found = [line for line in rules if not line.endswith(": not there")]
     if any(line.startswith("error: ") for line in found):

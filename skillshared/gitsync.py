@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared import fsops, gitops, gitstate, installs, project
 from skillshared.config import Config
+from skillshared.config_records import RECORDS_FILE
 from skillshared.errors import SkillshareError
 
 if TYPE_CHECKING:
@@ -298,7 +299,7 @@ def _resolve(repo: Repo, conflicts: list[str]) -> bool:
     source's ``.gitignore`` and its records of installs), line by line and record by record;
     False (nothing resolved that counts) when another file is in conflict or they differ
     on the same record."""
-    merges = {".gitignore": merge_gitignore, installs.RECORDS_FILE: installs.merge_records,
+    merges = {".gitignore": merge_gitignore, RECORDS_FILE: installs.merge_records,
               installs.ORIGINAL_FILE: installs.merge_original}
     if not set(conflicts) <= set(merges):
         return False

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import audit, auditcmd, fsops, gitops, installs, skills, tracked, trash, trees
-from skillshared.backup import SKIP_GIT
 from skillshared.config import Config, SkillRecord
 from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.trees import SKIP_GIT
 
 if TYPE_CHECKING:
     from skillshared.service import Request
@@ -252,8 +252,7 @@ def cmd_update(req: Request) -> dict[str, Any]:
         tracked.resolve(known, n, "tracked repo or installed skill") for n in names]
     accepted = _accepted(req)
     level = _level(req, config)
-    rules = None if req.flag("skip_audit") else audit.load_rules(
-        auditcmd.rule_files(req, config))
+    rules = None if req.flag("skip_audit") else auditcmd.user_rules(req, config)
     items = []
     for key in dict.fromkeys(chosen):
         try:

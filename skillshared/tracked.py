@@ -56,7 +56,7 @@ def blocked_details(findings: list[audit.Finding], level: str) -> list[str]:
 def audit_folder(req: Request, config: Config, folder: Path, level: str,
                  what: str = "nothing was installed") -> dict[str, Any]:
     """Scan ``folder``; a finding at or above ``level`` is an error (unless ``--force``)."""
-    rules = audit.load_rules(auditcmd.rule_files(req, config))
+    rules = auditcmd.user_rules(req, config)
     findings, files = audit.scan_tree(str(folder), rules)
     report = audit_report(findings, files, level)
     blocking = audit.blocking(findings, level)

@@ -13,6 +13,7 @@ from skillshared.patterns import IgnoreRules
 
 NO_RULES = IgnoreRules()
 COPYABLE = IgnoreRules(specials=False)  # what a copy can hold: everything but special files
+SKIP_GIT = IgnoreRules.parse([".git/"], specials=False)  # what a copy of a skill holds
 _CHUNK = 1 << 20
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import audit
+from skillshared import audit, audit_original
 from tests.audit_corpus import BENIGN, BENIGN_FLAGGED, FRONT, MALICIOUS, Content, Link
 from tests.conftest import make_skill, write_config
 
@@ -103,7 +103,7 @@ def test_user_rules_replace_disable_and_add(tmp_path: Path) -> None:
                     "  - {id: curl-pipe-shell, family: fetch-and-run, severity: CRITICAL,\n"
                     "     pattern: 'curl.*\\|\\s*sh', message: stricter}\n"
                     "  - {id: no-todo, severity: LOW, pattern: 'TODO', message: leftover}\n")
-    rules = {r.id: r for r in audit.load_rules([user, tmp_path / "missing.yaml"])}
+    rules = {r.id: r for r in audit_original.load_rule_set([user, tmp_path / "missing.yaml"]).rules}
     assert "sudo" not in rules and rules["curl-pipe-shell"].severity == "CRITICAL"
     assert rules["no-todo"].severity == "LOW"
 
@@ -123,7 +123,7 @@ def test_a_bad_user_rules_file_is_a_clear_error(tmp_path: Path, text: str, probl
     user = tmp_path / "audit-rules.yaml"
     user.write_text(text)
     with pytest.raises(Exception) as caught:
-        audit.load_rules([user])
+        audit_original.load_rule_set([user])
     error = caught.value
     shown = " ".join([str(getattr(error, "message", error)), *getattr(error, "details", [])])
     assert problem in shown

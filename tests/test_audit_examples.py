@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skillshared import audit
+from skillshared import audit, audit_original
 from tests.audit_corpus import BENIGN, ELF, MALICIOUS, PDF, Content, Link, png, tags, zip_file
 
 # rule -> ((file name, content it must report), (file name, content it must not))
@@ -183,7 +183,7 @@ def test_a_user_rule_with_global_flags_still_works(tmp_path: Path) -> None:
     user = tmp_path / "audit-rules.yaml"
     user.write_text("rules:\n  - {id: shout, severity: LOW, pattern: '(?s)HELLO.', "
                     "message: loud, ignore_case: false}\n")
-    rule = {r.id: r for r in audit.load_rules([user])}["shout"]
+    rule = {r.id: r for r in audit_original.load_rule_set([user]).rules}["shout"]
     assert rule.pattern.search("say HELLO!") and not rule.pattern.search("say hello!")
     assert os.path.exists(user)
 
@@ -195,5 +195,6 @@ def test_a_user_rule_for_another_script_scans_the_raw_text(tmp_path: Path) -> No
                     "  - {id: ru-text, severity: LOW, pattern: 'пароль', message: m}\n",
                     encoding="utf-8")
     (tmp_path / "a.md").write_text("Введите пароль.\n", encoding="utf-8")
-    found = audit.scan_file(str(tmp_path / "a.md"), "a.md", audit.load_rules([user]))
+    found = audit.scan_file(str(tmp_path / "a.md"), "a.md",
+                             audit_original.load_rule_set([user]).rules)
     assert [f.rule for f in found] == ["ru-raw"]  # the text scan folds р, а, о to Latin

@@ -307,12 +307,12 @@ def test_a_file_that_cannot_be_read_is_an_error_naming_it(cli: Any, home: Path, 
 def test_user_rules_report(tmp_path: Path) -> None:
     config, project = tmp_path / "config", tmp_path / "project"
     user = write_user_rules(config)
-    assert audit.user_rules_report(config, project) == [
+    assert audit_original.user_rules_report(config, project) == [
         f"{project / '.skillshare/audit-rules.yaml'}: not there",
         f"{user}: the original skillshare's format, 5 entries",
         f"warning: {user}: rules[3].id: the original's check `dangling-link` has no "
         "counterpart here: nothing to change"]
     user.write_text("rules: 3\n")
-    assert audit.user_rules_report(config, None) == [
+    assert audit_original.user_rules_report(config, None) == [
         "error: audit rules: the file has problems",
         f"{user}: must be a mapping with a list of `rules`"]
