@@ -296,6 +296,33 @@ def test_a_first_pull_brings_both_gitignores_and_records_of_installs_together(
     assert len(git(world, "log", "-1", "--format=%P").split()) == 2
 
 
+def original_records(**entries: dict[str, Any]) -> str:
+    """The original skillshare's ``.metadata.json`` recording ``entries``."""
+    return json.dumps({"version": 1, "entries": entries}, indent=2) + "\n"
+
+
+def test_a_first_pull_brings_both_machines_records_of_the_original_tool_together(
+        tmp_path: Path, world: Path, scope: Scope) -> None:
+    shared = {"source": "/downloads/shared", "type": "local"}
+    bare = bare_remote(tmp_path)
+    mate = team_clone(tmp_path, bare)
+    commit_files(mate, {"theirs/SKILL.md": skill_text("theirs"),
+                        ".metadata.json": original_records(
+                            shared=shared, theirs={"source": "/downloads/theirs"})})
+    source_on(world, bare, "master")
+    make_skill(world, "mine")
+    (world / ".metadata.json").write_text(original_records(
+        shared=shared, mine={"source": "/downloads/mine", "type": "local"}))
+    config, env = config_and_env(scope)
+    report = gitsync.pull_source(config, env, merge=True)
+    assert report["status"] == "merged" and report["resolved"] == [".metadata.json"]
+    merged = json.loads((world / ".metadata.json").read_text())
+    assert merged["version"] == 1
+    assert sorted(merged["entries"]) == ["mine", "shared", "theirs"]
+    assert merged["entries"]["mine"] == {"source": "/downloads/mine", "type": "local"}
+    assert git(world, "status", "--porcelain").strip() == ""
+
+
 def test_records_of_different_installs_at_one_path_are_a_conflict(
         tmp_path: Path, world: Path, scope: Scope) -> None:
     bare = bare_remote(tmp_path)
