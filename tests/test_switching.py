@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree
+from tests.conftest import make_skill, tree, wait_for
 from tests.original_world.audit_rules import CORP_KEY, write_user_rules
 from tests.original_world.backups import write_backup
-from tests.original_world.config import write_global_config
+from tests.original_world.config import write_global_config, write_project_config
 from tests.original_world.copies import MANIFEST, write_copy_target, write_merge_target
 from tests.original_world.installs import write_copy_install, write_tracked_install
 from tests.original_world.trash import write_trash_item
@@ -130,6 +130,19 @@ def test_sync_changes_nothing_then_a_source_edit_reaches_the_copies(cli: Any,
     assert snapshot(world.claude) == before[world.claude]
 
 
+def test_the_daemon_takes_over_the_originals_targets_without_changing_them(
+        world: World, daemon: Any) -> None:
+    before = {t: snapshot(t) for t in (world.claude, world.cursor)}
+    d = daemon()
+    d.settle()
+    assert {t: snapshot(t) for t in (world.claude, world.cursor)} == before
+    assert json.loads((world.cursor / MANIFEST).read_text())["tool"] == "skillshared"
+    assert not (world.claude / MANIFEST).exists()  # links need no manifest
+    make_skill(world.source, "code-review", body="v2\n")
+    copy = world.cursor / "code-review/SKILL.md"
+    wait_for(lambda: copy.read_text().endswith("v2\n"), 30, "the edit to reach the copy")
+
+
 def test_update_all_check_and_uninstall_of_the_originals_installs(cli: Any,
                                                                   world: World) -> None:
     push_change(world.team, "review/SKILL.md", "---\nname: review\ndescription: x\n---\nv2\n")
@@ -198,3 +211,28 @@ def test_the_originals_world_is_left_as_it_was_where_nothing_needed_to_change(
                    if before[p].get(rel) != tree(p).get(rel) and "/.git/" not in f"/{rel}"]
         assert not changed, (argv, changed)
     assert (world.home / ".config/skillshare/config.yaml").read_text() == config
+
+
+def test_a_project_set_up_by_the_original_syncs_with_nothing_changed(
+        cli: Any, work: Path, tmp_path: Path) -> None:
+    _, bare = team_repo(tmp_path)
+    skills = work / ".skillshare/skills"
+    make_skill(skills, "lint")
+    write_copy_install(skills, f"file://{bare}", "review", into="team")
+    claude, tools = work / ".claude/skills", work / "tools/skills"
+    write_merge_target(claude, skills, ["lint", "team__review"], relative=True)
+    write_copy_target(tools, skills, ["lint", "team__review"])
+    write_project_config(
+        work, ["claude", {"name": "tools", "skills": {"path": "tools/skills", "mode": "copy"}}],
+        skills=[{"name": "review", "source": f"file://{bare}//review", "group": "team"}],
+        target_naming="flat")
+    before = {t: snapshot(t) for t in (claude, tools)}
+    listed = {s["name"]: s["origin"] for s in cli("list", "-p", "--json").json()["skills"]}
+    assert listed == {"lint": "local", "team__review": "installed"}
+    assert cli("doctor", "-p").code == 0
+    result = cli("sync", "-p", "--json")
+    assert result.code == 0, result.err
+    assert not any(t["conflicts"] for t in result.json()["targets"])
+    assert {t: snapshot(t) for t in (claude, tools)} == before
+    status = {t["name"]: t for t in cli("status", "-p", "--json").json()["targets"]}
+    assert [status[n]["synced"] for n in ("claude", "tools")] == [2, 2]

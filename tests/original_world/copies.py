@@ -111,10 +111,13 @@ def write_copy_target(target: Path, source: Path, names: list[str]) -> Path:
     return write_manifest(target, managed, mtimes)
 
 
-def write_merge_target(target: Path, source: Path, names: list[str]) -> Path:
-    """A merge-mode target after the original's global ``sync``: an absolute link per
-    skill, and the manifest recording each as ``"symlink"``. Returns the manifest's path."""
+def write_merge_target(target: Path, source: Path, names: list[str],
+                       relative: bool = False) -> Path:
+    """A merge-mode target after the original's ``sync``: a link per skill (absolute in
+    global mode; ``relative`` as a project sync makes them, both ends in the project), and
+    the manifest recording each as ``"symlink"``. Returns the manifest's path."""
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
-        (target / name).symlink_to(skill_folder(source, name))
+        dest = skill_folder(source, name)
+        (target / name).symlink_to(os.path.relpath(dest, target) if relative else dest)
     return write_manifest(target, dict.fromkeys(names, "symlink"))
