@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from skillshared import backupcmd, config, trees
-from skillshared.backup import SKIP_GIT, TS_FORMAT, BackupWriter, latest, list_backups
+from skillshared.backup import TS_FORMAT, BackupWriter, latest, list_backups
 from skillshared.paths import Paths
+from skillshared.trees import SKIP_GIT
 from tests.conftest import make_skill, tree, write_config
 from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import all_verify, backups_dir, time_zone

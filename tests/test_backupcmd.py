@@ -13,7 +13,6 @@ import pytest
 
 from skillshared import backupcmd, config, trees
 from skillshared.backup import (
-    SKIP_GIT,
     STORE,
     BackupWriter,
     list_backups,
@@ -21,6 +20,7 @@ from skillshared.backup import (
     stored_versions,
 )
 from skillshared.paths import Paths
+from skillshared.trees import SKIP_GIT
 from tests import undo_world
 from tests.conftest import make_skill, write_config
 from tests.undo_world import all_verify, backups_dir, stored
