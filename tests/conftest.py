@@ -177,6 +177,20 @@ def source(home: Path) -> Path:
     return home / ".config/skillshare/skills"
 
 
+@pytest.fixture
+def trash_dir(home: Path) -> Path:
+    """The global trash folder."""
+    return home / ".local/share/skillshare/trash"
+
+
+@pytest.fixture
+def configured(home: Path, source: Path) -> Path:
+    """A global config with no targets and its (empty) source folder."""
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets: {}\n")
+    source.mkdir(parents=True, exist_ok=True)
+    return source
+
+
 def make_skill(root: Path, rel: str, name: str | None = None, body: str = "instructions\n",
                frontmatter: str | None = None, files: dict[str, str] | None = None) -> Path:
     folder = root / rel

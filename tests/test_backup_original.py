@@ -20,34 +20,16 @@ from skillshared.paths import Paths
 from tests.conftest import make_skill, run_cli_process, tree, write_config
 from tests.original_world.backups import LAYOUT, agents_part, stamp_name, write_backup
 from tests.original_world.copies import write_copy_target, write_merge_target
-from tests.undo_world import backups_dir, time_zone
-
-CONFIG = """\
-source: ~/.config/skillshare/skills
-targets:
-  claude:
-    path: ~/.claude/skills
-  cursor:
-    path: ~/.cursor/skills
-    mode: copy
-"""
+from tests.undo_world import CONFIG, NAMES, backups_dir, layout, time_zone
 
 
 @pytest.fixture
 def world(home: Path, source: Path) -> dict[str, Path]:
     """Targets as the original's sync leaves them: claude (merge) linking to the source's
     skills, cursor (copy) with copies; each with its manifest and a skill of its own."""
-    write_config(home, CONFIG)
-    make_skill(source, "alpha", files={"scripts/run.sh": "echo alpha\n"})
-    (source / "alpha/scripts/run.sh").chmod(0o755)
-    make_skill(source, "beta")
-    make_skill(source, "group/nested")
-    claude, cursor = home / ".claude/skills", home / ".cursor/skills"
-    claude.mkdir(parents=True)
-    cursor.mkdir(parents=True)
-    names = ["alpha", "beta", "group__nested"]
-    write_merge_target(claude, source, names)
-    write_copy_target(cursor, source, names)
+    claude, cursor = layout(home, source)
+    write_merge_target(claude, source, NAMES)
+    write_copy_target(cursor, source, NAMES)
     make_skill(claude, "mine", body="my own skill\n")
     make_skill(cursor, "theirs", body="made in cursor\n")
     return {"claude": claude, "cursor": cursor, "backups": backups_dir(home)}

@@ -12,19 +12,7 @@ from typing import Any
 import pytest
 
 from skillshared import fsops, trash
-from tests.conftest import make_skill, run_cli_process, tree, write_config
-
-
-@pytest.fixture
-def trash_dir(home: Path) -> Path:
-    return home / ".local/share/skillshare/trash"
-
-
-@pytest.fixture
-def configured(home: Path, source: Path) -> Path:
-    write_config(home, "source: ~/.config/skillshare/skills\ntargets: {}\n")
-    source.mkdir(parents=True, exist_ok=True)
-    return source
+from tests.conftest import make_skill, run_cli_process, tree
 
 
 def test_put_list_restore(trash_dir: Path, configured: Path, cli: Any) -> None:

@@ -16,23 +16,11 @@ import pytest
 
 from skillshared import backupcmd, trash
 from skillshared.paths import Paths
-from tests.conftest import make_skill, run_cli_process, tree, write_config
+from tests.conftest import make_skill, run_cli_process, tree
 from tests.original_world.trash import write_agent_trash_item, write_trash_item
 from tests.undo_world import time_zone
 
 DAY = 86400.0
-
-
-@pytest.fixture
-def trash_dir(home: Path) -> Path:
-    return home / ".local/share/skillshare/trash"
-
-
-@pytest.fixture
-def configured(home: Path, source: Path) -> Path:
-    write_config(home, "source: ~/.config/skillshare/skills\ntargets: {}\n")
-    source.mkdir(parents=True, exist_ok=True)
-    return source
 
 
 def ago(seconds: float) -> datetime:

@@ -53,7 +53,11 @@ def time_zone(name: str) -> Iterator[None]:
         time.tzset()
 
 
-def build(home: Path, source: Path, cli: Any) -> dict[str, Path]:
+NAMES = ["alpha", "beta", "group__nested"]  # the skills of the world, by flat name
+
+
+def layout(home: Path, source: Path) -> tuple[Path, Path]:
+    """The config, the source's skills and the two (empty) target folders."""
     write_config(home, CONFIG)
     make_skill(source, "alpha", files={"scripts/run.sh": "echo alpha\n"})
     (source / "alpha/scripts/run.sh").chmod(0o755)
@@ -62,6 +66,11 @@ def build(home: Path, source: Path, cli: Any) -> dict[str, Path]:
     claude, cursor = home / ".claude/skills", home / ".cursor/skills"
     claude.mkdir(parents=True)
     cursor.mkdir(parents=True)
+    return claude, cursor
+
+
+def build(home: Path, source: Path, cli: Any) -> dict[str, Path]:
+    claude, cursor = layout(home, source)
     assert cli("sync").code == 0
     make_skill(claude, "mine", body="my own skill\n")
     make_skill(cursor, "theirs", body="made in cursor\n")
