@@ -96,7 +96,7 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
                    hint="create it or fix `source:` in the config")
         return {"scope": scope.name, **checks.result()}
     discovery, runs = views.plan_all(config)
-    checks.add("source", "pass", f"{len(discovery.skills)} skills in {config.source}")
+    checks.add("source", "pass", f"{_count(len(discovery.skills), 'skill')} in {config.source}")
     if discovery.rejected:
         checks.add("skills", "warning", f"{len(discovery.rejected)} skill folders are not synced",
                    [f"{r.rel_path}: {r.reason}" for r in discovery.rejected])
