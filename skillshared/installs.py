@@ -228,6 +228,28 @@ def record_problems(records: Iterable[SkillRecord]) -> list[str]:
 
 
 
+MAX_RECORDS_BYTES = 64 << 20
+
+
+def read_json(path: Path, hint: str) -> Any:
+    """The JSON document of a record file; None when there is none. A SkillshareError
+    naming the file when it cannot be read, is larger than any record file, or is not JSON."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_RECORDS_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SkillshareError(f"cannot read {path}: {exc.strerror}", hint=hint) from None
+    if len(raw) > MAX_RECORDS_BYTES:
+        raise SkillshareError(f"{path} is larger than {MAX_RECORDS_BYTES >> 20} MiB, more "
+                              "than any record of installs", hint=hint)
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise SkillshareError(f"{path} is not valid JSON ({exc})", hint=hint) from None
+
+
 def load_ours(config: Config) -> list[SkillRecord]:
     """Our own records of installs; a SkillshareError (before anything is done) when the
     record file is damaged or names a place no install may go."""
@@ -240,12 +262,9 @@ def load_ours(config: Config) -> list[SkillRecord]:
         return list(config.skills)
     path = config.source / RECORDS_FILE
     hint = f"fix or remove {path}: it only records where installed skills came from"
-    try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
+    data = read_json(path, hint)
+    if data is None:
         return []
-    except ValueError as exc:
-        raise SkillshareError(f"{path} is not valid JSON ({exc})", hint=hint) from None
     problems: list[str] = []
     if not isinstance(data, dict):
         problems.append("the top level must be an object with a 'skills' list")
@@ -450,12 +469,9 @@ def read_original(config: Config) -> OriginalFile | None:
     if os.path.islink(path):
         raise SkillshareError(f"{path} is a link; the original's install records are only "
                               "read from a real file", hint=hint)
-    try:
-        doc = json.loads(path.read_bytes())
-    except FileNotFoundError:
+    doc = read_json(path, hint)
+    if doc is None:
         return None
-    except (ValueError, OSError) as exc:
-        raise SkillshareError(f"{path} cannot be read as JSON ({exc})", hint=hint) from None
     problems: list[str] = []
     original = _parse_original(path, doc, problems)
     if problems or original is None:

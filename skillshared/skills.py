@@ -21,6 +21,7 @@ from skillshared.plan import TEMP_PREFIX
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_FLAT_BYTES = 255
 IGNORE_FILES = (".skillignore", ".skillignore.local")
+IGNORE_MAX_BYTES = 1 << 20  # a .skillignore larger than this is reported, not read
 RESERVED_PREFIX = ".skillshare-"  # the manifest and temp entries in targets
 __all__ = ["SKILL_FILE", "Frontmatter"]  # also here: a skill's file and what it says
 
@@ -96,12 +97,18 @@ def read_ignore_rules(folder: Path) -> tuple[IgnoreRules, list[str]]:
     for name in IGNORE_FILES:
         path = folder / name
         try:
-            text = path.read_text("utf-8", errors="replace")
+            with open(path, "rb") as handle:
+                data = handle.read(IGNORE_MAX_BYTES + 1)
         except FileNotFoundError:
             continue
         except OSError as exc:
             problems.append(f"{path}: {exc.strerror}")
             continue
+        if len(data) > IGNORE_MAX_BYTES:
+            problems.append(f"{path}: larger than {IGNORE_MAX_BYTES:,} bytes; not read, so "
+                            "it hides nothing")
+            continue
+        text = data.decode("utf-8", errors="replace")
         # A bad line is reported and skipped; the file's other lines still hide skills.
         rules = rules + IgnoreRules.parse(text.splitlines(), str(path), problems)
     return rules, problems
@@ -198,7 +205,7 @@ def _probe_value(path: str, is_git: bool) -> bytes | bool | str:
         return os.path.isdir(path)
     try:
         with open(path, "rb") as handle:
-            return handle.read()
+            return handle.read(IGNORE_MAX_BYTES + 1)  # what read_ignore_rules reads of it
     except OSError as exc:
         return f"errno {exc.errno}"
 

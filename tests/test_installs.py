@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import trash
+from skillshared import installs, trash
 from tests.conftest import REPO, make_skill, tree
 from tests.team_repos import git, global_world, head, push_change, team_repo
 
@@ -348,3 +348,23 @@ def test_a_bad_kind_is_refused(world: Path) -> None:
     with pytest.raises(UsageError, match="invalid kind 'x': it must be repo or skill"):
         service.run("update", {"all": True, "kind": "x"}, Paths.from_env())
     assert tree(world) == before
+
+
+@pytest.mark.parametrize("name", [".skillshare-installed.json", ".metadata.json"])
+@pytest.mark.parametrize("kind", ["too large", "a folder"])
+def test_a_record_file_that_cannot_be_read_is_a_clear_error_that_changes_nothing(
+        cli: Any, world: Path, monkeypatch: pytest.MonkeyPatch, name: str, kind: str) -> None:
+    """Ours and the original tool's record files alike: read with a cap, never whole."""
+    path = world / name
+    if kind == "a folder":
+        path.mkdir()
+        message = f"cannot read {path}"
+    else:
+        monkeypatch.setattr(installs, "MAX_RECORDS_BYTES", 64)
+        path.write_text(json.dumps({"skills": [], "entries": {}, "pad": "x" * 64}))
+        message = f"{path} is larger than"
+    before = tree(world)
+    for argv in (["install"], ["update", "--all"], ["check"], ["uninstall", "x"]):
+        result = cli(*argv)
+        assert result.code == 1 and message in result.err, (argv, result.err)
+        assert tree(world) == before

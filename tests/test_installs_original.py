@@ -239,7 +239,7 @@ def test_a_new_install_at_an_originals_path_takes_over_its_record(
 
 
 @pytest.mark.parametrize("text, message", [
-    ("{not json", "cannot be read as JSON"),
+    ("{not json", "is not valid JSON"),
     ('["a"]', "the top level must be an object"),
     ('{"version": 2, "entries": {}}', "version: 2 is not a version this tool reads"),
     ('{"version": 1, "entries": []}', "entries: must be an object"),
@@ -308,7 +308,7 @@ def test_what_doctor_is_told(original: Path, tmp_path: Path) -> None:
     assert report["error"] is None
     (original / ".metadata.json").write_text("{")
     broken = installs.original_records(config())
-    assert "cannot be read as JSON" in broken["error"] and broken["records"] == 0
+    assert "is not valid JSON" in broken["error"] and broken["records"] == 0
 
 
 def test_no_metadata_file_is_nothing_to_report(world: Path) -> None:

@@ -10,6 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from skillshared import skills
 from skillshared.frontmatter import Frontmatter, parse_frontmatter, simple_frontmatter
 from skillshared.skills import Discovery, discover
 from tests.conftest import make_skill
@@ -246,6 +247,18 @@ def test_a_bad_skillignore_line_is_reported_and_the_rest_still_applies(source: P
     (problem,) = found.rejected
     assert problem.rel_path == ".skillignore"
     assert problem.reason == f"{source / '.skillignore'}:2: unclosed '[' in pattern 'broken['"
+
+
+def test_a_skillignore_too_large_to_read_is_reported_and_read_no_further(
+        source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(skills, "IGNORE_MAX_BYTES", 32)
+    make_skill(source, "secret")
+    (source / ".skillignore").write_text("secret\n" + "# padding\n" * 8)
+    found = discover(source)
+    assert names(found) == ["secret"]
+    (problem,) = found.rejected
+    assert problem.reason == f"{source / '.skillignore'}: larger than 32 bytes; not read, so it " \
+        "hides nothing"
 
 
 @pytest.mark.parametrize("has_git", [True, False])
