@@ -34,8 +34,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from world import build_source, environment, fmt, machine_line, publish, timed
 
-from skillshared import backupcmd, config, service
-from skillshared.paths import Paths
+from skillshared import backupcmd, service
+from skillshared.core import config
+from skillshared.core.paths import Paths
 
 
 def written_bytes() -> int:

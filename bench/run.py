@@ -50,8 +50,9 @@ import world
 from backup_bench import written_bytes
 from world import Daemon, build_source, machine_line, wait_for
 
-from skillshared import backupcmd, config, service, skills
-from skillshared.paths import Paths
+from skillshared import backupcmd, service, skills
+from skillshared.core import config
+from skillshared.core.paths import Paths
 
 # (N, M) cells per scenario; `copy` leaves out 10,000 x 20 (200,000 skill copies), `resync`
 # adds 50,000 (at M = 5: it is cheap to re-sync, but its 250,000 links take minutes to make

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from world import build_source, environment, fmt, machine_line, publish, timed, write_config
 
 from skillshared import service
-from skillshared.paths import Paths
+from skillshared.core.paths import Paths
 
 
 def syscalls(argv: list[str], env: dict[str, str]) -> int | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.client import daemon_status
-from skillshared.locations import Locations
+from skillshared.core.locations import Locations
 
 BODY = """
 # {title}

@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from skillshared import beside, fsops, trees
+from skillshared.core.names import MANIFEST
 from skillshared.observe import DigestCache, Manifest, Record, manifest_bytes
 from skillshared.plan import (
-    MANIFEST,
     Conflict,
     Observed,
     Op,

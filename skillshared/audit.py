@@ -54,9 +54,9 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from skillshared import yamlio
-from skillshared.config import SEVERITIES
-from skillshared.errors import ConfigError, UsageError
+from skillshared.core import yamlio
+from skillshared.core.config import SEVERITIES
+from skillshared.core.errors import ConfigError, UsageError
 
 MAX_FILE_BYTES = 1 << 20  # of a larger file, the first MAX_FILE_BYTES are scanned ...
 TAIL_BYTES = 256 << 10  # ... and the last TAIL_BYTES (what lies between is reported)

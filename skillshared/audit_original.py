@@ -50,9 +50,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared import audit, yamlio
-from skillshared.config import SEVERITIES
-from skillshared.errors import ConfigError
+from skillshared import audit
+from skillshared.core import yamlio
+from skillshared.core.config import SEVERITIES
+from skillshared.core.errors import ConfigError
 
 MAX_RULES_BYTES = 1 << 20  # a larger user rule file is refused
 ORIGINAL = "original"  # the formats, as reported

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import audit, audit_original, skills
-from skillshared.config import SEVERITIES, Config
-from skillshared.errors import NotFoundError
+from skillshared.core.config import SEVERITIES, Config
+from skillshared.core.errors import NotFoundError
 
 if TYPE_CHECKING:
     from skillshared.service import Request

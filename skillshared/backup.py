@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import fsops, locking, trees
-from skillshared.plan import TEMP_PREFIX
+from skillshared.core.limits import Limits
+from skillshared.core.names import TEMP_PREFIX
 
 TS_FORMAT = "%Y-%m-%d_%H-%M-%S"  # local time: the trash's names, and backups of version 1
 NAME_FORMAT = TS_FORMAT + "Z"  # UTC: backups
@@ -421,7 +422,7 @@ class _Contents:
     instance per backup: each folder is looked at once however many targets link to it. A
     folder over ``limits`` is not saved."""
 
-    def __init__(self, limits: trees.Limits | None = None) -> None:
+    def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits
         self.known: dict[str, dict[str, str] | None] = {}  # folder -> signature and digest
         self.too_large: dict[str, str] = {}  # folder -> why it is not saved
@@ -634,7 +635,7 @@ class BackupWriter:
     """Writes one backup (one timestamp folder) holding any number of targets."""
 
     def __init__(self, backups_dir: Path, now: float | None = None,
-                 limits: trees.Limits | None = None) -> None:
+                 limits: Limits | None = None) -> None:
         self.backups_dir = backups_dir
         self.now = time.time() if now is None else now
         self.order = self.now

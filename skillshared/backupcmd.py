@@ -39,9 +39,9 @@ from skillshared.backup import (
     sweep_unfinished,
     targets_in,
 )
-from skillshared.config import Config, TargetConfig
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.paths import Scope
+from skillshared.core.config import Config, TargetConfig
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.paths import Scope
 
 if TYPE_CHECKING:
     from skillshared.service import Request

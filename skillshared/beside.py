@@ -23,8 +23,8 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from skillshared import fsops, trees
+from skillshared.core.patterns import IgnoreRules
 from skillshared.observe import read_manifest
-from skillshared.patterns import IgnoreRules
 
 PREFIX = ".skillshare-beside-"
 NEW, OLD, ADOPTED, COPY, FORCED, DOOMED = "new", "old", "adp", "cpy", "frc", "del"

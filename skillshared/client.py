@@ -19,14 +19,14 @@ import os
 import sys
 import time
 
-from skillshared import protocol
-from skillshared.errors import DaemonUnresponsiveError, OtherDaemonError, SkillshareError
+from skillshared.core import protocol
+from skillshared.core.errors import DaemonUnresponsiveError, OtherDaemonError, SkillshareError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from skillshared.locations import Locations
+    from skillshared.core.locations import Locations
 
 RESULT_TIMEOUT = 3 * 3600.0  # an accepted request may run this long (jobs have own limits)
 _HINT = "restart it: skillshare daemon restart (or run with --no-daemon after stopping it)"

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import fsops, reconcile, restore, skills, trash, trees
-from skillshared.config import Config, TargetConfig
-from skillshared.errors import UsageError
+from skillshared.core.config import Config, TargetConfig
+from skillshared.core.errors import UsageError
 from skillshared.observe import own_original, read_manifest
 from skillshared.service import pick_targets
 

@@ -8,16 +8,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from skillshared import fsops, yamlio
-from skillshared.config import (
+from skillshared import fsops
+from skillshared.core import yamlio
+from skillshared.core.config import (
     DEFAULT_IGNORE,
     Config,
     from_document,
     is_skill_entry,
     read_document,
 )
-from skillshared.errors import ConfigError, NotFoundError
-from skillshared.paths import Scope
+from skillshared.core.errors import ConfigError, NotFoundError
+from skillshared.core.paths import Scope
 
 HEADER = "# skillshare configuration: see `skillshare --help` and the README\n"
 # The first line the original tool writes (its JSON schema, for editors); kept on save.

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import audit_original, backupcmd, gitstate, installs, observe, views
-from skillshared import config as configmod
 from skillshared.backup import latest, list_backups, looks_intact
-from skillshared.config import Config, TargetConfig
-from skillshared.errors import ConfigError
+from skillshared.core import config as configmod
+from skillshared.core.config import Config, TargetConfig
+from skillshared.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import trees
-from skillshared.patterns import IgnoreRules
-from skillshared.plan import TEMP_PREFIX
+from skillshared.core.limits import Limits
+from skillshared.core.names import TEMP_PREFIX
+from skillshared.core.patterns import IgnoreRules
 
 MAX_NAME_BYTES = 255
 # Temp entry tags: what the next pass does with a leftover one (see recover_temp).
@@ -227,7 +228,7 @@ def copy_file(src: str, dst: str, mode: int, sync: bool = False,
 
 
 def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES,
-              durable: bool = False, limits: trees.Limits | None = None,
+              durable: bool = False, limits: Limits | None = None,
               left_out: list[tuple[str, str]] | None = None) -> str:
     """Copy ``src`` to the new folder ``dst`` (links kept as links; ``durable``: keep
     modification times and flush it all to disk); return the digest of what it made. Special
@@ -354,7 +355,7 @@ def exchange(a: str, b: str) -> bool:
 
 
 def build_copy_at(path: str, src: str, ignore: IgnoreRules,
-                  limits: trees.Limits | None = None,
+                  limits: Limits | None = None,
                   left_out: list[tuple[str, str]] | None = None) -> str:
     """Build a copy of ``src`` at the free ``path`` (nothing is left there if it fails);
     return its digest (``left_out``: see :func:`copy_tree`)."""
@@ -367,7 +368,7 @@ def build_copy_at(path: str, src: str, ignore: IgnoreRules,
 
 
 def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules,
-               limits: trees.Limits | None = None,
+               limits: Limits | None = None,
                left_out: list[tuple[str, str]] | None = None) -> tuple[str, str]:
     """Build a copy of ``src`` in a temp entry of ``folder``; return (temp path, digest)."""
     temp = os.path.join(folder, temp_name(TAG_NEW, name))
@@ -388,7 +389,7 @@ def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,
 
 
 def replace_link_with_copy(folder: str, name: str, expect: str, src: str,
-                           ignore: IgnoreRules, limits: trees.Limits | None = None) -> str:
+                           ignore: IgnoreRules, limits: Limits | None = None) -> str:
     """Replace our link ``name`` (pointing at ``expect``) with a real copy of ``src``."""
     temp, digest = build_copy(folder, name, src, ignore, limits)
     try:

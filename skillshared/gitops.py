@@ -17,7 +17,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from skillshared.errors import SkillshareError, UsageError
+from skillshared.core.errors import SkillshareError, UsageError
 
 NETWORK_TIMEOUT = 120.0  # seconds for a fetch, clone, push or ls-remote
 LOCAL_TIMEOUT = 30.0  # seconds for a local command (status, commit, rev-parse)

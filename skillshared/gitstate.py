@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import gitops
-from skillshared.errors import SkillshareError
+from skillshared.core.errors import SkillshareError
 
 TIMEOUT = 10
 _HEADS = "refs/heads/"

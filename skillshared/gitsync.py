@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from skillshared import fsops, gitops, gitstate, installs, project
-from skillshared.config import Config
-from skillshared.config_records import RECORDS_FILE
-from skillshared.errors import SkillshareError
+from skillshared.core.config import Config
+from skillshared.core.config_records import RECORDS_FILE
+from skillshared.core.errors import SkillshareError
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import audit, auditcmd, fsops, gitops, installs, skills, tracked, trash, trees
-from skillshared.config import Config, SkillRecord
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.config import Config, SkillRecord
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.trees import SKIP_GIT
 
 if TYPE_CHECKING:

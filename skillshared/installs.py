@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from skillshared import configedit, fsops, gitops, project, skills
-from skillshared.config import Config, SkillRecord, parse_skill_records, read_document
-from skillshared.config_records import RECORDS_FILE
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.config import Config, SkillRecord, parse_skill_records, read_document
+from skillshared.core.config_records import RECORDS_FILE
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.tracked import remove_clone
 
 _HOST_PATH = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")

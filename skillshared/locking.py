@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from skillshared import fsops
-from skillshared.errors import LockedError
+from skillshared.core.errors import LockedError
 
 
 def alive(pid: int) -> bool:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skillshared import trees
-from skillshared.patterns import IgnoreRules
+from skillshared.core.limits import Limits
+from skillshared.core.patterns import IgnoreRules
 
 LINK = "symlink"  # the value of an entry made in merge mode
 _CHECKSUM = re.compile(r"[0-9a-f]{64}")
@@ -68,12 +69,12 @@ def parse(data: dict[str, Any]) -> Original:
 
 
 def checksum(root: str, ignore: IgnoreRules = trees.NO_RULES,
-             limits: trees.Limits | None = None) -> str:
+             limits: Limits | None = None) -> str:
     """The original's checksum of the folder ``root`` (see the module docstring). Raises
     OSError where the original fails (a broken link, a link loop) or could hang (a FIFO, a
     device), and :class:`trees.TooLarge` past ``limits``."""
     files: list[tuple[bytes, str]] = []
-    _Collector(ignore, limits or trees.Limits(), files).walk(root, "")
+    _Collector(ignore, limits or Limits(), files).walk(root, "")
     files.sort()
     total = hashlib.sha256()
     for rel, path in files:
@@ -90,7 +91,7 @@ class _Collector:
     """The files a checksum reads, as (relative path, path to read)."""
 
     ignore: IgnoreRules
-    limits: trees.Limits
+    limits: Limits
     files: list[tuple[bytes, str]]
     active: set[str] = field(default_factory=set)
     entries: int = 0

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from skillshared import manifest_original, trees
+from skillshared.core.limits import Limits
+from skillshared.core.names import MANIFEST, TEMP_PREFIX
+from skillshared.core.patterns import IgnoreRules
 from skillshared.fsops import MAX_NAME_BYTES
-from skillshared.patterns import IgnoreRules
-from skillshared.plan import DIR, FILE, LINK, MANIFEST, MISSING, TEMP_PREFIX, Observed, TargetSpec
+from skillshared.plan import DIR, FILE, LINK, MISSING, Observed, TargetSpec
 from skillshared.skills import RESERVED_PREFIX
 
 MANIFEST_VERSION = 1
@@ -91,7 +93,7 @@ def _read_original(data: dict[str, Any], damaged: Manifest) -> Manifest:
 
 
 def own_original(manifest: Manifest, folder: str, rules: IgnoreRules,
-                 limits: trees.Limits) -> Manifest:
+                 limits: Limits) -> Manifest:
     """``manifest`` (read in ``folder``) with each copy the original tool recorded whose
     content still matches its checksum (under the copy ``rules``) recorded as ours, with our
     digest. Any other keeps the original's checksum, which no digest of ours matches: an
@@ -276,7 +278,7 @@ class DigestCache:
     skill over ``limits`` gets no digest: it raises :class:`trees.TooLarge` (remembered)."""
 
     copy_rules: IgnoreRules
-    limits: trees.Limits = field(default_factory=trees.Limits)
+    limits: Limits = field(default_factory=Limits)
     strict: IgnoreRules = field(default_factory=IgnoreRules)
     digests: dict[tuple[str, bool], str] = field(default_factory=dict)
     sigs: dict[str, str] = field(default_factory=dict)

@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-TEMP_PREFIX = ".skillshare-tmp-"
-MANIFEST = ".skillshare-manifest.json"
 GUARD_MIN = 5  # the mass-delete guard trips above this many prunes ...
 GUARD_FRACTION = 0.5  # ... when they are more than this share of the target's own entries
 

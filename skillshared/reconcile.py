@@ -12,10 +12,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skillshared import targets as builtin
 from skillshared.apply import Applier, Outcome, recover_temp
 from skillshared.backup import BackupWriter, sweep_unfinished
-from skillshared.config import Config, TargetConfig
+from skillshared.core import targets as builtin
+from skillshared.core.config import Config, TargetConfig
+from skillshared.core.limits import Limits
+from skillshared.core.names import MANIFEST
+from skillshared.core.patterns import NameFilter
 from skillshared.observe import (
     TEMP_FREE,
     DigestCache,
@@ -27,11 +30,9 @@ from skillshared.observe import (
     own_original,
     read_manifest,
 )
-from skillshared.patterns import NameFilter
 from skillshared.plan import (
     DIR,
     GUARD_MIN,
-    MANIFEST,
     MISSING,
     Observed,
     TargetPlan,
@@ -40,7 +41,6 @@ from skillshared.plan import (
 )
 from skillshared.reports import collisions, discovery_report, summarize, target_report
 from skillshared.skills import Discovery, Skill
-from skillshared.trees import Limits
 
 
 def source_roots(source: Path) -> tuple[str, ...]:

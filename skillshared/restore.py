@@ -31,11 +31,11 @@ from skillshared.backup import (
     store_path,
     targets_in,
 )
-from skillshared.config import Config
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.config import Config
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.observe import Record, manifest_bytes, own_original
 from skillshared.observe import read_manifest as read_copy_manifest
-from skillshared.plan import MANIFEST, TEMP_PREFIX
 from skillshared.skills import SKILL_FILE
 
 if TYPE_CHECKING:

@@ -13,17 +13,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from skillshared import config as configmod
 from skillshared import fsops, oplog, reconcile, restore, skills
-from skillshared.config import Config
-from skillshared.errors import (
+from skillshared.core import config as configmod
+from skillshared.core.config import Config
+from skillshared.core.errors import (
     ConfigError,
     NotFoundError,
     SkillshareError,
     UsageError,
     from_os_error,
 )
-from skillshared.paths import Paths, Scope
+from skillshared.core.paths import Paths, Scope
 
 
 class Request:

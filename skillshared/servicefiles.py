@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.paths import Paths
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.paths import Paths
 
 SYSTEMD = "systemd"
 LAUNCHD = "launchd"

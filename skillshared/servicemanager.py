@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from skillshared import fsops
-from skillshared.errors import SkillshareError
-from skillshared.paths import Paths
+from skillshared.core.errors import SkillshareError
+from skillshared.core.paths import Paths
 from skillshared.servicefiles import (
     COMMAND_TIMEOUT,
     FILE_MODE,

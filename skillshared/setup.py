@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import configedit, fsops, gitops, project
-from skillshared import targets as builtin
-from skillshared.config import MODES
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.paths import Scope
+from skillshared.core import targets as builtin
+from skillshared.core.config import MODES
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.paths import Scope
 
 if TYPE_CHECKING:
     from skillshared.service import Request

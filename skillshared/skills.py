@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from skillshared.core.names import TEMP_PREFIX
+from skillshared.core.patterns import IgnoreRules
 from skillshared.frontmatter import NO_FRONTMATTER, SKILL_FILE, Frontmatter, read_frontmatter
-from skillshared.patterns import IgnoreRules
-from skillshared.plan import TEMP_PREFIX
 
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_FLAT_BYTES = 255

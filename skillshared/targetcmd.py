@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from skillshared import backupcmd, configedit, fsops, reconcile, reports, skills, trees
-from skillshared import targets as builtin
-from skillshared.config import MODES, Config, TargetConfig, from_document, read_document
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core import targets as builtin
+from skillshared.core.config import MODES, Config, TargetConfig, from_document, read_document
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.names import MANIFEST
+from skillshared.core.patterns import PatternError, compile_glob
 from skillshared.observe import DigestCache, observe
-from skillshared.patterns import PatternError, compile_glob
-from skillshared.plan import DIR, LINK, MANIFEST, TargetSpec
+from skillshared.plan import DIR, LINK, TargetSpec
 
 if TYPE_CHECKING:
     from skillshared.service import Request

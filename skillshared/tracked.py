@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import audit, auditcmd, fsops, gitops, gitstate, skills
-from skillshared.config import SEVERITIES, Config
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.config import SEVERITIES, Config
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared import fsops, trees
 from skillshared.backup import TS_FORMAT, parse_ts
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 
 if TYPE_CHECKING:
     from skillshared.service import Request

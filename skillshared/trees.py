@@ -7,9 +7,9 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from skillshared.patterns import IgnoreRules
+from skillshared.core.limits import Limits
+from skillshared.core.patterns import IgnoreRules
 
 NO_RULES = IgnoreRules()
 COPYABLE = IgnoreRules(specials=False)  # what a copy can hold: everything but special files
@@ -25,13 +25,6 @@ def _sorted_entries(folder: str) -> Iterator[os.DirEntry[str]]:
 MB = 1 << 20
 
 
-@dataclass(frozen=True)
-class Limits:
-    """The most one skill may hold to be copied, hashed or saved whole (config ``limits:``):
-    ``max_mb`` megabytes of file content, ``max_files`` entries (files, folders, links)."""
-
-    max_mb: int = 100
-    max_files: int = 10_000
 
 
 class TooLarge(OSError):

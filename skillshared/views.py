@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from skillshared import gitstate, installs, reconcile, reports, skills
-from skillshared.config import Config
-from skillshared.errors import SkillshareError
+from skillshared.core.config import Config
+from skillshared.core.errors import SkillshareError
+from skillshared.core.names import MANIFEST
+from skillshared.core.paths import Paths
 from skillshared.observe import DigestCache
-from skillshared.paths import Paths
-from skillshared.plan import INSTALLING, MANIFEST, MISSING
+from skillshared.plan import INSTALLING, MISSING
 from skillshared.reconcile import TargetRun
 
 if TYPE_CHECKING:

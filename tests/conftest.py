@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from skillshared.paths import Paths, Scope
+from skillshared.core.paths import Paths, Scope
 
 settings.register_profile("project", database=None, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -341,7 +341,7 @@ class Daemon:
         """Send raw bytes on a new connection; every reply line, parsed."""
         import socket
 
-        from skillshared import protocol
+        from skillshared.core import protocol
 
         with socket.socket(socket.AF_UNIX) as sock, \
                 protocol.short_address(self.paths.socket) as address:

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared import config as configmod
 from skillshared import reconcile, service, skills
 from skillshared.beside import PREFIX as BESIDE_PREFIX
+from skillshared.core import config as configmod
+from skillshared.core.names import MANIFEST, TEMP_PREFIX
+from skillshared.core.paths import Paths
 from skillshared.observe import read_manifest
-from skillshared.paths import Paths
-from skillshared.plan import MANIFEST, TEMP_PREFIX
 
 Fingerprint = tuple[Any, ...]
 

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from skillshared import backupcmd, config, trees
+from skillshared import backupcmd, trees
 from skillshared.backup import TS_FORMAT, BackupWriter, latest, list_backups
-from skillshared.paths import Paths
+from skillshared.core import config
+from skillshared.core.paths import Paths
 from skillshared.trees import SKIP_GIT
 from tests.conftest import make_skill, tree, write_config
 from tests.undo_world import KEEP_ONE as CONFIG

@@ -9,8 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from skillshared import backupcmd, config
-from skillshared.paths import Paths
+from skillshared import backupcmd
+from skillshared.core import config
+from skillshared.core.paths import Paths
 from tests.conftest import make_skill, write_config
 from tests.undo_world import all_verify, backups_dir
 

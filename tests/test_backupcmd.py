@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import backupcmd, config, trees
+from skillshared import backupcmd, trees
 from skillshared.backup import (
     STORE,
     BackupWriter,
@@ -19,7 +19,8 @@ from skillshared.backup import (
     read_manifest,
     stored_versions,
 )
-from skillshared.paths import Paths
+from skillshared.core import config
+from skillshared.core.paths import Paths
 from skillshared.trees import SKIP_GIT
 from tests import undo_world
 from tests.conftest import make_skill, write_config

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from skillshared import config as configmod
-from skillshared.config import DEFAULT_IGNORE, MAX_CONFIG_BYTES, Config, parse_duration
-from skillshared.errors import ConfigError
-from skillshared.paths import Paths, Scope
+from skillshared.core import config as configmod
+from skillshared.core.config import DEFAULT_IGNORE, MAX_CONFIG_BYTES, Config, parse_duration
+from skillshared.core.errors import ConfigError
+from skillshared.core.paths import Paths, Scope
 from tests.conftest import tree, write_config
 
 SEED_CONFIG = """\

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from skillshared import configedit
-from skillshared.config import DEFAULT_IGNORE, from_document, load, read_document
-from skillshared.errors import ConfigError, NotFoundError
-from skillshared.paths import Paths, Scope
+from skillshared.core.config import DEFAULT_IGNORE, from_document, load, read_document
+from skillshared.core.errors import ConfigError, NotFoundError
+from skillshared.core.paths import Paths, Scope
 from tests.conftest import tree, write_config
 
 USER_CONFIG = """\

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from skillshared import manifest_original, observe
-from skillshared.config import DEFAULT_IGNORE
-from skillshared.patterns import IgnoreRules
-from skillshared.trees import Limits, TooLarge
+from skillshared.core.config import DEFAULT_IGNORE
+from skillshared.core.limits import Limits
+from skillshared.core.patterns import IgnoreRules
+from skillshared.trees import TooLarge
 from tests.conftest import make_skill, tree, write_config
 from tests.original_world import copies
 
@@ -223,9 +224,9 @@ def test_a_dry_run_changes_nothing(cli: Any, world: dict[str, Path]) -> None:
 
 
 def test_the_daemons_partial_pass_converts_the_manifest_too(world: dict[str, Path]) -> None:
-    from skillshared import config as configmod
     from skillshared import reconcile, skills
-    from skillshared.paths import Paths
+    from skillshared.core import config as configmod
+    from skillshared.core.paths import Paths
 
     target, source = world["target"], world["source"]
     (source / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")
@@ -338,9 +339,9 @@ def test_merge_mode_never_deletes_a_real_folder_the_original_recorded_as_a_link(
 
 def test_the_daemons_partial_pass_on_a_merge_target_with_the_originals_manifest(
         home: Path, source: Path) -> None:
-    from skillshared import config as configmod
     from skillshared import reconcile, skills
-    from skillshared.paths import Paths
+    from skillshared.core import config as configmod
+    from skillshared.core.paths import Paths
 
     for rel in ("alpha", "beta"):
         make_skill(source, rel)

@@ -134,7 +134,7 @@ def test_cli_talking_to_the_daemon_stays_light(world: dict[str, Path], daemon: A
 
 # What `skillshare status` may load when the daemon answers: start-up time is the budget.
 SLOW_IMPORTS = ("argparse", "pathlib", "typing", "dataclasses", "inspect", "shutil", "socket",
-                "contextlib", "subprocess", "yaml", "skillshare.parser", "skillshared.paths")
+                "contextlib", "subprocess", "yaml", "skillshare.parser", "skillshared.core.paths")
 
 
 @pytest.mark.parametrize("argv", [["status"], ["sync", "-n"], ["list", "--json"]])
@@ -162,8 +162,8 @@ def test_everyday_commands_through_the_daemon_import_only_what_they_need(
 
 
 def test_no_daemon_and_stale_socket_fall_back_in_process(world: dict[str, Path]) -> None:
-    from skillshared import protocol
-    from skillshared.paths import Paths
+    from skillshared.core import protocol
+    from skillshared.core.paths import Paths
 
     paths = Paths.from_env()
     paths.socket.parent.mkdir(parents=True)

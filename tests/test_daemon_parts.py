@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from skillshared import protocol
+from skillshared.core import protocol
+from skillshared.core.errors import LockedError
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.scheduler import JobSpec, Scheduler
 from skillshared.daemon.server import peer_uid
 from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Hint, Root, Watcher
 from skillshared.daemon.worker import StoppingError, Worker
-from skillshared.errors import LockedError
 from skillshared.locking import exclusive
 from tests.conftest import wait_for
 
@@ -327,8 +327,8 @@ def test_peer_uid_is_ours() -> None:
 def test_a_server_loop_that_dies_stops_the_daemon(isolated: Path) -> None:
     """A daemon that no longer answers must not go on holding its lock: the loop's death is
     reported, so the daemon stops (exit 1; a service manager restarts it)."""
+    from skillshared.core.paths import Paths
     from skillshared.daemon.server import Server
-    from skillshared.paths import Paths
 
     Paths.from_env().socket.parent.mkdir(parents=True, exist_ok=True)
     died = threading.Event()

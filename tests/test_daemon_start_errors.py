@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from skillshared.paths import Paths
+from skillshared.core.paths import Paths
 from tests.conftest import run_cli_process, wait_for, write_config
 
 OTHER_UID = 65534  # nobody

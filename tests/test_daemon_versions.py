@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from skillshared.paths import Paths
+from skillshared.core.paths import Paths
 from tests.conftest import make_skill, run_cli_process, wait_for, write_config
 
 # What a daemon of protocol version 1 answers to any request of version 2.

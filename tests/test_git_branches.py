@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from skillshared import gitsync
-from skillshared.config import load
-from skillshared.errors import SkillshareError
-from skillshared.paths import Paths, Scope
+from skillshared.core.config import load
+from skillshared.core.errors import SkillshareError
+from skillshared.core.paths import Paths, Scope
 from skillshared.project import render_gitignore
 from tests.conftest import make_skill, tree, wait_for
 from tests.team_repos import (

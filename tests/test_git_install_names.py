@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from skillshared import installs
-from skillshared.errors import UsageError
+from skillshared.core.errors import UsageError
 from tests.conftest import make_skill
 from tests.team_repos import git, global_world, skill_text
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from skillshared import gitops
-from skillshared.errors import UsageError
+from skillshared.core.errors import UsageError
 from tests.conftest import wait_for
 
 

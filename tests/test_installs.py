@@ -169,7 +169,7 @@ def test_a_blocked_copy_update_keeps_the_installed_one(cli: Any, tmp_path: Path,
     (item,) = blocked.json()["items"]
     assert item["status"] == "blocked" and tree(world) == before
     from skillshared import service
-    from skillshared.paths import Paths
+    from skillshared.core.paths import Paths
 
     other = "0" * 64  # accepting another version does not accept this one
     kept = service.run("update", {"names": ["helper"], "accept": [f"helper@{other}"]},
@@ -185,8 +185,8 @@ def test_a_blocked_copy_update_keeps_the_installed_one(cli: Any, tmp_path: Path,
 @pytest.mark.parametrize("accept", [["helper"], ["helper@HEAD"], ["@" + "a" * 40], "x"])
 def test_bad_accept_arguments_are_refused(world: Path, accept: Any) -> None:
     from skillshared import service
-    from skillshared.errors import UsageError
-    from skillshared.paths import Paths
+    from skillshared.core.errors import UsageError
+    from skillshared.core.paths import Paths
 
     with pytest.raises(UsageError):
         service.run("update", {"all": True, "accept": accept}, Paths.from_env())
@@ -341,8 +341,8 @@ def test_uninstall_forgets_the_record_of_an_install_that_is_gone(cli: Any, tmp_p
 
 def test_a_bad_kind_is_refused(world: Path) -> None:
     from skillshared import service
-    from skillshared.errors import UsageError
-    from skillshared.paths import Paths
+    from skillshared.core.errors import UsageError
+    from skillshared.core.paths import Paths
 
     before = tree(world)
     with pytest.raises(UsageError, match="invalid kind 'x': it must be repo or skill"):

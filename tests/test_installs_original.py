@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from skillshared import installs
-from skillshared.config import load as load_config
-from skillshared.paths import Paths
+from skillshared.core.config import load as load_config
+from skillshared.core.paths import Paths
 from tests.conftest import make_skill, tree
 from tests.original_world.installs import (
     file_hashes,

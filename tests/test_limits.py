@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from skillshared import service
-from skillshared.paths import Paths
+from skillshared.core.paths import Paths
 from skillshared.trees import MB
 from tests.conftest import Run, make_skill, wait_for, write_config
 from tests.invariants import Snapshot, fingerprint

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from skillshared import oplog
-from skillshared.errors import LockedError
+from skillshared.core.errors import LockedError
 from skillshared.locking import exclusive
 
 

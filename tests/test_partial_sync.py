@@ -19,10 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillshared import reconcile, skills
-from skillshared.config import load
+from skillshared.core.config import load
+from skillshared.core.paths import Scope
 from skillshared.fsops import TAG_DELETE, temp_name
 from skillshared.observe import TEMP_FREE
-from skillshared.paths import Scope
 from skillshared.plan import DIR, NO_SOURCE, Observed, TargetSpec, plan_target
 from tests.conftest import make_skill, tree, write_config
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from skillshared.locations import Locations
-from skillshared.paths import Paths
+from skillshared.core.locations import Locations
+from skillshared.core.paths import Paths
 from tests.conftest import tree
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skillshared.patterns import (
+from skillshared.core.patterns import (
     IgnoreRules,
     NameFilter,
     PatternError,

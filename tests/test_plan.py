@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillshared import trees
-from skillshared.config import from_document
-from skillshared.paths import Paths
+from skillshared.core.config import from_document
+from skillshared.core.paths import Paths
 from skillshared.plan import (
     DIR,
     FILE,

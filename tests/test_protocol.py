@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skillshared import protocol
+from skillshared.core import protocol
 
 
 @pytest.mark.parametrize(("line", "problem"), [
@@ -67,7 +67,7 @@ def test_a_name_that_is_not_utf8_crosses_the_socket_as_escapes() -> None:
     ASCII JSON; it decodes to the same text."""
     import json
 
-    from skillshared import protocol
+    from skillshared.core import protocol
 
     name = os.fsdecode(b"caf\xe9")
     line = protocol.encode({"v": 1, "id": "x", "ok": True, "result": {"name": name}})

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from skillshared import reconcile, service
-from skillshared.paths import Paths
+from skillshared.core.paths import Paths
 from tests.conftest import make_skill, wait_for, write_config
 from tests.invariants import Snapshot
 
@@ -568,8 +568,8 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
     import resource
     import threading
 
-    from skillshared import config as configmod
     from skillshared import gitsync
+    from skillshared.core import config as configmod
     from tests.conftest import children
     from tests.team_repos import push_skill, shared_source
 

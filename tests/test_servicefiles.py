@@ -22,8 +22,8 @@ import pytest
 
 from skillshared import servicefiles as sf
 from skillshared import servicemanager as sm
-from skillshared.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.paths import Paths
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.paths import Paths
 
 ENABLE = "systemctl --user enable --now skillshared.service"
 

@@ -49,9 +49,9 @@ def test_merge_links_every_skill_with_absolute_links(cli: Any, setup: dict[str, 
 
 
 def test_max_changes_caps_the_list_but_changed_counts_all(setup: dict[str, Path]) -> None:
-    from skillshared import config as configmod
     from skillshared import reconcile, skills
-    from skillshared.paths import Paths
+    from skillshared.core import config as configmod
+    from skillshared.core.paths import Paths
 
     config = configmod.load(Paths.from_env().global_scope())
     report = reconcile.sync(config, skills.discover(config.source), max_changes=2)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skillshared import targets
-from skillshared.targets import BuiltinTarget, builtin_targets, lookup, matches, name_problem
+from skillshared.core import targets
+from skillshared.core.targets import BuiltinTarget, builtin_targets, lookup, matches, name_problem
 
 # Rows of the reference table of built-in targets, spot-checked exactly (name, global path,
 # project path, aliases): the first, the last, and the ones with unusual paths or aliases.

@@ -60,9 +60,9 @@ def test_an_unusable_target_path_fails_alone(cli: Any, home: Path, source: Path,
 def test_the_daemon_and_the_cli_agree_on_an_unusable_target(cli: Any, home: Path,
                                                             source: Path) -> None:
     """The CLI's in-process pass and a partial pass (the daemon's) treat it alike."""
-    from skillshared import config as configmod
     from skillshared import reconcile, skills
-    from skillshared.paths import Paths
+    from skillshared.core import config as configmod
+    from skillshared.core.paths import Paths
 
     make_skill(source, "alpha")
     write_config(home, "targets:\n  bad:\n    path: ~/bad\n  good:\n    path: ~/good\n")
@@ -408,7 +408,7 @@ def test_ctrl_c_stops_a_parallel_sync_and_the_next_one_converges(home: Path,
     assert json.loads(log[-1])["status"] == "interrupted"
     snap = Snapshot.take()
     from skillshared import service
-    from skillshared.paths import Paths
+    from skillshared.core.paths import Paths
 
     report = service.run("sync", {}, Paths.from_env())
     assert report["summary"]["failed"] == 0

@@ -14,14 +14,14 @@ import sys
 import time
 
 from skillshared import client, locking
-from skillshared.errors import OtherDaemonError, SkillshareError
+from skillshared.core.errors import OtherDaemonError, SkillshareError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
-    from skillshared.locations import Locations
+    from skillshared.core.locations import Locations
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 120.0

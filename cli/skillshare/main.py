@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 from skillshare import render, textout, transport
 from skillshare.commands import quick_parse
-from skillshared.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
-from skillshared.locations import Locations
+from skillshared.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
+from skillshared.core.locations import Locations
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ def _main(argv: Sequence[str]) -> int:
         _print_error(exc, ns.json)
         return exc.exit_code
     except OSError as exc:
-        from skillshared.errors import from_os_error
+        from skillshared.core.errors import from_os_error
 
         error = from_os_error(exc, f"{ns.command} failed")
         _print_error(error, ns.json)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 from skillshare import __version__
 from skillshare.commands import COMMANDS, COMMON, Arg
 from skillshare.textout import write
-from skillshared.errors import EXIT_USAGE
+from skillshared.core.errors import EXIT_USAGE
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite

@@ -2,7 +2,7 @@
 in-process (under ``ops.lock`` when it changes files). The result is the same either way.
 
 Standard library only until the fallback runs: a CLI talking to the daemon stays light
-(the socket client is skillshared.client, the places skillshared.locations).
+(the socket client is skillshared.client, the places skillshared.core.locations).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from skillshared.locations import Locations
+    from skillshared.core.locations import Locations
 
 
 def call(cmd: str, args: dict[str, Any], where: Locations, no_daemon: bool = False

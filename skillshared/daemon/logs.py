@@ -16,7 +16,7 @@ from typing import Any
 import structlog
 
 from skillshared import fsops
-from skillshared.paths import Paths
+from skillshared.core.paths import Paths
 
 MAX_BYTES = 5 << 20
 BACKUPS = 3

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from skillshared import __version__, locking
-from skillshared.errors import LockedError
-from skillshared.paths import Paths
+from skillshared.core.errors import LockedError
+from skillshared.core.paths import Paths
 
 EPILOG = """\
 examples:

@@ -9,15 +9,15 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from skillshared import config as configmod
 from skillshared import reconcile, reports, restore, skills
-from skillshared.config import Config
+from skillshared.core import config as configmod
+from skillshared.core.config import Config
+from skillshared.core.errors import SkillshareError
+from skillshared.core.paths import Paths
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Root
-from skillshared.errors import SkillshareError
 from skillshared.observe import DigestCache
-from skillshared.paths import Paths
 from skillshared.rediscover import rediscover
 from skillshared.skills import Discovery
 

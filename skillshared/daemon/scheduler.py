@@ -20,9 +20,9 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from skillshared.core.errors import SkillshareError
 from skillshared.daemon import logs
 from skillshared.daemon.reconciler import now_iso
-from skillshared.errors import SkillshareError
 
 Submit = Callable[[str, Callable[[], Any]], "Future[Any]"]
 

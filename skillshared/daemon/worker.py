@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared.errors import SkillshareError
+from skillshared.core.errors import SkillshareError
 from skillshared.locking import exclusive
 
 LOCK_WAIT = 120.0  # seconds a job waits for an in-process CLI holding ops.lock

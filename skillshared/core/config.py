@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared import targets as builtin
-from skillshared import yamlio
-from skillshared.config_original import OriginalKeys, Unused, handled_keys, merge_target_fields
-from skillshared.config_records import (
+from skillshared.core import targets as builtin
+from skillshared.core import yamlio
+from skillshared.core.config_original import OriginalKeys, Unused, handled_keys, merge_target_fields
+from skillshared.core.config_records import (
     RECORDS_FILE,
     SkillRecord,
     is_skill_entry,
     parse_skill_records,
 )
-from skillshared.errors import ConfigError
-from skillshared.paths import Scope
-from skillshared.patterns import IgnoreRules, PatternError, check_ignore_pattern, compile_glob
-from skillshared.trees import Limits
+from skillshared.core.errors import ConfigError
+from skillshared.core.limits import Limits
+from skillshared.core.paths import Scope
+from skillshared.core.patterns import IgnoreRules, PatternError, check_ignore_pattern, compile_glob
 
 # The install records are part of this module's API.
 __all__ = ["Config", "SkillRecord", "TargetConfig", "is_skill_entry", "load",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 
-from skillshared.errors import OtherDaemonError, SkillshareError
+from skillshared.core.errors import OtherDaemonError, SkillshareError
 
 TYPE_CHECKING = False  # no typing, dataclasses or pathlib: the CLI loads this on every run
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from skillshared.config_original import RECORD_KINDS
+from skillshared.core.config_original import RECORD_KINDS
 
 RECORDS_FILE = ".skillshare-installed.json"  # in the source: installs and tracked repos
 

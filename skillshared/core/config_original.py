@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from skillshared.paths import Scope
+from skillshared.core.paths import Scope
 
 TARGET_NAMINGS = ("flat", "standard")
 GIT_ROOTS = ("skills", "agents", "extras", "root")

@@ -1,5 +1,5 @@
 """Every path the tool uses, as ``Path`` objects: :class:`Paths` (from
-:class:`skillshared.locations.Locations`, the one reader of the environment) and the
+:class:`skillshared.core.locations.Locations`, the one reader of the environment) and the
 :class:`Scope` of global or project mode."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skillshared.locations import Locations
+from skillshared.core.locations import Locations
 
 PROJECT_DIR = ".skillshare"
 

@@ -7,7 +7,7 @@ every shell of one user finds the same ones (see :func:`_home_state_dir`).
 This is the only module that reads ``os.environ`` or the user's home. Nothing happens at
 import time: call :meth:`Locations.from_env` once per process and pass the result down.
 It uses nothing but ``os`` and ``sys`` because the CLI resolves it on every run, before it
-knows whether a daemon will answer; the engine works with :class:`skillshared.paths.Paths`,
+knows whether a daemon will answer; the engine works with :class:`skillshared.core.paths.Paths`,
 the same places as ``Path`` objects (``Locations.paths()``).
 """
 
@@ -20,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from skillshared.paths import Paths
+    from skillshared.core.paths import Paths
 
 APP = "skillshare"
 DEFAULT_DAEMON_TIMEOUT = 5.0
@@ -89,7 +89,7 @@ class Locations:
 
     def paths(self) -> Paths:
         """The same places as ``Path`` objects, for the engine."""
-        from skillshared.paths import Paths
+        from skillshared.core.paths import Paths
 
         return Paths.of(self)
 
