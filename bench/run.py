@@ -50,7 +50,8 @@ import world
 from backup_bench import written_bytes
 from world import Daemon, build_source, machine_line, wait_for
 
-from skillshared import backupcmd, service, skills
+from skillshared import backupcmd, service
+from skillshared.catalog import skills
 from skillshared.core import config
 from skillshared.core.paths import Paths
 

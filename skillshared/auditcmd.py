@@ -12,7 +12,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, audit_original, skills
+from skillshared import audit, audit_original
+from skillshared.catalog import skills
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError
 

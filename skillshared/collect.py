@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import fsops, reconcile, restore, skills, trash, trees
+from skillshared import fsops, reconcile, restore, trash, trees
+from skillshared.catalog import skills
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import UsageError
 from skillshared.observe import own_original, read_manifest

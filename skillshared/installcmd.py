@@ -20,7 +20,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd, fsops, gitops, installs, skills, tracked, trash, trees
+from skillshared import audit, auditcmd, fsops, gitops, installs, tracked, trash, trees
+from skillshared.catalog import skills
 from skillshared.core.config import Config, SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.trees import SKIP_GIT

@@ -35,7 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from skillshared import configedit, fsops, gitops, project, skills
+from skillshared import configedit, fsops, gitops, project
+from skillshared.catalog import skills
 from skillshared.core.config import Config, SkillRecord, parse_skill_records, read_document
 from skillshared.core.config_records import RECORDS_FILE
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError

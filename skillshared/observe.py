@@ -10,12 +10,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from skillshared import manifest_original, trees
+from skillshared.catalog.skills import RESERVED_PREFIX
 from skillshared.core.limits import Limits
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.patterns import IgnoreRules
 from skillshared.fsops import MAX_NAME_BYTES
 from skillshared.plan import DIR, FILE, LINK, MISSING, Observed, TargetSpec
-from skillshared.skills import RESERVED_PREFIX
 
 MANIFEST_VERSION = 1
 MAX_MANIFEST_BYTES = 64 << 20

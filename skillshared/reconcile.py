@@ -14,6 +14,7 @@ from typing import Any
 
 from skillshared.apply import Applier, Outcome, recover_temp
 from skillshared.backup import BackupWriter, sweep_unfinished
+from skillshared.catalog.skills import Discovery, Skill
 from skillshared.core import targets as builtin
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.limits import Limits
@@ -40,7 +41,6 @@ from skillshared.plan import (
     plan_target,
 )
 from skillshared.reports import collisions, discovery_report, summarize, target_report
-from skillshared.skills import Discovery, Skill
 
 
 def source_roots(source: Path) -> tuple[str, ...]:

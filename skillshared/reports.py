@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from skillshared.catalog.skills import Discovery, Rejected, Skill
 from skillshared.core.names import MANIFEST
 from skillshared.plan import DIR, INSTALLING, LINK, NO_SOURCE, Conflict, Op
-from skillshared.skills import Discovery, Rejected, Skill
 
 if TYPE_CHECKING:
     from skillshared.reconcile import TargetRun

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from skillshared import fsops, oplog, reconcile, restore, skills
+from skillshared import fsops, oplog, reconcile, restore
+from skillshared.catalog import skills
 from skillshared.core import config as configmod
 from skillshared.core.config import Config
 from skillshared.core.errors import (

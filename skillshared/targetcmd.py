@@ -7,7 +7,8 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backupcmd, configedit, fsops, reconcile, reports, skills, trees
+from skillshared import backupcmd, configedit, fsops, reconcile, reports, trees
+from skillshared.catalog import skills
 from skillshared.core import targets as builtin
 from skillshared.core.config import MODES, Config, TargetConfig, from_document, read_document
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError

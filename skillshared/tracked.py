@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd, fsops, gitops, gitstate, skills
+from skillshared import audit, auditcmd, fsops, gitops, gitstate
+from skillshared.catalog import skills
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 

@@ -6,7 +6,8 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from skillshared import gitstate, installs, reconcile, reports, skills
+from skillshared import gitstate, installs, reconcile, reports
+from skillshared.catalog import skills
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.names import MANIFEST

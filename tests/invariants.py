@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared import reconcile, service, skills
+from skillshared import reconcile, service
 from skillshared.beside import PREFIX as BESIDE_PREFIX
+from skillshared.catalog import skills
 from skillshared.core import config as configmod
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.paths import Paths

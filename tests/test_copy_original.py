@@ -224,7 +224,8 @@ def test_a_dry_run_changes_nothing(cli: Any, world: dict[str, Path]) -> None:
 
 
 def test_the_daemons_partial_pass_converts_the_manifest_too(world: dict[str, Path]) -> None:
-    from skillshared import reconcile, skills
+    from skillshared import reconcile
+    from skillshared.catalog import skills
     from skillshared.core import config as configmod
     from skillshared.core.paths import Paths
 
@@ -339,7 +340,8 @@ def test_merge_mode_never_deletes_a_real_folder_the_original_recorded_as_a_link(
 
 def test_the_daemons_partial_pass_on_a_merge_target_with_the_originals_manifest(
         home: Path, source: Path) -> None:
-    from skillshared import reconcile, skills
+    from skillshared import reconcile
+    from skillshared.catalog import skills
     from skillshared.core import config as configmod
     from skillshared.core.paths import Paths
 

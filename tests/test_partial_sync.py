@@ -18,7 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillshared import reconcile, skills
+from skillshared import reconcile
+from skillshared.catalog import skills
 from skillshared.core.config import load
 from skillshared.core.paths import Scope
 from skillshared.fsops import TAG_DELETE, temp_name

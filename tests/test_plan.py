@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillshared import trees
+from skillshared.catalog.skills import discover
 from skillshared.core.config import from_document
 from skillshared.core.paths import Paths
 from skillshared.plan import (
@@ -32,7 +33,6 @@ from skillshared.plan import (
     plan_target,
 )
 from skillshared.reconcile import sync
-from skillshared.skills import discover
 from tests.conftest import make_skill, tree
 
 SRC = "/src"

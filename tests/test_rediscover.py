@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillshared import rediscover as incremental
-from skillshared import skills
-from skillshared.rediscover import rediscover
-from skillshared.skills import Discovery, Rejected, discover, flat_name
+from skillshared.catalog import rediscover as incremental
+from skillshared.catalog import skills
+from skillshared.catalog.rediscover import rediscover
+from skillshared.catalog.skills import Discovery, Rejected, discover, flat_name
 from tests.conftest import make_skill
 
 

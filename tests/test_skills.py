@@ -10,9 +10,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillshared import skills
-from skillshared.frontmatter import Frontmatter, parse_frontmatter, simple_frontmatter
-from skillshared.skills import Discovery, discover
+from skillshared.catalog import skills
+from skillshared.catalog.frontmatter import Frontmatter, parse_frontmatter, simple_frontmatter
+from skillshared.catalog.skills import Discovery, discover
 from tests.conftest import make_skill
 
 

@@ -60,7 +60,8 @@ def test_an_unusable_target_path_fails_alone(cli: Any, home: Path, source: Path,
 def test_the_daemon_and_the_cli_agree_on_an_unusable_target(cli: Any, home: Path,
                                                             source: Path) -> None:
     """The CLI's in-process pass and a partial pass (the daemon's) treat it alike."""
-    from skillshared import reconcile, skills
+    from skillshared import reconcile
+    from skillshared.catalog import skills
     from skillshared.core import config as configmod
     from skillshared.core.paths import Paths
 

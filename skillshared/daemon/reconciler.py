@@ -9,7 +9,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from skillshared import reconcile, reports, restore, skills
+from skillshared import reconcile, reports, restore
+from skillshared.catalog import skills
+from skillshared.catalog.rediscover import rediscover
+from skillshared.catalog.skills import Discovery
 from skillshared.core import config as configmod
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
@@ -18,8 +21,6 @@ from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Root
 from skillshared.observe import DigestCache
-from skillshared.rediscover import rediscover
-from skillshared.skills import Discovery
 
 MAX_SHOWN_CHANGES = 50
 

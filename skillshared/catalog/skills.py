@@ -1,6 +1,6 @@
 """Skill discovery: SKILL.md folders at any depth, flat names, .skillignore (frontmatter is
-read by :mod:`skillshared.frontmatter`; :mod:`skillshared.rediscover` redoes only the part of
-the walk that a change can reach)."""
+read by :mod:`skillshared.catalog.frontmatter`; :mod:`skillshared.catalog.rediscover` redoes
+only the part of the walk that a change can reach)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from skillshared.catalog.frontmatter import (
+    NO_FRONTMATTER,
+    SKILL_FILE,
+    Frontmatter,
+    read_frontmatter,
+)
 from skillshared.core.names import TEMP_PREFIX
 from skillshared.core.patterns import IgnoreRules
-from skillshared.frontmatter import NO_FRONTMATTER, SKILL_FILE, Frontmatter, read_frontmatter
 
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_FLAT_BYTES = 255

@@ -13,7 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from pathlib import Path
 
-from skillshared.skills import (
+from skillshared.catalog.skills import (
     IGNORE_FILES,
     SKILL_FILE,
     Discovery,
