@@ -44,9 +44,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skillshared import fsops, locking, trees
+from skillshared import locking
 from skillshared.core.limits import Limits
 from skillshared.core.names import TEMP_PREFIX
+from skillshared.engine import fsops, trees
 
 TS_FORMAT = "%Y-%m-%d_%H-%M-%S"  # local time: the trash's names, and backups of version 1
 NAME_FORMAT = TS_FORMAT + "Z"  # UTC: backups

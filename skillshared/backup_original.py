@@ -35,10 +35,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from skillshared import manifest_original, trees
 from skillshared.core.errors import SkillshareError
 from skillshared.core.patterns import IgnoreRules
-from skillshared.observe import MAX_MANIFEST_BYTES
+from skillshared.engine import manifest_original, trees
+from skillshared.engine.observe import MAX_MANIFEST_BYTES
 
 LOCAL_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$")
 LAYOUT = "%Y-%m-%d_%H-%M-%S"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backup_original, fsops, reconcile
+from skillshared import backup_original
 from skillshared.backup import (
     CHUNKS,
     FILES,
@@ -42,6 +42,7 @@ from skillshared.backup import (
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.paths import Scope
+from skillshared.engine import fsops, reconcile
 
 if TYPE_CHECKING:
     from skillshared.service import Request

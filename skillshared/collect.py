@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import fsops, reconcile, restore, trash, trees
+from skillshared import restore, trash
 from skillshared.catalog import skills
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import UsageError
-from skillshared.observe import own_original, read_manifest
+from skillshared.engine import fsops, reconcile, trees
+from skillshared.engine.observe import own_original, read_manifest
 from skillshared.service import pick_targets
 
 if TYPE_CHECKING:

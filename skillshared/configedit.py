@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from skillshared import fsops
 from skillshared.core import yamlio
 from skillshared.core.config import (
     DEFAULT_IGNORE,
@@ -19,6 +18,7 @@ from skillshared.core.config import (
 )
 from skillshared.core.errors import ConfigError, NotFoundError
 from skillshared.core.paths import Scope
+from skillshared.engine import fsops
 
 HEADER = "# skillshare configuration: see `skillshare --help` and the README\n"
 # The first line the original tool writes (its JSON schema, for editors); kept on save.

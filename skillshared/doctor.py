@@ -6,11 +6,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit_original, backupcmd, gitstate, installs, observe, views
+from skillshared import audit_original, backupcmd, gitstate, installs, views
 from skillshared.backup import latest, list_backups, looks_intact
 from skillshared.core import config as configmod
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
+from skillshared.engine import observe
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -20,11 +20,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd, fsops, gitops, installs, tracked, trash, trees
+from skillshared import audit, auditcmd, gitops, installs, tracked, trash
 from skillshared.catalog import skills
 from skillshared.core.config import Config, SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.trees import SKIP_GIT
+from skillshared.engine import fsops, trees
+from skillshared.engine.trees import SKIP_GIT
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from skillshared import fsops
 from skillshared.core.errors import LockedError
+from skillshared.engine import fsops
 
 
 def alive(pid: int) -> bool:

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from skillshared import fsops
+from skillshared.engine import fsops
 
 MAX_LINE_BYTES = 64 * 1024
 

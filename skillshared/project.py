@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from skillshared import fsops
+from skillshared.engine import fsops
 
 BEGIN = "# BEGIN SKILLSHARE MANAGED - DO NOT EDIT"
 END = "# END SKILLSHARE MANAGED"

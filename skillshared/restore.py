@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import backup_original as original
-from skillshared import backupcmd, beside, fsops, trees
+from skillshared import backupcmd
 from skillshared.backup import (
     TargetBackup,
     Verifier,
@@ -36,8 +36,9 @@ from skillshared.catalog.skills import SKILL_FILE
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
-from skillshared.observe import Record, manifest_bytes, own_original
-from skillshared.observe import read_manifest as read_copy_manifest
+from skillshared.engine import beside, fsops, trees
+from skillshared.engine.observe import Record, manifest_bytes, own_original
+from skillshared.engine.observe import read_manifest as read_copy_manifest
 
 if TYPE_CHECKING:
     from skillshared.service import Request

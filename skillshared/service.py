@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from skillshared import fsops, oplog, reconcile, restore
+from skillshared import oplog, restore
 from skillshared.catalog import skills
 from skillshared.core import config as configmod
 from skillshared.core.config import Config
@@ -25,6 +25,7 @@ from skillshared.core.errors import (
     from_os_error,
 )
 from skillshared.core.paths import Paths, Scope
+from skillshared.engine import fsops, reconcile
 
 
 class Request:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared import fsops
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
+from skillshared.engine import fsops
 from skillshared.servicefiles import (
     COMMAND_TIMEOUT,
     FILE_MODE,

@@ -7,15 +7,16 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backupcmd, configedit, fsops, reconcile, reports, trees
+from skillshared import backupcmd, configedit
 from skillshared.catalog import skills
 from skillshared.core import targets as builtin
 from skillshared.core.config import MODES, Config, TargetConfig, from_document, read_document
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST
 from skillshared.core.patterns import PatternError, compile_glob
-from skillshared.observe import DigestCache, observe
-from skillshared.plan import DIR, LINK, TargetSpec
+from skillshared.engine import fsops, reconcile, reports, trees
+from skillshared.engine.observe import DigestCache, observe
+from skillshared.engine.plan import DIR, LINK, TargetSpec
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd, fsops, gitops, gitstate
+from skillshared import audit, auditcmd, gitops, gitstate
 from skillshared.catalog import skills
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.engine import fsops
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -6,15 +6,16 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from skillshared import gitstate, installs, reconcile, reports
+from skillshared import gitstate, installs
 from skillshared.catalog import skills
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.names import MANIFEST
 from skillshared.core.paths import Paths
-from skillshared.observe import DigestCache
-from skillshared.plan import INSTALLING, MISSING
-from skillshared.reconcile import TargetRun
+from skillshared.engine import reconcile, reports
+from skillshared.engine.observe import DigestCache
+from skillshared.engine.plan import INSTALLING, MISSING
+from skillshared.engine.reconcile import TargetRun
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared import reconcile, service
-from skillshared.beside import PREFIX as BESIDE_PREFIX
+from skillshared import service
 from skillshared.catalog import skills
 from skillshared.core import config as configmod
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.paths import Paths
-from skillshared.observe import read_manifest
+from skillshared.engine import reconcile
+from skillshared.engine.beside import PREFIX as BESIDE_PREFIX
+from skillshared.engine.observe import read_manifest
 
 Fingerprint = tuple[Any, ...]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import backupcmd, trees
+from skillshared import backupcmd
 from skillshared.backup import (
     STORE,
     BackupWriter,
@@ -21,7 +21,8 @@ from skillshared.backup import (
 )
 from skillshared.core import config
 from skillshared.core.paths import Paths
-from skillshared.trees import SKIP_GIT
+from skillshared.engine import trees
+from skillshared.engine.trees import SKIP_GIT
 from tests import undo_world
 from tests.conftest import make_skill, write_config
 from tests.undo_world import all_verify, backups_dir, stored

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from skillshared import manifest_original, observe
 from skillshared.core.config import DEFAULT_IGNORE
 from skillshared.core.limits import Limits
 from skillshared.core.patterns import IgnoreRules
-from skillshared.trees import TooLarge
+from skillshared.engine import manifest_original, observe
+from skillshared.engine.trees import TooLarge
 from tests.conftest import make_skill, tree, write_config
 from tests.original_world import copies
 
@@ -224,10 +224,10 @@ def test_a_dry_run_changes_nothing(cli: Any, world: dict[str, Path]) -> None:
 
 
 def test_the_daemons_partial_pass_converts_the_manifest_too(world: dict[str, Path]) -> None:
-    from skillshared import reconcile
     from skillshared.catalog import skills
     from skillshared.core import config as configmod
     from skillshared.core.paths import Paths
+    from skillshared.engine import reconcile
 
     target, source = world["target"], world["source"]
     (source / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")
@@ -340,10 +340,10 @@ def test_merge_mode_never_deletes_a_real_folder_the_original_recorded_as_a_link(
 
 def test_the_daemons_partial_pass_on_a_merge_target_with_the_originals_manifest(
         home: Path, source: Path) -> None:
-    from skillshared import reconcile
     from skillshared.catalog import skills
     from skillshared.core import config as configmod
     from skillshared.core.paths import Paths
+    from skillshared.engine import reconcile
 
     for rel in ("alpha", "beta"):
         make_skill(source, rel)

@@ -177,7 +177,7 @@ def test_a_copy_sync_killed_at_a_named_point_converges(cli: Any, home: Path, sou
 def many(home: Path, source: Path) -> list[Path]:
     """300 skills and 3 merge targets: 900 links, enough that targets are changed at the same
     time (one thread each)."""
-    from skillshared import reconcile
+    from skillshared.engine import reconcile
 
     targets = [home / f".t{i}/skills" for i in range(3)]
     write_config(home, "targets:\n" + "".join(f"  t{i}:\n    path: {t}\n"

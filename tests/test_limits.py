@@ -17,7 +17,7 @@ import pytest
 
 from skillshared import service
 from skillshared.core.paths import Paths
-from skillshared.trees import MB
+from skillshared.engine.trees import MB
 from tests.conftest import Run, make_skill, wait_for, write_config
 from tests.invariants import Snapshot, fingerprint
 

@@ -18,13 +18,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillshared import reconcile
 from skillshared.catalog import skills
 from skillshared.core.config import load
 from skillshared.core.paths import Scope
-from skillshared.fsops import TAG_DELETE, temp_name
-from skillshared.observe import TEMP_FREE
-from skillshared.plan import DIR, NO_SOURCE, Observed, TargetSpec, plan_target
+from skillshared.engine import reconcile
+from skillshared.engine.fsops import TAG_DELETE, temp_name
+from skillshared.engine.observe import TEMP_FREE
+from skillshared.engine.plan import DIR, NO_SOURCE, Observed, TargetSpec, plan_target
 from tests.conftest import make_skill, tree, write_config
 
 MANIFEST = ".skillshare-manifest.json"

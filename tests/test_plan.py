@@ -1,4 +1,4 @@
-"""The pure planner (skillshared/plan.py): table-driven cases per mode, property tests against an
+"""The pure planner (skillshared/engine/plan.py): table-driven cases per mode, property tests against an
 in-memory model of a target, and a property test of the whole observe -> plan -> apply pass on
 real folders (SPEC §5: ownership, conflicts, force, the mass-delete guard, convergence)."""
 
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillshared import trees
 from skillshared.catalog.skills import discover
 from skillshared.core.config import from_document
 from skillshared.core.paths import Paths
-from skillshared.plan import (
+from skillshared.engine import trees
+from skillshared.engine.plan import (
     DIR,
     FILE,
     LINK,
@@ -32,7 +32,7 @@ from skillshared.plan import (
     TargetSpec,
     plan_target,
 )
-from skillshared.reconcile import sync
+from skillshared.engine.reconcile import sync
 from tests.conftest import make_skill, tree
 
 SRC = "/src"

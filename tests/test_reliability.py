@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from skillshared import reconcile, service
+from skillshared import service
 from skillshared.core.paths import Paths
+from skillshared.engine import reconcile
 from tests.conftest import make_skill, wait_for, write_config
 from tests.invariants import Snapshot
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from skillshared import fsops, trash
+from skillshared import trash
+from skillshared.engine import fsops
 from tests.conftest import make_skill, run_cli_process, tree
 
 

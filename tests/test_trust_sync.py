@@ -60,10 +60,10 @@ def test_an_unusable_target_path_fails_alone(cli: Any, home: Path, source: Path,
 def test_the_daemon_and_the_cli_agree_on_an_unusable_target(cli: Any, home: Path,
                                                             source: Path) -> None:
     """The CLI's in-process pass and a partial pass (the daemon's) treat it alike."""
-    from skillshared import reconcile
     from skillshared.catalog import skills
     from skillshared.core import config as configmod
     from skillshared.core.paths import Paths
+    from skillshared.engine import reconcile
 
     make_skill(source, "alpha")
     write_config(home, "targets:\n  bad:\n    path: ~/bad\n  good:\n    path: ~/good\n")
@@ -325,7 +325,7 @@ def test_a_copy_edited_keeping_size_and_time_is_a_conflict(cli: Any, home: Path,
 
 
 def test_a_signature_changes_with_the_inode_and_change_time(tmp_path: Path) -> None:
-    from skillshared import trees
+    from skillshared.engine import trees
 
     folder = tmp_path / "s"
     folder.mkdir()

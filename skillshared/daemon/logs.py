@@ -15,8 +15,8 @@ from typing import Any
 
 import structlog
 
-from skillshared import fsops
 from skillshared.core.paths import Paths
+from skillshared.engine import fsops
 
 MAX_BYTES = 5 << 20
 BACKUPS = 3

@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from skillshared import reconcile, reports, restore
+from skillshared import restore
 from skillshared.catalog import skills
 from skillshared.catalog.rediscover import rediscover
 from skillshared.catalog.skills import Discovery
@@ -20,7 +20,8 @@ from skillshared.core.paths import Paths
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Root
-from skillshared.observe import DigestCache
+from skillshared.engine import reconcile, reports
+from skillshared.engine.observe import DigestCache
 
 MAX_SHOWN_CHANGES = 50
 

@@ -35,11 +35,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from skillshared import fsops
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
 from skillshared.daemon import logs
+from skillshared.engine import fsops
 
 REQUEST_DEADLINE = 5.0  # seconds to send the whole request line
 REPLY_DEADLINE = 60.0  # seconds a client may leave its reply unread before it is dropped

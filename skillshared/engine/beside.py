@@ -22,9 +22,9 @@ import os
 import secrets
 from collections.abc import Callable, Iterable
 
-from skillshared import fsops, trees
 from skillshared.core.patterns import IgnoreRules
-from skillshared.observe import read_manifest
+from skillshared.engine import fsops, trees
+from skillshared.engine.observe import read_manifest
 
 PREFIX = ".skillshare-beside-"
 NEW, OLD, ADOPTED, COPY, FORCED, DOOMED = "new", "old", "adp", "cpy", "frc", "del"

@@ -9,13 +9,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from skillshared import manifest_original, trees
 from skillshared.catalog.skills import RESERVED_PREFIX
 from skillshared.core.limits import Limits
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.patterns import IgnoreRules
-from skillshared.fsops import MAX_NAME_BYTES
-from skillshared.plan import DIR, FILE, LINK, MISSING, Observed, TargetSpec
+from skillshared.engine import manifest_original, trees
+from skillshared.engine.fsops import MAX_NAME_BYTES
+from skillshared.engine.plan import DIR, FILE, LINK, MISSING, Observed, TargetSpec
 
 MANIFEST_VERSION = 1
 MAX_MANIFEST_BYTES = 64 << 20

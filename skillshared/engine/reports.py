@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared.catalog.skills import Discovery, Rejected, Skill
 from skillshared.core.names import MANIFEST
-from skillshared.plan import DIR, INSTALLING, LINK, NO_SOURCE, Conflict, Op
+from skillshared.engine.plan import DIR, INSTALLING, LINK, NO_SOURCE, Conflict, Op
 
 if TYPE_CHECKING:
-    from skillshared.reconcile import TargetRun
+    from skillshared.engine.reconcile import TargetRun
 
 COUNT_KEYS = ("linked", "local", "updated", "pruned", "new", "up_to_date")
 

@@ -9,10 +9,10 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from skillshared import beside, fsops, trees
 from skillshared.core.names import MANIFEST
-from skillshared.observe import DigestCache, Manifest, Record, manifest_bytes
-from skillshared.plan import (
+from skillshared.engine import beside, fsops, trees
+from skillshared.engine.observe import DigestCache, Manifest, Record, manifest_bytes
+from skillshared.engine.plan import (
     Conflict,
     Observed,
     Op,

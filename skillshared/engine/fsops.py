@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from skillshared import trees
 from skillshared.core.limits import Limits
 from skillshared.core.names import TEMP_PREFIX
 from skillshared.core.patterns import IgnoreRules
+from skillshared.engine import trees
 
 MAX_NAME_BYTES = 255
 # Temp entry tags: what the next pass does with a leftover one (see recover_temp).

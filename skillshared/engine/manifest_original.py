@@ -22,9 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from skillshared import trees
 from skillshared.core.limits import Limits
 from skillshared.core.patterns import IgnoreRules
+from skillshared.engine import trees
 
 LINK = "symlink"  # the value of an entry made in merge mode
 _CHECKSUM = re.compile(r"[0-9a-f]{64}")

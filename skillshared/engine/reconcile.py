@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skillshared.apply import Applier, Outcome, recover_temp
 from skillshared.backup import BackupWriter, sweep_unfinished
 from skillshared.catalog.skills import Discovery, Skill
 from skillshared.core import targets as builtin
@@ -20,7 +19,8 @@ from skillshared.core.config import Config, TargetConfig
 from skillshared.core.limits import Limits
 from skillshared.core.names import MANIFEST
 from skillshared.core.patterns import NameFilter
-from skillshared.observe import (
+from skillshared.engine.apply import Applier, Outcome, recover_temp
+from skillshared.engine.observe import (
     TEMP_FREE,
     DigestCache,
     Manifest,
@@ -31,7 +31,7 @@ from skillshared.observe import (
     own_original,
     read_manifest,
 )
-from skillshared.plan import (
+from skillshared.engine.plan import (
     DIR,
     GUARD_MIN,
     MISSING,
@@ -40,7 +40,7 @@ from skillshared.plan import (
     TargetSpec,
     plan_target,
 )
-from skillshared.reports import collisions, discovery_report, summarize, target_report
+from skillshared.engine.reports import collisions, discovery_report, summarize, target_report
 
 
 def source_roots(source: Path) -> tuple[str, ...]:
