@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backup_original
-from skillshared.backup import (
+from skillshared.core.config import Config, TargetConfig
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.paths import Scope
+from skillshared.engine import fsops, reconcile
+from skillshared.store import backup_original
+from skillshared.store.backup import (
     CHUNKS,
     FILES,
     NAME_RE,
@@ -39,10 +43,6 @@ from skillshared.backup import (
     sweep_unfinished,
     targets_in,
 )
-from skillshared.core.config import Config, TargetConfig
-from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.core.paths import Scope
-from skillshared.engine import fsops, reconcile
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared import audit_original, backupcmd, gitstate, installs, views
-from skillshared.backup import latest, list_backups, looks_intact
 from skillshared.core import config as configmod
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
 from skillshared.engine import observe
+from skillshared.store.backup import latest, list_backups, looks_intact
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -18,9 +18,17 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backup_original as original
 from skillshared import backupcmd
-from skillshared.backup import (
+from skillshared.catalog import skills
+from skillshared.catalog.skills import SKILL_FILE
+from skillshared.core.config import Config
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.names import MANIFEST, TEMP_PREFIX
+from skillshared.engine import beside, fsops, trees
+from skillshared.engine.observe import Record, manifest_bytes, own_original
+from skillshared.engine.observe import read_manifest as read_copy_manifest
+from skillshared.store import backup_original as original
+from skillshared.store.backup import (
     TargetBackup,
     Verifier,
     copy_of,
@@ -31,14 +39,6 @@ from skillshared.backup import (
     store_path,
     targets_in,
 )
-from skillshared.catalog import skills
-from skillshared.catalog.skills import SKILL_FILE
-from skillshared.core.config import Config
-from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.core.names import MANIFEST, TEMP_PREFIX
-from skillshared.engine import beside, fsops, trees
-from skillshared.engine.observe import Record, manifest_bytes, own_original
-from skillshared.engine.observe import read_manifest as read_copy_manifest
 
 if TYPE_CHECKING:
     from skillshared.service import Request

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from skillshared import oplog, restore
+from skillshared import restore
 from skillshared.catalog import skills
 from skillshared.core import config as configmod
 from skillshared.core.config import Config
@@ -26,6 +26,7 @@ from skillshared.core.errors import (
 )
 from skillshared.core.paths import Paths, Scope
 from skillshared.engine import fsops, reconcile
+from skillshared.store import oplog
 
 
 class Request:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared.backup import TS_FORMAT, parse_ts
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops, trees
+from skillshared.store.backup import TS_FORMAT, parse_ts
 
 if TYPE_CHECKING:
     from skillshared.service import Request

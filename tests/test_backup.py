@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skillshared.backup import BackupWriter, latest, list_backups, sweep_unfinished
+from skillshared.store.backup import BackupWriter, latest, list_backups, sweep_unfinished
 from tests.conftest import make_skill
 from tests.undo_world import stored
 

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from skillshared import backupcmd
-from skillshared.backup import TS_FORMAT, BackupWriter, latest, list_backups
 from skillshared.core import config
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
 from skillshared.engine.trees import SKIP_GIT
+from skillshared.store.backup import TS_FORMAT, BackupWriter, latest, list_backups
 from tests.conftest import make_skill, tree, write_config
 from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import all_verify, backups_dir, time_zone

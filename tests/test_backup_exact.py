@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from skillshared.backup import BackupWriter, Verifier, list_backups
+from skillshared.store.backup import BackupWriter, Verifier, list_backups
 from tests.conftest import make_skill, write_config
 from tests.undo_world import all_verify, backups_dir, stored
 

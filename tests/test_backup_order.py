@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from skillshared import backupcmd
-from skillshared.backup import NAME_RE, BackupWriter, latest, list_backups
 from skillshared.core import config
 from skillshared.core.paths import Paths
+from skillshared.store.backup import NAME_RE, BackupWriter, latest, list_backups
 from tests.conftest import make_skill, run_cli_process, write_config
 from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import backups_dir, time_zone

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from skillshared import backupcmd
-from skillshared.backup import NAME_FORMAT, list_backups
 from skillshared.core.paths import Paths
+from skillshared.store.backup import NAME_FORMAT, list_backups
 from tests.conftest import make_skill, run_cli_process, tree, write_config
 from tests.original_world.backups import LAYOUT, agents_part, stamp_name, write_backup
 from tests.original_world.copies import write_copy_target, write_merge_target
@@ -214,8 +214,8 @@ def test_agent_parts_are_listed_and_kept_never_restored_as_skills(
 
 
 def our_backup_at(home: Path, when: float) -> str:
-    from skillshared.backup import BackupWriter
     from skillshared.core import config
+    from skillshared.store.backup import BackupWriter
 
     cfg = config.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home), now=when)

@@ -12,17 +12,17 @@ from typing import Any
 import pytest
 
 from skillshared import backupcmd
-from skillshared.backup import (
+from skillshared.core import config
+from skillshared.core.paths import Paths
+from skillshared.engine import trees
+from skillshared.engine.trees import SKIP_GIT
+from skillshared.store.backup import (
     STORE,
     BackupWriter,
     list_backups,
     read_manifest,
     stored_versions,
 )
-from skillshared.core import config
-from skillshared.core.paths import Paths
-from skillshared.engine import trees
-from skillshared.engine.trees import SKIP_GIT
 from tests import undo_world
 from tests.conftest import make_skill, write_config
 from tests.undo_world import all_verify, backups_dir, stored

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from skillshared.core.paths import Paths
-from skillshared.locking import exclusive
+from skillshared.store.locking import exclusive
 from tests.conftest import Run, make_skill, run_cli_process, wait_for, write_config
 
 

@@ -21,7 +21,7 @@ from skillshared.daemon.scheduler import JobSpec, Scheduler
 from skillshared.daemon.server import peer_uid
 from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Hint, Root, Watcher
 from skillshared.daemon.worker import StoppingError, Worker
-from skillshared.locking import exclusive
+from skillshared.store.locking import exclusive
 from tests.conftest import wait_for
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from skillshared import oplog
 from skillshared.core.errors import LockedError
-from skillshared.locking import exclusive
+from skillshared.store import oplog
+from skillshared.store.locking import exclusive
 
 
 def test_oplog_appends_json_lines_and_keeps_the_newest(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_ops_lock_excludes_another_process(tmp_path: Path) -> None:
     lock = tmp_path / "run/ops.lock"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, pathlib; from skillshared.locking import exclusive\n"
+         "import sys, pathlib; from skillshared.store.locking import exclusive\n"
          f"with exclusive(pathlib.Path({str(lock)!r})):\n"
          "    print('held', flush=True); sys.stdin.readline()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

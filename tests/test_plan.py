@@ -1,6 +1,7 @@
-"""The pure planner (skillshared/engine/plan.py): table-driven cases per mode, property tests against an
-in-memory model of a target, and a property test of the whole observe -> plan -> apply pass on
-real folders (SPEC §5: ownership, conflicts, force, the mass-delete guard, convergence)."""
+"""The pure planner (skillshared/engine/plan.py): table-driven cases per mode, property tests
+against an in-memory model of a target, and a property test of the whole observe -> plan ->
+apply pass on real folders (SPEC §5: ownership, conflicts, force, the mass-delete guard,
+convergence)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from skillshared.backup import STORE, BackupWriter, list_backups
+from skillshared.store.backup import STORE, BackupWriter, list_backups
 from tests import undo_world
 from tests.conftest import make_skill, tree, wait_for, write_config
 from tests.undo_world import all_verify, backups_dir, ours_left

@@ -10,7 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from skillshared.backup import INDEX, Verifier, copy_of, list_backups, read_manifest, targets_in
+from skillshared.store.backup import (
+    INDEX,
+    Verifier,
+    copy_of,
+    list_backups,
+    read_manifest,
+    targets_in,
+)
 from tests.conftest import make_skill, tree, write_config
 
 CONFIG = """\

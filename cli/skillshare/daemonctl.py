@@ -13,8 +13,9 @@ import signal
 import sys
 import time
 
-from skillshared import client, locking
+from skillshared import client
 from skillshared.core.errors import OtherDaemonError, SkillshareError
+from skillshared.store import locking
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

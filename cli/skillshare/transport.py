@@ -39,7 +39,7 @@ def _changes_files(cmd: str, args: dict[str, Any]) -> bool:
 
 def in_process(cmd: str, args: dict[str, Any], where: Locations) -> dict[str, Any]:
     from skillshared import service
-    from skillshared.locking import exclusive
+    from skillshared.store.locking import exclusive
 
     paths = where.paths()
     if service.mutates(cmd, args) and not args.get("dry_run"):

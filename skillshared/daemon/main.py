@@ -15,9 +15,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from skillshared import __version__, locking
+from skillshared import __version__
 from skillshared.core.errors import LockedError
 from skillshared.core.paths import Paths
+from skillshared.store import locking
 
 EPILOG = """\
 examples:

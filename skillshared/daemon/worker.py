@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core.errors import SkillshareError
-from skillshared.locking import exclusive
+from skillshared.store.locking import exclusive
 
 LOCK_WAIT = 120.0  # seconds a job waits for an in-process CLI holding ops.lock
 

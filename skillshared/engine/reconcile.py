@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skillshared.backup import BackupWriter, sweep_unfinished
 from skillshared.catalog.skills import Discovery, Skill
 from skillshared.core import targets as builtin
 from skillshared.core.config import Config, TargetConfig
@@ -41,6 +40,7 @@ from skillshared.engine.plan import (
     plan_target,
 )
 from skillshared.engine.reports import collisions, discovery_report, summarize, target_report
+from skillshared.store.backup import BackupWriter, sweep_unfinished
 
 
 def source_roots(source: Path) -> tuple[str, ...]:

@@ -44,10 +44,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skillshared import locking
 from skillshared.core.limits import Limits
 from skillshared.core.names import TEMP_PREFIX
 from skillshared.engine import fsops, trees
+from skillshared.store import locking
 
 TS_FORMAT = "%Y-%m-%d_%H-%M-%S"  # local time: the trash's names, and backups of version 1
 NAME_FORMAT = TS_FORMAT + "Z"  # UTC: backups
@@ -138,7 +138,7 @@ def created_at(backup: Path) -> float | None:
 def named_time(backup: Path) -> float | None:
     """When a backup without a readable manifest was taken, as its name (and, for one the
     original skillshare made, its folder's time: :func:`backup_original.made_at`) says."""
-    from skillshared import backup_original  # (it builds on this module)
+    from skillshared.store import backup_original
 
     return backup_original.made_at(backup) or parse_ts(backup.name)
 

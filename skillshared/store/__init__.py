@@ -1,0 +1,1 @@
+"""store: see the README's architecture section."""
