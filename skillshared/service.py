@@ -156,7 +156,8 @@ def cmd_log(req: Request) -> dict[str, Any]:
 def cmd_pull(req: Request) -> dict[str, Any]:
     """``pull``: fetch and fast-forward the source, then sync every target. ``pull <target>``
     is the old name of ``collect <target>``."""
-    from skillshared import collect, gitsync
+    from skillshared import collect
+    from skillshared.git import gitsync
 
     if req.texts("targets"):
         return {**collect.cmd_collect(req),
@@ -174,7 +175,7 @@ def cmd_pull(req: Request) -> dict[str, Any]:
 COMMANDS = {
     "audit": "auditcmd:cmd_audit", "backup": "backupcmd:cmd_backup",
     "restore": "restore:cmd_restore", "trash": "trash:cmd_trash",
-    "collect": "collect:cmd_collect", "pull": ":cmd_pull", "push": "gitsync:cmd_push",
+    "collect": "collect:cmd_collect", "pull": ":cmd_pull", "push": "git.gitsync:cmd_push",
     "install": "installcmd:cmd_install", "uninstall": "installcmd:cmd_uninstall",
     "check": "installcmd:cmd_check", "update": "installcmd:cmd_update",
     "init": "setup:cmd_init", "sync": ":cmd_sync", "status": "views:cmd_status",

@@ -6,7 +6,6 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from skillshared import gitstate, installs
 from skillshared.catalog import skills
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
@@ -16,6 +15,7 @@ from skillshared.engine import reconcile, reports
 from skillshared.engine.observe import DigestCache
 from skillshared.engine.plan import INSTALLING, MISSING
 from skillshared.engine.reconcile import TargetRun
+from skillshared.git import gitstate, installs
 
 if TYPE_CHECKING:
     from skillshared.service import Request

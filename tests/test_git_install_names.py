@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from skillshared import installs
 from skillshared.core.errors import UsageError
+from skillshared.git import installs
 from tests.conftest import make_skill
 from tests.team_repos import git, global_world, skill_text
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from skillshared import gitops
 from skillshared.core.errors import UsageError
+from skillshared.git import gitops
 from tests.conftest import wait_for
 
 
@@ -113,7 +113,7 @@ def test_a_remote_that_never_answers_is_stopped_with_its_process_group(
         started.append(proc.pid)
         return proc
 
-    monkeypatch.setattr("skillshared.gitops.subprocess.Popen", recording)
+    monkeypatch.setattr("skillshared.git.gitops.subprocess.Popen", recording)
     began = time.monotonic()
     with pytest.raises(gitops.GitTimeout, match="did not finish within 1 s"):
         gitops.run(["ls-remote", "--", f"http://127.0.0.1:{silent_server}/repo.git"],

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from skillshared import installs, trash
+from skillshared import trash
+from skillshared.git import installs
 from tests.conftest import REPO, make_skill, tree
 from tests.team_repos import git, global_world, head, push_change, team_repo
 

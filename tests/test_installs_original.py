@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from skillshared import installs
 from skillshared.core.config import load as load_config
 from skillshared.core.paths import Paths
+from skillshared.git import installs
 from tests.conftest import make_skill, tree
 from tests.original_world.installs import (
     file_hashes,

@@ -569,8 +569,8 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
     import resource
     import threading
 
-    from skillshared import gitsync
     from skillshared.core import config as configmod
+    from skillshared.git import gitsync
     from tests.conftest import children
     from tests.team_repos import push_skill, shared_source
 

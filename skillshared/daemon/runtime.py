@@ -24,7 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from skillshared import __version__, backupcmd, gitops, gitsync, service, trash
+from skillshared import __version__, backupcmd, service, trash
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
@@ -35,6 +35,7 @@ from skillshared.daemon.scheduler import JobSpec, Scheduler
 from skillshared.daemon.server import Server
 from skillshared.daemon.watcher import CONFIG, Hint, Watcher, inotify_limit, inotify_watches
 from skillshared.daemon.worker import Worker
+from skillshared.git import gitops, gitsync
 
 STOP_GRACE = 600.0  # seconds the running operation may take to finish at shutdown
 CLOCK_CHECK = 30.0  # seconds between checks for a suspend/resume (the wall clock jumps)

@@ -24,11 +24,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from skillshared import gitops, gitstate, installs, project
+from skillshared import project
 from skillshared.core.config import Config
 from skillshared.core.config_records import RECORDS_FILE
 from skillshared.core.errors import SkillshareError
 from skillshared.engine import fsops
+from skillshared.git import gitops, gitstate, installs
 
 if TYPE_CHECKING:
     from skillshared.service import Request

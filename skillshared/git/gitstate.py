@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skillshared import gitops
 from skillshared.core.errors import SkillshareError
+from skillshared.git import gitops
 
 TIMEOUT = 10
 _HEADS = "refs/heads/"

@@ -1,0 +1,1 @@
+"""git: see the README's architecture section."""
