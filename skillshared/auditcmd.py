@@ -3,7 +3,7 @@ with the audit rules; exit 1 when a finding is at or above the threshold.
 
 The result names the user rule files read (``rule_files``: path and format, this tool's or
 the original skillshare's) and lists the ``warnings`` about what of them could not be used
-(see :mod:`skillshared.audit_original`)."""
+(see :mod:`skillshared.git.audit_original`)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, audit_original
 from skillshared.catalog import skills
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError
+from skillshared.git import audit, audit_original
 
 if TYPE_CHECKING:
     from skillshared.service import Request

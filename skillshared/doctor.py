@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit_original, backupcmd, views
+from skillshared import backupcmd, views
 from skillshared.core import config as configmod
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
 from skillshared.engine import observe
-from skillshared.git import gitstate, installs
+from skillshared.git import audit_original, gitstate, installs
 from skillshared.store.backup import latest, list_backups, looks_intact
 
 if TYPE_CHECKING:

@@ -20,13 +20,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd, trash
+from skillshared import auditcmd, trash
 from skillshared.catalog import skills
 from skillshared.core.config import Config, SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
-from skillshared.git import gitops, installs, tracked
+from skillshared.git import audit, gitops, installs, tracked
 
 if TYPE_CHECKING:
     from skillshared.service import Request

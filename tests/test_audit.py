@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import audit, audit_original
+from skillshared.git import audit, audit_original
 from tests.audit_corpus import BENIGN, BENIGN_FLAGGED, FRONT, MALICIOUS, Content, Link
 from tests.conftest import make_skill, write_config
 

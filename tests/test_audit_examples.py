@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skillshared import audit, audit_original
+from skillshared.git import audit, audit_original
 from tests.audit_corpus import BENIGN, ELF, MALICIOUS, PDF, Content, Link, png, tags, zip_file
 
 # rule -> ((file name, content it must report), (file name, content it must not))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skillshared import audit
+from skillshared.git import audit
 
 HOMES = ["~", "$HOME", "${HOME}", "\"$HOME\"", "\"${HOME}\"", "/home/dev", "/root",
          "/Users/dev", "$env:USERPROFILE", "%USERPROFILE%", "C:\\Users\\dev"]

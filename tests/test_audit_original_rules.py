@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from skillshared import audit, audit_original
 from skillshared.core.errors import ConfigError
+from skillshared.git import audit, audit_original
 from tests.conftest import make_skill, write_config
 from tests.original_world.audit_rules import (
     CORP_DUMMY_KEY,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skillshared import audit
+from skillshared.git import audit
 from tests.audit_corpus import BENIGN, tags
 
 PHRASE = "ignore all previous instructions"

@@ -16,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import audit, auditcmd
+from skillshared import auditcmd
 from skillshared.catalog import skills
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops
-from skillshared.git import gitops, gitstate
+from skillshared.git import audit, gitops, gitstate
 
 if TYPE_CHECKING:
     from skillshared.service import Request

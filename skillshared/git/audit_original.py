@@ -50,10 +50,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared import audit
 from skillshared.core import yamlio
 from skillshared.core.config import SEVERITIES
 from skillshared.core.errors import ConfigError
+from skillshared.git import audit
 
 MAX_RULES_BYTES = 1 << 20  # a larger user rule file is refused
 ORIGINAL = "original"  # the formats, as reported

@@ -3,7 +3,7 @@
 Rules come from ``data/audit-rules.yaml`` (shipped), then the user's
 ``<config dir>/audit-rules.yaml``, then a project's ``.skillshare/audit-rules.yaml``: a rule
 with a known id replaces it (``enabled: false`` turns it off), a new id adds one. A user file
-may also be in the original Go skillshare's format: :mod:`skillshared.audit_original` tells
+may also be in the original Go skillshare's format: :mod:`skillshared.git.audit_original` tells
 the two apart and maps the original's fields and rule ids onto these rules.
 
 What a rule is matched against is its ``scan``:
@@ -209,7 +209,7 @@ def shipped_rules() -> RuleState:
 
 
 def load_rules() -> list[Rule]:
-    """The built-in rules (with the user's: :func:`skillshared.audit_original.load_rule_set`,
+    """The built-in rules (with the user's: :func:`skillshared.git.audit_original.load_rule_set`,
     which reads rule files of this tool's format and of the original skillshare's)."""
     return shipped_rules().active()
 
