@@ -14,7 +14,7 @@ from skillshared.core.paths import Paths
 from skillshared.engine import reconcile, reports
 from skillshared.engine.observe import DigestCache
 from skillshared.engine.plan import INSTALLING, MISSING
-from skillshared.engine.reconcile import TargetRun
+from skillshared.engine.runs import TargetRun
 from skillshared.git import gitstate, installs
 
 if TYPE_CHECKING:

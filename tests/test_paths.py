@@ -160,7 +160,7 @@ def test_env_is_a_snapshot_and_child_env_adds_to_it(home: Path) -> None:
 ])
 def test_locations_and_paths_name_the_same_places(home: Path, extra: dict[str, str]) -> None:
     where = Locations.from_env(_env(home, **extra), cwd=str(home / "w/"))
-    paths = where.paths()
+    paths = Paths.of(where)
     for name in ("home", "cwd", "config_file", "data_dir", "state_dir", "runtime_dir",
                  "socket", "lock_dir", "daemon_lock", "ops_lock", "daemon_log"):
         assert getattr(where, name) == str(getattr(paths, name)), name

@@ -92,8 +92,9 @@ def _daemon(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
 
 def _service(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
     from skillshared import servicemanager
+    from skillshared.core.paths import Paths
 
-    paths = where.paths()
+    paths = Paths.of(where)
     if ns.action == "install":
         return servicemanager.install(paths, start=not ns.no_start, dry_run=ns.dry_run)
     if ns.action == "uninstall":

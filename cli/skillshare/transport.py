@@ -39,9 +39,10 @@ def _changes_files(cmd: str, args: dict[str, Any]) -> bool:
 
 def in_process(cmd: str, args: dict[str, Any], where: Locations) -> dict[str, Any]:
     from skillshared import service
+    from skillshared.core.paths import Paths
     from skillshared.store.locking import exclusive
 
-    paths = where.paths()
+    paths = Paths.of(where)
     if service.mutates(cmd, args) and not args.get("dry_run"):
         with exclusive(paths.ops_lock):
             result = service.run(cmd, args, paths)

@@ -8,7 +8,7 @@ This is the only module that reads ``os.environ`` or the user's home. Nothing ha
 import time: call :meth:`Locations.from_env` once per process and pass the result down.
 It uses nothing but ``os`` and ``sys`` because the CLI resolves it on every run, before it
 knows whether a daemon will answer; the engine works with :class:`skillshared.core.paths.Paths`,
-the same places as ``Path`` objects (``Locations.paths()``).
+the same places as ``Path`` objects (``Paths.of(locations)``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from skillshared.core.paths import Paths
 
 APP = "skillshare"
 DEFAULT_DAEMON_TIMEOUT = 5.0
@@ -86,12 +84,6 @@ class Locations:
                    runtime_dir=os.path.dirname(socket), socket=socket,
                    lock_dir=_absolute(_home_state_dir(home), cwd),
                    platform=sys.platform, under_service_manager=managed, env=env)
-
-    def paths(self) -> Paths:
-        """The same places as ``Path`` objects, for the engine."""
-        from skillshared.core.paths import Paths
-
-        return Paths.of(self)
 
     @property
     def custom_socket(self) -> bool:

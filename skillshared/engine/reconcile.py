@@ -8,7 +8,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,12 @@ from skillshared.engine.plan import (
     DIR,
     GUARD_MIN,
     MISSING,
-    Observed,
     TargetPlan,
     TargetSpec,
     plan_target,
 )
 from skillshared.engine.reports import collisions, discovery_report, summarize, target_report
+from skillshared.engine.runs import Group, TargetRun
 from skillshared.store.backup import BackupWriter, sweep_unfinished
 
 
@@ -47,36 +47,6 @@ def source_roots(source: Path) -> tuple[str, ...]:
     logical = os.path.normpath(os.path.abspath(source))
     real = os.path.realpath(source)
     return (logical,) if real == logical else (logical, real)
-
-
-@dataclass(frozen=True)
-class Group:
-    """Targets that share one folder are planned together (else they would undo each other).
-    A partial group (``names`` set) holds only the wanted skills among ``names``."""
-
-    targets: tuple[TargetConfig, ...]
-    spec: TargetSpec
-    skills: tuple[Skill, ...] = ()
-    wanted: dict[str, str] = field(default_factory=dict)
-    skill_paths: Mapping[str, str] = field(default_factory=dict)  # flat name -> skill folder
-    error: str | None = None
-    names: frozenset[str] | None = None
-    in_sync_extra: int = 0  # partial: wanted skills outside ``names`` (for the guard)
-
-    @property
-    def name(self) -> str:
-        return self.targets[0].name
-
-
-@dataclass
-class TargetRun:
-    group: Group
-    plan: TargetPlan
-    obs: Observed | None = None
-    manifest: Manifest = field(default_factory=Manifest)
-    outcome: Outcome | None = None
-    backup: str | None = None
-    unsaved: Mapping[str, str] = field(default_factory=dict)  # left out of the backup: why
 
 
 def wanted_skills(target: TargetConfig, skills: Sequence[Skill]) -> list[Skill]:

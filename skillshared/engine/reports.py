@@ -11,7 +11,7 @@ from skillshared.core.names import MANIFEST
 from skillshared.engine.plan import DIR, INSTALLING, LINK, NO_SOURCE, Conflict, Op
 
 if TYPE_CHECKING:
-    from skillshared.engine.reconcile import TargetRun
+    from skillshared.engine.runs import TargetRun
 
 COUNT_KEYS = ("linked", "local", "updated", "pruned", "new", "up_to_date")
 
