@@ -213,7 +213,7 @@ def _prune(trash_dir: Path, entry: str) -> None:
     parent = os.path.dirname(entry)
     while parent:
         try:
-            os.rmdir(trash_dir / parent)
+            fsops.remove_empty_dir(trash_dir / parent)
         except OSError:
             return  # not empty (or gone)
         parent = os.path.dirname(parent)

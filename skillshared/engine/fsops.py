@@ -127,8 +127,7 @@ def remove_temps(folder: str | Path) -> list[str]:
 
 
 def remove_empty_dir(path: str | Path) -> None:
-    """Remove a folder only if it is empty (fails otherwise: nothing is lost)."""
-    os.rmdir(path)
+    os.rmdir(path)  # only if it is empty (fails otherwise: nothing is lost)
 
 
 def remove_tree(path: str | Path) -> None:

@@ -353,7 +353,7 @@ class _Layer:
     warnings: list[str]
     touched: dict[str, list[_Entry]] = field(default_factory=dict)  # original id -> entries
 
-    def touch(self, original_id: str, entry: _Entry) -> None:
+    def note_touched(self, original_id: str, entry: _Entry) -> None:
         self.touched.setdefault(original_id, []).append(entry)
         if not COUNTERPARTS[original_id]:
             kind = "check" if original_id in _CHECKS else "rule"
@@ -410,7 +410,7 @@ def _by_id(layer: _Layer, entry: _Entry) -> None:
             (view.off.add if entry.enabled is False else view.off.discard)(entry.id)
         if entry.severity:
             view.severity[entry.id] = entry.severity
-        layer.touch(entry.id, entry)
+        layer.note_touched(entry.id, entry)
     else:
         layer.warnings.append(f"{entry.where}.id: `{entry.id}` is no rule of the original's "
                               "nor one here, and the entry has no regex: nothing to change")
