@@ -34,7 +34,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from world import build_source, environment, fmt, machine_line, publish, timed
 
-from skillshared import backupcmd, service
+from skillshared import api
+from skillshared.commands import backupcmd
 from skillshared.core import config
 from skillshared.core.paths import Paths
 
@@ -91,7 +92,7 @@ class World:
         config_file.write_text("\n".join(lines) + "\n")
         self.paths = Paths.from_env(self.env, cwd=root)
         self.config = config.load(self.paths.global_scope())
-        service.run("sync", {"cwd": str(root)}, self.paths)
+        api.run("sync", {"cwd": str(root)}, self.paths)
         for target in self.targets:
             build_source(target / ".local-skills", local)
             for folder in (target / ".local-skills").iterdir():
@@ -166,7 +167,7 @@ def main() -> int:
             subprocess.run(["sync", "-f", str(spare)], check=True)
 
         def restore() -> None:
-            service.run("restore", restore_args, world.paths)
+            api.run("restore", restore_args, world.paths)
 
         restore()  # the target now holds the content both runs below copy
         def clear() -> None:

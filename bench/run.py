@@ -50,8 +50,9 @@ import world
 from backup_bench import written_bytes
 from world import Daemon, build_source, machine_line, wait_for
 
-from skillshared import backupcmd, service
+from skillshared import api
 from skillshared.catalog import skills
+from skillshared.commands import backupcmd
 from skillshared.core import config
 from skillshared.core.paths import Paths
 
@@ -420,7 +421,7 @@ class Env:
         self.bench.run([*self.bench.cli, "sync", "--no-daemon"], self.env, "skillshare sync")
 
     def ours_sync_in_process(self) -> None:
-        service.run("sync", {"cwd": str(self.root)}, self.paths)
+        api.run("sync", {"cwd": str(self.root)}, self.paths)
 
     def stow_all(self) -> None:
         assert self.bench.stow is not None

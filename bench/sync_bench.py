@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from world import build_source, environment, fmt, machine_line, publish, timed, write_config
 
-from skillshared import service
+from skillshared import api
 from skillshared.core.paths import Paths
 
 
@@ -76,7 +76,7 @@ class World:
         self.paths = Paths.from_env(self.env, cwd=root)
 
     def sync(self) -> dict[str, object]:
-        return service.run("sync", {"cwd": str(self.root)}, self.paths)
+        return api.run("sync", {"cwd": str(self.root)}, self.paths)
 
     def clear_targets(self) -> None:
         shutil.rmtree(self.root / "targets", ignore_errors=True)

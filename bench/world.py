@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from skillshared.client import daemon_status
 from skillshared.core.locations import Locations
+from skillshared.daemon.client import daemon_status
 
 BODY = """
 # {title}

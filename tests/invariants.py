@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from skillshared import service
+from skillshared import api
 from skillshared.catalog import skills
 from skillshared.core import config as configmod
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
@@ -91,7 +91,7 @@ class Snapshot:
         sync report of the pass that converged (conflicts and errors it recorded)."""
         problems = self.problems(report)
         if second_pass:
-            again = service.run("sync", {}, self.paths)
+            again = api.run("sync", {}, self.paths)
             changed = {t["name"]: t["changes"] for t in again["targets"] if t["changes"]}
             if changed:
                 problems.append(f"I5: a second pass changed {changed}")

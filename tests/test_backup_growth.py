@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from skillshared import backupcmd
+from skillshared.commands import backupcmd
 from skillshared.core import config
 from skillshared.core.paths import Paths
 from tests.conftest import make_skill, write_config

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import backupcmd
+from skillshared.commands import backupcmd
 from skillshared.core import config
 from skillshared.core.paths import Paths
 from skillshared.store.backup import NAME_RE, BackupWriter, latest, list_backups

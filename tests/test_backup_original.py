@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import backupcmd
+from skillshared.commands import backupcmd
 from skillshared.core.paths import Paths
 from skillshared.store.backup import NAME_FORMAT, list_backups
 from tests.conftest import make_skill, run_cli_process, tree, write_config

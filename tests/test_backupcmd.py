@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import backupcmd
+from skillshared.commands import backupcmd
 from skillshared.core import config
 from skillshared.core.paths import Paths
 from skillshared.engine import trees

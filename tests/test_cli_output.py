@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import trash
+from skillshared.store import trash
 from tests.conftest import make_skill, run_cli_process, write_config
 
 EXIT_PIPE = 141

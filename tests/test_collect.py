@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import trash
+from skillshared.store import trash
 from tests import undo_world
 from tests.conftest import make_skill, tree, write_config
 from tests.undo_world import ours_left

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
-from skillshared import configedit
 from skillshared.core import config as configmod
 from skillshared.core.config import Config, SkillRecord, parse_skill_records
 from skillshared.core.errors import ConfigError
 from skillshared.core.paths import Paths
+from skillshared.store import configedit
 from tests.conftest import make_skill
 from tests.original_world.config import (
     GLOBAL_SCHEMA_LINE,

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from skillshared import configedit
 from skillshared.core.config import DEFAULT_IGNORE, from_document, load, read_document
 from skillshared.core.errors import ConfigError, NotFoundError
 from skillshared.core.paths import Paths, Scope
+from skillshared.store import configedit
 from tests.conftest import tree, write_config
 
 USER_CONFIG = """\

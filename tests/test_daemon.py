@@ -226,7 +226,7 @@ def test_idle_daemon_reconciles_nothing(world: dict[str, Path], daemon: Any) -> 
 
 def test_backup_and_cleanup_jobs_run_on_schedule(world: dict[str, Path], home: Path,
                                                  daemon: Any) -> None:
-    from skillshared import trash
+    from skillshared.store import trash
     from skillshared.store.backup import Verifier, list_backups, targets_in
 
     config = home / ".config/skillshare/config.yaml"

@@ -124,7 +124,7 @@ def test_cli_talking_to_the_daemon_stays_light(world: dict[str, Path], daemon: A
         "    main(argv)\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in\n"
         "         ('watchdog', 'apscheduler', 'git', 'structlog', 'yaml')\n"
-        "         or m == 'skillshared.service']\n"
+        "         or m == 'skillshared.api']\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -156,7 +156,7 @@ def test_everyday_commands_through_the_daemon_import_only_what_they_need(
                           text=True, cwd=work, env=env, check=False, timeout=60)
     assert proc.returncode == 0, proc.stderr
     loaded = proc.stderr.split("LOADED", 1)[1]
-    assert "'skillshared.client'" in loaded  # it did go to the daemon
+    assert "'skillshared.daemon.client'" in loaded  # it did go to the daemon
     slow = [m for m in SLOW_IMPORTS if f"'{m}'" in loaded]
     assert slow == [], loaded
 

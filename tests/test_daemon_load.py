@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from skillshared import client
 from skillshared.core import protocol
 from skillshared.core.errors import DaemonUnresponsiveError
 from skillshared.core.locations import Locations
+from skillshared.daemon import client
 from skillshared.daemon.server import MAX_CONNECTIONS, REQUEST_DEADLINE
 from tests.conftest import make_skill, wait_for, write_config
 

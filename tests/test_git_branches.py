@@ -16,7 +16,7 @@ from skillshared.core.config import load
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths, Scope
 from skillshared.git import gitsync
-from skillshared.project import render_gitignore
+from skillshared.store.project import render_gitignore
 from tests.conftest import make_skill, tree, wait_for
 from tests.team_repos import (
     bare_remote,

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from skillshared import trash
 from skillshared.git import installs
+from skillshared.store import trash
 from tests.conftest import REPO, make_skill, tree
 from tests.team_repos import git, global_world, head, push_change, team_repo
 
@@ -169,14 +169,14 @@ def test_a_blocked_copy_update_keeps_the_installed_one(cli: Any, tmp_path: Path,
     assert blocked.code == 1
     (item,) = blocked.json()["items"]
     assert item["status"] == "blocked" and tree(world) == before
-    from skillshared import service
+    from skillshared import api
     from skillshared.core.paths import Paths
 
     other = "0" * 64  # accepting another version does not accept this one
-    kept = service.run("update", {"names": ["helper"], "accept": [f"helper@{other}"]},
+    kept = api.run("update", {"names": ["helper"], "accept": [f"helper@{other}"]},
                        Paths.from_env())
     assert kept["items"][0]["status"] == "blocked" and tree(world) == before
-    taken = service.run("update", {"names": ["helper"],
+    taken = api.run("update", {"names": ["helper"],
                                    "accept": [f"helper@{item['blocked_at']}"]},
                         Paths.from_env())
     assert taken["items"][0]["status"] == "updated"
@@ -185,12 +185,12 @@ def test_a_blocked_copy_update_keeps_the_installed_one(cli: Any, tmp_path: Path,
 
 @pytest.mark.parametrize("accept", [["helper"], ["helper@HEAD"], ["@" + "a" * 40], "x"])
 def test_bad_accept_arguments_are_refused(world: Path, accept: Any) -> None:
-    from skillshared import service
+    from skillshared import api
     from skillshared.core.errors import UsageError
     from skillshared.core.paths import Paths
 
     with pytest.raises(UsageError):
-        service.run("update", {"all": True, "accept": accept}, Paths.from_env())
+        api.run("update", {"all": True, "accept": accept}, Paths.from_env())
 
 
 def test_repos_in_folders_are_updated_checked_and_named_by_path(
@@ -341,13 +341,13 @@ def test_uninstall_forgets_the_record_of_an_install_that_is_gone(cli: Any, tmp_p
 
 
 def test_a_bad_kind_is_refused(world: Path) -> None:
-    from skillshared import service
+    from skillshared import api
     from skillshared.core.errors import UsageError
     from skillshared.core.paths import Paths
 
     before = tree(world)
     with pytest.raises(UsageError, match="invalid kind 'x': it must be repo or skill"):
-        service.run("update", {"all": True, "kind": "x"}, Paths.from_env())
+        api.run("update", {"all": True, "kind": "x"}, Paths.from_env())
     assert tree(world) == before
 
 

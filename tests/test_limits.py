@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import service
+from skillshared import api
 from skillshared.core.paths import Paths
 from skillshared.engine.trees import MB
 from tests.conftest import Run, make_skill, wait_for, write_config
@@ -34,7 +34,7 @@ MEMORY_BOUND = 120 * MB  # peak RSS over a 2 GB or 100,000-file skill (measured:
 
 
 def sync() -> dict[str, Any]:
-    return service.run("sync", {}, Paths.from_env())
+    return api.run("sync", {}, Paths.from_env())
 
 
 # Runs the command in a child of its own and writes that child's peak RSS (KiB) to the file
@@ -123,14 +123,14 @@ def test_what_a_backup_left_out_is_never_replaced(world: dict[str, Path], source
     mine = make_skill(world["claude"], "mine", body="the user's own\n")
     (mine / "data.bin").write_bytes(b"x" * (2 * MB))
     before = fingerprint(str(mine))
-    backup = service.run("backup", {}, Paths.from_env())
+    backup = api.run("backup", {}, Paths.from_env())
     claude = next(t for t in backup["targets"] if t["target"] == "claude")
     assert claude["not_saved"] == [
         {"path": "mine", "why": "holds more than 1 MB (limits.skill_max_mb)"}]
     make_skill(source, "mine", body="the source's own\n")
     snap = Snapshot.take()
 
-    forced = service.run("sync", {"force": True}, Paths.from_env())
+    forced = api.run("sync", {"force": True}, Paths.from_env())
     claude_line = next(t for t in forced["targets"] if t["name"] == "claude")
     assert "not replaced: too large to back up: mine holds more than 1 MB" in (
         claude_line["error"]), claude_line
@@ -143,7 +143,7 @@ def test_what_a_backup_left_out_is_never_replaced(world: dict[str, Path], source
     assert "nothing was changed" in restore.stderr
     assert fingerprint(str(mine)) == before
 
-    collect = service.run("collect", {"all": True}, Paths.from_env())
+    collect = api.run("collect", {"all": True}, Paths.from_env())
     assert {"target": "claude", "name": "mine", "reason": "too large to collect: it holds "
             "more than 1 MB (limits.skill_max_mb)"} in collect["skipped"]
     assert not (source / "mine" / "data.bin").exists()
@@ -164,7 +164,7 @@ def test_100000_files_in_one_skill_under_the_daemon(world: dict[str, Path], sour
     first = d.settle(timeout=120)["reconciles"]
     assert (world["claude"] / "heavy").is_symlink()
     assert not os.path.lexists(world["cursor"] / "heavy")
-    status = service.run("sync", {"dry_run": True}, Paths.from_env())
+    status = api.run("sync", {"dry_run": True}, Paths.from_env())
     assert conflicts(status, "cursor")["heavy"] == (
         "too large to copy: the skill holds more than 10,000 files and folders "
         "(limits.skill_max_files)")
@@ -243,7 +243,7 @@ def test_removing_a_target_keeps_a_skill_over_the_limits_as_a_link(
     (big / "data.bin").write_bytes(b"x" * (2 * MB))
     sync()
     claude = world["claude"]
-    dry = service.run("target", {"action": "remove", "names": ["claude"], "dry_run": True},
+    dry = api.run("target", {"action": "remove", "names": ["claude"], "dry_run": True},
                       Paths.from_env())
     assert dry["removed"][0]["kept_links"] == [
         {"name": "big", "why": "holds more than 1 MB (limits.skill_max_mb)"}]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import service
+from skillshared import api
 from skillshared.core.paths import Paths
 from skillshared.engine import reconcile
 from tests.conftest import make_skill, wait_for, write_config
@@ -48,7 +48,7 @@ def world(home: Path, source: Path) -> dict[str, Path]:
 
 
 def run_sync(**args: Any) -> dict[str, Any]:
-    return service.run("sync", args, Paths.from_env())
+    return api.run("sync", args, Paths.from_env())
 
 
 def plant(folder: Path, kind: str, name: str, elsewhere: Path) -> None:

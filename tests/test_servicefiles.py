@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from skillshared import servicefiles as sf
-from skillshared import servicemanager as sm
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.paths import Paths
+from skillshared.system import servicefiles as sf
+from skillshared.system import servicemanager as sm
 
 ENABLE = "systemctl --user enable --now skillshared.service"
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from skillshared import trash
 from skillshared.core.errors import UsageError
 from skillshared.git import installs
+from skillshared.store import trash
 from tests.conftest import make_skill, tree, wait_for
 from tests.team_repos import git, global_world, head, push_change, skill_text, team_repo
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from skillshared import trash
 from skillshared.engine import fsops
+from skillshared.store import trash
 from tests.conftest import make_skill, run_cli_process, tree
 
 

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from skillshared import backupcmd, trash
+from skillshared.commands import backupcmd
 from skillshared.core.paths import Paths
+from skillshared.store import trash
 from tests.conftest import make_skill, run_cli_process, tree
 from tests.original_world.trash import write_agent_trash_item, write_trash_item
 from tests.undo_world import time_zone

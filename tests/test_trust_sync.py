@@ -371,7 +371,7 @@ def test_a_linked_project_gitignore_stays_a_link(cli: Any, work: Path, home: Pat
     kept.write_text(gitignore.read_text() + "my-line\n")
     gitignore.unlink()
     gitignore.symlink_to(kept)
-    from skillshared import project
+    from skillshared.store import project
 
     project.ensure_gitignore(work / ".skillshare", ["skills/_team/"])
     assert gitignore.is_symlink()
@@ -408,10 +408,10 @@ def test_ctrl_c_stops_a_parallel_sync_and_the_next_one_converges(home: Path,
     log = (home / ".local/state/skillshare/logs/operations.log").read_text().splitlines()
     assert json.loads(log[-1])["status"] == "interrupted"
     snap = Snapshot.take()
-    from skillshared import service
+    from skillshared import api
     from skillshared.core.paths import Paths
 
-    report = service.run("sync", {}, Paths.from_env())
+    report = api.run("sync", {}, Paths.from_env())
     assert report["summary"]["failed"] == 0
     assert all(sorted(os.listdir(t)) == names for t in targets)
     snap.check(report)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from skillshared import trash
+from skillshared.store import trash
 from skillshared.store.backup import list_backups
 from tests import undo_world
 from tests.conftest import make_skill, tree, write_config

@@ -2,14 +2,14 @@
 in-process (under ``ops.lock`` when it changes files). The result is the same either way.
 
 Standard library only until the fallback runs: a CLI talking to the daemon stays light
-(the socket client is skillshared.client, the places skillshared.core.locations).
+(the socket client is skillshared.daemon.client, the places skillshared.core.locations).
 """
 
 from __future__ import annotations
 
 import json
 
-from skillshared.client import ask_daemon
+from skillshared.daemon.client import ask_daemon
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,21 +32,21 @@ def call(cmd: str, args: dict[str, Any], where: Locations, no_daemon: bool = Fal
 
 
 def _changes_files(cmd: str, args: dict[str, Any]) -> bool:
-    from skillshared import service
+    from skillshared import api
 
-    return service.mutates(cmd, args)
+    return api.mutates(cmd, args)
 
 
 def in_process(cmd: str, args: dict[str, Any], where: Locations) -> dict[str, Any]:
-    from skillshared import service
+    from skillshared import api
     from skillshared.core.paths import Paths
     from skillshared.store.locking import exclusive
 
     paths = Paths.of(where)
-    if service.mutates(cmd, args) and not args.get("dry_run"):
+    if api.mutates(cmd, args) and not args.get("dry_run"):
         with exclusive(paths.ops_lock):
-            result = service.run(cmd, args, paths)
+            result = api.run(cmd, args, paths)
     else:
-        result = service.run(cmd, args, paths)
+        result = api.run(cmd, args, paths)
     # the same JSON round trip as the socket, so rendering sees the very same data
     return json.loads(json.dumps(result, ensure_ascii=False, default=str))  # type: ignore[no-any-return]

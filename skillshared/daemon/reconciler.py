@@ -9,10 +9,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from skillshared import restore
 from skillshared.catalog import skills
 from skillshared.catalog.rediscover import rediscover
 from skillshared.catalog.skills import Discovery
+from skillshared.commands import restore
 from skillshared.core import config as configmod
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError

@@ -24,7 +24,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from skillshared import __version__, backupcmd, service, trash
+from skillshared import __version__, api
+from skillshared.commands import backupcmd
+from skillshared.commands.request import Request
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
@@ -36,6 +38,7 @@ from skillshared.daemon.server import Server
 from skillshared.daemon.watcher import CONFIG, Hint, Watcher, inotify_limit, inotify_watches
 from skillshared.daemon.worker import Worker
 from skillshared.git import gitops, gitsync
+from skillshared.store import trash
 
 STOP_GRACE = 600.0  # seconds the running operation may take to finish at shutdown
 CLOCK_CHECK = 30.0  # seconds between checks for a suspend/resume (the wall clock jumps)
@@ -221,9 +224,9 @@ class Runtime:
         update is rolled back), a repo with local changes left alone; then a full pass."""
         if self.reconciler.config is None:
             return "no config"
-        from skillshared import installcmd
+        from skillshared.commands import installcmd
 
-        result = installcmd.cmd_update(service.Request(self.paths, {"all": True,
+        result = installcmd.cmd_update(Request(self.paths, {"all": True,
                                                                     "kind": "repo"}))
         counts = Counter(r["status"] for r in result["items"])
         held = ""
@@ -279,17 +282,17 @@ class Runtime:
                     "socket": str(self.paths.socket)}
         if cmd == "daemon":
             return self._daemon_cmd(args)
-        if service.mutates(cmd, args) and not args.get("dry_run"):
+        if api.mutates(cmd, args) and not args.get("dry_run"):
             future: Future[dict[str, Any]] = self.worker.submit(
                 f"request:{cmd}", lambda: self._mutate(cmd, args))
             return future
         if cmd == "status":
             return self._status_cmd(args)
-        return service.run(cmd, args, self.paths, daemon=self.status)
+        return api.run(cmd, args, self.paths, daemon=self.status)
 
     def _mutate(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
         try:
-            return service.run(cmd, args, self.paths, daemon=self.status)
+            return api.run(cmd, args, self.paths, daemon=self.status)
         finally:
             self._changes += 1
             self.debouncer.add([Hint(CONFIG)])  # the command may have changed the config
@@ -300,14 +303,14 @@ class Runtime:
         most STATUS_TTL seconds (git state and the like are not watched)."""
         config = self.reconciler.config
         cacheable = (config is not None and config.daemon.watch_targets and not self.watcher.
-                     status()["missing"] and not service.Request(self.paths, args).scope()
+                     status()["missing"] and not Request(self.paths, args).scope()
                      .is_project)
         key = (self._changes, self.reconciler.generation,
                tuple(sorted((k, repr(v)) for k, v in args.items() if k != "cwd")))
         cached = self._status_cache
         if cacheable and cached and cached[0] == key and time.monotonic() - cached[1] < STATUS_TTL:
             return {**cached[2], "daemon": self.status()}
-        result = service.run("status", args, self.paths, daemon=self.status)
+        result = api.run("status", args, self.paths, daemon=self.status)
         if cacheable and key[0] == self._changes:
             self._status_cache = (key, time.monotonic(), result)
         return result

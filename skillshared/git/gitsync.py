@@ -22,17 +22,14 @@ git call goes through :mod:`gitops`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from skillshared import project
 from skillshared.core.config import Config
 from skillshared.core.config_records import RECORDS_FILE
 from skillshared.core.errors import SkillshareError
 from skillshared.engine import fsops
 from skillshared.git import gitops, gitstate, installs
-
-if TYPE_CHECKING:
-    from skillshared.service import Request
+from skillshared.store import project
 
 NETWORK = gitops.NETWORK_TIMEOUT
 GLOBAL_ONLY = ("{what} shares the global source; a project is shared through its own git "
@@ -111,16 +108,18 @@ def message_for(changes: list[str]) -> str:
     return f"Update skills: {shown}" if names else "Update skills"
 
 
-def cmd_push(req: Request) -> dict[str, Any]:
-    config = req.global_config(GLOBAL_ONLY.format(what="push"))
-    repo = Repo(config, req.paths.env)
+def push_source(config: Config, env: Mapping[str, str], message: str | None = None,
+                dry_run: bool = False) -> dict[str, Any]:
+    """Commit everything in the source (with ``message`` or one that names the skills
+    changed) and push it to the branch it follows."""
+    repo = Repo(config, env)
     branch = repo.branch()
     changes = repo.changes()
-    message = req.text("message") or message_for(changes)
+    message = message or message_for(changes)
     try:
         track = gitstate.follow(repo.path, repo.env, branch, repo.remote, fetched=False)
     except gitops.GitError as exc:
-        if not req.flag("dry_run"):
+        if not dry_run:
             raise
         # a preview offline: where it would go as far as this machine knows
         known = gitstate.configured_upstream(repo.path, repo.env, branch)
@@ -130,10 +129,10 @@ def cmd_push(req: Request) -> dict[str, Any]:
     result: dict[str, Any] = {"source": str(repo.path), "remote": repo.remote,
                               "branch": branch, "changes": changes,
                               "message": message if changes else None,
-                              "dry_run": req.flag("dry_run"), "committed": None,
+                              "dry_run": dry_run, "committed": None,
                               "pushed": False, "upstream": f"{repo.remote}/{dest}",
                               "set_upstream": not track.configured, "note": track.note}
-    if req.flag("dry_run"):
+    if dry_run:
         return result
     if changes:
         repo.git("add", "--all")

@@ -35,7 +35,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from skillshared import configedit, project
 from skillshared.catalog import skills
 from skillshared.core.config import Config, SkillRecord, parse_skill_records, read_document
 from skillshared.core.config_records import RECORDS_FILE
@@ -43,6 +42,7 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops
 from skillshared.git import gitops
 from skillshared.git.tracked import remove_clone
+from skillshared.store import configedit, project
 
 _HOST_PATH = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")
 

@@ -16,15 +16,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import auditcmd
 from skillshared.catalog import skills
+from skillshared.commands import auditcmd
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops
 from skillshared.git import audit, gitops, gitstate
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 # -- the audit gate -----------------------------------------------------------------------------
 

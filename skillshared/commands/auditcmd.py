@@ -18,7 +18,7 @@ from skillshared.core.errors import NotFoundError
 from skillshared.git import audit, audit_original
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 
 def rule_files(req: Request, config: Config) -> list[Path]:

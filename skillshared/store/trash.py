@@ -21,14 +21,11 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops, trees
 from skillshared.store.backup import TS_FORMAT, parse_ts
-
-if TYPE_CHECKING:
-    from skillshared.service import Request
 
 NOTE = ".json"
 DOOMED = ".del-"  # an item being deleted (renamed first: never listed half-deleted)
@@ -267,47 +264,3 @@ def _no_link_between(root: str, dest: str) -> None:
         if os.path.lexists(here) and not os.path.isdir(here):
             raise SkillshareError(f"cannot restore to {dest}: {here} is not a folder; "
                                   "nothing was changed")
-
-
-def cmd_trash(req: Request) -> dict[str, Any]:
-    scope = req.scope()
-    trash_dir = scope.trash_dir
-    action = req.text("action") or "list"
-    key = req.text("name")
-    dry_run = req.flag("dry_run")
-    if action in ("list", "ls"):
-        listed = items(trash_dir)
-        return {"action": "list", "dir": str(trash_dir), "items": [i.to_dict() for i in listed],
-                "bytes": sum(i.bytes for i in listed), "retention_days": _retention(req),
-                "agents_kept": agent_items(trash_dir)}
-    if action == "empty":
-        listed = items(trash_dir)
-        if listed and not req.flag("force") and not dry_run:
-            raise UsageError(f"emptying the trash deletes {len(listed)} items for good",
-                             hint="run `skillshare trash empty --force`")
-        if not dry_run:
-            for item in listed:
-                delete(trash_dir, item)
-        return {"action": "empty", "dry_run": dry_run, "items": [i.to_dict() for i in listed]}
-    if action not in ("restore", "delete", "rm"):
-        raise UsageError(f"unknown trash action '{action}'",
-                         hint="use list, restore <name>, delete <name> or empty")
-    if not key:
-        raise UsageError(f"usage: skillshare trash {action} <name>")
-    item = find(trash_dir, key)
-    if action in ("delete", "rm"):
-        if not dry_run:
-            delete(trash_dir, item)
-        return {"action": "delete", "dry_run": dry_run, "item": item.to_dict()}
-    config = req.config()
-    dest = item.origin or os.path.join(config.source, item.name)
-    if not dry_run:
-        restore(trash_dir, item, dest, None if item.origin else str(config.source))
-    return {"action": "restore", "dry_run": dry_run, "item": item.to_dict(), "to": dest}
-
-
-def _retention(req: Request) -> int | None:
-    try:
-        return req.config().trash_retention_days
-    except SkillshareError:
-        return None

@@ -1,5 +1,5 @@
 """The daemon as a user service: install, uninstall and inspect its service file (rendered
-by :mod:`skillshared.servicefiles`), enabling and starting it when the service manager
+by :mod:`skillshared.system.servicefiles`), enabling and starting it when the service manager
 (``systemctl --user``, ``launchctl``) is reachable. Commands for the manager run with
 :meth:`Locations.child_env` and a time limit. Nothing here prints: each action returns plain
 JSON-able data.
@@ -20,7 +20,7 @@ from typing import Any
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
 from skillshared.engine import fsops
-from skillshared.servicefiles import (
+from skillshared.system.servicefiles import (
     COMMAND_TIMEOUT,
     FILE_MODE,
     LABEL,

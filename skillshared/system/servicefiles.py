@@ -2,7 +2,7 @@
 
 Linux gets a systemd user unit, macOS a launchd agent, both rendered from the templates in
 ``service-files/`` (installed as the package ``skillshared.service_files``) with the absolute
-path of the installed ``skillshared`` script. :mod:`skillshared.servicemanager` installs,
+path of the installed ``skillshared`` script. :mod:`skillshared.system.servicemanager` installs,
 removes and inspects it.
 """
 

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backupcmd
 from skillshared.catalog import skills
 from skillshared.catalog.skills import SKILL_FILE
+from skillshared.commands import backupcmd
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
@@ -41,7 +41,7 @@ from skillshared.store.backup import (
 )
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 def recover(config: Config) -> list[dict[str, str]]:
     """Finish or undo restores (and adopts) that were interrupted: see :mod:`beside`."""

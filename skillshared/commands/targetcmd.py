@@ -7,8 +7,8 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backupcmd, configedit
 from skillshared.catalog import skills
+from skillshared.commands import backupcmd
 from skillshared.core import targets as builtin
 from skillshared.core.config import MODES, Config, TargetConfig, from_document, read_document
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
@@ -17,9 +17,10 @@ from skillshared.core.patterns import PatternError, compile_glob
 from skillshared.engine import fsops, reconcile, reports, trees
 from skillshared.engine.observe import DigestCache, observe
 from skillshared.engine.plan import DIR, LINK, TargetSpec
+from skillshared.store import configedit
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 FILTER_KEYS = ("add_include", "remove_include", "add_exclude", "remove_exclude")
 

@@ -20,16 +20,17 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import auditcmd, trash
 from skillshared.catalog import skills
+from skillshared.commands import auditcmd
 from skillshared.core.config import Config, SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
 from skillshared.git import audit, gitops, installs, tracked
+from skillshared.store import trash
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 
 def _level(req: Request, config: Config) -> str:

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import configedit, project
 from skillshared.core import targets as builtin
 from skillshared.core.config import MODES
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.paths import Scope
 from skillshared.engine import fsops
 from skillshared.git import gitops
+from skillshared.store import configedit, project
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 
 

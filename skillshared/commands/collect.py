@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import restore, trash
 from skillshared.catalog import skills
+from skillshared.commands import restore
+from skillshared.commands.request import pick_targets
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import UsageError
 from skillshared.engine import fsops, reconcile, trees
 from skillshared.engine.observe import own_original, read_manifest
-from skillshared.service import pick_targets
+from skillshared.store import trash
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 
 @dataclass(frozen=True)

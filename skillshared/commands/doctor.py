@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared import backupcmd, views
+from skillshared.commands import backupcmd, views
 from skillshared.core import config as configmod
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
@@ -15,7 +15,7 @@ from skillshared.git import audit_original, gitstate, installs
 from skillshared.store.backup import latest, list_backups, looks_intact
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 INOTIFY_LIMIT = Path("/proc/sys/fs/inotify/max_user_watches")
 

@@ -18,7 +18,7 @@ from skillshared.engine.runs import TargetRun
 from skillshared.git import gitstate, installs
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 _DIFF = {
     "link": ("+", "in source, not in target"),
@@ -83,7 +83,7 @@ def target_state(run: TargetRun) -> dict[str, Any]:
 def daemon_state(paths: Paths) -> dict[str, Any]:
     """The daemon's status section (a command run in-process beside a daemon, with
     --no-daemon, asks it)."""
-    from skillshared import client
+    from skillshared.daemon import client
 
     return client.daemon_status(paths.where, timeout=1.0)
 
@@ -196,7 +196,7 @@ def diff_items(run: TargetRun, held: Sequence[str] = ()) -> list[dict[str, str]]
 
 
 def cmd_diff(req: Request) -> dict[str, Any]:
-    from skillshared.service import pick_targets
+    from skillshared.commands.request import pick_targets
 
     config = req.config()
     name = req.text("target")

@@ -45,7 +45,7 @@ from skillshared.store.backup import (
 )
 
 if TYPE_CHECKING:
-    from skillshared.service import Request
+    from skillshared.commands.request import Request
 
 DAY = 86400.0
 
@@ -63,7 +63,7 @@ def global_only(req: Request, what: str) -> Config:
 
 
 def chosen_targets(config: Config, names: Sequence[str]) -> list[TargetConfig]:
-    from skillshared.service import pick_targets
+    from skillshared.commands.request import pick_targets
 
     picked = pick_targets(config, list(names))
     return [t for t in config.targets if picked is None or t.name in picked]
@@ -451,7 +451,7 @@ def original_state(scope: Scope) -> dict[str, int]:
     ``doctor``: its backups (``backups``: folders of its form; ``backups_readable``: those
     whose every part is folders and files only), their agent parts, and its trash items
     (``trash_items``: skills, restorable; ``trash_agents``: agents, kept)."""
-    from skillshared import trash
+    from skillshared.store import trash
 
     found = [b for b in list_backups(scope.backups_dir) if backup_original.looks_original(b)]
     readable = [b for b in found if backup_original.is_backup(b) and not any(

@@ -1,0 +1,113 @@
+"""The application API: one function per command, returning plain result data.
+
+The daemon's socket handler and the CLI's in-process fallback both call :func:`run`, so a
+command gives the same result either way. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from skillshared.commands.request import Request
+from skillshared.core.errors import (
+    ConfigError,
+    NotFoundError,
+    SkillshareError,
+    UsageError,
+    from_os_error,
+)
+from skillshared.core.paths import Paths
+from skillshared.store import oplog
+
+Handler = Callable[[Request], dict[str, Any]]
+
+# Each command's handler as "module:function" (the module is imported when the command
+# runs, so a `sync` does not load the code of every other command).
+COMMANDS = {
+    "audit": "auditcmd:cmd_audit", "backup": "backupcmd:cmd_backup",
+    "restore": "restore:cmd_restore", "trash": "trashcmd:cmd_trash",
+    "collect": "collect:cmd_collect", "pull": "sync:cmd_pull", "push": "sync:cmd_push",
+    "install": "installcmd:cmd_install", "uninstall": "installcmd:cmd_uninstall",
+    "check": "installcmd:cmd_check", "update": "installcmd:cmd_update",
+    "init": "initcmd:cmd_init", "sync": "sync:cmd_sync", "status": "views:cmd_status",
+    "diff": "views:cmd_diff", "list": "views:cmd_list", "doctor": "doctor:cmd_doctor",
+    "log": "sync:cmd_log", "target": "targetcmd:cmd_target",
+}
+
+
+def handler_for(cmd: str) -> Handler | None:
+    """The function of ``cmd`` in its module of :mod:`skillshared.commands` (imported now)."""
+    where = COMMANDS.get(cmd)
+    if where is None:
+        return None
+    module, _, name = where.partition(":")
+    handler: Handler = getattr(importlib.import_module(f"skillshared.commands.{module}"), name)
+    return handler
+
+
+READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit", "check"})
+
+
+def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
+    """Whether a command changes files (so holds ops.lock and goes to the operation log)."""
+    if cmd in READ_ONLY:
+        return False
+    if cmd == "backup":
+        return not (args.get("list") or args.get("verify"))
+    if cmd == "trash":
+        return args.get("action", "list") not in ("list", "ls")
+    return not (cmd == "target" and args.get("action") in ("list", "info"))
+
+
+def _log_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in args.items() if k not in ("cwd", "json") and v not in (None, False,
+                                                                                   [])}
+
+
+def run(cmd: str, args: Mapping[str, Any], paths: Paths,
+        daemon: Callable[[], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Run one command; raises :class:`SkillshareError` for anything a user must fix.
+    ``daemon``: set when the daemon runs the command (gives its status section)."""
+    handler = handler_for(cmd) if isinstance(cmd, str) else None
+    if handler is None:
+        raise UsageError(f"unknown command '{cmd}'")
+    req = Request(paths, args, daemon)
+    logged = mutates(cmd, args) and not req.flag("dry_run")
+    started = time.monotonic()
+    try:
+        try:
+            result = handler(req)
+        except OSError as exc:
+            raise from_os_error(exc, f"{cmd} failed") from None
+    except (ConfigError, UsageError, NotFoundError):
+        raise  # bad input: nothing was attempted, nothing is written (not even the log)
+    except SkillshareError as exc:
+        if logged and cmd != "init":
+            _log(req, cmd, "error", started, exc.message)
+        raise
+    except KeyboardInterrupt:
+        if logged:
+            _log(req, cmd, "interrupted", started, "interrupted; the next run finishes the work")
+        raise
+    if logged:
+        summary = result.get("summary", {})
+        failed, held = summary.get("failed", 0), summary.get("held", 0)
+        message = None
+        if held:
+            message = (f"pruning held back in {held} target{'s' if held != 1 else ''} "
+                       "(the mass-delete guard); see `skillshare status`")
+        _log(req, cmd, "partial" if failed or held else "ok", started, message)
+    return result
+
+
+def _log(req: Request, cmd: str, status: str, started: float, message: str | None = None) -> None:
+    try:
+        scope = req.scope()
+        max_entries = req.loaded.log_max_entries if req.loaded is not None else 1000
+        oplog.append(scope.oplog_file, cmd, _log_args(req.args), status,
+                     (time.monotonic() - started) * 1000, message, max_entries)
+    except (OSError, SkillshareError):
+        pass  # the log is a record, never a reason for a command to fail
