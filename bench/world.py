@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core.locations import Locations
-from skillshared.daemon.client import daemon_status
+from skillshared.core.client import daemon_status
 
 BODY = """
 # {title}

@@ -357,7 +357,7 @@ class Daemon:
         return [json.loads(line) for line in data.splitlines()]
 
     def ask(self, cmd: str, args: dict[str, Any] | None = None) -> Any:
-        from skillshared.daemon import client
+        from skillshared.core import client
 
         return client.ask_daemon(cmd, args or {}, self.paths.where)
 

@@ -156,7 +156,7 @@ def test_everyday_commands_through_the_daemon_import_only_what_they_need(
                           text=True, cwd=work, env=env, check=False, timeout=60)
     assert proc.returncode == 0, proc.stderr
     loaded = proc.stderr.split("LOADED", 1)[1]
-    assert "'skillshared.daemon.client'" in loaded  # it did go to the daemon
+    assert "'skillshared.core.client'" in loaded  # it did go to the daemon
     slow = [m for m in SLOW_IMPORTS if f"'{m}'" in loaded]
     assert slow == [], loaded
 

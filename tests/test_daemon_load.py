@@ -20,7 +20,7 @@ import pytest
 from skillshared.core import protocol
 from skillshared.core.errors import DaemonUnresponsiveError
 from skillshared.core.locations import Locations
-from skillshared.daemon import client
+from skillshared.core import client
 from skillshared.daemon.server import MAX_CONNECTIONS, REQUEST_DEADLINE
 from tests.conftest import make_skill, wait_for, write_config
 
@@ -111,8 +111,8 @@ def test_silent_and_non_reading_clients_hold_nobody_up(world: dict[str, Path],
         sock.sendall(protocol.request("x", "status", {"cwd": str(d.root)}))
         deaf.append(sock)
     try:
-        assert client.ask_daemon("ping", {}, where, timeout=REQUEST_DEADLINE / 2)["pid"] == (
-            d.proc.pid)
+        pong = client.ask_daemon("ping", {}, where, timeout=REQUEST_DEADLINE / 2)
+        assert pong is not None and pong["pid"] == d.proc.pid
         status = client.ask_daemon("daemon", {"action": "status"}, where)
         assert status is not None and status["server"]["connections"] >= 100
         result = client.ask_daemon("sync", {"cwd": str(d.root)}, where)

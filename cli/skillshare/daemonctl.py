@@ -14,7 +14,7 @@ import sys
 import time
 
 from skillshared.core.errors import OtherDaemonError, SkillshareError
-from skillshared.daemon import client
+from skillshared.core import client
 from skillshared.store import locking
 
 TYPE_CHECKING = False

@@ -2,14 +2,14 @@
 in-process (under ``ops.lock`` when it changes files). The result is the same either way.
 
 Standard library only until the fallback runs: a CLI talking to the daemon stays light
-(the socket client is skillshared.daemon.client, the places skillshared.core.locations).
+(the socket client is skillshared.core.client, the places skillshared.core.locations).
 """
 
 from __future__ import annotations
 
 import json
 
-from skillshared.daemon.client import ask_daemon
+from skillshared.core.client import ask_daemon
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

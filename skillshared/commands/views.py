@@ -83,7 +83,7 @@ def target_state(run: TargetRun) -> dict[str, Any]:
 def daemon_state(paths: Paths) -> dict[str, Any]:
     """The daemon's status section (a command run in-process beside a daemon, with
     --no-daemon, asks it)."""
-    from skillshared.daemon import client
+    from skillshared.core import client
 
     return client.daemon_status(paths.where, timeout=1.0)
 
