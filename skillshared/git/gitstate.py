@@ -10,16 +10,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 from skillshared.core.errors import SkillshareError
+from skillshared.core.results import GitProblem, GitState
 from skillshared.git import gitops
 
 TIMEOUT = 10
 _HEADS = "refs/heads/"
 
 
-def state(repo: Path, env: Mapping[str, str]) -> dict[str, Any] | None:
+def state(repo: Path, env: Mapping[str, str]) -> GitState | GitProblem | None:
     """``{"branch", "dirty", "changes", "remotes", "ahead", "behind", "detached",
     "commits", "upstream", "upstream_gone"}``; None if not a repo. ``branch`` is "" on a
     detached HEAD; ``commits`` is False before the first commit; ``upstream_gone`` says that
