@@ -16,10 +16,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -222,8 +222,14 @@ class Run:
         return json.loads(self.out)
 
 
+class CliRunner(Protocol):
+    """The ``cli`` fixture: ``cli("sync", "--json")`` -> Run."""
+
+    def __call__(self, *argv: str) -> Run: ...
+
+
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Any:
+def cli(capsys: pytest.CaptureFixture[str]) -> CliRunner:
     """Run ``skillshare`` in this process: ``cli("sync", "--json")`` -> Run."""
     from skillshare.main import main
 
@@ -289,7 +295,11 @@ def inotify_knob(exclusive: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def wait_for(predicate: Any, timeout: float = 15.0, what: str = "condition") -> Any:
+T = TypeVar("T")
+
+
+def wait_for(predicate: Callable[[], T | None], timeout: float = 15.0,
+             what: str = "condition") -> T:
     """Poll ``predicate`` until it returns something true; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -374,7 +384,7 @@ class Daemon:
 
     def settle(self, after: int = -1, timeout: float = 15.0) -> dict[str, Any]:
         """Wait until the daemon has reconciled (more than ``after`` passes) and is idle."""
-        return wait_for(lambda: self.idle(after), timeout, "the daemon to settle")  # type: ignore[no-any-return]
+        return wait_for(lambda: self.idle(after), timeout, "the daemon to settle")
 
     def reconciles(self) -> int:
         return int(self.status()["reconciles"])
@@ -397,8 +407,14 @@ class Daemon:
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+class DaemonStarter(Protocol):
+    """The ``daemon`` fixture: ``daemon("--flag")`` starts one more daemon."""
+
+    def __call__(self, *args: str, wait: bool = True, knob: bool = True) -> Daemon: ...
+
+
 @pytest.fixture
-def daemon(isolated: Path) -> Iterator[Any]:
+def daemon(isolated: Path) -> Iterator[DaemonStarter]:
     """``daemon()`` starts a daemon (more calls: more daemons); all are stopped afterwards."""
     started: list[Daemon] = []
 

@@ -286,7 +286,7 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             yield folder, dirs, names
 
     monkeypatch.setattr(audit, "open", fake_open, raising=False)
-    monkeypatch.setattr(audit.os, "walk", fake_walk)
+    monkeypatch.setattr(os, "walk", fake_walk)
     yield
 
 

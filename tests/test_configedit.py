@@ -5,13 +5,15 @@ from __future__ import annotations
 import copy
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from skillshared.core.config import DEFAULT_IGNORE, from_document, load, read_document
+from skillshared.core.config import DEFAULT_IGNORE
+from skillshared.core.config_file import from_document, load, read_document
 from skillshared.core.errors import ConfigError, NotFoundError
 from skillshared.core.paths import Paths, Scope
 from skillshared.store import configedit
@@ -219,6 +221,7 @@ def test_remove_target(targets: Any, expected: Any) -> None:
 @pytest.mark.parametrize("doc", [{}, {"targets": {"cursor": None}}, {"targets": ["cursor"]},
                                  {"targets": "claude"}])
 def test_unknown_target_is_not_found(doc: dict[str, Any]) -> None:
+    edit: Callable[[], object]
     for edit in (lambda: configedit.remove_target(doc, "claude"),
                  lambda: configedit.update_target(doc, "claude", mode="copy")):
         with pytest.raises(NotFoundError, match="target 'claude' not found in the config"):

@@ -338,7 +338,7 @@ def test_a_server_loop_that_dies_stops_the_daemon(isolated: Path) -> None:
     def broken(*args: Any) -> None:
         raise RuntimeError("a bug in the loop")
 
-    server._ready = broken  # type: ignore[method-assign]
+    server._ready = broken  # type: ignore[method-assign, assignment]
     server.start()
     try:
         client = socket.socket(socket.AF_UNIX)

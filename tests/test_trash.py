@@ -122,7 +122,7 @@ def test_move_across_filesystems_copies_then_deletes(trash_dir: Path, configured
     (skill / "bin/tool").chmod(0o755)
     before = tree(skill)
     real_rename = fsops.rename_no_replace
-    calls = []
+    calls: list[str] = []
 
     def cross_device(src: str, dst: str) -> None:
         if not calls:

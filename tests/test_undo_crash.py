@@ -243,10 +243,10 @@ def test_a_full_disk_anywhere_is_a_clear_error_and_no_change(
         argv = [*argv, list_backups(backups_dir(home))[0].name]
         (claude / "beta").unlink()
     if argv[0] == "backup":  # each target is backed up whole, or fails on its own
-        def look() -> dict[str, bool]:
+        def look() -> object:
             return {t: True for b in backups_state(home)() for t in b}
     else:
-        def look() -> Any:
+        def look() -> object:
             return tree(claude)
     scene = Scenario(home, tmp_path, argv, look, each_whole=argv[0] == "backup")
     assert scene.every_point(no_residue(home, claude), fail="ENOSPC") > 5
