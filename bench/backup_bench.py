@@ -36,7 +36,7 @@ from world import build_source, environment, fmt, machine_line, publish, timed
 
 from skillshared import api
 from skillshared.commands import backupcmd
-from skillshared.core import config
+from skillshared.core import config, config_file
 from skillshared.core.paths import Paths
 
 
@@ -87,11 +87,11 @@ class World:
         lines = [f"source: {self.source}", "targets:"]
         lines += [f"  t{i:02d}:\n    path: {p}" for i, p in enumerate(self.targets)]
         lines += [f"  copy:\n    path: {root / 'targets/copy/skills'}\n    mode: copy"]
-        config_file = root / "home/.config/skillshare/config.yaml"
-        config_file.parent.mkdir(parents=True)
-        config_file.write_text("\n".join(lines) + "\n")
+        config_path = root / "home/.config/skillshare/config.yaml"
+        config_path.parent.mkdir(parents=True)
+        config_path.write_text("\n".join(lines) + "\n")
         self.paths = Paths.from_env(self.env, cwd=root)
-        self.config = config.load(self.paths.global_scope())
+        self.config = config_file.load(self.paths.global_scope())
         api.run("sync", {"cwd": str(root)}, self.paths)
         for target in self.targets:
             build_source(target / ".local-skills", local)

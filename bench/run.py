@@ -53,7 +53,7 @@ from world import Daemon, build_source, machine_line, wait_for
 from skillshared import api
 from skillshared.catalog import skills
 from skillshared.commands import backupcmd
-from skillshared.core import config
+from skillshared.core import config_file
 from skillshared.core.paths import Paths
 
 # (N, M) cells per scenario; `copy` leaves out 10,000 x 20 (200,000 skill copies), `resync`
@@ -457,7 +457,7 @@ class Env:
                         os.readlink(entry.path)
 
     def backup(self) -> tuple[float, int]:
-        cfg = config.load(self.paths.global_scope())
+        cfg = config_file.load(self.paths.global_scope())
         before = written_bytes()
         started = time.perf_counter()
         result = backupcmd.write(cfg, cfg.targets)

@@ -23,6 +23,7 @@ from typing import Any
 from skillshared import api
 from skillshared.catalog import skills
 from skillshared.core import config as configmod
+from skillshared.core import config_file
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.paths import Paths
 from skillshared.engine import reconcile
@@ -83,7 +84,7 @@ class Snapshot:
         return snap
 
     def config(self) -> configmod.Config:
-        return configmod.load(self.paths.global_scope())
+        return config_file.load(self.paths.global_scope())
 
     def check(self, report: dict[str, Any] | None = None, second_pass: bool = True
               ) -> None:

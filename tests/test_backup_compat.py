@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from skillshared.commands import backupcmd
-from skillshared.core import config
+from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
 from skillshared.engine.trees import SKIP_GIT
@@ -96,7 +96,7 @@ def test_a_version_1_backup_among_newer_ones(tokyo: None, world: Path, home: Pat
     before = tree(world)
     old = write_v1(backups_dir(home), now - 3600, "claude", world, source)
     make_skill(world, "mine", body="version 2\n")
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home), now=now)
     assert writer.add("claude", str(world), "merge", backupcmd.owner(cfg)).status == "created"
     new = writer.publish()
@@ -140,7 +140,7 @@ def test_records_of_version_1_never_spare_a_read(world: Path, home: Path, source
     st = mine.stat()
     mine.write_text(mine.read_text().replace("version 1", "version 9"))
     os.utime(mine, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same time
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home))
     assert writer.add("claude", str(world), "merge", backupcmd.owner(cfg)).status == "created"
     new = writer.publish()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.commands import backupcmd
-from skillshared.core import config
+from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from tests.conftest import make_skill, write_config
 from tests.undo_world import all_verify, backups_dir
@@ -42,7 +42,7 @@ def test_backups_grow_with_what_changed(cli: Any, home: Path, source: Path) -> N
     """A copy target and a merge target of 300 skills each: each round changes one skill,
     syncs (which backs the targets up first) and runs the daemon's backup job."""
     build(home, source, cli)
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     first = backupcmd.write(cfg, cfg.targets)
     assert [r.status for r in first.results] == ["created", "created"]
     start = du(backups_dir(home))
@@ -67,7 +67,7 @@ def test_backups_grow_with_what_changed(cli: Any, home: Path, source: Path) -> N
 
 def test_list_says_what_backups_take_as_du_does(cli: Any, home: Path, source: Path) -> None:
     build(home, source, cli)
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     backupcmd.write(cfg, cfg.targets)
     for index in range(3):
         guide = source / f"skill-{index:04d}/SKILL.md"

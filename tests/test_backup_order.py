@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from skillshared.commands import backupcmd
-from skillshared.core import config
+from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from skillshared.store.backup import NAME_RE, BackupWriter, latest, list_backups
 from tests.conftest import make_skill, run_cli_process, write_config
@@ -73,7 +73,7 @@ def new_york() -> Iterator[None]:
 
 
 def write_backup(home: Path, folder: Path, now: float) -> Path:
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home), now=now)
     assert writer.add("claude", str(folder), "merge", backupcmd.owner(cfg)).status == "created"
     made = writer.publish()

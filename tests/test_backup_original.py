@@ -214,10 +214,10 @@ def test_agent_parts_are_listed_and_kept_never_restored_as_skills(
 
 
 def our_backup_at(home: Path, when: float) -> str:
-    from skillshared.core import config
+    from skillshared.core import config_file
     from skillshared.store.backup import BackupWriter
 
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home), now=when)
     target = cfg.target("claude")
     assert target is not None

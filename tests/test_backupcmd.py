@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from skillshared.commands import backupcmd
-from skillshared.core import config
+from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
 from skillshared.engine.trees import SKIP_GIT
@@ -90,7 +90,7 @@ def test_an_edit_behind_a_link_makes_a_new_backup_that_shares_the_rest(
 
 def test_forced_second_backup_is_manifests_and_hard_links(home: Path,
                                                           world: dict[str, Path]) -> None:
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     first = backupcmd.write(cfg, cfg.targets)
     second = backupcmd.write(cfg, cfg.targets, always=True, now=time.time() + 5)
     assert first.folder and second.folder and first.folder != second.folder
@@ -179,7 +179,7 @@ def test_a_damaged_latest_backup_is_not_trusted_as_unchanged(cli: Any, home: Pat
 
 
 def _backups_at(home: Path, cli: Any, world: dict[str, Path], ages_days: list[float]) -> None:
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     now = time.time()
     for index, age in enumerate(sorted(ages_days, reverse=True)):
         (world["claude"] / "mine/counter.txt").write_text(str(index) * 1000)
@@ -228,7 +228,7 @@ def test_cleanup_removes_saved_skills_no_backup_uses(cli: Any, home: Path, sourc
     write_config(home, undo_world.CONFIG + "backup:\n  keep: 1\n")
     cli("backup", "claude")
     make_skill(source, "beta", body="a new version\n")
-    cfg = config.load(Paths.from_env().global_scope())
+    cfg = config_file.load(Paths.from_env().global_scope())
     backupcmd.write(cfg, [t for t in cfg.targets if t.name == "claude"], now=time.time() + 5)
     assert len(stored_versions(backups_dir(home))) == 4
     data = cli("backup", "--cleanup", "--json").json()

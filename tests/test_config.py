@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from skillshared.core import config as configmod
-from skillshared.core.config import DEFAULT_IGNORE, MAX_CONFIG_BYTES, Config, parse_duration
+from skillshared.core import config_file
+from skillshared.core.config import DEFAULT_IGNORE, BackupPolicy, Config, DaemonConfig, TargetConfig
+from skillshared.core.config_check import parse_duration
+from skillshared.core.config_file import MAX_CONFIG_BYTES
+from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import ConfigError
 from skillshared.core.paths import Paths, Scope
 from tests.conftest import tree, write_config
@@ -49,7 +52,7 @@ daemon:
 
 def load(home: Path, text: str) -> Config:
     write_config(home, text)
-    return configmod.load(Paths.from_env().global_scope())
+    return config_file.load(Paths.from_env().global_scope())
 
 
 def load_error(home: Path, text: str | bytes) -> ConfigError:
@@ -62,7 +65,7 @@ def load_error(home: Path, text: str | bytes) -> ConfigError:
         path.write_text(text)
     before = tree(home)
     with pytest.raises(ConfigError) as info:
-        configmod.load(Paths.from_env().global_scope())
+        config_file.load(Paths.from_env().global_scope())
     assert tree(home) == before
     return info.value
 
@@ -76,7 +79,7 @@ def problems(home: Path, text: str) -> list[str]:
     return error.details
 
 
-def the_target(config: Config, name: str) -> configmod.TargetConfig:
+def the_target(config: Config, name: str) -> TargetConfig:
     target = config.target(name)
     assert target is not None, [t.name for t in config.targets]
     return target
@@ -92,8 +95,8 @@ def test_empty_file_gives_the_defaults(home: Path) -> None:
     assert config.targets == ()
     assert config.ignore == DEFAULT_IGNORE
     assert config.audit_threshold == "CRITICAL"
-    assert config.backup == configmod.BackupPolicy()
-    assert config.daemon == configmod.DaemonConfig()
+    assert config.backup == BackupPolicy()
+    assert config.daemon == DaemonConfig()
     assert config.trash_retention_days == 7
     assert config.warnings == ()
 
@@ -109,8 +112,8 @@ def test_the_seed_config_loads(home: Path) -> None:
     assert (cursor.mode, cursor.include, cursor.exclude) == ("copy", ("team-*",), ("*-draft",))
     assert cursor.mode_explicit and cursor.has_filters
     assert (tool.path, tool.builtin) == (home / "code/tool/skills", None)
-    assert config.backup == configmod.BackupPolicy(10, 30, 500.0)
-    assert config.daemon == configmod.DaemonConfig(
+    assert config.backup == BackupPolicy(10, 30, 500.0)
+    assert config.daemon == DaemonConfig(
         debounce_ms=50, rescan_interval=3600.0, pull_interval=None, update_interval=None,
         backup_interval=86400.0, cleanup_interval=86400.0, watch_targets=True)
     assert config.warnings == ()
@@ -182,7 +185,7 @@ def test_project_list_form(project_scope: Scope, work: Path) -> None:
         "targets:\n  - claude\n"
         "  - {name: x, path: rel/skills, mode: symlink, include: [a*], exclude: [b*]}\n"
         "  - name: nested\n    skills: {path: /abs/n}\n")
-    config = configmod.load(project_scope)
+    config = config_file.load(project_scope)
     claude, custom, nested = config.targets
     assert (claude.name, claude.path, claude.mode) == ("claude", work / ".claude/skills",
                                                        "merge")
@@ -196,9 +199,9 @@ def test_project_skill_records(project_scope: Scope) -> None:
     project_scope.config_file.write_text(
         "skills:\n  - {name: pdf, source: github.com/a/b/pdf}\n"
         "  - {name: _team, source: github.com/team/skills, tracked: true}\n")
-    records = configmod.load(project_scope).skills
-    assert records == (configmod.SkillRecord("pdf", "github.com/a/b/pdf", False),
-                       configmod.SkillRecord("_team", "github.com/team/skills", True))
+    records = config_file.load(project_scope).skills
+    assert records == (SkillRecord("pdf", "github.com/a/b/pdf", False),
+                       SkillRecord("_team", "github.com/team/skills", True))
 
 
 @pytest.mark.parametrize(("value", "seconds"), [
@@ -369,7 +372,7 @@ backup: {keep: 0}
 
 def test_missing_config(scope: Scope) -> None:
     with pytest.raises(ConfigError, match="config not found") as info:
-        configmod.load(scope)
+        config_file.load(scope)
     assert str(scope.config_file) in info.value.message
     assert info.value.hint == "run `skillshare init`"
     assert not scope.config_file.parent.exists()
@@ -377,14 +380,14 @@ def test_missing_config(scope: Scope) -> None:
 
 def test_missing_project_config_hints_init_p(project_scope: Scope) -> None:
     with pytest.raises(ConfigError, match="config not found") as info:
-        configmod.load(project_scope)
+        config_file.load(project_scope)
     assert info.value.hint == "run `skillshare init -p`"
 
 
 def test_config_that_is_a_folder(scope: Scope) -> None:
     scope.config_file.mkdir(parents=True)
     with pytest.raises(ConfigError, match="is a folder, not a file"):
-        configmod.load(scope)
+        config_file.load(scope)
 
 
 @pytest.mark.parametrize(("text", "line", "what"), [

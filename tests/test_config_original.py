@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from skillshared.core import config as configmod
-from skillshared.core.config import Config, SkillRecord, parse_skill_records
+from skillshared.core import config_file
+from skillshared.core.config import Config
+from skillshared.core.config_records import SkillRecord, parse_skill_records
 from skillshared.core.errors import ConfigError
 from skillshared.core.paths import Paths
 from skillshared.store import configedit
@@ -41,11 +42,11 @@ def skills(base: Path) -> Path:
 
 
 def global_config() -> Config:
-    return configmod.load(Paths.from_env().global_scope())
+    return config_file.load(Paths.from_env().global_scope())
 
 
 def project_config() -> Config:
-    return configmod.load(Paths.from_env().project_scope())
+    return config_file.load(Paths.from_env().project_scope())
 
 
 def unused_keys(config: Config) -> dict[str, str | None]:
@@ -386,7 +387,7 @@ def test_agent_entries_are_left_out_and_kept_on_save(work: Path) -> None:
         {"name": "helper", "source": "github.com/team/agents", "kind": "agent"}])
     config = project_config()
     assert [r.name for r in config.skills] == ["pdf"]
-    doc = configmod.read_document(config.scope)
+    doc = config_file.read_document(config.scope)
     doc["skills"] = [r.to_doc() for r in config.skills][:0]  # every skill forgotten
     configedit.save(config.scope, doc)
     assert yaml.safe_load(path.read_text())["skills"] == [

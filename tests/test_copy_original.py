@@ -225,14 +225,14 @@ def test_a_dry_run_changes_nothing(cli: Any, world: dict[str, Path]) -> None:
 
 def test_the_daemons_partial_pass_converts_the_manifest_too(world: dict[str, Path]) -> None:
     from skillshared.catalog import skills
-    from skillshared.core import config as configmod
+    from skillshared.core import config_file
     from skillshared.core.paths import Paths
     from skillshared.engine import reconcile
 
     target, source = world["target"], world["source"]
     (source / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")
     (source / "beta/SKILL.md").write_text("---\nname: beta\n---\nnewer\n")
-    config = configmod.load(Paths.from_env().global_scope())
+    config = config_file.load(Paths.from_env().global_scope())
     report = reconcile.sync(config, skills.discover(config.source), names=["alpha"])
     result = report["targets"][0]
     assert result["conflicts"] == [] and result["error"] is None
@@ -341,7 +341,7 @@ def test_merge_mode_never_deletes_a_real_folder_the_original_recorded_as_a_link(
 def test_the_daemons_partial_pass_on_a_merge_target_with_the_originals_manifest(
         home: Path, source: Path) -> None:
     from skillshared.catalog import skills
-    from skillshared.core import config as configmod
+    from skillshared.core import config_file
     from skillshared.core.paths import Paths
     from skillshared.engine import reconcile
 
@@ -350,7 +350,7 @@ def test_the_daemons_partial_pass_on_a_merge_target_with_the_originals_manifest(
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
     target = home / ".claude/skills"
     copies.write_merge_target(target, source, ["alpha"])
-    config = configmod.load(Paths.from_env().global_scope())
+    config = config_file.load(Paths.from_env().global_scope())
     report = reconcile.sync(config, skills.discover(config.source), names=["beta"])
     result = report["targets"][0]
     assert result["conflicts"] == [] and [c["name"] for c in result["changes"]] == ["beta"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from skillshared.core.config import load
+from skillshared.core.config_file import load
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths, Scope
 from skillshared.git import gitsync

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillshared.catalog import skills
-from skillshared.core.config import load
+from skillshared.core.config_file import load
 from skillshared.core.paths import Scope
 from skillshared.engine import reconcile
 from skillshared.engine.fsops import TAG_DELETE, temp_name

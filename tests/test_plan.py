@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillshared.catalog.skills import discover
-from skillshared.core.config import from_document
+from skillshared.core.config_file import from_document
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
 from skillshared.engine.plan import (

@@ -569,13 +569,13 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
     import resource
     import threading
 
-    from skillshared.core import config as configmod
+    from skillshared.core import config_file
     from skillshared.git import gitsync
     from tests.conftest import children
     from tests.team_repos import push_skill, shared_source
 
     other = shared_source(source, tmp_path)
-    config = configmod.load(Paths.from_env().global_scope())
+    config = config_file.load(Paths.from_env().global_scope())
 
     def counts() -> tuple[int, int, set[int]]:
         return len(os.listdir("/proc/self/fd")), threading.active_count(), children()

@@ -50,11 +50,11 @@ def test_merge_links_every_skill_with_absolute_links(cli: Any, setup: dict[str, 
 
 def test_max_changes_caps_the_list_but_changed_counts_all(setup: dict[str, Path]) -> None:
     from skillshared.catalog import skills
-    from skillshared.core import config as configmod
+    from skillshared.core import config_file
     from skillshared.core.paths import Paths
     from skillshared.engine import reconcile
 
-    config = configmod.load(Paths.from_env().global_scope())
+    config = config_file.load(Paths.from_env().global_scope())
     report = reconcile.sync(config, skills.discover(config.source), max_changes=2)
     line = only_target(report)
     assert line["changed"] == 3 and line["linked"] == 3

@@ -61,14 +61,14 @@ def test_the_daemon_and_the_cli_agree_on_an_unusable_target(cli: Any, home: Path
                                                             source: Path) -> None:
     """The CLI's in-process pass and a partial pass (the daemon's) treat it alike."""
     from skillshared.catalog import skills
-    from skillshared.core import config as configmod
+    from skillshared.core import config_file
     from skillshared.core.paths import Paths
     from skillshared.engine import reconcile
 
     make_skill(source, "alpha")
     write_config(home, "targets:\n  bad:\n    path: ~/bad\n  good:\n    path: ~/good\n")
     (home / "bad").write_text("mine")
-    config = configmod.load(Paths.from_env().global_scope())
+    config = config_file.load(Paths.from_env().global_scope())
     report = reconcile.sync(config, skills.discover(config.source), names=["alpha"])
     assert line(report, "bad")["status"] == "error"
     assert os.path.islink(home / "good/alpha")

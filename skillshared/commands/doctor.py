@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.commands import backupcmd, views
-from skillshared.core import config as configmod
+from skillshared.core import config_file
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
 from skillshared.engine import observe
@@ -84,7 +84,7 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
     checks = Checks()
     scope = req.scope()
     try:
-        config = configmod.load(scope)
+        config = config_file.load(scope)
     except ConfigError as exc:
         checks.add("config", "error", exc.message, exc.details, exc.hint)
         return {"scope": scope.name, **checks.result()}

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared.catalog import skills
 from skillshared.commands import auditcmd
-from skillshared.core.config import Config, SkillRecord
+from skillshared.core.config import Config
+from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from skillshared.core import config as configmod
+from skillshared.core import config_file
 from skillshared.core.config import Config
 from skillshared.core.errors import ConfigError, NotFoundError, UsageError
 from skillshared.core.paths import Paths, Scope
@@ -67,7 +67,7 @@ class Request:
         return self.paths.scope(project)
 
     def config(self) -> Config:
-        self.loaded = configmod.load(self.scope())
+        self.loaded = config_file.load(self.scope())
         return self.loaded
 
     def global_config(self, refusal: str, hint: str = "run it with -g") -> Config:

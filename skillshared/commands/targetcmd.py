@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from skillshared.catalog import skills
 from skillshared.commands import backupcmd
 from skillshared.core import targets as builtin
-from skillshared.core.config import MODES, Config, TargetConfig, from_document, read_document
+from skillshared.core.config import MODES, Config, TargetConfig
+from skillshared.core.config_file import from_document, read_document
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST
 from skillshared.core.patterns import PatternError, compile_glob

@@ -13,7 +13,7 @@ from skillshared.catalog import skills
 from skillshared.catalog.rediscover import rediscover
 from skillshared.catalog.skills import Discovery
 from skillshared.commands import restore
-from skillshared.core import config as configmod
+from skillshared.core import config_file
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
@@ -52,7 +52,7 @@ class Reconciler:
         """Read the config file; True when the config in force changed. An invalid file is
         refused: the previous config stays in force and the error is kept for `status`."""
         try:
-            new = configmod.load(self.scope)
+            new = config_file.load(self.scope)
         except SkillshareError as exc:
             self.config_error = {"at": now_iso(), "message": exc.message, "hint": exc.hint,
                                  "details": exc.details}

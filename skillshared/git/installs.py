@@ -36,7 +36,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from skillshared.catalog import skills
-from skillshared.core.config import Config, SkillRecord, parse_skill_records, read_document
+from skillshared.core.config import Config
+from skillshared.core.config_file import read_document
+from skillshared.core.config_records import SkillRecord, parse_skill_records
 from skillshared.core.config_records import RECORDS_FILE
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops

@@ -9,13 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core import yamlio
-from skillshared.core.config import (
-    DEFAULT_IGNORE,
-    Config,
-    from_document,
-    is_skill_entry,
-    read_document,
-)
+from skillshared.core.config import DEFAULT_IGNORE, Config
+from skillshared.core.config_file import from_document, read_document
+from skillshared.core.config_records import is_skill_entry
 from skillshared.core.errors import ConfigError, NotFoundError
 from skillshared.core.paths import Scope
 from skillshared.engine import fsops
