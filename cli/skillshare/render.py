@@ -4,164 +4,74 @@ from __future__ import annotations
 
 from skillshare import render_backup, render_git
 from skillshare.render_daemon import daemon_section, render_daemon, render_service
+from skillshare.render_sync import (
+    discovery_notes,
+    held_hint,
+    render_sync,
+    target_line,
+    target_names,
+)
 from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Any
 
-    Result = dict[str, Any]
-
-
-# -- sync --------------------------------------------------------------------------------------
-
-
-def target_line(t: Result) -> str:
-    mode = t["mode"]
-    if mode == "symlink":
-        return "symlink" + (" (created)" if t["created_dir"] else "")
-    if mode == "copy":
-        return (f"copied ({t['new']} new, {t['up_to_date']} up to date, {t['updated']} updated, "
-                f"{t['pruned']} pruned)")
-    return (f"merged ({t['linked']} linked, {t['local']} local, {t['updated']} updated, "
-            f"{t['pruned']} pruned)")
-
-
-def _status_mark(t: Result) -> str:
-    marks = {"ok": OK, "warning": WARN}
-    return marks.get(str(t["status"]), FAIL)
-
-
-def _target_names(t: Result) -> str:
-    also = f" (+{', '.join(t['also'])})" if t.get("also") else ""
-    return f"{t['name']}{also}"
-
-
-def _discovery_notes(out: Out, r: Result) -> None:
-    if r.get("invalid"):
-        out(f"{WARN} {plural(len(r['invalid']), 'skill folder')} not synced:")
-        for item in r["invalid"]:
-            out(f"    {item['path']}: {item['reason']}")
-    if r.get("frontmatter"):
-        out(f"{WARN} {plural(len(r['frontmatter']), 'skill')} with frontmatter problems "
-            "(synced anyway):")
-        for item in r["frontmatter"]:
-            out(f"    {item['path']}: {item['problem']}")
-    if r.get("ignored"):
-        out(f"{INFO} {plural(len(r['ignored']), 'skill')} ignored by .skillignore:")
-        for path in r["ignored"]:
-            out(f"    • {path}")
-
-
-def _collisions(out: Out, collisions: Result) -> None:
-    for item in collisions.get("same_target", []):
-        out(f"{WARN} Target '{item['target']}': skill name '{item['name']}' is defined in "
-            "multiple places:")
-        for path in item["skills"]:
-            out(f"    - {path}")
-        out("  Rename one in SKILL.md or adjust include/exclude filters")
-    isolated = collisions.get("isolated", [])
-    if isolated:
-        out(f"{INFO} Duplicate skill names exist but are isolated by target filters:")
-        for item in isolated:
-            out(f"  '{item['name']}' ({item['count']} definitions)")
-
-
-def render_sync(r: Result, out: Out) -> int:
-    out.header("Dry run: nothing will be changed" if r["dry_run"] else "Syncing skills")
-    out(f"{ARROW} Source: {out.path(r['source'])} ({plural(r['skills'], 'skill')})")
-    backup = r.get("backup")
-    if backup and backup.get("path"):
-        out(f"{ARROW} Backup: {out.path(backup['path'])}")
-    for t in (backup or {}).get("targets", ()):
-        for left in t.get("not_saved", ()):
-            out(f"  {WARN} not in the backup: {t['target']}/{left['path']} {left['why']}")
-    out()
-    if not r["targets"]:
-        out("No targets configured: add one with `skillshare target add <name> [path]`")
-    for t in r["targets"]:
-        if t["error"]:
-            out(f"{FAIL} {_target_names(t)}: failed: {t['error']}")
-            continue
-        verb = "will create" if r["dry_run"] else "created"
-        created = f" — {verb} {out.path(t['path'])}" if t["created_dir"] and t["mode"] != (
-            "symlink") else ""
-        out(f"{_status_mark(t)} {_target_names(t)}: {target_line(t)}{created}")
-        if r["dry_run"]:
-            for change in t["changes"]:
-                out(f"    {change['action']} {change['name']}".rstrip())
-        for c in t["conflicts"]:
-            out(f"    ! {c['name'] or out.path(t['path'])}: {c['reason']}")
-        if t["conflicts"] and not r["force"]:
-            out("      (use --force to back them up and replace them)")
-        for f in t["forced"]:
-            out(f"    replaced {f['name']} (backup: {out.path(f['backup'])})")
-        for left in t.get("left_out", ()):
-            out(f"    {INFO} {left['name']}/{left['path']} left out of the copy: {left['why']}")
-        if t["guard"]:
-            held = f" ({plural(t['held'], 'entry', 'entries')} kept)" if t.get("held") else ""
-            out(f"    pruning held back{held}: {t['guard']}")
-    notes = Out(out.home)
-    _collisions(notes, r["collisions"])
-    _discovery_notes(notes, r)
-    if notes.lines:
-        out()
-        out.lines.extend(notes.lines)
-    s = r["summary"]
-    out()
-    done = "Dry run complete" if r["dry_run"] else "Sync complete"
-    failed = f", {s['failed']} failed" if s["failed"] else ""
-    held = f", pruning held back on {s['held']}" if s["held"] else ""
-    out(f"{done}: {plural(s['targets'], 'target')}{failed}{held} "
-        f"({r['duration_ms'] / 1000:.2f}s)")
-    _held_hint(out, [t for t in r["targets"] if t["guard"] and not t["error"]])
-    return 1 if s["failed"] or s["held"] else 0
-
-
-def _held_hint(out: Out, held: list[Result]) -> None:
-    """The closing line when the mass-delete guard held pruning back: where, how much, and
-    what to run."""
-    if not held:
-        return
-    entries = sum(t.get("held") or 0 for t in held)
-    count = f" ({plural(entries, 'entry', 'entries')} kept)" if entries else ""
-    names = ", ".join(_target_names(t) for t in held)
-    hints = {t["guard_hint"] for t in held}
-    out(f"{WARN} Pruning held back on {names}{count}: " + "; ".join(sorted(hints)))
+    from skillshared.commands.results import (
+        DiffResult,
+        DoctorResult,
+        InitResult,
+        ListResult,
+        LogResult,
+        StatusResult,
+        TargetDescription,
+        TargetRemovedResult,
+        TargetResult,
+        TrackedRepoState,
+    )
+    from skillshared.core.results import GitProblem, GitState
 
 
 # -- status / diff / list ----------------------------------------------------------------------
 
 
-def _git_line(git: Result | None) -> str:
+def _git_line(git: GitState | GitProblem | None) -> str:
     if git is None:
         return "not a git repository"
     if "error" in git:
         return str(git["error"])
     state = "clean" if not git["dirty"] else f"{git['changes']} uncommitted changes"
-    if git.get("commits") is False:
+    if git["commits"] is False:
         state += ", no commits yet"
-    if git.get("detached"):
+    if git["detached"]:
         state += ", detached HEAD"
-    if git.get("upstream_gone"):
-        upstream = f" {git['upstream']}" if git.get("upstream") else ""
+    if git["upstream_gone"]:
+        upstream = f" {git['upstream']}" if git["upstream"] else ""
         state += f", its upstream{upstream} is gone from the remote"
     remotes = f" (remote: {', '.join(git['remotes'])})" if git["remotes"] else " (no remote)"
-    behind = f", {git['behind']} behind" if git.get("behind") else ""
-    ahead = f", {git['ahead']} ahead" if git.get("ahead") else ""
+    behind = f", {git['behind']} behind" if git["behind"] else ""
+    ahead = f", {git['ahead']} ahead" if git["ahead"] else ""
     return f"{state}{remotes}{ahead}{behind}"
 
 
-def render_status(r: Result, out: Out) -> int:
-    out.header("Skillshare Status" + (" (project)" if r["scope"] == "project" else ""))
-    src = r["source"]
-    out(f"Source: {out.path(src['path'])}" + ("" if src["exists"] else "  (missing)"))
-    out(f"  Skills: {src['skills']}" + (f" ({src['invalid']} invalid)" if src["invalid"] else ""))
-    out(f"  Git: {_git_line(src['git'])}")
-    if r.get("records_problem"):
-        out(f"  {WARN} install records: {r['records_problem']}")
-    out()
+def _repo_line(repo: TrackedRepoState) -> str:
+    git = repo["git"]
+    if repo.get("missing"):
+        return "missing (recorded; run `skillshare install`)"
+    if git is None:
+        return "not a git repository"
+    if "error" in git:  # its state could not be read: nothing to say against it
+        return "clean"
+    notes = ["has uncommitted changes" if git["dirty"] else "clean"]
+    notes += [note for shown, note in ((git["detached"], "detached HEAD"),
+                                       (git["upstream_gone"], "its upstream is gone")) if shown]
+    if git["commits"] is False:
+        notes.append("no commits yet")
+    return ", ".join(notes)
+
+
+def _status_targets(r: StatusResult, out: Out) -> None:
     out("Targets:" if r["targets"] else "Targets: none (add one: skillshare target add <name>)")
     width = max([len(t["name"]) for t in r["targets"]] + [8])
     for t in r["targets"]:
@@ -183,26 +93,30 @@ def render_status(r: Result, out: Out) -> int:
         if t["state"] in ("needs sync", "missing"):
             extra.append("needs sync")
         if t["guard"]:
-            extra.append(f"{t['held']} not pruned" if t.get("held") else "pruning held back")
+            extra.append(f"{t['held']} not pruned" if t["held"] else "pruning held back")
         suffix = f"  ({', '.join(extra)})" if extra else ""
         out(f"  {t['name']:<{width}}  {t['mode']:<8}  {state:<13}  {out.path(t['path'])}{suffix}")
         if t["error"]:
             out(f"      {t['error']}")
         if t["guard"]:
             out(f"      pruning held back: {t['guard']}")
+
+
+def render_status(r: StatusResult, out: Out) -> int:
+    out.header("Skillshare Status" + (" (project)" if r["scope"] == "project" else ""))
+    src = r["source"]
+    out(f"Source: {out.path(src['path'])}" + ("" if src["exists"] else "  (missing)"))
+    out(f"  Skills: {src['skills']}" + (f" ({src['invalid']} invalid)" if src["invalid"] else ""))
+    out(f"  Git: {_git_line(src['git'])}")
+    if r["records_problem"]:
+        out(f"  {WARN} install records: {r['records_problem']}")
+    out()
+    _status_targets(r, out)
     if r["tracked_repos"]:
         out()
         out("Tracked Repositories:")
         for repo in r["tracked_repos"]:
-            git = repo["git"]
-            state = "missing (recorded; run `skillshare install`)" if repo.get("missing") \
-                else "not a git repository" if git is None else ", ".join(
-                ["has uncommitted changes" if git.get("dirty") else "clean"]
-                + [note for key, note in (("detached", "detached HEAD"),
-                                          ("upstream_gone", "its upstream is gone"))
-                   if git.get(key)]
-                + (["no commits yet"] if git.get("commits") is False else []))
-            out(f"  {repo['name']:<16}  {plural(repo['skills'], 'skill'):<10}  {state}")
+            out(f"  {repo['name']:<16}  {plural(repo['skills'], 'skill'):<10}  {_repo_line(repo)}")
     out()
     daemon_section(r["daemon"], out)
     held = [t for t in r["targets"] if t["guard"] and not t["error"]]
@@ -210,21 +124,21 @@ def render_status(r: Result, out: Out) -> int:
         out()
     if r["out_of_sync"]:
         out(f"{WARN} {plural(r['out_of_sync'], 'target')} not in sync — run 'skillshare sync'")
-    _held_hint(out, held)
+    held_hint(out, held)
     return 0
 
 
-def render_diff(r: Result, out: Out) -> int:
+def render_diff(r: DiffResult, out: Out) -> int:
     for t in r["targets"]:
         if t["error"]:
-            out(f"{_target_names(t)}: {FAIL} {t['error']}")
+            out(f"{target_names(t)}: {FAIL} {t['error']}")
             continue
         if t["synced"] and not t["items"] and not t["guard"]:
-            out(f"{_target_names(t)}: fully synced")
+            out(f"{target_names(t)}: fully synced")
             continue
         if out.lines:
             out()
-        out.header(f"Diff: source ↔ {_target_names(t)}")
+        out.header(f"Diff: source ↔ {target_names(t)}")
         width = max(len(i["name"]) for i in t["items"]) if t["items"] else 0
         for item in t["items"]:
             name = item["name"] or out.path(t["path"])
@@ -234,31 +148,31 @@ def render_diff(r: Result, out: Out) -> int:
     held = [t for t in r["targets"] if t["guard"] and not t["error"]]
     if held:
         out()
-        _held_hint(out, held)
+        held_hint(out, held)
     if not r["targets"]:
         out("No targets configured.")
     return 0
 
 
-def render_list(r: Result, out: Out) -> int:
+def render_list(r: ListResult, out: Out) -> int:
     out.header(f"Skills in {out.path(r['source'])}" + ("" if r["exists"] else " (missing)"))
     width = max([len(s["name"]) for s in r["skills"]] + [4])
     for s in r["skills"]:
         origin = f"tracked ({s['repo']})" if s["origin"] == "tracked" else s["origin"]
-        if s["origin"] == "installed" and s.get("source"):
+        if s["origin"] == "installed" and s["source"]:
             origin = f"installed ({s['source']})"
         desc = f"  {s['description']}" if s["description"] else ""
         out(f"  {s['name']:<{width}}  {origin}{desc}")
     out()
     out(plural(len(r["skills"]), "skill"))
-    _discovery_notes(out, r)
+    discovery_notes(out, r)
     return 0
 
 
 # -- init / target / doctor / log --------------------------------------------------------------
 
 
-def render_init(r: Result, out: Out) -> int:
+def render_init(r: InitResult, out: Out) -> int:
     verb = "Would create" if r["dry_run"] else "Created"
     out(f"{OK} {verb} {out.path(r['config'])}")
     out(f"  Source:  {out.path(r['source'])}")
@@ -270,7 +184,7 @@ def render_init(r: Result, out: Out) -> int:
             out(f"    {t['name']:<12} {out.path(t['path'])}")
     else:
         out("  Targets: none — add one with `skillshare target add <name> [path]`")
-    if r.get("remote"):
+    if r["remote"]:
         out(f"  Remote:  {r['remote']}")
     out()
     out("Next: put skills in the source (one folder with a SKILL.md each), then run "
@@ -278,7 +192,7 @@ def render_init(r: Result, out: Out) -> int:
     return 0
 
 
-def _filters(t: Result) -> str:
+def _filters(t: TargetDescription) -> str:
     parts = []
     if t["include"]:
         parts.append(f"include: {', '.join(t['include'])}")
@@ -287,7 +201,7 @@ def _filters(t: Result) -> str:
     return "  ".join(parts)
 
 
-def render_target(r: Result, out: Out) -> int:
+def render_target(r: TargetResult, out: Out) -> int:
     if "targets" in r:
         out("Targets" if r["targets"] else
             "No targets. Add one: skillshare target add <name> [path]")
@@ -298,12 +212,12 @@ def render_target(r: Result, out: Out) -> int:
         return 0
     if "removed" in r:
         return _render_removed(r, out)
-    dry = " (dry run)" if r.get("dry_run") else ""
-    if r.get("action") == "added":
-        out(f"{OK} Added target {r['name']} {ARROW} {out.path(r['path'])} ({r['mode']}){dry}")
-        out("  Run 'skillshare sync' to distribute skills to it")
-        return 0
-    if r.get("action") == "updated":
+    if "action" in r:
+        dry = " (dry run)" if r["dry_run"] else ""
+        if r["action"] == "added":
+            out(f"{OK} Added target {r['name']} {ARROW} {out.path(r['path'])} ({r['mode']}){dry}")
+            out("  Run 'skillshare sync' to distribute skills to it")
+            return 0
         if not r["changes"]:
             out(f"{r['name']}: nothing to change")
         for change in r["changes"]:
@@ -317,14 +231,14 @@ def render_target(r: Result, out: Out) -> int:
     out(f"  Mode:    {r['mode']}" + (" (default)" if r["mode_source"] == "default" else ""))
     out(f"  Status:  {target_line(state)}" + (f"; failed: {state['error']}" if state["error"]
                                               else ""))
-    if state.get("guard"):
+    if state["guard"]:
         out(f"  {WARN} pruning held back: {state['guard']}")
     out(f"  Include: {', '.join(r['include']) or '-'}")
     out(f"  Exclude: {', '.join(r['exclude']) or '-'}")
     return 0
 
 
-def _render_removed(r: Result, out: Out) -> int:
+def _render_removed(r: TargetRemovedResult, out: Out) -> int:
     dry = " (dry run)" if r["dry_run"] else ""
     for item in r["removed"]:
         if item["shared"]:
@@ -335,24 +249,25 @@ def _render_removed(r: Result, out: Out) -> int:
             what = f"{plural(item['converted'], 'link')} turned into real copies"
         if item["removed_links"]:
             what += f", {plural(item['removed_links'], 'broken link')} removed"
-        backup = item.get("backup")
+        backup = item["backup"]
         where = f"; backup: {out.path(backup)}" if backup else ""
         out(f"{OK} Removed target {item['name']}{dry}: {what}{where}")
         for kept in item.get("kept_links", ()):  # (absent from an older daemon)
             out(f"  {WARN} {kept['name']}: kept as a link (the skill {kept['why']})")
-    for item in r["failed"]:
-        out(f"{FAIL} {item['name']}: {item['error']} (kept in the config)")
+    for failure in r["failed"]:
+        out(f"{FAIL} {failure['name']}: {failure['error']} (kept in the config)")
     return 1 if r["failed"] else 0
 
 
-def render_doctor(r: Result, out: Out) -> int:
+def render_doctor(r: DoctorResult, out: Out) -> int:
     marks = {"pass": OK, "warning": WARN, "error": FAIL, "info": INFO}
     for check in r["checks"]:
         out(f"{marks[check['status']]} {check['name']}: {check['message']}")
-        for detail in check.get("details", [])[:20]:
+        details = check.get("details", [])
+        for detail in details[:20]:
             out(f"    {detail}")
-        if len(check.get("details", [])) > 20:
-            out(f"    … and {len(check['details']) - 20} more")
+        if len(details) > 20:
+            out(f"    … and {len(details) - 20} more")
         if check.get("hint"):
             out(f"    hint: {check['hint']}")
     s = r["summary"]
@@ -361,7 +276,7 @@ def render_doctor(r: Result, out: Out) -> int:
     return 0 if r["ok"] else 1
 
 
-def render_log(r: Result, out: Out) -> int:
+def render_log(r: LogResult, out: Out) -> int:
     if not r["entries"]:
         out(f"No operations logged yet ({out.path(r['file'])})")
     for e in r["entries"]:
@@ -372,7 +287,7 @@ def render_log(r: Result, out: Out) -> int:
     return 0
 
 
-RENDERERS: dict[str, Callable[[Result, Out], int]] = {
+RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "daemon": render_daemon, "service": render_service,
     "sync": render_sync, "status": render_status, "diff": render_diff, "list": render_list,
     "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
@@ -380,7 +295,7 @@ RENDERERS: dict[str, Callable[[Result, Out], int]] = {
 }
 
 
-def render(cmd: str, result: Result, home: str) -> tuple[str, int]:
+def render(cmd: str, result: Mapping[str, Any], home: str) -> tuple[str, int]:
     out = Out(home)
     code = RENDERERS[cmd](result, out)
     return out.text(), code

@@ -11,26 +11,45 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    Result = dict[str, Any]
+    from skillshared.commands.results import (
+        AuditResult,
+        BackupCleanupResult,
+        BackupCreated,
+        BackupListResult,
+        BackupPreview,
+        BackupResult,
+        BackupVerifyResult,
+        CollectResult,
+        RestoreResult,
+        TrashListResult,
+        TrashResult,
+    )
 
 SKIPPED = {"missing": "nothing to back up (missing)", "empty": "nothing to back up (empty)"}
 
 
-def render_backup(r: Result, out: Out) -> int:
-    action = r["action"]
-    if action == "list":
+def render_backup(r: BackupResult, out: Out) -> int:
+    if r["action"] == "list":
         return _list(r, out)
-    if action == "verify":
+    if r["action"] == "verify":
         return _verify(r, out)
-    if action == "cleanup":
+    if r["action"] == "cleanup":
         return _cleanup(r, out)
     if r["dry_run"]:
-        for t in r["targets"]:
-            what = SKIPPED.get(t["status"], t["status"])
-            if t["status"] == "unchanged":
-                what = "unchanged since its latest backup (nothing to do)"
-            out(f"{INFO} {t['target']}: {what}")
-        return 0
+        return _preview(r, out)
+    return _created(r, out)
+
+
+def _preview(r: BackupPreview, out: Out) -> int:
+    for t in r["targets"]:
+        what = SKIPPED.get(t["status"], t["status"])
+        if t["status"] == "unchanged":
+            what = "unchanged since its latest backup (nothing to do)"
+        out(f"{INFO} {t['target']}: {what}")
+    return 0
+
+
+def _created(r: BackupCreated, out: Out) -> int:
     counts = {"created": 0, "unchanged": 0, "skipped": 0, "failed": 0}
     for t in r["targets"]:
         status = t["status"]
@@ -59,7 +78,7 @@ def _stamp(path: str | None) -> str:
     return path.rstrip("/").split("/")[-2] if path and path.count("/") >= 2 else "?"
 
 
-def _list(r: Result, out: Out) -> int:
+def _list(r: BackupListResult, out: Out) -> int:
     if not r["backups"]:
         out(f"No backups yet ({out.path(r['dir'])})")
         return 0
@@ -67,8 +86,9 @@ def _list(r: Result, out: Out) -> int:
     for backup in r["backups"]:
         by = "  (made by the original skillshare)" if backup.get("made_by") == "original" else ""
         out(f"  {backup['name']}/{by}")
-        if backup.get("not_a_backup"):
-            out(f"    {WARN} not a backup, left as it is: {'; '.join(backup['not_a_backup'])}")
+        strays = backup.get("not_a_backup")
+        if strays:
+            out(f"    {WARN} not a backup, left as it is: {'; '.join(strays)}")
         for t in backup["targets"]:
             name = f"{t['name']}/"
             if t.get("problems"):
@@ -88,7 +108,7 @@ def _list(r: Result, out: Out) -> int:
     return 0
 
 
-def _verify(r: Result, out: Out) -> int:
+def _verify(r: BackupVerifyResult, out: Out) -> int:
     total = 0
     for backup in r["backups"]:
         for t in backup["targets"]:
@@ -111,7 +131,7 @@ def _verify(r: Result, out: Out) -> int:
     return 1 if r["damaged"] else 0
 
 
-def _cleanup(r: Result, out: Out) -> int:
+def _cleanup(r: BackupCleanupResult, out: Out) -> int:
     verb = "Would remove" if r["dry_run"] else "Removed"
     for item in r["removed"]:
         out(f"{'-' if r['dry_run'] else OK} {verb} {item['name']} ({size(item['bytes'])}): "
@@ -137,7 +157,7 @@ def _cleanup(r: Result, out: Out) -> int:
     return 0
 
 
-def render_restore(r: Result, out: Out) -> int:
+def render_restore(r: RestoreResult, out: Out) -> int:
     which = "latest backup" if r["latest"] else "backup"
     for item in r.get("interrupted", []):
         out(f"{INFO} {item['target']}: interrupted work finished ({item['action']})")
@@ -154,8 +174,8 @@ def render_restore(r: Result, out: Out) -> int:
         f"{plural(r['files'], 'file')}")
     if r.get("made_by") == "original":
         _original_restore(r, out)
-    backup = r.get("backup") or {}
-    if backup.get("status") == "created":
+    backup = r["backup"]
+    if backup is not None and backup["status"] == "created":
         out(f"  {ARROW} what was there before: {out.path(backup.get('path'))}")
     if r["replaced"]:
         out(f"  {WARN} replaced (they are in that backup): {', '.join(r['replaced'])}")
@@ -170,7 +190,7 @@ def render_restore(r: Result, out: Out) -> int:
     return 0
 
 
-def _original_restore(r: Result, out: Out) -> None:
+def _original_restore(r: RestoreResult, out: Out) -> None:
     out(f"  {INFO} a backup made by the original skillshare")
     if r["linked"]:
         out(f"  {INFO} the same as the source, linked again: {', '.join(r['linked'])}")
@@ -181,28 +201,11 @@ def _original_restore(r: Result, out: Out) -> None:
         out(f"  {INFO} its .skillshare-manifest.json was not restored (it stays in the backup)")
 
 
-def render_trash(r: Result, out: Out) -> int:
-    action = r["action"]
-    dry = " (dry run)" if r.get("dry_run") else ""
-    if action == "list":
-        if not r["items"]:
-            out("Trash is empty")
-            _agents_kept(r, out)
-            return 0
-        out.header("Trash")
-        now = time.time()
-        for item in r["items"]:
-            when = item["trashed_ts"]
-            origin = f"  from {out.path(item['origin'])}" if item.get("origin") else (
-                "  (trashed by the original skillshare)" if item.get("made_by") == "original"
-                else "")
-            out(f"  {item['entry']}  ({size(item['bytes'])}, {ago(now - when)} ago){origin}")
-        out(f"{plural(len(r['items']), 'item')}, {size(r['bytes'])} total")
-        if r.get("retention_days") is not None:
-            out(f"Items are deleted for good after {plural(r['retention_days'], 'day')}")
-        _agents_kept(r, out)
-        return 0
-    if action == "empty":
+def render_trash(r: TrashResult, out: Out) -> int:
+    if r["action"] == "list":
+        return _trash_list(r, out)
+    dry = " (dry run)" if r["dry_run"] else ""
+    if r["action"] == "empty":
         if not r["items"]:
             out("Trash is already empty")
         else:
@@ -210,7 +213,7 @@ def render_trash(r: Result, out: Out) -> int:
             out(f"{OK} Emptied the trash{dry}: {plural(len(r['items']), 'item')} {verb}")
         return 0
     item = r["item"]
-    if action == "delete":
+    if r["action"] == "delete":
         out(f"{OK} Permanently deleted {item['entry']}{dry}")
         return 0
     out(f"{OK} Restored {item['name']} to {out.path(r['to'])}{dry}")
@@ -218,13 +221,33 @@ def render_trash(r: Result, out: Out) -> int:
     return 0
 
 
-def _agents_kept(r: Result, out: Out) -> None:
-    if r.get("agents_kept"):
+def _trash_list(r: TrashListResult, out: Out) -> int:
+    if not r["items"]:
+        out("Trash is empty")
+        _agents_kept(r, out)
+        return 0
+    out.header("Trash")
+    now = time.time()
+    for item in r["items"]:
+        when = item["trashed_ts"]
+        origin = f"  from {out.path(item['origin'])}" if item["origin"] else (
+            "  (trashed by the original skillshare)" if item["made_by"] == "original"
+            else "")
+        out(f"  {item['entry']}  ({size(item['bytes'])}, {ago(now - when)} ago){origin}")
+    out(f"{plural(len(r['items']), 'item')}, {size(r['bytes'])} total")
+    if r["retention_days"] is not None:
+        out(f"Items are deleted for good after {plural(r['retention_days'], 'day')}")
+    _agents_kept(r, out)
+    return 0
+
+
+def _agents_kept(r: TrashListResult, out: Out) -> None:
+    if r["agents_kept"]:
         out(f"{INFO} {plural(r['agents_kept'], 'agent')} trashed by the original skillshare "
             f"kept in {out.path(r['dir'] + '/agents')} (agents are not handled yet)")
 
 
-def render_collect(r: Result, out: Out) -> int:
+def render_collect(r: CollectResult, out: Out) -> int:
     if r.get("hint"):
         out(f"{INFO} {r['hint']}")
     found = r["collected"] or r["same"] or r["skipped"] or r["failed"]
@@ -235,16 +258,17 @@ def render_collect(r: Result, out: Out) -> int:
     verb = "would be copied" if r["dry_run"] else "copied"
     for item in r["collected"]:
         again = " (its old version went to the trash)" if item.get("trashed") else (
-            " (replacing the source's version)" if item.get("replaces") else "")
+            " (replacing the source's version)" if item["replaces"] else "")
         out(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}{again}")
-    for item in r["same"]:
-        out(f"= {item['target']}/{item['name']}: the source already has it")
-    for item in r["skipped"]:
-        where = f"{item['target']}/{item['name']}" if item["name"] else item["target"]
-        out(f"! {where} skipped: {item['reason']}")
-    for item in r["failed"]:
-        out(f"{FAIL} {item['target']}/{item['name']}: {item['error']}")
-    for t in r.get("linked", []):
+    for same in r["same"]:
+        out(f"= {same['target']}/{same['name']}: the source already has it")
+    for skipped in r["skipped"]:
+        where = (f"{skipped['target']}/{skipped['name']}" if skipped["name"]
+                 else skipped["target"])
+        out(f"! {where} skipped: {skipped['reason']}")
+    for failed in r["failed"]:
+        out(f"{FAIL} {failed['target']}/{failed['name']}: {failed['error']}")
+    for t in r["linked"]:
         for c in t["conflicts"]:
             out(f"{WARN} {t['target']}/{c['name']}: not linked: {c['reason']}")
         if t["error"]:
@@ -257,7 +281,7 @@ def render_collect(r: Result, out: Out) -> int:
     return 1 if r["failed"] else 0
 
 
-def render_audit(r: Result, out: Out) -> int:
+def render_audit(r: AuditResult, out: Out) -> int:
     marks = {"CRITICAL": FAIL, "HIGH": FAIL, "MEDIUM": WARN, "LOW": INFO, "INFO": INFO}
     for warning in r.get("warnings", []):
         out(f"{WARN} audit rules: {warning}")
@@ -280,7 +304,7 @@ def render_audit(r: Result, out: Out) -> int:
     return 0
 
 
-RENDERERS: dict[str, Callable[[Result, Out], int]] = {
+RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "audit": render_audit,
     "backup": render_backup, "restore": render_restore, "trash": render_trash,
     "collect": render_collect,

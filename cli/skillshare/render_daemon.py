@@ -6,23 +6,33 @@ from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from skillshared.core.results import (
+        DaemonControl,
+        DaemonLogs,
+        DaemonRunning,
+        DaemonSilent,
+        DaemonStatus,
+        DaemonStopped,
+        ServiceResult,
+    )
 
-    Result = dict[str, Any]
 
-
-def daemon_section(d: Result, out: Out) -> None:
+def daemon_section(d: DaemonStatus, out: Out) -> None:
     if not d["running"]:
-        stale = f" (stale socket {out.path(d['socket'])})" if d.get("stale_socket") else ""
+        stale = f" (stale socket {out.path(d['socket'])})" if d["stale_socket"] else ""
         out(f"Daemon: not running{stale} — commands run in-process; start it with "
             "'skillshare daemon start'")
         return
     if "watch" not in d:
-        out(f"Daemon: running (pid {d.get('pid') or '?'}) but not answering: {d['error']} — "
+        out(f"Daemon: running (pid {d['pid'] or '?'}) but not answering: {d['error']} — "
             "try 'skillshare daemon restart'")
         return
+    _running(d, out)
+
+
+def _running(d: DaemonRunning, out: Out) -> None:
     out(f"Daemon: running (pid {d['pid']}, up {ago(d['uptime_s'])})")
-    proc = d.get("process") or {}
+    proc = d["process"] or {}
     if proc.get("rss_mib") is not None:
         out(f"  Process:   {proc['rss_mib']:.1f} MiB resident, {plural(proc['threads'], 'thread')}"
             + (f", {proc['open_files']} open files" if proc.get("open_files") is not None
@@ -38,7 +48,7 @@ def daemon_section(d: Result, out: Out) -> None:
         out(f"    {out.path(item['path'])}{' (recursive)' if item['recursive'] else ''}")
     for path in watch["missing"]:
         out(f"    {out.path(path)} (missing; watched once it appears)")
-    last = d.get("last_reconcile")
+    last = d["last_reconcile"]
     if last:
         out(f"  Last reconcile: {last['at']} {last['kind']}, {last['ms']:.1f} ms, "
             f"{plural(last['changed'], 'change')}"
@@ -52,22 +62,24 @@ def daemon_section(d: Result, out: Out) -> None:
         out(f"  {WARN} Pruning held back: {names}; since {min(h['since'] for h in held)}")
         for hint in sorted({h["hint"] for h in held if h.get("hint")}):
             out(f"      {hint}")
-    change = d.get("last_change")
+    change = d["last_change"]
     if change and change != last:
         shown = ", ".join(f"{c['action']} {c['target']}/{c['name']}"
                           for c in change["changes"][:3])
         more = f" and {change['changed'] - 3} more" if change["changed"] > 3 else ""
         out(f"  Last change:    {change['at']} {shown}{more}")
+    busy = d["busy"]
     out(f"  Pending events: {d['pending_events']}" + (
-        f"; busy with {d['busy']['job']} for {d['busy']['for_s']}s" if d.get("busy") else ""))
-    if d["config"].get("error"):
-        err = d["config"]["error"]
+        f"; busy with {busy['job']} for {busy['for_s']}s" if busy else ""))
+    err = d["config"]["error"]
+    if err:
         out(f"  {FAIL} config refused ({err['at']}): {err['message']} — the previous config "
             "stays in force")
         for detail in err.get("details") or []:
             out(f"      - {detail}")
-    if d.get("last_error"):
-        out(f"  Last error: {d['last_error']['at']} {d['last_error']['message']}")
+    problem = d["last_error"]
+    if problem:
+        out(f"  Last error: {problem['at']} {problem['message']}")
     for job in d["jobs"]:
         result = job["last_result"] or "not run yet"
         if job.get("last_summary"):
@@ -77,7 +89,8 @@ def daemon_section(d: Result, out: Out) -> None:
         out(f"  Job {job['name']:<8} next {job['next_run'] or '-'}  last: {result}")
 
 
-def render_daemon(r: Result, out: Out) -> int:
+def render_daemon(r: DaemonRunning | DaemonSilent | DaemonStopped | DaemonLogs | DaemonControl,
+                  out: Out) -> int:
     if "running" in r:  # status
         daemon_section(r, out)
         return 0 if r["running"] else 1
@@ -97,7 +110,7 @@ def render_daemon(r: Result, out: Out) -> int:
     return 0
 
 
-def render_service(r: Result, out: Out) -> int:
+def render_service(r: ServiceResult, out: Out) -> int:
     mark = OK if r.get("ok", True) else FAIL
     out(f"{mark} {r['message']}")
     if "active" in r:  # status

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from skillshare.render_backup import render_collect
+from skillshare.render_sync import render_sync
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
@@ -9,10 +11,20 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    Result = dict[str, Any]
+    from skillshared.commands.results import (
+        CheckResult,
+        CollectResult,
+        InstallRecordedResult,
+        InstallResult,
+        PullResult,
+        PushResult,
+        UninstallResult,
+        UpdateResult,
+    )
+    from skillshared.core.results import UpdateItem
 
 
-def render_push(r: Result, out: Out) -> int:
+def render_push(r: PushResult, out: Out) -> int:
     changes = r["changes"]
     if r["dry_run"]:
         if changes:
@@ -28,12 +40,12 @@ def render_push(r: Result, out: Out) -> int:
     else:
         out(f"{INFO} No changes to commit")
     out(f"{OK} Pushed {r['branch']} to {_where(r)}")
-    if r.get("note"):
+    if r["note"]:
         out(f"{INFO} {r['note']}")
     return 0
 
 
-def _where(r: Result) -> str:
+def _where(r: PushResult) -> str:
     """``origin`` (older daemons), or ``origin/main``, saying when it becomes the upstream."""
     upstream = r.get("upstream")
     if not upstream:
@@ -41,10 +53,8 @@ def _where(r: Result) -> str:
     return f"{upstream}" + (" (now its upstream)" if r.get("set_upstream") else "")
 
 
-def render_pull(r: Result, out: Out) -> int:
+def render_pull(r: PullResult | CollectResult, out: Out) -> int:
     if "collected" in r:  # the old form: pull <target>
-        from skillshare.render_backup import render_collect
-
         return render_collect(r, out)
     pull = r["pull"]
     status = pull["status"]
@@ -59,23 +69,21 @@ def render_pull(r: Result, out: Out) -> int:
             out("Run 'skillshare push' to share the merge")
     else:
         out(f"{INFO} {pull['branch']}: {status} ({pull['upstream']})")
-    if pull.get("note"):
+    if pull["note"]:
         out(f"{INFO} {pull['note']}")
     if r["sync"] is None:
         return 0
-    from skillshare.render import render_sync
-
     out()
     return render_sync(r["sync"], out)
 
 
-def render_install(r: Result, out: Out) -> int:
-    if r.get("recorded"):  # install with no argument
+def render_install(r: InstallResult, out: Out) -> int:
+    if "recorded" in r:  # install with no argument
         return _render_recorded(r, out)
     if not r["track"]:  # copied skills
         verb = "Would install" if r["dry_run"] else "Installed"
         for item in r["skills"]:
-            again = " (the old one went to the trash)" if item.get("trashed") else ""
+            again = " (the old one went to the trash)" if item["trashed"] else ""
             out(f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}")
         if not r["dry_run"]:
             out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
@@ -97,7 +105,7 @@ def render_install(r: Result, out: Out) -> int:
     return 0
 
 
-def _render_recorded(r: Result, out: Out) -> int:
+def _render_recorded(r: InstallRecordedResult, out: Out) -> int:
     if not r["items"]:
         out("No installed skills or tracked repos are recorded")
         return 0
@@ -113,20 +121,20 @@ def _render_recorded(r: Result, out: Out) -> int:
     return 1 if r["summary"]["failed"] else 0
 
 
-def _details(item: Result, out: Out) -> None:
+def _details(item: UpdateItem, out: Out) -> None:
     for detail in item.get("details") or []:
         out(f"    {detail}")
     if item.get("hint"):
         out(f"    hint: {item['hint']}")
 
 
-def render_uninstall(r: Result, out: Out) -> int:
+def render_uninstall(r: UninstallResult, out: Out) -> int:
     verb = "Would move" if r["dry_run"] else "Moved"
     for item in r["removed"]:
         extra = f" ({item['uncommitted']} uncommitted changes kept there)" if (
             item["uncommitted"]) else ""
         out(f"{OK} {verb} {item['name']} to the trash{extra}")
-    for rel in r.get("forgotten", []):
+    for rel in r["forgotten"]:
         out(f"{OK} {'Would forget' if r['dry_run'] else 'Forgot'} the record of {rel} (it was "
             "not in the source)")
     if r["removed"]:
@@ -134,7 +142,7 @@ def render_uninstall(r: Result, out: Out) -> int:
     return 0
 
 
-def render_update(r: Result, out: Out) -> int:
+def render_update(r: UpdateResult, out: Out) -> int:
     marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
              "missing": WARN}
     if not r["items"]:
@@ -152,7 +160,7 @@ def render_update(r: Result, out: Out) -> int:
     return 1 if r["summary"]["failed"] else 0
 
 
-def render_check(r: Result, out: Out) -> int:
+def render_check(r: CheckResult, out: Out) -> int:
     if not r["items"]:
         out("No tracked repos or installed skills")
     for item in r["items"]:
@@ -172,7 +180,7 @@ def render_check(r: Result, out: Out) -> int:
     return 1 if r["summary"]["failed"] else 0
 
 
-RENDERERS: dict[str, Callable[[Result, Out], int]] = {
+RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "push": render_push, "pull": render_pull, "install": render_install,
     "uninstall": render_uninstall, "check": render_check, "update": render_update,
 }

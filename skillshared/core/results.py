@@ -388,3 +388,50 @@ class RepoCheck(TypedDict):
     dirty: bool
     upstream: str | None
     note: str | None
+
+
+@final
+class DaemonControl(TypedDict, total=False):
+    """``daemon start | stop | restart`` (the CLI does them itself)."""
+    started: bool
+    already_running: bool
+    stopped: bool
+    was_running: bool
+    restarted: bool
+    pid: int | None
+    old_pid: int | None
+    socket: str
+    log: str
+
+
+@final
+class DaemonLogs(TypedDict):
+    """``daemon logs`` (not followed): the lines as shown, and as read."""
+    file: str
+    lines: list[str]
+    entries: list[dict[str, Any]]
+
+
+class ServiceResult(TypedDict, total=False):
+    """``service install | uninstall | status``: what is (or was) installed and what the
+    service manager said; ``message`` always, ``active`` only from ``status``."""
+    kind: str
+    path: str
+    program: str | None
+    program_error: str | None
+    log_file: str | None
+    dry_run: bool
+    file: str
+    installed: bool
+    up_to_date: bool | None
+    removed: bool
+    manager: dict[str, Any] | None
+    start_requested: bool
+    started: bool
+    commands: list[Any]
+    ok: bool
+    error: str | None
+    next_steps: list[str]
+    message: str
+    active: str | None
+    enabled: str | None

@@ -1,0 +1,137 @@
+"""Text rendering of a pass over the targets (`sync`, and the sync after `pull`), and the
+bits of a target's line that `status`, `diff` and `target` show too."""
+
+from __future__ import annotations
+
+from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
+
+TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from skillshared.commands.results import DiffTarget, TargetState
+    from skillshared.core.results import Collisions, DiscoveryNotes, SyncReport, TargetReport
+
+    Named = TargetReport | TargetState | DiffTarget
+
+
+def target_line(t: TargetReport) -> str:
+    mode = t["mode"]
+    if mode == "symlink":
+        return "symlink" + (" (created)" if t["created_dir"] else "")
+    if mode == "copy":
+        return (f"copied ({t['new']} new, {t['up_to_date']} up to date, {t['updated']} updated, "
+                f"{t['pruned']} pruned)")
+    return (f"merged ({t['linked']} linked, {t['local']} local, {t['updated']} updated, "
+            f"{t['pruned']} pruned)")
+
+
+def _status_mark(t: TargetReport) -> str:
+    marks = {"ok": OK, "warning": WARN}
+    return marks.get(str(t["status"]), FAIL)
+
+
+def target_names(t: Named) -> str:
+    also = f" (+{', '.join(t['also'])})" if t["also"] else ""
+    return f"{t['name']}{also}"
+
+
+def discovery_notes(out: Out, r: DiscoveryNotes) -> None:
+    if r["invalid"]:
+        out(f"{WARN} {plural(len(r['invalid']), 'skill folder')} not synced:")
+        for item in r["invalid"]:
+            out(f"    {item['path']}: {item['reason']}")
+    if r["frontmatter"]:
+        out(f"{WARN} {plural(len(r['frontmatter']), 'skill')} with frontmatter problems "
+            "(synced anyway):")
+        for problem in r["frontmatter"]:
+            out(f"    {problem['path']}: {problem['problem']}")
+    if r["ignored"]:
+        out(f"{INFO} {plural(len(r['ignored']), 'skill')} ignored by .skillignore:")
+        for path in r["ignored"]:
+            out(f"    • {path}")
+
+
+def _collisions(out: Out, collisions: Collisions) -> None:
+    for item in collisions["same_target"]:
+        out(f"{WARN} Target '{item['target']}': skill name '{item['name']}' is defined in "
+            "multiple places:")
+        for path in item["skills"]:
+            out(f"    - {path}")
+        out("  Rename one in SKILL.md or adjust include/exclude filters")
+    isolated = collisions["isolated"]
+    if isolated:
+        out(f"{INFO} Duplicate skill names exist but are isolated by target filters:")
+        for each in isolated:
+            out(f"  '{each['name']}' ({each['count']} definitions)")
+
+
+def _backup_lines(r: SyncReport, out: Out) -> None:
+    backup = r["backup"]
+    if backup and backup["path"]:
+        out(f"{ARROW} Backup: {out.path(backup['path'])}")
+    for t in backup["targets"] if backup else ():
+        for left in t.get("not_saved", ()):
+            out(f"  {WARN} not in the backup: {t['target']}/{left['path']} {left['why']}")
+
+
+def _target_lines(r: SyncReport, t: TargetReport, out: Out) -> None:
+    if t["error"]:
+        out(f"{FAIL} {target_names(t)}: failed: {t['error']}")
+        return
+    verb = "will create" if r["dry_run"] else "created"
+    created = f" — {verb} {out.path(t['path'])}" if t["created_dir"] and t["mode"] != (
+        "symlink") else ""
+    out(f"{_status_mark(t)} {target_names(t)}: {target_line(t)}{created}")
+    if r["dry_run"]:
+        for change in t["changes"]:
+            out(f"    {change['action']} {change['name']}".rstrip())
+    for c in t["conflicts"]:
+        out(f"    ! {c['name'] or out.path(t['path'])}: {c['reason']}")
+    if t["conflicts"] and not r["force"]:
+        out("      (use --force to back them up and replace them)")
+    for f in t["forced"]:
+        out(f"    replaced {f['name']} (backup: {out.path(f['backup'])})")
+    for left in t["left_out"]:
+        out(f"    {INFO} {left['name']}/{left['path']} left out of the copy: {left['why']}")
+    if t["guard"]:
+        held = f" ({plural(t['held'], 'entry', 'entries')} kept)" if t["held"] else ""
+        out(f"    pruning held back{held}: {t['guard']}")
+
+
+def render_sync(r: SyncReport, out: Out) -> int:
+    out.header("Dry run: nothing will be changed" if r["dry_run"] else "Syncing skills")
+    out(f"{ARROW} Source: {out.path(r['source'])} ({plural(r['skills'], 'skill')})")
+    _backup_lines(r, out)
+    out()
+    if not r["targets"]:
+        out("No targets configured: add one with `skillshare target add <name> [path]`")
+    for t in r["targets"]:
+        _target_lines(r, t, out)
+    notes = Out(out.home)
+    _collisions(notes, r["collisions"])
+    discovery_notes(notes, r)
+    if notes.lines:
+        out()
+        out.lines.extend(notes.lines)
+    s = r["summary"]
+    out()
+    done = "Dry run complete" if r["dry_run"] else "Sync complete"
+    failed = f", {s['failed']} failed" if s["failed"] else ""
+    held = f", pruning held back on {s['held']}" if s["held"] else ""
+    out(f"{done}: {plural(s['targets'], 'target')}{failed}{held} "
+        f"({r['duration_ms'] / 1000:.2f}s)")
+    held_hint(out, [t for t in r["targets"] if t["guard"] and not t["error"]])
+    return 1 if s["failed"] or s["held"] else 0
+
+
+def held_hint(out: Out, held: Sequence[Named]) -> None:
+    """The closing line when the mass-delete guard held pruning back: where, how much, and
+    what to run."""
+    if not held:
+        return
+    entries = sum(t["held"] for t in held)
+    count = f" ({plural(entries, 'entry', 'entries')} kept)" if entries else ""
+    names = ", ".join(target_names(t) for t in held)
+    hints = {t["guard_hint"] or "" for t in held}  # (set wherever pruning is held)
+    out(f"{WARN} Pruning held back on {names}{count}: " + "; ".join(sorted(hints)))
