@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skillshared.catalog import rediscover as incremental
-from skillshared.catalog import skills
+from skillshared.catalog import skills, walker
 from skillshared.catalog.rediscover import rediscover
-from skillshared.catalog.skills import Discovery, Rejected, discover, flat_name
+from skillshared.catalog.skills import Discovery, discover, flat_name
+from skillshared.catalog.walker import Rejected
 from tests.conftest import make_skill
 
 
@@ -382,7 +383,7 @@ def test_git_writes_change_nothing_and_walk_nothing(source: Path, base: Discover
     def no_walk(*args: object) -> None:
         raise AssertionError("walked")
 
-    monkeypatch.setattr(skills.Walker, "visit", no_walk)
+    monkeypatch.setattr(walker.Walker, "visit", no_walk)
     again, affected = rediscover(found, ["_team/.git/objects/x/SKILL.md",
                                          ".git/index", "alpha/.git/config"])
     assert again is found and affected == set()

@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillshared.catalog import skills
+from skillshared.catalog import walker
 from skillshared.catalog.frontmatter import Frontmatter, parse_frontmatter, simple_frontmatter
 from skillshared.catalog.skills import Discovery, discover
 from tests.conftest import make_skill
@@ -251,7 +251,7 @@ def test_a_bad_skillignore_line_is_reported_and_the_rest_still_applies(source: P
 
 def test_a_skillignore_too_large_to_read_is_reported_and_read_no_further(
         source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(skills, "IGNORE_MAX_BYTES", 32)
+    monkeypatch.setattr(walker, "IGNORE_MAX_BYTES", 32)
     make_skill(source, "secret")
     (source / ".skillignore").write_text("secret\n" + "# padding\n" * 8)
     found = discover(source)

@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-SKILL_FILE = "SKILL.md"
+from skillshared.catalog.kinds import SKILL_FILE
+
 FRONTMATTER_MAX_BYTES = 64 * 1024
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -13,26 +13,21 @@ from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from pathlib import Path
 
+from skillshared.catalog.kinds import SKILLS
+from skillshared.catalog.relpaths import contains, index_spans, prefixes, under_any
 from skillshared.catalog.skills import (
-    IGNORE_FILES,
-    SKILL_FILE,
     Discovery,
     DiscoveryIndex,
     Skill,
-    Walker,
     by_flat_name,
-    contains,
     discover,
     finish_discovery,
     flat_name,
     folder_id,
-    index_spans,
     new_skill,
-    not_walked,
-    prefixes,
     rejections,
-    under_any,
 )
+from skillshared.catalog.walker import Walker, not_walked
 
 
 def rediscover(previous: Discovery, changed: Iterable[str]
@@ -58,7 +53,7 @@ def rediscover(previous: Discovery, changed: Iterable[str]
     roots, links = plan
     if not roots:
         return previous, frozenset()
-    walker = Walker(state.real_root, state.rules.root, state.rules.repos)
+    walker = Walker(SKILLS, state.real_root, state.rules.root, state.rules.repos)
     for root in roots:
         if _reachable(state, walker, root):
             walker.visit(root)
@@ -101,16 +96,16 @@ def _has_git(real_root: str, top: str) -> bool:
 def _changes_rules(state: DiscoveryIndex, parts: list[str]) -> bool:
     """Whether a change at ``parts`` can change the ignore rules or which repos are tracked."""
     top = parts[0]
-    if len(parts) == 1 and top in IGNORE_FILES:
+    if len(parts) == 1 and SKILLS.is_ignore_file(top):
         return True
     if not top.startswith("_") or len(parts) > 2 or (
-            len(parts) == 2 and parts[1] not in (*IGNORE_FILES, ".git")):
+            len(parts) == 2 and parts[1] != ".git" and not SKILLS.is_ignore_file(parts[1])):
         return False
     git = os.path.join(state.real_root, top, ".git")
     if os.path.islink(git) or any(probe.path == git for probe in state.rules.probes):
         return True  # a repo whose .git is a symlink: its target decides
     tracked = top in state.rules.tracked
-    if len(parts) == 1 or parts[1] in IGNORE_FILES:
+    if len(parts) == 1 or SKILLS.is_ignore_file(parts[1]):
         return tracked or _has_git(state.real_root, top)
     return tracked != _has_git(state.real_root, top)
 
@@ -130,7 +125,7 @@ def _plan(state: DiscoveryIndex, paths: list[str]) -> tuple[list[str], list[str]
             roots.add(outer)  # a skill depends on its whole folder (nested skills, links)
         elif parts[-1] != ".git":
             roots.add(path)
-            if parts[-1] == SKILL_FILE and len(parts) > 1:
+            if SKILLS.is_marker(parts[-1]) and len(parts) > 1:
                 roots.add(path.rpartition("/")[0])
     links = _moved_links(state, paths)
     roots.update(state.watches[link].walk_root for link in links)

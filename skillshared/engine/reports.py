@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from skillshared.catalog.skills import Discovery, Rejected, Skill
+from skillshared.catalog.skills import Discovery, Skill
+from skillshared.catalog.walker import Rejected
 from skillshared.core.names import MANIFEST
 from skillshared.engine.plan import DIR, INSTALLING, LINK, NO_SOURCE, Conflict, Op
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared.catalog import skills
+from skillshared.catalog import walker
 from skillshared.commands import auditcmd
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
@@ -138,7 +138,7 @@ def repos(source: Path) -> dict[str, Path]:
         except OSError:
             return
         for entry in entries:
-            if skills.not_walked(entry.name) or not entry.is_dir(follow_symlinks=False):
+            if walker.not_walked(entry.name) or not entry.is_dir(follow_symlinks=False):
                 continue
             sub = f"{rel}{entry.name}"
             if entry.name.startswith("_") and os.path.exists(os.path.join(entry.path, ".git")):
