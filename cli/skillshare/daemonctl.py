@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from skillshared.core.locations import Locations
+    from skillshared.core.results import DaemonStatus
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 120.0
@@ -39,7 +40,7 @@ def _ping(paths: Locations) -> dict[str, Any] | None:
         return None
 
 
-def status(paths: Locations) -> dict[str, Any]:
+def status(paths: Locations) -> DaemonStatus:
     return client.daemon_status(paths)
 
 

@@ -21,6 +21,14 @@ from typing import TYPE_CHECKING, Any
 from skillshared.catalog import skills
 from skillshared.commands import restore
 from skillshared.commands.request import pick_targets
+from skillshared.commands.results import (
+    Collected,
+    CollectFailure,
+    CollectItem,
+    CollectResult,
+    LinkedTarget,
+    Skipped,
+)
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import UsageError
 from skillshared.engine import fsops, reconcile, trees
@@ -51,7 +59,7 @@ def _escaping_link(folder: str) -> str | None:
 
 
 def local_skills(config: Config, target: TargetConfig, in_source: Mapping[str, str] | None = None
-                 ) -> tuple[list[Local], list[dict[str, str]]]:
+                 ) -> tuple[list[Local], list[Skipped]]:
     """A target's own skills (real folders holding a SKILL.md that are not our unedited
     copies, nor the original tool's copies as they are in the source: ``in_source``, the
     source's skill folders by flat name), and the folders passed over with the reason."""
@@ -71,7 +79,7 @@ def local_skills(config: Config, target: TargetConfig, in_source: Mapping[str, s
     manifest = own_original(read_manifest(real), real, rules, config.limits)
     records = manifest.records
     found: list[Local] = []
-    skipped: list[dict[str, str]] = []
+    skipped: list[Skipped] = []
     with os.scandir(real) as it:
         entries = sorted(it, key=lambda e: e.name)
     for entry in entries:
@@ -147,7 +155,7 @@ def _chosen(config: Config, names: list[str], every: bool) -> list[TargetConfig]
     return [t for t in config.targets if picked is None or t.name in picked]
 
 
-def cmd_collect(req: Request) -> dict[str, Any]:
+def cmd_collect(req: Request) -> CollectResult:
     config = req.config()
     chosen = _chosen(config, req.texts("targets"), req.flag("all"))
     dry_run, force = req.flag("dry_run"), req.flag("force")
@@ -160,16 +168,16 @@ def cmd_collect(req: Request) -> dict[str, Any]:
         restore.recover(config)
     discovery = skills.discover(source)
     in_source = {s.flat_name: s.path for s in discovery.skills}
-    collected: list[dict[str, Any]] = []
-    same: list[dict[str, str]] = []
-    skipped: list[dict[str, str]] = []
-    failed: list[dict[str, str]] = []
+    collected: list[Collected] = []
+    same: list[CollectItem] = []
+    skipped: list[Skipped] = []
+    failed: list[CollectFailure] = []
     taken: dict[str, Local] = {}  # name -> the local skill collected (first target wins)
     for target in chosen:
         found, passed = local_skills(config, target, in_source)
         skipped += passed
         for local in found:
-            item = {"target": local.target, "name": local.name, "from": local.path}
+            item: CollectItem = {"target": local.target, "name": local.name, "from": local.path}
             first = taken.get(local.name)
             existing = in_source.get(local.name) or (
                 str(source / local.name) if _occupied(source / local.name) else None)
@@ -191,7 +199,8 @@ def cmd_collect(req: Request) -> dict[str, Any]:
                                                   "the source's version goes to the trash)"})
                 continue
             taken[local.name] = local
-            collected.append({**item, "to": existing or str(source / local.name),
+            collected.append({"target": local.target, "name": local.name, "from": local.path,
+                              "to": existing or str(source / local.name),
                               "replaces": existing})
     if not dry_run:
         collected = _copy_all(config, collected, taken, failed)
@@ -206,8 +215,8 @@ def cmd_collect(req: Request) -> dict[str, Any]:
             "linked": _linked(report), "summary": {"failed": len(failed)}}
 
 
-def _copy_all(config: Config, planned: list[dict[str, Any]], taken: dict[str, Local],
-              failed: list[dict[str, str]]) -> list[dict[str, Any]]:
+def _copy_all(config: Config, planned: list[Collected], taken: dict[str, Local],
+              failed: list[CollectFailure]) -> list[Collected]:
     done = []
     for item in planned:
         local = taken[item["name"]]
@@ -252,7 +261,7 @@ def _copy_one(config: Config, local: Local, dest: str, replaces: str | None,
         raise
 
 
-def _linked(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+def _linked(report: dict[str, Any] | None) -> list[LinkedTarget]:
     if report is None:
         return []
     return [{"target": t["name"], "changes": t["changes"], "conflicts": t["conflicts"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillshared.commands.results import InitResult
 from skillshared.core import targets as builtin
 from skillshared.core.config import MODES
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
@@ -54,7 +55,7 @@ def named_targets(scope: Scope, names: list[str]) -> list[tuple[str, Path]]:
     return chosen
 
 
-def cmd_init(req: Request) -> dict[str, Any]:
+def cmd_init(req: Request) -> InitResult:
     scope = req.scope()
     dry_run = req.flag("dry_run")
     if scope.config_file.exists():

@@ -168,7 +168,7 @@ class TargetDescription(TypedDict):
     mode_source: Literal["target", "default"]
     include: list[str]
     exclude: list[str]
-    builtin: bool
+    builtin: str | None  # the built-in target it is, if any
     exists: bool
 
 

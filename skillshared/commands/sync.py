@@ -8,6 +8,7 @@ from typing import Any
 from skillshared.catalog import skills
 from skillshared.commands import restore
 from skillshared.commands.request import Request, check_source, pick_targets
+from skillshared.commands.results import LogResult
 from skillshared.core.errors import UsageError
 from skillshared.engine import fsops, reconcile
 from skillshared.store import oplog
@@ -32,7 +33,7 @@ def cmd_sync(req: Request) -> dict[str, Any]:
     return report
 
 
-def cmd_log(req: Request) -> dict[str, Any]:
+def cmd_log(req: Request) -> LogResult:
     scope = req.scope()
     tail = req.number("tail", 20)
     if tail is not None and tail < 0:

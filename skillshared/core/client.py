@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from skillshared.core.locations import Locations
+    from skillshared.core.results import DaemonRunning, DaemonStatus
 
 RESULT_TIMEOUT = 3 * 3600.0  # an accepted request may run this long (jobs have own limits)
 _HINT = "restart it: skillshare daemon restart (or run with --no-daemon after stopping it)"
@@ -215,15 +216,16 @@ def _read_reply(sock: _socket.socket) -> dict[str, Any]:
         raise protocol.error_from(data)
 
 
-def daemon_status(paths: Locations, timeout: float | None = None) -> dict[str, Any]:
+def daemon_status(paths: Locations, timeout: float | None = None) -> DaemonStatus:
     """The daemon's status section when one answers; else whether a stale socket is left, or
     why a daemon holding its lock does not answer."""
     try:
-        state = ask_daemon("daemon", {"action": "status"}, paths, timeout)
+        answer: Any = ask_daemon("daemon", {"action": "status"}, paths, timeout)
     except SkillshareError as exc:
         record = daemon_record(paths)
         return {"running": True, "socket": recorded_socket(paths, record),
                 "error": exc.message, "pid": None if record is None else record[0]}
+    state: DaemonRunning | None = answer  # (the daemon's runtime status)
     if state is None:
         return {"running": False, "socket": paths.socket,
                 "stale_socket": os.path.exists(paths.socket)}

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from skillshared.core.results import LogEntry
 from skillshared.engine import fsops
 
 MAX_LINE_BYTES = 64 * 1024
@@ -39,19 +40,19 @@ def append(log_file: Path, cmd: str, args: dict[str, Any], status: str, ms: floa
             fsops.atomic_write(log_file, b"".join(lines[-max_entries:]), mode=0o600)
 
 
-def read(log_file: Path, tail: int | None = None) -> list[dict[str, Any]]:
+def read(log_file: Path, tail: int | None = None) -> list[LogEntry]:
     """Entries, oldest first (the last ``tail`` if given); malformed lines are skipped."""
     try:
         with open(log_file, encoding="utf-8", errors="replace") as handle:
             lines = handle.readlines()
     except FileNotFoundError:
         return []
-    entries = []
+    entries: list[LogEntry] = []
     for line in lines:
         if len(line) > MAX_LINE_BYTES:
             continue
         try:
-            entry = json.loads(line)
+            entry: LogEntry = json.loads(line)  # (kept if it is an object with a "cmd")
         except ValueError:
             continue
         if isinstance(entry, dict) and "cmd" in entry:
