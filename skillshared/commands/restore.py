@@ -3,7 +3,7 @@
 The backup is verified first, the current content is backed up, and the restored tree is
 built beside the target (in its parent folder, never inside it, so an AI CLI never sees a
 half-built skill; see :mod:`beside`), then swapped in: one atomic exchange where the system
-has one (:func:`fsops.exchange`), else two renames. An interrupted restore is finished or
+has one (:func:`fsops_swap.exchange`), else two renames. An interrupted restore is finished or
 rolled back by :func:`recover` on the next run. Links come back as links; a link to a skill
 that is gone from the source comes back as the skill's saved content (a real folder), so
 nothing is lost.
@@ -24,21 +24,15 @@ from skillshared.commands import backupcmd
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
-from skillshared.engine import beside, fsops, trees
+from skillshared.engine import beside, fsops, fsops_swap, trees
 from skillshared.engine.observe import Record, manifest_bytes, own_original
 from skillshared.engine.observe import read_manifest as read_copy_manifest
 from skillshared.store import backup_original as original
-from skillshared.store.backup import (
-    TargetBackup,
-    Verifier,
-    copy_of,
-    latest,
-    list_backups,
-    read_manifest,
-    real_target,
-    store_path,
-    targets_in,
-)
+from skillshared.store.backup_format import list_backups, store_path, targets_in
+from skillshared.store.backup_manifest import copy_of, latest, read_manifest
+from skillshared.store.backup_snapshot import real_target
+from skillshared.store.backup_verify import Verifier
+from skillshared.store.backup_writer import TargetBackup
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -229,13 +223,13 @@ class _Builder:
         if manifest["kind"] == "link":
             self._build_link(stage)
             return
-        os.mkdir(stage, 0o755)
+        fsops.make_dir(stage, 0o755)
         modes = []
         for entry in manifest["entries"]:
             rel, kind = entry["path"], entry["type"]
             at = os.path.join(stage, rel)
             if kind == "dir":
-                os.mkdir(at, 0o700)
+                fsops.make_dir(at, 0o700)
                 modes.append((at, entry.get("mode", 0o755)))
                 self.counts["folders"] += "/" not in rel
             elif kind == "file":
@@ -253,12 +247,12 @@ class _Builder:
                         os.path.join(str(manifest["path"]), rel)), text)):
                     self._saved(content, at, rel)
                 else:
-                    os.symlink(text, at)
+                    fsops.create_link(text, at)
                     self.counts["links"] += "/" not in rel
         for name, data in self.extra.items():
             fsops.atomic_write(os.path.join(stage, name), data)
         for at, mode in reversed(modes):
-            os.chmod(at, mode)
+            fsops.set_mode(at, mode)
         fsops.flush(stage)
 
     def _build_link(self, stage: str) -> None:
@@ -266,12 +260,12 @@ class _Builder:
         dest = self._dest(self.parent, text)
         saved = [e for e in self.manifest["entries"] if e["type"] == "saved"]
         if saved and not os.path.isdir(dest):
-            os.mkdir(stage, 0o755)
+            fsops.make_dir(stage, 0o755)
             for entry in saved:
                 self._saved(entry["content"], os.path.join(stage, entry["path"]), entry["path"])
             fsops.flush(stage)
             return
-        os.symlink(text, stage)
+        fsops.create_link(text, stage)
         self.counts["links"] += 1
         self.missing_from_source = [e["path"] for e in saved
                                     if not os.path.exists(os.path.join(dest, e["path"]))]
@@ -283,20 +277,6 @@ def _original_notes(manifest: Mapping[str, Any], copies: Mapping[str, str] | Non
     return {"made_by": "original", "linked": list(manifest.get("linked", ())),
             "copies_recorded": sorted(copies or ()),
             "original_manifest": bool(manifest.get("had_manifest"))}
-
-
-def swap_in(stage: str, path: str) -> None:
-    """Put the tree at ``stage`` in place of ``path`` (removing what was there)."""
-    if not os.path.lexists(path):
-        os.rename(stage, path)
-    elif fsops.exchange(stage, path):
-        fsops.remove_tree(stage)  # the old content, now at the stage's name
-    else:
-        old = beside.path_for(path, beside.OLD) or path + ".skillshare-old"
-        os.rename(path, old)
-        os.rename(stage, path)
-        fsops.remove_tree(old)
-    fsops.fsync_dir(os.path.dirname(path))
 
 
 def cmd_restore(req: Request) -> dict[str, Any]:
@@ -366,15 +346,13 @@ def cmd_restore(req: Request) -> dict[str, Any]:
     if stage is None:
         raise SkillshareError(f"the target folder's name is too long to restore beside it: "
                               f"{target.path}")
+    old = beside.path_for(where, beside.OLD) or where + ".skillshare-old"
     try:
-        builder.build(stage)
-        swap_in(stage, where)
-    except BaseException as exc:
-        if os.path.lexists(stage):
-            fsops.remove_tree(stage)
-        if isinstance(exc, OSError):
-            raise SkillshareError(f"restore failed, {target.name} was left as it was: "
-                                  f"{exc.strerror or exc}: {exc.filename}") from None
-        raise
+        with fsops.temp_tree(stage):
+            builder.build(stage)
+            fsops_swap.swap_in(stage, where, old)
+    except OSError as exc:
+        raise SkillshareError(f"restore failed, {target.name} was left as it was: "
+                              f"{exc.strerror or exc}: {exc.filename}") from None
     return {**result, **builder.counts, "recovered": builder.recovered,
             "missing_from_source": builder.missing_from_source}

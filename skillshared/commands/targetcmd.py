@@ -15,7 +15,7 @@ from skillshared.core.config_file import from_document, read_document
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST
 from skillshared.core.patterns import PatternError, compile_glob
-from skillshared.engine import fsops, reconcile, reports, trees
+from skillshared.engine import fsops, fsops_swap, reconcile, reports, trees
 from skillshared.engine.observe import DigestCache, observe
 from skillshared.engine.plan import DIR, LINK, TargetSpec
 from skillshared.store import configedit
@@ -230,7 +230,7 @@ def unlink_target(spec: TargetSpec, skill_paths: Mapping[str, str], config: Conf
         detail["whole_folder"] = True
         if not dry_run:
             parent, base = os.path.split(spec.path)
-            fsops.replace_link_with_copy(parent, base, obs.link or "", spec.source, rules)
+            fsops_swap.replace_link_with_copy(parent, base, obs.link or "", spec.source, rules)
         return detail
     if obs.kind != DIR:
         return detail
@@ -244,7 +244,7 @@ def unlink_target(spec: TargetSpec, skill_paths: Mapping[str, str], config: Conf
                 if dry_run:
                     trees.signature(source, rules, config.limits)  # (over them: raises)
                 else:
-                    fsops.replace_link_with_copy(obs.real_dir, name, text, source, rules,
+                    fsops_swap.replace_link_with_copy(obs.real_dir, name, text, source, rules,
                                                  config.limits)
             except trees.TooLarge as exc:  # a link costs nothing: it stays
                 detail["kept_links"].append({"name": name, "why": exc.why})

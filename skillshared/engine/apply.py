@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from skillshared.core.names import MANIFEST
-from skillshared.engine import beside, fsops, trees
+from skillshared.engine import beside, fsops, fsops_swap, trees
 from skillshared.engine.observe import DigestCache, Manifest, Record, manifest_bytes
 from skillshared.engine.plan import (
     Conflict,
@@ -229,10 +229,10 @@ class Applier:
                 except OSError:
                     have = None
                 if have != op.expect:
-                    fsops.exchange(link, path)
+                    fsops_swap.exchange(link, path)
                     fsops.remove_file(link)
                     raise fsops.ChangedError(op.name)
-                fsops.remove_tree(beside.doom(link))  # the folder: identical to the source
+                beside.remove(link)  # the folder: identical to the source
                 self.records.pop(op.name, None)
                 return
             fsops.remove_file(link)
@@ -245,7 +245,7 @@ class Applier:
         """Swap our new link (beside the target) with the folder at ``path``; False where
         that cannot be done in one step (the caller then works inside the target)."""
         try:
-            return fsops.exchange(link, path)
+            return fsops_swap.exchange(link, path)
         except OSError as exc:
             if exc.errno == errno.EXDEV:
                 return False
@@ -270,10 +270,10 @@ class Applier:
         spot = self._beside(what, name)
         left_out: list[tuple[str, str]] = []
         if spot is None:
-            spot, digest = fsops.build_copy(self.folder, name, src, rules, limits, left_out)
+            spot, digest = fsops_swap.build_copy(self.folder, name, src, rules, limits, left_out)
             outside = False
         else:
-            digest, outside = fsops.build_copy_at(spot, src, rules, limits, left_out), True
+            digest, outside = fsops_swap.build_copy_at(spot, src, rules, limits, left_out), True
         self.out.left_out += [{"name": name, "path": rel, "why": f"{kind}: a copy holds only "
                                "files, folders and links"} for rel, kind in left_out]
         return spot, digest, outside
@@ -286,7 +286,7 @@ class Applier:
         if not self._exchange(new, path):
             return False
         if not check(new):
-            fsops.exchange(new, path)
+            fsops_swap.exchange(new, path)
             fsops.remove_tree(new)
             raise fsops.ChangedError(name)
         return True
@@ -304,7 +304,7 @@ class Applier:
     def _copy(self, op: Op) -> None:
         temp, digest, outside = self._build(op.name)
         path = self._path(op.name)
-        try:
+        with fsops.temp_tree(temp):
             if op.expect is None:
                 fsops.rename_no_replace(temp, path)
             elif outside and self._swap(temp, op.name, lambda old: fsops.link_text(old)
@@ -313,25 +313,17 @@ class Applier:
             else:
                 fsops.remove_link(self.folder, op.name, op.expect)
                 fsops.rename_no_replace(temp, path)
-        except BaseException:
-            if os.path.lexists(temp):
-                fsops.remove_tree(temp)
-            raise
         self._record_copy(op.name, digest)
 
     def _update_copy(self, op: Op) -> None:
         temp, digest, outside = self._build(op.name)
-        try:
+        with fsops.temp_tree(temp):
             if outside and self._swap(temp, op.name, self._digest_is(op.name, op.expect)):
-                fsops.remove_tree(beside.doom(temp))  # the old copy: ours, unedited
+                beside.remove(temp)  # the old copy: ours, unedited
             else:
                 doomed = self._verified_aside(op.name, op.expect)
                 fsops.rename_no_replace(temp, self._path(op.name))
                 fsops.remove_tree(doomed)
-        except BaseException:
-            if os.path.lexists(temp):
-                fsops.remove_tree(temp)
-            raise
         self._record_copy(op.name, digest)
 
     def _remove_copy(self, op: Op) -> None:
@@ -341,11 +333,11 @@ class Applier:
         if spot is None:
             fsops.remove_tree(self._verified_aside(op.name, op.expect))
         else:
-            os.rename(self._path(op.name), spot)
+            fsops.rename_no_replace(self._path(op.name), spot)
             if not self._digest_is(op.name, op.expect)(spot):
                 fsops.rename_no_replace(spot, self._path(op.name))
                 raise fsops.ChangedError(op.name)
-            fsops.remove_tree(beside.doom(spot))
+            beside.remove(spot)
         self.records.pop(op.name, None)
 
     def _require_backup(self, name: str) -> str:
@@ -376,9 +368,9 @@ class Applier:
             temp, digest, outside = spot or "", "", spot is not None
             if spot is not None:
                 fsops.create_link(op.arg, spot)
-        try:
+        with fsops.temp_tree(temp):
             if outside and self._swap(temp, op.name, lambda old: True):
-                fsops.remove_tree(beside.doom(temp))  # what was in the way (backed up)
+                beside.remove(temp)  # what was in the way (backed up)
             else:
                 doomed = fsops.move_aside(self.folder, op.name, fsops.TAG_DELETE)
                 if self.spec.mode == "copy":
@@ -389,10 +381,6 @@ class Applier:
                         fsops.remove_file(temp)
                     fsops.create_link(op.arg, self._path(op.name))
                 fsops.remove_tree(doomed)
-        except BaseException:
-            if temp and os.path.lexists(temp):
-                fsops.remove_tree(temp)
-            raise
         if self.spec.mode == "copy":
             self._record_copy(op.name, digest)
 

@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from skillshared.core.patterns import IgnoreRules
-from skillshared.engine import fsops, trees
+from skillshared.engine import fsops, fsops_swap, trees
 from skillshared.engine.observe import read_manifest
 
 PREFIX = ".skillshare-beside-"
@@ -84,7 +84,7 @@ def recover(paths: Iterable[tuple[str, str]], owns: Callable[[str], bool],
             restoring = [(w, p) for w, _, p in found if w in (NEW, OLD)]
             if restoring and not os.path.lexists(target):
                 what, first = restoring[0]
-                os.rename(first, target)
+                fsops.rename_no_replace(first, target)
                 actions.append("restore completed" if what == NEW else "restore rolled back")
             elif restoring:
                 actions.append("restore cleaned up")
@@ -104,16 +104,14 @@ def recover(paths: Iterable[tuple[str, str]], owns: Callable[[str], bool],
     return done
 
 
-def doom(path: str) -> str:
-    """Rename a checked entry beside a target to ``del`` (then the caller deletes it), so a
-    deletion that is cut short is finished, never taken back."""
+def remove(path: str) -> None:
+    """Delete a checked entry beside a target by way of the ``del`` name, so a deletion
+    that is cut short is finished, never taken back."""
     parsed = parse(os.path.basename(path))
     assert parsed is not None
     parent = os.path.dirname(path)
-    final = os.path.join(parent, f"{PREFIX}{DOOMED}-{secrets.token_hex(4)}-{parsed[1]}@"
-                                 f"{parsed[2]}")
-    os.rename(path, final)
-    return final
+    fsops.doom_and_remove(path, os.path.join(parent, f"{PREFIX}{DOOMED}-{secrets.token_hex(4)}"
+                                                     f"-{parsed[1]}@{parsed[2]}"))
 
 
 def _finish_copy(leftover: str, at: str, skill: str, owns: Callable[[str], bool],
@@ -127,7 +125,7 @@ def _finish_copy(leftover: str, at: str, skill: str, owns: Callable[[str], bool]
             fsops.remove_file(leftover)
             return "copy completed"
     elif record is not None and trees.digest(leftover, rules) in (record.digest, record.prev):
-        fsops.remove_tree(doom(leftover))
+        remove(leftover)
         return "copy cleaned up"
     ours_at = record is not None and os.path.isdir(at) and not os.path.islink(at) and (
         trees.digest(at, rules) == record.digest)
@@ -138,8 +136,8 @@ def _put_back(leftover: str, at: str, ours_at: bool) -> str:
     """What was swapped out is not ours to drop: it goes back to its name, if that name is
     free or holds what we put there (``ours_at``); else it stays where it is."""
     if not os.path.lexists(at):
-        os.rename(leftover, at)
-    elif ours_at and fsops.exchange(leftover, at):
+        fsops.rename_no_replace(leftover, at)
+    elif ours_at and fsops_swap.exchange(leftover, at):
         fsops.remove_tree(leftover)
     else:
         return "kept for a look"
@@ -154,6 +152,6 @@ def _finish_adopt(folder: str, at: str, owns: Callable[[str], bool]) -> str:
     ours_at = dest is not None and owns(dest)
     if ours_at and dest is not None and os.path.isdir(dest) and (
             trees.digest(folder) == trees.digest(dest)):
-        fsops.remove_tree(doom(folder))
+        remove(folder)
         return "adopt completed"
     return _put_back(folder, at, ours_at)

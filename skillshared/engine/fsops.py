@@ -1,4 +1,5 @@
-"""The only module that changes the filesystem.
+"""The filesystem's changes: with :mod:`fsops_swap` (one entry put in place of another),
+the only modules that change it.
 
 Every change to a target is made so that a crash at any point leaves either the old state,
 the new state, or a hidden ``.skillshare-tmp-*`` entry that the next pass recognises and
@@ -9,15 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import errno
 import hashlib
 import os
 import secrets
 import shutil
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from skillshared.core.limits import Limits
 from skillshared.core.names import TEMP_PREFIX
@@ -60,6 +60,15 @@ def make_private_dir(path: Path) -> None:
 
 def makedirs(path: str | Path) -> None:
     os.makedirs(path, exist_ok=True)
+
+
+def make_dir(path: str | Path, mode: int = 0o777) -> None:
+    """Create one folder (its parent must exist; ``mode`` is masked by the umask)."""
+    os.mkdir(path, mode)
+
+
+def set_mode(path: str | Path, mode: int) -> None:
+    os.chmod(path, mode)
 
 
 def fsync_dir(path: str | Path) -> None:
@@ -138,11 +147,36 @@ def remove_tree(path: str | Path) -> None:
         shutil.rmtree(path)
 
 
-def rename_no_replace(src: str, dst: str) -> None:
+def rename_no_replace(src: str | Path, dst: str | Path) -> None:
     """Rename ``src`` to ``dst`` only if nothing is at ``dst``."""
     if os.path.lexists(dst):
         raise FileExistsError(dst)
     os.rename(src, dst)
+
+
+def doom(path: str | Path, doomed: str | Path) -> str:
+    """Rename the entry at ``path`` to the free name ``doomed`` before it is deleted: a
+    name its owner's next sweep deletes, so that a deletion cut short is finished later and
+    never seen half done under the entry's own name. Returns ``doomed``."""
+    os.rename(path, doomed)
+    return os.fspath(doomed)
+
+
+def doom_and_remove(path: str | Path, doomed: str | Path) -> None:
+    """Delete the entry at ``path`` by way of the name ``doomed`` (see :func:`doom`)."""
+    remove_tree(doom(path, doomed))
+
+
+@contextlib.contextmanager
+def temp_tree(path: str | Path) -> Iterator[str]:
+    """Around work that builds an entry at the free ``path`` (a copy, a staged tree): if the
+    work fails, whatever it left at ``path`` is removed before the error goes on."""
+    try:
+        yield os.fspath(path)
+    except BaseException:
+        if os.path.lexists(path):
+            remove_tree(path)
+        raise
 
 
 # -- links ------------------------------------------------------------------------------------
@@ -286,94 +320,6 @@ def flush(*paths: str | Path) -> None:
             fsync_dir(folder)
 
 
-def move_tree(src: str, dst: str) -> None:
-    """Move a folder (or file) to ``dst``, which must be free: a rename, or across
-    filesystems a copy that is checked before the original is deleted."""
-    try:
-        rename_no_replace(src, dst)
-        return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-    if os.path.isdir(src) and not os.path.islink(src):
-        temp = os.path.join(os.path.dirname(dst), temp_name(TAG_NEW, os.path.basename(dst)))
-        try:
-            made = copy_tree(src, temp, durable=True)
-            if made != trees.digest(src, trees.COPYABLE) or made != trees.digest(temp):
-                raise ChangedError(src)
-            rename_no_replace(temp, dst)
-        except BaseException:
-            if os.path.lexists(temp):
-                remove_tree(temp)
-            raise
-    else:
-        shutil.copy2(src, dst, follow_symlinks=False)
-    remove_tree(src)
-
-
-_SWAP: list[Any] = []  # the C function that swaps two names, looked up once (or None)
-
-
-def _swapper() -> Any:
-    if not _SWAP:
-        found = None
-        if sys.platform.startswith("linux") or sys.platform == "darwin":
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            at_fdcwd = -100
-            if hasattr(libc, "renameat2"):  # Linux: renameat2(..., RENAME_EXCHANGE)
-                call = libc.renameat2
-
-                def found(a: bytes, b: bytes) -> int:
-                    return int(call(at_fdcwd, a, at_fdcwd, b, 2))
-            elif hasattr(libc, "renamex_np"):  # macOS: renamex_np(..., RENAME_SWAP)
-                call = libc.renamex_np
-
-                def found(a: bytes, b: bytes) -> int:
-                    return int(call(a, b, 2))
-            _SWAP.append((found, ctypes.get_errno))
-        else:
-            _SWAP.append((None, None))
-    return _SWAP[0]
-
-
-def exchange(a: str, b: str) -> bool:
-    """Swap two entries in one atomic step (``renameat2(RENAME_EXCHANGE)`` on Linux,
-    ``renamex_np(RENAME_SWAP)`` on macOS); False where the system or the filesystem cannot
-    (the caller then works another way)."""
-    call, get_errno = _swapper()
-    if call is None:
-        return False
-    if call(os.fsencode(a), os.fsencode(b)) == 0:
-        return True
-    err = get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
-        return False
-    raise OSError(err, os.strerror(err), a, None, b)
-
-
-def build_copy_at(path: str, src: str, ignore: IgnoreRules,
-                  limits: Limits | None = None,
-                  left_out: list[tuple[str, str]] | None = None) -> str:
-    """Build a copy of ``src`` at the free ``path`` (nothing is left there if it fails);
-    return its digest (``left_out``: see :func:`copy_tree`)."""
-    try:
-        return copy_tree(src, path, ignore, limits=limits, left_out=left_out)
-    except BaseException:
-        if os.path.lexists(path):
-            remove_tree(path)
-        raise
-
-
-def build_copy(folder: str, name: str, src: str, ignore: IgnoreRules,
-               limits: Limits | None = None,
-               left_out: list[tuple[str, str]] | None = None) -> tuple[str, str]:
-    """Build a copy of ``src`` in a temp entry of ``folder``; return (temp path, digest)."""
-    temp = os.path.join(folder, temp_name(TAG_NEW, name))
-    return temp, build_copy_at(temp, src, ignore, limits, left_out)
-
-
 def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,
                       mtime_ns: int | None = None) -> str:
     """Hard-link ``previous`` (an identical earlier copy) to ``dst``, else copy ``src``."""
@@ -385,16 +331,3 @@ def link_or_copy_file(src: str, dst: str, previous: str | None, mode: int,
             pass
     copy_file(src, dst, mode, mtime_ns=mtime_ns)  # (the backup is flushed as a whole)
     return "copied"
-
-
-def replace_link_with_copy(folder: str, name: str, expect: str, src: str,
-                           ignore: IgnoreRules, limits: Limits | None = None) -> str:
-    """Replace our link ``name`` (pointing at ``expect``) with a real copy of ``src``."""
-    temp, digest = build_copy(folder, name, src, ignore, limits)
-    try:
-        remove_link(folder, name, expect)
-        rename_no_replace(temp, os.path.join(folder, name))
-    except BaseException:
-        remove_tree(temp)
-        raise
-    return digest

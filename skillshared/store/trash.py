@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.engine import fsops, trees
+from skillshared.engine import fsops, fsops_swap, trees
 from skillshared.store.backup import TS_FORMAT, parse_ts
 
 NOTE = ".json"
@@ -83,7 +83,7 @@ def put(trash_dir: Path, path: str, name: str, reason: str, now: float | None = 
     note = {"name": name, "origin": path, "reason": reason, "trashed_at": when}
     fsops.atomic_write(trash_dir / (entry + NOTE), json.dumps(note).encode(), mode=0o600)
     try:
-        fsops.move_tree(path, str(trash_dir / entry))
+        fsops_swap.move_tree(path, str(trash_dir / entry))
     except BaseException:
         fsops.remove_quietly(trash_dir / (entry + NOTE))
         raise
@@ -197,8 +197,8 @@ def find(trash_dir: Path, key: str) -> Item:
 
 
 def delete(trash_dir: Path, item: Item) -> None:
-    doomed = trash_dir / f"{DOOMED}{item.entry.replace('/', '%')}"
-    os.rename(trash_dir / item.entry, doomed)
+    doomed = fsops.doom(trash_dir / item.entry,
+                        trash_dir / f"{DOOMED}{item.entry.replace('/', '%')}")
     fsops.remove_quietly(trash_dir / (item.entry + NOTE))
     _prune(trash_dir, item.entry)
     fsops.remove_tree(doomed)
@@ -248,7 +248,7 @@ def restore(trash_dir: Path, item: Item, dest: str, root: str | None = None) -> 
     if root is not None:
         _no_link_between(root, dest)
     fsops.makedirs(os.path.dirname(dest))
-    fsops.move_tree(str(trash_dir / item.entry), dest)
+    fsops_swap.move_tree(str(trash_dir / item.entry), dest)
     fsops.remove_quietly(trash_dir / (item.entry + NOTE))
     _prune(trash_dir, item.entry)
 

@@ -171,7 +171,7 @@ def _write(path: Path, text: str) -> None:
     fsops.makedirs(path.parent)
     fsops.atomic_write(path, text.encode("utf-8"), FILE_MODE)
     if (path.stat().st_mode & 0o777) != FILE_MODE:
-        os.chmod(path, FILE_MODE)
+        fsops.set_mode(path, FILE_MODE)
 
 
 def _start_systemd(steps: _Steps, state: str) -> None:

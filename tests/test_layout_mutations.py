@@ -1,0 +1,145 @@
+"""Only the fsops modules change the filesystem.
+
+Every module of the engine and the CLI is read as a syntax tree; a call that creates,
+writes, moves, links, changes the mode of or deletes an entry fails this test unless it is
+in an fsops module (``skillshared/engine/fsops*.py``) or in a module of the allow-list below,
+which keeps the daemon's own state (its locks, its socket, its logs).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+OS_MUTATORS = frozenset({"rename", "replace", "symlink", "unlink", "remove", "rmdir", "mkdir",
+                         "makedirs", "chmod", "link", "truncate", "renames", "removedirs"})
+SHUTIL_MUTATORS = frozenset({"rmtree", "copy", "copy2", "copyfile", "copytree", "move",
+                             "copymode", "copystat"})
+PATH_MUTATORS = frozenset({"write_text", "write_bytes", "mkdir", "unlink", "rename", "replace",
+                           "symlink_to", "touch", "rmdir", "chmod", "hardlink_to"})
+WRITE_MODES = frozenset("wax+")
+
+# Modules (relative to the project root) that may change the filesystem outside fsops, and
+# why. Only the daemon's and the CLI's own state belongs here, never a user's data.
+ALLOWED: dict[str, str] = {
+    # the daemon's socket: made private (0600, its folder 0700), and removed when it stops
+    # or when a stale one is in the way
+    "skillshared/daemon/server.py": "the daemon's socket",
+}
+
+
+def _is_fsops(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return rel.startswith("skillshared/engine/") and (name == "fsops.py"
+                                                        or name.startswith("fsops_"))
+
+
+def _owner(call: ast.Call) -> str:
+    """The name the called attribute is looked up on (``os`` in ``os.rename``), or ""."""
+    assert isinstance(call.func, ast.Attribute)
+    value = call.func.value
+    return value.id if isinstance(value, ast.Name) else ""
+
+
+def _mode(call: ast.Call, position: int) -> str | None:
+    """The literal ``mode`` of an ``open`` call (None: not given as a literal)."""
+    node = call.args[position] if len(call.args) > position else None
+    for keyword in call.keywords:
+        if keyword.arg == "mode":
+            node = keyword.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _attribute_call(call: ast.Call) -> str | None:
+    assert isinstance(call.func, ast.Attribute)
+    attr, owner = call.func.attr, _owner(call)
+    if owner == "os":
+        return f"os.{attr}" if attr in OS_MUTATORS else None
+    if owner == "shutil":
+        return f"shutil.{attr}" if attr in SHUTIL_MUTATORS else None
+    if owner == "fsops" or owner.startswith("fsops_"):
+        return None
+    if attr == "open":
+        mode = _mode(call, 0 if owner not in ("io", "os") else 1)
+        return f".open({mode!r})" if mode and set(mode) & WRITE_MODES else None
+    if attr not in PATH_MUTATORS:
+        return None
+    if attr == "replace" and (owner == "dataclasses" or len(call.args) != 1 or call.keywords):
+        return None  # str.replace(old, new), dataclasses.replace(obj, **changes)
+    return f".{attr}()"
+
+
+def mutations(source: str) -> list[tuple[int, str]]:
+    """``(line, call)`` of every call in ``source`` that may change the filesystem."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        what: str | None = None
+        if isinstance(node.func, ast.Attribute):
+            what = _attribute_call(node)
+        elif isinstance(node.func, ast.Name) and node.func.id == "open":
+            mode = _mode(node, 1)
+            what = f"open({mode!r})" if mode and set(mode) & WRITE_MODES else None
+        if what is not None:
+            found.append((node.lineno, what))
+    return sorted(found)
+
+
+def _modules() -> list[Path]:
+    return sorted([*(ROOT / "skillshared").rglob("*.py"), *(ROOT / "cli").rglob("*.py")])
+
+
+def test_only_fsops_mutates() -> None:
+    offending = []
+    for path in _modules():
+        rel = path.relative_to(ROOT).as_posix()
+        if _is_fsops(rel) or rel in ALLOWED:
+            continue
+        offending += [f"{rel}:{line}: {what}" for line, what in
+                      mutations(path.read_text(encoding="utf-8"))]
+    for line in offending:
+        print(line)
+    assert not offending, "calls that change the filesystem outside fsops:\n" + "\n".join(
+        offending)
+
+
+def test_allow_list_is_current() -> None:
+    """Every module on the allow-list exists and still needs to be there."""
+    for rel in ALLOWED:
+        path = ROOT / rel
+        assert path.is_file(), f"{rel} is on the allow-list but does not exist"
+        assert mutations(path.read_text(encoding="utf-8")), (
+            f"{rel} no longer changes the filesystem: drop it from the allow-list")
+
+
+PLANTED = '''
+import os, shutil
+from pathlib import Path
+
+def harmless(path: Path, text: str) -> None:
+    text.replace("a", "b")
+    open(path).read()
+    open(path, "rb").read()
+    path.read_text()
+    os.path.join("a", "b")
+
+def sneaky(path: Path) -> None:
+    os.rename("a", "b")
+    shutil.rmtree("c")
+    path.write_text("x")
+    path.with_suffix(".old").replace(path)
+    with open(path, mode="a") as handle:
+        handle.write("x")
+    path.open("w")
+'''
+
+
+def test_checker_catches_planted_violations() -> None:
+    found = mutations(PLANTED)
+    assert found == [(13, "os.rename"), (14, "shutil.rmtree"), (15, ".write_text()"),
+                     (16, ".replace()"), (17, "open('a')"), (19, ".open('w')")]
