@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from skillshared.daemon.watcher import CONFIG, Root, expand, link_hops
+from skillshared.daemon.roots import CONFIG, Root, expand, link_hops
 from tests.conftest import make_skill, wait_for
 
 

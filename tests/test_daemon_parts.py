@@ -17,9 +17,10 @@ import pytest
 from skillshared.core import protocol
 from skillshared.core.errors import LockedError
 from skillshared.daemon.debounce import Batch, Debouncer
+from skillshared.daemon.roots import CONFIG, SOURCE, TARGET, Hint, Root
 from skillshared.daemon.scheduler import JobSpec, Scheduler
 from skillshared.daemon.server import peer_uid
-from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Hint, Root, Watcher
+from skillshared.daemon.watcher import Watcher
 from skillshared.daemon.worker import StoppingError, Worker
 from skillshared.store.locking import exclusive
 from tests.conftest import wait_for

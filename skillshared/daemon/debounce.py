@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from skillshared.daemon.watcher import CONFIG, SOURCE, Hint
+from skillshared.daemon.roots import CONFIG, SOURCE, Hint
 
 MAX_PATHS = 2000  # more source paths than this in one burst: a full pass is cheaper
 CAP_FACTOR = 10

@@ -19,7 +19,7 @@ from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
-from skillshared.daemon.watcher import CONFIG, SOURCE, TARGET, Root
+from skillshared.daemon.roots import CONFIG, SOURCE, TARGET, Root
 from skillshared.engine import reconcile, reports
 from skillshared.engine.observe import DigestCache
 

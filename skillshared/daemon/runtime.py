@@ -32,10 +32,12 @@ from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch, Debouncer
+from skillshared.daemon.inotify import inotify_limit, inotify_watches
 from skillshared.daemon.reconciler import Reconciler, now_iso
+from skillshared.daemon.roots import CONFIG, Hint
 from skillshared.daemon.scheduler import JobSpec, Scheduler
 from skillshared.daemon.server import Server
-from skillshared.daemon.watcher import CONFIG, Hint, Watcher, inotify_limit, inotify_watches
+from skillshared.daemon.watcher import Watcher
 from skillshared.daemon.worker import Worker
 from skillshared.git import gitops, gitsync
 from skillshared.store import trash

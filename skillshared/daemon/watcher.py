@@ -10,11 +10,7 @@ are watched at their real paths, the handler never raises, and a supervisor chec
 seconds (and right after each reconcile) that the observer and every emitter are alive and
 that each root is still the same folder; if not, it rebuilds the observer and asks for a full
 reconcile. A root that does not exist yet is picked up the same way once it appears.
-
-A single file whose content matters (the config) may be a symlink, say into a dotfiles
-repository: then every hop of the link chain is watched too (the folder holding each link and
-the folder holding the real file), so an edit of the real file and a re-pointed link are both
-seen, and the supervisor rebuilds the watches when the chain leads elsewhere.
+(What is watched, and what an event means: :mod:`skillshared.daemon.roots`.)
 """
 
 from __future__ import annotations
@@ -41,6 +37,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from skillshared.daemon import logs
+from skillshared.daemon.inotify import OverflowAlarm
+from skillshared.daemon.roots import CONFIG, Hint, Root, covered, expand, hints_for
 
 # The kernel only queues these (IN_CREATE, IN_DELETE, IN_MOVED_*, IN_CLOSE_WRITE): no
 # IN_MODIFY per write() and no IN_ATTRIB/IN_OPEN, which is what overflows the inotify queue
@@ -50,33 +48,6 @@ EVENT_FILTER: list[type[FileSystemEvent]] = [
     DirCreatedEvent, DirDeletedEvent, DirMovedEvent,
 ]
 CHECK_INTERVAL = 2.0
-SOURCE, CONFIG, TARGET = "source", "config", "target"
-FOLLOW_LINKS = frozenset({CONFIG})  # single entries whose content matters, not the link
-MAX_HOPS = 40  # links followed from one entry (the kernel's own limit for a path)
-OWN_PREFIX = ".skillshare-"  # our manifest and temp entries in targets
-
-
-@dataclass(frozen=True)
-class Root:
-    """Something to watch. ``path`` is as configured; the watch is placed on the real folder
-    (``path`` itself, or its parent for a single entry such as the config file or a
-    symlink-mode target, then only events for ``entry`` count)."""
-
-    kind: str
-    path: str
-    recursive: bool = False
-    entry: str | None = None  # watch the parent folder, for this one entry
-    target: str | None = None
-
-    def folder(self) -> str:
-        return os.path.dirname(self.path) if self.entry else self.path
-
-
-@dataclass(frozen=True)
-class Hint:
-    kind: str
-    target: str | None = None
-    rel: str = ""  # source: path relative to the source; target: entry name ("" = itself)
 
 
 @dataclass
@@ -85,72 +56,6 @@ class _Watch:
     ident: tuple[int, int]
     roots: list[Root]
     handle: ObservedWatch
-
-
-def link_hops(root: Root) -> list[Root]:
-    """For an entry that is a symlink (a chain of them): a root for each place the chain
-    passes through, ending with the real file, each as an entry of its real folder. Empty
-    when the entry is not a link."""
-    hops: list[Root] = []
-    path = root.path
-    seen = {path}
-    for _ in range(MAX_HOPS):
-        try:
-            text = os.readlink(path)
-        except OSError:
-            break  # not a link (or not there): the chain ends here
-        following = os.path.join(os.path.dirname(path), text)
-        name = os.path.basename(following)
-        if name in ("", ".", ".."):
-            break
-        following = os.path.join(os.path.realpath(os.path.dirname(following)), name)
-        if following in seen:
-            break  # a loop
-        seen.add(following)
-        hops.append(Root(root.kind, following, entry=name, target=root.target))
-        path = following
-    return hops
-
-
-def expand(roots: Sequence[Root]) -> list[Root]:
-    """``roots`` plus the link hops of the entries whose content matters."""
-    result = []
-    for root in roots:
-        result.append(root)
-        if root.entry is not None and root.kind in FOLLOW_LINKS:
-            result.extend(link_hops(root))
-    return result
-
-
-def _relative(path: str, folder: str) -> str | None:
-    if path == folder:
-        return ""
-    if path.startswith(folder + os.sep):
-        return path[len(folder) + 1:]
-    return None
-
-
-def _git_noise(rel: str) -> bool:
-    """Writes inside a .git folder (git's own work) — except a tracked repo's .git appearing
-    or going away at the top (that changes which ignore files count)."""
-    parts = rel.split(os.sep)
-    if ".git" not in parts:
-        return False
-    return not (len(parts) == 2 and parts[1] == ".git" and parts[0].startswith("_"))
-
-
-def hints_for(root: Root, real: str, path: str) -> Hint | None:
-    rel = _relative(path, real)
-    if rel is None:
-        return None
-    if root.entry is not None:
-        return Hint(root.kind, root.target) if rel == root.entry else None
-    if root.kind == SOURCE:
-        return None if _git_noise(rel) else Hint(SOURCE, None, rel.replace(os.sep, "/"))
-    name = rel.split(os.sep, 1)[0]
-    if name.startswith(OWN_PREFIX):
-        return None
-    return Hint(TARGET, root.target, name)
 
 
 class _Handler(FileSystemEventHandler):
@@ -163,23 +68,6 @@ class _Handler(FileSystemEventHandler):
             self.watcher.on_event(event)
         except Exception:
             self.watcher.log.exception("watch_event_failed")
-
-
-class _Overflow(logging.Handler):
-    """The kernel's inotify queue overflowed and events were lost. watchdog tells its callers
-    nothing except through its log, so this handler on its logger is how the daemon learns
-    it must look at everything again. watchdog's own remedy (removing and re-adding every
-    watch of the tree) queues an IN_IGNORED event per removed watch, which on a big tree
-    overflows the queue again, for ever; so the supervisor replaces the whole observer (a new
-    inotify instance, an empty queue) instead, then asks for a full pass."""
-
-    def __init__(self, on_lost: Callable[[str], None]) -> None:
-        super().__init__(logging.WARNING)
-        self.on_lost = on_lost
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if "overflow" in str(record.msg).lower():
-            self.on_lost("the inotify queue overflowed; events were lost")
 
 
 _WATCHDOG_LOGGERS = ("watchdog.observers.inotify_c", "watchdog.observers.inotify")
@@ -204,7 +92,7 @@ class Watcher:
         self.overflows = 0
         self._overflowed: str | None = None
         self.missing: list[str] = []
-        self._overflow = _Overflow(self._lost)
+        self._overflow = OverflowAlarm(self._lost)
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self, roots: Sequence[Root]) -> None:
@@ -411,7 +299,7 @@ class Watcher:
                 missing.append(real)
                 continue
             kept.append(placed)
-            added += [_covered(root) for root in roots]
+            added += [covered(root) for root in roots]
         self._watches, self.missing = kept, sorted(set(missing))
         return added
 
@@ -421,41 +309,6 @@ class Watcher:
             if self._observer.is_alive():
                 self._observer.join()
             self._observer = None
-
-
-def inotify_watches() -> int | None:
-    """How many inotify watches this process holds (Linux: from /proc); None elsewhere."""
-    try:
-        fds = os.listdir("/proc/self/fd")
-    except OSError:
-        return None
-    count = 0
-    for fd in fds:
-        try:
-            if os.readlink(f"/proc/self/fd/{fd}") != "anon_inode:inotify":
-                continue
-            with open(f"/proc/self/fdinfo/{fd}", "rb") as handle:
-                count += sum(1 for line in handle if line.startswith(b"inotify wd:"))
-        except OSError:
-            continue
-    return count
-
-
-def inotify_limit() -> int | None:
-    try:
-        with open("/proc/sys/fs/inotify/max_user_watches", encoding="ascii") as handle:
-            return int(handle.read().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _covered(root: Root) -> Hint:
-    """A hint that everything ``root`` watches may have changed."""
-    if root.kind == TARGET:
-        return Hint(TARGET, root.target, "")
-    if root.kind == SOURCE:
-        return Hint(SOURCE, None, "")
-    return Hint(root.kind, root.target)
 
 
 def _identity(path: str) -> tuple[int, int]:
