@@ -316,8 +316,14 @@ class Daemon:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.proc: subprocess.Popen[bytes] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self.stderr_file = root / "daemon.stderr"
+
+    @property
+    def proc(self) -> subprocess.Popen[bytes]:
+        """The process of the last ``start``."""
+        assert self._proc is not None, "the daemon was never started"
+        return self._proc
 
     @property
     def paths(self) -> Paths:
@@ -328,7 +334,7 @@ class Daemon:
         """``knob``: start while no test has the kernel's inotify queue lowered."""
         with inotify_knob(exclusive=False) if knob else contextlib.nullcontext():
             with open(self.stderr_file, "ab") as err:
-                self.proc = subprocess.Popen(
+                self._proc = subprocess.Popen(
                     [sys.executable, "-m", "skillshared.daemon", *args],
                     stdin=subprocess.DEVNULL, stdout=err, stderr=err, env=dict(os.environ))
             if wait:
@@ -338,7 +344,6 @@ class Daemon:
         return self.proc
 
     def _ready(self) -> bool:
-        assert self.proc is not None
         if self.proc.poll() is not None:
             raise AssertionError(f"the daemon exited with {self.proc.returncode}: "
                                  f"{self.stderr_file.read_text()}")
@@ -390,13 +395,11 @@ class Daemon:
         return int(self.status()["reconciles"])
 
     def stop(self, timeout: float = 30.0) -> int:
-        assert self.proc is not None
         if self.proc.poll() is None:
             self.proc.terminate()
         return self.proc.wait(timeout)
 
     def kill(self) -> None:
-        assert self.proc is not None
         self.proc.kill()
         self.proc.wait(10)
 
@@ -426,7 +429,7 @@ def daemon(isolated: Path) -> Iterator[DaemonStarter]:
 
     yield start
     for instance in started:
-        if instance.proc is not None and instance.proc.poll() is None:
+        if instance._proc is not None and instance._proc.poll() is None:
             try:
                 os.kill(instance.proc.pid, signal.SIGCONT)
                 instance.stop()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skillshared.git import audit, audit_original
 from tests.audit_corpus import BENIGN, BENIGN_FLAGGED, FRONT, MALICIOUS, Content, Link
-from tests.conftest import make_skill, write_config
+from tests.conftest import CliRunner, make_skill, write_config
 
 
 def materialise(root: Path, name: str, files: Mapping[str, Content]) -> Path:
@@ -147,7 +146,7 @@ def source_world(home: Path, source: Path) -> Path:
     return source
 
 
-def test_audit_command_and_its_exit_code(cli: Any, source_world: Path) -> None:
+def test_audit_command_and_its_exit_code(cli: CliRunner, source_world: Path) -> None:
     result = cli("audit", "--json")
     assert result.code == 1
     data = result.json()
@@ -166,13 +165,13 @@ def test_audit_command_and_its_exit_code(cli: Any, source_world: Path) -> None:
     (["audit", "nope"], 1, "no skill or tracked repo named 'nope'"),
     (["audit", "-T", "severe"], 2, "invalid threshold 'severe'"),
 ])
-def test_audit_bad_input(cli: Any, source_world: Path, argv: list[str], code: int,
+def test_audit_bad_input(cli: CliRunner, source_world: Path, argv: list[str], code: int,
                          message: str) -> None:
     result = cli(*argv)
     assert result.code == code and message in result.err
 
 
-def test_audit_reads_the_users_rules_file(cli: Any, home: Path, source_world: Path) -> None:
+def test_audit_reads_the_users_rules_file(cli: CliRunner, home: Path, source_world: Path) -> None:
     rules = home / ".config/skillshare/audit-rules.yaml"
     rules.write_text("rules:\n  - {id: ignore-previous-instructions, enabled: false}\n")
     assert cli("audit").code == 1  # the same phrase, squashed, is another rule's

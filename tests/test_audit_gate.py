@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.audit_corpus import ELF, png
-from tests.conftest import make_skill, write_config
+from tests.conftest import CliRunner, make_skill, write_config
 from tests.team_repos import git, global_world, head, team_repo
 
 FRONT = b"---\nname: review\ndescription: reviews code\n---\n"
@@ -36,7 +35,7 @@ def commit_all(work: Path, message: str) -> None:
     git(work, "push", "-q", "origin", "main")
 
 
-def test_audit_command_blocks_the_hidden_instructions(cli: Any, home: Path, source: Path
+def test_audit_command_blocks_the_hidden_instructions(cli: CliRunner, home: Path, source: Path
                                                       ) -> None:
     write_config(home, "targets: {}\n")
     for name, content in HIDDEN.items():
@@ -62,7 +61,7 @@ def test_audit_command_blocks_the_hidden_instructions(cli: Any, home: Path, sour
 
 
 @pytest.mark.parametrize("how", sorted(HIDDEN))
-def test_install_track_blocks_the_hidden_instructions(cli: Any, tmp_path: Path, world: Path,
+def test_install_track_blocks_the_hidden_instructions(cli: CliRunner, tmp_path: Path, world: Path,
                                                       how: str) -> None:
     work, bare = team_repo(tmp_path)
     (work / "review/SKILL.md").write_bytes(HIDDEN[how])
@@ -73,7 +72,7 @@ def test_install_track_blocks_the_hidden_instructions(cli: Any, tmp_path: Path, 
     assert os.listdir(world) == []
 
 
-def test_install_of_a_copy_blocks_the_latin1_skill(cli: Any, tmp_path: Path, world: Path
+def test_install_of_a_copy_blocks_the_latin1_skill(cli: CliRunner, tmp_path: Path, world: Path
                                                    ) -> None:
     copy = make_skill(tmp_path / "downloads", "review")
     (copy / "SKILL.md").write_bytes(HIDDEN["latin-1"])
@@ -82,7 +81,7 @@ def test_install_of_a_copy_blocks_the_latin1_skill(cli: Any, tmp_path: Path, wor
     assert not (world / "review").exists()
 
 
-def test_an_image_installs_and_an_executable_shows(cli: Any, tmp_path: Path, world: Path
+def test_an_image_installs_and_an_executable_shows(cli: CliRunner, tmp_path: Path, world: Path
                                                    ) -> None:
     work, bare = team_repo(tmp_path)
     (work / "review/assets").mkdir()
@@ -99,7 +98,7 @@ def test_an_image_installs_and_an_executable_shows(cli: Any, tmp_path: Path, wor
     assert stricter.code == 1 and "binary-executable" in stricter.err
 
 
-def test_update_rolls_back_a_latin1_injection(cli: Any, tmp_path: Path, world: Path) -> None:
+def test_update_rolls_back_a_latin1_injection(cli: CliRunner, tmp_path: Path, world: Path) -> None:
     work, bare = team_repo(tmp_path)
     assert cli("install", f"file://{bare}", "--track").code == 0
     repo = world / "_team-skills"

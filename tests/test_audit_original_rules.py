@@ -10,7 +10,7 @@ import pytest
 
 from skillshared.core.errors import ConfigError
 from skillshared.git import audit, audit_original
-from tests.conftest import make_skill, write_config
+from tests.conftest import CliRunner, make_skill, write_config
 from tests.original_world.audit_rules import (
     CORP_DUMMY_KEY,
     CORP_KEY,
@@ -75,7 +75,7 @@ def test_the_original_ids_stand_for_rules_we_have() -> None:
     assert groups["invisible-payload"] == ("hidden-unicode-1",)
 
 
-def test_audit_honours_the_users_rules(cli: Any, home: Path, source: Path) -> None:
+def test_audit_honours_the_users_rules(cli: CliRunner, home: Path, source: Path) -> None:
     write_config(home, "targets: {}\n")
     for name, line in SKILLS.items():
         make_skill(source, name, body=f"# {name}\n{line}\n")
@@ -100,7 +100,7 @@ def test_audit_honours_the_users_rules(cli: Any, home: Path, source: Path) -> No
     assert "audit-rules.yaml: rules[3].id:" in warning and "dangling-link" in warning
 
 
-def test_the_install_gate_honours_the_users_rules(cli: Any, tmp_path: Path, home: Path,
+def test_the_install_gate_honours_the_users_rules(cli: CliRunner, tmp_path: Path, home: Path,
                                                   source: Path) -> None:
     write_config(home, "targets: {}\naudit:\n  block_threshold: HIGH\n")
     source.mkdir(parents=True)
@@ -207,7 +207,7 @@ def test_top_level_keys_besides_rules_are_warnings(tmp_path: Path) -> None:
                                "original's format: ignored"]
 
 
-def test_audit_shows_the_warnings_and_still_runs(cli: Any, home: Path, source: Path) -> None:
+def test_audit_shows_the_warnings_and_still_runs(cli: CliRunner, home: Path, source: Path) -> None:
     write_config(home, "targets: {}\n")
     make_skill(source, "fetcher", body=SKILLS["fetcher"] + "\n")
     rules = home / ".config/skillshare/audit-rules.yaml"
@@ -290,7 +290,7 @@ def test_our_format_still_reports_its_problems_as_errors(tmp_path: Path) -> None
     (b"rules: [\n", "audit-rules.yaml, line"),
     (b"rules:\n  - {id: \xff}\n", "not UTF-8 text"),
 ])
-def test_a_file_that_cannot_be_read_is_an_error_naming_it(cli: Any, home: Path, source: Path,
+def test_a_file_that_cannot_be_read_is_an_error_naming_it(cli: CliRunner, home: Path, source: Path,
                                                           content: bytes, problem: str) -> None:
     write_config(home, "targets: {}\n")
     make_skill(source, "fetcher", body=SKILLS["fetcher"] + "\n")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from skillshared.store.backup import BackupWriter, Verifier, list_backups
-from tests.conftest import make_skill, write_config
+from tests.conftest import CliRunner, make_skill, write_config
 from tests.undo_world import all_verify, backups_dir, stored
 
 OLD = 1_577_836_800_000_000_000  # 2020-01-01, in ns
@@ -50,7 +50,7 @@ HOW = ["utime", "cp -p", "touch -r", "rename"]
 @pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize("where", ["x", "x/f", "x/sub/deep/f"])
 def test_sync_force_backs_up_what_it_replaces_and_restore_gives_it_back(
-        cli: Any, home: Path, source: Path, tmp_path: Path, how: str, where: str) -> None:
+        cli: CliRunner, home: Path, source: Path, tmp_path: Path, how: str, where: str) -> None:
     """The issue's case: a real folder (or file) ``x`` in a merge target, where the source
     has a skill ``x``; backed up; its file replaced by another of the same size and time;
     ``sync --force`` replaces it with a link: its backup must hold the new content."""
@@ -158,7 +158,7 @@ def test_exact_entries_are_checked_in_the_backup_too(tmp_path: Path) -> None:
     assert Verifier(backups).target(made, "t") == []
 
 
-def test_restore_force_backs_up_what_it_replaces_exactly(cli: Any, home: Path,
+def test_restore_force_backs_up_what_it_replaces_exactly(cli: CliRunner, home: Path,
                                                          source: Path) -> None:
     """``restore --force`` replaces entries not ours: the backup made first reads them."""
     write_config(home, f"source: {source}\ntargets:\n  claude:\n    path: ~/.claude/skills\n")

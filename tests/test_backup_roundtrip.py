@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 
 NAMES = st.sampled_from(["a", "b", "c", "d", "e"])
 FILES = st.dictionaries(st.sampled_from(["SKILL.md", "x.md", "sub/y.txt", "sub/deep/z"]),
@@ -52,7 +52,7 @@ def modes(root: Path) -> dict[str, int]:
 
 @settings(max_examples=40)
 @given(world=NONEMPTY, changes=WORLD, drop_gone=st.booleans())
-def test_restore_gives_back_what_was_backed_up(cli: Any, home: Path, source: Path,
+def test_restore_gives_back_what_was_backed_up(cli: CliRunner, home: Path, source: Path,
                                                world: dict[str, Any], changes: dict[str, Any],
                                                drop_gone: bool) -> None:
     target = home / ".claude/skills"

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, run_cli_process, tree, write_config
+from tests.conftest import CliRunner, make_skill, run_cli_process, tree, write_config
 
 
 @pytest.fixture
-def ready(cli: Any, home: Path, source: Path) -> Path:
+def ready(cli: CliRunner, home: Path, source: Path) -> Path:
     (home / ".claude").mkdir()
     assert cli("init").code == 0
     make_skill(source, "alpha", frontmatter="name: alpha\ndescription: first skill\n")
@@ -26,7 +26,7 @@ def ready(cli: Any, home: Path, source: Path) -> Path:
 # -- usage -------------------------------------------------------------------------------------
 
 
-def test_help_lists_commands_with_examples(cli: Any) -> None:
+def test_help_lists_commands_with_examples(cli: CliRunner) -> None:
     result = cli("--help")
     assert result.code == 0
     for command in ("init", "sync", "status", "diff", "list", "doctor", "log", "target"):
@@ -38,19 +38,19 @@ def test_help_lists_commands_with_examples(cli: Any) -> None:
 
 @pytest.mark.parametrize("argv", [[], ["nosuch"], ["sync", "--nosuch"], ["status", "-p", "-g"],
                                   ["log", "--tail", "x"]])
-def test_usage_errors_exit_2(cli: Any, argv: list[str]) -> None:
+def test_usage_errors_exit_2(cli: CliRunner, argv: list[str]) -> None:
     result = cli(*argv)
     assert result.code == 2
 
 
-def test_missing_config_exit_1_with_hint(cli: Any) -> None:
+def test_missing_config_exit_1_with_hint(cli: CliRunner) -> None:
     result = cli("status")
     assert result.code == 1
     assert result.err.startswith("error: config not found:")
     assert "(hint: run `skillshare init`)" in result.err
 
 
-def test_json_error_document(cli: Any) -> None:
+def test_json_error_document(cli: CliRunner) -> None:
     result = cli("sync", "--json")
     assert result.code == 1
     document = json.loads(result.out)
@@ -65,7 +65,7 @@ def test_json_error_document(cli: Any) -> None:
     ("targets:\n  claude:\n    mode: fast\n", "targets.claude.mode: must be one of"),
     ("daemon:\n  rescan_interval: soon\n", "daemon.rescan_interval"),
 ])
-def test_bad_config_is_reported_and_nothing_changes(cli: Any, home: Path, source: Path,
+def test_bad_config_is_reported_and_nothing_changes(cli: CliRunner, home: Path, source: Path,
                                                     text: str, expected: str) -> None:
     make_skill(source, "alpha")
     config = write_config(home, text)
@@ -82,7 +82,7 @@ def test_bad_config_is_reported_and_nothing_changes(cli: Any, home: Path, source
     assert after == before
 
 
-def test_every_config_problem_is_listed_at_once(cli: Any, home: Path) -> None:
+def test_every_config_problem_is_listed_at_once(cli: CliRunner, home: Path) -> None:
     write_config(home, "mode: x\ntargets:\n  a-custom: {}\n  claude:\n    mode: y\n")
     result = cli("status")
     assert result.code == 1
@@ -110,7 +110,7 @@ def test_cli_imports_no_daemon_or_git_libraries(ready: Path, work: Path) -> None
     assert "HEAVY []" in proc.stderr, proc.stderr
 
 
-def test_subprocess_run_matches_in_process(cli: Any, ready: Path) -> None:
+def test_subprocess_run_matches_in_process(cli: CliRunner, ready: Path) -> None:
     cli("sync")
     inside = cli("status")
     outside = run_cli_process("status")
@@ -120,7 +120,7 @@ def test_subprocess_run_matches_in_process(cli: Any, ready: Path) -> None:
 # -- init -------------------------------------------------------------------------------------
 
 
-def test_init_detects_installed_clis(cli: Any, home: Path) -> None:
+def test_init_detects_installed_clis(cli: CliRunner, home: Path) -> None:
     (home / ".claude").mkdir()
     (home / ".cursor").mkdir()
     result = cli("init", "--json")
@@ -132,7 +132,7 @@ def test_init_detects_installed_clis(cli: Any, home: Path) -> None:
     assert (home / ".config/skillshare/skills").is_dir()
 
 
-def test_init_twice_is_refused(cli: Any, home: Path) -> None:
+def test_init_twice_is_refused(cli: CliRunner, home: Path) -> None:
     assert cli("init").code == 0
     config = (home / ".config/skillshare/config.yaml").read_text()
     result = cli("init", "--mode", "copy")
@@ -146,7 +146,7 @@ def test_init_twice_is_refused(cli: Any, home: Path) -> None:
     (["--targets", "claude", "--no-targets"], 2, "only one of"),
     (["--remote=--upload-pack=evil"], 2, "invalid repository address"),
 ])
-def test_init_bad_input_changes_nothing(cli: Any, home: Path, argv: list[str], code: int,
+def test_init_bad_input_changes_nothing(cli: CliRunner, home: Path, argv: list[str], code: int,
                                         message: str) -> None:
     result = cli("init", *argv)
     assert result.code == code
@@ -154,13 +154,13 @@ def test_init_bad_input_changes_nothing(cli: Any, home: Path, argv: list[str], c
     assert not (home / ".config").exists()
 
 
-def test_init_dry_run_writes_nothing(cli: Any, home: Path) -> None:
+def test_init_dry_run_writes_nothing(cli: CliRunner, home: Path) -> None:
     result = cli("init", "--dry-run", "--targets", "claude")
     assert result.code == 0 and "Would create" in result.out
     assert not (home / ".config").exists()
 
 
-def test_init_with_options(cli: Any, home: Path, tmp_path: Path) -> None:
+def test_init_with_options(cli: CliRunner, home: Path, tmp_path: Path) -> None:
     result = cli("init", "--source", str(tmp_path / "my-skills"), "--targets", "claude-code,codex",
                  "--mode", "copy", "--json")
     assert result.code == 0
@@ -171,7 +171,7 @@ def test_init_with_options(cli: Any, home: Path, tmp_path: Path) -> None:
     assert {t["mode"] for t in status["targets"]} == {"copy"}
 
 
-def test_init_remote_sets_up_git(cli: Any, home: Path, tmp_path: Path) -> None:
+def test_init_remote_sets_up_git(cli: CliRunner, home: Path, tmp_path: Path) -> None:
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "init", "--bare", "-q", str(remote)], check=True)
     result = cli("init", "--no-targets", "--remote", f"file://{remote}")
@@ -185,7 +185,7 @@ def test_init_remote_sets_up_git(cli: Any, home: Path, tmp_path: Path) -> None:
 # -- status, diff, list, doctor, log ----------------------------------------------------------
 
 
-def test_status_text_and_json(cli: Any, ready: Path) -> None:
+def test_status_text_and_json(cli: CliRunner, ready: Path) -> None:
     before = cli("status")
     assert "claude    merge     0/2 synced" in before.out
     assert "not in sync" in before.out
@@ -200,7 +200,7 @@ def test_status_text_and_json(cli: Any, ready: Path) -> None:
     assert "claude    merge     2/2 synced" in cli("status").out
 
 
-def test_diff_shows_every_kind_of_difference(cli: Any, ready: Path, source: Path) -> None:
+def test_diff_shows_every_kind_of_difference(cli: CliRunner, ready: Path, source: Path) -> None:
     cli("sync")
     make_skill(source, "gamma")
     make_skill(ready, "mine")
@@ -220,7 +220,7 @@ def test_diff_shows_every_kind_of_difference(cli: Any, ready: Path, source: Path
     assert cli("diff", "nosuch").code == 1
 
 
-def test_list_shows_names_paths_and_origins(cli: Any, ready: Path) -> None:
+def test_list_shows_names_paths_and_origins(cli: CliRunner, ready: Path) -> None:
     data = cli("list", "--json").json()
     listed = {s["name"]: (s["path"], s["origin"]) for s in data["skills"]}
     assert listed == {"alpha": ("alpha", "local"), "_team__tools__beta": ("_team/tools/beta",
@@ -229,7 +229,7 @@ def test_list_shows_names_paths_and_origins(cli: Any, ready: Path) -> None:
     assert "alpha" in text and "first skill" in text and "tracked (_team)" in text
 
 
-def test_doctor_passes_then_fails_on_a_problem(cli: Any, ready: Path, home: Path) -> None:
+def test_doctor_passes_then_fails_on_a_problem(cli: CliRunner, ready: Path, home: Path) -> None:
     cli("sync")
     healthy = cli("doctor")
     assert healthy.code == 0, healthy.out
@@ -243,14 +243,14 @@ def test_doctor_passes_then_fails_on_a_problem(cli: Any, ready: Path, home: Path
     assert errors and errors[0]["name"] == "target broken"
 
 
-def test_doctor_reports_a_broken_config_with_exit_1(cli: Any, home: Path) -> None:
+def test_doctor_reports_a_broken_config_with_exit_1(cli: CliRunner, home: Path) -> None:
     write_config(home, "mode: [\n")
     result = cli("doctor")
     assert result.code == 1
     assert "cannot parse config" in result.out
 
 
-def test_log_records_commands(cli: Any, ready: Path) -> None:
+def test_log_records_commands(cli: CliRunner, ready: Path) -> None:
     cli("sync")
     cli("sync", "--dry-run")
     cli("status")
@@ -265,7 +265,8 @@ def test_log_records_commands(cli: Any, ready: Path) -> None:
 # -- target -----------------------------------------------------------------------------------
 
 
-def test_target_add_list_info_and_edit(cli: Any, ready: Path, home: Path, tmp_path: Path) -> None:
+def test_target_add_list_info_and_edit(cli: CliRunner, ready: Path, home: Path,
+                                       tmp_path: Path) -> None:
     added = cli("target", "add", "my-tool", str(tmp_path / "tool-skills"), "--mode", "copy")
     assert added.code == 0, added.err
     assert "Added target my-tool" in added.out
@@ -297,7 +298,7 @@ def test_target_add_list_info_and_edit(cli: Any, ready: Path, home: Path, tmp_pa
     (["remove", "nosuch"], 1, "not found"),
     (["claude", "extra"], 2, "unexpected arguments"),
 ])
-def test_target_bad_input_changes_nothing(cli: Any, ready: Path, home: Path, argv: list[str],
+def test_target_bad_input_changes_nothing(cli: CliRunner, ready: Path, home: Path, argv: list[str],
                                           code: int, message: str) -> None:
     config = home / ".config/skillshare/config.yaml"
     before = config.read_text()
@@ -307,13 +308,13 @@ def test_target_bad_input_changes_nothing(cli: Any, ready: Path, home: Path, arg
     assert config.read_text() == before
 
 
-def test_target_add_file_path_is_refused(cli: Any, ready: Path, tmp_path: Path) -> None:
+def test_target_add_file_path_is_refused(cli: CliRunner, ready: Path, tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x")
     result = cli("target", "add", "filer", str(tmp_path / "afile"))
     assert result.code == 2 and "is a file" in result.err
 
 
-def test_target_remove_turns_links_into_copies(cli: Any, ready: Path, home: Path,
+def test_target_remove_turns_links_into_copies(cli: CliRunner, ready: Path, home: Path,
                                                source: Path) -> None:
     cli("sync")
     make_skill(ready, "mine")
@@ -331,7 +332,7 @@ def test_target_remove_turns_links_into_copies(cli: Any, ready: Path, home: Path
     assert (source / "alpha/SKILL.md").exists()
 
 
-def test_target_remove_symlink_mode_leaves_a_real_folder(cli: Any, ready: Path,
+def test_target_remove_symlink_mode_leaves_a_real_folder(cli: CliRunner, ready: Path,
                                                          source: Path) -> None:
     cli("target", "claude", "--mode", "symlink")
     cli("sync")
@@ -342,7 +343,7 @@ def test_target_remove_symlink_mode_leaves_a_real_folder(cli: Any, ready: Path,
     assert (source / "alpha/SKILL.md").exists()
 
 
-def test_target_remove_dry_run_changes_nothing(cli: Any, ready: Path, home: Path) -> None:
+def test_target_remove_dry_run_changes_nothing(cli: CliRunner, ready: Path, home: Path) -> None:
     cli("sync")
     before = tree(home)
     result = cli("target", "remove", "claude", "--dry-run")
@@ -359,7 +360,7 @@ def test_daemon_entry_point_has_help(capsys: pytest.CaptureFixture[str]) -> None
     assert "SIGHUP reloads the config" in capsys.readouterr().out
 
 
-def test_an_internal_error_is_reported_without_a_traceback(cli: Any, ready: Path,
+def test_an_internal_error_is_reported_without_a_traceback(cli: CliRunner, ready: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from skillshare import transport
 
@@ -373,7 +374,7 @@ def test_an_internal_error_is_reported_without_a_traceback(cli: Any, ready: Path
     assert "Traceback" not in result.err
 
 
-def test_target_remove_keeps_a_folder_another_target_uses(cli: Any, home: Path,
+def test_target_remove_keeps_a_folder_another_target_uses(cli: CliRunner, home: Path,
                                                           source: Path) -> None:
     make_skill(source, "alpha")
     write_config(home, "targets:\n  universal: {}\n  warp: {}\n")
@@ -386,12 +387,12 @@ def test_target_remove_keeps_a_folder_another_target_uses(cli: Any, home: Path,
         "universal"]
 
 
-def test_log_rejects_a_negative_tail(cli: Any, ready: Path) -> None:
+def test_log_rejects_a_negative_tail(cli: CliRunner, ready: Path) -> None:
     result = cli("log", "--tail", "-1")
     assert result.code == 2 and "--tail must be 0 or more" in result.err
 
 
-def test_log_retention_follows_the_config(cli: Any, ready: Path, home: Path) -> None:
+def test_log_retention_follows_the_config(cli: CliRunner, ready: Path, home: Path) -> None:
     config = home / ".config/skillshare/config.yaml"
     config.write_text(config.read_text() + "log:\n  max_entries: 2\n")
     for _ in range(5):

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from skillshared.store import trash
-from tests.conftest import make_skill, run_cli_process, write_config
+from tests.conftest import DaemonStarter, make_skill, run_cli_process, write_config
 
 EXIT_PIPE = 141
 CLI = [sys.executable, "-m", "skillshare"]
@@ -119,7 +119,7 @@ def test_an_error_into_a_closed_stderr_ends_quietly(home: Path) -> None:
 
 
 def test_daemon_logs_follow_and_daemon_answers_into_a_closed_pipe(small: Path,
-                                                                  daemon: Any) -> None:
+                                                                  daemon: DaemonStarter) -> None:
     d = daemon()
     d.settle()
     for argv in (["daemon", "logs", "-f", "--tail", "20"], ["status"], ["list", "--json"]):

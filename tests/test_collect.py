@@ -6,13 +6,12 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skillshared.store import trash
 from tests import undo_world
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 from tests.undo_world import ours_left
 
 
@@ -22,11 +21,11 @@ def files_of(home: Path) -> dict[str, tuple[str, str]]:
 
 
 @pytest.fixture
-def world(home: Path, source: Path, cli: Any) -> dict[str, Path]:
+def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
     return undo_world.build(home, source, cli)
 
 
-def test_collect_copies_checks_and_links(cli: Any, source: Path,
+def test_collect_copies_checks_and_links(cli: CliRunner, source: Path,
                                          world: dict[str, Path]) -> None:
     claude = world["claude"]
     (claude / "mine/scripts").mkdir()
@@ -46,7 +45,7 @@ def test_collect_copies_checks_and_links(cli: Any, source: Path,
 
 
 def test_a_copy_target_adopts_the_collected_skill_as_a_managed_copy(
-        cli: Any, source: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, source: Path, world: dict[str, Path]) -> None:
     cursor = world["cursor"]
     result = cli("collect", "cursor")
     assert result.code == 0, result.err
@@ -60,7 +59,7 @@ def test_a_copy_target_adopts_the_collected_skill_as_a_managed_copy(
 
 
 def test_all_collects_the_same_skill_once_and_reports_a_different_one(
-        cli: Any, source: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, source: Path, world: dict[str, Path]) -> None:
     claude, cursor = world["claude"], world["cursor"]
     make_skill(claude, "shared", body="same\n")
     make_skill(cursor, "shared", body="same\n")
@@ -78,7 +77,7 @@ def test_all_collects_the_same_skill_once_and_reports_a_different_one(
 
 
 def test_a_different_skill_in_the_source_is_a_conflict_unless_forced(
-        cli: Any, home: Path, source: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, source: Path, world: dict[str, Path]) -> None:
     claude = world["claude"]
     make_skill(source, "mine", body="the source's version\n")
     before = files_of(home)
@@ -98,7 +97,7 @@ def test_a_different_skill_in_the_source_is_a_conflict_unless_forced(
 
 
 def test_identical_skill_already_in_the_source_is_just_linked(
-        cli: Any, source: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, source: Path, world: dict[str, Path]) -> None:
     claude = world["claude"]
     make_skill(source, "mine", body="my own skill\n")
     data = cli("collect", "claude", "--json").json()
@@ -106,14 +105,14 @@ def test_identical_skill_already_in_the_source_is_just_linked(
     assert os.readlink(claude / "mine") == str(source / "mine")
 
 
-def test_dry_run_changes_nothing(cli: Any, home: Path, world: dict[str, Path]) -> None:
+def test_dry_run_changes_nothing(cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     before = tree(home)
     result = cli("collect", "--all", "--dry-run")
     assert result.code == 0 and "would be copied" in result.out
     assert tree(home) == before
 
 
-def test_what_is_not_collected(cli: Any, home: Path, source: Path,
+def test_what_is_not_collected(cli: CliRunner, home: Path, source: Path,
                                world: dict[str, Path]) -> None:
     claude = world["claude"]
     (claude / "no-skill-md").mkdir()
@@ -137,7 +136,7 @@ def test_what_is_not_collected(cli: Any, home: Path, source: Path,
     (["collect", "nope"], 1, "unknown target: nope"),
     (["collect", "claude", "--all"], 2, "not both"),
 ])
-def test_bad_input_changes_nothing(cli: Any, home: Path, world: dict[str, Path],
+def test_bad_input_changes_nothing(cli: CliRunner, home: Path, world: dict[str, Path],
                                    argv: list[str], code: int, message: str) -> None:
     before = tree(home)
     result = cli(*argv)
@@ -145,14 +144,15 @@ def test_bad_input_changes_nothing(cli: Any, home: Path, world: dict[str, Path],
     assert tree(home) == before
 
 
-def test_pull_with_a_target_is_collect(cli: Any, source: Path, world: dict[str, Path]) -> None:
+def test_pull_with_a_target_is_collect(cli: CliRunner, source: Path,
+                                       world: dict[str, Path]) -> None:
     result = cli("pull", "claude")
     assert result.code == 0, result.err
     assert "`skillshare pull <target>` is now `skillshare collect <target>`" in result.out
     assert (source / "mine/SKILL.md").is_file()
 
 
-def test_single_target_needs_no_name(cli: Any, home: Path, source: Path) -> None:
+def test_single_target_needs_no_name(cli: CliRunner, home: Path, source: Path) -> None:
     write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n  claude:\n"
                        "    path: ~/.claude/skills\n")
     source.mkdir(parents=True)
@@ -161,7 +161,7 @@ def test_single_target_needs_no_name(cli: Any, home: Path, source: Path) -> None
     assert (source / "made-here/SKILL.md").is_file()
 
 
-def test_a_target_that_is_a_file_is_reported(cli: Any, home: Path,
+def test_a_target_that_is_a_file_is_reported(cli: CliRunner, home: Path,
                                              world: dict[str, Path]) -> None:
     shutil.rmtree(world["cursor"])
     world["cursor"].write_text("not a folder")

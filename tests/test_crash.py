@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 from tests.invariants import Snapshot
 
 HARNESS = Path(__file__).with_name("crash_harness.py")
@@ -29,7 +29,8 @@ def foreign(target: Path) -> dict[str, tuple[str, str]]:
     return {k: v for k, v in tree(target).items() if k.split("/")[0].startswith("user-")}
 
 
-def assert_converged(cli: Any, target: Path, expected: set[str], user: dict[str, Any]) -> None:
+def assert_converged(cli: CliRunner, target: Path, expected: set[str],
+                     user: dict[str, Any]) -> None:
     result = cli("sync", "--json")
     assert result.code == 0, result.err
     again = cli("sync", "--json").json()
@@ -125,7 +126,7 @@ WORLDS: dict[str, Callable[[Path, Path], tuple[Path, set[str]]]] = {
 
 
 @pytest.mark.parametrize("world", sorted(WORLDS))
-def test_sync_killed_at_every_change_converges(cli: Any, home: Path, source: Path,
+def test_sync_killed_at_every_change_converges(cli: CliRunner, home: Path, source: Path,
                                                tmp_path: Path, world: str) -> None:
     target, expected = WORLDS[world](home, source)
     pristine = tmp_path / "pristine"
@@ -157,7 +158,7 @@ def test_sync_killed_at_every_change_converges(cli: Any, home: Path, source: Pat
 
 @pytest.mark.parametrize("point", ["os.mkdir:1", "open:2", "os.rename:1", "os.rename:3",
                                    "os.remove:1", "shutil.rmtree:1"])
-def test_a_copy_sync_killed_at_a_named_point_converges(cli: Any, home: Path, source: Path,
+def test_a_copy_sync_killed_at_a_named_point_converges(cli: CliRunner, home: Path, source: Path,
                                                       point: str) -> None:
     """``CRASH_AT`` names the point: the K-th change of one kind (a rename puts a built copy
     in place, an rmtree removes a pruned one, and so on)."""
@@ -188,7 +189,7 @@ def many(home: Path, source: Path) -> list[Path]:
     return targets
 
 
-def test_targets_changed_at_the_same_time_end_as_one_at_a_time(cli: Any, many: list[Path],
+def test_targets_changed_at_the_same_time_end_as_one_at_a_time(cli: CliRunner, many: list[Path],
                                                               source: Path) -> None:
     report = cli("sync", "--json").json()
     assert [(t["linked"], t["changed"]) for t in report["targets"]] == [(300, 300)] * 3
@@ -199,7 +200,7 @@ def test_targets_changed_at_the_same_time_end_as_one_at_a_time(cli: Any, many: l
 
 
 @pytest.mark.parametrize("fail", [None, "EIO"])
-def test_a_parallel_sync_killed_or_failing_midway_converges(cli: Any, many: list[Path],
+def test_a_parallel_sync_killed_or_failing_midway_converges(cli: CliRunner, many: list[Path],
                                                            fail: str | None) -> None:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **({"CRASH_RAISE": fail} if fail
                                                             else {}))

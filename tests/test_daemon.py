@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, run_cli_process, wait_for, write_config
+from tests.conftest import DaemonStarter, make_skill, run_cli_process, wait_for, write_config
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def text_of(path: Path) -> str | None:
 
 
 def test_start_reconciles_and_new_skill_reaches_every_target(world: dict[str, Path],
-                                                             daemon: Any) -> None:
+                                                             daemon: DaemonStarter) -> None:
     d = daemon()
     for name in ("claude", "cursor"):
         assert linked(world[name], "alpha") and linked(world[name], "beta")
@@ -58,7 +58,7 @@ def test_start_reconciles_and_new_skill_reaches_every_target(world: dict[str, Pa
     assert last["kind"] == "partial"
 
 
-def test_deleted_skill_is_pruned(world: dict[str, Path], daemon: Any) -> None:
+def test_deleted_skill_is_pruned(world: dict[str, Path], daemon: DaemonStarter) -> None:
     daemon()
     shutil.rmtree(world["source"] / "alpha")
     wait_for(lambda: not os.path.lexists(world["claude"] / "alpha")
@@ -67,7 +67,7 @@ def test_deleted_skill_is_pruned(world: dict[str, Path], daemon: Any) -> None:
 
 
 def test_edit_reaches_copy_target_and_edited_copy_is_a_conflict(world: dict[str, Path],
-                                                                daemon: Any) -> None:
+                                                                daemon: DaemonStarter) -> None:
     d = daemon()
     (world["source"] / "beta/notes.md").write_text("v2\n")
     wait_for(lambda: text_of(world["codex"] / "beta/notes.md") == "v2\n",
@@ -82,7 +82,7 @@ def test_edit_reaches_copy_target_and_edited_copy_is_a_conflict(world: dict[str,
     assert status["last_reconcile"]["conflicted"] == len(conflicts) == 1
 
 
-def test_deleted_target_folder_is_refilled(world: dict[str, Path], daemon: Any) -> None:
+def test_deleted_target_folder_is_refilled(world: dict[str, Path], daemon: DaemonStarter) -> None:
     daemon()
     shutil.rmtree(world["cursor"])
     wait_for(lambda: linked(world["cursor"], "alpha") and linked(world["cursor"], "beta"),
@@ -93,7 +93,7 @@ def test_deleted_target_folder_is_refilled(world: dict[str, Path], daemon: Any) 
 
 
 def test_mass_delete_guard_when_source_moves_away(world: dict[str, Path],
-                                                  daemon: Any) -> None:
+                                                  daemon: DaemonStarter) -> None:
     d = daemon()
     before = d.reconciles()
     world["source"].rename(world["source"].with_name("skills-moved"))
@@ -108,7 +108,8 @@ def test_mass_delete_guard_when_source_moves_away(world: dict[str, Path],
     wait_for(lambda: linked(world["claude"], "gamma"), what="watching the source again")
 
 
-def test_source_created_after_start_is_watched(home: Path, source: Path, daemon: Any) -> None:
+def test_source_created_after_start_is_watched(home: Path, source: Path,
+                                               daemon: DaemonStarter) -> None:
     target = home / ".claude/skills"
     write_config(home, f"source: {source}\ntargets:\n  claude: {{path: {target}}}\n")
     d = daemon()
@@ -118,7 +119,7 @@ def test_source_created_after_start_is_watched(home: Path, source: Path, daemon:
 
 
 def test_kill_9_then_restart_converges_with_stale_socket(world: dict[str, Path],
-                                                         daemon: Any) -> None:
+                                                         daemon: DaemonStarter) -> None:
     d = daemon()
     socket_path = d.paths.socket
     d.kill()
@@ -129,7 +130,8 @@ def test_kill_9_then_restart_converges_with_stale_socket(world: dict[str, Path],
     assert d2.status()["pid"] == d2.proc.pid
 
 
-def test_second_daemon_refuses_naming_the_first(world: dict[str, Path], daemon: Any) -> None:
+def test_second_daemon_refuses_naming_the_first(world: dict[str, Path],
+                                                daemon: DaemonStarter) -> None:
     d = daemon()
     proc = subprocess.run([sys.executable, "-m", "skillshared.daemon"], capture_output=True,
                           text=True, timeout=30, check=False)
@@ -138,7 +140,8 @@ def test_second_daemon_refuses_naming_the_first(world: dict[str, Path], daemon: 
     assert d.status()["pid"] == d.proc.pid
 
 
-def test_sigterm_exits_zero_and_removes_socket(world: dict[str, Path], daemon: Any) -> None:
+def test_sigterm_exits_zero_and_removes_socket(world: dict[str, Path],
+                                               daemon: DaemonStarter) -> None:
     d = daemon()
     assert d.stop(timeout=10) == 0  # at once: a signal wakes the main thread through a pipe
     assert not d.paths.socket.exists()
@@ -147,7 +150,7 @@ def test_sigterm_exits_zero_and_removes_socket(world: dict[str, Path], daemon: A
 
 
 def test_sighup_with_broken_config_keeps_the_old_one(world: dict[str, Path], home: Path,
-                                                     daemon: Any) -> None:
+                                                     daemon: DaemonStarter) -> None:
     d = daemon()
     config = home / ".config/skillshare/config.yaml"
     good = config.read_text()
@@ -165,7 +168,7 @@ def test_sighup_with_broken_config_keeps_the_old_one(world: dict[str, Path], hom
 
 
 def test_config_change_adds_a_target_live(world: dict[str, Path], home: Path,
-                                          daemon: Any) -> None:
+                                          daemon: DaemonStarter) -> None:
     daemon()
     extra = home / ".extra/skills"
     config = home / ".config/skillshare/config.yaml"
@@ -174,7 +177,7 @@ def test_config_change_adds_a_target_live(world: dict[str, Path], home: Path,
     wait_for(lambda: linked(extra, "alpha") and linked(extra, "beta"), what="the new target")
 
 
-def test_garbage_oversized_and_slow_requests(world: dict[str, Path], daemon: Any) -> None:
+def test_garbage_oversized_and_slow_requests(world: dict[str, Path], daemon: DaemonStarter) -> None:
     import time
 
     d = daemon()
@@ -208,13 +211,13 @@ def test_garbage_oversized_and_slow_requests(world: dict[str, Path], daemon: Any
     assert d.ask("ping")["pid"] == d.proc.pid
 
 
-def test_socket_and_folder_are_private(world: dict[str, Path], daemon: Any) -> None:
+def test_socket_and_folder_are_private(world: dict[str, Path], daemon: DaemonStarter) -> None:
     d = daemon()
     assert d.paths.socket.stat().st_mode & 0o777 == 0o600
     assert d.paths.socket.parent.stat().st_mode & 0o777 == 0o700
 
 
-def test_idle_daemon_reconciles_nothing(world: dict[str, Path], daemon: Any) -> None:
+def test_idle_daemon_reconciles_nothing(world: dict[str, Path], daemon: DaemonStarter) -> None:
     """After it settles, an idle daemon makes no passes of its own (events only)."""
     d = daemon()
     first = d.settle()["reconciles"]
@@ -225,7 +228,7 @@ def test_idle_daemon_reconciles_nothing(world: dict[str, Path], daemon: Any) -> 
 
 
 def test_backup_and_cleanup_jobs_run_on_schedule(world: dict[str, Path], home: Path,
-                                                 daemon: Any) -> None:
+                                                 daemon: DaemonStarter) -> None:
     from skillshared.store import trash
     from skillshared.store.backup import Verifier, list_backups, targets_in
 

@@ -11,11 +11,10 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import Run, make_skill, run_cli_process, wait_for, write_config
+from tests.conftest import DaemonStarter, Run, make_skill, run_cli_process, wait_for, write_config
 
 
 @pytest.fixture
@@ -72,7 +71,7 @@ COMMANDS = [
 
 
 def test_output_is_identical_through_the_daemon_and_in_process(world: dict[str, Path],
-                                                               daemon: Any) -> None:
+                                                               daemon: DaemonStarter) -> None:
     d = daemon()
     for command in COMMANDS:
         through = cli(*command)
@@ -90,7 +89,7 @@ def test_output_is_identical_through_the_daemon_and_in_process(world: dict[str, 
 
 
 def test_status_through_the_daemon_shows_its_section(world: dict[str, Path],
-                                                     daemon: Any) -> None:
+                                                     daemon: DaemonStarter) -> None:
     d = daemon()
     result = cli("status", "--json").json()["daemon"]
     assert result["running"] is True and result["pid"] == d.proc.pid
@@ -113,7 +112,7 @@ def test_status_through_the_daemon_shows_its_section(world: dict[str, Path],
     assert "MiB resident" in text
 
 
-def test_cli_talking_to_the_daemon_stays_light(world: dict[str, Path], daemon: Any,
+def test_cli_talking_to_the_daemon_stays_light(world: dict[str, Path], daemon: DaemonStarter,
                                                work: Path) -> None:
     daemon()
     script = (
@@ -139,7 +138,7 @@ SLOW_IMPORTS = ("argparse", "pathlib", "typing", "dataclasses", "inspect", "shut
 
 @pytest.mark.parametrize("argv", [["status"], ["sync", "-n"], ["list", "--json"]])
 def test_everyday_commands_through_the_daemon_import_only_what_they_need(
-        world: dict[str, Path], daemon: Any, work: Path, argv: list[str]) -> None:
+        world: dict[str, Path], daemon: DaemonStarter, work: Path, argv: list[str]) -> None:
     daemon()
     root = Path(__file__).resolve().parent.parent
     script = (
@@ -177,7 +176,7 @@ def test_no_daemon_and_stale_socket_fall_back_in_process(world: dict[str, Path])
 
 
 def test_stopped_daemon_gives_exit_3_and_nothing_runs_beside_it(world: dict[str, Path],
-                                                                daemon: Any) -> None:
+                                                                daemon: DaemonStarter) -> None:
     d = daemon()
     env = {**os.environ, "SKILLSHARE_DAEMON_TIMEOUT": "1"}
     os.kill(d.proc.pid, signal.SIGSTOP)
@@ -196,7 +195,7 @@ def test_stopped_daemon_gives_exit_3_and_nothing_runs_beside_it(world: dict[str,
 
 
 def test_missing_socket_with_the_lock_held_gives_exit_3(world: dict[str, Path],
-                                                        daemon: Any) -> None:
+                                                        daemon: DaemonStarter) -> None:
     d = daemon()
     d.paths.socket.unlink()
     result = cli("list", env={**os.environ, "SKILLSHARE_DAEMON_TIMEOUT": "0.5"})

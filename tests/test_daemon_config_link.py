@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skillshared.daemon.roots import CONFIG, Root, expand, link_hops
-from tests.conftest import make_skill, wait_for
+from tests.conftest import DaemonStarter, make_skill, wait_for
 
 
 def config_text(source: Path, home: Path, *targets: str) -> str:
@@ -44,7 +43,7 @@ def dotfiles(home: Path, source: Path) -> dict[str, Path]:
 
 
 def test_an_edit_of_the_linked_file_and_a_repointed_link_reload_the_config(
-        home: Path, dotfiles: dict[str, Path], daemon: Any) -> None:
+        home: Path, dotfiles: dict[str, Path], daemon: DaemonStarter) -> None:
     repo, source = dotfiles["repo"], dotfiles["source"]
     d = daemon()
     assert linked(home, "claude")
@@ -79,7 +78,7 @@ def test_an_edit_of_the_linked_file_and_a_repointed_link_reload_the_config(
 
 
 def test_a_chain_of_links_is_followed_to_its_end(home: Path, dotfiles: dict[str, Path],
-                                                 daemon: Any) -> None:
+                                                 daemon: DaemonStarter) -> None:
     repo, source = dotfiles["repo"], dotfiles["source"]
     versions = repo / "versions"
     versions.mkdir()

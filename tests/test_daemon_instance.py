@@ -9,13 +9,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skillshared.core.paths import Paths
 from skillshared.store.locking import exclusive
-from tests.conftest import Run, make_skill, run_cli_process, wait_for, write_config
+from tests.conftest import DaemonStarter, Run, make_skill, run_cli_process, wait_for, write_config
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def cli(env: dict[str, str], *argv: str) -> Run:
 
 
 def test_a_second_daemon_from_another_environment_is_refused(world: dict[str, Path],
-                                                             daemon: Any,
+                                                             daemon: DaemonStarter,
                                                              isolated: Path) -> None:
     first = daemon()
     for name, env in shells(isolated).items():
@@ -62,7 +61,7 @@ def test_a_second_daemon_from_another_environment_is_refused(world: dict[str, Pa
     assert first.ask("ping")["pid"] == first.proc.pid
 
 
-def test_the_cli_of_any_shell_finds_the_daemon(world: dict[str, Path], daemon: Any,
+def test_the_cli_of_any_shell_finds_the_daemon(world: dict[str, Path], daemon: DaemonStarter,
                                                isolated: Path) -> None:
     d = daemon()
     envs = shells(isolated)

@@ -22,7 +22,7 @@ from skillshared.core.errors import DaemonUnresponsiveError
 from skillshared.core.locations import Locations
 from skillshared.core import client
 from skillshared.daemon.server import MAX_CONNECTIONS, REQUEST_DEADLINE
-from tests.conftest import make_skill, wait_for, write_config
+from tests.conftest import DaemonStarter, make_skill, wait_for, write_config
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ REQUESTS = [("ping", {}), ("daemon", {"action": "status"}), ("status", {}), ("li
 
 
 def test_200_simultaneous_clients_are_all_answered(world: dict[str, Path],
-                                                  daemon: Any) -> None:
+                                                  daemon: DaemonStarter) -> None:
     d = daemon()
     count = 200
     together = threading.Barrier(count)
@@ -101,7 +101,7 @@ def test_200_simultaneous_clients_are_all_answered(world: dict[str, Path],
 
 
 def test_silent_and_non_reading_clients_hold_nobody_up(world: dict[str, Path],
-                                                       daemon: Any) -> None:
+                                                       daemon: DaemonStarter) -> None:
     d = daemon()
     where = d.paths.where
     silent = [connect(d.paths.socket) for _ in range(100)]  # connect, say nothing
@@ -128,7 +128,7 @@ def test_silent_and_non_reading_clients_hold_nobody_up(world: dict[str, Path],
 
 
 def test_a_burst_of_connections_while_the_daemon_is_paused_waits_in_the_backlog(
-        world: dict[str, Path], daemon: Any) -> None:
+        world: dict[str, Path], daemon: DaemonStarter) -> None:
     """More clients than the old listen() backlog of 64 connect while the daemon cannot
     accept (stopped with SIGSTOP): every connect succeeds, and all are answered."""
     d = daemon()
@@ -151,7 +151,7 @@ def test_a_burst_of_connections_while_the_daemon_is_paused_waits_in_the_backlog(
 
 
 def test_beyond_the_cap_a_client_is_told_busy_and_asks_again(world: dict[str, Path],
-                                                             daemon: Any) -> None:
+                                                             daemon: DaemonStarter) -> None:
     with open_files(MAX_CONNECTIONS + 1024):
         d = daemon()
         held: list[socket.socket] = []

@@ -10,12 +10,11 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skillshared.core.paths import Paths
-from tests.conftest import run_cli_process, wait_for, write_config
+from tests.conftest import DaemonStarter, run_cli_process, wait_for, write_config
 
 OTHER_UID = 65534  # nobody
 
@@ -131,7 +130,7 @@ def _reset(isolated: Path) -> None:
 
 
 def test_every_start_failure_is_one_error_line_with_a_hint(isolated: Path, home: Path,
-                                                          daemon: Any) -> None:
+                                                          daemon: DaemonStarter) -> None:
     for case in CASES:
         _reset(isolated)
         extra, expected = case(isolated)
@@ -204,7 +203,8 @@ def test_a_socket_folder_owned_by_another_user_is_refused(isolated: Path) -> Non
 
 
 def test_a_socket_another_daemon_answers_on_is_not_taken(
-        isolated: Path, tmp_path: Path, daemon: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        isolated: Path, tmp_path: Path, daemon: DaemonStarter,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """A daemon that does not share our lock (another home given the same SKILLSHARE_SOCKET,
     or an older version) keeps its socket: the new one refuses to start."""
     shared = tmp_path / "shared/s.sock"

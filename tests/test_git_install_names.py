@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skillshared.core.errors import UsageError
 from skillshared.git import installs
-from tests.conftest import make_skill
+from tests.conftest import CliRunner, make_skill
 from tests.team_repos import git, global_world, skill_text
 
 
@@ -50,7 +49,7 @@ def no_temps(world: Path) -> bool:
 @pytest.mark.parametrize("bare_name, suffix", [("pdf-tools.git", ""), ("pdf-tools.git", "/"),
                                                ("pdf-tools", ""), ("pdf-tools", "/")])
 def test_a_repo_whose_root_is_a_skill_is_installed_under_the_repositorys_name(
-        cli: Any, home: Path, tmp_path: Path, world: Path, bare_name: str,
+        cli: CliRunner, home: Path, tmp_path: Path, world: Path, bare_name: str,
         suffix: str) -> None:
     bare = root_skill_repo(tmp_path, bare_name)
     url = f"file://{bare}{suffix}"
@@ -69,7 +68,7 @@ def test_a_repo_whose_root_is_a_skill_is_installed_under_the_repositorys_name(
     assert renamed.code == 0 and (world / "pdf/SKILL.md").is_file() and no_temps(world)
 
 
-def test_a_root_skill_with_nested_skills_copied_and_tracked(cli: Any, home: Path,
+def test_a_root_skill_with_nested_skills_copied_and_tracked(cli: CliRunner, home: Path,
                                                              tmp_path: Path,
                                                              world: Path) -> None:
     bare = root_skill_repo(tmp_path, nested=True)

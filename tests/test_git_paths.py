@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree
+from tests.conftest import CliRunner, make_skill, tree
 from tests.team_repos import git, global_world, team_repo
 
 
@@ -35,7 +35,7 @@ def origin(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("where", [".git", ".GIT", ".Git/hooks", "team/.git", "team/.gIt/x",
                                    ".skillshare-tmp-new-0000-x", ".SkillShare-mine"])
 @pytest.mark.parametrize("track", [True, False], ids=["track", "copy"])
-def test_into_git_or_a_reserved_name_is_refused(cli: Any, tmp_path: Path, world: Path,
+def test_into_git_or_a_reserved_name_is_refused(cli: CliRunner, tmp_path: Path, world: Path,
                                                 origin: Path, where: str, track: bool) -> None:
     _, bare = team_repo(tmp_path)
     before = tree(world)
@@ -47,7 +47,7 @@ def test_into_git_or_a_reserved_name_is_refused(cli: Any, tmp_path: Path, world:
 
 
 @pytest.mark.parametrize("name", [".git", ".GIT", ".skillshare-installed.json"])
-def test_a_skill_name_that_reaches_git_is_refused(cli: Any, world: Path, origin: Path,
+def test_a_skill_name_that_reaches_git_is_refused(cli: CliRunner, world: Path, origin: Path,
                                                  name: str) -> None:
     before = tree(world)
     result = cli("install", str(origin), "--name", name, "--force")
@@ -55,7 +55,7 @@ def test_a_skill_name_that_reaches_git_is_refused(cli: Any, world: Path, origin:
     assert tree(world) == before
 
 
-def test_into_a_link_a_file_or_a_tracked_repo_is_refused(cli: Any, tmp_path: Path,
+def test_into_a_link_a_file_or_a_tracked_repo_is_refused(cli: CliRunner, tmp_path: Path,
                                                          world: Path, origin: Path) -> None:
     _, bare = team_repo(tmp_path)
     outside = tmp_path / "outside"
@@ -82,7 +82,7 @@ def test_into_a_link_a_file_or_a_tracked_repo_is_refused(cli: Any, tmp_path: Pat
     {"name": ".skillshare-tmp-new-0000-x"},
     {"name": "_x", "tracked": True, "into": ".git"},
 ])
-def test_recorded_installs_that_reach_git_are_refused(cli: Any, tmp_path: Path, world: Path,
+def test_recorded_installs_that_reach_git_are_refused(cli: CliRunner, tmp_path: Path, world: Path,
                                                       origin: Path, record: dict[str, Any]
                                                       ) -> None:
     _, bare = team_repo(tmp_path)
@@ -98,7 +98,7 @@ def test_recorded_installs_that_reach_git_are_refused(cli: Any, tmp_path: Path, 
 
 
 def test_a_project_config_that_records_an_install_in_git_is_refused(
-        cli: Any, work: Path, origin: Path) -> None:
+        cli: CliRunner, work: Path, origin: Path) -> None:
     assert cli("init", "-p", "--targets", "claude").code == 0
     git(work, "init", "-q", "-b", "main")
     config = work / ".skillshare/config.yaml"
@@ -116,7 +116,7 @@ def test_a_project_config_that_records_an_install_in_git_is_refused(
 
 
 def test_a_subfolder_through_a_link_in_a_fetched_repo_is_refused(
-        cli: Any, tmp_path: Path, world: Path) -> None:
+        cli: CliRunner, tmp_path: Path, world: Path) -> None:
     secret = make_skill(tmp_path / "private", "secret", files={"key.txt": "hunter2\n"})
     work, bare = team_repo(tmp_path)
     os.symlink(secret, work / "linked")  # a link committed in the team's repository
@@ -137,7 +137,7 @@ def test_a_subfolder_through_a_link_in_a_fetched_repo_is_refused(
                                  "github.com/team/skills/.git/hooks",
                                  "github.com/team/skills/a/.GIT"])
 def test_a_shorthand_subfolder_that_leaves_the_repo_is_refused_before_cloning(
-        cli: Any, world: Path, raw: str) -> None:
+        cli: CliRunner, world: Path, raw: str) -> None:
     before = tree(world)
     result = cli("install", raw)
     assert result.code == 2 and "invalid folder" in result.err

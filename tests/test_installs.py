@@ -17,7 +17,7 @@ import pytest
 
 from skillshared.git import installs
 from skillshared.store import trash
-from tests.conftest import REPO, make_skill, tree
+from tests.conftest import REPO, CliRunner, make_skill, tree
 from tests.team_repos import git, global_world, head, push_change, team_repo
 
 
@@ -27,7 +27,7 @@ def world(home: Path, source: Path) -> Path:
 
 
 @pytest.fixture
-def project(cli: Any, work: Path) -> Path:
+def project(cli: CliRunner, work: Path) -> Path:
     (work / ".claude").mkdir()
     assert cli("init", "-p").code == 0
     gitignore = work / ".skillshare/.gitignore"
@@ -45,7 +45,7 @@ def managed_lines(gitignore: Path) -> list[str]:
                  lines.index("# END SKILLSHARE MANAGED")]
 
 
-def test_project_tracked_repo_install_update_uninstall(cli: Any, tmp_path: Path,
+def test_project_tracked_repo_install_update_uninstall(cli: CliRunner, tmp_path: Path,
                                                        project: Path) -> None:
     work_repo, bare = team_repo(tmp_path)
     result = cli("install", f"file://{bare}", "--track", "-p", "--json")
@@ -76,7 +76,7 @@ def test_project_tracked_repo_install_update_uninstall(cli: Any, tmp_path: Path,
 
 
 def test_install_p_with_no_argument_recreates_a_projects_installs(
-        cli: Any, tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: CliRunner, tmp_path: Path, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, bare = team_repo(tmp_path)
     downloads = make_skill(tmp_path / "downloads", "pdf-tools", files={"run.sh": "echo\n"})
     assert cli("install", f"file://{bare}", "--track", "-p").code == 0
@@ -112,7 +112,7 @@ def test_install_p_with_no_argument_recreates_a_projects_installs(
     assert cli("sync").code == 0
 
 
-def test_install_with_no_argument_and_no_records(cli: Any, world: Path) -> None:
+def test_install_with_no_argument_and_no_records(cli: CliRunner, world: Path) -> None:
     result = cli("install")
     assert result.code == 0 and "No installed skills or tracked repos are recorded" in result.out
     for argv in (["install", "--track"], ["install", "--name", "x"]):
@@ -120,7 +120,7 @@ def test_install_with_no_argument_and_no_records(cli: Any, world: Path) -> None:
         assert refused.code == 2 and "usage: skillshare install <source>" in refused.err
 
 
-def test_a_failed_reinstall_is_reported_and_the_rest_go_on(cli: Any, tmp_path: Path,
+def test_a_failed_reinstall_is_reported_and_the_rest_go_on(cli: CliRunner, tmp_path: Path,
                                                            world: Path) -> None:
     keep = make_skill(tmp_path / "downloads", "keep")
     lost = make_skill(tmp_path / "downloads", "lost")
@@ -137,7 +137,7 @@ def test_a_failed_reinstall_is_reported_and_the_rest_go_on(cli: Any, tmp_path: P
     assert (world / "keep/SKILL.md").is_file() and not (world / "lost").exists()
 
 
-def test_update_and_check_of_a_copied_skill(cli: Any, home: Path, tmp_path: Path,
+def test_update_and_check_of_a_copied_skill(cli: CliRunner, home: Path, tmp_path: Path,
                                             world: Path) -> None:
     origin = make_skill(tmp_path / "downloads", "pdf-tools", body="v1\n")
     assert cli("install", str(origin)).code == 0
@@ -158,7 +158,7 @@ def test_update_and_check_of_a_copied_skill(cli: Any, home: Path, tmp_path: Path
     assert (trashed / "SKILL.md").read_text().endswith("v1\n")
 
 
-def test_a_blocked_copy_update_keeps_the_installed_one(cli: Any, tmp_path: Path,
+def test_a_blocked_copy_update_keeps_the_installed_one(cli: CliRunner, tmp_path: Path,
                                                        world: Path) -> None:
     origin = make_skill(tmp_path / "downloads", "helper", body="v1\n")
     assert cli("install", str(origin)).code == 0
@@ -194,7 +194,7 @@ def test_bad_accept_arguments_are_refused(world: Path, accept: Any) -> None:
 
 
 def test_repos_in_folders_are_updated_checked_and_named_by_path(
-        cli: Any, tmp_path: Path, world: Path) -> None:
+        cli: CliRunner, tmp_path: Path, world: Path) -> None:
     work_repo, bare = team_repo(tmp_path)
     assert cli("install", f"file://{bare}", "--track", "--into", "web").code == 0
     assert cli("install", f"file://{bare}", "--track", "--into", "api/v1").code == 0
@@ -214,7 +214,7 @@ def test_repos_in_folders_are_updated_checked_and_named_by_path(
     assert [(r["name"], r.get("into")) for r in records] == [("_team-skills", "web")]
 
 
-def test_a_recorded_repo_that_is_gone_is_reported(cli: Any, tmp_path: Path,
+def test_a_recorded_repo_that_is_gone_is_reported(cli: CliRunner, tmp_path: Path,
                                                   world: Path) -> None:
     _, bare = team_repo(tmp_path)
     assert cli("install", f"file://{bare}", "--track").code == 0
@@ -230,7 +230,7 @@ def test_a_recorded_repo_that_is_gone_is_reported(cli: Any, tmp_path: Path,
     assert cli("install").code == 0 and (world / "_team-skills/.git").is_dir()
 
 
-def test_the_global_sources_repo_never_commits_a_clone(cli: Any, tmp_path: Path,
+def test_the_global_sources_repo_never_commits_a_clone(cli: CliRunner, tmp_path: Path,
                                                        world: Path) -> None:
     _, bare = team_repo(tmp_path)
     git(world, "init", "-q", "-b", "main")
@@ -251,7 +251,7 @@ def test_the_global_sources_repo_never_commits_a_clone(cli: Any, tmp_path: Path,
     ('{"skills": [{"name": "x", "source": "y", "url": "z"}]}', "skills[0].url: unknown key"),
 ])
 def test_a_damaged_records_file_is_a_clear_error_that_changes_nothing(
-        cli: Any, tmp_path: Path, world: Path, text: str, message: str) -> None:
+        cli: CliRunner, tmp_path: Path, world: Path, text: str, message: str) -> None:
     (world / ".skillshare-installed.json").write_text(text)
     origin = make_skill(tmp_path / "downloads", "pdf-tools")
     before = tree(world)
@@ -261,7 +261,7 @@ def test_a_damaged_records_file_is_a_clear_error_that_changes_nothing(
         assert tree(world) == before
 
 
-def test_bad_skills_entries_in_a_project_config(cli: Any, project: Path) -> None:
+def test_bad_skills_entries_in_a_project_config(cli: CliRunner, project: Path) -> None:
     config = project / ".skillshare/config.yaml"
     config.write_text(config.read_text() + "skills:\n- {name: a/../b, source: x}\n"
                       "- {name: _r, source: x, tracked: true}\n"
@@ -306,7 +306,7 @@ def _run_on_a_terminal(argv: list[str], answers: list[str], cwd: Path) -> tuple[
 
 @pytest.mark.parametrize("answer", ["n", "y"])
 def test_on_a_terminal_update_asks_before_keeping_a_blocked_update(
-        tmp_path: Path, world: Path, cli: Any, answer: str) -> None:
+        tmp_path: Path, world: Path, cli: CliRunner, answer: str) -> None:
     work_repo, bare = team_repo(tmp_path)
     assert cli("install", f"file://{bare}", "--track", "--json").code == 0
     repo = world / "_team-skills"
@@ -325,7 +325,7 @@ def test_on_a_terminal_update_asks_before_keeping_a_blocked_update(
         assert head(repo) == before and "_team-skills: rolled back" in output
 
 
-def test_uninstall_forgets_the_record_of_an_install_that_is_gone(cli: Any, tmp_path: Path,
+def test_uninstall_forgets_the_record_of_an_install_that_is_gone(cli: CliRunner, tmp_path: Path,
                                                                  world: Path) -> None:
     origin = make_skill(tmp_path / "downloads", "pdf-tools")
     assert cli("install", str(origin)).code == 0
@@ -354,7 +354,7 @@ def test_a_bad_kind_is_refused(world: Path) -> None:
 @pytest.mark.parametrize("name", [".skillshare-installed.json", ".metadata.json"])
 @pytest.mark.parametrize("kind", ["too large", "a folder"])
 def test_a_record_file_that_cannot_be_read_is_a_clear_error_that_changes_nothing(
-        cli: Any, world: Path, monkeypatch: pytest.MonkeyPatch, name: str, kind: str) -> None:
+        cli: CliRunner, world: Path, monkeypatch: pytest.MonkeyPatch, name: str, kind: str) -> None:
     """Ours and the original tool's record files alike: read with a cap, never whole."""
     path = world / name
     if kind == "a folder":

@@ -18,7 +18,7 @@ import pytest
 from skillshared import api
 from skillshared.core.paths import Paths
 from skillshared.engine.trees import MB
-from tests.conftest import Run, make_skill, wait_for, write_config
+from tests.conftest import DaemonStarter, Run, make_skill, wait_for, write_config
 from tests.invariants import Snapshot, fingerprint
 
 CONFIG = """\
@@ -152,7 +152,7 @@ def test_what_a_backup_left_out_is_never_replaced(world: dict[str, Path], source
 
 
 def test_100000_files_in_one_skill_under_the_daemon(world: dict[str, Path], source: Path,
-                                                    daemon: Any) -> None:
+                                                    daemon: DaemonStarter) -> None:
     heavy = make_skill(source, "heavy")
     for folder in range(100):
         sub = heavy / f"part-{folder:03d}"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 
 
 @pytest.fixture
-def project(cli: Any, work: Path) -> Path:
+def project(cli: CliRunner, work: Path) -> Path:
     (work / ".claude").mkdir()
     result = cli("init", "-p")
     assert result.code == 0, result.err
@@ -31,7 +30,8 @@ def test_init_p_creates_the_project_layout(project: Path) -> None:
     assert {"logs/", "trash/", "backups/"} <= set(gitignore)
 
 
-def test_project_mode_is_detected_in_cwd_and_links_are_relative(cli: Any, project: Path) -> None:
+def test_project_mode_is_detected_in_cwd_and_links_are_relative(cli: CliRunner,
+                                                                project: Path) -> None:
     report = cli("sync", "--json").json()
     assert report["scope"] == "project"
     target = project / ".claude/skills"
@@ -41,7 +41,7 @@ def test_project_mode_is_detected_in_cwd_and_links_are_relative(cli: Any, projec
     assert cli("sync", "--json").json()["targets"][0]["changes"] == []
 
 
-def test_project_links_survive_moving_the_project(cli: Any, project: Path,
+def test_project_links_survive_moving_the_project(cli: CliRunner, project: Path,
                                                   tmp_path: Path) -> None:
     cli("sync")
     moved = tmp_path / "moved"
@@ -51,7 +51,7 @@ def test_project_links_survive_moving_the_project(cli: Any, project: Path,
     assert cli("sync", "--json").json()["targets"][0]["changes"] == []
 
 
-def test_global_flag_overrides_detection(cli: Any, project: Path, home: Path) -> None:
+def test_global_flag_overrides_detection(cli: CliRunner, project: Path, home: Path) -> None:
     assert cli("status", "-g").code == 1  # no global config yet
     write_config(home, "targets: {}\n")
     (home / ".config/skillshare/skills").mkdir(parents=True)
@@ -59,12 +59,12 @@ def test_global_flag_overrides_detection(cli: Any, project: Path, home: Path) ->
     assert data["scope"] == "global"
 
 
-def test_project_flag_without_a_project_is_an_error(cli: Any) -> None:
+def test_project_flag_without_a_project_is_an_error(cli: CliRunner) -> None:
     result = cli("sync", "-p")
     assert result.code == 1 and "init -p" in result.err
 
 
-def test_project_symlink_mode_uses_a_relative_link(cli: Any, project: Path) -> None:
+def test_project_symlink_mode_uses_a_relative_link(cli: CliRunner, project: Path) -> None:
     assert cli("target", "claude", "--mode", "symlink").code == 0
     cli("sync")
     assert os.readlink(project / ".claude/skills") == "../.skillshare/skills"
@@ -72,7 +72,7 @@ def test_project_symlink_mode_uses_a_relative_link(cli: Any, project: Path) -> N
     assert "- name: claude\n  mode: symlink\n" in config
 
 
-def test_project_sync_makes_no_automatic_backup(cli: Any, project: Path, home: Path) -> None:
+def test_project_sync_makes_no_automatic_backup(cli: CliRunner, project: Path, home: Path) -> None:
     cli("sync")
     make_skill(project / ".skillshare/skills", "more")
     report = cli("sync", "--json").json()
@@ -81,7 +81,7 @@ def test_project_sync_makes_no_automatic_backup(cli: Any, project: Path, home: P
     assert not (home / ".local/share/skillshare/backups").exists()
 
 
-def test_project_force_backs_up_into_the_project(cli: Any, project: Path) -> None:
+def test_project_force_backs_up_into_the_project(cli: CliRunner, project: Path) -> None:
     target = project / ".claude/skills"
     target.mkdir()
     (target / "review").write_text("user file")
@@ -91,7 +91,7 @@ def test_project_force_backs_up_into_the_project(cli: Any, project: Path) -> Non
     assert Path(forced[0]["backup"]).read_text() == "user file"
 
 
-def test_target_add_in_a_project_stores_relative_paths(cli: Any, project: Path) -> None:
+def test_target_add_in_a_project_stores_relative_paths(cli: CliRunner, project: Path) -> None:
     result = cli("target", "add", "tool", str(project / "tools/ai/skills"))
     assert result.code == 0, result.err
     config = (project / ".skillshare/config.yaml").read_text()
@@ -103,7 +103,7 @@ def test_target_add_in_a_project_stores_relative_paths(cli: Any, project: Path) 
         "../../../.skillshare/skills/review")
 
 
-def test_init_p_keeps_user_gitignore_lines(cli: Any, work: Path) -> None:
+def test_init_p_keeps_user_gitignore_lines(cli: CliRunner, work: Path) -> None:
     base = work / ".skillshare"
     base.mkdir()
     (base / ".gitignore").write_text("# mine\nsecret.txt\n")
@@ -113,7 +113,7 @@ def test_init_p_keeps_user_gitignore_lines(cli: Any, work: Path) -> None:
     assert "# END SKILLSHARE MANAGED" in text
 
 
-def test_project_remove_target_leaves_copies(cli: Any, project: Path) -> None:
+def test_project_remove_target_leaves_copies(cli: CliRunner, project: Path) -> None:
     cli("sync")
     result = cli("target", "remove", "claude", "--json")
     assert result.code == 0, result.err
@@ -123,14 +123,14 @@ def test_project_remove_target_leaves_copies(cli: Any, project: Path) -> None:
     assert "claude" not in (project / ".skillshare/config.yaml").read_text()
 
 
-def test_project_init_twice_is_refused(cli: Any, project: Path) -> None:
+def test_project_init_twice_is_refused(cli: CliRunner, project: Path) -> None:
     before = tree(project / ".skillshare")
     result = cli("init", "-p")
     assert result.code == 1 and "already initialized" in result.err
     assert tree(project / ".skillshare") == before
 
 
-def test_project_log_lives_in_the_project(cli: Any, project: Path) -> None:
+def test_project_log_lives_in_the_project(cli: CliRunner, project: Path) -> None:
     cli("sync")
     log = project / ".skillshare/logs/operations.log"
     assert log.exists()

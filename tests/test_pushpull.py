@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree, wait_for, write_config
+from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for, write_config
 from tests.team_repos import git, push_skill
 
 
@@ -20,7 +20,7 @@ def remote(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def shared(cli: Any, home: Path, source: Path, remote: Path) -> Path:
+def shared(cli: CliRunner, home: Path, source: Path, remote: Path) -> Path:
     """This machine's source, set up with `init --remote`, one skill pushed."""
     (home / ".claude/skills").mkdir(parents=True)
     assert cli("init", "--targets", "claude", "--remote", f"file://{remote}").code == 0
@@ -43,7 +43,7 @@ def other_machine(tmp_path: Path, remote: Path) -> Path:
     return clone
 
 
-def test_push_commits_with_a_message_naming_the_skills(cli: Any, shared: Path,
+def test_push_commits_with_a_message_naming_the_skills(cli: CliRunner, shared: Path,
                                                         remote: Path) -> None:
     make_skill(shared, "review")
     make_skill(shared, "group/deploy")
@@ -59,7 +59,7 @@ def test_push_commits_with_a_message_naming_the_skills(cli: Any, shared: Path,
     assert again.code == 0 and "No changes to commit" in again.out
 
 
-def test_push_when_the_remote_is_ahead_says_pull_first(cli: Any, tmp_path: Path,
+def test_push_when_the_remote_is_ahead_says_pull_first(cli: CliRunner, tmp_path: Path,
                                                        shared: Path, remote: Path) -> None:
     other = other_machine(tmp_path, remote)
     push_skill(other, "theirs")
@@ -71,7 +71,7 @@ def test_push_when_the_remote_is_ahead_says_pull_first(cli: Any, tmp_path: Path,
     assert "theirs" in git(remote, "log", "--format=%s", "main")
 
 
-def test_pull_fast_forwards_then_syncs(cli: Any, home: Path, tmp_path: Path, shared: Path,
+def test_pull_fast_forwards_then_syncs(cli: CliRunner, home: Path, tmp_path: Path, shared: Path,
                                        remote: Path) -> None:
     other = other_machine(tmp_path, remote)
     push_skill(other, "from-elsewhere")
@@ -91,7 +91,7 @@ def test_pull_fast_forwards_then_syncs(cli: Any, home: Path, tmp_path: Path, sha
                          git(src, "add", "-A"), git(src, "commit", "-q", "-m", "local")),
      "histories diverged"),
 ])
-def test_pull_refuses_local_changes_and_divergence(cli: Any, home: Path, tmp_path: Path,
+def test_pull_refuses_local_changes_and_divergence(cli: CliRunner, home: Path, tmp_path: Path,
                                                    shared: Path, remote: Path,
                                                    make_trouble: Any, message: str) -> None:
     other = other_machine(tmp_path, remote)
@@ -105,7 +105,7 @@ def test_pull_refuses_local_changes_and_divergence(cli: Any, home: Path, tmp_pat
     assert not os.path.lexists(home / ".claude/skills/theirs")
 
 
-def test_a_new_machine_pulls_into_an_empty_source(cli: Any, home: Path, tmp_path: Path,
+def test_a_new_machine_pulls_into_an_empty_source(cli: CliRunner, home: Path, tmp_path: Path,
                                                   remote: Path, source: Path) -> None:
     other = other_machine(tmp_path, remote)
     git(other, "checkout", "-q", "-b", "main")
@@ -119,7 +119,7 @@ def test_a_new_machine_pulls_into_an_empty_source(cli: Any, home: Path, tmp_path
     assert os.path.islink(home / ".claude/skills/shared-skill")
 
 
-def test_no_repository_or_no_remote_is_a_clear_error(cli: Any, home: Path,
+def test_no_repository_or_no_remote_is_a_clear_error(cli: CliRunner, home: Path,
                                                      source: Path) -> None:
     write_config(home, "targets: {}\n")
     make_skill(source, "a")
@@ -133,7 +133,7 @@ def test_no_repository_or_no_remote_is_a_clear_error(cli: Any, home: Path,
     assert git(source, "status", "--porcelain").strip()  # nothing was committed
 
 
-def test_the_daemons_pull_job(cli: Any, daemon: Any, home: Path, tmp_path: Path,
+def test_the_daemons_pull_job(cli: CliRunner, daemon: DaemonStarter, home: Path, tmp_path: Path,
                               shared: Path, remote: Path) -> None:
     config = home / ".config/skillshare/config.yaml"
     config.write_text(config.read_text() + "daemon:\n  pull_interval: 1s\n")

@@ -6,23 +6,22 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skillshared.store.backup import STORE, BackupWriter, list_backups
 from tests import undo_world
-from tests.conftest import make_skill, tree, wait_for, write_config
+from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for, write_config
 from tests.undo_world import all_verify, backups_dir, ours_left
 
 
 @pytest.fixture
-def world(home: Path, source: Path, cli: Any) -> dict[str, Path]:
+def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
     return undo_world.build(home, source, cli)
 
 
 def test_restore_brings_back_links_as_links_and_folders_as_folders(
-        cli: Any, home: Path, source: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, source: Path, world: dict[str, Path]) -> None:
     claude = world["claude"]
     assert cli("backup").code == 0
     before = tree(claude)
@@ -40,7 +39,7 @@ def test_restore_brings_back_links_as_links_and_folders_as_folders(
     assert [t["changes"] for t in again["targets"]] == [[], []]
 
 
-def test_restore_from_an_earlier_backup(cli: Any, home: Path, source: Path,
+def test_restore_from_an_earlier_backup(cli: CliRunner, home: Path, source: Path,
                                         world: dict[str, Path]) -> None:
     claude = world["claude"]
     first = cli("backup", "claude", "--json").json()["targets"][0]["path"].split("/")[-2]
@@ -55,7 +54,7 @@ def test_restore_from_an_earlier_backup(cli: Any, home: Path, source: Path,
     assert (newest / "claude/later/SKILL.md").is_file()
 
 
-def test_restore_copy_mode_target_keeps_its_copies_ours(cli: Any, home: Path,
+def test_restore_copy_mode_target_keeps_its_copies_ours(cli: CliRunner, home: Path,
                                                         world: dict[str, Path]) -> None:
     cursor = world["cursor"]
     cli("backup", "cursor")
@@ -70,7 +69,7 @@ def test_restore_copy_mode_target_keeps_its_copies_ours(cli: Any, home: Path,
     assert not [c for t in again["targets"] for c in t["conflicts"]]
 
 
-def test_entries_not_from_skillshare_need_force(cli: Any, home: Path, source: Path,
+def test_entries_not_from_skillshare_need_force(cli: CliRunner, home: Path, source: Path,
                                                 world: dict[str, Path]) -> None:
     claude = world["claude"]
     cli("backup", "claude")
@@ -89,7 +88,7 @@ def test_entries_not_from_skillshare_need_force(cli: Any, home: Path, source: Pa
     assert (saved / "new-local/SKILL.md").read_text().endswith("not in any backup\n")
 
 
-def test_our_links_and_identical_folders_do_not_need_force(cli: Any, home: Path,
+def test_our_links_and_identical_folders_do_not_need_force(cli: CliRunner, home: Path,
                                                            world: dict[str, Path]) -> None:
     claude = world["claude"]
     cli("backup", "claude")
@@ -99,7 +98,7 @@ def test_our_links_and_identical_folders_do_not_need_force(cli: Any, home: Path,
     assert (claude / "beta").is_symlink()
 
 
-def test_dry_run_changes_nothing(cli: Any, home: Path, world: dict[str, Path]) -> None:
+def test_dry_run_changes_nothing(cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     claude = world["claude"]
     cli("backup", "claude")
     (claude / "beta").unlink()
@@ -115,7 +114,7 @@ def test_dry_run_changes_nothing(cli: Any, home: Path, world: dict[str, Path]) -
     (["restore", "claude", "--from", "2001-02-03_04-05-06"], 1, "no backup named"),
     (["restore"], 2, "the following arguments are required: target"),
 ])
-def test_bad_input_changes_nothing(cli: Any, home: Path, world: dict[str, Path],
+def test_bad_input_changes_nothing(cli: CliRunner, home: Path, world: dict[str, Path],
                                    argv: list[str], code: int, message: str) -> None:
     cli("backup", "claude")
     before, backups = tree(home), tree(backups_dir(home))
@@ -124,7 +123,7 @@ def test_bad_input_changes_nothing(cli: Any, home: Path, world: dict[str, Path],
     assert tree(home) == before and tree(backups_dir(home)) == backups
 
 
-def test_no_backup_of_the_target(cli: Any, home: Path, world: dict[str, Path]) -> None:
+def test_no_backup_of_the_target(cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     result = cli("restore", "claude")
     assert result.code == 1 and "no backup of claude found" in result.err
     folder = Path(cli("backup", "cursor", "--json").json()["path"])
@@ -133,7 +132,7 @@ def test_no_backup_of_the_target(cli: Any, home: Path, world: dict[str, Path]) -
     assert "it holds: cursor" in other.err
 
 
-def test_a_tampered_backup_is_refused(cli: Any, home: Path, world: dict[str, Path]) -> None:
+def test_a_tampered_backup_is_refused(cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     claude = world["claude"]
     folder = Path(cli("backup", "claude", "--json").json()["path"])
     (folder / "claude/mine/SKILL.md").write_text("tampered")
@@ -149,7 +148,7 @@ def test_a_tampered_backup_is_refused(cli: Any, home: Path, world: dict[str, Pat
     assert broken.code == 1 and "manifest of claude in backup" in broken.err
 
 
-def test_a_target_that_is_a_file_is_refused(cli: Any, home: Path,
+def test_a_target_that_is_a_file_is_refused(cli: CliRunner, home: Path,
                                             world: dict[str, Path]) -> None:
     claude = world["claude"]
     cli("backup", "claude")
@@ -160,7 +159,7 @@ def test_a_target_that_is_a_file_is_refused(cli: Any, home: Path,
     assert claude.read_text() == "a file where the folder was\n"
 
 
-def test_symlink_mode_target_and_a_source_that_is_gone(cli: Any, home: Path, source: Path,
+def test_symlink_mode_target_and_a_source_that_is_gone(cli: CliRunner, home: Path, source: Path,
                                                        world: dict[str, Path]) -> None:
     assert cli("target", "claude", "--mode", "symlink").code == 0
     claude = world["claude"]
@@ -179,7 +178,7 @@ def test_symlink_mode_target_and_a_source_that_is_gone(cli: Any, home: Path, sou
     assert tree(claude) == {k: v for k, v in saved.items() if not k.startswith(".")}
 
 
-def test_interrupted_restores_are_completed_or_rolled_back(cli: Any, home: Path,
+def test_interrupted_restores_are_completed_or_rolled_back(cli: CliRunner, home: Path,
                                                            world: dict[str, Path]) -> None:
     claude = world["claude"]
     cli("backup", "claude")
@@ -201,8 +200,8 @@ def test_interrupted_restores_are_completed_or_rolled_back(cli: Any, home: Path,
     assert ours_left(claude) == []
 
 
-def test_restore_through_the_daemon_relinks_what_matches(daemon: Any, home: Path,
-                                                         source: Path, cli: Any) -> None:
+def test_restore_through_the_daemon_relinks_what_matches(daemon: DaemonStarter, home: Path,
+                                                         source: Path, cli: CliRunner) -> None:
     """The daemon runs the restore, then sees the real folder identical to its source skill
     and re-links it (SPEC §7: what sync does after a restore)."""
     write_config(home, undo_world.CONFIG.replace("    mode: copy\n", ""))
@@ -231,7 +230,7 @@ def test_restore_through_the_daemon_relinks_what_matches(daemon: Any, home: Path
 
 
 def test_scenario_accidentally_deleted_a_skill_through_symlink(
-        cli: Any, home: Path, source: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, source: Path, world: dict[str, Path]) -> None:
     """restore claude; sync — the skill is back (then collect puts it in the source)."""
     claude = world["claude"]
     assert cli("backup").code == 0
@@ -250,7 +249,7 @@ def test_scenario_accidentally_deleted_a_skill_through_symlink(
     assert os.readlink(claude / "alpha") == str(source / "alpha")
 
 
-def test_scenario_messed_up_sync_mode(cli: Any, home: Path, source: Path,
+def test_scenario_messed_up_sync_mode(cli: CliRunner, home: Path, source: Path,
                                       world: dict[str, Path]) -> None:
     """restore claude; target claude --mode merge; sync."""
     claude = world["claude"]
@@ -267,7 +266,7 @@ def test_scenario_messed_up_sync_mode(cli: Any, home: Path, source: Path,
     assert os.readlink(claude / "beta") == str(source / "beta")
 
 
-def test_scenario_undo_recent_changes(cli: Any, home: Path, source: Path,
+def test_scenario_undo_recent_changes(cli: CliRunner, home: Path, source: Path,
                                       world: dict[str, Path]) -> None:
     """backup --list; restore claude --from <earlier-timestamp>."""
     claude = world["claude"]
@@ -292,7 +291,7 @@ def test_scenario_undo_recent_changes(cli: Any, home: Path, source: Path,
 
 
 def test_a_target_path_linked_to_a_folder_of_the_users_is_backed_up_and_restored_there(
-        cli: Any, home: Path, source: Path) -> None:
+        cli: CliRunner, home: Path, source: Path) -> None:
     real = home / "dotfiles/claude-skills"
     make_skill(real, "own-skill", body="kept in my dotfiles\n")
     (home / ".claude").mkdir()

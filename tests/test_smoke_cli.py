@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import make_skill
+from tests.conftest import CliRunner, make_skill
 
 
-def test_init_then_sync_links_every_skill(cli, home: Path, source: Path) -> None:
+def test_init_then_sync_links_every_skill(cli: CliRunner, home: Path, source: Path) -> None:
     (home / ".claude").mkdir()
     assert cli("init").code == 0
     make_skill(source, "hello")

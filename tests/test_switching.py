@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree, wait_for
+from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for
 from tests.original_world.audit_rules import CORP_KEY, write_user_rules
 from tests.original_world.backups import write_backup
 from tests.original_world.config import write_global_config, write_project_config
@@ -82,7 +82,7 @@ def world(home: Path, source: Path, tmp_path: Path) -> World:
     return World(home, source, claude, cursor, team, backup)
 
 
-def test_list_status_and_doctor_see_everything_the_original_made(cli: Any,
+def test_list_status_and_doctor_see_everything_the_original_made(cli: CliRunner,
                                                                   world: World) -> None:
     listed = {s["name"]: s for s in cli("list", "--json").json()["skills"]}
     assert sorted(listed) == sorted(NAMES)
@@ -111,7 +111,7 @@ def test_list_status_and_doctor_see_everything_the_original_made(cli: Any,
     assert cli("doctor").code == 0
 
 
-def test_sync_changes_nothing_then_a_source_edit_reaches_the_copies(cli: Any,
+def test_sync_changes_nothing_then_a_source_edit_reaches_the_copies(cli: CliRunner,
                                                                     world: World) -> None:
     before = {t: snapshot(t) for t in (world.claude, world.cursor)}
     result = cli("sync", "--json")
@@ -131,7 +131,7 @@ def test_sync_changes_nothing_then_a_source_edit_reaches_the_copies(cli: Any,
 
 
 def test_the_daemon_takes_over_the_originals_targets_without_changing_them(
-        world: World, daemon: Any) -> None:
+        world: World, daemon: DaemonStarter) -> None:
     before = {t: snapshot(t) for t in (world.claude, world.cursor)}
     d = daemon()
     d.settle()
@@ -143,7 +143,7 @@ def test_the_daemon_takes_over_the_originals_targets_without_changing_them(
     wait_for(lambda: copy.read_text().endswith("v2\n"), 30, "the edit to reach the copy")
 
 
-def test_update_all_check_and_uninstall_of_the_originals_installs(cli: Any,
+def test_update_all_check_and_uninstall_of_the_originals_installs(cli: CliRunner,
                                                                   world: World) -> None:
     push_change(world.team, "review/SKILL.md", "---\nname: review\ndescription: x\n---\nv2\n")
     checked = cli("check", "--json")
@@ -164,7 +164,7 @@ def test_update_all_check_and_uninstall_of_the_originals_installs(cli: Any,
     assert not (world.source / "review").exists()
 
 
-def test_restore_from_the_originals_backup_gives_links_back(cli: Any, world: World) -> None:
+def test_restore_from_the_originals_backup_gives_links_back(cli: CliRunner, world: World) -> None:
     assert cli("sync").code == 0
     for entry in list(world.claude.iterdir()):  # the user loses the target's links
         if entry.is_symlink():
@@ -178,14 +178,14 @@ def test_restore_from_the_originals_backup_gives_links_back(cli: Any, world: Wor
             name.replace("__", "/")
 
 
-def test_trash_restore_of_what_the_original_uninstalled(cli: Any, world: World) -> None:
+def test_trash_restore_of_what_the_original_uninstalled(cli: CliRunner, world: World) -> None:
     listed = cli("trash", "list", "--json").json()
     assert "old-helper" in [i["name"] for i in listed["items"]]
     assert cli("trash", "restore", "old-helper").code == 0
     assert (world.source / "old-helper/SKILL.md").read_text().endswith("kept\n")
 
 
-def test_audit_applies_the_users_rule_file_in_the_originals_format(cli: Any,
+def test_audit_applies_the_users_rule_file_in_the_originals_format(cli: CliRunner,
                                                                    world: World) -> None:
     make_skill(world.source, "deploy", body=f"Use the key {CORP_KEY} to deploy.\n")
     result = cli("audit", "--json")
@@ -197,7 +197,7 @@ def test_audit_applies_the_users_rule_file_in_the_originals_format(cli: Any,
 
 
 def test_the_originals_world_is_left_as_it_was_where_nothing_needed_to_change(
-        cli: Any, world: World) -> None:
+        cli: CliRunner, world: World) -> None:
     """Reading commands change nothing on disk (but git's own fetch records: `check`
     fetches the tracked repo to compare)."""
     watched = [world.source, world.claude, world.cursor, world.backup.parent,
@@ -214,7 +214,7 @@ def test_the_originals_world_is_left_as_it_was_where_nothing_needed_to_change(
 
 
 def test_a_project_set_up_by_the_original_syncs_with_nothing_changed(
-        cli: Any, work: Path, tmp_path: Path) -> None:
+        cli: CliRunner, work: Path, tmp_path: Path) -> None:
     _, bare = team_repo(tmp_path)
     skills = work / ".skillshare/skills"
     make_skill(skills, "lint")

@@ -7,16 +7,15 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skillshared.engine import fsops
 from skillshared.store import trash
-from tests.conftest import make_skill, run_cli_process, tree
+from tests.conftest import CliRunner, make_skill, run_cli_process, tree
 
 
-def test_put_list_restore(trash_dir: Path, configured: Path, cli: Any) -> None:
+def test_put_list_restore(trash_dir: Path, configured: Path, cli: CliRunner) -> None:
     skill = make_skill(configured, "old-skill", files={"notes.md": "keep me\n"})
     before = tree(skill)
     where = trash.put(trash_dir, str(skill), "old-skill", "test", now=time.time() - 3600)
@@ -33,7 +32,7 @@ def test_put_list_restore(trash_dir: Path, configured: Path, cli: Any) -> None:
     assert tree(skill) == before and trash.items(trash_dir) == []
 
 
-def test_restore_refuses_to_overwrite(trash_dir: Path, configured: Path, cli: Any) -> None:
+def test_restore_refuses_to_overwrite(trash_dir: Path, configured: Path, cli: CliRunner) -> None:
     skill = make_skill(configured, "dup")
     trash.put(trash_dir, str(skill), "dup", "test")
     make_skill(configured, "dup", body="a new one\n")
@@ -43,7 +42,7 @@ def test_restore_refuses_to_overwrite(trash_dir: Path, configured: Path, cli: An
 
 
 def test_same_name_twice_keeps_both_and_the_newest_wins(trash_dir: Path,
-                                                        configured: Path, cli: Any) -> None:
+                                                        configured: Path, cli: CliRunner) -> None:
     now = time.time()
     trash.put(trash_dir, str(make_skill(configured, "x", body="first\n")), "x", "t", now)
     trash.put(trash_dir, str(make_skill(configured, "x", body="second\n")), "x", "t", now)
@@ -53,7 +52,7 @@ def test_same_name_twice_keeps_both_and_the_newest_wins(trash_dir: Path,
     assert (configured / "x/SKILL.md").read_text().endswith("second\n")
 
 
-def test_delete_and_empty(trash_dir: Path, configured: Path, cli: Any) -> None:
+def test_delete_and_empty(trash_dir: Path, configured: Path, cli: CliRunner) -> None:
     for name in ("a", "b", "c"):
         trash.put(trash_dir, str(make_skill(configured, name)), name, "t")
     assert cli("trash", "delete", "a").code == 0
@@ -69,7 +68,7 @@ def test_delete_and_empty(trash_dir: Path, configured: Path, cli: Any) -> None:
     assert cli("trash").out.strip() == "Trash is empty"
 
 
-def test_empty_asks_on_a_terminal(trash_dir: Path, configured: Path, cli: Any,
+def test_empty_asks_on_a_terminal(trash_dir: Path, configured: Path, cli: CliRunner,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     trash.put(trash_dir, str(make_skill(configured, "a")), "a", "t")
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
@@ -97,7 +96,7 @@ def test_expiry(trash_dir: Path, configured: Path) -> None:
     (["trash", "shred", "x"], 2, "unknown trash action 'shred'"),
     (["trash", "list", "x"], 2, "takes no name"),
 ])
-def test_bad_input(trash_dir: Path, configured: Path, cli: Any, argv: list[str], code: int,
+def test_bad_input(trash_dir: Path, configured: Path, cli: CliRunner, argv: list[str], code: int,
                    message: str) -> None:
     trash.put(trash_dir, str(make_skill(configured, "a")), "a", "t")
     before = tree(trash_dir)
@@ -137,7 +136,7 @@ def test_move_across_filesystems_copies_then_deletes(trash_dir: Path, configured
     assert os.stat(Path(where) / "bin/tool").st_mode & 0o111
 
 
-def test_project_trash_is_in_the_project(cli: Any, work: Path) -> None:
+def test_project_trash_is_in_the_project(cli: CliRunner, work: Path) -> None:
     assert cli("init", "-p", "--targets", "claude").code == 0
     result = run_cli_process("trash", "--json", cwd=work)
     assert result.code == 0

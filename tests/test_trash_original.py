@@ -17,7 +17,7 @@ import pytest
 from skillshared.commands import backupcmd
 from skillshared.core.paths import Paths
 from skillshared.store import trash
-from tests.conftest import make_skill, run_cli_process, tree
+from tests.conftest import CliRunner, make_skill, run_cli_process, tree
 from tests.original_world.trash import write_agent_trash_item, write_trash_item
 from tests.undo_world import time_zone
 
@@ -44,7 +44,7 @@ def agent(home: Path, trash_dir: Path, seconds_ago: float) -> Path:
     return write_agent_trash_item(trash_dir, "tutor", agents / "tutor.md", ago(seconds_ago))
 
 
-def test_items_are_listed_by_name_size_and_age(cli: Any, home: Path, configured: Path,
+def test_items_are_listed_by_name_size_and_age(cli: CliRunner, home: Path, configured: Path,
                                                trash_dir: Path) -> None:
     uninstalled(configured, trash_dir, "old-skill", 2 * 3600, {"notes.md": "x" * 2000})
     uninstalled(configured, trash_dir, "frontend/_repo", 3 * DAY)
@@ -74,7 +74,7 @@ def test_age_is_read_from_the_name_in_local_time(zone: str, configured: Path,
     assert abs(data["items"][0]["trashed_ts"] - (time.time() - 5 * 3600)) < 5
 
 
-def test_restore_puts_them_back_nested_names_too(cli: Any, configured: Path,
+def test_restore_puts_them_back_nested_names_too(cli: CliRunner, configured: Path,
                                                  trash_dir: Path) -> None:
     _, flat = uninstalled(configured, trash_dir, "old-skill", 3600)
     _, nested = uninstalled(configured, trash_dir, "frontend/_repo", 3600,
@@ -90,7 +90,7 @@ def test_restore_puts_them_back_nested_names_too(cli: Any, configured: Path,
     assert trash.items(trash_dir) == []
 
 
-def test_restore_refuses_to_overwrite_a_skill(cli: Any, configured: Path,
+def test_restore_refuses_to_overwrite_a_skill(cli: CliRunner, configured: Path,
                                               trash_dir: Path) -> None:
     item, _ = uninstalled(configured, trash_dir, "dup", 3600)
     make_skill(configured, "dup", body="a new one\n")
@@ -100,7 +100,7 @@ def test_restore_refuses_to_overwrite_a_skill(cli: Any, configured: Path,
     assert (tree(configured), tree(trash_dir)) == before and item.is_dir()
 
 
-def test_restore_never_goes_through_a_link(cli: Any, home: Path, configured: Path,
+def test_restore_never_goes_through_a_link(cli: CliRunner, home: Path, configured: Path,
                                            trash_dir: Path) -> None:
     uninstalled(configured, trash_dir, "frontend/_repo", 3600)
     elsewhere = home / "elsewhere"
@@ -112,7 +112,7 @@ def test_restore_never_goes_through_a_link(cli: Any, home: Path, configured: Pat
     assert os.listdir(elsewhere) == [] and len(trash.items(trash_dir)) == 1
 
 
-def test_delete_and_empty_leave_the_agents(cli: Any, home: Path, configured: Path,
+def test_delete_and_empty_leave_the_agents(cli: CliRunner, home: Path, configured: Path,
                                            trash_dir: Path) -> None:
     uninstalled(configured, trash_dir, "a", 3600)
     uninstalled(configured, trash_dir, "frontend/_repo", 3600)
@@ -156,7 +156,7 @@ def test_links_in_the_trash_are_never_followed(home: Path, configured: Path,
 
 
 @pytest.mark.parametrize("name", ["../x", "frontend/../../x", "/etc", "a//b", "a\\b"])
-def test_bad_names_are_refused(cli: Any, configured: Path, trash_dir: Path,
+def test_bad_names_are_refused(cli: CliRunner, configured: Path, trash_dir: Path,
                                name: str) -> None:
     uninstalled(configured, trash_dir, "frontend/_repo", 3600)
     before = tree(trash_dir)
@@ -165,7 +165,7 @@ def test_bad_names_are_refused(cli: Any, configured: Path, trash_dir: Path,
     assert tree(trash_dir) == before
 
 
-def test_project_trash_items_of_the_original(cli: Any, work: Path) -> None:
+def test_project_trash_items_of_the_original(cli: CliRunner, work: Path) -> None:
     assert cli("init", "-p", "--targets", "claude").code == 0
     source = work / ".skillshare/skills"
     trash_dir = work / ".skillshare/trash"

@@ -17,7 +17,7 @@ import pytest
 from skillshared.store import trash
 from skillshared.store.backup import list_backups
 from tests import undo_world
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 from tests.invariants import Snapshot
 from tests.test_crash import CRASHED, HARNESS, unfinished_backups
 from tests.undo_world import all_verify, backups_dir, ours_left
@@ -114,7 +114,7 @@ def no_residue(home: Path, *folders: Path) -> Callable[[bool], None]:
 
 
 @pytest.fixture
-def world(home: Path, source: Path, cli: Any) -> dict[str, Path]:
+def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
     return undo_world.build(home, source, cli)
 
 
@@ -144,7 +144,7 @@ def test_backup_killed_anywhere(home: Path, tmp_path: Path, world: dict[str, Pat
     assert unfinished_backups(backups_dir(home)) == []
 
 
-def test_restore_killed_anywhere(cli: Any, home: Path, source: Path, tmp_path: Path,
+def test_restore_killed_anywhere(cli: CliRunner, home: Path, source: Path, tmp_path: Path,
                                  world: dict[str, Path]) -> None:
     claude = world["claude"]
     assert cli("backup", "claude").code == 0
@@ -236,7 +236,8 @@ def test_cleanup_killed_anywhere(home: Path, tmp_path: Path, world: dict[str, Pa
 @pytest.mark.parametrize("argv", [["backup"], ["restore", "claude", "--force", "--from"],
                                   ["collect", "claude"]])
 def test_a_full_disk_anywhere_is_a_clear_error_and_no_change(
-        cli: Any, home: Path, tmp_path: Path, world: dict[str, Path], argv: list[str]) -> None:
+        cli: CliRunner, home: Path, tmp_path: Path, world: dict[str, Path],
+        argv: list[str]) -> None:
     claude = world["claude"]
     if argv[0] == "restore":
         assert cli("backup", "claude").code == 0

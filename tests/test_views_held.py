@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, run_cli_process, wait_for, write_config
+from tests.conftest import DaemonStarter, make_skill, run_cli_process, wait_for, write_config
 
 SKILLS = 20
 MOVED = 15  # more than half of each target's links: the guard holds pruning back
@@ -158,7 +158,7 @@ def held_of(status: dict[str, Any]) -> dict[str, int]:
 
 
 def test_the_daemon_shows_and_logs_the_hold_until_it_is_resolved(
-        world: dict[str, Any], daemon: Any) -> None:
+        world: dict[str, Any], daemon: DaemonStarter) -> None:
     d = daemon()
     move_away(world)
     def holding() -> dict[str, Any] | None:
@@ -191,7 +191,7 @@ def test_the_daemon_shows_and_logs_the_hold_until_it_is_resolved(
 
 
 def test_a_forced_sync_through_the_daemon_ends_the_hold(world: dict[str, Any],
-                                                       daemon: Any) -> None:
+                                                       daemon: DaemonStarter) -> None:
     d = daemon()
     move_away(world)
     wait_for(lambda: held_of(d.status()), what="the daemon to report the hold")

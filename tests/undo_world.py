@@ -8,7 +8,6 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from skillshared.store.backup import (
     INDEX,
@@ -18,7 +17,7 @@ from skillshared.store.backup import (
     read_manifest,
     targets_in,
 )
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 
 CONFIG = """\
 source: ~/.config/skillshare/skills
@@ -76,7 +75,7 @@ def layout(home: Path, source: Path) -> tuple[Path, Path]:
     return claude, cursor
 
 
-def build(home: Path, source: Path, cli: Any) -> dict[str, Path]:
+def build(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
     claude, cursor = layout(home, source)
     assert cli("sync").code == 0
     make_skill(claude, "mine", body="my own skill\n")
