@@ -9,7 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skillshared.store.backup import BackupWriter, latest, list_backups, sweep_unfinished
+from skillshared.store.backup_format import list_backups
+from skillshared.store.backup_manifest import latest
+from skillshared.store.backup_store import sweep_unfinished
+from skillshared.store.backup_writer import BackupWriter
 from tests.conftest import make_skill
 from tests.undo_world import stored
 

@@ -21,7 +21,9 @@ from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
 from skillshared.engine.trees import SKIP_GIT
-from skillshared.store.backup import TS_FORMAT, BackupWriter, latest, list_backups
+from skillshared.store.backup_format import TS_FORMAT, list_backups
+from skillshared.store.backup_manifest import latest
+from skillshared.store.backup_writer import BackupWriter
 from tests.conftest import make_skill, tree, write_config
 from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import all_verify, backups_dir, time_zone

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from skillshared.store.backup import BackupWriter, Verifier, list_backups
+from skillshared.store.backup_format import list_backups
+from skillshared.store.backup_verify import Verifier
+from skillshared.store.backup_writer import BackupWriter
 from tests.conftest import CliRunner, make_skill, write_config
 from tests.undo_world import all_verify, backups_dir, stored
 

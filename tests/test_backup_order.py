@@ -16,7 +16,9 @@ import pytest
 from skillshared.commands import backupcmd
 from skillshared.core import config_file
 from skillshared.core.paths import Paths
-from skillshared.store.backup import NAME_RE, BackupWriter, latest, list_backups
+from skillshared.store.backup_format import NAME_RE, list_backups
+from skillshared.store.backup_manifest import latest
+from skillshared.store.backup_writer import BackupWriter
 from tests.conftest import make_skill, run_cli_process, write_config
 from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import backups_dir, time_zone

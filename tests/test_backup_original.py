@@ -16,7 +16,7 @@ import pytest
 
 from skillshared.commands import backupcmd
 from skillshared.core.paths import Paths
-from skillshared.store.backup import NAME_FORMAT, list_backups
+from skillshared.store.backup_format import NAME_FORMAT, list_backups
 from tests.conftest import make_skill, run_cli_process, tree, write_config
 from tests.original_world.backups import LAYOUT, agents_part, stamp_name, write_backup
 from tests.original_world.copies import write_copy_target, write_merge_target
@@ -215,7 +215,7 @@ def test_agent_parts_are_listed_and_kept_never_restored_as_skills(
 
 def our_backup_at(home: Path, when: float) -> str:
     from skillshared.core import config_file
-    from skillshared.store.backup import BackupWriter
+    from skillshared.store.backup_writer import BackupWriter
 
     cfg = config_file.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home), now=when)

@@ -16,13 +16,9 @@ from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
 from skillshared.engine.trees import SKIP_GIT
-from skillshared.store.backup import (
-    STORE,
-    BackupWriter,
-    list_backups,
-    read_manifest,
-    stored_versions,
-)
+from skillshared.store.backup_format import STORE, list_backups
+from skillshared.store.backup_manifest import read_manifest, stored_versions
+from skillshared.store.backup_writer import BackupWriter
 from tests import undo_world
 from tests.conftest import make_skill, write_config
 from tests.undo_world import all_verify, backups_dir, stored

@@ -230,7 +230,8 @@ def test_idle_daemon_reconciles_nothing(world: dict[str, Path], daemon: DaemonSt
 def test_backup_and_cleanup_jobs_run_on_schedule(world: dict[str, Path], home: Path,
                                                  daemon: DaemonStarter) -> None:
     from skillshared.store import trash
-    from skillshared.store.backup import Verifier, list_backups, targets_in
+    from skillshared.store.backup_format import list_backups, targets_in
+    from skillshared.store.backup_verify import Verifier
 
     config = home / ".config/skillshare/config.yaml"
     config.write_text(config.read_text() + "  backup_interval: 1s\n  cleanup_interval: 1s\n"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from skillshared.store.backup import STORE, BackupWriter, list_backups
+from skillshared.store.backup_format import STORE, list_backups
+from skillshared.store.backup_writer import BackupWriter
 from tests import undo_world
 from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for, write_config
 from tests.undo_world import all_verify, backups_dir, ours_left

@@ -515,7 +515,7 @@ def test_sync_force_reads_what_it_replaces_even_when_it_looks_unchanged(
     """The backup before a forced replacement reads the entries it replaces: a record that a
     look at sizes, times and inodes cannot tell from the file (a same-tick edit on a
     coarse clock) never stands in for their content."""
-    from skillshared.store.backup import list_backups
+    from skillshared.store.backup_format import list_backups
     from tests.test_backup_exact import forge_record, old_file, replace_same_size_and_time
     from tests.undo_world import backups_dir, stored
 
@@ -536,7 +536,7 @@ def test_a_backup_saves_a_skill_with_a_fifo_once(cli: Any, home: Path, source: P
     """The version behind a link is saved without its special files, and its digest leaves
     them out as the saved copy does: the next backup finds it saved (it is not copied
     again whenever the skill's signature moves)."""
-    from skillshared.store import backup
+    from skillshared.store import backup_manifest, backup_snapshot
 
     skill = make_skill(source, "alpha", files={"notes.md": "x\n"})
     os.mkfifo(skill / "pipe")
@@ -544,9 +544,9 @@ def test_a_backup_saves_a_skill_with_a_fifo_once(cli: Any, home: Path, source: P
     sync(cli)
     assert cli("backup").code == 0
     backups = home / ".local/share/skillshare/backups"
-    described = backup._Contents().describe(str(skill), None)
+    described = backup_snapshot.Contents().describe(str(skill), None)
     assert described is not None
-    assert described["content"] in backup.stored_versions(backups)
+    assert described["content"] in backup_manifest.stored_versions(backups)
 
 
 def test_a_home_reached_through_a_link_is_still_the_home(cli: Any, tmp_path: Path,

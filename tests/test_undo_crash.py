@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from skillshared.store import trash
-from skillshared.store.backup import list_backups
+from skillshared.store.backup_format import list_backups
 from tests import undo_world
 from tests.conftest import CliRunner, make_skill, tree, write_config
 from tests.invariants import Snapshot

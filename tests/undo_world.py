@@ -9,14 +9,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from skillshared.store.backup import (
-    INDEX,
-    Verifier,
-    copy_of,
-    list_backups,
-    read_manifest,
-    targets_in,
-)
+from skillshared.store.backup_format import INDEX, list_backups, targets_in
+from skillshared.store.backup_manifest import copy_of, read_manifest
+from skillshared.store.backup_verify import Verifier
 from tests.conftest import CliRunner, make_skill, tree, write_config
 
 CONFIG = """\

@@ -16,33 +16,32 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.paths import Scope
 from skillshared.engine import fsops, reconcile
 from skillshared.store import backup_original
-from skillshared.store.backup import (
+from skillshared.store.backup_format import (
     CHUNKS,
     FILES,
     NAME_RE,
     STORE,
     TEMP,
-    BackupWriter,
-    Exact,
-    Owns,
-    TargetBackup,
-    Verifier,
     chunk_path,
     created_at,
     file_path,
-    files_of,
     list_backups,
+    recorded,
+    store_path,
+    targets_in,
+)
+from skillshared.store.backup_manifest import (
+    files_of,
     load_manifest,
     read_chunk,
     read_manifest,
-    real_target,
-    recorded,
     referenced,
-    store_path,
     stored_versions,
-    sweep_unfinished,
-    targets_in,
 )
+from skillshared.store.backup_snapshot import Exact, Owns, real_target
+from skillshared.store.backup_store import sweep_unfinished
+from skillshared.store.backup_verify import Verifier, verify
+from skillshared.store.backup_writer import BackupWriter, TargetBackup
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -289,40 +288,8 @@ def _content_bytes(folder: Path) -> int:
 
 def backup_verify(config: Config, names: Sequence[str], when: str | None) -> dict[str, Any]:
     backups_dir = config.scope.backups_dir
-    wanted = set(names)
     backups = [find(config, when)] if when else list_backups(backups_dir)
-    verifier = Verifier(backups_dir)
-    checked: list[dict[str, Any]] = []
-    for backup in backups:
-        if backup_original.looks_original(backup):
-            found = [_verify_original(backup, p) for p in backup_original.parts(backup)[0]
-                     if not wanted or p in wanted]
-            if found:
-                checked.append({"name": backup.name, "made_by": "original", "targets": found})
-            continue
-        targets = [t for t in targets_in(backup) if not wanted or t in wanted]
-        results: list[dict[str, Any]] = []
-        for target in targets:
-            problems = verifier.target(backup, target)
-            results.append({"name": target, "ok": not problems, "problems": problems})
-        if results:
-            checked.append({"name": backup.name, "targets": results})
-    if wanted and not checked:
-        raise NotFoundError(f"no backup holds {', '.join(sorted(wanted))}",
-                            hint="see `skillshare backup --list`")
-    damaged = sum(not t["ok"] for b in checked for t in b["targets"])
-    return {"action": "verify", "backups": checked, "damaged": damaged,
-            "summary": {"failed": damaged}}
-
-
-UNCHECKED = ("made by the original skillshare, which records no checksums: its files were "
-             "read to the end, not compared with what was backed up")
-
-
-def _verify_original(backup: Path, part: str) -> dict[str, Any]:
-    problems = backup_original.check(backup, part)
-    return {"name": part, "ok": not problems, "problems": problems, "made_by": "original",
-            "agents": backup_original.is_agents(part), "unchecked": UNCHECKED}
+    return verify(backups_dir, backups, names)
 
 
 # -- cleanup ----------------------------------------------------------------------------------
@@ -437,7 +404,7 @@ def _remove(parent: Path, folder: Path) -> None:
     never taken for a backup; the next sweep finishes it), then removed."""
     doomed = parent / f"{TEMP}del-{folder.name[:40]}-{os.getpid()}"
     try:
-        fsops.doom(folder, doomed)
+        os.rename(folder, doomed)
     except OSError as exc:
         raise SkillshareError(f"cannot remove backup {folder.name}: {exc.strerror}") from None
     fsops.remove_tree(doomed)

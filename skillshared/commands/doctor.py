@@ -12,7 +12,8 @@ from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
 from skillshared.engine import observe
 from skillshared.git import audit_original, gitstate, installs
-from skillshared.store.backup import latest, list_backups, looks_intact
+from skillshared.store.backup_format import list_backups
+from skillshared.store.backup_manifest import latest, looks_intact
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request

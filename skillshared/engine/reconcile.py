@@ -40,7 +40,8 @@ from skillshared.engine.plan import (
 )
 from skillshared.engine.reports import collisions, discovery_report, summarize, target_report
 from skillshared.engine.runs import Group, TargetRun
-from skillshared.store.backup import BackupWriter, sweep_unfinished
+from skillshared.store.backup_store import sweep_unfinished
+from skillshared.store.backup_writer import BackupWriter
 
 
 def source_roots(source: Path) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops, fsops_swap, trees
-from skillshared.store.backup import TS_FORMAT, parse_ts
+from skillshared.store.backup_format import TS_FORMAT, parse_ts
 
 NOTE = ".json"
 DOOMED = ".del-"  # an item being deleted (renamed first: never listed half-deleted)

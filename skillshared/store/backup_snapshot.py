@@ -1,0 +1,228 @@
+"""What a target holds, as a backup records it: its entries (a file's checksum reused while
+its size, times and inode are unchanged), the versions of the skills behind its links of
+ours, and what is over the limits (left out)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from skillshared.core.limits import Limits
+from skillshared.engine import trees
+from skillshared.store.backup_format import link_dest
+
+Owns = Callable[[str], bool]
+Exact = bool | Collection[str]  # True: all of a target; else the top-level entries named
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    kind: str  # "dir" | "link" | "missing" | "file"
+    link: str | None
+    entries: tuple[dict[str, Any], ...]
+    origins: Mapping[str, str] = field(default_factory=dict)  # entry path -> folder saved
+    not_saved: tuple[dict[str, str], ...] = ()  # over the limits: {"path", "why"}
+
+    @property
+    def empty(self) -> bool:
+        return self.kind == "missing" or (self.kind == "dir" and not self.entries
+                                          and not self.not_saved)
+
+    def content(self) -> list[tuple[Any, ...]]:
+        """What must be equal for two snapshots to hold the same content."""
+        return [*((e["path"], e["type"], e.get("link"), e.get("sha256"), e.get("mode"),
+                   e.get("content")) for e in self.entries),
+                *((e["path"], e["why"]) for e in self.not_saved)]
+
+
+class Contents:
+    """Digests of the folders behind our links, reusing a previous manifest's digest while a
+    folder's stat signature (:func:`trees.signature`: sizes, times, inodes) is unchanged. One
+    instance per backup: each folder is looked at once however many targets link to it. A
+    folder over ``limits`` is not saved."""
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits
+        self.known: dict[str, dict[str, str] | None] = {}  # folder -> signature and digest
+        self.too_large: dict[str, str] = {}  # folder -> why it is not saved
+
+    def describe(self, folder: str, previous: Mapping[str, Any] | None
+                 ) -> dict[str, str] | None:
+        """``{"signature", "content"}`` of ``folder``; None if it is not a folder."""
+        if folder in self.known:
+            return self.known[folder]
+        try:
+            sig = trees.signature(folder, trees.SKIP_GIT, self.limits)
+            if previous and previous.get("signature") == sig and isinstance(
+                    previous.get("content"), str):
+                digest = str(previous["content"])
+            else:
+                digest = trees.digest(folder, trees.SKIP_GIT, self.limits)
+        except (NotADirectoryError, FileNotFoundError):
+            self.known[folder] = None
+            return None
+        except trees.TooLarge as exc:
+            self.too_large[folder] = exc.why
+            self.known[folder] = None
+            return None
+        self.known[folder] = {"signature": sig, "content": digest}
+        return self.known[folder]
+
+
+
+def exact_for(exact: Exact, rel: str) -> bool:
+    """Whether the entry at ``rel`` is looked at exactly (its files read, not trusted)."""
+    if isinstance(exact, bool):
+        return exact
+    return rel.split("/", 1)[0] in exact
+
+
+def _same_file(old: Mapping[str, Any] | None, st: os.stat_result) -> bool:
+    """Whether a file may be taken as unchanged since ``old`` recorded it, unread: same size,
+    modification and change times, and inode. The change time cannot be set by a user
+    (``cp -p``, ``touch -r``, ``rsync -a`` set the modification time), and a file replaced
+    by another has another inode or a new change time. A record without them (version 1)
+    never matches."""
+    return (old is not None and isinstance(old.get("sha256"), str)
+            and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns
+            and old.get("ctime_ns") == st.st_ctime_ns and old.get("ino") == st.st_ino)
+
+
+
+def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | None = None,
+             contents: Contents | None = None, exact: Exact = False) -> Snapshot:
+    """Describe the target at ``path``. A file's checksum is reused from ``previous`` while
+    its size, times and inode are unchanged (:func:`_same_file`), except in the entries
+    ``exact`` names (True: all), whose files are all read. A link that ``owns`` (into the
+    source) and that leads to a folder also gets the digest of that folder's content
+    (``content``). An entry of the target (or the folder behind a link of ours) over the
+    ``contents``' limits is left out (``not_saved``)."""
+    known = {e["path"]: e for e in (previous or {}).get("entries", []) if isinstance(e, dict)}
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return Snapshot("missing", None, ())
+    look = _Look(path, known, owns, contents or Contents())
+    if stat.S_ISLNK(st.st_mode):
+        return look.link()
+    if not stat.S_ISDIR(st.st_mode):
+        return Snapshot("file", None, ())
+    return look.folder(exact)
+
+
+class _Look:
+    """One look at a target: its entries, the folders behind its links of ours that are
+    saved (``origins``), and what is left out."""
+
+    def __init__(self, path: str, known: Mapping[str, Mapping[str, Any]], owns: Owns | None,
+                 contents: Contents) -> None:
+        self.path, self.known, self.owns, self.contents = path, known, owns, contents
+        self.entries: list[dict[str, Any]] = []
+        self.origins: dict[str, str] = {}
+        self.not_saved: list[dict[str, str]] = []
+
+    def _done(self, kind: str, link: str | None) -> Snapshot:
+        return Snapshot(kind, link, tuple(self.entries), self.origins, tuple(self.not_saved))
+
+    def _unsaved(self, name: str, folder: str) -> None:
+        if folder in self.contents.too_large:
+            self.not_saved.append({"path": name, "why": self.contents.too_large[folder]})
+
+    def _ours(self, dest: str) -> bool:
+        return self.owns is not None and self.owns(dest)
+
+    def link(self) -> Snapshot:
+        """A target that is a link: of ours (into the source), the skills behind it."""
+        text = os.readlink(self.path)
+        dest = link_dest(os.path.dirname(self.path), text)
+        if self._ours(dest) and os.path.isdir(dest):
+            with os.scandir(dest) as found:
+                tops = sorted((e.name, e.path) for e in found
+                              if e.name != ".git" and e.is_dir(follow_symlinks=False))
+            for name, folder in tops:
+                described = self.contents.describe(folder, self.known.get(name))
+                if described is not None:
+                    self.entries.append({"path": name, "type": "saved", **described})
+                    self.origins[name] = folder
+                self._unsaved(name, folder)
+        return self._done("link", text)
+
+    def folder(self, exact: Exact) -> Snapshot:
+        """A target folder: each top entry whole, or (over the limits) left out, as
+        :func:`trees.walk` does."""
+        with os.scandir(self.path) as found:
+            listed = sorted(found, key=lambda e: e.name)
+        for top in listed:
+            if top.is_symlink():  # (the common case, known without a stat)
+                self._add_link(top.name, top.path, True)
+                continue
+            est = top.stat(follow_symlinks=False)
+            inner = self._inside(top, est)
+            if inner is None:
+                continue
+            read = exact_for(exact, top.name)
+            self._add(top.name, est, read)
+            for rel, inner_st in inner:
+                self._add(f"{top.name}/{rel}", inner_st, read)
+        return self._done("dir", None)
+
+    def _inside(self, top: os.DirEntry[str], est: os.stat_result
+                ) -> list[tuple[str, os.stat_result]] | None:
+        """What is inside a top entry; None if it is over the limits (then left out)."""
+        limits = self.contents.limits
+        if limits is not None and stat.S_ISREG(est.st_mode) and (
+                est.st_size > limits.max_mb * trees.MB):
+            self.not_saved.append({"path": top.name, "why": trees.over_mb(limits)})
+            return None
+        if not stat.S_ISDIR(est.st_mode):
+            return []
+        try:  # its walk stops at the limits, before anything over them is read
+            return list(trees.walk(top.path, limits=limits))
+        except trees.TooLarge as exc:
+            self.not_saved.append({"path": top.name, "why": exc.why})
+            return None
+
+    def _add_link(self, rel: str, full: str, top: bool) -> None:
+        text = os.readlink(full)
+        item: dict[str, Any] = {"path": rel, "type": "link", "link": text}
+        dest = link_dest(self.path if top else os.path.dirname(full), text)
+        saving = top and self._ours(dest)
+        described = self.contents.describe(dest, self.known.get(rel)) if saving else None
+        if described is not None:
+            item.update(described)
+            self.origins[rel] = dest
+        elif saving:
+            self._unsaved(rel, dest)
+        self.entries.append(item)
+
+    def _add(self, rel: str, est: os.stat_result, read: bool) -> None:
+        mode = est.st_mode
+        if stat.S_ISLNK(mode):
+            self._add_link(rel, os.path.join(self.path, rel), "/" not in rel)
+        elif stat.S_ISDIR(mode):
+            self.entries.append({"path": rel, "type": "dir", "mode": stat.S_IMODE(mode)})
+        elif stat.S_ISREG(mode):
+            old = self.known.get(rel)
+            sha = old["sha256"] if old and not read and _same_file(old, est) else (
+                trees.file_sha256(os.path.join(self.path, rel)))
+            self.entries.append({"path": rel, "type": "file", "mode": stat.S_IMODE(mode),
+                                 "size": est.st_size, "mtime_ns": est.st_mtime_ns,
+                                 "ctime_ns": est.st_ctime_ns, "ino": est.st_ino, "sha256": sha})
+
+
+def real_target(path: str, mode: str, owns: Owns | None) -> str:
+    """Where a target's entries are: a target path that is a link to a folder of the user's
+    own (not into the source) stands for that folder, except in symlink mode."""
+    if mode != "symlink" and os.path.islink(path):
+        dest = os.path.realpath(path)
+        if os.path.isdir(dest) and not (owns is not None and owns(dest)):
+            return dest
+    return path
+
+
+def count_skills(entries: Iterable[Mapping[str, Any]]) -> int:
+    return sum(1 for e in entries if "/" not in e["path"] and e["type"] in ("dir", "link", "saved")
+               and not e["path"].startswith("."))

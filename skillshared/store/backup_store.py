@@ -1,0 +1,233 @@
+"""The content store of backups (``.skills/``): files by their SHA-256, pieces of manifests,
+and skill versions by their tree digest, each stored once however many backups hold it. What
+one backup adds is staged under a temp name, renamed into place complete, and flushed with
+the backup; what a killed writer left is swept by :func:`sweep_unfinished`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+import zlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from skillshared.core.limits import Limits
+from skillshared.core.names import TEMP_PREFIX
+from skillshared.engine import fsops, trees
+from skillshared.store import locking
+from skillshared.store.backup_format import (
+    CHUNKS,
+    FILES,
+    STORE,
+    TEMP,
+    chunk_path,
+    file_path,
+    store_path,
+)
+from skillshared.store.backup_manifest import copy_intact, copy_of, read_chunk, stored_versions
+from skillshared.store.backup_snapshot import Contents
+
+INLINE_MAX = 64 * 1024  # a manifest's entries up to this size (JSON) are kept in it
+CHUNK_TOPS = 16  # top-level entries per piece of a bigger one, on average
+_SYNCFS = sys.platform.startswith("linux")  # one syncfs flushes a whole backup (fsops.flush)
+
+
+class ContentStore:
+    """What one backup puts in the store, and what it knows of it (each copy read or written
+    once, each store folder listed or made once)."""
+
+    def __init__(self, backups_dir: Path, limits: Limits | None = None) -> None:
+        self.backups_dir = backups_dir
+        self.contents = Contents(limits)
+        self.written = 0  # bytes of content new to the store
+        self.fresh: list[Path] = []  # skill versions this backup added (flushed with it)
+        self.dirs: set[Path] = set()  # store folders it added entries to
+        self._checked: set[str] = set()  # copies read and found right, or written, by it
+        self._made: set[Path] = set()  # store folders it made sure exist
+        self._chunks: set[str] = set()  # pieces known to be in the store
+        self._versions: set[str] | None = None
+
+    def _folder(self, folder: Path) -> Path:
+        if folder not in self._made:
+            fsops.make_private_dir(folder)
+            self._made.add(folder)
+        return folder
+
+    def exact_copy(self, backup: Path, manifest: Mapping[str, Any],
+                   entry: Mapping[str, Any]) -> bool:
+        """Whether a backup's copy of a file is read and found right (once per copy)."""
+        where = str(copy_of(self.backups_dir, backup, manifest, entry))
+        if where not in self._checked:
+            if not copy_intact(self.backups_dir, backup, manifest, entry, exact=True):
+                return False
+            self._checked.add(where)
+        return True
+
+    def _file_ok(self, sha: str, size: int, exact: bool) -> bool:
+        """Whether the store holds a file's content (``exact``: read and found right)."""
+        where = str(file_path(self.backups_dir, sha))
+        if where in self._checked:
+            return True
+        if not copy_intact(self.backups_dir, self.backups_dir, {},
+                           {"sha256": sha, "size": size}, exact):
+            return False
+        if exact:
+            self._checked.add(where)
+        return True
+
+    def keep_file(self, src: str, entry: dict[str, Any], exact: bool, show: str | None
+                  ) -> dict[str, Any]:
+        """Put a file's content in the store unless it is there (and, with ``show``, a real
+        copy of it there: a hard link to the store's); its entry (with the checksum of what
+        was copied, should the file have changed since it was looked at)."""
+        if self._file_ok(entry["sha256"], entry["size"], exact):
+            if show is not None:
+                stored = str(file_path(self.backups_dir, entry["sha256"]))
+                fsops.link_or_copy_file(stored, show, stored, entry["mode"], entry["mtime_ns"])
+            return entry
+        files = self._folder(self.backups_dir / FILES)
+        copy = show or str(files / f"{TEMP}{entry['sha256'][:16]}-{os.getpid()}")
+        if show is None and os.path.lexists(copy):
+            fsops.remove_file(copy)
+        try:
+            entry = self._copy_in(src, copy, entry, show is None)
+        except BaseException:
+            if show is None:
+                fsops.remove_quietly(copy)
+            raise
+        self._checked.add(str(file_path(self.backups_dir, entry["sha256"])))
+        return entry
+
+    def _copy_in(self, src: str, copy: str, entry: dict[str, Any], staged: bool
+                 ) -> dict[str, Any]:
+        """Copy a file to ``copy`` and from there into the store (``staged``: ``copy`` is a
+        temp name, renamed into place; else the backup's own copy, hard-linked)."""
+        made = fsops.copy_file(src, copy, entry["mode"] | 0o600, sync=not _SYNCFS,
+                               mtime_ns=entry["mtime_ns"])
+        if made != entry["sha256"]:
+            entry = {**entry, "sha256": made, "size": os.lstat(copy).st_size}
+        final = file_path(self.backups_dir, made)
+        if not self._file_ok(made, entry["size"], exact=True):
+            if os.path.lexists(final):
+                fsops.remove_file(final)  # a damaged copy: its content is lost anyway
+            if staged:
+                fsops.rename_no_replace(copy, str(final))
+            else:  # the store's copy is the backup's own, hard-linked
+                fsops.link_or_copy_file(copy, str(final), copy, entry["mode"] | 0o600)
+            self.written += entry["size"]
+            self.dirs.add(final.parent)
+        elif staged:
+            fsops.remove_file(copy)  # (the file changed into content already stored)
+        return entry
+
+    def entries(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
+        """A manifest's entries as it holds them: themselves if small, else its pieces."""
+        whole = json.dumps(entries, separators=(",", ":"))
+        if len(whole) <= INLINE_MAX:
+            return {"entries": entries}
+        return {"chunks": [self._chunk(part) for part in _pieces(entries)]}
+
+    def _chunk(self, part: list[dict[str, Any]]) -> str:
+        """Put a piece of a manifest in the store unless it is there; its name."""
+        data = json.dumps(part, separators=(",", ":")).encode("utf-8")
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in self._chunks or read_chunk(self.backups_dir, digest) is not None:
+            self._chunks.add(digest)
+            return digest
+        chunks = self._folder(self.backups_dir / CHUNKS)
+        staged = chunks / f"{TEMP}{digest[:16]}-{os.getpid()}"
+        final = chunk_path(self.backups_dir, digest)
+        try:
+            if os.path.lexists(staged):
+                fsops.remove_file(staged)
+            if _SYNCFS:  # (flushed with the backup, by one syncfs)
+                fsops.append_line(staged, data.decode("ascii"))
+            else:
+                fsops.atomic_write(staged, data + b"\n", mode=0o600)
+            if os.path.lexists(final):
+                fsops.remove_file(final)  # damaged (it did not read back right)
+            fsops.rename_no_replace(str(staged), str(final))
+        except BaseException:
+            fsops.remove_quietly(staged)
+            raise
+        self.written += len(data) + 1
+        self.dirs.add(chunks)
+        self._chunks.add(digest)
+        return digest
+
+    def stored(self) -> set[str]:
+        """The store's skill versions, listed once per backup (and kept up to date by
+        :meth:`version`)."""
+        if self._versions is None:
+            self._versions = stored_versions(self.backups_dir)
+        return self._versions
+
+    def version(self, folder: str, digest: str) -> str:
+        """Put the content of ``folder`` in the store (unless it is there); its digest."""
+        if digest in self.stored():
+            return digest
+        store = self.backups_dir / STORE
+        fsops.make_private_dir(store)
+        temp = store / f"{TEMP}{digest[:16]}-{os.getpid()}"
+        if os.path.lexists(temp):
+            fsops.remove_tree(temp)
+        try:
+            made = fsops.copy_tree(folder, str(temp), trees.SKIP_GIT,  # flushed with the backup
+                                   limits=self.contents.limits)
+            self.written += sum(st.st_size for _, st in trees.walk(str(temp))
+                                if stat.S_ISREG(st.st_mode))
+            final = store_path(self.backups_dir, made)
+            if made in self.stored():
+                fsops.remove_tree(temp)
+            else:
+                fsops.rename_no_replace(str(temp), str(final))
+                self.stored().add(made)
+                self.fresh.append(final)
+                self.dirs.add(store)
+        except BaseException:
+            if os.path.lexists(temp):
+                fsops.remove_tree(temp)
+            raise
+        return made
+
+    def flush(self, backup: Path) -> None:
+        """Flush a backup and what it added to the store to disk."""
+        fsops.flush(backup, *self.fresh)
+        for folder in sorted(self.dirs):
+            fsops.fsync_dir(folder)
+
+
+def _pieces(entries: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Split a manifest's entries (each top-level entry followed by what is inside it) into
+    pieces that end after a top-level entry whose name's hash says so: a change to one
+    entry changes one piece, whatever was added or removed elsewhere."""
+    part: list[dict[str, Any]] = []
+    for index, entry in enumerate(entries):
+        part.append(entry)
+        last = index + 1 == len(entries)
+        if last or "/" not in entries[index + 1]["path"]:
+            top = entry["path"].split("/", 1)[0].encode("utf-8", "surrogateescape")
+            if last or zlib.crc32(top) % CHUNK_TOPS == 0:
+                yield part
+                part = []
+
+
+def sweep_unfinished(backups_dir: Path) -> list[str]:
+    """Delete backups (and store entries) that a process which is no longer running left
+    half-written."""
+    removed: list[str] = []
+    for folder in (backups_dir, backups_dir / STORE, backups_dir / FILES, backups_dir / CHUNKS):
+        try:  # (in chunks/, atomic_write's temp files of them too)
+            names = [n for n in os.listdir(folder) if n.startswith((TEMP, TEMP_PREFIX))]
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for name in names:
+            pid = name.rsplit("-", 1)[-1]
+            if pid.isdigit() and int(pid) != os.getpid() and not locking.alive(int(pid)):
+                fsops.remove_tree(folder / name)
+                removed.append(name)
+    return removed
