@@ -404,7 +404,7 @@ def _remove(parent: Path, folder: Path) -> None:
     never taken for a backup; the next sweep finishes it), then removed."""
     doomed = parent / f"{TEMP}del-{folder.name[:40]}-{os.getpid()}"
     try:
-        os.rename(folder, doomed)
+        fsops.doom(folder, doomed)
     except OSError as exc:
         raise SkillshareError(f"cannot remove backup {folder.name}: {exc.strerror}") from None
     fsops.remove_tree(doomed)
