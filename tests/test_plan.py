@@ -21,6 +21,7 @@ from skillshared.catalog.skills import discover
 from skillshared.core.config_file import from_document
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
+from skillshared.engine.ops import Op
 from skillshared.engine.plan import (
     DIR,
     FILE,
@@ -28,7 +29,6 @@ from skillshared.engine.plan import (
     MISSING,
     Conflict,
     Observed,
-    Op,
     TargetPlan,
     TargetSpec,
     plan_target,

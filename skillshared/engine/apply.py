@@ -10,16 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from skillshared.core.names import MANIFEST
-from skillshared.engine import beside, fsops, fsops_swap, trees
+from skillshared.engine import beside, fsops, fsops_swap, ops, trees
 from skillshared.engine.observe import DigestCache, Manifest, Record, manifest_bytes
-from skillshared.engine.plan import (
-    Conflict,
-    Observed,
-    Op,
-    TargetPlan,
-    TargetSpec,
-    too_large_to_copy,
-)
+from skillshared.engine.plan import Conflict, Observed, TargetPlan, TargetSpec, too_large_to_copy
 
 # Operations on the target path itself (not on entries inside the target folder).
 TARGET_LEVEL = frozenset({"mkdir_target", "link_target", "relink_target", "unlink_target",
@@ -28,7 +21,7 @@ TARGET_LEVEL = frozenset({"mkdir_target", "link_target", "relink_target", "unlin
 
 @dataclass
 class Outcome:
-    done: list[Op] = field(default_factory=list)
+    done: list[ops.PlannedOp] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     forced: list[dict[str, str]] = field(default_factory=list)
@@ -87,7 +80,7 @@ class Applier:
                 self.out.done.append(op)
         if plan.records is not None:
             try:
-                self._write_manifest(plan)
+                self._write_manifest(plan.records)
             except OSError as exc:
                 self._error("write manifest", exc)
         return self.out
@@ -123,10 +116,9 @@ class Applier:
         if os.path.isdir(self.folder):
             fsops.atomic_write(self._path(MANIFEST), manifest_bytes(intent))
 
-    def _write_manifest(self, plan: TargetPlan) -> None:
-        assert plan.records is not None
+    def _write_manifest(self, records: Mapping[str, str]) -> None:
         final: dict[str, Record] = {}
-        for name, digest in plan.records.items():
+        for name, digest in records.items():
             record = self.records.get(name)
             if record is None or record.digest != digest:
                 record = Record(digest)
@@ -147,37 +139,32 @@ class Applier:
                                     self.cache.sigs.get(src))
 
     # -- target path ------------------------------------------------------------------------
-    def _mkdir_target(self, op: Op) -> None:
+    def _mkdir_target(self, op: ops.MkdirTarget) -> None:
         fsops.makedirs(self.spec.path)
         self.folder = os.path.realpath(self.spec.path)
         st = os.stat(self.folder)
         self.ident = (st.st_dev, st.st_ino)
 
-    def _unlink_target(self, op: Op) -> None:
+    def _unlink_target(self, op: ops.UnlinkTarget) -> None:
         parent, base = os.path.split(self.spec.path)
-        assert op.arg is not None
         fsops.remove_link(parent, base, op.arg)
 
-    def _link_target(self, op: Op) -> None:
-        assert op.arg is not None
+    def _link_target(self, op: ops.LinkTarget) -> None:
         fsops.makedirs(os.path.dirname(self.spec.path))
         fsops.create_link(op.arg, self.spec.path)
 
-    def _relink_target(self, op: Op) -> None:
-        assert op.arg is not None and op.expect is not None
+    def _relink_target(self, op: ops.RelinkTarget) -> None:
         parent, base = os.path.split(self.spec.path)
         fsops.swap_link(parent, base, op.arg, op.expect)
 
-    def _replace_dir_with_link(self, op: Op) -> None:
-        assert op.arg is not None
+    def _replace_dir_with_link(self, op: ops.ReplaceDirWithLink) -> None:
         manifest = self._path(MANIFEST)
         if os.path.lexists(manifest):
             fsops.remove_file(manifest)
         fsops.remove_empty_dir(self.spec.path)
         fsops.create_link(op.arg, self.spec.path)
 
-    def _force_replace_target(self, op: Op) -> None:
-        assert op.arg is not None
+    def _force_replace_target(self, op: ops.ForceReplaceTarget) -> None:
         self._require_backup("")
         parent, base = os.path.split(self.spec.path)
         aside = fsops.move_aside(parent, base, fsops.TAG_DELETE)
@@ -185,19 +172,16 @@ class Applier:
         fsops.remove_tree(aside)
 
     # -- entries ----------------------------------------------------------------------------
-    def _clean_temp(self, op: Op) -> None:
+    def _clean_temp(self, op: ops.CleanTemp) -> None:
         recover_temp(self.folder, op.name, self.spec)
 
-    def _link(self, op: Op) -> None:
-        assert op.arg is not None
+    def _link(self, op: ops.Link) -> None:
         fsops.create_link(op.arg, self._path(op.name))
 
-    def _relink(self, op: Op) -> None:
-        assert op.arg is not None and op.expect is not None
+    def _relink(self, op: ops.Relink) -> None:
         fsops.swap_link(self.folder, op.name, op.arg, op.expect)
 
-    def _unlink(self, op: Op) -> None:
-        assert op.expect is not None
+    def _unlink(self, op: ops.Unlink) -> None:
         fsops.remove_link(self.folder, op.name, op.expect)
 
     def _verified_aside(self, name: str, expect: str | None) -> str:
@@ -213,11 +197,10 @@ class Applier:
             raise fsops.ChangedError(name)
         return fsops.mark_for_deletion(aside)
 
-    def _adopt(self, op: Op) -> None:
+    def _adopt(self, op: ops.Adopt) -> None:
         """Replace a real folder identical to its source skill with our link. The link is
         made beside the target folder and swapped in one step where the system can (so the
         name never goes missing and no temp entry shows in the target), then checked."""
-        assert op.arg is not None
         path = self._path(op.name)
         link = beside.path_for(self.folder, beside.ADOPTED, op.name)
         if link is not None:
@@ -301,7 +284,7 @@ class Applier:
                 return False
         return check
 
-    def _copy(self, op: Op) -> None:
+    def _copy(self, op: ops.Copy) -> None:
         temp, digest, outside = self._build(op.name)
         path = self._path(op.name)
         with fsops.temp_tree(temp):
@@ -315,7 +298,7 @@ class Applier:
                 fsops.rename_no_replace(temp, path)
         self._record_copy(op.name, digest)
 
-    def _update_copy(self, op: Op) -> None:
+    def _update_copy(self, op: ops.UpdateCopy) -> None:
         temp, digest, outside = self._build(op.name)
         with fsops.temp_tree(temp):
             if outside and self._swap(temp, op.name, self._digest_is(op.name, op.expect)):
@@ -326,7 +309,7 @@ class Applier:
                 fsops.remove_tree(doomed)
         self._record_copy(op.name, digest)
 
-    def _remove_copy(self, op: Op) -> None:
+    def _remove_copy(self, op: ops.RemoveCopy) -> None:
         """Prune our copy: moved beside the target (so no temp folder shows in it), checked
         to be unedited, then deleted."""
         spot = self._beside(beside.COPY, op.name)
@@ -356,14 +339,13 @@ class Applier:
                                 "backup": where})
         return where
 
-    def _force_replace(self, op: Op) -> None:
+    def _force_replace(self, op: ops.ForceReplace) -> None:
         """Replace an entry in the way (backed up first) with our copy or link: swapped in
         beside the target where it can be, else moved aside inside it first."""
         self._require_backup(op.name)
         if self.spec.mode == "copy":
             temp, digest, outside = self._build(op.name, beside.FORCED)
         else:
-            assert op.arg is not None
             spot = self._beside(beside.FORCED, op.name)
             temp, digest, outside = spot or "", "", spot is not None
             if spot is not None:
@@ -376,7 +358,6 @@ class Applier:
                 if self.spec.mode == "copy":
                     fsops.rename_no_replace(temp, self._path(op.name))
                 else:
-                    assert op.arg is not None
                     if temp:
                         fsops.remove_file(temp)
                     fsops.create_link(op.arg, self._path(op.name))

@@ -10,6 +10,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from skillshared.engine.ops import (
+    Adopt,
+    CleanTemp,
+    Copy,
+    ForceReplace,
+    ForceReplaceTarget,
+    Link,
+    LinkTarget,
+    MkdirTarget,
+    PlannedOp,
+    Relink,
+    RelinkTarget,
+    RemoveCopy,
+    ReplaceDirWithLink,
+    Unlink,
+    UnlinkTarget,
+    UpdateCopy,
+)
+
 GUARD_MIN = 5  # the mass-delete guard trips above this many prunes ...
 GUARD_FRACTION = 0.5  # ... when they are more than this share of the target's own entries
 
@@ -18,13 +37,6 @@ INSTALLING = frozenset({"link", "relink", "adopt", "copy", "update_copy", "force
 
 # Target path kinds.
 MISSING, DIR, LINK, FILE = "missing", "dir", "link", "file"
-
-
-class Op(NamedTuple):
-    action: str
-    name: str = ""
-    arg: str | None = None
-    expect: str | None = None
 
 
 class Conflict(NamedTuple):
@@ -70,7 +82,7 @@ class Observed:
 class TargetPlan:
     target: str
     mode: str
-    ops: tuple[Op, ...] = ()
+    ops: tuple[PlannedOp, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     local: tuple[str, ...] = ()
     counts: Mapping[str, int] = field(default_factory=dict)
@@ -139,8 +151,8 @@ class _Planner:
         self.src = src_digests
         self.too_large = too_large
         self.in_sync_extra = in_sync_extra
-        self.ops: list[Op] = []
-        self.prunes: list[Op] = []
+        self.ops: list[PlannedOp] = []
+        self.prunes: list[Unlink | RemoveCopy] = []
         self.conflicts: list[Conflict] = []
         self.counts = {"linked": 0, "local": 0, "updated": 0, "pruned": 0,
                        "new": 0, "up_to_date": 0}
@@ -149,18 +161,18 @@ class _Planner:
     def plan(self) -> TargetPlan:
         spec, obs = self.spec, self.obs
         if obs.kind == LINK:
-            if obs.link_dest is None or not spec.owns(obs.link_dest):
+            if obs.link is None or obs.link_dest is None or not spec.owns(obs.link_dest):
                 return TargetPlan(spec.name, spec.mode,
                                   error=f"target path {spec.path} is a symlink to {obs.link} "
                                         "that does not lead to a folder (broken, a loop, or a "
                                         "file); fix the link or change the target's path")
-            self.ops.append(Op("unlink_target", arg=obs.link))
+            self.ops.append(UnlinkTarget(obs.link))
             obs = self.obs = Observed(kind=MISSING, real_dir=obs.real_dir)
         elif obs.kind == FILE:
             return TargetPlan(spec.name, spec.mode, error=NOT_A_FOLDER.format(spec.path))
         if obs.kind == MISSING:
-            self.ops.append(Op("mkdir_target"))
-        self.ops.extend(Op("clean_temp", t) for t in obs.temps)
+            self.ops.append(MkdirTarget())
+        self.ops.extend(CleanTemp(t) for t in obs.temps)
         owned = self._owned_links()
         if spec.mode == "copy":
             self._plan_copy(owned)
@@ -201,7 +213,7 @@ class _Planner:
 
     def _conflict_or_force(self, name: str, reason: str, replace_with: str) -> None:
         if self.force:
-            self.ops.append(Op("force_replace", name, replace_with))
+            self.ops.append(ForceReplace(name, replace_with))
             self.counts["updated"] += 1
             self.counts["linked"] += 1
         else:
@@ -223,12 +235,12 @@ class _Planner:
                 counts["linked"] += 1
                 continue
             if current is None and name not in obs.dirs and name not in obs.files:
-                op = Op("link", name, text)
+                op: PlannedOp = Link(name, text)
             elif name in owned:
-                op = Op("relink", name, text, current)
+                op = Relink(name, text, owned[name])
                 counts["updated"] += 1
             elif name in obs.dirs and self._ours_or_identical(name):
-                op = Op("adopt", name, text, obs.digests[name])
+                op = Adopt(name, text, obs.digests[name])
                 counts["updated"] += 1
             else:
                 reason = _describe(obs, name)
@@ -242,19 +254,19 @@ class _Planner:
         if obs.manifest is not None:
             self.records = {}
 
-    def _prune_links(self, owned: dict[str, str]) -> list[Op]:
-        return [Op("unlink", n, None, t) for n, t in sorted(owned.items()) if n not in self.wanted]
+    def _prune_links(self, owned: dict[str, str]) -> list[Unlink | RemoveCopy]:
+        return [Unlink(n, t) for n, t in sorted(owned.items()) if n not in self.wanted]
 
-    def _prune_copies(self, records: set[str]) -> list[Op]:
+    def _prune_copies(self, records: set[str]) -> list[Unlink | RemoveCopy]:
         """Remove our unedited copies of skills no longer wanted; edited ones are conflicts."""
         manifest = self.obs.manifest or {}
-        prunes = []
+        prunes: list[Unlink | RemoveCopy] = []
         for name in sorted(set(manifest) - set(self.wanted)):
             have = self.obs.digests.get(name)
             if name not in self.obs.dirs:
                 continue
             if have is not None and have in manifest[name]:
-                prunes.append(Op("remove_copy", name, None, have))
+                prunes.append(RemoveCopy(name, have))
             elif self.spec.mode == "copy":
                 self.conflicts.append(
                     Conflict(name, "an edited copy of a skill that left the source; kept"))
@@ -279,17 +291,17 @@ class _Planner:
                     records[name] = ours[0]
                 continue
             if name in owned:
-                op = Op("copy", name, src, owned[name])
+                op: PlannedOp = Copy(name, src, owned[name])
                 counts["new"] += 1
             elif not present:
-                op = Op("copy", name, src)
+                op = Copy(name, src)
                 counts["new"] += 1
             elif name in obs.dirs and have is not None and (have in ours or have == src):
                 records[name] = src
                 if have == src:
                     counts["up_to_date"] += 1
                     continue
-                op = Op("update_copy", name, src, have)
+                op = UpdateCopy(name, src, have)
                 counts["updated"] += 1
             else:
                 edited = bool(ours) and name in obs.dirs
@@ -299,7 +311,7 @@ class _Planner:
                     if ours:
                         records[name] = ours[0]
                     continue
-                op = Op("force_replace", name, src)
+                op = ForceReplace(name, src)
                 counts["updated"] += 1
             self.ops.append(op)
             records[name] = src
@@ -314,7 +326,7 @@ class _Planner:
 def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
     counts = {"linked": 0, "local": 0, "updated": 0, "pruned": 0, "new": 0, "up_to_date": 0}
 
-    def done(*ops: Op, conflicts: tuple[Conflict, ...] = (), error: str | None = None,
+    def done(*ops: PlannedOp, conflicts: tuple[Conflict, ...] = (), error: str | None = None,
              local: tuple[str, ...] = (), guard: str | None = None,
              held: tuple[str, ...] = ()) -> TargetPlan:
         return TargetPlan(spec.name, "symlink", ops, conflicts, local, counts, guard, error,
@@ -322,7 +334,7 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
 
     target = spec.source_link
     if obs.kind == MISSING:
-        return done(Op("link_target", arg=target))
+        return done(LinkTarget(target))
     if obs.kind == FILE:
         return done(error=NOT_A_FOLDER.format(spec.path))
     if obs.kind == LINK:
@@ -330,7 +342,7 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
         if obs.link == target:
             return done()
         if (obs.link_dest is not None and spec.owns(obs.link_dest)) or force:
-            return done(Op("relink_target", arg=target, expect=obs.link))
+            return done(RelinkTarget(target, obs.link))
         return done(conflicts=(Conflict("", f"target path is a symlink to {obs.link} "
                                             "that is not ours"),))
     # A real folder: it can become our link once only our own entries are in it.
@@ -338,9 +350,9 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
     manifest = obs.manifest or {}
     copies = {n for n in obs.dirs if n in manifest and obs.digests.get(n) in manifest[n]}
     foreign = sorted((set(obs.links) - set(owned)) | (obs.dirs - copies) | obs.files)
-    ops = [Op("clean_temp", t) for t in obs.temps]
-    ops += [Op("unlink", n, None, t) for n, t in sorted(owned.items())]
-    ops += [Op("remove_copy", n, None, obs.digests[n]) for n in sorted(copies)]
+    ops: list[PlannedOp] = [CleanTemp(t) for t in obs.temps]
+    ops += [Unlink(n, t) for n, t in sorted(owned.items())]
+    ops += [RemoveCopy(n, obs.digests[n]) for n in sorted(copies)]
     if foreign and not force:
         counts["local"] = len(foreign)
         return done(conflicts=(Conflict("", f"target folder holds {len(foreign)} entries that "
@@ -348,9 +360,9 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
                                             "the folder up and replace it)"),),
                     local=tuple(foreign))
     if foreign:
-        return done(Op("force_replace_target", arg=target))
+        return done(ForceReplaceTarget(target))
     if (owned or copies) and not spec.source_ok and not force:
         # the mass-delete guard: keep our copies (and links)
         return done(guard=NO_SOURCE, held=tuple(sorted({*owned, *copies})))
     counts["pruned"] = len(owned) + len(copies)
-    return done(*ops, Op("replace_dir_with_link", arg=target))
+    return done(*ops, ReplaceDirWithLink(target))

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from skillshared.catalog.skills import Discovery, Skill
 from skillshared.catalog.walker import Rejected
 from skillshared.core.names import MANIFEST
-from skillshared.engine.plan import DIR, INSTALLING, LINK, NO_SOURCE, Conflict, Op
+from skillshared.engine.ops import Op
+from skillshared.engine.plan import DIR, INSTALLING, LINK, NO_SOURCE, Conflict
 
 if TYPE_CHECKING:
     from skillshared.engine.runs import TargetRun
