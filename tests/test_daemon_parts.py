@@ -19,7 +19,7 @@ from skillshared.core.errors import LockedError
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.roots import CONFIG, SOURCE, TARGET, Hint, Root
 from skillshared.daemon.scheduler import JobSpec, Scheduler
-from skillshared.daemon.server import peer_uid
+from skillshared.daemon.server_socket import peer_uid
 from skillshared.daemon.watcher import Watcher
 from skillshared.daemon.worker import StoppingError, Worker
 from skillshared.store.locking import exclusive

@@ -27,6 +27,7 @@ ALLOWED: dict[str, str] = {
     # the daemon's socket: made private (0600, its folder 0700), and removed when it stops
     # or when a stale one is in the way
     "skillshared/daemon/server.py": "the daemon's socket",
+    "skillshared/daemon/server_socket.py": "the daemon's socket",
 }
 
 

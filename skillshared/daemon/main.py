@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError:
         os.chdir("/")
         paths = Paths.from_env()
-    from skillshared.daemon.server import StartError, start_hint
+    from skillshared.daemon.server_socket import StartError, start_hint
 
     try:
         lock_fd = acquire_lock(paths)

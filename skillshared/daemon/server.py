@@ -12,23 +12,20 @@ wait in a queue for a small pool of handler threads; a mutation is handed to the
 holds no handler while it waits. The limits are memory and time: at most MAX_CONNECTIONS
 open at once (beyond that a connection is told ``daemon_busy``, and the client asks again)
 and MAX_BUFFERED bytes of request lines being read.
+
+The socket file is set up by :mod:`skillshared.daemon.server_socket`; the reading and writing
+of each connection is :mod:`skillshared.daemon.connections`.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import errno
-import heapq
 import itertools
 import os
 import queue
-import resource
 import selectors
 import socket
-import stat
-import struct
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -38,13 +35,11 @@ from typing import Any
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
-from skillshared.daemon import logs
-from skillshared.engine import fsops
+from skillshared.daemon import logs, server_socket
+from skillshared.daemon.connections import REQUEST_DEADLINE, Conn, Connections
+from skillshared.daemon.server_socket import peer_uid
 
-REQUEST_DEADLINE = 5.0  # seconds to send the whole request line
-REPLY_DEADLINE = 60.0  # seconds a client may leave its reply unread before it is dropped
 MAX_CONNECTIONS = 4096  # open at once (each is a file descriptor and a few kB)
-MAX_BUFFERED = 64 << 20  # bytes of unfinished request lines held for all clients together
 HANDLERS = 8  # threads that run requests (reads; a mutation only waits in the worker)
 CLOSE_GRACE = 5.0  # seconds at shutdown to deliver the replies of requests already read
 
@@ -59,71 +54,21 @@ class InternalError(SkillshareError):
     code = "internal"
 
 
-class StartError(SkillshareError):
-    """The socket cannot be set up; the daemon says so and exits."""
-
-
-def peer_uid(conn: socket.socket) -> int | None:
-    if hasattr(socket, "SO_PEERCRED"):
-        data = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        return int(struct.unpack("3i", data)[1])
-    if sys.platform == "darwin":  # LOCAL_PEERCRED: struct xucred {u_int version; uid_t uid…}
-        data = conn.getsockopt(0, 0x001, 76)
-        return int(struct.unpack_from("I", data, 4)[0])
-    return None
-
-
-def raise_open_files_limit(wanted: int) -> int:
-    """Lift the soft limit on open files towards ``wanted`` (at most the hard limit): the
-    common soft limit of 1024 would refuse connections long before MAX_CONNECTIONS."""
-    try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        if soft != resource.RLIM_INFINITY and soft < target:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-            return target
-        return soft
-    except (OSError, ValueError):
-        return -1
-
-
-class _Conn:
-    """One client. Only the server thread touches it, except through the outbox."""
-
-    __slots__ = ("done", "events", "final", "id", "inbuf", "outbuf", "phase", "sock")
-
-    def __init__(self, sock: socket.socket, ident: int) -> None:
-        self.sock = sock
-        self.id = ident
-        self.inbuf = b""
-        self.outbuf = bytearray()
-        self.phase = "read"  # read -> run -> (write) -> closed
-        self.final = False  # the last reply is in outbuf: close once it is written
-        self.events = 0
-        self.done = False
-
-
-class Server:
+class Server(Connections):
     def __init__(self, paths: Paths, handle: Handler,
                  on_failure: Callable[[], None] = lambda: None) -> None:
         self.paths = paths
         self.handle = handle
         self.on_failure = on_failure  # the loop died: the daemon stops (and is restarted)
-        self.log = logs.get("server")
+        super().__init__(logs.get("server"))
         self._sock: socket.socket | None = None
         self._ident: tuple[int, int] | None = None
         self._thread = threading.Thread(target=self._loop, name="server", daemon=True)
-        self._sel = selectors.DefaultSelector()
-        self._conns: dict[int, _Conn] = {}
         self._ids = itertools.count()
-        self._deadlines: list[tuple[float, int, int]] = []  # (when, conn id, phase serial)
-        self._serial: dict[int, int] = {}
-        self._buffered = 0
-        self._outbox: collections.deque[tuple[int, bytes]] = collections.deque()
         self._wake_r, self._wake_w = os.pipe()
         for fd in (self._wake_r, self._wake_w):
             os.set_blocking(fd, False)
-        self._tasks: queue.SimpleQueue[tuple[_Conn, protocol.Request, Any] | None] = (
+        self._tasks: queue.SimpleQueue[tuple[Conn, protocol.Request, Any] | None] = (
             queue.SimpleQueue())
         # started with the server, all at once: the daemon's threads do not change with
         # its load, so any growth is a leak
@@ -133,37 +78,12 @@ class Server:
         self._listening = False
         self._stopping = False
         self._close_by: float | None = None
-        self.busy_refusals = 0
 
     # -- setting up -----------------------------------------------------------------------
     def bind(self) -> None:
-        """Create the socket's folder and bind the socket (the caller holds daemon.lock, so a
-        socket file there is stale, unless a daemon of another kind answers on it). Raises
-        :class:`StartError` saying what is wrong and what to do."""
-        path = self.paths.socket
-        raise_open_files_limit(MAX_CONNECTIONS + 1024)
-        self._prepare_dir()
-        if os.path.lexists(path):
-            self._remove_stale(str(path))
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old = os.umask(0o177)
-        try:
-            with protocol.short_address(path) as address:
-                sock.bind(address)
-        except SkillshareError as exc:
-            sock.close()
-            raise StartError(exc.message, hint=exc.hint) from None
-        except OSError as exc:
-            sock.close()
-            raise _start_error(f"cannot create the socket {path}", exc) from None
-        finally:
-            os.umask(old)
-        os.chmod(path, 0o600)
-        st = os.lstat(path)
-        self._ident = (st.st_dev, st.st_ino)
-        sock.listen(MAX_CONNECTIONS)  # the kernel caps it (net.core.somaxconn)
-        sock.setblocking(False)
-        self._sock = sock
+        """Create the socket's folder and bind the socket (see :func:`server_socket.bind`).
+        Raises :class:`server_socket.StartError` saying what is wrong and what to do."""
+        self._sock, self._ident = server_socket.bind(self.paths, MAX_CONNECTIONS, self.log)
 
     def start(self) -> None:
         """Bind (if not done yet) and start serving."""
@@ -176,58 +96,6 @@ class Server:
         self._thread.start()
         for handler in self._handlers:
             handler.start()
-
-    def _prepare_dir(self) -> None:
-        folder = self.paths.socket.parent
-        try:
-            fsops.make_private_dir(folder)
-            st = os.stat(folder)
-        except OSError as exc:
-            raise _start_error(f"cannot create the socket's folder {folder}", exc) from None
-        if not stat.S_ISDIR(st.st_mode):
-            raise StartError(f"the socket's folder {folder} is not a folder",
-                             hint="move that file away, or set SKILLSHARE_SOCKET")
-        if self.paths.where.custom_socket:
-            return  # a folder the user chose (it may be shared): left as it is
-        if st.st_uid != os.getuid():
-            raise StartError(f"the socket's folder {folder} belongs to another user "
-                             f"(uid {st.st_uid})",
-                             hint="remove it (it is recreated), or set SKILLSHARE_SOCKET")
-        try:
-            os.chmod(folder, 0o700)  # our own folder: nobody else may even look in
-        except OSError as exc:
-            raise _start_error(f"cannot make the socket's folder {folder} private",
-                               exc) from None
-
-    def _remove_stale(self, path: str) -> None:
-        """Remove a socket file nobody answers on; refuse to take one that answers (a daemon
-        that does not share our lock: another version, or another home's daemon given the
-        same SKILLSHARE_SOCKET). Anything else at that path is left alone."""
-        try:
-            kind = os.lstat(path).st_mode
-        except OSError as exc:
-            raise _start_error(f"cannot look at {path}", exc) from None
-        if not stat.S_ISSOCK(kind):
-            raise StartError(f"{path} is in the way of the socket: it is not a socket",
-                             hint="move it away, or set SKILLSHARE_SOCKET to another path")
-        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        probe.settimeout(1.0)
-        try:
-            with protocol.short_address(path) as address:
-                probe.connect(address)
-        except (OSError, SkillshareError):
-            pass
-        else:
-            raise StartError(f"another daemon answers on {path}",
-                             hint="stop it (`skillshare daemon stop`), or give this one "
-                                  "another SKILLSHARE_SOCKET")
-        finally:
-            probe.close()
-        try:
-            os.unlink(path)
-        except OSError as exc:
-            raise _start_error(f"cannot remove the stale socket {path}", exc) from None
-        self.log.info("stale_socket_removed", socket=path)
 
     # -- stopping -------------------------------------------------------------------------
     def stop_accepting(self) -> None:
@@ -332,7 +200,7 @@ class Server:
                     self._pause_accepting(exc)  # they wait in the backlog meanwhile
                 return
             sock.setblocking(False)
-            conn = _Conn(sock, next(self._ids))
+            conn = Conn(sock, next(self._ids))
             self._conns[conn.id] = conn
             if len(self._conns) > MAX_CONNECTIONS:
                 self.busy_refusals += 1
@@ -365,144 +233,8 @@ class Server:
             if self._listening and self._sock is not None:
                 self._sel.register(self._sock, selectors.EVENT_READ, None)
 
-    def _watch(self, conn: _Conn, events: int, deadline: float | None) -> None:
-        """Wait for ``events`` on ``conn`` (0: none), cut it off after ``deadline`` s."""
-        if events != conn.events:
-            if conn.events and events:
-                self._sel.modify(conn.sock, events, conn)
-            elif events:
-                self._sel.register(conn.sock, events, conn)
-            else:
-                self._sel.unregister(conn.sock)
-            conn.events = events
-        serial = self._serial.get(conn.id, 0) + 1
-        self._serial[conn.id] = serial
-        if deadline is not None:
-            heapq.heappush(self._deadlines, (time.monotonic() + deadline, conn.id, serial))
-
-    def _expire(self) -> None:
-        now = time.monotonic()
-        while self._deadlines and self._deadlines[0][0] <= now:
-            _, ident, serial = heapq.heappop(self._deadlines)
-            conn = self._conns.get(ident)
-            if conn is None or self._serial.get(ident) != serial:
-                continue  # done, or a later deadline replaced this one
-            if conn.phase == "read":
-                self._finish(conn, protocol.failed("", protocol.ProtocolError(
-                    f"request not received within {REQUEST_DEADLINE:g} s")))
-            else:
-                self.log.info("client_gone", error="the reply was not read in time")
-                self._drop(conn)
-
-    def _ready(self, conn: _Conn, events: int) -> None:
-        if conn.done:
-            return
-        if events & selectors.EVENT_WRITE:
-            self._write(conn)
-        if events & selectors.EVENT_READ and conn.phase == "read" and not conn.done:
-            self._read(conn)
-
-    def _read(self, conn: _Conn) -> None:
-        try:
-            chunk = conn.sock.recv(65536)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            self._drop(conn)
-            return
-        if not chunk:
-            self._drop(conn)  # hung up before the end of its line
-            return
-        if self._buffered + len(chunk) > MAX_BUFFERED:
-            self.busy_refusals += 1
-            self._finish(conn, protocol.failed("", protocol.BusyError(
-                "the daemon is reading too many requests at once",
-                hint="try again in a moment")))
-            return
-        self._buffered += len(chunk)
-        conn.inbuf += chunk
-        if b"\n" not in chunk:
-            if len(conn.inbuf) > protocol.MAX_REQUEST_BYTES + 1:
-                self._too_large(conn)
-            return
-        line = conn.inbuf.split(b"\n", 1)[0]
-        self._buffered -= len(conn.inbuf)
-        conn.inbuf = b""
-        if len(line) > protocol.MAX_REQUEST_BYTES:
-            self._too_large(conn)
-            return
-        try:
-            req = protocol.decode_request(line)
-        except SkillshareError as exc:
-            self.log.info("bad_request", error=exc.message)
-            self._finish(conn, protocol.failed(protocol.request_id(line), exc))
-            return
-        conn.phase = "run"
-        conn.outbuf += protocol.accepted(req.id)  # at once: the client knows we are alive
-        self._write(conn)
-        if not conn.done:
-            self._dispatch(conn, req, None)
-
-    def _too_large(self, conn: _Conn) -> None:
-        self._finish(conn, protocol.failed("", protocol.ProtocolError(
-            f"request larger than {protocol.MAX_REQUEST_BYTES} bytes")))
-
-    def _finish(self, conn: _Conn, reply: bytes) -> None:
-        """Send ``reply`` as the last thing on ``conn``, then close it."""
-        self._buffered -= len(conn.inbuf)
-        conn.inbuf = b""
-        conn.outbuf += reply
-        conn.final = True
-        conn.phase = "write"
-        self._write(conn)
-
-    def _write(self, conn: _Conn) -> None:
-        sent = 0
-        if conn.outbuf:
-            try:
-                sent = conn.sock.send(conn.outbuf)
-            except (BlockingIOError, InterruptedError):
-                pass
-            except OSError:  # the client went away (EPIPE, ECONNRESET)
-                self._drop(conn)
-                return
-            del conn.outbuf[:sent]
-        if not conn.outbuf:
-            if conn.final:
-                self._drop(conn)
-            elif conn.events:
-                self._watch(conn, 0, None)  # all said for now: its request runs
-        elif sent or conn.events != selectors.EVENT_WRITE:
-            # progress (or the first try): it has REPLY_DEADLINE more to read the rest
-            self._watch(conn, selectors.EVENT_WRITE, REPLY_DEADLINE if conn.final else None)
-
-    def _drop(self, conn: _Conn) -> None:
-        if conn.done:
-            return
-        conn.done = True
-        self._buffered -= len(conn.inbuf)
-        conn.inbuf = b""
-        if conn.events:
-            with contextlib.suppress(KeyError, ValueError):
-                self._sel.unregister(conn.sock)
-        conn.sock.close()
-        self._conns.pop(conn.id, None)
-        self._serial.pop(conn.id, None)
-
-    def _deliver(self) -> None:
-        """Move the replies the handlers produced to their connections."""
-        while self._outbox:
-            ident, reply = self._outbox.popleft()
-            conn = self._conns.get(ident)
-            if conn is None or conn.done:
-                continue  # the client hung up while its request ran
-            conn.outbuf += reply
-            conn.final = True
-            conn.phase = "write"
-            self._write(conn)
-
     # -- running requests -----------------------------------------------------------------
-    def _dispatch(self, conn: _Conn, req: protocol.Request, future: Any) -> None:
+    def _dispatch(self, conn: Conn, req: protocol.Request, future: Any) -> None:
         """Queue a request (or the finished future of a mutation) for a handler thread."""
         self._tasks.put((conn, req, future))
 
@@ -516,7 +248,7 @@ class Server:
             except Exception:
                 self.log.exception("connection_failed")
 
-    def _run(self, conn: _Conn, req: protocol.Request, future: Any) -> None:
+    def _run(self, conn: Conn, req: protocol.Request, future: Any) -> None:
         try:
             if future is None:
                 result = self.handle(req)
@@ -541,28 +273,3 @@ class Server:
     def status(self) -> dict[str, Any]:
         return {"connections": len(self._conns), "handlers": len(self._handlers),
                 "busy_refusals": self.busy_refusals}
-
-
-def _start_error(doing: str, exc: OSError) -> StartError:
-    where = f" ({exc.filename})" if exc.filename and str(exc.filename) not in doing else ""
-    return StartError(f"{doing}: {exc.strerror or exc}{where}", hint=start_hint(exc))
-
-
-def start_hint(exc: OSError) -> str:
-    """What to do about a file-system error at start, by its kind."""
-    code = exc.errno
-    if code in (errno.ENOTDIR, errno.EEXIST):
-        return "a file stands where a folder should be: move it away"
-    if code in (errno.EACCES, errno.EPERM):
-        return "make that folder yours and writable (chown/chmod), or point XDG_STATE_HOME " \
-               "/ SKILLSHARE_SOCKET elsewhere"
-    if code == errno.EROFS:
-        return "that filesystem is read-only: point XDG_STATE_HOME / SKILLSHARE_SOCKET at " \
-               "a writable place"
-    if code == errno.ENOSPC:
-        return "free some disk space"
-    if code == errno.ENAMETOOLONG:
-        return "set SKILLSHARE_SOCKET to a shorter path"
-    if code == errno.EISDIR:
-        return "a folder stands where a file should be: move it away"
-    return "check that path"
