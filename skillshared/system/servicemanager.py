@@ -1,8 +1,7 @@
 """The daemon as a user service: install, uninstall and inspect its service file (rendered
 by :mod:`skillshared.system.servicefiles`), enabling and starting it when the service manager
-(``systemctl --user``, ``launchctl``) is reachable. Commands for the manager run with
-:meth:`Locations.child_env` and a time limit. Nothing here prints: each action returns plain
-JSON-able data.
+(``systemctl --user``, ``launchctl``) is reachable (through :mod:`servicectl`). Nothing
+here prints: each action returns plain JSON-able data.
 """
 
 from __future__ import annotations
@@ -10,20 +9,16 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
-import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
 from skillshared.engine import fsops
+from skillshared.system.servicectl import Manager, Ran, Steps, launchd_loaded, probe, run, show
 from skillshared.system.servicefiles import (
-    COMMAND_TIMEOUT,
     FILE_MODE,
-    LABEL,
     LAUNCHD,
     PROBE_TIMEOUT,
     SYSTEMD,
@@ -34,128 +29,6 @@ from skillshared.system.servicefiles import (
     service_kind,
     unit_path,
 )
-
-# -- running the service manager --------------------------------------------------------------
-
-
-@dataclass
-class _Ran:
-    argv: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
-
-    def why(self) -> str:
-        text = (self.stderr.strip() or self.stdout.strip()).splitlines()
-        return text[-1] if text else f"exit status {self.returncode}"
-
-
-def _run(paths: Paths, argv: list[str], timeout: float = COMMAND_TIMEOUT) -> _Ran:
-    try:
-        proc = subprocess.run(argv, env=paths.where.child_env(), capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL, check=False,
-                              errors="replace")
-    except subprocess.TimeoutExpired:
-        return _Ran(argv, 124, "", f"timed out after {timeout:g}s")
-    except OSError as exc:
-        return _Ran(argv, 127, "", f"cannot run {argv[0]}: {exc.strerror or exc}")
-    return _Ran(argv, proc.returncode, proc.stdout, proc.stderr)
-
-
-def _show(argv: list[str]) -> str:
-    """A command as the user would type it (the tool by name, not by path)."""
-    return shlex.join([Path(argv[0]).name, *argv[1:]])
-
-
-@dataclass
-class _Manager:
-    kind: str
-    tool: str | None
-    detail: str | None
-    uid: int = field(default_factory=os.getuid)
-
-    @property
-    def present(self) -> bool:
-        return self.tool is not None and self.detail is None
-
-    def argv(self, *args: str) -> list[str]:
-        return [self.tool or ("systemctl" if self.kind == SYSTEMD else "launchctl"), *args]
-
-    @property
-    def domain(self) -> str:
-        return f"gui/{self.uid}"
-
-    @property
-    def target(self) -> str:
-        return f"{self.domain}/{LABEL}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"present": self.present, "detail": self.detail}
-
-
-def _probe(paths: Paths, kind: str) -> _Manager:
-    """Is the service manager there, and does it answer for this user?"""
-    name = "systemctl" if kind == SYSTEMD else "launchctl"
-    tool = shutil.which(name, path=paths.env.get("PATH"))
-    if tool is None:
-        return _Manager(kind, None, f"{name} is not on PATH")
-    manager = _Manager(kind, tool, None)
-    if kind == SYSTEMD:
-        ran = _run(paths, manager.argv("--user", "show-environment"), PROBE_TIMEOUT)
-        if not ran.ok:
-            manager.detail = f"no systemd user manager is reachable ({ran.why()})"
-    else:
-        ran = _run(paths, manager.argv("print", manager.domain), PROBE_TIMEOUT)
-        if not ran.ok:
-            manager.detail = f"no launchd session {manager.domain} ({ran.why()})"
-    return manager
-
-
-def _launchd_loaded(paths: Paths, manager: _Manager) -> _Ran:
-    return _run(paths, manager.argv("print", manager.target), PROBE_TIMEOUT)
-
-
-@dataclass
-class _Steps:
-    """Commands run one after another, stopping at the first failure."""
-
-    paths: Paths
-    manager: _Manager
-    dry_run: bool
-    shown: list[str] = field(default_factory=list)
-    failed: _Ran | None = None
-
-    def run(self, *args: str) -> bool:
-        if self.failed is not None:
-            return False
-        argv = self.manager.argv(*args)
-        self.shown.append(_show(argv))
-        if self.dry_run:
-            return True
-        ran = _run(self.paths, argv)
-        if not ran.ok:
-            self.failed = ran
-        return ran.ok
-
-    def retry(self) -> None:
-        """Run the failed command again."""
-        if self.failed is not None:
-            args = self.failed.argv[1:]
-            self.failed = None
-            self.shown.pop()
-            self.run(*args)
-
-    def error(self) -> str | None:
-        if self.failed is None:
-            return None
-        detail = self.failed.stderr.strip() or self.failed.stdout.strip()
-        return (f"`{_show(self.failed.argv)}` failed with exit status "
-                f"{self.failed.returncode}" + (f": {detail}" if detail else ""))
-
 
 # -- install ----------------------------------------------------------------------------------
 
@@ -174,16 +47,16 @@ def _write(path: Path, text: str) -> None:
         fsops.set_mode(path, FILE_MODE)
 
 
-def _start_systemd(steps: _Steps, state: str) -> None:
+def _start_systemd(steps: Steps, state: str) -> None:
     steps.run("--user", "daemon-reload")
     if state == "replaced":
         steps.run("--user", "try-restart", UNIT_NAME)
     steps.run("--user", "enable", "--now", UNIT_NAME)
 
 
-def _start_launchd(steps: _Steps, state: str, path: Path) -> None:
+def _start_launchd(steps: Steps, state: str, path: Path) -> None:
     manager = steps.manager
-    loaded = _launchd_loaded(steps.paths, manager).ok
+    loaded = launchd_loaded(steps.paths, manager).ok
     if loaded and state == "unchanged":
         steps.run("kickstart", manager.target)
         return
@@ -237,14 +110,14 @@ def install(paths: Paths, start: bool = True, dry_run: bool = False) -> dict[str
         result["next_steps"] = manual
         result["message"] = f"{_verb(state, dry_run)} {path}; not started (as asked)"
         return result
-    manager = _probe(paths, kind)
+    manager = probe(paths, kind)
     result["manager"] = manager.to_dict()
     if not manager.present:
         result["next_steps"] = manual
         result["message"] = (f"{_verb(state, dry_run)} {path}; not started: {manager.detail}; "
                              "start it with the commands in next_steps")
         return result
-    steps = _Steps(paths, manager, dry_run)
+    steps = Steps(paths, manager, dry_run)
     if kind == SYSTEMD:
         _start_systemd(steps, state)
     else:
@@ -261,7 +134,7 @@ def _verb(state: str, dry_run: bool) -> str:
     return _VERBS[state][1 if dry_run else 0]
 
 
-def _finish(result: dict[str, Any], steps: _Steps, manual: list[str],
+def _finish(result: dict[str, Any], steps: Steps, manual: list[str],
             done: str) -> dict[str, Any]:
     result["commands"] = steps.shown
     error = steps.error()
@@ -307,14 +180,14 @@ def uninstall(paths: Paths, dry_run: bool = False) -> dict[str, Any]:
     if not result["installed"]:
         result["message"] = f"not installed: there is no {path}"
         return result
-    manager = _probe(paths, kind)
+    manager = probe(paths, kind)
     result["manager"] = manager.to_dict()
-    steps = _Steps(paths, manager, dry_run)
+    steps = Steps(paths, manager, dry_run)
     if manager.present:
         _stop(steps, kind)
     if steps.failed is not None:
         result.update(ok=False, error=steps.error(), commands=steps.shown,
-                      next_steps=[_show(steps.failed.argv), "skillshare service uninstall"])
+                      next_steps=[show(steps.failed.argv), "skillshare service uninstall"])
         result["message"] = f"kept {path}: stopping the service failed: {result['error']}"
         return result
     if not dry_run:
@@ -327,18 +200,18 @@ def uninstall(paths: Paths, dry_run: bool = False) -> dict[str, Any]:
     return _uninstalled(result, steps, manager, path)
 
 
-def _stop(steps: _Steps, kind: str) -> None:
+def _stop(steps: Steps, kind: str) -> None:
     if kind == SYSTEMD:
         steps.run("--user", "disable", "--now", UNIT_NAME)
-    elif _launchd_loaded(steps.paths, steps.manager).ok:
+    elif launchd_loaded(steps.paths, steps.manager).ok:
         steps.run("bootout", steps.manager.target)
 
 
-def _uninstalled(result: dict[str, Any], steps: _Steps, manager: _Manager,
+def _uninstalled(result: dict[str, Any], steps: Steps, manager: Manager,
                  path: Path) -> dict[str, Any]:
     verb = "would remove" if steps.dry_run else "removed"
     if steps.failed is not None:
-        result.update(ok=False, error=steps.error(), next_steps=[_show(steps.failed.argv)])
+        result.update(ok=False, error=steps.error(), next_steps=[show(steps.failed.argv)])
         result["message"] = f"{verb} {path}, but {result['error']}"
     elif manager.present:
         result["message"] = f"stopped the service and {verb} {path}"
@@ -350,20 +223,20 @@ def _uninstalled(result: dict[str, Any], steps: _Steps, manager: _Manager,
 # -- status -----------------------------------------------------------------------------------
 
 
-def _launchd_state(ran: _Ran) -> str:
+def _launchd_state(ran: Ran) -> str:
     match = re.search(r"^\s*state = (.+)$", ran.stdout, re.MULTILINE)
     return match.group(1).strip() if match else "loaded"
 
 
-def _manager_state(paths: Paths, manager: _Manager) -> tuple[str | None, str | None]:
+def _manager_state(paths: Paths, manager: Manager) -> tuple[str | None, str | None]:
     """``(active, enabled)`` as the service manager reports them."""
     if not manager.present:
         return None, None
     if manager.kind == SYSTEMD:
-        active = _run(paths, manager.argv("--user", "is-active", UNIT_NAME), PROBE_TIMEOUT)
-        enabled = _run(paths, manager.argv("--user", "is-enabled", UNIT_NAME), PROBE_TIMEOUT)
+        active = run(paths, manager.argv("--user", "is-active", UNIT_NAME), PROBE_TIMEOUT)
+        enabled = run(paths, manager.argv("--user", "is-enabled", UNIT_NAME), PROBE_TIMEOUT)
         return active.stdout.strip() or "unknown", enabled.stdout.strip() or "not-found"
-    loaded = _launchd_loaded(paths, manager)
+    loaded = launchd_loaded(paths, manager)
     if not loaded.ok:
         return "not loaded", "not loaded"
     return _launchd_state(loaded), "loaded"
@@ -392,7 +265,7 @@ def status(paths: Paths) -> dict[str, Any]:
     up_to_date: bool | None = None
     if current is not None and program is not None:
         up_to_date = current == expected(paths, kind, program)
-    manager = _probe(paths, kind)
+    manager = probe(paths, kind)
     active, enabled = _manager_state(paths, manager)
     return {
         "kind": kind, "path": str(path), "installed": current is not None,
