@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from skillshared.git import audit, audit_original
+from skillshared.audit.findings import blocking, rank, threshold
+from skillshared.audit.reading import MAX_FILE_BYTES
+from skillshared.audit.rulefiles import load_rule_set
+from skillshared.audit.rules import TOO_LARGE, Rule, load_rules
+from skillshared.audit.scan import scan_tree
 from tests.audit_corpus import BENIGN, BENIGN_FLAGGED, FRONT, MALICIOUS, Content, Link
 from tests.conftest import CliRunner, make_skill, write_config
 
@@ -28,21 +32,21 @@ def materialise(root: Path, name: str, files: Mapping[str, Content]) -> Path:
     return folder
 
 
-def flagged(folder: Path, rules: list[audit.Rule], level: str = "HIGH") -> set[str]:
-    findings, _ = audit.scan_tree(str(folder), rules)
-    return {f.rule for f in audit.blocking(findings, level)}
+def flagged(folder: Path, rules: list[Rule], level: str = "HIGH") -> set[str]:
+    findings, _ = scan_tree(str(folder), rules)
+    return {f.rule for f in blocking(findings, level)}
 
 
 @pytest.mark.parametrize("name", sorted(MALICIOUS))
 def test_every_malicious_skill_is_found_by_its_rule(tmp_path: Path, name: str) -> None:
     files, rules_wanted = MALICIOUS[name]
-    found = flagged(materialise(tmp_path, name, files), audit.load_rules())
+    found = flagged(materialise(tmp_path, name, files), load_rules())
     assert rules_wanted <= found, f"{name}: wanted {rules_wanted}, got {found}"
 
 
 def test_corpus_precision_and_recall(tmp_path: Path) -> None:
     """Detection = a finding at HIGH or worse. The figures are in the README."""
-    rules = audit.load_rules()
+    rules = load_rules()
     caught = {n for n, (files, _) in MALICIOUS.items()
               if flagged(materialise(tmp_path / "m", n, files), rules)}
     false = {n for n, files in BENIGN.items() if flagged(materialise(tmp_path / "b", n, files),
@@ -55,8 +59,8 @@ def test_corpus_precision_and_recall(tmp_path: Path) -> None:
 
 
 def test_every_rule_family_has_a_malicious_example() -> None:
-    families = {r.family for r in audit.load_rules() if audit.rank(r.severity) <= 1}
-    covered = {r.family for r in audit.load_rules()
+    families = {r.family for r in load_rules() if rank(r.severity) <= 1}
+    covered = {r.family for r in load_rules()
                if any(r.id in wanted for _, wanted in MALICIOUS.values())}
     assert families <= covered
 
@@ -70,17 +74,17 @@ def test_what_is_scanned_and_what_is_reported(tmp_path: Path) -> None:
     (folder / ".git/HEAD").write_text(bad)
     (folder / "image.bin").write_bytes(b"\0\1" + bad.encode())
     (folder / "latin1.txt").write_bytes(bad.encode() + b"\xff\xfe")
-    (folder / "big.md").write_text(bad + "x\n" * audit.MAX_FILE_BYTES)
+    (folder / "big.md").write_text(bad + "x\n" * MAX_FILE_BYTES)
     outside = materialise(tmp_path, "outside", {"SKILL.md": bad})
     (folder / "linked").symlink_to(outside)
     (folder / "linked-file.md").symlink_to(outside / "SKILL.md")
-    findings, files = audit.scan_tree(str(folder), audit.load_rules())
+    findings, files = scan_tree(str(folder), load_rules())
     assert files == 4  # SKILL.md, image.bin, latin1.txt, big.md
     assert [(f.path, f.rule, f.severity) for f in findings] == [
         ("big.md", "ignore-previous-instructions", "CRITICAL"),  # its first MiB is read
         ("image.bin", "ignore-previous-instructions", "CRITICAL"),
         ("latin1.txt", "ignore-previous-instructions", "CRITICAL"),
-        ("big.md", audit.TOO_LARGE, "HIGH"),  # what it holds past that is unknown
+        ("big.md", TOO_LARGE, "HIGH"),  # what it holds past that is unknown
         ("linked", "link-outside-skill", "HIGH"),
         ("linked-file.md", "link-outside-skill", "HIGH"),
         ("image.bin", "nul-bytes", "MEDIUM"),
@@ -89,7 +93,7 @@ def test_what_is_scanned_and_what_is_reported(tmp_path: Path) -> None:
 
 def test_findings_name_file_line_rule_and_show_invisible_characters(tmp_path: Path) -> None:
     folder = materialise(tmp_path, "s", {"docs/a.md": "one\ntwo \u200bthree\n"})
-    (finding,) = audit.scan_tree(str(folder), audit.load_rules())[0]
+    (finding,) = scan_tree(str(folder), load_rules())[0]
     assert (finding.path, finding.line, finding.rule, finding.severity) == (
         "docs/a.md", 2, "zero-width-characters", "HIGH")
     assert "\\u200B" in finding.excerpt
@@ -102,7 +106,7 @@ def test_user_rules_replace_disable_and_add(tmp_path: Path) -> None:
                     "  - {id: curl-pipe-shell, family: fetch-and-run, severity: CRITICAL,\n"
                     "     pattern: 'curl.*\\|\\s*sh', message: stricter}\n"
                     "  - {id: no-todo, severity: LOW, pattern: 'TODO', message: leftover}\n")
-    rules = {r.id: r for r in audit_original.load_rule_set([user, tmp_path / "missing.yaml"]).rules}
+    rules = {r.id: r for r in load_rule_set([user, tmp_path / "missing.yaml"]).rules}
     assert "sudo" not in rules and rules["curl-pipe-shell"].severity == "CRITICAL"
     assert rules["no-todo"].severity == "LOW"
 
@@ -122,14 +126,14 @@ def test_a_bad_user_rules_file_is_a_clear_error(tmp_path: Path, text: str, probl
     user = tmp_path / "audit-rules.yaml"
     user.write_text(text)
     with pytest.raises(Exception) as caught:
-        audit_original.load_rule_set([user])
+        load_rule_set([user])
     error = caught.value
     shown = " ".join([str(getattr(error, "message", error)), *getattr(error, "details", [])])
     assert problem in shown
 
 
 def test_threshold_names() -> None:
-    assert [audit.threshold(t, "CRITICAL") for t in ("h", "Med", "crit", "info", None)] == [
+    assert [threshold(t, "CRITICAL") for t in ("h", "Med", "crit", "info", None)] == [
         "HIGH", "MEDIUM", "CRITICAL", "INFO", "CRITICAL"]
 
 

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from skillshared.git import audit, audit_original
+from skillshared.audit.normalise import normalise, split_lines
+from skillshared.audit.prefilter import NON_ASCII, fold, meets, parse, pattern_needs, present
+from skillshared.audit.reading import MAX_FILE_BYTES
+from skillshared.audit.rulefiles import load_rule_set
+from skillshared.audit.rules import load_rules
+from skillshared.audit.scan import scan_file, scan_tree
 from tests.audit_corpus import BENIGN, ELF, MALICIOUS, PDF, Content, Link, png, tags, zip_file
 
 # rule -> ((file name, content it must report), (file name, content it must not))
@@ -68,7 +73,7 @@ EXAMPLES: dict[str, Example] = {
     "openai-style-key": (("a.py", "sk-proj-" + "Ab1" * 14), ("a.py", "sk-short")),
     "generic-secret-assignment": (("a.py", "password = \"A1b2C3d4E5f6G7h8I9j0K1\""),
                                   ("a.py", "password = \"your-password-placeholder-here\"")),
-    "too-large-to-scan": (("big.txt", "x\n" * audit.MAX_FILE_BYTES), ("small.txt", "x\n")),
+    "too-large-to-scan": (("big.txt", "x\n" * MAX_FILE_BYTES), ("small.txt", "x\n")),
     "binary-executable": (("tool", ELF), ("tool", "#!/bin/sh\necho hi\n")),
     "binary-archive": (("a.zip", zip_file({"x.md": "hi"})), ("a.md", "hi\n")),
     "binary-document": (("a.pdf", PDF), ("a.md", "# Report\n")),
@@ -101,11 +106,11 @@ def found(tmp_path: Path, name: str, content: Content) -> set[str]:
     folder.mkdir(parents=True)
     (folder / "SKILL.md").write_text("---\nname: skill\ndescription: d\n---\n")
     write(folder, name, content)
-    return {f.rule for f in audit.scan_tree(str(folder), audit.load_rules())[0]}
+    return {f.rule for f in scan_tree(str(folder), load_rules())[0]}
 
 
 def test_every_rule_has_an_example() -> None:
-    ids = {r.id for r in audit.load_rules()}
+    ids = {r.id for r in load_rules()}
     assert ids == set(EXAMPLES) | TESTED_ELSEWHERE
 
 
@@ -129,7 +134,7 @@ def texts() -> list[str]:
     contents += [c for pair in EXAMPLES.values() for _, c in pair]
     for content in contents:
         if isinstance(content, str) and len(content) < 100_000:
-            out += [audit.normalise(line) for line in audit._split(content)]
+            out += [normalise(line) for line in split_lines(content)]
     return out
 
 
@@ -137,14 +142,14 @@ def test_the_prefilter_never_hides_a_match() -> None:
     """Wherever a rule's pattern matches, the words it needs are there."""
     lines = texts()
     checked = 0
-    for rule in audit.load_rules():
+    for rule in load_rules():
         if rule.scan not in ("text", "raw"):
             continue
         for line in lines:
             if rule.pattern.search(line):
-                present = audit._present([w for g in rule.needs or () for w in g],
-                                         audit._fold(line), line.isascii())
-                assert audit._meets(rule.needs, present), (rule.id, line)
+                found = present([w for g in rule.needs or () for w in g], fold(line),
+                                line.isascii())
+                assert meets(rule.needs, found), (rule.id, line)
                 checked += 1
     assert checked > 50
 
@@ -153,7 +158,7 @@ def test_the_lead_changes_no_match() -> None:
     """A pattern led by its first characters matches exactly where the pattern does."""
     lines = texts()
     led = 0
-    for rule in audit.load_rules():
+    for rule in load_rules():
         fast = rule.pattern
         if not fast.pattern.startswith("(?="):
             continue
@@ -170,12 +175,12 @@ def test_the_lead_changes_no_match() -> None:
     (r"(ab|cd)ef", "x", [{"ef"}, {"ab", "cd"}]),
     (r"a?b", "x", [{"b"}]),
     (r"[\u200b\u200c]", "x", [{"\u200b", "\u200c"}]),
-    (r"[\U000E0000-\U000E007F]", "x", [{audit.NON_ASCII}]),
+    (r"[\U000E0000-\U000E007F]", "x", [{NON_ASCII}]),
     (r"\w+", "x", None),
 ])
 def test_the_words_a_pattern_needs(pattern: str, text: str, needs: list[set[str]] | None
                                    ) -> None:
-    got = audit._needs(audit._parse(pattern, re.IGNORECASE))
+    got = pattern_needs(parse(pattern, re.IGNORECASE))
     assert (got and _in_order(got)) == (needs and _in_order(needs))
 
 
@@ -187,7 +192,7 @@ def test_a_user_rule_with_global_flags_still_works(tmp_path: Path) -> None:
     user = tmp_path / "audit-rules.yaml"
     user.write_text("rules:\n  - {id: shout, severity: LOW, pattern: '(?s)HELLO.', "
                     "message: loud, ignore_case: false}\n")
-    rule = {r.id: r for r in audit_original.load_rule_set([user]).rules}["shout"]
+    rule = {r.id: r for r in load_rule_set([user]).rules}["shout"]
     assert rule.pattern.search("say HELLO!") and not rule.pattern.search("say hello!")
     assert os.path.exists(user)
 
@@ -199,6 +204,6 @@ def test_a_user_rule_for_another_script_scans_the_raw_text(tmp_path: Path) -> No
                     "  - {id: ru-text, severity: LOW, pattern: 'пароль', message: m}\n",
                     encoding="utf-8")
     (tmp_path / "a.md").write_text("Введите пароль.\n", encoding="utf-8")
-    found = audit.scan_file(str(tmp_path / "a.md"), "a.md",
-                             audit_original.load_rule_set([user]).rules)
+    found = scan_file(str(tmp_path / "a.md"), "a.md",
+                             load_rule_set([user]).rules)
     assert [f.rule for f in found] == ["ru-raw"]  # the text scan folds р, а, о to Latin

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from skillshared.git import audit
+from skillshared.audit.rules import load_rules
+from skillshared.audit.scan import scan_file
 
 HOMES = ["~", "$HOME", "${HOME}", "\"$HOME\"", "\"${HOME}\"", "/home/dev", "/root",
          "/Users/dev", "$env:USERPROFILE", "%USERPROFILE%", "C:\\Users\\dev"]
@@ -39,7 +40,7 @@ def found(tmp_path: Path, lines: list[str], rule: str) -> set[int]:
     """The numbers of the lines (1-based) that ``rule`` reports."""
     script = tmp_path / "a.sh"
     script.write_text("\n".join(lines) + "\n")
-    return {f.line for f in audit.scan_file(str(script), "a.sh", audit.load_rules())
+    return {f.line for f in scan_file(str(script), "a.sh", load_rules())
             if f.rule == rule}
 
 

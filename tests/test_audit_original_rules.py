@@ -8,8 +8,18 @@ from typing import Any
 
 import pytest
 
+from skillshared.audit import rulefiles
+from skillshared.audit.original_ids import COUNTERPARTS, GROUPS, STANDS_FOR, is_original
+from skillshared.audit.rulefiles import (
+    ORIGINAL,
+    RuleFile,
+    RuleSet,
+    load_rule_set,
+    user_rules_report,
+)
+from skillshared.audit.rules import Rule, load_rules
+from skillshared.audit.scan import scan_file
 from skillshared.core.errors import ConfigError
-from skillshared.git import audit, audit_original
 from tests.conftest import CliRunner, make_skill, write_config
 from tests.original_world.audit_rules import (
     CORP_DUMMY_KEY,
@@ -28,14 +38,14 @@ SKILLS = {  # name -> a line of its SKILL.md
 }
 
 
-def by_id(rule_set: audit_original.RuleSet) -> dict[str, audit.Rule]:
+def by_id(rule_set: RuleSet) -> dict[str, Rule]:
     return {r.id: r for r in rule_set.rules}
 
 
-def load(tmp_path: Path, text: str) -> audit_original.RuleSet:
+def load(tmp_path: Path, text: str) -> RuleSet:
     path = tmp_path / "audit-rules.yaml"
     path.write_text(text, encoding="utf-8")
-    return audit_original.load_rule_set([path])
+    return load_rule_set([path])
 
 
 def found(data: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
@@ -48,8 +58,8 @@ def found(data: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
 
 def test_the_users_file_loads_in_the_originals_format(tmp_path: Path) -> None:
     path = write_user_rules(tmp_path)
-    loaded = audit_original.load_rule_set([path])
-    assert loaded.files == [audit_original.RuleFile(path, audit_original.ORIGINAL, 5)]
+    loaded = load_rule_set([path])
+    assert loaded.files == [RuleFile(path, ORIGINAL, 5)]
     rules = by_id(loaded)
     custom = rules["acme-api-key"]
     assert (custom.family, custom.severity, custom.message) == (
@@ -62,14 +72,14 @@ def test_the_users_file_loads_in_the_originals_format(tmp_path: Path) -> None:
     assert loaded.warnings == [
         f"{path}: rules[3].id: the original's check `dangling-link` has no counterpart here: "
         "nothing to change"]
-    assert len(rules) == len(audit.load_rules()) + 2 - 2  # two added, two off
+    assert len(rules) == len(load_rules()) + 2 - 2  # two added, two off
 
 
 def test_the_original_ids_stand_for_rules_we_have() -> None:
-    ours = {r.id for r in audit.load_rules()}
-    assert set(audit_original.STANDS_FOR) <= ours
-    assert not set(audit_original.COUNTERPARTS) & ours  # the two sets of ids never meet
-    groups = audit_original.GROUPS
+    ours = {r.id for r in load_rules()}
+    assert set(STANDS_FOR) <= ours
+    assert not set(COUNTERPARTS) & ours  # the two sets of ids never meet
+    groups = GROUPS
     assert len(groups["destructive-commands"]) == 5 and len(groups["hardcoded-secret"]) == 10
     assert "credential-access-ssh-private-key-exfil" in groups["credential-access"]
     assert groups["invisible-payload"] == ("hidden-unicode-1",)
@@ -120,7 +130,7 @@ def test_the_install_gate_honours_the_users_rules(cli: CliRunner, tmp_path: Path
 def test_the_project_file_as_the_originals_commands_write_it(tmp_path: Path) -> None:
     user = write_user_rules(tmp_path / "config")
     project = write_project_rules(tmp_path / "project")
-    loaded = audit_original.load_rule_set([user, project])
+    loaded = load_rule_set([user, project])
     assert [f.format for f in loaded.files] == ["original", "original"]
     assert by_id(loaded)["fake-system-tags"].severity == "LOW"  # prompt-injection-2
     assert loaded.warnings[1:] == [
@@ -238,7 +248,7 @@ def test_the_originals_regular_expressions(tmp_path: Path, regex: str, line: str
     loaded = load(tmp_path, f"rules:\n  - id: mine\n    severity: LOW\n    regex: '{regex}'\n")
     assert loaded.warnings == []
     (tmp_path / "a.md").write_text(line + "\n", encoding="utf-8")
-    hits = {f.rule for f in audit.scan_file(str(tmp_path / "a.md"), "a.md", loaded.rules)}
+    hits = {f.rule for f in scan_file(str(tmp_path / "a.md"), "a.md", loaded.rules)}
     assert ("mine" in hits) is matches
 
 
@@ -246,7 +256,7 @@ def test_an_exclude_keeps_its_case(tmp_path: Path) -> None:
     loaded = load(tmp_path, "rules:\n  - {id: url, severity: LOW, regex: 'https?://\\S+',"
                             " exclude: 'LOCALHOST'}\n")
     (tmp_path / "a.md").write_text("http://localhost/x\nhttp://LOCALHOST/y\n")
-    hits = audit.scan_file(str(tmp_path / "a.md"), "a.md", loaded.rules)
+    hits = scan_file(str(tmp_path / "a.md"), "a.md", loaded.rules)
     assert [f.line for f in hits if f.rule == "url"] == [1]
 
 
@@ -269,14 +279,14 @@ def test_an_exclude_keeps_its_case(tmp_path: Path) -> None:
 def test_telling_the_formats_apart(tmp_path: Path, text: str, original: bool) -> None:
     path = tmp_path / "audit-rules.yaml"
     path.write_text(text)
-    assert audit_original.is_original(audit_original._read(path)) is original
+    assert is_original(rulefiles._read(path)) is original
 
 
 def test_an_init_file_of_the_original_holds_no_rules(tmp_path: Path) -> None:
     loaded = load(tmp_path, "# Custom audit rules for skillshare.\n\nrules:\n"
                             "  # Example: disable a built-in rule by id\n"
                             "  # - id: insecure-http-0\n  #   enabled: false\n")
-    assert (loaded.warnings, len(loaded.rules)) == ([], len(audit.load_rules()))
+    assert (loaded.warnings, len(loaded.rules)) == ([], len(load_rules()))
 
 
 def test_our_format_still_reports_its_problems_as_errors(tmp_path: Path) -> None:
@@ -307,12 +317,12 @@ def test_a_file_that_cannot_be_read_is_an_error_naming_it(cli: CliRunner, home: 
 def test_user_rules_report(tmp_path: Path) -> None:
     config, project = tmp_path / "config", tmp_path / "project"
     user = write_user_rules(config)
-    assert audit_original.user_rules_report(config, project) == [
+    assert user_rules_report(config, project) == [
         f"{project / '.skillshare/audit-rules.yaml'}: not there",
         f"{user}: the original skillshare's format, 5 entries",
         f"warning: {user}: rules[3].id: the original's check `dangling-link` has no "
         "counterpart here: nothing to change"]
     user.write_text("rules: 3\n")
-    assert audit_original.user_rules_report(config, None) == [
+    assert user_rules_report(config, None) == [
         "error: audit rules: the file has problems",
         f"{user}: must be a mapping with a list of `rules`"]

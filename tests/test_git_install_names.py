@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from skillshared.core.errors import UsageError
-from skillshared.git import installs
+from skillshared.git import sources
 from tests.conftest import CliRunner, make_skill
 from tests.team_repos import git, global_world, skill_text
 
@@ -94,8 +94,8 @@ def test_a_root_skill_with_nested_skills_copied_and_tracked(cli: CliRunner, home
     ("git@host:pdf-tools.git", "pdf-tools", "_pdf-tools"),
 ])
 def test_names_from_every_form_of_address(url: str, base: str, tracked: str) -> None:
-    assert installs.repo_basename(url) == base
-    assert installs.repo_name(url, None) == tracked
+    assert sources.repo_basename(url) == base
+    assert sources.repo_name(url, None) == tracked
 
 
 def test_host_shorthand_and_its_subfolder() -> None:
@@ -103,7 +103,7 @@ def test_host_shorthand_and_its_subfolder() -> None:
             ("github.com/team/skills/", "github.com/team/skills", None),
             ("github.com/team/skills.git/pdf/", "github.com/team/skills.git", "pdf"),
             ("gitlab.example.org/team/skills/a/b", "gitlab.example.org/team/skills", "a/b")]:
-        assert installs.split_shorthand(raw) == (address, subdir)
+        assert sources.split_shorthand(raw) == (address, subdir)
     for bad in ("github.com/team/skills/.git", "github.com/team/skills/x/../.."):
         with pytest.raises(UsageError):
-            installs.split_shorthand(bad)
+            sources.split_shorthand(bad)

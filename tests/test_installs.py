@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from skillshared.git import installs
+from skillshared.git import installs_original
 from skillshared.store import trash
 from tests.conftest import REPO, CliRunner, make_skill, tree
 from tests.team_repos import git, global_world, head, push_change, team_repo
@@ -361,7 +361,7 @@ def test_a_record_file_that_cannot_be_read_is_a_clear_error_that_changes_nothing
         path.mkdir()
         message = f"cannot read {path}"
     else:
-        monkeypatch.setattr(installs, "MAX_RECORDS_BYTES", 64)
+        monkeypatch.setattr(installs_original, "MAX_RECORDS_BYTES", 64)
         path.write_text(json.dumps({"skills": [], "entries": {}, "pad": "x" * 64}))
         message = f"{path} is larger than"
     before = tree(world)

@@ -13,7 +13,7 @@ import pytest
 
 from skillshared.core.config_file import load as load_config
 from skillshared.core.paths import Paths
-from skillshared.git import installs
+from skillshared.git import installs_original
 from tests.conftest import make_skill, tree
 from tests.original_world.installs import (
     file_hashes,
@@ -300,19 +300,19 @@ def test_the_metadata_file_as_a_link_is_refused(cli: Any, world: Path,
 
 def test_what_doctor_is_told(original: Path, tmp_path: Path) -> None:
     save_entry(original, "here", {"source": "./downloads/here", "type": "local"})
-    report = installs.original_records(config())
+    report = installs_original.original_records(config())
     assert report["file"] == str(original / ".metadata.json") and report["exists"]
     assert (report["records"], report["tracked"], report["untouched"]) == (4, 1, 1)
     assert report["attention"] == [{"name": "here", "problem": report["attention"][0][
         "problem"]}] and "relative" in report["attention"][0]["problem"]
     assert report["error"] is None
     (original / ".metadata.json").write_text("{")
-    broken = installs.original_records(config())
+    broken = installs_original.original_records(config())
     assert "is not valid JSON" in broken["error"] and broken["records"] == 0
 
 
 def test_no_metadata_file_is_nothing_to_report(world: Path) -> None:
-    report = installs.original_records(config())
+    report = installs_original.original_records(config())
     assert (report["exists"], report["records"], report["error"]) == (False, 0, None)
 
 
@@ -361,9 +361,9 @@ def test_a_project_recorded_by_the_original_in_its_config_and_metadata_file(
 def test_two_machines_metadata_files_merge_when_they_do_not_disagree() -> None:
     a = json.dumps({"version": 1, "entries": {"a": {"source": "x"}, "c": {"source": "z"}}})
     b = json.dumps({"version": 1, "entries": {"b": {"source": "y"}, "c": {"source": "z"}}})
-    merged = installs.merge_original(a, b)
+    merged = installs_original.merge_original(a, b)
     assert merged is not None and list(json.loads(merged)["entries"]) == ["a", "b", "c"]
     differ = json.dumps({"version": 1, "entries": {"a": {"source": "other"}}})
-    assert installs.merge_original(a, differ) is None
-    assert installs.merge_original(a, "{") is None
-    assert installs.merge_original(a, json.dumps({"version": 2, "entries": {}})) is None
+    assert installs_original.merge_original(a, differ) is None
+    assert installs_original.merge_original(a, "{") is None
+    assert installs_original.merge_original(a, json.dumps({"version": 2, "entries": {}})) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from skillshared.core.errors import UsageError
-from skillshared.git import installs
+from skillshared.git import sources
 from skillshared.store import trash
 from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for
 from tests.team_repos import git, global_world, head, push_change, skill_text, team_repo
@@ -47,11 +47,11 @@ def test_install_track_clones_keeps_git_and_flattens_nested_skills(
     ("https://host/x/y", "_ours", "_ours"),
 ])
 def test_repo_names(url: str, name: str | None, expected: str) -> None:
-    assert installs.repo_name(url, name) == expected
+    assert sources.repo_name(url, name) == expected
 
 
 def test_host_path_shorthand_becomes_https() -> None:
-    assert installs.clone_url("github.com/team/skills") == "https://github.com/team/skills"
+    assert sources.clone_url("github.com/team/skills") == "https://github.com/team/skills"
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -148,7 +148,7 @@ def test_check_says_which_repos_are_behind(cli: CliRunner, tmp_path: Path, world
 
 def test_clone_url_refuses_options() -> None:
     with pytest.raises(UsageError):
-        installs.clone_url("-x")
+        sources.clone_url("-x")
 
 
 @pytest.fixture

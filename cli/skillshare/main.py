@@ -142,7 +142,7 @@ def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
                            where, no_daemon=no_daemon)
     redone = {i["name"]: i for i in again["items"]}
     items = [redone.get(i["name"], i) for i in result["items"]]
-    from skillshared.commands.installcmd import FAILED
+    from skillshared.commands.updatecmd import FAILED
 
     failed = sum(i["status"] in FAILED for i in items)
     return {**result, "items": items, "summary": {"failed": failed}}

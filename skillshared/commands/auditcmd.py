@@ -3,35 +3,23 @@ with the audit rules; exit 1 when a finding is at or above the threshold.
 
 The result names the user rule files read (``rule_files``: path and format, this tool's or
 the original skillshare's) and lists the ``warnings`` about what of them could not be used
-(see :mod:`skillshared.git.audit_original`)."""
+(see :mod:`skillshared.audit.original`)."""
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillshared.audit.findings import blocking, threshold
+from skillshared.audit.rulefiles import load_rule_set, rule_files
+from skillshared.audit.scan import scan_tree
 from skillshared.catalog import skills
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError
-from skillshared.git import audit, audit_original
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
-
-
-def rule_files(req: Request, config: Config) -> list[Path]:
-    """The user's rule files: the global one, then (in project mode) the project's."""
-    files = [req.paths.global_scope().config_file.parent / audit.RULES_FILE]
-    if config.scope.is_project:
-        files.append(config.scope.config_file.parent / audit.RULES_FILE)
-    return files
-
-
-def user_rules(req: Request, config: Config) -> list[audit.Rule]:
-    """The rules an install or update is audited with: the shipped ones and the user's."""
-    return audit_original.load_rule_set(rule_files(req, config)).rules
 
 
 def _units(config: Config, name: str | None) -> list[tuple[str, str]]:
@@ -53,8 +41,8 @@ def _units(config: Config, name: str | None) -> list[tuple[str, str]]:
 
 def cmd_audit(req: Request) -> dict[str, Any]:
     config = req.config()
-    level = audit.threshold(req.text("threshold"), config.audit_threshold)
-    loaded = audit_original.load_rule_set(rule_files(req, config))
+    level = threshold(req.text("threshold"), config.audit_threshold)
+    loaded = load_rule_set(rule_files(req.paths, config))
     rules = loaded.rules
     units = _units(config, req.text("name"))
     folders = {path for _, path in units}
@@ -63,12 +51,12 @@ def cmd_audit(req: Request) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     for flat, path in units:
         inner = {f for f in folders if f != path and f.startswith(path + os.sep)}
-        findings, scanned = audit.scan_tree(path, rules, skip=inner)
+        findings, scanned = scan_tree(path, rules, skip=inner)
         files += scanned
         counts.update(f.severity for f in findings)
         results.append({"name": flat, "path": path, "files": scanned,
                         "findings": [f.to_dict() for f in findings],
-                        "blocked": bool(audit.blocking(findings, level))})
+                        "blocked": bool(blocking(findings, level))})
     blocked = [r["name"] for r in results if r["blocked"]]
     return {"scope": config.scope.name, "threshold": level, "rules": len(rules),
             "scanned": len(results), "files": files,

@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skillshared.audit import rulefiles
 from skillshared.commands import backupcmd, views
 from skillshared.core import config_file
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
 from skillshared.engine import observe
-from skillshared.git import audit_original, gitstate, installs
+from skillshared.git import gitstate, installs_original
 from skillshared.store.backup_format import list_backups
 from skillshared.store.backup_manifest import latest, looks_intact
 
@@ -148,8 +149,8 @@ def check_original(checks: Checks, config: Config, req: Request) -> None:
     _check_original_backups(checks, config)
     for target in config.targets:
         _check_original_manifest(checks, target)
-    rules = audit_original.user_rules_report(req.paths.global_scope().config_file.parent,
-                                    config.scope.project_root)
+    rules = rulefiles.user_rules_report(req.paths.global_scope().config_file.parent,
+                                        config.scope.project_root)
     found = [line for line in rules if not line.endswith(": not there")]
     if any(line.startswith("error: ") for line in found):
         checks.add("audit rules", "error", "a user audit rules file cannot be read", found,
@@ -162,7 +163,7 @@ def check_original(checks: Checks, config: Config, req: Request) -> None:
 
 
 def _check_original_records(checks: Checks, config: Config) -> None:
-    report = installs.original_records(config)
+    report = installs_original.original_records(config)
     if report["error"]:
         checks.add("install records", "error", report["error"], report["details"],
                    report.get("hint"))

@@ -1,13 +1,11 @@
-"""``install``, ``update``, ``uninstall`` and ``check`` (SPEC §8, seed 003), in global and
-project mode.
+"""``install`` and ``uninstall``, in global and project mode (``update`` and ``check`` are
+in ``updatecmd``).
 
 - ``install <url> --track``: clone a tracked repo (see ``tracked``), audited first.
 - ``install <folder or repo>``: copy one skill, or each skill of a repo, into the source,
   audited first.
 - ``install`` with no argument: re-create every recorded install that is not there (a new
   machine, a fresh clone of the project).
-- ``update``: fast-forward tracked repos and re-install copied skills from where they came
-  from, each audit-gated; ``check`` says which are behind without changing anything.
 - ``uninstall``: to the trash, with its record and .gitignore line.
 
 Every install is recorded (see ``installs``), so the next machine can re-create it.
@@ -16,29 +14,38 @@ Every install is recorded (see ``installs``), so the next machine can re-create 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared.catalog import skills
-from skillshared.commands import auditcmd
+from skillshared.audit.findings import threshold
+from skillshared.audit.gate import Gate
+from skillshared.audit.rulefiles import rule_files
+from skillshared.catalog import places, skills
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
-from skillshared.git import audit, gitops, installs, tracked
+from skillshared.git import gitops, installs, sources, tracked
 from skillshared.store import trash
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
 
 
-def _level(req: Request, config: Config) -> str:
-    return audit.threshold(req.text("threshold"), config.audit_threshold)
+def level_of(req: Request, config: Config) -> str:
+    """The threshold of the audit: ``-T``, else the config's."""
+    return threshold(req.text("threshold"), config.audit_threshold)
 
 
-def _failure(name: str, exc: SkillshareError, **extra: Any) -> dict[str, Any]:
+def _gate(req: Request, config: Config, level: str) -> Gate | None:
+    """How what an install brings in is audited (None with ``--skip-audit``)."""
+    if req.flag("skip_audit"):
+        return None
+    return Gate(tuple(rule_files(req.paths, config)), level, req.flag("force"))
+
+
+def failure(name: str, exc: SkillshareError, **extra: Any) -> dict[str, Any]:
     return {"name": name, **extra, "status": "failed", "error": exc.message, "hint": exc.hint,
             "details": exc.details}
 
@@ -49,7 +56,7 @@ def _failure(name: str, exc: SkillshareError, **extra: Any) -> dict[str, Any]:
 def cmd_install(req: Request) -> dict[str, Any]:
     config = req.config()
     raw = req.text("source")
-    where = installs.into(req.text("into"))
+    where = places.into(req.text("into"))
     installs.load(config)  # a damaged record file stops it before anything is fetched
     if not req.flag("dry_run"):
         fsops.remove_temps(config.source)  # what a killed install left
@@ -66,20 +73,21 @@ def cmd_install(req: Request) -> dict[str, Any]:
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,
                   where: str | None, branch: str | None = None) -> dict[str, Any]:
-    url = installs.clone_url(raw)
-    options = installs.branch_args(branch)
-    name = installs.repo_name(url, given)
-    dest = installs.place(config.source, f"{where}/{name}" if where else name, "install path")
+    url = sources.clone_url(raw)
+    options = sources.branch_args(branch)
+    name = sources.repo_name(url, given)
+    dest = places.place(config.source, f"{where}/{name}" if where else name, "install path")
     if os.path.lexists(dest):
         raise SkillshareError(f"{dest} already exists", hint=f"update it with `skillshare "
                               f"update {name}`, or choose another --name")
-    level = _level(req, config)
+    level = level_of(req, config)
     result: dict[str, Any] = {"name": name, "url": url, "path": str(dest), "track": True,
                               "dry_run": req.flag("dry_run"), "threshold": level,
                               "audit": None, "skills": []}
     if req.flag("dry_run"):
         return result
-    result.update(tracked.clone(req, config, url, dest, level, options))
+    result.update(tracked.clone(config, url, dest, req.paths.env, _gate(req, config, level),
+                                options))
     installs.put(config, [SkillRecord(name, raw, True, where, branch=branch)])
     found = [s.flat_name for s in skills.discover(config.source).skills
              if s.path == str(dest) or s.path.startswith(str(dest) + os.sep)]
@@ -92,23 +100,23 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
     """Copy one skill (or each skill of a repo) into the source, audited first, and record
     where it came from. ``subdir``: only the skill in this folder of what ``raw`` names;
     ``branch``: the branch of the repository to take it from."""
-    level = _level(req, config)
+    level = level_of(req, config)
     if where is not None:
-        installs.place(config.source, where, "--into")
+        places.place(config.source, where, "--into")
     origin = os.path.abspath(raw) if os.path.isdir(raw) else raw
     dry_run = req.flag("dry_run")
-    with installs.fetched(config, raw, req.paths.env, subdir, branch) as fetched:
+    with sources.fetched(config, raw, req.paths.env, subdir, branch) as fetched:
         root, url, folder = fetched.folder, fetched.url, fetched.base
         plans = []
         for name, path in _pick_skills(root, given, fetched.name, url or str(root)):
-            dest = installs.place(config.source, f"{where}/{name}" if where else name,
+            dest = places.place(config.source, f"{where}/{name}" if where else name,
                                   "install path")
             if os.path.lexists(dest) and not req.flag("force"):
                 raise SkillshareError(f"{dest} already exists; nothing was installed",
                                       hint="use --force to replace it (the old one goes to "
                                            "the trash)")
-            report = None if req.flag("skip_audit") else tracked.audit_folder(
-                req, config, path, level)
+            gate = _gate(req, config, level)
+            report = None if gate is None else gate.check(path)
             inner = os.path.relpath(path, folder)
             plans.append((SkillRecord(name, origin, False, where,
                                       None if inner == "." else Path(inner).as_posix(),
@@ -118,7 +126,7 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         for record, path, dest, report in plans:
             item = {"name": record.name, "path": str(dest), "audit": report, "trashed": None}
             if not dry_run:
-                item["trashed"] = _copy_in(config, path, dest)
+                item["trashed"] = copy_in(config, path, dest)
                 stamps[record.rel] = installs.stamp(
                     fetched._replace(folder=path), dest, req.paths.env)
             items.append(item)
@@ -135,7 +143,7 @@ def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
     if (folder / skills.SKILL_FILE).is_file():
         chosen = name or natural
         problem = ("it must be one folder name" if "/" in chosen
-                   else installs.path_problem(chosen))
+                   else places.path_problem(chosen))
         if problem:
             raise UsageError(f"invalid skill name {chosen!r}: {problem}",
                              hint="choose one with --name")
@@ -149,7 +157,7 @@ def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
     return [(s.flat_name, Path(s.path)) for s in found.skills]
 
 
-def _copy_in(config: Config, src: Path, dest: Path) -> str | None:
+def copy_in(config: Config, src: Path, dest: Path) -> str | None:
     """Copy a skill into the source (checked, then renamed in place); an existing one goes
     to the trash first. Returns that trash item."""
     temp = config.source / fsops.temp_name(fsops.TAG_NEW, dest.name)
@@ -189,168 +197,13 @@ def _install_recorded(req: Request, config: Config) -> dict[str, Any]:
                 done = _install_copy(req, config, record.source, record.name, record.into,
                                      record.subdir, record.branch)
         except SkillshareError as exc:
-            items.append(_failure(record.rel, exc, source=record.source))
+            items.append(failure(record.rel, exc, source=record.source))
             continue
         status = "would install" if req.flag("dry_run") else "installed"
         items.append({"name": record.rel, "status": status, "source": record.source,
                       "tracked": record.tracked, "skills": done["skills"]})
     return {"recorded": True, "dry_run": req.flag("dry_run"), "items": items,
             "summary": {"failed": sum(i["status"] == "failed" for i in items)}}
-
-
-# -- update and check -------------------------------------------------------------------------
-
-_REF = re.compile(r"^[0-9a-f]{40,64}$")
-FAILED = ("failed", "rolled back", "blocked")  # the item statuses that make `update` fail
-
-
-def _accepted(req: Request) -> dict[str, str]:
-    """``accept``: ``name@commit`` (or ``name@digest``) of blocked updates the user chose to
-    keep, at the prompt on a terminal; only exactly that version is kept."""
-    accepted = {}
-    for item in req.texts("accept"):
-        name, _, ref = item.rpartition("@")
-        if not name or not _REF.match(ref):
-            raise UsageError(f"invalid accept {item!r}: it must be name@<commit or digest>")
-        accepted[name] = ref
-    return accepted
-
-
-def _updatable(config: Config) -> tuple[dict[str, Path], dict[str, SkillRecord],
-                                        list[SkillRecord]]:
-    """The tracked repos, the copied skills with a record, and recorded repos not there."""
-    repos = tracked.repos(config.source)
-    records = installs.load(config)
-    copies = {r.rel: r for r in records if not r.tracked}
-    missing = [r for r in records if r.tracked and r.rel not in repos]
-    return repos, copies, missing
-
-
-def _missing(record: SkillRecord) -> dict[str, Any]:
-    return {"name": record.rel, "kind": "repo" if record.tracked else "skill",
-            "status": "missing", "source": record.source,
-            "error": "it is recorded as installed but is not in the source",
-            "hint": "run `skillshare install` (no argument) to re-create it"}
-
-
-def cmd_update(req: Request) -> dict[str, Any]:
-    """``update <name>… | --all``: tracked repos fast-forward, copied skills are installed
-    again from where they came from; each is audited and succeeds or fails on its own."""
-    config = req.config()
-    names = req.texts("names")
-    if req.flag("all") and names:
-        raise UsageError("name tracked repos or skills, or use --all, not both")
-    if not (names or req.flag("all")):
-        raise UsageError("usage: skillshare update <name>... | --all")
-    if not req.flag("dry_run"):
-        fsops.remove_temps(config.source)  # what a killed update left
-    repos, copies, missing = _updatable(config)
-    kind = req.text("kind")
-    if kind not in (None, "repo", "skill"):
-        raise UsageError(f"invalid kind {kind!r}: it must be repo or skill")
-    if kind == "repo":  # the daemon's job: tracked repos only
-        copies = {}
-    elif kind == "skill":
-        repos, missing = {}, []
-    known: dict[str, Any] = {**copies, **repos}
-    chosen = list(known) if req.flag("all") else [
-        tracked.resolve(known, n, "tracked repo or installed skill") for n in names]
-    accepted = _accepted(req)
-    level = _level(req, config)
-    rules = None if req.flag("skip_audit") else auditcmd.user_rules(req, config)
-    items = []
-    for key in dict.fromkeys(chosen):
-        try:
-            if key in repos:
-                items.append(tracked.update_repo(req, repos[key], key, rules, level,
-                                                 accepted.get(key)))
-                if items[-1]["status"] == "updated":
-                    installs.rehash_repo(config, key, repos[key])
-            else:
-                items.append(_update_copy(req, config, copies[key], rules, level,
-                                          accepted.get(key)))
-        except SkillshareError as exc:
-            items.append(_failure(key, exc, kind="repo" if key in repos else "skill"))
-    if req.flag("all"):
-        items += [_missing(r) for r in missing]
-    failed = sum(i["status"] in FAILED for i in items)
-    return {"dry_run": req.flag("dry_run"), "threshold": level, "items": items,
-            "summary": {"failed": failed}}
-
-
-def _update_copy(req: Request, config: Config, record: SkillRecord,
-                 rules: list[audit.Rule] | None, level: str, accept: str | None
-                 ) -> dict[str, Any]:
-    """Install a copied skill again from its origin if that changed; audited, and the old
-    version goes to the trash. A blocked version is not installed (unless ``--force``, or
-    the user accepted exactly that version)."""
-    dest = installs.place(config.source, record.rel, "recorded path")
-    result: dict[str, Any] = {"name": record.rel, "kind": "skill", "source": record.source,
-                              "audit": None}
-    if not dest.is_dir():
-        return {**result, **_missing(record)}
-    with installs.fetched(config, record.source, req.paths.env, record.subdir,
-                          record.branch) as fetched:
-        skill = fetched.folder
-        if not (skill / skills.SKILL_FILE).is_file():
-            return {**result, "status": "stale",
-                    "error": f"{record.source} no longer holds it"}
-        new = trees.digest(str(skill), SKIP_GIT)
-        if new == trees.digest(str(dest), SKIP_GIT):
-            return {**result, "status": "up to date"}
-        if req.flag("dry_run"):
-            return {**result, "status": "would update"}
-        if rules is not None:
-            findings, files = audit.scan_tree(str(skill), rules)
-            blocking = audit.blocking(findings, level)
-            result["audit"] = tracked.audit_report(findings, files, level)
-            if blocking and not (req.flag("force") or accept == new):
-                return {**result, "status": "blocked", "blocked_at": new,
-                        "error": f"{tracked.count(blocking)} at or above {level} in the new "
-                                 "version; the installed one was kept",
-                        "details": tracked.blocked_details(findings, level)}
-        trashed = _copy_in(config, skill, dest)
-        installs.restamp(config, {record.rel: installs.stamp(fetched, dest, req.paths.env)})
-        return {**result, "status": "updated", "trashed": trashed}
-
-
-def cmd_check(req: Request) -> dict[str, Any]:
-    """Which tracked repos are behind and which copied skills changed at their origin;
-    only fetches (into temp folders), never changes the source."""
-    config = req.config()
-    env = req.paths.env
-    repos, copies, missing = _updatable(config)
-    found: list[dict[str, Any]] = []
-    for key, folder in repos.items():
-        item: dict[str, Any] = {"name": key, "kind": "repo", "path": str(folder)}
-        try:
-            item.update(tracked.check_repo(folder, env))
-        except SkillshareError as exc:
-            item.update(status="error", error=exc.message)
-        found.append(item)
-    for record in copies.values():
-        item = {"name": record.rel, "kind": "skill", "source": record.source}
-        try:
-            item.update(_check_copy(config, record, env))
-        except SkillshareError as exc:
-            item.update(status="error", error=exc.message)
-        found.append(item)
-    found += [_missing(r) for r in missing]
-    return {"items": found,
-            "behind": [i["name"] for i in found if i["status"] in ("behind", "update available")],
-            "summary": {"failed": sum(i["status"] == "error" for i in found)}}
-
-
-def _check_copy(config: Config, record: SkillRecord, env: Any) -> dict[str, Any]:
-    dest = installs.place(config.source, record.rel, "recorded path")
-    if not dest.is_dir():
-        return {"status": "missing"}
-    with installs.fetched(config, record.source, env, record.subdir, record.branch) as fetched:
-        skill = fetched.folder
-        if not (skill / skills.SKILL_FILE).is_file():
-            return {"status": "stale"}
-        same = trees.digest(str(skill), SKIP_GIT) == trees.digest(str(dest), SKIP_GIT)
-        return {"status": "up to date" if same else "update available"}
 
 
 # -- uninstall --------------------------------------------------------------------------------

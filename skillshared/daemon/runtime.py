@@ -226,10 +226,10 @@ class Runtime:
         update is rolled back), a repo with local changes left alone; then a full pass."""
         if self.reconciler.config is None:
             return "no config"
-        from skillshared.commands import installcmd
+        from skillshared.commands import updatecmd
 
-        result = installcmd.cmd_update(Request(self.paths, {"all": True,
-                                                                    "kind": "repo"}))
+        result = updatecmd.cmd_update(Request(self.paths, {"all": True,
+                                                              "kind": "repo"}))
         counts = Counter(r["status"] for r in result["items"])
         held = ""
         if counts["updated"]:

@@ -28,7 +28,7 @@ from skillshared.core.config import Config
 from skillshared.core.config_records import RECORDS_FILE
 from skillshared.core.errors import SkillshareError
 from skillshared.engine import fsops
-from skillshared.git import gitops, gitstate, installs
+from skillshared.git import gitops, gitstate, installs, installs_original
 from skillshared.store import project
 
 NETWORK = gitops.NETWORK_TIMEOUT
@@ -301,7 +301,7 @@ def _resolve(repo: Repo, conflicts: list[str]) -> bool:
     False (nothing resolved that counts) when another file is in conflict or they differ
     on the same record."""
     merges = {".gitignore": merge_gitignore, RECORDS_FILE: installs.merge_records,
-              installs.ORIGINAL_FILE: installs.merge_original}
+              installs_original.ORIGINAL_FILE: installs_original.merge_original}
     if not set(conflicts) <= set(merges):
         return False
     for path in conflicts:

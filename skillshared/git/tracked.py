@@ -1,4 +1,4 @@
-"""Tracked repositories (SPEC §8, seed 003): the git side of ``install --track``,
+"""Tracked repositories: the git side of ``install --track``,
 ``update`` and ``check``. A tracked repo is a git clone named ``_<name>`` with its ``.git``
 kept, at the top of the source or in a folder of it (``--into``); its skills reach the
 targets as ``_name__…``. The clone is audited before it is put in place, and what an update
@@ -14,73 +14,17 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from skillshared.audit.findings import blocking, rank
+from skillshared.audit.gate import Gate, audit_report, blocked_details, count
+from skillshared.audit.rules import Rule
+from skillshared.audit.scan import scan_file
 from skillshared.catalog import walker
-from skillshared.commands import auditcmd
-from skillshared.core.config import SEVERITIES, Config
+from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.engine import fsops
-from skillshared.git import audit, gitops, gitstate
-
-if TYPE_CHECKING:
-    from skillshared.commands.request import Request
-
-# -- the audit gate -----------------------------------------------------------------------------
-
-
-def audit_report(findings: list[audit.Finding], files: int, level: str) -> dict[str, Any]:
-    """The JSON of a scan: every finding, whether one blocks, and counts per severity (all
-    of them, and those below ``level``)."""
-    below = [f for f in findings if audit.rank(f.severity) > audit.rank(level)]
-    return {"files": files, "findings": [f.to_dict() for f in findings],
-            "blocked": len(below) < len(findings), "counts": _counts(findings),
-            "below": _counts(below)}
-
-
-def _counts(findings: list[audit.Finding]) -> dict[str, int]:
-    return {s: n for s in SEVERITIES if (n := sum(f.severity == s for f in findings))}
-
-
-def blocked_details(findings: list[audit.Finding], level: str) -> list[str]:
-    """What a blocked install or update shows: the findings that block it, then a summary
-    of those below ``level`` (counts per severity) and those findings too, so nothing found
-    is hidden."""
-    blocking = audit.blocking(findings, level)
-    below = [f for f in findings if audit.rank(f.severity) > audit.rank(level)]
-    lines = shown(blocking)
-    if below:
-        counts = ", ".join(f"{n} {s}" for s, n in _counts(below).items())
-        lines.append(f"also found, below {level} (not blocking): {counts}")
-        lines += [f"  {line}" for line in shown(below)]
-    return lines
-
-
-def audit_folder(req: Request, config: Config, folder: Path, level: str,
-                 what: str = "nothing was installed") -> dict[str, Any]:
-    """Scan ``folder``; a finding at or above ``level`` is an error (unless ``--force``)."""
-    rules = auditcmd.user_rules(req, config)
-    findings, files = audit.scan_tree(str(folder), rules)
-    report = audit_report(findings, files, level)
-    blocking = audit.blocking(findings, level)
-    if blocking and not req.flag("force"):
-        raise SkillshareError(f"blocked by the security audit: {count(blocking)} at or above "
-                              f"{level}; {what}",
-                              hint="read them; --force installs anyway, -T sets the level",
-                              details=blocked_details(findings, level))
-    return report
-
-
-def count(findings: list[audit.Finding]) -> str:
-    return f"{len(findings)} finding{'' if len(findings) == 1 else 's'}"
-
-
-def shown(findings: list[audit.Finding], limit: int = 20) -> list[str]:
-    lines = [f"{f.severity} {f.path}:{f.line} {f.rule}: {f.message}" for f in findings[:limit]]
-    if len(findings) > limit:
-        lines.append(f"… and {len(findings) - limit} more")
-    return lines
-
+from skillshared.git import gitops, gitstate
 
 # -- clones -------------------------------------------------------------------------------------
 
@@ -96,19 +40,20 @@ def remove_clone(temp: Path) -> str | None:
     return None
 
 
-def clone(req: Request, config: Config, url: str, dest: Path, level: str,
+def clone(config: Config, url: str, dest: Path, env: Mapping[str, str], gate: Gate | None,
           options: Sequence[str] = ()) -> dict[str, Any]:
-    """Clone ``url`` beside the skills, audit it, and rename it to ``dest``; on any failure
-    nothing is left (or the error says where the rest is). Returns the audit report. An
-    empty repository is cloned too: ``update`` brings its first commits when there are.
-    ``options``: checked clone options (the branch to follow, ``installs.branch_args``)."""
+    """Clone ``url`` beside the skills, audit it through ``gate`` (None: not audited), and
+    rename it to ``dest``; on any failure nothing is left (or the error says where the rest
+    is). Returns the audit report. An empty repository is cloned too: ``update`` brings its
+    first commits when there are. ``options``: checked clone options (the branch to follow,
+    ``sources.branch_args``)."""
     temp = config.source / fsops.temp_name(fsops.TAG_NEW, dest.name)
     report = None
     try:
-        gitops.run(["clone", "--quiet", *options, "--", url, str(temp)], env=req.paths.env,
+        gitops.run(["clone", "--quiet", *options, "--", url, str(temp)], env=env,
                    timeout=gitops.NETWORK_TIMEOUT)
-        if not req.flag("skip_audit"):
-            report = audit_folder(req, config, temp, level)
+        if gate is not None:
+            report = gate.check(temp)
         fsops.makedirs(dest.parent)
         fsops.rename_no_replace(str(temp), str(dest))
     except BaseException as exc:
@@ -195,20 +140,22 @@ def _fetch(folder: Path, env: Mapping[str, str], branch: str) -> gitstate.Follow
     return gitstate.follow(folder, env, branch, remote, fetched=True)
 
 
-def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] | None,
-                level: str, accept: str | None = None) -> dict[str, Any]:
-    """Fetch and fast-forward one repo (never a merge), then audit the files that changed;
-    a finding at or above ``level`` rolls it back to where it was, unless ``--force`` or the
-    user accepted exactly that commit (``accept``, from the prompt on a terminal). A repo
-    with no commits yet takes the remote's first ones; one without an upstream (or whose
-    upstream is gone) follows the remote's default branch."""
-    env = req.paths.env
+def update_repo(folder: Path, name: str, env: Mapping[str, str], rules: list[Rule] | None,
+                level: str, *, force: bool = False, dry_run: bool = False,
+                accept: str | None = None) -> dict[str, Any]:
+    """Fetch and fast-forward one repo (never a merge), then audit the files that changed
+    with ``rules`` (None: not audited); a finding at or above ``level`` rolls it back to
+    where it was, unless ``force`` or the user accepted exactly that commit (``accept``,
+    from the prompt on a terminal). ``force`` also sets uncommitted changes aside (git
+    stash) rather than refusing. A repo with no commits yet takes the remote's first ones;
+    one without an upstream (or whose upstream is gone) follows the remote's default
+    branch."""
 
     def git(*args: str, timeout: float = gitops.LOCAL_TIMEOUT) -> gitops.Result:
         return gitops.run(args, cwd=str(folder), env=env, timeout=timeout)
 
     changes = dirty(folder, env)
-    if changes and not req.flag("force"):
+    if changes and not force:
         raise SkillshareError(f"{name} has uncommitted changes; it was not updated",
                               hint="use --force to set them aside (git stash) and update",
                               details=changes[:20])
@@ -234,7 +181,7 @@ def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] |
         raise SkillshareError(f"{name} has local commits the remote does not have (the "
                               "histories diverged); it was not updated",
                               hint=f"sort it out in {folder} with git")
-    if req.flag("dry_run"):
+    if dry_run:
         return {**result, "status": "would update" if incoming else "up to date"}
     if not incoming:
         if not track.configured:  # from now on it follows the remote's default branch
@@ -265,17 +212,17 @@ def update_repo(req: Request, folder: Path, name: str, rules: list[audit.Rule] |
         changed = [p for p in listed.out.split("\0")  # links too: one may lead to ~/.ssh
                    if p and (os.path.islink(folder / p) or os.path.isfile(folder / p))]
         findings = [f for p in changed
-                    for f in audit.scan_file(str(folder / p), p, rules, root=str(folder))]
-        findings.sort(key=lambda f: (audit.rank(f.severity), f.path, f.line, f.rule))
-        blocking = audit.blocking(findings, level)
+                    for f in scan_file(str(folder / p), p, rules, root=str(folder))]
+        findings.sort(key=lambda f: (rank(f.severity), f.path, f.line, f.rule))
+        above = blocking(findings, level)
         result["audit"] = audit_report(findings, len(changed), level)
-        if blocking and not (req.flag("force") or accept):
+        if above and not (force or accept):
             if before is None:
                 gitops.unborn_again(str(folder), env, branch)
             else:
                 git("reset", "--hard", "--quiet", before)
             return {**result, "after": before, "status": "rolled back", "blocked_at": after,
-                    "error": f"{count(blocking)} at or above {level} in what changed",
+                    "error": f"{count(above)} at or above {level} in what changed",
                     "details": blocked_details(findings, level)}
     return {**result, "status": "updated"}
 

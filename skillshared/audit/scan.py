@@ -1,0 +1,121 @@
+"""The scan: every regular file of a folder (``.git`` and the folders in ``skip`` left out;
+links reported, never followed), each read and matched against the rules."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+
+from skillshared.audit.findings import Finding, rank
+from skillshared.audit.matching import Prepared, prepare, scan_text
+from skillshared.audit.normalise import excerpt, named
+from skillshared.audit.reading import read_content
+from skillshared.audit.rules import Rule
+
+
+def _facts(rel: str, facts: Iterable[tuple[str, int, str]], rules: Prepared,
+           found: list[Finding]) -> None:
+    for fact, line, shown in facts:
+        for rule in rules.file:
+            if rule.pattern.search(fact) and not (rule.exclude and rule.exclude.search(fact)):
+                found.append(Finding(rel, line, rule.id, rule.family, rule.severity,
+                                     rule.message, shown))
+
+
+def _link(path: str, rel: str, real_root: str, rules: Prepared, found: list[Finding]) -> None:
+    """A link is never followed; one that leads out of what is scanned is reported."""
+    try:
+        target = os.readlink(path)
+    except OSError:  # pragma: no cover - it was a link a moment ago
+        return
+    resolved = os.path.realpath(path)
+    if resolved == real_root or resolved.startswith(real_root.rstrip(os.sep) + os.sep):
+        return  # what it leads to is scanned where it is
+    _facts(rel, [(f"link-outside {target} ({resolved})", 0, f"-> {target}")], rules, found)
+
+
+def _name(rel: str, rules: Prepared, found: list[Finding]) -> None:
+    """Hiding characters in a path (a bidi override that turns `gpj.sh` around, say)."""
+    if rel.isascii() or not rules.raw:
+        return
+    for rule in rules.raw:
+        match = rule.pattern.search(rel)
+        if match is not None:
+            found.append(Finding(rel, 0, rule.id, rule.family, rule.severity,
+                                 named(f"in the file's name: {rule.message}", match.group()),
+                                 excerpt(rel, match.start())))
+
+
+def _scan(path: str, rel: str, rules: Prepared, real_root: str | None) -> list[Finding]:
+    found: list[Finding] = []
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        _facts(rel, [(f"unreadable {exc.strerror}", 0, str(exc.strerror))], rules, found)
+        return found
+    _name(rel, rules, found)
+    if stat.S_ISLNK(mode):
+        if real_root is not None:
+            _link(path, rel, real_root, rules, found)
+        return found
+    if not stat.S_ISREG(mode):
+        return found
+    content = read_content(path, os.path.basename(path))
+    _facts(rel, content.facts, rules, found)
+    for text, first_line in content.parts:
+        scan_text(text, first_line, rel, rules, content.raw_rules, content.squashed, found)
+    return _unique(found)
+
+
+def _unique(found: list[Finding]) -> list[Finding]:
+    return list(dict.fromkeys(found))
+
+
+def scan_file(path: str, rel: str, rules: Sequence[Rule], root: str | None = None
+              ) -> list[Finding]:
+    """The findings in one file (``rel``: its path as reported). A link is reported when
+    it leads out of ``root`` (by default the folder ``rel`` is relative to)."""
+    if root is None:
+        suffix = os.sep + rel.replace("/", os.sep)
+        root = path[:-len(suffix)] if path.endswith(suffix) else os.path.dirname(path)
+    return _scan(path, rel, prepare(rules), os.path.realpath(root))
+
+
+def scan_tree(root: str, rules: Sequence[Rule], skip: AbstractSet[str] = frozenset()
+              ) -> tuple[list[Finding], int]:
+    """Every finding in the files under ``root`` (``.git`` and the folders in ``skip`` left
+    out, links reported and not followed, a folder that cannot be read reported), most
+    severe first; and how many files were scanned."""
+    prepared = prepare(rules)
+    real_root = os.path.realpath(root)
+    found: list[Finding] = []
+    files = 0
+    errors: list[OSError] = []
+    for folder, dirs, names in os.walk(root, onerror=errors.append):
+        kept = []
+        for name in sorted(dirs):
+            path = os.path.join(folder, name)
+            if name == ".git" or path in skip:
+                continue
+            if os.path.islink(path):
+                found += _scan(path, os.path.relpath(path, root), prepared, real_root)
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(names):
+            path = os.path.join(folder, name)
+            try:
+                regular = stat.S_ISREG(os.lstat(path).st_mode)
+            except OSError:
+                regular = False
+            files += regular
+            found += _scan(path, os.path.relpath(path, root), prepared, real_root)
+    for error in errors:
+        rel = os.path.relpath(str(error.filename or root), root)
+        _facts(rel, [(f"unreadable {error.strerror}", 0, str(error.strerror))], prepared,
+               found)
+    found.sort(key=lambda f: (rank(f.severity), f.path, f.line, f.rule))
+    return found, files
+

@@ -1,0 +1,179 @@
+"""``update`` and ``check``, in global and project mode: tracked repos fast-forward and
+copied skills are installed again from where they came from, each audit-gated; ``check``
+says which are behind without changing anything."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skillshared.audit.findings import blocking
+from skillshared.audit.gate import audit_report, blocked_details, count
+from skillshared.audit.rulefiles import user_rules
+from skillshared.audit.rules import Rule
+from skillshared.audit.scan import scan_tree
+from skillshared.catalog import places, skills
+from skillshared.commands.installcmd import copy_in, failure, level_of
+from skillshared.core.config import Config
+from skillshared.core.config_records import SkillRecord
+from skillshared.core.errors import SkillshareError, UsageError
+from skillshared.engine import fsops, trees
+from skillshared.engine.trees import SKIP_GIT
+from skillshared.git import installs, sources, tracked
+
+if TYPE_CHECKING:
+    from skillshared.commands.request import Request
+
+_REF = re.compile(r"^[0-9a-f]{40,64}$")
+FAILED = ("failed", "rolled back", "blocked")  # the item statuses that make `update` fail
+
+
+def _accepted(req: Request) -> dict[str, str]:
+    """``accept``: ``name@commit`` (or ``name@digest``) of blocked updates the user chose to
+    keep, at the prompt on a terminal; only exactly that version is kept."""
+    accepted = {}
+    for item in req.texts("accept"):
+        name, _, ref = item.rpartition("@")
+        if not name or not _REF.match(ref):
+            raise UsageError(f"invalid accept {item!r}: it must be name@<commit or digest>")
+        accepted[name] = ref
+    return accepted
+
+
+def _updatable(config: Config) -> tuple[dict[str, Path], dict[str, SkillRecord],
+                                        list[SkillRecord]]:
+    """The tracked repos, the copied skills with a record, and recorded repos not there."""
+    repos = tracked.repos(config.source)
+    records = installs.load(config)
+    copies = {r.rel: r for r in records if not r.tracked}
+    missing = [r for r in records if r.tracked and r.rel not in repos]
+    return repos, copies, missing
+
+
+def _missing(record: SkillRecord) -> dict[str, Any]:
+    return {"name": record.rel, "kind": "repo" if record.tracked else "skill",
+            "status": "missing", "source": record.source,
+            "error": "it is recorded as installed but is not in the source",
+            "hint": "run `skillshare install` (no argument) to re-create it"}
+
+
+def cmd_update(req: Request) -> dict[str, Any]:
+    """``update <name>… | --all``: tracked repos fast-forward, copied skills are installed
+    again from where they came from; each is audited and succeeds or fails on its own."""
+    config = req.config()
+    names = req.texts("names")
+    if req.flag("all") and names:
+        raise UsageError("name tracked repos or skills, or use --all, not both")
+    if not (names or req.flag("all")):
+        raise UsageError("usage: skillshare update <name>... | --all")
+    if not req.flag("dry_run"):
+        fsops.remove_temps(config.source)  # what a killed update left
+    repos, copies, missing = _updatable(config)
+    kind = req.text("kind")
+    if kind not in (None, "repo", "skill"):
+        raise UsageError(f"invalid kind {kind!r}: it must be repo or skill")
+    if kind == "repo":  # the daemon's job: tracked repos only
+        copies = {}
+    elif kind == "skill":
+        repos, missing = {}, []
+    known: dict[str, Any] = {**copies, **repos}
+    chosen = list(known) if req.flag("all") else [
+        tracked.resolve(known, n, "tracked repo or installed skill") for n in names]
+    accepted = _accepted(req)
+    level = level_of(req, config)
+    rules = None if req.flag("skip_audit") else user_rules(req.paths, config)
+    items = []
+    for key in dict.fromkeys(chosen):
+        try:
+            if key in repos:
+                items.append(tracked.update_repo(
+                    repos[key], key, req.paths.env, rules, level, force=req.flag("force"),
+                    dry_run=req.flag("dry_run"), accept=accepted.get(key)))
+                if items[-1]["status"] == "updated":
+                    installs.rehash_repo(config, key, repos[key])
+            else:
+                items.append(_update_copy(req, config, copies[key], rules, level,
+                                          accepted.get(key)))
+        except SkillshareError as exc:
+            items.append(failure(key, exc, kind="repo" if key in repos else "skill"))
+    if req.flag("all"):
+        items += [_missing(r) for r in missing]
+    failed = sum(i["status"] in FAILED for i in items)
+    return {"dry_run": req.flag("dry_run"), "threshold": level, "items": items,
+            "summary": {"failed": failed}}
+
+
+def _update_copy(req: Request, config: Config, record: SkillRecord,
+                 rules: list[Rule] | None, level: str, accept: str | None
+                 ) -> dict[str, Any]:
+    """Install a copied skill again from its origin if that changed; audited, and the old
+    version goes to the trash. A blocked version is not installed (unless ``--force``, or
+    the user accepted exactly that version)."""
+    dest = places.place(config.source, record.rel, "recorded path")
+    result: dict[str, Any] = {"name": record.rel, "kind": "skill", "source": record.source,
+                              "audit": None}
+    if not dest.is_dir():
+        return {**result, **_missing(record)}
+    with sources.fetched(config, record.source, req.paths.env, record.subdir,
+                          record.branch) as fetched:
+        skill = fetched.folder
+        if not (skill / skills.SKILL_FILE).is_file():
+            return {**result, "status": "stale",
+                    "error": f"{record.source} no longer holds it"}
+        new = trees.digest(str(skill), SKIP_GIT)
+        if new == trees.digest(str(dest), SKIP_GIT):
+            return {**result, "status": "up to date"}
+        if req.flag("dry_run"):
+            return {**result, "status": "would update"}
+        if rules is not None:
+            findings, files = scan_tree(str(skill), rules)
+            above = blocking(findings, level)
+            result["audit"] = audit_report(findings, files, level)
+            if above and not (req.flag("force") or accept == new):
+                return {**result, "status": "blocked", "blocked_at": new,
+                        "error": f"{count(above)} at or above {level} in the new "
+                                 "version; the installed one was kept",
+                        "details": blocked_details(findings, level)}
+        trashed = copy_in(config, skill, dest)
+        installs.restamp(config, {record.rel: installs.stamp(fetched, dest, req.paths.env)})
+        return {**result, "status": "updated", "trashed": trashed}
+
+
+def cmd_check(req: Request) -> dict[str, Any]:
+    """Which tracked repos are behind and which copied skills changed at their origin;
+    only fetches (into temp folders), never changes the source."""
+    config = req.config()
+    env = req.paths.env
+    repos, copies, missing = _updatable(config)
+    found: list[dict[str, Any]] = []
+    for key, folder in repos.items():
+        item: dict[str, Any] = {"name": key, "kind": "repo", "path": str(folder)}
+        try:
+            item.update(tracked.check_repo(folder, env))
+        except SkillshareError as exc:
+            item.update(status="error", error=exc.message)
+        found.append(item)
+    for record in copies.values():
+        item = {"name": record.rel, "kind": "skill", "source": record.source}
+        try:
+            item.update(_check_copy(config, record, env))
+        except SkillshareError as exc:
+            item.update(status="error", error=exc.message)
+        found.append(item)
+    found += [_missing(r) for r in missing]
+    return {"items": found,
+            "behind": [i["name"] for i in found if i["status"] in ("behind", "update available")],
+            "summary": {"failed": sum(i["status"] == "error" for i in found)}}
+
+
+def _check_copy(config: Config, record: SkillRecord, env: Any) -> dict[str, Any]:
+    dest = places.place(config.source, record.rel, "recorded path")
+    if not dest.is_dir():
+        return {"status": "missing"}
+    with sources.fetched(config, record.source, env, record.subdir, record.branch) as fetched:
+        skill = fetched.folder
+        if not (skill / skills.SKILL_FILE).is_file():
+            return {"status": "stale"}
+        same = trees.digest(str(skill), SKIP_GIT) == trees.digest(str(dest), SKIP_GIT)
+        return {"status": "up to date" if same else "update available"}

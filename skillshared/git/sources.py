@@ -1,0 +1,142 @@
+"""Where installs come from: repository addresses (``host/owner/repo`` shorthands, a folder
+of a repository after ``//``), the names they give, branches, and the folder a source names
+(a local folder, or a shallow clone removed afterwards)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from skillshared.catalog.places import inside, path_problem
+from skillshared.core.config import Config
+from skillshared.core.errors import NotFoundError, UsageError
+from skillshared.engine import fsops
+from skillshared.git import gitops
+from skillshared.git.tracked import remove_clone
+
+_HOST_PATH = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")
+
+
+def clone_url(raw: str) -> str:
+    """The address git is given: ``github.com/owner/repo`` becomes an https URL; anything
+    else is checked as it is (see :func:`gitops.check_url`)."""
+    if _HOST_PATH.match(raw) and not os.path.exists(raw):
+        return gitops.check_url(f"https://{raw}")
+    return gitops.check_url(raw)
+
+
+def split_shorthand(raw: str) -> tuple[str, str | None]:
+    """``host/owner/repo/sub/dir`` -> (``host/owner/repo``, ``sub/dir``); a repository
+    address with ``//`` before a folder of it (``file:///srv/repo.git//skills/pdf``, the
+    original tool's form) -> (``file:///srv/repo.git``, ``skills/pdf``); else (raw, None).
+    The folder is checked (no ``..``, no ``.git``) before anything is cloned."""
+    if os.path.exists(raw):
+        return raw, None
+    if _HOST_PATH.match(raw):
+        parts = raw.rstrip("/").split("/")
+        address, subdir = "/".join(parts[:3]), "/".join(parts[3:]) or None
+    else:
+        start = raw.find("://") + 3 if "://" in raw else 0
+        at = raw.find("//", start + 1)
+        if at < 0:
+            return raw, None
+        address, subdir = raw[:at], raw[at + 2:].rstrip("/") or None
+    if subdir is not None:
+        problem = path_problem(subdir, in_source=False)
+        if problem:
+            raise UsageError(f"invalid folder {subdir!r} in {raw!r}: {problem}")
+    return address, subdir
+
+
+def _url_path_parts(url: str) -> list[str]:
+    """The path segments of a repository address (scheme, host and ``user@host:`` left
+    out; trailing slashes ignored)."""
+    path = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*", "", url).split(":", 1)[-1]
+    return [p for p in path.split("/") if p]
+
+
+def repo_basename(url: str) -> str:
+    """The repository's own name: its last path segment without ``.git``
+    (``https://host/team/pdf-tools.git/`` -> ``pdf-tools``)."""
+    parts = _url_path_parts(url)
+    return parts[-1].removesuffix(".git") if parts else ""
+
+
+def repo_name(url: str, given: str | None) -> str:
+    """``_owner-repo`` from the URL's last two path segments, or ``--name`` (``_`` added);
+    checked before anything is cloned."""
+    if given is not None:
+        name = given if given.startswith("_") else f"_{given}"
+        if "/" in given or "\\" in given or ".." in given:
+            raise UsageError(f"invalid --name {given!r}: it must not hold '/', '\\' or '..'")
+    else:
+        parts = _url_path_parts(url)[-2:] or ["repo"]
+        parts[-1] = parts[-1].removesuffix(".git")
+        name = "_" + "-".join(p for p in parts if p)
+    problem = path_problem(name)
+    if problem:
+        raise UsageError(f"invalid tracked repo name {name!r}: {problem}",
+                         hint="choose one with --name")
+    return name
+
+
+_BRANCH = re.compile(r"^[A-Za-z0-9._][A-Za-z0-9._/-]*$")
+
+
+def branch_problem(branch: str) -> str | None:
+    """What makes ``branch`` unsafe to hand to git as a branch name."""
+    if not _BRANCH.match(branch) or ".." in branch or branch.endswith(("/", ".lock")):
+        return f"{branch!r} is not a branch name git would accept"
+    return None
+
+
+class Fetched(NamedTuple):
+    base: Path  # what the source names: a local folder, a clone, or a folder of a clone
+    folder: Path  # the folder asked for: ``base``, or its ``subdir``
+    url: str | None  # None for a local folder
+    name: str  # the folder's natural name: its own, or the repository's for a clone's root
+    repo: Path | None = None  # the clone's root (None for a local folder)
+
+
+@contextmanager
+def fetched(config: Config, source: str, env: Mapping[str, str],
+            subdir: str | None = None, branch: str | None = None) -> Iterator[Fetched]:
+    """The folder ``source`` (and ``subdir`` in it) names: a local folder as it is, or a
+    shallow clone (of ``branch``, or the remote's default) in a temp folder of the source,
+    removed afterwards. A subfolder that goes through a link is refused (it could lead
+    anywhere on this machine)."""
+    if os.path.isdir(source):
+        root = Path(os.path.abspath(source))
+        folder = inside(root, subdir, "subfolder") if subdir else root
+        yield Fetched(root, folder, None, folder.name)
+        return
+    if source.startswith(("/", "./", "../", "~")):
+        raise NotFoundError(f"no folder {source}", hint="give a skill's folder, or a repo URL")
+    address, short = split_shorthand(source)
+    url = clone_url(address)
+    inner = "/".join(p for p in (short, subdir) if p) or None
+    temp = config.source / fsops.temp_name(fsops.TAG_NEW, "install")
+    try:
+        gitops.run(["clone", "--quiet", "--depth", "1", *branch_args(branch), "--", url,
+                    str(temp)], env=env, timeout=gitops.NETWORK_TIMEOUT)
+        base = inside(temp, short, "subfolder") if short else temp
+        folder = inside(temp, inner, "subfolder") if inner else temp
+        if not base.is_dir():
+            raise NotFoundError(f"{short} is not a folder of {url}")
+        yield Fetched(base, folder, url, folder.name if inner else repo_basename(url), temp)
+    finally:
+        remove_clone(temp)
+
+
+def branch_args(branch: str | None) -> list[str]:
+    """``--branch=<branch>`` for a clone, checked first; nothing for the remote's default."""
+    if branch is None:
+        return []
+    problem = branch_problem(branch)
+    if problem:
+        raise UsageError(f"invalid branch: {problem}")
+    return [f"--branch={branch}"]
