@@ -239,7 +239,7 @@ def _copy_one(config: Config, local: Local, dest: str, replaces: str | None,
     (``left_out`` gets the special files the copy could not hold)."""
     parent = os.path.dirname(dest)
     temp = str(config.source / fsops.temp_name(fsops.TAG_NEW, local.name))
-    try:
+    with fsops.temp_tree(temp):
         made = fsops.copy_tree(local.path, temp, durable=True, limits=config.limits,
                                left_out=left_out)
         if made != local.digest or trees.digest(temp) != local.digest:
@@ -255,10 +255,6 @@ def _copy_one(config: Config, local: Local, dest: str, replaces: str | None,
         fsops.rename_no_replace(temp, dest)
         fsops.fsync_dir(parent)
         return trashed
-    except BaseException:
-        if os.path.lexists(temp):
-            fsops.remove_tree(temp)
-        raise
 
 
 def _linked(report: dict[str, Any] | None) -> list[LinkedTarget]:

@@ -175,7 +175,7 @@ class ContentStore:
         temp = store / f"{TEMP}{digest[:16]}-{os.getpid()}"
         if os.path.lexists(temp):
             fsops.remove_tree(temp)
-        try:
+        with fsops.temp_tree(temp):
             made = fsops.copy_tree(folder, str(temp), trees.SKIP_GIT,  # flushed with the backup
                                    limits=self.contents.limits)
             self.written += sum(st.st_size for _, st in trees.walk(str(temp))
@@ -188,10 +188,6 @@ class ContentStore:
                 self.stored().add(made)
                 self.fresh.append(final)
                 self.dirs.add(store)
-        except BaseException:
-            if os.path.lexists(temp):
-                fsops.remove_tree(temp)
-            raise
         return made
 
     def flush(self, backup: Path) -> None:
