@@ -74,10 +74,22 @@ def _attribute_call(call: ast.Call) -> str | None:
     return f".{attr}()"
 
 
+def _imported(node: ast.ImportFrom | ast.Import) -> list[str]:
+    """A mutating function imported by name (``from os import rename``: called later without
+    ``os.``), or ``os`` / ``shutil`` under another name."""
+    if isinstance(node, ast.Import):
+        return [f"import {a.name} as {a.asname}" for a in node.names
+                if a.name in ("os", "shutil") and a.asname]
+    mutators = {"os": OS_MUTATORS, "shutil": SHUTIL_MUTATORS}.get(node.module or "", ())
+    return [f"from {node.module} import {a.name}" for a in node.names if a.name in mutators]
+
+
 def mutations(source: str) -> list[tuple[int, str]]:
     """``(line, call)`` of every call in ``source`` that may change the filesystem."""
     found = []
     for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found += [(node.lineno, what) for what in _imported(node)]
         if not isinstance(node, ast.Call):
             continue
         what: str | None = None
@@ -121,6 +133,8 @@ def test_allow_list_is_current() -> None:
 PLANTED = '''
 import os, shutil
 from pathlib import Path
+from os import path, unlink
+import shutil as sh
 
 def harmless(path: Path, text: str) -> None:
     text.replace("a", "b")
@@ -142,5 +156,6 @@ def sneaky(path: Path) -> None:
 
 def test_checker_catches_planted_violations() -> None:
     found = mutations(PLANTED)
-    assert found == [(13, "os.rename"), (14, "shutil.rmtree"), (15, ".write_text()"),
-                     (16, ".replace()"), (17, "open('a')"), (19, ".open('w')")]
+    assert found == [(4, "from os import unlink"), (5, "import shutil as sh"),
+                     (15, "os.rename"), (16, "shutil.rmtree"), (17, ".write_text()"),
+                     (18, ".replace()"), (19, "open('a')"), (21, ".open('w')")]
