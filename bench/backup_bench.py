@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from world import build_source, environment, fmt, machine_line, publish, timed
 
 from skillshared import api
-from skillshared.commands import backupcmd
 from skillshared.core import config, config_file
 from skillshared.core.paths import Paths
+from skillshared.store import backup_write
 
 
 def written_bytes() -> int:
@@ -104,9 +104,9 @@ class World:
     def merge_targets(self) -> list[config.TargetConfig]:
         return [t for t in self.config.targets if t.mode == "merge"]
 
-    def backup(self, always: bool = False) -> backupcmd.Written:
+    def backup(self, always: bool = False) -> backup_write.Written:
         self.clock += 2  # each backup its own name, as if taken a little later
-        result = backupcmd.write(self.config, self.merge_targets(), always=always,
+        result = backup_write.write(self.config, self.merge_targets(), always=always,
                                  now=self.clock)
         assert result.error is None, result.error
         return result
@@ -152,7 +152,7 @@ def main() -> int:
         rows.append(("again, one skill edited", fmt(edit_t), mib(edit_b), share(edit_b)))
 
         copy_target = next(t for t in world.config.targets if t.mode == "copy")
-        backupcmd.write(world.config, [copy_target], now=world.clock + 2)
+        backup_write.write(world.config, [copy_target], now=world.clock + 2)
         shutil.rmtree(copy_target.path)
         copy_target.path.mkdir()
         restore_args = {"cwd": str(world.root), "target": "copy", "force": True}
@@ -200,7 +200,7 @@ def disk_growth(world: World, target: config.TargetConfig, skills: int, runs: in
     times again after one file of one of its skills changed: what each backup adds."""
     world.drop_backups()
     world.clock += 2
-    backupcmd.write(world.config, [target], now=world.clock)
+    backup_write.write(world.config, [target], now=world.clock)
     first = du(world.backups)
     added = []
     for index in range(runs):
@@ -210,7 +210,7 @@ def disk_growth(world: World, target: config.TargetConfig, skills: int, runs: in
         copy.write_text(copy.read_text() + f"\nedited {index}\n")
         before = du(world.backups)
         world.clock += 2
-        result = backupcmd.write(world.config, [target], now=world.clock)
+        result = backup_write.write(world.config, [target], now=world.clock)
         assert result.results[0].status == "created", result.results
         added.append(du(world.backups) - before)
     per = statistics.median(added)

@@ -52,9 +52,9 @@ from world import Daemon, build_source, machine_line, wait_for
 
 from skillshared import api
 from skillshared.catalog import skills
-from skillshared.commands import backupcmd
 from skillshared.core import config_file
 from skillshared.core.paths import Paths
+from skillshared.store import backup_write
 
 # (N, M) cells per scenario; `copy` leaves out 10,000 x 20 (200,000 skill copies), `resync`
 # adds 50,000 (at M = 5: it is cheap to re-sync, but its 250,000 links take minutes to make
@@ -460,7 +460,7 @@ class Env:
         cfg = config_file.load(self.paths.global_scope())
         before = written_bytes()
         started = time.perf_counter()
-        result = backupcmd.write(cfg, cfg.targets)
+        result = backup_write.write(cfg, cfg.targets)
         took = time.perf_counter() - started
         if result.error:
             raise SystemExit(result.error)

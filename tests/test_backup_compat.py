@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from skillshared.commands import backupcmd
 from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
 from skillshared.engine.trees import SKIP_GIT
+from skillshared.store import backup_write
 from skillshared.store.backup_format import TS_FORMAT, list_backups
 from skillshared.store.backup_manifest import latest
 from skillshared.store.backup_writer import BackupWriter
@@ -100,7 +100,7 @@ def test_a_version_1_backup_among_newer_ones(tokyo: None, world: Path, home: Pat
     make_skill(world, "mine", body="version 2\n")
     cfg = config_file.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home), now=now)
-    assert writer.add("claude", str(world), "merge", backupcmd.owner(cfg)).status == "created"
+    assert writer.add("claude", str(world), "merge", backup_write.owner(cfg)).status == "created"
     new = writer.publish()
     assert new is not None and old.name > new.name
     assert list_backups(backups_dir(home)) == [new, old]
@@ -144,7 +144,7 @@ def test_records_of_version_1_never_spare_a_read(world: Path, home: Path, source
     os.utime(mine, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same time
     cfg = config_file.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home))
-    assert writer.add("claude", str(world), "merge", backupcmd.owner(cfg)).status == "created"
+    assert writer.add("claude", str(world), "merge", backup_write.owner(cfg)).status == "created"
     new = writer.publish()
     assert new is not None
     data = json.loads((new / "claude.json").read_text())

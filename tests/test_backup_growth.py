@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from skillshared.commands import backupcmd
 from skillshared.core import config_file
 from skillshared.core.paths import Paths
+from skillshared.store import backup_write
 from tests.conftest import make_skill, write_config
 from tests.undo_world import all_verify, backups_dir
 
@@ -43,7 +43,7 @@ def test_backups_grow_with_what_changed(cli: Any, home: Path, source: Path) -> N
     syncs (which backs the targets up first) and runs the daemon's backup job."""
     build(home, source, cli)
     cfg = config_file.load(Paths.from_env().global_scope())
-    first = backupcmd.write(cfg, cfg.targets)
+    first = backup_write.write(cfg, cfg.targets)
     assert [r.status for r in first.results] == ["created", "created"]
     start = du(backups_dir(home))
     made = 0
@@ -54,7 +54,7 @@ def test_backups_grow_with_what_changed(cli: Any, home: Path, source: Path) -> N
         assert result.code == 0, result.err
         made += len([t for t in (result.json()["backup"] or {}).get("targets", [])
                      if t["status"] == "created"])
-        job = backupcmd.write(cfg, cfg.targets, now=time.time() + index + 1)
+        job = backup_write.write(cfg, cfg.targets, now=time.time() + index + 1)
         made += sum(r.status == "created" for r in job.results)
     grown = du(backups_dir(home)) - start
     assert made >= 2 * ROUNDS  # (each round backs up both targets)
@@ -68,7 +68,7 @@ def test_backups_grow_with_what_changed(cli: Any, home: Path, source: Path) -> N
 def test_list_says_what_backups_take_as_du_does(cli: Any, home: Path, source: Path) -> None:
     build(home, source, cli)
     cfg = config_file.load(Paths.from_env().global_scope())
-    backupcmd.write(cfg, cfg.targets)
+    backup_write.write(cfg, cfg.targets)
     for index in range(3):
         guide = source / f"skill-{index:04d}/SKILL.md"
         guide.write_text(guide.read_text() + "edited\n")

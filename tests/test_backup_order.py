@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from skillshared.commands import backupcmd
 from skillshared.core import config_file
 from skillshared.core.paths import Paths
+from skillshared.store import backup_write
 from skillshared.store.backup_format import NAME_RE, list_backups
 from skillshared.store.backup_manifest import latest
 from skillshared.store.backup_writer import BackupWriter
@@ -77,7 +77,7 @@ def new_york() -> Iterator[None]:
 def write_backup(home: Path, folder: Path, now: float) -> Path:
     cfg = config_file.load(Paths.from_env().global_scope())
     writer = BackupWriter(backups_dir(home), now=now)
-    assert writer.add("claude", str(folder), "merge", backupcmd.owner(cfg)).status == "created"
+    assert writer.add("claude", str(folder), "merge", backup_write.owner(cfg)).status == "created"
     made = writer.publish()
     assert made is not None
     return made

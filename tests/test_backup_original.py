@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from skillshared.commands import backupcmd
 from skillshared.core.paths import Paths
+from skillshared.store import backup_write
 from skillshared.store.backup_format import NAME_FORMAT, list_backups
+from skillshared.store.original_state import original_state
 from tests.conftest import make_skill, run_cli_process, tree, write_config
 from tests.original_world.backups import LAYOUT, agents_part, stamp_name, write_backup
 from tests.original_world.copies import write_copy_target, write_merge_target
@@ -221,7 +222,7 @@ def our_backup_at(home: Path, when: float) -> str:
     writer = BackupWriter(backups_dir(home), now=when)
     target = cfg.target("claude")
     assert target is not None
-    assert writer.add("claude", str(target.path), "merge", backupcmd.owner(cfg),
+    assert writer.add("claude", str(target.path), "merge", backup_write.owner(cfg),
                       always=True).status == "created"
     made = writer.publish()
     assert made is not None
@@ -366,12 +367,12 @@ def test_backup_names_must_be_backup_names(cli: Any, world: dict[str, Path]) -> 
 def test_original_state_counts_what_the_original_left(world: dict[str, Path],
                                                       home: Path) -> None:
     scope = Paths.from_env().global_scope()
-    assert backupcmd.original_state(scope) == {
+    assert original_state(scope) == {
         "backups": 0, "backups_readable": 0, "agent_parts": 0, "trash_items": 0,
         "trash_agents": 0}
     original_backup(world, 60)
     bad = original_backup(world, 120)
     (bad / "claude/alpha/evil").symlink_to("/etc/passwd")
     our_backup_at(home, time.time())
-    state = backupcmd.original_state(scope)
+    state = original_state(scope)
     assert (state["backups"], state["backups_readable"]) == (2, 1)

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from skillshared.commands import backupcmd
 from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from skillshared.engine import trees
 from skillshared.engine.trees import SKIP_GIT
+from skillshared.store import backup_write
 from skillshared.store.backup_format import STORE, list_backups
 from skillshared.store.backup_manifest import read_manifest, stored_versions
 from skillshared.store.backup_writer import BackupWriter
@@ -87,8 +87,8 @@ def test_an_edit_behind_a_link_makes_a_new_backup_that_shares_the_rest(
 def test_forced_second_backup_is_manifests_and_hard_links(home: Path,
                                                           world: dict[str, Path]) -> None:
     cfg = config_file.load(Paths.from_env().global_scope())
-    first = backupcmd.write(cfg, cfg.targets)
-    second = backupcmd.write(cfg, cfg.targets, always=True, now=time.time() + 5)
+    first = backup_write.write(cfg, cfg.targets)
+    second = backup_write.write(cfg, cfg.targets, always=True, now=time.time() + 5)
     assert first.folder and second.folder and first.folder != second.folder
     assert all(r.status == "created" for r in second.results)
     manifests = sum(os.path.getsize(Path(second.folder) / f"{t}.json")
@@ -180,7 +180,7 @@ def _backups_at(home: Path, cli: Any, world: dict[str, Path], ages_days: list[fl
     for index, age in enumerate(sorted(ages_days, reverse=True)):
         (world["claude"] / "mine/counter.txt").write_text(str(index) * 1000)
         writer = BackupWriter(backups_dir(home), now=now - age * 86400)
-        writer.add("claude", str(world["claude"]), "merge", backupcmd.owner(cfg))
+        writer.add("claude", str(world["claude"]), "merge", backup_write.owner(cfg))
         assert writer.publish() is not None
 
 
@@ -225,7 +225,7 @@ def test_cleanup_removes_saved_skills_no_backup_uses(cli: Any, home: Path, sourc
     cli("backup", "claude")
     make_skill(source, "beta", body="a new version\n")
     cfg = config_file.load(Paths.from_env().global_scope())
-    backupcmd.write(cfg, [t for t in cfg.targets if t.name == "claude"], now=time.time() + 5)
+    backup_write.write(cfg, [t for t in cfg.targets if t.name == "claude"], now=time.time() + 5)
     assert len(stored_versions(backups_dir(home))) == 4
     data = cli("backup", "--cleanup", "--json").json()
     assert len(data["removed"]) == 1 and data["store_removed"] == 1

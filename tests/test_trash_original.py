@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from skillshared.commands import backupcmd
 from skillshared.core.paths import Paths
 from skillshared.store import trash
+from skillshared.store.original_state import original_state
 from tests.conftest import CliRunner, make_skill, run_cli_process, tree
 from tests.original_world.trash import write_agent_trash_item, write_trash_item
 from tests.undo_world import time_zone
@@ -183,5 +183,5 @@ def test_original_state_counts_its_trash(home: Path, configured: Path,
     uninstalled(configured, trash_dir, "frontend/_repo", 3600)
     agent(home, trash_dir, 60)
     trash.put(trash_dir, str(make_skill(configured, "ours")), "ours", "test")
-    state = backupcmd.original_state(Paths.from_env().global_scope())
+    state = original_state(Paths.from_env().global_scope())
     assert (state["trash_items"], state["trash_agents"]) == (2, 1)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.audit import rulefiles
-from skillshared.commands import backupcmd, views
+from skillshared.commands import views
 from skillshared.core import config_file
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
@@ -15,6 +15,7 @@ from skillshared.engine import observe
 from skillshared.git import gitstate, installs_original
 from skillshared.store.backup_format import list_backups
 from skillshared.store.backup_manifest import latest, looks_intact
+from skillshared.store.original_state import original_state
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -183,7 +184,7 @@ def _count(number: int, word: str, many: str | None = None) -> str:
 
 
 def _check_original_backups(checks: Checks, config: Config) -> None:
-    state = backupcmd.original_state(config.scope)
+    state = original_state(config.scope)
     if state["backups"]:
         agents = f"; {_count(state['agent_parts'], 'agent part')} kept" \
             if state["agent_parts"] else ""

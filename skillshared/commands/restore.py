@@ -28,6 +28,7 @@ from skillshared.engine import beside, fsops, fsops_swap, trees
 from skillshared.engine.observe import Record, manifest_bytes, own_original
 from skillshared.engine.observe import read_manifest as read_copy_manifest
 from skillshared.store import backup_original as original
+from skillshared.store import backup_write
 from skillshared.store.backup_format import list_backups, store_path, targets_in
 from skillshared.store.backup_manifest import copy_of, latest, read_manifest
 from skillshared.store.backup_snapshot import real_target
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 def recover(config: Config) -> list[dict[str, str]]:
     """Finish or undo restores (and adopts) that were interrupted: see :mod:`beside`."""
     return beside.recover(((t.name, str(t.path)) for t in config.targets),
-                          backupcmd.owner(config), config.copy_ignore())
+                          backup_write.owner(config), config.copy_ignore())
 
 
 Picked = tuple[Path, dict[str, Any], dict[str, str] | None]
@@ -97,7 +98,7 @@ def _from_original(config: Config, backup: Path, name: str) -> Picked:
                               "target's agents; it is not restored as skills")
     target = config.target(name)
     assert target is not None
-    where = real_target(str(target.path), target.mode, backupcmd.owner(config))
+    where = real_target(str(target.path), target.mode, backup_write.owner(config))
     sources = {s.flat_name: s.path for s in skills.discover(Path(config.source)).skills}
     manifest, copies = original.manifest_for(backup, name, where, target.mode, sources,
                                              config.copy_ignore())
@@ -128,7 +129,7 @@ def look(config: Config, path: str, manifest: Mapping[str, Any]) -> tuple[list[s
     our unedited copies, our files) nor the same as what the backup holds at that name; and
     whether the backup holds all that the target holds, each entry as it is (compared by
     content checksums): then that backup is the backup of it."""
-    own = backupcmd.owner(config)
+    own = backup_write.owner(config)
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -305,7 +306,7 @@ def cmd_restore(req: Request) -> dict[str, Any]:
         raise SkillshareError(f"backup {backup.name} of {target.name} is damaged; nothing "
                               "was changed", hint="pick another backup with --from (see "
                               "`skillshare backup --verify`)", details=problems)
-    where = real_target(str(target.path), target.mode, backupcmd.owner(config))
+    where = real_target(str(target.path), target.mode, backup_write.owner(config))
     blocking, held = look(config, where, manifest)
     if blocking and not force:
         shown = ", ".join(blocking[:5]) + (f" and {len(blocking) - 5} more"
@@ -328,7 +329,7 @@ def cmd_restore(req: Request) -> dict[str, Any]:
                                         int(manifest.get("bytes", 0))).to_dict()
     else:
         # entries not ours are replaced: the backup of them must be sure to hold what they hold
-        before = backupcmd.write(config, [target], exact=bool(blocking))
+        before = backup_write.write(config, [target], exact=bool(blocking))
         if before.error or before.results[0].status == "failed":
             raise SkillshareError("could not back up the current content first; nothing was "
                                   f"changed: {before.error or before.results[0].error}")

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from skillshared.catalog import skills
-from skillshared.commands import backupcmd
 from skillshared.core import targets as builtin
 from skillshared.core.config import MODES, Config, TargetConfig
 from skillshared.core.config_file import from_document, read_document
@@ -18,7 +17,7 @@ from skillshared.core.patterns import PatternError, compile_glob
 from skillshared.engine import fsops, fsops_swap, reconcile, reports, trees
 from skillshared.engine.observe import DigestCache, observe
 from skillshared.engine.plan import DIR, LINK, TargetSpec
-from skillshared.store import configedit
+from skillshared.store import backup_write, configedit
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -209,7 +208,7 @@ def _backup_targets(config: Config, chosen: list[TargetConfig]
                     ) -> dict[str, str | SkillshareError | None]:
     """Back up each target (published before anything is unlinked): its backup folder, None
     when there was nothing to back up, or the error that stops its removal."""
-    written = backupcmd.write(config, chosen)
+    written = backup_write.write(config, chosen)
     outcome: dict[str, str | SkillshareError | None] = {}
     for target, result in zip(chosen, written.results, strict=True):
         if result.status == "failed":

@@ -25,7 +25,6 @@ from concurrent.futures import Future
 from typing import Any
 
 from skillshared import __version__, api
-from skillshared.commands import backupcmd
 from skillshared.commands.request import Request
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError, UsageError
@@ -40,7 +39,7 @@ from skillshared.daemon.server import Server
 from skillshared.daemon.watcher import Watcher
 from skillshared.daemon.worker import Worker
 from skillshared.git import gitops, gitsync
-from skillshared.store import trash
+from skillshared.store import backup_cleanup, backup_write, trash
 
 STOP_GRACE = 600.0  # seconds the running operation may take to finish at shutdown
 CLOCK_CHECK = 30.0  # seconds between checks for a suspend/resume (the wall clock jumps)
@@ -244,7 +243,7 @@ class Runtime:
         config = self.reconciler.config
         if config is None:
             return "no config"
-        written = backupcmd.write(config, config.targets)
+        written = backup_write.write(config, config.targets)
         counts = Counter(r.status for r in written.results)
         if written.error or counts["failed"]:
             failed = [f"{r.target}: {r.error}" for r in written.results if r.status == "failed"]
@@ -257,7 +256,7 @@ class Runtime:
         config = self.reconciler.config
         if config is None:
             return "no config"
-        result = backupcmd.cleanup(config)
+        result = backup_cleanup.cleanup(config)
         expired = trash.expire(config.scope.trash_dir, config.trash_retention_days)
         return (f"{len(result['removed'])} old backups removed, {len(expired)} trash items "
                 "expired")
