@@ -20,6 +20,7 @@ SHUTIL_MUTATORS = frozenset({"rmtree", "copy", "copy2", "copyfile", "copytree", 
 PATH_MUTATORS = frozenset({"write_text", "write_bytes", "mkdir", "unlink", "rename", "replace",
                            "symlink_to", "touch", "rmdir", "chmod", "hardlink_to"})
 WRITE_MODES = frozenset("wax+")
+CREATING_FLAGS = frozenset({"O_CREAT", "O_TRUNC", "O_APPEND"})
 
 # Modules (relative to the project root) that may change the filesystem outside fsops, and
 # why. Only the daemon's and the CLI's own state belongs here, never a user's data.
@@ -28,6 +29,8 @@ ALLOWED: dict[str, str] = {
     # or when a stale one is in the way
     "skillshared/daemon/server.py": "the daemon's socket",
     "skillshared/daemon/server_socket.py": "the daemon's socket",
+    # ops.lock and daemon.lock: opened (made 0600 if missing) to hold an flock
+    "skillshared/store/locking.py": "the lock files",
 }
 
 
@@ -55,9 +58,18 @@ def _mode(call: ast.Call, position: int) -> str | None:
     return None
 
 
+def _creates(call: ast.Call) -> bool:
+    """Whether an ``os.open`` call's flags create, empty or append to a file."""
+    flags = call.args[1] if len(call.args) > 1 else None
+    names = {n.attr for n in ast.walk(flags) if isinstance(n, ast.Attribute)} if flags else set()
+    return bool(names & CREATING_FLAGS)
+
+
 def _attribute_call(call: ast.Call) -> str | None:
     assert isinstance(call.func, ast.Attribute)
     attr, owner = call.func.attr, _owner(call)
+    if owner == "os" and attr == "open":
+        return "os.open(O_CREAT/O_TRUNC/O_APPEND)" if _creates(call) else None
     if owner == "os":
         return f"os.{attr}" if attr in OS_MUTATORS else None
     if owner == "shutil":
@@ -138,6 +150,7 @@ import shutil as sh
 
 def harmless(path: Path, text: str) -> None:
     text.replace("a", "b")
+    os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     open(path).read()
     open(path, "rb").read()
     path.read_text()
@@ -151,11 +164,13 @@ def sneaky(path: Path) -> None:
     with open(path, mode="a") as handle:
         handle.write("x")
     path.open("w")
+    os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
 '''
 
 
 def test_checker_catches_planted_violations() -> None:
     found = mutations(PLANTED)
     assert found == [(4, "from os import unlink"), (5, "import shutil as sh"),
-                     (15, "os.rename"), (16, "shutil.rmtree"), (17, ".write_text()"),
-                     (18, ".replace()"), (19, "open('a')"), (21, ".open('w')")]
+                     (16, "os.rename"), (17, "shutil.rmtree"), (18, ".write_text()"),
+                     (19, ".replace()"), (20, "open('a')"), (22, ".open('w')"),
+                     (23, "os.open(O_CREAT/O_TRUNC/O_APPEND)")]
