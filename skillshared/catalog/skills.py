@@ -26,7 +26,6 @@ from skillshared.catalog.walker import (
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_FLAT_BYTES = 255
 RESERVED_PREFIX = ".skillshare-"  # the manifest and temp entries in targets
-__all__ = ["SKILL_FILE", "Frontmatter"]  # also here: a skill's file and what it says
 
 
 @dataclass(frozen=True, slots=True)

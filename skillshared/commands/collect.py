@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.catalog import skills
+from skillshared.catalog.kinds import SKILL_FILE
 from skillshared.commands import restore
 from skillshared.commands.request import pick_targets
 from skillshared.commands.results import (
@@ -96,9 +97,9 @@ def local_skills(config: Config, target: TargetConfig, in_source: Mapping[str, s
         if manifest.original and _as_in_source(config, manifest.original.copies, entry.path,
                                                in_source or {}):
             continue  # the original tool's copy of the skill as the source has it
-        if not os.path.isfile(os.path.join(entry.path, skills.SKILL_FILE)):
+        if not os.path.isfile(os.path.join(entry.path, SKILL_FILE)):
             skipped.append({"target": target.name, "name": name,
-                            "reason": f"not a skill (no {skills.SKILL_FILE})"})
+                            "reason": f"not a skill (no {SKILL_FILE})"})
             continue
         problem = skills.name_problem(name)
         if problem is None:

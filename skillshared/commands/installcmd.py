@@ -21,6 +21,7 @@ from skillshared.audit.findings import threshold
 from skillshared.audit.gate import Gate
 from skillshared.audit.rulefiles import rule_files
 from skillshared.catalog import places, skills
+from skillshared.catalog.kinds import SKILL_FILE
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
@@ -140,7 +141,7 @@ def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
                  ) -> list[tuple[str, Path]]:
     """(name in the source, folder) of each skill to install: ``folder`` itself when it is a
     skill (named ``--name``, or after its folder or repository), else each skill in it."""
-    if (folder / skills.SKILL_FILE).is_file():
+    if (folder / SKILL_FILE).is_file():
         chosen = name or natural
         problem = ("it must be one folder name" if "/" in chosen
                    else places.path_problem(chosen))
@@ -150,7 +151,7 @@ def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
         return [(chosen, folder)]
     found = skills.discover(folder)
     if not found.skills:
-        raise NotFoundError(f"no skill (a folder with a {skills.SKILL_FILE}) in {shown}")
+        raise NotFoundError(f"no skill (a folder with a {SKILL_FILE}) in {shown}")
     if name is not None:
         raise UsageError("--name goes with a single skill; this holds "
                          f"{len(found.skills)}")

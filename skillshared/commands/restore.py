@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.catalog import skills
-from skillshared.catalog.skills import SKILL_FILE
+from skillshared.catalog.kinds import SKILL_FILE
 from skillshared.commands import backupcmd
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError

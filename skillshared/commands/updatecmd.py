@@ -13,7 +13,8 @@ from skillshared.audit.gate import audit_report, blocked_details, count
 from skillshared.audit.rulefiles import user_rules
 from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_tree
-from skillshared.catalog import places, skills
+from skillshared.catalog import places
+from skillshared.catalog.kinds import SKILL_FILE
 from skillshared.commands.installcmd import copy_in, failure, level_of
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
@@ -118,7 +119,7 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
     with sources.fetched(config, record.source, req.paths.env, record.subdir,
                           record.branch) as fetched:
         skill = fetched.folder
-        if not (skill / skills.SKILL_FILE).is_file():
+        if not (skill / SKILL_FILE).is_file():
             return {**result, "status": "stale",
                     "error": f"{record.source} no longer holds it"}
         new = trees.digest(str(skill), SKIP_GIT)
@@ -173,7 +174,7 @@ def _check_copy(config: Config, record: SkillRecord, env: Any) -> dict[str, Any]
         return {"status": "missing"}
     with sources.fetched(config, record.source, env, record.subdir, record.branch) as fetched:
         skill = fetched.folder
-        if not (skill / skills.SKILL_FILE).is_file():
+        if not (skill / SKILL_FILE).is_file():
             return {"status": "stale"}
         same = trees.digest(str(skill), SKIP_GIT) == trees.digest(str(dest), SKIP_GIT)
         return {"status": "up to date" if same else "update available"}
