@@ -126,8 +126,8 @@ def main() -> None:
                    GIT_AUTHOR_NAME="b", GIT_AUTHOR_EMAIL="b@example.com",
                    GIT_COMMITTER_NAME="b", GIT_COMMITTER_EMAIL="b@example.com", HOME=temp)
         work, before, after = build(root, env)
-        assert ours_changed(work, env, before, after) == gitpython_changed(git, work, before,
-                                                                             after)
+        changed = gitpython_changed(git, work, before, after)
+        assert ours_changed(work, env, before, after) == changed
         assert gitstate.head(work, env) == gitpython_head(git, work)
         os.environ.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
         lines = ["| read | git executable (ours) | GitPython | ratio |", "|---|---|---|---|"]

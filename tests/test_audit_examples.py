@@ -204,6 +204,5 @@ def test_a_user_rule_for_another_script_scans_the_raw_text(tmp_path: Path) -> No
                     "  - {id: ru-text, severity: LOW, pattern: 'пароль', message: m}\n",
                     encoding="utf-8")
     (tmp_path / "a.md").write_text("Введите пароль.\n", encoding="utf-8")
-    found = scan_file(str(tmp_path / "a.md"), "a.md",
-                             load_rule_set([user]).rules)
+    found = scan_file(str(tmp_path / "a.md"), "a.md", load_rule_set([user]).rules)
     assert [f.rule for f in found] == ["ru-raw"]  # the text scan folds р, а, о to Latin

@@ -250,9 +250,9 @@ def test_links_are_reported_and_never_followed(tmp_path: Path) -> None:
         ("docs/elsewhere", "link-outside-skill", "HIGH")]
     # one file at a time (an update audits what changed): the same, relative to its root
     assert [f.rule for f in scan_file(str(skill / "docs/key"), "docs/key",
-                                            load_rules())] == ["link-to-credentials"]
+                                      load_rules())] == ["link-to-credentials"]
     assert scan_file(str(skill / "docs/again.md"), "docs/again.md",
-                           load_rules(), root=str(skill)) == []
+                     load_rules(), root=str(skill)) == []
 
 
 def test_only_dot_git_is_left_out(tmp_path: Path) -> None:

@@ -101,8 +101,8 @@ def prepare(rules: Sequence[Rule]) -> Prepared:
     for rule in rules:
         by[rule.scan].append(rule)
     return Prepared(tuple(by["text"]), tuple(by["raw"]), tuple(by["squashed"]),
-                  tuple(by["file"]), {s: _words(by[s]) for s in SCANS},
-                  frozenset(r.id for r in by["text"] if _costly(r)))
+                    tuple(by["file"]), {s: _words(by[s]) for s in SCANS},
+                    frozenset(r.id for r in by["text"] if _costly(r)))
 
 
 def _costly(rule: Rule) -> bool:
@@ -125,7 +125,7 @@ def _line_meets(needs: Needs, folded: str) -> bool:
 
 
 def scan_text(text: str, first_line: int | None, rel: str, rules: Prepared, raw_rules: bool,
-               squashed: bool, found: list[Finding]) -> None:
+              squashed: bool, found: list[Finding]) -> None:
     """The findings of the text rules (and the raw and squashed ones, when asked) in one
     decoded text whose first line has the number ``first_line`` (None: no line numbers)."""
     lines = split_lines(text)

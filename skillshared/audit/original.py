@@ -131,9 +131,9 @@ def _custom_rule(entry: _Entry, warnings: list[str]) -> Rule | None:
     except ValueError as exc:
         warnings.append(f"{entry.where}.exclude: {exc} (the rule is left out)")
         return None
-    rule = make_rule(entry.id, entry.pattern or "custom", entry.severity,
-                           pattern.pattern, entry.message, flags=pattern.flags & ~re.UNICODE,
-                           scan=scan_for(entry.regex))
+    rule = make_rule(entry.id, entry.pattern or "custom", entry.severity, pattern.pattern,
+                     entry.message, flags=pattern.flags & ~re.UNICODE,
+                     scan=scan_for(entry.regex))
     return dataclasses.replace(rule, exclude=exclude)
 
 

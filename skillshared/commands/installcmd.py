@@ -106,17 +106,17 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         places.place(config.source, where, "--into")
     origin = os.path.abspath(raw) if os.path.isdir(raw) else raw
     dry_run = req.flag("dry_run")
+    gate = _gate(req, config, level)
     with sources.fetched(config, raw, req.paths.env, subdir, branch) as fetched:
         root, url, folder = fetched.folder, fetched.url, fetched.base
         plans = []
         for name, path in _pick_skills(root, given, fetched.name, url or str(root)):
             dest = places.place(config.source, f"{where}/{name}" if where else name,
-                                  "install path")
+                                "install path")
             if os.path.lexists(dest) and not req.flag("force"):
                 raise SkillshareError(f"{dest} already exists; nothing was installed",
                                       hint="use --force to replace it (the old one goes to "
                                            "the trash)")
-            gate = _gate(req, config, level)
             report = None if gate is None else gate.check(path)
             inner = os.path.relpath(path, folder)
             plans.append((SkillRecord(name, origin, False, where,

@@ -117,7 +117,7 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
     if not dest.is_dir():
         return {**result, **_missing(record)}
     with sources.fetched(config, record.source, req.paths.env, record.subdir,
-                          record.branch) as fetched:
+                         record.branch) as fetched:
         skill = fetched.folder
         if not (skill / SKILL_FILE).is_file():
             return {**result, "status": "stale",

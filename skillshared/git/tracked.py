@@ -1,12 +1,12 @@
-"""Tracked repositories: the git side of ``install --track``,
-``update`` and ``check``. A tracked repo is a git clone named ``_<name>`` with its ``.git``
-kept, at the top of the source or in a folder of it (``--into``); its skills reach the
-targets as ``_name__…``. The clone is audited before it is put in place, and what an update
-brings is audited before it is kept; a finding at or above the threshold removes the clone,
-or rolls the update back.
+"""Tracked repositories: the git side of ``install --track``, ``update`` and ``check``. A
+tracked repo is a git clone named ``_<name>`` with its ``.git`` kept, at the top of the
+source or in a folder of it (``--into``); its skills reach the targets as ``_name__…``. The
+clone is audited before it is put in place (an audit ``Gate``), and what an update brings
+is audited before it is kept; a finding at or above the threshold removes the clone, or
+rolls the update back.
 
-The commands themselves are in ``installcmd``; where installs come from, where they go
-(every path checked) and the records of them, in ``installs``.
+The commands themselves are in ``commands.installcmd`` and ``commands.updatecmd``; where
+installs come from in ``sources``, the records of them in ``installs``.
 """
 
 from __future__ import annotations
