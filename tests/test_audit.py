@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -187,3 +188,19 @@ def test_audit_reads_the_users_rules_file(cli: CliRunner, home: Path, source_wor
     assert broken.code == 1 and "audit rules" in broken.err
     assert str(rules) in broken.err
     assert os.path.exists(source_world / "evil/SKILL.md")
+
+
+def test_the_audit_stands_on_core_alone() -> None:
+    """The audit reads files and matches text: it imports nothing of skillshared but core
+    (any import, also one inside a function), so every layer above core may use it."""
+    package = Path(__file__).resolve().parent.parent / "skillshared" / "audit"
+    imported = set()
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    ours = {name for name in imported if name.split(".")[0] == "skillshared"}
+    assert ours, "the audit's imports were not read"
+    assert {n for n in ours if not n.startswith(("skillshared.core", "skillshared.audit"))} == set()
