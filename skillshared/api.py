@@ -20,9 +20,10 @@ from skillshared.core.errors import (
     from_os_error,
 )
 from skillshared.core.paths import Paths
+from skillshared.core.results import DaemonStatus
 from skillshared.store import oplog
 
-Handler = Callable[[Request], dict[str, Any]]
+Handler = Callable[[Request], Mapping[str, Any]]  # each returns its result's TypedDict
 
 # Each command's handler as "module:function" (the module is imported when the command
 # runs, so a `sync` does not load the code of every other command).
@@ -68,7 +69,7 @@ def _log_args(args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def run(cmd: str, args: Mapping[str, Any], paths: Paths,
-        daemon: Callable[[], dict[str, Any]] | None = None) -> dict[str, Any]:
+        daemon: Callable[[], DaemonStatus] | None = None) -> dict[str, Any]:
     """Run one command; raises :class:`SkillshareError` for anything a user must fix.
     ``daemon``: set when the daemon runs the command (gives its status section)."""
     handler = handler_for(cmd) if isinstance(cmd, str) else None
@@ -100,7 +101,7 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths,
             message = (f"pruning held back in {held} target{'s' if held != 1 else ''} "
                        "(the mass-delete guard); see `skillshare status`")
         _log(req, cmd, "partial" if failed or held else "ok", started, message)
-    return result
+    return dict(result)  # (the JSON document the socket and --json carry)
 
 
 def _log(req: Request, cmd: str, status: str, started: float, message: str | None = None) -> None:

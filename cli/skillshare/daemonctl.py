@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from skillshared.core.locations import Locations
-    from skillshared.core.results import DaemonStatus
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 120.0
@@ -40,8 +39,8 @@ def _ping(paths: Locations) -> dict[str, Any] | None:
         return None
 
 
-def status(paths: Locations) -> DaemonStatus:
-    return client.daemon_status(paths)
+def status(paths: Locations) -> dict[str, Any]:
+    return dict(client.daemon_status(paths))
 
 
 def start(paths: Locations) -> dict[str, Any]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from skillshared.audit import rulefiles
 from skillshared.commands import views
+from skillshared.commands.results import CheckStatus, DoctorCheck, DoctorResult, TargetState
 from skillshared.core import config_file
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
@@ -24,23 +25,29 @@ INOTIFY_LIMIT = Path("/proc/sys/fs/inotify/max_user_watches")
 
 
 class Checks:
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        self.items: list[DoctorCheck] = []
 
-    def add(self, name: str, status: str, message: str, details: list[str] | None = None,
-            hint: str | None = None) -> None:
-        item: dict[str, Any] = {"name": name, "status": status, "message": message}
+    def add(self, name: str, status: CheckStatus, message: str,
+            details: list[str] | None = None, hint: str | None = None) -> None:
+        item: DoctorCheck = {"name": name, "status": status, "message": message}
         if details:
             item["details"] = details
         if hint:
             item["hint"] = hint
         self.items.append(item)
 
-    def result(self) -> dict[str, Any]:
-        summary = {"total": len(self.items)}
-        for status in ("pass", "warning", "error", "info"):
-            summary[status] = sum(1 for c in self.items if c["status"] == status)
-        return {"checks": self.items, "summary": summary, "ok": summary["error"] == 0}
+    def result(self) -> DoctorResult:
+        def count(status: CheckStatus) -> int:
+            return sum(1 for c in self.items if c["status"] == status)
+
+        errors = count("error")
+        return {"scope": self.scope, "checks": self.items,
+                "summary": {"total": len(self.items), "pass": count("pass"),
+                            "warning": count("warning"), "error": errors,
+                            "info": count("info")},
+                "ok": errors == 0}
 
 
 def count_watch_dirs(root: Path) -> int:
@@ -72,25 +79,25 @@ def check_daemon(checks: Checks, req: Request) -> None:
     state = req.daemon() if req.daemon else views.daemon_state(req.paths)
     if state["running"]:
         checks.add("daemon", "pass", f"daemon answers on {state['socket']}")
-        problem = state.get("last_error")
+        problem = state["last_error"] if "watch" in state else None
         if problem:
             checks.add("daemon-errors", "warning", f"last daemon error ({problem['at']}): "
                        f"{problem['message']}", hint="see `skillshare daemon logs`")
-    elif state.get("stale_socket"):
+    elif state["stale_socket"]:
         checks.add("daemon", "warning", f"stale socket {state['socket']} (no daemon answers)",
                    hint="start the daemon: skillshare daemon start")
     else:
         checks.add("daemon", "info", "daemon not running; commands run in-process")
 
 
-def cmd_doctor(req: Request) -> dict[str, Any]:
-    checks = Checks()
+def cmd_doctor(req: Request) -> DoctorResult:
     scope = req.scope()
+    checks = Checks(scope.name)
     try:
         config = config_file.load(scope)
     except ConfigError as exc:
         checks.add("config", "error", exc.message, exc.details, exc.hint)
-        return {"scope": scope.name, **checks.result()}
+        return checks.result()
     checks.add("config", "pass", f"{scope.config_file} is valid")
     unused = {u.key for u in config.unused}
     for warning in config.warnings:
@@ -99,7 +106,7 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
     if not config.source.is_dir():
         checks.add("source", "error", f"source folder does not exist: {config.source}",
                    hint="create it or fix `source:` in the config")
-        return {"scope": scope.name, **checks.result()}
+        return checks.result()
     discovery, runs = views.plan_all(config)
     checks.add("source", "pass", f"{_count(len(discovery.skills), 'skill')} in {config.source}")
     if discovery.rejected:
@@ -132,7 +139,7 @@ def cmd_doctor(req: Request) -> dict[str, Any]:
     if not scope.is_project:
         check_backups(checks, config)
     check_original(checks, config, req)
-    return {"scope": scope.name, **checks.result()}
+    return checks.result()
 
 
 def check_original(checks: Checks, config: Config, req: Request) -> None:
@@ -241,7 +248,7 @@ def check_backups(checks: Checks, config: Config) -> None:
                    f"{backups[0].name}")
 
 
-def _check_target(checks: Checks, state: dict[str, Any]) -> None:
+def _check_target(checks: Checks, state: TargetState) -> None:
     name = f"target {state['name']}"
     if state["also"]:
         checks.add(name, "warning", f"shares its folder with {', '.join(state['also'])}",

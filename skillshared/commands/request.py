@@ -7,19 +7,22 @@ import dataclasses
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillshared.core import config_file
 from skillshared.core.config import Config
 from skillshared.core.errors import ConfigError, NotFoundError, UsageError
 from skillshared.core.paths import Paths, Scope
 
+if TYPE_CHECKING:
+    from skillshared.core.results import DaemonStatus
+
 
 class Request:
     """A command's arguments (from argparse or a socket request), checked on access."""
 
     def __init__(self, paths: Paths, args: Mapping[str, Any],
-                 daemon: Callable[[], dict[str, Any]] | None = None) -> None:
+                 daemon: Callable[[], DaemonStatus] | None = None) -> None:
         if not isinstance(args, Mapping):
             raise UsageError("arguments must be a mapping of names to values")
         cwd = args.get("cwd")

@@ -7,11 +7,25 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from skillshared.catalog import skills
+from skillshared.commands.results import (
+    DiffItem,
+    DiffResult,
+    DiffTarget,
+    ListedSkill,
+    ListResult,
+    SourceState,
+    StatusResult,
+    TargetState,
+    TargetStateName,
+    TrackedRepoState,
+)
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.names import MANIFEST
 from skillshared.core.paths import Paths
+from skillshared.core.results import DaemonStatus
 from skillshared.engine import reconcile, reports
+from skillshared.engine.groups import build_groups
 from skillshared.engine.observe import DigestCache
 from skillshared.engine.plan import INSTALLING, MISSING
 from skillshared.engine.runs import TargetRun
@@ -42,17 +56,18 @@ def plan_all(config: Config, only: Sequence[str] | None = None,
                                                                  list[TargetRun]]:
     discovery = discovery or skills.discover(config.source)
     cache = DigestCache(config.copy_ignore(), config.limits)
-    groups = reconcile.build_groups(config, discovery, only)
+    groups = build_groups(config, discovery, only)
     return discovery, [reconcile.plan_group(g, config, cache, force=False) for g in groups]
 
 
 
-def target_state(run: TargetRun) -> dict[str, Any]:
+def target_state(run: TargetRun) -> TargetState:
     report = reports.target_report(run, dry_run=True)
     plan, group = run.plan, run.group
     wanted = group.wanted
     pending = sum(1 for op in plan.ops if op.action in INSTALLING and op.name in wanted)
     blocked = sum(1 for c in report["conflicts"] if c["name"] in wanted)
+    state: TargetStateName
     if plan.error:
         state = "error"
     elif run.obs is not None and run.obs.kind == MISSING:
@@ -68,8 +83,10 @@ def target_state(run: TargetRun) -> dict[str, Any]:
         state = "conflict"
     else:
         state = "synced"
-    return {**{k: report[k] for k in ("name", "also", "path", "mode", "local", "conflicts",
-                                      "guard", "error", "followed_link")},
+    return {"name": report["name"], "also": report["also"], "path": report["path"],
+            "mode": report["mode"], "local": report["local"], "conflicts": report["conflicts"],
+            "guard": report["guard"], "error": report["error"],
+            "followed_link": report["followed_link"],
             "state": state,
             "expected": len(wanted),
             "synced": max(0, len(wanted) - pending - blocked),
@@ -80,7 +97,7 @@ def target_state(run: TargetRun) -> dict[str, Any]:
             "exclude": list(group.targets[0].exclude)}
 
 
-def daemon_state(paths: Paths) -> dict[str, Any]:
+def daemon_state(paths: Paths) -> DaemonStatus:
     """The daemon's status section (a command run in-process beside a daemon, with
     --no-daemon, asks it)."""
     from skillshared.core import client
@@ -98,7 +115,8 @@ def recorded(config: Config) -> tuple[dict[str, dict[str, Any]], str | None]:
 
 
 def tracked_repos(config: Config, discovery: skills.Discovery, paths: Paths,
-                  origins: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                  origins: dict[str, dict[str, Any]] | None = None
+                  ) -> list[TrackedRepoState]:
     """Every tracked repo: each ``_…`` folder at the top of the source, each one deeper
     (installed with ``--into``) that holds a skill (found from discovery, so the source is
     not walked again), and each one a record names (``missing`` when it is not there)."""
@@ -121,23 +139,23 @@ def tracked_repos(config: Config, discovery: skills.Discovery, paths: Paths,
 
 
 def _repo_state(config: Config, name: str, count: int, record: dict[str, Any] | None,
-                paths: Paths) -> dict[str, Any]:
+                paths: Paths) -> TrackedRepoState:
     """One tracked repo of ``status``; a recorded one says where it came from (``source``),
     and one recorded but not there is ``missing``."""
     here = os.path.isdir(config.source / name)
-    state = {"name": name, "skills": count,
+    state: TrackedRepoState = {"name": name, "skills": count,
              "git": gitstate.state(config.source / name, paths.env) if here else None}
     if record is not None:
-        state.update(source=record["source"], recorded_in=record["file"])
+        state["source"], state["recorded_in"] = record["source"], record["file"]
     if not here:
         state["missing"] = True
     return state
 
 
-def cmd_status(req: Request) -> dict[str, Any]:
+def cmd_status(req: Request) -> StatusResult:
     config = req.config()
     discovery, runs = plan_all(config)
-    source = {
+    source: SourceState = {
         "path": str(config.source),
         "exists": discovery.exists,
         "skills": len(discovery.skills),
@@ -166,10 +184,10 @@ def cmd_status(req: Request) -> dict[str, Any]:
 HELD = "ours, no longer wanted; pruning held back by the mass-delete guard"
 
 
-def diff_items(run: TargetRun, held: Sequence[str] = ()) -> list[dict[str, str]]:
+def diff_items(run: TargetRun, held: Sequence[str] = ()) -> list[DiffItem]:
     """What a sync would change (and what keeps a target from being in sync): ``held``, the
     entries whose pruning the mass-delete guard holds back."""
-    items = []
+    items: list[DiffItem] = []
     plan = run.plan
     for op in plan.ops:
         if op.action == "mkdir_target":
@@ -195,14 +213,14 @@ def diff_items(run: TargetRun, held: Sequence[str] = ()) -> list[dict[str, str]]
     return items
 
 
-def cmd_diff(req: Request) -> dict[str, Any]:
+def cmd_diff(req: Request) -> DiffResult:
     from skillshared.commands.request import pick_targets
 
     config = req.config()
     name = req.text("target")
     only = pick_targets(config, [name] if name else [])
     _, runs = plan_all(config, only)
-    targets = []
+    targets: list[DiffTarget] = []
     for run in runs:
         held = run.plan.held
         items = diff_items(run, held)
@@ -218,11 +236,11 @@ def cmd_diff(req: Request) -> dict[str, Any]:
     return {"scope": config.scope.name, "targets": targets}
 
 
-def cmd_list(req: Request) -> dict[str, Any]:
+def cmd_list(req: Request) -> ListResult:
     config = req.config()
     discovery = skills.discover(config.source)
     origins = installs.origins(config)
-    listed = [{
+    listed: list[ListedSkill] = [{
         "name": s.flat_name,
         "path": s.rel_path,
         "origin": "tracked" if s.tracked_repo else "installed" if s.rel_path in origins
@@ -235,10 +253,12 @@ def cmd_list(req: Request) -> dict[str, Any]:
         "targets": list(s.meta.targets) if s.meta.targets is not None else None,
         "problem": s.meta.problem,
     } for s in discovery.skills]
+    notes = reports.discovery_report(discovery)
     return {
         "scope": config.scope.name,
         "source": str(config.source),
         "exists": discovery.exists,
         "skills": listed,
-        **reports.discovery_report(discovery),
+        "invalid": notes["invalid"], "frontmatter": notes["frontmatter"],
+        "ignored": notes["ignored"],
     }

@@ -29,6 +29,7 @@ from skillshared.commands.request import Request
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
+from skillshared.core.results import DaemonRunning
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.inotify import inotify_limit, inotify_watches
@@ -325,9 +326,9 @@ class Runtime:
         elif action != "status":
             raise UsageError(f"unknown daemon action {action!r}",
                              hint="one of: status, reload, rescan")
-        return self.status()
+        return dict(self.status())
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> DaemonRunning:
         rec = self.reconciler
         # Looked at in the order work moves (debouncer, queue, worker), so that work moving on
         # meanwhile is seen in one of them: never idle while a pass is starting.
