@@ -79,6 +79,20 @@ def expand(roots: Sequence[Root]) -> list[Root]:
     return result
 
 
+def folders(roots: Sequence[Root]) -> tuple[dict[str, list[Root]], list[str]]:
+    """The folders to watch for ``roots`` (real paths) with the roots each serves, and the
+    folders missing (not there yet, or not folders)."""
+    by_folder: dict[str, list[Root]] = {}
+    missing = []
+    for root in roots:
+        real = os.path.realpath(root.folder())
+        if os.path.isdir(real):
+            by_folder.setdefault(real, []).append(root)
+        else:
+            missing.append(root.folder())
+    return by_folder, missing
+
+
 def _relative(path: str, folder: str) -> str | None:
     if path == folder:
         return ""

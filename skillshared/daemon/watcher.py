@@ -38,7 +38,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from skillshared.daemon import logs
 from skillshared.daemon.inotify import OverflowAlarm
-from skillshared.daemon.roots import CONFIG, Hint, Root, covered, expand, hints_for
+from skillshared.daemon.roots import CONFIG, Hint, Root, covered, expand, folders, hints_for
 
 # The kernel only queues these (IN_CREATE, IN_DELETE, IN_MOVED_*, IN_CLOSE_WRITE): no
 # IN_MODIFY per write() and no IN_ATTRIB/IN_OPEN, which is what overflows the inotify queue
@@ -229,16 +229,8 @@ class Watcher:
 
     def _plan(self) -> tuple[dict[str, list[Root]], list[str]]:
         """The folders to watch (real paths) with their roots, and the missing ones."""
-        by_folder: dict[str, list[Root]] = {}
-        missing = []
         self._expanded = expand(self._roots)
-        for root in self._expanded:
-            real = os.path.realpath(root.folder())
-            if os.path.isdir(real):
-                by_folder.setdefault(real, []).append(root)
-            else:
-                missing.append(root.folder())
-        return by_folder, missing
+        return folders(self._expanded)
 
     def _schedule(self, observer: BaseObserver, real: str, roots: list[Root]
                   ) -> _Watch | None:
