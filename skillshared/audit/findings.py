@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from skillshared.core.config import SEVERITIES
 from skillshared.core.errors import UsageError
+from skillshared.core.results import FindingItem
 
 SHORT = {"c": "CRITICAL", "crit": "CRITICAL", "h": "HIGH", "m": "MEDIUM", "med": "MEDIUM",
          "l": "LOW", "i": "INFO"}
@@ -41,8 +41,9 @@ class Finding:
     message: str
     excerpt: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+    def to_dict(self) -> FindingItem:
+        return {"path": self.path, "line": self.line, "rule": self.rule, "family": self.family,
+                "severity": self.severity, "message": self.message, "excerpt": self.excerpt}
 
 
 def blocking(findings: Iterable[Finding], level: str) -> list[Finding]:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from skillshared.audit.findings import Finding, blocking, rank
 from skillshared.audit.rulefiles import load_rule_set
 from skillshared.audit.scan import scan_tree
 from skillshared.core.config import SEVERITIES
 from skillshared.core.errors import SkillshareError
+from skillshared.core.results import AuditReport
 
 
-def audit_report(findings: list[Finding], files: int, level: str) -> dict[str, Any]:
+def audit_report(findings: list[Finding], files: int, level: str) -> AuditReport:
     """The JSON of a scan: every finding, whether one blocks, and counts per severity (all
     of them, and those below ``level``)."""
     below = [f for f in findings if rank(f.severity) > rank(level)]
@@ -62,7 +62,7 @@ class Gate:
     level: str
     force: bool = False
 
-    def check(self, folder: Path, what: str = "nothing was installed") -> dict[str, Any]:
+    def check(self, folder: Path, what: str = "nothing was installed") -> AuditReport:
         """Scan ``folder``; a finding at or above the level is an error (unless ``force``)."""
         rules = load_rule_set(self.files).rules
         findings, files = scan_tree(str(folder), rules)

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from skillshared.commands.request import Request
+from skillshared.commands.results import TrashResult
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.store.trash import agent_items, delete, find, items, restore
 
 
-def cmd_trash(req: Request) -> dict[str, Any]:
+def cmd_trash(req: Request) -> TrashResult:
     scope = req.scope()
     trash_dir = scope.trash_dir
     action = req.text("action") or "list"

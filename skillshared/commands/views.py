@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
 from skillshared.commands.results import (
@@ -23,7 +23,7 @@ from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.names import MANIFEST
 from skillshared.core.paths import Paths
-from skillshared.core.results import DaemonStatus
+from skillshared.core.results import DaemonStatus, Origin
 from skillshared.engine import reconcile, reports
 from skillshared.engine.groups import build_groups
 from skillshared.engine.observe import DigestCache
@@ -105,7 +105,7 @@ def daemon_state(paths: Paths) -> DaemonStatus:
     return client.daemon_status(paths.where, timeout=1.0)
 
 
-def recorded(config: Config) -> tuple[dict[str, dict[str, Any]], str | None]:
+def recorded(config: Config) -> tuple[dict[str, Origin], str | None]:
     """Where recorded installs came from (ours and the original tool's records), and the
     error when a record file cannot be read (the views show the rest anyway)."""
     try:
@@ -115,8 +115,7 @@ def recorded(config: Config) -> tuple[dict[str, dict[str, Any]], str | None]:
 
 
 def tracked_repos(config: Config, discovery: skills.Discovery, paths: Paths,
-                  origins: dict[str, dict[str, Any]] | None = None
-                  ) -> list[TrackedRepoState]:
+                  origins: dict[str, Origin] | None = None) -> list[TrackedRepoState]:
     """Every tracked repo: each ``_…`` folder at the top of the source, each one deeper
     (installed with ``--into``) that holds a skill (found from discovery, so the source is
     not walked again), and each one a record names (``missing`` when it is not there)."""
@@ -138,7 +137,7 @@ def tracked_repos(config: Config, discovery: skills.Discovery, paths: Paths,
             for name in sorted(found | set(records))]
 
 
-def _repo_state(config: Config, name: str, count: int, record: dict[str, Any] | None,
+def _repo_state(config: Config, name: str, count: int, record: Origin | None,
                 paths: Paths) -> TrackedRepoState:
     """One tracked repo of ``status``; a recorded one says where it came from (``source``),
     and one recorded but not there is ``missing``."""
@@ -240,19 +239,22 @@ def cmd_list(req: Request) -> ListResult:
     config = req.config()
     discovery = skills.discover(config.source)
     origins = installs.origins(config)
-    listed: list[ListedSkill] = [{
-        "name": s.flat_name,
-        "path": s.rel_path,
-        "origin": "tracked" if s.tracked_repo else "installed" if s.rel_path in origins
-        else "local",
-        "repo": s.tracked_repo,
-        "source": origins.get(s.tracked_repo or s.rel_path, {}).get("source"),
-        "recorded_in": origins.get(s.tracked_repo or s.rel_path, {}).get("file"),
-        "title": s.meta.name,
-        "description": s.meta.description,
-        "targets": list(s.meta.targets) if s.meta.targets is not None else None,
-        "problem": s.meta.problem,
-    } for s in discovery.skills]
+    listed: list[ListedSkill] = []
+    for s in discovery.skills:
+        origin = origins.get(s.tracked_repo or s.rel_path)
+        listed.append({
+            "name": s.flat_name,
+            "path": s.rel_path,
+            "origin": "tracked" if s.tracked_repo else "installed" if s.rel_path in origins
+            else "local",
+            "repo": s.tracked_repo,
+            "source": origin["source"] if origin else None,
+            "recorded_in": origin["file"] if origin else None,
+            "title": s.meta.name,
+            "description": s.meta.description,
+            "targets": list(s.meta.targets) if s.meta.targets is not None else None,
+            "problem": s.meta.problem,
+        })
     notes = reports.discovery_report(discovery)
     return {
         "scope": config.scope.name,

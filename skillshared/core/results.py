@@ -280,7 +280,7 @@ class TrashItem(TypedDict):
     entry: str
     name: str
     origin: str | None
-    reason: str
+    reason: str | None
     trashed_at: str
     trashed_ts: float
     bytes: int

@@ -32,6 +32,7 @@ from skillshared.core.config import Config
 from skillshared.core.config_file import read_document
 from skillshared.core.config_records import RECORDS_FILE, SkillRecord, parse_skill_records
 from skillshared.core.errors import SkillshareError
+from skillshared.core.results import Origin
 from skillshared.engine import fsops
 from skillshared.git import gitops
 from skillshared.git.installs_original import ORIGINAL_FILE, read_json, read_original, under
@@ -120,11 +121,11 @@ def load(config: Config) -> list[SkillRecord]:
     return list(by_rel.values())
 
 
-def origins(config: Config) -> dict[str, dict[str, Any]]:
+def origins(config: Config) -> dict[str, Origin]:
     """Where each recorded install came from, by its path in the source: ``source`` (as
     the file that records it says), ``tracked``, and ``file`` (ours, or the original's
     ``.metadata.json``). A SkillshareError when a record file is damaged."""
-    found = {r.rel: {"source": r.source, "tracked": r.tracked,
+    found: dict[str, Origin] = {r.rel: {"source": r.source, "tracked": r.tracked,
                      "file": str(config.scope.config_file if config.scope.is_project
                                  else config.source / RECORDS_FILE)}
              for r in load_ours(config)}

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.results import TrashItem
 from skillshared.engine import fsops, fsops_swap, trees
 from skillshared.store.backup_format import TS_FORMAT, parse_ts
 
@@ -43,7 +44,7 @@ class Item:
     bytes: int
     original: bool = False  # left by the original skillshare (no note)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> TrashItem:
         return {"entry": self.entry, "name": self.name, "origin": self.origin,
                 "reason": self.reason, "trashed_at": time.strftime(
                     "%Y-%m-%dT%H:%M:%S%z", time.localtime(self.trashed_at)),
