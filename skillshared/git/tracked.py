@@ -23,6 +23,7 @@ from skillshared.audit.scan import scan_file
 from skillshared.catalog import walker
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.results import RepoCheck
 from skillshared.engine import fsops
 from skillshared.git import gitops, gitstate
 
@@ -227,15 +228,15 @@ def update_repo(folder: Path, name: str, env: Mapping[str, str], rules: list[Rul
     return {**result, "status": "updated"}
 
 
-def check_repo(folder: Path, env: Mapping[str, str]) -> dict[str, Any]:
+def check_repo(folder: Path, env: Mapping[str, str]) -> RepoCheck:
     """How far a repo is behind (and ahead of) the remote branch it follows, after a fetch
     (which changes nothing but what it knows of the remote)."""
     branch, before = _on_branch(folder, env, folder.name, "it cannot be checked")
     track = _fetch(folder, env, branch)
-    found: dict[str, Any] = {"ahead": 0, "behind": 0, "status": "up to date",
-                             "dirty": bool(dirty(folder, env)),
-                             "upstream": track.short if track.branch else None,
-                             "note": track.note}
+    found: RepoCheck = {"ahead": 0, "behind": 0, "status": "up to date",
+                        "dirty": bool(dirty(folder, env)),
+                        "upstream": track.short if track.branch else None,
+                        "note": track.note}
     if track.branch is None:
         return {**found, "note": "the remote has no commits yet"}
     if before is None:
