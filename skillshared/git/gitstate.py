@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
 from skillshared.core.errors import SkillshareError
 from skillshared.core.results import GitProblem, GitState
 from skillshared.git import gitops
