@@ -24,7 +24,7 @@ from skillshared.store import backup_write
 from skillshared.store.backup_format import TS_FORMAT, list_backups
 from skillshared.store.backup_manifest import latest
 from skillshared.store.backup_writer import BackupWriter
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import all_verify, backups_dir, time_zone
 
@@ -73,7 +73,7 @@ def write_v1(backups: Path, when: float, target: str, path: Path, source: Path,
 
 
 @pytest.fixture
-def world(home: Path, source: Path, cli: Any) -> Path:
+def world(home: Path, source: Path, cli: CliRunner) -> Path:
     write_config(home, CONFIG)
     make_skill(source, "alpha", files={"ref.md": "about alpha\n"})
     target = home / ".claude/skills"
@@ -90,7 +90,7 @@ def tokyo() -> Iterator[None]:
 
 
 def test_a_version_1_backup_among_newer_ones(tokyo: None, world: Path, home: Path,
-                                             source: Path, cli: Any) -> None:
+                                             source: Path, cli: CliRunner) -> None:
     """Listed, verified, restored (its saved skill versions too) and cleaned up; ordered by
     the time it records: in Tokyo, its local-time name reads 9 hours later than the UTC
     name of a backup taken after it."""

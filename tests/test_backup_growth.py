@@ -7,12 +7,11 @@ import os
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
 
 from skillshared.core import config_file
 from skillshared.core.paths import Paths
 from skillshared.store import backup_write
-from tests.conftest import make_skill, write_config
+from tests.conftest import CliRunner, make_skill, write_config
 from tests.undo_world import all_verify, backups_dir
 
 SKILLS = 300
@@ -27,7 +26,7 @@ def du(folder: Path) -> int:
     return int(out.split()[0])
 
 
-def build(home: Path, source: Path, cli: Any) -> None:
+def build(home: Path, source: Path, cli: CliRunner) -> None:
     write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
                        "  claude:\n    path: ~/.claude/skills\n"
                        "  cursor:\n    path: ~/.cursor/skills\n    mode: copy\n")
@@ -38,7 +37,7 @@ def build(home: Path, source: Path, cli: Any) -> None:
     assert cli("sync").code == 0
 
 
-def test_backups_grow_with_what_changed(cli: Any, home: Path, source: Path) -> None:
+def test_backups_grow_with_what_changed(cli: CliRunner, home: Path, source: Path) -> None:
     """A copy target and a merge target of 300 skills each: each round changes one skill,
     syncs (which backs the targets up first) and runs the daemon's backup job."""
     build(home, source, cli)
@@ -65,7 +64,7 @@ def test_backups_grow_with_what_changed(cli: Any, home: Path, source: Path) -> N
     assert all_verify(home)
 
 
-def test_list_says_what_backups_take_as_du_does(cli: Any, home: Path, source: Path) -> None:
+def test_list_says_what_backups_take_as_du_does(cli: CliRunner, home: Path, source: Path) -> None:
     build(home, source, cli)
     cfg = config_file.load(Paths.from_env().global_scope())
     backup_write.write(cfg, cfg.targets)
@@ -82,7 +81,7 @@ def test_list_says_what_backups_take_as_du_does(cli: Any, home: Path, source: Pa
     assert "on disk" in text.splitlines()[-1]
 
 
-def test_cleanup_removes_what_no_kept_backup_refers_to(cli: Any, home: Path,
+def test_cleanup_removes_what_no_kept_backup_refers_to(cli: CliRunner, home: Path,
                                                        source: Path) -> None:
     """Files and pieces of manifests of removed backups go with them, unless a kept backup
     refers to them too."""
@@ -112,7 +111,7 @@ def test_cleanup_removes_what_no_kept_backup_refers_to(cli: Any, home: Path,
     assert (target / "own-0008/SKILL.md").read_text().endswith("skill 8\n")
 
 
-def test_a_restore_of_what_a_backup_already_holds_adds_no_backup(cli: Any, home: Path,
+def test_a_restore_of_what_a_backup_already_holds_adds_no_backup(cli: CliRunner, home: Path,
                                                                  source: Path) -> None:
     """The target holds what an older backup holds (checked by content): that backup is the
     backup of it, and the restore adds none."""

@@ -9,7 +9,6 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,7 +18,7 @@ from skillshared.store import backup_write
 from skillshared.store.backup_format import NAME_RE, list_backups
 from skillshared.store.backup_manifest import latest
 from skillshared.store.backup_writer import BackupWriter
-from tests.conftest import make_skill, run_cli_process, write_config
+from tests.conftest import CliRunner, make_skill, run_cli_process, write_config
 from tests.undo_world import KEEP_ONE as CONFIG
 from tests.undo_world import backups_dir, time_zone
 
@@ -84,7 +83,7 @@ def write_backup(home: Path, folder: Path, now: float) -> Path:
 
 
 def test_a_dst_fall_back_does_not_reorder_backups(new_york: None, target: Path, home: Path,
-                                                  cli: Any) -> None:
+                                                  cli: CliRunner) -> None:
     """At 2:00 EDT on 2026-11-01 New York's clocks go back to 1:00 EST: a backup at 1:30
     EDT, then one 40 minutes later, at 1:10 EST."""
     before = calendar.timegm((2026, 11, 1, 5, 30, 0, 0, 0, 0))  # 01:30 EDT
@@ -106,7 +105,8 @@ def test_a_dst_fall_back_does_not_reorder_backups(new_york: None, target: Path, 
     assert (target / "mine/SKILL.md").read_text().endswith("version 2\n")
 
 
-def test_a_clock_set_back_does_not_reorder_backups(target: Path, home: Path, cli: Any) -> None:
+def test_a_clock_set_back_does_not_reorder_backups(target: Path, home: Path,
+                                                   cli: CliRunner) -> None:
     now = time.time()
     first = write_backup(home, target, now)
     make_skill(target, "mine", body="version 2\n")
@@ -122,7 +122,7 @@ def test_a_clock_set_back_does_not_reorder_backups(target: Path, home: Path, cli
 
 
 def test_backups_in_the_same_second_get_names_in_the_order_taken(target: Path, home: Path,
-                                                                 cli: Any) -> None:
+                                                                 cli: CliRunner) -> None:
     now = float(int(time.time()))
     made = []
     for version in range(3):

@@ -10,7 +10,6 @@ import shutil
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,7 +17,7 @@ from skillshared.core.paths import Paths
 from skillshared.store import backup_write
 from skillshared.store.backup_format import NAME_FORMAT, list_backups
 from skillshared.store.original_state import original_state
-from tests.conftest import make_skill, run_cli_process, tree, write_config
+from tests.conftest import CliRunner, make_skill, run_cli_process, tree, write_config
 from tests.original_world.backups import LAYOUT, agents_part, stamp_name, write_backup
 from tests.original_world.copies import write_copy_target, write_merge_target
 from tests.undo_world import CONFIG, NAMES, backups_dir, layout, time_zone
@@ -64,7 +63,7 @@ def test_the_fixture_writes_the_originals_form(world: dict[str, Path], source: P
     assert tree(claude / "alpha") == tree(source / "alpha")
 
 
-def test_list_shows_them_with_their_parts(cli: Any, world: dict[str, Path]) -> None:
+def test_list_shows_them_with_their_parts(cli: CliRunner, world: dict[str, Path]) -> None:
     made = original_backup(world)
     data = cli("backup", "--list", "--json").json()
     (listed,) = data["backups"]
@@ -81,7 +80,7 @@ def test_list_shows_them_with_their_parts(cli: Any, world: dict[str, Path]) -> N
 
 
 def test_restore_latest_brings_links_back_where_the_content_is_the_sources(
-        cli: Any, world: dict[str, Path], source: Path) -> None:
+        cli: CliRunner, world: dict[str, Path], source: Path) -> None:
     made = original_backup(world)
     kept = tree(made)
     claude = world["claude"]
@@ -103,7 +102,7 @@ def test_restore_latest_brings_links_back_where_the_content_is_the_sources(
 
 
 def test_a_skill_that_changed_since_comes_back_as_the_backup_held_it(
-        cli: Any, world: dict[str, Path], source: Path) -> None:
+        cli: CliRunner, world: dict[str, Path], source: Path) -> None:
     original_backup(world)
     (source / "beta/SKILL.md").write_text("---\nname: beta\ndescription: x\n---\nedited\n")
     held = tree(world["backups"] / os.listdir(world["backups"])[0] / "claude/beta")
@@ -116,7 +115,7 @@ def test_a_skill_that_changed_since_comes_back_as_the_backup_held_it(
 
 
 def test_restore_a_copy_target_records_the_sources_copies_as_ours(
-        cli: Any, world: dict[str, Path], source: Path) -> None:
+        cli: CliRunner, world: dict[str, Path], source: Path) -> None:
     original_backup(world)
     cursor = world["cursor"]
     theirs = tree(cursor / "theirs")
@@ -138,7 +137,7 @@ def test_restore_a_copy_target_records_the_sources_copies_as_ours(
 
 
 def test_unedited_copies_of_the_original_stay_ours_edited_ones_stay_the_users(
-        cli: Any, world: dict[str, Path], source: Path) -> None:
+        cli: CliRunner, world: dict[str, Path], source: Path) -> None:
     """Its manifest in the backup says which copies it made: one still as it made it (an
     older version of the source's) comes back ours and is updated; an edited one is kept."""
     cursor = world["cursor"]
@@ -156,7 +155,7 @@ def test_unedited_copies_of_the_original_stay_ours_edited_ones_stay_the_users(
     assert tree(cursor / "alpha") == edited
 
 
-def test_restore_from_a_named_backup_dry_run_and_force(cli: Any, world: dict[str, Path]
+def test_restore_from_a_named_backup_dry_run_and_force(cli: CliRunner, world: dict[str, Path]
                                                        ) -> None:
     older = original_backup(world, 7200)
     shutil.rmtree(world["claude"] / "mine")
@@ -180,7 +179,7 @@ def test_restore_from_a_named_backup_dry_run_and_force(cli: Any, world: dict[str
     assert newest.name.endswith("Z") and (newest / "claude.json").is_file()
 
 
-def test_restore_names_what_a_backup_holds(cli: Any, world: dict[str, Path]) -> None:
+def test_restore_names_what_a_backup_holds(cli: CliRunner, world: dict[str, Path]) -> None:
     made = original_backup(world, 3600, "cursor")
     missing = cli("restore", "claude", "--from", made.name)
     assert missing.code == 1 and "holds no backup of claude" in missing.err
@@ -191,7 +190,7 @@ def test_restore_names_what_a_backup_holds(cli: Any, world: dict[str, Path]) -> 
 
 
 def test_agent_parts_are_listed_and_kept_never_restored_as_skills(
-        cli: Any, home: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     agents = home / ".claude/agents"
     agents.mkdir(parents=True)
     (agents / "tutor.md").write_text("---\nname: tutor\n---\nan agent\n")
@@ -275,7 +274,7 @@ def test_our_next_backup_comes_after_the_originals_latest(home: Path,
 # -- verify and cleanup --------------------------------------------------------------------
 
 
-def test_verify_says_what_it_can_check(cli: Any, world: dict[str, Path]) -> None:
+def test_verify_says_what_it_can_check(cli: CliRunner, world: dict[str, Path]) -> None:
     made = original_backup(world)
     result = cli("backup", "--verify", "--json")
     assert result.code == 0, result.err
@@ -296,7 +295,7 @@ RETAIN = CONFIG + "backup:\n  keep: 2\n  max_age_days: 30\n"
 
 
 def test_cleanup_counts_and_removes_them_under_the_same_policy(
-        cli: Any, home: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     write_config(home, RETAIN)
     made = [original_backup(world, hours * 3600) for hours in (1, 2, 3)]
     stray = world["backups"] / stamp_name(ago(4 * 3600))
@@ -317,7 +316,7 @@ def test_cleanup_counts_and_removes_them_under_the_same_policy(
     assert "not backups, left as they are" in cli("backup", "--cleanup").out
 
 
-def test_cleanup_by_age_keeps_the_newest_that_checks_out(cli: Any, home: Path,
+def test_cleanup_by_age_keeps_the_newest_that_checks_out(cli: CliRunner, home: Path,
                                                          world: dict[str, Path]) -> None:
     write_config(home, RETAIN)
     old = [original_backup(world, days * 86400) for days in (40, 50)]
@@ -342,7 +341,7 @@ def plant(part: Path, what: str) -> None:
 
 @pytest.mark.parametrize("kind, what", [("link inside", "a link to /etc/passwd"),
                                         ("fifo", "a FIFO"), ("part", "a link to /etc")])
-def test_hostile_backups_are_refused_never_followed(cli: Any, world: dict[str, Path],
+def test_hostile_backups_are_refused_never_followed(cli: CliRunner, world: dict[str, Path],
                                                     kind: str, what: str) -> None:
     made = original_backup(world)
     plant(made / "claude", kind)
@@ -354,7 +353,7 @@ def test_hostile_backups_are_refused_never_followed(cli: Any, world: dict[str, P
     assert listed.code == 0 and what in listed.out
 
 
-def test_backup_names_must_be_backup_names(cli: Any, world: dict[str, Path]) -> None:
+def test_backup_names_must_be_backup_names(cli: CliRunner, world: dict[str, Path]) -> None:
     original_backup(world)
     for name in ("../2026-01-01_00-00-00", "..", "2026-01-01_00-00-00/../x"):
         result = cli("restore", "claude", "--from", name)

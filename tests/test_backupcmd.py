@@ -7,7 +7,6 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,16 +19,16 @@ from skillshared.store.backup_format import STORE, list_backups
 from skillshared.store.backup_manifest import read_manifest, stored_versions
 from skillshared.store.backup_writer import BackupWriter
 from tests import undo_world
-from tests.conftest import make_skill, write_config
+from tests.conftest import CliRunner, make_skill, write_config
 from tests.undo_world import all_verify, backups_dir, stored
 
 
 @pytest.fixture
-def world(home: Path, source: Path, cli: Any) -> dict[str, Path]:
+def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
     return undo_world.build(home, source, cli)
 
 
-def test_backup_saves_the_content_behind_our_links_once(cli: Any, home: Path, source: Path,
+def test_backup_saves_the_content_behind_our_links_once(cli: CliRunner, home: Path, source: Path,
                                                         world: dict[str, Path]) -> None:
     result = cli("backup", "--json")
     assert result.code == 0, result.err
@@ -57,7 +56,7 @@ def test_backup_saves_the_content_behind_our_links_once(cli: Any, home: Path, so
     assert len(stored_versions(backups_dir(home))) == 3
 
 
-def test_second_backup_of_unchanged_targets_writes_nothing(cli: Any, home: Path,
+def test_second_backup_of_unchanged_targets_writes_nothing(cli: CliRunner, home: Path,
                                                            world: dict[str, Path]) -> None:
     first = cli("backup", "--json").json()
     second = cli("backup", "--json").json()
@@ -70,7 +69,7 @@ def test_second_backup_of_unchanged_targets_writes_nothing(cli: Any, home: Path,
 
 
 def test_an_edit_behind_a_link_makes_a_new_backup_that_shares_the_rest(
-        cli: Any, home: Path, source: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, source: Path, world: dict[str, Path]) -> None:
     cli("backup", "claude")  # (a second backup in the same second takes the next name)
     (source / "beta/SKILL.md").write_text("---\nname: beta\n---\nedited\n")
     data = cli("backup", "claude", "--json").json()
@@ -96,7 +95,7 @@ def test_forced_second_backup_is_manifests_and_hard_links(home: Path,
     assert second.written == manifests
 
 
-def test_backup_dry_run_and_bad_input_change_nothing(cli: Any, home: Path,
+def test_backup_dry_run_and_bad_input_change_nothing(cli: CliRunner, home: Path,
                                                      world: dict[str, Path]) -> None:
     result = cli("backup", "--dry-run")
     assert result.code == 0 and "claude: would create" in result.out
@@ -112,13 +111,13 @@ def test_backup_dry_run_and_bad_input_change_nothing(cli: Any, home: Path,
     assert not backups_dir(home).exists()
 
 
-def test_backup_refuses_project_mode(cli: Any, work: Path) -> None:
+def test_backup_refuses_project_mode(cli: CliRunner, work: Path) -> None:
     assert cli("init", "-p", "--targets", "claude").code == 0
     result = cli("backup", "-p")
     assert result.code == 2 and "works on global targets" in result.err
 
 
-def test_list_shows_the_seeds_table(cli: Any, home: Path, source: Path,
+def test_list_shows_the_seeds_table(cli: CliRunner, home: Path, source: Path,
                                     world: dict[str, Path]) -> None:
     assert cli("backup", "--list").out.startswith("No backups yet")
     cli("backup")
@@ -133,7 +132,7 @@ def test_list_shows_the_seeds_table(cli: Any, home: Path, source: Path,
     assert data["backups"][0]["targets"][0]["bytes"] > 0
 
 
-def test_verify_names_every_damaged_file(cli: Any, home: Path, source: Path,
+def test_verify_names_every_damaged_file(cli: CliRunner, home: Path, source: Path,
                                          world: dict[str, Path]) -> None:
     folder = Path(cli("backup", "--json").json()["path"])
     assert cli("backup", "--verify").code == 0
@@ -160,7 +159,7 @@ def test_verify_names_every_damaged_file(cli: Any, home: Path, source: Path,
                for p in t["problems"])
 
 
-def test_a_damaged_latest_backup_is_not_trusted_as_unchanged(cli: Any, home: Path,
+def test_a_damaged_latest_backup_is_not_trusted_as_unchanged(cli: CliRunner, home: Path,
                                                              world: dict[str, Path]) -> None:
     folder = Path(cli("backup", "claude", "--json").json()["path"])
     damaged = folder / "claude/mine/SKILL.md"
@@ -174,7 +173,7 @@ def test_a_damaged_latest_backup_is_not_trusted_as_unchanged(cli: Any, home: Pat
     assert "my own skill" in stored(newest, "claude", "mine/SKILL.md").read_text()
 
 
-def _backups_at(home: Path, cli: Any, world: dict[str, Path], ages_days: list[float]) -> None:
+def _backups_at(home: Path, cli: CliRunner, world: dict[str, Path], ages_days: list[float]) -> None:
     cfg = config_file.load(Paths.from_env().global_scope())
     now = time.time()
     for index, age in enumerate(sorted(ages_days, reverse=True)):
@@ -184,7 +183,7 @@ def _backups_at(home: Path, cli: Any, world: dict[str, Path], ages_days: list[fl
         assert writer.publish() is not None
 
 
-def test_cleanup_keeps_the_newest_n(cli: Any, home: Path, world: dict[str, Path]) -> None:
+def test_cleanup_keeps_the_newest_n(cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     write_config(home, undo_world.CONFIG + "backup:\n  keep: 2\n")
     _backups_at(home, cli, world, [0.1, 0.2, 0.3, 0.4])
     names = [b.name for b in list_backups(backups_dir(home))]
@@ -198,7 +197,7 @@ def test_cleanup_keeps_the_newest_n(cli: Any, home: Path, world: dict[str, Path]
 
 
 def test_cleanup_by_age_and_total_size_never_drops_the_newest_good_backup(
-        cli: Any, home: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     write_config(home, undo_world.CONFIG + "backup:\n  max_age_days: 5\n  max_total_mb: 0\n")
     _backups_at(home, cli, world, [10, 20, 30])
     names = [b.name for b in list_backups(backups_dir(home))]
@@ -209,7 +208,7 @@ def test_cleanup_by_age_and_total_size_never_drops_the_newest_good_backup(
     assert [b.name for b in list_backups(backups_dir(home))] == names[:1]
 
 
-def test_cleanup_skips_a_damaged_newest_backup_when_protecting(cli: Any, home: Path,
+def test_cleanup_skips_a_damaged_newest_backup_when_protecting(cli: CliRunner, home: Path,
                                                                world: dict[str, Path]) -> None:
     write_config(home, undo_world.CONFIG + "backup:\n  keep: 1\n")
     _backups_at(home, cli, world, [1, 2])
@@ -219,7 +218,7 @@ def test_cleanup_skips_a_damaged_newest_backup_when_protecting(cli: Any, home: P
     assert data["protected"] == [older.name] and data["removed"] == []
 
 
-def test_cleanup_removes_saved_skills_no_backup_uses(cli: Any, home: Path, source: Path,
+def test_cleanup_removes_saved_skills_no_backup_uses(cli: CliRunner, home: Path, source: Path,
                                                      world: dict[str, Path]) -> None:
     write_config(home, undo_world.CONFIG + "backup:\n  keep: 1\n")
     cli("backup", "claude")
@@ -233,7 +232,7 @@ def test_cleanup_removes_saved_skills_no_backup_uses(cli: Any, home: Path, sourc
     assert all_verify(home)
 
 
-def test_a_target_that_is_a_file_fails_alone(cli: Any, home: Path,
+def test_a_target_that_is_a_file_fails_alone(cli: CliRunner, home: Path,
                                              world: dict[str, Path]) -> None:
     shutil.rmtree(world["cursor"])
     world["cursor"].write_text("not a folder")
@@ -246,7 +245,7 @@ def test_a_target_that_is_a_file_fails_alone(cli: Any, home: Path,
     assert world["cursor"].read_text() == "not a folder"
 
 
-def test_doctor_warns_about_a_damaged_latest_backup(cli: Any, home: Path,
+def test_doctor_warns_about_a_damaged_latest_backup(cli: CliRunner, home: Path,
                                                     world: dict[str, Path]) -> None:
     folder = Path(cli("backup", "--json").json()["path"])
     assert f"backups: 1 backup, latest {folder.name}" in cli("doctor").out

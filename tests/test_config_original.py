@@ -18,7 +18,7 @@ from skillshared.core.config_records import SkillRecord, parse_skill_records
 from skillshared.core.errors import ConfigError
 from skillshared.core.paths import Paths
 from skillshared.store import configedit
-from tests.conftest import make_skill
+from tests.conftest import CliRunner, make_skill
 from tests.original_world.config import (
     GLOBAL_SCHEMA_LINE,
     PROJECT_SCHEMA_LINE,
@@ -65,7 +65,7 @@ def problems_of(home: Path, **extra: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("flat", [False, True])
-def test_the_config_init_writes_loads_and_syncs(cli: Any, home: Path, base: Path,
+def test_the_config_init_writes_loads_and_syncs(cli: CliRunner, home: Path, base: Path,
                                                 skills: Path, flat: bool) -> None:
     write_global_config(base, skills, {"claude": home / ".claude/skills",
                                        "cursor": home / ".cursor/skills"}, flat=flat)
@@ -84,7 +84,7 @@ def test_the_config_init_writes_loads_and_syncs(cli: Any, home: Path, base: Path
 
 
 def test_every_global_key_loads_and_the_unused_ones_are_reported(
-        cli: Any, home: Path, base: Path, skills: Path) -> None:
+        cli: CliRunner, home: Path, base: Path, skills: Path) -> None:
     targets = {"claude": {"skills": {"path": str(home / ".claude/skills"),
                                      "target_naming": "standard"},
                           "agents": {"path": str(home / ".claude/agents")}}}
@@ -114,7 +114,7 @@ def test_every_global_key_loads_and_the_unused_ones_are_reported(
 
 
 def test_standard_names_made_by_the_original_are_renamed_flat_by_a_sync(
-        cli: Any, home: Path, base: Path, skills: Path) -> None:
+        cli: CliRunner, home: Path, base: Path, skills: Path) -> None:
     """What ``target_naming: standard``'s step says: the original's link ``dev`` to the nested
     skill frontend/dev is replaced by ``frontend__dev``; top-level names stay."""
     target = home / ".claude/skills"
@@ -172,7 +172,7 @@ def test_audit_profile_sets_the_threshold_when_none_is_given(
     assert global_config().audit_threshold == threshold
 
 
-def test_legacy_skills_list_with_groups_and_slash_names(cli: Any, home: Path, base: Path,
+def test_legacy_skills_list_with_groups_and_slash_names(cli: CliRunner, home: Path, base: Path,
                                                         skills: Path) -> None:
     """The global ``skills:`` list of versions before 0.16.2: a slash name made every
     command fail before."""
@@ -193,7 +193,7 @@ def test_legacy_skills_list_with_groups_and_slash_names(cli: Any, home: Path, ba
 
 
 def test_target_add_and_remove_keep_every_key_and_the_schema_line(
-        cli: Any, home: Path, base: Path, skills: Path) -> None:
+        cli: CliRunner, home: Path, base: Path, skills: Path) -> None:
     extra = every_global_key(home, skills)
     path = write_global_config(base, skills, {"claude": home / ".claude/skills"}, **extra)
     before = yaml.safe_load(path.read_text())
@@ -210,7 +210,7 @@ def test_target_add_and_remove_keep_every_key_and_the_schema_line(
     assert unused_keys(global_config()).keys() >= {"git_root", "extras", "hub"}
 
 
-def test_a_target_edit_acts_on_the_nested_form(cli: Any, home: Path, base: Path,
+def test_a_target_edit_acts_on_the_nested_form(cli: CliRunner, home: Path, base: Path,
                                                skills: Path) -> None:
     path = write_global_config(base, skills, {"claude": home / ".claude/skills"})
     result = cli("target", "claude", "--add-include", "team-*")
@@ -268,7 +268,7 @@ def test_values_the_original_ignores_are_warnings(home: Path, base: Path, skills
 # -- the project config ---------------------------------------------------------------------------
 
 
-def test_every_project_form_loads_and_syncs(cli: Any, work: Path) -> None:
+def test_every_project_form_loads_and_syncs(cli: CliRunner, work: Path) -> None:
     make_skill(work / "ai/skills", "review")
     write_project_config(
         work,
@@ -318,7 +318,7 @@ def test_project_keys_of_the_global_config_only_are_unknown(work: Path) -> None:
     assert config.unused == ()
 
 
-def test_target_add_in_a_project_keeps_the_originals_keys(cli: Any, work: Path) -> None:
+def test_target_add_in_a_project_keeps_the_originals_keys(cli: CliRunner, work: Path) -> None:
     make_skill(work / ".skillshare/skills", "review")
     path = write_project_config(
         work, ["claude", {"name": "cursor", "skills": {"mode": "copy"}}],
@@ -394,7 +394,8 @@ def test_agent_entries_are_left_out_and_kept_on_save(work: Path) -> None:
         {"name": "helper", "source": "github.com/team/agents", "kind": "agent"}]
 
 
-def test_many_standard_names_are_renamed_in_one_sync(cli: Any, home: Path, base: Path) -> None:
+def test_many_standard_names_are_renamed_in_one_sync(cli: CliRunner, home: Path,
+                                                     base: Path) -> None:
     """Renaming is not pruning: as many links are made as are removed, so the mass-delete
     guard does not hold the original's standard-named links back."""
     skills, target = base / "skills", home / ".claude/skills"

@@ -17,7 +17,7 @@ from skillshared.core.limits import Limits
 from skillshared.core.patterns import IgnoreRules
 from skillshared.engine import manifest_original, observe
 from skillshared.engine.trees import TooLarge
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 from tests.original_world import copies
 
 MANIFEST = ".skillshare-manifest.json"
@@ -25,7 +25,7 @@ COPY_CONFIG = "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: copy\n
 NAMES = ["alpha", "beta", "group__gamma"]
 
 
-def sync(cli: Any, *args: str) -> dict[str, Any]:
+def sync(cli: CliRunner, *args: str) -> dict[str, Any]:
     result = cli("sync", "--json", *args)
     assert result.code in (0, 1), result.err
     data: dict[str, Any] = result.json()
@@ -33,7 +33,7 @@ def sync(cli: Any, *args: str) -> dict[str, Any]:
     return data
 
 
-def line(cli: Any, *args: str) -> dict[str, Any]:
+def line(cli: CliRunner, *args: str) -> dict[str, Any]:
     target: dict[str, Any] = sync(cli, *args)["targets"][0]
     return target
 
@@ -138,7 +138,7 @@ def test_the_fixture_writes_what_the_original_leaves(world: dict[str, Path]) -> 
 # -- sync: copy mode ---------------------------------------------------------------------------
 
 def test_a_no_op_sync_adopts_the_originals_copies_and_changes_no_skill(
-        cli: Any, world: dict[str, Path]) -> None:
+        cli: CliRunner, world: dict[str, Path]) -> None:
     target = world["target"]
     (target / "alpha/__pycache__").mkdir()  # what running a script in the copy leaves
     (target / "alpha/__pycache__/x.pyc").write_text("x")
@@ -155,7 +155,7 @@ def test_a_no_op_sync_adopts_the_originals_copies_and_changes_no_skill(
     assert (target / MANIFEST).read_bytes() == manifest and skills_only(target) == before
 
 
-def test_a_copy_the_source_moved_on_from_is_updated(cli: Any, world: dict[str, Path]) -> None:
+def test_a_copy_the_source_moved_on_from_is_updated(cli: CliRunner, world: dict[str, Path]) -> None:
     target, source = world["target"], world["source"]
     (source / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")
     (source / "alpha/notes/ref.md").unlink()
@@ -168,7 +168,7 @@ def test_a_copy_the_source_moved_on_from_is_updated(cli: Any, world: dict[str, P
     assert (target / "alpha/SKILL.md").read_text().endswith("newest\n")
 
 
-def test_a_copy_edited_in_the_target_is_kept_and_reported(cli: Any,
+def test_a_copy_edited_in_the_target_is_kept_and_reported(cli: CliRunner,
                                                           world: dict[str, Path]) -> None:
     target, source = world["target"], world["source"]
     (target / "beta/notes/ref.md").write_text("my edit\n")  # differs from both
@@ -186,7 +186,7 @@ def test_a_copy_edited_in_the_target_is_kept_and_reported(cli: Any,
 
 
 def test_a_recorded_name_whose_folder_is_gone_is_copied_again(
-        cli: Any, world: dict[str, Path]) -> None:
+        cli: CliRunner, world: dict[str, Path]) -> None:
     target, source = world["target"], world["source"]
     data = manifest_of(target)
     data["managed"]["left"] = "0" * 64  # a skill the original copied, since removed
@@ -202,7 +202,7 @@ def test_a_recorded_name_whose_folder_is_gone_is_copied_again(
 
 
 def test_copies_of_skills_that_left_the_source_are_pruned_unless_edited(
-        cli: Any, home: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     target = world["target"]
     (target / "beta/notes/ref.md").write_text("my edit\n")
     write_config(home, COPY_CONFIG + "    exclude: [alpha, beta]\n")
@@ -213,7 +213,7 @@ def test_copies_of_skills_that_left_the_source_are_pruned_unless_edited(
     assert result["pruned"] == 1
 
 
-def test_a_dry_run_changes_nothing(cli: Any, world: dict[str, Path]) -> None:
+def test_a_dry_run_changes_nothing(cli: CliRunner, world: dict[str, Path]) -> None:
     target, source = world["target"], world["source"]
     (source / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")
     before = tree(target)
@@ -245,7 +245,8 @@ def test_the_daemons_partial_pass_converts_the_manifest_too(world: dict[str, Pat
     assert [c["name"] for c in report["targets"][0]["changes"]] == ["group__gamma"]
 
 
-def test_status_counts_the_originals_copies_as_synced(cli: Any, world: dict[str, Path]) -> None:
+def test_status_counts_the_originals_copies_as_synced(cli: CliRunner,
+                                                      world: dict[str, Path]) -> None:
     (world["source"] / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")
     make_skill(world["target"], "mine")
     result = cli("status", "--json")
@@ -256,14 +257,14 @@ def test_status_counts_the_originals_copies_as_synced(cli: Any, world: dict[str,
 
 
 def test_symlink_mode_takes_a_folder_holding_only_the_originals_copies(
-        cli: Any, home: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: symlink\n")
     result = line(cli)
     assert result["conflicts"] == [] and result["error"] is None
     assert os.readlink(world["target"]) == str(world["source"])
 
 
-def test_files_the_config_ignores_do_not_make_a_copy_edited(cli: Any, home: Path,
+def test_files_the_config_ignores_do_not_make_a_copy_edited(cli: CliRunner, home: Path,
                                                             world: dict[str, Path]) -> None:
     write_config(home, "ignore: ['*.log']\n" + COPY_CONFIG)
     target = world["target"]
@@ -276,7 +277,7 @@ def test_files_the_config_ignores_do_not_make_a_copy_edited(cli: Any, home: Path
 
 
 def test_a_merge_target_takes_the_originals_unedited_copies_as_ours(
-        cli: Any, home: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     target, source = world["target"], world["source"]
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
     (source / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")
@@ -291,7 +292,7 @@ def test_a_merge_target_takes_the_originals_unedited_copies_as_ours(
 # -- sync: merge mode --------------------------------------------------------------------------
 
 def test_a_merge_target_with_the_originals_manifest_syncs_as_one_without(
-        cli: Any, home: Path, source: Path) -> None:
+        cli: CliRunner, home: Path, source: Path) -> None:
     for rel in ("alpha", "beta", "gone", "group/gamma"):
         make_skill(source, rel)
     write_config(home, "targets:\n  a:\n    path: ~/a\n  b:\n    path: ~/b\n")
@@ -324,7 +325,7 @@ def test_a_merge_target_with_the_originals_manifest_syncs_as_one_without(
 
 
 def test_merge_mode_never_deletes_a_real_folder_the_original_recorded_as_a_link(
-        cli: Any, home: Path, source: Path) -> None:
+        cli: CliRunner, home: Path, source: Path) -> None:
     make_skill(source, "alpha")
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
     target = home / ".claude/skills"
@@ -361,7 +362,8 @@ def test_the_daemons_partial_pass_on_a_merge_target_with_the_originals_manifest(
 
 # -- collect -----------------------------------------------------------------------------------
 
-def test_collect_does_not_offer_the_originals_copies(cli: Any, world: dict[str, Path]) -> None:
+def test_collect_does_not_offer_the_originals_copies(cli: CliRunner,
+                                                     world: dict[str, Path]) -> None:
     target, source = world["target"], world["source"]
     (source / "alpha/SKILL.md").write_text("---\nname: alpha\n---\nnewer\n")  # moved on
     data = manifest_of(target)
@@ -395,7 +397,7 @@ HOSTILE: dict[str, Any] = {
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_a_damaged_or_hostile_manifest_is_not_trusted(cli: Any, home: Path, source: Path,
+def test_a_damaged_or_hostile_manifest_is_not_trusted(cli: CliRunner, home: Path, source: Path,
                                                       case: str) -> None:
     for rel in ("alpha", "beta"):
         make_skill(source, rel)
@@ -435,7 +437,7 @@ def test_a_huge_manifest_is_damaged(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 # -- for doctor --------------------------------------------------------------------------------
 
 def test_original_manifest_counts_what_the_original_recorded(
-        cli: Any, home: Path, world: dict[str, Path]) -> None:
+        cli: CliRunner, home: Path, world: dict[str, Path]) -> None:
     target, source = world["target"], world["source"]
     assert observe.original_manifest(str(target)) == {"copies": 3, "links": 0,
                                                       "problem": None}

@@ -17,7 +17,7 @@ from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths, Scope
 from skillshared.git import gitsync
 from skillshared.store.project import render_gitignore
-from tests.conftest import make_skill, tree, wait_for
+from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for
 from tests.team_repos import (
     bare_remote,
     commit_files,
@@ -68,7 +68,7 @@ def config_and_env(scope: Scope) -> tuple[Any, Any]:
 
 
 def test_pull_into_a_new_source_follows_the_remotes_default_branch(
-        cli: Any, home: Path, tmp_path: Path, world: Path) -> None:
+        cli: CliRunner, home: Path, tmp_path: Path, world: Path) -> None:
     bare = bare_remote(tmp_path)
     mate = team_clone(tmp_path, bare)
     commit_files(mate, {"shared/SKILL.md": skill_text("shared")})
@@ -88,7 +88,7 @@ def test_pull_into_a_new_source_follows_the_remotes_default_branch(
     assert git(bare, "log", "-1", "--format=%s", "main").strip() == "Update skills: mine"
 
 
-def test_push_from_master_goes_to_the_remotes_main(cli: Any, tmp_path: Path,
+def test_push_from_master_goes_to_the_remotes_main(cli: CliRunner, tmp_path: Path,
                                                     world: Path) -> None:
     bare = bare_remote(tmp_path)
     mate = team_clone(tmp_path, bare)
@@ -117,7 +117,7 @@ def test_push_from_master_goes_to_the_remotes_main(cli: Any, tmp_path: Path,
 
 
 def test_an_empty_remote_takes_the_sources_branch_and_a_new_machine_follows_it(
-        cli: Any, home: Path, tmp_path: Path, world: Path) -> None:
+        cli: CliRunner, home: Path, tmp_path: Path, world: Path) -> None:
     bare = bare_remote(tmp_path, branch="main")  # its HEAD names a branch that never comes
     source_on(world, bare, "master")
     make_skill(world, "mine")
@@ -137,7 +137,7 @@ def test_an_empty_remote_takes_the_sources_branch_and_a_new_machine_follows_it(
 
 @pytest.mark.parametrize("committed", [True, False], ids=["own-commits", "no-commit-yet"])
 def test_a_first_pull_into_a_source_with_its_own_skills_keeps_both_sides(
-        cli: Any, tmp_path: Path, world: Path, scope: Scope, committed: bool) -> None:
+        cli: CliRunner, tmp_path: Path, world: Path, scope: Scope, committed: bool) -> None:
     bare = bare_remote(tmp_path)
     mate = team_clone(tmp_path, bare)
     commit_files(mate, {"theirs/SKILL.md": skill_text("theirs"),
@@ -190,7 +190,7 @@ def test_a_first_pull_that_conflicts_changes_nothing(tmp_path: Path, world: Path
     assert (world / "review/SKILL.md").read_text().endswith("mine\n")
 
 
-def test_a_pull_never_overwrites_a_file_git_ignores(cli: Any, tmp_path: Path,
+def test_a_pull_never_overwrites_a_file_git_ignores(cli: CliRunner, tmp_path: Path,
                                                     world: Path) -> None:
     make_skill(world, "own")
     (world / ".gitignore").write_text("_team/\n")  # as a tracked repo's clone is listed
@@ -206,7 +206,7 @@ def test_a_pull_never_overwrites_a_file_git_ignores(cli: Any, tmp_path: Path,
     assert (world / "_team/notes.md").read_text() == "mine\n" and head(world) == before
 
 
-def test_pull_and_push_follow_a_renamed_default_branch(cli: Any, home: Path, tmp_path: Path,
+def test_pull_and_push_follow_a_renamed_default_branch(cli: CliRunner, home: Path, tmp_path: Path,
                                                       world: Path) -> None:
     make_skill(world, "own")
     other = shared_source(world, tmp_path)
@@ -227,7 +227,7 @@ def test_pull_and_push_follow_a_renamed_default_branch(cli: Any, home: Path, tmp
     assert remote_branches(bare) == ["trunk"]
 
 
-def test_a_detached_source_is_a_clear_error(cli: Any, tmp_path: Path, world: Path) -> None:
+def test_a_detached_source_is_a_clear_error(cli: CliRunner, tmp_path: Path, world: Path) -> None:
     make_skill(world, "own")
     shared_source(world, tmp_path)
     git(world, "checkout", "-q", "--detach")
@@ -239,7 +239,7 @@ def test_a_detached_source_is_a_clear_error(cli: Any, tmp_path: Path, world: Pat
 
 
 def test_the_daemons_pull_job_skips_a_first_pull_that_needs_a_merge(
-        daemon: Any, home: Path, tmp_path: Path, world: Path) -> None:
+        daemon: DaemonStarter, home: Path, tmp_path: Path, world: Path) -> None:
     bare = bare_remote(tmp_path)
     mate = team_clone(tmp_path, bare)
     commit_files(mate, {"theirs/SKILL.md": skill_text("theirs")})
@@ -341,7 +341,7 @@ def test_records_of_different_installs_at_one_path_are_a_conflict(
     assert snapshot(world) == before
 
 
-def test_the_cli_pull_merges_a_first_pull(cli: Any, tmp_path: Path, world: Path) -> None:
+def test_the_cli_pull_merges_a_first_pull(cli: CliRunner, tmp_path: Path, world: Path) -> None:
     bare = bare_remote(tmp_path)
     mate = team_clone(tmp_path, bare)
     commit_files(mate, {"theirs/SKILL.md": skill_text("theirs")})

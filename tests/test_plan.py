@@ -722,8 +722,8 @@ def build_disk(root: Path, scenario: DiskScenario) -> tuple[Path, Path]:
     source.mkdir()
     (outside / "tool").mkdir(parents=True)
     (outside / "tool" / "README").write_text("theirs\n")
-    for rel, body in scenario.skills.items():
-        make_skill(source, rel, body=body, files={"ref/notes.txt": f"{rel}\n"})
+    for skill, body in scenario.skills.items():
+        make_skill(source, skill, body=body, files={"ref/notes.txt": f"{skill}\n"})
     if scenario.target_exists:
         target.mkdir()
     for name, (kind, other) in scenario.entries.items():

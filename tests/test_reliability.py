@@ -17,7 +17,7 @@ import pytest
 from skillshared import api
 from skillshared.core.paths import Paths
 from skillshared.engine import reconcile
-from tests.conftest import make_skill, wait_for, write_config
+from tests.conftest import CliRunner, DaemonStarter, make_skill, wait_for, write_config
 from tests.invariants import Snapshot
 
 CONFIG = """\
@@ -256,7 +256,7 @@ def test_a_failing_change_is_a_plain_error_and_the_next_pass_converges(
 
 
 def test_a_torn_config_write_is_a_clear_error_that_changes_nothing(
-        world: dict[str, Path], home: Path, cli: Any) -> None:
+        world: dict[str, Path], home: Path, cli: CliRunner) -> None:
     from tests.conftest import tree
 
     config = home / ".config/skillshare/config.yaml"
@@ -274,7 +274,7 @@ def test_a_torn_config_write_is_a_clear_error_that_changes_nothing(
 
 
 def test_fuzzed_socket_requests_never_kill_the_daemon(world: dict[str, Path],
-                                                      daemon: Any) -> None:
+                                                      daemon: DaemonStarter) -> None:
     import json
 
     from hypothesis import given, settings
@@ -352,7 +352,7 @@ def ask_as(uid: int, socket_path: Path) -> str:
 
 @pytest.mark.skipif(not hasattr(os, "fork") or os.geteuid() != 0,
                     reason="switching to another uid needs root")
-def test_a_peer_with_another_uid_is_refused(world: dict[str, Path], daemon: Any) -> None:
+def test_a_peer_with_another_uid_is_refused(world: dict[str, Path], daemon: DaemonStarter) -> None:
     import json
     import stat
 
@@ -380,7 +380,7 @@ def test_a_peer_with_another_uid_is_refused(world: dict[str, Path], daemon: Any)
 
 
 def test_an_event_storm_ends_in_one_settled_state(world: dict[str, Path], source: Path,
-                                                   daemon: Any) -> None:
+                                                   daemon: DaemonStarter) -> None:
     """Thousands of changes in the source, as fast as they can be made, while the daemon
     reconciles: adds, edits, renames, deletes, and our links deleted in a target."""
     d = daemon()
@@ -408,7 +408,7 @@ def test_an_event_storm_ends_in_one_settled_state(world: dict[str, Path], source
 
 
 def test_a_git_checkout_that_changes_many_skills(world: dict[str, Path], source: Path,
-                                                 daemon: Any) -> None:
+                                                 daemon: DaemonStarter) -> None:
     from tests.team_repos import git
 
     git(source, "init", "-q", "-b", "main")
@@ -474,7 +474,7 @@ def test_an_install_killed_at_every_change_converges(world: dict[str, Path], sou
 
 
 def test_sigterm_during_a_long_first_pass_then_a_restart_converges(
-        world: dict[str, Path], source: Path, daemon: Any) -> None:
+        world: dict[str, Path], source: Path, daemon: DaemonStarter) -> None:
     import signal
 
     for i in range(1500):
@@ -493,7 +493,7 @@ def test_sigterm_during_a_long_first_pass_then_a_restart_converges(
 
 
 def test_the_cli_fallback_racing_the_daemon(world: dict[str, Path], source: Path,
-                                           daemon: Any) -> None:
+                                           daemon: DaemonStarter) -> None:
     import threading
 
     d = daemon()
@@ -519,7 +519,7 @@ def test_the_cli_fallback_racing_the_daemon(world: dict[str, Path], source: Path
 
 
 def test_an_inotify_queue_overflow_is_followed_by_a_full_pass(
-        world: dict[str, Path], source: Path, daemon: Any) -> None:
+        world: dict[str, Path], source: Path, daemon: DaemonStarter) -> None:
     from tests import conftest
 
     knob = Path("/proc/sys/fs/inotify/max_queued_events")
@@ -601,7 +601,7 @@ def test_a_thousand_pulls_leave_files_threads_children_and_memory_flat(
 
 def test_a_thousand_scheduled_pulls_under_the_daemon(world: dict[str, Path], source: Path,
                                                      home: Path, tmp_path: Path,
-                                                     daemon: Any) -> None:
+                                                     daemon: DaemonStarter) -> None:
     """The daemon's own pull job, run by its scheduler every 20 ms, 1,000 times, with the team
     pushing now and then: its open files, threads, child processes and memory stay flat
     (each measured with the pulls switched off, so no pull is caught halfway)."""
@@ -633,7 +633,7 @@ def test_a_thousand_scheduled_pulls_under_the_daemon(world: dict[str, Path], sou
                     int(status["VmRSS"].split()[0]))
         wait_for(lambda: look()[2] == 0, 30, "no git running")
         looks = [look() for _ in range(20)]
-        return tuple(min(values) for values in zip(*looks, strict=True))  # type: ignore[return-value]
+        return tuple(min(values) for values in zip(*looks, strict=True))
 
     pulling("0.02s")
     wait_for(lambda: pulls() >= 50, 120, "50 pulls")
@@ -664,7 +664,7 @@ def _parent_of(stat_file: Path) -> int | None:
 
 
 def test_torn_manifests_are_reported_and_change_nothing(world: dict[str, Path], home: Path,
-                                                        cli: Any) -> None:
+                                                        cli: CliRunner) -> None:
     from tests.conftest import tree
 
     manifest = world["cursor"] / ".skillshare-manifest.json"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, make_skill, tree, write_config
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def setup(home: Path, source: Path) -> dict[str, Path]:
     return {"source": source, "target": home / ".claude/skills"}
 
 
-def sync(cli: Any, *args: str) -> dict[str, Any]:
+def sync(cli: CliRunner, *args: str) -> dict[str, Any]:
     result = cli("sync", "--json", *args)
     assert result.code in (0, 1), result.err
     data: dict[str, Any] = result.json()
@@ -36,7 +36,8 @@ def only_target(report: dict[str, Any]) -> dict[str, Any]:
     return target
 
 
-def test_merge_links_every_skill_with_absolute_links(cli: Any, setup: dict[str, Path]) -> None:
+def test_merge_links_every_skill_with_absolute_links(cli: CliRunner,
+                                                     setup: dict[str, Path]) -> None:
     report = sync(cli)
     target = setup["target"]
     assert sorted(os.listdir(target)) == ["alpha", "beta", "group__gamma"]
@@ -62,7 +63,7 @@ def test_max_changes_caps_the_list_but_changed_counts_all(setup: dict[str, Path]
     assert sorted(os.listdir(setup["target"])) == ["alpha", "beta", "group__gamma"]
 
 
-def test_second_sync_changes_nothing(cli: Any, setup: dict[str, Path]) -> None:
+def test_second_sync_changes_nothing(cli: CliRunner, setup: dict[str, Path]) -> None:
     sync(cli)
     before = tree(setup["target"])
     again = only_target(sync(cli))
@@ -70,7 +71,7 @@ def test_second_sync_changes_nothing(cli: Any, setup: dict[str, Path]) -> None:
     assert tree(setup["target"]) == before
 
 
-def test_text_output_has_one_line_per_target(cli: Any, setup: dict[str, Path]) -> None:
+def test_text_output_has_one_line_per_target(cli: CliRunner, setup: dict[str, Path]) -> None:
     (setup["target"] / "mine").mkdir(parents=True)
     result = cli("sync")
     assert result.code == 0
@@ -78,7 +79,8 @@ def test_text_output_has_one_line_per_target(cli: Any, setup: dict[str, Path]) -
     assert "Sync complete: 1 target" in result.out
 
 
-def test_pruning_removes_our_links_to_removed_skills(cli: Any, setup: dict[str, Path]) -> None:
+def test_pruning_removes_our_links_to_removed_skills(cli: CliRunner,
+                                                     setup: dict[str, Path]) -> None:
     sync(cli)
     for rel in ("beta",):
         for path in sorted((setup["source"] / rel).rglob("*"), reverse=True):
@@ -108,7 +110,7 @@ def plant(target: Path, kind: str, elsewhere: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["file", "folder", "foreign-link", "broken-link", "loop"])
-def test_user_entry_at_a_skill_name_is_never_changed(cli: Any, setup: dict[str, Path],
+def test_user_entry_at_a_skill_name_is_never_changed(cli: CliRunner, setup: dict[str, Path],
                                                      tmp_path: Path, kind: str) -> None:
     target = setup["target"]
     plant(target, kind, tmp_path / "elsewhere")
@@ -126,7 +128,7 @@ def test_user_entry_at_a_skill_name_is_never_changed(cli: Any, setup: dict[str, 
 
 
 @pytest.mark.parametrize("kind", ["file", "folder", "foreign-link", "broken-link"])
-def test_force_backs_up_then_replaces(cli: Any, setup: dict[str, Path], tmp_path: Path,
+def test_force_backs_up_then_replaces(cli: CliRunner, setup: dict[str, Path], tmp_path: Path,
                                       kind: str) -> None:
     target = setup["target"]
     entry = target / "alpha"
@@ -148,7 +150,7 @@ def test_force_backs_up_then_replaces(cli: Any, setup: dict[str, Path], tmp_path
         assert {"path": "alpha", "type": "link", "link": before["alpha"][1]} in entries
 
 
-def test_identical_real_folder_is_relinked(cli: Any, setup: dict[str, Path]) -> None:
+def test_identical_real_folder_is_relinked(cli: CliRunner, setup: dict[str, Path]) -> None:
     target = setup["target"]
     target.mkdir(parents=True)
     make_skill(target, "alpha", files={"notes/ref.md": "about alpha\n"})
@@ -158,7 +160,7 @@ def test_identical_real_folder_is_relinked(cli: Any, setup: dict[str, Path]) -> 
     assert {"action": "adopt", "name": "alpha"} in line["changes"]
 
 
-def test_mass_delete_guard_holds_back_pruning(cli: Any, home: Path, source: Path) -> None:
+def test_mass_delete_guard_holds_back_pruning(cli: CliRunner, home: Path, source: Path) -> None:
     for index in range(10):
         make_skill(source, f"s{index}")
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
@@ -178,7 +180,7 @@ def test_mass_delete_guard_holds_back_pruning(cli: Any, home: Path, source: Path
     assert sorted(os.listdir(target)) == ["s8", "s9"]
 
 
-def test_emptied_source_prunes_nothing(cli: Any, setup: dict[str, Path]) -> None:
+def test_emptied_source_prunes_nothing(cli: CliRunner, setup: dict[str, Path]) -> None:
     sync(cli)
     for path in sorted(setup["source"].rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
@@ -188,7 +190,7 @@ def test_emptied_source_prunes_nothing(cli: Any, setup: dict[str, Path]) -> None
     assert len(os.listdir(setup["target"])) == 3
 
 
-def test_missing_source_is_an_error_and_changes_nothing(cli: Any, home: Path) -> None:
+def test_missing_source_is_an_error_and_changes_nothing(cli: CliRunner, home: Path) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
     result = cli("sync")
     assert result.code == 1
@@ -196,7 +198,7 @@ def test_missing_source_is_an_error_and_changes_nothing(cli: Any, home: Path) ->
     assert not (home / ".claude").exists()
 
 
-def test_target_path_that_is_a_file_fails_alone(cli: Any, setup: dict[str, Path],
+def test_target_path_that_is_a_file_fails_alone(cli: CliRunner, setup: dict[str, Path],
                                                 home: Path) -> None:
     """SPEC §5: a target that fails does not stop the others; the exit code is 1."""
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n"
@@ -210,14 +212,14 @@ def test_target_path_that_is_a_file_fails_alone(cli: Any, setup: dict[str, Path]
     assert (home / "other-skills").read_text() == "not a folder"
 
 
-def test_unknown_target_name_is_refused(cli: Any, setup: dict[str, Path]) -> None:
+def test_unknown_target_name_is_refused(cli: CliRunner, setup: dict[str, Path]) -> None:
     result = cli("sync", "nosuch")
     assert result.code == 1
     assert "unknown target: nosuch" in result.err and "claude" in result.err
     assert not setup["target"].exists()
 
 
-def test_dry_run_changes_nothing_and_lists_changes(cli: Any, setup: dict[str, Path],
+def test_dry_run_changes_nothing_and_lists_changes(cli: CliRunner, setup: dict[str, Path],
                                                    home: Path) -> None:
     result = cli("sync", "--dry-run")
     assert result.code == 0
@@ -226,7 +228,7 @@ def test_dry_run_changes_nothing_and_lists_changes(cli: Any, setup: dict[str, Pa
     assert not (home / ".local/share/skillshare/backups").exists()
 
 
-def test_filters_and_per_skill_targets(cli: Any, home: Path, source: Path) -> None:
+def test_filters_and_per_skill_targets(cli: CliRunner, home: Path, source: Path) -> None:
     make_skill(source, "team-a")
     make_skill(source, "team-b-draft")
     make_skill(source, "solo")
@@ -248,7 +250,7 @@ def test_filters_and_per_skill_targets(cli: Any, home: Path, source: Path) -> No
     assert os.listdir(home / ".claude/skills") == []
 
 
-def test_symlink_mode_links_the_whole_folder(cli: Any, home: Path, setup: dict[str, Path]
+def test_symlink_mode_links_the_whole_folder(cli: CliRunner, home: Path, setup: dict[str, Path]
                                              ) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: symlink\n")
     report = sync(cli)
@@ -257,7 +259,7 @@ def test_symlink_mode_links_the_whole_folder(cli: Any, home: Path, setup: dict[s
     assert "✓ claude: symlink" in cli("sync").out
 
 
-def test_switching_symlink_to_merge_and_back(cli: Any, home: Path, setup: dict[str, Path]
+def test_switching_symlink_to_merge_and_back(cli: CliRunner, home: Path, setup: dict[str, Path]
                                              ) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: symlink\n")
     sync(cli)
@@ -270,7 +272,7 @@ def test_switching_symlink_to_merge_and_back(cli: Any, home: Path, setup: dict[s
     assert os.readlink(setup["target"]) == str(setup["source"])
 
 
-def test_symlink_mode_keeps_a_folder_with_local_skills(cli: Any, home: Path,
+def test_symlink_mode_keeps_a_folder_with_local_skills(cli: CliRunner, home: Path,
                                                        setup: dict[str, Path]) -> None:
     make_skill(setup["target"], "local-only")
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: symlink\n")
@@ -280,7 +282,8 @@ def test_symlink_mode_keeps_a_folder_with_local_skills(cli: Any, home: Path,
     assert tree(setup["target"]) == before
 
 
-def test_copy_mode_copies_and_tracks_edits(cli: Any, home: Path, setup: dict[str, Path]) -> None:
+def test_copy_mode_copies_and_tracks_edits(cli: CliRunner, home: Path,
+                                           setup: dict[str, Path]) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: copy\n")
     line = only_target(sync(cli))
     target = setup["target"]
@@ -306,7 +309,7 @@ def test_copy_mode_copies_and_tracks_edits(cli: Any, home: Path, setup: dict[str
     assert (target / "mine/SKILL.md").exists()
 
 
-def test_copy_mode_prunes_unedited_copies_only(cli: Any, home: Path, setup: dict[str, Path]
+def test_copy_mode_prunes_unedited_copies_only(cli: CliRunner, home: Path, setup: dict[str, Path]
                                                ) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: copy\n")
     sync(cli)
@@ -320,7 +323,7 @@ def test_copy_mode_prunes_unedited_copies_only(cli: Any, home: Path, setup: dict
     assert [c["name"] for c in line["conflicts"]] == ["beta"]
 
 
-def test_merge_to_copy_and_back(cli: Any, home: Path, setup: dict[str, Path]) -> None:
+def test_merge_to_copy_and_back(cli: CliRunner, home: Path, setup: dict[str, Path]) -> None:
     sync(cli)
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: copy\n")
     line = only_target(sync(cli))
@@ -333,7 +336,7 @@ def test_merge_to_copy_and_back(cli: Any, home: Path, setup: dict[str, Path]) ->
     assert line["conflicts"] == []
 
 
-def test_invalid_and_escaping_skills_are_reported_not_linked(cli: Any, setup: dict[str, Path],
+def test_invalid_and_escaping_skills_are_reported_not_linked(cli: CliRunner, setup: dict[str, Path],
                                                              tmp_path: Path) -> None:
     make_skill(setup["source"], "bad name")
     leaky = make_skill(setup["source"], "leaky")
@@ -346,14 +349,14 @@ def test_invalid_and_escaping_skills_are_reported_not_linked(cli: Any, setup: di
     assert not os.path.lexists(setup["target"] / "bad name")
 
 
-def test_bad_frontmatter_is_synced_and_reported(cli: Any, setup: dict[str, Path]) -> None:
+def test_bad_frontmatter_is_synced_and_reported(cli: CliRunner, setup: dict[str, Path]) -> None:
     (setup["source"] / "alpha/SKILL.md").write_text("---\nname: [unclosed\n---\nbody\n")
     report = sync(cli)
     assert [p["path"] for p in report["frontmatter"]] == ["alpha"]
     assert os.path.islink(setup["target"] / "alpha")
 
 
-def test_collision_messages(cli: Any, home: Path, source: Path) -> None:
+def test_collision_messages(cli: CliRunner, home: Path, source: Path) -> None:
     make_skill(source, "_team-a/frontend/ui", name="ui")
     make_skill(source, "_team-b/components/ui", name="ui")
     make_skill(source, "x/api", name="api")
@@ -369,7 +372,7 @@ def test_collision_messages(cli: Any, home: Path, source: Path) -> None:
     assert "'api' (2 definitions)" in out
 
 
-def test_a_failing_target_does_not_stop_the_others(cli: Any, home: Path,
+def test_a_failing_target_does_not_stop_the_others(cli: CliRunner, home: Path,
                                                    setup: dict[str, Path]) -> None:
     write_config(home, "targets:\n  blocked:\n    path: ~/blocker/skills\n"
                        "  claude:\n    path: ~/.claude/skills\n")
@@ -383,7 +386,7 @@ def test_a_failing_target_does_not_stop_the_others(cli: Any, home: Path,
     assert (home / "blocker").read_text() == "a file where a folder should be"
 
 
-def test_a_read_only_target_fails_alone(cli: Any, home: Path, setup: dict[str, Path]) -> None:
+def test_a_read_only_target_fails_alone(cli: CliRunner, home: Path, setup: dict[str, Path]) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n"
                        "  locked:\n    path: ~/locked/skills\n")
     locked = home / "locked/skills"
@@ -402,7 +405,8 @@ def test_a_read_only_target_fails_alone(cli: Any, home: Path, setup: dict[str, P
     assert report["_code"] == 1
 
 
-def test_targets_sharing_a_folder_are_synced_together(cli: Any, home: Path, source: Path) -> None:
+def test_targets_sharing_a_folder_are_synced_together(cli: CliRunner, home: Path,
+                                                      source: Path) -> None:
     make_skill(source, "a-one")
     make_skill(source, "b-two")
     write_config(home, "targets:\n"
@@ -415,7 +419,8 @@ def test_targets_sharing_a_folder_are_synced_together(cli: Any, home: Path, sour
     assert only_target(sync(cli))["changes"] == []
 
 
-def test_target_folder_behind_a_foreign_symlink_is_followed(cli: Any, home: Path, source: Path,
+def test_target_folder_behind_a_foreign_symlink_is_followed(cli: CliRunner, home: Path,
+                                                            source: Path,
                                                             tmp_path: Path) -> None:
     make_skill(source, "alpha")
     real = tmp_path / "dotfiles/claude-skills"
@@ -428,7 +433,7 @@ def test_target_folder_behind_a_foreign_symlink_is_followed(cli: Any, home: Path
     assert os.path.islink(real / "alpha")
 
 
-def test_sync_backs_up_a_target_before_changing_it(cli: Any, home: Path,
+def test_sync_backs_up_a_target_before_changing_it(cli: CliRunner, home: Path,
                                                    setup: dict[str, Path]) -> None:
     sync(cli)  # first sync: the target was empty, nothing to back up
     backups = home / ".local/share/skillshare/backups"
@@ -450,7 +455,7 @@ def test_sync_backs_up_a_target_before_changing_it(cli: Any, home: Path,
     assert len([n for n in os.listdir(backups) if not n.startswith(".")]) == 1
 
 
-def test_json_output_fields(cli: Any, setup: dict[str, Path]) -> None:
+def test_json_output_fields(cli: CliRunner, setup: dict[str, Path]) -> None:
     report = sync(cli)
     for key in ("scope", "source", "skills", "dry_run", "force", "targets", "backup", "invalid",
                 "frontmatter", "ignored", "collisions", "summary", "duration_ms"):
@@ -460,7 +465,7 @@ def test_json_output_fields(cli: Any, setup: dict[str, Path]) -> None:
         assert key in report["targets"][0]
 
 
-def test_a_target_whose_manifest_cannot_be_written_fails_alone(cli: Any, home: Path,
+def test_a_target_whose_manifest_cannot_be_written_fails_alone(cli: CliRunner, home: Path,
                                                               setup: dict[str, Path]) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n"
                        "  copies:\n    path: ~/copies\n    mode: copy\n")
@@ -473,7 +478,7 @@ def test_a_target_whose_manifest_cannot_be_written_fails_alone(cli: Any, home: P
     assert report["_code"] == 1
 
 
-def test_a_damaged_manifest_is_reported_and_copies_are_kept(cli: Any, home: Path,
+def test_a_damaged_manifest_is_reported_and_copies_are_kept(cli: CliRunner, home: Path,
                                                            setup: dict[str, Path]) -> None:
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n    mode: copy\n")
     sync(cli)
@@ -488,7 +493,7 @@ def test_a_damaged_manifest_is_reported_and_copies_are_kept(cli: Any, home: Path
     assert line["up_to_date"] == 2  # identical copies are taken back
 
 
-def test_a_target_that_cannot_be_backed_up_is_left_unchanged(cli: Any, home: Path,
+def test_a_target_that_cannot_be_backed_up_is_left_unchanged(cli: CliRunner, home: Path,
                                                             setup: dict[str, Path]) -> None:
     sync(cli)
     shutil.rmtree(setup["source"] / "beta")  # a prune: backed up first

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_skill, run_cli_process, tree, wait_for, write_config
+from tests.conftest import CliRunner, make_skill, run_cli_process, tree, wait_for, write_config
 from tests.invariants import Snapshot
 from tests.test_sync import sync
 
@@ -29,7 +29,7 @@ def line(report: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("kind", ["file", "dangling link", "link loop", "link to a file"])
-def test_an_unusable_target_path_fails_alone(cli: Any, home: Path, source: Path,
+def test_an_unusable_target_path_fails_alone(cli: CliRunner, home: Path, source: Path,
                                              kind: str) -> None:
     make_skill(source, "alpha")
     write_config(home, "targets:\n  bad:\n    path: ~/bad\n  good:\n    path: ~/good\n")
@@ -57,7 +57,7 @@ def test_an_unusable_target_path_fails_alone(cli: Any, home: Path, source: Path,
     assert text.code == 1 and "bad" in text.out and "good" in text.out
 
 
-def test_the_daemon_and_the_cli_agree_on_an_unusable_target(cli: Any, home: Path,
+def test_the_daemon_and_the_cli_agree_on_an_unusable_target(cli: CliRunner, home: Path,
                                                             source: Path) -> None:
     """The CLI's in-process pass and a partial pass (the daemon's) treat it alike."""
     from skillshared.catalog import skills
@@ -84,7 +84,7 @@ def test_the_daemon_and_the_cli_agree_on_an_unusable_target(cli: Any, home: Path
     ("/dev", "it is in the system folder /dev"), ("/proc/self", "it is in the system folder /proc"),
     ("HOME_PARENT", "it holds the home folder"), ("~/../home", "it is the home folder")])
 def test_a_target_at_the_root_home_or_a_system_folder_is_refused(
-        cli: Any, home: Path, tmp_path: Path, path: str, why: str) -> None:
+        cli: CliRunner, home: Path, tmp_path: Path, path: str, why: str) -> None:
     source = tmp_path / "elsewhere/skills"  # outside the home folder
     make_skill(source, "alpha")
     if path == "HOME_PARENT":
@@ -102,7 +102,7 @@ def test_a_target_at_the_root_home_or_a_system_folder_is_refused(
     assert config.read_text() == before
 
 
-def test_a_target_that_becomes_a_link_to_the_root_is_refused_at_sync(cli: Any, home: Path,
+def test_a_target_that_becomes_a_link_to_the_root_is_refused_at_sync(cli: CliRunner, home: Path,
                                                                     source: Path) -> None:
     make_skill(source, "alpha")
     write_config(home, "targets:\n  t:\n    path: ~/t\n  good:\n    path: ~/good\n")
@@ -117,7 +117,7 @@ def test_a_target_that_becomes_a_link_to_the_root_is_refused_at_sync(cli: Any, h
 
 
 def test_a_target_nested_in_another_targets_skill_never_writes_into_the_source(
-        cli: Any, home: Path, source: Path) -> None:
+        cli: CliRunner, home: Path, source: Path) -> None:
     for name in ("alpha", "beta"):
         make_skill(source, name)
     write_config(home, "targets:\n  t1:\n    path: ~/tools/x\n"
@@ -138,7 +138,7 @@ def test_a_target_nested_in_another_targets_skill_never_writes_into_the_source(
 
 
 @pytest.mark.parametrize("first", ["t1", "t2"])
-def test_a_nested_target_is_refused_whichever_is_synced_alone(cli: Any, home: Path,
+def test_a_nested_target_is_refused_whichever_is_synced_alone(cli: CliRunner, home: Path,
                                                                source: Path,
                                                                first: str) -> None:
     make_skill(source, "alpha")
@@ -152,7 +152,7 @@ def test_a_nested_target_is_refused_whichever_is_synced_alone(cli: Any, home: Pa
     assert os.path.islink(home / "tools/x/alpha")
 
 
-def test_a_target_inside_a_symlink_mode_target_is_refused(cli: Any, home: Path,
+def test_a_target_inside_a_symlink_mode_target_is_refused(cli: CliRunner, home: Path,
                                                           source: Path) -> None:
     make_skill(source, "alpha")
     write_config(home, "targets:\n  t1:\n    path: ~/tools/x\n    mode: symlink\n"
@@ -164,7 +164,7 @@ def test_a_target_inside_a_symlink_mode_target_is_refused(cli: Any, home: Path,
     assert tree(source) == before
 
 
-def test_a_target_path_that_leads_into_the_source_is_refused(cli: Any, home: Path,
+def test_a_target_path_that_leads_into_the_source_is_refused(cli: CliRunner, home: Path,
                                                               source: Path) -> None:
     """Through a link of the user's (to a link into the source): never written into."""
     make_skill(source, "alpha")
@@ -182,7 +182,7 @@ def test_a_target_path_that_leads_into_the_source_is_refused(cli: Any, home: Pat
 
 
 def test_a_target_path_that_is_our_link_into_the_source_becomes_a_folder(
-        cli: Any, home: Path, source: Path) -> None:
+        cli: CliRunner, home: Path, source: Path) -> None:
     """A link straight into the source at the target path is ours (symlink mode makes such
     links): the pass replaces it with a folder and writes nothing into the source."""
     make_skill(source, "alpha")
@@ -196,7 +196,7 @@ def test_a_target_path_that_is_our_link_into_the_source_becomes_a_folder(
     assert tree(source) == before
 
 
-def test_a_leftover_link_of_symlink_mode_is_still_replaced(cli: Any, home: Path,
+def test_a_leftover_link_of_symlink_mode_is_still_replaced(cli: CliRunner, home: Path,
                                                            source: Path) -> None:
     """A target switched from symlink to merge mode: its path is our link into the source,
     which the pass replaces by a folder (it does not land in the source)."""
@@ -225,7 +225,7 @@ def _specials(folder: Path) -> None:
         sock.close()
 
 
-def test_copies_leave_special_files_out_and_converge(cli: Any, home: Path,
+def test_copies_leave_special_files_out_and_converge(cli: CliRunner, home: Path,
                                                      source: Path) -> None:
     skill = make_skill(source, "alpha", files={"scripts/run.sh": "echo hi\n"})
     _specials(skill / "scripts")
@@ -247,7 +247,7 @@ def test_copies_leave_special_files_out_and_converge(cli: Any, home: Path,
     assert stat.S_ISFIFO(os.lstat(skill / "scripts/pipe").st_mode)  # the source keeps it
 
 
-def test_a_merge_target_links_a_skill_with_special_files(cli: Any, home: Path,
+def test_a_merge_target_links_a_skill_with_special_files(cli: CliRunner, home: Path,
                                                          source: Path) -> None:
     skill = make_skill(source, "alpha")
     _specials(skill)
@@ -256,7 +256,7 @@ def test_a_merge_target_links_a_skill_with_special_files(cli: Any, home: Path,
     assert line(sync(cli), "m")["changes"] == []
 
 
-def test_a_users_folder_with_a_fifo_is_never_adopted(cli: Any, home: Path,
+def test_a_users_folder_with_a_fifo_is_never_adopted(cli: CliRunner, home: Path,
                                                      source: Path) -> None:
     """Equal to the source but for a FIFO: not identical, so it is kept (not ours)."""
     make_skill(source, "alpha")
@@ -270,7 +270,7 @@ def test_a_users_folder_with_a_fifo_is_never_adopted(cli: Any, home: Path,
     snap.check(report)
 
 
-def test_collect_takes_a_skill_holding_a_fifo_and_keeps_the_fifo(cli: Any, home: Path,
+def test_collect_takes_a_skill_holding_a_fifo_and_keeps_the_fifo(cli: CliRunner, home: Path,
                                                                  source: Path) -> None:
     write_config(home, "targets:\n  m:\n    path: ~/m\n")
     source.mkdir(parents=True)
@@ -299,7 +299,7 @@ def _same_size_and_time(path: Path, text: str) -> None:
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
-def test_a_source_edit_keeping_size_and_time_reaches_the_copies(cli: Any, home: Path,
+def test_a_source_edit_keeping_size_and_time_reaches_the_copies(cli: CliRunner, home: Path,
                                                                 source: Path) -> None:
     skill = make_skill(source, "alpha", files={"ref.md": "AAAA\n"})
     write_config(home, "targets:\n  c:\n    path: ~/c\n    mode: copy\n")
@@ -310,7 +310,7 @@ def test_a_source_edit_keeping_size_and_time_reaches_the_copies(cli: Any, home: 
     assert (home / "c/alpha/ref.md").read_text() == "BBBB\n"
 
 
-def test_a_copy_edited_keeping_size_and_time_is_a_conflict(cli: Any, home: Path,
+def test_a_copy_edited_keeping_size_and_time_is_a_conflict(cli: CliRunner, home: Path,
                                                            source: Path) -> None:
     skill = make_skill(source, "alpha", files={"ref.md": "AAAA\n"})
     write_config(home, "targets:\n  c:\n    path: ~/c\n    mode: copy\n")
@@ -343,7 +343,7 @@ def test_a_signature_changes_with_the_inode_and_change_time(tmp_path: Path) -> N
 # -- a config kept in a dotfiles repository -----------------------------------------------------
 
 
-def test_saving_a_linked_config_writes_through_the_link(cli: Any, home: Path,
+def test_saving_a_linked_config_writes_through_the_link(cli: CliRunner, home: Path,
                                                         source: Path) -> None:
     source.mkdir(parents=True)
     dotfiles = home / "dotfiles"
@@ -364,7 +364,7 @@ def test_saving_a_linked_config_writes_through_the_link(cli: Any, home: Path,
     assert link.is_symlink() and "mine" not in real.read_text()
 
 
-def test_a_linked_project_gitignore_stays_a_link(cli: Any, work: Path, home: Path) -> None:
+def test_a_linked_project_gitignore_stays_a_link(cli: CliRunner, work: Path, home: Path) -> None:
     assert cli("init", "-p", "--no-targets").code == 0
     gitignore = work / ".skillshare/.gitignore"
     kept = home / "kept-gitignore"
@@ -417,7 +417,7 @@ def test_ctrl_c_stops_a_parallel_sync_and_the_next_one_converges(home: Path,
     snap.check(report)
 
 
-def test_removing_a_nested_target_writes_nothing_into_the_source(cli: Any, home: Path,
+def test_removing_a_nested_target_writes_nothing_into_the_source(cli: CliRunner, home: Path,
                                                                  source: Path) -> None:
     for name in ("alpha", "beta"):
         make_skill(source, name)
@@ -436,7 +436,7 @@ def test_removing_a_nested_target_writes_nothing_into_the_source(cli: Any, home:
 
 
 @pytest.mark.parametrize("name", [".GIT", ".Git", ".git"])
-def test_a_skill_folder_named_like_git_in_any_case_is_never_a_skill(cli: Any, home: Path,
+def test_a_skill_folder_named_like_git_in_any_case_is_never_a_skill(cli: CliRunner, home: Path,
                                                                     source: Path,
                                                                     name: str) -> None:
     make_skill(source, "alpha")
@@ -451,7 +451,7 @@ def test_a_skill_folder_named_like_git_in_any_case_is_never_a_skill(cli: Any, ho
 
 @pytest.mark.parametrize("bad", [".GIT", ".skillshare-tmp-x", "a/.Git/b"])
 def test_a_recorded_install_reaching_git_or_our_entries_is_a_config_error(
-        cli: Any, work: Path, bad: str) -> None:
+        cli: CliRunner, work: Path, bad: str) -> None:
     assert cli("init", "-p", "--no-targets").code == 0
     config = work / ".skillshare/config.yaml"
     config.write_text(config.read_text() + f"skills:\n  - name: x\n    source: /x\n"
@@ -462,7 +462,7 @@ def test_a_recorded_install_reaching_git_or_our_entries_is_a_config_error(
     assert config.read_text() == before
 
 
-def test_a_sync_that_holds_pruning_back_counts_what_it_kept(cli: Any, home: Path,
+def test_a_sync_that_holds_pruning_back_counts_what_it_kept(cli: CliRunner, home: Path,
                                                             source: Path) -> None:
     for i in range(10):
         make_skill(source, f"s{i}")
@@ -501,7 +501,7 @@ def test_the_daemons_help_into_a_closed_pipe_ends_quietly(argv: list[str]) -> No
     assert proc.stderr == ""
 
 
-def test_sync_text_says_what_a_copy_left_out(cli: Any, home: Path, source: Path) -> None:
+def test_sync_text_says_what_a_copy_left_out(cli: CliRunner, home: Path, source: Path) -> None:
     skill = make_skill(source, "alpha")
     os.mkfifo(skill / "pipe")
     write_config(home, "targets:\n  c:\n    path: ~/c\n    mode: copy\n")
@@ -511,7 +511,7 @@ def test_sync_text_says_what_a_copy_left_out(cli: Any, home: Path, source: Path)
 
 
 def test_sync_force_reads_what_it_replaces_even_when_it_looks_unchanged(
-        cli: Any, home: Path, source: Path, tmp_path: Path) -> None:
+        cli: CliRunner, home: Path, source: Path, tmp_path: Path) -> None:
     """The backup before a forced replacement reads the entries it replaces: a record that a
     look at sizes, times and inodes cannot tell from the file (a same-tick edit on a
     coarse clock) never stands in for their content."""
@@ -532,7 +532,7 @@ def test_sync_force_reads_what_it_replaces_even_when_it_looks_unchanged(
     assert stored(list_backups(backups_dir(home))[0], "claude", "x/f").read_text() == "BBBB"
 
 
-def test_a_backup_saves_a_skill_with_a_fifo_once(cli: Any, home: Path, source: Path) -> None:
+def test_a_backup_saves_a_skill_with_a_fifo_once(cli: CliRunner, home: Path, source: Path) -> None:
     """The version behind a link is saved without its special files, and its digest leaves
     them out as the saved copy does: the next backup finds it saved (it is not copied
     again whenever the skill's signature moves)."""
@@ -549,7 +549,7 @@ def test_a_backup_saves_a_skill_with_a_fifo_once(cli: Any, home: Path, source: P
     assert described["content"] in backup_manifest.stored_versions(backups)
 
 
-def test_a_home_reached_through_a_link_is_still_the_home(cli: Any, tmp_path: Path,
+def test_a_home_reached_through_a_link_is_still_the_home(cli: CliRunner, tmp_path: Path,
                                                          source: Path) -> None:
     """HOME may itself be a link (to /data/user, say): a target that lands at its real path
     is the home folder all the same."""
