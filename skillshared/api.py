@@ -20,7 +20,7 @@ from skillshared.core.errors import (
     from_os_error,
 )
 from skillshared.core.paths import Paths
-from skillshared.core.results import DaemonStatus
+from skillshared.core.results_daemon import DaemonStatus
 from skillshared.store import oplog
 
 Handler = Callable[[Request], Mapping[str, Any]]  # each returns its result's TypedDict

@@ -11,19 +11,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from skillshared.commands.results import (
-        AuditResult,
+    from skillshared.commands.results import CollectResult
+    from skillshared.commands.results_backup import (
         BackupCleanupResult,
         BackupCreated,
         BackupListResult,
         BackupPreview,
         BackupResult,
         BackupVerifyResult,
-        CollectResult,
         RestoreResult,
         TrashListResult,
         TrashResult,
     )
+    from skillshared.commands.results_install import AuditResult
 
 SKIPPED = {"missing": "nothing to back up (missing)", "empty": "nothing to back up (empty)"}
 

@@ -6,7 +6,7 @@ from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from skillshared.core.results import (
+    from skillshared.core.results_daemon import (
         DaemonControl,
         DaemonLogs,
         DaemonRunning,

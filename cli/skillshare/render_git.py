@@ -11,17 +11,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from skillshared.commands.results import (
+    from skillshared.commands.results import CollectResult, PullResult, PushResult
+    from skillshared.commands.results_install import (
         CheckResult,
-        CollectResult,
         InstallRecordedResult,
         InstallResult,
-        PullResult,
-        PushResult,
         UninstallResult,
         UpdateResult,
     )
-    from skillshared.core.results import UpdateItem
+    from skillshared.core.results_git import UpdateItem
 
 
 def render_push(r: PushResult, out: Out) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from skillshared.core.config import SEVERITIES
 from skillshared.core.errors import UsageError
-from skillshared.core.results import FindingItem
+from skillshared.core.results_git import FindingItem
 
 SHORT = {"c": "CRITICAL", "crit": "CRITICAL", "h": "HIGH", "m": "MEDIUM", "med": "MEDIUM",
          "l": "LOW", "i": "INFO"}

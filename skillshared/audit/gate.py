@@ -11,7 +11,7 @@ from skillshared.audit.rulefiles import load_rule_set
 from skillshared.audit.scan import scan_tree
 from skillshared.core.config import SEVERITIES
 from skillshared.core.errors import SkillshareError
-from skillshared.core.results import AuditReport
+from skillshared.core.results_git import AuditReport
 
 
 def audit_report(findings: list[Finding], files: int, level: str) -> AuditReport:

@@ -15,7 +15,7 @@ from skillshared.core.errors import ConfigError, NotFoundError, UsageError
 from skillshared.core.paths import Paths, Scope
 
 if TYPE_CHECKING:
-    from skillshared.core.results import DaemonStatus
+    from skillshared.core.results_daemon import DaemonStatus
 
 
 class Request:

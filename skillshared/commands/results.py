@@ -1,7 +1,9 @@
 """What each command returns: typed dictionaries, because a result is JSON on the socket and
 the ``--json`` output, and the CLI's renderers read it back (mypy checks every key they
-read). The parts the lower layers build (a pass's report, git states, audit reports,
-backups, trash items) are in :mod:`skillshared.core.results`.
+read). Here the views, init, target, doctor, sync, collect, pull and push; trash, backup and
+restore in :mod:`results_backup`; audit, install, uninstall, update and check in
+:mod:`results_install`. The parts the lower layers build are in :mod:`skillshared.core.results`
+(and its ``_git`` and ``_daemon`` neighbours).
 
 A result marked ``@final`` is one of several shapes a command returns; the renderers tell
 them apart by a key only that shape has. Types only: nothing here runs."""
@@ -11,26 +13,19 @@ from __future__ import annotations
 from typing import Literal, NotRequired, TypedDict, final
 
 from skillshared.core.results import (
-    AuditReport,
-    BackupTarget,
     Change,
     ConflictItem,
-    DaemonStatus,
     DiscoveryNotes,
     Failed,
-    FindingItem,
     GitProblem,
     GitState,
-    Interrupted,
     LogEntry,
     NotSaved,
-    PullReport,
-    PushReport,
     SyncReport,
     TargetReport,
-    TrashItem,
-    UpdateItem,
 )
+from skillshared.core.results_daemon import DaemonStatus
+from skillshared.core.results_git import PullReport, PushReport
 
 # -- status, diff, list, log ---------------------------------------------------------------------
 
@@ -311,286 +306,3 @@ class PullResult(TypedDict):
 
 SyncResult = SyncReport
 PushResult = PushReport
-
-# -- trash -----------------------------------------------------------------------------------
-
-
-@final
-class TrashListResult(TypedDict):
-    action: Literal["list"]
-    dir: str
-    items: list[TrashItem]
-    bytes: int
-    retention_days: int | None
-    agents_kept: int
-
-
-@final
-class TrashEmptyResult(TypedDict):
-    action: Literal["empty"]
-    dry_run: bool
-    items: list[TrashItem]
-
-
-@final
-class TrashDeleteResult(TypedDict):
-    action: Literal["delete"]
-    dry_run: bool
-    item: TrashItem
-
-
-@final
-class TrashRestoreResult(TypedDict):
-    action: Literal["restore"]
-    dry_run: bool
-    item: TrashItem
-    to: str
-
-
-TrashResult = TrashListResult | TrashEmptyResult | TrashDeleteResult | TrashRestoreResult
-
-# -- backup and restore --------------------------------------------------------------------------
-
-
-class WouldBackUp(TypedDict):
-    target: str
-    path: str
-    status: str
-
-
-@final
-class BackupPreview(TypedDict):
-    action: Literal["create"]
-    dry_run: Literal[True]
-    targets: list[WouldBackUp]
-
-
-class Written(TypedDict):
-    """A backup just written (``path`` None when nothing needed one, or it failed)."""
-    path: str | None
-    error: str | None
-    bytes_written: int
-    targets: list[BackupTarget]
-
-
-@final
-class BackupCreated(Written):
-    action: Literal["create"]
-    dry_run: Literal[False]
-    summary: Failed
-
-
-class ListedTarget(TypedDict):
-    """A target in a backup, as ``backup --list`` shows it."""
-    name: str
-    readable: bool
-    skills: NotRequired[int]
-    bytes: NotRequired[int]
-    mode: NotRequired[str | None]
-    kind: NotRequired[str | None]
-    path: NotRequired[str | None]
-    made_by: NotRequired[Literal["original"]]
-    agents: NotRequired[bool]
-    problems: NotRequired[list[str]]
-
-
-class ListedBackup(TypedDict):
-    name: str
-    path: str
-    created: float | None
-    order: float | None
-    targets: list[ListedTarget]
-    disk_bytes: int
-    made_by: NotRequired[Literal["original"]]
-    not_a_backup: NotRequired[list[str] | None]
-
-
-@final
-class BackupListResult(TypedDict):
-    action: Literal["list"]
-    dir: str
-    backups: list[ListedBackup]
-    disk_bytes: int
-    unreferenced_bytes: int
-
-
-class VerifiedTarget(TypedDict):
-    name: str
-    ok: bool
-    problems: list[str]
-    made_by: NotRequired[Literal["original"]]
-    agents: NotRequired[bool]
-    unchecked: NotRequired[str]
-
-
-class VerifiedBackup(TypedDict):
-    name: str
-    targets: list[VerifiedTarget]
-    made_by: NotRequired[Literal["original"]]
-
-
-@final
-class BackupVerifyResult(TypedDict):
-    action: Literal["verify"]
-    backups: list[VerifiedBackup]
-    damaged: int
-    summary: Failed
-
-
-class RemovedBackup(TypedDict):
-    name: str
-    bytes: int
-    reasons: list[str]
-
-
-class Retention(TypedDict):
-    keep: int
-    max_age_days: int
-    max_total_mb: float
-
-
-@final
-class BackupCleanupResult(TypedDict):
-    action: Literal["cleanup"]
-    dry_run: bool
-    removed: list[RemovedBackup]
-    kept: list[str]
-    protected: list[str]
-    freed_bytes: int
-    store_removed: int
-    files_removed: int
-    chunks_removed: int
-    swept: list[str]
-    total_bytes: int
-    not_backups: list[str]
-    policy: Retention
-
-
-BackupResult = (BackupPreview | BackupCreated | BackupListResult | BackupVerifyResult
-                | BackupCleanupResult)
-
-# `from` is a keyword: this one is written as a call. The keys after `backup` are there for
-# a preview (`entries`), a restore done (`links` … `missing_from_source`), or a backup the
-# original tool made (`made_by` … `original_manifest`).
-RestoreResult = TypedDict("RestoreResult", {
-    "target": str, "path": str, "from": str, "latest": bool, "dry_run": bool, "force": bool,
-    "replaced": list[str], "interrupted": list[Interrupted], "backup": BackupTarget | None,
-    "entries": NotRequired[int],
-    "links": NotRequired[int], "folders": NotRequired[int], "files": NotRequired[int],
-    "recovered": NotRequired[list[str]], "missing_from_source": NotRequired[list[str]],
-    "made_by": NotRequired[Literal["original"]], "linked": NotRequired[list[str]],
-    "copies_recorded": NotRequired[list[str]], "original_manifest": NotRequired[bool],
-})
-
-# -- audit, install, uninstall, update, check ----------------------------------------------------
-
-
-class AuditedSkill(TypedDict):
-    name: str
-    path: str
-    files: int
-    findings: list[FindingItem]
-    blocked: bool
-
-
-class RuleFile(TypedDict):
-    path: str
-    format: str
-    entries: int
-
-
-class AuditResult(TypedDict):
-    scope: str
-    threshold: str
-    rules: int
-    scanned: int
-    files: int
-    counts: dict[str, int]
-    skills: list[AuditedSkill]
-    blocked: list[str]
-    summary: Failed
-    rule_files: list[RuleFile]
-    warnings: list[str]
-
-
-class InstalledCopy(TypedDict):
-    name: str
-    path: str
-    audit: AuditReport | None
-    trashed: str | None
-
-
-@final
-class InstallCopyResult(TypedDict):
-    url: str
-    dry_run: bool
-    track: Literal[False]
-    threshold: str
-    skills: list[InstalledCopy]
-
-
-@final
-class InstallRepoResult(TypedDict):
-    name: str
-    url: str
-    path: str
-    track: Literal[True]
-    dry_run: bool
-    threshold: str
-    audit: AuditReport | None
-    skills: list[str]
-
-
-@final
-class InstallRecordedResult(TypedDict):
-    recorded: Literal[True]
-    dry_run: bool
-    items: list[UpdateItem]
-    summary: Failed
-
-
-InstallResult = InstallCopyResult | InstallRepoResult | InstallRecordedResult
-
-
-class Uninstalled(TypedDict):
-    name: str
-    path: str
-    trash: str | None
-    uncommitted: int
-
-
-class UninstallResult(TypedDict):
-    dry_run: bool
-    removed: list[Uninstalled]
-    forgotten: list[str]
-    expired: int
-
-
-class UpdateResult(TypedDict):
-    dry_run: bool
-    threshold: str
-    items: list[UpdateItem]
-    summary: Failed
-
-
-class CheckItem(TypedDict):
-    """A tracked repo (``path``, and how far behind it is) or an installed skill
-    (``source``) of ``check``; ``error`` when it could not be checked."""
-    name: str
-    kind: Literal["repo", "skill"]
-    status: str
-    path: NotRequired[str]
-    source: NotRequired[str]
-    ahead: NotRequired[int]
-    behind: NotRequired[int]
-    dirty: NotRequired[bool]
-    upstream: NotRequired[str | None]
-    note: NotRequired[str | None]
-    error: NotRequired[str]
-    hint: NotRequired[str]
-
-
-class CheckResult(TypedDict):
-    items: list[CheckItem]
-    behind: list[str]
-    summary: Failed

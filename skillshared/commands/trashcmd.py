@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from skillshared.commands.request import Request
-from skillshared.commands.results import TrashResult
+from skillshared.commands.results_backup import TrashResult
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.store.trash import agent_items, delete, find, items, restore
 

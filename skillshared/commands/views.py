@@ -23,7 +23,8 @@ from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.names import MANIFEST
 from skillshared.core.paths import Paths
-from skillshared.core.results import DaemonStatus, Origin
+from skillshared.core.results_daemon import DaemonStatus
+from skillshared.core.results_git import Origin
 from skillshared.engine import reconcile, reports
 from skillshared.engine.groups import build_groups
 from skillshared.engine.observe import DigestCache

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from skillshared.core.locations import Locations
-    from skillshared.core.results import DaemonRunning, DaemonStatus
+    from skillshared.core.results_daemon import DaemonRunning, DaemonStatus
 
 RESULT_TIMEOUT = 3 * 3600.0  # an accepted request may run this long (jobs have own limits)
 _HINT = "restart it: skillshare daemon restart (or run with --no-daemon after stopping it)"

@@ -29,7 +29,7 @@ from skillshared.commands.request import Request
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
-from skillshared.core.results import DaemonRunning
+from skillshared.core.results_daemon import DaemonRunning
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.inotify import inotify_limit, inotify_watches

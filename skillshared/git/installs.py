@@ -32,7 +32,7 @@ from skillshared.core.config import Config
 from skillshared.core.config_file import read_document
 from skillshared.core.config_records import RECORDS_FILE, SkillRecord, parse_skill_records
 from skillshared.core.errors import SkillshareError
-from skillshared.core.results import Origin
+from skillshared.core.results_git import Origin
 from skillshared.engine import fsops
 from skillshared.git import gitops
 from skillshared.git.installs_original import ORIGINAL_FILE, read_json, read_original, under

@@ -23,7 +23,7 @@ from skillshared.audit.scan import scan_file
 from skillshared.catalog import walker
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.core.results import RepoCheck
+from skillshared.core.results_git import RepoCheck
 from skillshared.engine import fsops
 from skillshared.git import gitops, gitstate
 

@@ -1,0 +1,122 @@
+"""What ``audit``, ``install``, ``uninstall``, ``update`` and ``check`` return (typed
+dictionaries: see :mod:`skillshared.commands.results`). Types only."""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired, TypedDict, final
+
+from skillshared.core.results import Failed
+from skillshared.core.results_git import AuditReport, FindingItem, UpdateItem
+
+# -- audit, install, uninstall, update, check ----------------------------------------------------
+
+
+class AuditedSkill(TypedDict):
+    name: str
+    path: str
+    files: int
+    findings: list[FindingItem]
+    blocked: bool
+
+
+class RuleFile(TypedDict):
+    path: str
+    format: str
+    entries: int
+
+
+class AuditResult(TypedDict):
+    scope: str
+    threshold: str
+    rules: int
+    scanned: int
+    files: int
+    counts: dict[str, int]
+    skills: list[AuditedSkill]
+    blocked: list[str]
+    summary: Failed
+    rule_files: list[RuleFile]
+    warnings: list[str]
+
+
+class InstalledCopy(TypedDict):
+    name: str
+    path: str
+    audit: AuditReport | None
+    trashed: str | None
+
+
+@final
+class InstallCopyResult(TypedDict):
+    url: str
+    dry_run: bool
+    track: Literal[False]
+    threshold: str
+    skills: list[InstalledCopy]
+
+
+@final
+class InstallRepoResult(TypedDict):
+    name: str
+    url: str
+    path: str
+    track: Literal[True]
+    dry_run: bool
+    threshold: str
+    audit: AuditReport | None
+    skills: list[str]
+
+
+@final
+class InstallRecordedResult(TypedDict):
+    recorded: Literal[True]
+    dry_run: bool
+    items: list[UpdateItem]
+    summary: Failed
+
+
+InstallResult = InstallCopyResult | InstallRepoResult | InstallRecordedResult
+
+
+class Uninstalled(TypedDict):
+    name: str
+    path: str
+    trash: str | None
+    uncommitted: int
+
+
+class UninstallResult(TypedDict):
+    dry_run: bool
+    removed: list[Uninstalled]
+    forgotten: list[str]
+    expired: int
+
+
+class UpdateResult(TypedDict):
+    dry_run: bool
+    threshold: str
+    items: list[UpdateItem]
+    summary: Failed
+
+
+class CheckItem(TypedDict):
+    """A tracked repo (``path``, and how far behind it is) or an installed skill
+    (``source``) of ``check``; ``error`` when it could not be checked."""
+    name: str
+    kind: Literal["repo", "skill"]
+    status: str
+    path: NotRequired[str]
+    source: NotRequired[str]
+    ahead: NotRequired[int]
+    behind: NotRequired[int]
+    dirty: NotRequired[bool]
+    upstream: NotRequired[str | None]
+    note: NotRequired[str | None]
+    error: NotRequired[str]
+    hint: NotRequired[str]
+
+
+class CheckResult(TypedDict):
+    items: list[CheckItem]
+    behind: list[str]
+    summary: Failed
