@@ -6,10 +6,9 @@ it all. The files both machines write whenever they install something (the sourc
 
 from __future__ import annotations
 
-from typing import Any
-
 from skillshared.core.config_records import RECORDS_FILE
 from skillshared.core.errors import SkillshareError
+from skillshared.core.results_git import PullReport
 from skillshared.engine import fsops
 from skillshared.git import gitops, gitstate, installs, installs_original
 from skillshared.git.sourcerepo import Repo
@@ -18,8 +17,8 @@ from skillshared.store import project
 FIRST_COMMIT = "Skills of this machine before the first pull"
 
 
-def first_pull(repo: Repo, report: dict[str, Any], track: gitstate.Follow, merge: bool,
-               unborn: bool) -> dict[str, Any]:
+def first_pull(repo: Repo, report: PullReport, track: gitstate.Follow, merge: bool,
+               unborn: bool) -> PullReport:
     """The source holds skills of its own (commits unrelated to the remote's, or files not
     yet committed) and follows no remote branch yet: merge the remote's branch into it,
     keeping both sides. A conflict, or a file of the remote's that would overwrite one here,
@@ -31,7 +30,8 @@ def first_pull(repo: Repo, report: dict[str, Any], track: gitstate.Follow, merge
                               "only `skillshare pull` run by hand makes; nothing was pulled",
                               hint="run `skillshare pull`")
     commits = repo.count(upstream if unborn else f"HEAD..{upstream}")
-    report.update(status="would merge" if report["dry_run"] else "merged", commits=commits)
+    report["status"] = "would merge" if report["dry_run"] else "merged"
+    report["commits"] = commits
     if report["dry_run"]:
         return report
     if unborn:  # the files here become the source's first commit, so both sides are kept

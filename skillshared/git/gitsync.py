@@ -22,10 +22,10 @@ with the reason instead. Then every target is synced. Every git call goes throug
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
+from skillshared.core.results_git import PullReport, PushReport
 from skillshared.git import gitops, gitstate
 from skillshared.git.firstpull import first_pull
 from skillshared.git.sourcerepo import Repo
@@ -53,7 +53,7 @@ def message_for(changes: list[str]) -> str:
 
 
 def push_source(config: Config, env: Mapping[str, str], message: str | None = None,
-                dry_run: bool = False) -> dict[str, Any]:
+                dry_run: bool = False) -> PushReport:
     """Commit everything in the source (with ``message`` or one that names the skills
     changed) and push it to the branch it follows."""
     repo = Repo(config, env)
@@ -70,7 +70,7 @@ def push_source(config: Config, env: Mapping[str, str], message: str | None = No
         track = gitstate.Follow(repo.remote, known[1] if known else None, bool(known),
                                 f"the remote could not be asked ({exc.message})")
     dest = track.branch or branch  # an empty remote gets the source's own branch
-    result: dict[str, Any] = {"source": str(repo.path), "remote": repo.remote,
+    result: PushReport = {"source": str(repo.path), "remote": repo.remote,
                               "branch": branch, "changes": changes,
                               "message": message if changes else None,
                               "dry_run": dry_run, "committed": None,
@@ -101,7 +101,7 @@ def push_source(config: Config, env: Mapping[str, str], message: str | None = No
 
 
 def pull_source(config: Config, env: Mapping[str, str], dry_run: bool = False,
-                merge: bool = False) -> dict[str, Any]:
+                merge: bool = False) -> PullReport:
     """Fetch and fast-forward the source; returns what happened (before any sync).
     ``merge``: a first pull into a source with skills of its own may merge the two
     histories (``skillshare pull`` by hand); without it that is an error that changes
@@ -118,7 +118,7 @@ def pull_source(config: Config, env: Mapping[str, str], dry_run: bool = False,
                                    f"`git -C {repo.path} stash -u`", details=changes[:20])
     repo.git("fetch", "--quiet", "--prune", "--", repo.remote, timeout=NETWORK)
     track = gitstate.follow(repo.path, env, branch, repo.remote, fetched=True)
-    report: dict[str, Any] = {"source": str(repo.path), "remote": repo.remote,
+    report: PullReport = {"source": str(repo.path), "remote": repo.remote,
                               "branch": branch, "upstream": f"{repo.remote}/{branch}",
                               "before": before, "after": before, "dry_run": dry_run,
                               "status": "up to date", "commits": 0, "note": track.note}
@@ -135,8 +135,8 @@ def pull_source(config: Config, env: Mapping[str, str], dry_run: bool = False,
         return first_pull(repo, report, track, merge, unborn=True)
     if before is None:  # nothing here yet: take the remote's branch, as a clone would
         name = track.branch if not repo.exists(f"refs/heads/{track.branch}") else branch
-        report.update(status="would fast-forward" if dry_run else "fast-forwarded",
-                      commits=repo.count(upstream), branch=name)
+        report["status"] = "would fast-forward" if dry_run else "fast-forwarded"
+        report["commits"], report["branch"] = repo.count(upstream), name
         if not dry_run:
             _bring_in(repo, upstream, name, unborn=True)
             repo.set_upstream(name, track)
@@ -145,8 +145,8 @@ def pull_source(config: Config, env: Mapping[str, str], dry_run: bool = False,
     if repo.is_ancestor(upstream, "HEAD"):
         report["status"] = "up to date" if repo.is_ancestor("HEAD", upstream) else "ahead"
     elif repo.is_ancestor("HEAD", upstream):
-        report.update(status="would fast-forward" if dry_run else "fast-forwarded",
-                      commits=repo.count(f"HEAD..{upstream}"))
+        report["status"] = "would fast-forward" if dry_run else "fast-forwarded"
+        report["commits"] = repo.count(f"HEAD..{upstream}")
         if not dry_run:
             _bring_in(repo, upstream, branch, unborn=False)
     elif not track.configured and not repo.related("HEAD", upstream):
