@@ -28,13 +28,12 @@ from skillshared.engine.observe import read_manifest
 
 PREFIX = ".skillshare-beside-"
 NEW, OLD, ADOPTED, COPY, FORCED, DOOMED = "new", "old", "adp", "cpy", "frc", "del"
-MAX_NAME_BYTES = 255
 
 
 def path_for(target: str, what: str, skill: str = "") -> str | None:
     parent, base = os.path.split(target)
     name = f"{PREFIX}{what}-{secrets.token_hex(4)}-{skill}@{base}"
-    if len(name.encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+    if len(name.encode("utf-8", "surrogateescape")) > fsops.MAX_NAME_BYTES:
         return None
     return os.path.join(parent, name)
 
