@@ -26,8 +26,8 @@ from skillshared.core import config as configmod
 from skillshared.core import config_file
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.paths import Paths
-from skillshared.engine import reconcile
 from skillshared.engine.beside import PREFIX as BESIDE_PREFIX
+from skillshared.engine.groups import wanted_skills
 from skillshared.engine.observe import read_manifest
 
 Fingerprint = tuple[Any, ...]
@@ -120,7 +120,7 @@ class Snapshot:
                     found.append(f"I2: {folder} does not lead to the source")
                 continue
             names = set(os.listdir(folder)) if os.path.isdir(folder) else set()
-            for skill in reconcile.wanted_skills(target, discovery.skills):  # I2
+            for skill in wanted_skills(target, discovery.skills):  # I2
                 if healthy and skill.flat_name not in names | conflicts:
                     found.append(f"I2: {target.name} lacks {skill.flat_name}")
             for name in names:  # I3, I4

@@ -33,6 +33,7 @@ from skillshared.commands.results import (
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import UsageError
 from skillshared.engine import fsops, reconcile, trees
+from skillshared.engine.groups import source_roots
 from skillshared.engine.observe import own_original, read_manifest
 from skillshared.store import trash
 
@@ -73,7 +74,7 @@ def local_skills(config: Config, target: TargetConfig, in_source: Mapping[str, s
     if os.path.islink(path):
         dest = os.path.realpath(path)
         if any(dest == r or dest.startswith(r + os.sep)
-               for r in reconcile.source_roots(config.source)):
+               for r in source_roots(config.source)):
             return [], []  # the target is the source
     real = os.path.realpath(path)
     rules = config.copy_ignore()

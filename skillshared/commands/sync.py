@@ -12,6 +12,7 @@ from skillshared.commands.results import LogResult
 from skillshared.core.errors import UsageError
 from skillshared.engine import fsops, reconcile
 from skillshared.store import oplog
+from skillshared.store.backup_write import PassBackups
 
 
 def cmd_sync(req: Request) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def cmd_sync(req: Request) -> dict[str, Any]:
     discovery = skills.discover(config.source)
     report = reconcile.sync(
         config, discovery, dry_run=dry_run, force=req.flag("force"), only=only,
-        backups_dir=scope.backups_dir, auto_backup=not scope.is_project,
+        backups=PassBackups(scope.backups_dir, config.limits), auto_backup=not scope.is_project,
     )
     if interrupted:
         report["interrupted_restores"] = interrupted

@@ -15,6 +15,7 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST
 from skillshared.core.patterns import PatternError, compile_glob
 from skillshared.engine import fsops, fsops_swap, reconcile, reports, trees
+from skillshared.engine.groups import build_groups, refused_targets
 from skillshared.engine.observe import DigestCache, observe
 from skillshared.engine.plan import DIR, LINK, TargetSpec
 from skillshared.store import backup_write, configedit
@@ -69,7 +70,7 @@ def target_info(req: Request) -> dict[str, Any]:
     config = req.config()
     target = _find(config, req.text("name"))
     discovery = skills.discover(config.source)
-    group = next(g for g in reconcile.build_groups(config, discovery, [target.name]))
+    group = next(g for g in build_groups(config, discovery, [target.name]))
     cache = DigestCache(config.copy_ignore(), config.limits)
     run = reconcile.plan_group(group, config, cache, force=False)
     report = reports.target_report(run, dry_run=True)
@@ -167,10 +168,10 @@ def target_remove(req: Request) -> dict[str, Any]:
     dry_run = req.flag("dry_run")
     backups = {} if scope.is_project or dry_run else _backup_targets(config, chosen)
     discovery = skills.discover(config.source)
-    groups = reconcile.build_groups(config, discovery, [t.name for t in chosen])
+    groups = build_groups(config, discovery, [t.name for t in chosen])
     leaving = {t.name for t in chosen}
     staying = {os.path.realpath(t.path) for t in config.targets if t.name not in leaving}
-    refused = reconcile.refused_targets(config, discovery)
+    refused = refused_targets(config, discovery)
     removed: list[dict[str, Any]] = []
     failed: list[dict[str, str]] = []
     for target in chosen:

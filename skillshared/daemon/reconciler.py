@@ -21,6 +21,7 @@ from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.roots import CONFIG, SOURCE, TARGET, Root
 from skillshared.engine import reconcile, reports
+from skillshared.engine.groups import build_groups
 from skillshared.engine.observe import DigestCache
 
 MAX_SHOWN_CHANGES = 50
@@ -160,7 +161,7 @@ class Reconciler:
             self._cache = (config, DigestCache(config.copy_ignore(), config.limits))
         cache = self._cache[1]
         found = {}
-        for group in reconcile.build_groups(config, discovery):
+        for group in build_groups(config, discovery):
             if not any(t.name in names for t in group.targets):
                 continue
             run = reconcile.plan_group(group, config, cache, force=False)

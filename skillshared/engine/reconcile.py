@@ -1,24 +1,21 @@
-"""observe -> plan -> apply, per target, with reports (SPEC §5)."""
+"""A reconcile pass: observe -> plan -> (backup) -> apply, per group of targets (see
+:mod:`groups`), with its report. A full pass looks at every entry of each target; a partial
+pass (``names``) at just those entries."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import os
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
 from skillshared.catalog.skills import Discovery, Skill
-from skillshared.core import targets as builtin
-from skillshared.core.config import Config, TargetConfig
-from skillshared.core.limits import Limits
+from skillshared.core.config import Config
 from skillshared.core.names import MANIFEST
-from skillshared.core.patterns import NameFilter
-from skillshared.engine.apply import Applier, Outcome, recover_temp
+from skillshared.engine import groups
+from skillshared.engine.apply import Applier, recover_temp
 from skillshared.engine.observe import (
     TEMP_FREE,
     DigestCache,
@@ -30,207 +27,10 @@ from skillshared.engine.observe import (
     own_original,
     read_manifest,
 )
-from skillshared.engine.plan import (
-    DIR,
-    GUARD_MIN,
-    MISSING,
-    TargetPlan,
-    TargetSpec,
-    plan_target,
-)
+from skillshared.engine.plan import DIR, MISSING, TargetPlan, plan_target
+from skillshared.engine.prebackup import Backups, back_up
 from skillshared.engine.reports import collisions, discovery_report, summarize, target_report
 from skillshared.engine.runs import Group, TargetRun
-from skillshared.store.backup_store import sweep_unfinished
-from skillshared.store.backup_writer import BackupWriter
-
-
-def source_roots(source: Path) -> tuple[str, ...]:
-    logical = os.path.normpath(os.path.abspath(source))
-    real = os.path.realpath(source)
-    return (logical,) if real == logical else (logical, real)
-
-
-def wanted_skills(target: TargetConfig, skills: Sequence[Skill]) -> list[Skill]:
-    """The skills a target receives: include/exclude filters, then the skills' own targets."""
-    if target.mode == "symlink":
-        return list(skills)
-    allow = NameFilter.build(target.include, target.exclude).allows if target.has_filters else None
-    result = []
-    for skill in skills:
-        if allow is not None and not allow(skill.flat_name):
-            continue
-        only = skill.meta.targets
-        if only is not None and not any(builtin.matches(target.name, t) for t in only):
-            continue
-        result.append(skill)
-    return result
-
-
-def _picked(members: Sequence[TargetConfig], skills: Sequence[Skill]) -> dict[str, Skill]:
-    """The skills any of ``members`` receives, by flat name."""
-    return {s.flat_name: s for target in members for s in wanted_skills(target, skills)}
-
-
-@dataclass
-class _SourceView:
-    """What every group of one pass shares: the source's paths and skills."""
-
-    discovery: Discovery
-    roots: tuple[str, ...]
-    real_source: str
-    relative: bool
-    _paths: dict[str, str] | None = None
-    _by_name: Mapping[str, Skill] | None = None
-
-    @classmethod
-    def of(cls, config: Config, discovery: Discovery) -> _SourceView:
-        roots = source_roots(config.source)
-        return cls(discovery, roots, roots[-1], config.scope.is_project)
-
-    @property
-    def source_ok(self) -> bool:
-        return self.discovery.exists and bool(self.discovery.skills)
-
-    @property
-    def skill_paths(self) -> dict[str, str]:
-        """Every skill's folder by flat name (built on first use)."""
-        if self._paths is None:
-            self._paths = {s.flat_name: s.path for s in self.discovery.skills}
-        return self._paths
-
-    @property
-    def by_name(self) -> Mapping[str, Skill]:
-        if self._by_name is None:
-            known = self.discovery.by_name
-            if len(known) != len(self.discovery.skills):
-                known = {s.flat_name: s for s in self.discovery.skills}
-            self._by_name = known
-        return self._by_name
-
-    def link_text(self, skill: Skill, real_path: str) -> str:
-        """What a merge-mode link to ``skill`` in the folder ``real_path`` holds."""
-        if self.relative:
-            return os.path.relpath(os.path.join(self.real_source, skill.rel_path), real_path)
-        return skill.path
-
-
-def real_paths(config: Config) -> dict[str, str]:
-    """Every target's real path (through every link), by name: looked at once per pass."""
-    return {t.name: os.path.realpath(t.path) for t in config.targets}
-
-
-def _folders(config: Config, only: Collection[str] | None, reals: Mapping[str, str]
-             ) -> dict[str, list[TargetConfig]]:
-    """The chosen targets by the real path of their folder."""
-    by_path: dict[str, list[TargetConfig]] = {}
-    for target in config.targets:
-        if only is None or target.name in only:
-            by_path.setdefault(reals[target.name], []).append(target)
-    return by_path
-
-
-def _spec(members: Sequence[TargetConfig], view: _SourceView) -> TargetSpec:
-    first = members[0]
-    source_link = view.roots[0]
-    if view.relative:
-        parent = os.path.realpath(os.path.dirname(first.path))
-        source_link = os.path.relpath(view.real_source, parent)
-    return TargetSpec(first.name, str(first.path), first.mode, view.roots[0], view.roots,
-                      source_link, view.source_ok)
-
-
-def _mode_error(members: Sequence[TargetConfig]) -> str | None:
-    if len({t.mode for t in members}) == 1:
-        return None
-    names = ", ".join(t.name for t in members)
-    return (f"targets {names} share the folder {members[0].path} but have different modes; "
-            "give them the same mode or remove one")
-
-
-def _full_group(members: Sequence[TargetConfig], real_path: str, view: _SourceView) -> Group:
-    spec = _spec(members, view)
-    skill_paths = view.skill_paths
-    error = _mode_error(members)
-    if error:
-        return Group(tuple(members), spec, skill_paths=skill_paths, error=error)
-    picked = _picked(members, view.discovery.skills)
-    skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
-    if view.relative:
-        wanted = {s.flat_name: view.link_text(s, real_path) for s in skills}
-    else:
-        wanted = {s.flat_name: skill_paths[s.flat_name] for s in skills}
-    return Group(tuple(members), spec, skills, wanted, skill_paths)
-
-
-def _partial_group(members: Sequence[TargetConfig], real_path: str, view: _SourceView,
-                   names: frozenset[str]) -> Group:
-    """The group restricted to ``names``, without looking at the other skills (except to count
-    them for the guard when enough names could be pruned for it to matter)."""
-    by_name = view.by_name
-    picked = _picked(members, [s for n in names if (s := by_name.get(n)) is not None])
-    skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
-    extra = 0
-    if len(names) - len(picked) > GUARD_MIN:
-        extra = len(_picked(members, view.discovery.skills).keys() - names)
-    return Group(tuple(members), _spec(members, view), skills,
-                 {s.flat_name: view.link_text(s, real_path) for s in skills},
-                 {s.flat_name: s.path for s in skills}, names=names, in_sync_extra=extra)
-
-
-def refused_targets(config: Config, discovery: Discovery,
-                    reals: Mapping[str, str] | None = None,
-                    roots: tuple[str, ...] | None = None) -> dict[str, str]:
-    """The targets no pass may write into, with the reason (see ``targets.refusals``):
-    every target path is resolved again on each pass (``reals``: the pass's real paths, and
-    ``roots`` the source's, if known), so a link changed since the config was loaded is
-    seen."""
-    if reals is None:
-        reals = real_paths(config)
-    if roots is None:
-        roots = source_roots(config.source)
-
-    def owns(dest: str) -> bool:
-        return any(dest == r or dest.startswith(r + os.sep) for r in roots)
-
-    names = discovery.by_name if len(discovery.by_name) == len(discovery.skills) else {
-        s.flat_name for s in discovery.skills}
-
-    def managed(folder: str, entry: str) -> bool:
-        path = os.path.join(folder, entry)
-        if entry in names:
-            return True
-        if os.path.islink(path):
-            return owns(os.path.normpath(os.path.join(folder, os.readlink(path))))
-        return entry in read_manifest(folder).records
-
-    return builtin.refusals([(t.name, str(t.path), t.mode, reals[t.name])
-                             for t in config.targets], roots, _real_home(str(config.scope.home)),
-                            owns, managed)
-
-
-@functools.lru_cache(maxsize=4)
-def _real_home(home: str) -> str:
-    """The home folder's real path (targets' real paths are compared with it)."""
-    return os.path.realpath(home)
-
-
-def _refused(members: Sequence[TargetConfig], view: _SourceView, refused: Mapping[str, str]
-             ) -> Group | None:
-    """A group that may not be synced (its error says why), or None."""
-    why = next((f"{t.name}: {refused[t.name]}" for t in members if t.name in refused), None)
-    if why is None:
-        return None
-    return Group(tuple(members), _spec(members, view),
-                 error=f"not synced: target {why}; change its path in the config")
-
-
-def build_groups(config: Config, discovery: Discovery,
-                 only: Collection[str] | None = None) -> list[Group]:
-    view = _SourceView.of(config, discovery)
-    reals = real_paths(config)
-    refused = refused_targets(config, discovery, reals, view.roots)
-    return [_refused(members, view, refused) or _full_group(members, real_path, view)
-            for real_path, members in _folders(config, only, reals).items()]
 
 
 def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
@@ -268,30 +68,6 @@ def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
 
 def _skill_path(group: Group) -> Callable[[str], str]:
     return group.skill_paths.__getitem__
-
-
-# Work that only adds to a target: a backup taken before it could give back nothing that it
-# takes away, so it does not call for one.
-ADDING_ONLY = frozenset({"mkdir_target", "clean_temp", "link", "copy"})
-
-
-def needs_backup(plan: TargetPlan) -> bool:
-    """Whether the CLI backs a target up before this plan: when it replaces or removes."""
-    return any(op.action not in ADDING_ONLY for op in plan.ops)
-
-
-def forces(plan: TargetPlan) -> bool:
-    return any(op.action in ("force_replace", "force_replace_target", "relink_target")
-               for op in plan.ops)
-
-
-def replaced(plan: TargetPlan) -> bool | frozenset[str]:
-    """What of a target a plan replaces that is not ours (True: the whole target): its
-    backup reads their content instead of trusting what it looks like."""
-    if any(op.action in ("force_replace_target", "relink_target") for op in plan.ops):
-        return True
-    return frozenset(op.name for op in plan.ops if op.action == "force_replace")
-
 
 def plan_names(group: Group, real_path: str, cache: DigestCache,
                force: bool) -> TargetRun | None:
@@ -334,32 +110,32 @@ def _needs_full_look(manifest: Manifest, mode: str) -> bool:
 def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, force: bool,
                  recover: bool, only: Collection[str] | None,
                  names: Collection[str] | None) -> list[TargetRun]:
-    view = _SourceView.of(config, discovery)
+    view = groups.SourceView.of(config, discovery)
     picked = None if names is None else entry_names(names)
     manifest_named = names is not None and MANIFEST in names
-    reals = real_paths(config)
-    refused = refused_targets(config, discovery, reals, view.roots)
+    reals = groups.real_paths(config)
+    refused = groups.refused_targets(config, discovery, reals, view.roots)
     runs = []
-    for real_path, members in _folders(config, only, reals).items():
+    for real_path, members in groups.folders(config, only, reals).items():
         run = None
         mode = members[0].mode
-        refusal = _refused(members, view, refused)
+        refusal = groups.refused_group(members, view, refused)
         if refusal is not None:
             run = plan_group(refusal, config, cache, force)
-        elif picked is not None and _mode_error(members) is None and (
+        elif picked is not None and groups.mode_error(members) is None and (
             mode == "merge" or (mode == "copy" and not manifest_named)
         ):
-            group = _partial_group(members, real_path, view, picked)
+            group = groups.partial_group(members, real_path, view, picked)
             run = plan_names(group, real_path, cache, force)
         if run is None:
-            run = plan_group(_full_group(members, real_path, view), config, cache, force,
+            run = plan_group(groups.full_group(members, real_path, view), config, cache, force,
                              recover=recover)
         runs.append(run)
     return runs
 
 
 def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: bool = False,
-         only: Collection[str] | None = None, backups_dir: Path | None = None,
+         only: Collection[str] | None = None, backups: Backups | None = None,
          auto_backup: bool = False, names: Collection[str] | None = None,
          max_changes: int | None = None) -> dict[str, Any]:
     """One pass over the chosen targets; returns the report (see README: `sync --json`).
@@ -374,7 +150,11 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     The report has the usual shape, with ``partial`` true; the counts, changes, conflicts,
     local entries and ``expected`` of a target planned partially cover only the names looked
     at, and so do ``collisions`` and ``frontmatter`` (the skills among ``names``, plus all those
-    of a target that got a full pass)."""
+    of a target that got a full pass).
+
+    ``backups`` takes the backup before targets change (None: no backup is taken): of every
+    target about to lose or replace something with ``auto_backup``, else of those with forced
+    replacements only."""
     if isinstance(names, str):
         raise TypeError("names must be a collection of flat names, not one string")
     started = time.monotonic()
@@ -383,12 +163,12 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
                         names=names)
     backup_report = None
     if not dry_run:
-        backup_report = _backup(runs, backups_dir, auto_backup, config.limits)
+        backup_report = back_up(runs, backups, auto_backup)
         _apply(runs, cache)
     for run in runs:
         _note_temp_free(run)
     looked_at = None if names is None else _skills_of(runs)
-    report = {
+    report: dict[str, Any] = {
         "scope": config.scope.name,
         "source": str(config.source),
         "skills": len(discovery.skills),
@@ -457,35 +237,3 @@ def _note_temp_free(run: TargetRun) -> None:
     elif run.group.spec.mode != "symlink":
         TEMP_FREE.remember(obs.real_dir)
 
-
-def _backup(runs: list[TargetRun], backups_dir: Path | None, auto_backup: bool,
-            limits: Limits) -> dict[str, Any] | None:
-    """Back up targets about to change (auto), or at least those with forced replacements."""
-    chosen = [r for r in runs if r.plan.error is None and (
-        (auto_backup and needs_backup(r.plan)) or forces(r.plan))]
-    if backups_dir is None:
-        return None
-    if not chosen:
-        with contextlib.suppress(OSError):  # what a killed backup left (it is not in use)
-            sweep_unfinished(backups_dir)
-        return None
-    writer = BackupWriter(backups_dir, limits=limits)
-    for run in chosen:
-        writer.add(run.group.name, run.group.spec.path, run.group.spec.mode, run.group.spec.owns,
-                   exact=replaced(run.plan))
-    try:
-        writer.publish()
-    except OSError as exc:
-        writer.discard()
-        for run in chosen:
-            run.outcome = Outcome(errors=[f"backup failed, target left unchanged: {exc}"])
-        return {"path": None, "error": str(exc), "targets": []}
-    for result, run in zip(writer.results, chosen, strict=True):
-        if result.status == "failed":
-            # the backup is the safety net: no net, no change
-            run.outcome = Outcome(errors=[f"backup failed, target left unchanged: "
-                                          f"{result.error}"])
-        run.backup = result.path if result.status in ("created", "unchanged") else None
-        run.unsaved = {e["path"]: e["why"] for e in result.not_saved or ()}
-    return {"path": str(writer.final) if writer.final else None,
-            "targets": [r.to_dict() for r in writer.results]}

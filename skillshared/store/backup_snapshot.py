@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from skillshared.core.limits import Limits
 from skillshared.engine import trees
+from skillshared.engine.prebackup import Exact, Owns
 from skillshared.store.backup_format import link_dest
-
-Owns = Callable[[str], bool]
-Exact = bool | Collection[str]  # True: all of a target; else the top-level entries named
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,27 @@
-"""Backups taken for a command or a job: the chosen targets into one new backup (``backup``,
-the daemon's backup job, and before ``restore`` or ``target remove`` change a target)."""
+"""Backups taken for a command, a job or a pass: the chosen targets into one new backup
+(``backup``, the daemon's backup job, before ``restore`` or ``target remove`` change a
+target, and before a pass changes targets: :class:`PassBackups`)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from skillshared.core.config import Config, TargetConfig
-from skillshared.engine import reconcile
-from skillshared.store.backup_snapshot import Exact, Owns
+from skillshared.core.limits import Limits
+from skillshared.engine.groups import source_roots
+from skillshared.engine.prebackup import Exact, Owns, Saved, Taken, ToSave
 from skillshared.store.backup_store import sweep_unfinished
 from skillshared.store.backup_writer import BackupWriter, TargetBackup
 
 
 def owner(config: Config) -> Owns:
     """Whether a link's destination is in the source (so its content is saved too)."""
-    roots = reconcile.source_roots(config.source)
+    roots = source_roots(config.source)
     return lambda dest: any(dest == r or dest.startswith(r + os.sep) for r in roots)
 
 
@@ -52,3 +56,35 @@ def write(config: Config, targets: Iterable[TargetConfig], *, always: bool = Fal
                   for r in writer.results]
         return Written(None, failed, error, 0)
     return Written(str(final) if final else None, writer.results, None, writer.written)
+
+
+@dataclass(frozen=True)
+class PassBackups:
+    """The backups a reconcile pass takes before it changes targets (see
+    :mod:`skillshared.engine.prebackup`)."""
+
+    backups_dir: Path
+    limits: Limits | None = None
+
+    def __call__(self, wanted: Sequence[ToSave]) -> Taken:
+        if not wanted:
+            with contextlib.suppress(OSError):  # what a killed backup left (it is not in use)
+                sweep_unfinished(self.backups_dir)
+            return Taken(None)
+        writer = BackupWriter(self.backups_dir, limits=self.limits)
+        for one in wanted:
+            writer.add(one.name, one.path, one.mode, one.owns, exact=one.exact)
+        try:
+            writer.publish()
+        except OSError as exc:
+            writer.discard()
+            return Taken({"path": None, "error": str(exc), "targets": []}, error=str(exc))
+        saved = tuple(_saved(r) for r in writer.results)
+        return Taken({"path": str(writer.final) if writer.final else None,
+                      "targets": [r.to_dict() for r in writer.results]}, saved)
+
+
+def _saved(result: TargetBackup) -> Saved:
+    return Saved(result.path if result.status in ("created", "unchanged") else None,
+                 str(result.error) if result.status == "failed" else None,
+                 {e["path"]: e["why"] for e in result.not_saved or ()})

@@ -10,10 +10,12 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from skillshared.core.limits import Limits
+from skillshared.core.results import BackupTarget
 from skillshared.engine import fsops
+from skillshared.engine.prebackup import Exact, Owns
 from skillshared.store.backup_format import (
     MANIFEST_VERSION,
     NAME_FORMAT,
@@ -23,8 +25,6 @@ from skillshared.store.backup_format import (
 )
 from skillshared.store.backup_manifest import latest, looks_intact
 from skillshared.store.backup_snapshot import (
-    Exact,
-    Owns,
     Snapshot,
     count_skills,
     exact_for,
@@ -46,9 +46,9 @@ class TargetBackup:
     error: str | None = None
     not_saved: tuple[dict[str, str], ...] | None = None  # entries over the limits
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items()
-                if v is not None}
+    def to_dict(self) -> BackupTarget:
+        return cast(BackupTarget, {k: list(v) if isinstance(v, tuple) else v
+                                   for k, v in self.__dict__.items() if v is not None})
 
 
 class BackupWriter:

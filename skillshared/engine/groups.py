@@ -1,0 +1,210 @@
+"""Which targets a pass plans together, and what each group wants: the targets by the real
+path of their folder (targets that share one are planned as one), the skills each receives
+(filters, the skills' own targets), the link text they get, and the targets no pass may
+write into."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from skillshared.catalog.skills import Discovery, Skill
+from skillshared.core import targets as builtin
+from skillshared.core.config import Config, TargetConfig
+from skillshared.core.patterns import NameFilter
+from skillshared.engine.observe import read_manifest
+from skillshared.engine.plan import GUARD_MIN, TargetSpec
+from skillshared.engine.runs import Group
+
+
+def source_roots(source: Path) -> tuple[str, ...]:
+    logical = os.path.normpath(os.path.abspath(source))
+    real = os.path.realpath(source)
+    return (logical,) if real == logical else (logical, real)
+
+
+def wanted_skills(target: TargetConfig, skills: Sequence[Skill]) -> list[Skill]:
+    """The skills a target receives: include/exclude filters, then the skills' own targets."""
+    if target.mode == "symlink":
+        return list(skills)
+    allow = NameFilter.build(target.include, target.exclude).allows if target.has_filters else None
+    result = []
+    for skill in skills:
+        if allow is not None and not allow(skill.flat_name):
+            continue
+        only = skill.meta.targets
+        if only is not None and not any(builtin.matches(target.name, t) for t in only):
+            continue
+        result.append(skill)
+    return result
+
+
+def _picked(members: Sequence[TargetConfig], skills: Sequence[Skill]) -> dict[str, Skill]:
+    """The skills any of ``members`` receives, by flat name."""
+    return {s.flat_name: s for target in members for s in wanted_skills(target, skills)}
+
+
+@dataclass
+class SourceView:
+    """What every group of one pass shares: the source's paths and skills."""
+
+    discovery: Discovery
+    roots: tuple[str, ...]
+    real_source: str
+    relative: bool
+    _paths: dict[str, str] | None = None
+    _by_name: Mapping[str, Skill] | None = None
+
+    @classmethod
+    def of(cls, config: Config, discovery: Discovery) -> SourceView:
+        roots = source_roots(config.source)
+        return cls(discovery, roots, roots[-1], config.scope.is_project)
+
+    @property
+    def source_ok(self) -> bool:
+        return self.discovery.exists and bool(self.discovery.skills)
+
+    @property
+    def skill_paths(self) -> dict[str, str]:
+        """Every skill's folder by flat name (built on first use)."""
+        if self._paths is None:
+            self._paths = {s.flat_name: s.path for s in self.discovery.skills}
+        return self._paths
+
+    @property
+    def by_name(self) -> Mapping[str, Skill]:
+        if self._by_name is None:
+            known = self.discovery.by_name
+            if len(known) != len(self.discovery.skills):
+                known = {s.flat_name: s for s in self.discovery.skills}
+            self._by_name = known
+        return self._by_name
+
+    def link_text(self, skill: Skill, real_path: str) -> str:
+        """What a merge-mode link to ``skill`` in the folder ``real_path`` holds."""
+        if self.relative:
+            return os.path.relpath(os.path.join(self.real_source, skill.rel_path), real_path)
+        return skill.path
+
+
+def real_paths(config: Config) -> dict[str, str]:
+    """Every target's real path (through every link), by name: looked at once per pass."""
+    return {t.name: os.path.realpath(t.path) for t in config.targets}
+
+
+def folders(config: Config, only: Collection[str] | None, reals: Mapping[str, str]
+             ) -> dict[str, list[TargetConfig]]:
+    """The chosen targets by the real path of their folder."""
+    by_path: dict[str, list[TargetConfig]] = {}
+    for target in config.targets:
+        if only is None or target.name in only:
+            by_path.setdefault(reals[target.name], []).append(target)
+    return by_path
+
+
+def _spec(members: Sequence[TargetConfig], view: SourceView) -> TargetSpec:
+    first = members[0]
+    source_link = view.roots[0]
+    if view.relative:
+        parent = os.path.realpath(os.path.dirname(first.path))
+        source_link = os.path.relpath(view.real_source, parent)
+    return TargetSpec(first.name, str(first.path), first.mode, view.roots[0], view.roots,
+                      source_link, view.source_ok)
+
+
+def mode_error(members: Sequence[TargetConfig]) -> str | None:
+    if len({t.mode for t in members}) == 1:
+        return None
+    names = ", ".join(t.name for t in members)
+    return (f"targets {names} share the folder {members[0].path} but have different modes; "
+            "give them the same mode or remove one")
+
+
+def full_group(members: Sequence[TargetConfig], real_path: str, view: SourceView) -> Group:
+    spec = _spec(members, view)
+    skill_paths = view.skill_paths
+    error = mode_error(members)
+    if error:
+        return Group(tuple(members), spec, skill_paths=skill_paths, error=error)
+    picked = _picked(members, view.discovery.skills)
+    skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
+    if view.relative:
+        wanted = {s.flat_name: view.link_text(s, real_path) for s in skills}
+    else:
+        wanted = {s.flat_name: skill_paths[s.flat_name] for s in skills}
+    return Group(tuple(members), spec, skills, wanted, skill_paths)
+
+
+def partial_group(members: Sequence[TargetConfig], real_path: str, view: SourceView,
+                   names: frozenset[str]) -> Group:
+    """The group restricted to ``names``, without looking at the other skills (except to count
+    them for the guard when enough names could be pruned for it to matter)."""
+    by_name = view.by_name
+    picked = _picked(members, [s for n in names if (s := by_name.get(n)) is not None])
+    skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
+    extra = 0
+    if len(names) - len(picked) > GUARD_MIN:
+        extra = len(_picked(members, view.discovery.skills).keys() - names)
+    return Group(tuple(members), _spec(members, view), skills,
+                 {s.flat_name: view.link_text(s, real_path) for s in skills},
+                 {s.flat_name: s.path for s in skills}, names=names, in_sync_extra=extra)
+
+
+def refused_targets(config: Config, discovery: Discovery,
+                    reals: Mapping[str, str] | None = None,
+                    roots: tuple[str, ...] | None = None) -> dict[str, str]:
+    """The targets no pass may write into, with the reason (see ``targets.refusals``):
+    every target path is resolved again on each pass (``reals``: the pass's real paths, and
+    ``roots`` the source's, if known), so a link changed since the config was loaded is
+    seen."""
+    if reals is None:
+        reals = real_paths(config)
+    if roots is None:
+        roots = source_roots(config.source)
+
+    def owns(dest: str) -> bool:
+        return any(dest == r or dest.startswith(r + os.sep) for r in roots)
+
+    names = discovery.by_name if len(discovery.by_name) == len(discovery.skills) else {
+        s.flat_name for s in discovery.skills}
+
+    def managed(folder: str, entry: str) -> bool:
+        path = os.path.join(folder, entry)
+        if entry in names:
+            return True
+        if os.path.islink(path):
+            return owns(os.path.normpath(os.path.join(folder, os.readlink(path))))
+        return entry in read_manifest(folder).records
+
+    return builtin.refusals([(t.name, str(t.path), t.mode, reals[t.name])
+                             for t in config.targets], roots, _real_home(str(config.scope.home)),
+                            owns, managed)
+
+
+@functools.lru_cache(maxsize=4)
+def _real_home(home: str) -> str:
+    """The home folder's real path (targets' real paths are compared with it)."""
+    return os.path.realpath(home)
+
+
+def refused_group(members: Sequence[TargetConfig], view: SourceView, refused: Mapping[str, str]
+             ) -> Group | None:
+    """A group that may not be synced (its error says why), or None."""
+    why = next((f"{t.name}: {refused[t.name]}" for t in members if t.name in refused), None)
+    if why is None:
+        return None
+    return Group(tuple(members), _spec(members, view),
+                 error=f"not synced: target {why}; change its path in the config")
+
+
+def build_groups(config: Config, discovery: Discovery,
+                 only: Collection[str] | None = None) -> list[Group]:
+    view = SourceView.of(config, discovery)
+    reals = real_paths(config)
+    refused = refused_targets(config, discovery, reals, view.roots)
+    return [refused_group(members, view, refused) or full_group(members, real_path, view)
+            for real_path, members in folders(config, only, reals).items()]
+
