@@ -1,18 +1,21 @@
 """Daemon benchmarks (the goals of the daemon issue), against baselines run in the same script.
 
-    python bench/daemon_bench.py [--quick] [--idle SECONDS]
+    python bench/daemon_bench.py [--quick] [--idle SECONDS] [--project TREE]
 
 - latency: a SKILL.md written in the source -> its link present in all 5 targets, with
   1,000 skills; median and 99th percentile against ``debounce_ms`` (+50 ms / +250 ms);
 - one-skill change with 10,000 skills x 5 targets: the daemon's own work per reconcile,
   from the ``ms`` field it logs for each pass (goal: under 20 ms);
 - ``skillshare status`` through the daemon against ``python3 -c pass`` (goal: at most 2x),
-  interleaved, with the console script of a regular install (a wheel of this project in a
-  fresh venv: an editable install's import hook slows every start, ``pass`` included);
+  interleaved, with the console script of a regular install (a wheel of the project in a
+  fresh venv: an editable install's import hook slows every start, ``pass`` included), and
+  ``status --no-daemon`` (the same work in the CLI's own process) beside them;
 - idle: the daemon's CPU time over an idle period and its RSS with 10,000 skills watched
   (goals: under 0.1 s per 60 s; under 60 MiB).
 
-``--quick`` uses 2,000 skills instead of 10,000 and a 10 s idle period.
+``--quick`` uses 2,000 skills instead of 10,000 and a 10 s idle period. ``--project TREE``
+measures another checkout of the project (its wheel runs the daemons and the CLI; this
+script and its world stay the same), e.g. an older commit in a ``git worktree``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -35,19 +39,32 @@ TARGETS = 5
 DEBOUNCE_MS = 50
 
 
+@dataclass(frozen=True)
+class Install:
+    """The build under test: its python, its `skillshare` command, what it is."""
+    python: str
+    cli: list[str]
+    how: str
+
+    def env(self, env: dict[str, str]) -> dict[str, str]:
+        """``env`` for its processes: a regular install imports only what was installed."""
+        return world.without_pythonpath(env) if self.how == "installed" else env
+
+
 class Daemon(world.Daemon):
-    def __init__(self, root: Path, skills: int) -> None:
+    def __init__(self, root: Path, skills: int, build: Install) -> None:
         self.root = root
+        self.build = build
         self.source = root / "source"
         self.targets = [root / f"home/.t{i}/skills" for i in range(TARGETS)]
         build_source(self.source, skills)
-        env = environment(root)
+        env = build.env(environment(root))
         config = Path(env["XDG_CONFIG_HOME"]) / "skillshare/config.yaml"
         write_config(config, self.source, self.targets)
         with config.open("a") as handle:
             handle.write(f"daemon:\n  debounce_ms: {DEBOUNCE_MS}\n")
         super().__init__(env, lambda: all((t / "skill-00001").is_symlink()
-                                          for t in self.targets))
+                                          for t in self.targets), build.python)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -55,8 +72,8 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def latency(root: Path, runs: int) -> list[str]:
-    d = Daemon(root / "latency", 1000)
+def latency(root: Path, runs: int, build: Install) -> list[str]:
+    d = Daemon(root / "latency", 1000, build)
     try:
         times = []
         for i in range(runs):
@@ -78,8 +95,8 @@ def latency(root: Path, runs: int) -> list[str]:
         d.stop()
 
 
-def big(root: Path, skills: int, runs: int, idle_s: float) -> list[str]:
-    d = Daemon(root / "big", skills)
+def big(root: Path, skills: int, runs: int, idle_s: float, build: Install) -> list[str]:
+    d = Daemon(root / "big", skills, build)
     try:
         before = len(d.reconciles())
         for i in range(runs):
@@ -107,8 +124,8 @@ def big(root: Path, skills: int, runs: int, idle_s: float) -> list[str]:
         d.stop()
 
 
-def baseline_rss(root: Path) -> list[str]:
-    d = Daemon(root / "one", 2)
+def baseline_rss(root: Path, build: Install) -> list[str]:
+    d = Daemon(root / "one", 2, build)
     try:
         return [f"| (for comparison) RSS of a daemon with 2 skills | {d.rss_mib():.1f} MiB | |"]
     finally:
@@ -117,22 +134,29 @@ def baseline_rss(root: Path) -> list[str]:
 
 def status_rows(d: Daemon, skills: int) -> list[str]:
     """`skillshare status` through the daemon against a bare interpreter start, and against
-    the imports any Python client of a JSON socket needs (json pulls in re and enum)."""
-    python, cli, how = world.installed_cli(d.root)
-    runs: dict[str, list[float]] = {"status": [], "pass": [], "client": []}
+    the imports any Python client of a JSON socket needs (json pulls in re and enum); the
+    same status worked out in the CLI's own process beside them."""
+    python, cli, how = d.build.python, d.build.cli, d.build.how
+    runs: dict[str, list[float]] = {"status": [], "pass": [], "client": [], "alone": []}
     argvs = {"status": [*cli, "status"], "pass": [python, "-c", "pass"],
-             "client": [python, "-c", "import json, _socket"]}
+             "client": [python, "-c", "import json, _socket"],
+             "alone": [*cli, "status", "--no-daemon"]}
     for _ in range(30):
         for name, argv in argvs.items():
             started = time.perf_counter()
-            subprocess.run(argv, env=d.env, capture_output=True, check=True)
+            done = subprocess.run(argv, env=d.env, capture_output=True, check=False)
             runs[name].append(time.perf_counter() - started)
+            if done.returncode:
+                raise SystemExit(f"{' '.join(argv)} exited with {done.returncode}: "
+                                 f"{done.stderr.decode()[-300:]}")
     ms = {name: statistics.median(times) * 1000 for name, times in runs.items()}
     return [f"| `skillshare status` through the daemon ({how}, {skills:,} skills) / "
             f"`python -c pass` | {ms['status'] / ms['pass']:.2f}x ({ms['status']:.1f} / "
             f"{ms['pass']:.1f} ms) | <= 2x |",
             f"| (for comparison) `python -c 'import json, _socket'` / `python -c pass` | "
-            f"{ms['client'] / ms['pass']:.2f}x ({ms['client']:.1f} ms) | |"]
+            f"{ms['client'] / ms['pass']:.2f}x ({ms['client']:.1f} ms) | |",
+            f"| (for comparison) `skillshare status --no-daemon` (in-process, {skills:,} skills) "
+            f"/ `python -c pass` | {ms['alone'] / ms['pass']:.2f}x ({ms['alone']:.1f} ms) | |"]
 
 
 def main() -> int:
@@ -141,15 +165,18 @@ def main() -> int:
     parser.add_argument("--idle", type=float, default=None, help="idle period in seconds")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" /
                         "daemon_bench.md")
+    parser.add_argument("--project", type=Path, default=world.PROJECT,
+                        help="the checkout to measure (default: this one)")
     args = parser.parse_args()
     skills = 2000 if args.quick else 10000
     idle_s = args.idle if args.idle is not None else (10.0 if args.quick else 60.0)
     root = Path(tempfile.mkdtemp(prefix="ssd-bench-"))
     try:
+        build = Install(*world.installed_cli(root / "install", args.project.resolve()))
         rows = ["| measure | result | goal |", "|---|---|---|"]
-        rows += latency(root, 40 if args.quick else 100)
-        rows += big(root, skills, 20 if args.quick else 50, idle_s)
-        rows += baseline_rss(root)
+        rows += latency(root, 40 if args.quick else 100, build)
+        rows += big(root, skills, 20 if args.quick else 50, idle_s, build)
+        rows += baseline_rss(root, build)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     table = "\n".join(rows)

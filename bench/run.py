@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -61,15 +62,29 @@ from skillshared.store import backup_write
 # on a slow disk). The `skills` peer runs only where it takes minutes, not hours (below).
 SKILLS_PEER_MAX = 20000  # skills x targets
 _ALL = [(n, m) for n in (100, 1000, 10000) for m in (1, 5, 20)]
-FULL = {"first": _ALL, "copy": [(100, 1), (100, 5), (100, 20), (1000, 1), (1000, 5),
-                                (1000, 20), (10000, 1), (10000, 5)],
-        "resync": [*_ALL, (50000, 5)], "change": _ALL, "backup": [(100, 5), (1000, 5),
-                                                                    (10000, 5)],
-        "idle": 60.0, "storm": 10000, "daemon_n": 10000}
-QUICK = {"first": [(100, 1), (100, 5), (1000, 5)], "copy": [(100, 5)],
-         "resync": [(1000, 5)], "change": [(1000, 5)], "backup": [(1000, 5)],
-         "idle": 5.0, "storm": 2000, "daemon_n": 1000, "runs": 2}
+FULL: dict[str, Any] = {
+    "first": _ALL, "copy": [(100, 1), (100, 5), (100, 20), (1000, 1), (1000, 5), (1000, 20),
+                            (10000, 1), (10000, 5)],
+    "resync": [*_ALL, (50000, 5)], "change": _ALL, "backup": [(100, 5), (1000, 5), (10000, 5)],
+    "idle": 60.0, "storm": 10000, "daemon_n": 10000}
+QUICK: dict[str, Any] = {
+    "first": [(100, 1), (100, 5), (1000, 5)], "copy": [(100, 5)], "resync": [(1000, 5)],
+    "change": [(1000, 5)], "backup": [(1000, 5)], "idle": 5.0, "storm": 2000,
+    "daemon_n": 1000, "runs": 2}
 SCENARIOS = ("first", "first-copy", "resync", "change", "status", "backup", "idle", "storm")
+
+
+def all_present(paths: list[Path]) -> bool:
+    return all(map(os.path.lexists, paths))
+
+
+def none_present(paths: list[Path]) -> bool:
+    return not any(map(os.path.lexists, paths))
+
+
+def passed(d: Daemon, passes: int) -> bool:
+    """Whether the daemon has made more than ``passes`` reconcile passes."""
+    return d.status()["reconciles"] > passes
 
 
 def ms(values: list[float]) -> str:
@@ -112,6 +127,8 @@ class Bench:
     # -- helpers -----------------------------------------------------------------------------
 
     def run(self, argv: list[str], env: dict[str, str], what: str) -> None:
+        if self.how == "installed":  # it imports what was installed, not a source tree
+            env = world.without_pythonpath(env)
         done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"{what} failed ({done.returncode}): "
@@ -158,7 +175,7 @@ class Bench:
                                   "1,000 × 20 on this machine, and grows with N × M)")
             elif self.skills:  # the slowest: fewer runs when big
                 got.update(self.times(
-                    {"skills": lambda env=env: env.skills_add(mode == "copy")},
+                    {"skills": partial(env.skills_add, mode == "copy")},
                     reset=env.clear, runs=self.runs_for(n * m)))
             env.check_first(mode)
             self.timings[(f"first-{mode}", n, m)] = got["ours"]
@@ -245,7 +262,7 @@ class Bench:
             argvs = {"daemon": [*self.cli, "status"],
                      "alone": [*self.cli, "status", "--no-daemon"],
                      "pass": [self.python, "-c", "pass"]}
-            got = self.times({k: (lambda a=a: self.run(a, env.env, "status"))
+            got = self.times({k: partial(self.run, a, env.env, "status")
                               for k, a in argvs.items()}, runs=max(20, self.runs * 5))
         finally:
             d.stop()
@@ -487,9 +504,9 @@ class Env:
         for i in range(runs):
             name = f"added-{i:03d}"
             steps: list[tuple[str, Callable[[], object]]] = [
-                ("added", lambda name=name: self._new_skill(name)),
-                ("edited", lambda i=i: edited.write_text(original + f"\nedit {i}\n")),
-                ("deleted", lambda name=name: shutil.rmtree(self.source / name))]
+                ("added", partial(self._new_skill, name)),
+                ("edited", partial(edited.write_text, original + f"\nedit {i}\n")),
+                ("deleted", partial(shutil.rmtree, self.source / name))]
             for kind, change in steps:
                 change()
                 started = time.perf_counter()
@@ -516,7 +533,7 @@ class Env:
                 before = len(d.reconciles())
                 started = time.perf_counter()
                 self._new_skill(name)
-                wait_for(lambda ls=links: all(map(os.path.lexists, ls)), 120, "the link")
+                wait_for(partial(all_present, links), 120, "the link")
                 out["added"].append(time.perf_counter() - started)
                 d.settle()
                 work["added"] += self._work(d, before)
@@ -524,7 +541,7 @@ class Env:
                 before, passes = len(d.reconciles()), d.status()["reconciles"]
                 started = time.perf_counter()
                 edited.write_text(original + f"\ndaemon edit {i}\n")
-                wait_for(lambda p=passes: d.status()["reconciles"] > p, 120, "the pass")
+                wait_for(partial(passed, d, passes), 120, "the pass")
                 out["edited"].append(time.perf_counter() - started)
                 d.settle()
                 work["edited"] += self._work(d, before)
@@ -532,8 +549,7 @@ class Env:
                 before = len(d.reconciles())
                 started = time.perf_counter()
                 shutil.rmtree(self.source / name)
-                wait_for(lambda ls=links: not any(map(os.path.lexists, ls)), 120,
-                         "the unlink")
+                wait_for(partial(none_present, links), 120, "the unlink")
                 out["deleted"].append(time.perf_counter() - started)
                 d.settle()
                 work["deleted"] += self._work(d, before)

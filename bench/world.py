@@ -11,12 +11,12 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
-from skillshared.core.locations import Locations
 from skillshared.core.client import daemon_status
+from skillshared.core.locations import Locations
+from skillshared.core.results_daemon import DaemonRunning
 
 BODY = """
 # {title}
@@ -123,17 +123,28 @@ class Daemon:
     """A real daemon process over a world whose environment and config are written; ready
     once ``ready()`` holds and it has nothing left to do."""
 
-    def __init__(self, env: dict[str, str], ready: Callable[[], bool]) -> None:
+    def __init__(self, env: dict[str, str], ready: Callable[[], bool],
+                 python: str = sys.executable) -> None:
         self.env = env
         self.where = Locations.from_env(env)
         self.log = Path(env["XDG_STATE_HOME"]) / "skillshare/logs/daemon.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "skillshared.daemon"], env=env,
+        # -P: the working folder (a checkout, maybe another one) is not on the path
+        self.proc = subprocess.Popen([python, "-P", "-m", "skillshared.daemon"], env=env,
                                      stdin=subprocess.DEVNULL)
-        wait_for(ready, 900, "the daemon's first pass")
+        wait_for(lambda: self.alive() and ready(), 900, "the daemon's first pass")
         self.settle()
 
-    def status(self) -> dict[str, Any]:
-        return daemon_status(self.where, timeout=30)
+    def alive(self) -> bool:
+        """True while the process runs; a daemon that exited ends the benchmark."""
+        if self.proc.poll() is not None:
+            raise SystemExit(f"the daemon exited with {self.proc.returncode}")
+        return True
+
+    def status(self) -> DaemonRunning:
+        status = daemon_status(self.where, timeout=30)
+        if "version" not in status:
+            raise SystemExit(f"the daemon does not answer: {status}")
+        return status
 
     def idle(self) -> bool:
         s = self.status()
@@ -173,21 +184,40 @@ class Daemon:
         self.proc.wait(60)
 
 
-def installed_cli(root: Path) -> tuple[str, list[str], str]:
-    """A regular (not editable) install of this project in a fresh venv, as `pip install .`
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def without_pythonpath(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the variables that put another copy of the project on a fresh venv's
+    path: with ``PYTHONPATH`` at a source tree, pip finds the tree's ``*.egg-info``, takes
+    the project as installed and installs no console script."""
+    return {k: v for k, v in env.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+
+
+def installed_cli(root: Path, project: Path = PROJECT) -> tuple[str, list[str], str]:
+    """A regular (not editable) install of ``project`` in a fresh venv, as `pip install .`
     makes it: (its python, the `skillshare` console script, what it is). Falls back to this
-    interpreter's `-m skillshare` when the venv cannot be built."""
+    interpreter's `-m skillshare` when the venv cannot be built (this project only). Run the
+    script with ``without_pythonpath`` of the environment, so that it imports what was
+    installed."""
     venv, wheels = root / "venv", root / "wheels"
-    project = Path(__file__).resolve().parent.parent
+    env = without_pythonpath(os.environ)
+    script = venv / "bin/skillshare"
     try:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True,
-                       capture_output=True)
+                       capture_output=True, env=env)
         subprocess.run([str(venv / "bin/pip"), "wheel", "-q", "--no-deps", "-w", str(wheels),
-                        str(project)], check=True, capture_output=True, cwd=root)
+                        str(project)], check=True, capture_output=True, cwd=root, env=env)
         subprocess.run([str(venv / "bin/pip"), "install", "-q",
-                        *map(str, wheels.glob("*.whl"))], check=True, capture_output=True)
+                        *map(str, wheels.glob("*.whl"))], check=True, capture_output=True,
+                       env=env)
+        problem = "" if script.exists() else f"pip installed no {script}"
     except subprocess.CalledProcessError as exc:
-        print(f"note: no regular install ({exc.stderr.decode()[-200:]}); timing "
-              f"`python -m skillshare` of this interpreter instead", file=sys.stderr)
-        return sys.executable, [sys.executable, "-m", "skillshare"], "python -m skillshare"
-    return str(venv / "bin/python"), [str(venv / "bin/skillshare")], "installed"
+        problem = exc.stderr.decode()[-200:]
+    if not problem:
+        return str(venv / "bin/python"), [str(script)], "installed"
+    if project != PROJECT:
+        raise SystemExit(f"cannot install {project}: {problem}")
+    print(f"note: no regular install ({problem}); timing `python -m skillshare` of this "
+          "interpreter instead", file=sys.stderr)
+    return sys.executable, [sys.executable, "-m", "skillshare"], "python -m skillshare"
