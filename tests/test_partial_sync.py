@@ -33,7 +33,7 @@ MODES = ["merge", "copy"]
 
 def run(scope: Scope, names: Collection[str] | None = None, **options: Any) -> dict[str, Any]:
     config = load(scope)
-    return reconcile.sync(config, skills.discover(config.source), names=names, **options)
+    return dict(reconcile.sync(config, skills.discover(config.source), names=names, **options))
 
 
 def only_target(report: dict[str, Any]) -> dict[str, Any]:

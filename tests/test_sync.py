@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ def sync(cli: CliRunner, *args: str) -> dict[str, Any]:
     return data
 
 
-def only_target(report: dict[str, Any]) -> dict[str, Any]:
+def only_target(report: Mapping[str, Any]) -> dict[str, Any]:
     assert len(report["targets"]) == 1
     target: dict[str, Any] = report["targets"][0]
     return target

@@ -11,6 +11,7 @@ import socket
 import stat
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from tests.invariants import Snapshot
 from tests.test_sync import sync
 
 
-def line(report: dict[str, Any], name: str) -> dict[str, Any]:
+def line(report: Mapping[str, Any], name: str) -> dict[str, Any]:
     return next(t for t in report["targets"] if t["name"] == name)
 
 

@@ -16,7 +16,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
 from skillshared.catalog.kinds import SKILL_FILE
@@ -32,6 +32,7 @@ from skillshared.commands.results import (
 )
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import UsageError
+from skillshared.core.results import SyncReport
 from skillshared.engine import fsops, reconcile, trees
 from skillshared.engine.groups import source_roots
 from skillshared.engine.observe import own_original, read_manifest
@@ -259,7 +260,7 @@ def _copy_one(config: Config, local: Local, dest: str, replaces: str | None,
         return trashed
 
 
-def _linked(report: dict[str, Any] | None) -> list[LinkedTarget]:
+def _linked(report: SyncReport | None) -> list[LinkedTarget]:
     if report is None:
         return []
     return [{"target": t["name"], "changes": t["changes"], "conflicts": t["conflicts"],

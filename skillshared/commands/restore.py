@@ -24,6 +24,7 @@ from skillshared.commands import backupcmd
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
+from skillshared.core.results import Interrupted
 from skillshared.engine import beside, fsops, fsops_swap, trees
 from skillshared.engine.observe import Record, manifest_bytes, own_original
 from skillshared.engine.observe import read_manifest as read_copy_manifest
@@ -38,7 +39,7 @@ from skillshared.store.backup_writer import TargetBackup
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
 
-def recover(config: Config) -> list[dict[str, str]]:
+def recover(config: Config) -> list[Interrupted]:
     """Finish or undo restores (and adopts) that were interrupted: see :mod:`beside`."""
     return beside.recover(((t.name, str(t.path)) for t in config.targets),
                           backup_write.owner(config), config.copy_ignore())

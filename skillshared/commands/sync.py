@@ -3,19 +3,18 @@ the source, or share the source through git."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from skillshared.catalog import skills
 from skillshared.commands import restore
 from skillshared.commands.request import Request, check_source, pick_targets
-from skillshared.commands.results import LogResult
+from skillshared.commands.results import CollectResult, LogResult, PullResult, PushResult
 from skillshared.core.errors import UsageError
+from skillshared.core.results import SyncReport
 from skillshared.engine import fsops, reconcile
 from skillshared.store import oplog
 from skillshared.store.backup_write import PassBackups
 
 
-def cmd_sync(req: Request) -> dict[str, Any]:
+def cmd_sync(req: Request) -> SyncReport:
     config = req.config()
     only = pick_targets(config, req.texts("targets"))
     check_source(config)
@@ -43,7 +42,7 @@ def cmd_log(req: Request) -> LogResult:
     return {"scope": scope.name, "file": str(scope.oplog_file), "entries": entries}
 
 
-def cmd_pull(req: Request) -> dict[str, Any]:
+def cmd_pull(req: Request) -> PullResult | CollectResult:
     """``pull``: fetch and fast-forward the source, then sync every target. ``pull <target>``
     is the old name of ``collect <target>``."""
     from skillshared.commands import collect
@@ -60,7 +59,7 @@ def cmd_pull(req: Request) -> dict[str, Any]:
     return {"pull": pulled, "sync": report, "summary": report["summary"]}
 
 
-def cmd_push(req: Request) -> dict[str, Any]:
+def cmd_push(req: Request) -> PushResult:
     from skillshared.git import gitsync
 
     config = req.global_config(gitsync.GLOBAL_ONLY.format(what="push"))

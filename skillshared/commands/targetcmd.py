@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
+from skillshared.commands.results import (
+    ItemFailure,
+    RemovedTarget,
+    TargetAddedResult,
+    TargetDescription,
+    TargetInfoResult,
+    TargetListResult,
+    TargetRemovedResult,
+    TargetResult,
+    TargetUpdatedResult,
+    Unlinked,
+)
 from skillshared.core import targets as builtin
 from skillshared.core.config import MODES, Config, TargetConfig
 from skillshared.core.config_file import from_document, read_document
@@ -26,10 +38,11 @@ if TYPE_CHECKING:
 FILTER_KEYS = ("add_include", "remove_include", "add_exclude", "remove_exclude")
 
 
-def cmd_target(req: Request) -> dict[str, Any]:
+def cmd_target(req: Request) -> TargetResult:
     action = req.text("action") or "list"
-    handlers = {"list": target_list, "add": target_add, "remove": target_remove,
-                "info": target_info, "set": target_set}
+    handlers: dict[str, Callable[[Request], TargetResult]] = {
+        "list": target_list, "add": target_add, "remove": target_remove, "info": target_info,
+        "set": target_set}
     if action not in handlers:
         raise UsageError(f"unknown target action '{action}'",
                          hint="use add, remove, list, or a target name")
@@ -46,7 +59,7 @@ def _find(config: Config, name: str | None) -> TargetConfig:
     return target
 
 
-def describe(target: TargetConfig) -> dict[str, Any]:
+def describe(target: TargetConfig) -> TargetDescription:
     return {
         "name": target.name,
         "path": str(target.path),
@@ -59,12 +72,12 @@ def describe(target: TargetConfig) -> dict[str, Any]:
     }
 
 
-def target_list(req: Request) -> dict[str, Any]:
+def target_list(req: Request) -> TargetListResult:
     config = req.config()
     return {"scope": config.scope.name, "targets": [describe(t) for t in config.targets]}
 
 
-def target_info(req: Request) -> dict[str, Any]:
+def target_info(req: Request) -> TargetInfoResult | TargetUpdatedResult:
     if any(req.args.get(k) for k in ("mode", *FILTER_KEYS)):
         return target_set(req)
     config = req.config()
@@ -77,7 +90,7 @@ def target_info(req: Request) -> dict[str, Any]:
     return {**describe(target), "state": report}
 
 
-def target_add(req: Request) -> dict[str, Any]:
+def target_add(req: Request) -> TargetAddedResult:
     name = req.text("name")
     if not name:
         raise UsageError("usage: skillshare target add <name> [path]")
@@ -118,7 +131,7 @@ def target_add(req: Request) -> dict[str, Any]:
     return {"action": "added", "dry_run": dry_run, **describe(added)}
 
 
-def target_set(req: Request) -> dict[str, Any]:
+def target_set(req: Request) -> TargetUpdatedResult:
     scope = req.scope()
     doc = read_document(scope)
     config = from_document(scope, doc)
@@ -156,7 +169,7 @@ def target_set(req: Request) -> dict[str, Any]:
     return {"action": "updated", "changes": changes, "dry_run": dry_run, **describe(updated)}
 
 
-def target_remove(req: Request) -> dict[str, Any]:
+def target_remove(req: Request) -> TargetRemovedResult:
     scope = req.scope()
     doc = read_document(scope)
     config = from_document(scope, doc)
@@ -172,8 +185,8 @@ def target_remove(req: Request) -> dict[str, Any]:
     leaving = {t.name for t in chosen}
     staying = {os.path.realpath(t.path) for t in config.targets if t.name not in leaving}
     refused = refused_targets(config, discovery)
-    removed: list[dict[str, Any]] = []
-    failed: list[dict[str, str]] = []
+    removed: list[RemovedTarget] = []
+    failed: list[ItemFailure] = []
     for target in chosen:
         group = next(g for g in groups if target in g.targets)
         backup = backups.get(target.name)
@@ -183,10 +196,9 @@ def target_remove(req: Request) -> dict[str, Any]:
             if os.path.realpath(target.path) in staying or target.name in refused:
                 # shared with a target that stays, or a folder no pass may write into (it
                 # leads into the source, say): dropped from the config, its folder left as is
-                detail: dict[str, Any] = {"converted": 0, "removed_links": 0,
-                                          "whole_folder": False,
-                                          "shared": target.name not in refused,
-                                          "kept_links": []}
+                detail: Unlinked = {"converted": 0, "removed_links": 0,
+                                    "whole_folder": False,
+                                    "shared": target.name not in refused, "kept_links": []}
                 if target.name in refused:
                     detail["left_as_is"] = refused[target.name]
             else:
@@ -220,11 +232,11 @@ def _backup_targets(config: Config, chosen: list[TargetConfig]
 
 
 def unlink_target(spec: TargetSpec, skill_paths: Mapping[str, str], config: Config,
-                  dry_run: bool) -> dict[str, Any]:
+                  dry_run: bool) -> Unlinked:
     """Turn our links in a target into real copies, so the AI CLI keeps its skills."""
     rules = config.copy_ignore()
     obs = observe(dataclasses.replace(spec, mode="merge"))
-    detail: dict[str, Any] = {"converted": 0, "removed_links": 0, "whole_folder": False,
+    detail: Unlinked = {"converted": 0, "removed_links": 0, "whole_folder": False,
                               "shared": False, "kept_links": []}
     if obs.kind == LINK and obs.link_dest is not None and spec.owns(obs.link_dest):
         detail["whole_folder"] = True

@@ -17,6 +17,7 @@ from skillshared.core import config_file
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
+from skillshared.core.results import SyncReport
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.roots import CONFIG, SOURCE, TARGET, Root
@@ -112,7 +113,7 @@ class Reconciler:
         return self._record(batch, full, reports, looked_at, started, guarded)
 
     # -- pruning held back ----------------------------------------------------------------
-    def _held_after(self, config: Config, discovery: Discovery, reports: list[dict[str, Any]],
+    def _held_after(self, config: Config, discovery: Discovery, reports: list[SyncReport],
                     full: bool) -> list[str]:
         """Bring ``self.held`` up to date after a pass; returns the targets whose pruning this
         pass held back. A target is looked at again in full (a dry plan: nothing changes)
@@ -150,7 +151,7 @@ class Reconciler:
             hints = sorted({h["hint"] for name, h in held.items() if name in guarded})
             self.log.warning("pruning_held", targets=guarded, held=kept,
                              entries=sum(kept.values()),
-                             guard="; ".join(sorted({seen[n]["guard"] for n in guarded})),
+                             guard="; ".join(sorted({seen[n]["guard"] or "" for n in guarded})),
                              hint="; ".join(hints) or None)
         return guarded
 
@@ -173,7 +174,7 @@ class Reconciler:
         return found
 
     def _partial(self, config: Config, batch: Batch
-                 ) -> tuple[list[dict[str, Any]], Discovery, int]:
+                 ) -> tuple[list[SyncReport], Discovery, int]:
         assert self.discovery is not None
         discovery, affected = rediscover(self.discovery, batch.source)
         names = set(affected)
@@ -192,7 +193,7 @@ class Reconciler:
                                           max_changes=MAX_SHOWN_CHANGES))
         return reports, discovery, len(names)
 
-    def _record(self, batch: Batch, full: bool, reports: list[dict[str, Any]],
+    def _record(self, batch: Batch, full: bool, reports: list[SyncReport],
                 looked_at: int, started: float, guarded: list[str]) -> dict[str, Any]:
         changes: list[dict[str, Any]] = []
         conflicts: list[dict[str, Any]] = []

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from skillshared.core.names import MANIFEST
+from skillshared.core.results import Forced, LeftOut
 from skillshared.engine import beside, fsops, fsops_swap, ops, trees
 from skillshared.engine.observe import DigestCache, Manifest, Record, manifest_bytes
 from skillshared.engine.plan import Conflict, Observed, TargetPlan, TargetSpec, too_large_to_copy
@@ -24,8 +25,8 @@ class Outcome:
     done: list[ops.PlannedOp] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    forced: list[dict[str, str]] = field(default_factory=list)
-    left_out: list[dict[str, str]] = field(default_factory=list)  # special files not copied
+    forced: list[Forced] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)  # special files not copied
 
 
 class Applier:

@@ -23,6 +23,7 @@ import secrets
 from collections.abc import Callable, Iterable
 
 from skillshared.core.patterns import IgnoreRules
+from skillshared.core.results import Interrupted
 from skillshared.engine import fsops, fsops_swap, trees
 from skillshared.engine.observe import read_manifest
 
@@ -64,14 +65,14 @@ def _found(parent: str, base: str) -> list[tuple[str, str, str]]:
 
 
 def recover(paths: Iterable[tuple[str, str]], owns: Callable[[str], bool],
-            rules: IgnoreRules) -> list[dict[str, str]]:
+            rules: IgnoreRules) -> list[Interrupted]:
     """Finish or undo what an interrupted run left beside targets (``paths``: target name
     and path; ``rules``: what copies leave out). A missing target gets the tree a restore
     built for it (or, failing that, its old content back). What an adopt or a copy swapped
     out is deleted once it is checked to be ours (identical to the skill our link leads to,
     or a copy the target's manifest records), else swapped back. The rest is removed (a
     restore's old content, and what --force replaced, are in the backup made before)."""
-    done = []
+    done: list[Interrupted] = []
     for name, path in paths:
         spots = {os.path.split(path), os.path.split(os.path.realpath(path))}
         for parent, base in sorted(spots):

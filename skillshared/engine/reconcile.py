@@ -9,11 +9,11 @@ import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
-from typing import Any
 
 from skillshared.catalog.skills import Discovery, Skill
 from skillshared.core.config import Config
 from skillshared.core.names import MANIFEST
+from skillshared.core.results import SyncReport
 from skillshared.engine import groups
 from skillshared.engine.apply import Applier, recover_temp
 from skillshared.engine.observe import (
@@ -137,7 +137,7 @@ def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, fo
 def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: bool = False,
          only: Collection[str] | None = None, backups: Backups | None = None,
          auto_backup: bool = False, names: Collection[str] | None = None,
-         max_changes: int | None = None) -> dict[str, Any]:
+         max_changes: int | None = None) -> SyncReport:
     """One pass over the chosen targets; returns the report (see README: `sync --json`).
     ``max_changes`` keeps only the first so many ``changes`` of each target in the report
     (the daemon's passes: a first one may make 100,000s); ``changed`` counts them all.
@@ -168,22 +168,24 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     for run in runs:
         _note_temp_free(run)
     looked_at = None if names is None else _skills_of(runs)
-    report: dict[str, Any] = {
+    targets = [target_report(run, dry_run, max_changes) for run in runs]
+    notes = discovery_report(discovery, looked_at)
+    return {
         "scope": config.scope.name,
         "source": str(config.source),
         "skills": len(discovery.skills),
         "dry_run": dry_run,
         "force": force,
         "partial": names is not None,
-        "targets": [target_report(run, dry_run, max_changes) for run in runs],
+        "targets": targets,
         "backup": backup_report,
-        **discovery_report(discovery, looked_at),
+        "invalid": notes["invalid"], "frontmatter": notes["frontmatter"],
+        "ignored": notes["ignored"],
         "collisions": collisions([(r.group.name, r.group.skills) for r in runs],
                                  discovery.skills if looked_at is None else looked_at),
+        "summary": summarize(targets),
+        "duration_ms": round((time.monotonic() - started) * 1000, 1),
     }
-    report["summary"] = summarize(report["targets"])
-    report["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
-    return report
 
 
 PARALLEL_MIN_CHANGES = 256  # below this many changes in all, targets are changed in turn

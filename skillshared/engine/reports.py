@@ -4,11 +4,20 @@ found wrong, frontmatter name collisions, and the summary (README: `sync --json`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from skillshared.catalog.skills import Discovery, Skill
 from skillshared.catalog.walker import Rejected
 from skillshared.core.names import MANIFEST
+from skillshared.core.results import (
+    Collisions,
+    DiscoveryNotes,
+    Isolated,
+    SameTarget,
+    SyncSummary,
+    TargetReport,
+    TargetStatus,
+)
 from skillshared.engine.ops import Op
 from skillshared.engine.plan import DIR, INSTALLING, LINK, NO_SOURCE, Conflict
 
@@ -19,7 +28,7 @@ COUNT_KEYS = ("linked", "local", "updated", "pruned", "new", "up_to_date")
 
 
 def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
-                  ) -> dict[str, Any]:
+                  ) -> TargetReport:
     group, plan, outcome = run.group, run.plan, run.outcome
     ops: Sequence[Op] = plan.ops if dry_run or outcome is None else outcome.done
     conflicts = list(plan.conflicts) + (outcome.conflicts if outcome else [])
@@ -31,7 +40,8 @@ def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
         done = set(outcome.done)
         failed = sum(1 for op in plan.ops if op not in done and op.action in INSTALLING)
         counts["linked"] = max(0, counts.get("linked", 0) - failed)
-    status = "error" if errors else ("warning" if conflicts or plan.guard else "ok")
+    status: TargetStatus = "error" if errors else ("warning" if conflicts or plan.guard
+                                                   else "ok")
     obs = run.obs
     changes = [op for op in ops if op.action != "mkdir_target"]
     return {
@@ -40,7 +50,9 @@ def target_report(run: TargetRun, dry_run: bool, max_changes: int | None = None
         "path": group.spec.path,
         "mode": group.spec.mode,
         "status": status,
-        **{k: counts.get(k, 0) for k in COUNT_KEYS},
+        "linked": counts.get("linked", 0), "local": counts.get("local", 0),
+        "updated": counts.get("updated", 0), "pruned": counts.get("pruned", 0),
+        "new": counts.get("new", 0), "up_to_date": counts.get("up_to_date", 0),
         "expected": len(group.wanted),
         "created_dir": any(op.action in ("mkdir_target", "link_target") for op in ops),
         "changed": len(changes),
@@ -79,7 +91,7 @@ def _join_errors(errors: Sequence[str], shown: int = 3) -> str | None:
 
 
 def discovery_report(discovery: Discovery,
-                     looked_at: Sequence[Skill] | None = None) -> dict[str, Any]:
+                     looked_at: Sequence[Skill] | None = None) -> DiscoveryNotes:
     """What discovery found wrong; frontmatter problems of ``looked_at`` only, if given."""
     problems = discovery.problems if looked_at is None else [
         Rejected(s.rel_path, s.meta.problem) for s in looked_at if s.meta.problem]
@@ -91,13 +103,13 @@ def discovery_report(discovery: Discovery,
 
 
 def collisions(per_target: Sequence[tuple[str, Sequence[Skill]]],
-               all_skills: Sequence[Skill]) -> dict[str, Any]:
+               all_skills: Sequence[Skill]) -> Collisions:
     """Skills sharing a frontmatter ``name``: per target where they meet, else isolated."""
     everywhere: dict[str, set[str]] = {}
     for skill in all_skills:
         if skill.meta.name:
             everywhere.setdefault(skill.meta.name, set()).add(skill.rel_path)
-    actionable = []
+    actionable: list[SameTarget] = []
     meeting: set[str] = set()
     for target, skills in per_target:
         by_name: dict[str, list[str]] = {}
@@ -108,16 +120,19 @@ def collisions(per_target: Sequence[tuple[str, Sequence[Skill]]],
             if len(paths) > 1:
                 actionable.append({"target": target, "name": name, "skills": sorted(paths)})
                 meeting.add(name)
-    isolated = [{"name": n, "count": len(p)} for n, p in sorted(everywhere.items())
+    isolated: list[Isolated] = [{"name": n, "count": len(p)} for n, p in sorted(everywhere.items())
                 if len(p) > 1 and n not in meeting]
     return {"same_target": actionable, "isolated": isolated}
 
 
-def summarize(targets: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    summary: dict[str, Any] = {"targets": len(targets)}
-    for key in COUNT_KEYS:
-        summary[key] = sum(t[key] for t in targets)
-    summary["failed"] = sum(1 for t in targets if t["status"] == "error")
-    summary["held"] = sum(1 for t in targets if t["guard"])
-    summary["conflicts"] = sum(len(t["conflicts"]) for t in targets)
-    return summary
+def summarize(targets: Sequence[TargetReport]) -> SyncSummary:
+    return {"targets": len(targets),
+            "linked": sum(t["linked"] for t in targets),
+            "local": sum(t["local"] for t in targets),
+            "updated": sum(t["updated"] for t in targets),
+            "pruned": sum(t["pruned"] for t in targets),
+            "new": sum(t["new"] for t in targets),
+            "up_to_date": sum(t["up_to_date"] for t in targets),
+            "failed": sum(1 for t in targets if t["status"] == "error"),
+            "held": sum(1 for t in targets if t["guard"]),
+            "conflicts": sum(len(t["conflicts"]) for t in targets)}
