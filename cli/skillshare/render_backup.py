@@ -13,17 +13,19 @@ if TYPE_CHECKING:
 
     from skillshared.commands.results import CollectResult
     from skillshared.commands.results_backup import (
-        BackupCleanupResult,
         BackupCreated,
-        BackupListResult,
         BackupPreview,
         BackupResult,
-        BackupVerifyResult,
         RestoreResult,
         TrashListResult,
         TrashResult,
     )
     from skillshared.commands.results_install import AuditResult
+    from skillshared.core.results_backup import (
+        BackupCleanupResult,
+        BackupListResult,
+        BackupVerifyResult,
+    )
 
 SKIPPED = {"missing": "nothing to back up (missing)", "empty": "nothing to back up (empty)"}
 
