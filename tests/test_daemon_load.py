@@ -17,10 +17,9 @@ from typing import Any
 
 import pytest
 
-from skillshared.core import protocol
+from skillshared.core import client, protocol
 from skillshared.core.errors import DaemonUnresponsiveError
 from skillshared.core.locations import Locations
-from skillshared.core import client
 from skillshared.daemon.connections import REQUEST_DEADLINE
 from skillshared.daemon.server import MAX_CONNECTIONS
 from tests.conftest import DaemonStarter, make_skill, wait_for, write_config
