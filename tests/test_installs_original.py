@@ -308,7 +308,8 @@ def test_what_doctor_is_told(original: Path, tmp_path: Path) -> None:
     assert report["error"] is None
     (original / ".metadata.json").write_text("{")
     broken = installs_original.original_records(config())
-    assert "is not valid JSON" in broken["error"] and broken["records"] == 0
+    assert broken["error"] is not None and "is not valid JSON" in broken["error"]
+    assert broken["records"] == 0
 
 
 def test_no_metadata_file_is_nothing_to_report(world: Path) -> None:

@@ -17,6 +17,7 @@ from skillshared.catalog.places import path_problem
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import SkillshareError
+from skillshared.core.results_git import OriginalRecords
 from skillshared.engine import fsops
 from skillshared.git.sources import branch_problem
 
@@ -245,26 +246,28 @@ def merge_original(ours: str, theirs: str) -> str | None:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def original_records(config: Config) -> dict[str, Any]:
+def original_records(config: Config) -> OriginalRecords:
     """What ``doctor`` shows of the original tool's install records: the file, whether it is
     there, how many skills and tracked repos it records (and entries kept untouched, such as
     agents), those that need a step by the user, and the error when it cannot be read."""
     path = config.source / ORIGINAL_FILE
-    report: dict[str, Any] = {"file": str(path), "exists": os.path.lexists(path),
-                              "records": 0, "tracked": 0, "untouched": 0, "attention": [],
-                              "error": None, "details": []}
+    report: OriginalRecords = {"file": str(path), "exists": os.path.lexists(path),
+                               "records": 0, "tracked": 0, "untouched": 0, "attention": [],
+                               "error": None, "details": []}
     try:
         original = read_original(config)
     except SkillshareError as exc:
-        return {**report, "error": exc.message, "details": exc.details, "hint": exc.hint}
+        report["error"], report["details"], report["hint"] = exc.message, exc.details, exc.hint
+        return report
     if original is None:
         return report
     entries = original.entries.values()
-    return {**report, "records": len(original.entries),
-            "tracked": sum(e.record.tracked for e in entries),
-            "untouched": original.untouched,
-            "attention": [{"name": e.rel, "problem": e.attention} for e in entries
-                          if e.attention]}
+    report["records"] = len(original.entries)
+    report["tracked"] = sum(e.record.tracked for e in entries)
+    report["untouched"] = original.untouched
+    report["attention"] = [{"name": e.rel, "problem": e.attention} for e in entries
+                           if e.attention]
+    return report
 
 
 def under(rel: str, roots: Iterable[str]) -> bool:
