@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal, NotRequired, TypedDict, final
 
 from skillshared.core.results import Failed
-from skillshared.core.results_git import AuditReport, FindingItem, UpdateItem
+from skillshared.core.results_git import AuditReport, FindingItem, InstalledCopy, UpdateItem
 
 # -- audit, install, uninstall, update, check ----------------------------------------------------
 
@@ -37,13 +37,6 @@ class AuditResult(TypedDict):
     summary: Failed
     rule_files: list[RuleFile]
     warnings: list[str]
-
-
-class InstalledCopy(TypedDict):
-    name: str
-    path: str
-    audit: AuditReport | None
-    trashed: str | None
 
 
 @final

@@ -89,6 +89,13 @@ class OriginalRecords(TypedDict):
     hint: NotRequired[str | None]
 
 
+class InstalledCopy(TypedDict):
+    name: str
+    path: str
+    audit: AuditReport | None
+    trashed: str | None
+
+
 # -- tracked repos (update and check) ----------------------------------------------------------
 
 
@@ -100,7 +107,7 @@ class UpdateItem(TypedDict):
     kind: NotRequired[Literal["repo", "skill"]]
     source: NotRequired[str]
     tracked: NotRequired[bool]
-    skills: NotRequired[list[str]]
+    skills: NotRequired[list[str] | list[InstalledCopy]]  # (install with no argument)
     before: NotRequired[str | None]
     after: NotRequired[str | None]
     commits: NotRequired[int]
