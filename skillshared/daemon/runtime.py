@@ -337,9 +337,7 @@ class Runtime:
         current = self.worker.current
         errors = [e for e in (rec.config_error, rec.last_error, self._job_errors) if e]
         return {
-            "running": True,
-            "pid": os.getpid(),
-            "version": __version__,
+            "running": True, "pid": os.getpid(), "version": __version__,
             "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
             "uptime_s": round(time.time() - self.started, 1),
             "socket": str(self.paths.socket),
@@ -348,11 +346,8 @@ class Runtime:
                        "error": rec.config_error},
             "watch": {**self.watcher.status(), "inotify_watches": self._watch_count(),
                       "inotify_limit": inotify_limit()},
-            "last_reconcile": rec.last,
-            "last_change": rec.last_change,
-            "reconciles": rec.passes,
-            "pending_events": pending_events,
-            "queued": queued,
+            "last_reconcile": rec.last, "last_change": rec.last_change,
+            "reconciles": rec.passes, "pending_events": pending_events, "queued": queued,
             "busy": {"job": current[0], "for_s": round(time.time() - current[1], 1)}
             if current else None,
             "last_error": max(errors, key=lambda e: e["at"]) if errors else None,
