@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from skillshared.core.paths import Paths, Scope
+from tests import write_guard
 
 settings.register_profile("project", database=None, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -33,50 +34,7 @@ settings.load_profile("project")
 
 REPO = Path(__file__).resolve().parents[1]
 
-# -- the write guard ------------------------------------------------------------------------
-
-_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
-_allowed: list[str] = []
-_violations: list[str] = []
-_EVENTS = {"os.mkdir", "os.symlink", "os.link", "os.rename", "os.replace", "os.remove",
-           "os.rmdir", "os.chmod", "os.truncate", "os.utime", "shutil.rmtree",
-           "shutil.copyfile", "shutil.move"}
-
-
-def _is_allowed(path: Any) -> bool:
-    if isinstance(path, int):
-        return True
-    try:
-        text = os.fsdecode(path)
-    except TypeError:
-        return True
-    full = os.path.abspath(text)
-    if full.startswith("/dev/") or "/__pycache__/" in full or full.endswith(".pyc"):
-        return True
-    return any(full == root or full.startswith(root + os.sep) for root in _allowed)
-
-
-def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if not _allowed:
-        return
-    if event == "open":
-        path, mode, flags = (*args, None, None)[:3]
-        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
-            isinstance(flags, int) and flags & _WRITE_FLAGS)
-        paths = [path] if writing else []
-    elif event in _EVENTS:
-        # os.symlink(text, path) and os.link(existing, path): only the new path is written
-        chosen = args[1:2] if event in ("os.symlink", "os.link") else args[:2]
-        paths = [a for a in chosen if isinstance(a, str | bytes | os.PathLike)]
-    else:
-        return
-    for path in paths:
-        if not _is_allowed(path):
-            _violations.append(f"{event} {os.fsdecode(path)}")
-            raise PermissionError(f"test wrote outside its temp folder: {event} {path}")
-
-
-sys.addaudithook(_audit)
+write_guard.install()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -131,14 +89,15 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(work)
     threads = set(threading.enumerate())
     started_with = children()
-    _allowed[:] = [os.path.realpath(tmp_path_factory.getbasetemp()), str(tmp_path),
-                   *KNOB_LOCK]
-    _violations.clear()
+    write_guard.allowed[:] = [os.path.realpath(tmp_path_factory.getbasetemp()), str(tmp_path),
+                              *KNOB_LOCK]
+    write_guard.violations.clear()
     try:
         yield tmp_path
     finally:
-        _allowed.clear()
-    assert not _violations, f"writes outside the test's temp folder: {_violations}"
+        write_guard.allowed.clear()
+    assert not write_guard.violations, (
+        f"writes outside the test's temp folder: {write_guard.violations}")
     leaked = [t for t in threading.enumerate() if t not in threads and t.is_alive()]
     assert not leaked, f"threads left running: {leaked}"
     stray = children() - started_with

@@ -520,10 +520,10 @@ def test_the_cli_fallback_racing_the_daemon(world: dict[str, Path], source: Path
 
 def test_an_inotify_queue_overflow_is_followed_by_a_full_pass(
         world: dict[str, Path], source: Path, daemon: DaemonStarter) -> None:
-    from tests import conftest
+    from tests import conftest, write_guard
 
     knob = Path("/proc/sys/fs/inotify/max_queued_events")
-    conftest._allowed.append(str(knob))  # the one write outside the temp folder: restored below
+    write_guard.allowed.append(str(knob))  # the one write outside the temp folder: restored below
     with conftest.inotify_knob(exclusive=True):  # no other test's daemon starts meanwhile
         try:
             old = knob.read_text()
