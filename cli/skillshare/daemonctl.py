@@ -13,8 +13,8 @@ import signal
 import sys
 import time
 
-from skillshared.core.errors import OtherDaemonError, SkillshareError
 from skillshared.core import client
+from skillshared.core.errors import OtherDaemonError, SkillshareError
 from skillshared.store import locking
 
 TYPE_CHECKING = False
