@@ -1,4 +1,5 @@
-"""The audit (SPEC §8): rules as data, the scan, the command, and the labelled corpus."""
+"""The audit (README: "The audit"): rules as data, the scan, the command, and the labelled
+corpus."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The backup format written before a sync (SPEC §7)."""
+"""The backup format written before a sync (README: "Backups, restore, trash")."""
 
 from __future__ import annotations
 

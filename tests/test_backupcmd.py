@@ -1,4 +1,4 @@
-"""`skillshare backup`: create, list, verify, cleanup (SPEC §7)."""
+"""`skillshare backup`: create, list, verify, cleanup (README: "Backups, restore, trash")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`skillshare collect` (SPEC §6; seed 000: find, copy, replace with our link)."""
+"""`skillshare collect` (README: "Commands"; find, copy, replace with our link)."""
 
 from __future__ import annotations
 

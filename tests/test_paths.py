@@ -1,4 +1,4 @@
-"""paths.py: every path resolved once from the environment (SPEC §2)."""
+"""paths.py: every path resolved once from the environment (README: "Configuration")."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The pure planner (skillshared/engine/plan.py): table-driven cases per mode, property tests
 against an in-memory model of a target, and a property test of the whole observe -> plan ->
-apply pass on real folders (SPEC §5: ownership, conflicts, force, the mass-delete guard,
-convergence)."""
+apply pass on real folders (README, "How sync works": ownership, conflicts, force, the
+mass-delete guard, convergence)."""
 
 from __future__ import annotations
 
@@ -422,7 +422,8 @@ class Model:
 
 def is_ours(target: TargetSpec, name: str, entry: Entry,
             manifest: Mapping[str, tuple[str, ...]] | None) -> bool:
-    """SPEC §5: a link into the source, or a recorded copy still matching its record."""
+    """(README, "How sync works") A link into the source, or a recorded copy still matching
+    its record."""
     kind, value = entry
     if kind == "link":
         return target.owns(os.path.normpath(os.path.join(TGT, value)))

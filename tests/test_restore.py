@@ -1,4 +1,4 @@
-"""`skillshare restore` (SPEC §7) and the seed's recovery scenarios."""
+"""`skillshare restore` (README: "Backups, restore, trash") and the seed's recovery scenarios."""
 
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ def test_interrupted_restores_are_completed_or_rolled_back(cli: CliRunner, home:
 def test_restore_through_the_daemon_relinks_what_matches(daemon: DaemonStarter, home: Path,
                                                          source: Path, cli: CliRunner) -> None:
     """The daemon runs the restore, then sees the real folder identical to its source skill
-    and re-links it (SPEC §7: what sync does after a restore)."""
+    and re-links it (README, "Backups, restore, trash": what sync does after a restore)."""
     write_config(home, undo_world.CONFIG.replace("    mode: copy\n", ""))
     make_skill(source, "alpha")
     claude = home / ".claude/skills"

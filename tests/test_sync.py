@@ -201,7 +201,8 @@ def test_missing_source_is_an_error_and_changes_nothing(cli: CliRunner, home: Pa
 
 def test_target_path_that_is_a_file_fails_alone(cli: CliRunner, setup: dict[str, Path],
                                                 home: Path) -> None:
-    """SPEC §5: a target that fails does not stop the others; the exit code is 1."""
+    """(README, "How sync works") A target that fails does not stop the others; the exit
+    code is 1."""
     write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n"
                        "  other:\n    path: ~/other-skills\n")
     (home / "other-skills").write_text("not a folder")

@@ -1,5 +1,5 @@
-"""Tracked repos (seed 003): install --track, the audit gate, uninstall, check. Remotes are
-bare repositories over file://."""
+"""Tracked repos (README: "Commands"): install --track, the audit gate, uninstall, check.
+Remotes are bare repositories over file://."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The trash (SPEC §7) and `skillshare trash`."""
+"""The trash (README: "Backups, restore, trash") and `skillshare trash`."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def line(report: Mapping[str, Any], name: str) -> dict[str, Any]:
     return next(t for t in report["targets"] if t["name"] == name)
 
 
-# -- a target path that is not a folder fails alone (SPEC §5) ---------------------------------
+# -- a target path that is not a folder fails alone (README: "How sync works") ----------------
 
 
 @pytest.mark.parametrize("kind", ["file", "dangling link", "link loop", "link to a file"])

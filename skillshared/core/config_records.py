@@ -136,7 +136,8 @@ _SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 def _path_problem(path: str) -> str | None:
-    """What makes ``path`` not a plain relative folder path (segments as SPEC §4 allows)."""
+    """What makes ``path`` not a plain relative folder path (the segments the README's
+    "How sync works" allows)."""
     for segment in path.split("/"):
         if segment in ("", ".", "..") or segment.startswith("-") or not _SEGMENT_RE.match(
                 segment):

@@ -6,7 +6,7 @@ TYPE_CHECKING = False  # typing itself is not imported: the CLI loads this on ev
 if TYPE_CHECKING:
     from typing import Any
 
-# Exit codes (SPEC §6).
+# Exit codes (README: "Commands").
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2

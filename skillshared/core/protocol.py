@@ -1,4 +1,4 @@
-"""The socket protocol between ``skillshare`` and ``skillshared`` (SPEC §9).
+"""The socket protocol between ``skillshare`` and ``skillshared`` (README: "The daemon").
 
 Newline-delimited JSON, one request per connection::
 

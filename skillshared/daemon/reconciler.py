@@ -1,5 +1,5 @@
 """The daemon's live state: the config in force, the last discovery, and the reconcile pass
-that the worker runs for each batch of hints (SPEC §9: sync without --force and without
+that the worker runs for each batch of hints (README, "The daemon": sync without --force and without
 backups, on the affected skills and targets)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The Unix socket server (SPEC §9): one request per connection, newline-delimited JSON.
+"""The Unix socket server (README: "The daemon"): one request per connection,
+newline-delimited JSON.
 
 The socket is 0600 in a 0700 folder, the peer's uid must be ours, a request must arrive
 whole within a deadline and be at most 1 MiB, and nothing a client sends can harm the

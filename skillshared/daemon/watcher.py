@@ -1,9 +1,9 @@
 """Watching the source (recursively), the config file and the targets (flat), with a
 supervisor that covers watchdog's silent failure modes.
 
-Events are hints (SPEC §9): they are mapped to *what* changed — a path in the source, an
-entry name in a target, the config file — and handed to a callback; the disk is read again
-when the daemon reconciles. watchdog stops delivering events without telling anyone when
+Events are hints (README: "The daemon"): they are mapped to *what* changed — a path in the
+source, an entry name in a target, the config file — and handed to a callback; the disk is
+read again when the daemon reconciles. watchdog stops delivering events without telling anyone when
 an exception escapes the handler (the observer thread ends), when a watched root is deleted
 (its emitter stops) or when a root is a symlink (nothing is reported through it). So roots
 are watched at their real paths, the handler never raises, and a supervisor checks every few

@@ -1,4 +1,4 @@
-"""Git, run safely (SPEC §8).
+"""Git, run safely (README: "Reliability").
 
 Every git command here runs as a child process in a session of its own, with no terminal
 and no way to ask for a password (``GIT_TERMINAL_PROMPT=0``, batch-mode SSH, no askpass

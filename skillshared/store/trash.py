@@ -1,4 +1,5 @@
-"""The trash (SPEC §7): soft-deleted skills, kept ``trash.retention_days``.
+"""The trash (README: "Backups, restore, trash"): soft-deleted skills, kept
+``trash.retention_days``.
 
 An item is ``<trash>/<name>_<YYYY-MM-DD_HH-MM-SS>/`` (the folder as it was) with
 ``<trash>/<name>_<timestamp>.json`` beside it: where it came from, why, and when. The note is
