@@ -16,7 +16,7 @@ from skillshared.core.config_file import load
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths, Scope
 from skillshared.git import gitsync
-from skillshared.store.project import render_gitignore
+from skillshared.store.gitignore import render_gitignore
 from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for
 from tests.team_repos import (
     bare_remote,

@@ -367,15 +367,15 @@ def test_saving_a_linked_config_writes_through_the_link(cli: CliRunner, home: Pa
 
 def test_a_linked_project_gitignore_stays_a_link(cli: CliRunner, work: Path, home: Path) -> None:
     assert cli("init", "-p", "--no-targets").code == 0
-    gitignore = work / ".skillshare/.gitignore"
+    linked = work / ".skillshare/.gitignore"
     kept = home / "kept-gitignore"
-    kept.write_text(gitignore.read_text() + "my-line\n")
-    gitignore.unlink()
-    gitignore.symlink_to(kept)
-    from skillshared.store import project
+    kept.write_text(linked.read_text() + "my-line\n")
+    linked.unlink()
+    linked.symlink_to(kept)
+    from skillshared.store import gitignore
 
-    project.ensure_gitignore(work / ".skillshare", ["skills/_team/"])
-    assert gitignore.is_symlink()
+    gitignore.ensure_gitignore(work / ".skillshare", ["skills/_team/"])
+    assert linked.is_symlink()
     assert "skills/_team/" in kept.read_text() and "my-line" in kept.read_text()
 
 

@@ -12,7 +12,7 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.paths import Scope
 from skillshared.engine import fsops
 from skillshared.git import gitops
-from skillshared.store import configedit, project
+from skillshared.store import configedit, gitignore
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -115,7 +115,7 @@ def _create(scope: Scope, source: Path, doc: dict[str, Any], remote: str | None,
     fsops.makedirs(source)
     if scope.project_root is not None:
         base = scope.config_file.parent
-        created.append(str(project.ensure_gitignore(base)))
+        created.append(str(gitignore.ensure_gitignore(base)))
     configedit.save(scope, doc)
     created.append(str(scope.config_file))
     if remote is not None:

@@ -12,7 +12,7 @@ from skillshared.core.results_git import PullReport
 from skillshared.engine import fsops
 from skillshared.git import gitops, gitstate, installs, installs_original
 from skillshared.git.sourcerepo import Repo
-from skillshared.store import project
+from skillshared.store import gitignore
 
 FIRST_COMMIT = "Skills of this machine before the first pull"
 
@@ -114,11 +114,11 @@ def merge_gitignore(ours: str, theirs: str) -> str:
     for line in theirs.splitlines():
         if not inside and line.strip().startswith("# BEGIN SKILLSHARE MANAGED"):
             inside = True
-        elif inside and line.strip() == project.END:
+        elif inside and line.strip() == gitignore.END:
             inside = False
         else:
             (managed if inside else others).append(line)
-    text = project.render_gitignore(ours, managed) if managed else ours
+    text = gitignore.render_gitignore(ours, managed) if managed else ours
     text = text if not text or text.endswith("\n") else text + "\n"
     have = set(text.splitlines())
     return text + "".join(f"{line}\n" for line in others if line.strip() and line not in have)

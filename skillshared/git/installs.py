@@ -37,7 +37,7 @@ from skillshared.engine import fsops
 from skillshared.git import gitops
 from skillshared.git.installs_original import ORIGINAL_FILE, read_json, read_original, under
 from skillshared.git.sources import Fetched
-from skillshared.store import configedit, project
+from skillshared.store import configedit, gitignore
 
 
 def merge_records(ours: str, theirs: str) -> str | None:
@@ -266,5 +266,5 @@ def ignore(config: Config, add: Iterable[SkillRecord], remove: Iterable[str]) ->
     path = folder / ".gitignore"
     if not wanted and not path.exists():
         return
-    project.ensure_gitignore(folder, [f"{prefix}{r.rel}/" for r in wanted],
+    gitignore.ensure_gitignore(folder, [f"{prefix}{r.rel}/" for r in wanted],
                              [f"{prefix}{rel}/" for rel in unwanted])
