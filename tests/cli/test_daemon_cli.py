@@ -140,7 +140,7 @@ SLOW_IMPORTS = ("argparse", "pathlib", "typing", "dataclasses", "inspect", "shut
 def test_everyday_commands_through_the_daemon_import_only_what_they_need(
         world: dict[str, Path], daemon: DaemonStarter, work: Path, argv: list[str]) -> None:
     daemon()
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     script = (
         "import sys\n"
         "before = set(sys.modules)\n"
