@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from skillshared.audit.findings import blocking, threshold
 from skillshared.audit.rulefiles import load_rule_set, rule_files
 from skillshared.audit.scan import scan_tree
 from skillshared.catalog import skills
+from skillshared.commands.results_install import AuditedSkill, AuditResult
 from skillshared.core.config import SEVERITIES, Config
 from skillshared.core.errors import NotFoundError
 
@@ -39,14 +40,14 @@ def _units(config: Config, name: str | None) -> list[tuple[str, str]]:
                         hint="see `skillshare list`")
 
 
-def cmd_audit(req: Request) -> dict[str, Any]:
+def cmd_audit(req: Request) -> AuditResult:
     config = req.config()
     level = threshold(req.text("threshold"), config.audit_threshold)
     loaded = load_rule_set(rule_files(req.paths, config))
     rules = loaded.rules
     units = _units(config, req.text("name"))
     folders = {path for _, path in units}
-    results = []
+    results: list[AuditedSkill] = []
     files = 0
     counts: Counter[str] = Counter()
     for flat, path in units:

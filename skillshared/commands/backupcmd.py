@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from skillshared.commands.results_backup import BackupResult
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import NotFoundError, UsageError
+from skillshared.core.results_backup import BackupVerifyResult, WouldBackUp
 from skillshared.store.backup_cleanup import cleanup
 from skillshared.store.backup_format import NAME_RE, list_backups
 from skillshared.store.backup_snapshot import real_target
@@ -34,7 +36,7 @@ def chosen_targets(config: Config, names: Sequence[str]) -> list[TargetConfig]:
     return [t for t in config.targets if picked is None or t.name in picked]
 
 
-def cmd_backup(req: Request) -> dict[str, Any]:
+def cmd_backup(req: Request) -> BackupResult:
     config = global_only(req, "backup")
     if req.flag("list"):
         return listing(config.scope.backups_dir)
@@ -67,13 +69,14 @@ def find(config: Config, name: str) -> Path:
     return folder
 
 
-def backup_verify(config: Config, names: Sequence[str], when: str | None) -> dict[str, Any]:
+def backup_verify(config: Config, names: Sequence[str], when: str | None
+                  ) -> BackupVerifyResult:
     backups_dir = config.scope.backups_dir
     backups = [find(config, when)] if when else list_backups(backups_dir)
     return verify(backups_dir, backups, names)
 
 
-def _would(config: Config, targets: list[TargetConfig]) -> list[dict[str, Any]]:
+def _would(config: Config, targets: list[TargetConfig]) -> list[WouldBackUp]:
     writer = BackupWriter(config.scope.backups_dir, limits=config.limits)  # (writes nothing yet)
     own = owner(config)
     return [{"target": t.name, "path": str(t.path), "status": writer.examine(

@@ -22,9 +22,18 @@ from skillshared.audit.gate import Gate
 from skillshared.audit.rulefiles import rule_files
 from skillshared.catalog import places, skills
 from skillshared.catalog.kinds import SKILL_FILE
+from skillshared.commands.results_install import (
+    InstallCopyResult,
+    InstallRecordedResult,
+    InstallRepoResult,
+    InstallResult,
+    Uninstalled,
+    UninstallResult,
+)
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.results_git import InstalledCopy, UpdateItem
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
 from skillshared.git import gitops, installs, sources, tracked
@@ -46,15 +55,15 @@ def _gate(req: Request, config: Config, level: str) -> Gate | None:
     return Gate(tuple(rule_files(req.paths, config)), level, req.flag("force"))
 
 
-def failure(name: str, exc: SkillshareError, **extra: Any) -> dict[str, Any]:
-    return {"name": name, **extra, "status": "failed", "error": exc.message, "hint": exc.hint,
-            "details": exc.details}
+def failure(name: str, exc: SkillshareError, **extra: Any) -> UpdateItem:
+    return tracked.update_item({"name": name, **extra}, status="failed", error=exc.message,
+                               hint=exc.hint, details=exc.details)
 
 
 # -- install ----------------------------------------------------------------------------------
 
 
-def cmd_install(req: Request) -> dict[str, Any]:
+def cmd_install(req: Request) -> InstallResult:
     config = req.config()
     raw = req.text("source")
     where = places.into(req.text("into"))
@@ -73,7 +82,7 @@ def cmd_install(req: Request) -> dict[str, Any]:
 
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,
-                  where: str | None, branch: str | None = None) -> dict[str, Any]:
+                  where: str | None, branch: str | None = None) -> InstallRepoResult:
     url = sources.clone_url(raw)
     options = sources.branch_args(branch)
     name = sources.repo_name(url, given)
@@ -82,22 +91,23 @@ def _install_repo(req: Request, config: Config, raw: str, given: str | None,
         raise SkillshareError(f"{dest} already exists", hint=f"update it with `skillshare "
                               f"update {name}`, or choose another --name")
     level = level_of(req, config)
-    result: dict[str, Any] = {"name": name, "url": url, "path": str(dest), "track": True,
-                              "dry_run": req.flag("dry_run"), "threshold": level,
-                              "audit": None, "skills": []}
+    result: InstallRepoResult = {"name": name, "url": url, "path": str(dest), "track": True,
+                                 "dry_run": req.flag("dry_run"), "threshold": level,
+                                 "audit": None, "skills": []}
     if req.flag("dry_run"):
         return result
-    result.update(tracked.clone(config, url, dest, req.paths.env, _gate(req, config, level),
-                                options))
+    result["audit"] = tracked.clone(config, url, dest, req.paths.env,
+                                    _gate(req, config, level), options)["audit"]
     installs.put(config, [SkillRecord(name, raw, True, where, branch=branch)])
     found = [s.flat_name for s in skills.discover(config.source).skills
              if s.path == str(dest) or s.path.startswith(str(dest) + os.sep)]
-    return {**result, "skills": found}
+    result["skills"] = found
+    return result
 
 
 def _install_copy(req: Request, config: Config, raw: str, given: str | None,
                   where: str | None, subdir: str | None = None,
-                  branch: str | None = None) -> dict[str, Any]:
+                  branch: str | None = None) -> InstallCopyResult:
     """Copy one skill (or each skill of a repo) into the source, audited first, and record
     where it came from. ``subdir``: only the skill in this folder of what ``raw`` names;
     ``branch``: the branch of the repository to take it from."""
@@ -122,10 +132,11 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
             plans.append((SkillRecord(name, origin, False, where,
                                       None if inner == "." else Path(inner).as_posix(),
                                       branch), path, dest, report))
-        items = []
+        items: list[InstalledCopy] = []
         stamps = {}
         for record, path, dest, report in plans:
-            item = {"name": record.name, "path": str(dest), "audit": report, "trashed": None}
+            item: InstalledCopy = {"name": record.name, "path": str(dest), "audit": report,
+                                   "trashed": None}
             if not dry_run:
                 item["trashed"] = copy_in(config, path, dest)
                 stamps[record.rel] = installs.stamp(
@@ -183,13 +194,14 @@ def copy_in(config: Config, src: Path, dest: Path) -> str | None:
         tracked.remove_clone(temp)
 
 
-def _install_recorded(req: Request, config: Config) -> dict[str, Any]:
+def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
     """``install`` with no source: re-create each recorded install that is not there."""
-    items: list[dict[str, Any]] = []
+    items: list[UpdateItem] = []
     for record in installs.load(config):
         if os.path.lexists(config.source / record.rel):
             items.append({"name": record.rel, "status": "present"})
             continue
+        done: InstallRepoResult | InstallCopyResult
         try:
             if record.tracked:
                 done = _install_repo(req, config, record.source, record.name, record.into,
@@ -228,7 +240,7 @@ def _find(config: Config, repos: dict[str, Path], by_flat: dict[str, str], name:
                         hint="see `skillshare list` (tracked repos are `_name`)")
 
 
-def cmd_uninstall(req: Request) -> dict[str, Any]:
+def cmd_uninstall(req: Request) -> UninstallResult:
     config = req.config()
     names = req.texts("names")
     if not names:
@@ -263,7 +275,7 @@ def cmd_uninstall(req: Request) -> dict[str, Any]:
                                   details=changes)
         chosen.append((name, folder, Path(os.path.relpath(folder, config.source)).as_posix(),
                        changes))
-    removed = []
+    removed: list[Uninstalled] = []
     dry_run = req.flag("dry_run")
     for name, folder, rel, changes in chosen:
         item = None if dry_run else trash.put(config.scope.trash_dir, str(folder),

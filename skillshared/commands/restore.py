@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from skillshared.catalog import skills
 from skillshared.catalog.kinds import SKILL_FILE
 from skillshared.commands import backupcmd
+from skillshared.commands.results_backup import RestoreResult
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
@@ -273,15 +274,16 @@ class _Builder:
                                     if not os.path.exists(os.path.join(dest, e["path"]))]
 
 
-def _original_notes(manifest: Mapping[str, Any], copies: Mapping[str, str] | None
-                    ) -> dict[str, Any]:
+def _original_notes(result: RestoreResult, manifest: Mapping[str, Any],
+                    copies: Mapping[str, str] | None) -> None:
     """What restoring from one of the original's backups does beyond a plain copy."""
-    return {"made_by": "original", "linked": list(manifest.get("linked", ())),
-            "copies_recorded": sorted(copies or ()),
-            "original_manifest": bool(manifest.get("had_manifest"))}
+    result["made_by"] = "original"
+    result["linked"] = list(manifest.get("linked", ()))
+    result["copies_recorded"] = sorted(copies or ())
+    result["original_manifest"] = bool(manifest.get("had_manifest"))
 
 
-def cmd_restore(req: Request) -> dict[str, Any]:
+def cmd_restore(req: Request) -> RestoreResult:
     config = backupcmd.global_only(req, "restore")
     name = req.text("target")
     if not name:
@@ -315,15 +317,16 @@ def cmd_restore(req: Request) -> dict[str, Any]:
         raise SkillshareError(f"{target.name} holds entries that did not come from "
                               f"skillshare: {shown}", hint="add --force to replace them "
                               "(the current content is backed up first)")
-    result: dict[str, Any] = {
+    result: RestoreResult = {
         "target": target.name, "path": str(target.path), "from": backup.name,
         "latest": when is None, "dry_run": dry_run, "force": force, "replaced": blocking,
         "interrupted": interrupted, "backup": None,
     }
     if made_by_original:
-        result.update(_original_notes(manifest, copies))
+        _original_notes(result, manifest, copies)
     if dry_run:
-        return {**result, "entries": len(manifest["entries"])}
+        result["entries"] = len(manifest["entries"])
+        return result
     if held:  # (read above, entry by entry): the backup restored from is the backup of it
         result["backup"] = TargetBackup(target.name, "unchanged", str(backup / target.name),
                                         int(manifest.get("skills", 0)),
@@ -335,7 +338,9 @@ def cmd_restore(req: Request) -> dict[str, Any]:
             raise SkillshareError("could not back up the current content first; nothing was "
                                   f"changed: {before.error or before.results[0].error}")
         result["backup"] = before.results[0].to_dict()
-    unsaved = [e for e in result["backup"].get("not_saved") or () if e["path"] in blocking]
+    saved = result["backup"]
+    unsaved = [e for e in (saved.get("not_saved") if saved else None) or ()
+               if e["path"] in blocking]
     if unsaved:
         raise SkillshareError(f"{target.name} holds {unsaved[0]['path']}, which is too large "
                               f"to back up (it {unsaved[0]['why']}); nothing was changed",
@@ -356,5 +361,9 @@ def cmd_restore(req: Request) -> dict[str, Any]:
     except OSError as exc:
         raise SkillshareError(f"restore failed, {target.name} was left as it was: "
                               f"{exc.strerror or exc}: {exc.filename}") from None
-    return {**result, **builder.counts, "recovered": builder.recovered,
-            "missing_from_source": builder.missing_from_source}
+    counts = builder.counts
+    result["links"], result["folders"] = counts["links"], counts["folders"]
+    result["files"] = counts["files"]
+    result["recovered"] = builder.recovered
+    result["missing_from_source"] = builder.missing_from_source
+    return result

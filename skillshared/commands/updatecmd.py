@@ -5,8 +5,9 @@ says which are behind without changing anything."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from skillshared.audit.findings import blocking
 from skillshared.audit.gate import audit_report, blocked_details, count
@@ -16,12 +17,15 @@ from skillshared.audit.scan import scan_tree
 from skillshared.catalog import places
 from skillshared.catalog.kinds import SKILL_FILE
 from skillshared.commands.installcmd import copy_in, failure, level_of
+from skillshared.commands.results_install import CheckItem, CheckResult, UpdateResult
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import SkillshareError, UsageError
+from skillshared.core.results_git import UpdateItem
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
 from skillshared.git import installs, sources, tracked
+from skillshared.git.tracked import update_item
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -52,14 +56,14 @@ def _updatable(config: Config) -> tuple[dict[str, Path], dict[str, SkillRecord],
     return repos, copies, missing
 
 
-def _missing(record: SkillRecord) -> dict[str, Any]:
+def _missing(record: SkillRecord) -> UpdateItem:
     return {"name": record.rel, "kind": "repo" if record.tracked else "skill",
             "status": "missing", "source": record.source,
             "error": "it is recorded as installed but is not in the source",
             "hint": "run `skillshare install` (no argument) to re-create it"}
 
 
-def cmd_update(req: Request) -> dict[str, Any]:
+def cmd_update(req: Request) -> UpdateResult:
     """``update <name>… | --all``: tracked repos fast-forward, copied skills are installed
     again from where they came from; each is audited and succeeds or fails on its own."""
     config = req.config()
@@ -84,7 +88,7 @@ def cmd_update(req: Request) -> dict[str, Any]:
     accepted = _accepted(req)
     level = level_of(req, config)
     rules = None if req.flag("skip_audit") else user_rules(req.paths, config)
-    items = []
+    items: list[UpdateItem] = []
     for key in dict.fromkeys(chosen):
         try:
             if key in repos:
@@ -107,7 +111,7 @@ def cmd_update(req: Request) -> dict[str, Any]:
 
 def _update_copy(req: Request, config: Config, record: SkillRecord,
                  rules: list[Rule] | None, level: str, accept: str | None
-                 ) -> dict[str, Any]:
+                 ) -> UpdateItem:
     """Install a copied skill again from its origin if that changed; audited, and the old
     version goes to the trash. A blocked version is not installed (unless ``--force``, or
     the user accepted exactly that version)."""
@@ -115,57 +119,62 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
     result: dict[str, Any] = {"name": record.rel, "kind": "skill", "source": record.source,
                               "audit": None}
     if not dest.is_dir():
-        return {**result, **_missing(record)}
+        return update_item(result, **_missing(record))
     with sources.fetched(config, record.source, req.paths.env, record.subdir,
                          record.branch) as fetched:
         skill = fetched.folder
         if not (skill / SKILL_FILE).is_file():
-            return {**result, "status": "stale",
-                    "error": f"{record.source} no longer holds it"}
+            return update_item(result, status="stale",
+                               error=f"{record.source} no longer holds it")
         new = trees.digest(str(skill), SKIP_GIT)
         if new == trees.digest(str(dest), SKIP_GIT):
-            return {**result, "status": "up to date"}
+            return update_item(result, status="up to date")
         if req.flag("dry_run"):
-            return {**result, "status": "would update"}
+            return update_item(result, status="would update")
         if rules is not None:
             findings, files = scan_tree(str(skill), rules)
             above = blocking(findings, level)
             result["audit"] = audit_report(findings, files, level)
             if above and not (req.flag("force") or accept == new):
-                return {**result, "status": "blocked", "blocked_at": new,
-                        "error": f"{count(above)} at or above {level} in the new "
-                                 "version; the installed one was kept",
-                        "details": blocked_details(findings, level)}
+                return update_item(result, status="blocked", blocked_at=new,
+                                   error=f"{count(above)} at or above {level} in the new "
+                                         "version; the installed one was kept",
+                                   details=blocked_details(findings, level))
         trashed = copy_in(config, skill, dest)
         installs.restamp(config, {record.rel: installs.stamp(fetched, dest, req.paths.env)})
-        return {**result, "status": "updated", "trashed": trashed}
+        return update_item(result, status="updated", trashed=trashed)
 
 
-def cmd_check(req: Request) -> dict[str, Any]:
+def cmd_check(req: Request) -> CheckResult:
     """Which tracked repos are behind and which copied skills changed at their origin;
     only fetches (into temp folders), never changes the source."""
     config = req.config()
     env = req.paths.env
     repos, copies, missing = _updatable(config)
-    found: list[dict[str, Any]] = []
+    found: list[CheckItem] = []
     for key, folder in repos.items():
         item: dict[str, Any] = {"name": key, "kind": "repo", "path": str(folder)}
         try:
             item.update(tracked.check_repo(folder, env))
         except SkillshareError as exc:
             item.update(status="error", error=exc.message)
-        found.append(item)
+        found.append(_checked(item))
     for record in copies.values():
         item = {"name": record.rel, "kind": "skill", "source": record.source}
         try:
             item.update(_check_copy(config, record, env))
         except SkillshareError as exc:
             item.update(status="error", error=exc.message)
-        found.append(item)
-    found += [_missing(r) for r in missing]
+        found.append(_checked(item))
+    found += [_checked(_missing(r)) for r in missing]
     return {"items": found,
             "behind": [i["name"] for i in found if i["status"] in ("behind", "update available")],
             "summary": {"failed": sum(i["status"] == "error" for i in found)}}
+
+
+def _checked(item: Mapping[str, Any]) -> CheckItem:
+    """What ``check`` says of a repo or a skill (the keys are those of :class:`CheckItem`)."""
+    return cast(CheckItem, item)
 
 
 def _check_copy(config: Config, record: SkillRecord, env: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from skillshared.audit.findings import blocking, rank
 from skillshared.audit.gate import Gate, audit_report, blocked_details, count
@@ -23,7 +23,7 @@ from skillshared.audit.scan import scan_file
 from skillshared.catalog import walker
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.core.results_git import RepoCheck
+from skillshared.core.results_git import RepoCheck, UpdateItem
 from skillshared.engine import fsops
 from skillshared.git import gitops, gitstate
 
@@ -143,7 +143,7 @@ def _fetch(folder: Path, env: Mapping[str, str], branch: str) -> gitstate.Follow
 
 def update_repo(folder: Path, name: str, env: Mapping[str, str], rules: list[Rule] | None,
                 level: str, *, force: bool = False, dry_run: bool = False,
-                accept: str | None = None) -> dict[str, Any]:
+                accept: str | None = None) -> UpdateItem:
     """Fetch and fast-forward one repo (never a merge), then audit the files that changed
     with ``rules`` (None: not audited); a finding at or above ``level`` rolls it back to
     where it was, unless ``force`` or the user accepted exactly that commit (``accept``,
@@ -167,7 +167,7 @@ def update_repo(folder: Path, name: str, env: Mapping[str, str], rules: list[Rul
                               "upstream": track.short if track.branch else None,
                               "note": track.note}
     if track.branch is None:
-        return {**result, "status": "up to date", "note": "the remote has no commits yet"}
+        return update_item(result, status="up to date", note="the remote has no commits yet")
     goal = accept or track.ref
     try:
         incoming = int(git("rev-list", "--count", goal if before is None
@@ -183,11 +183,11 @@ def update_repo(folder: Path, name: str, env: Mapping[str, str], rules: list[Rul
                               "histories diverged); it was not updated",
                               hint=f"sort it out in {folder} with git")
     if dry_run:
-        return {**result, "status": "would update" if incoming else "up to date"}
+        return update_item(result, status="would update" if incoming else "up to date")
     if not incoming:
         if not track.configured:  # from now on it follows the remote's default branch
             git("branch", "--quiet", f"--set-upstream-to={track.short}", branch)
-        return {**result, "status": "up to date"}
+        return update_item(result, status="up to date")
     if before is None and track.branch != branch and gitops.run(
             ["show-ref", "--verify", "--quiet", f"refs/heads/{track.branch}"],
             cwd=str(folder), env=env, check=False).code != 0:
@@ -222,10 +222,16 @@ def update_repo(folder: Path, name: str, env: Mapping[str, str], rules: list[Rul
                 gitops.unborn_again(str(folder), env, branch)
             else:
                 git("reset", "--hard", "--quiet", before)
-            return {**result, "after": before, "status": "rolled back", "blocked_at": after,
-                    "error": f"{count(above)} at or above {level} in what changed",
-                    "details": blocked_details(findings, level)}
-    return {**result, "status": "updated"}
+            return update_item(result, after=before, status="rolled back", blocked_at=after,
+                               error=f"{count(above)} at or above {level} in what changed",
+                               details=blocked_details(findings, level))
+    return update_item(result, status="updated")
+
+
+def update_item(base: Mapping[str, Any], **outcome: Any) -> UpdateItem:
+    """What ``update`` says of a repo or a skill: ``base`` with its ``outcome`` (the status,
+    and what goes with it), in that order; the keys are those of :class:`UpdateItem`."""
+    return cast(UpdateItem, {**base, **outcome})
 
 
 def check_repo(folder: Path, env: Mapping[str, str]) -> RepoCheck:

@@ -7,10 +7,10 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from skillshared.core.config import BackupPolicy, Config
 from skillshared.core.errors import SkillshareError
+from skillshared.core.results_backup import BackupCleanupResult, RemovedBackup
 from skillshared.engine import fsops
 from skillshared.store import backup_original
 from skillshared.store.backup_format import (
@@ -34,7 +34,7 @@ DAY = 86400.0
 
 
 def cleanup(config: Config, *, dry_run: bool = False, now: float | None = None
-            ) -> dict[str, Any]:
+            ) -> BackupCleanupResult:
     """Apply the retention policy: keep the newest ``keep``, none older than
     ``max_age_days``, the total under ``max_total_mb`` (disk space, as ``du`` counts it);
     the newest backup of each target that verifies always stays. Then remove what is in the
@@ -64,7 +64,7 @@ def cleanup(config: Config, *, dry_run: bool = False, now: float | None = None
 class _Retained:
     protected: set[str]
     kept: list[Path] = field(default_factory=list)
-    removed: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[RemovedBackup] = field(default_factory=list)
     total: int = 0  # the kept backups' disk space
 
 
@@ -102,7 +102,7 @@ def _unused(backups_dir: Path, kept: list[Path], usage: Usage) -> list[set[str]]
             _names(backups_dir / FILES) - live[1], _names(backups_dir / CHUNKS) - live[2]]
 
 
-def _delete(backups_dir: Path, removed: list[dict[str, Any]], unused: list[set[str]]) -> None:
+def _delete(backups_dir: Path, removed: list[RemovedBackup], unused: list[set[str]]) -> None:
     for item in removed:
         _remove(backups_dir, backups_dir / item["name"])
     for digest in sorted(unused[0]):

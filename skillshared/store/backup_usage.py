@@ -6,8 +6,13 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
 
+from skillshared.core.results_backup import (
+    BackupListResult,
+    ListedBackup,
+    ListedTarget,
+    OriginalListed,
+)
 from skillshared.store import backup_original
 from skillshared.store.backup_format import (
     chunk_path,
@@ -101,17 +106,17 @@ def references(backups_dir: Path, backup: Path) -> tuple[set[str], set[str], set
     return versions, files, chunks
 
 
-def listing(backups_dir: Path) -> dict[str, Any]:
+def listing(backups_dir: Path) -> BackupListResult:
     """``backup --list``: every backup, newest first, its targets and the disk space it
     takes (see :class:`Usage`)."""
-    items: list[dict[str, Any]] = []
+    items: list[ListedBackup] = []
     usage = Usage(backups_dir)
     saved: dict[str, int] = {}  # store entry -> its bytes
     for backup in list_backups(backups_dir):
         if backup_original.looks_original(backup):
             items.append({**original_item(backup), "disk_bytes": usage.backup(backup)})
             continue
-        targets = []
+        targets: list[ListedTarget] = []
         for name in targets_in(backup):
             manifest = read_manifest(backup, name)
             if manifest is None:
@@ -133,13 +138,13 @@ def listing(backups_dir: Path) -> dict[str, Any]:
             "unreferenced_bytes": total - attributed}
 
 
-def original_item(backup: Path) -> dict[str, Any]:
+def original_item(backup: Path) -> OriginalListed:
     """A backup the original skillshare made, as ``--list`` shows it (nothing is read but
     its folders' listings): its parts (``agents``: an agent target's, kept but never
     restored as skills), and what at its top it never writes (then it is not taken for a
     backup: never restored from, never removed)."""
     found, strays = backup_original.parts(backup)
-    targets = []
+    targets: list[ListedTarget] = []
     for part in found:
         entries, problems = backup_original.read_part(backup, part, read=False)
         skills, size = backup_original.size(entries)

@@ -11,17 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core.errors import NotFoundError
+from skillshared.core.results_backup import BackupVerifyResult, VerifiedBackup, VerifiedTarget
 from skillshared.engine import trees
 from skillshared.store import backup_original
 from skillshared.store.backup_format import CHUNKS, INDEX, STORE, chunk_path, store_path, targets_in
 from skillshared.store.backup_manifest import copy_of, load_manifest, read_chunk, read_manifest
 
 
-def verify(backups_dir: Path, backups: Sequence[Path], names: Sequence[str]) -> dict[str, Any]:
+def verify(backups_dir: Path, backups: Sequence[Path], names: Sequence[str]
+           ) -> BackupVerifyResult:
     """``backup --verify``: every target of ``backups`` (only those ``names``, if any)."""
     wanted = set(names)
     verifier = Verifier(backups_dir)
-    checked: list[dict[str, Any]] = []
+    checked: list[VerifiedBackup] = []
     for backup in backups:
         if backup_original.looks_original(backup):
             found = [_verify_original(backup, p) for p in backup_original.parts(backup)[0]
@@ -30,7 +32,7 @@ def verify(backups_dir: Path, backups: Sequence[Path], names: Sequence[str]) -> 
                 checked.append({"name": backup.name, "made_by": "original", "targets": found})
             continue
         targets = [t for t in targets_in(backup) if not wanted or t in wanted]
-        results: list[dict[str, Any]] = []
+        results: list[VerifiedTarget] = []
         for target in targets:
             problems = verifier.target(backup, target)
             results.append({"name": target, "ok": not problems, "problems": problems})
@@ -48,7 +50,7 @@ UNCHECKED = ("made by the original skillshare, which records no checksums: its f
              "read to the end, not compared with what was backed up")
 
 
-def _verify_original(backup: Path, part: str) -> dict[str, Any]:
+def _verify_original(backup: Path, part: str) -> VerifiedTarget:
     problems = backup_original.check(backup, part)
     return {"name": part, "ok": not problems, "problems": problems, "made_by": "original",
             "agents": backup_original.is_agents(part), "unchecked": UNCHECKED}

@@ -9,10 +9,10 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.limits import Limits
+from skillshared.core.results_backup import WrittenBackup
 from skillshared.engine.groups import source_roots
 from skillshared.engine.prebackup import Exact, Owns, Saved, Taken, ToSave
 from skillshared.store.backup_store import sweep_unfinished
@@ -32,7 +32,7 @@ class Written:
     error: str | None = None
     written: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> WrittenBackup:
         return {"path": self.folder, "error": self.error, "bytes_written": self.written,
                 "targets": [r.to_dict() for r in self.results]}
 
