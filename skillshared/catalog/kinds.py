@@ -8,6 +8,7 @@ kind so far."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 SKILL_FILE = "SKILL.md"
@@ -39,6 +40,13 @@ class Kind:
 
     def is_ignore_file(self, name: str) -> bool:
         return name in self.ignore_files
+
+    def is_unit(self, path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` on disk is a unit of this kind (a folder holding the marker file,
+        or a regular file whose name ends with it); links are followed, as a target's are."""
+        if self.folders:
+            return os.path.isfile(os.path.join(path, self.marker))
+        return os.path.isfile(path) and os.fspath(path).endswith(self.marker)
 
     def is_marker(self, name: str) -> bool:
         """Whether an entry called ``name`` makes (or unmakes) a unit where it is."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
-from skillshared.catalog.kinds import SKILL_FILE
+from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.commands import restore
 from skillshared.commands.request import pick_targets
 from skillshared.commands.results import (
@@ -99,7 +99,7 @@ def local_skills(config: Config, target: TargetConfig, in_source: Mapping[str, s
         if manifest.original and _as_in_source(config, manifest.original.copies, entry.path,
                                                in_source or {}):
             continue  # the original tool's copy of the skill as the source has it
-        if not os.path.isfile(os.path.join(entry.path, SKILL_FILE)):
+        if not SKILLS.is_unit(entry.path):
             skipped.append({"target": target.name, "name": name,
                             "reason": f"not a skill (no {SKILL_FILE})"})
             continue

@@ -21,7 +21,7 @@ from skillshared.audit.findings import threshold
 from skillshared.audit.gate import Gate
 from skillshared.audit.rulefiles import rule_files
 from skillshared.catalog import places, skills
-from skillshared.catalog.kinds import SKILL_FILE
+from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.commands.results_install import (
     InstallCopyResult,
     InstallRecordedResult,
@@ -152,7 +152,7 @@ def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
                  ) -> list[tuple[str, Path]]:
     """(name in the source, folder) of each skill to install: ``folder`` itself when it is a
     skill (named ``--name``, or after its folder or repository), else each skill in it."""
-    if (folder / SKILL_FILE).is_file():
+    if SKILLS.is_unit(folder):
         chosen = name or natural
         problem = ("it must be one folder name" if "/" in chosen
                    else places.path_problem(chosen))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.catalog import skills
-from skillshared.catalog.kinds import SKILL_FILE
+from skillshared.catalog.kinds import SKILLS
 from skillshared.commands import backupcmd
 from skillshared.commands.results_backup import RestoreResult
 from skillshared.core.config import Config
@@ -195,11 +195,6 @@ def _same_file(entry: os.DirEntry[str], have: Mapping[str, Any] | None) -> bool:
         trees.file_sha256(entry.path) == have.get("sha256")))
 
 
-def _is_skill(folder: str) -> bool:
-    """Whether a link's destination is still a skill (else its saved content comes back)."""
-    return os.path.isfile(os.path.join(folder, SKILL_FILE))
-
-
 class _Builder:
     """Builds the restored tree at ``stage`` from one target's backup."""
 
@@ -246,7 +241,8 @@ class _Builder:
             elif kind == "link":
                 text = entry["link"]
                 content = entry.get("content")
-                if content and not _is_skill(self._dest(os.path.dirname(
+                # a link whose destination is no longer a skill: its saved content comes back
+                if content and not SKILLS.is_unit(self._dest(os.path.dirname(
                         os.path.join(str(manifest["path"]), rel)), text)):
                     self._saved(content, at, rel)
                 else:

@@ -15,7 +15,7 @@ from skillshared.audit.rulefiles import user_rules
 from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_tree
 from skillshared.catalog import places
-from skillshared.catalog.kinds import SKILL_FILE
+from skillshared.catalog.kinds import SKILLS
 from skillshared.commands.installcmd import copy_in, failure, level_of
 from skillshared.commands.results_install import CheckItem, CheckResult, UpdateResult
 from skillshared.core.config import Config
@@ -123,7 +123,7 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
     with sources.fetched(config, record.source, req.paths.env, record.subdir,
                          record.branch) as fetched:
         skill = fetched.folder
-        if not (skill / SKILL_FILE).is_file():
+        if not SKILLS.is_unit(skill):
             return update_item(result, status="stale",
                                error=f"{record.source} no longer holds it")
         new = trees.digest(str(skill), SKIP_GIT)
@@ -183,7 +183,7 @@ def _check_copy(config: Config, record: SkillRecord, env: Any) -> dict[str, Any]
         return {"status": "missing"}
     with sources.fetched(config, record.source, env, record.subdir, record.branch) as fetched:
         skill = fetched.folder
-        if not (skill / SKILL_FILE).is_file():
+        if not SKILLS.is_unit(skill):
             return {"status": "stale"}
         same = trees.digest(str(skill), SKIP_GIT) == trees.digest(str(dest), SKIP_GIT)
         return {"status": "up to date" if same else "update available"}

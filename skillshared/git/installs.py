@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skillshared.catalog.kinds import SKILL_FILE
+from skillshared.catalog.kinds import SKILLS
 from skillshared.catalog.places import path_problem
 from skillshared.core.config import Config
 from skillshared.core.config_file import read_document
@@ -189,7 +189,7 @@ def rehash_repo(config: Config, rel: str, folder: Path) -> None:
     date, so its integrity audit does not take the update for tampering."""
     original = read_original(config)
     if (original is not None and original.has_hashes(rel)
-            and (folder / SKILL_FILE).is_file()):
+            and SKILLS.is_unit(folder)):
         original.stamp({rel: {"file_hashes": file_hashes(folder)}})
         original.write()
 

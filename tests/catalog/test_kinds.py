@@ -52,3 +52,22 @@ def test_the_targets_table_has_the_kinds_columns() -> None:
     table = Path(kinds.__file__).parent.parent / "data" / "targets.yaml"
     rows = yaml.safe_load(table.read_text("utf-8"))["targets"]
     assert all(all(column in row for column in SKILLS.table_columns) for row in rows)
+
+
+def test_is_unit_asks_the_disk_for_the_marker(tmp_path: Path) -> None:
+    skill = tmp_path / "skill"
+    skill.mkdir()
+    assert not SKILLS.is_unit(skill)
+    (skill / "SKILL.md").write_text("x\n")
+    assert SKILLS.is_unit(skill)
+    assert SKILLS.is_unit(str(skill))
+    (tmp_path / "link").symlink_to(skill)  # a target's link to a skill is one
+    assert SKILLS.is_unit(tmp_path / "link")
+    (skill / "SKILL.md").unlink()
+    (skill / "SKILL.md").mkdir()  # a folder of that name is not the marker file
+    assert not SKILLS.is_unit(skill)
+    files = Kind("agents", ".md", False, (".agentignore",), "agents", ("a", "b"))
+    (tmp_path / "helper.md").write_text("x\n")
+    assert files.is_unit(tmp_path / "helper.md")
+    assert not files.is_unit(tmp_path / "skill")
+    assert not files.is_unit(tmp_path / "missing.md")
