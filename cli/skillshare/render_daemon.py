@@ -32,13 +32,13 @@ def daemon_section(d: DaemonStatus, out: Out) -> None:
 
 def _running(d: DaemonRunning, out: Out) -> None:
     out(f"Daemon: running (pid {d['pid']}, up {ago(d['uptime_s'])})")
-    proc = d["process"] or {}
-    if proc.get("rss_mib") is not None:
+    proc = d["process"]
+    if proc["rss_mib"] is not None:
         out(f"  Process:   {proc['rss_mib']:.1f} MiB resident, {plural(proc['threads'], 'thread')}"
-            + (f", {proc['open_files']} open files" if proc.get("open_files") is not None
+            + (f", {proc['open_files']} open files" if proc["open_files"] is not None
                else ""))
     watch = d["watch"]
-    count, limit = watch.get("inotify_watches"), watch.get("inotify_limit")
+    count, limit = watch["inotify_watches"], watch["inotify_limit"]
     budget = f"{count} inotify watches" if count is not None else "watching"
     if count is not None and limit:
         budget += f" of {limit} allowed ({count * 100 / limit:.1f}%)"
@@ -55,12 +55,12 @@ def _running(d: DaemonRunning, out: Out) -> None:
             + (f", {plural(last['conflicted'], 'conflict')}" if last["conflicted"] else ""))
     else:
         out("  Last reconcile: none yet")
-    held = (last or {}).get("held") or []  # (absent from a daemon of an older version)
+    held = (last.get("held") if last else None) or []  # (absent from a daemon of an older version)
     if held:
         names = ", ".join(f"{h['target']} ({plural(h['held'], 'entry', 'entries')})"
                           for h in held)
         out(f"  {WARN} Pruning held back: {names}; since {min(h['since'] for h in held)}")
-        for hint in sorted({h["hint"] for h in held if h.get("hint")}):
+        for hint in sorted({h["hint"] for h in held if h["hint"]}):
             out(f"      {hint}")
     change = d["last_change"]
     if change and change != last:
@@ -75,14 +75,14 @@ def _running(d: DaemonRunning, out: Out) -> None:
     if err:
         out(f"  {FAIL} config refused ({err['at']}): {err['message']} — the previous config "
             "stays in force")
-        for detail in err.get("details") or []:
+        for detail in err["details"]:
             out(f"      - {detail}")
     problem = d["last_error"]
     if problem:
         out(f"  Last error: {problem['at']} {problem['message']}")
     for job in d["jobs"]:
-        result = job["last_result"] or "not run yet"
-        if job.get("last_summary"):
+        result: str = job["last_result"] or "not run yet"
+        if job["last_summary"]:
             result += f" ({job['last_summary']})"
         if job["last_error"]:
             result += f": {job['last_error']}"

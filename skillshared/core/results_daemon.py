@@ -9,15 +9,119 @@ from typing import Any, Literal, TypedDict, final
 # -- the daemon's status -------------------------------------------------------------------------
 
 
+class ErrorAt(TypedDict):
+    """A failure kept for ``status``: when, and what."""
+    at: str
+    message: str
+
+
+class ConfigError(ErrorAt):
+    """The config refused last (the previous one stays in force)."""
+    hint: str | None
+    details: list[str]
+
+
 class ConfigState(TypedDict):
     file: str
     loaded: bool
-    error: dict[str, Any] | None  # the config refused last: at, message, hint, details
+    error: ConfigError | None
+
+
+class Watched(TypedDict):
+    path: str  # the real folder watched
+    roots: list[str]  # the roots it is watched for
+    recursive: bool
+
+
+class WatcherState(TypedDict):
+    """What the watcher holds, as it reports it."""
+    watching: list[Watched]
+    missing: list[str]  # roots not there (watched once they appear)
+    restarts: int
+    overflows: int
+    alive: bool
+
+
+class WatchStatus(WatcherState):
+    """The watcher's state, with the inotify budget (None where it cannot be read)."""
+    inotify_watches: int | None
+    inotify_limit: int | None
+
+
+class TargetChange(TypedDict):
+    target: str
+    action: str
+    name: str
+
+
+class TargetConflict(TypedDict):
+    target: str
+    name: str
+    reason: str
+
+
+class HeldTarget(TypedDict):
+    """A target whose pruning the mass-delete guard holds back (with the targets sharing its
+    folder: ``also``), since when, and what to run."""
+    target: str
+    also: list[str]
+    held: int
+    guard: str
+    hint: str | None
+    since: str
+
+
+class ReconcilePass(TypedDict):
+    """A reconcile pass of the daemon: what it looked at and what it changed (the changes and
+    conflicts shown are capped; ``changed`` and ``conflicted`` count them all)."""
+    at: str
+    kind: Literal["full", "partial"]
+    ms: float
+    skills: int
+    targets: int
+    reasons: list[str]
+    changed: int
+    changes: list[TargetChange]
+    conflicts: list[TargetConflict]
+    conflicted: int
+    errors: list[str]
+    held_back: list[str]  # the targets this pass held pruning back on
+    held: list[HeldTarget]  # every target held back now
 
 
 class Busy(TypedDict):
     job: str
     for_s: float
+
+
+JobResult = Literal["ok", "error", "timed out"]
+
+
+class JobState(TypedDict):
+    """A scheduled job: when it runs next, and how its last run went."""
+    name: str
+    interval_s: float | None
+    time_limit_s: float
+    next_run: str | None
+    running: bool
+    last_run: str | None
+    last_result: JobResult | None
+    last_error: str | None
+    last_summary: str | None  # what the last run that finished did
+    last_ms: float | None
+    runs: int
+
+
+class ServerState(TypedDict):
+    connections: int
+    handlers: int
+    busy_refusals: int
+
+
+class ProcessStats(TypedDict):
+    rss_mib: float | None
+    threads: int
+    open_files: int | None  # None where /proc is not there
 
 
 @final
@@ -31,17 +135,17 @@ class DaemonRunning(TypedDict):
     socket: str
     log: str
     config: ConfigState
-    watch: dict[str, Any]  # watching, missing, restarts, overflows, alive, inotify_*
-    last_reconcile: dict[str, Any] | None
-    last_change: dict[str, Any] | None
+    watch: WatchStatus
+    last_reconcile: ReconcilePass | None
+    last_change: ReconcilePass | None  # the last pass that changed something
     reconciles: int
     pending_events: int
     queued: int
     busy: Busy | None
-    last_error: dict[str, Any] | None  # at, message
-    jobs: list[dict[str, Any]]
-    server: dict[str, Any]
-    process: dict[str, Any]  # rss_mib, threads, open_files
+    last_error: ErrorAt | None  # the latest of the config's, a pass's and a job's
+    jobs: list[JobState]
+    server: ServerState
+    process: ProcessStats
 
 
 @final

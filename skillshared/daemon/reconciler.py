@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, datetime
-from typing import Any
 
 from skillshared.catalog import skills
 from skillshared.catalog.rediscover import rediscover
@@ -18,6 +17,14 @@ from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
 from skillshared.core.results import SyncReport
+from skillshared.core.results_daemon import (
+    ConfigError,
+    ErrorAt,
+    HeldTarget,
+    ReconcilePass,
+    TargetChange,
+    TargetConflict,
+)
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.roots import CONFIG, SOURCE, TARGET, Root
@@ -37,15 +44,15 @@ class Reconciler:
         self.paths = paths
         self.scope = paths.global_scope()
         self.config: Config | None = None
-        self.config_error: dict[str, Any] | None = None
+        self.config_error: ConfigError | None = None
         self.discovery: Discovery | None = None
-        self.last: dict[str, Any] | None = None
-        self.last_change: dict[str, Any] | None = None  # the last pass that changed something
-        self.last_error: dict[str, Any] | None = None
+        self.last: ReconcilePass | None = None
+        self.last_change: ReconcilePass | None = None  # the last pass that changed something
+        self.last_error: ErrorAt | None = None
         self.passes = 0
         self.generation = 0  # bumped whenever a new config comes into force
         # Targets whose pruning the mass-delete guard holds back, by name (see _held_after).
-        self.held: dict[str, dict[str, Any]] = {}
+        self.held: dict[str, HeldTarget] = {}
         self._cache: tuple[Config, DigestCache] | None = None
         self.log = logs.get("reconcile")
 
@@ -86,7 +93,7 @@ class Reconciler:
         return roots
 
     # -- reconcile ------------------------------------------------------------------------
-    def run(self, batch: Batch) -> dict[str, Any] | None:
+    def run(self, batch: Batch) -> ReconcilePass | None:
         started = time.monotonic()
         if (batch.config or self.config is None) and self.load_config():
             batch.want_full("config changed")
@@ -148,7 +155,8 @@ class Reconciler:
             self.log.info("pruning_no_longer_held", targets=cleared)
         if guarded:
             kept = {name: held[name]["held"] for name in guarded if name in held}
-            hints = sorted({h["hint"] for name, h in held.items() if name in guarded})
+            hints = sorted({h["hint"] for name, h in held.items()
+                            if name in guarded and h["hint"] is not None})
             self.log.warning("pruning_held", targets=guarded, held=kept,
                              entries=sum(kept.values()),
                              guard="; ".join(sorted({seen[n]["guard"] or "" for n in guarded})),
@@ -156,12 +164,12 @@ class Reconciler:
         return guarded
 
     def _look_again(self, config: Config, discovery: Discovery,
-                    names: list[str]) -> dict[str, dict[str, Any]]:
+                    names: list[str]) -> dict[str, HeldTarget]:
         """A dry plan of the targets ``names`` (with the targets sharing their folders)."""
         if self._cache is None or self._cache[0] is not config:
             self._cache = (config, DigestCache(config.copy_ignore(), config.limits))
         cache = self._cache[1]
-        found = {}
+        found: dict[str, HeldTarget] = {}
         for group in build_groups(config, discovery):
             if not any(t.name in names for t in group.targets):
                 continue
@@ -194,9 +202,9 @@ class Reconciler:
         return reports, discovery, len(names)
 
     def _record(self, batch: Batch, full: bool, reports: list[SyncReport],
-                looked_at: int, started: float, guarded: list[str]) -> dict[str, Any]:
-        changes: list[dict[str, Any]] = []
-        conflicts: list[dict[str, Any]] = []
+                looked_at: int, started: float, guarded: list[str]) -> ReconcilePass:
+        changes: list[TargetChange] = []
+        conflicts: list[TargetConflict] = []
         errors, changed, conflicted = [], 0, 0
         for report in reports:
             for target in report["targets"]:

@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
@@ -29,10 +29,11 @@ from skillshared.commands.request import Request
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
-from skillshared.core.results_daemon import DaemonRunning
+from skillshared.core.results_daemon import DaemonRunning, ErrorAt, ReconcilePass
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.inotify import inotify_limit, inotify_watches
+from skillshared.daemon.process import process_stats
 from skillshared.daemon.reconciler import Reconciler, now_iso
 from skillshared.daemon.roots import CONFIG, Hint
 from skillshared.daemon.scheduler import JobSpec, Scheduler
@@ -67,7 +68,7 @@ class Runtime:
         self._stop = threading.Event()
         self._wake: int | None = None  # the write end of the wait's wakeup pipe
         self._generation = -1
-        self._job_errors: dict[str, Any] | None = None
+        self._job_errors: ErrorAt | None = None
         self._watches: tuple[float, int | None] = (0.0, None)
         self._changes = 0  # bumped by every hint and every pass: keys the status cache
         self._status_cache: tuple[tuple[Any, ...], float, dict[str, Any]] | None = None
@@ -166,19 +167,19 @@ class Runtime:
             self._queued = batch
         self.worker.submit("reconcile", self._run_queued)
 
-    def _run_queued(self) -> dict[str, Any] | None:
+    def _run_queued(self) -> ReconcilePass | None:
         with self._queue_lock:
             batch, self._queued = self._queued, None
         return self._reconcile(batch or Batch())
 
-    def _reconcile(self, batch: Batch) -> dict[str, Any] | None:
+    def _reconcile(self, batch: Batch) -> ReconcilePass | None:
         result = self.reconciler.run(batch)
         self._changes += 1
         self._apply_config()
         self.watcher.check_soon()
         return result
 
-    def _rescan(self) -> dict[str, Any] | None:
+    def _rescan(self) -> ReconcilePass | None:
         batch = Batch()
         batch.want_full("scheduled rescan")
         batch.config = True  # also a look at the config file, whatever the watches saw
@@ -369,30 +370,9 @@ class Runtime:
         return count
 
 
-def _held_back(record: dict[str, Any] | None) -> str:
+def _held_back(record: Mapping[str, Any] | None) -> str:
     """What a job's summary adds when its pass held pruning back."""
     if record and record.get("held_back"):
         return f"; pruning held back on {', '.join(record['held_back'])}"
     return ""
 
-
-def process_stats() -> dict[str, Any]:
-    """This process's resident memory, threads and open files: /proc on Linux; elsewhere
-    the peak RSS that ``resource`` reports and no file count."""
-    stats: dict[str, Any] = {"rss_mib": None, "threads": threading.active_count(),
-                             "open_files": None}
-    try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                key, _, value = line.partition(":")
-                if key == "VmRSS":
-                    stats["rss_mib"] = round(int(value.split()[0]) / 1024, 1)
-                elif key == "Threads":
-                    stats["threads"] = int(value)
-        stats["open_files"] = len(os.listdir("/proc/self/fd"))
-    except (OSError, ValueError, IndexError):
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # bytes on macOS
-        stats["rss_mib"] = round(peak / 2**20, 1)
-    return stats

@@ -21,6 +21,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from skillshared.core.errors import SkillshareError
+from skillshared.core.results_daemon import JobResult, JobState
 from skillshared.daemon import logs
 from skillshared.daemon.reconciler import now_iso
 
@@ -40,7 +41,7 @@ class _State:
     spec: JobSpec
     running: bool = False
     last_run: str | None = None
-    last_result: str | None = None
+    last_result: JobResult | None = None
     last_error: str | None = None
     last_summary: str | None = None  # what the last run that finished did (its text result)
     last_ms: float | None = None
@@ -94,10 +95,10 @@ class Scheduler:
                 else:
                     state.spec = spec
 
-    def status(self) -> list[dict[str, Any]]:
+    def status(self) -> list[JobState]:
         with self._lock:
             states = list(self._jobs.values())
-        result = []
+        result: list[JobState] = []
         for state in states:
             job = self._sched.get_job(state.spec.name)
             next_run = job.next_run_time if job is not None else None
@@ -134,7 +135,8 @@ class Scheduler:
             state.last_summary = value if isinstance(value, str) else None
             self._result(state, "ok", None, started)
 
-    def _result(self, state: _State, result: str, error: str | None, started: float) -> None:
+    def _result(self, state: _State, result: JobResult, error: str | None,
+                started: float) -> None:
         state.last_result, state.last_error = result, error
         state.last_ms = round((time.monotonic() - started) * 1000, 1)
         state.runs += 1

@@ -36,6 +36,7 @@ from typing import Any
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
+from skillshared.core.results_daemon import ServerState
 from skillshared.daemon import logs, server_socket
 from skillshared.daemon.connections import REQUEST_DEADLINE, Conn, Connections
 from skillshared.daemon.server_socket import peer_uid
@@ -271,6 +272,6 @@ class Server(Connections):
         self._wakeup()
 
     # -- status ---------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
+    def status(self) -> ServerState:
         return {"connections": len(self._conns), "handlers": len(self._handlers),
                 "busy_refusals": self.busy_refusals}

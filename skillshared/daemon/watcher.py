@@ -20,7 +20,6 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -36,6 +35,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from skillshared.core.results_daemon import Watched, WatcherState
 from skillshared.daemon import logs
 from skillshared.daemon.inotify import OverflowAlarm
 from skillshared.daemon.roots import CONFIG, Hint, Root, covered, expand, folders, hints_for
@@ -134,9 +134,9 @@ class Watcher:
         self._wake.set()
 
     # -- status ---------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
+    def status(self) -> WatcherState:
         with self._lock:
-            watched = [{"path": w.real, "roots": [r.path for r in w.roots],
+            watched: list[Watched] = [{"path": w.real, "roots": [r.path for r in w.roots],
                         "recursive": any(r.recursive for r in w.roots)} for w in self._watches]
             missing = list(self.missing)
             alive = self._observer is not None and self._observer.is_alive()

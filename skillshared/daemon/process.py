@@ -1,0 +1,30 @@
+"""The daemon process's own footprint, for ``status``."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from skillshared.core.results_daemon import ProcessStats
+
+
+def process_stats() -> ProcessStats:
+    """This process's resident memory, threads and open files: /proc on Linux; elsewhere
+    the peak RSS that ``resource`` reports and no file count."""
+    stats: ProcessStats = {"rss_mib": None, "threads": threading.active_count(),
+                           "open_files": None}
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                if key == "VmRSS":
+                    stats["rss_mib"] = round(int(value.split()[0]) / 1024, 1)
+                elif key == "Threads":
+                    stats["threads"] = int(value)
+        stats["open_files"] = len(os.listdir("/proc/self/fd"))
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # bytes on macOS
+        stats["rss_mib"] = round(peak / 2**20, 1)
+    return stats
