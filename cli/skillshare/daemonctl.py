@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from skillshared.core.locations import Locations
+    from skillshared.core.results_daemon import DaemonControl, DaemonStatus
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 120.0
@@ -39,11 +40,11 @@ def _ping(paths: Locations) -> dict[str, Any] | None:
         return None
 
 
-def status(paths: Locations) -> dict[str, Any]:
-    return dict(client.daemon_status(paths))
+def status(paths: Locations) -> DaemonStatus:
+    return client.daemon_status(paths)
 
 
-def start(paths: Locations) -> dict[str, Any]:
+def start(paths: Locations) -> DaemonControl:
     record = client.daemon_record(paths)
     info = _ping(paths)  # also a daemon that does not share our lock (an older version)
     if info is not None and info.get("other_version"):
@@ -133,7 +134,7 @@ def _error_line(text: str) -> tuple[str, str | None] | None:
     return None
 
 
-def stop(paths: Locations) -> dict[str, Any]:
+def stop(paths: Locations) -> DaemonControl:
     pid = client.lock_holder(paths)
     by_lock = pid is not None
     if pid is None:
@@ -154,7 +155,7 @@ def stop(paths: Locations) -> dict[str, Any]:
     return {"stopped": True, "was_running": True, "pid": pid}
 
 
-def restart(paths: Locations) -> dict[str, Any]:
+def restart(paths: Locations) -> DaemonControl:
     stopped = stop(paths)
     started = start(paths)
     return {**started, "restarted": stopped["was_running"], "old_pid": stopped.get("pid")}
@@ -207,7 +208,7 @@ def follow(paths: Locations) -> Iterator[str]:
         handle.close()
 
 
-def parse(line: str) -> Any:
+def parse(line: str) -> object:
     """A log line's JSON object (the line itself if it is not JSON)."""
     try:
         return json.loads(line)

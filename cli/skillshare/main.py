@@ -87,7 +87,7 @@ def _daemon(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
                 "entries": [daemonctl.parse(x) for x in lines]}
     action = {"start": daemonctl.start, "stop": daemonctl.stop, "restart": daemonctl.restart,
               "status": daemonctl.status}[ns.action]
-    return action(where)
+    return dict(action(where))
 
 
 def _service(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:

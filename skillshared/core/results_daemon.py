@@ -4,7 +4,7 @@ as JSON). Types only."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict, final
+from typing import Literal, TypedDict, final
 
 # -- the daemon's status -------------------------------------------------------------------------
 
@@ -186,7 +186,13 @@ class DaemonLogs(TypedDict):
     """``daemon logs`` (not followed): the lines as shown, and as read."""
     file: str
     lines: list[str]
-    entries: list[dict[str, Any]]
+    entries: list[object]  # each line's JSON (a log record), or the line when it is not JSON
+
+
+class ServiceManagerState(TypedDict):
+    """Whether the service manager (``systemctl --user``, ``launchctl``) can be used."""
+    present: bool
+    detail: str | None  # why not
 
 
 class ServiceResult(TypedDict, total=False):
@@ -202,10 +208,10 @@ class ServiceResult(TypedDict, total=False):
     installed: bool
     up_to_date: bool | None
     removed: bool
-    manager: dict[str, Any] | None
+    manager: ServiceManagerState | None
     start_requested: bool
     started: bool
-    commands: list[Any]
+    commands: list[str]  # the service manager's commands run (or, in a dry run, to run)
     ok: bool
     error: str | None
     next_steps: list[str]
