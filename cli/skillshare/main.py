@@ -96,10 +96,10 @@ def _service(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
 
     paths = Paths.of(where)
     if ns.action == "install":
-        return servicemanager.install(paths, start=not ns.no_start, dry_run=ns.dry_run)
+        return dict(servicemanager.install(paths, start=not ns.no_start, dry_run=ns.dry_run))
     if ns.action == "uninstall":
-        return servicemanager.uninstall(paths, dry_run=ns.dry_run)
-    return servicemanager.status(paths)
+        return dict(servicemanager.uninstall(paths, dry_run=ns.dry_run))
+    return dict(servicemanager.status(paths))
 
 
 # Commands that manage the daemon itself: they run in this process.

@@ -11,9 +11,9 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from skillshared.core.paths import Paths
+from skillshared.core.results_daemon import ServiceManagerState
 from skillshared.system.servicefiles import COMMAND_TIMEOUT, LABEL, PROBE_TIMEOUT, SYSTEMD
 
 # -- running the service manager --------------------------------------------------------------
@@ -74,7 +74,7 @@ class Manager:
     def target(self) -> str:
         return f"{self.domain}/{LABEL}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ServiceManagerState:
         return {"present": self.present, "detail": self.detail}
 
 

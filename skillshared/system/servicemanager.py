@@ -11,10 +11,10 @@ import re
 import shlex
 import time
 from pathlib import Path
-from typing import Any
 
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
+from skillshared.core.results_daemon import ServiceResult
 from skillshared.engine import fsops
 from skillshared.system.servicectl import Manager, Ran, Steps, launchd_loaded, probe, run, show
 from skillshared.system.servicefiles import (
@@ -69,7 +69,7 @@ def _start_launchd(steps: Steps, state: str, path: Path) -> None:
         steps.retry()
 
 
-def install(paths: Paths, start: bool = True, dry_run: bool = False) -> dict[str, Any]:
+def install(paths: Paths, start: bool = True, dry_run: bool = False) -> ServiceResult:
     """Write the service file and, with ``start``, enable and start the service.
 
     Result fields:
@@ -99,7 +99,7 @@ def install(paths: Paths, start: bool = True, dry_run: bool = False) -> dict[str
             fsops.make_private_dir(paths.log_dir)
         if state != "unchanged":
             _write(path, text)
-    result: dict[str, Any] = {
+    result: ServiceResult = {
         "kind": kind, "path": str(path), "program": str(program),
         "log_file": str(paths.daemon_log) if kind == LAUNCHD else None, "dry_run": dry_run,
         "file": state, "manager": None, "start_requested": start, "started": False,
@@ -134,15 +134,15 @@ def _verb(state: str, dry_run: bool) -> str:
     return _VERBS[state][1 if dry_run else 0]
 
 
-def _finish(result: dict[str, Any], steps: Steps, manual: list[str],
-            done: str) -> dict[str, Any]:
+def _finish(result: ServiceResult, steps: Steps, manual: list[str],
+            done: str) -> ServiceResult:
     result["commands"] = steps.shown
     error = steps.error()
     if error is None:
         result["started"] = not steps.dry_run
         result["message"] = f"{done}; {'would start' if steps.dry_run else 'started'} the service"
         return result
-    result.update(ok=False, error=error, next_steps=manual)
+    result.update({"ok": False, "error": error, "next_steps": manual})
     result["message"] = f"{done}, but starting the service failed: {error}"
     return result
 
@@ -161,7 +161,7 @@ def _remove_wants_link(path: Path) -> None:
         fsops.remove_file(link)
 
 
-def uninstall(paths: Paths, dry_run: bool = False) -> dict[str, Any]:
+def uninstall(paths: Paths, dry_run: bool = False) -> ServiceResult:
     """Stop and disable the service where the manager is present, then remove its file.
 
     Result fields: ``kind``, ``path``, ``dry_run``; ``installed`` (the file was there);
@@ -172,7 +172,7 @@ def uninstall(paths: Paths, dry_run: bool = False) -> dict[str, Any]:
     """
     kind = service_kind(paths)
     path = unit_path(paths)
-    result: dict[str, Any] = {
+    result: ServiceResult = {
         "kind": kind, "path": str(path), "dry_run": dry_run, "installed": os.path.lexists(path),
         "removed": False, "manager": None, "commands": [], "ok": True, "error": None,
         "next_steps": [], "message": "",
@@ -186,8 +186,8 @@ def uninstall(paths: Paths, dry_run: bool = False) -> dict[str, Any]:
     if manager.present:
         _stop(steps, kind)
     if steps.failed is not None:
-        result.update(ok=False, error=steps.error(), commands=steps.shown,
-                      next_steps=[show(steps.failed.argv), "skillshare service uninstall"])
+        result.update({"ok": False, "error": steps.error(), "commands": steps.shown,
+                       "next_steps": [show(steps.failed.argv), "skillshare service uninstall"]})
         result["message"] = f"kept {path}: stopping the service failed: {result['error']}"
         return result
     if not dry_run:
@@ -196,7 +196,7 @@ def uninstall(paths: Paths, dry_run: bool = False) -> dict[str, Any]:
             _remove_wants_link(path)
     if manager.present and kind == SYSTEMD:
         steps.run("--user", "daemon-reload")
-    result.update(removed=True, commands=steps.shown)
+    result.update({"removed": True, "commands": steps.shown})
     return _uninstalled(result, steps, manager, path)
 
 
@@ -207,11 +207,12 @@ def _stop(steps: Steps, kind: str) -> None:
         steps.run("bootout", steps.manager.target)
 
 
-def _uninstalled(result: dict[str, Any], steps: Steps, manager: Manager,
-                 path: Path) -> dict[str, Any]:
+def _uninstalled(result: ServiceResult, steps: Steps, manager: Manager,
+                 path: Path) -> ServiceResult:
     verb = "would remove" if steps.dry_run else "removed"
     if steps.failed is not None:
-        result.update(ok=False, error=steps.error(), next_steps=[show(steps.failed.argv)])
+        result.update({"ok": False, "error": steps.error(),
+                       "next_steps": [show(steps.failed.argv)]})
         result["message"] = f"{verb} {path}, but {result['error']}"
     elif manager.present:
         result["message"] = f"stopped the service and {verb} {path}"
@@ -242,7 +243,7 @@ def _manager_state(paths: Paths, manager: Manager) -> tuple[str | None, str | No
     return _launchd_state(loaded), "loaded"
 
 
-def status(paths: Paths) -> dict[str, Any]:
+def status(paths: Paths) -> ServiceResult:
     """What is installed, and what the service manager says about it.
 
     Result fields: ``kind``, ``path``; ``installed`` (the file exists); ``up_to_date`` (it

@@ -328,6 +328,7 @@ def test_install_start_without_a_user_manager(program: Path) -> None:
     result = sm.install(paths, start=True)
     assert sf.unit_path(paths).read_text() == sf.render("systemd", program)
     assert (result["ok"], result["started"], result["file"]) == (True, False, "created")
+    assert result["manager"] is not None
     assert result["manager"]["present"] is False
     assert result["manager"]["detail"]
     assert "not started" in result["message"]
@@ -339,7 +340,8 @@ def test_install_start_with_an_unreachable_fake_manager(program: Path, tools: Pa
     log = fake_systemctl(tools, fail={"--user show-environment": "Failed to connect to bus"})
     result = sm.install(make_paths(str(tools)), start=True)
     assert result["started"] is False
-    assert "Failed to connect to bus" in result["manager"]["detail"]
+    assert result["manager"] is not None
+    assert "Failed to connect to bus" in (result["manager"]["detail"] or "")
     assert logged(log) == ["--user show-environment"]
 
 
@@ -378,6 +380,7 @@ def test_status_reports_the_file(program: Path, tools: Path) -> None:
     paths = make_paths(str(tools))
     before = sm.status(paths)
     assert (before["installed"], before["up_to_date"], before["active"]) == (False, None, None)
+    assert before["manager"] is not None
     assert before["manager"]["present"] is False
     sm.install(paths, start=False)
     after = sm.status(paths)
@@ -421,8 +424,8 @@ def test_a_failing_start_is_reported_and_the_file_kept(program: Path, tools: Pat
     paths = make_paths(str(tools))
     result = sm.install(paths)
     assert (result["ok"], result["started"]) == (False, False)
-    assert "Failed to enable unit: boom" in result["error"]
-    assert ENABLE in result["error"]
+    assert "Failed to enable unit: boom" in (result["error"] or "")
+    assert ENABLE in (result["error"] or "")
     assert result["next_steps"] == ["systemctl --user daemon-reload", ENABLE]
     assert sf.unit_path(paths).read_text() == sf.render("systemd", program)
 
@@ -433,7 +436,7 @@ def test_a_failing_stop_keeps_the_file(program: Path, tools: Path) -> None:
     sm.install(paths, start=False)
     result = sm.uninstall(paths)
     assert (result["ok"], result["removed"]) == (False, False)
-    assert "Access denied" in result["error"]
+    assert "Access denied" in (result["error"] or "")
     assert sf.unit_path(paths).exists()
     assert "systemctl --user disable --now skillshared.service" in result["next_steps"]
 
@@ -476,7 +479,7 @@ def test_launchd_bootstrap_failure(program: Path, tools: Path) -> None:
     paths = make_paths(str(tools), platform="darwin")
     result = sm.install(paths)
     assert result["ok"] is False
-    assert "Input/output error" in result["error"]
+    assert "Input/output error" in (result["error"] or "")
     assert result["next_steps"] == [bootstrap_command(sf.unit_path(paths))]
     assert sf.unit_path(paths).exists()
     assert sum(line.startswith("bootstrap ") for line in logged(log)) == 1
