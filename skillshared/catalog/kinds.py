@@ -61,3 +61,12 @@ SKILLS = Kind(
     config_key="skills",
     table_columns=("global", "project"),
 )
+
+AGENTS = Kind(
+    name="agents",
+    marker=".md",
+    folders=False,
+    ignore_files=(".agentignore", ".agentignore.local"),
+    config_key="agents",
+    table_columns=("agents_global", "agents_project"),
+)

@@ -23,6 +23,8 @@ class BuiltinTarget:
     global_path: str
     project_path: str
     aliases: tuple[str, ...] = ()
+    agents_global: str | None = None  # where the tool reads agents, if it does
+    agents_project: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -40,6 +42,8 @@ def builtin_targets() -> tuple[BuiltinTarget, ...]:
             global_path=row["global"],
             project_path=row["project"],
             aliases=tuple(row.get("aliases") or ()),
+            agents_global=row.get("agents_global"),
+            agents_project=row.get("agents_project"),
         )
         for row in data["targets"]
     )

@@ -71,3 +71,20 @@ def test_is_unit_asks_the_disk_for_the_marker(tmp_path: Path) -> None:
     assert files.is_unit(tmp_path / "helper.md")
     assert not files.is_unit(tmp_path / "skill")
     assert not files.is_unit(tmp_path / "missing.md")
+
+
+def test_the_targets_that_read_agents_say_where_in_both_modes() -> None:
+    from skillshared.catalog.kinds import AGENTS
+    from skillshared.core.targets import builtin_targets, lookup
+
+    table = Path(kinds.__file__).parent.parent / "data" / "targets.yaml"
+    rows = yaml.safe_load(table.read_text("utf-8"))["targets"]
+    with_agents = {row["name"] for row in rows if any(c in row for c in AGENTS.table_columns)}
+    assert with_agents == {"augment", "claude", "copilot", "cursor", "droid", "opencode"}
+    assert all(all(c in row for c in AGENTS.table_columns) for row in rows
+               if row["name"] in with_agents)
+    claude = lookup("claude-code")
+    assert claude is not None
+    assert (claude.agents_global, claude.agents_project) == ("~/.claude/agents",
+                                                             ".claude/agents")
+    assert sum(t.agents_global is not None for t in builtin_targets()) == 6
