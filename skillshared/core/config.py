@@ -68,6 +68,7 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     daemon: DaemonConfig = DaemonConfig()
     skills: tuple[SkillRecord, ...] = ()
+    agents_source: Path | None = None  # None: the scope's agents folder (see :attr:`agents`)
     warnings: tuple[str, ...] = ()
     # Keys the original tool writes that this version keeps but does not use (doctor).
     unused: tuple[Unused, ...] = ()
@@ -81,6 +82,12 @@ class Config:
         if wanted is None:
             return None
         return next((t for t in self.targets if builtin.lookup(t.name) is wanted), None)
+
+    @property
+    def agents(self) -> Path:
+        """The agents source: ``sources.agents`` or ``agents_source`` (global mode), else
+        ``agents/`` beside the config file (a project's ``.skillshare/agents/``)."""
+        return self.agents_source or self.scope.config_file.parent / "agents"
 
     def copy_ignore(self) -> IgnoreRules:
         """What copies leave out: the ``ignore`` patterns, and special files (FIFOs,

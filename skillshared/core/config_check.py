@@ -96,6 +96,7 @@ class Validator(TargetFields):
                                     minimum=1)),
             daemon=self._daemon(self._section(doc, "daemon")),
             skills=self._records(doc.get("skills")),
+            agents_source=self._agents_source(doc),
             warnings=tuple(self.warnings + self.original.warnings),
             unused=tuple(self.original.unused),
             document=doc,
@@ -145,6 +146,19 @@ class Validator(TargetFields):
         if raw is None:
             return self.scope.default_source
         return self._path(raw, key) or self.scope.default_source
+
+    def _agents_source(self, doc: Mapping[str, Any]) -> Path | None:
+        """Where agents are kept, as ``sources.agents`` or the older ``agents_source`` say (in
+        global mode only, as the original has it; their values are checked with the original
+        tool's keys)."""
+        if self.scope.is_project:
+            return None
+        sources = doc.get("sources") if isinstance(doc.get("sources"), dict) else {}
+        assert isinstance(sources, dict)
+        raw = sources.get("agents") or doc.get("agents_source")
+        if not isinstance(raw, str) or not raw.strip() or "\0" in raw:
+            return None
+        return self.scope.expand(raw.strip())
 
     def _daemon(self, section: Mapping[str, Any]) -> DaemonConfig:
         defaults = DaemonConfig()

@@ -456,3 +456,19 @@ def test_size_cap(home: Path) -> None:
 def test_a_target_name_that_is_not_text_is_a_problem(home: Path) -> None:
     assert problems(home, "targets:\n  ~: {path: /x}\n  5: {path: /y}\n") == [
         "targets.None: a target name must be text", "targets.5: a target name must be text"]
+
+
+def test_the_agents_source_follows_the_original_keys(home: Path, work: Path) -> None:
+    from_document = config_file.from_document
+    paths = Paths.from_env()
+    scope = paths.global_scope()
+    base = scope.config_file.parent
+    assert from_document(scope, {}).agents == base / "agents"
+    assert from_document(scope, {"agents_source": "~/mine"}).agents == home / "mine"
+    both = {"agents_source": "~/old", "sources": {"agents": "~/new"}}
+    assert from_document(scope, both).agents == home / "new"  # sources: wins
+    assert from_document(scope, {"agents_source": ""}).agents == base / "agents"
+    (work / ".skillshare").mkdir()
+    project = paths.project_scope()
+    assert from_document(project, {"targets": [], "agents_source": "~/x"}).agents == (
+        work / ".skillshare/agents")  # a project keeps its agents in .skillshare/agents
