@@ -22,6 +22,17 @@ DEFAULT_IGNORE = (".DS_Store", ".git/", "__pycache__/")
 
 
 @dataclass(frozen=True)
+class AgentsPlace:
+    """Where a target's tool reads agents (its ``agents:`` entry, else the built-in table),
+    in which mode, with which filters on agent names."""
+
+    path: Path
+    mode: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TargetConfig:
     name: str
     path: Path
@@ -30,6 +41,7 @@ class TargetConfig:
     exclude: tuple[str, ...] = ()
     mode_explicit: bool = False
     builtin: str | None = None
+    agents: AgentsPlace | None = None  # None: the tool reads no agents
 
     @property
     def has_filters(self) -> bool:

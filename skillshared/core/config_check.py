@@ -65,6 +65,8 @@ class Validator(TargetFields):
         source = self._source(doc)
         self.original.check(doc, source)
         mode = self._choice(doc, "mode", MODES, "merge")
+        agents_source = self._agents_source(doc)
+        self.agents_dir = agents_source or self.scope.config_file.parent / "agents"
         targets = self._targets(doc.get("targets"), source, mode)
         ignore = self._strings(doc.get("ignore", list(DEFAULT_IGNORE)), "ignore")
         for index, pattern in enumerate(ignore):
@@ -96,7 +98,7 @@ class Validator(TargetFields):
                                     minimum=1)),
             daemon=self._daemon(self._section(doc, "daemon")),
             skills=self._records(doc.get("skills")),
-            agents_source=self._agents_source(doc),
+            agents_source=agents_source,
             warnings=tuple(self.warnings + self.original.warnings),
             unused=tuple(self.original.unused),
             document=doc,

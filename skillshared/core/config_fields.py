@@ -22,6 +22,9 @@ class Fields:
         self.problems: list[str] = []
         self.warnings: list[str] = []
         self.original = OriginalKeys(scope, self.problem)
+        # the agents source, which no target's agents folder may overlap (set from the
+        # document before its targets are read)
+        self.agents_dir = scope.config_file.parent / "agents"
 
     def problem(self, key: str, message: str) -> None:
         self.problems.append(f"{key}: {message}")

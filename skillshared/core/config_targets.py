@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core import targets as builtin
-from skillshared.core.config import MODES, TargetConfig
+from skillshared.core.config import MODES, AgentsPlace, TargetConfig
 from skillshared.core.config_fields import Fields
 from skillshared.core.config_original import merge_target_fields
 
@@ -91,8 +91,42 @@ class TargetFields(Fields):
             self.problem(f"{key}.path", f"{path} overlaps the source folder {source}; "
                          "a target must be outside the source and not contain it")
             return None
+        agents = self._agents_place(body.get("agents"), known, key, source, mode)
         return TargetConfig(name, path, mode, include, exclude, explicit,
-                            known.name if known else None)
+                            known.name if known else None, agents)
+
+    def _agents_place(self, value: Any, known: builtin.BuiltinTarget | None, key: str,
+                      source: Path, mode: str) -> AgentsPlace | None:
+        """A target's agents folder: ``agents.path``, else the built-in target's agents path
+        (none: the tool reads no agents). Its mode is ``agents.mode``, else the target's. The
+        values' types are checked with the original tool's keys; here, the place."""
+        section = value if isinstance(value, dict) else {}
+        raw = section.get("path")
+        sources = (source, self.agents_dir)
+        if isinstance(raw, str) and raw.strip():
+            path = self._path(raw, f"{key}.agents.path")
+        elif known is not None and known.agents_global is not None:
+            default = known.agents_project if self.scope.is_project else known.agents_global
+            path = self.scope.expand(str(default))
+            if any(_overlaps(path, folder) for folder in sources):
+                return None  # a source kept in the tool's own folder: it gets no agents
+        else:
+            return None
+        if path is None:
+            return None
+        place = _place_problem(path, self.scope.home)
+        if place is not None:
+            self.problem(f"{key}.agents.path", f"{path} cannot hold agents: {place}")
+        elif any(_overlaps(path, folder) for folder in sources):
+            self.problem(f"{key}.agents.path", f"{path} overlaps a source folder; an agents "
+                         "folder must be outside the sources and not contain them")
+        else:
+            agent_mode = section.get("mode")
+            if agent_mode is not None and agent_mode not in MODES:
+                self.problem(f"{key}.agents.mode", f"must be one of {', '.join(MODES)}")
+            return AgentsPlace(path, agent_mode if agent_mode in MODES else mode,
+                               _names(section.get("include")), _names(section.get("exclude")))
+        return None
 
     def _target_fields(self, body: Mapping[str, Any], key: str) -> dict[str, Any]:
         """A target's path/mode/include/exclude from the flat form, the nested ``skills:``
@@ -112,6 +146,13 @@ class TargetFields(Fields):
             self.original.target_agents(body["agents"], f"{key}.agents")
         self._unknown(fields, _TARGET_KEYS, key)
         return fields
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    """A list of text as a tuple (its type is checked with the original tool's keys)."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()
 
 
 def _place_problem(path: Path, home: Path) -> str | None:

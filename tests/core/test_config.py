@@ -472,3 +472,52 @@ def test_the_agents_source_follows_the_original_keys(home: Path, work: Path) -> 
     project = paths.project_scope()
     assert from_document(project, {"targets": [], "agents_source": "~/x"}).agents == (
         work / ".skillshare/agents")  # a project keeps its agents in .skillshare/agents
+
+
+def test_a_targets_agents_folder_comes_from_the_table_or_its_agents_entry(
+        home: Path, work: Path) -> None:
+    scope = Paths.from_env().global_scope()
+    config = config_file.from_document(scope, {
+        "mode": "copy",
+        "targets": {"claude": {}, "codex": {},
+                    "cursor": {"agents": {"path": "~/my-agents", "mode": "merge",
+                                          "include": ["re*"], "exclude": ["x"]}},
+                    "mine": {"path": "~/mine/skills", "agents": {"path": "~/mine/agents"}}}})
+    places = {t.name: t.agents for t in config.targets}
+    assert places["codex"] is None  # the tool reads no agents
+    claude = places["claude"]
+    assert claude is not None
+    assert (claude.path, claude.mode) == (home / ".claude/agents", "copy")  # the target's mode
+    cursor = places["cursor"]
+    assert cursor is not None
+    assert (cursor.path, cursor.mode, cursor.include, cursor.exclude) == (
+        home / "my-agents", "merge", ("re*",), ("x",))
+    mine = places["mine"]
+    assert mine is not None and mine.path == home / "mine/agents"
+    (work / ".skillshare").mkdir()
+    project = config_file.from_document(Paths.from_env().project_scope(),
+                                        {"targets": ["claude"]})
+    place = project.targets[0].agents
+    assert place is not None and place.path == work / ".claude/agents"
+
+
+@pytest.mark.parametrize(("agents", "said"), [
+    ({"path": "~/.config/skillshare/skills/x"}, "overlaps a source folder"),
+    ({"path": "~/.config/skillshare/agents"}, "overlaps a source folder"),
+    ({"path": "/"}, "cannot hold agents"),
+    ({"path": "~/a", "mode": "mirror"}, "agents.mode: must be one of merge, symlink, copy"),
+])
+def test_a_bad_agents_folder_is_refused_by_key(home: Path, agents: dict[str, str],
+                                               said: str) -> None:
+    scope = Paths.from_env().global_scope()
+    with pytest.raises(ConfigError) as caught:
+        config_file.from_document(scope, {"targets": {"claude": {"agents": agents}}})
+    assert any(d.startswith("targets.claude.agents.") and said in d
+               for d in caught.value.details), caught.value.details
+
+
+def test_a_source_in_the_tools_folder_takes_no_default_agents_place(home: Path) -> None:
+    scope = Paths.from_env().global_scope()
+    config = config_file.from_document(scope, {"agents_source": "~/.claude/agents",
+                                               "targets": {"claude": {}}})
+    assert config.targets[0].agents is None
