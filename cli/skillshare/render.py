@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         DiffResult,
         DoctorResult,
         InitResult,
+        ListedAgents,
         ListResult,
         LogResult,
         StatusResult,
@@ -166,7 +167,26 @@ def render_list(r: ListResult, out: Out) -> int:
     out()
     out(plural(len(r["skills"]), "skill"))
     discovery_notes(out, r)
+    if "agents" in r:
+        render_agents(r["agents"], out)
     return 0
+
+
+def render_agents(a: ListedAgents, out: Out) -> None:
+    out()
+    out.header(f"Agents in {out.path(a['source'])} (not synced by this version yet)")
+    width = max([len(agent["name"]) for agent in a["agents"]] + [4])
+    for agent in a["agents"]:
+        desc = f"  {agent['description']}" if agent["description"] else ""
+        shown = f"  ({agent['file']})" if agent["file"] != agent["name"] + ".md" else ""
+        out(f"  {agent['name']:<{width}}{shown}{desc}")
+    out()
+    out(plural(len(a["agents"]), "agent"))
+    for bad in a["invalid"]:
+        out(f"{WARN} {bad['path']}: not an agent: {bad['reason']}")
+    if a["ignored"]:
+        out(f"{INFO} {plural(len(a['ignored']), 'agent')} hidden by .agentignore: "
+            + ", ".join(a["ignored"]))
 
 
 # -- init / target / doctor / log --------------------------------------------------------------

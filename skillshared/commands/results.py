@@ -19,6 +19,7 @@ from skillshared.core.results import (
     Failed,
     GitProblem,
     GitState,
+    Invalid,
     LogEntry,
     NotSaved,
     SyncReport,
@@ -123,11 +124,26 @@ class ListedSkill(TypedDict):
     problem: str | None
 
 
+class ListedAgent(TypedDict):
+    name: str  # the frontmatter's name, else the file name without .md
+    file: str  # its file name in a target (nested files flattened)
+    path: str  # its path in the agents source
+    description: str | None
+
+
+class ListedAgents(TypedDict):
+    source: str
+    agents: list[ListedAgent]
+    invalid: list[Invalid]
+    ignored: list[str]
+
+
 class ListResult(DiscoveryNotes):
     scope: str
     source: str
     exists: bool
     skills: list[ListedSkill]
+    agents: NotRequired[ListedAgents]  # present when the agents source is a folder
 
 
 class LogResult(TypedDict):

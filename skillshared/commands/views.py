@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
+from skillshared.catalog.agents import discover_agents
 from skillshared.commands.results import (
     DiffItem,
     DiffResult,
     DiffTarget,
+    ListedAgents,
     ListedSkill,
     ListResult,
     SourceState,
@@ -257,11 +259,26 @@ def cmd_list(req: Request) -> ListResult:
             "problem": s.meta.problem,
         })
     notes = reports.discovery_report(discovery)
-    return {
+    result: ListResult = {
         "scope": config.scope.name,
         "source": str(config.source),
         "exists": discovery.exists,
         "skills": listed,
         "invalid": notes["invalid"], "frontmatter": notes["frontmatter"],
         "ignored": notes["ignored"],
+    }
+    if config.agents.is_dir():
+        result["agents"] = listed_agents(config)
+    return result
+
+
+def listed_agents(config: Config) -> ListedAgents:
+    """The agents source's agents (not synced by this version yet: listed only)."""
+    found = discover_agents(config.agents)
+    return {
+        "source": str(config.agents),
+        "agents": [{"name": a.name, "file": a.flat, "path": a.rel,
+                    "description": a.description} for a in found.agents],
+        "invalid": [{"path": rel, "reason": why} for rel, why in found.invalid],
+        "ignored": list(found.ignored),
     }

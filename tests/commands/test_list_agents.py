@@ -1,0 +1,46 @@
+"""`skillshare list` shows the agents source's agents (listed only: they are not synced yet),
+and says nothing of agents when there is no agents folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import CliRunner, make_skill
+
+
+def test_list_shows_agents_beside_skills(cli: CliRunner, home: Path, configured: Path) -> None:
+    make_skill(configured, "pdf")
+    agents = home / ".config/skillshare/agents"
+    (agents / "team").mkdir(parents=True)
+    (agents / "tutor.md").write_text("---\ndescription: Teaches\n---\nx\n")
+    (agents / "team/reviewer.md").write_text("---\nname: code-reviewer\n---\nx\n")
+    (agents / "README.md").write_text("about these agents\n")
+    (agents / "bad name.md").write_text("x\n")
+    (agents / "draft.md").write_text("x\n")
+    (agents / ".agentignore").write_text("draft\n")
+    result = cli("list")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("Agents in ")))
+    assert lines[start] == ("Agents in ~/.config/skillshare/agents (not synced by this "
+                            "version yet)")
+    assert "  code-reviewer  (team__reviewer.md)" in lines
+    assert "  tutor          Teaches" in lines
+    assert "2 agents" in lines
+    assert any(line.endswith("bad name.md: not an agent: an agent's file name must start with "
+                             "a letter or a digit and hold only letters, digits, '_', '-' and "
+                             "'.' (at most 128 before .md)") for line in lines)
+    assert any("1 agent hidden by .agentignore: draft" in line for line in lines)
+    listed = json.loads(cli("list", "--json").out)["agents"]
+    assert listed["source"] == str(agents)
+    assert [(a["name"], a["file"], a["path"]) for a in listed["agents"]] == [
+        ("code-reviewer", "team__reviewer.md", "team/reviewer.md"), ("tutor", "tutor.md",
+                                                                      "tutor.md")]
+    assert listed["ignored"] == ["draft"]
+
+
+def test_no_agents_folder_no_agents_in_list(cli: CliRunner, configured: Path) -> None:
+    make_skill(configured, "pdf")
+    assert "Agents" not in cli("list").out
+    assert "agents" not in json.loads(cli("list", "--json").out)
