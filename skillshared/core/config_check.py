@@ -16,7 +16,7 @@ from skillshared.core.config import (
     Config,
     DaemonConfig,
 )
-from skillshared.core.config_original import handled_keys
+from skillshared.core.config_original import configured_source, handled_keys
 from skillshared.core.config_records import (
     RECORDS_FILE,
     SkillRecord,
@@ -153,14 +153,8 @@ class Validator(TargetFields):
         """Where agents are kept, as ``sources.agents`` or the older ``agents_source`` say (in
         global mode only, as the original has it; their values are checked with the original
         tool's keys)."""
-        if self.scope.is_project:
-            return None
-        sources = doc.get("sources") if isinstance(doc.get("sources"), dict) else {}
-        assert isinstance(sources, dict)
-        raw = sources.get("agents") or doc.get("agents_source")
-        if not isinstance(raw, str) or not raw.strip() or "\0" in raw:
-            return None
-        return self.scope.expand(raw.strip())
+        raw = None if self.scope.is_project else configured_source(doc, "agents")
+        return self.scope.expand(raw) if raw is not None else None
 
     def _daemon(self, section: Mapping[str, Any]) -> DaemonConfig:
         defaults = DaemonConfig()

@@ -163,11 +163,9 @@ class OriginalKeys:
         base = self.scope.config_file.parent
         if value == "root":
             return base
-        sources = doc.get("sources") if isinstance(doc.get("sources"), dict) else {}
-        assert isinstance(sources, dict)
-        raw = sources.get(value) or doc.get(f"{value}_source")
-        if isinstance(raw, str) and raw.strip():
-            return self.scope.expand(raw.strip())
+        raw = configured_source(doc, value)
+        if raw is not None:
+            return self.scope.expand(raw)
         return base / "agents" if value == "agents" else source.parent / "extras"
 
     def resource_source(self, kind: str, key: str, raw: str) -> None:
@@ -321,6 +319,16 @@ class OriginalKeys:
         step = (f"agent files already in {path} stay as they are; new or changed agents "
                 "are not synced there" if isinstance(path, str) and path else None)
         self.note(key, AGENTS_NOT_SYNCED, step, warning=f"{key}: {AGENTS_NOT_SYNCED}")
+
+
+def configured_source(doc: Mapping[str, Any], kind: str) -> str | None:
+    """The folder of ``kind`` (agents, extras) as ``sources.<kind>``, else the older
+    ``<kind>_source``, says it (None when neither is usable text)."""
+    sources = doc.get("sources")
+    raw = (sources.get(kind) if isinstance(sources, dict) else None) or doc.get(f"{kind}_source")
+    if not isinstance(raw, str) or not raw.strip() or "\0" in raw:
+        return None
+    return raw.strip()
 
 
 def host_problem(host: str) -> str | None:
