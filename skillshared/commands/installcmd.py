@@ -1,12 +1,11 @@
-"""``install`` and ``uninstall``, in global and project mode (``update`` and ``check`` are
-in ``updatecmd``).
+"""``install``, in global and project mode (``update`` and ``check`` are in ``updatecmd``,
+``uninstall`` in ``uninstallcmd``).
 
 - ``install <url> --track``: clone a tracked repo (see ``tracked``), audited first.
 - ``install <folder or repo>``: copy one skill, or each skill of a repo, into the source,
   audited first.
 - ``install`` with no argument: re-create every recorded install that is not there (a new
   machine, a fresh clone of the project).
-- ``uninstall``: to the trash, with its record and .gitignore line.
 
 Every install is recorded (see ``installs``), so the next machine can re-create it.
 """
@@ -27,8 +26,6 @@ from skillshared.commands.results_install import (
     InstallRecordedResult,
     InstallRepoResult,
     InstallResult,
-    Uninstalled,
-    UninstallResult,
 )
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
@@ -36,7 +33,7 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_git import InstalledCopy, UpdateItem
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
-from skillshared.git import gitops, installs, sources, tracked
+from skillshared.git import installs, sources, tracked
 from skillshared.store import trash
 
 if TYPE_CHECKING:
@@ -217,74 +214,3 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
                       "tracked": record.tracked, "skills": done["skills"]})
     return {"recorded": True, "dry_run": req.flag("dry_run"), "items": items,
             "summary": {"failed": sum(i["status"] == "failed" for i in items)}}
-
-
-# -- uninstall --------------------------------------------------------------------------------
-
-
-def _find(config: Config, repos: dict[str, Path], by_flat: dict[str, str], name: str) -> Path:
-    """What ``uninstall <name>`` means: a tracked repo (its path, or its name with or without
-    ``_``), or a skill (its flat name or its path in the source)."""
-    if ".." not in name.split("/") and not name.startswith("/"):
-        if name in repos:
-            return repos[name]
-        path = by_flat.get(name) or by_flat.get(skills.flat_name(name))
-        if path:
-            return Path(path)
-        if repos:
-            try:
-                return repos[tracked.resolve(repos, name)]
-            except NotFoundError:
-                pass
-    raise NotFoundError(f"nothing named '{name}' in {config.source}",
-                        hint="see `skillshare list` (tracked repos are `_name`)")
-
-
-def cmd_uninstall(req: Request) -> UninstallResult:
-    config = req.config()
-    names = req.texts("names")
-    if not names:
-        raise UsageError("usage: skillshare uninstall <name>...")
-    repos = tracked.repos(config.source)
-    by_flat = {s.flat_name: s.path for s in skills.discover(config.source).skills}
-    absent = {r.rel: r for r in installs.load(config)
-              if not os.path.lexists(config.source / r.rel)}
-    chosen, forgotten = [], []
-    for name in names:
-        try:
-            folder = _find(config, repos, by_flat, name)
-        except NotFoundError:
-            if not absent:
-                raise
-            forgotten.append(tracked.resolve(absent, name, "installed skill or repo"))
-            continue
-        try:
-            changes = tracked.dirty(folder, req.paths.env)
-        except gitops.GitError as exc:  # a damaged repository: it can still go to the trash
-            if not req.flag("force"):
-                raise SkillshareError(f"{name}: its git state cannot be read ({exc.message}), "
-                                      "so uncommitted changes cannot be ruled out; nothing was "
-                                      "uninstalled", hint="use --force to move it to the "
-                                      "trash as it is") from None
-            changes = []
-        if changes and not req.flag("force"):
-            many = "s" if len(changes) != 1 else ""
-            raise SkillshareError(f"{name} has {len(changes)} uncommitted change{many}; "
-                                  "nothing was uninstalled", hint="commit or copy them first, "
-                                  "or use --force (it goes to the trash either way)",
-                                  details=changes)
-        chosen.append((name, folder, Path(os.path.relpath(folder, config.source)).as_posix(),
-                       changes))
-    removed: list[Uninstalled] = []
-    dry_run = req.flag("dry_run")
-    for name, folder, rel, changes in chosen:
-        item = None if dry_run else trash.put(config.scope.trash_dir, str(folder),
-                                              skills.flat_name(rel), "uninstall")
-        removed.append({"name": name, "path": str(folder), "trash": item,
-                        "uncommitted": len(changes)})
-    if not dry_run:
-        installs.drop(config, [*(rel for _, _, rel, _ in chosen), *forgotten])
-    expired = [] if dry_run else trash.expire(config.scope.trash_dir,
-                                              config.trash_retention_days)
-    return {"dry_run": dry_run, "removed": removed, "forgotten": forgotten,
-            "expired": len(expired)}
