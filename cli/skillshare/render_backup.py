@@ -1,10 +1,8 @@
-"""Text rendering of `backup`, `restore`, `trash`, `collect` and `audit` results."""
+"""Text rendering of `backup`, `restore` and `collect` results."""
 
 from __future__ import annotations
 
-import time
-
-from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, ago, plural, size
+from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural, size
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,10 +15,7 @@ if TYPE_CHECKING:
         BackupPreview,
         BackupResult,
         RestoreResult,
-        TrashListResult,
-        TrashResult,
     )
-    from skillshared.commands.results_install import AuditResult
     from skillshared.core.results_backup import (
         BackupCleanupResult,
         BackupListResult,
@@ -203,52 +198,6 @@ def _original_restore(r: RestoreResult, out: Out) -> None:
         out(f"  {INFO} its .skillshare-manifest.json was not restored (it stays in the backup)")
 
 
-def render_trash(r: TrashResult, out: Out) -> int:
-    if r["action"] == "list":
-        return _trash_list(r, out)
-    dry = " (dry run)" if r["dry_run"] else ""
-    if r["action"] == "empty":
-        if not r["items"]:
-            out("Trash is already empty")
-        else:
-            verb = "would delete" if r["dry_run"] else "permanently deleted"
-            out(f"{OK} Emptied the trash{dry}: {plural(len(r['items']), 'item')} {verb}")
-        return 0
-    item = r["item"]
-    if r["action"] == "delete":
-        out(f"{OK} Permanently deleted {item['entry']}{dry}")
-        return 0
-    out(f"{OK} Restored {item['name']} to {out.path(r['to'])}{dry}")
-    out("Run 'skillshare sync' to distribute it")
-    return 0
-
-
-def _trash_list(r: TrashListResult, out: Out) -> int:
-    if not r["items"]:
-        out("Trash is empty")
-        _agents_kept(r, out)
-        return 0
-    out.header("Trash")
-    now = time.time()
-    for item in r["items"]:
-        when = item["trashed_ts"]
-        origin = f"  from {out.path(item['origin'])}" if item["origin"] else (
-            "  (trashed by the original skillshare)" if item["made_by"] == "original"
-            else "")
-        out(f"  {item['entry']}  ({size(item['bytes'])}, {ago(now - when)} ago){origin}")
-    out(f"{plural(len(r['items']), 'item')}, {size(r['bytes'])} total")
-    if r["retention_days"] is not None:
-        out(f"Items are deleted for good after {plural(r['retention_days'], 'day')}")
-    _agents_kept(r, out)
-    return 0
-
-
-def _agents_kept(r: TrashListResult, out: Out) -> None:
-    if r["agents_kept"]:
-        out(f"{INFO} {plural(r['agents_kept'], 'agent')} trashed by the original skillshare "
-            f"kept in {out.path(r['dir'] + '/agents')} (agents are not handled yet)")
-
-
 def render_collect(r: CollectResult, out: Out) -> int:
     if r.get("hint"):
         out(f"{INFO} {r['hint']}")
@@ -283,31 +232,7 @@ def render_collect(r: CollectResult, out: Out) -> int:
     return 1 if r["failed"] else 0
 
 
-def render_audit(r: AuditResult, out: Out) -> int:
-    marks = {"CRITICAL": FAIL, "HIGH": FAIL, "MEDIUM": WARN, "LOW": INFO, "INFO": INFO}
-    for warning in r.get("warnings", []):
-        out(f"{WARN} audit rules: {warning}")
-    for skill in r["skills"]:
-        if not skill["findings"]:
-            continue
-        out(f"{FAIL if skill['blocked'] else WARN} {skill['name']} ({out.path(skill['path'])})")
-        for f in skill["findings"]:
-            out(f"    {marks[f['severity']]} {f['severity']:<8} {f['path']}:{f['line']}  "
-                f"{f['rule']}: {f['message']}")
-            out(f"        {f['excerpt']}")
-    counts = ", ".join(f"{n} {s.lower()}" for s, n in r["counts"].items() if n) or "no findings"
-    out(f"Audit: {plural(r['scanned'], 'skill')}, {plural(r['files'], 'file')} scanned, "
-        f"{r['rules']} rules; "
-        f"{counts}")
-    if r["blocked"]:
-        out(f"{FAIL} at or above {r['threshold']}: {', '.join(r['blocked'])}")
-        return 1
-    out(f"{OK} nothing at or above {r['threshold']}")
-    return 0
-
-
 RENDERERS: dict[str, Callable[[Any, Out], int]] = {
-    "audit": render_audit,
-    "backup": render_backup, "restore": render_restore, "trash": render_trash,
+    "backup": render_backup, "restore": render_restore,
     "collect": render_collect,
 }

@@ -1,4 +1,4 @@
-"""Text rendering of `push`, `pull`, `install`, `uninstall` and `check` results."""
+"""Text rendering of `push`, `pull`, `install`, `update` and `check` results."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
         CheckResult,
         InstallRecordedResult,
         InstallResult,
-        UninstallResult,
         UpdateResult,
     )
     from skillshared.core.results_git import UpdateItem
@@ -126,20 +125,6 @@ def _details(item: UpdateItem, out: Out) -> None:
         out(f"    hint: {item['hint']}")
 
 
-def render_uninstall(r: UninstallResult, out: Out) -> int:
-    verb = "Would move" if r["dry_run"] else "Moved"
-    for item in r["removed"]:
-        extra = f" ({item['uncommitted']} uncommitted changes kept there)" if (
-            item["uncommitted"]) else ""
-        out(f"{OK} {verb} {item['name']} to the trash{extra}")
-    for rel in r["forgotten"]:
-        out(f"{OK} {'Would forget' if r['dry_run'] else 'Forgot'} the record of {rel} (it was "
-            "not in the source)")
-    if r["removed"]:
-        out("Run 'skillshare sync' to remove its links from the targets")
-    return 0
-
-
 def render_update(r: UpdateResult, out: Out) -> int:
     marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
              "missing": WARN}
@@ -180,5 +165,5 @@ def render_check(r: CheckResult, out: Out) -> int:
 
 RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "push": render_push, "pull": render_pull, "install": render_install,
-    "uninstall": render_uninstall, "check": render_check, "update": render_update,
+    "check": render_check, "update": render_update,
 }
