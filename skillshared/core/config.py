@@ -7,7 +7,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillshared.core import targets as builtin
 from skillshared.core.config_original import Unused
@@ -15,6 +15,9 @@ from skillshared.core.config_records import SkillRecord
 from skillshared.core.limits import Limits
 from skillshared.core.paths import Scope
 from skillshared.core.patterns import IgnoreRules
+
+if TYPE_CHECKING:
+    from skillshared.core.config_extras import ExtraConfig
 
 MODES = ("merge", "symlink", "copy")
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")
@@ -81,6 +84,8 @@ class Config:
     daemon: DaemonConfig = DaemonConfig()
     skills: tuple[SkillRecord, ...] = ()
     agents_source: Path | None = None  # None: the scope's agents folder (see :attr:`agents`)
+    extras: tuple[ExtraConfig, ...] = ()  # (see :mod:`skillshared.core.config_extras`)
+    extras_source: Path | None = None  # sources.extras / extras_source; None: the default
     warnings: tuple[str, ...] = ()
     # Keys the original tool writes that this version keeps but does not use (doctor).
     unused: tuple[Unused, ...] = ()

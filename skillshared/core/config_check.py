@@ -16,6 +16,7 @@ from skillshared.core.config import (
     Config,
     DaemonConfig,
 )
+from skillshared.core.config_extras import parse_extras
 from skillshared.core.config_original import configured_source, handled_keys
 from skillshared.core.config_records import (
     RECORDS_FILE,
@@ -68,6 +69,7 @@ class Validator(TargetFields):
         agents_source = self._agents_source(doc)
         self.agents_dir = agents_source or self.scope.config_file.parent / "agents"
         targets = self._targets(doc.get("targets"), source, mode)
+        extras, extras_source = parse_extras(self, doc, source, targets)
         ignore = self._strings(doc.get("ignore", list(DEFAULT_IGNORE)), "ignore")
         for index, pattern in enumerate(ignore):
             try:
@@ -99,6 +101,8 @@ class Validator(TargetFields):
             daemon=self._daemon(self._section(doc, "daemon")),
             skills=self._records(doc.get("skills")),
             agents_source=agents_source,
+            extras=extras,
+            extras_source=extras_source,
             warnings=tuple(self.warnings + self.original.warnings),
             unused=tuple(self.original.unused),
             document=doc,

@@ -1,9 +1,10 @@
 """Keys of the original skillshare's config (Go, v0.20) that this version keeps but does not
-use: each is checked as far as the original checks it (so a typo is still caught) and
+use (``extras`` and ``extras_source`` it uses: :mod:`skillshared.core.config_extras` reads
+them): each is checked as far as the original checks it (so a typo is still caught) and
 reported as an :class:`Unused` entry, with the step a user switching over needs, if any.
 
 Forms followed: ``internal/config/config.go`` (``Config``, ``TargetConfig``,
-``ResourceTargetConfig``, ``ExtraConfig``, ``HubConfig``, the host checks of ``Load``),
+``ResourceTargetConfig``, ``HubConfig``, the host checks of ``Load``),
 ``internal/config/project.go`` (``ProjectConfig``), ``internal/config/config_validate.go``
 (target naming and ``git_root`` values), ``internal/audit/policy.go`` (audit profiles) and
 ``schemas/config.schema.json`` / ``schemas/project-config.schema.json``.
@@ -32,7 +33,8 @@ GLOBAL_KEYS = frozenset({"git_root", "agents_source", "extras_source", "preserve
                          "tui"})
 AUDIT_KEYS = frozenset({"profile", "dedupe_mode", "enabled_analyzers"})
 AGENT_TARGET_KEYS = frozenset({"path", "mode", "target_naming", "include", "exclude"})
-_TEXT_FIELDS = {"name": True, "source": False}  # extras entry text fields (name required)
+# Read and checked by :mod:`skillshared.core.config_extras` (extras are synced).
+EXTRAS_KEYS = frozenset({"extras", "extras_source"})
 
 AGENTS_NOT_SYNCED = "agents are not synced by this version"
 _KEPT = "not used by this version (kept in the file)"
@@ -92,6 +94,8 @@ class OriginalKeys:
     def check(self, doc: Mapping[str, Any], source: Path) -> None:
         for key in sorted(handled_keys(self.scope) & set(doc), key=list(doc).index):
             value = doc[key]
+            if key in EXTRAS_KEYS:
+                continue  # (read by skillshared.core.config_extras)
             if key == "git_root":
                 self.git_root(value, doc, source)
             elif key in ("gitlab_hosts", "azure_hosts"):
@@ -100,9 +104,10 @@ class OriginalKeys:
                 getattr(self, key)(value, key)
         sources = doc.get("sources")
         if isinstance(sources, dict):
-            for kind in ("agents", "extras"):
-                if kind in sources and self.text(sources[kind], f"sources.{kind}"):
-                    self.resource_source(kind, f"sources.{kind}", sources[kind])
+            if "agents" in sources and self.text(sources["agents"], "sources.agents"):
+                self.resource_source("agents", "sources.agents", sources["agents"])
+            if "extras" in sources:
+                self.text(sources["extras"], "sources.extras")
 
     def text(self, value: Any, key: str, required: bool = False) -> bool:
         """Whether ``value`` is text (None passes unless ``required``); reports it if not."""
@@ -170,59 +175,12 @@ class OriginalKeys:
 
     def resource_source(self, kind: str, key: str, raw: str) -> None:
         folder = self.scope.expand(raw.strip()) if raw.strip() else raw
-        if kind == "agents":
-            self.note(key, AGENTS_NOT_SYNCED, f"agents in {folder} are no longer synced to "
-                      "targets: agent files already in the targets stay as they are")
-        else:  # (the step is the one of ``extras``, which says what is synced)
-            self.note(key, f"extras (in {folder}) are not synced by this version")
+        self.note(key, AGENTS_NOT_SYNCED, f"{kind} in {folder} are no longer synced to "
+                  "targets: agent files already in the targets stay as they are")
 
     def agents_source(self, value: Any, key: str) -> None:
         if self.text(value, key):
             self.resource_source("agents", key, value)
-
-    def extras_source(self, value: Any, key: str) -> None:
-        if self.text(value, key):
-            self.resource_source("extras", key, value)
-
-    def extras(self, value: Any, key: str) -> None:
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.problem(key, "must be a list of {name, targets}")
-            return
-        names: list[str] = []
-        for index, item in enumerate(value):
-            where = f"{key}[{index}]"
-            entry = self.mapping(item, where)
-            if entry is None:
-                continue
-            self.warn_unknown(entry, frozenset({"name", "source", "targets"}), where)
-            for field_name, required in _TEXT_FIELDS.items():
-                self.text(entry.get(field_name), f"{where}.{field_name}", required)
-            if isinstance(entry.get("name"), str):
-                names.append(entry["name"])
-            self.extra_targets(entry.get("targets"), f"{where}.targets")
-        if names:
-            self.note(key, f"extras ({', '.join(names)}) are not synced by this version",
-                      "files the original synced for them stay in their target folders; "
-                      "changes to them are no longer synced")
-
-    def extra_targets(self, value: Any, key: str) -> None:
-        if value is None:
-            return
-        if not isinstance(value, list):
-            self.problem(key, "must be a list of {path, mode, flatten, extension}")
-            return
-        for index, item in enumerate(value):
-            where = f"{key}[{index}]"
-            entry = self.mapping(item, where)
-            if entry is None:
-                continue
-            self.warn_unknown(entry, frozenset({"path", "mode", "flatten", "extension"}), where)
-            self.text(entry.get("path"), f"{where}.path", required=True)
-            self.text(entry.get("mode"), f"{where}.mode")
-            self.text(entry.get("extension"), f"{where}.extension")
-            self.flag(entry.get("flatten"), f"{where}.flatten")
 
     def context_budget(self, value: Any, key: str) -> None:
         section = self.mapping(value, key)

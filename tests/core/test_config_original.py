@@ -95,15 +95,19 @@ def test_every_global_key_loads_and_the_unused_ones_are_reported(
     config = global_config()
     steps = unused_keys(config)
     assert set(steps) == {
-        "agents_source", "extras_source", "sources.agents", "git_root", "target_naming",
-        "targets.claude.skills.target_naming", "targets.claude.agents", "extras",
+        "agents_source", "sources.agents", "git_root", "target_naming",
+        "targets.claude.skills.target_naming", "targets.claude.agents",
         "audit.dedupe_mode", "audit.enabled_analyzers", "hub", "context_budget", "tui",
         "gitlab_hosts", "azure_hosts", "preserve_tilde_on_save"}
     # the ones that need a step by the user
     assert {k for k, step in steps.items() if step} == {
         "agents_source", "sources.agents", "git_root", "target_naming",
-        "targets.claude.skills.target_naming", "targets.claude.agents", "extras",
+        "targets.claude.skills.target_naming", "targets.claude.agents",
         "gitlab_hosts", "azure_hosts"}
+    # extras are read and synced: extras_source is the parent of each extra's source
+    assert [(e.name, e.source, e.source_type) for e in config.extras] == [
+        ("rules", home / "my-extras/rules", "extras_source"),
+        ("commands", home / "shared/commands", "per-extra")]
     assert "frontend__dev" in (steps["target_naming"] or "")
     assert str(base) in (steps["git_root"] or "")  # git_root: root is the config folder
     assert config.audit_threshold == "HIGH"  # block_threshold: high, any case
@@ -207,7 +211,9 @@ def test_target_add_and_remove_keep_every_key_and_the_schema_line(
     assert after["targets"]["claude"] == before["targets"]["claude"]
     assert cli("target", "remove", "my-tool").code == 0
     assert yaml.safe_load(path.read_text()) == before
-    assert unused_keys(global_config()).keys() >= {"git_root", "extras", "hub"}
+    config = global_config()
+    assert unused_keys(config).keys() >= {"git_root", "hub"}
+    assert [e.name for e in config.extras] == ["rules", "commands"]
 
 
 def test_a_target_edit_acts_on_the_nested_form(cli: CliRunner, home: Path, base: Path,
@@ -305,9 +311,11 @@ def test_every_project_form_loads_and_syncs(cli: CliRunner, work: Path) -> None:
         ("pdf", False, None), ("_team-skills", True, None), ("frontend/review", False,
                                                               "develop")]
     assert config.audit_threshold == "HIGH"
+    assert [(e.name, e.source, [t.path for t in e.targets]) for e in config.extras] == [
+        ("rules", work / ".skillshare/extras/rules", [work / ".claude/rules"])]
     assert set(unused_keys(config)) == {
         "sources.agents", "targets[3].skills.target_naming", "targets[3].agents",
-        "target_naming", "extras", "context_budget", "hub", "gitlab_hosts", "azure_hosts",
+        "target_naming", "context_budget", "hub", "gitlab_hosts", "azure_hosts",
         "skills"}
 
 
