@@ -10,8 +10,14 @@ name (the newest one) or by their full folder name.
 The original skillshare (Go) leaves items of the same name without a note, its nested names
 keeping their path (``<trash>/frontend/_repo_<timestamp>/``, a skill named ``frontend/_repo``)
 and its agents in ``<trash>/agents/``: its items are listed, restored, deleted and expired as
-ours (their time is their name's, in local time), its agents are kept and never offered as
-skills. Nothing in the trash is followed through a link.
+ours (their time is their name's, in local time). Nothing in the trash is followed through
+a link.
+
+Agents (single files) are items of their own kind, kept apart in ``<trash>/agents/`` as the
+original keeps them: ``<trash>/agents/<name>_<timestamp>/<file>.md`` (ours with its note
+beside the folder, recording the agent's path in the agents source; the original's without,
+a nested name keeping its path). Every function takes the ``kind`` it works on (skills
+unless told); :mod:`skillshared.store.trash_agents` puts an agent in.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.core.results import TrashItem
+from skillshared.core.results_trash import KindTrashItem
 from skillshared.engine import fsops, fsops_swap, trees
 from skillshared.store.backup_format import TS_FORMAT, parse_ts
 
@@ -33,6 +39,9 @@ NOTE = ".json"
 DOOMED = ".del-"  # an item being deleted (renamed first: never listed half-deleted)
 AGENTS = "agents"  # the original's folder of trashed agents
 DEPTH = 8  # how deep the original's nested names are looked for
+SKILL = "skill"
+AGENT = "agent"
+KINDS = (SKILL, AGENT)
 
 
 @dataclass(frozen=True)
@@ -44,13 +53,23 @@ class Item:
     trashed_at: float
     bytes: int
     original: bool = False  # left by the original skillshare (no note)
+    kind: str = SKILL
+    file: str | None = None  # an agent's path in the agents source
 
-    def to_dict(self) -> TrashItem:
+    def to_dict(self) -> KindTrashItem:
         return {"entry": self.entry, "name": self.name, "origin": self.origin,
                 "reason": self.reason, "trashed_at": time.strftime(
                     "%Y-%m-%dT%H:%M:%S%z", time.localtime(self.trashed_at)),
                 "trashed_ts": self.trashed_at, "bytes": self.bytes,
-                "made_by": "original" if self.original else "skillshared"}
+                "made_by": "original" if self.original else "skillshared",
+                "kind": "agent" if self.kind == AGENT else "skill", "file": self.file}
+
+
+def base(trash_dir: Path, kind: str = SKILL) -> Path:
+    """The folder the items of ``kind`` are in."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind {kind!r}: must be skill or agent")
+    return trash_dir / AGENTS if kind == AGENT else trash_dir
 
 
 def _name_problem(name: str) -> str | None:
@@ -110,131 +129,169 @@ def _split(entry: str) -> tuple[str, float] | None:
     return (found.group(1), when) if found and when is not None else None
 
 
-def items(trash_dir: Path, tidy: bool = True) -> list[Item]:
-    """What is in the trash, newest first (``tidy``: notes without their folder are
-    dropped)."""
+def items(trash_dir: Path, tidy: bool = True, kind: str = SKILL) -> list[Item]:
+    """What is in the trash of ``kind``, newest first (``tidy``: notes without their folder
+    are dropped)."""
+    folder = base(trash_dir, kind)
     try:
-        names = os.listdir(trash_dir)
+        names = os.listdir(folder)
     except (FileNotFoundError, NotADirectoryError):
         return []
     found: list[Item] = []
-    _collect(trash_dir, "", names, found)
+    _collect(folder, "", names, found, kind)
     present = set(names)
     for entry in names if tidy else ():  # notes of items that never arrived, or taken out
         if entry.endswith(NOTE) and entry[:-len(NOTE)] not in present:
-            fsops.remove_quietly(trash_dir / entry)
+            fsops.remove_quietly(folder / entry)
     return sorted(found, key=lambda i: (i.trashed_at, i.entry), reverse=True)
 
 
-def _collect(trash_dir: Path, under: str, names: list[str], found: list[Item]) -> None:
-    """Add the items among ``names`` (in the folder ``under``): ours (with a note), the
-    original's (a folder named with a time); a folder named without one holds the
-    original's nested names (looked into, to a depth). Links are never followed."""
+def _collect(folder: Path, under: str, names: list[str], found: list[Item],
+             kind: str) -> None:
+    """Add the items among ``names`` (in the folder ``under`` of the kind's ``folder``):
+    ours (with a note), the original's (a folder named with a time); a folder named without
+    one holds the original's nested names (looked into, to a depth). Links are never
+    followed."""
     present = set(names)
     for entry in sorted(names):
         if entry.endswith(NOTE) or entry.startswith((DOOMED, ".")):
             continue
         rel = f"{under}/{entry}" if under else entry
-        path = trash_dir / rel
+        path = folder / rel
         stamped = _split(entry)
         if not under and entry + NOTE in present:
-            found.append(_ours(trash_dir, rel, stamped))
+            found.append(_ours(folder, rel, stamped, kind))
             continue
         if not path.is_dir() or path.is_symlink():
             continue
         if stamped is not None:
             name = f"{under}/{stamped[0]}" if under else stamped[0]
-            found.append(Item(rel, name, None, None, stamped[1], _size(path), original=True))
-        elif (under or entry != AGENTS) and rel.count("/") < DEPTH:
+            found.append(Item(rel, name, None, None, stamped[1], _size(path), original=True,
+                              kind=kind, file=_agent_rel(folder, rel, name, kind)))
+        elif (under or kind == AGENT or entry != AGENTS) and rel.count("/") < DEPTH:
             try:
                 inside = os.listdir(path)
             except OSError:
                 continue
-            _collect(trash_dir, rel, inside, found)
+            _collect(folder, rel, inside, found, kind)
 
 
-def _ours(trash_dir: Path, entry: str, stamped: tuple[str, float] | None) -> Item:
+def agent_file(folder: Path) -> str | None:
+    """The name of the agent file an agent item's folder holds (None: none, or not one)."""
+    if folder.is_symlink():
+        return None
+    try:
+        files = [n for n in os.listdir(folder) if n.endswith(".md")
+                 and (os.path.islink(folder / n) or os.path.isfile(folder / n))]
+    except OSError:
+        return None
+    return files[0] if len(files) == 1 else None
+
+
+def _agent_rel(folder: Path, entry: str, name: str, kind: str,
+               recorded: str | None = None) -> str | None:
+    """Where an agent item goes back to in the agents source: as its note says, else its
+    name's folders and the file it holds."""
+    if kind != AGENT:
+        return None
+    if recorded is not None:
+        return recorded
+    inside = agent_file(folder / entry)
+    if inside is None:
+        return None
+    parent = os.path.dirname(name)
+    return f"{parent}/{inside}" if parent else inside
+
+
+def _ours(folder: Path, entry: str, stamped: tuple[str, float] | None, kind: str) -> Item:
     note: dict[str, Any] = {}
     try:
-        with open(trash_dir / (entry + NOTE), encoding="utf-8") as handle:
+        with open(folder / (entry + NOTE), encoding="utf-8") as handle:
             loaded = json.load(handle)
         note = loaded if isinstance(loaded, dict) else {}
     except (OSError, ValueError):
         pass
     when = note.get("trashed_at")
     if not isinstance(when, (int, float)):
-        when = stamped[1] if stamped is not None else os.lstat(trash_dir / entry).st_mtime
+        when = stamped[1] if stamped is not None else os.lstat(folder / entry).st_mtime
     name = note.get("name")
     if not isinstance(name, str):
         name = stamped[0] if stamped is not None else entry
+    rel = _text(note.get("file"))
     return Item(entry, name, _text(note.get("origin")), _text(note.get("reason")),
-                float(when), _size(trash_dir / entry))
+                float(when), _size(folder / entry), kind=kind,
+                file=_agent_rel(folder, entry, name, kind, rel))
 
 
 def agent_items(trash_dir: Path) -> int:
     """How many agents the original skillshare trashed (kept in ``<trash>/agents``)."""
-    try:
-        return sum(1 for n in os.listdir(trash_dir / AGENTS) if _split(n) is not None)
-    except OSError:
-        return 0
+    return sum(1 for i in items(trash_dir, tidy=False, kind=AGENT) if i.original)
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def find(trash_dir: Path, key: str) -> Item:
+def find(trash_dir: Path, key: str, kind: str = SKILL) -> Item:
+    """The item named ``key`` (its folder's name, else its name: the newest of that name;
+    an agent also by its file's path in the agents source)."""
     problem = _key_problem(key)
     if problem:
         raise UsageError(f"invalid trash item {key!r}: {problem}")
-    listed = items(trash_dir)
-    for item in listed:
-        if item.entry == key:
-            return item
-    for item in listed:
-        if item.name == key:
-            return item
-    raise NotFoundError(f"'{key}' not found in the trash",
-                        hint="see `skillshare trash list`")
+    listed = items(trash_dir, kind=kind)
+    for keys in ((lambda i: (i.entry,)), (lambda i: (i.name, i.file))):
+        for item in listed:
+            if key in keys(item):
+                return item
+    what = "agent" if kind == AGENT else "item"
+    raise NotFoundError(f"'{key}' not found in the trash" + (
+        " of agents" if kind == AGENT else ""),
+        hint=f"see `skillshare trash {'agents ' if kind == AGENT else ''}list` (a trashed "
+             f"{what} is found by its name or its entry)")
 
 
 def delete(trash_dir: Path, item: Item) -> None:
-    doomed = fsops.doom(trash_dir / item.entry,
-                        trash_dir / f"{DOOMED}{item.entry.replace('/', '%')}")
-    fsops.remove_quietly(trash_dir / (item.entry + NOTE))
-    _prune(trash_dir, item.entry)
+    folder = base(trash_dir, item.kind)
+    doomed = fsops.doom(folder / item.entry,
+                        folder / f"{DOOMED}{item.entry.replace('/', '%')}")
+    fsops.remove_quietly(folder / (item.entry + NOTE))
+    _prune(folder, item.entry)
     fsops.remove_tree(doomed)
 
 
-def _prune(trash_dir: Path, entry: str) -> None:
+def _prune(folder: Path, entry: str) -> None:
     """Remove the folders of a nested name that its item leaves empty (as the original
-    does), up to the trash itself."""
+    does), up to the kind's folder itself."""
     parent = os.path.dirname(entry)
     while parent:
         try:
-            fsops.remove_empty_dir(trash_dir / parent)
+            fsops.remove_empty_dir(folder / parent)
         except OSError:
             return  # not empty (or gone)
         parent = os.path.dirname(parent)
 
 
-def sweep(trash_dir: Path) -> None:
+def sweep(trash_dir: Path, kind: str = SKILL) -> None:
     """Finish deletions that were interrupted."""
+    folder = base(trash_dir, kind)
     try:
-        names = [n for n in os.listdir(trash_dir) if n.startswith(DOOMED)]
-    except FileNotFoundError:
+        names = [n for n in os.listdir(folder) if n.startswith(DOOMED)]
+    except (FileNotFoundError, NotADirectoryError):
         return
     for name in names:
-        fsops.remove_tree(trash_dir / name)
+        fsops.remove_tree(folder / name)
 
 
 def expire(trash_dir: Path, retention_days: int, now: float | None = None,
-           dry_run: bool = False) -> list[Item]:
-    """Delete the items older than ``retention_days``; returns them."""
+           dry_run: bool = False, kinds: tuple[str, ...] = (SKILL,)) -> list[Item]:
+    """Delete the items of ``kinds`` older than ``retention_days``; returns them."""
     now = time.time() if now is None else now
-    if not dry_run:
-        sweep(trash_dir)
-    old = [i for i in items(trash_dir) if now - i.trashed_at > retention_days * 86400]
+    old: list[Item] = []
+    for kind in kinds:
+        if not dry_run:
+            sweep(trash_dir, kind)
+        old += [i for i in items(trash_dir, kind=kind)
+                if now - i.trashed_at > retention_days * 86400]
     if not dry_run:
         for item in old:
             delete(trash_dir, item)
@@ -242,17 +299,29 @@ def expire(trash_dir: Path, retention_days: int, now: float | None = None,
 
 
 def restore(trash_dir: Path, item: Item, dest: str, root: str | None = None) -> None:
-    """Move an item back to ``dest``; never over anything there, nor (``root``: the folder
-    ``dest`` is in, a nested name's parents made in it) through a link at or above it."""
+    """Move an item back to ``dest`` (an agent: its file); never over anything there, nor
+    (``root``: the folder ``dest`` is in, a nested name's parents made in it) through a link
+    at or above it."""
     if os.path.lexists(dest):
         raise SkillshareError(f"'{item.name}' already exists at {dest}",
                               hint="move it away first, or restore the item elsewhere")
     if root is not None:
         _no_link_between(root, dest)
+    folder = base(trash_dir, item.kind)
+    moved = folder / item.entry
+    if item.kind == AGENT:
+        inside = agent_file(moved)
+        if inside is None:
+            raise SkillshareError(f"the trash item {item.entry} holds no agent file; nothing "
+                                  "was changed")
+        moved = moved / inside
     fsops.makedirs(os.path.dirname(dest))
-    fsops_swap.move_tree(str(trash_dir / item.entry), dest)
-    fsops.remove_quietly(trash_dir / (item.entry + NOTE))
-    _prune(trash_dir, item.entry)
+    fsops_swap.move_tree(str(moved), dest)
+    if item.kind == AGENT:
+        fsops.doom_and_remove(folder / item.entry,
+                              folder / f"{DOOMED}{item.entry.replace('/', '%')}")
+    fsops.remove_quietly(folder / (item.entry + NOTE))
+    _prune(folder, item.entry)
 
 
 def _no_link_between(root: str, dest: str) -> None:
