@@ -30,7 +30,7 @@ Handler = Callable[[Request], Mapping[str, Any]]  # each returns its result's Ty
 COMMANDS = {
     "audit": "auditcmd:cmd_audit", "backup": "backupcmd:cmd_backup",
     "restore": "restore:cmd_restore", "trash": "trashcmd:cmd_trash",
-    "collect": "collect:cmd_collect", "pull": "sync:cmd_pull", "push": "sync:cmd_push",
+    "collect": "collect:cmd_collect_kind", "pull": "sync:cmd_pull", "push": "sync:cmd_push",
     "install": "installcmd:cmd_install", "uninstall": "uninstallcmd:cmd_uninstall",
     "check": "updatecmd:cmd_check", "update": "updatecmd:cmd_update",
     "init": "initcmd:cmd_init", "sync": "sync:cmd_sync", "status": "views:cmd_status",

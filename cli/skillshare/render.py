@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillshare import render_audit, render_backup, render_git, render_trash
+from skillshare import render_audit, render_backup, render_git, render_kinds, render_trash
 from skillshare.render_daemon import daemon_section, render_daemon, render_service
 from skillshare.render_sync import (
     discovery_notes,
@@ -313,6 +313,7 @@ RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
     **render_backup.RENDERERS, **render_git.RENDERERS,
     **render_audit.RENDERERS, **render_trash.RENDERERS,
+    **render_kinds.RENDERERS,
 }
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from skillshared.catalog import skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.commands import restore
+from skillshared.commands.collect_agents import cmd_collect_agents
 from skillshared.commands.request import pick_targets
 from skillshared.commands.results import (
     Collected,
@@ -30,6 +31,7 @@ from skillshared.commands.results import (
     LinkedTarget,
     Skipped,
 )
+from skillshared.commands.results_agents import CollectAgentsResult
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import UsageError
 from skillshared.core.results import SyncReport
@@ -158,9 +160,21 @@ def _chosen(config: Config, names: list[str], every: bool) -> list[TargetConfig]
     return [t for t in config.targets if picked is None or t.name in picked]
 
 
-def cmd_collect(req: Request) -> CollectResult:
+def cmd_collect_kind(req: Request) -> CollectResult | CollectAgentsResult:
+    """``collect [skills|agents] <target>... | --all``: the first word picks the kind
+    (skills when it is neither)."""
+    names = req.texts("targets")
+    if names[:1] == ["agents"]:
+        return cmd_collect_agents(req, names[1:])
+    if names[:1] == ["skills"]:
+        return cmd_collect(req, names[1:])
+    return cmd_collect(req)
+
+
+def cmd_collect(req: Request, names: list[str] | None = None) -> CollectResult:
     config = req.config()
-    chosen = _chosen(config, req.texts("targets"), req.flag("all"))
+    chosen = _chosen(config, req.texts("targets") if names is None else names,
+                     req.flag("all"))
     dry_run, force = req.flag("dry_run"), req.flag("force")
     source = config.source
     if not source.is_dir():

@@ -1,0 +1,66 @@
+"""What ``collect agents``, the agent part of ``install``, and ``update``/``check`` of
+installed agents return (typed dictionaries: see :mod:`skillshared.commands.results`).
+Types only."""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired, TypedDict
+
+from skillshared.core.results import Failed
+from skillshared.core.results_git import AuditReport
+
+# -- collect agents ---------------------------------------------------------------------------
+
+
+class AgentCollected(TypedDict):
+    target: str
+    name: str  # the file name in the target (``tutor.md``, ``team__lint.md``)
+    to: str  # where it goes (or went) in the agents source
+    replaces: str | None  # the source's different file of that name (--force)
+    trashed: NotRequired[str | None]  # where that file went in the trash
+    linked: NotRequired[bool]  # the target's file was replaced by our link
+
+
+class AgentCollectItem(TypedDict):
+    target: str
+    name: str
+    reason: NotRequired[str]
+    error: NotRequired[str]
+
+
+class CollectAgentsResult(TypedDict):
+    kind: Literal["agents"]
+    scope: str
+    source: str  # the agents source
+    dry_run: bool
+    force: bool
+    targets: list[str]  # the targets looked at (those with an agents folder)
+    without: list[str]  # targets passed over: they have no agents folder
+    collected: list[AgentCollected]
+    same: list[AgentCollectItem]  # already in the source with the same content
+    skipped: list[AgentCollectItem]  # with the reason
+    failed: list[AgentCollectItem]  # with the error
+    summary: Failed
+
+
+# -- install, update, check -------------------------------------------------------------------
+
+
+class InstalledAgent(TypedDict):
+    name: str  # the agent's path in the agents source, without .md (``team/tutor``)
+    path: str  # its file in the agents source
+    from_: NotRequired[str]
+    audit: AuditReport | None
+    trashed: str | None  # the file it replaced (--force), in the trash
+    status: Literal["installed", "would install"]
+
+
+class AgentCheckItem(TypedDict):
+    """``check`` of one agent: installed (``source``) or local (made here)."""
+    name: str
+    kind: Literal["agent"]
+    status: str  # up to date, update available, modified, missing, stale, local, error
+    path: str
+    source: NotRequired[str]
+    error: NotRequired[str]
+    hint: NotRequired[str]
