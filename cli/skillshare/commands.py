@@ -124,10 +124,15 @@ COMMANDS = {c.name: c for c in (
             value("--mode", help="default mode: merge (default), symlink or copy"),
             value("--remote", help="git init the source and add this remote as origin"),
             DRY_RUN),
-    Command("sync", "distribute the source's skills to every target",
+    Command("sync", "distribute the source's skills (or agents, extras, --all) to every "
+                    "target",
             "skillshare sync\nskillshare sync --dry-run\nskillshare sync claude cursor\n"
-            "skillshare sync --force    # back up and replace entries in the way",
-            positional("targets", "only these targets", nargs="*", metavar="target"),
+            "skillshare sync --force    # back up and replace entries in the way\n"
+            "skillshare sync agents     # only agents\nskillshare sync extras     # only extras\n"
+            "skillshare sync --all      # skills, agents and extras",
+            positional("targets", "agents | extras, then only these targets", nargs="*",
+                       metavar="[agents|extras] target"),
+            flag("--all", help="sync skills, agents and extras"),
             DRY_RUN,
             flag("-f", "--force",
                  help="back up and replace entries that block a skill; allow mass pruning")),
@@ -153,6 +158,36 @@ COMMANDS = {c.name: c for c in (
             *(append(f"--{key}", f"{key.replace('-', ' ')} glob pattern (repeatable)",
                      "PATTERN")
               for key in ("add-include", "remove-include", "add-exclude", "remove-exclude")),
+            DRY_RUN),
+    Command("extras", "manage extras: rules, commands, prompts... synced as plain files",
+            "skillshare extras list\n"
+            "skillshare extras init rules --target ~/.claude/rules --target ~/.cursor/rules\n"
+            "skillshare extras init commands --target claude --target cursor --target codex\n"
+            "skillshare extras init prompts --target .claude/prompts --mode copy -p\n"
+            "skillshare extras rules --mode copy --target ~/.cursor/rules\n"
+            "skillshare extras agents --flatten\n"
+            "skillshare extras rules --add-target ~/.config/opencode/rules\n"
+            "skillshare extras rules --remove-target ~/.cursor/rules --prune\n"
+            "skillshare extras collect rules --from ~/.claude/rules --dry-run\n"
+            "skillshare extras source ~/company/extras\nskillshare extras remove rules\n"
+            "skillshare sync extras     # then bring the targets in line",
+            positional("what", "list | init <name> | remove <name> | source [path] | "
+                       "collect <name> | <name>", nargs="*",
+                       metavar="list|init|remove|source|collect|<name>"),
+            append("--target", "a target folder (repeatable with init; for commands also "
+                   "claude, cursor, codex); with --mode/--flatten: the target to change",
+                   "PATH"),
+            value("--mode", help="merge (default), copy or symlink"),
+            flag("--flatten", help="put every file at the target's top (not with symlink)"),
+            flag("--no-flatten", help="keep the source's folders in the target"),
+            value("--source", metavar="PATH", help="init: the extra's own source folder "
+                                                   "(global mode only)"),
+            flag("-f", "--force", help="init: replace an extra of the same name"),
+            value("--add-target", metavar="PATH", help="add a target to the extra"),
+            value("--remove-target", metavar="PATH", help="remove a target from the extra"),
+            flag("--prune", help="with --remove-target: also remove what skillshare put there "
+                                 "(its links, and copies still equal to the source)"),
+            value("--from", metavar="PATH", help="collect: the target to collect from"),
             DRY_RUN),
     Command("collect", "bring skills made in a target back into the source",
             "skillshare collect claude\nskillshare collect claude --dry-run\n"
@@ -198,11 +233,15 @@ COMMANDS = {c.name: c for c in (
             DRY_RUN,
             flag("-f", "--force", help="replace entries that did not come from skillshare "
                                        "(they are backed up first)")),
-    Command("trash", "list, restore or delete soft-deleted skills",
+    Command("trash", "list, restore or delete soft-deleted skills (or agents)",
             "skillshare trash\nskillshare trash restore my-skill\n"
-            "skillshare trash delete my-skill\nskillshare trash empty --force",
-            positional("words", "list | restore <name> | delete <name> | empty", nargs="*",
-                       metavar="list|restore|delete|empty"),
+            "skillshare trash delete my-skill\nskillshare trash empty --force\n"
+            "skillshare trash agents                # the trashed agents\n"
+            "skillshare trash agents restore tutor  # back to the agents source",
+            positional("words", "[skills|agents] list | restore <name> | delete <name> | "
+                       "empty", nargs="*", metavar="[agents] list|restore|delete|empty"),
+            value("--kind", metavar="KIND", help="skill or agent: which trash (default: "
+                  "skill; also a leading word: skills, agents)"),
             flag("-f", "--force", help="empty: do not ask"),
             DRY_RUN),
     Command("install", "install skills: copy them in, or follow a team's repo (--track)",
@@ -223,12 +262,17 @@ COMMANDS = {c.name: c for c in (
                                        "a skill of the same name (it goes to the trash)"),
             *audit_args("what is installed", "block"),
             DRY_RUN),
-    Command("uninstall", "move a tracked repo or a skill to the trash",
+    Command("uninstall", "move a tracked repo, a skill or an agent to the trash",
             "skillshare uninstall _team-skills\nskillshare uninstall team-skills -p\n"
             "skillshare uninstall my-skill -n\n"
-            "skillshare uninstall _team-skills --force   # even with uncommitted changes",
-            positional("names", "tracked repos (_name, '_' optional) or skills (flat names)",
-                       nargs="*", metavar="name"),
+            "skillshare uninstall _team-skills --force   # even with uncommitted changes\n"
+            "skillshare uninstall agents tutor           # an agent's file\n"
+            "skillshare uninstall --kind agent team/tutor.md",
+            positional("names", "[skills|agents], then tracked repos (_name, '_' optional), "
+                       "skills (flat names) or agents (name or path)", nargs="*",
+                       metavar="name"),
+            value("--kind", metavar="KIND", help="skill or agent: only that kind (also a "
+                  "leading word: skills, agents)"),
             flag("-f", "--force", help="also when a repo has uncommitted changes"),
             DRY_RUN),
     Command("update", "fast-forward tracked repos and re-install copied skills, auditing "
@@ -245,10 +289,15 @@ COMMANDS = {c.name: c for c in (
             DRY_RUN),
     Command("check", "say which tracked repos and installed skills have updates (fetch only)",
             "skillshare check\nskillshare check --json"),
-    Command("audit", "scan skills for prompt injection, exfiltration and other risks",
+    Command("audit", "scan skills and agents for prompt injection, exfiltration and other "
+                     "risks",
             "skillshare audit\nskillshare audit my-skill\nskillshare audit _team-skills\n"
-            "skillshare audit -T high   # exit 1 on HIGH findings too",
-            positional("name", "one skill (flat name) or tracked repo (_name)", nargs="?"),
+            "skillshare audit agents     # only the agents\n"
+            "skillshare audit tutor      # an agent (when no skill has that name)\n"
+            "skillshare audit -T high    # exit 1 on HIGH findings too",
+            positional("name", "skills | agents, or one skill (flat name), tracked repo "
+                       "(_name) or agent (name or path)", nargs="?"),
+            value("--kind", metavar="KIND", help="skill or agent: only that kind"),
             value("-T", "--threshold", metavar="LEVEL",
                   help="block at this severity or worse: critical, high, medium, low, info "
                        "(default: audit.block_threshold)")),

@@ -9,7 +9,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: this runs on every 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from skillshared.commands.results import DiffTarget, TargetState
+    from skillshared.commands.results import DiffTarget, SyncAll, TargetState
     from skillshared.core.results import Collisions, DiscoveryNotes, SyncReport, TargetReport
 
     Named = TargetReport | TargetState | DiffTarget
@@ -36,9 +36,11 @@ def target_names(t: Named) -> str:
     return f"{t['name']}{also}"
 
 
-def discovery_notes(out: Out, r: DiscoveryNotes) -> None:
+def discovery_notes(out: Out, r: DiscoveryNotes, kind: str = "skills") -> None:
+    agents = kind == "agents"
     if r["invalid"]:
-        out(f"{WARN} {plural(len(r['invalid']), 'skill folder')} not synced:")
+        what = "agent file" if agents else "skill folder" if kind == "skills" else "file"
+        out(f"{WARN} {plural(len(r['invalid']), what)} not synced:")
         for item in r["invalid"]:
             out(f"    {item['path']}: {item['reason']}")
     if r["frontmatter"]:
@@ -47,7 +49,8 @@ def discovery_notes(out: Out, r: DiscoveryNotes) -> None:
         for problem in r["frontmatter"]:
             out(f"    {problem['path']}: {problem['problem']}")
     if r["ignored"]:
-        out(f"{INFO} {plural(len(r['ignored']), 'skill')} ignored by .skillignore:")
+        what, by = ("agent", ".agentignore") if agents else ("skill", ".skillignore")
+        out(f"{INFO} {plural(len(r['ignored']), what)} ignored by {by}:")
         for path in r["ignored"]:
             out(f"    • {path}")
 
@@ -99,9 +102,29 @@ def _target_lines(r: SyncReport, t: TargetReport, out: Out) -> None:
         out(f"    pruning held back{held}: {t['guard']}")
 
 
-def render_sync(r: SyncReport, out: Out) -> int:
-    out.header("Dry run: nothing will be changed" if r["dry_run"] else "Syncing skills")
-    out(f"{ARROW} Source: {out.path(r['source'])} ({plural(r['skills'], 'skill')})")
+def render_sync(r: SyncReport | SyncAll, out: Out) -> int:
+    if r["kind"] == "all":
+        return render_all(r, out)
+    return _render_pass(r, out)
+
+
+def render_all(r: SyncAll, out: Out) -> int:
+    """``sync --all``: each kind's pass in turn, then one closing line."""
+    failed = _render_pass(r["skills"], out)
+    if r["agents"] is not None:
+        out()
+        failed |= _render_pass(r["agents"], out)
+    return failed
+
+
+def _render_pass(r: SyncReport, out: Out) -> int:
+    kind = r["kind"]
+    dry = "Dry run: nothing will be changed"
+    out.header(f"{dry} ({kind})" if r["dry_run"] and kind != "skills" else
+               dry if r["dry_run"] else f"Syncing {kind}")
+    count = r.get("skills", r.get("agents", r.get("files", 0)))
+    noun = {"skills": "skill", "agents": "agent"}.get(kind, "file")
+    out(f"{ARROW} Source: {out.path(r['source'])} ({plural(count, noun)})")
     _backup_lines(r, out)
     out()
     if not r["targets"]:
@@ -110,7 +133,7 @@ def render_sync(r: SyncReport, out: Out) -> int:
         _target_lines(r, t, out)
     notes = Out(out.home)
     _collisions(notes, r["collisions"])
-    discovery_notes(notes, r)
+    discovery_notes(notes, r, kind)
     if notes.lines:
         out()
         out.lines.extend(notes.lines)

@@ -23,6 +23,7 @@ from skillshared.core.results import (
     LogEntry,
     NotSaved,
     SyncReport,
+    SyncSummary,
     TargetReport,
 )
 from skillshared.core.results_daemon import DaemonStatus
@@ -318,6 +319,17 @@ class PullResult(TypedDict):
     pull: PullReport
     sync: SyncReport | None
     summary: Failed
+
+
+@final
+class SyncAll(TypedDict):
+    """``sync --all``: the skills' pass, the agents' (None: no agents folder), and the
+    summary of both."""
+    kind: Literal["all"]
+    skills: SyncReport
+    agents: SyncReport | None
+    summary: SyncSummary
+    dry_run: bool
 
 
 SyncResult = SyncReport

@@ -3,22 +3,59 @@ the source, or share the source through git."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from skillshared.catalog import skills
 from skillshared.commands import restore
 from skillshared.commands.request import Request, check_source, pick_targets
-from skillshared.commands.results import CollectResult, LogResult, PullResult, PushResult
-from skillshared.core.errors import UsageError
-from skillshared.core.results import SyncReport
-from skillshared.engine import fsops, reconcile
+from skillshared.commands.results import (
+    CollectResult,
+    LogResult,
+    PullResult,
+    PushResult,
+    SyncAll,
+)
+from skillshared.core.config import Config
+from skillshared.core.errors import NotFoundError, UsageError
+from skillshared.core.results import SyncReport, SyncSummary
+from skillshared.engine import fsops, reconcile, resources
+from skillshared.engine.plan import AGENT_UNIT
+from skillshared.engine.reports import summarize
 from skillshared.store import oplog
 from skillshared.store.backup_write import PassBackups
 
+KINDS = ("agents", "extras")  # ``sync agents``, ``sync extras``
 
-def cmd_sync(req: Request) -> SyncReport:
+
+def cmd_sync(req: Request) -> SyncReport | SyncAll:
+    """``sync [targets]`` (skills), ``sync agents [targets]``, ``sync extras [names]``, and
+    ``sync --all`` (every kind; a kind without a source folder is left out)."""
+    words = req.texts("targets")
+    kind = words[0] if words and words[0] in KINDS else None
+    if kind is not None:
+        words = words[1:]
+        if req.flag("all"):
+            raise UsageError(f"`sync {kind}` syncs only {kind}; `sync --all` syncs every kind")
+    if kind == "agents":
+        return _sync_agents(req, words) or _no_agents(req)
+    if kind == "extras":
+        raise UsageError("extras are not built yet")
+    report = _sync_skills(req, words)
+    if not req.flag("all"):
+        return report
+    if words:
+        raise UsageError("`sync --all` syncs every target; name targets with `sync` or "
+                         "`sync agents`")
+    agents = _sync_agents(req, [])
+    reports = [r for r in (report, agents) if r is not None]
+    return {"kind": "all", "skills": report, "agents": agents,
+            "summary": reports_summary(reports), "dry_run": req.flag("dry_run")}
+
+
+def _sync_skills(req: Request, words: list[str]) -> SyncReport:
     config = req.config()
-    only = pick_targets(config, req.texts("targets"))
+    only = pick_targets(config, words)
     check_source(config)
-    scope = config.scope
     dry_run = req.flag("dry_run")
     interrupted = [] if dry_run else restore.recover(config)
     if not dry_run:
@@ -26,11 +63,54 @@ def cmd_sync(req: Request) -> SyncReport:
     discovery = skills.discover(config.source)
     report = reconcile.sync(
         config, discovery, dry_run=dry_run, force=req.flag("force"), only=only,
-        backups=PassBackups(scope.backups_dir, config.limits), auto_backup=not scope.is_project,
-    )
+        backups=PassBackups(config.scope.backups_dir, config.limits),
+        auto_backup=not config.scope.is_project)
     if interrupted:
         report["interrupted_restores"] = interrupted
     return report
+
+
+def _sync_agents(req: Request, words: list[str]) -> SyncReport | None:
+    """The agents pass (None when there is no agents source folder: nothing to sync)."""
+    base = req.config()
+    if words:
+        _check_agent_targets(base, words)
+    config, discovery = resources.agents_world(base)
+    only = pick_targets(config, words)
+    if not discovery.exists:
+        return None
+    dry_run = req.flag("dry_run")
+    interrupted = [] if dry_run else restore.recover(config)
+    if not dry_run:
+        fsops.remove_temps(config.source)
+    report = reconcile.sync(
+        config, discovery, dry_run=dry_run, force=req.flag("force"), only=only,
+        backups=PassBackups(config.scope.backups_dir, config.limits),
+        auto_backup=not config.scope.is_project, unit=AGENT_UNIT)
+    if interrupted:
+        report["interrupted_restores"] = interrupted
+    return report
+
+
+def _check_agent_targets(config: Config, words: list[str]) -> None:
+    pick_targets(config, words)  # unknown names: the usual error
+    without = [w for w in words if (t := config.target(w)) is not None and t.agents is None]
+    if without:
+        raise UsageError(f"{', '.join(without)} read{'s' if len(without) == 1 else ''} no "
+                         "agents: the built-in table gives no agents folder for "
+                         f"{'it' if len(without) == 1 else 'them'}",
+                         hint="set one with `agents: {path: ...}` in the target's entry")
+
+
+def _no_agents(req: Request) -> SyncReport:
+    raise NotFoundError(f"no agents folder: {req.config().agents}",
+                        hint="create it and put agent .md files in it (or set "
+                             "`agents_source:` in the config)")
+
+
+def reports_summary(reports: Sequence[SyncReport]) -> SyncSummary:
+    """One summary of several passes (``sync --all``)."""
+    return summarize([t for r in reports for t in r["targets"]])
 
 
 def cmd_log(req: Request) -> LogResult:
@@ -55,7 +135,7 @@ def cmd_pull(req: Request) -> PullResult | CollectResult:
     pulled = gitsync.pull_source(config, req.paths.env, req.flag("dry_run"), merge=True)
     if req.flag("dry_run"):
         return {"pull": pulled, "sync": None, "summary": {"failed": 0}}
-    report = cmd_sync(req)
+    report = _sync_skills(req, [])
     return {"pull": pulled, "sync": report, "summary": report["summary"]}
 
 

@@ -154,10 +154,14 @@ class Interrupted(TypedDict):
 
 
 class SyncReport(DiscoveryNotes):
-    """A pass over the targets (``sync --json``)."""
+    """A pass over the targets (``sync --json``): of the skills (``skills``: how many), the
+    agents (``agents``) or an extra's files (``files``), as ``kind`` says."""
+    kind: Literal["skills", "agents", "extras"]
     scope: str
     source: str
-    skills: int
+    skills: NotRequired[int]
+    agents: NotRequired[int]
+    files: NotRequired[int]
     dry_run: bool
     force: bool
     partial: bool

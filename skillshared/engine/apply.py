@@ -72,7 +72,8 @@ class Applier:
             except FileExistsError:
                 self.out.conflicts.append(Conflict(op.name, "appeared while syncing; left as is"))
             except trees.TooLarge as exc:  # it grew after it was planned
-                self.out.conflicts.append(Conflict(op.name, too_large_to_copy(exc.why)))
+                why = too_large_to_copy(exc.why, self.spec.unit)
+                self.out.conflicts.append(Conflict(op.name, why))
             except OSError as exc:
                 self._error(f"{op.action} {op.name}".strip(), exc)
                 if op.action in ("mkdir_target", "unlink_target"):

@@ -127,7 +127,7 @@ def _finish_copy(leftover: str, at: str, skill: str, owns: Callable[[str], bool]
     elif record is not None and trees.digest(leftover, rules) in (record.digest, record.prev):
         remove(leftover)
         return "copy cleaned up"
-    ours_at = record is not None and os.path.isdir(at) and not os.path.islink(at) and (
+    ours_at = record is not None and os.path.lexists(at) and not os.path.islink(at) and (
         trees.digest(at, rules) == record.digest)
     return _put_back(leftover, at, ours_at)
 
@@ -145,12 +145,12 @@ def _put_back(leftover: str, at: str, ours_at: bool) -> str:
 
 
 def _finish_adopt(folder: str, at: str, owns: Callable[[str], bool]) -> str:
-    """A folder swapped out for our link at ``at`` by an adopt that stopped before it
-    checked the folder."""
+    """A folder (or file) swapped out for our link at ``at`` by an adopt that stopped before
+    it checked it."""
     text = os.readlink(at) if os.path.islink(at) else None
     dest = os.path.normpath(os.path.join(os.path.dirname(at), text)) if text else None
     ours_at = dest is not None and owns(dest)
-    if ours_at and dest is not None and os.path.isdir(dest) and (
+    if ours_at and dest is not None and os.path.exists(dest) and (
             trees.digest(folder) == trees.digest(dest)):
         remove(folder)
         return "adopt completed"

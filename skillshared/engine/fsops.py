@@ -263,17 +263,19 @@ def copy_file(src: str, dst: str, mode: int, sync: bool = False,
 def copy_tree(src: str, dst: str, ignore: IgnoreRules = trees.NO_RULES,
               durable: bool = False, limits: Limits | None = None,
               left_out: list[tuple[str, str]] | None = None) -> str:
-    """Copy ``src`` to the new folder ``dst`` (links kept as links; ``durable``: keep
-    modification times and flush it all to disk); return the digest of what it made. Special
+    """Copy ``src`` to the new folder ``dst`` (a file unit: to the new file ``dst``; links
+    kept as links; ``durable``: keep modification times and flush it all to disk); return
+    the digest of what it made. Special
     files (FIFOs, sockets, devices) are left out, whatever ``ignore`` says (``left_out``
     gets their paths and kinds): compare the digest with ``trees.digest`` under rules
     without specials. Over ``limits``, raise :class:`trees.TooLarge` (what was copied so
     far stays in ``dst``)."""
     total = hashlib.sha256()
-    os.mkdir(dst)
+    if os.path.isdir(src):
+        os.mkdir(dst)
     for rel, st in trees.walk(src, dataclasses.replace(ignore, specials=True), limits):
-        target = os.path.join(dst, rel)
-        source = os.path.join(src, rel)
+        target = os.path.join(dst, rel) if rel else dst
+        source = os.path.join(src, rel) if rel else src
         content = None
         if stat.S_ISDIR(st.st_mode):
             os.mkdir(target)

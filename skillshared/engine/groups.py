@@ -16,7 +16,7 @@ from skillshared.core import targets as builtin
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.patterns import NameFilter
 from skillshared.engine.observe import read_manifest
-from skillshared.engine.plan import GUARD_MIN, TargetSpec
+from skillshared.engine.plan import GUARD_MIN, SKILL_UNIT, TargetSpec, Unit
 from skillshared.engine.runs import Group
 
 
@@ -26,14 +26,24 @@ def source_roots(source: Path) -> tuple[str, ...]:
     return (logical,) if real == logical else (logical, real)
 
 
-def wanted_skills(target: TargetConfig, skills: Sequence[Skill]) -> list[Skill]:
-    """The skills a target receives: include/exclude filters, then the skills' own targets."""
+def wanted_skills(target: TargetConfig, skills: Sequence[Skill], unit: Unit = SKILL_UNIT
+                  ) -> list[Skill]:
+    """The skills a target receives: include/exclude filters, then the skills' own targets.
+    File units are matched by their name without ``.md`` (``tutor``, ``team__tutor``), as
+    are patterns written with it."""
     if target.mode == "symlink":
         return list(skills)
-    allow = NameFilter.build(target.include, target.exclude).allows if target.has_filters else None
+    allow = None
+    if target.has_filters:
+        include, exclude = target.include, target.exclude
+        if unit.files:
+            include = tuple(p.removesuffix(".md") for p in include)
+            exclude = tuple(p.removesuffix(".md") for p in exclude)
+        allow = NameFilter.build(include, exclude).allows
     result = []
     for skill in skills:
-        if allow is not None and not allow(skill.flat_name):
+        key = skill.flat_name.removesuffix(".md") if unit.files else skill.flat_name
+        if allow is not None and not allow(key):
             continue
         only = skill.meta.targets
         if only is not None and not any(builtin.matches(target.name, t) for t in only):
@@ -42,26 +52,29 @@ def wanted_skills(target: TargetConfig, skills: Sequence[Skill]) -> list[Skill]:
     return result
 
 
-def _picked(members: Sequence[TargetConfig], skills: Sequence[Skill]) -> dict[str, Skill]:
+def _picked(members: Sequence[TargetConfig], skills: Sequence[Skill], unit: Unit
+            ) -> dict[str, Skill]:
     """The skills any of ``members`` receives, by flat name."""
-    return {s.flat_name: s for target in members for s in wanted_skills(target, skills)}
+    return {s.flat_name: s for target in members for s in wanted_skills(target, skills, unit)}
 
 
 @dataclass
 class SourceView:
-    """What every group of one pass shares: the source's paths and skills."""
+    """What every group of one pass shares: the source's paths and units (skills, or the
+    agents or an extra's files, each as a :class:`Skill`), and what a unit is."""
 
     discovery: Discovery
     roots: tuple[str, ...]
     real_source: str
     relative: bool
+    unit: Unit = SKILL_UNIT
     _paths: dict[str, str] | None = None
     _by_name: Mapping[str, Skill] | None = None
 
     @classmethod
-    def of(cls, config: Config, discovery: Discovery) -> SourceView:
+    def of(cls, config: Config, discovery: Discovery, unit: Unit = SKILL_UNIT) -> SourceView:
         roots = source_roots(config.source)
-        return cls(discovery, roots, roots[-1], config.scope.is_project)
+        return cls(discovery, roots, roots[-1], config.scope.is_project, unit)
 
     @property
     def source_ok(self) -> bool:
@@ -112,7 +125,7 @@ def _spec(members: Sequence[TargetConfig], view: SourceView) -> TargetSpec:
         parent = os.path.realpath(os.path.dirname(first.path))
         source_link = os.path.relpath(view.real_source, parent)
     return TargetSpec(first.name, str(first.path), first.mode, view.roots[0], view.roots,
-                      source_link, view.source_ok)
+                      source_link, view.source_ok, view.unit)
 
 
 def mode_error(members: Sequence[TargetConfig]) -> str | None:
@@ -129,7 +142,7 @@ def full_group(members: Sequence[TargetConfig], real_path: str, view: SourceView
     error = mode_error(members)
     if error:
         return Group(tuple(members), spec, skill_paths=skill_paths, error=error)
-    picked = _picked(members, view.discovery.skills)
+    picked = _picked(members, view.discovery.skills, view.unit)
     skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
     if view.relative:
         wanted = {s.flat_name: view.link_text(s, real_path) for s in skills}
@@ -143,11 +156,12 @@ def partial_group(members: Sequence[TargetConfig], real_path: str, view: SourceV
     """The group restricted to ``names``, without looking at the other skills (except to count
     them for the guard when enough names could be pruned for it to matter)."""
     by_name = view.by_name
-    picked = _picked(members, [s for n in names if (s := by_name.get(n)) is not None])
+    picked = _picked(members, [s for n in names if (s := by_name.get(n)) is not None],
+                     view.unit)
     skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
     extra = 0
     if len(names) - len(picked) > GUARD_MIN:
-        extra = len(_picked(members, view.discovery.skills).keys() - names)
+        extra = len(_picked(members, view.discovery.skills, view.unit).keys() - names)
     return Group(tuple(members), _spec(members, view), skills,
                  {s.flat_name: view.link_text(s, real_path) for s in skills},
                  {s.flat_name: s.path for s in skills}, names=names, in_sync_extra=extra)
@@ -201,8 +215,8 @@ def refused_group(members: Sequence[TargetConfig], view: SourceView, refused: Ma
 
 
 def build_groups(config: Config, discovery: Discovery,
-                 only: Collection[str] | None = None) -> list[Group]:
-    view = SourceView.of(config, discovery)
+                 only: Collection[str] | None = None, unit: Unit = SKILL_UNIT) -> list[Group]:
+    view = SourceView.of(config, discovery, unit)
     reals = real_paths(config)
     refused = refused_targets(config, discovery, reals, view.roots)
     return [refused_group(members, view, refused) or full_group(members, real_path, view)

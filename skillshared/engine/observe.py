@@ -317,25 +317,27 @@ class DigestCache:
         return trees.digest(path, rules, self.limits)
 
 
-def fill_digests(obs: Observed, manifest: Manifest, wanted: Collection[str], mode: str,
+def fill_digests(obs: Observed, manifest: Manifest, wanted: Collection[str], spec: TargetSpec,
                  skill_path: Callable[[str], str], cache: DigestCache
                  ) -> tuple[Observed, dict[str, str], dict[str, str]]:
     """The content digests the planner needs: of target entries (added to ``obs``), of the
-    source skills they are compared with, and why a source skill has none because it is over
+    source units they are compared with, and why a source unit has none because it is over
     the limits (both returned). A target entry over the limits has no digest: it is never
     taken for ours."""
     records = manifest.records
+    mode = spec.mode
+    units = obs.units(spec.unit.files)
     if mode == "symlink":
-        names = set(obs.dirs) & set(records)
+        names = set(units) & set(records)
     else:
-        names = set(obs.dirs) & (set(wanted) | set(records))
+        names = set(units) & (set(wanted) | set(records))
     digests: dict[str, str] = {}
     for name in sorted(names):
         try:
             digests[name] = cache.entry(os.path.join(obs.real_dir, name), records.get(name))
         except OSError:
             continue
-    sources = set(wanted) if mode == "copy" else (set(wanted) & set(obs.dirs))
+    sources = set(wanted) if mode == "copy" else (set(wanted) & set(units))
     src: dict[str, str] = {}
     too_large: dict[str, str] = {}
     for name in sorted(sources):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from skillshared.engine.ops import (
     Adopt,
@@ -44,6 +44,27 @@ class Conflict(NamedTuple):
     reason: str
 
 
+class Unit(NamedTuple):
+    """What one entry a pass manages is (a skill is a folder; an agent or an extra's file is
+    a file), the words for it, and the command that syncs it (for hints)."""
+
+    kind: Literal["skills", "agents", "extras"]
+    files: bool
+    noun: str
+    plural: str
+    a_noun: str  # the noun with its article
+    backup_suffix: str = ""  # a target's folder of this kind is backed up as <target><suffix>
+
+    @property
+    def command(self) -> str:
+        return "skillshare sync" + ("" if self.kind == "skills" else f" {self.kind}")
+
+
+SKILL_UNIT = Unit("skills", False, "skill", "skills", "a skill")
+AGENT_UNIT = Unit("agents", True, "agent", "agents", "an agent", "@agents")
+EXTRA_UNIT = Unit("extras", True, "file", "files", "a file")
+
+
 @dataclass(frozen=True)
 class TargetSpec:
     name: str
@@ -53,6 +74,7 @@ class TargetSpec:
     source_roots: tuple[str, ...]
     source_link: str
     source_ok: bool = True
+    unit: Unit = SKILL_UNIT
 
     def owns(self, dest: str) -> bool:
         return any(dest == root or dest.startswith(root + os.sep) for root in self.source_roots)
@@ -76,6 +98,10 @@ class Observed:
 
     def dest(self, text: str) -> str:
         return os.path.normpath(os.path.join(self.real_dir, text))
+
+    def units(self, files: bool) -> frozenset[str]:
+        """The entries that can be a unit: regular files for file units, else folders."""
+        return self.files if files else self.dirs
 
 
 @dataclass(frozen=True)
@@ -112,34 +138,39 @@ def plan_target(spec: TargetSpec, wanted: Mapping[str, str], obs: Observed, *,
                     in_sync_extra).plan()
 
 
-def _describe(obs: Observed, name: str) -> str:
+def _describe(obs: Observed, name: str, files: bool = False) -> str:
     if name in obs.links:
         return f"a symlink to {obs.links[name]} that is not ours"
     if name in obs.dirs:
-        return "a folder that is not ours (different content)"
-    return "a file that is not ours"
+        return "a folder that is not ours" + ("" if files else " (different content)")
+    return "a file that is not ours" + (" (different content)" if files else "")
 
 
-NO_SOURCE = ("the source is missing or empty; nothing was pruned (put the skills back, or "
-             "run `skillshare sync --force` to prune anyway)")
+def no_source(unit: Unit) -> str:
+    """The mass-delete guard's reason when the source is missing or holds no ``unit``."""
+    return (f"the source is missing or empty; nothing was pruned (put the {unit.plural} back, "
+            f"or run `{unit.command} --force` to prune anyway)")
+
+
+NO_SOURCE = no_source(SKILL_UNIT)
 NOT_A_FOLDER = ("target path {} is a file, not a folder; move the file away or change the "
                 "target's path")
 
 
-def too_large_to_copy(why: str) -> str:
-    """The conflict of a skill that a copy target does not get: ``why`` (a
+def too_large_to_copy(why: str, unit: Unit = SKILL_UNIT) -> str:
+    """The conflict of a unit that a copy target does not get: ``why`` (a
     :class:`trees.TooLarge`'s text) it is over the limits."""
-    return f"too large to copy: the skill {why}"
+    return f"too large to copy: the {unit.noun} {why}"
 
 
 def _guard(spec: TargetSpec, prunes: int, owned: int, force: bool) -> str | None:
     if prunes == 0 or force:
         return None
     if not spec.source_ok:
-        return NO_SOURCE
+        return no_source(spec.unit)
     if prunes > GUARD_MIN and prunes > owned * GUARD_FRACTION:
         return (f"{prunes} of {owned} entries would be pruned; nothing was pruned "
-                "(run `skillshare sync --force` if that is intended)")
+                f"(run `{spec.unit.command} --force` if that is intended)")
     return None
 
 
@@ -157,6 +188,7 @@ class _Planner:
         self.counts = {"linked": 0, "local": 0, "updated": 0, "pruned": 0,
                        "new": 0, "up_to_date": 0}
         self.records: dict[str, str] | None = None
+        self.units: frozenset[str] = frozenset()  # entries that can be our copies
 
     def plan(self) -> TargetPlan:
         spec, obs = self.spec, self.obs
@@ -170,6 +202,10 @@ class _Planner:
             obs = self.obs = Observed(kind=MISSING, real_dir=obs.real_dir)
         elif obs.kind == FILE:
             return TargetPlan(spec.name, spec.mode, error=NOT_A_FOLDER.format(spec.path))
+        self.units = obs.units(spec.unit.files)
+        if obs.kind == MISSING and spec.unit.files and not self.wanted:
+            # a tool's agents (or rules) folder is made only to put something in it
+            return TargetPlan(spec.name, spec.mode, tuple(self.ops), counts=self.counts)
         if obs.kind == MISSING:
             self.ops.append(MkdirTarget())
         self.ops.extend(CleanTemp(t) for t in obs.temps)
@@ -209,7 +245,7 @@ class _Planner:
     def _our_copy(self, name: str) -> bool:
         """A real folder recorded in the manifest whose content still matches its record."""
         manifest = self.obs.manifest or {}
-        return name in self.obs.dirs and self.obs.digests.get(name) in manifest.get(name, ())
+        return name in self.units and self.obs.digests.get(name) in manifest.get(name, ())
 
     def _conflict_or_force(self, name: str, reason: str, replace_with: str) -> None:
         if self.force:
@@ -239,12 +275,12 @@ class _Planner:
             elif name in owned:
                 op = Relink(name, text, owned[name])
                 counts["updated"] += 1
-            elif name in obs.dirs and self._ours_or_identical(name):
+            elif name in self.units and self._ours_or_identical(name):
                 op = Adopt(name, text, obs.digests[name])
                 counts["updated"] += 1
             else:
-                reason = _describe(obs, name)
-                if name in obs.dirs and name in (obs.manifest or {}):
+                reason = _describe(obs, name, self.spec.unit.files)
+                if name in self.units and name in (obs.manifest or {}):
                     reason = "a copy (from copy mode) that was edited in the target"
                 self._conflict_or_force(name, reason, text)
                 continue
@@ -258,18 +294,19 @@ class _Planner:
         return [Unlink(n, t) for n, t in sorted(owned.items()) if n not in self.wanted]
 
     def _prune_copies(self, records: set[str]) -> list[Unlink | RemoveCopy]:
-        """Remove our unedited copies of skills no longer wanted; edited ones are conflicts."""
+        """Remove our unedited copies of units no longer wanted; edited ones are conflicts."""
         manifest = self.obs.manifest or {}
         prunes: list[Unlink | RemoveCopy] = []
         for name in sorted(set(manifest) - set(self.wanted)):
             have = self.obs.digests.get(name)
-            if name not in self.obs.dirs:
+            if name not in self.units:
                 continue
             if have is not None and have in manifest[name]:
                 prunes.append(RemoveCopy(name, have))
             elif self.spec.mode == "copy":
                 self.conflicts.append(
-                    Conflict(name, "an edited copy of a skill that left the source; kept"))
+                    Conflict(name, f"an edited copy of {self.spec.unit.a_noun} that left the "
+                                   "source; kept"))
                 records.add(name)
         return prunes
 
@@ -285,7 +322,7 @@ class _Planner:
             present = name in obs.dirs or name in obs.links or name in obs.files
             if name in self.too_large:  # even with --force: the limits hold
                 note = "; what is there is kept as it is" if present else ""
-                reason = too_large_to_copy(self.too_large[name]) + note
+                reason = too_large_to_copy(self.too_large[name], self.spec.unit) + note
                 self.conflicts.append(Conflict(name, reason))
                 if ours:
                     records[name] = ours[0]
@@ -296,7 +333,7 @@ class _Planner:
             elif not present:
                 op = Copy(name, src)
                 counts["new"] += 1
-            elif name in obs.dirs and have is not None and (have in ours or have == src):
+            elif name in self.units and have is not None and (have in ours or have == src):
                 records[name] = src
                 if have == src:
                     counts["up_to_date"] += 1
@@ -304,8 +341,9 @@ class _Planner:
                 op = UpdateCopy(name, src, have)
                 counts["updated"] += 1
             else:
-                edited = bool(ours) and name in obs.dirs
-                reason = "a copy that was edited in the target" if edited else _describe(obs, name)
+                edited = bool(ours) and name in self.units
+                reason = ("a copy that was edited in the target" if edited
+                          else _describe(obs, name, self.spec.unit.files))
                 if not self.force:
                     self.conflicts.append(Conflict(name, reason))
                     if ours:
@@ -348,8 +386,9 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
     # A real folder: it can become our link once only our own entries are in it.
     owned = {n: t for n, t in obs.links.items() if spec.owns(obs.dest(t))}
     manifest = obs.manifest or {}
-    copies = {n for n in obs.dirs if n in manifest and obs.digests.get(n) in manifest[n]}
-    foreign = sorted((set(obs.links) - set(owned)) | (obs.dirs - copies) | obs.files)
+    units = obs.units(spec.unit.files)
+    copies = {n for n in units if n in manifest and obs.digests.get(n) in manifest[n]}
+    foreign = sorted((set(obs.links) - set(owned)) | ((obs.dirs | obs.files) - copies))
     ops: list[PlannedOp] = [CleanTemp(t) for t in obs.temps]
     ops += [Unlink(n, t) for n, t in sorted(owned.items())]
     ops += [RemoveCopy(n, obs.digests[n]) for n in sorted(copies)]
@@ -363,6 +402,6 @@ def _plan_symlink(spec: TargetSpec, obs: Observed, force: bool) -> TargetPlan:
         return done(ForceReplaceTarget(target))
     if (owned or copies) and not spec.source_ok and not force:
         # the mass-delete guard: keep our copies (and links)
-        return done(guard=NO_SOURCE, held=tuple(sorted({*owned, *copies})))
+        return done(guard=no_source(spec.unit), held=tuple(sorted({*owned, *copies})))
     counts["pruned"] = len(owned) + len(copies)
     return done(*ops, ReplaceDirWithLink(target))

@@ -84,8 +84,9 @@ def back_up(runs: Sequence[TargetRun], backups: Backups | None, auto_backup: boo
         (auto_backup and needs_backup(r.plan)) or forces(r.plan))]
     if backups is None:
         return None
-    taken = backups([ToSave(r.group.name, r.group.spec.path, r.group.spec.mode,
-                            r.group.spec.owns, replaced(r.plan)) for r in chosen])
+    taken = backups([ToSave(r.group.name + r.group.spec.unit.backup_suffix, r.group.spec.path,
+                            r.group.spec.mode, r.group.spec.owns, replaced(r.plan))
+                     for r in chosen])
     if taken.error is not None:
         for run in chosen:
             run.outcome = Outcome(errors=[f"backup failed, target left unchanged: {taken.error}"])

@@ -27,7 +27,15 @@ from skillshared.engine.observe import (
     own_original,
     read_manifest,
 )
-from skillshared.engine.plan import DIR, MISSING, TargetPlan, plan_target
+from skillshared.engine.plan import (
+    AGENT_UNIT,
+    DIR,
+    MISSING,
+    SKILL_UNIT,
+    TargetPlan,
+    Unit,
+    plan_target,
+)
 from skillshared.engine.prebackup import Backups, back_up
 from skillshared.engine.reports import collisions, discovery_report, summarize, target_report
 from skillshared.engine.runs import Group, TargetRun
@@ -52,7 +60,7 @@ def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
         manifest = read_manifest(obs.real_dir) if obs.kind == DIR else Manifest()
         manifest = own_original(manifest, obs.real_dir, cache.copy_rules, cache.limits)
         skill_path = _skill_path(group)
-        obs, src, too_large = fill_digests(obs, manifest, group.wanted, spec.mode, skill_path,
+        obs, src, too_large = fill_digests(obs, manifest, group.wanted, spec, skill_path,
                                            cache)
     except OSError as exc:
         error = f"cannot read target: {exc.strerror or exc} ({exc.filename or spec.path})"
@@ -86,7 +94,7 @@ def plan_names(group: Group, real_path: str, cache: DigestCache,
     records = manifest.records
     seen = Manifest({n: records[n] for n in names if n in records}, None, manifest.present)
     try:
-        obs, src, too_large = fill_digests(obs, seen, group.wanted, spec.mode,
+        obs, src, too_large = fill_digests(obs, seen, group.wanted, spec,
                                            _skill_path(group), cache)
     except OSError:
         return None
@@ -109,8 +117,8 @@ def _needs_full_look(manifest: Manifest, mode: str) -> bool:
 
 def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, force: bool,
                  recover: bool, only: Collection[str] | None,
-                 names: Collection[str] | None) -> list[TargetRun]:
-    view = groups.SourceView.of(config, discovery)
+                 names: Collection[str] | None, unit: Unit) -> list[TargetRun]:
+    view = groups.SourceView.of(config, discovery, unit)
     picked = None if names is None else entry_names(names)
     manifest_named = names is not None and MANIFEST in names
     reals = groups.real_paths(config)
@@ -137,7 +145,7 @@ def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, fo
 def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: bool = False,
          only: Collection[str] | None = None, backups: Backups | None = None,
          auto_backup: bool = False, names: Collection[str] | None = None,
-         max_changes: int | None = None) -> SyncReport:
+         max_changes: int | None = None, unit: Unit = SKILL_UNIT) -> SyncReport:
     """One pass over the chosen targets; returns the report (see README: `sync --json`).
     ``max_changes`` keeps only the first so many ``changes`` of each target in the report
     (the daemon's passes: a first one may make 100,000s); ``changed`` counts them all.
@@ -154,13 +162,16 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
 
     ``backups`` takes the backup before targets change (None: no backup is taken): of every
     target about to lose or replace something with ``auto_backup``, else of those with forced
-    replacements only."""
+    replacements only.
+
+    ``unit``: what the source's units are (skills; agents or an extra's files, handed in as
+    a :class:`Discovery` of :class:`Skill` values by :mod:`skillshared.engine.resources`)."""
     if isinstance(names, str):
         raise TypeError("names must be a collection of flat names, not one string")
     started = time.monotonic()
     cache = DigestCache(config.copy_ignore(), config.limits)
     runs = _plan_chosen(config, discovery, cache, force=force, recover=not dry_run, only=only,
-                        names=names)
+                        names=names, unit=unit)
     backup_report = None
     if not dry_run:
         backup_report = back_up(runs, backups, auto_backup)
@@ -170,10 +181,10 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     looked_at = None if names is None else _skills_of(runs)
     targets = [target_report(run, dry_run, max_changes) for run in runs]
     notes = discovery_report(discovery, looked_at)
-    return {
+    report: SyncReport = {
+        "kind": unit.kind,
         "scope": config.scope.name,
         "source": str(config.source),
-        "skills": len(discovery.skills),
         "dry_run": dry_run,
         "force": force,
         "partial": names is not None,
@@ -186,6 +197,14 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
         "summary": summarize(targets),
         "duration_ms": round((time.monotonic() - started) * 1000, 1),
     }
+    count = len(discovery.skills)
+    if unit is SKILL_UNIT:
+        report["skills"] = count
+    elif unit is AGENT_UNIT:
+        report["agents"] = count
+    else:
+        report["files"] = count
+    return report
 
 
 PARALLEL_MIN_CHANGES = 256  # below this many changes in all, targets are changed in turn

@@ -45,7 +45,8 @@ def walk(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None
     """Yield ``(relative path, lstat)`` of everything under ``root``, sorted, depth first.
 
     Links are not followed; paths matched by ``ignore`` are left out. With ``limits``, raise
-    :class:`TooLarge` at the first entry over them.
+    :class:`TooLarge` at the first entry over them. A ``root`` that is a file (or a link to
+    one) yields itself once, as ``""``, with the stat of what it leads to.
     """
     entries = size = 0
     for rel, st in _walk(root, ignore):
@@ -62,7 +63,12 @@ def walk(root: str, ignore: IgnoreRules = NO_RULES, limits: Limits | None = None
 
 
 def _walk(root: str, ignore: IgnoreRules) -> Iterator[tuple[str, os.stat_result]]:
-    stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", _sorted_entries(root))]
+    try:
+        top = _sorted_entries(root)
+    except NotADirectoryError:  # a file unit (an agent, an extra's file): itself, as ""
+        yield "", os.stat(root)
+        return
+    stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [("", top)]
     while stack:
         rel, entries = stack[-1]
         entry = next(entries, None)
@@ -119,13 +125,14 @@ def record(kind: str, rel: str, data: str = "") -> bytes:
 def entry_record(root: str, rel: str, st: os.stat_result, content: str | None = None) -> bytes:
     """:func:`record` for an entry on disk (``content``: sha256 of a file's data if known)."""
     mode = st.st_mode
+    path = os.path.join(root, rel) if rel else root
     if stat.S_ISDIR(mode):
         return record("D", rel)
     if stat.S_ISLNK(mode):
-        return record("L", rel, os.readlink(os.path.join(root, rel)))
+        return record("L", rel, os.readlink(path))
     if stat.S_ISREG(mode):
         if content is None:
-            content = file_sha256(os.path.join(root, rel))
+            content = file_sha256(path)
         return record("X" if mode & 0o111 else "F", rel, content)
     return record("O", rel)
 
