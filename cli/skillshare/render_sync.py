@@ -9,7 +9,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: this runs on every 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from skillshared.commands.results import DiffTarget, SyncAll, TargetState
+    from skillshared.commands.results import DiffTarget, ExtrasSync, SyncAll, TargetState
     from skillshared.core.results import Collisions, DiscoveryNotes, SyncReport, TargetReport
 
     Named = TargetReport | TargetState | DiffTarget
@@ -102,19 +102,53 @@ def _target_lines(r: SyncReport, t: TargetReport, out: Out) -> None:
         out(f"    pruning held back{held}: {t['guard']}")
 
 
-def render_sync(r: SyncReport | SyncAll, out: Out) -> int:
+def render_sync(r: SyncReport | SyncAll | ExtrasSync, out: Out) -> int:
     if r["kind"] == "all":
         return render_all(r, out)
+    if r["kind"] == "extras":  # (an extra's own pass has this kind only inside this result)
+        return render_extras(r, out)  # type: ignore[arg-type]
     return _render_pass(r, out)
 
 
 def render_all(r: SyncAll, out: Out) -> int:
-    """``sync --all``: each kind's pass in turn, then one closing line."""
+    """``sync --all``: each kind's pass in turn."""
     failed = _render_pass(r["skills"], out)
     if r["agents"] is not None:
         out()
         failed |= _render_pass(r["agents"], out)
+    if r["extras"]["extras"]:
+        out()
+        failed |= render_extras(r["extras"], out)
     return failed
+
+
+def render_extras(r: ExtrasSync, out: Out) -> int:
+    """``sync extras``: per extra, a line per target folder."""
+    out.header("Dry run: nothing will be changed (extras)" if r["dry_run"]
+               else "Syncing extras")
+    if not r["extras"]:
+        out("No extras configured: add one with `skillshare extras init <name> --target "
+            "<path>`")
+    failed = 0
+    for extra in r["extras"]:
+        out(f"{ARROW} {extra['name']}: {out.path(extra['source'])} "
+            f"({plural(extra['files'], 'file')})")
+        for warning in extra["warnings"]:
+            out(f"    {WARN} {warning}")
+        if extra["problem"]:
+            out(f"  {WARN} not synced: {extra['problem']}")
+        report = extra["sync"]
+        for t in report["targets"] if report else ():
+            _target_lines(report, dict(t, name=out.path(t["path"])), out)  # type: ignore[arg-type]
+        if report is not None:
+            discovery_notes(out, report, "extras")
+    s = r["summary"]
+    done = "Dry run complete" if r["dry_run"] else "Sync complete"
+    failed_text = f", {s['failed']} failed" if s["failed"] else ""
+    held = f", pruning held back on {s['held']}" if s["held"] else ""
+    out()
+    out(f"{done}: {plural(s['targets'], 'target folder')}{failed_text}{held}")
+    return 1 if s["failed"] or s["held"] else failed
 
 
 def _render_pass(r: SyncReport, out: Out) -> int:

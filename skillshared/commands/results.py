@@ -323,13 +323,36 @@ class PullResult(TypedDict):
 
 @final
 class SyncAll(TypedDict):
-    """``sync --all``: the skills' pass, the agents' (None: no agents folder), and the
-    summary of both."""
+    """``sync --all``: the skills' pass, the agents' (None: no agents folder), the extras',
+    and the summary of all."""
     kind: Literal["all"]
     skills: SyncReport
     agents: SyncReport | None
+    extras: ExtrasSync
     summary: SyncSummary
     dry_run: bool
+
+
+@final
+class ExtraPass(TypedDict):
+    """One extra's part of ``sync extras``: its source, how many files it has, why it could
+    not be synced (``problem``), flatten collisions, and the pass over its target folders
+    (one line per folder a file goes to; None when it was not synced)."""
+    name: str
+    source: str
+    files: int
+    problem: str | None
+    warnings: list[str]
+    sync: SyncReport | None
+
+
+@final
+class ExtrasSync(TypedDict):
+    """``sync extras``."""
+    kind: Literal["extras"]
+    dry_run: bool
+    extras: list[ExtraPass]
+    summary: SyncSummary
 
 
 SyncResult = SyncReport

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skillshared.catalog import skills
-from skillshared.commands import restore
+from skillshared.commands import restore, syncextras
 from skillshared.commands.request import Request, check_source, pick_targets
 from skillshared.commands.results import (
     CollectResult,
+    ExtrasSync,
     LogResult,
     PullResult,
     PushResult,
@@ -27,7 +28,7 @@ from skillshared.store.backup_write import PassBackups
 KINDS = ("agents", "extras")  # ``sync agents``, ``sync extras``
 
 
-def cmd_sync(req: Request) -> SyncReport | SyncAll:
+def cmd_sync(req: Request) -> SyncReport | SyncAll | ExtrasSync:
     """``sync [targets]`` (skills), ``sync agents [targets]``, ``sync extras [names]``, and
     ``sync --all`` (every kind; a kind without a source folder is left out)."""
     words = req.texts("targets")
@@ -39,7 +40,7 @@ def cmd_sync(req: Request) -> SyncReport | SyncAll:
     if kind == "agents":
         return _sync_agents(req, words) or _no_agents(req)
     if kind == "extras":
-        raise UsageError("extras are not built yet")
+        return syncextras.sync_extras(req, words)
     report = _sync_skills(req, words)
     if not req.flag("all"):
         return report
@@ -47,8 +48,10 @@ def cmd_sync(req: Request) -> SyncReport | SyncAll:
         raise UsageError("`sync --all` syncs every target; name targets with `sync` or "
                          "`sync agents`")
     agents = _sync_agents(req, [])
+    extras = syncextras.sync_extras(req, [])
     reports = [r for r in (report, agents) if r is not None]
-    return {"kind": "all", "skills": report, "agents": agents,
+    reports += [p["sync"] for p in extras["extras"] if p["sync"] is not None]
+    return {"kind": "all", "skills": report, "agents": agents, "extras": extras,
             "summary": reports_summary(reports), "dry_run": req.flag("dry_run")}
 
 

@@ -68,13 +68,22 @@ class SourceView:
     real_source: str
     relative: bool
     unit: Unit = SKILL_UNIT
+    # the units each target folder receives, by target name (an extra's subfolders); None:
+    # every target receives from all of them
+    per_target: Mapping[str, tuple[Skill, ...]] | None = None
     _paths: dict[str, str] | None = None
     _by_name: Mapping[str, Skill] | None = None
 
     @classmethod
-    def of(cls, config: Config, discovery: Discovery, unit: Unit = SKILL_UNIT) -> SourceView:
+    def of(cls, config: Config, discovery: Discovery, unit: Unit = SKILL_UNIT,
+           per_target: Mapping[str, tuple[Skill, ...]] | None = None) -> SourceView:
         roots = source_roots(config.source)
-        return cls(discovery, roots, roots[-1], config.scope.is_project, unit)
+        return cls(discovery, roots, roots[-1], config.scope.is_project, unit, per_target)
+
+    def units_for(self, members: Sequence[TargetConfig]) -> Sequence[Skill]:
+        if self.per_target is None:
+            return self.discovery.skills
+        return [u for t in members for u in self.per_target.get(t.name, ())]
 
     @property
     def source_ok(self) -> bool:
@@ -138,12 +147,13 @@ def mode_error(members: Sequence[TargetConfig]) -> str | None:
 
 def full_group(members: Sequence[TargetConfig], real_path: str, view: SourceView) -> Group:
     spec = _spec(members, view)
-    skill_paths = view.skill_paths
     error = mode_error(members)
     if error:
-        return Group(tuple(members), spec, skill_paths=skill_paths, error=error)
-    picked = _picked(members, view.discovery.skills, view.unit)
+        return Group(tuple(members), spec, skill_paths=view.skill_paths, error=error)
+    picked = _picked(members, view.units_for(members), view.unit)
     skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
+    skill_paths = view.skill_paths if view.per_target is None else {
+        s.flat_name: s.path for s in skills}
     if view.relative:
         wanted = {s.flat_name: view.link_text(s, real_path) for s in skills}
     else:

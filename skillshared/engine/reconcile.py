@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 from skillshared.catalog.skills import Discovery, Skill
@@ -117,8 +117,9 @@ def _needs_full_look(manifest: Manifest, mode: str) -> bool:
 
 def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, force: bool,
                  recover: bool, only: Collection[str] | None,
-                 names: Collection[str] | None, unit: Unit) -> list[TargetRun]:
-    view = groups.SourceView.of(config, discovery, unit)
+                 names: Collection[str] | None, unit: Unit,
+                 per_target: Mapping[str, tuple[Skill, ...]] | None) -> list[TargetRun]:
+    view = groups.SourceView.of(config, discovery, unit, per_target)
     picked = None if names is None else entry_names(names)
     manifest_named = names is not None and MANIFEST in names
     reals = groups.real_paths(config)
@@ -145,7 +146,8 @@ def _plan_chosen(config: Config, discovery: Discovery, cache: DigestCache, *, fo
 def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: bool = False,
          only: Collection[str] | None = None, backups: Backups | None = None,
          auto_backup: bool = False, names: Collection[str] | None = None,
-         max_changes: int | None = None, unit: Unit = SKILL_UNIT) -> SyncReport:
+         max_changes: int | None = None, unit: Unit = SKILL_UNIT,
+         per_target: Mapping[str, tuple[Skill, ...]] | None = None) -> SyncReport:
     """One pass over the chosen targets; returns the report (see README: `sync --json`).
     ``max_changes`` keeps only the first so many ``changes`` of each target in the report
     (the daemon's passes: a first one may make 100,000s); ``changed`` counts them all.
@@ -165,13 +167,14 @@ def sync(config: Config, discovery: Discovery, *, dry_run: bool = False, force: 
     replacements only.
 
     ``unit``: what the source's units are (skills; agents or an extra's files, handed in as
-    a :class:`Discovery` of :class:`Skill` values by :mod:`skillshared.engine.resources`)."""
+    a :class:`Discovery` of :class:`Skill` values by :mod:`skillshared.engine.resources`);
+    ``per_target``: the units each target receives, by target name (None: all of them)."""
     if isinstance(names, str):
         raise TypeError("names must be a collection of flat names, not one string")
     started = time.monotonic()
     cache = DigestCache(config.copy_ignore(), config.limits)
     runs = _plan_chosen(config, discovery, cache, force=force, recover=not dry_run, only=only,
-                        names=names, unit=unit)
+                        names=names, unit=unit, per_target=per_target)
     backup_report = None
     if not dry_run:
         backup_report = back_up(runs, backups, auto_backup)

@@ -1,16 +1,22 @@
-"""The agents as a pass sees them: the agents source as a source whose units are files, and
-each target's agents folder as a target, so that one reconcile pass
-(:func:`skillshared.engine.reconcile.sync` with ``unit=AGENT_UNIT``) syncs agents with every
-guarantee it gives skills (ownership, the mass-delete guard, backups, crash recovery)."""
+"""Agents and extras as a pass sees them: the agents source (or an extra's) as a source whose
+units are files, and each target's agents folder (or an extra's target folders) as targets,
+so that one reconcile pass (:func:`skillshared.engine.reconcile.sync` with ``unit=AGENT_UNIT``
+or ``EXTRA_UNIT``) syncs them with every guarantee it gives skills (ownership, the
+mass-delete guard, backups, crash recovery)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from skillshared.catalog.agents import AgentDiscovery, discover_agents
-from skillshared.catalog.skills import Discovery, Skill
+from skillshared.catalog.extras import ExtraFiles, discover_extra
+from skillshared.catalog.skills import RESERVED_PREFIX, Discovery, Skill
 from skillshared.catalog.walker import Rejected
 from skillshared.core.config import Config, TargetConfig
+from skillshared.core.config_extras import ExtraConfig
 
 
 def agent_targets(config: Config) -> tuple[TargetConfig, ...]:
@@ -37,3 +43,75 @@ def as_discovery(found: AgentDiscovery, config: Config) -> Discovery:
 def agents_world(config: Config) -> tuple[Config, Discovery]:
     """What an agents pass works on: the derived config and the agents found now."""
     return agents_config(config), as_discovery(discover_agents(config.agents), config)
+
+
+@dataclass(frozen=True)
+class ExtraWorld:
+    """What one extra's pass works on: its targets as target folders (one per subfolder a
+    file goes to, unless flattened; named ``<extra>@<n>[@<sub>]``, backed up under that
+    name), the files as units, and the units of each folder."""
+
+    extra: ExtraConfig
+    config: Config
+    discovery: Discovery
+    per_target: Mapping[str, tuple[Skill, ...]]
+    found: ExtraFiles
+    folders: Mapping[str, tuple[str, str]]  # target folder name -> (target path, subfolder)
+    warnings: tuple[str, ...] = ()  # flatten collisions
+
+
+MAX_TARGET_FOLDERS = 2000  # subfolders of one extra's target looked at for files to prune
+
+
+def extra_world(config: Config, extra: ExtraConfig) -> ExtraWorld:
+    found = discover_extra(extra.source, flatten=False)
+    flat = discover_extra(extra.source, flatten=True) if any(
+        t.flatten for t in extra.targets) else found
+    targets: list[TargetConfig] = []
+    per_target: dict[str, tuple[Skill, ...]] = {}
+    folders: dict[str, tuple[str, str]] = {}
+    for index, target in enumerate(extra.targets):
+        files = flat if target.flatten else found
+        by_folder: dict[str, list[Skill]] = {}
+        for item in files.files:
+            sub, _, base = item.dest.rpartition("/")
+            by_folder.setdefault(sub, []).append(
+                Skill(base, item.rel, os.path.join(extra.source, item.rel)))
+        subs = {""} | set(by_folder)
+        if target.mode != "symlink" and not target.flatten:
+            subs |= _target_folders(target.path)
+        else:
+            subs = {""}
+        for sub in sorted(subs):
+            name = f"{extra.name}@{index}" + (f"@{sub.replace('/', '__')}" if sub else "")
+            targets.append(TargetConfig(name, target.path / sub if sub else target.path,
+                                        target.mode, mode_explicit=True))
+            per_target[name] = tuple(by_folder.get(sub, ()))
+            folders[name] = (str(target.path), sub)
+    units = tuple(Skill(f.dest.replace("/", "__"), f.rel, os.path.join(extra.source, f.rel))
+                  for f in found.files)
+    discovery = Discovery(extra.source, found.exists, units,
+                          tuple(Rejected(r.rel, r.reason) for r in found.refused), ())
+    derived = replace(config, source=extra.source, targets=tuple(targets))
+    return ExtraWorld(extra, derived, discovery, per_target, found, folders, flat.warnings)
+
+
+def _target_folders(root: Path) -> set[str]:
+    """The real subfolders of an extra's target (links not followed; our temp and beside
+    entries left out), up to :data:`MAX_TARGET_FOLDERS`: where files of ours may need
+    pruning."""
+    found: set[str] = set()
+    stack = [""]
+    while stack and len(found) < MAX_TARGET_FOLDERS:
+        rel = stack.pop()
+        try:
+            with os.scandir(root / rel if rel else root) as it:
+                entries = [e for e in it if e.is_dir(follow_symlinks=False)
+                           and not e.name.startswith(RESERVED_PREFIX)]
+        except OSError:
+            continue
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            found.add(child)
+            stack.append(child)
+    return found
