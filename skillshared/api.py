@@ -36,6 +36,7 @@ COMMANDS = {
     "init": "initcmd:cmd_init", "sync": "sync:cmd_sync", "status": "views:cmd_status",
     "diff": "views:cmd_diff", "list": "views:cmd_list", "doctor": "doctor:cmd_doctor",
     "log": "sync:cmd_log", "target": "targetcmd:cmd_target",
+    "extras": "extrascmd:cmd_extras",
 }
 
 
@@ -60,6 +61,12 @@ def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
         return not (args.get("list") or args.get("verify"))
     if cmd == "trash":
         return args.get("action", "list") not in ("list", "ls")
+    if cmd == "extras":  # (list, show one, show the source: read only)
+        words = args.get("what") or ["list"]
+        return not (words[0] in ("list", "ls") or words == ["source"] or (
+            len(words) == 1 and words[0] not in ("init", "remove", "rm", "collect")
+            and not any(args.get(k) for k in ("mode", "flatten", "no_flatten",
+                                               "add_target", "remove_target", "prune"))))
     return not (cmd == "target" and args.get("action") in ("list", "info"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from skillshare import render_audit, render_backup, render_git, render_kinds, render_trash
 from skillshare.render_daemon import daemon_section, render_daemon, render_service
+from skillshare.render_extras import render_extras
 from skillshare.render_sync import (
     discovery_notes,
     held_hint,
@@ -314,6 +315,7 @@ RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     **render_backup.RENDERERS, **render_git.RENDERERS,
     **render_audit.RENDERERS, **render_trash.RENDERERS,
     **render_kinds.RENDERERS,
+    "extras": render_extras,
 }
 
 

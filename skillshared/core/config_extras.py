@@ -16,13 +16,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from skillshared.core import targets as builtin
 from skillshared.core.config_original import configured_source
 
 if TYPE_CHECKING:
-    from skillshared.core.config import TargetConfig
     from skillshared.core.config_fields import Fields
 
 EXTRA_MODES = ("merge", "copy", "symlink")
@@ -31,6 +30,22 @@ NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 RESERVED_NAMES = frozenset({"skills", "extras"})
 _EXTRA_KEYS = frozenset({"name", "source", "targets"})
 _TARGET_KEYS = frozenset({"path", "mode", "flatten", "extension"})
+
+
+class _Place(Protocol):
+    @property
+    def path(self) -> Path: ...
+
+
+class _SkillTarget(Protocol):
+    """What the checks read of a skills target (:class:`skillshared.core.config.TargetConfig`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def agents(self) -> _Place | None: ...
 
 
 @dataclass(frozen=True)
@@ -88,7 +103,7 @@ def overlaps(a: Path, b: Path) -> bool:
 
 
 def parse_extras(fields: Fields, doc: Mapping[str, Any], source: Path,
-                 targets: Sequence[TargetConfig]) -> tuple[tuple[ExtraConfig, ...],
+                 targets: Sequence[_SkillTarget]) -> tuple[tuple[ExtraConfig, ...],
                                                            Path | None]:
     """The document's extras, and the configured extras source (None: the default)."""
     reader = _Reader(fields, doc, source, targets)
@@ -97,7 +112,7 @@ def parse_extras(fields: Fields, doc: Mapping[str, Any], source: Path,
 
 class _Reader:
     def __init__(self, fields: Fields, doc: Mapping[str, Any], source: Path,
-                 targets: Sequence[TargetConfig]) -> None:
+                 targets: Sequence[_SkillTarget]) -> None:
         self.fields = fields
         self.scope = fields.scope
         self.doc = doc
