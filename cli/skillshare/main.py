@@ -43,14 +43,17 @@ def _usage(message: str, command: str = "target") -> SkillshareError:
 
 
 def _trash_args(words: list[str]) -> dict[str, Any]:
+    kind = {}  # a leading kind word (`trash agents restore tutor`), as --kind
+    if words and words[0] in ("skills", "skill", "agents", "agent"):
+        kind, words = {"kind": words[0]}, words[1:]
     action = words[0] if words else "list"
     if action in ("list", "ls", "empty"):
         if len(words) > 1:
             raise _usage(f"`trash {action}` takes no name", "trash")
-        return {"action": action}
+        return {"action": action, **kind}
     if len(words) != 2:
         raise _usage(f"usage: skillshare trash {action} <name>", "trash")
-    return {"action": action, "name": words[1]}
+    return {"action": action, "name": words[1], **kind}
 
 
 def command_args(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
@@ -63,7 +66,7 @@ def command_args(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
         args = {"project": ns.project, "dry_run": ns.dry_run, **_target_args(ns)}
     if ns.command == "trash":
         args = {"project": ns.project, "dry_run": ns.dry_run, "force": ns.force,
-                **_trash_args(list(ns.words))}
+                "kind": ns.kind, **_trash_args(list(ns.words))}
     args["cwd"] = where.cwd
     return {k: v for k, v in args.items() if v is not None}
 

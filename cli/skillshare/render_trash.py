@@ -1,4 +1,4 @@
-"""Text rendering of `trash` and `uninstall` results."""
+"""Text rendering of `trash` and `uninstall` results (skills and agents)."""
 
 from __future__ import annotations
 
@@ -11,62 +11,77 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from skillshared.commands.results_backup import TrashListResult, TrashResult
-    from skillshared.commands.results_install import UninstallResult
+    from skillshared.commands.results_kinds import (
+        TrashKindsList,
+        TrashKindsResult,
+        UninstallKindsResult,
+    )
 
 
-def render_trash(r: TrashResult, out: Out) -> int:
+def render_trash(r: TrashKindsResult, out: Out) -> int:
     if r["action"] == "list":
         return _trash_list(r, out)
     dry = " (dry run)" if r["dry_run"] else ""
+    agents = r.get("kind") == "agent"
     if r["action"] == "empty":
+        what = "the trash of agents" if agents else "the trash"
         if not r["items"]:
-            out("Trash is already empty")
+            out(f"{what[0].upper()}{what[1:]} is already empty")
         else:
             verb = "would delete" if r["dry_run"] else "permanently deleted"
-            out(f"{OK} Emptied the trash{dry}: {plural(len(r['items']), 'item')} {verb}")
+            out(f"{OK} Emptied {what}{dry}: {plural(len(r['items']), 'item')} {verb}")
         return 0
     item = r["item"]
     if r["action"] == "delete":
-        out(f"{OK} Permanently deleted {item['entry']}{dry}")
+        out(f"{OK} Permanently deleted {'agent ' if agents else ''}{item['entry']}{dry}")
         return 0
-    out(f"{OK} Restored {item['name']} to {out.path(r['to'])}{dry}")
+    out(f"{OK} Restored {'agent ' if agents else ''}{item['name']} to {out.path(r['to'])}{dry}")
     out("Run 'skillshare sync' to distribute it")
     return 0
 
 
-def _trash_list(r: TrashListResult, out: Out) -> int:
+def _trash_list(r: TrashKindsList, out: Out) -> int:
+    agents = r.get("kind") == "agent"
     if not r["items"]:
-        out("Trash is empty")
-        _agents_kept(r, out)
+        out("The trash of agents is empty" if agents else "Trash is empty")
+        _other_kind(r, out)
         return 0
-    out.header("Trash")
+    out.header("Trash (agents)" if agents else "Trash")
     now = time.time()
     for item in r["items"]:
         when = item["trashed_ts"]
         origin = f"  from {out.path(item['origin'])}" if item["origin"] else (
             "  (trashed by the original skillshare)" if item["made_by"] == "original"
             else "")
-        out(f"  {item['entry']}  ({size(item['bytes'])}, {ago(now - when)} ago){origin}")
+        shown = f"{item['name']}  ({item.get('file')}, " if agents else f"{item['entry']}  ("
+        out(f"  {shown}{size(item['bytes'])}, {ago(now - when)} ago){origin}")
     out(f"{plural(len(r['items']), 'item')}, {size(r['bytes'])} total")
     if r["retention_days"] is not None:
         out(f"Items are deleted for good after {plural(r['retention_days'], 'day')}")
-    _agents_kept(r, out)
+    _other_kind(r, out)
     return 0
 
 
-def _agents_kept(r: TrashListResult, out: Out) -> None:
-    if r["agents_kept"]:
-        out(f"{INFO} {plural(r['agents_kept'], 'agent')} trashed by the original skillshare "
-            f"kept in {out.path(r['dir'] + '/agents')} (agents are not handled yet)")
+def _other_kind(r: TrashKindsList, out: Out) -> None:
+    """Listing skills: say what the trash of agents holds."""
+    if r.get("kind") == "agent":
+        return
+    agents, kept = r.get("agents", r["agents_kept"]), r["agents_kept"]
+    if not agents:
+        return
+    original = (f" ({plural(kept, 'agent')} trashed by the original skillshare kept there)"
+                if kept else "")
+    out(f"{INFO} {plural(agents, 'agent')} in the trash of agents{original}: see "
+        "`skillshare trash agents`")
 
 
-def render_uninstall(r: UninstallResult, out: Out) -> int:
+def render_uninstall(r: UninstallKindsResult, out: Out) -> int:
     verb = "Would move" if r["dry_run"] else "Moved"
     for item in r["removed"]:
         extra = f" ({item['uncommitted']} uncommitted changes kept there)" if (
             item["uncommitted"]) else ""
-        out(f"{OK} {verb} {item['name']} to the trash{extra}")
+        what = "agent " if item.get("kind") == "agent" else ""
+        out(f"{OK} {verb} {what}{item['name']} to the trash{extra}")
     for rel in r["forgotten"]:
         out(f"{OK} {'Would forget' if r['dry_run'] else 'Forgot'} the record of {rel} (it was "
             "not in the source)")

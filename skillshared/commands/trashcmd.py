@@ -1,51 +1,84 @@
-"""``trash``: list, restore, delete or empty the soft-deleted skills (the trash itself is
-:mod:`skillshared.store.trash`)."""
+"""``trash [skills|agents]``: list, restore, delete or empty the soft-deleted skills, or
+(``trash agents ...``, ``--kind agent``) agents, as the original skillshare keeps the two
+apart. An agent is restored to its path in the agents source, never over a file there (the
+trash itself is :mod:`skillshared.store.trash`)."""
 
 from __future__ import annotations
 
 import os
 
+from skillshared.commands.kindpick import AGENT, SKILL, kind_of
 from skillshared.commands.request import Request
-from skillshared.commands.results_backup import TrashResult
+from skillshared.commands.results_kinds import (
+    Kind,
+    TrashKindsList,
+    TrashKindsRestore,
+    TrashKindsResult,
+)
 from skillshared.core.errors import SkillshareError, UsageError
-from skillshared.store.trash import agent_items, delete, find, items, restore
+from skillshared.store.trash import Item, agent_items, delete, find, items, restore
 
 
-def cmd_trash(req: Request) -> TrashResult:
-    scope = req.scope()
-    trash_dir = scope.trash_dir
+def cmd_trash(req: Request) -> TrashKindsResult:
+    trash_dir = req.scope().trash_dir
+    kind: Kind = "agent" if kind_of(req.text("kind")) == AGENT else "skill"
     action = req.text("action") or "list"
     key = req.text("name")
     dry_run = req.flag("dry_run")
     if action in ("list", "ls"):
-        listed = items(trash_dir)
-        return {"action": "list", "dir": str(trash_dir), "items": [i.to_dict() for i in listed],
-                "bytes": sum(i.bytes for i in listed), "retention_days": _retention(req),
-                "agents_kept": agent_items(trash_dir)}
+        return _list(req, kind)
     if action == "empty":
-        listed = items(trash_dir)
+        listed = items(trash_dir, kind=kind)
         if listed and not req.flag("force") and not dry_run:
             raise UsageError(f"emptying the trash deletes {len(listed)} items for good",
-                             hint="run `skillshare trash empty --force`")
+                             hint=f"run `skillshare trash {_word(kind)}empty --force`")
         if not dry_run:
             for item in listed:
                 delete(trash_dir, item)
-        return {"action": "empty", "dry_run": dry_run, "items": [i.to_dict() for i in listed]}
+        return {"action": "empty", "kind": kind, "dry_run": dry_run,
+                "items": [i.to_dict() for i in listed]}
     if action not in ("restore", "delete", "rm"):
         raise UsageError(f"unknown trash action '{action}'",
                          hint="use list, restore <name>, delete <name> or empty")
     if not key:
-        raise UsageError(f"usage: skillshare trash {action} <name>")
-    item = find(trash_dir, key)
+        raise UsageError(f"usage: skillshare trash {_word(kind)}{action} <name>")
+    item = find(trash_dir, key, kind)
     if action in ("delete", "rm"):
         if not dry_run:
             delete(trash_dir, item)
-        return {"action": "delete", "dry_run": dry_run, "item": item.to_dict()}
+        return {"action": "delete", "kind": kind, "dry_run": dry_run, "item": item.to_dict()}
+    return _restore(req, item, kind, dry_run)
+
+
+def _word(kind: str) -> str:
+    return "agents " if kind == AGENT else ""
+
+
+def _list(req: Request, kind: Kind) -> TrashKindsList:
+    trash_dir = req.scope().trash_dir
+    listed = items(trash_dir, kind=kind)
+    agents = len(items(trash_dir, tidy=False, kind=AGENT)) if kind == SKILL else len(listed)
+    return {"action": "list", "kind": kind, "dir": str(trash_dir),
+            "items": [i.to_dict() for i in listed], "bytes": sum(i.bytes for i in listed),
+            "retention_days": _retention(req), "agents_kept": agent_items(trash_dir),
+            "agents": agents}
+
+
+def _restore(req: Request, item: Item, kind: Kind, dry_run: bool) -> TrashKindsRestore:
     config = req.config()
-    dest = item.origin or os.path.join(config.source, item.name)
+    root: str | None
+    if kind == AGENT:
+        if item.file is None:
+            raise SkillshareError(f"the trash item {item.entry} holds no agent file; nothing "
+                                  "was changed")
+        dest, root = str(config.agents / item.file), str(config.agents)
+    else:
+        dest = item.origin or os.path.join(config.source, item.name)
+        root = None if item.origin else str(config.source)
     if not dry_run:
-        restore(trash_dir, item, dest, None if item.origin else str(config.source))
-    return {"action": "restore", "dry_run": dry_run, "item": item.to_dict(), "to": dest}
+        restore(req.scope().trash_dir, item, dest, root)
+    return {"action": "restore", "kind": kind, "dry_run": dry_run, "item": item.to_dict(),
+            "to": dest}
 
 
 def _retention(req: Request) -> int | None:

@@ -1,26 +1,34 @@
 """``uninstall``, in global and project mode: a tracked repo or a skill goes to the trash,
-with its install record; an install that is recorded but gone is forgotten."""
+with its install record; an install that is recorded but gone is forgotten; an agent's file
+goes to the trash's agents (``uninstall agents <name>``, ``--kind agent``, or a name that is
+no skill's). A name that is both a skill and an agent is refused until the kind is said.
+Every name is resolved and checked before anything moves."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
-from skillshared.commands.results_install import Uninstalled, UninstallResult
+from skillshared.catalog.agents import Agent, discover_agents
+from skillshared.commands.kindpick import AGENT, SKILL, matching_agents, pick_agent, split_kind
+from skillshared.commands.results_kinds import UninstalledItem, UninstallKindsResult
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.git import gitops, installs, tracked
 from skillshared.store import trash
+from skillshared.store.trash_agents import put_agent
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
 
 
-def _find(config: Config, repos: dict[str, Path], by_flat: dict[str, str], name: str) -> Path:
-    """What ``uninstall <name>`` means: a tracked repo (its path, or its name with or without
-    ``_``), or a skill (its flat name or its path in the source)."""
+def _find(config: Config, repos: dict[str, Path], by_flat: dict[str, str], name: str
+          ) -> Path | None:
+    """The tracked repo (its path, or its name with or without ``_``) or skill (its flat
+    name or its path in the source) ``name`` means, if any."""
     if ".." not in name.split("/") and not name.startswith("/"):
         if name in repos:
             return repos[name]
@@ -32,55 +40,116 @@ def _find(config: Config, repos: dict[str, Path], by_flat: dict[str, str], name:
                 return repos[tracked.resolve(repos, name)]
             except NotFoundError:
                 pass
-    raise NotFoundError(f"nothing named '{name}' in {config.source}",
-                        hint="see `skillshare list` (tracked repos are `_name`)")
+    return None
 
 
-def cmd_uninstall(req: Request) -> UninstallResult:
+@dataclass(frozen=True)
+class _Plan:
+    """What an ``uninstall`` will do: skills and repos (name, folder, path in the source,
+    uncommitted changes), agents (name, agent), records of installs that are gone."""
+    skills: list[tuple[str, Path, str, list[str]]] = field(default_factory=list)
+    agents: list[tuple[str, Agent]] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)
+
+
+def cmd_uninstall(req: Request) -> UninstallKindsResult:
     config = req.config()
-    names = req.texts("names")
+    kind, names = split_kind(req, req.texts("names"))
     if not names:
-        raise UsageError("usage: skillshare uninstall <name>...")
-    repos = tracked.repos(config.source)
-    by_flat = {s.flat_name: s.path for s in skills.discover(config.source).skills}
-    absent = {r.rel: r for r in installs.load(config)
-              if not os.path.lexists(config.source / r.rel)}
-    chosen, forgotten = [], []
-    for name in names:
-        try:
-            folder = _find(config, repos, by_flat, name)
-        except NotFoundError:
-            if not absent:
-                raise
-            forgotten.append(tracked.resolve(absent, name, "installed skill or repo"))
-            continue
-        try:
-            changes = tracked.dirty(folder, req.paths.env)
-        except gitops.GitError as exc:  # a damaged repository: it can still go to the trash
-            if not req.flag("force"):
-                raise SkillshareError(f"{name}: its git state cannot be read ({exc.message}), "
-                                      "so uncommitted changes cannot be ruled out; nothing was "
-                                      "uninstalled", hint="use --force to move it to the "
-                                      "trash as it is") from None
-            changes = []
-        if changes and not req.flag("force"):
-            many = "s" if len(changes) != 1 else ""
-            raise SkillshareError(f"{name} has {len(changes)} uncommitted change{many}; "
-                                  "nothing was uninstalled", hint="commit or copy them first, "
-                                  "or use --force (it goes to the trash either way)",
-                                  details=changes)
-        chosen.append((name, folder, Path(os.path.relpath(folder, config.source)).as_posix(),
-                       changes))
-    removed: list[Uninstalled] = []
+        raise UsageError("usage: skillshare uninstall [skills|agents] <name>...",
+                         hint="e.g. `skillshare uninstall my-skill` or "
+                              "`skillshare uninstall agents tutor`")
+    plan = _plan(req, config, kind, names)
     dry_run = req.flag("dry_run")
-    for name, folder, rel, changes in chosen:
+    removed = [*_remove_skills(config, plan, dry_run), *_remove_agents(config, plan, dry_run)]
+    if not dry_run and (plan.skills or plan.forgotten):
+        installs.drop(config, [*(rel for _, _, rel, _ in plan.skills), *plan.forgotten])
+    expired = [] if dry_run else trash.expire(config.scope.trash_dir,
+                                              config.trash_retention_days, kinds=trash.KINDS)
+    return {"dry_run": dry_run, "removed": removed, "forgotten": plan.forgotten,
+            "expired": len(expired), "sync_needed": bool(removed) and not dry_run}
+
+
+def _plan(req: Request, config: Config, kind: str | None, names: list[str]) -> _Plan:
+    """Each name resolved, every check made, before anything is moved."""
+    plan = _Plan()
+    repos = tracked.repos(config.source) if kind != AGENT else {}
+    by_flat = ({s.flat_name: s.path for s in skills.discover(config.source).skills}
+               if kind != AGENT else {})
+    found = discover_agents(config.agents) if kind != SKILL else None
+    absent = {r.rel: r for r in installs.load(config)
+              if not os.path.lexists(config.source / r.rel)} if kind != AGENT else {}
+    for name in names:
+        folder = _find(config, repos, by_flat, name) if kind != AGENT else None
+        if found is not None and (kind == AGENT or folder is None):
+            agent = pick_agent(found, name)
+            if agent is not None:
+                plan.agents.append((name, agent))
+                continue
+        elif found is not None and matching_agents(found, name):
+            raise UsageError(f"'{name}' is both a skill (or tracked repo) and an agent; "
+                             "nothing was uninstalled",
+                             hint=f"say which: `skillshare uninstall skills {name}` or "
+                                  f"`skillshare uninstall agents {name}`")
+        if folder is not None:
+            plan.skills.append(_checked(req, config, name, folder))
+        elif absent:
+            plan.forgotten.append(tracked.resolve(absent, name, "installed skill or repo"))
+        else:
+            raise _not_found(config, kind, name)
+    return plan
+
+
+def _not_found(config: Config, kind: str | None, name: str) -> NotFoundError:
+    if kind == AGENT:
+        return NotFoundError(f"no agent named '{name}' in {config.agents}; nothing was "
+                             "uninstalled", hint="see `skillshare list agents`")
+    where = f"{config.source}" + ("" if kind == SKILL else f" or {config.agents}")
+    return NotFoundError(f"nothing named '{name}' in {where}; nothing was uninstalled",
+                         hint="see `skillshare list` (tracked repos are `_name`)")
+
+
+def _checked(req: Request, config: Config, name: str, folder: Path
+             ) -> tuple[str, Path, str, list[str]]:
+    """A skill or repo to uninstall, refused (without --force) with uncommitted changes."""
+    try:
+        changes = tracked.dirty(folder, req.paths.env)
+    except gitops.GitError as exc:  # a damaged repository: it can still go to the trash
+        if not req.flag("force"):
+            raise SkillshareError(f"{name}: its git state cannot be read ({exc.message}), "
+                                  "so uncommitted changes cannot be ruled out; nothing was "
+                                  "uninstalled", hint="use --force to move it to the "
+                                  "trash as it is") from None
+        changes = []
+    if changes and not req.flag("force"):
+        many = "s" if len(changes) != 1 else ""
+        raise SkillshareError(f"{name} has {len(changes)} uncommitted change{many}; "
+                              "nothing was uninstalled", hint="commit or copy them first, "
+                              "or use --force (it goes to the trash either way)",
+                              details=changes)
+    return name, folder, Path(os.path.relpath(folder, config.source)).as_posix(), changes
+
+
+def _remove_skills(config: Config, plan: _Plan, dry_run: bool) -> list[UninstalledItem]:
+    removed: list[UninstalledItem] = []
+    for name, folder, rel, changes in plan.skills:
         item = None if dry_run else trash.put(config.scope.trash_dir, str(folder),
                                               skills.flat_name(rel), "uninstall")
-        removed.append({"name": name, "path": str(folder), "trash": item,
+        removed.append({"name": name, "kind": "skill", "path": str(folder), "trash": item,
                         "uncommitted": len(changes)})
-    if not dry_run:
-        installs.drop(config, [*(rel for _, _, rel, _ in chosen), *forgotten])
-    expired = [] if dry_run else trash.expire(config.scope.trash_dir,
-                                              config.trash_retention_days)
-    return {"dry_run": dry_run, "removed": removed, "forgotten": forgotten,
-            "expired": len(expired)}
+    return removed
+
+
+def _remove_agents(config: Config, plan: _Plan, dry_run: bool) -> list[UninstalledItem]:
+    removed: list[UninstalledItem] = []
+    done: set[str] = set()
+    for _, agent in plan.agents:
+        if agent.rel in done:  # named twice
+            continue
+        done.add(agent.rel)
+        path = str(config.agents / agent.rel)
+        item = None if dry_run else put_agent(config.scope.trash_dir, path, agent.rel,
+                                              "uninstall")
+        removed.append({"name": agent.rel.removesuffix(".md"), "kind": "agent", "path": path,
+                        "trash": item, "uncommitted": 0})
+    return removed

@@ -78,6 +78,15 @@ def _name_problem(name: str) -> str | None:
     return None
 
 
+def rel_problem(rel: str) -> str | None:
+    """What is wrong with an agent's path in the agents source (``dir/name.md``)."""
+    parts = rel.split("/")
+    if (not rel.endswith(".md") or rel.startswith("/") or "\\" in rel or "\0" in rel
+            or any(p in ("", ".", "..") for p in parts)):
+        return "must be an agent's path in the agents source (dir/name.md)"
+    return None
+
+
 def _key_problem(key: str) -> str | None:
     """What is wrong with a name given to find an item: a skill's name, or a nested one
     (``frontend/_repo``) as the original keeps them."""
@@ -194,7 +203,7 @@ def _agent_rel(folder: Path, entry: str, name: str, kind: str,
     name's folders and the file it holds."""
     if kind != AGENT:
         return None
-    if recorded is not None:
+    if recorded is not None and rel_problem(recorded) is None:
         return recorded
     inside = agent_file(folder / entry)
     if inside is None:

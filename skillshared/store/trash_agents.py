@@ -14,7 +14,7 @@ from pathlib import Path
 from skillshared.core.errors import UsageError
 from skillshared.engine import fsops, fsops_swap
 from skillshared.store.backup_format import TS_FORMAT
-from skillshared.store.trash import AGENT, NOTE, base
+from skillshared.store.trash import AGENT, NOTE, base, rel_problem
 
 
 def _entry_name(rel: str) -> str:
@@ -23,20 +23,12 @@ def _entry_name(rel: str) -> str:
     return rel.removesuffix(".md").replace("/", "__")
 
 
-def _rel_problem(rel: str) -> str | None:
-    parts = rel.split("/")
-    if (not rel.endswith(".md") or rel.startswith("/") or "\\" in rel or "\0" in rel
-            or any(p in ("", ".", "..") for p in parts)):
-        return "must be an agent's path in the agents source (dir/name.md)"
-    return None
-
-
 def put_agent(trash_dir: Path, path: str, rel: str, reason: str,
               now: float | None = None) -> str:
     """Move the agent file at ``path`` (``rel``: its path in the agents source) into the
     trash; returns the item's folder. The note is written first, so a crash leaves the file
     where it was (and a note the next listing drops) or in the trash with its note."""
-    problem = _rel_problem(rel)
+    problem = rel_problem(rel)
     if problem:
         raise UsageError(f"cannot trash {rel!r}: the path {problem}")
     folder = base(trash_dir, AGENT)
