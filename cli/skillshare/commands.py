@@ -189,12 +189,14 @@ COMMANDS = {c.name: c for c in (
                                  "(its links, and copies still equal to the source)"),
             value("--from", metavar="PATH", help="collect: the target to collect from"),
             DRY_RUN),
-    Command("collect", "bring skills made in a target back into the source",
+    Command("collect", "bring skills (or agents) made in a target back into the source",
             "skillshare collect claude\nskillshare collect claude --dry-run\n"
             "skillshare collect --all\n"
             "skillshare collect claude --force   # replace differing source skills "
-            "(old ones go to the trash)",
-            positional("targets", "the targets to collect from", nargs="*", metavar="target"),
+            "(old ones go to the trash)\n"
+            "skillshare collect agents claude    # agent files of claude's agents folder",
+            positional("targets", "the targets to collect from ('agents' first: collect "
+                                  "agents)", nargs="*", metavar="target"),
             flag("-a", "--all", help="collect from every target"),
             DRY_RUN, FORCE_COLLECT),
     Command("push", "commit the source's changes and push them to its git remote",
@@ -251,7 +253,9 @@ COMMANDS = {c.name: c for c in (
             "skillshare install git@github.com:team/skills.git --track --name team\n"
             "skillshare install file:///srv/git/skills.git --track --into frontend\n"
             "skillshare install <url> --track -T high   # block HIGH findings too\n"
-            "skillshare install -p   # re-create what .skillshare/config.yaml records",
+            "skillshare install -p   # re-create what .skillshare/config.yaml records\n"
+            "skillshare install github.com/team/agents --kind agent   # agents only\n"
+            "skillshare install ~/agents -a tutor,reviewer",
             positional("source", "a skill's folder, or a repository: URL, user@host:path, "
                                  "host/owner/repo[/subdir]; none: re-create every recorded "
                                  "install that is missing", nargs="?"),
@@ -260,6 +264,10 @@ COMMANDS = {c.name: c for c in (
             value("--into", metavar="DIR", help="put it in this folder of the source"),
             flag("-f", "--force", help="install even if the audit finds something; replace "
                                        "a skill of the same name (it goes to the trash)"),
+            value("--kind", help="skill or agent: install only that kind (default: what the "
+                                 "source holds)"),
+            value("-a", "--agent", metavar="NAMES",
+                  help="install only these agents (comma-separated names)"),
             *audit_args("what is installed", "block"),
             DRY_RUN),
     Command("uninstall", "move a tracked repo, a skill or an agent to the trash",

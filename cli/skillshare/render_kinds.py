@@ -3,16 +3,20 @@ without agents goes to the skills' renderer as it is."""
 
 from __future__ import annotations
 
-from skillshare import render_backup
-from skillshare.textout import FAIL, INFO, OK, Out, plural
+from skillshare import render_backup, render_git
+from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from skillshared.commands.results import CollectResult
-    from skillshared.commands.results_agents import CollectAgentsResult
+    from skillshared.commands.results_agents import (
+        CollectAgentsResult,
+        InstallAgentsResult,
+        InstalledAgent,
+    )
 
 
 def render_collect(r: CollectResult | CollectAgentsResult, out: Out) -> int:
@@ -51,6 +55,61 @@ def _collect_agents(r: CollectAgentsResult, out: Out) -> int:
     return 1 if r["failed"] else 0
 
 
+def render_install(r: Any, out: Out) -> int:
+    """``r``: an InstallAgentsResult (with ``kind``), else an InstallResult."""
+    if "kind" in r:
+        return _agents_only(r, out)
+    code = render_git.RENDERERS["install"](r, out)
+    _agents_installed(_beside_skills(r), r["dry_run"], out)
+    return code
+
+
+def _agents_only(r: InstallAgentsResult, out: Out) -> int:
+    if r["track"]:
+        return _agent_repo(r, out)
+    if not r["agents"]:
+        return 0
+    _agents_installed(r["agents"], r["dry_run"], out)
+    if not r["dry_run"]:
+        out("Run 'skillshare sync' to distribute them")
+    return 0
+
+
+def _beside_skills(r: Mapping[str, Any]) -> list[InstalledAgent]:
+    """The agents an install of skills brought too (the source's agents/ folder)."""
+    found = r.get("agents")
+    return found if isinstance(found, list) and r.get("track") is False else []
+
+
+def _agents_installed(agents: list[InstalledAgent], dry_run: bool, out: Out) -> None:
+    verb = "Would install agent" if dry_run else "Installed agent"
+    for item in agents:
+        again = " (the old one went to the trash)" if item["trashed"] else ""
+        found = item["audit"]
+        note = f"; {plural(len(found['findings']), 'finding')} below the threshold" if (
+            found and found["findings"] and not found["blocked"]) else ""
+        if found and found["blocked"]:
+            note = "; installed despite findings at or above the threshold (--force)"
+        out(f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}{note}")
+
+
+def _agent_repo(r: InstallAgentsResult, out: Out) -> int:
+    path = out.path(r.get("path"))
+    if r["dry_run"]:
+        out(f"Would clone {r['url']} into {path} and audit it (blocking at {r['threshold']})")
+        return 0
+    found = r.get("audit")
+    audited = "not audited (--skip-audit)" if found is None else (
+        f"audited {plural(found['files'], 'file')}, {plural(len(found['findings']), 'finding')}")
+    out(f"{OK} Installed a tracked repo of agents ({plural(len(r['agents']), 'agent')}) in "
+        f"{path}; {audited}")
+    if found and found["blocked"]:
+        out(f"{WARN} installed despite findings at or above {r['threshold']} (--force)")
+    for item in r["agents"]:
+        out(f"    {item['name']}")
+    return 0
+
+
 RENDERERS: dict[str, Callable[[Any, Out], int]] = {
-    "collect": render_collect,
+    "collect": render_collect, "install": render_install,
 }

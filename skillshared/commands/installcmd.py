@@ -21,6 +21,8 @@ from skillshared.audit.gate import Gate
 from skillshared.audit.rulefiles import rule_files
 from skillshared.catalog import places, skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
+from skillshared.commands import install_agents
+from skillshared.commands.results_agents import InstallAgentsResult
 from skillshared.commands.results_install import (
     InstallCopyResult,
     InstallRecordedResult,
@@ -33,7 +35,7 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_git import InstalledCopy, UpdateItem
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
-from skillshared.git import installs, sources, tracked
+from skillshared.git import agent_records, installs, sources, tracked
 from skillshared.store import trash
 
 if TYPE_CHECKING:
@@ -60,22 +62,30 @@ def failure(name: str, exc: SkillshareError, **extra: Any) -> UpdateItem:
 # -- install ----------------------------------------------------------------------------------
 
 
-def cmd_install(req: Request) -> InstallResult:
+def cmd_install(req: Request) -> InstallResult | InstallAgentsResult:
     config = req.config()
     raw = req.text("source")
     where = places.into(req.text("into"))
+    kind = install_agents.kind_of(req)
     installs.load(config)  # a damaged record file stops it before anything is fetched
+    agent_records.load(config)
     if not req.flag("dry_run"):
         fsops.remove_temps(config.source)  # what a killed install left
+        if config.agents.is_dir():
+            fsops.remove_temps(config.agents)
     if not raw:
         if req.flag("track") or req.text("name") is not None or where is not None:
             raise UsageError("usage: skillshare install <source> [--track] [--name N] "
                              "[--into DIR]", hint="with no source, `install` re-creates "
                                                   "what is recorded")
         return _install_recorded(req, config)
+    if req.flag("track") and kind == "agent":
+        return install_agents.install_repo(req, config, raw, req.text("name"), where,
+                                           _gate(req, config, level_of(req, config)),
+                                           level_of(req, config))
     if req.flag("track"):
         return _install_repo(req, config, raw, req.text("name"), where)
-    return _install_copy(req, config, raw, req.text("name"), where)
+    return _install_copy(req, config, raw, req.text("name"), where, kind=kind)
 
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,
@@ -104,10 +114,12 @@ def _install_repo(req: Request, config: Config, raw: str, given: str | None,
 
 def _install_copy(req: Request, config: Config, raw: str, given: str | None,
                   where: str | None, subdir: str | None = None,
-                  branch: str | None = None) -> InstallCopyResult:
+                  branch: str | None = None, kind: str | None = None
+                  ) -> InstallCopyResult | InstallAgentsResult:
     """Copy one skill (or each skill of a repo) into the source, audited first, and record
     where it came from. ``subdir``: only the skill in this folder of what ``raw`` names;
-    ``branch``: the branch of the repository to take it from."""
+    ``branch``: the branch of the repository to take it from. ``kind``: skills or agents
+    only (None: what the source holds; see ``install_agents``)."""
     level = level_of(req, config)
     if where is not None:
         places.place(config.source, where, "--into")
@@ -116,6 +128,13 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
     gate = _gate(req, config, level)
     with sources.fetched(config, raw, req.paths.env, subdir, branch) as fetched:
         root, url, folder = fetched.folder, fetched.url, fetched.base
+        has_skills = SKILLS.is_unit(root) or bool(skills.discover(root).skills)
+        found = [] if kind == "skill" else install_agents.discover(root, has_skills,
+                                                                   kind == "agent")
+        if kind == "agent" or (found and not has_skills):
+            return _agents_only(req, config, fetched, raw, given, where, branch, found, level)
+        agent_plans = install_agents.plan(config, found, None, where, req.flag("force"),
+                                          gate)
         plans = []
         for name, path in _pick_skills(root, given, fetched.name, url or str(root)):
             dest = places.place(config.source, f"{where}/{name}" if where else name,
@@ -141,8 +160,25 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
             items.append(item)
         if not dry_run:
             installs.put(config, [record for record, *_ in plans], stamps)
-    return {"url": url or origin, "dry_run": dry_run, "track": False, "threshold": level,
-            "skills": items}
+        result: InstallCopyResult = {"url": url or origin, "dry_run": dry_run, "track": False,
+                                     "threshold": level, "skills": items}
+        if agent_plans:
+            result["agents"] = install_agents.install(req, config, agent_plans, fetched, raw,
+                                                      branch)
+    return result
+
+
+def _agents_only(req: Request, config: Config, fetched: sources.Fetched, raw: str,
+                 given: str | None, where: str | None, branch: str | None,
+                 found: list[install_agents.Found], level: str) -> InstallAgentsResult:
+    """``install`` of the agents of a source (``--kind agent``, or a source of agents)."""
+    shown = fetched.url or str(fetched.folder)
+    chosen = install_agents.pick(found, req.text("agent"), shown)
+    planned = install_agents.plan(config, chosen, given, where, req.flag("force"),
+                                  _gate(req, config, level))
+    done = install_agents.install(req, config, planned, fetched, raw, branch)
+    return {"kind": "agents", "url": shown, "dry_run": req.flag("dry_run"), "track": False,
+            "threshold": level, "agents": done}
 
 
 def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
@@ -204,8 +240,9 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
                 done = _install_repo(req, config, record.source, record.name, record.into,
                                      record.branch)
             else:
-                done = _install_copy(req, config, record.source, record.name, record.into,
-                                     record.subdir, record.branch)
+                done = _copies(_install_copy(req, config, record.source, record.name,
+                                             record.into, record.subdir, record.branch,
+                                             kind="skill"))
         except SkillshareError as exc:
             items.append(failure(record.rel, exc, source=record.source))
             continue
@@ -214,3 +251,10 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
                       "tracked": record.tracked, "skills": done["skills"]})
     return {"recorded": True, "dry_run": req.flag("dry_run"), "items": items,
             "summary": {"failed": sum(i["status"] == "failed" for i in items)}}
+
+
+def _copies(result: InstallCopyResult | InstallAgentsResult) -> InstallCopyResult:
+    """The result of an install of skills (``kind="skill"`` gives no other)."""
+    if "kind" in result:
+        raise SkillshareError("expected skills, found agents")
+    return result

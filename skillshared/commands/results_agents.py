@@ -4,7 +4,7 @@ Types only."""
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from typing import Literal, NotRequired, TypedDict, final
 
 from skillshared.core.results import Failed
 from skillshared.core.results_git import AuditReport
@@ -49,10 +49,23 @@ class CollectAgentsResult(TypedDict):
 class InstalledAgent(TypedDict):
     name: str  # the agent's path in the agents source, without .md (``team/tutor``)
     path: str  # its file in the agents source
-    from_: NotRequired[str]
+    source: str  # where it came from (as recorded)
     audit: AuditReport | None
     trashed: str | None  # the file it replaced (--force), in the trash
-    status: Literal["installed", "would install"]
+
+
+@final
+class InstallAgentsResult(TypedDict):
+    """``install`` of agents only (``--kind agent``, or a source holding agents and no
+    skills)."""
+    kind: Literal["agents"]
+    url: str
+    dry_run: bool
+    track: bool
+    threshold: str
+    agents: list[InstalledAgent]
+    path: NotRequired[str]  # a tracked repo of agents: its folder
+    audit: NotRequired[AuditReport | None]  # a tracked repo of agents: the clone's audit
 
 
 class AgentCheckItem(TypedDict):

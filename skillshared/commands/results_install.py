@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict, final
 
+from skillshared.commands.results_agents import AgentCheckItem, InstalledAgent
 from skillshared.core.results import Failed
 from skillshared.core.results_git import AuditReport, FindingItem, InstalledCopy, UpdateItem
 
@@ -46,6 +47,7 @@ class InstallCopyResult(TypedDict):
     track: Literal[False]
     threshold: str
     skills: list[InstalledCopy]
+    agents: NotRequired[list[InstalledAgent]]  # the agents/ folder of a source with skills
 
 
 @final
@@ -90,6 +92,7 @@ class UpdateResult(TypedDict):
     threshold: str
     items: list[UpdateItem]
     summary: Failed
+    agents: NotRequired[list[UpdateItem]]  # installed agents and tracked repos of agents
 
 
 class CheckItem(TypedDict):
@@ -113,3 +116,4 @@ class CheckResult(TypedDict):
     items: list[CheckItem]
     behind: list[str]
     summary: Failed
+    agents: NotRequired[list[AgentCheckItem]]  # installed agents (and local ones: check agents)
