@@ -12,9 +12,11 @@ import stat
 from dataclasses import dataclass, field
 
 from skillshared.catalog.extras import SKIPPED_FILES, discover_extra, name_problem
+from skillshared.catalog.relpaths import prefixes
 from skillshared.commands.extras_state import link_leads_to, same_bytes, walk_target
 from skillshared.commands.results_extras import CollectedFile, CollectProblem, PruneKept
 from skillshared.core.config_extras import ExtraConfig, ExtraTarget
+from skillshared.core.patterns import IgnoreRules
 from skillshared.engine import fsops
 
 
@@ -102,13 +104,17 @@ class Collected:
 
 
 def collect_target(extra: ExtraConfig, target: ExtraTarget, relative: bool,
-                   dry_run: bool) -> Collected:
+                   dry_run: bool, ignore: IgnoreRules | None = None) -> Collected:
     """Copy the target's own regular files into the source (the target's path kept, or the
-    base name with flatten); in merge mode each is then replaced by a link to its copy."""
+    base name with flatten); in merge mode each is then replaced by a link to its copy.
+    Files the ``ignore`` rules leave out of copies (``.DS_Store``...) stay where they are."""
     done = Collected()
     for rel, entry in walk_target(target.path):
         if entry.is_symlink():
             continue  # (a sync's link, or a link of the user's: nothing to collect)
+        if ignore is not None and _ignored(ignore, rel):
+            done.skipped.append({"path": entry.path, "why": "left out by the ignore patterns"})
+            continue
         wrong = _collect_problem(entry, rel)
         if wrong:
             done.skipped.append({"path": entry.path, "why": wrong})
@@ -120,6 +126,11 @@ def collect_target(extra: ExtraConfig, target: ExtraTarget, relative: bool,
         except OSError as exc:
             done.failed.append({"path": entry.path, "why": exc.strerror or str(exc)})
     return done
+
+
+def _ignored(rules: IgnoreRules, rel: str) -> bool:
+    *folders, _ = prefixes(rel)
+    return rules.ignored(rel, False) or any(rules.ignored(f, True) for f in folders)
 
 
 def _collect_problem(entry: os.DirEntry[str], rel: str) -> str | None:

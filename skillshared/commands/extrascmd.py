@@ -195,7 +195,7 @@ def extras_collect(req: Request, name: str) -> ExtraCollectResult:
     if overlaps(Path(os.path.realpath(target.path)), extra.source):
         raise UsageError(f"{target.path} leads into the source {extra.source}")
     dry_run = req.flag("dry_run")
-    done = collect_target(extra, target, scope.is_project, dry_run)
+    done = collect_target(extra, target, scope.is_project, dry_run, config.copy_ignore())
     return {"action": "collect", "scope": scope.name, "dry_run": dry_run, "name": name,
             "target": str(target.path), "mode": target.mode, "collected": done.collected,
             "conflicts": done.conflicts, "skipped": done.skipped, "failed": done.failed,

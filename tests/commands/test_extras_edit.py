@@ -187,6 +187,8 @@ def test_collect_moves_a_targets_own_files_into_the_source(cfg: Path, home: Path
     put(a, "deep/nested.md", "D")
     put(a, "same.md", "S")
     put(a, "clash.md", "mine")
+    put(a, ".DS_Store", "finder")
+    put(a, "__pycache__/x.pyc", "cache")
     os.symlink(source / "same.md", a / "linked.md")
     with pytest.raises(UsageError, match="has 2 targets"):
         run("collect", "rules")
@@ -198,6 +200,8 @@ def test_collect_moves_a_targets_own_files_into_the_source(cfg: Path, home: Path
     assert sorted((c["path"], c["linked"]) for c in result["collected"]) == [
         (str(a / "deep/nested.md"), True), (str(a / "new.md"), True), (str(a / "same.md"), True)]
     assert [c["path"] for c in result["conflicts"]] == [str(a / "clash.md")]
+    assert sorted(s["path"] for s in result["skipped"]) == [str(a / ".DS_Store"),
+                                                           str(a / "__pycache__/x.pyc")]
     assert (source / "new.md").read_text() == "N"
     assert (source / "deep/nested.md").read_text() == "D"
     assert (source / "clash.md").read_text() == "theirs"
