@@ -150,3 +150,15 @@ def test_two_extras_sharing_a_folder_name_the_second(home: Path) -> None:
                                           ("extras", False), ("a b", False)])
 def test_extra_names(name: str, ok: bool) -> None:
     assert (name_problem(name) is None) == ok
+
+
+def test_unknown_keys_of_an_extra_are_warnings(home: Path) -> None:
+    config = load_global(home, "extras:\n  - name: rules\n    colour: red\n"
+                         "    targets: [{path: ~/r, speed: fast}]\n")
+    assert {"extras[0].colour: unknown key (kept in the file)",
+            "extras[0].targets[0].speed: unknown key (kept in the file)"} <= set(config.warnings)
+    assert [e.name for e in config.extras] == ["rules"]
+
+
+def test_sources_extras_must_be_text(home: Path) -> None:
+    assert "sources.extras: must be text" in problems(home, "sources:\n  extras: [a]\n")
