@@ -119,3 +119,17 @@ def scan_tree(root: str, rules: Sequence[Rule], skip: AbstractSet[str] = frozens
     found.sort(key=lambda f: (rank(f.severity), f.path, f.line, f.rule))
     return found, files
 
+
+
+def scan_files(files: Sequence[tuple[str, str]], rules: Sequence[Rule], root: str
+               ) -> list[list[Finding]]:
+    """The findings in each of ``files`` (path, and its path as reported), each most severe
+    first: single files such as agents (a link is reported when it leads out of ``root``)."""
+    prepared = prepare(rules)
+    real_root = os.path.realpath(root)
+    results = []
+    for path, rel in files:
+        found = _scan(path, rel, prepared, real_root)
+        found.sort(key=lambda f: (rank(f.severity), f.path, f.line, f.rule))
+        results.append(found)
+    return results
