@@ -75,12 +75,13 @@ def _targets(extra: ExtraDescription, out: Out) -> None:
 
 def _source(r: ExtrasSourceResult, out: Out, dry: str) -> int:
     if r["previous"] is None:
-        out(f"{out.path(r['extras_source'])}{' (default)' if r['default'] else ''}")
+        out(f"extras_source: {out.path(r['extras_source'])}"
+            f"{' (default)' if r['default'] else ''}")
         return 0
     if not r["changed"]:
         out(f"The extras source is already {out.path(r['extras_source'])}")
         return 0
-    out(f"{OK} Extras source: {out.path(r['previous'])} -> "
+    out(f"{OK} Set extras_source: {out.path(r['previous'])} -> "
         f"{out.path(r['extras_source'])}{dry}")
     out("  extras without a source of their own now read <this folder>/<name>; "
         "files are not moved")

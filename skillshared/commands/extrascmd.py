@@ -108,8 +108,8 @@ def extras_init(req: Request, name: str) -> ExtraInitResult:
     raw_source = req.text("source")
     if raw_source is not None:
         if scope.is_project:
-            raise UsageError("--source is for global extras only: a project's extras are in "
-                             f".skillshare/extras/{name}")
+            raise UsageError("--source is not supported in project mode: a project's extras "
+                             f"are in .skillshare/extras/{name}")
         entry["source"] = configedit.display_path(scope, scope.expand(raw_source.strip()))
     paths = list(dict.fromkeys(target_path(scope, name, raw) for raw in raw_targets))
     entry["targets"] = [edit.target_entry(scope, p, mode, flatten) for p in paths]
@@ -149,7 +149,7 @@ def extras_remove(req: Request, name: str) -> ExtraRemovedResult:
 def extras_source(req: Request, raw: str | None) -> ExtrasSourceResult:
     scope, doc, config = load(req)
     if scope.is_project:
-        raise UsageError("the extras source is set in the global config only: a project's "
+        raise UsageError("extras source is not supported in project mode: a project's "
                          "extras are in .skillshare/extras/<name>", hint="run it with -g")
     previous = extras_parent(config)
     dry_run = req.flag("dry_run")

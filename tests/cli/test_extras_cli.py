@@ -55,7 +55,9 @@ def test_a_session_in_text(cli: CliRunner, home: Path, configured: Path) -> None
     assert "rules: mode of ~/.cursor/rules: merge -> copy" in changed.out
     assert "skillshare sync extras" in changed.out
     shown = cli("extras", "source")
-    assert shown.out.strip() == "~/.config/skillshare/extras (default)"
+    assert shown.out.strip() == "extras_source: ~/.config/skillshare/extras (default)"
+    moved = cli("extras", "source", "~/team-extras", "-n")
+    assert "Set extras_source: ~/.config/skillshare/extras -> ~/team-extras (dry run)" in moved.out
     wrong = cli("extras", "rules", "--mode", "mirror", "--target", "~/.cursor/rules")
     assert wrong.code != 0 and "invalid mode 'mirror'" in wrong.err
     gone = cli("extras", "remove", "rules", "--json")

@@ -90,7 +90,7 @@ def test_init_in_a_project(work: Path) -> None:
     before = config.read_bytes()
     with pytest.raises(UsageError, match="no project folder"):
         run("init", "commands", target=["codex"], project=True, force=True)
-    with pytest.raises(UsageError, match="global extras only"):
+    with pytest.raises(UsageError, match="not supported in project mode"):
         run("init", "other", target=["x"], source="/tmp/s", project=True)
     assert config.read_bytes() == before
 
@@ -227,5 +227,5 @@ def test_source_keeps_the_key_the_file_uses(cfg: Path, home: Path) -> None:
 def test_source_is_global_only(work: Path) -> None:
     (work / ".skillshare").mkdir()
     (work / ".skillshare/config.yaml").write_text("targets: []\n")
-    with pytest.raises(UsageError, match="global config only"):
+    with pytest.raises(UsageError, match="not supported in project mode"):
         run("source", project=True)
