@@ -73,6 +73,11 @@ def describe_extra(extra: ExtraConfig) -> ExtraDescription:
     warnings = [w for files in by_flatten.values() for w in files.warnings]
     if plain.problem:
         warnings.insert(0, plain.problem)
+    legacy = extra.source.parent.parent / extra.name
+    if not plain.exists and extra.source_type == "default" and legacy.is_dir():
+        warnings.insert(0, f"the source {extra.source} does not exist, but {legacy} does (where "
+                        "older versions of the original kept this extra): move it to "
+                        f"{extra.source} to sync its files")
     return {"name": extra.name, "source": str(extra.source), "source_type": extra.source_type,
             "source_exists": plain.exists, "files": len(plain.files),
             "refused": [{"rel": r.rel, "reason": r.reason} for r in plain.refused],

@@ -229,3 +229,16 @@ def test_source_is_global_only(work: Path) -> None:
     (work / ".skillshare/config.yaml").write_text("targets: []\n")
     with pytest.raises(UsageError, match="not supported in project mode"):
         run("source", project=True)
+
+
+def test_an_extra_in_the_originals_old_place_is_pointed_out(cfg: Path, home: Path) -> None:
+    write_config(home, BASE_CONFIG + "extras:\n  - name: rules\n    targets: [{path: ~/r}]\n")
+    put(home / ".config/skillshare/rules", "old.md")
+    before = tree(home)
+    [extra] = run("list")["extras"]
+    assert extra["targets"][0]["status"] == "no source"
+    assert extra["warnings"] == [
+        f"the source {src(home)} does not exist, but {home / '.config/skillshare/rules'} does "
+        f"(where older versions of the original kept this extra): move it to {src(home)} to "
+        "sync its files"]
+    assert tree(home) == before
