@@ -287,16 +287,23 @@ COMMANDS = {c.name: c for c in (
                       "what changed",
             "skillshare update _team-skills\nskillshare update --all\n"
             "skillshare update pdf-tools   # installed by copy: fetched again\n"
-            "skillshare update --all -T high   # roll back on HIGH findings too",
-            positional("names", "tracked repos (_name, '_' optional) or installed skills",
+            "skillshare update --all -T high   # roll back on HIGH findings too\n"
+            "skillshare update agents --all   # installed agents and repos of agents only\n"
+            "skillshare update tutor          # an installed agent (its path, .md optional)",
+            positional("names", "tracked repos (_name, '_' optional), installed skills or "
+                                "agents ('agents' first: agents only)",
                        nargs="*", metavar="name"),
             flag("--all", help="every tracked repo and installed skill"),
             flag("-f", "--force", help="set local changes aside (git stash); keep an update "
                                        "the audit would roll back"),
             *audit_args("what changed", "roll back"),
             DRY_RUN),
-    Command("check", "say which tracked repos and installed skills have updates (fetch only)",
-            "skillshare check\nskillshare check --json"),
+    Command("check", "say which tracked repos, installed skills and installed agents have "
+                     "updates (fetch only)",
+            "skillshare check\nskillshare check --json\n"
+            "skillshare check agents   # every agent: installed (and its state) or local",
+            positional("what", "agents: the agents only (local ones too); skills: no agents",
+                       nargs="?", metavar="agents|skills")),
     Command("audit", "scan skills and agents for prompt injection, exfiltration and other "
                      "risks",
             "skillshare audit\nskillshare audit my-skill\nskillshare audit _team-skills\n"

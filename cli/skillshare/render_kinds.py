@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         InstallAgentsResult,
         InstalledAgent,
     )
+    from skillshared.commands.results_install import CheckResult, UpdateResult
 
 
 def render_collect(r: CollectResult | CollectAgentsResult, out: Out) -> int:
@@ -110,6 +111,56 @@ def _agent_repo(r: InstallAgentsResult, out: Out) -> int:
     return 0
 
 
+def render_update(r: UpdateResult, out: Out) -> int:
+    agents = r.get("agents")
+    if agents is None:
+        return render_git.RENDERERS["update"](r, out)
+    code = 0
+    if r["items"]:
+        code = render_git.RENDERERS["update"](r, out)
+        out()
+        out.header("Agents")
+    if not agents:
+        out("No installed agents or tracked repos of agents to update")
+    marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
+             "missing": WARN}
+    for item in agents:
+        status = item["status"]
+        commits = f" ({plural(item['commits'], 'commit')})" if item.get("commits") else ""
+        again = " (the old one went to the trash)" if item.get("trashed") else ""
+        out(f"{marks.get(status, FAIL)} {item['name']}: {status}{commits}{again}"
+            + (f": {item['error']}" if item.get("error") else ""))
+        for detail in item.get("details") or []:
+            out(f"    {detail}")
+        if item.get("hint"):
+            out(f"    hint: {item['hint']}")
+    return 1 if r["summary"]["failed"] else code
+
+
+def render_check(r: CheckResult, out: Out) -> int:
+    agents = r.get("agents")
+    if agents is None:
+        return render_git.RENDERERS["check"](r, out)
+    if r["items"]:
+        render_git.RENDERERS["check"]({**r, "behind": []}, out)
+        out()
+        out.header("Agents")
+    if not agents:
+        out("No agents found")
+    marks = {"up to date": OK, "local": INFO, "behind": WARN, "update available": WARN,
+             "modified": WARN, "stale": WARN, "missing": WARN}
+    for item in agents:
+        status = item["status"]
+        origin = f" ({item['source']})" if item.get("source") else (
+            " (local agent)" if status == "local" else "")
+        error = f": {item['error']}" if item.get("error") else ""
+        out(f"{marks.get(status, FAIL)} {item['name']}: {status}{origin}{error}")
+    if r["behind"]:
+        out("Run 'skillshare update --all' to bring them up to date")
+    return 1 if r["summary"]["failed"] else 0
+
+
 RENDERERS: dict[str, Callable[[Any, Out], int]] = {
-    "collect": render_collect, "install": render_install,
+    "collect": render_collect, "install": render_install, "update": render_update,
+    "check": render_check,
 }

@@ -16,11 +16,13 @@ from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_tree
 from skillshared.catalog import places
 from skillshared.catalog.kinds import SKILLS
+from skillshared.commands import update_agents
 from skillshared.commands.installcmd import copy_in, failure, level_of
+from skillshared.commands.results_agents import AgentCheckItem
 from skillshared.commands.results_install import CheckItem, CheckResult, UpdateResult
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
-from skillshared.core.errors import SkillshareError, UsageError
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_git import UpdateItem
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
@@ -56,6 +58,24 @@ def _updatable(config: Config) -> tuple[dict[str, Path], dict[str, SkillRecord],
     return repos, copies, missing
 
 
+def _resolve(known: Mapping[str, Any], agents: update_agents.Updatable | None, name: str,
+             only_agents: bool) -> tuple[str, str]:
+    """(``skill`` or ``agent``, its path) of a name given to ``update``: a tracked repo or
+    skill first, then an installed agent (only agents after the word ``agents``)."""
+    if agents is not None and only_agents:
+        return "agent", agents.resolve(name)
+    try:
+        return "skill", tracked.resolve(known, name, "tracked repo or installed skill")
+    except NotFoundError as exc:
+        if agents is None or not agents.known:
+            raise
+        found = agents.find(name)
+        if found is None:
+            raise NotFoundError(f"no tracked repo, installed skill or installed agent named "
+                                f"{name!r}", hint=exc.hint) from None
+        return "agent", found
+
+
 def _missing(record: SkillRecord) -> UpdateItem:
     return {"name": record.rel, "kind": "repo" if record.tracked else "skill",
             "status": "missing", "source": record.source,
@@ -68,23 +88,35 @@ def cmd_update(req: Request) -> UpdateResult:
     again from where they came from; each is audited and succeeds or fails on its own."""
     config = req.config()
     names = req.texts("names")
+    only_agents = names[:1] == ["agents"]
+    names = names[1:] if only_agents else names
     if req.flag("all") and names:
         raise UsageError("name tracked repos or skills, or use --all, not both")
     if not (names or req.flag("all")):
-        raise UsageError("usage: skillshare update <name>... | --all")
-    if not req.flag("dry_run"):
-        fsops.remove_temps(config.source)  # what a killed update left
-    repos, copies, missing = _updatable(config)
+        raise UsageError("usage: skillshare update [agents] <name>... | --all")
     kind = req.text("kind")
     if kind not in (None, "repo", "skill"):
         raise UsageError(f"invalid kind {kind!r}: it must be repo or skill")
+    agents = update_agents.Updatable(config) if kind is None else None
+    if not req.flag("dry_run"):
+        fsops.remove_temps(config.source)  # what a killed update left
+        if agents is not None and config.agents.is_dir():
+            fsops.remove_temps(config.agents)
+    repos, copies, missing = _updatable(config)
     if kind == "repo":  # the daemon's job: tracked repos only
         copies = {}
     elif kind == "skill":
         repos, missing = {}, []
-    known: dict[str, Any] = {**copies, **repos}
-    chosen = list(known) if req.flag("all") else [
-        tracked.resolve(known, n, "tracked repo or installed skill") for n in names]
+    known: dict[str, Any] = {} if only_agents else {**copies, **repos}
+    if only_agents:
+        repos, missing = {}, []
+    chosen: list[str] = list(known) if req.flag("all") else []
+    for_agents: list[str] = []
+    if agents is not None and req.flag("all"):
+        for_agents = [*agents.repos, *agents.copies]
+    for name in [] if req.flag("all") else names:
+        where = _resolve(known, agents, name, only_agents)
+        (for_agents if where[0] == "agent" else chosen).append(where[1])
     accepted = _accepted(req)
     level = level_of(req, config)
     rules = None if req.flag("skip_audit") else user_rules(req.paths, config)
@@ -105,8 +137,16 @@ def cmd_update(req: Request) -> UpdateResult:
     if req.flag("all"):
         items += [_missing(r) for r in missing]
     failed = sum(i["status"] in FAILED for i in items)
-    return {"dry_run": req.flag("dry_run"), "threshold": level, "items": items,
-            "summary": {"failed": failed}}
+    result: UpdateResult = {"dry_run": req.flag("dry_run"), "threshold": level,
+                            "items": items, "summary": {"failed": failed}}
+    if agents is not None and (for_agents or only_agents or agents.missing):
+        done = update_agents.update(req, config, for_agents, rules, level,
+                                    req.flag("all"))
+        if done or only_agents:
+            result["agents"] = done
+            result["summary"]["failed"] += sum(i["status"] in update_agents.FAILED
+                                               for i in done)
+    return result
 
 
 def _update_copy(req: Request, config: Config, record: SkillRecord,
@@ -150,6 +190,13 @@ def cmd_check(req: Request) -> CheckResult:
     only fetches (into temp folders), never changes the source."""
     config = req.config()
     env = req.paths.env
+    what = req.text("what")
+    if what not in (None, "agents", "skills"):
+        raise UsageError(f"invalid {what!r}: `check` takes `agents` or `skills`, or nothing")
+    agents = None if what == "skills" else update_agents.check(config, env,
+                                                               local=what == "agents")
+    if what == "agents":
+        return _agents_checked(agents or [])
     repos, copies, missing = _updatable(config)
     found: list[CheckItem] = []
     for key, folder in repos.items():
@@ -167,9 +214,24 @@ def cmd_check(req: Request) -> CheckResult:
             item.update(status="error", error=exc.message)
         found.append(_checked(item))
     found += [_checked(_missing(r)) for r in missing]
-    return {"items": found,
-            "behind": [i["name"] for i in found if i["status"] in ("behind", "update available")],
-            "summary": {"failed": sum(i["status"] == "error" for i in found)}}
+    result: CheckResult = {
+        "items": found,
+        "behind": [i["name"] for i in found if i["status"] in ("behind", "update available")],
+        "summary": {"failed": sum(i["status"] == "error" for i in found)}}
+    if agents:
+        agent_part = _agents_checked(agents)
+        result["agents"] = agents
+        result["behind"] += agent_part["behind"]
+        result["summary"]["failed"] += agent_part["summary"]["failed"]
+    return result
+
+
+def _agents_checked(agents: list[AgentCheckItem]) -> CheckResult:
+    """``check agents``: the agents alone."""
+    return {"items": [], "agents": agents,
+            "behind": [i["name"] for i in agents if i["status"] in ("behind",
+                                                                     "update available")],
+            "summary": {"failed": sum(i["status"] == "error" for i in agents)}}
 
 
 def _checked(item: Mapping[str, Any]) -> CheckItem:
