@@ -141,7 +141,12 @@ COMMANDS = {c.name: c for c in (
     Command("diff", "show what sync would change, per target",
             "skillshare diff\nskillshare diff claude",
             positional("target", "only this target", nargs="?")),
-    Command("list", "list the skills in the source", "skillshare list --json"),
+    Command("list", "list the skills and agents in the source",
+            "skillshare list --json\nskillshare list agents   # only the agents\n"
+            "skillshare list skills",
+            positional("only", "skills | agents: only that kind", nargs="?",
+                       metavar="skills|agents", choices=("skills", "skill", "agents", "agent")),
+            value("--kind", metavar="KIND", help="skill or agent: only that kind")),
     Command("doctor", "check the setup; exit 1 if a check fails", "skillshare doctor"),
     Command("log", "show the operation log", "skillshare log --tail 5",
             value("--tail", type=int, default=20,

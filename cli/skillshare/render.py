@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from skillshare import render_audit, render_backup, render_git, render_kinds, render_trash
+from skillshare import (
+    render_audit,
+    render_backup,
+    render_git,
+    render_kinds,
+    render_listkind,
+    render_trash,
+)
 from skillshare.render_daemon import daemon_section, render_daemon, render_service
 from skillshare.render_extras import render_extras
 from skillshare.render_sync import (
@@ -310,7 +317,8 @@ def render_log(r: LogResult, out: Out) -> int:
 
 RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "daemon": render_daemon, "service": render_service,
-    "sync": render_sync, "status": render_status, "diff": render_diff, "list": render_list,
+    "sync": render_sync, "status": render_status, "diff": render_diff,
+    "list": render_listkind.kinds(render_list, render_agents),
     "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
     **render_backup.RENDERERS, **render_git.RENDERERS,
     **render_audit.RENDERERS, **render_trash.RENDERERS,
