@@ -85,7 +85,11 @@ def test_a_users_file_is_kept_and_ours_pruned(cli: CliRunner, world: dict[str, P
         folder.mkdir(parents=True)
         (folder / "mine.md").write_text("mine\n")
         (folder / "style.md").write_text("my style\n")
+        (folder / "own/deep").mkdir(parents=True)
+        (folder / "own/deep/x.md").write_text("x\n")
     report = run(cli, "extras")
+    for folder in (world["claude"], world["cursor"]):  # nothing written in the user's folder
+        assert sorted(p.name for p in (folder / "own").rglob("*")) == ["deep", "x.md"]
     for folder in (world["claude"], world["cursor"]):
         line = lines(report, "rules")[str(folder)]
         assert [c["name"] for c in line["conflicts"]] == ["style.md"]

@@ -17,6 +17,7 @@ from skillshared.catalog.skills import RESERVED_PREFIX, Discovery, Skill
 from skillshared.catalog.walker import Rejected
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.config_extras import ExtraConfig
+from skillshared.core.names import MANIFEST
 
 
 def agent_targets(config: Config) -> tuple[TargetConfig, ...]:
@@ -79,7 +80,7 @@ def extra_world(config: Config, extra: ExtraConfig) -> ExtraWorld:
                 Skill(base, item.rel, os.path.join(extra.source, item.rel)))
         subs = {""} | set(by_folder)
         if target.mode != "symlink" and not target.flatten:
-            subs |= _target_folders(target.path)
+            subs |= _target_folders(target.path, extra.source)
         else:
             subs = {""}
         for sub in sorted(subs):
@@ -96,22 +97,34 @@ def extra_world(config: Config, extra: ExtraConfig) -> ExtraWorld:
     return ExtraWorld(extra, derived, discovery, per_target, found, folders, flat.warnings)
 
 
-def _target_folders(root: Path) -> set[str]:
-    """The real subfolders of an extra's target (links not followed; our temp and beside
-    entries left out), up to :data:`MAX_TARGET_FOLDERS`: where files of ours may need
-    pruning."""
+def _target_folders(root: Path, source: Path) -> set[str]:
+    """The real subfolders of an extra's target that hold something of ours (our manifest,
+    or a link into the extra's ``source``), links not followed and our temp and beside
+    entries left out, up to :data:`MAX_TARGET_FOLDERS` looked at: where files of ours may
+    need pruning. A folder of the user's own is never a pass's target."""
+    roots = tuple(dict.fromkeys((os.path.abspath(source), os.path.realpath(source))))
     found: set[str] = set()
-    stack = [""]
-    while stack and len(found) < MAX_TARGET_FOLDERS:
+    stack, seen = [""], 0
+    while stack and seen < MAX_TARGET_FOLDERS:
         rel = stack.pop()
+        seen += 1
+        folder = root / rel if rel else root
         try:
-            with os.scandir(root / rel if rel else root) as it:
-                entries = [e for e in it if e.is_dir(follow_symlinks=False)
-                           and not e.name.startswith(RESERVED_PREFIX)]
+            with os.scandir(folder) as it:
+                entries = list(it)
         except OSError:
             continue
-        for entry in entries:
-            child = f"{rel}/{entry.name}" if rel else entry.name
-            found.add(child)
-            stack.append(child)
+        if rel and any(_ours(folder, e, roots) for e in entries):
+            found.add(rel)
+        stack += [f"{rel}/{e.name}" if rel else e.name for e in entries
+                  if e.is_dir(follow_symlinks=False) and not e.name.startswith(RESERVED_PREFIX)]
     return found
+
+
+def _ours(folder: Path, entry: os.DirEntry[str], roots: tuple[str, ...]) -> bool:
+    if entry.name == MANIFEST:
+        return True
+    if not entry.is_symlink():
+        return False
+    dest = os.path.normpath(os.path.join(folder, os.readlink(entry.path)))
+    return any(dest == r or dest.startswith(r + os.sep) for r in roots)
