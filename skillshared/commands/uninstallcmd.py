@@ -1,8 +1,9 @@
 """``uninstall``, in global and project mode: a tracked repo or a skill goes to the trash,
-with its install record; an install that is recorded but gone is forgotten; an agent's file
-goes to the trash's agents (``uninstall agents <name>``, ``--kind agent``, or a name that is
-no skill's). A name that is both a skill and an agent is refused until the kind is said.
-Every name is resolved and checked before anything moves."""
+with its install record; an install that is recorded but gone is forgotten. An agent's file
+(``uninstall agents <name>``, ``--kind agent``, or a name that is no skill's) goes to the
+trash's agents, its record in the agents source's .metadata.json dropped. A name that is
+both a skill and an agent is refused until the kind is said. Every name is resolved and
+checked before anything moves."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from skillshared.commands.kindpick import AGENT, SKILL, matching_agents, pick_ag
 from skillshared.commands.results_kinds import UninstalledItem, UninstallKindsResult
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
-from skillshared.git import gitops, installs, tracked
+from skillshared.git import agent_records, gitops, installs, tracked
 from skillshared.store import trash
 from skillshared.store.trash_agents import put_agent
 
@@ -64,6 +65,8 @@ def cmd_uninstall(req: Request) -> UninstallKindsResult:
     removed = [*_remove_skills(config, plan, dry_run), *_remove_agents(config, plan, dry_run)]
     if not dry_run and (plan.skills or plan.forgotten):
         installs.drop(config, [*(rel for _, _, rel, _ in plan.skills), *plan.forgotten])
+    if not dry_run and plan.agents:
+        agent_records.drop(config, [agent.rel for _, agent in plan.agents])
     expired = [] if dry_run else trash.expire(config.scope.trash_dir,
                                               config.trash_retention_days, kinds=trash.KINDS)
     return {"dry_run": dry_run, "removed": removed, "forgotten": plan.forgotten,
@@ -97,6 +100,8 @@ def _plan(req: Request, config: Config, kind: str | None, names: list[str]) -> _
             plan.forgotten.append(tracked.resolve(absent, name, "installed skill or repo"))
         else:
             raise _not_found(config, kind, name)
+    if plan.agents:
+        agent_records.load(config)  # a damaged record file stops it before anything moves
     return plan
 
 

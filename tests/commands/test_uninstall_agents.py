@@ -5,6 +5,7 @@ several agents) changes nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -163,3 +164,20 @@ def test_project_mode(work: Path) -> None:
     back = run_cli_process("trash", "agents", "restore", "helper", cwd=work)
     assert back.code == 0, back.err
     assert (agents / "helper.md").read_bytes() == TUTOR
+
+
+def test_the_install_record_goes_and_a_damaged_one_stops_it(cli: CliRunner, home: Path,
+                                                            agents: Path) -> None:
+    records = agents / ".metadata.json"
+    records.write_text(json.dumps({"version": 1, "entries": {
+        "tutor": {"source": "/srv/agents/tutor.md", "kind": "agent", "type": "local"},
+        "team/lint": {"source": "/srv/agents/lint.md", "kind": "agent", "type": "local"},
+        "pdf": {"source": "github.com/a/b", "kind": "skill"}}}))
+    assert cli("uninstall", "agents", "tutor").code == 0
+    left = json.loads(records.read_text())["entries"]
+    assert set(left) == {"team/lint", "pdf"}
+    records.write_text("{not json")
+    before = world(home)
+    refused = cli("uninstall", "agents", "team/lint")
+    assert refused.code == 1 and ".metadata.json" in refused.err
+    assert world(home) == before
