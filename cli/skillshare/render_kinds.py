@@ -17,7 +17,11 @@ if TYPE_CHECKING:
         InstallAgentsResult,
         InstalledAgent,
     )
-    from skillshared.commands.results_install import CheckResult, UpdateResult
+    from skillshared.commands.results_install import (
+        CheckResult,
+        InstallRecordedResult,
+        UpdateResult,
+    )
 
 
 def render_collect(r: CollectResult | CollectAgentsResult, out: Out) -> int:
@@ -60,6 +64,8 @@ def render_install(r: Any, out: Out) -> int:
     """``r``: an InstallAgentsResult (with ``kind``), else an InstallResult."""
     if "kind" in r:
         return _agents_only(r, out)
+    if "recorded" in r and r.get("agents"):
+        return _recorded_agents(r, out)
     code = render_git.RENDERERS["install"](r, out)
     _agents_installed(_beside_skills(r), r["dry_run"], out)
     return code
@@ -74,6 +80,20 @@ def _agents_only(r: InstallAgentsResult, out: Out) -> int:
     if not r["dry_run"]:
         out("Run 'skillshare sync' to distribute them")
     return 0
+
+
+def _recorded_agents(r: InstallRecordedResult, out: Out) -> int:
+    """``install`` with no argument, when agents are recorded too."""
+    if r["items"]:
+        render_git.RENDERERS["install"](r, out)
+        out()
+        out.header("Agents")
+    marks = {"installed": OK, "would install": INFO, "present": OK}
+    for item in r.get("agents", []):
+        status = item["status"]
+        out(f"{marks.get(status, FAIL)} {item['name']}: {status}"
+            + (f": {item['error']}" if item.get("error") else ""))
+    return 1 if r["summary"]["failed"] else 0
 
 
 def _beside_skills(r: Mapping[str, Any]) -> list[InstalledAgent]:

@@ -21,7 +21,7 @@ from skillshared.audit.gate import Gate
 from skillshared.audit.rulefiles import rule_files
 from skillshared.catalog import places, skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
-from skillshared.commands import install_agents
+from skillshared.commands import install_agents, update_agents
 from skillshared.commands.results_agents import InstallAgentsResult
 from skillshared.commands.results_install import (
     InstallCopyResult,
@@ -249,8 +249,15 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
         status = "would install" if req.flag("dry_run") else "installed"
         items.append({"name": record.rel, "status": status, "source": record.source,
                       "tracked": record.tracked, "skills": done["skills"]})
-    return {"recorded": True, "dry_run": req.flag("dry_run"), "items": items,
-            "summary": {"failed": sum(i["status"] == "failed" for i in items)}}
+    result: InstallRecordedResult = {
+        "recorded": True, "dry_run": req.flag("dry_run"), "items": items,
+        "summary": {"failed": sum(i["status"] == "failed" for i in items)}}
+    agents = update_agents.recreate(req, config, _gate(req, config, level_of(req, config)),
+                                    level_of(req, config))
+    if agents:
+        result["agents"] = agents
+        result["summary"]["failed"] += sum(i["status"] == "failed" for i in agents)
+    return result
 
 
 def _copies(result: InstallCopyResult | InstallAgentsResult) -> InstallCopyResult:

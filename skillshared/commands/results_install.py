@@ -68,6 +68,7 @@ class InstallRecordedResult(TypedDict):
     dry_run: bool
     items: list[UpdateItem]
     summary: Failed
+    agents: NotRequired[list[UpdateItem]]  # recorded agents and tracked repos of agents
 
 
 InstallResult = InstallCopyResult | InstallRepoResult | InstallRecordedResult

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.audit.findings import blocking
-from skillshared.audit.gate import audit_report, blocked_details, count
+from skillshared.audit.gate import Gate, audit_report, blocked_details, count
 from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_file
 from skillshared.catalog import places
 from skillshared.catalog.agents import discover_agents
 from skillshared.catalog.kinds import AGENTS
-from skillshared.commands import agentfiles
+from skillshared.commands import agentfiles, install_agents
 from skillshared.commands.results_agents import AgentCheckItem
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError
@@ -148,6 +148,52 @@ def _update_copy(req: Request, config: Config, record: AgentRecord,
                                                record.subdir, record.branch,
                                                commit or record.version, new)])
         return update_item(result, status="updated", trashed=trashed)
+
+
+def recreate(req: Request, config: Config, gate: Gate | None, level: str
+             ) -> list[UpdateItem]:
+    """``install`` with no source: each recorded agent (and tracked repo of agents) that is
+    not in the agents source, installed again from where its record says (audited)."""
+    items: list[UpdateItem] = []
+    for record in agent_records.load(config).values():
+        name = record.rel.removesuffix(AGENTS.marker)
+        base: dict[str, Any] = {"name": name, "source": record.source,
+                                "tracked": record.tracked}
+        if os.path.lexists(config.agents / record.rel):
+            items.append({"name": name, "status": "present"})
+            continue
+        try:
+            if record.tracked:
+                where, _, given = record.rel.rpartition("/")
+                install_agents.install_repo(req, config, record.source, given, where or None,
+                                            gate, level)
+            else:
+                _reinstall(req, config, record, gate)
+        except (SkillshareError, OSError) as exc:
+            items.append(update_item(base, status="failed", error=_why(exc)))
+            continue
+        items.append(update_item(base, status="would install" if req.flag("dry_run")
+                                 else "installed"))
+    return items
+
+
+def _why(exc: Exception) -> str:
+    return exc.message if isinstance(exc, SkillshareError) else str(exc)
+
+
+def _reinstall(req: Request, config: Config, record: AgentRecord, gate: Gate | None) -> None:
+    with fetched_file(config, record, req.paths.env) as (path, commit):
+        if path is None:
+            raise NotFoundError(f"{record.source} no longer holds it")
+        found = install_agents.Found(record.rel, path)
+        (planned,) = install_agents.plan(config, [found], None, None, False, gate)
+        if req.flag("dry_run"):
+            return
+        agentfiles.put_agent(config, planned.data, planned.dest, None, record.rel,
+                             "installed again")
+        agent_records.put(config, [AgentRecord(
+            record.rel, record.source, record.repo_url, record.subdir, record.branch,
+            commit or record.version, agentfiles.digest(planned.data))])
 
 
 def check(config: Config, env: Mapping[str, str], local: bool) -> list[AgentCheckItem]:

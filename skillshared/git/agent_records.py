@@ -147,11 +147,22 @@ def put(config: Config, added: Iterable[AgentRecord]) -> None:
     doc = _read_doc(config)
     entries = doc["entries"]
     for record in new:
+        entry = record.entry()
+        before = entries.get(record.key)
+        if isinstance(before, dict) and _same(before, entry):
+            continue  # the same install: its entry (and when it was made) stays
         _forget(entries, record.rel)
-        entries[record.key] = record.entry()
+        entries[record.key] = entry
     doc["entries"] = dict(sorted(entries.items()))
     _write(config, doc)
     _ignore(config, [r for r in new if r.tracked or config.scope.is_project], ())
+
+
+def _same(before: Mapping[str, Any], entry: Mapping[str, Any]) -> bool:
+    """Whether two entries record the same install (when it was made aside)."""
+    def strip(doc: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in doc.items() if k != "installed_at"}
+    return strip(before) == strip(entry)
 
 
 def drop(config: Config, rels: Iterable[str]) -> None:

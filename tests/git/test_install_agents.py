@@ -208,3 +208,38 @@ def test_project_installs_are_recorded_and_ignored(cli: CliRunner, tmp_path: Pat
     assert (agents / "onboarding.md").is_file()
     assert "onboarding" in records(agents)
     assert "agents/onboarding.md" in (work / ".skillshare/.gitignore").read_text()
+
+
+def test_install_with_no_argument_recreates_a_projects_agents(
+        cli: CliRunner, tmp_path: Path, work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (work / ".claude").mkdir()
+    assert cli("init", "-p").code == 0
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "onboarding.md").write_text("# Onboarding\n")
+    bare = repo(tmp_path, {"reviewer.md": "# Reviewer\n"}, name="tracked-agents")
+    assert cli("install", str(folder), "-p").code == 0
+    assert cli("install", f"file://{bare}", "--track", "--kind", "agent", "-p").code == 0
+    (work / ".skillshare/agents/own.md").write_text("# Made in the project\n")
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    committed = git(work, "ls-files").split()
+    assert ".skillshare/agents/own.md" in committed
+    assert ".skillshare/agents/.metadata.json" in committed
+    assert not [p for p in committed if "onboarding" in p or "_team-tracked-agents" in p]
+    git(work, "commit", "-q", "-m", "project")
+
+    elsewhere = tmp_path / "new-machine"
+    git(tmp_path, "clone", "-q", str(work), str(elsewhere))
+    monkeypatch.chdir(elsewhere)
+    preview = cli("install", "-n", "--json").json()
+    assert {i["status"] for i in preview["agents"]} == {"would install"}
+    result = cli("install")
+    assert result.code == 0, result.err
+    assert "onboarding: installed" in result.out
+    agents = elsewhere / ".skillshare/agents"
+    assert (agents / "onboarding.md").read_text() == "# Onboarding\n"
+    assert (agents / "_team-tracked-agents/.git").is_dir()
+    assert git(elsewhere, "status", "--porcelain") == ""
+    again = cli("install", "--json").json()
+    assert {i["status"] for i in again["agents"]} == {"present"}
