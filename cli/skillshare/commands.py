@@ -145,7 +145,7 @@ COMMANDS = {c.name: c for c in (
             "skillshare list --json\nskillshare list agents   # only the agents\n"
             "skillshare list skills",
             positional("only", "skills | agents: only that kind", nargs="?",
-                       metavar="skills|agents", choices=("skills", "skill", "agents", "agent")),
+                       metavar="skills|agents"),
             value("--kind", metavar="KIND", help="skill or agent: only that kind")),
     Command("doctor", "check the setup; exit 1 if a check fails", "skillshare doctor"),
     Command("log", "show the operation log", "skillshare log --tail 5",
