@@ -3,7 +3,8 @@
     python bench/daemon_bench.py [--quick] [--idle SECONDS] [--project TREE]
 
 - latency: a SKILL.md written in the source -> its link present in all 5 targets, with
-  1,000 skills; median and 99th percentile against ``debounce_ms`` (+50 ms / +250 ms);
+  1,000 skills; the same for an agent file and an extra's file (5 agents folders, 5 folders
+  of the extra); median and 99th percentile against ``debounce_ms`` (+50 ms / +250 ms);
 - one-skill change with 10,000 skills x 5 targets: the daemon's own work per reconcile,
   from the ``ms`` field it logs for each pass (goal: under 20 ms);
 - ``skillshare status`` through the daemon against ``python3 -c pass`` (goal: at most 2x),
@@ -52,7 +53,9 @@ class Install:
 
 
 class Daemon(world.Daemon):
-    def __init__(self, root: Path, skills: int, build: Install) -> None:
+    def __init__(self, root: Path, skills: int, build: Install, kinds: bool = False) -> None:
+        """``kinds``: each target reads agents too (``.t<i>/agents``), and an extra
+        ``rules`` goes to ``.t<i>/rules``."""
         self.root = root
         self.build = build
         self.source = root / "source"
@@ -61,8 +64,20 @@ class Daemon(world.Daemon):
         env = build.env(environment(root))
         config = Path(env["XDG_CONFIG_HOME"]) / "skillshare/config.yaml"
         write_config(config, self.source, self.targets)
-        with config.open("a") as handle:
-            handle.write(f"daemon:\n  debounce_ms: {DEBOUNCE_MS}\n")
+        self.agents = config.parent / "agents"
+        self.rules = root / "extras/rules"
+        text = config.read_text()
+        if kinds:
+            for i in range(TARGETS):
+                text = text.replace(f"    path: {self.targets[i]}\n",
+                                    f"    path: {self.targets[i]}\n    agents:\n"
+                                    f"      path: {self.targets[i].parent / 'agents'}\n")
+            text += "extras:\n  - name: rules\n    targets:\n" + "".join(
+                f"      - path: {t.parent / 'rules'}\n" for t in self.targets)
+            for folder in (self.agents, self.rules):
+                folder.mkdir(parents=True)
+                (folder / "first.md").write_text("first\n")
+        config.write_text(text + f"daemon:\n  debounce_ms: {DEBOUNCE_MS}\n")
         super().__init__(env, lambda: all((t / "skill-00001").is_symlink()
                                           for t in self.targets), build.python)
 
@@ -72,25 +87,43 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _until_linked(path: Path, text: str, links: list[Path]) -> float:
+    """Milliseconds from writing ``text`` to ``path`` until every one of ``links`` exists."""
+    started = time.perf_counter()
+    path.write_text(text)
+    while not all(os.path.lexists(p) for p in links):
+        time.sleep(0.0005)
+    elapsed = (time.perf_counter() - started) * 1000
+    time.sleep(0.1)  # separate bursts
+    return elapsed
+
+
 def latency(root: Path, runs: int, build: Install) -> list[str]:
-    d = Daemon(root / "latency", 1000, build)
+    """Write -> link for each kind: a skill (1,000 in the source), an agent, an extra's file,
+    each reaching all 5 targets."""
+    d = Daemon(root / "latency", 1000, build, kinds=True)
     try:
-        times = []
+        skills, agents, extras = [], [], []
         for i in range(runs):
             folder = d.source / f"new-{i:04d}"
             folder.mkdir()
-            started = time.perf_counter()
-            (folder / "SKILL.md").write_text(f"---\nname: new-{i}\n---\nbody\n")
-            links = [t / folder.name for t in d.targets]
-            while not all(os.path.lexists(p) for p in links):
-                time.sleep(0.0005)
-            times.append((time.perf_counter() - started) * 1000)
-            time.sleep(0.1)  # separate bursts
-        med, p99 = statistics.median(times), pct(times, 0.99)
-        return [f"| SKILL.md written -> linked in {TARGETS} targets (1,000 skills), median | "
-                f"{med:.0f} ms | <= {DEBOUNCE_MS + 50} ms |",
-                f"| same, 99th percentile ({runs} runs) | {p99:.0f} ms | "
-                f"<= {DEBOUNCE_MS + 250} ms |"]
+            skills.append(_until_linked(folder / "SKILL.md", f"---\nname: new-{i}\n---\nbody\n",
+                                        [t / folder.name for t in d.targets]))
+            name = f"new-{i:04d}.md"
+            agents.append(_until_linked(d.agents / name, "agent\n",
+                                        [t.parent / "agents" / name for t in d.targets]))
+            extras.append(_until_linked(d.rules / name, "rule\n",
+                                        [t.parent / "rules" / name for t in d.targets]))
+        rows = []
+        for what, times in (("SKILL.md written -> linked (1,000 skills)", skills),
+                            ("agent .md written -> linked", agents),
+                            ("extra's file written -> linked", extras)):
+            med, p99 = statistics.median(times), pct(times, 0.99)
+            rows += [f"| {what} in {TARGETS} targets, median | {med:.0f} ms | "
+                     f"<= {DEBOUNCE_MS + 50} ms |",
+                     f"| same, 99th percentile ({runs} runs) | {p99:.0f} ms | "
+                     f"<= {DEBOUNCE_MS + 250} ms |"]
+        return rows
     finally:
         d.stop()
 

@@ -23,7 +23,7 @@ from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
     from skillshared.commands.results import (
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         TargetDescription,
         TargetRemovedResult,
         TargetResult,
+        TargetState,
         TrackedRepoState,
     )
     from skillshared.core.results import GitProblem, GitState
@@ -82,8 +83,33 @@ def _repo_line(repo: TrackedRepoState) -> str:
 
 def _status_targets(r: StatusResult, out: Out) -> None:
     out("Targets:" if r["targets"] else "Targets: none (add one: skillshare target add <name>)")
-    width = max([len(t["name"]) for t in r["targets"]] + [8])
-    for t in r["targets"]:
+    _target_rows(r["targets"], [t["name"] for t in r["targets"]], out)
+
+
+def _status_kinds(r: StatusResult, out: Out) -> None:
+    """The agents folders of targets, and each extra's target folders."""
+    agents = r.get("agents")
+    if agents:
+        out()
+        invalid = f", {agents['invalid']} invalid" if agents["invalid"] else ""
+        out(f"Agents: {out.path(agents['source'])} ({plural(agents['agents'], 'agent')}"
+            f"{invalid})")
+        _target_rows(agents["targets"],
+                     [t["name"].removesuffix(" (agents)") for t in agents["targets"]], out)
+    extras = r.get("extras") or []
+    if extras:
+        out()
+        out("Extras:")
+    for extra in extras:
+        problem = f"  {WARN} {extra['problem']}" if extra["problem"] else ""
+        out(f"  {extra['name']}: {out.path(extra['source'])} "
+            f"({plural(extra['files'], 'file')}){problem}")
+        _target_rows(extra["targets"], [""] * len(extra["targets"]), out)
+
+
+def _target_rows(targets: Sequence[TargetState], names: Sequence[str], out: Out) -> None:
+    width = max([len(n) for n in names] + [8])
+    for t, name in zip(targets, names, strict=True):
         if t["mode"] == "symlink":
             state = f"{OK} linked" if t["state"] == "linked" else t["state"]
         elif t["state"] == "error":
@@ -104,7 +130,7 @@ def _status_targets(r: StatusResult, out: Out) -> None:
         if t["guard"]:
             extra.append(f"{t['held']} not pruned" if t["held"] else "pruning held back")
         suffix = f"  ({', '.join(extra)})" if extra else ""
-        out(f"  {t['name']:<{width}}  {t['mode']:<8}  {state:<13}  {out.path(t['path'])}{suffix}")
+        out(f"  {name:<{width}}  {t['mode']:<8}  {state:<13}  {out.path(t['path'])}{suffix}")
         if t["error"]:
             out(f"      {t['error']}")
         if t["guard"]:
@@ -121,6 +147,7 @@ def render_status(r: StatusResult, out: Out) -> int:
         out(f"  {WARN} install records: {r['records_problem']}")
     out()
     _status_targets(r, out)
+    _status_kinds(r, out)
     if r["tracked_repos"]:
         out()
         out("Tracked Repositories:")
@@ -128,13 +155,22 @@ def render_status(r: StatusResult, out: Out) -> int:
             out(f"  {repo['name']:<16}  {plural(repo['skills'], 'skill'):<10}  {_repo_line(repo)}")
     out()
     daemon_section(r["daemon"], out)
-    held = [t for t in r["targets"] if t["guard"] and not t["error"]]
+    held = [t for t in r["targets"] + _kind_targets(r) if t["guard"] and not t["error"]]
     if r["out_of_sync"] or held:
         out()
     if r["out_of_sync"]:
-        out(f"{WARN} {plural(r['out_of_sync'], 'target')} not in sync — run 'skillshare sync'")
+        others = any(t["state"] in ("needs sync", "missing", "not linked")
+                     for t in _kind_targets(r))
+        run = "skillshare sync --all" if others else "skillshare sync"
+        out(f"{WARN} {plural(r['out_of_sync'], 'target')} not in sync — run '{run}'")
     held_hint(out, held)
     return 0
+
+
+def _kind_targets(r: StatusResult) -> list[TargetState]:
+    agents = r.get("agents")
+    return (agents["targets"] if agents else []) + [
+        t for e in r.get("extras") or [] for t in e["targets"]]
 
 
 def render_diff(r: DiffResult, out: Out) -> int:

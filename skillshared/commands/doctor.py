@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillshared.audit import rulefiles
-from skillshared.commands import views
+from skillshared.commands import kindviews, views
 from skillshared.commands.results import CheckStatus, DoctorCheck, DoctorResult, TargetState
 from skillshared.core import config_file
 from skillshared.core.config import Config, TargetConfig
@@ -56,6 +56,37 @@ def count_watch_dirs(root: Path) -> int:
         dirs[:] = [d for d in dirs if d != ".git"]
         count += 1
     return count
+
+
+def watches_needed(config: Config) -> int:
+    """About how many inotify watches the daemon places: every folder of the skills source,
+    of the agents source and of each extra's source, one per target folder (skills, agents,
+    an extra's), and the config's folder."""
+    sources = [config.source, config.agents, *(e.source for e in config.extras)]
+    folders = len(config.targets) + sum(1 for t in config.targets if t.agents is not None)
+    folders += sum(len(e.targets) for e in config.extras)
+    return sum(count_watch_dirs(s) for s in sources) + folders + 2
+
+
+def _check_kinds(checks: Checks, config: Config) -> None:
+    """The agents folders of targets and the extras' target folders, as targets are; an
+    extra whose source cannot be read; agents files refused."""
+    plans = kindviews.plan_kinds(config)
+    for each in plans:
+        if each.problem:
+            checks.add(f"extra {each.name}", "warning", each.problem,
+                       hint="create the folder, or fix the extra's `source:`")
+        rejected = each.discovery.rejected
+        if rejected:
+            what = "agent files" if each.kind == "agents" else f"files of extra {each.name}"
+            checks.add(each.kind, "warning", f"{len(rejected)} {what} not synced",
+                       [f"{r.rel_path}: {r.reason}" for r in rejected])
+    agents = kindviews.agents_state(plans, views.target_state)
+    for state in (agents["targets"] if agents else []):
+        _check_target(checks, state)
+    for extra in kindviews.extras_state(plans, views.target_state):
+        for state in extra["targets"]:
+            _check_target(checks, state)
 
 
 def check_inotify(checks: Checks, needed: int) -> None:
@@ -124,8 +155,9 @@ def cmd_doctor(req: Request) -> DoctorResult:
                    hint="skillshare target add <name> [path]")
     for run in runs:
         _check_target(checks, views.target_state(run))
+    _check_kinds(checks, config)
     if not scope.is_project:
-        check_inotify(checks, count_watch_dirs(config.source) + len(config.targets) + 2)
+        check_inotify(checks, watches_needed(config))
     check_daemon(checks, req)
     git = gitstate.state(config.source, req.paths.env)
     if git is None:

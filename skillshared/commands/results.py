@@ -10,7 +10,7 @@ them apart by a key only that shape has. Types only: nothing here runs."""
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict, final
+from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict, final
 
 from skillshared.core.results import (
     Change,
@@ -27,6 +27,9 @@ from skillshared.core.results import (
     TargetReport,
 )
 from skillshared.core.results_daemon import DaemonStatus
+
+if TYPE_CHECKING:
+    from skillshared.commands.results_views import AgentsState, ExtraState
 from skillshared.core.results_git import PullReport, PushReport
 
 # -- status, diff, list, log ---------------------------------------------------------------------
@@ -82,6 +85,8 @@ class StatusResult(TypedDict):
     tracked_repos: list[TrackedRepoState]
     records_problem: str | None
     daemon: DaemonStatus
+    agents: AgentsState | None  # None: no agents folder
+    extras: list[ExtraState]
     out_of_sync: int
     held: int
     held_entries: int

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
 from skillshared.catalog.agents import discover_agents
+from skillshared.commands import kindviews
 from skillshared.commands.results import (
     DiffItem,
     DiffResult,
@@ -73,7 +74,8 @@ def target_state(run: TargetRun) -> TargetState:
     state: TargetStateName
     if plan.error:
         state = "error"
-    elif run.obs is not None and run.obs.kind == MISSING:
+    elif run.obs is not None and run.obs.kind == MISSING and (
+            wanted or not group.spec.unit.files):  # (an agents folder is made only if used)
         state = "missing"
     elif group.spec.mode == "symlink":
         state = "linked" if not plan.ops and not plan.conflicts and not plan.guard else (
@@ -165,8 +167,13 @@ def cmd_status(req: Request) -> StatusResult:
         "ignored": len(discovery.ignored),
         "git": gitstate.state(config.source, req.paths.env) if discovery.exists else None,
     }
+    plans = kindviews.plan_kinds(config)
+    agents = kindviews.agents_state(plans, target_state)
+    extras = kindviews.extras_state(plans, target_state)
     targets = [target_state(run) for run in runs]
-    held = [t for t in targets if t["guard"]]
+    every = targets + (agents["targets"] if agents else []) + [
+        t for e in extras for t in e["targets"]]
+    held = [t for t in every if t["guard"]]
     origins, records_problem = recorded(config)
     return {
         "scope": config.scope.name,
@@ -176,8 +183,10 @@ def cmd_status(req: Request) -> StatusResult:
         "tracked_repos": tracked_repos(config, discovery, req.paths, origins),
         "records_problem": records_problem,
         "daemon": req.daemon() if req.daemon else daemon_state(req.paths),
-        "out_of_sync": sum(1 for t in targets if t["state"] in ("needs sync", "missing",
-                                                                 "not linked")),
+        "agents": agents,
+        "extras": extras,
+        "out_of_sync": sum(1 for t in every if t["state"] in ("needs sync", "missing",
+                                                               "not linked")),
         "held": len(held),
         "held_entries": sum(t["held"] for t in held),
     }
@@ -220,22 +229,27 @@ def cmd_diff(req: Request) -> DiffResult:
 
     config = req.config()
     name = req.text("target")
-    only = pick_targets(config, [name] if name else [])
-    _, runs = plan_all(config, only)
-    targets: list[DiffTarget] = []
-    for run in runs:
-        held = run.plan.held
-        items = diff_items(run, held)
-        targets.append({
-            "name": run.group.name, "also": [t.name for t in run.group.targets[1:]],
-            "path": run.group.spec.path, "mode": run.group.spec.mode,
-            "error": run.plan.error, "guard": run.plan.guard,
-            "held": len(held), "guard_hint": reports.guard_hint(run.plan.guard),
-            "synced": not any(i["sign"] != "←" for i in items) and not run.plan.error
-            and not run.plan.guard,
-            "items": items,
-        })
+    extra = name is not None and any(e.name == name for e in config.extras)
+    only = None if extra else pick_targets(config, [name] if name else [])
+    runs = [] if extra else plan_all(config, only)[1]
+    targets = [diff_target(run) for run in runs]
+    plans = kindviews.plan_kinds(config, None if name is None else [name])
+    targets += kindviews.diff_targets(plans, diff_target)
     return {"scope": config.scope.name, "targets": targets}
+
+
+def diff_target(run: TargetRun) -> DiffTarget:
+    held = run.plan.held
+    items = diff_items(run, held)
+    return {
+        "name": run.group.name, "also": [t.name for t in run.group.targets[1:]],
+        "path": run.group.spec.path, "mode": run.group.spec.mode,
+        "error": run.plan.error, "guard": run.plan.guard,
+        "held": len(held), "guard_hint": reports.guard_hint(run.plan.guard),
+        "synced": not any(i["sign"] != "←" for i in items) and not run.plan.error
+        and not run.plan.guard,
+        "items": items,
+    }
 
 
 def cmd_list(req: Request) -> ListResult:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from skillshared.daemon.roots import CONFIG, SOURCE, Hint
+from skillshared.daemon.roots import AGENTS, CONFIG, EXTRA, SOURCE, Hint
 
 MAX_PATHS = 2000  # more source paths than this in one burst: a full pass is cheaper
 CAP_FACTOR = 10
@@ -24,6 +24,8 @@ class Batch:
     source: set[str] = field(default_factory=set)
     targets: dict[str, set[str]] = field(default_factory=dict)
     reasons: set[str] = field(default_factory=set)
+    agents: bool = False  # an agents pass is due
+    extras: set[str] = field(default_factory=set)  # the extras whose pass is due
 
     def add(self, hints: Iterable[Hint]) -> None:
         for hint in hints:
@@ -32,6 +34,10 @@ class Batch:
                     self.source.add(hint.rel)
             elif hint.kind == CONFIG:
                 self.config = True
+            elif hint.kind == AGENTS:
+                self.agents = True
+            elif hint.kind == EXTRA:
+                self.extras.add(hint.target or "")
             elif hint.target is not None:
                 self.targets.setdefault(hint.target, set()).add(hint.rel)
         if len(self.source) > MAX_PATHS:
@@ -46,6 +52,8 @@ class Batch:
         if other.full:
             self.want_full(", ".join(sorted(other.reasons)) or "full")
         self.config = self.config or other.config
+        self.agents = self.agents or other.agents
+        self.extras |= other.extras
         if not self.full:
             self.source |= other.source
         for name, entries in other.targets.items():
@@ -53,7 +61,8 @@ class Batch:
         self.reasons |= other.reasons
 
     def size(self) -> int:
-        return (int(self.full) + int(self.config) + len(self.source)
+        return (int(self.full) + int(self.config) + len(self.source) + int(self.agents)
+                + len(self.extras)
                 + sum(len(v) for v in self.targets.values()))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from skillshared.catalog import skills
 from skillshared.catalog.rediscover import rediscover
@@ -25,14 +26,29 @@ from skillshared.core.results_daemon import (
     TargetChange,
     TargetConflict,
 )
-from skillshared.daemon import logs
+from skillshared.daemon import kinds, logs
 from skillshared.daemon.debounce import Batch
-from skillshared.daemon.roots import CONFIG, SOURCE, TARGET, Root
+from skillshared.daemon.roots import (
+    AGENT_TARGET,
+    AGENTS,
+    CONFIG,
+    EXTRA,
+    EXTRA_TARGET,
+    SOURCE,
+    TARGET,
+    Root,
+)
 from skillshared.engine import reconcile, reports
 from skillshared.engine.groups import build_groups
 from skillshared.engine.observe import DigestCache
 
 MAX_SHOWN_CHANGES = 50
+
+
+def _target_root(kind: str, path: Path, mode: str, name: str) -> Root:
+    """A target folder's root: its entries (flat), or in symlink mode the link itself."""
+    entry = path.name if mode == "symlink" else None
+    return Root(kind, str(path), entry=entry, target=name)
 
 
 def now_iso() -> str:
@@ -85,11 +101,17 @@ class Reconciler:
         if config is None:
             return roots
         roots.append(Root(SOURCE, str(config.source), recursive=True))
+        roots.append(Root(AGENTS, str(config.agents), recursive=True))
+        roots += [Root(EXTRA, str(e.source), recursive=True, target=e.name)
+                  for e in config.extras]
         if config.daemon.watch_targets:
             for target in config.targets:
-                path = str(target.path)
-                entry = os.path.basename(path) if target.mode == "symlink" else None
-                roots.append(Root(TARGET, path, entry=entry, target=target.name))
+                roots.append(_target_root(TARGET, target.path, target.mode, target.name))
+                if target.agents is not None:
+                    roots.append(_target_root(AGENT_TARGET, target.agents.path,
+                                              target.agents.mode, target.name))
+            roots += [_target_root(EXTRA_TARGET, t.path, t.mode, e.name)
+                      for e in config.extras for t in e.targets]
         return roots
 
     # -- reconcile ------------------------------------------------------------------------
@@ -110,6 +132,8 @@ class Reconciler:
                 looked_at = len(discovery.skills)
             else:
                 reports, discovery, looked_at = self._partial(config, batch)
+            others = kinds.passes(config, full=full, agents=batch.agents, extras=batch.extras,
+                                  max_changes=MAX_SHOWN_CHANGES)
         except Exception as exc:  # logged and shown in status; the daemon carries on
             self.discovery = None  # start from the disk next time
             self.last_error = {"at": now_iso(), "message": f"reconcile failed: {exc}"}
@@ -117,7 +141,8 @@ class Reconciler:
             return None
         self.discovery = discovery
         guarded = self._held_after(config, discovery, reports, full)
-        return self._record(batch, full, reports, looked_at, started, guarded)
+        guarded += sorted(t["name"] for r in others for t in r["targets"] if t["guard"])
+        return self._record(batch, full, reports + others, looked_at, started, guarded)
 
     # -- pruning held back ----------------------------------------------------------------
     def _held_after(self, config: Config, discovery: Discovery, reports: list[SyncReport],

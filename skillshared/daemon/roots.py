@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from skillshared.catalog.skills import RESERVED_PREFIX
 
 SOURCE, CONFIG, TARGET = "source", "config", "target"
+# The agents source and the agents folders of targets (any event: an agents pass), and an
+# extra's source and target folders (``target``: the extra's name; any event: its pass).
+AGENTS, AGENT_TARGET, EXTRA, EXTRA_TARGET = "agents", "agent_target", "extra", "extra_target"
+_PASS_OF = {AGENTS: AGENTS, AGENT_TARGET: AGENTS, EXTRA: EXTRA, EXTRA_TARGET: EXTRA}
 FOLLOW_LINKS = frozenset({CONFIG})  # single entries whose content matters, not the link
 MAX_HOPS = 40  # links followed from one entry (the kernel's own limit for a path)
 
@@ -115,7 +119,14 @@ def hints_for(root: Root, real: str, path: str) -> Hint | None:
     if rel is None:
         return None
     if root.entry is not None:
-        return Hint(root.kind, root.target) if rel == root.entry else None
+        if rel != root.entry:
+            return None
+        return Hint(_PASS_OF.get(root.kind, root.kind), root.target)
+    if root.kind in _PASS_OF:
+        name = rel.split(os.sep, 1)[0]
+        if name.startswith(RESERVED_PREFIX) or _git_noise(rel):
+            return None
+        return Hint(_PASS_OF[root.kind], root.target, rel.replace(os.sep, "/"))
     if root.kind == SOURCE:
         return None if _git_noise(rel) else Hint(SOURCE, None, rel.replace(os.sep, "/"))
     name = rel.split(os.sep, 1)[0]
@@ -130,4 +141,4 @@ def covered(root: Root) -> Hint:
         return Hint(TARGET, root.target, "")
     if root.kind == SOURCE:
         return Hint(SOURCE, None, "")
-    return Hint(root.kind, root.target)
+    return Hint(_PASS_OF.get(root.kind, root.kind), root.target)

@@ -225,8 +225,9 @@ def refused_group(members: Sequence[TargetConfig], view: SourceView, refused: Ma
 
 
 def build_groups(config: Config, discovery: Discovery,
-                 only: Collection[str] | None = None, unit: Unit = SKILL_UNIT) -> list[Group]:
-    view = SourceView.of(config, discovery, unit)
+                 only: Collection[str] | None = None, unit: Unit = SKILL_UNIT,
+                 per_target: Mapping[str, tuple[Skill, ...]] | None = None) -> list[Group]:
+    view = SourceView.of(config, discovery, unit, per_target)
     reals = real_paths(config)
     refused = refused_targets(config, discovery, reals, view.roots)
     return [refused_group(members, view, refused) or full_group(members, real_path, view)
