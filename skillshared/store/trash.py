@@ -252,6 +252,15 @@ def find(trash_dir: Path, key: str, kind: str = SKILL) -> Item:
         for item in listed:
             if key in keys(item):
                 return item
+    if kind == AGENT:  # a nested agent by its file's name alone, when only one has it
+        by_file = [i for i in listed if key in (os.path.basename(i.name),
+                                                os.path.basename(i.file or ""))]
+        names = sorted({i.name for i in by_file})
+        if len(names) > 1:
+            raise UsageError(f"'{key}' names {len(names)} agents in the trash: "
+                             f"{', '.join(names)}", hint="name one by its path")
+        if by_file:
+            return by_file[0]
     what = "agent" if kind == AGENT else "item"
     raise NotFoundError(f"'{key}' not found in the trash" + (
         " of agents" if kind == AGENT else ""),

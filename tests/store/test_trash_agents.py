@@ -132,3 +132,16 @@ def test_the_originals_agent_items_are_agents(agents: Path, trash_dir: Path) -> 
     trash.restore(trash_dir, item, str(agents / "team/tutor.md"), str(agents))
     assert (agents / "team/tutor.md").read_bytes() == b"# team tutor\n"
     assert not (trash_dir / "agents/team").exists()  # its emptied parent goes too
+
+
+def test_a_nested_agent_by_its_file_name_alone(agents: Path, trash_dir: Path) -> None:
+    put_agent(trash_dir, str(agents / "team/tutor.md"), "team/tutor.md", "u")
+    assert trash.find(trash_dir, "tutor", AGENT).name == "team/tutor"
+    assert trash.find(trash_dir, "tutor.md", AGENT).name == "team/tutor"
+    (agents / "other").mkdir()
+    (agents / "other/tutor.md").write_text("x\n")
+    put_agent(trash_dir, str(agents / "other/tutor.md"), "other/tutor.md", "u")
+    with pytest.raises(UsageError, match="'tutor' names 2 agents in the trash: other/tutor, "
+                                         "team/tutor"):
+        trash.find(trash_dir, "tutor", AGENT)
+    assert trash.find(trash_dir, "other/tutor", AGENT).file == "other/tutor.md"
