@@ -114,6 +114,12 @@ class Reconciler:
                       for e in config.extras for t in e.targets]
         return roots
 
+    def optional_folders(self) -> set[str]:
+        """The watched folders of agents and extras (sources and targets): most users have
+        none of them, so their absence is normal."""
+        return {r.folder() for r in self.roots() if r.kind in (AGENTS, AGENT_TARGET, EXTRA,
+                                                                 EXTRA_TARGET)}
+
     # -- reconcile ------------------------------------------------------------------------
     def run(self, batch: Batch) -> ReconcilePass | None:
         started = time.monotonic()

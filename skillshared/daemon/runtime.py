@@ -303,11 +303,13 @@ class Runtime:
     def _status_cmd(self, args: dict[str, Any]) -> dict[str, Any]:
         """`status` of the global scope, reused while nothing was seen to change: every
         change to the source, the config or a watched target bumps the key. Kept for at
-        most STATUS_TTL seconds (git state and the like are not watched)."""
+        most STATUS_TTL seconds (git state and the like are not watched). A missing folder
+        of agents or extras (most users have none) does not stop it: when one appears, the
+        watcher's supervisor places its watch within seconds and a pass follows."""
         config = self.reconciler.config
-        cacheable = (config is not None and config.daemon.watch_targets and not self.watcher.
-                     status()["missing"] and not Request(self.paths, args).scope()
-                     .is_project)
+        missing = set(self.watcher.status()["missing"]) - self.reconciler.optional_folders()
+        cacheable = (config is not None and config.daemon.watch_targets and not missing
+                     and not Request(self.paths, args).scope().is_project)
         key = (self._changes, self.reconciler.generation,
                tuple(sorted((k, repr(v)) for k, v in args.items() if k != "cwd")))
         cached = self._status_cache
