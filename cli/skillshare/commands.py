@@ -280,12 +280,14 @@ COMMANDS = {c.name: c for c in (
             "skillshare uninstall my-skill -n\n"
             "skillshare uninstall _team-skills --force   # even with uncommitted changes\n"
             "skillshare uninstall agents tutor           # an agent's file\n"
-            "skillshare uninstall --kind agent team/tutor.md",
+            "skillshare uninstall --kind agent team/tutor.md\n"
+            "skillshare uninstall agents --all           # every agent",
             positional("names", "[skills|agents], then tracked repos (_name, '_' optional), "
                        "skills (flat names) or agents (name or path)", nargs="*",
                        metavar="name"),
             value("--kind", metavar="KIND", help="skill or agent: only that kind (also a "
                   "leading word: skills, agents)"),
+            flag("--all", help="with `agents`: every agent"),
             flag("-f", "--force", help="also when a repo has uncommitted changes"),
             DRY_RUN),
     Command("update", "fast-forward tracked repos and re-install copied skills, auditing "

@@ -56,6 +56,14 @@ class _Plan:
 def cmd_uninstall(req: Request) -> UninstallKindsResult:
     config = req.config()
     kind, names = split_kind(req, req.texts("names"))
+    if req.flag("all"):
+        if kind != AGENT or names:
+            raise UsageError("--all goes with `uninstall agents` and no names",
+                             hint="`skillshare uninstall agents --all` moves every agent to "
+                                  "the trash")
+        names = [a.rel for a in discover_agents(config.agents).agents]
+        if not names:
+            raise NotFoundError(f"no agents in {config.agents}; nothing was uninstalled")
     if not names:
         raise UsageError("usage: skillshare uninstall [skills|agents] <name>...",
                          hint="e.g. `skillshare uninstall my-skill` or "

@@ -181,3 +181,19 @@ def test_the_install_record_goes_and_a_damaged_one_stops_it(cli: CliRunner, home
     refused = cli("uninstall", "agents", "team/lint")
     assert refused.code == 1 and ".metadata.json" in refused.err
     assert world(home) == before
+
+
+def test_all_agents(cli: CliRunner, home: Path, agents: Path, configured: Path) -> None:
+    make_skill(configured, "pdf")
+    before = world(home)
+    for argv in (["--all"], ["skills", "--all"], ["agents", "tutor", "--all"]):
+        refused = cli("uninstall", *argv)
+        assert refused.code == 2 and "--all goes with `uninstall agents`" in refused.err
+    assert world(home) == before
+    done = cli("uninstall", "agents", "--all", "--json")
+    assert done.code == 0, done.err
+    assert sorted(i["name"] for i in done.json()["removed"]) == ["team/lint", "tutor"]
+    assert not (agents / "tutor.md").exists() and not (agents / "team/lint.md").exists()
+    assert (configured / "pdf/SKILL.md").exists()
+    none = cli("uninstall", "agents", "--all")
+    assert none.code == 1 and "no agents in" in none.err
