@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRunner, make_skill, tree
+from tests.conftest import CliRunner, make_skill, run_cli_process, tree
 
 HOSTILE = ("---\nname: helper\ndescription: a friendly helper\n---\n"
            "You are a helper.\n"
@@ -125,3 +125,15 @@ def test_no_agents_folder_no_agents(cli: CliRunner, configured: Path) -> None:
     data = cli("audit", "--json").json()
     assert data["agents"] == [] and data["scanned"] == 1
     assert "agent" not in cli("audit").out
+
+
+def test_project_agents(work: Path) -> None:
+    assert run_cli_process("init", "-p", "--targets", "claude", cwd=work).code == 0
+    agents = work / ".skillshare/agents"
+    agents.mkdir(exist_ok=True)
+    (agents / "helper.md").write_text(HOSTILE)
+    result = run_cli_process("audit", "agents", "--json", cwd=work)
+    assert result.code == 1, result.err
+    data = result.json()
+    assert data["scope"] == "project" and data["blocked_agents"] == ["helper"]
+    assert data["agents_source"] == str(agents)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRunner, make_skill, run_cli_process, tree
+from tests.conftest import CliRunner, DaemonStarter, make_skill, run_cli_process, tree
 
 TUTOR = b"---\nname: tutor\ndescription: teaches\n---\nStep by step.\r\n\xf0\x9f\x93\x9a\n"
 
@@ -197,3 +197,15 @@ def test_all_agents(cli: CliRunner, home: Path, agents: Path, configured: Path) 
     assert (configured / "pdf/SKILL.md").exists()
     none = cli("uninstall", "agents", "--all")
     assert none.code == 1 and "no agents in" in none.err
+
+
+def test_through_the_daemon(daemon: DaemonStarter, cli: CliRunner, agents: Path) -> None:
+    d = daemon()
+    done = cli("uninstall", "agents", "tutor", "--json")
+    assert done.code == 0, done.err
+    assert done.json()["removed"][0]["kind"] == "agent" and not (agents / "tutor.md").exists()
+    listed = cli("trash", "agents", "list", "--json").json()
+    assert [i["name"] for i in listed["items"]] == ["tutor"]
+    assert cli("trash", "agents", "restore", "tutor").code == 0
+    assert (agents / "tutor.md").read_bytes() == TUTOR
+    assert d.ask("audit", {"kind": "agent"})["agents"][0]["name"] in ("team/lint", "tutor")
