@@ -12,6 +12,7 @@ from pathlib import Path
 
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
+from skillshared.core.names import TEMP_PREFIX
 from skillshared.engine import fsops
 from skillshared.store import trash_agents
 
@@ -89,3 +90,20 @@ def link_in_place(folder: str, name: str, text: str, expect: str) -> None:
         fsops.put_back(aside, path)
         raise
     fsops.remove_file(aside)
+
+
+def recover(folder: str) -> list[str]:
+    """Put back the files a collect cut short left set aside in a target's agents folder
+    (when their name is still free); returns their names."""
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(TEMP_PREFIX)]
+    except OSError:
+        return []
+    restored = []
+    for entry in names:
+        tag, original = fsops.parse_temp(entry)
+        path = os.path.join(folder, original or "")
+        if tag == fsops.TAG_ASIDE and original and not os.path.lexists(path):
+            fsops.put_back(os.path.join(folder, entry), path)
+            restored.append(original)
+    return restored

@@ -127,6 +127,8 @@ def cmd_collect_agents(req: Request, names: list[str]) -> CollectAgentsResult:
     taken: dict[str, LocalAgent] = {}
     planned: list[tuple[AgentCollected, LocalAgent]] = []
     for target in chosen:
+        if not dry_run and target.agents is not None and target.agents.path.is_dir():
+            agentfiles.recover(str(target.agents.path))
         found, passed = local_agents(target, real_agents)
         result["skipped"] += passed
         for local in found:

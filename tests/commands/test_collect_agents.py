@@ -182,3 +182,40 @@ def test_a_file_edited_before_the_link_is_kept(cli: CliRunner, home: Path, agent
 def test_collect_of_skills_is_unchanged_by_the_kind_word(cli: CliRunner, home: Path,
                                                          agents: Path) -> None:
     assert "No local skills found in claude" in cli("collect", "skills", "claude").out
+
+
+def test_a_file_left_aside_by_an_interrupted_collect_is_put_back(
+        cli: CliRunner, home: Path, agents: Path) -> None:
+    claude = home / ".claude/agents"
+    (claude / ".skillshare-tmp-asd-0a1b2c3d-tutor.md").write_text("# Tutor\n")
+    data = cli("collect", "agents", "claude", "--json").json()
+    assert [i["name"] for i in data["collected"]] == ["tutor.md"]
+    assert os.readlink(claude / "tutor.md") == str(agents / "tutor.md")
+    assert (agents / "tutor.md").read_text() == "# Tutor\n"
+    assert os.listdir(claude) == ["tutor.md"]
+
+
+def test_a_project_collects_into_its_agents_with_relative_links(
+        cli: CliRunner, work: Path) -> None:
+    (work / ".claude").mkdir()
+    assert cli("init", "-p").code == 0
+    claude = work / ".claude/agents"
+    claude.mkdir()
+    (claude / "onboarding.md").write_text("# Onboarding\n")
+    result = cli("collect", "agents", "claude", "-p", "--json")
+    assert result.code == 0, result.err
+    agents = work / ".skillshare/agents"
+    assert (agents / "onboarding.md").read_text() == "# Onboarding\n"
+    assert os.readlink(claude / "onboarding.md") == "../../.skillshare/agents/onboarding.md"
+    assert (claude / "onboarding.md").read_text() == "# Onboarding\n"
+
+
+def test_a_target_whose_agents_folder_is_the_source_is_left_alone(
+        cli: CliRunner, home: Path, agents: Path) -> None:
+    (agents / "tutor.md").write_text("# Tutor\n")
+    claude = home / ".claude/agents"
+    claude.rmdir()
+    claude.symlink_to(agents)
+    data = cli("collect", "agents", "claude", "--json").json()
+    assert data["collected"] == data["same"] == data["skipped"] == []
+    assert (agents / "tutor.md").read_text() == "# Tutor\n"
