@@ -243,3 +243,43 @@ def test_install_with_no_argument_recreates_a_projects_agents(
     assert git(elsewhere, "status", "--porcelain") == ""
     again = cli("install", "--json").json()
     assert {i["status"] for i in again["agents"]} == {"present"}
+
+
+@pytest.mark.parametrize("text, detail", [
+    ("not json", "not valid JSON"),
+    ('{"entries": []}', "must be an object with 'entries'"),
+    ('{"entries": {"x": {"source": "/tmp/x", "kind": "agent", "subdir": "../up"}}}',
+     "entries[\"x\"]"),
+    ('{"entries": {"-bad": {"source": "/tmp/x"}}}', "must start with a letter or a digit"),
+])
+def test_a_damaged_record_file_stops_an_install_before_anything(
+        cli: CliRunner, tmp_path: Path, agents: Path, text: str, detail: str) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "tutor.md").write_text("# Tutor\n")
+    agents.mkdir(parents=True)
+    (agents / ".metadata.json").write_text(text)
+    before = tree(agents)
+    result = cli("install", str(folder))
+    assert result.code != 0
+    assert ".metadata.json" in result.err and detail in result.err
+    assert tree(agents) == before
+    kept = cli("install", str(folder), "--kind", "skill")
+    assert kept.code != 0 and tree(agents) == before
+
+
+def test_other_entries_of_the_record_file_are_kept(cli: CliRunner, tmp_path: Path,
+                                                   agents: Path) -> None:
+    agents.mkdir(parents=True)
+    theirs = {"version": 1, "audit_accepted": {"x": ["k"]},
+              "entries": {"old": {"source": "gh/o/r/old.md", "kind": "agent",
+                                  "installed_at": "2026-01-01T00:00:00Z"}}}
+    (agents / ".metadata.json").write_text(json.dumps(theirs))
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "tutor.md").write_text("# Tutor\n")
+    assert cli("install", str(folder)).code == 0
+    doc = json.loads((agents / ".metadata.json").read_text())
+    assert doc["audit_accepted"] == {"x": ["k"]} and doc["version"] == 1
+    assert doc["entries"]["old"] == theirs["entries"]["old"]  # type: ignore[index]
+    assert set(doc["entries"]) == {"old", "tutor"}
