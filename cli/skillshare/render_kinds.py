@@ -171,8 +171,7 @@ def render_check(r: CheckResult, out: Out) -> int:
              "modified": WARN, "stale": WARN, "missing": WARN}
     for item in agents:
         status = item["status"]
-        origin = f" ({item['source']})" if item.get("source") else (
-            " (local agent)" if status == "local" else "")
+        origin = f" ({item['source']})" if item.get("source") else ""
         error = f": {item['error']}" if item.get("error") else ""
         out(f"{marks.get(status, FAIL)} {item['name']}: {status}{origin}{error}")
     if r["behind"]:
