@@ -152,7 +152,23 @@ def items(trash_dir: Path, tidy: bool = True, kind: str = SKILL) -> list[Item]:
     for entry in names if tidy else ():  # notes of items that never arrived, or taken out
         if entry.endswith(NOTE) and entry[:-len(NOTE)] not in present:
             fsops.remove_quietly(folder / entry)
-    return sorted(found, key=lambda i: (i.trashed_at, i.entry), reverse=True)
+    hollow = [i for i in found if kind == AGENT and i.file is None]
+    for item in hollow if tidy else ():
+        _drop_hollow(folder, item.entry)
+    return sorted((i for i in found if i not in hollow), key=lambda i: (i.trashed_at, i.entry),
+                  reverse=True)
+
+
+def _drop_hollow(folder: Path, entry: str) -> None:
+    """An agent item of ours whose file never arrived (or was already taken out): its empty
+    folder and its note go (a folder that is not empty stays, unlisted)."""
+    if not os.path.exists(folder / (entry + NOTE)):
+        return  # the original's: not ours to remove
+    try:
+        fsops.remove_empty_dir(folder / entry)
+    except OSError:
+        return
+    fsops.remove_quietly(folder / (entry + NOTE))
 
 
 def _collect(folder: Path, under: str, names: list[str], found: list[Item],
@@ -203,11 +219,11 @@ def _agent_rel(folder: Path, entry: str, name: str, kind: str,
     name's folders and the file it holds."""
     if kind != AGENT:
         return None
+    inside = agent_file(folder / entry)
+    if inside is None:  # not there yet, or already taken out
+        return None
     if recorded is not None and rel_problem(recorded) is None:
         return recorded
-    inside = agent_file(folder / entry)
-    if inside is None:
-        return None
     parent = os.path.dirname(name)
     return f"{parent}/{inside}" if parent else inside
 
