@@ -64,7 +64,7 @@ def failure(name: str, exc: SkillshareError, **extra: Any) -> UpdateItem:
 
 def cmd_install(req: Request) -> InstallResult | InstallAgentsResult:
     config = req.config()
-    raw = req.text("source")
+    raw = _from_cwd(req, req.text("source"))
     where = places.into(req.text("into"))
     kind = install_agents.kind_of(req)
     installs.load(config)  # a damaged record file stops it before anything is fetched
@@ -86,6 +86,15 @@ def cmd_install(req: Request) -> InstallResult | InstallAgentsResult:
     if req.flag("track"):
         return _install_repo(req, config, raw, req.text("name"), where)
     return _install_copy(req, config, raw, req.text("name"), where, kind=kind)
+
+
+def _from_cwd(req: Request, raw: str | None) -> str | None:
+    """A relative path to an existing folder, read from where the command was given (the
+    daemon runs elsewhere); anything else as it is."""
+    if not raw or os.path.isabs(raw) or raw.startswith("~"):
+        return raw
+    here = os.path.normpath(req.paths.cwd / raw)
+    return here if os.path.isdir(here) else raw
 
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,

@@ -283,3 +283,17 @@ def test_other_entries_of_the_record_file_are_kept(cli: CliRunner, tmp_path: Pat
     assert doc["audit_accepted"] == {"x": ["k"]} and doc["version"] == 1
     assert doc["entries"]["old"] == theirs["entries"]["old"]  # type: ignore[index]
     assert set(doc["entries"]) == {"old", "tutor"}
+
+
+def test_a_relative_folder_is_read_from_where_the_command_was_given(
+        tmp_path: Path, home: Path, agents: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillshared import api
+    from skillshared.core.paths import Paths
+
+    (tmp_path / "shell/downloads").mkdir(parents=True)
+    (tmp_path / "shell/downloads/tutor.md").write_text("# Tutor\n")
+    monkeypatch.chdir(home)  # as the daemon: somewhere else
+    result = api.run("install", {"source": "downloads", "cwd": str(tmp_path / "shell")},
+                     Paths.from_env())
+    assert [a["name"] for a in result["agents"]] == ["tutor"]
+    assert (agents / "tutor.md").read_text() == "# Tutor\n"
