@@ -6,6 +6,7 @@ trash itself is :mod:`skillshared.store.trash`)."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from skillshared.commands.kindpick import AGENT, SKILL, kind_of
 from skillshared.commands.request import Request
@@ -15,7 +16,7 @@ from skillshared.commands.results_kinds import (
     TrashKindsRestore,
     TrashKindsResult,
 )
-from skillshared.core.errors import SkillshareError, UsageError
+from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.store.trash import Item, agent_items, delete, find, items, restore
 
 
@@ -42,12 +43,29 @@ def cmd_trash(req: Request) -> TrashKindsResult:
                          hint="use list, restore <name>, delete <name> or empty")
     if not key:
         raise UsageError(f"usage: skillshare trash {_word(kind)}{action} <name>")
-    item = find(trash_dir, key, kind)
+    item = _find(trash_dir, key, kind, action)
     if action in ("delete", "rm"):
         if not dry_run:
             delete(trash_dir, item)
         return {"action": "delete", "kind": kind, "dry_run": dry_run, "item": item.to_dict()}
     return _restore(req, item, kind, dry_run)
+
+
+def _find(trash_dir: Path, key: str, kind: Kind, action: str) -> Item:
+    """The item ``key`` names; when it is not among the skills but among the agents, the
+    error says so."""
+    try:
+        return find(trash_dir, key, kind)
+    except NotFoundError as exc:
+        if kind == SKILL:
+            try:
+                find(trash_dir, key, AGENT)
+            except SkillshareError:
+                raise exc from None
+            raise NotFoundError(f"'{key}' not found in the trash of skills; an agent of that "
+                                "name is in the trash of agents",
+                                hint=f"run `skillshare trash agents {action} {key}`") from None
+        raise
 
 
 def _word(kind: str) -> str:

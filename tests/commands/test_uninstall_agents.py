@@ -209,3 +209,14 @@ def test_through_the_daemon(daemon: DaemonStarter, cli: CliRunner, agents: Path)
     assert cli("trash", "agents", "restore", "tutor").code == 0
     assert (agents / "tutor.md").read_bytes() == TUTOR
     assert d.ask("audit", {"kind": "agent"})["agents"][0]["name"] in ("team/lint", "tutor")
+
+
+def test_a_skill_restore_of_an_agent_points_at_the_agents(cli: CliRunner, agents: Path) -> None:
+    assert cli("uninstall", "agents", "tutor").code == 0
+    result = cli("trash", "restore", "tutor")
+    assert result.code == 1 and "an agent of that name is in the trash of agents" in result.err
+    assert "skillshare trash agents restore tutor" in result.err
+    assert not (agents / "tutor.md").exists()
+    missing = cli("trash", "restore", "nobody")
+    assert missing.code == 1 and "'nobody' not found in the trash" in missing.err
+    assert "agents" not in missing.err.split("(hint")[0]
