@@ -34,14 +34,23 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_trash import KindTrashItem
 from skillshared.engine import fsops, fsops_swap, trees
 from skillshared.store.backup_format import TS_FORMAT, parse_ts
+from skillshared.store.trash_layout import (
+    AGENT,
+    AGENTS,
+    DOOMED,
+    KINDS,
+    NOTE,
+    SKILL,
+    agent_file,
+    base,
+    rel_problem,
+)
 
-NOTE = ".json"
-DOOMED = ".del-"  # an item being deleted (renamed first: never listed half-deleted)
-AGENTS = "agents"  # the original's folder of trashed agents
+__all__ = ["AGENT", "AGENTS", "DOOMED", "KINDS", "NOTE", "SKILL", "Item", "agent_file",
+           "agent_items", "base", "delete", "expire", "find", "items", "put", "rel_problem",
+           "restore", "sweep"]
+
 DEPTH = 8  # how deep the original's nested names are looked for
-SKILL = "skill"
-AGENT = "agent"
-KINDS = (SKILL, AGENT)
 
 
 @dataclass(frozen=True)
@@ -65,25 +74,9 @@ class Item:
                 "kind": "agent" if self.kind == AGENT else "skill", "file": self.file}
 
 
-def base(trash_dir: Path, kind: str = SKILL) -> Path:
-    """The folder the items of ``kind`` are in."""
-    if kind not in KINDS:
-        raise UsageError(f"unknown kind {kind!r}: must be skill or agent")
-    return trash_dir / AGENTS if kind == AGENT else trash_dir
-
-
 def _name_problem(name: str) -> str | None:
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
         return "must be a skill's name, without '/', '\\' or '..'"
-    return None
-
-
-def rel_problem(rel: str) -> str | None:
-    """What is wrong with an agent's path in the agents source (``dir/name.md``)."""
-    parts = rel.split("/")
-    if (not rel.endswith(".md") or rel.startswith("/") or "\\" in rel or "\0" in rel
-            or any(p in ("", ".", "..") for p in parts)):
-        return "must be an agent's path in the agents source (dir/name.md)"
     return None
 
 
@@ -199,18 +192,6 @@ def _collect(folder: Path, under: str, names: list[str], found: list[Item],
             except OSError:
                 continue
             _collect(folder, rel, inside, found, kind)
-
-
-def agent_file(folder: Path) -> str | None:
-    """The name of the agent file an agent item's folder holds (None: none, or not one)."""
-    if folder.is_symlink():
-        return None
-    try:
-        files = [n for n in os.listdir(folder) if n.endswith(".md")
-                 and (os.path.islink(folder / n) or os.path.isfile(folder / n))]
-    except OSError:
-        return None
-    return files[0] if len(files) == 1 else None
 
 
 def _agent_rel(folder: Path, entry: str, name: str, kind: str,

@@ -14,7 +14,7 @@ from pathlib import Path
 from skillshared.core.errors import UsageError
 from skillshared.engine import fsops, fsops_swap
 from skillshared.store.backup_format import TS_FORMAT
-from skillshared.store.trash import AGENT, NOTE, base, rel_problem
+from skillshared.store.trash_layout import AGENT, NOTE, base, rel_problem
 
 
 def _entry_name(rel: str) -> str:
