@@ -28,7 +28,8 @@ from skillshared.commands.results_agents import (
 )
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import SkillshareError, UsageError
-from skillshared.engine import fsops
+from skillshared.engine import fsops, trees
+from skillshared.engine.observe import Record, read_manifest
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -71,9 +72,10 @@ def _ours(path: str, real_agents: str) -> bool:
     return dest == real_agents or dest.startswith(real_agents + os.sep)
 
 
-def local_agents(target: TargetConfig, real_agents: str
+def local_agents(config: Config, target: TargetConfig, real_agents: str
                  ) -> tuple[list[LocalAgent], list[AgentCollectItem]]:
-    """A target's own agent files, and those passed over with the reason."""
+    """A target's own agent files (not our links, nor our unedited copies of a copy-mode
+    folder), and those passed over with the reason."""
     assert target.agents is not None
     place = target.agents
     path = str(place.path)
@@ -83,6 +85,7 @@ def local_agents(target: TargetConfig, real_agents: str
     if place.mode == "symlink" or not os.path.isdir(path) or _ours(path, real_agents):
         return [], []  # nothing there, or the folder is the agents source itself
     real = os.path.realpath(path)
+    records = read_manifest(real).records
     found: list[LocalAgent] = []
     skipped: list[AgentCollectItem] = []
     with os.scandir(real) as it:
@@ -91,6 +94,8 @@ def local_agents(target: TargetConfig, real_agents: str
         name = entry.name
         if (name.startswith(".") or not name.endswith(AGENTS.marker) or name in EXCLUDED
                 or entry.is_symlink() or not entry.is_file(follow_symlinks=False)):
+            continue
+        if _our_copy(config, entry.path, records.get(name)):
             continue
         problem = name_problem(name)
         if problem:
@@ -105,6 +110,16 @@ def local_agents(target: TargetConfig, real_agents: str
         found.append(LocalAgent(target.name, real, name, data, agentfiles.digest(data),
                                 place.mode))
     return found, skipped
+
+
+def _our_copy(config: Config, path: str, record: Record | None) -> bool:
+    """Whether the file at ``path`` is a copy a sync made and nobody edited since."""
+    if record is None:
+        return False
+    try:
+        return trees.digest(path, config.copy_ignore(), config.limits) == record.digest
+    except (OSError, trees.TooLarge):
+        return False
 
 
 def cmd_collect_agents(req: Request, names: list[str]) -> CollectAgentsResult:
@@ -129,7 +144,7 @@ def cmd_collect_agents(req: Request, names: list[str]) -> CollectAgentsResult:
     for target in chosen:
         if not dry_run and target.agents is not None and target.agents.path.is_dir():
             agentfiles.recover(str(target.agents.path))
-        found, passed = local_agents(target, real_agents)
+        found, passed = local_agents(config, target, real_agents)
         result["skipped"] += passed
         for local in found:
             item = _decide(local, taken, in_source, agents, force, result)

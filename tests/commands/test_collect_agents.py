@@ -219,3 +219,20 @@ def test_a_target_whose_agents_folder_is_the_source_is_left_alone(
     data = cli("collect", "agents", "claude", "--json").json()
     assert data["collected"] == data["same"] == data["skipped"] == []
     assert (agents / "tutor.md").read_text() == "# Tutor\n"
+
+
+def test_a_synced_copy_is_ours_until_it_is_edited(cli: CliRunner, home: Path,
+                                                  agents: Path) -> None:
+    (agents / "tutor.md").write_text("# Tutor\n")
+    synced = cli("sync", "agents")
+    assert synced.code == 0, synced.err
+    cursor = home / ".cursor/agents"
+    assert (cursor / "tutor.md").read_text() == "# Tutor\n"
+    assert not (cursor / "tutor.md").is_symlink()
+    (agents / "tutor.md").unlink()  # gone from the source, not synced yet: still our copy
+    data = cli("collect", "agents", "cursor", "--json").json()
+    assert data["collected"] == [] and not (agents / "tutor.md").exists()
+    (cursor / "tutor.md").write_text("# Tutor, edited in cursor\n")
+    data = cli("collect", "agents", "cursor", "--json").json()
+    assert [i["name"] for i in data["collected"]] == ["tutor.md"]
+    assert (agents / "tutor.md").read_text() == "# Tutor, edited in cursor\n"
