@@ -3,6 +3,7 @@ daemon's backup and cleanup jobs call the same functions); this is the command."
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from skillshared.commands.results_backup import BackupResult
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.core.results_backup import BackupVerifyResult, WouldBackUp
+from skillshared.engine import resources
 from skillshared.store.backup_cleanup import cleanup
 from skillshared.store.backup_format import NAME_RE, list_backups
 from skillshared.store.backup_snapshot import real_target
@@ -46,12 +48,29 @@ def cmd_backup(req: Request) -> BackupResult:
         return cleanup(config, dry_run=req.flag("dry_run"))
     if req.text("from") is not None:
         raise UsageError("--from goes with --verify (or with `skillshare restore`)")
-    targets = chosen_targets(config, req.texts("targets"))
+    targets, others = _chosen(config, req.texts("targets"))
     if req.flag("dry_run"):
-        return {"action": "create", "dry_run": True, "targets": _would(config, targets)}
-    result = write(config, targets)
+        return {"action": "create", "dry_run": True,
+                "targets": _would(config, targets) + [
+                    w for c, t in others for w in _would(c, [t])]}
+    result = write(config, targets, others=others)
     return {"action": "create", "dry_run": False, **result.to_dict(),
             "summary": {"failed": sum(r.status == "failed" for r in result.results)}}
+
+
+def _chosen(config: Config, names: Sequence[str]
+            ) -> tuple[list[TargetConfig], list[tuple[Config, TargetConfig]]]:
+    """The targets named (all: none named) and the folders of agents and extras with them:
+    a target's agents folder goes with it; ``claude@agents`` or ``rules@0`` alone, too."""
+    kinds = resources.kind_targets(config)
+    alone = [n for n in names if config.target(n) is None and any(
+        t.name == n for _, t in kinds)]
+    targets = chosen_targets(config, [n for n in names if n not in alone]) if (
+        len(alone) < len(names) or not names) else []
+    wanted = {t.name + "@agents" for t in targets} | set(alone)
+    others = [(c, t) for c, t in kinds if (not names or t.name in wanted)
+              and os.path.lexists(t.path)]
+    return targets, others
 
 
 def check_name(raw: str | None) -> str | None:

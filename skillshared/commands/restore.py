@@ -26,7 +26,7 @@ from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.results import Interrupted
-from skillshared.engine import beside, fsops, fsops_swap, trees
+from skillshared.engine import beside, fsops, fsops_swap, resources, trees
 from skillshared.engine.observe import Record, manifest_bytes, own_original
 from skillshared.engine.observe import read_manifest as read_copy_manifest
 from skillshared.store import backup_original as original
@@ -241,9 +241,11 @@ class _Builder:
             elif kind == "link":
                 text = entry["link"]
                 content = entry.get("content")
-                # a link whose destination is no longer a skill: its saved content comes back
-                if content and not SKILLS.is_unit(self._dest(os.path.dirname(
-                        os.path.join(str(manifest["path"]), rel)), text)):
+                # a link whose destination is no longer a skill (or an agent's or an extra's
+                # file): its saved content comes back
+                dest = self._dest(os.path.dirname(os.path.join(str(manifest["path"]), rel)),
+                                  text)
+                if content and not (SKILLS.is_unit(dest) or os.path.isfile(dest)):
                     self._saved(content, at, rel)
                 else:
                     fsops.create_link(text, at)
@@ -286,6 +288,9 @@ def cmd_restore(req: Request) -> RestoreResult:
         raise UsageError("usage: skillshare restore <target> [--from TIMESTAMP]",
                          hint="see `skillshare backup --list` for what can be restored")
     target = config.target(name)
+    kind = None if target is not None else resources.kind_target(config, name)
+    if kind is not None:  # an agents folder or an extra's: its own source owns its links
+        config, target = kind
     if target is None:
         with_backups = sorted({t for b in list_backups(config.scope.backups_dir)
                                for t in (original.parts(b)[0] if original.looks_original(b)

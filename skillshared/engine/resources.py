@@ -128,3 +128,35 @@ def _ours(folder: Path, entry: os.DirEntry[str], roots: tuple[str, ...]) -> bool
         return False
     dest = os.path.normpath(os.path.join(folder, os.readlink(entry.path)))
     return any(dest == r or dest.startswith(r + os.sep) for r in roots)
+
+
+def kind_targets(config: Config) -> list[tuple[Config, TargetConfig]]:
+    """Every agents folder (``<target>@agents``) and every extra's target folder
+    (``<extra>@<n>``) as a target of its own kind's config: what ``backup`` saves beside
+    the skills' targets."""
+    derived = agents_config(config)
+    found = [(derived, replace(t, name=t.name + "@agents")) for t in derived.targets]
+    for extra in config.extras:
+        own = replace(config, source=extra.source, targets=())
+        found += [(own, TargetConfig(f"{extra.name}@{i}", t.path, t.mode, mode_explicit=True))
+                  for i, t in enumerate(extra.targets)]
+    return found
+
+
+def kind_target(config: Config, name: str) -> tuple[Config, TargetConfig] | None:
+    """The agents folder or extra's target folder called ``name`` (``claude@agents``,
+    ``rules@0``, or a subfolder's ``rules@0@team__sub`` as a sync's backup names it), with
+    the config whose source owns it; None when ``name`` is none of them."""
+    base, at, rest = name.partition("@")
+    if not at:
+        return None
+    if rest == "agents":
+        return next(((c, t) for c, t in kind_targets(config) if t.name == name), None)
+    extra = next((e for e in config.extras if e.name == base), None)
+    index, _, sub = rest.partition("@")
+    if extra is None or not index.isdigit() or int(index) >= len(extra.targets):
+        return None
+    target = extra.targets[int(index)]
+    path = target.path / sub.replace("__", "/") if sub else target.path
+    own = replace(config, source=extra.source, targets=())
+    return own, TargetConfig(name, path, target.mode, mode_explicit=True)

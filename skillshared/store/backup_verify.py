@@ -161,8 +161,8 @@ class Verifier:
 
     def store_entry(self, digest: str) -> str | None:
         if digest not in self._store:
-            folder = store_path(self.backups_dir, digest)
-            if not folder.is_dir():
+            folder = store_path(self.backups_dir, digest)  # (an agent's: a file)
+            if not folder.exists() or folder.is_symlink():
                 self._store[digest] = f"{STORE}/{digest[:12]}… is missing"
             elif trees.digest(str(folder)) != digest:
                 self._store[digest] = f"{STORE}/{digest[:12]}… does not match its checksum"

@@ -38,15 +38,19 @@ class Written:
 
 
 def write(config: Config, targets: Iterable[TargetConfig], *, always: bool = False,
-          now: float | None = None, exact: Exact = False) -> Written:
+          now: float | None = None, exact: Exact = False,
+          others: Iterable[tuple[Config, TargetConfig]] = ()) -> Written:
     """Back up ``targets`` into one new backup (those unchanged since their latest backup
     are skipped unless ``always``); nothing is published if writing it fails. ``exact``:
-    what the caller is about to replace (see :meth:`BackupWriter.add`)."""
+    what the caller is about to replace (see :meth:`BackupWriter.add`). ``others``: more
+    targets, each with the config whose source owns its links (agents folders, extras)."""
     sweep_unfinished(config.scope.backups_dir)
     writer = BackupWriter(config.scope.backups_dir, now, config.limits)
     own = owner(config)
     for target in targets:
         writer.add(target.name, str(target.path), target.mode, own, always, exact)
+    for other, target in others:
+        writer.add(target.name, str(target.path), target.mode, owner(other), always, exact)
     try:
         final = writer.publish()
     except OSError as exc:
