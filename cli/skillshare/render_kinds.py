@@ -52,6 +52,11 @@ def _collect_agents(r: CollectAgentsResult, out: Out) -> int:
         out(f"! {where} skipped: {skipped.get('reason', '')}")
     for failed in r["failed"]:
         out(f"{FAIL} {failed['target']}/{failed['name']}: {failed.get('error', '')}")
+    for t in r.get("passes", []):
+        for c in t["conflicts"]:
+            out(f"{WARN} {t['target']}/{c['name']}: not linked: {c['reason']}")
+        if t["error"]:
+            out(f"{FAIL} {t['target']}: {t['error']}")
     out(f"Collect {'preview' if r['dry_run'] else 'complete'}: "
         f"{plural(len(r['collected']), 'agent')} collected, {len(r['same'])} already in the "
         f"source, {len(r['skipped'])} skipped, {len(r['failed'])} failed")

@@ -1,8 +1,7 @@
 """Single agent files brought into the agents source (by ``collect agents``, ``install``
 and ``update``): read whole within a size cap, written under a temp name at the top of the
 agents source, checked, then renamed into place without replacing anything; a file being
-replaced goes to the trash first. And a target's file swapped for our link only while it
-still holds what was collected."""
+replaced goes to the trash first."""
 
 from __future__ import annotations
 
@@ -74,27 +73,9 @@ def put_agent(config: Config, data: bytes, dest: Path, replaces: str | None, rel
         fsops.remove_quietly(temp)
 
 
-def link_in_place(folder: str, name: str, text: str, expect: str) -> None:
-    """Replace the regular file ``name`` in ``folder`` by a link holding ``text``, only while
-    the file still has the digest ``expect``: it is moved aside, checked, and put back
-    unchanged when it differs (a ChangedError) or when the link cannot be made."""
-    aside = fsops.move_aside(folder, name, fsops.TAG_ASIDE)
-    path = os.path.join(folder, name)
-    if file_digest(aside) != expect:
-        fsops.put_back(aside, path)
-        raise fsops.ChangedError(0, "it changed while it was being collected; it was left "
-                                    "as it is", path)
-    try:
-        fsops.create_link(text, path)
-    except OSError:
-        fsops.put_back(aside, path)
-        raise
-    fsops.remove_file(aside)
-
-
 def recover(folder: str) -> list[str]:
-    """Put back the files a collect cut short left set aside in a target's agents folder
-    (when their name is still free); returns their names."""
+    """Put back the files a pass cut short left set aside in a target's agents folder (when
+    their name is still free), before it is looked at; returns their names."""
     try:
         names = [n for n in os.listdir(folder) if n.startswith(TEMP_PREFIX)]
     except OSError:

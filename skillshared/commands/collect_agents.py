@@ -5,10 +5,11 @@ In each chosen target that has an agents folder, a regular ``.md`` file (not a l
 hidden, not a conventional file such as ``README.md``) that the agents source does not hold
 by that name is copied into the agents source under its file name (a flat ``a__b.md``
 stays flat). The copy is written under a temp name, read back, and renamed into place;
-then, in merge mode, the target's file is replaced by our link to it, only while it still
-holds what was copied. A name the source already holds with other content is a conflict,
-reported and left alone, unless ``--force`` (the source's file goes to the trash). Nothing
-else in a target is touched.
+then the agents sync's pass over the collected names replaces the target's file, now
+identical to its source agent, by our link in merge mode (a managed copy in copy mode), as
+``collect`` does for skills. A name the source already holds with other content is a
+conflict, reported and left alone, unless ``--force`` (the source's file goes to the
+trash). Nothing else in a target is touched.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from skillshared.commands.results_agents import (
 )
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import SkillshareError, UsageError
-from skillshared.engine import fsops, trees
+from skillshared.engine import fsops, reconcile, resources, trees
 from skillshared.engine.observe import Record, read_manifest
+from skillshared.engine.plan import AGENT_UNIT
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -153,8 +155,29 @@ def cmd_collect_agents(req: Request, names: list[str]) -> CollectAgentsResult:
     for item, local in planned:
         if dry_run or _collect_one(config, item, local, result):
             result["collected"].append(item)
+    names = sorted({i["name"] for i in [*result["collected"], *result["same"]]})
+    if names and not dry_run:
+        _link(config, chosen, names, result)
     result["summary"]["failed"] = len(result["failed"])
     return result
+
+
+def _link(config: Config, chosen: list[TargetConfig], names: list[str],
+          result: CollectAgentsResult) -> None:
+    """The pass of the agents sync over the collected names of the chosen targets: a
+    target's file identical to its (new) source agent becomes our link in merge mode, our
+    managed copy in copy mode."""
+    world, discovery = resources.agents_world(config)
+    report = reconcile.sync(world, discovery, only=[t.name for t in chosen], names=names,
+                            unit=AGENT_UNIT)
+    result["passes"] = [{"target": t["name"], "changes": t["changes"],
+                         "conflicts": t["conflicts"], "error": t["error"]}
+                        for t in report["targets"]]
+    real_agents = os.path.realpath(config.agents)
+    folders = {t.name: str(t.agents.path) for t in chosen if t.agents is not None}
+    for item in result["collected"]:
+        path = os.path.join(folders[item["target"]], item["name"])
+        item["linked"] = os.path.islink(path) and _ours(path, real_agents)
 
 
 def _decide(local: LocalAgent, taken: dict[str, LocalAgent], in_source: dict[str, str],
@@ -189,8 +212,8 @@ def _decide(local: LocalAgent, taken: dict[str, LocalAgent], in_source: dict[str
 
 def _collect_one(config: Config, item: AgentCollected, local: LocalAgent,
                  result: CollectAgentsResult) -> bool:
-    """Copy one agent in, then (merge mode) swap the target's file for our link; whether
-    it was copied (a failure is added to ``result``)."""
+    """Copy one agent into the agents source; whether it was copied (a failure is added
+    to ``result``)."""
     dest = item["to"]
     rel = os.path.relpath(dest, config.agents)
     try:
@@ -202,17 +225,6 @@ def _collect_one(config: Config, item: AgentCollected, local: LocalAgent,
                                  "error": _why(exc)})
         return False
     item["linked"] = False
-    if local.mode != "merge":
-        return True
-    try:
-        agentfiles.link_in_place(local.folder, local.name, _link_text(config, dest,
-                                                                      local.folder),
-                                 local.digest)
-        item["linked"] = True
-    except OSError as exc:
-        result["failed"].append({"target": local.target, "name": local.name,
-                                 "error": f"copied to the source, but not linked: "
-                                          f"{_why(exc)}"})
     return True
 
 
@@ -222,11 +234,3 @@ def _why(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc)
-
-
-def _link_text(config: Config, dest: str, folder: str) -> str:
-    """Our link to the agent file ``dest`` from the target folder ``folder``: absolute in
-    global mode, relative in a project (as sync makes them)."""
-    if config.scope.is_project:
-        return os.path.relpath(os.path.realpath(dest), folder)
-    return dest

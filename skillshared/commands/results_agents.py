@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict, final
 
+from skillshared.commands.results import LinkedTarget
 from skillshared.core.results import Failed
 from skillshared.core.results_git import AuditReport
 
@@ -41,6 +42,7 @@ class CollectAgentsResult(TypedDict):
     skipped: list[AgentCollectItem]  # with the reason
     failed: list[AgentCollectItem]  # with the error
     summary: Failed
+    passes: NotRequired[list[LinkedTarget]]  # the agents pass over the collected names
 
 
 # -- install, update, check -------------------------------------------------------------------

@@ -4,6 +4,7 @@ nothing, and a user's own file is never lost."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -87,8 +88,11 @@ def test_all_skips_targets_without_agents_and_same_files(cli: CliRunner, home: P
     assert [(i["target"], i["name"]) for i in data["same"]] == [("claude", "tutor.md"),
                                                                ("cursor", "new.md")]
     assert [(i["target"], i["name"]) for i in data["collected"]] == [("claude", "new.md")]
-    # the same file already in the source is left as the user's file (sync decides)
-    assert not (home / ".claude/agents/tutor.md").is_symlink()
+    # the same file already in the source is linked too, as collect does for skills
+    assert os.readlink(home / ".claude/agents/tutor.md") == str(agents / "tutor.md")
+    # in copy mode the collected file stays a file, now a managed copy
+    manifest = json.loads((home / ".cursor/agents/.skillshare-manifest.json").read_text())
+    assert "new.md" in manifest["managed"]
 
 
 def test_a_nested_source_agent_counts_by_its_flat_name(cli: CliRunner, home: Path,
@@ -173,9 +177,11 @@ def test_a_file_edited_before_the_link_is_kept(cli: CliRunner, home: Path, agent
 
     monkeypatch.setattr(agentfiles, "put_agent", put_then_edit)
     data = cli("collect", "agents", "claude", "--json").json()
-    assert "changed while it was being collected" in data["failed"][0]["error"]
+    (item,) = data["collected"]
+    assert not item["linked"]
+    assert [c["name"] for p in data["passes"] for c in p["conflicts"]] == ["tutor.md"]
     assert (claude / "tutor.md").read_text() == "# Tutor, edited meanwhile\n"
-    assert not (claude / "tutor.md").is_symlink()
+    assert (agents / "tutor.md").read_text() == "# Tutor\n"
     assert not [n for n in os.listdir(claude) if n.startswith(".skillshare")]
 
 
