@@ -7,8 +7,8 @@ fast-forwards as a tracked repo of skills does. A file edited here since it was 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,19 +70,20 @@ def update(req: Request, config: Config, chosen: list[str], rules: list[Rule] | 
     """Update the agents at ``chosen`` (paths: see :class:`Updatable`), each on its own."""
     known = Updatable(config)
     items: list[UpdateItem] = []
-    for rel in dict.fromkeys(chosen):
-        try:
-            if rel in known.repos:
-                items.append(tracked.update_repo(
-                    known.repos[rel], rel, req.paths.env, rules, level,
-                    force=req.flag("force"), dry_run=req.flag("dry_run")))
-            else:
-                items.append(_update_copy(req, config, known.copies[rel], rules, level))
-        except SkillshareError as exc:
-            items.append(tracked.update_item({"name": rel.removesuffix(AGENTS.marker)},
-                                             status="failed",
-                                             error=exc.message, hint=exc.hint,
-                                             details=exc.details))
+    with Fetcher(config, req.paths.env) as fetch:
+        for rel in dict.fromkeys(chosen):
+            try:
+                if rel in known.repos:
+                    items.append(tracked.update_repo(
+                        known.repos[rel], rel, req.paths.env, rules, level,
+                        force=req.flag("force"), dry_run=req.flag("dry_run")))
+                else:
+                    items.append(_update_copy(req, config, known.copies[rel], rules, level,
+                                              fetch))
+            except SkillshareError as exc:
+                items.append(tracked.update_item({"name": rel.removesuffix(AGENTS.marker)},
+                                                 status="failed", error=exc.message,
+                                                 hint=exc.hint, details=exc.details))
     if every:
         items += [_missing(r) for r in known.missing]
     return items
@@ -94,24 +95,43 @@ def _missing(record: AgentRecord) -> UpdateItem:
             "hint": "install it again"}
 
 
-@contextmanager
-def fetched_file(config: Config, record: AgentRecord, env: Mapping[str, str]
-                 ) -> Iterator[tuple[Path | None, str | None]]:
-    """The agent's file where its record says it came from (None when it is no longer
-    there), and the commit it was read at (a repository's)."""
-    if record.repo_url is None:
-        path = Path(record.source)
-        yield (path if path.is_file() and not path.is_symlink() else None), None
-        return
-    with sources.fetched(config, record.repo_url, env, None, record.branch) as fetched:
-        assert fetched.repo is not None
-        path = places.inside(fetched.repo, record.subdir or "", "recorded file")
-        commit = gitops.run(["rev-parse", "HEAD"], cwd=str(fetched.repo), env=env).out.strip()
-        yield (path if path.is_file() and not path.is_symlink() else None), commit or None
+class Fetcher:
+    """Where recorded agents came from: a local file as it is, a repository cloned once per
+    command (by address and branch) into a temp folder, removed at the end."""
+
+    def __init__(self, config: Config, env: Mapping[str, str]) -> None:
+        self.config = config
+        self.env = env
+        self._stack = ExitStack()
+        self._clones: dict[tuple[str, str | None], tuple[Path, str | None]] = {}
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def file(self, record: AgentRecord) -> tuple[Path | None, str | None]:
+        """The agent's file where its record says it came from (None when it is no longer
+        there), and the commit it was read at (a repository's)."""
+        if record.repo_url is None:
+            path = Path(record.source)
+            return (path if path.is_file() and not path.is_symlink() else None), None
+        key = (record.repo_url, record.branch)
+        if key not in self._clones:
+            fetched = self._stack.enter_context(sources.fetched(
+                self.config, record.repo_url, self.env, None, record.branch))
+            assert fetched.repo is not None
+            head = gitops.run(["rev-parse", "HEAD"], cwd=str(fetched.repo),
+                              env=self.env).out.strip()
+            self._clones[key] = (fetched.repo, head or None)
+        repo, at = self._clones[key]
+        path = places.inside(repo, record.subdir or "", "recorded file")
+        return (path if path.is_file() and not path.is_symlink() else None), at
 
 
 def _update_copy(req: Request, config: Config, record: AgentRecord,
-                 rules: list[Rule] | None, level: str) -> UpdateItem:
+                 rules: list[Rule] | None, level: str, fetch: Fetcher) -> UpdateItem:
     dest = places.place(config.agents, record.rel, "recorded path")
     result: dict[str, Any] = {"name": record.rel.removesuffix(AGENTS.marker),
                               "source": record.source, "audit": None}
@@ -119,35 +139,34 @@ def _update_copy(req: Request, config: Config, record: AgentRecord,
     if current is None:
         return update_item(result, status="missing",
                            error="it is recorded as installed but is not in the agents source")
-    with fetched_file(config, record, req.paths.env) as (path, commit):
-        if path is None:
-            return update_item(result, status="stale",
-                               error=f"{record.source} no longer holds it")
-        data = agentfiles.read_agent(path)
-        new = agentfiles.digest(data)
-        if new == current:
-            return update_item(result, status="up to date")
-        if record.file_hash and current != record.file_hash and not req.flag("force"):
-            return update_item(result, status="modified",
-                               error="it was edited here since it was installed; it was kept",
-                               hint="--force replaces it (the edited file goes to the trash)")
-        if req.flag("dry_run"):
-            return update_item(result, status="would update")
-        if rules is not None:
-            findings = scan_file(str(path), os.path.basename(record.rel), rules)
-            result["audit"] = audit_report(findings, 1, level)
-            above = blocking(findings, level)
-            if above and not req.flag("force"):
-                return update_item(result, status="blocked",
-                                   error=f"{count(above)} at or above {level} in the new "
-                                         "version; the installed one was kept",
-                                   details=blocked_details(findings, level))
-        trashed = agentfiles.put_agent(config, data, dest, str(dest), record.rel,
-                                       "replaced by update")
-        agent_records.put(config, [AgentRecord(record.rel, record.source, record.repo_url,
-                                               record.subdir, record.branch,
-                                               commit or record.version, new)])
-        return update_item(result, status="updated", trashed=trashed)
+    path, commit = fetch.file(record)
+    if path is None:
+        return update_item(result, status="stale", error=f"{record.source} no longer holds it")
+    data = agentfiles.read_agent(path)
+    new = agentfiles.digest(data)
+    if new == current:
+        return update_item(result, status="up to date")
+    if record.file_hash and current != record.file_hash and not req.flag("force"):
+        return update_item(result, status="modified",
+                           error="it was edited here since it was installed; it was kept",
+                           hint="--force replaces it (the edited file goes to the trash)")
+    if req.flag("dry_run"):
+        return update_item(result, status="would update")
+    if rules is not None:
+        findings = scan_file(str(path), os.path.basename(record.rel), rules)
+        result["audit"] = audit_report(findings, 1, level)
+        above = blocking(findings, level)
+        if above and not req.flag("force"):
+            return update_item(result, status="blocked",
+                               error=f"{count(above)} at or above {level} in the new version; "
+                                     "the installed one was kept",
+                               details=blocked_details(findings, level))
+    trashed = agentfiles.put_agent(config, data, dest, str(dest), record.rel,
+                                   "replaced by update")
+    agent_records.put(config, [AgentRecord(record.rel, record.source, record.repo_url,
+                                           record.subdir, record.branch,
+                                           commit or record.version, new)])
+    return update_item(result, status="updated", trashed=trashed)
 
 
 def recreate(req: Request, config: Config, gate: Gate | None, level: str
@@ -155,45 +174,48 @@ def recreate(req: Request, config: Config, gate: Gate | None, level: str
     """``install`` with no source: each recorded agent (and tracked repo of agents) that is
     not in the agents source, installed again from where its record says (audited)."""
     items: list[UpdateItem] = []
-    for record in agent_records.load(config).values():
-        name = record.rel.removesuffix(AGENTS.marker)
-        base: dict[str, Any] = {"name": name, "source": record.source,
-                                "tracked": record.tracked}
-        if os.path.lexists(config.agents / record.rel):
-            items.append({"name": name, "status": "present"})
-            continue
-        try:
-            if record.tracked:
-                where, _, given = record.rel.rpartition("/")
-                install_agents.install_repo(req, config, record.source, given, where or None,
-                                            gate, level)
-            else:
-                _reinstall(req, config, record, gate)
-        except (SkillshareError, OSError) as exc:
-            items.append(update_item(base, status="failed", error=_why(exc)))
-            continue
-        items.append(update_item(base, status="would install" if req.flag("dry_run")
-                                 else "installed"))
+    with Fetcher(config, req.paths.env) as fetch:
+        for record in agent_records.load(config).values():
+            items.append(_recreate_one(req, config, record, gate, level, fetch))
     return items
+
+
+def _recreate_one(req: Request, config: Config, record: AgentRecord, gate: Gate | None,
+                  level: str, fetch: Fetcher) -> UpdateItem:
+    name = record.rel.removesuffix(AGENTS.marker)
+    if os.path.lexists(config.agents / record.rel):
+        return {"name": name, "status": "present"}
+    base: dict[str, Any] = {"name": name, "source": record.source, "tracked": record.tracked}
+    try:
+        if record.tracked:
+            where, _, given = record.rel.rpartition("/")
+            install_agents.install_repo(req, config, record.source, given, where or None,
+                                        gate, level)
+        else:
+            _reinstall(req, config, record, gate, fetch)
+    except (SkillshareError, OSError) as exc:
+        return update_item(base, status="failed", error=_why(exc))
+    return update_item(base, status="would install" if req.flag("dry_run") else "installed")
 
 
 def _why(exc: Exception) -> str:
     return exc.message if isinstance(exc, SkillshareError) else str(exc)
 
 
-def _reinstall(req: Request, config: Config, record: AgentRecord, gate: Gate | None) -> None:
-    with fetched_file(config, record, req.paths.env) as (path, commit):
-        if path is None:
-            raise NotFoundError(f"{record.source} no longer holds it")
-        found = install_agents.Found(record.rel, path)
-        (planned,) = install_agents.plan(config, [found], None, None, False, gate)
-        if req.flag("dry_run"):
-            return
-        agentfiles.put_agent(config, planned.data, planned.dest, None, record.rel,
-                             "installed again")
-        agent_records.put(config, [AgentRecord(
-            record.rel, record.source, record.repo_url, record.subdir, record.branch,
-            commit or record.version, agentfiles.digest(planned.data))])
+def _reinstall(req: Request, config: Config, record: AgentRecord, gate: Gate | None,
+               fetch: Fetcher) -> None:
+    path, commit = fetch.file(record)
+    if path is None:
+        raise NotFoundError(f"{record.source} no longer holds it")
+    (planned,) = install_agents.plan(config, [install_agents.Found(record.rel, path)], None,
+                                     None, False, gate)
+    if req.flag("dry_run"):
+        return
+    agentfiles.put_agent(config, planned.data, planned.dest, None, record.rel,
+                         "installed again")
+    agent_records.put(config, [AgentRecord(
+        record.rel, record.source, record.repo_url, record.subdir, record.branch,
+        commit or record.version, agentfiles.digest(planned.data))])
 
 
 def check(config: Config, env: Mapping[str, str], local: bool) -> list[AgentCheckItem]:
@@ -209,14 +231,16 @@ def check(config: Config, env: Mapping[str, str], local: bool) -> list[AgentChec
         except SkillshareError as exc:
             item["error"] = exc.message
         found.append(item)
-    for rel, record in known.copies.items():
-        item = {"name": rel.removesuffix(AGENTS.marker), "kind": "agent",
-                "path": str(config.agents / rel), "source": record.source, "status": "error"}
-        try:
-            item["status"] = _check_copy(config, record, env)
-        except (SkillshareError, OSError) as exc:
-            item["error"] = exc.message if isinstance(exc, SkillshareError) else str(exc)
-        found.append(item)
+    with Fetcher(config, env) as fetch:
+        for rel, record in known.copies.items():
+            item = {"name": rel.removesuffix(AGENTS.marker), "kind": "agent",
+                    "path": str(config.agents / rel), "source": record.source,
+                    "status": "error"}
+            try:
+                item["status"] = _check_copy(config, record, fetch)
+            except (SkillshareError, OSError) as exc:
+                item["error"] = _why(exc)
+            found.append(item)
     found += [{"name": r.rel, "kind": "agent", "path": str(config.agents / r.rel),
                "source": r.source, "status": "missing"} for r in known.missing]
     if local:
@@ -224,17 +248,17 @@ def check(config: Config, env: Mapping[str, str], local: bool) -> list[AgentChec
     return found
 
 
-def _check_copy(config: Config, record: AgentRecord, env: Mapping[str, str]) -> str:
+def _check_copy(config: Config, record: AgentRecord, fetch: Fetcher) -> str:
     current = agentfiles.file_digest(places.place(config.agents, record.rel,
                                                   "recorded path"))
     if current is None:
         return "missing"
     if record.file_hash and current != record.file_hash:
         return "modified"
-    with fetched_file(config, record, env) as (path, _):
-        if path is None:
-            return "stale"
-        return "up to date" if agentfiles.file_digest(path) == current else "update available"
+    path, _ = fetch.file(record)
+    if path is None:
+        return "stale"
+    return "up to date" if agentfiles.file_digest(path) == current else "update available"
 
 
 def _local(config: Config, known: Updatable) -> list[AgentCheckItem]:

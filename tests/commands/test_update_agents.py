@@ -175,3 +175,28 @@ def test_a_damaged_record_file_is_a_clear_error(cli: CliRunner, agents: Path) ->
     result = cli("update", "agents", "--all")
     assert result.code != 0 and ".metadata.json is damaged" in result.err
     assert cli("check", "agents").code != 0
+
+
+def test_agents_of_one_repository_are_fetched_once(cli: CliRunner, tmp_path: Path,
+                                                   agents: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillshared.git import sources
+
+    work, bare = team(tmp_path)
+    push_change(work, "agents/writer.md", "# Writer v1\n")
+    assert cli("install", f"file://{bare}").code == 0
+    push_change(work, "agents/writer.md", "# Writer v2\n")
+    clones: list[str] = []
+    real = sources.fetched
+
+    def counted(*args: object, **kwargs: object) -> object:
+        clones.append(str(args[1]))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sources, "fetched", counted)
+    assert statuses(cli("check", "agents", "--json").json()) == {
+        "reviewer": "up to date", "writer": "update available"}
+    result = cli("update", "agents", "--all", "--json")
+    assert statuses(result.json()) == {"reviewer": "up to date", "writer": "updated"}
+    assert clones == [f"file://{bare}", f"file://{bare}"]  # one per command
+    assert (agents / "writer.md").read_text() == "# Writer v2\n"
