@@ -33,11 +33,14 @@ def kind_of(raw: str | None) -> str | None:
     return kind
 
 
-def split_kind(req: Request, words: list[str]) -> tuple[str | None, list[str]]:
+def split_kind(req: Request, words: list[str], names: bool = True
+               ) -> tuple[str | None, list[str]]:
     """The kind asked for (``--kind``, or a leading kind word of ``words``) and the words
-    after it. Both given and different is refused."""
+    after it. ``names``: the words are names, so with ``--kind`` a leading ``agents`` is a
+    name (a skill called that can still be named); else both given and different is
+    refused."""
     flagged = kind_of(req.text("kind"))
-    if not words or words[0].lower() not in WORDS:
+    if not words or words[0].lower() not in WORDS or (names and flagged is not None):
         return flagged, words
     leading = WORDS[words[0].lower()]
     if flagged is not None and flagged != leading:

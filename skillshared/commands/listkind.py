@@ -22,7 +22,7 @@ class ListKindsResult(ListResult):
 def list_kind(req: Request) -> str | None:
     """The kind ``list`` is kept to (None: both)."""
     only = req.text("only")
-    kind, rest = split_kind(req, [only] if only else [])
+    kind, rest = split_kind(req, [only] if only else [], names=False)
     if rest:
         raise UsageError(f"`list` takes skills or agents, not {rest[0]!r}")
     return kind

@@ -116,7 +116,7 @@ def test_bad_input_changes_nothing(cli: CliRunner, home: Path, agents: Path) -> 
     several = cli("audit", "risky")
     assert several.code == 2 and "'risky' names 2 agents" in several.err
     assert cli("audit", "--kind", "robot").code == 2
-    assert cli("audit", "skills", "--kind", "agent").code == 2
+    assert cli("audit", "skills", "--kind", "agent").code == 1  # no agent named 'skills'
     assert tree(home) == before
 
 

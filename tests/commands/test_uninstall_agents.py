@@ -103,7 +103,7 @@ def test_a_name_of_a_skill_and_an_agent_is_refused(cli: CliRunner, home: Path,
     ["nobody"],
     ["--kind", "agent", "../tutor.md"],
     ["skills", "tutor"],  # no skill of that name
-    ["skills", "tutor", "--kind", "agent"],  # they disagree
+    ["skills", "tutor", "--kind", "agent"],  # with --kind, 'skills' is a name: no such agent
     ["--kind", "robot", "tutor"],
     ["agents"],
 ])
@@ -220,3 +220,14 @@ def test_a_skill_restore_of_an_agent_points_at_the_agents(cli: CliRunner, agents
     missing = cli("trash", "restore", "nobody")
     assert missing.code == 1 and "'nobody' not found in the trash" in missing.err
     assert "agents" not in missing.err.split("(hint")[0]
+
+
+def test_a_skill_named_like_a_kind_can_be_named(cli: CliRunner, configured: Path,
+                                                agents: Path) -> None:
+    make_skill(configured, "agents")
+    refused = cli("uninstall", "agents")  # the kind word, and no name
+    assert refused.code == 2 and (configured / "agents").is_dir()
+    done = cli("uninstall", "agents", "--kind", "skill", "--json")
+    assert done.code == 0, done.err
+    assert done.json()["removed"][0]["kind"] == "skill" and not (configured / "agents").exists()
+    assert (agents / "tutor.md").exists()
