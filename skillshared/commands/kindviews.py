@@ -8,8 +8,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from skillshared.catalog.skills import Discovery
-from skillshared.commands.results import DiffTarget, TargetState
-from skillshared.commands.results_views import AgentsState, ExtraState
+from skillshared.commands.results import AgentsState, DiffTarget, ExtraState, TargetState
 from skillshared.core.config import Config
 from skillshared.engine import reconcile, resources
 from skillshared.engine.groups import build_groups

@@ -10,7 +10,7 @@ them apart by a key only that shape has. Types only: nothing here runs."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict, final
+from typing import Literal, NotRequired, TypedDict, final
 
 from skillshared.core.results import (
     Change,
@@ -27,9 +27,6 @@ from skillshared.core.results import (
     TargetReport,
 )
 from skillshared.core.results_daemon import DaemonStatus
-
-if TYPE_CHECKING:
-    from skillshared.commands.results_views import AgentsState, ExtraState
 from skillshared.core.results_git import PullReport, PushReport
 
 # -- status, diff, list, log ---------------------------------------------------------------------
@@ -66,6 +63,26 @@ class TargetState(TypedDict):
     guard_hint: str | None
     include: list[str]
     exclude: list[str]
+
+
+@final
+class AgentsState(TypedDict):
+    """The agents source and each target's agents folder (named ``<target> (agents)``)."""
+    source: str
+    agents: int
+    invalid: int
+    targets: list[TargetState]
+
+
+@final
+class ExtraState(TypedDict):
+    """One extra: its source, its files, why it cannot be synced (``problem``), and each of
+    its target folders (named ``<extra>: <path>``)."""
+    name: str
+    source: str
+    files: int
+    problem: str | None
+    targets: list[TargetState]
 
 
 class TrackedRepoState(TypedDict):

@@ -36,7 +36,6 @@ AGENT_TARGET_KEYS = frozenset({"path", "mode", "target_naming", "include", "excl
 # Read and checked by :mod:`skillshared.core.config_extras` (extras are synced).
 EXTRAS_KEYS = frozenset({"extras", "extras_source"})
 
-AGENTS_NOT_SYNCED = "agents are not synced by this version"
 _KEPT = "not used by this version (kept in the file)"
 
 
@@ -104,8 +103,11 @@ class OriginalKeys:
                 getattr(self, key)(value, key)
         sources = doc.get("sources")
         if isinstance(sources, dict):
-            if "agents" in sources and self.text(sources["agents"], "sources.agents"):
-                self.resource_source("agents", "sources.agents", sources["agents"])
+            if "agents" in sources and self.text(sources["agents"], "sources.agents") and (
+                    self.scope.is_project):
+                self.note("sources.agents", "a project's agents are always in "
+                          ".skillshare/agents", f"move the agents in {sources['agents']} into "
+                          ".skillshare/agents to have them synced")
             if "extras" in sources:
                 self.text(sources["extras"], "sources.extras")
 
@@ -173,14 +175,8 @@ class OriginalKeys:
             return self.scope.expand(raw)
         return base / "agents" if value == "agents" else source.parent / "extras"
 
-    def resource_source(self, kind: str, key: str, raw: str) -> None:
-        folder = self.scope.expand(raw.strip()) if raw.strip() else raw
-        self.note(key, AGENTS_NOT_SYNCED, f"{kind} in {folder} are no longer synced to "
-                  "targets: agent files already in the targets stay as they are")
-
     def agents_source(self, value: Any, key: str) -> None:
-        if self.text(value, key):
-            self.resource_source("agents", key, value)
+        self.text(value, key)  # (the agents source: read by config_check)
 
     def context_budget(self, value: Any, key: str) -> None:
         section = self.mapping(value, key)
@@ -263,20 +259,20 @@ class OriginalKeys:
         return threshold
 
     def target_agents(self, value: Any, key: str) -> None:
+        """A target's ``agents:`` section (its place is read by config_targets): the keys
+        this version does not use are reported."""
         section = self.mapping(value, key)
         if section is None:
-            if value is None:
-                self.note(key, AGENTS_NOT_SYNCED, warning=f"{key}: {AGENTS_NOT_SYNCED}")
             return
         self.warn_unknown(section, AGENT_TARGET_KEYS, key)
         for name in ("path", "mode", "target_naming"):
             self.text(section.get(name), f"{key}.{name}")
         for name in ("include", "exclude"):
             self.texts(section.get(name), f"{key}.{name}")
-        path = section.get("path")
-        step = (f"agent files already in {path} stay as they are; new or changed agents "
-                "are not synced there" if isinstance(path, str) and path else None)
-        self.note(key, AGENTS_NOT_SYNCED, step, warning=f"{key}: {AGENTS_NOT_SYNCED}")
+        naming = section.get("target_naming")
+        if naming not in (None, "", "flat"):
+            self.note(f"{key}.target_naming", "agents are synced by their flat names "
+                      "(dir__file.md), as target_naming: flat has it")
 
 
 def configured_source(doc: Mapping[str, Any], kind: str) -> str | None:

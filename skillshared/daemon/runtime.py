@@ -259,7 +259,8 @@ class Runtime:
         if config is None:
             return "no config"
         result = backup_cleanup.cleanup(config)
-        expired = trash.expire(config.scope.trash_dir, config.trash_retention_days)
+        expired = trash.expire(config.scope.trash_dir, config.trash_retention_days,
+                               kinds=trash.KINDS)
         return (f"{len(result['removed'])} old backups removed, {len(expired)} trash items "
                 "expired")
 

@@ -137,11 +137,13 @@ def test_nested_values_win_over_flat_ones(home: Path) -> None:
     assert (claude.path, claude.mode) == (home / "nested", "symlink")
 
 
-def test_agents_section_is_a_warning_not_an_error(home: Path) -> None:
+def test_agents_section_sets_the_agents_folder(home: Path) -> None:
     config = load(home, "targets:\n  claude:\n    skills: {path: ~/s}\n"
                         "    agents: {path: ~/a}\n")
-    assert the_target(config, "claude").path == home / "s"
-    assert config.warnings == ("targets.claude.agents: agents are not synced by this version",)
+    claude = the_target(config, "claude")
+    assert claude.path == home / "s"
+    assert claude.agents is not None and claude.agents.path == home / "a"
+    assert config.warnings == ()
 
 
 @pytest.mark.parametrize(("text", "expected"), [

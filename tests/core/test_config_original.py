@@ -79,8 +79,8 @@ def test_the_config_init_writes_loads_and_syncs(cli: CliRunner, home: Path, base
     assert {c["name"] for c in dry.json()["targets"][0]["changes"]} == {"pdf", "frontend__dev"}
     assert cli("sync").code == 0
     assert os.readlink(home / ".claude/skills/frontend__dev") == str(skills / "frontend/dev")
-    # only the agents source is reported: agents are not synced by this version
-    assert set(unused_keys(global_config())) == {"sources.agents"}
+    # agents are synced: the agents source is a key in use, as every other written here
+    assert set(unused_keys(global_config())) == set()
 
 
 def test_every_global_key_loads_and_the_unused_ones_are_reported(
@@ -95,14 +95,12 @@ def test_every_global_key_loads_and_the_unused_ones_are_reported(
     config = global_config()
     steps = unused_keys(config)
     assert set(steps) == {
-        "agents_source", "sources.agents", "git_root", "target_naming",
-        "targets.claude.skills.target_naming", "targets.claude.agents",
+        "git_root", "target_naming", "targets.claude.skills.target_naming",
         "audit.dedupe_mode", "audit.enabled_analyzers", "hub", "context_budget", "tui",
         "gitlab_hosts", "azure_hosts", "preserve_tilde_on_save"}
     # the ones that need a step by the user
     assert {k for k, step in steps.items() if step} == {
-        "agents_source", "sources.agents", "git_root", "target_naming",
-        "targets.claude.skills.target_naming", "targets.claude.agents",
+        "git_root", "target_naming", "targets.claude.skills.target_naming",
         "gitlab_hosts", "azure_hosts"}
     # extras are read and synced: extras_source is the parent of each extra's source
     assert [(e.name, e.source, e.source_type) for e in config.extras] == [
@@ -139,8 +137,7 @@ def test_flat_naming_and_skills_git_root_need_no_step(home: Path, base: Path,
     write_global_config(base, skills, {"claude": home / ".claude/skills"},
                         target_naming="flat", git_root="skills")
     steps = unused_keys(global_config())
-    assert steps == {"sources.agents": steps["sources.agents"], "target_naming": None,
-                     "git_root": None}
+    assert steps == {"target_naming": None, "git_root": None}
 
 
 def test_mixed_target_forms_merge_as_the_original_merges_them(home: Path, base: Path,
@@ -314,7 +311,7 @@ def test_every_project_form_loads_and_syncs(cli: CliRunner, work: Path) -> None:
     assert [(e.name, e.source, [t.path for t in e.targets]) for e in config.extras] == [
         ("rules", work / ".skillshare/extras/rules", [work / ".claude/rules"])]
     assert set(unused_keys(config)) == {
-        "sources.agents", "targets[3].skills.target_naming", "targets[3].agents",
+        "sources.agents", "targets[3].skills.target_naming",
         "target_naming", "context_budget", "hub", "gitlab_hosts", "azure_hosts",
         "skills"}
 
