@@ -193,10 +193,9 @@ def cmd_check(req: Request) -> CheckResult:
     what = req.text("what")
     if what not in (None, "agents", "skills"):
         raise UsageError(f"invalid {what!r}: `check` takes `agents` or `skills`, or nothing")
-    agents = None if what == "skills" else update_agents.check(config, env,
-                                                               local=what == "agents")
     if what == "agents":
-        return _agents_checked(agents or [])
+        return _agents_checked(update_agents.check(config, env, local=True))
+    agents = None if what == "skills" else _agents_or_error(config, env)
     repos, copies, missing = _updatable(config)
     found: list[CheckItem] = []
     for key, folder in repos.items():
@@ -224,6 +223,16 @@ def cmd_check(req: Request) -> CheckResult:
         result["behind"] += agent_part["behind"]
         result["summary"]["failed"] += agent_part["summary"]["failed"]
     return result
+
+
+def _agents_or_error(config: Config, env: Mapping[str, str]) -> list[AgentCheckItem]:
+    """The installed agents for a plain ``check``: a damaged record file is one error item
+    (the skills are still checked)."""
+    try:
+        return update_agents.check(config, env, local=False)
+    except SkillshareError as exc:
+        return [{"name": "agents", "kind": "agent", "path": str(config.agents),
+                 "status": "error", "error": exc.message, "hint": exc.hint or ""}]
 
 
 def _agents_checked(agents: list[AgentCheckItem]) -> CheckResult:

@@ -175,6 +175,10 @@ def test_a_damaged_record_file_is_a_clear_error(cli: CliRunner, agents: Path) ->
     result = cli("update", "agents", "--all")
     assert result.code != 0 and ".metadata.json is damaged" in result.err
     assert cli("check", "agents").code != 0
+    plain = cli("check", "--json")  # the skills are still checked; the agents are an error
+    assert plain.code == 1
+    (item,) = plain.json()["agents"]
+    assert item["status"] == "error" and ".metadata.json is damaged" in item["error"]
 
 
 def test_agents_of_one_repository_are_fetched_once(cli: CliRunner, tmp_path: Path,
