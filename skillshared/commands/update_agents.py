@@ -114,6 +114,9 @@ class Fetcher:
     def file(self, record: AgentRecord) -> tuple[Path | None, str | None]:
         """The agent's file where its record says it came from (None when it is no longer
         there), and the commit it was read at (a repository's)."""
+        problem = agent_records.fetch_problem(record)
+        if problem:
+            raise SkillshareError(f"{record.rel}: {problem}")
         if record.repo_url is None:
             path = Path(record.source)
             return (path if path.is_file() and not path.is_symlink() else None), None

@@ -129,14 +129,28 @@ def _record(key: str, item: Any, problems: list[str]) -> AgentRecord | None:
     branch = _text(item, "branch")
     if problem is None and branch is not None:
         problem = branch_problem(branch)
+    source: str = item["source"]
     if problem:
         problems.append(f"{where}: {problem}")
         return None
     hashes = item.get("file_hashes")
     file_hash = hashes.get(os.path.basename(rel)) if isinstance(hashes, dict) else None
-    return AgentRecord(rel, item["source"], _text(item, "repo_url"), subdir, branch,
+    return AgentRecord(rel, source, _text(item, "repo_url"), subdir, branch,
                        _text(item, "version"), file_hash if isinstance(file_hash, str)
                        else None, tracked)
+
+
+def fetch_problem(record: AgentRecord) -> str | None:
+    """Why an agent cannot be fetched again from where its record says (a record travels
+    with the source or the project, so others may have written it): a local source must be
+    the absolute path of a .md file."""
+    if record.tracked or record.repo_url is not None:
+        return None
+    if os.path.isabs(record.source) and record.source.endswith(".md"):
+        return None
+    return (f"it is recorded as coming from {record.source!r}, without a repository address "
+            "or the absolute path of a .md file; install it again to record where it comes "
+            "from")
 
 
 def put(config: Config, added: Iterable[AgentRecord]) -> None:

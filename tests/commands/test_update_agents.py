@@ -204,3 +204,18 @@ def test_agents_of_one_repository_are_fetched_once(cli: CliRunner, tmp_path: Pat
     assert statuses(result.json()) == {"reviewer": "up to date", "writer": "updated"}
     assert clones == [f"file://{bare}", f"file://{bare}"]  # one per command
     assert (agents / "writer.md").read_text() == "# Writer v2\n"
+
+
+def test_a_record_without_a_usable_origin_is_an_error_of_its_own(
+        cli: CliRunner, agents: Path, downloads: Path) -> None:
+    assert cli("install", str(downloads)).code == 0
+    doc = json.loads((agents / ".metadata.json").read_text())
+    doc["entries"]["other"] = {"source": "notes/secret.txt", "kind": "agent"}
+    (agents / ".metadata.json").write_text(json.dumps(doc))
+    (agents / "other.md").write_text("# Other\n")
+    data = cli("update", "agents", "--all", "--json").json()
+    found = {i["name"]: i for i in data["agents"]}
+    assert found["tutor"]["status"] == "up to date"
+    assert found["other"]["status"] == "failed"
+    assert "without a repository address" in found["other"]["error"]
+    assert (agents / "other.md").read_text() == "# Other\n"
