@@ -131,6 +131,9 @@ def plan(config: Config, found: list[Found], given: str | None, where: str | Non
             raise UsageError(f"invalid agent name {dest_rel!r}: {problem}",
                              hint="choose one with --name")
         dest = places.place(config.agents, dest_rel, "install path")
+        if os.path.lexists(dest) and not dest.is_file():
+            raise SkillshareError(f"{dest} is in the way and is not a file; nothing was "
+                                  "installed", hint="move it away first")
         if os.path.lexists(dest) and not force:
             raise SkillshareError(f"{dest} already exists; nothing was installed",
                                   hint="use --force to replace it (the old one goes to the "
@@ -154,10 +157,9 @@ def plan(config: Config, found: list[Found], given: str | None, where: str | Non
 
 def install(req: Request, config: Config, planned: list[Planned], fetched: Fetched, raw: str,
             branch: str | None) -> list[InstalledAgent]:
-    """Copy the planned agents in (unless ``--dry-run``) and record them."""
+    """Copy the planned agents in (unless ``--dry-run``), recording each as it lands."""
     version = _commit(fetched, req)
     done: list[InstalledAgent] = []
-    records = []
     for item in planned:
         record = _record(item, fetched, raw, branch, version)
         entry: InstalledAgent = {"name": item.dest_rel.removesuffix(AGENTS.marker),
@@ -167,9 +169,8 @@ def install(req: Request, config: Config, planned: list[Planned], fetched: Fetch
             entry["trashed"] = agentfiles.put_agent(config, item.data, item.dest,
                                                     item.replaces, item.dest_rel,
                                                     "replaced by install")
-            records.append(record)
+            put(config, [record])  # each as it lands: what is there is recorded
         done.append(entry)
-    put(config, records)
     return done
 
 

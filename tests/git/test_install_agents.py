@@ -297,3 +297,16 @@ def test_a_relative_folder_is_read_from_where_the_command_was_given(
                      Paths.from_env())
     assert [a["name"] for a in result["agents"]] == ["tutor"]
     assert (agents / "tutor.md").read_text() == "# Tutor\n"
+
+
+def test_a_folder_in_the_way_is_refused_even_with_force(cli: CliRunner, tmp_path: Path,
+                                                        agents: Path) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "tutor.md").write_text("# Tutor\n")
+    (agents / "tutor.md").mkdir(parents=True)
+    (agents / "tutor.md/mine.txt").write_text("mine\n")
+    before = tree(agents)
+    result = cli("install", str(folder), "--force")
+    assert result.code == 1 and "is not a file" in result.err
+    assert tree(agents) == before
