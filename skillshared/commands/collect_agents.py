@@ -31,7 +31,7 @@ from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.engine import fsops, reconcile, resources, trees
 from skillshared.engine.observe import Record, read_manifest
-from skillshared.engine.plan import AGENT_UNIT
+from skillshared.engine.units import AGENT_UNIT
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
@@ -196,6 +196,10 @@ def _decide(local: LocalAgent, taken: dict[str, LocalAgent], in_source: dict[str
         return None
     dest = os.path.join(agents, local.name)
     existing = in_source.get(local.name) or (dest if os.path.lexists(dest) else None)
+    if existing is not None and (os.path.islink(existing) or not os.path.isfile(existing)):
+        result["skipped"].append({**item, "reason": f"{existing} is in the way and is not a "
+                                                    "regular file; move it away first"})
+        return None
     if existing is not None and agentfiles.file_digest(existing) == local.digest:
         result["same"].append(item)
         return None

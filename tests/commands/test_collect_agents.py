@@ -242,3 +242,14 @@ def test_a_synced_copy_is_ours_until_it_is_edited(cli: CliRunner, home: Path,
     data = cli("collect", "agents", "cursor", "--json").json()
     assert [i["name"] for i in data["collected"]] == ["tutor.md"]
     assert (agents / "tutor.md").read_text() == "# Tutor, edited in cursor\n"
+
+
+def test_a_folder_in_the_source_at_the_name_is_left_alone_even_with_force(
+        cli: CliRunner, home: Path, agents: Path) -> None:
+    (agents / "tutor.md").mkdir()
+    (agents / "tutor.md/notes.txt").write_text("mine\n")
+    (home / ".claude/agents/tutor.md").write_text("# Tutor\n")
+    before = mine(home)
+    data = cli("collect", "agents", "claude", "--force", "--json").json()
+    assert "is in the way and is not a file" in data["skipped"][0]["reason"]
+    assert mine(home) == before
