@@ -251,5 +251,5 @@ def test_a_folder_in_the_source_at_the_name_is_left_alone_even_with_force(
     (home / ".claude/agents/tutor.md").write_text("# Tutor\n")
     before = mine(home)
     data = cli("collect", "agents", "claude", "--force", "--json").json()
-    assert "is in the way and is not a file" in data["skipped"][0]["reason"]
+    assert "is in the way and is not a regular file" in data["skipped"][0]["reason"]
     assert mine(home) == before
