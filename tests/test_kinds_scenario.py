@@ -73,7 +73,7 @@ def test_a_day_with_skills_agents_and_extras(cli: CliRunner, home: Path,
              what="the skill's copy updated")
     wait_for(lambda: (home / ".cursor/agents/tutor.md").read_text().endswith("teach v2\n"),
              what="the agent's copy updated")
-    wait_for(lambda: (home / ".claude/prompts/new.md").is_symlink(), what="new prompt linked")
+    wait_for((home / ".claude/prompts/new.md").is_symlink, what="new prompt linked")
     assert (home / ".claude/rules/style.md").read_text() == "style v2\n"
 
 
@@ -105,12 +105,12 @@ def test_bad_input_is_refused_and_changes_nothing(cli: CliRunner, home: Path) ->
     after = tree(home)
     assert {k: v for k, v in after.items() if "config.yaml" not in k} == {
         k: v for k, v in before.items() if "config.yaml" not in k}
-    for argv, words in ((("extras", "init", "rules"), "--target"),
-                        (("extras", "init", "rules", "--target", "~/r", "--mode", "mirror"),
-                         "mirror"),
-                        (("extras", "init", "rules", "--target",
-                          "~/.config/skillshare/skills/x"), "source"),
-                        (("sync", "extras", "nope"), "unknown extra")):
-        result = cli(*argv)
-        assert result.code != 0 and words in result.err, (argv, result.err)
+    for command, words in ((("extras", "init", "rules"), "--target"),
+                           (("extras", "init", "rules", "--target", "~/r", "--mode",
+                             "mirror"), "mirror"),
+                           (("extras", "init", "rules", "--target",
+                             "~/.config/skillshare/skills/x"), "source"),
+                           (("sync", "extras", "nope"), "unknown extra")):
+        result = cli(*command)
+        assert result.code != 0 and words in result.err, (command, result.err)
     assert config_file.read_text() == text

@@ -13,8 +13,8 @@ from skillshared.core.config import Config
 from skillshared.engine import reconcile, resources
 from skillshared.engine.groups import build_groups
 from skillshared.engine.observe import DigestCache
-from skillshared.engine.plan import AGENT_UNIT, EXTRA_UNIT
 from skillshared.engine.runs import TargetRun
+from skillshared.engine.units import AGENT_UNIT, EXTRA_UNIT
 
 StateOf = Callable[[TargetRun], TargetState]  # views.target_state
 DiffOf = Callable[[TargetRun], DiffTarget]  # views.diff_target

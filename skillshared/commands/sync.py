@@ -20,8 +20,8 @@ from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.core.results import SyncReport, SyncSummary
 from skillshared.engine import fsops, reconcile, resources
-from skillshared.engine.plan import AGENT_UNIT
 from skillshared.engine.reports import summarize
+from skillshared.engine.units import AGENT_UNIT
 from skillshared.store import oplog
 from skillshared.store.backup_write import PassBackups
 

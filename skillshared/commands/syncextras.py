@@ -12,8 +12,8 @@ from skillshared.core.config import Config
 from skillshared.core.config_extras import ExtraConfig
 from skillshared.core.errors import NotFoundError
 from skillshared.engine import reconcile, resources
-from skillshared.engine.plan import EXTRA_UNIT
 from skillshared.engine.reports import summarize
+from skillshared.engine.units import EXTRA_UNIT
 from skillshared.store.backup_write import PassBackups
 
 

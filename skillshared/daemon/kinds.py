@@ -11,7 +11,7 @@ from skillshared.commands import restore
 from skillshared.core.config import Config
 from skillshared.core.results import SyncReport
 from skillshared.engine import reconcile, resources
-from skillshared.engine.plan import AGENT_UNIT, EXTRA_UNIT
+from skillshared.engine.units import AGENT_UNIT, EXTRA_UNIT
 
 
 def passes(config: Config, *, full: bool, agents: bool, extras: Collection[str],

@@ -16,8 +16,9 @@ from skillshared.core import targets as builtin
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.patterns import NameFilter
 from skillshared.engine.observe import read_manifest
-from skillshared.engine.plan import GUARD_MIN, SKILL_UNIT, TargetSpec, Unit
+from skillshared.engine.plan import GUARD_MIN, TargetSpec
 from skillshared.engine.runs import Group
+from skillshared.engine.units import SKILL_UNIT, Unit
 
 
 def source_roots(source: Path) -> tuple[str, ...]:

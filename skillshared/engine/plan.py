@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from skillshared.engine.ops import (
     Adopt,
@@ -28,6 +28,7 @@ from skillshared.engine.ops import (
     UnlinkTarget,
     UpdateCopy,
 )
+from skillshared.engine.units import SKILL_UNIT, Unit
 
 GUARD_MIN = 5  # the mass-delete guard trips above this many prunes ...
 GUARD_FRACTION = 0.5  # ... when they are more than this share of the target's own entries
@@ -42,27 +43,6 @@ MISSING, DIR, LINK, FILE = "missing", "dir", "link", "file"
 class Conflict(NamedTuple):
     name: str
     reason: str
-
-
-class Unit(NamedTuple):
-    """What one entry a pass manages is (a skill is a folder; an agent or an extra's file is
-    a file), the words for it, and the command that syncs it (for hints)."""
-
-    kind: Literal["skills", "agents", "extras"]
-    files: bool
-    noun: str
-    plural: str
-    a_noun: str  # the noun with its article
-    backup_suffix: str = ""  # a target's folder of this kind is backed up as <target><suffix>
-
-    @property
-    def command(self) -> str:
-        return "skillshare sync" + ("" if self.kind == "skills" else f" {self.kind}")
-
-
-SKILL_UNIT = Unit("skills", False, "skill", "skills", "a skill")
-AGENT_UNIT = Unit("agents", True, "agent", "agents", "an agent", "@agents")
-EXTRA_UNIT = Unit("extras", True, "file", "files", "a file")
 
 
 @dataclass(frozen=True)

@@ -27,18 +27,11 @@ from skillshared.engine.observe import (
     own_original,
     read_manifest,
 )
-from skillshared.engine.plan import (
-    AGENT_UNIT,
-    DIR,
-    MISSING,
-    SKILL_UNIT,
-    TargetPlan,
-    Unit,
-    plan_target,
-)
+from skillshared.engine.plan import DIR, MISSING, TargetPlan, plan_target
 from skillshared.engine.prebackup import Backups, back_up
 from skillshared.engine.reports import collisions, discovery_report, summarize, target_report
 from skillshared.engine.runs import Group, TargetRun
+from skillshared.engine.units import AGENT_UNIT, SKILL_UNIT, Unit
 
 
 def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,

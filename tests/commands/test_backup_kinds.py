@@ -3,7 +3,6 @@ folders (``<extra>@<n>``) beside the skills' targets; `restore` puts one back.""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -52,13 +52,13 @@ def text(path: Path) -> str | None:
 def test_agents_and_extras_are_kept_live(daemon: DaemonStarter, world: dict[str, Path]) -> None:
     runner = daemon()
     # the first pass puts both kinds in place
-    wait_for(lambda: (world["claude"] / "tutor.md").is_symlink(), what="agent linked")
+    wait_for((world["claude"] / "tutor.md").is_symlink, what="agent linked")
     wait_for(lambda: text(world["cursor"] / "tutor.md") == "tutor\n", what="agent copied")
-    wait_for(lambda: (world["claude_rules"] / "style.md").is_symlink(), what="rule linked")
+    wait_for((world["claude_rules"] / "style.md").is_symlink, what="rule linked")
     wait_for(lambda: text(world["cursor_rules"] / "style.md") == "style\n", what="rule copied")
     # a new agent, an edit, a rename, a deletion
     (world["agents"] / "planner.md").write_text("plan\n")
-    wait_for(lambda: (world["claude"] / "planner.md").is_symlink(), what="new agent linked")
+    wait_for((world["claude"] / "planner.md").is_symlink, what="new agent linked")
     wait_for(lambda: text(world["cursor"] / "planner.md") == "plan\n", what="new agent copied")
     (world["agents"] / "tutor.md").write_text("tutor 2\n")
     wait_for(lambda: text(world["cursor"] / "tutor.md") == "tutor 2\n", what="edit copied")
