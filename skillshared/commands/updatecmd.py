@@ -97,7 +97,7 @@ def cmd_update(req: Request) -> UpdateResult:
     kind = req.text("kind")
     if kind not in (None, "repo", "skill"):
         raise UsageError(f"invalid kind {kind!r}: it must be repo or skill")
-    agents = update_agents.Updatable(config) if kind is None else None
+    agents, unreadable = _agents_known(config, kind, only_agents)
     if not req.flag("dry_run"):
         fsops.remove_temps(config.source)  # what a killed update left
         if agents is not None and config.agents.is_dir():
@@ -146,7 +146,25 @@ def cmd_update(req: Request) -> UpdateResult:
             result["agents"] = done
             result["summary"]["failed"] += sum(i["status"] in update_agents.FAILED
                                                for i in done)
+    if unreadable is not None and req.flag("all"):
+        result["agents"] = [failure("agents", unreadable)]
+        result["summary"]["failed"] += 1
     return result
+
+
+def _agents_known(config: Config, kind: str | None, only_agents: bool
+                  ) -> tuple[update_agents.Updatable | None, SkillshareError | None]:
+    """The installed agents ``update`` may reach (none with a kind of the daemon's job);
+    a damaged record file stops ``update agents``, and is one failed item beside the skills
+    of ``update --all`` (the skills are still updated)."""
+    if kind is not None:
+        return None, None
+    try:
+        return update_agents.Updatable(config), None
+    except SkillshareError as exc:
+        if only_agents:
+            raise
+        return None, exc
 
 
 def _update_copy(req: Request, config: Config, record: SkillRecord,

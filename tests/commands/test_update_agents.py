@@ -169,12 +169,19 @@ def test_bad_input_changes_nothing(cli: CliRunner, home: Path, agents: Path, dow
     assert tree(agents) == before
 
 
-def test_a_damaged_record_file_is_a_clear_error(cli: CliRunner, agents: Path) -> None:
+def test_a_damaged_record_file_is_a_clear_error(cli: CliRunner, tmp_path: Path,
+                                                agents: Path) -> None:
+    assert cli("install", str(make_skill(tmp_path / "skills", "pdf"))).code == 0
     agents.mkdir(parents=True)
     (agents / ".metadata.json").write_text('{"entries": {"../x": {"source": "/tmp/x"}}}')
     result = cli("update", "agents", "--all")
     assert result.code != 0 and ".metadata.json is damaged" in result.err
     assert cli("check", "agents").code != 0
+    assert "pdf: up to date" in cli("update", "pdf").out  # a skill is reached as before
+    every = cli("update", "--all", "--json")  # the skills are still updated
+    assert every.code == 1
+    (failed,) = every.json()["agents"]
+    assert failed["status"] == "failed" and ".metadata.json is damaged" in failed["error"]
     plain = cli("check", "--json")  # the skills are still checked; the agents are an error
     assert plain.code == 1
     (item,) = plain.json()["agents"]
