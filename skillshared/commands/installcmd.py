@@ -68,7 +68,8 @@ def cmd_install(req: Request) -> InstallResult | InstallAgentsResult:
     where = places.into(req.text("into"))
     kind = install_agents.kind_of(req)
     installs.load(config)  # a damaged record file stops it before anything is fetched
-    agent_records.load(config)
+    if raw and kind != "skill" and (kind == "agent" or not req.flag("track")):
+        agent_records.load(config)  # (so does the agents' one, when agents may come)
     if not req.flag("dry_run"):
         fsops.remove_temps(config.source)  # what a killed install left
         if config.agents.is_dir():
@@ -261,8 +262,11 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
     result: InstallRecordedResult = {
         "recorded": True, "dry_run": req.flag("dry_run"), "items": items,
         "summary": {"failed": sum(i["status"] == "failed" for i in items)}}
-    agents = update_agents.recreate(req, config, _gate(req, config, level_of(req, config)),
-                                    level_of(req, config))
+    try:
+        agents = update_agents.recreate(req, config, _gate(req, config, level_of(req, config)),
+                                        level_of(req, config))
+    except SkillshareError as exc:  # the agents' record file: the skills are still done
+        agents = [failure("agents", exc)]
     if agents:
         result["agents"] = agents
         result["summary"]["failed"] += sum(i["status"] == "failed" for i in agents)

@@ -264,8 +264,13 @@ def test_a_damaged_record_file_stops_an_install_before_anything(
     assert result.code != 0
     assert ".metadata.json" in result.err and detail in result.err
     assert tree(agents) == before
-    kept = cli("install", str(folder), "--kind", "skill")
-    assert kept.code != 0 and tree(agents) == before
+    skill = make_skill(tmp_path / "skills", "pdf")
+    assert cli("install", str(skill), "--kind", "skill").code == 0  # no agent can come
+    assert tree(agents) == before
+    again = cli("install", "--json")  # re-creating: the skills are done, the agents fail
+    assert again.code == 1
+    assert again.json()["agents"][0]["status"] == "failed"
+    assert tree(agents) == before
 
 
 def test_other_entries_of_the_record_file_are_kept(cli: CliRunner, tmp_path: Path,
