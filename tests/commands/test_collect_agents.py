@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from skillshared.store import trash
 from tests.conftest import CliRunner, tree, write_config
@@ -253,3 +256,61 @@ def test_a_folder_in_the_source_at_the_name_is_left_alone_even_with_force(
     data = cli("collect", "agents", "claude", "--force", "--json").json()
     assert "is in the way and is not a regular file" in data["skipped"][0]["reason"]
     assert mine(home) == before
+
+
+_NAMES = st.sampled_from(["tutor.md", "lint.md", "team__lint.md", "-bad.md", "notes.txt",
+                          "README.md", ".hidden.md", "dir.md"])
+_ENTRY = st.tuples(st.sampled_from(["file", "link-out", "folder"]),
+                   st.sampled_from(["# A\n", "# B\n"]))
+
+
+@given(target=st.dictionaries(_NAMES, _ENTRY, max_size=6),
+       source=st.dictionaries(st.sampled_from(["tutor.md", "lint.md", "team/lint.md"]),
+                              st.sampled_from(["# A\n", "# B\n"]), max_size=3),
+       force=st.booleans())
+def test_no_file_of_a_target_or_of_the_source_is_lost(
+        cli: CliRunner, home: Path, agents: Path, tmp_path: Path, trash_dir: Path,
+        target: dict[str, tuple[str, str]], source: dict[str, str], force: bool) -> None:
+    claude = home / ".claude/agents"
+    for folder in (claude, agents, trash_dir):
+        shutil.rmtree(folder, ignore_errors=True)
+    claude.mkdir(parents=True)
+    agents.mkdir()
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Outside\n")
+    for rel, text in source.items():
+        (agents / rel).parent.mkdir(parents=True, exist_ok=True)
+        (agents / rel).write_text(text)
+    for name, (kind, text) in target.items():
+        if kind == "file":
+            (claude / name).write_text(text)
+        elif kind == "link-out":
+            (claude / name).symlink_to(outside)
+        else:
+            (claude / name).mkdir()
+            (claude / name / "inner.md").write_text(text)
+    before_source = {rel: (agents / rel).read_text() for rel in source}
+    result = cli("collect", "agents", "claude", *(["--force"] if force else []), "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    collected = {i["name"]: i for i in data["collected"]}
+    for name, (kind, text) in target.items():
+        path = claude / name
+        if kind == "file":  # still there, as a file or as our link to the same content
+            assert path.read_text() == text
+            if path.is_symlink():
+                assert os.path.realpath(path).startswith(os.path.realpath(agents) + os.sep)
+        elif kind == "link-out":  # a foreign link: left as it is
+            assert os.readlink(path) == str(outside)
+        else:  # a folder: left as it is
+            assert not path.is_symlink() and (path / "inner.md").read_text() == text
+    for rel, text in before_source.items():
+        flat = rel.replace("/", "__")
+        now = (agents / rel).read_text() if (agents / rel).exists() else None
+        if flat in collected and collected[flat]["replaces"]:  # --force: in the trash
+            trashed = Path(collected[flat]["trashed"]) / Path(rel).name
+            assert force and trashed.read_text() == text
+        else:
+            assert now == text
+    assert not [n for n in os.listdir(claude) if n.startswith(".skillshare-tmp")]
+    assert not [n for n in os.listdir(agents) if n.startswith(".skillshare-tmp")]
