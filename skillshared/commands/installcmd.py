@@ -86,16 +86,32 @@ def cmd_install(req: Request) -> InstallResult | InstallAgentsResult:
                                            level_of(req, config))
     if req.flag("track"):
         return _install_repo(req, config, raw, req.text("name"), where)
+    if kind != "skill" and raw.endswith(".md") and os.path.isfile(raw):
+        return _install_agent_file(req, config, raw, where)
     return _install_copy(req, config, raw, req.text("name"), where, kind=kind)
 
 
+def _install_agent_file(req: Request, config: Config, raw: str, where: str | None
+                        ) -> InstallAgentsResult:
+    """``install <file>.md``: that one agent (named after its file, or ``--name``)."""
+    path = Path(os.path.abspath(raw))
+    if path.is_symlink():
+        raise UsageError(f"{raw} is a link; give the agent's file itself")
+    folder = path.parent
+    fetched = sources.Fetched(folder, folder, None, path.stem)
+    found = [install_agents.Found(path.name, path)]
+    return _agents_only(req, config, fetched, raw, req.text("name"), where, None, found,
+                        level_of(req, config))
+
+
 def _from_cwd(req: Request, raw: str | None) -> str | None:
-    """A relative path to an existing folder, read from where the command was given (the
-    daemon runs elsewhere); anything else as it is."""
+    """A relative path to an existing folder (or agent file), read from where the command
+    was given (the daemon runs elsewhere); anything else as it is."""
     if not raw or os.path.isabs(raw) or raw.startswith("~"):
         return raw
     here = os.path.normpath(req.paths.cwd / raw)
-    return here if os.path.isdir(here) else raw
+    found = os.path.isdir(here) or (here.endswith(".md") and os.path.lexists(here))
+    return here if found else raw
 
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,

@@ -302,6 +302,10 @@ def test_a_relative_folder_is_read_from_where_the_command_was_given(
                      Paths.from_env())
     assert [a["name"] for a in result["agents"]] == ["tutor"]
     assert (agents / "tutor.md").read_text() == "# Tutor\n"
+    (tmp_path / "shell/downloads/lint.md").write_text("# Lint\n")
+    api.run("install", {"source": "downloads/lint.md", "cwd": str(tmp_path / "shell")},
+            Paths.from_env())
+    assert (agents / "lint.md").read_text() == "# Lint\n"
 
 
 def test_a_folder_in_the_way_is_refused_even_with_force(cli: CliRunner, tmp_path: Path,
@@ -315,3 +319,22 @@ def test_a_folder_in_the_way_is_refused_even_with_force(cli: CliRunner, tmp_path
     result = cli("install", str(folder), "--force")
     assert result.code == 1 and "is not a file" in result.err
     assert tree(agents) == before
+
+
+def test_one_agent_file(cli: CliRunner, tmp_path: Path, agents: Path) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "tutor.md").write_text("# Tutor\n")
+    (folder / "other.md").write_text("# Other\n")
+    result = cli("install", str(folder / "tutor.md"), "--name", "teacher", "--json")
+    assert result.code == 0, result.err
+    assert [a["name"] for a in result.json()["agents"]] == ["teacher"]
+    assert (agents / "teacher.md").read_text() == "# Tutor\n"
+    assert not (agents / "other.md").exists()
+    assert records(agents)["teacher"]["source"] == str(folder / "tutor.md")
+    (folder / "tutor.md").write_text("# Tutor v2\n")
+    assert cli("update", "teacher").code == 0
+    assert (agents / "teacher.md").read_text() == "# Tutor v2\n"
+    (folder / "link.md").symlink_to(folder / "other.md")
+    refused = cli("install", str(folder / "link.md"))
+    assert refused.code == 2 and "is a link" in refused.err
