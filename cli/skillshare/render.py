@@ -218,7 +218,7 @@ def render_list(r: ListResult, out: Out) -> int:
 
 def render_agents(a: ListedAgents, out: Out) -> None:
     out()
-    out.header(f"Agents in {out.path(a['source'])} (not synced by this version yet)")
+    out.header(f"Agents in {out.path(a['source'])}")
     width = max([len(agent["name"]) for agent in a["agents"]] + [4])
     for agent in a["agents"]:
         desc = f"  {agent['description']}" if agent["description"] else ""

@@ -1,11 +1,11 @@
-"""What ``trash``, ``backup`` and ``restore`` return (typed dictionaries: see
+"""What ``backup`` and ``restore`` return (typed dictionaries: see
 :mod:`skillshared.commands.results`). Types only."""
 
 from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict, final
 
-from skillshared.core.results import BackupTarget, Failed, Interrupted, TrashItem
+from skillshared.core.results import BackupTarget, Failed, Interrupted
 from skillshared.core.results_backup import (
     BackupCleanupResult,
     BackupListResult,
@@ -13,43 +13,6 @@ from skillshared.core.results_backup import (
     WouldBackUp,
     WrittenBackup,
 )
-
-# -- trash -----------------------------------------------------------------------------------
-
-
-@final
-class TrashListResult(TypedDict):
-    action: Literal["list"]
-    dir: str
-    items: list[TrashItem]
-    bytes: int
-    retention_days: int | None
-    agents_kept: int
-
-
-@final
-class TrashEmptyResult(TypedDict):
-    action: Literal["empty"]
-    dry_run: bool
-    items: list[TrashItem]
-
-
-@final
-class TrashDeleteResult(TypedDict):
-    action: Literal["delete"]
-    dry_run: bool
-    item: TrashItem
-
-
-@final
-class TrashRestoreResult(TypedDict):
-    action: Literal["restore"]
-    dry_run: bool
-    item: TrashItem
-    to: str
-
-
-TrashResult = TrashListResult | TrashEmptyResult | TrashDeleteResult | TrashRestoreResult
 
 # -- backup and restore --------------------------------------------------------------------------
 

@@ -26,19 +26,6 @@ class RuleFile(TypedDict):
     entries: int
 
 
-class AuditResult(TypedDict):
-    scope: str
-    threshold: str
-    rules: int
-    scanned: int
-    files: int
-    counts: dict[str, int]
-    skills: list[AuditedSkill]
-    blocked: list[str]
-    summary: Failed
-    rule_files: list[RuleFile]
-    warnings: list[str]
-
 
 @final
 class InstallCopyResult(TypedDict):
@@ -74,18 +61,6 @@ class InstallRecordedResult(TypedDict):
 InstallResult = InstallCopyResult | InstallRepoResult | InstallRecordedResult
 
 
-class Uninstalled(TypedDict):
-    name: str
-    path: str
-    trash: str | None
-    uncommitted: int
-
-
-class UninstallResult(TypedDict):
-    dry_run: bool
-    removed: list[Uninstalled]
-    forgotten: list[str]
-    expired: int
 
 
 class UpdateResult(TypedDict):

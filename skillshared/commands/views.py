@@ -287,7 +287,8 @@ def cmd_list(req: Request) -> ListResult:
 
 
 def listed_agents(config: Config) -> ListedAgents:
-    """The agents source's agents (not synced by this version yet: listed only)."""
+    """The agents source's agents (name, file in a target, description), and the files
+    refused or hidden."""
     found = discover_agents(config.agents)
     return {
         "source": str(config.agents),

@@ -1,4 +1,4 @@
-"""`skillshare list` shows the agents source's agents (listed only: they are not synced yet),
+"""`skillshare list` shows the agents source's agents,
 and says nothing of agents when there is no agents folder."""
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ def test_list_shows_agents_beside_skills(cli: CliRunner, home: Path, configured:
     assert result.code == 0
     lines = result.out.splitlines()
     start = lines.index(next(line for line in lines if line.startswith("Agents in ")))
-    assert lines[start] == ("Agents in ~/.config/skillshare/agents (not synced by this "
-                            "version yet)")
+    assert lines[start] == "Agents in ~/.config/skillshare/agents"
     assert "  code-reviewer  (team__reviewer.md)" in lines
     assert "  tutor          Teaches" in lines
     assert "2 agents" in lines
