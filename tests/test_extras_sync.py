@@ -154,3 +154,17 @@ def test_dry_run_and_sync_all(cli: CliRunner, world: dict[str, Path]) -> None:
     assert (world["claude"] / "style.md").is_symlink()
     text = cli("sync", "--all").out
     assert "Syncing extras" in text and "rules:" in text
+
+
+def test_subfolders_whose_names_look_alike_stay_apart(cli: CliRunner, home: Path,
+                                                      world: dict[str, Path]) -> None:
+    rules = world["extras"] / "rules"
+    for rel in ("a/b/x.md", "a__b/y.md", "a%2Fb/z.md"):
+        (rules / rel).parent.mkdir(parents=True, exist_ok=True)
+        (rules / rel).write_text(rel)
+    run(cli, "extras", "rules")
+    for rel in ("a/b/x.md", "a__b/y.md", "a%2Fb/z.md"):
+        assert os.readlink(world["claude"] / rel) == str(rules / rel)
+        assert (world["cursor"] / rel).read_text() == rel
+    assert sorted(os.listdir(world["claude"] / "a/b")) == ["x.md"]
+    assert sorted(os.listdir(world["claude"] / "a__b")) == ["y.md"]

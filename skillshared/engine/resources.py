@@ -57,7 +57,6 @@ class ExtraWorld:
     discovery: Discovery
     per_target: Mapping[str, tuple[Skill, ...]]
     found: ExtraFiles
-    folders: Mapping[str, tuple[str, str]]  # target folder name -> (target path, subfolder)
     warnings: tuple[str, ...] = ()  # flatten collisions
 
 
@@ -70,7 +69,6 @@ def extra_world(config: Config, extra: ExtraConfig) -> ExtraWorld:
         t.flatten for t in extra.targets) else found
     targets: list[TargetConfig] = []
     per_target: dict[str, tuple[Skill, ...]] = {}
-    folders: dict[str, tuple[str, str]] = {}
     for index, target in enumerate(extra.targets):
         files = flat if target.flatten else found
         by_folder: dict[str, list[Skill]] = {}
@@ -78,23 +76,30 @@ def extra_world(config: Config, extra: ExtraConfig) -> ExtraWorld:
             sub, _, base = item.dest.rpartition("/")
             by_folder.setdefault(sub, []).append(
                 Skill(base, item.rel, os.path.join(extra.source, item.rel)))
-        subs = {""} | set(by_folder)
+        subs = {""}
         if target.mode != "symlink" and not target.flatten:
-            subs |= _target_folders(target.path, extra.source)
-        else:
-            subs = {""}
+            subs |= set(by_folder) | _target_folders(target.path, extra.source)
         for sub in sorted(subs):
-            name = f"{extra.name}@{index}" + (f"@{sub.replace('/', '__')}" if sub else "")
+            name = f"{extra.name}@{index}" + (f"@{_key(sub)}" if sub else "")
             targets.append(TargetConfig(name, target.path / sub if sub else target.path,
                                         target.mode, mode_explicit=True))
             per_target[name] = tuple(by_folder.get(sub, ()))
-            folders[name] = (str(target.path), sub)
     units = tuple(Skill(f.dest.replace("/", "__"), f.rel, os.path.join(extra.source, f.rel))
                   for f in found.files)
     discovery = Discovery(extra.source, found.exists, units,
                           tuple(Rejected(r.rel, r.reason) for r in found.refused), ())
     derived = replace(config, source=extra.source, targets=tuple(targets))
-    return ExtraWorld(extra, derived, discovery, per_target, found, folders, flat.warnings)
+    return ExtraWorld(extra, derived, discovery, per_target, found, flat.warnings)
+
+
+def _key(sub: str) -> str:
+    """A subfolder's path as part of one name (a backup's entry): ``team/a`` is
+    ``team%2Fa``."""
+    return sub.replace("%", "%25").replace("/", "%2F")
+
+
+def _sub(key: str) -> str:
+    return key.replace("%2F", "/").replace("%25", "%")
 
 
 def _target_folders(root: Path, source: Path) -> set[str]:
@@ -145,7 +150,7 @@ def kind_targets(config: Config) -> list[tuple[Config, TargetConfig]]:
 
 def kind_target(config: Config, name: str) -> tuple[Config, TargetConfig] | None:
     """The agents folder or extra's target folder called ``name`` (``claude@agents``,
-    ``rules@0``, or a subfolder's ``rules@0@team__sub`` as a sync's backup names it), with
+    ``rules@0``, or a subfolder's ``rules@0@team%2Fsub`` as a sync's backup names it), with
     the config whose source owns it; None when ``name`` is none of them."""
     base, at, rest = name.partition("@")
     if not at:
@@ -157,6 +162,9 @@ def kind_target(config: Config, name: str) -> tuple[Config, TargetConfig] | None
     if extra is None or not index.isdigit() or int(index) >= len(extra.targets):
         return None
     target = extra.targets[int(index)]
-    path = target.path / sub.replace("__", "/") if sub else target.path
+    below = Path(_sub(sub))
+    if sub and (below.is_absolute() or ".." in below.parts):
+        return None  # (only a subfolder of the extra's target)
+    path = target.path / below if sub else target.path
     own = replace(config, source=extra.source, targets=())
     return own, TargetConfig(name, path, target.mode, mode_explicit=True)

@@ -75,3 +75,10 @@ def test_unknown_kind_target_changes_nothing(cli: CliRunner, world: dict[str, Pa
         result = cli("restore", name)
         assert result.code != 0 and "not found" in result.err, result.err
     assert (world["claude"] / "mine.md").read_text() == "mine\n"
+
+
+def test_a_subfolder_name_cannot_leave_the_extras_target(cli: CliRunner,
+                                                          world: dict[str, Path]) -> None:
+    for name in ("rules@0@..%2F..%2Fescape", "rules@0@%2Fetc"):
+        result = cli("restore", name)
+        assert result.code != 0 and "not found" in result.err, result.err
