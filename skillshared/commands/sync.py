@@ -21,7 +21,7 @@ from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.core.results import SyncReport, SyncSummary
 from skillshared.engine import fsops, reconcile, resources
 from skillshared.engine.reports import summarize
-from skillshared.engine.units import AGENT_UNIT
+from skillshared.engine.units import AGENT_UNIT, SKILL_UNIT, Unit
 from skillshared.store import oplog
 from skillshared.store.backup_write import PassBackups
 
@@ -41,12 +41,12 @@ def cmd_sync(req: Request) -> SyncReport | SyncAll | ExtrasSync:
         return _sync_agents(req, words) or _no_agents(req)
     if kind == "extras":
         return syncextras.sync_extras(req, words)
-    report = _sync_skills(req, words)
     if not req.flag("all"):
-        return report
+        return _sync_skills(req, words)
     if words:
         raise UsageError("`sync --all` syncs every target; name targets with `sync` or "
                          "`sync agents`")
+    report = _sync_skills(req, [])
     agents = _sync_agents(req, [])
     extras = syncextras.sync_extras(req, [])
     reports = [r for r in (report, agents) if r is not None]
@@ -59,18 +59,9 @@ def _sync_skills(req: Request, words: list[str]) -> SyncReport:
     config = req.config()
     only = pick_targets(config, words)
     check_source(config)
-    dry_run = req.flag("dry_run")
-    interrupted = [] if dry_run else restore.recover(config)
-    if not dry_run:
-        fsops.remove_temps(config.source)
-    discovery = skills.discover(config.source)
-    report = reconcile.sync(
-        config, discovery, dry_run=dry_run, force=req.flag("force"), only=only,
-        backups=PassBackups(config.scope.backups_dir, config.limits),
-        auto_backup=not config.scope.is_project)
-    if interrupted:
-        report["interrupted_restores"] = interrupted
-    return report
+    if not req.flag("dry_run"):
+        fsops.remove_temps(config.source)  # (before discovery: what an interrupted run left)
+    return _pass(req, config, skills.discover(config.source), only, SKILL_UNIT)
 
 
 def _sync_agents(req: Request, words: list[str]) -> SyncReport | None:
@@ -82,14 +73,21 @@ def _sync_agents(req: Request, words: list[str]) -> SyncReport | None:
     only = pick_targets(config, words)
     if not discovery.exists:
         return None
+    if not req.flag("dry_run"):
+        fsops.remove_temps(config.source)
+    return _pass(req, config, discovery, only, AGENT_UNIT)
+
+
+def _pass(req: Request, config: Config, discovery: skills.Discovery, only: list[str] | None,
+          unit: Unit) -> SyncReport:
+    """One kind's pass over its targets, after finishing what an interrupted restore left;
+    a global pass backs up what it is about to replace or remove."""
     dry_run = req.flag("dry_run")
     interrupted = [] if dry_run else restore.recover(config)
-    if not dry_run:
-        fsops.remove_temps(config.source)
     report = reconcile.sync(
         config, discovery, dry_run=dry_run, force=req.flag("force"), only=only,
         backups=PassBackups(config.scope.backups_dir, config.limits),
-        auto_backup=not config.scope.is_project, unit=AGENT_UNIT)
+        auto_backup=not config.scope.is_project, unit=unit)
     if interrupted:
         report["interrupted_restores"] = interrupted
     return report
