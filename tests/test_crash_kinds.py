@@ -3,6 +3,7 @@ must converge, with the user's own files as they were and nothing half made in a
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliRunner, tree, write_config
-from tests.test_crash import CRASHED, crash_at, unfinished_backups
+from tests.test_crash import CRASHED, HARNESS, crash_at, unfinished_backups
 
 World = tuple[list[Path], set[str], list[str]]  # target folders, expected names, sync args
 
@@ -144,3 +145,24 @@ def test_a_sync_of_agents_or_extras_killed_at_every_change_converges(
     assert crashes >= 4, "the scenario made too few changes to be a test"
     if world == "agents-force":
         assert (folders[0] / "blocked.md").read_text() == "blocked\n"
+
+
+@pytest.mark.parametrize("world", ["agents-copy", "extras"])
+@pytest.mark.parametrize("fail", ["ENOSPC", "EIO"])
+def test_a_failing_change_in_an_agents_or_extras_sync_is_a_plain_error_and_converges(
+        cli: CliRunner, home: Path, tmp_path: Path, world: str, fail: str) -> None:
+    folders, expected, args = WORLDS[world](home)
+    pristine = tmp_path / "pristine"
+    subprocess.run(["cp", "-a", str(home), str(pristine)], check=True)
+    user = [mine(folder) for folder in folders]
+    for point in (1, 2, 4, 7):
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CRASH_RAISE=fail)
+        done = subprocess.run([sys.executable, str(HARNESS), str(point), "sync", *args],
+                              env=env, capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+        assert os.strerror(getattr(errno, fail)) in done.stdout + done.stderr
+        assert_converged(cli, home, folders, expected, user, args)
+        subprocess.run(["rm", "-rf", str(home)], check=True)
+        subprocess.run(["cp", "-a", str(pristine), str(home)], check=True)
