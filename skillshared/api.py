@@ -34,7 +34,7 @@ COMMANDS = {
     "install": "installcmd:cmd_install", "uninstall": "uninstallcmd:cmd_uninstall",
     "check": "updatecmd:cmd_check", "update": "updatecmd:cmd_update",
     "init": "initcmd:cmd_init", "sync": "sync:cmd_sync", "status": "views:cmd_status",
-    "diff": "views:cmd_diff", "list": "listkind:cmd_list_kind", "doctor": "doctor:cmd_doctor",
+    "diff": "views:cmd_diff", "list": "views:cmd_list", "doctor": "doctor:cmd_doctor",
     "log": "sync:cmd_log", "target": "targetcmd:cmd_target",
     "extras": "extrascmd:cmd_extras",
 }

@@ -7,7 +7,6 @@ from skillshare import (
     render_backup,
     render_git,
     render_kinds,
-    render_listkind,
     render_trash,
 )
 from skillshare.render_daemon import daemon_section, render_daemon, render_service
@@ -200,6 +199,9 @@ def render_diff(r: DiffResult, out: Out) -> int:
 
 
 def render_list(r: ListResult, out: Out) -> int:
+    if r.get("kind") == "agent" and "agents" in r:  # `list agents`: the agents alone
+        render_agents(r["agents"], out, first=True)
+        return 0
     out.header(f"Skills in {out.path(r['source'])}" + ("" if r["exists"] else " (missing)"))
     width = max([len(s["name"]) for s in r["skills"]] + [4])
     for s in r["skills"]:
@@ -216,8 +218,9 @@ def render_list(r: ListResult, out: Out) -> int:
     return 0
 
 
-def render_agents(a: ListedAgents, out: Out) -> None:
-    out()
+def render_agents(a: ListedAgents, out: Out, first: bool = False) -> None:
+    if not first:
+        out()
     out.header(f"Agents in {out.path(a['source'])}")
     width = max([len(agent["name"]) for agent in a["agents"]] + [4])
     for agent in a["agents"]:
@@ -354,7 +357,7 @@ def render_log(r: LogResult, out: Out) -> int:
 RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "daemon": render_daemon, "service": render_service,
     "sync": render_sync, "status": render_status, "diff": render_diff,
-    "list": render_listkind.kinds(render_list, render_agents),
+    "list": render_list,
     "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
     **render_backup.RENDERERS, **render_git.RENDERERS,
     **render_audit.RENDERERS, **render_trash.RENDERERS,

@@ -167,6 +167,7 @@ class ListResult(DiscoveryNotes):
     exists: bool
     skills: list[ListedSkill]
     agents: NotRequired[ListedAgents]  # present when the agents source is a folder
+    kind: NotRequired[Literal["skill", "agent"]]  # ``list skills|agents``: only this kind
 
 
 class LogResult(TypedDict):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from skillshared.catalog import skills
 from skillshared.catalog.agents import discover_agents
 from skillshared.commands import kindviews
+from skillshared.commands.kindpick import AGENT, split_kind
 from skillshared.commands.results import (
     DiffItem,
     DiffResult,
@@ -23,7 +24,7 @@ from skillshared.commands.results import (
     TrackedRepoState,
 )
 from skillshared.core.config import Config
-from skillshared.core.errors import SkillshareError
+from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.names import MANIFEST
 from skillshared.core.paths import Paths
 from skillshared.core.results_daemon import DaemonStatus
@@ -253,9 +254,27 @@ def diff_target(run: TargetRun) -> DiffTarget:
 
 
 def cmd_list(req: Request) -> ListResult:
+    """``list [skills|agents]`` (or ``--kind``): the skills and the agents, or one kind (as
+    the original's ``list agents``; then ``kind`` says which, and an agents listing is given
+    even when there is no agents folder yet)."""
+    only = req.text("only")
+    kind, rest = split_kind(req, [only] if only else [], names=False)
+    if rest:
+        raise UsageError(f"`list` takes skills or agents, not {rest[0]!r}")
     config = req.config()
-    discovery = skills.discover(config.source)
-    origins = installs.origins(config)
+    result = _listed_skills(config, empty=kind == AGENT)
+    if kind is not None:
+        result["kind"] = "agent" if kind == AGENT else "skill"
+    if kind == AGENT or (kind is None and config.agents.is_dir()):
+        result["agents"] = listed_agents(config)
+    return result
+
+
+def _listed_skills(config: Config, empty: bool) -> ListResult:
+    """The skills of ``list`` (``empty``: none, without looking: ``list agents``)."""
+    discovery = skills.Discovery(config.source, True) if empty else skills.discover(
+        config.source)
+    origins = {} if empty else installs.origins(config)
     listed: list[ListedSkill] = []
     for s in discovery.skills:
         origin = origins.get(s.tracked_repo or s.rel_path)
@@ -273,17 +292,14 @@ def cmd_list(req: Request) -> ListResult:
             "problem": s.meta.problem,
         })
     notes = reports.discovery_report(discovery)
-    result: ListResult = {
+    return {
         "scope": config.scope.name,
         "source": str(config.source),
-        "exists": discovery.exists,
+        "exists": discovery.exists if not empty else config.source.is_dir(),
         "skills": listed,
         "invalid": notes["invalid"], "frontmatter": notes["frontmatter"],
         "ignored": notes["ignored"],
     }
-    if config.agents.is_dir():
-        result["agents"] = listed_agents(config)
-    return result
 
 
 def listed_agents(config: Config) -> ListedAgents:
