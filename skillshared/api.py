@@ -37,6 +37,9 @@ COMMANDS = {
     "diff": "views:cmd_diff", "list": "views:cmd_list", "doctor": "doctor:cmd_doctor",
     "log": "sync:cmd_log", "target": "targetcmd:cmd_target",
     "extras": "extrascmd:cmd_extras",
+    "commit": "commitcmd:cmd_commit", "new": "newcmd:cmd_new",
+    "enable": "enablecmd:cmd_enable", "disable": "enablecmd:cmd_disable",
+    "analyze": "analyzecmd:cmd_analyze",
 }
 
 
@@ -50,7 +53,8 @@ def handler_for(cmd: str) -> Handler | None:
     return handler
 
 
-READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit", "check"})
+READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit", "check",
+                       "analyze"})
 
 
 def mutates(cmd: str, args: Mapping[str, Any]) -> bool:

@@ -323,6 +323,46 @@ COMMANDS = {c.name: c for c in (
             value("-T", "--threshold", metavar="LEVEL",
                   help="block at this severity or worse: critical, high, medium, low, info "
                        "(default: audit.block_threshold)")),
+    Command("commit", "commit the source's changes to its git repository, without pushing",
+            "skillshare commit\nskillshare commit -m 'Update the review skill'\n"
+            "skillshare commit --dry-run   # what would be committed",
+            value("-m", "--message", help="the commit message (default: Update skills)"),
+            DRY_RUN),
+    Command("new", "create a skill: a folder in the source with a SKILL.md skeleton",
+            "skillshare new code-review\nskillshare new code-review -p\n"
+            "skillshare new pdf-tools -P tool-wrapper   # with references/\n"
+            "skillshare new checks -P reviewer --category quality\n"
+            "skillshare new my-skill --dry-run   # show the SKILL.md it would write",
+            positional("name", "the skill's name: lower case letters, digits, '-' and '_', "
+                               "starting with a letter"),
+            value("-P", "--pattern", help="a design pattern: tool-wrapper, generator, "
+                  "reviewer, inversion, pipeline or none (default: none)"),
+            value("--category", help="with -P: library, verification, data, automation, "
+                  "scaffold, quality, cicd, runbook or infra"),
+            DRY_RUN),
+    *(Command(verb, f"{verb} skills (or agents) by name or glob pattern: "
+                    f"{'removes it from' if verb == 'enable' else 'adds it to'} the "
+                    ".skillignore; sync then applies it",
+              f"skillshare {verb} my-draft\nskillshare {verb} 'draft-*' 'frontend/**'\n"
+              f"skillshare {verb} my-skill -p\nskillshare {verb} --kind agent tutor\n"
+              f"skillshare {verb} my-draft --dry-run",
+              positional("patterns", "skill names or patterns (.skillignore syntax)",
+                         nargs="*", metavar="name|pattern"),
+              value("--kind", metavar="KIND", help="skill or agent (agent: the agents "
+                    "source's .agentignore)"),
+              DRY_RUN) for verb in ("disable", "enable")),
+    Command("analyze", "estimate each target's context cost (tokens) and lint every "
+                       "SKILL.md",
+            "skillshare analyze\nskillshare analyze --verbose   # the 10 largest "
+            "descriptions\nskillshare analyze claude      # one target, in detail\n"
+            "skillshare analyze --filter api --json\nskillshare analyze -p",
+            positional("target", "only this target (shows its details)", nargs="?"),
+            flag("-v", "--verbose", help="list each target's 10 largest descriptions and "
+                                         "the lint findings"),
+            value("--filter", metavar="TEXT", help="only skills whose path holds TEXT "
+                                                   "(any case)"),
+            flag("--no-tui", help="accepted for compatibility: output is always plain "
+                                  "text")),
     Command("daemon", "start, stop or inspect the background daemon (skillshared)",
             "skillshare daemon start      # detach, wait until it answers\n"
             "skillshare daemon status\nskillshare daemon logs -f\n"

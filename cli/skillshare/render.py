@@ -7,6 +7,7 @@ from skillshare import (
     render_backup,
     render_git,
     render_kinds,
+    render_new,
     render_trash,
 )
 from skillshare.render_daemon import daemon_section, render_daemon, render_service
@@ -361,7 +362,7 @@ RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
     **render_backup.RENDERERS, **render_git.RENDERERS,
     **render_audit.RENDERERS, **render_trash.RENDERERS,
-    **render_kinds.RENDERERS,
+    **render_kinds.RENDERERS, **render_new.RENDERERS,
     "extras": render_extras,
 }
 

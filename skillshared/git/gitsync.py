@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.results_git import PullReport, PushReport
-from skillshared.git import gitops, gitstate
+from skillshared.git import commits, gitops, gitstate
 from skillshared.git.firstpull import first_pull
 from skillshared.git.sourcerepo import Repo
 
@@ -79,9 +79,7 @@ def push_source(config: Config, env: Mapping[str, str], message: str | None = No
     if dry_run:
         return result
     if changes:
-        repo.git("add", "--all")
-        repo.git("commit", "--quiet", "-m", message)
-        result["committed"] = repo.head()
+        result["committed"] = commits.commit_all(repo.path, repo.env, message)
     if repo.head() is None:
         raise SkillshareError("nothing to push: the source has no commits yet",
                               hint="add a skill first")
