@@ -97,7 +97,7 @@ def audit_args(what: str, verb: str) -> tuple[Arg, Arg]:
     """``--skip-audit`` and ``-T`` of install and update: ``what`` is scanned, ``verb`` is
     what a finding at the threshold does."""
     return (flag("--skip-audit", help=f"do not scan {what}"),
-            value("-T", "--threshold", metavar="LEVEL",
+            value("-T", "--threshold", "--audit-threshold", metavar="LEVEL",
                   help=f"{verb} at this severity or worse (default: audit.block_threshold)"))
 
 
@@ -260,11 +260,25 @@ COMMANDS = {c.name: c for c in (
             "skillshare install <url> --track -T high   # block HIGH findings too\n"
             "skillshare install -p   # re-create what .skillshare/config.yaml records\n"
             "skillshare install github.com/team/agents --kind agent   # agents only\n"
-            "skillshare install ~/agents -a tutor,reviewer",
+            "skillshare install ~/agents -a tutor,reviewer\n"
+            "skillshare install anthropics/skills/skills/pdf   # owner/repo: GitHub\n"
+            "skillshare install owner/repo -s pdf,'core-*' --exclude 'test-*'\n"
+            "skillshare install git@host:team/skills.git//frontend --branch develop\n"
+            "skillshare install pdf --update   # a recorded install, fetched again",
             positional("source", "a skill's folder, or a repository: URL, user@host:path, "
                                  "host/owner/repo[/subdir]; none: re-create every recorded "
                                  "install that is missing", nargs="?"),
-            flag("--track", help="clone it as a tracked repo (_name) kept up to date by git"),
+            flag("-t", "--track",
+                 help="clone it as a tracked repo (_name) kept up to date by git"),
+            value("-b", "--branch", help="the branch to clone (default: the remote's)"),
+            value("-s", "--skill", metavar="NAMES", help="install only these skills of the "
+                  "source (comma-separated names or globs)"),
+            value("--exclude", metavar="NAMES",
+                  help="leave out these skills (comma-separated names or globs)"),
+            flag("--all", help="install every skill found (the default without --skill)"),
+            flag("-y", "--yes", help="accept without asking (nothing here asks)"),
+            flag("-u", "--update", help="already installed from there: update it instead"),
+            flag("--audit-verbose", help="accepted; the findings are always listed"),
             value("--name", help="the skill's name, or the tracked repo's ('_' is added)"),
             value("--into", metavar="DIR", help="put it in this folder of the source"),
             flag("-f", "--force", help="install even if the audit finds something; replace "
@@ -287,7 +301,9 @@ COMMANDS = {c.name: c for c in (
                        metavar="name"),
             value("--kind", metavar="KIND", help="skill or agent: only that kind (also a "
                   "leading word: skills, agents)"),
-            flag("--all", help="with `agents`: every agent"),
+            flag("--all", help="every skill and tracked repo (with `agents`: every agent)"),
+            Arg("append", ("-G", "--group"), "group", "every skill in this folder of the "
+                "source (repeatable)", metavar="DIR"),
             flag("-f", "--force", help="also when a repo has uncommitted changes"),
             DRY_RUN),
     Command("update", "fast-forward tracked repos and re-install copied skills, auditing "
@@ -300,7 +316,12 @@ COMMANDS = {c.name: c for c in (
             positional("names", "tracked repos (_name, '_' optional), installed skills or "
                                 "agents ('agents' first: agents only)",
                        nargs="*", metavar="name"),
-            flag("--all", help="every tracked repo and installed skill"),
+            flag("-a", "--all", help="every tracked repo and installed skill"),
+            Arg("append", ("-G", "--group"), "group", "every installed skill and tracked repo "
+                "in this folder of the source (repeatable)", metavar="DIR"),
+            flag("--prune", help="move skills their repository no longer holds to the trash"),
+            flag("--diff", help="list the files each update changed"),
+            flag("--audit-verbose", help="accepted; the findings are always listed"),
             flag("-f", "--force", help="set local changes aside (git stash); keep an update "
                                        "the audit would roll back"),
             *audit_args("what changed", "roll back"),
@@ -309,8 +330,12 @@ COMMANDS = {c.name: c for c in (
                      "updates (fetch only)",
             "skillshare check\nskillshare check --json\n"
             "skillshare check agents   # every agent: installed (and its state) or local",
-            positional("what", "agents: the agents only (local ones too); skills: no agents",
-                       nargs="?", metavar="agents|skills")),
+            positional("names", "agents: the agents only (local ones too); skills: no agents; "
+                       "else tracked repos, installed skills or globs", nargs="*",
+                       metavar="[agents|skills] name"),
+            flag("--all", help="everything (the default with no name)"),
+            Arg("append", ("-G", "--group"), "group", "every installed skill and tracked repo "
+                "in this folder of the source (repeatable)", metavar="DIR")),
     Command("audit", "scan skills and agents for prompt injection, exfiltration and other "
                      "risks",
             "skillshare audit\nskillshare audit my-skill\nskillshare audit _team-skills\n"

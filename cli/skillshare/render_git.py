@@ -75,8 +75,10 @@ def render_pull(r: PullResult | CollectResult, out: Out) -> int:
 
 
 def render_install(r: InstallResult, out: Out) -> int:
-    if "recorded" in r:  # install with no argument
+    if "recorded" in r:  # install with no argument, or of a recorded name
         return _render_recorded(r, out)
+    if "items" in r:  # install <name> --update: an update
+        return render_update(r, out)
     if not r["track"]:  # copied skills
         verb = "Would install" if r["dry_run"] else "Installed"
         for item in r["skills"]:
@@ -106,7 +108,7 @@ def _render_recorded(r: InstallRecordedResult, out: Out) -> int:
     if not r["items"]:
         out("No installed skills or tracked repos are recorded")
         return 0
-    marks = {"installed": OK, "would install": INFO, "present": OK}
+    marks = {"installed": OK, "would install": INFO, "present": OK, "skipped": INFO}
     for item in r["items"]:
         status = item["status"]
         what = f" ({plural(len(item['skills']), 'skill')})" if item.get("skills") else ""
@@ -127,7 +129,7 @@ def _details(item: UpdateItem, out: Out) -> None:
 
 def render_update(r: UpdateResult, out: Out) -> int:
     marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
-             "missing": WARN}
+             "missing": WARN, "pruned": OK, "would prune": INFO}
     if not r["items"]:
         out("No tracked repos or installed skills to update")
     for item in r["items"]:
@@ -138,9 +140,24 @@ def render_update(r: UpdateResult, out: Out) -> int:
         if item.get("note"):
             out(f"    {item['note']}")
         _details(item, out)
+        _files(item, out)
+    if r.get("stale"):
+        out(f"{WARN} {plural(len(r['stale']), 'skill')} no longer found upstream; run with "
+            "--prune to move them to the trash")
     if any(i["status"] in ("rolled back", "blocked") for i in r["items"]):
         out("Kept as it was; --force keeps such an update, --skip-audit skips the scan")
     return 1 if r["summary"]["failed"] else 0
+
+
+def _files(item: Any, out: Out, most: int = 20) -> None:
+    """``update --diff``: the files an update changed (+ added, - deleted, ~ modified)."""
+    files = item.get("files") or []
+    marks = {"added": "+", "deleted": "-"}
+    for change in files[:most]:
+        lines = (f" (+{change['added']} -{change['deleted']})" if "added" in change else "")
+        out(f"    {marks.get(change['change'], '~')} {change['path']}{lines}")
+    if len(files) > most:
+        out(f"    ... and {len(files) - most} more file(s)")
 
 
 def render_check(r: CheckResult, out: Out) -> int:
@@ -158,6 +175,10 @@ def render_check(r: CheckResult, out: Out) -> int:
         out(f"{WARN if late else OK} {item['name']}: {status}{behind}{dirty}")
         if item.get("note"):
             out(f"    {item['note']}")
+    stale = [i for i in r["items"] if i["status"] == "stale"]
+    if stale:
+        out(f"{WARN} {plural(len(stale), 'skill')} stale (deleted upstream); run "
+            "'skillshare update --all --prune' to remove")
     if r["behind"]:
         out("Run 'skillshare update --all' to bring them up to date")
     return 1 if r["summary"]["failed"] else 0

@@ -21,13 +21,14 @@ from skillshared.audit.gate import Gate
 from skillshared.audit.rulefiles import rule_files
 from skillshared.catalog import places, skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
-from skillshared.commands import install_agents, update_agents
+from skillshared.commands import install_agents, install_pick, update_agents
 from skillshared.commands.results_agents import InstallAgentsResult
 from skillshared.commands.results_install import (
     InstallCopyResult,
     InstallRecordedResult,
     InstallRepoResult,
     InstallResult,
+    UpdateResult,
 )
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
@@ -62,12 +63,15 @@ def failure(name: str, exc: SkillshareError, **extra: Any) -> UpdateItem:
 # -- install ----------------------------------------------------------------------------------
 
 
-def cmd_install(req: Request) -> InstallResult | InstallAgentsResult:
+def cmd_install(req: Request) -> InstallResult | InstallAgentsResult | UpdateResult:
     config = req.config()
     raw = _from_cwd(req, req.text("source"))
     where = places.into(req.text("into"))
     kind = install_agents.kind_of(req)
-    installs.load(config)  # a damaged record file stops it before anything is fetched
+    install_pick.check_flags(req, raw)
+    branch = req.text("branch")
+    sources.branch_args(branch)  # a bad branch is refused before anything is fetched
+    records = installs.load(config)  # a damaged record file stops it before anything
     if raw and kind != "skill" and (kind == "agent" or not req.flag("track")):
         agent_records.load(config)  # (so does the agents' one, when agents may come)
     if not req.flag("dry_run"):
@@ -80,15 +84,19 @@ def cmd_install(req: Request) -> InstallResult | InstallAgentsResult:
                              "[--into DIR]", hint="with no source, `install` re-creates "
                                                   "what is recorded")
         return _install_recorded(req, config)
+    record = None if os.path.exists(raw) else install_pick.recorded(records, raw)
+    if record is not None and not req.flag("track"):
+        return _install_by_name(req, config, record)
     if req.flag("track") and kind == "agent":
         return install_agents.install_repo(req, config, raw, req.text("name"), where,
                                            _gate(req, config, level_of(req, config)),
                                            level_of(req, config))
     if req.flag("track"):
-        return _install_repo(req, config, raw, req.text("name"), where)
+        return _install_repo(req, config, raw, req.text("name"), where, branch)
     if kind != "skill" and raw.endswith(".md") and os.path.isfile(raw):
         return _install_agent_file(req, config, raw, where)
-    return _install_copy(req, config, raw, req.text("name"), where, kind=kind)
+    return _install_copy(req, config, raw, req.text("name"), where, branch=branch, kind=kind,
+                         chosen=(req.text("skill"), req.text("exclude")))
 
 
 def _install_agent_file(req: Request, config: Config, raw: str, where: str | None
@@ -140,7 +148,8 @@ def _install_repo(req: Request, config: Config, raw: str, given: str | None,
 
 def _install_copy(req: Request, config: Config, raw: str, given: str | None,
                   where: str | None, subdir: str | None = None,
-                  branch: str | None = None, kind: str | None = None
+                  branch: str | None = None, kind: str | None = None,
+                  chosen: tuple[str | None, str | None] = (None, None)
                   ) -> InstallCopyResult | InstallAgentsResult:
     """Copy one skill (or each skill of a repo) into the source, audited first, and record
     where it came from. ``subdir``: only the skill in this folder of what ``raw`` names;
@@ -162,10 +171,13 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         agent_plans = install_agents.plan(config, found, None, where, req.flag("force"),
                                           gate)
         plans = []
-        for name, path in _pick_skills(root, given, fetched.name, url or str(root)):
+        found_skills = _pick_skills(root, given, fetched.name, url or str(root))
+        if chosen != (None, None):
+            found_skills = install_pick.choose(found_skills, *chosen, url or str(root))
+        for name, path in found_skills:
             dest = places.place(config.source, f"{where}/{name}" if where else name,
                                 "install path")
-            if os.path.lexists(dest) and not req.flag("force"):
+            if os.path.lexists(dest) and not (req.flag("force") or req.flag("update")):
                 raise SkillshareError(f"{dest} already exists; nothing was installed",
                                       hint="use --force to replace it (the old one goes to "
                                            "the trash)")
@@ -287,6 +299,36 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
         result["agents"] = agents
         result["summary"]["failed"] += sum(i["status"] == "failed" for i in agents)
     return result
+
+
+def _install_by_name(req: Request, config: Config, record: SkillRecord
+                     ) -> InstallRecordedResult | UpdateResult:
+    """``install <name>`` of a recorded install: re-created when it is not there; when it
+    is, updated with ``--update`` (as ``update <name>``), else left as it is."""
+    present = os.path.lexists(config.source / record.rel)
+    if present and req.flag("update"):
+        from skillshared.commands.request import Request
+        from skillshared.commands.updatecmd import cmd_update  # (it imports this module)
+        return cmd_update(Request(req.paths, {**req.args, "names": [record.rel],
+                                              "all": False, "group": []}, req.daemon))
+    if present:
+        items: list[UpdateItem] = [{"name": record.rel, "status": "skipped",
+                                    "source": record.source, "tracked": record.tracked,
+                                    "hint": "already installed from there; --update fetches "
+                                            "it again"}]
+        return {"recorded": True, "dry_run": req.flag("dry_run"), "items": items,
+                "summary": {"failed": 0}}
+    done: InstallRepoResult | InstallCopyResult
+    if record.tracked:
+        done = _install_repo(req, config, record.source, record.name, record.into,
+                             record.branch)
+    else:
+        done = _copies(_install_copy(req, config, record.source, record.name, record.into,
+                                     record.subdir, record.branch, kind="skill"))
+    status = "would install" if req.flag("dry_run") else "installed"
+    return {"recorded": True, "dry_run": req.flag("dry_run"), "summary": {"failed": 0},
+            "items": [{"name": record.rel, "status": status, "source": record.source,
+                       "tracked": record.tracked, "skills": done["skills"]}]}
 
 
 def _copies(result: InstallCopyResult | InstallAgentsResult) -> InstallCopyResult:

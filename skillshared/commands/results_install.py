@@ -3,7 +3,7 @@ dictionaries: see :mod:`skillshared.commands.results`). Types only."""
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict, final
+from typing import Any, Literal, NotRequired, TypedDict, final
 
 from skillshared.commands.results_agents import AgentCheckItem, InstalledAgent
 from skillshared.core.results import Failed
@@ -69,6 +69,7 @@ class UpdateResult(TypedDict):
     items: list[UpdateItem]
     summary: Failed
     agents: NotRequired[list[UpdateItem]]  # installed agents and tracked repos of agents
+    stale: NotRequired[list[str]]  # installed skills their repository no longer holds
 
 
 class CheckItem(TypedDict):
@@ -93,3 +94,7 @@ class CheckResult(TypedDict):
     behind: list[str]
     summary: Failed
     agents: NotRequired[list[AgentCheckItem]]  # installed agents (and local ones: check agents)
+    # The original's lists: {name, status, behind, branch} and {name, source, version,
+    # status, installed_at, message?} (status words up_to_date, behind, update_available...)
+    tracked_repos: NotRequired[list[dict[str, Any]]]
+    skills: NotRequired[list[dict[str, Any]]]

@@ -8,12 +8,15 @@ checked before anything moves."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillshared.catalog import skills
+from skillshared.catalog import places, skills
 from skillshared.catalog.agents import Agent, discover_agents
+from skillshared.catalog.kinds import SKILLS
+from skillshared.commands import namepick
 from skillshared.commands.kindpick import AGENT, SKILL, matching_agents, pick_agent, split_kind
 from skillshared.commands.results_kinds import UninstalledItem, UninstallKindsResult
 from skillshared.core.config import Config
@@ -44,6 +47,30 @@ def _find(config: Config, repos: dict[str, Path], by_flat: dict[str, str], name:
     return None
 
 
+def _absent(absent: Mapping[str, object], name: str) -> str | None:
+    """The recorded install, not there any more, that ``name`` means (if any)."""
+    try:
+        return tracked.resolve(absent, name, "installed skill or repo") if absent else None
+    except NotFoundError:
+        return None
+
+
+def _nested(config: Config, by_flat: dict[str, str], name: str) -> Path | None:
+    """A skill in a folder of the source (not in a tracked repo) by its own name, when
+    only one has it."""
+    if "/" in name or namepick.is_glob(name):
+        return None
+    rels = {os.path.relpath(p, config.source).replace(os.sep, "/"): p
+            for p in by_flat.values()}
+    ends = sorted(rel for rel in rels
+                  if rel.rsplit("/", 1)[-1] == name and not rel.startswith("_")
+                  and "/_" not in rel)
+    if len(ends) > 1:
+        raise UsageError(f"'{name}' could be any of {', '.join(ends)}; nothing was "
+                         "uninstalled", hint="give its path in the source")
+    return Path(rels[ends[0]]) if ends else None
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What an ``uninstall`` will do: skills and repos (name, folder, path in the source,
@@ -53,17 +80,71 @@ class _Plan:
     forgotten: list[str] = field(default_factory=list)
 
 
+def _installed(config: Config) -> dict[str, Path]:
+    """Every tracked repo and every skill outside them, by its path in the source."""
+    repos = tracked.repos(config.source)
+    found: dict[str, Path] = dict(repos)
+    for skill in skills.discover(config.source, frontmatter=False).skills:
+        if not any(namepick.in_group(skill.rel_path, rel) for rel in repos):
+            found[skill.rel_path] = Path(skill.path)
+    return found
+
+
+def _expand(config: Config, names: list[str], groups: list[str]) -> list[str]:
+    """Globs, group folders and ``-G`` groups as the paths they mean; other names as given
+    (a name, glob or group that means nothing is an error before anything moves)."""
+    if not any(namepick.is_glob(n) or _is_group(config, n) for n in names) and not groups:
+        return names
+    known = _installed(config)
+    out = [p for n in names
+           for p in (namepick.pick(known, [n], [], "skill or tracked repo")
+                     if namepick.is_glob(n) or _is_group(config, n) else [n])]
+    return list(dict.fromkeys([*out, *namepick.pick(known, [], groups,
+                                                     "skill or tracked repo")]))
+
+
+def _is_group(config: Config, name: str) -> bool:
+    """A folder of the source that is neither a skill nor a tracked repo: a group."""
+    rel = name.strip("/")
+    if not rel or places.path_problem(rel) is not None:
+        return False
+    folder = config.source / rel
+    return (folder.is_dir() and not folder.is_symlink() and not SKILLS.is_unit(folder)
+            and not (folder.name.startswith("_") and (folder / ".git").exists()))
+
+
+def _every(req: Request, config: Config, kind: str | None, names: list[str],
+           groups: list[str]) -> list[str]:
+    """``--all``: every agent (``uninstall agents --all``), or every skill and tracked
+    repo, which is asked for twice (``--force``, or seen first with ``--dry-run``)."""
+    if names or groups:
+        raise UsageError("--all cannot be combined with names or --group")
+    if kind == AGENT:
+        every = [a.rel for a in discover_agents(config.agents).agents]
+        if not every:
+            raise NotFoundError(f"no agents in {config.agents}; nothing was uninstalled")
+        return every
+    if not (req.flag("force") or req.flag("dry_run")):
+        raise UsageError("--all moves every skill and tracked repo to the trash; nothing was "
+                         "uninstalled", hint="see what it would do with `skillshare "
+                         "uninstall --all -n`, then confirm with --force")
+    every = list(_installed(config))
+    if not every:
+        raise NotFoundError(f"no skills in {config.source}; nothing was uninstalled")
+    return every
+
+
 def cmd_uninstall(req: Request) -> UninstallKindsResult:
     config = req.config()
     kind, names = split_kind(req, req.texts("names"))
+    groups = req.texts("group")
+    if groups and kind == AGENT:
+        raise UsageError("--group names folders of skills; agents are named one by one")
     if req.flag("all"):
-        if kind != AGENT or names:
-            raise UsageError("--all goes with `uninstall agents` and no names",
-                             hint="`skillshare uninstall agents --all` moves every agent to "
-                                  "the trash")
-        names = [a.rel for a in discover_agents(config.agents).agents]
-        if not names:
-            raise NotFoundError(f"no agents in {config.agents}; nothing was uninstalled")
+        names = _every(req, config, kind, names, groups)
+        kind = kind or SKILL
+    elif kind != AGENT:
+        names = _expand(config, names, groups)
     if not names:
         raise UsageError("usage: skillshare uninstall [skills|agents] <name>...",
                          hint="e.g. `skillshare uninstall my-skill` or "
@@ -102,10 +183,13 @@ def _plan(req: Request, config: Config, kind: str | None, names: list[str]) -> _
                              "nothing was uninstalled",
                              hint=f"say which: `skillshare uninstall skills {name}` or "
                                   f"`skillshare uninstall agents {name}`")
+        gone = _absent(absent, name) if folder is None else None
+        if folder is None and gone is None and kind != AGENT:
+            folder = _nested(config, by_flat, name)
         if folder is not None:
             plan.skills.append(_checked(req, config, name, folder))
-        elif absent:
-            plan.forgotten.append(tracked.resolve(absent, name, "installed skill or repo"))
+        elif gone is not None:
+            plan.forgotten.append(gone)
         else:
             raise _not_found(config, kind, name)
     if plan.agents:

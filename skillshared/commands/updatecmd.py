@@ -16,7 +16,7 @@ from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_tree
 from skillshared.catalog import places
 from skillshared.catalog.kinds import SKILLS
-from skillshared.commands import update_agents
+from skillshared.commands import check_shape, namepick, update_agents, update_more
 from skillshared.commands.installcmd import copy_in, failure, level_of
 from skillshared.commands.results_agents import AgentCheckItem
 from skillshared.commands.results_install import CheckItem, CheckResult, UpdateResult
@@ -90,10 +90,13 @@ def cmd_update(req: Request) -> UpdateResult:
     names = req.texts("names")
     only_agents = names[:1] == ["agents"]
     names = names[1:] if only_agents else names
-    if req.flag("all") and names:
-        raise UsageError("name tracked repos or skills, or use --all, not both")
-    if not (names or req.flag("all")):
-        raise UsageError("usage: skillshare update [agents] <name>... | --all")
+    groups = req.texts("group")
+    if req.flag("all") and (names or groups):
+        raise UsageError("name tracked repos or skills (or --group), or use --all, not both")
+    if not (names or groups or req.flag("all")):
+        raise UsageError("usage: skillshare update [agents] <name>... | --group DIR | --all")
+    for group in groups:
+        namepick.group_path(group)  # checked before anything is fetched
     kind = req.text("kind")
     if kind not in (None, "repo", "skill"):
         raise UsageError(f"invalid kind {kind!r}: it must be repo or skill")
@@ -115,8 +118,19 @@ def cmd_update(req: Request) -> UpdateResult:
     if agents is not None and req.flag("all"):
         for_agents = [*agents.repos, *agents.copies]
     for name in [] if req.flag("all") else names:
-        where = _resolve(known, agents, name, only_agents)
+        if namepick.is_glob(name) and not only_agents:
+            chosen += namepick.pick(known, [name], [], "tracked repo or installed skill")
+            continue
+        try:
+            where = _resolve(known, agents, name, only_agents)
+        except NotFoundError:
+            inside = [] if only_agents else namepick.members(known, name.strip("/"))
+            if not inside:
+                raise
+            chosen += inside
+            continue
         (for_agents if where[0] == "agent" else chosen).append(where[1])
+    chosen += namepick.pick(known, [], groups, "tracked repo or installed skill")
     accepted = _accepted(req)
     level = level_of(req, config)
     rules = None if req.flag("skip_audit") else user_rules(req.paths, config)
@@ -129,6 +143,10 @@ def cmd_update(req: Request) -> UpdateResult:
                     dry_run=req.flag("dry_run"), accept=accepted.get(key)))
                 if items[-1]["status"] == "updated":
                     installs.rehash_repo(config, key, repos[key])
+                    if req.flag("diff"):
+                        items[-1] = update_item(items[-1], files=update_more.repo_diff(
+                            repos[key], items[-1].get("before"), items[-1].get("after"),
+                            req.paths.env))
             else:
                 items.append(_update_copy(req, config, copies[key], rules, level,
                                           accepted.get(key)))
@@ -139,6 +157,9 @@ def cmd_update(req: Request) -> UpdateResult:
     failed = sum(i["status"] in FAILED for i in items)
     result: UpdateResult = {"dry_run": req.flag("dry_run"), "threshold": level,
                             "items": items, "summary": {"failed": failed}}
+    stale = [i["name"] for i in items if i["status"] == "stale"]
+    if stale:
+        result["stale"] = stale
     if agents is not None and (for_agents or only_agents or agents.missing):
         done = update_agents.update(req, config, for_agents, rules, level,
                                     req.flag("all"))
@@ -182,8 +203,8 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
                          record.branch) as fetched:
         skill = fetched.folder
         if not SKILLS.is_unit(skill):
-            return update_item(result, status="stale",
-                               error=f"{record.source} no longer holds it")
+            return update_more.stale(config, record, result, req.flag("prune"),
+                                     req.flag("dry_run"))
         new = trees.digest(str(skill), SKIP_GIT)
         if new == trees.digest(str(dest), SKIP_GIT):
             return update_item(result, status="up to date")
@@ -198,8 +219,11 @@ def _update_copy(req: Request, config: Config, record: SkillRecord,
                                    error=f"{count(above)} at or above {level} in the new "
                                          "version; the installed one was kept",
                                    details=blocked_details(findings, level))
+        old = installs.file_hashes(dest) if req.flag("diff") else {}
         trashed = copy_in(config, skill, dest)
         installs.restamp(config, {record.rel: installs.stamp(fetched, dest, req.paths.env)})
+        if req.flag("diff"):
+            result["files"] = update_more.hash_diff(old, installs.file_hashes(dest))
         return update_item(result, status="updated", trashed=trashed)
 
 
@@ -208,13 +232,20 @@ def cmd_check(req: Request) -> CheckResult:
     only fetches (into temp folders), never changes the source."""
     config = req.config()
     env = req.paths.env
-    what = req.text("what")
-    if what not in (None, "agents", "skills"):
-        raise UsageError(f"invalid {what!r}: `check` takes `agents` or `skills`, or nothing")
+    words, groups = req.texts("names"), req.texts("group")
+    what = words[0] if words[:1] in (["agents"], ["skills"]) else None
+    names = words[1:] if what else words
+    if req.flag("all") and (names or groups):
+        raise UsageError("name tracked repos or skills (or --group), or use --all, not both")
     if what == "agents":
+        if names or groups:
+            raise UsageError("`check agents` checks every agent; it takes no names")
         return _agents_checked(update_agents.check(config, env, local=True))
-    agents = None if what == "skills" else _agents_or_error(config, env)
     repos, copies, missing = _updatable(config)
+    every = not (names or groups)
+    repos, copies = check_shape.chosen(repos, copies, names, groups)
+    agents = None if what == "skills" or not every else _agents_or_error(config, env)
+    missing = missing if every else []
     found: list[CheckItem] = []
     for key, folder in repos.items():
         item: dict[str, Any] = {"name": key, "kind": "repo", "path": str(folder)}
@@ -235,6 +266,8 @@ def cmd_check(req: Request) -> CheckResult:
         "items": found,
         "behind": [i["name"] for i in found if i["status"] in ("behind", "update available")],
         "summary": {"failed": sum(i["status"] == "error" for i in found)}}
+    result["tracked_repos"], result["skills"] = check_shape.original_lists(
+        config, found, copies, every)
     if agents:
         agent_part = _agents_checked(agents)
         result["agents"] = agents

@@ -268,3 +268,15 @@ def ignore(config: Config, add: Iterable[SkillRecord], remove: Iterable[str]) ->
         return
     gitignore.ensure_gitignore(folder, [f"{prefix}{r.rel}/" for r in wanted],
                              [f"{prefix}{rel}/" for rel in unwanted])
+
+
+def stamps(config: Config) -> dict[str, dict[str, Any]]:
+    """The commit (``version``), tree hash and install time recorded of each install, by
+    its path in the source (from the original's ``.metadata.json``; empty without it)."""
+    original = read_original(config)
+    if original is None:
+        return {}
+    return {rel: {k: original.doc["entries"][e.key][k]
+                  for k in ("version", "tree_hash", "installed_at", "branch")
+                  if k in original.doc["entries"][e.key]}
+            for rel, e in original.entries.items()}

@@ -19,11 +19,33 @@ from skillshared.git import gitops
 from skillshared.git.tracked import remove_clone
 
 _HOST_PATH = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")
+_OWNER_REPO = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9._-]+(/[A-Za-z0-9._/-]*)?$")
+GITHUB = "github.com"
+
+
+def expand_shorthand(raw: str) -> str:
+    """``owner/repo[/sub/dir]`` (a first segment without a dot, so no host) is a GitHub
+    repository, as the original tool reads it: ``github.com/owner/repo[/sub/dir]``. A path
+    that exists here, a URL, ``user@host:path`` and ``./``, ``../``, ``/``, ``~`` paths are
+    left as they are."""
+    if (os.path.exists(raw) or raw.startswith((".", "/", "~"))
+            or not _OWNER_REPO.match(raw) or "." in raw.split("/", 1)[0]):
+        return raw
+    return f"{GITHUB}/{raw}"
+
+
+def resolve(raw: str) -> tuple[str, str | None]:
+    """(the address git clones, the folder of it) that ``raw`` names, without touching the
+    network: ``owner/repo/skills/pdf`` -> (``https://github.com/owner/repo``,
+    ``skills/pdf``); ``repo.git//sub`` -> (``repo.git``, ``sub``)."""
+    address, subdir = split_shorthand(expand_shorthand(raw))
+    return clone_url(address), subdir
 
 
 def clone_url(raw: str) -> str:
     """The address git is given: ``github.com/owner/repo`` becomes an https URL; anything
-    else is checked as it is (see :func:`gitops.check_url`)."""
+    else is checked as it is (see :func:`gitops.check_url`). ``owner/repo`` is GitHub's."""
+    raw = expand_shorthand(raw)
     if _HOST_PATH.match(raw) and not os.path.exists(raw):
         return gitops.check_url(f"https://{raw}")
     return gitops.check_url(raw)
@@ -36,6 +58,7 @@ def split_shorthand(raw: str) -> tuple[str, str | None]:
     The folder is checked (no ``..``, no ``.git``) before anything is cloned."""
     if os.path.exists(raw):
         return raw, None
+    raw = expand_shorthand(raw)
     if _HOST_PATH.match(raw):
         parts = raw.rstrip("/").split("/")
         address, subdir = "/".join(parts[:3]), "/".join(parts[3:]) or None

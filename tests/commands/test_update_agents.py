@@ -156,7 +156,7 @@ def test_skills_and_agents_update_together(cli: CliRunner, tmp_path: Path, sourc
     (("update", "nope"), "no tracked repo, installed skill or installed agent named 'nope'"),
     (("update", "agents"), "usage"),
     (("update", "agents", "tutor", "--all"), "not both"),
-    (("check", "robots"), "takes `agents` or `skills`"),
+    (("check", "robots"), "no tracked repo or installed skill named robots"),
 ])
 def test_bad_input_changes_nothing(cli: CliRunner, home: Path, agents: Path, downloads: Path,
                                    argv: tuple[str, ...], message: str) -> None:
