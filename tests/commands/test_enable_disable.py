@@ -14,7 +14,7 @@ import pytest
 from skillshared import api
 from skillshared.core.errors import UsageError
 from skillshared.core.paths import Paths
-from tests.conftest import make_skill, tree, write_config
+from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for, write_config
 
 
 def run(cmd: str, **args: Any) -> dict[str, Any]:
@@ -141,3 +141,20 @@ def test_a_linked_ignore_file_stays_a_link(setup: Path, home: Path) -> None:
     run("disable", patterns=["pdf"])
     assert (setup / ".skillignore").is_symlink()
     assert real.read_text() == "draft-a\npdf\n"
+
+
+def test_through_the_daemon(daemon: DaemonStarter, cli: CliRunner, setup: Path,
+                            home: Path) -> None:
+    claude = home / "claude-skills"
+    d = daemon()
+    d.settle()
+    assert os.readlink(claude / "pdf") == str(setup / "pdf")
+    done = cli("disable", "pdf")
+    assert done.code == 0, done.err
+    assert "Disabled: pdf (added to .skillignore)" in done.out
+    assert "Run 'skillshare sync' to apply changes." in done.out
+    wait_for(lambda: not os.path.lexists(claude / "pdf") or None)  # the daemon reconciles
+    again = cli("enable", "pdf", "--json")
+    assert again.code == 0 and again.json()["patterns"][0]["changed"] is True
+    wait_for(lambda: os.path.lexists(claude / "pdf") or None)
+    assert cli("disable", "nothing-here", "-n").out.startswith("Would add 'nothing-here' to ")
