@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from skillshared.commands.kindpick import AGENT, SKILL, kind_of
-from skillshared.commands.request import Request
+from skillshared.commands.request import Request, check_source
 from skillshared.commands.results_new import Toggled, ToggleResult
 from skillshared.core.errors import UsageError, from_os_error
 from skillshared.core.patterns import IgnoreRules, PatternError, check_ignore_pattern
@@ -52,9 +52,11 @@ def _toggle(req: Request, enable: bool) -> ToggleResult:
     kind = kind_of(req.text("kind")) or SKILL
     config = req.config()
     folder = config.agents if kind == AGENT else config.source
-    if not folder.is_dir():
-        raise UsageError(f"the {'agents ' if kind == AGENT else ''}source folder does not "
-                         f"exist: {folder}", hint="run `skillshare init`")
+    if kind == SKILL:
+        check_source(config)
+    elif not folder.is_dir():
+        raise UsageError(f"the agents source folder does not exist: {folder}",
+                         hint="install or create an agent first")
     path = folder / IGNORE_FILE[kind]
     lines = _read_lines(path)
     visible, hidden = _units(folder, kind)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from skillshared import api
-from skillshared.core.errors import UsageError
+from skillshared.core.errors import ConfigError, UsageError
 from skillshared.core.paths import Paths
 from tests.conftest import CliRunner, DaemonStarter, make_skill, tree, wait_for, write_config
 
@@ -158,3 +158,13 @@ def test_through_the_daemon(daemon: DaemonStarter, cli: CliRunner, setup: Path,
     assert again.code == 0 and again.json()["patterns"][0]["changed"] is True
     wait_for(lambda: os.path.lexists(claude / "pdf") or None)
     assert cli("disable", "nothing-here", "-n").out.startswith("Would add 'nothing-here' to ")
+
+
+def test_a_missing_source_is_refused(home: Path, source: Path) -> None:
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets: {}\n")
+    before = tree(home)
+    with pytest.raises(ConfigError, match="source folder does not exist"):
+        run("disable", patterns=["pdf"])
+    with pytest.raises(UsageError, match="agents source folder does not exist"):
+        run("disable", patterns=["tutor"], kind="agent")
+    assert tree(home) == before
