@@ -45,6 +45,9 @@ class TargetConfig:
     mode_explicit: bool = False
     builtin: str | None = None
     agents: AgentsPlace | None = None  # None: the tool reads no agents
+    # how its skills' entries are named: "flat" (frontend__dev) or "standard" (the SKILL.md
+    # name, dev); symlink mode names nothing
+    naming: str = "flat"
 
     @property
     def has_filters(self) -> bool:

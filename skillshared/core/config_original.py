@@ -62,14 +62,6 @@ def naming_problem(value: Any) -> str | None:
     return f"must be one of {', '.join(TARGET_NAMINGS)} (got {value!r})"
 
 
-def standard_naming_step() -> str:
-    return ("this version names every target entry flat: a sync links a nested skill such "
-            "as frontend/dev as 'frontend__dev' where the original made 'dev', and removes "
-            "the original's link 'dev' (links point into the source, so no skill is lost; "
-            "top-level skills keep their names). Expect nested skills under their flat "
-            "names, or set `target_naming: flat` and sync with the original before switching")
-
-
 class OriginalKeys:
     """Checks the original's keys of one document; ``unused`` and ``warnings`` collect what
     is kept but not used."""
@@ -79,6 +71,7 @@ class OriginalKeys:
         self.problem = problem
         self.unused: list[Unused] = []
         self.warnings: list[str] = []
+        self.naming = "flat"  # the top-level ``target_naming`` (every target's default)
 
     def note(self, key: str, instead: str, step: str | None = None,
              warning: str | None = None) -> None:
@@ -142,38 +135,23 @@ class OriginalKeys:
             return None
         return value
 
-    def target_naming(self, value: Any, key: str) -> None:
+    def target_naming(self, value: Any, key: str) -> str | None:
+        """Check a ``target_naming`` value (used: see ``TargetConfig.naming``); the value, or
+        None when it is not set or wrong. The top-level one is every target's default."""
         wrong = naming_problem(value)
         if wrong:
             self.problem(key, wrong)
-        elif value == "standard":
-            self.note(key, "target entries are named flat (frontend__dev)",
-                      standard_naming_step())
-        elif value is not None:
-            self.note(key, "target entries are named flat, as this value asks")
+            return None
+        if value in (None, ""):
+            return None
+        if key == "target_naming":
+            self.naming = str(value)
+        return str(value)
 
     def git_root(self, value: Any, doc: Mapping[str, Any], source: Path) -> None:
+        """Check ``git_root`` (used by push, pull and commit: see ``git_root_dir``)."""
         if value not in (None, "", *GIT_ROOTS):
             self.problem("git_root", f"must be one of {', '.join(GIT_ROOTS)} (got {value!r})")
-            return
-        if value in (None, "", "skills"):
-            self.note("git_root", "push, pull and commit work on the skills source, as this "
-                      "value asks")
-            return
-        folder = self._scope_dir(str(value), doc, source)
-        self.note("git_root", f"push, pull and commit work on the skills source {source} "
-                  f"(its own .git), not on {folder}",
-                  f"the repository in {folder} is not pushed or pulled by this version: run "
-                  f"git there yourself, or give {source} a repository of its own")
-
-    def _scope_dir(self, value: str, doc: Mapping[str, Any], source: Path) -> Path:
-        base = self.scope.config_file.parent
-        if value == "root":
-            return base
-        raw = configured_source(doc, value)
-        if raw is not None:
-            return self.scope.expand(raw)
-        return base / "agents" if value == "agents" else source.parent / "extras"
 
     def agents_source(self, value: Any, key: str) -> None:
         self.text(value, key)  # (the agents source: read by config_check)
@@ -273,6 +251,22 @@ class OriginalKeys:
         if naming not in (None, "", "flat"):
             self.note(f"{key}.target_naming", "agents are synced by their flat names "
                       "(dir__file.md), as target_naming: flat has it")
+
+
+def git_root_dir(scope: Scope, doc: Mapping[str, Any], source: Path) -> Path:
+    """The folder whose repository push, pull and commit work on: ``git_root`` names it
+    (global mode only): ``skills`` (the default) the skills source, ``agents`` and
+    ``extras`` those sources, ``root`` the folder of the config file, which holds them all."""
+    value = None if scope.is_project else doc.get("git_root")
+    if value not in GIT_ROOTS or value == "skills":
+        return source
+    base = scope.config_file.parent
+    if value == "root":
+        return base
+    raw = configured_source(doc, str(value))
+    if raw is not None:
+        return scope.expand(raw)
+    return base / "agents" if value == "agents" else source.parent / "extras"
 
 
 def configured_source(doc: Mapping[str, Any], kind: str) -> str | None:

@@ -92,8 +92,9 @@ class TargetFields(Fields):
                          "a target must be outside the source and not contain it")
             return None
         agents = self._agents_place(body.get("agents"), known, key, source, mode)
+        naming = fields.pop("target_naming", None) or self.original.naming
         return TargetConfig(name, path, mode, include, exclude, explicit,
-                            known.name if known else None, agents)
+                            known.name if known else None, agents, naming)
 
     def _agents_place(self, value: Any, known: builtin.BuiltinTarget | None, key: str,
                       source: Path, mode: str) -> AgentsPlace | None:
@@ -131,20 +132,23 @@ class TargetFields(Fields):
     def _target_fields(self, body: Mapping[str, Any], key: str) -> dict[str, Any]:
         """A target's path/mode/include/exclude from the flat form, the nested ``skills:``
         form or both (a nested value wins unless empty); the original tool's
-        ``skills.target_naming`` and ``agents:`` are checked and kept."""
+        ``skills.target_naming`` (as ``target_naming``: None when not set) and ``agents:`` are
+        checked."""
         fields = {k: v for k, v in body.items() if k not in ("skills", "agents")}
+        naming = None
         nested = body.get("skills")
         if isinstance(nested, dict):
             nested = dict(nested)
             if "target_naming" in nested:
-                self.original.target_naming(nested.pop("target_naming"),
-                                            f"{key}.skills.target_naming")
+                naming = self.original.target_naming(nested.pop("target_naming"),
+                                                     f"{key}.skills.target_naming")
             fields = merge_target_fields(fields, nested)
         elif nested is not None:
             self.problem(f"{key}.skills", "must be a mapping (path, mode, include, exclude)")
         if "agents" in body:
             self.original.target_agents(body["agents"], f"{key}.agents")
         self._unknown(fields, _TARGET_KEYS, key)
+        fields["target_naming"] = naming
         return fields
 
 

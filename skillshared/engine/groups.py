@@ -11,10 +11,11 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillshared.catalog.skills import Discovery, Skill
+from skillshared.catalog.skills import Discovery, Skill, flat_name
 from skillshared.core import targets as builtin
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.patterns import NameFilter
+from skillshared.engine import naming
 from skillshared.engine.observe import read_manifest
 from skillshared.engine.plan import GUARD_MIN, TargetSpec
 from skillshared.engine.runs import Group
@@ -57,6 +58,20 @@ def _picked(members: Sequence[TargetConfig], skills: Sequence[Skill], unit: Unit
             ) -> dict[str, Skill]:
     """The skills any of ``members`` receives, by flat name."""
     return {s.flat_name: s for target in members for s in wanted_skills(target, skills, unit)}
+
+
+def group_naming(members: Sequence[TargetConfig], unit: Unit) -> str:
+    """How the group's folder names its entries (skills only; agents and files are flat)."""
+    if unit is not SKILL_UNIT:
+        return naming.FLAT
+    return naming.naming_of(members[0].mode, [t.naming for t in members])
+
+
+def _named(members: Sequence[TargetConfig], skills: Sequence[Skill], unit: Unit
+           ) -> naming.Named:
+    """The skills any of ``members`` receives, by entry name, and those left out."""
+    return naming.name_skills(_picked(members, skills, unit).values(),
+                              group_naming(members, unit))
 
 
 @dataclass
@@ -139,11 +154,16 @@ def _spec(members: Sequence[TargetConfig], view: SourceView) -> TargetSpec:
 
 
 def mode_error(members: Sequence[TargetConfig]) -> str | None:
-    if len({t.mode for t in members}) == 1:
-        return None
+    """Why targets sharing one folder cannot be synced together: different modes, or (but in
+    symlink mode) different target naming."""
     names = ", ".join(t.name for t in members)
-    return (f"targets {names} share the folder {members[0].path} but have different modes; "
-            "give them the same mode or remove one")
+    if len({t.mode for t in members}) != 1:
+        return (f"targets {names} share the folder {members[0].path} but have different "
+                "modes; give them the same mode or remove one")
+    if members[0].mode != "symlink" and len({t.naming for t in members}) != 1:
+        return (f"targets {names} share the folder {members[0].path} but have different "
+                "target_naming; give them the same one or remove one")
+    return None
 
 
 def full_group(members: Sequence[TargetConfig], real_path: str, view: SourceView) -> Group:
@@ -151,31 +171,47 @@ def full_group(members: Sequence[TargetConfig], real_path: str, view: SourceView
     error = mode_error(members)
     if error:
         return Group(tuple(members), spec, skill_paths=view.skill_paths, error=error)
-    picked = _picked(members, view.units_for(members), view.unit)
-    skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
-    skill_paths = view.skill_paths if view.per_target is None else {
-        s.flat_name: s.path for s in skills}
-    if view.relative:
-        wanted = {s.flat_name: view.link_text(s, real_path) for s in skills}
+    named = _named(members, view.units_for(members), view.unit)
+    entries = sorted(named.entries.items(), key=lambda item: item[1].flat_name)
+    skills = tuple(s for _, s in entries)
+    skill_paths: Mapping[str, str]
+    if view.per_target is None and not named.skipped and group_naming(
+            members, view.unit) == naming.FLAT:
+        skill_paths = view.skill_paths
     else:
-        wanted = {s.flat_name: skill_paths[s.flat_name] for s in skills}
-    return Group(tuple(members), spec, skills, wanted, skill_paths)
+        skill_paths = {entry: s.path for entry, s in entries}
+    if view.relative:
+        wanted = {entry: view.link_text(s, real_path) for entry, s in entries}
+    else:
+        wanted = {entry: s.path for entry, s in entries}
+    return Group(tuple(members), spec, skills, wanted, skill_paths, skipped=named.skipped)
 
 
 def partial_group(members: Sequence[TargetConfig], real_path: str, view: SourceView,
                    names: frozenset[str]) -> Group:
     """The group restricted to ``names``, without looking at the other skills (except to count
-    them for the guard when enough names could be pruned for it to matter)."""
+    them for the guard when enough names could be pruned for it to matter). With standard
+    naming every skill the group receives is named (a changed skill may collide with one
+    that did not change), and ``names`` grows by the entries the changed skills get."""
     by_name = view.by_name
-    picked = _picked(members, [s for n in names if (s := by_name.get(n)) is not None],
-                     view.unit)
-    skills = tuple(sorted(picked.values(), key=lambda s: s.flat_name))
-    extra = 0
-    if len(names) - len(picked) > GUARD_MIN:
-        extra = len(_picked(members, view.discovery.skills, view.unit).keys() - names)
-    return Group(tuple(members), _spec(members, view), skills,
-                 {s.flat_name: view.link_text(s, real_path) for s in skills},
-                 {s.flat_name: s.path for s in skills}, names=names, in_sync_extra=extra)
+    if group_naming(members, view.unit) == naming.STANDARD:
+        names = naming.entry_candidates(names, by_name)
+        named = _named(members, view.discovery.skills, view.unit)
+        entries = {e: s for e, s in named.entries.items() if e in names}
+        skipped = tuple(item for item in named.skipped
+                        if item[0] in names or flat_name(item[0]) in names)
+        extra = len(named.entries) - len(entries)
+    else:
+        picked = _picked(members, [s for n in names if (s := by_name.get(n)) is not None],
+                         view.unit)
+        entries, skipped, extra = picked, (), 0
+        if len(names) - len(picked) > GUARD_MIN:
+            extra = len(_picked(members, view.discovery.skills, view.unit).keys() - names)
+    ordered = sorted(entries.items(), key=lambda item: item[1].flat_name)
+    return Group(tuple(members), _spec(members, view), tuple(s for _, s in ordered),
+                 {e: view.link_text(s, real_path) for e, s in ordered},
+                 {e: s.path for e, s in ordered}, names=names, in_sync_extra=extra,
+                 skipped=skipped)
 
 
 def refused_targets(config: Config, discovery: Discovery,

@@ -27,7 +27,7 @@ from skillshared.engine.observe import (
     own_original,
     read_manifest,
 )
-from skillshared.engine.plan import DIR, MISSING, TargetPlan, plan_target
+from skillshared.engine.plan import DIR, MISSING, Conflict, TargetPlan, plan_target
 from skillshared.engine.prebackup import Backups, back_up
 from skillshared.engine.reports import collisions, discovery_report, summarize, target_report
 from skillshared.engine.runs import Group, TargetRun
@@ -64,7 +64,15 @@ def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
             plan.error is None):
         # the original tool's manifest becomes ours even when nothing else changes
         plan = replace(plan, records={n: r.digest for n, r in manifest.records.items()})
-    return TargetRun(group, plan, obs, manifest)
+    return TargetRun(group, _with_skipped(plan, group), obs, manifest)
+
+
+def _with_skipped(plan: TargetPlan, group: Group) -> TargetPlan:
+    """The plan with the skills the target's naming leaves out as conflicts (not synced)."""
+    if not group.skipped or plan.error is not None:
+        return plan
+    return replace(plan, conflicts=(*plan.conflicts, *(Conflict(n, why)
+                                                       for n, why in group.skipped)))
 
 
 def _skill_path(group: Group) -> Callable[[str], str]:
@@ -96,7 +104,7 @@ def plan_names(group: Group, real_path: str, cache: DigestCache,
     if plan.records is not None:
         kept = {n: r.digest for n, r in records.items() if n not in names}
         plan = replace(plan, records={**kept, **plan.records})
-    return TargetRun(group, plan, obs, manifest)
+    return TargetRun(group, _with_skipped(plan, group), obs, manifest)
 
 
 def _needs_full_look(manifest: Manifest, mode: str) -> bool:

@@ -26,6 +26,7 @@ class Group:
     error: str | None = None
     names: frozenset[str] | None = None
     in_sync_extra: int = 0  # partial: wanted skills outside ``names`` (for the guard)
+    skipped: tuple[tuple[str, str], ...] = ()  # skills target naming leaves out: (name, why)
 
     @property
     def name(self) -> str:

@@ -267,7 +267,7 @@ def test_a_target_that_is_itself_a_link_to_the_source_is_allowed(home: Path) -> 
 
 @pytest.mark.parametrize(("text", "warning"), [
     ("colour: blue\n", "colour: unknown key (kept in the file)"),
-    ("target_naming: flat\n", "target_naming: not used by this version (kept in the file)"),
+    ("tui: true\n", "tui: not used by this version (kept in the file)"),
     ("targets:\n  claude: {naming: x}\n", "targets.claude.naming: unknown key"),
     ("targets:\n  claude:\n    skills: {naming: x}\n", "targets.claude.naming: unknown key"),
     ("targets:\n  claude: {1: x, foo: y}\n", "targets.claude.1: unknown key"),

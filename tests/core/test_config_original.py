@@ -95,41 +95,36 @@ def test_every_global_key_loads_and_the_unused_ones_are_reported(
     config = global_config()
     steps = unused_keys(config)
     assert set(steps) == {
-        "git_root", "target_naming", "targets.claude.skills.target_naming",
         "audit.dedupe_mode", "audit.enabled_analyzers", "hub", "context_budget", "tui",
         "gitlab_hosts", "azure_hosts", "preserve_tilde_on_save"}
     # the ones that need a step by the user
-    assert {k for k, step in steps.items() if step} == {
-        "git_root", "target_naming", "targets.claude.skills.target_naming",
-        "gitlab_hosts", "azure_hosts"}
+    assert {k for k, step in steps.items() if step} == {"gitlab_hosts", "azure_hosts"}
+    # target_naming and git_root are used: the per-target value wins over the global one
+    assert [(t.name, t.naming) for t in config.targets] == [("claude", "standard")]
     # extras are read and synced: extras_source is the parent of each extra's source
     assert [(e.name, e.source, e.source_type) for e in config.extras] == [
         ("rules", home / "my-extras/rules", "extras_source"),
         ("commands", home / "shared/commands", "per-extra")]
-    assert "frontend__dev" in (steps["target_naming"] or "")
-    assert str(base) in (steps["git_root"] or "")  # git_root: root is the config folder
     assert config.audit_threshold == "HIGH"  # block_threshold: high, any case
     assert config.log_max_entries == 500
     assert all(any(w.startswith(u.key + ":") for w in config.warnings) for u in config.unused)
     doctor = cli("doctor")
-    assert "is valid" in doctor.out and "git_root: not used by this version" in doctor.out
+    assert "is valid" in doctor.out and "gitlab_hosts: not used by this version" in doctor.out
 
 
-def test_standard_names_made_by_the_original_are_renamed_flat_by_a_sync(
+def test_standard_names_made_by_the_original_are_kept_by_a_sync(
         cli: CliRunner, home: Path, base: Path, skills: Path) -> None:
-    """What ``target_naming: standard``'s step says: the original's link ``dev`` to the nested
-    skill frontend/dev is replaced by ``frontend__dev``; top-level names stay."""
+    """``target_naming: standard`` is followed: the original's link ``dev`` to the nested
+    skill frontend/dev is what this version makes too; a sync changes nothing."""
     target = home / ".claude/skills"
     target.mkdir(parents=True)
     os.symlink(skills / "frontend/dev", target / "dev")
     os.symlink(skills / "pdf", target / "pdf")
     write_global_config(base, skills, {"claude": target}, target_naming="standard")
     changes = cli("sync", "--dry-run", "--json").json()["targets"][0]["changes"]
-    assert sorted((c["action"], c["name"]) for c in changes) == [
-        ("link", "frontend__dev"), ("unlink", "dev")]
+    assert changes == []
     assert cli("sync").code == 0
-    assert sorted(os.listdir(target)) == ["frontend__dev", "pdf"]
-    assert (skills / "frontend/dev/SKILL.md").is_file()
+    assert sorted(os.listdir(target)) == ["dev", "pdf"]
 
 
 def test_flat_naming_and_skills_git_root_need_no_step(home: Path, base: Path,
@@ -137,7 +132,7 @@ def test_flat_naming_and_skills_git_root_need_no_step(home: Path, base: Path,
     write_global_config(base, skills, {"claude": home / ".claude/skills"},
                         target_naming="flat", git_root="skills")
     steps = unused_keys(global_config())
-    assert steps == {"target_naming": None, "git_root": None}
+    assert steps == {}
 
 
 def test_mixed_target_forms_merge_as_the_original_merges_them(home: Path, base: Path,
@@ -209,7 +204,7 @@ def test_target_add_and_remove_keep_every_key_and_the_schema_line(
     assert cli("target", "remove", "my-tool").code == 0
     assert yaml.safe_load(path.read_text()) == before
     config = global_config()
-    assert unused_keys(config).keys() >= {"git_root", "hub"}
+    assert unused_keys(config).keys() >= {"hub"}
     assert [e.name for e in config.extras] == ["rules", "commands"]
 
 
@@ -311,9 +306,7 @@ def test_every_project_form_loads_and_syncs(cli: CliRunner, work: Path) -> None:
     assert [(e.name, e.source, [t.path for t in e.targets]) for e in config.extras] == [
         ("rules", work / ".skillshare/extras/rules", [work / ".claude/rules"])]
     assert set(unused_keys(config)) == {
-        "sources.agents", "targets[3].skills.target_naming",
-        "target_naming", "context_budget", "hub", "gitlab_hosts", "azure_hosts",
-        "skills"}
+        "sources.agents", "context_budget", "hub", "gitlab_hosts", "azure_hosts", "skills"}
 
 
 def test_project_keys_of_the_global_config_only_are_unknown(work: Path) -> None:
@@ -401,13 +394,13 @@ def test_agent_entries_are_left_out_and_kept_on_save(work: Path) -> None:
 
 def test_many_standard_names_are_renamed_in_one_sync(cli: CliRunner, home: Path,
                                                      base: Path) -> None:
-    """Renaming is not pruning: as many links are made as are removed, so the mass-delete
-    guard does not hold the original's standard-named links back."""
+    """Switching to flat: renaming is not pruning (as many links are made as are removed),
+    so the mass-delete guard does not hold the original's standard-named links back."""
     skills, target = base / "skills", home / ".claude/skills"
     target.mkdir(parents=True)
     for index in range(8):
         os.symlink(make_skill(skills, f"team/s{index}"), target / f"s{index}")
-    write_global_config(base, skills, {"claude": target}, target_naming="standard")
+    write_global_config(base, skills, {"claude": target}, target_naming="flat")
     result = cli("sync", "--json")
     assert result.code == 0, result.err
     assert result.json()["targets"][0]["held"] == 0
