@@ -81,7 +81,7 @@ def render_install(r: InstallResult, out: Out) -> int:
         return render_update(r, out)
     if not r["track"]:  # copied skills
         verb = "Would install" if r["dry_run"] else "Installed"
-        for item in r["skills"]:
+        for item in r["installed"]:
             again = " (the old one went to the trash)" if item["trashed"] else ""
             out(f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}")
         if not r["dry_run"]:

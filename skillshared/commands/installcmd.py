@@ -13,6 +13,7 @@ Every install is recorded (see ``installs``), so the next machine can re-create 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from skillshared.audit.rulefiles import rule_files
 from skillshared.catalog import places, skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.commands import install_agents, install_pick, update_agents
+from skillshared.commands.install_shape import add_original_fields
 from skillshared.commands.results_agents import InstallAgentsResult
 from skillshared.commands.results_install import (
     InstallCopyResult,
@@ -64,6 +66,15 @@ def failure(name: str, exc: SkillshareError, **extra: Any) -> UpdateItem:
 
 
 def cmd_install(req: Request) -> InstallResult | InstallAgentsResult | UpdateResult:
+    started = time.monotonic()
+    raw = req.text("source")
+    result = _install(req)
+    if raw:
+        add_original_fields(result, raw, places.into(req.text("into")), started)
+    return result
+
+
+def _install(req: Request) -> InstallResult | InstallAgentsResult | UpdateResult:
     config = req.config()
     raw = _from_cwd(req, req.text("source"))
     where = places.into(req.text("into"))
@@ -199,7 +210,8 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         if not dry_run:
             installs.put(config, [record for record, *_ in plans], stamps)
         result: InstallCopyResult = {"url": url or origin, "dry_run": dry_run, "track": False,
-                                     "threshold": level, "skills": items}
+                                     "threshold": level, "installed": items,
+                                     "skills": [i["name"] for i in items]}
         if agent_plans:
             result["agents"] = install_agents.install(req, config, agent_plans, fetched, raw,
                                                       branch)

@@ -68,6 +68,13 @@ class InstallAgentsResult(TypedDict):
     agents: list[InstalledAgent]
     path: NotRequired[str]  # a tracked repo of agents: its folder
     audit: NotRequired[AuditReport | None]  # a tracked repo of agents: the clone's audit
+    # The original's fields (its agent installs report the names in ``skills``).
+    skills: NotRequired[list[str]]
+    source: NotRequired[str]
+    tracked: NotRequired[bool]
+    failed: NotRequired[list[str]]
+    into: NotRequired[str]
+    duration: NotRequired[str]
 
 
 class AgentCheckItem(TypedDict):

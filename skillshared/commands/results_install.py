@@ -33,8 +33,16 @@ class InstallCopyResult(TypedDict):
     dry_run: bool
     track: Literal[False]
     threshold: str
-    skills: list[InstalledCopy]
+    skills: list[str]  # the names installed (the original's field)
+    installed: list[InstalledCopy]  # each skill: where it went, its audit, what it replaced
     agents: NotRequired[list[InstalledAgent]]  # the agents/ folder of a source with skills
+    # The original's fields (see ``install_shape``): the source as given, tracked, what
+    # failed (an install is all or nothing here: always empty), --into, the time it took.
+    source: NotRequired[str]
+    tracked: NotRequired[bool]
+    failed: NotRequired[list[str]]
+    into: NotRequired[str]
+    duration: NotRequired[str]
 
 
 @final
@@ -47,6 +55,11 @@ class InstallRepoResult(TypedDict):
     threshold: str
     audit: AuditReport | None
     skills: list[str]
+    source: NotRequired[str]  # the original's fields (see InstallCopyResult)
+    tracked: NotRequired[bool]
+    failed: NotRequired[list[str]]
+    into: NotRequired[str]
+    duration: NotRequired[str]
 
 
 @final

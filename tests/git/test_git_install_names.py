@@ -55,7 +55,7 @@ def test_a_repo_whose_root_is_a_skill_is_installed_under_the_repositorys_name(
     url = f"file://{bare}{suffix}"
     result = cli("install", url, "--json")
     assert result.code == 0, result.err
-    assert [s["name"] for s in result.json()["skills"]] == ["pdf-tools"]
+    assert [s["name"] for s in result.json()["installed"]] == ["pdf-tools"]
     assert (world / "pdf-tools/SKILL.md").is_file() and (world / "pdf-tools/README.md").is_file()
     assert not (world / "pdf-tools/.git").exists() and no_temps(world)
     records = json.loads((world / ".skillshare-installed.json").read_text())["skills"]
@@ -74,7 +74,7 @@ def test_a_root_skill_with_nested_skills_copied_and_tracked(cli: CliRunner, home
     bare = root_skill_repo(tmp_path, nested=True)
     copied = cli("install", f"file://{bare}", "--json")
     assert copied.code == 0, copied.err
-    assert [s["name"] for s in copied.json()["skills"]] == ["pdf-tools"]
+    assert [s["name"] for s in copied.json()["installed"]] == ["pdf-tools"]
     assert (world / "pdf-tools/forms/SKILL.md").is_file()
     tracked = cli("install", f"file://{bare}", "--track", "--json")
     assert tracked.code == 0, tracked.err

@@ -254,7 +254,7 @@ def test_install_a_local_skill_folder(cli: CliRunner, home: Path, tmp_path: Path
     assert again.code == 1 and "already exists; nothing was installed" in again.err
     (made / "SKILL.md").write_text("---\nname: pdf-tools\n---\nnewer\n")
     forced = cli("install", str(made), "--force", "--json")
-    assert forced.code == 0 and forced.json()["skills"][0]["trashed"]
+    assert forced.code == 0 and forced.json()["installed"][0]["trashed"]
     assert (world / "pdf-tools/SKILL.md").read_text().endswith("newer\n")
     renamed = cli("install", str(made), "--name", "pdf")
     assert renamed.code == 0 and (world / "pdf/SKILL.md").is_file()
@@ -265,7 +265,7 @@ def test_install_each_skill_of_a_repo(cli: CliRunner, tmp_path: Path, world: Pat
     _, bare = team_repo(tmp_path)
     result = cli("install", f"file://{bare}", "--json")
     assert result.code == 0, result.err
-    assert sorted(s["name"] for s in result.json()["skills"]) == ["frontend__react", "review"]
+    assert sorted(s["name"] for s in result.json()["installed"]) == ["frontend__react", "review"]
     assert (world / "review/SKILL.md").is_file() and not (world / "review/.git").exists()
     assert not [n for n in os.listdir(world) if n.startswith(".skillshare-tmp")]
     several = cli("install", f"file://{bare}", "--name", "x")
