@@ -38,7 +38,7 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_git import InstalledCopy, UpdateItem
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
-from skillshared.git import agent_records, installs, sources, tracked
+from skillshared.git import agent_records, install_versions, installs, sources, tracked
 from skillshared.store import trash
 
 if TYPE_CHECKING:
@@ -151,6 +151,8 @@ def _install_repo(req: Request, config: Config, raw: str, given: str | None,
     result["audit"] = tracked.clone(config, url, dest, req.paths.env,
                                     _gate(req, config, level), options)["audit"]
     installs.put(config, [SkillRecord(name, raw, True, where, branch=branch)])
+    install_versions.stamp(config, {f"{where}/{name}" if where else name:
+                                    installs.repo_stamp(dest, req.paths.env)})
     found = [s.flat_name for s in skills.discover(config.source).skills
              if s.path == str(dest) or s.path.startswith(str(dest) + os.sep)]
     result["skills"] = found

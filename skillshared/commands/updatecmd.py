@@ -26,7 +26,7 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_git import UpdateItem
 from skillshared.engine import fsops, trees
 from skillshared.engine.trees import SKIP_GIT
-from skillshared.git import installs, sources, tracked
+from skillshared.git import install_versions, installs, sources, tracked
 from skillshared.git.tracked import update_item
 
 if TYPE_CHECKING:
@@ -143,6 +143,8 @@ def cmd_update(req: Request) -> UpdateResult:
                     dry_run=req.flag("dry_run"), accept=accepted.get(key)))
                 if items[-1]["status"] == "updated":
                     installs.rehash_repo(config, key, repos[key])
+                    install_versions.stamp(config, {key: installs.repo_stamp(
+                        repos[key], req.paths.env)})
                     if req.flag("diff"):
                         items[-1] = update_item(items[-1], files=update_more.repo_diff(
                             repos[key], items[-1].get("before"), items[-1].get("after"),

@@ -34,7 +34,7 @@ from skillshared.core.config_records import RECORDS_FILE, SkillRecord, parse_ski
 from skillshared.core.errors import SkillshareError
 from skillshared.core.results_git import Origin
 from skillshared.engine import fsops
-from skillshared.git import gitops
+from skillshared.git import gitops, install_versions
 from skillshared.git.installs_original import ORIGINAL_FILE, read_json, read_original, under
 from skillshared.git.sources import Fetched
 from skillshared.store import configedit, gitignore
@@ -173,6 +173,8 @@ def put(config: Config, added: Iterable[SkillRecord],
         if changed:
             original.write()
     ignore(config, new, ())
+    install_versions.stamp(config, {r.rel: {**({"branch": r.branch} if r.branch else {}),
+                                            **(stamps or {}).get(r.rel, {})} for r in new})
 
 
 def restamp(config: Config, stamps: Mapping[str, Mapping[str, Any]]) -> None:
@@ -181,6 +183,7 @@ def restamp(config: Config, stamps: Mapping[str, Mapping[str, Any]]) -> None:
     original = read_original(config)
     if original is not None and original.stamp(stamps):
         original.write()
+    install_versions.stamp(config, stamps)
 
 
 def rehash_repo(config: Config, rel: str, folder: Path) -> None:
@@ -205,6 +208,7 @@ def drop(config: Config, rels: Iterable[str]) -> None:
     if original is not None and original.remove(gone):
         original.write()
     ignore(config, (), gone)
+    install_versions.forget(config, gone)
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
@@ -227,7 +231,7 @@ def stamp(fetched: Fetched, dest: Path, env: Mapping[str, str]) -> dict[str, Any
     """What the original records of a copied skill just installed at ``dest`` from
     ``fetched``: when, the commit and the folder's tree (from a clone), its file hashes."""
     fields: dict[str, Any] = {
-        "installed_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "installed_at": now(),
         "file_hashes": file_hashes(dest)}
     if fetched.repo is not None:
         def rev(ref: str) -> str:
@@ -271,12 +275,27 @@ def ignore(config: Config, add: Iterable[SkillRecord], remove: Iterable[str]) ->
 
 
 def stamps(config: Config) -> dict[str, dict[str, Any]]:
-    """The commit (``version``), tree hash and install time recorded of each install, by
-    its path in the source (from the original's ``.metadata.json``; empty without it)."""
+    """The commit (``version``), tree hash, branch and install time recorded of each
+    install, by its path in the source: ours (:mod:`install_versions`), else the original's
+    ``.metadata.json``."""
+    found: dict[str, dict[str, Any]] = {}
     original = read_original(config)
-    if original is None:
-        return {}
-    return {rel: {k: original.doc["entries"][e.key][k]
-                  for k in ("version", "tree_hash", "installed_at", "branch")
-                  if k in original.doc["entries"][e.key]}
-            for rel, e in original.entries.items()}
+    for rel, e in (original.entries if original is not None else {}).items():
+        entry = original.doc["entries"][e.key] if original is not None else {}
+        found[rel] = {k: entry[k] for k in install_versions.KEPT if k in entry}
+    for rel, fields in install_versions.read(config).items():
+        found[rel] = {**found.get(rel, {}), **fields}
+    return found
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def repo_stamp(folder: Path, env: Mapping[str, str]) -> dict[str, Any]:
+    """What is recorded of a tracked repo just cloned or updated: its commit, its branch."""
+    def git(*args: str) -> str:
+        return gitops.run(args, cwd=str(folder), env=env, check=False).out.strip()
+
+    return {"version": git("rev-parse", "HEAD"), "installed_at": now(),
+            "branch": git("symbolic-ref", "--short", "-q", "HEAD")}

@@ -165,3 +165,31 @@ def test_update_flag_replaces_what_is_there(cli: CliRunner, world: Path,
     result = cli("install", url, "-s", "review", "-u", "--json")
     assert result.code == 0, result.err
     assert (world / "review/more.md").is_file()
+
+
+def test_every_install_records_its_commit_tree_and_branch(cli: CliRunner, world: Path,
+                                                          home: Path, tmp_path: Path) -> None:
+    work, bare = team_repo(tmp_path)
+    first = git(work, "rev-parse", "HEAD").strip()
+    assert cli("install", f"file://{bare}", "-s", "review", "--branch", "main").code == 0
+    assert cli("install", f"file://{bare}", "--track").code == 0
+    versions = home / ".local/state/skillshare/logs/installed-versions.json"
+    stamps = json.loads(versions.read_text())["installs"]
+    tree = git(work, "rev-parse", "HEAD:review").strip()
+    assert stamps["review"]["version"] == first and stamps["review"]["tree_hash"] == tree
+    assert stamps["review"]["branch"] == "main"
+    assert (stamps["_team-skills"]["version"], stamps["_team-skills"]["branch"]) == (
+        first, "main")
+    assert not (world / ".metadata.json").exists()  # the original's file is not made
+    records = json.loads((world / ".skillshare-installed.json").read_text())["skills"]
+    assert records[1] == {"name": "review", "source": f"file://{bare}", "subdir": "review",
+                          "branch": "main"}
+    second = commit_files(work, {"review/more.md": "more\n"})
+    assert cli("update", "--all").code == 0
+    stamps = json.loads(versions.read_text())["installs"]
+    assert stamps["review"]["version"] == stamps["_team-skills"]["version"] == second
+    assert stamps["review"]["branch"] == "main"
+    checked = {s["name"]: s for s in cli("check", "--json").json()["skills"]}
+    assert checked["review"]["version"] == second
+    assert cli("uninstall", "review", "_team-skills", "-f").code == 0
+    assert json.loads(versions.read_text())["installs"] == {}
