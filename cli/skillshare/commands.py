@@ -115,14 +115,35 @@ COMMANDS = {c.name: c for c in (
     Command("init", "create the config and the source folder (or ./.skillshare with -p)",
             "skillshare init\nskillshare init --targets claude,cursor --mode copy\n"
             "skillshare init --source ~/dotfiles/skills --no-targets\n"
-            "skillshare init -p --targets claude",
-            value("--source", help="the skills folder (default: beside the config)"),
-            value("--targets", help="comma-separated built-in targets to add"),
+            "skillshare init -p --targets claude\n"
+            "skillshare init --copy-from claude --git --skill\n"
+            "skillshare init --discover --select codex,cursor --mode copy",
+            value("-s", "--source", help="the skills folder (default: beside the config)"),
+            value("-t", "--targets", help="comma-separated built-in targets to add"),
             flag("--all-targets",
                  help="add every built-in target whose tool folder exists (the default)"),
             flag("--no-targets", help="add no targets"),
-            value("--mode", help="default mode: merge (default), symlink or copy"),
-            value("--remote", help="git init the source and add this remote as origin"),
+            value("-m", "--mode", help="default mode: merge (default), symlink or copy; "
+                                       "with --discover: the new targets' mode"),
+            value("--remote", help="git init the source and add this remote as origin (also "
+                                   "on an existing setup)"),
+            value("-c", "--copy-from", metavar="NAME|PATH",
+                  help="copy the skills of a built-in target's folder, or of a folder, into "
+                       "the new source"),
+            flag("--no-copy", help="start with an empty source (the default)"),
+            flag("--git", help="git init the source (implied by --remote)"),
+            flag("--no-git", help="no git repository in the source"),
+            value("--git-root", metavar="SCOPE",
+                  help="what git versions: skills (the only scope this version pushes)"),
+            flag("--skill", help="add the built-in `skillshare` skill to the source"),
+            flag("--no-skill", help="do not add the built-in skill (the default)"),
+            flag("-d", "--discover", help="on an existing setup: add the built-in targets "
+                                          "found since (all of them, or --select)"),
+            value("--select", metavar="NAMES", help="with --discover: only these targets "
+                                                    "(comma-separated)"),
+            value("--subdir", metavar="NAME", help="keep the skills in this subfolder of the "
+                                                   "source folder"),
+            flag("--no-tui", help="accepted for compatibility (init never asks)"),
             DRY_RUN),
     Command("sync", "distribute the source's skills (or agents, extras, --all) to every "
                     "target",
@@ -401,7 +422,17 @@ COMMANDS = {c.name: c for c in (
             positional("action", choices=("install", "uninstall", "status")),
             flag("--no-start", help="install: only write the file; do not enable or start it"),
             DRY_RUN),
+    Command("version", "print the version", "skillshare version\nskillshare --version"),
+    Command("help", "show the command list, or one command's help",
+            "skillshare help\nskillshare help sync",
+            positional("topic", "the command", nargs="?", metavar="command")),
+    Command("completion", "print (or --install) the shell completion script",
+            "source <(skillshare completion bash)\nskillshare completion zsh --install\n"
+            "skillshare completion fish > ~/.config/fish/completions/skillshare.fish",
+            positional("shell", choices=("bash", "zsh", "fish", "powershell")),
+            flag("--install", help="write the script where the shell reads it")),
 )}
+COMMANDS["help"].args[0].choices = tuple(COMMANDS)
 
 
 def quick_parse(argv: Sequence[str]) -> SimpleNamespace | None:

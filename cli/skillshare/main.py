@@ -105,8 +105,28 @@ def _service(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
     return dict(servicemanager.status(paths))
 
 
-# Commands that manage the daemon itself: they run in this process.
-LOCAL = {"daemon": _daemon, "service": _service}
+def _version(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
+    from skillshare import helpcmd
+
+    return helpcmd.version()
+
+
+def _help(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
+    from skillshare import helpcmd
+
+    return helpcmd.help_result(ns.topic)
+
+
+def _completion(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
+    from skillshare import completion
+
+    return completion.run(ns.shell, ns.install, where)
+
+
+# Commands that manage the daemon itself, or answer from the command line's own data: they
+# run in this process.
+LOCAL = {"daemon": _daemon, "service": _service, "version": _version, "help": _help,
+         "completion": _completion}
 
 
 def _confirmed(args: dict[str, Any], where: Locations, no_daemon: bool) -> bool:
@@ -161,14 +181,20 @@ def _print_error(exc: SkillshareError, as_json: bool) -> None:
 
 def parse(argv: Sequence[str]) -> SimpleNamespace | None:
     """The command line read (argparse only when the quick parse cannot: help, errors, rare
-    forms); None when no command was given and the help was printed."""
+    forms); None when no command was given and the help was printed. A usage error is a
+    UsageError (its usage line in ``usage``)."""
     ns = quick_parse(argv)
     if ns is not None:
         return ns
-    from skillshare.parser import build_parser
+    from skillshare.parser import ParseError, build_parser
 
     parser = build_parser()
-    values = vars(parser.parse_args(argv))
+    try:
+        values = vars(parser.parse_args(argv))
+    except ParseError as exc:
+        error = UsageError(exc.message, hint=exc.hint)
+        error.usage = exc.usage  # type: ignore[attr-defined]
+        raise error from None
     if values["command"] is None:
         parser.print_help()
         return None
@@ -197,15 +223,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    """``--json`` is on the command line (before a ``--``), as far as a line that could not
+    be parsed tells."""
+    words = list(argv)
+    return "--json" in (words[:words.index("--")] if "--" in words else words)
+
+
 def _main(argv: Sequence[str]) -> int:
-    ns = parse(argv)
+    if list(argv) in (["-v"], ["--version"]):  # the original's short answer, at no cost
+        from skillshare.helpcmd import version_line
+
+        textout.write(version_line())
+        return 0
+    try:
+        ns = parse(argv)
+    except UsageError as exc:
+        textout.write(getattr(exc, "usage", ""), err=True, end="")
+        _print_error(exc, _wants_json(argv))
+        return exc.exit_code
     if ns is None:
         return EXIT_USAGE
     try:
         where = Locations.from_env()
     except FileNotFoundError:
-        textout.write("error: the current folder no longer exists (hint: cd to an existing "
-                      "folder)", err=True)
+        _print_error(SkillshareError("the current folder no longer exists",
+                                     hint="cd to an existing folder"), ns.json)
         return 1
     try:
         if ns.command in LOCAL:
@@ -231,14 +274,18 @@ def _main(argv: Sequence[str]) -> int:
         _print_error(error, ns.json)
         return error.exit_code
     except KeyboardInterrupt:
-        textout.write("error: interrupted", err=True)
+        interrupted = SkillshareError("interrupted")
+        interrupted.code = "interrupted"
+        _print_error(interrupted, ns.json)
         return EXIT_INTERRUPTED
     except Exception as exc:
         if where.debug:
             raise
-        textout.write(f"error: internal error: {type(exc).__name__}: {exc} (hint: this is a "
-                      "bug; run again with SKILLSHARE_DEBUG=1 for the traceback and report it)",
-                      err=True)
+        internal = SkillshareError(f"internal error: {type(exc).__name__}: {exc}",
+                                   hint="this is a bug; run again with SKILLSHARE_DEBUG=1 "
+                                        "for the traceback and report it")
+        internal.code = "internal"
+        _print_error(internal, ns.json)
         return 1
     text, code = render.render(ns.command, result, where.home)
     if ns.json:

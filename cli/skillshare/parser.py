@@ -36,8 +36,20 @@ class _Parser(argparse.ArgumentParser):
             write(message, err=file is not sys.stdout, end="")
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"error: {message} (hint: run `{self.prog} --help`)\n")
+        """A usage error, said by the command line's one error handler (which also prints
+        it as JSON under --json)."""
+        raise ParseError(message, self.format_usage(), f"run `{self.prog} --help`")
+
+
+class ParseError(SystemExit):
+    """argparse's usage error: a SystemExit (with the usage exit code) for whoever parses
+    without the command line's handler, carrying the message, the usage line and a hint."""
+
+    def __init__(self, message: str, usage: str, hint: str) -> None:
+        super().__init__(EXIT_USAGE)
+        self.message = message
+        self.usage = usage
+        self.hint = hint
 
 
 def _add(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, arg: Arg) -> None:
@@ -59,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="skillshare", description="Share one folder of AI-agent skills with "
                      "every AI CLI on this machine.", epilog=EPILOG,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"skillshare {__version__}")
+    parser.add_argument("-v", "--version", action="version",
+                        version=f"skillshare v{__version__}")
     sub = parser.add_subparsers(dest="command", metavar="<command>")
     common = _Parser(add_help=False)
     groups: dict[str, argparse._MutuallyExclusiveGroup] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from skillshare import (
+    completion,
+    helpcmd,
     render_audit,
     render_backup,
     render_git,
@@ -12,6 +14,7 @@ from skillshare import (
 )
 from skillshare.render_daemon import daemon_section, render_daemon, render_service
 from skillshare.render_extras import render_extras
+from skillshare.render_init import render_init
 from skillshare.render_sync import (
     discovery_notes,
     held_hint,
@@ -29,7 +32,6 @@ if TYPE_CHECKING:
     from skillshared.commands.results import (
         DiffResult,
         DoctorResult,
-        InitResult,
         ListedAgents,
         ListResult,
         LogResult,
@@ -240,26 +242,6 @@ def render_agents(a: ListedAgents, out: Out, first: bool = False) -> None:
 # -- init / target / doctor / log --------------------------------------------------------------
 
 
-def render_init(r: InitResult, out: Out) -> int:
-    verb = "Would create" if r["dry_run"] else "Created"
-    out(f"{OK} {verb} {out.path(r['config'])}")
-    out(f"  Source:  {out.path(r['source'])}")
-    out(f"  Mode:    {r['mode']}")
-    if r["targets"]:
-        found = " (found on this machine)" if r["detected"] else ""
-        out(f"  Targets{found}:")
-        for t in r["targets"]:
-            out(f"    {t['name']:<12} {out.path(t['path'])}")
-    else:
-        out("  Targets: none — add one with `skillshare target add <name> [path]`")
-    if r["remote"]:
-        out(f"  Remote:  {r['remote']}")
-    out()
-    out("Next: put skills in the source (one folder with a SKILL.md each), then run "
-        f"`skillshare sync{' -p' if r['scope'] == 'project' else ''}`")
-    return 0
-
-
 def _filters(t: TargetDescription) -> str:
     parts = []
     if t["include"]:
@@ -364,6 +346,8 @@ RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     **render_audit.RENDERERS, **render_trash.RENDERERS,
     **render_kinds.RENDERERS, **render_new.RENDERERS,
     "extras": render_extras,
+    "version": helpcmd.render_version, "help": helpcmd.render_help,
+    "completion": completion.render_completion,
 }
 
 

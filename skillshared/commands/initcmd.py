@@ -5,19 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skillshared.commands.results import InitResult
+from skillshared.commands import init_existing, init_setup
+from skillshared.commands.initopts import InitOptions, read_options
+from skillshared.commands.results_init import InitChanged, InitDone
 from skillshared.core import targets as builtin
-from skillshared.core.config import MODES
-from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.core.paths import Scope
 from skillshared.engine import fsops
-from skillshared.git import gitops
 from skillshared.store import configedit, gitignore
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
-
-
 
 def detected_targets(scope: Scope) -> list[tuple[str, Path]]:
     """Built-in targets whose tool folder exists (one per skills folder; table order, except
@@ -30,6 +28,8 @@ def detected_targets(scope: Scope) -> list[tuple[str, Path]]:
         tool_folder = path.parent
         if scope.is_project and not Path(raw).parts[0].startswith("."):
             continue  # `skills`, `data/skills`: too common in projects to mean a tool is used
+        if len(Path(raw).parts) == 1:
+            tool_folder = path  # `.skills` right in the project: its own folder, if any
         if tool_folder.is_dir() and path not in found:
             found[path] = target.name
     order = {t.name: i for i, t in enumerate(builtin.builtin_targets())}
@@ -55,71 +55,79 @@ def named_targets(scope: Scope, names: list[str]) -> list[tuple[str, Path]]:
     return chosen
 
 
-def cmd_init(req: Request) -> InitResult:
+def cmd_init(req: Request) -> InitDone | InitChanged:
     scope = req.scope()
-    dry_run = req.flag("dry_run")
+    opts = read_options(req)
+    env = req.paths.where.child_env(GIT_TERMINAL_PROMPT="0")
     if scope.config_file.exists():
-        where = "this project" if scope.is_project else "skillshare"
-        raise SkillshareError(
-            f"{where} is already initialized: {scope.config_file}",
-            hint="add targets with `skillshare target add <name>`, or remove the config file "
-                 "to start over")
-    mode = req.text("mode") or "merge"
-    if mode not in MODES:
-        raise UsageError(f"invalid mode '{mode}': must be one of {', '.join(MODES)}")
-    names = req.texts("targets")
-    choices = sum([bool(names), req.flag("all_targets"), req.flag("no_targets")])
-    if choices > 1:
-        raise UsageError("use only one of --targets, --all-targets and --no-targets")
-    remote = req.text("remote")
-    if remote is not None and scope.is_project:
-        raise UsageError("--remote is for the global source; a project is shared with its own "
-                         "git repository")
-    if remote is not None:
-        gitops.check_url(remote)
+        if not init_existing.handles(opts):
+            raise init_existing.refuse(scope.config_file, scope.is_project)
+        return init_existing.change(req, opts, detected_targets(scope), env)
+    names = list(opts.targets) or list(opts.select)
     raw_source = req.text("source")
-    source = scope.expand(raw_source) if raw_source else scope.default_source
+    base = scope.expand(raw_source) if raw_source else scope.default_source
+    if base.exists() and not base.is_dir():
+        raise UsageError(f"--source {base} is a file, not a folder")
+    source = base / opts.subdir if opts.subdir else base
     if source.exists() and not source.is_dir():
-        raise UsageError(f"--source {source} is a file, not a folder")
-    if req.flag("no_targets"):
+        raise UsageError(f"--subdir: {source} is a file, not a folder")
+    origin = init_setup.copy_origin(scope, opts.copy_from) if opts.copy_from else None
+    if opts.no_targets:
         chosen: list[tuple[str, Path]] = []
     elif names:
         chosen = named_targets(scope, names)
     else:
         chosen = detected_targets(scope)
+    mode = opts.mode or "merge"
     doc = configedit.new_document(
-        scope, source if raw_source else None, mode,
+        scope, source if raw_source or opts.subdir else None, mode,
         [(n, None if scope.is_project else p) for n, p in chosen])
-    created = []
-    if not dry_run:
-        created = _create(scope, source, doc, remote,
-                          req.paths.where.child_env(GIT_TERMINAL_PROMPT="0"))
-    return {
-        "scope": scope.name,
-        "config": str(scope.config_file),
-        "source": str(source),
-        "mode": mode,
-        "targets": [{"name": n, "path": str(p)} for n, p in chosen],
-        "detected": not names and not req.flag("no_targets"),
-        "remote": remote,
-        "created": created,
-        "dry_run": dry_run,
-    }
+    result = InitDone(
+        action="init", scope=scope.name, config=str(scope.config_file), source=str(source),
+        mode=mode, targets=[{"name": n, "path": str(p)} for n, p in chosen],
+        detected=not names and not opts.no_targets, remote=opts.remote, created=[],
+        dry_run=opts.dry_run, agents_source=str(scope.config_file.parent / "agents"),
+        copied_from=str(origin) if origin else None, copied=[], copy_skipped=[],
+        git_init=False, skill_installed=False, subdir=opts.subdir, warnings=[])
+    result["warnings"] += builtin.overlap_warnings(
+        [n for n, _ in chosen], [(n, n, str(p)) for n, p in chosen],
+        lambda raw: str(scope.expand(raw)), scope.is_project)
+    if opts.dry_run:
+        _preview(result, opts, base, source, origin)
+    else:
+        _create(result, scope, opts, (base, source, origin), doc, env)
+    return result
 
 
-def _create(scope: Scope, source: Path, doc: dict[str, Any], remote: str | None,
-            env: dict[str, str]) -> list[str]:
-    created = []
-    if not source.is_dir():
-        created.append(str(source))
-    fsops.makedirs(source)
+def _preview(result: InitDone, opts: InitOptions, base: Path, source: Path,
+             origin: Path | None) -> None:
+    if origin is not None:
+        result["copied"] = sorted(e.name for e in origin.iterdir() if e.is_dir()
+                                  and not e.is_symlink() and not e.name.startswith("."))
+    result["git_init"] = opts.git and not (base / ".git").exists()
+    result["skill_installed"] = opts.skill and not (source / init_setup.SKILL_NAME).exists()
+
+
+def _create(result: InitDone, scope: Scope, opts: InitOptions,
+            folders: tuple[Path, Path, Path | None], doc: dict[str, Any],
+            env: dict[str, str]) -> None:
+    base, source, origin = folders
+    created = result["created"]
+    for folder in (source, Path(result["agents_source"])):
+        if not folder.is_dir():
+            created.append(str(folder))
+        fsops.makedirs(folder)
+    if origin is not None:
+        result["copied"], result["copy_skipped"] = init_setup.copy_skills(origin, source, False)
+    if opts.skill:
+        result["skill_installed"] = init_setup.install_skill(source, False)
     if scope.project_root is not None:
-        base = scope.config_file.parent
-        created.append(str(gitignore.ensure_gitignore(base)))
+        created.append(str(gitignore.ensure_gitignore(scope.config_file.parent)))
     configedit.save(scope, doc)
     created.append(str(scope.config_file))
-    if remote is not None:
-        if not (source / ".git").exists():
-            gitops.run(["init", "--quiet"], cwd=str(source), env=env)
-        gitops.run(["remote", "add", "origin", remote], cwd=str(source), env=env)
-    return created
+    if opts.git:
+        result["git_init"] = init_setup.git_init(base, env)
+        warning = init_setup.first_commit(base, env) if result["git_init"] else None
+        result["warnings"] += [warning] if warning else []
+    if opts.remote is not None:
+        init_setup.add_remote(base, opts.remote, env)

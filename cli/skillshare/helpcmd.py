@@ -1,0 +1,52 @@
+"""``skillshare version`` and ``skillshare help [command]``: answered in this process, without
+the engine (the version comes from the package, the help from the command table)."""
+
+from __future__ import annotations
+
+from skillshare import __version__
+from skillshare.textout import Out
+
+TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
+if TYPE_CHECKING:
+    from typing import Any
+
+NAME = "skillshare"
+
+
+def version_line() -> str:
+    """What ``skillshare --version`` prints (the original's form: ``skillshare v1.2.3``)."""
+    return f"{NAME} v{__version__}"
+
+
+def version() -> dict[str, Any]:
+    return {"name": NAME, "version": __version__}
+
+
+def help_text(topic: str | None) -> str:
+    """The command list (no topic), or the help of one command, as ``<command> --help``
+    prints it."""
+    import argparse
+
+    from skillshare.parser import build_parser
+
+    parser = build_parser()
+    if topic is None:
+        return parser.format_help()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return str(action.choices[topic].format_help())
+    raise AssertionError("the parser has no commands")  # pragma: no cover
+
+
+def help_result(topic: str | None) -> dict[str, Any]:
+    return {"command": topic, "text": help_text(topic)}
+
+
+def render_version(result: dict[str, Any], out: Out) -> int:
+    out(f"{result['name']} v{result['version']}")
+    return 0
+
+
+def render_help(result: dict[str, Any], out: Out) -> int:
+    out(str(result["text"]).rstrip("\n"))
+    return 0
