@@ -89,9 +89,6 @@ def cmd_init(req: Request) -> InitDone | InitChanged:
         dry_run=opts.dry_run, agents_source=str(scope.config_file.parent / "agents"),
         copied_from=str(origin) if origin else None, copied=[], copy_skipped=[],
         git_init=False, skill_installed=False, subdir=opts.subdir, warnings=[])
-    result["warnings"] += builtin.overlap_warnings(
-        [n for n, _ in chosen], [(n, n, str(p)) for n, p in chosen],
-        lambda raw: str(scope.expand(raw)), scope.is_project)
     if opts.dry_run:
         _preview(result, opts, base, source, origin)
     else:
