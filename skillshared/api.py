@@ -35,7 +35,7 @@ COMMANDS = {
     "check": "updatecmd:cmd_check", "update": "updatecmd:cmd_update",
     "init": "initcmd:cmd_init", "sync": "sync:cmd_sync", "status": "views:cmd_status",
     "diff": "views:cmd_diff", "list": "views:cmd_list", "doctor": "doctor:cmd_doctor",
-    "log": "sync:cmd_log", "target": "targetcmd:cmd_target",
+    "log": "logcmd:cmd_log", "target": "targetcmd:cmd_target",
     "extras": "extrascmd:cmd_extras",
     "commit": "commitcmd:cmd_commit", "new": "newcmd:cmd_new",
     "enable": "enablecmd:cmd_enable", "disable": "enablecmd:cmd_disable",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -134,4 +135,5 @@ def test_project_log_lives_in_the_project(cli: CliRunner, project: Path) -> None
     cli("sync")
     log = project / ".skillshare/logs/operations.log"
     assert log.exists()
-    assert [e["cmd"] for e in cli("log", "--json").json()["entries"]] == ["init", "sync"]
+    assert [json.loads(line)["cmd"] for line in cli("log", "--json").out.splitlines()] == [
+        "init", "sync"]

@@ -84,7 +84,7 @@ def world(home: Path, source: Path, tmp_path: Path) -> World:
 
 def test_list_status_and_doctor_see_everything_the_original_made(cli: CliRunner,
                                                                   world: World) -> None:
-    listed = {s["name"]: s for s in cli("list", "--json").json()["skills"]}
+    listed = {s["name"]: s for s in cli("list", "--json").json()}
     assert sorted(listed) == sorted(NAMES)
     assert listed["review"]["origin"] == "installed"
     assert listed["_team-skills__review"]["origin"] == "tracked"
@@ -227,7 +227,7 @@ def test_a_project_set_up_by_the_original_syncs_with_nothing_changed(
         skills=[{"name": "review", "source": f"file://{bare}//review", "group": "team"}],
         target_naming="flat")
     before = {t: snapshot(t) for t in (claude, tools)}
-    listed = {s["name"]: s["origin"] for s in cli("list", "-p", "--json").json()["skills"]}
+    listed = {s["name"]: s["origin"] for s in cli("list", "-p", "--json").json()}
     assert listed == {"lint": "local", "team__review": "installed"}
     assert cli("doctor", "-p").code == 0
     result = cli("sync", "-p", "--json")

@@ -164,14 +164,31 @@ COMMANDS = {c.name: c for c in (
             positional("target", "only this target", nargs="?")),
     Command("list", "list the skills and agents in the source",
             "skillshare list --json\nskillshare list agents   # only the agents\n"
-            "skillshare list skills",
-            positional("only", "skills | agents: only that kind", nargs="?",
-                       metavar="skills|agents"),
-            value("--kind", metavar="KIND", help="skill or agent: only that kind")),
+            "skillshare list skills\nskillshare list react --type github --sort newest\n"
+            "skillshare list --all --verbose",
+            positional("only", "skills | agents: only that kind; anything else: a pattern "
+                       "that names, paths or sources must contain", nargs="?",
+                       metavar="skills|agents|pattern"),
+            value("--kind", metavar="KIND", help="skill or agent: only that kind"),
+            value("-t", "--type", metavar="TYPE", help="only tracked, local or github skills"),
+            value("-s", "--sort", metavar="ORDER", help="name (default), newest or oldest"),
+            flag("-v", "--verbose", help="show each skill's source, type and install date"),
+            flag("--all", help="skills and agents"),
+            flag("--no-tui", help="accepted for compatibility (there is no TUI)")),
     Command("doctor", "check the setup; exit 1 if a check fails", "skillshare doctor"),
-    Command("log", "show the operation log", "skillshare log --tail 5",
-            value("--tail", type=int, default=20,
-                  help="show the last N entries (0: all)")),
+    Command("log", "show the operation log",
+            "skillshare log --tail 5\nskillshare log --cmd sync --status error\n"
+            "skillshare log --since 2d --stats\nskillshare log --audit --json\n"
+            "skillshare log --clear",
+            value("-t", "--tail", type=int, default=20,
+                  help="show the last N entries (0: all)"),
+            value("--cmd", metavar="NAME", help="only this command's entries (sync, audit...)"),
+            value("--status", metavar="STATUS", help="only ok, error, partial or blocked"),
+            value("--since", metavar="WHEN", help="only since 30m, 2h, 2d, 1w or 2006-01-02"),
+            flag("-a", "--audit", help="only the audit entries"),
+            flag("--stats", help="totals, success rate and a per-command count"),
+            flag("-c", "--clear", help="empty the operations log (with --audit: audit.log)"),
+            flag("--no-tui", help="accepted for compatibility (there is no TUI)")),
     Command("target", "manage targets: add, remove, list, show or edit one",
             "skillshare target list\nskillshare target add cursor\n"
             "skillshare target add my-tool ~/code/tool/skills --mode copy\n"

@@ -289,7 +289,7 @@ def _main(argv: Sequence[str]) -> int:
         return 1
     text, code = render.render(ns.command, result, where.home)
     if ns.json:
-        textout.write(textout.json_text(result))
+        textout.write(render.json_text(ns.command, result))
     elif text:
         textout.write(text)
     return code

@@ -9,6 +9,8 @@ from skillshare import (
     render_backup,
     render_git,
     render_kinds,
+    render_list,
+    render_log,
     render_new,
     render_trash,
 )
@@ -16,7 +18,6 @@ from skillshare.render_daemon import daemon_section, render_daemon, render_servi
 from skillshare.render_extras import render_extras
 from skillshare.render_init import render_init
 from skillshare.render_sync import (
-    discovery_notes,
     held_hint,
     render_sync,
     target_line,
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from skillshared.commands.results import (
         DiffResult,
         DoctorResult,
-        ListedAgents,
-        ListResult,
-        LogResult,
         StatusResult,
         TargetDescription,
         TargetRemovedResult,
@@ -201,44 +199,6 @@ def render_diff(r: DiffResult, out: Out) -> int:
     return 0
 
 
-def render_list(r: ListResult, out: Out) -> int:
-    if r.get("kind") == "agent" and "agents" in r:  # `list agents`: the agents alone
-        render_agents(r["agents"], out, first=True)
-        return 0
-    out.header(f"Skills in {out.path(r['source'])}" + ("" if r["exists"] else " (missing)"))
-    width = max([len(s["name"]) for s in r["skills"]] + [4])
-    for s in r["skills"]:
-        origin = f"tracked ({s['repo']})" if s["origin"] == "tracked" else s["origin"]
-        if s["origin"] == "installed" and s["source"]:
-            origin = f"installed ({s['source']})"
-        desc = f"  {s['description']}" if s["description"] else ""
-        out(f"  {s['name']:<{width}}  {origin}{desc}")
-    out()
-    out(plural(len(r["skills"]), "skill"))
-    discovery_notes(out, r)
-    if "agents" in r:
-        render_agents(r["agents"], out)
-    return 0
-
-
-def render_agents(a: ListedAgents, out: Out, first: bool = False) -> None:
-    if not first:
-        out()
-    out.header(f"Agents in {out.path(a['source'])}")
-    width = max([len(agent["name"]) for agent in a["agents"]] + [4])
-    for agent in a["agents"]:
-        desc = f"  {agent['description']}" if agent["description"] else ""
-        shown = f"  ({agent['file']})" if agent["file"] != agent["name"] + ".md" else ""
-        out(f"  {agent['name']:<{width}}{shown}{desc}")
-    out()
-    out(plural(len(a["agents"]), "agent"))
-    for bad in a["invalid"]:
-        out(f"{WARN} {bad['path']}: not an agent: {bad['reason']}")
-    if a["ignored"]:
-        out(f"{INFO} {plural(len(a['ignored']), 'agent')} hidden by .agentignore: "
-            + ", ".join(a["ignored"]))
-
-
 # -- init / target / doctor / log --------------------------------------------------------------
 
 
@@ -326,22 +286,12 @@ def render_doctor(r: DoctorResult, out: Out) -> int:
     return 0 if r["ok"] else 1
 
 
-def render_log(r: LogResult, out: Out) -> int:
-    if not r["entries"]:
-        out(f"No operations logged yet ({out.path(r['file'])})")
-    for e in r["entries"]:
-        args = " ".join(f"{k}={v}" for k, v in e.get("args", {}).items())
-        msg = f"  {e['msg']}" if e.get("msg") else ""
-        out(f"{e.get('ts', '?')}  {e['cmd']:<8} {e.get('status', '?'):<7} "
-            f"{e.get('ms', 0):>8.0f}ms  {args}{msg}".rstrip())
-    return 0
-
-
 RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "daemon": render_daemon, "service": render_service,
     "sync": render_sync, "status": render_status, "diff": render_diff,
-    "list": render_list,
-    "init": render_init, "target": render_target, "doctor": render_doctor, "log": render_log,
+    "list": render_list.render_list,
+    "init": render_init, "target": render_target, "doctor": render_doctor,
+    "log": render_log.render_log,
     **render_backup.RENDERERS, **render_git.RENDERERS,
     **render_audit.RENDERERS, **render_trash.RENDERERS,
     **render_kinds.RENDERERS, **render_new.RENDERERS,
@@ -349,6 +299,18 @@ RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     "version": helpcmd.render_version, "help": helpcmd.render_help,
     "completion": completion.render_completion,
 }
+
+
+def json_text(cmd: str, result: Mapping[str, Any]) -> str:
+    """What ``--json`` prints: the result, or the original's shape where it differs from
+    ours (``list``: an array; ``log``: JSON lines)."""
+    from skillshare import textout
+
+    if cmd == "list":
+        return textout.json_text(render_list.json_document(result))  # type: ignore[arg-type]
+    if cmd == "log":
+        return render_log.json_text(result)  # type: ignore[arg-type]
+    return textout.json_text(result)
 
 
 def render(cmd: str, result: Mapping[str, Any], home: str) -> tuple[str, int]:

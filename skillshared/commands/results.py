@@ -20,7 +20,6 @@ from skillshared.core.results import (
     GitProblem,
     GitState,
     Invalid,
-    LogEntry,
     NotSaved,
     SyncReport,
     SyncSummary,
@@ -145,6 +144,8 @@ class ListedSkill(TypedDict):
     description: str | None
     targets: list[str] | None
     problem: str | None
+    type: NotRequired[str]  # tracked, local, github or git (the original's --type words)
+    installed_at: NotRequired[str | None]  # an installed skill's date (YYYY-MM-DD)
 
 
 class ListedAgent(TypedDict):
@@ -168,12 +169,10 @@ class ListResult(DiscoveryNotes):
     skills: list[ListedSkill]
     agents: NotRequired[ListedAgents]  # present when the agents source is a folder
     kind: NotRequired[Literal["skill", "agent"]]  # ``list skills|agents``: only this kind
-
-
-class LogResult(TypedDict):
-    scope: str
-    file: str
-    entries: list[LogEntry]
+    total: NotRequired[int]  # skills before the pattern and --type filters
+    pattern: NotRequired[str | None]
+    type_filter: NotRequired[str | None]
+    verbose: NotRequired[bool]
 
 
 # -- init, target, doctor ------------------------------------------------------------------------
@@ -222,6 +221,7 @@ class TargetInfoResult(TargetDescription):
 class TargetAddedResult(TargetDescription):
     action: Literal["added"]
     dry_run: bool
+    warnings: list[str]  # folders another target's tool also reads (doctor: duplicates)
 
 
 @final

@@ -1,4 +1,4 @@
-"""``sync``, ``pull``, ``push`` and ``log``: the commands that reconcile the targets with
+"""``sync``, ``pull`` and ``push``: the commands that reconcile the targets with
 the source, or share the source through git."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from skillshared.commands.request import Request, check_source, pick_targets
 from skillshared.commands.results import (
     CollectResult,
     ExtrasSync,
-    LogResult,
     PullResult,
     PushResult,
     SyncAll,
@@ -22,7 +21,6 @@ from skillshared.core.results import SyncReport, SyncSummary
 from skillshared.engine import fsops, reconcile, resources
 from skillshared.engine.reports import summarize
 from skillshared.engine.units import AGENT_UNIT, SKILL_UNIT, Unit
-from skillshared.store import oplog
 from skillshared.store.backup_write import PassBackups
 
 KINDS = ("agents", "extras")  # ``sync agents``, ``sync extras``
@@ -112,15 +110,6 @@ def _no_agents(req: Request) -> SyncReport:
 def reports_summary(reports: Sequence[SyncReport]) -> SyncSummary:
     """One summary of several passes (``sync --all``)."""
     return summarize([t for r in reports for t in r["targets"]])
-
-
-def cmd_log(req: Request) -> LogResult:
-    scope = req.scope()
-    tail = req.number("tail", 20)
-    if tail is not None and tail < 0:
-        raise UsageError("--tail must be 0 or more")
-    entries = oplog.read(scope.oplog_file, tail or None)
-    return {"scope": scope.name, "file": str(scope.oplog_file), "entries": entries}
 
 
 def cmd_pull(req: Request) -> PullResult | CollectResult:

@@ -254,24 +254,37 @@ def diff_target(run: TargetRun) -> DiffTarget:
 
 
 def cmd_list(req: Request) -> ListResult:
-    """``list [skills|agents]`` (or ``--kind``): the skills and the agents, or one kind (as
-    the original's ``list agents``; then ``kind`` says which, and an agents listing is given
-    even when there is no agents folder yet)."""
+    """``list [skills|agents|<pattern>]`` (or ``--kind``, ``--all``): the skills and the
+    agents, or one kind (as the original's ``list agents``; then ``kind`` says which, and an
+    agents listing is given even when there is no agents folder yet). A pattern, ``--type``
+    and ``--sort`` filter and order the skills as the original's do."""
+    from skillshared.commands import listflags
+
     only = req.text("only")
     kind, rest = split_kind(req, [only] if only else [], names=False)
-    if rest:
-        raise UsageError(f"`list` takes skills or agents, not {rest[0]!r}")
+    opts = listflags.options(req, rest[0] if rest else None)
+    if req.flag("all") and kind is not None:
+        raise UsageError(f"`list --all` lists skills and agents; drop {only or '--kind'!s}")
     config = req.config()
     result = _listed_skills(config, empty=kind == AGENT)
+    result["total"] = len(result["skills"])
+    result["skills"] = listflags.select(result["skills"], opts)
+    result["pattern"], result["type_filter"] = opts.pattern, opts.type
+    result["verbose"] = req.flag("verbose")
     if kind is not None:
         result["kind"] = "agent" if kind == AGENT else "skill"
-    if kind == AGENT or (kind is None and config.agents.is_dir()):
+    if kind == AGENT or (kind is None and (config.agents.is_dir() or req.flag("all"))):
         result["agents"] = listed_agents(config)
+        if opts.filtered:
+            result["agents"]["agents"] = listflags.select_agents(
+                result["agents"]["agents"], opts)
     return result
 
 
 def _listed_skills(config: Config, empty: bool) -> ListResult:
     """The skills of ``list`` (``empty``: none, without looking: ``list agents``)."""
+    from skillshared.commands import listflags
+
     discovery = skills.Discovery(config.source, True) if empty else skills.discover(
         config.source)
     origins = {} if empty else installs.origins(config)
@@ -291,6 +304,9 @@ def _listed_skills(config: Config, empty: bool) -> ListResult:
             "targets": list(s.meta.targets) if s.meta.targets is not None else None,
             "problem": s.meta.problem,
         })
+        listed[-1]["type"] = listflags.skill_type(listed[-1])
+        listed[-1]["installed_at"] = (listflags.installed_at(config.source, s.rel_path)
+                                      if listed[-1]["origin"] != "local" else None)
     notes = reports.discovery_report(discovery)
     return {
         "scope": config.scope.name,

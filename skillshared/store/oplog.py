@@ -58,3 +58,30 @@ def read(log_file: Path, tail: int | None = None) -> list[LogEntry]:
         if isinstance(entry, dict) and "cmd" in entry:
             entries.append(entry)
     return entries[-tail:] if tail else entries
+
+
+def clear(log_file: Path) -> int:
+    """Empty a log (``log --clear``); how many entries it held. A log not there stays so."""
+    held = len(read(log_file))
+    if log_file.exists():
+        fsops.atomic_write(log_file, b"", mode=0o600)
+    return held
+
+
+def timestamp(entry: LogEntry) -> float | None:
+    """An entry's time in seconds since the epoch: ours (``+0000``) and the original's
+    (``Z``, fractions of a second) alike; None when it has none that can be read."""
+    from datetime import datetime
+
+    raw = entry.get("ts")
+    if not isinstance(raw, str):
+        return None
+    head, dot, rest = raw.partition(".")
+    if dot:  # the original's nanoseconds: keep microseconds
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        raw = head + "." + rest[:min(digits, 6)] + rest[digits:]
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return when.timestamp() if when.tzinfo else when.astimezone().timestamp()

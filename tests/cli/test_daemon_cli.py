@@ -40,6 +40,8 @@ def _without_daemon(command: tuple[str, ...], run: Run) -> tuple[int, str, str]:
     out = run.out
     if "--json" in command and run.code == 0:
         data = json.loads(out)
+        if isinstance(data, list):  # (`list --json`: the original's array)
+            data = {"items": data}
         data.pop("daemon", None)
         data.pop("duration_ms", None)  # a timing
         if "checks" in data:

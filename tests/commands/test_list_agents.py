@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from skillshared import api
+from skillshared.core.paths import Paths
 from tests.conftest import CliRunner, make_skill
 
 
@@ -31,7 +33,10 @@ def test_list_shows_agents_beside_skills(cli: CliRunner, home: Path, configured:
                              "a letter or a digit and hold only letters, digits, '_', '-' and "
                              "'.' (at most 128 before .md)") for line in lines)
     assert any("1 agent hidden by .agentignore: draft" in line for line in lines)
-    listed = json.loads(cli("list", "--json").out)["agents"]
+    items = json.loads(cli("list", "--json").out)  # the original's array: agents follow
+    assert [(i["kind"], i["name"]) for i in items if i["kind"] == "agent"] == [
+        ("agent", "code-reviewer"), ("agent", "tutor")]
+    listed = api.run("list", {}, Paths.from_env())["agents"]
     assert listed["source"] == str(agents)
     assert [(a["name"], a["file"], a["path"]) for a in listed["agents"]] == [
         ("code-reviewer", "team__reviewer.md", "team/reviewer.md"), ("tutor", "tutor.md",
@@ -42,4 +47,5 @@ def test_list_shows_agents_beside_skills(cli: CliRunner, home: Path, configured:
 def test_no_agents_folder_no_agents_in_list(cli: CliRunner, configured: Path) -> None:
     make_skill(configured, "pdf")
     assert "Agents" not in cli("list").out
-    assert "agents" not in json.loads(cli("list", "--json").out)
+    assert [i["kind"] for i in json.loads(cli("list", "--json").out)] == ["skill"]
+    assert "agents" not in api.run("list", {}, Paths.from_env())

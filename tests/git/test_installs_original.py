@@ -65,7 +65,7 @@ def config() -> Any:
 def test_list_shows_where_the_originals_installs_came_from(cli: CliRunner, original: Path,
                                                            remote: tuple[Path, str],
                                                            tmp_path: Path) -> None:
-    listed = {s["name"]: s for s in cli("list", "--json").json()["skills"]}
+    listed = {s["name"]: s for s in cli("list", "--json").json()}
     assert (listed["review"]["origin"], listed["review"]["source"]) == (
         "installed", f"{remote[1]}//review")
     assert (listed["docs__pdf"]["origin"], listed["docs__pdf"]["source"]) == (
@@ -224,7 +224,7 @@ def test_an_old_bare_key_is_under_its_group(cli: CliRunner, world: Path,
     data = metadata(world)
     data["entries"] = {"review": data["entries"].pop("team/review")}
     (world / ".metadata.json").write_text(json.dumps(data))
-    assert cli("list", "--json").json()["skills"][0]["origin"] == "installed"
+    assert cli("list", "--json").json()[0]["origin"] == "installed"
     assert cli("uninstall", "team/review").code == 0
     assert metadata(world)["entries"] == {}
 
@@ -323,7 +323,7 @@ def test_a_projects_metadata_file_is_read_too(cli: CliRunner, work: Path,
     assert cli("init", "-p").code == 0
     skills = work / ".skillshare/skills"
     write_copy_install(skills, remote[1], "review")
-    listed = cli("list", "-p", "--json").json()["skills"]
+    listed = cli("list", "-p", "--json").json()
     assert [(s["name"], s["origin"]) for s in listed] == [("review", "installed")]
     push_change(remote[0], "review/SKILL.md", "---\nname: review\n---\nv2\n")
     result = cli("update", "review", "-p", "--json")
