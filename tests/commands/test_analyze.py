@@ -150,3 +150,13 @@ def test_cli_text(setup: Path, cli: CliRunner, source: Path) -> None:
     data = cli("analyze", "--json", "--no-tui").json()
     assert {"name", "skill_count", "always_loaded", "on_demand_max", "skills"} <= set(
         data["targets"][0])
+
+
+def test_project_mode(work: Path) -> None:
+    skills = work / ".skillshare/skills"
+    make_skill(skills, "local", frontmatter=f"name: local\ndescription: {GOOD}\n")
+    (work / ".skillshare/config.yaml").write_text("targets: [claude, cursor]\n")
+    result = run("analyze", project=True)
+    assert result["scope"] == "project"
+    assert sorted(t["name"] for t in result["targets"]) == ["claude", "cursor"]
+    assert all(t["skills"][0]["path"] == "local" for t in result["targets"])
