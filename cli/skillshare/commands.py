@@ -134,7 +134,8 @@ COMMANDS = {c.name: c for c in (
             flag("--git", help="git init the source (implied by --remote)"),
             flag("--no-git", help="no git repository in the source"),
             value("--git-root", metavar="SCOPE",
-                  help="what git versions: skills (the only scope this version pushes)"),
+                  help="what git versions (push, pull): skills (default), agents, extras or "
+                       "root (all of them; the config file is ignored)"),
             flag("--skill", help="add the built-in `skillshare` skill to the source"),
             flag("--no-skill", help="do not add the built-in skill (the default)"),
             flag("-d", "--discover", help="on an existing setup: add the built-in targets "

@@ -1,10 +1,11 @@
 """``init`` on an existing setup: ``--discover`` (add the built-in targets found since),
-``--remote`` (git init the source if needed, add the remote) and ``--git-root skills``."""
+``--remote`` (git init the versioned folder if needed, add the remote) and ``--git-root``
+(what git versions: skills, agents, extras or root)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from skillshared.commands import init_setup
 from skillshared.commands.initopts import InitOptions
@@ -13,7 +14,9 @@ from skillshared.commands.results_init import InitChanged, Skipped
 from skillshared.core import targets as builtin
 from skillshared.core.config import Config
 from skillshared.core.config_file import read_document
+from skillshared.core.config_original import git_root_dir
 from skillshared.core.errors import SkillshareError
+from skillshared.core.paths import Scope
 from skillshared.store import configedit
 
 if TYPE_CHECKING:
@@ -82,24 +85,40 @@ def discover(req: Request, opts: InitOptions, result: InitChanged,
 
 def connect(req: Request, opts: InitOptions, result: InitChanged,
             env: dict[str, str]) -> None:
-    """``--remote`` / ``--git`` / ``--git-root skills``: a repository in the source (with a
-    first commit), and the remote as origin."""
-    source = req.config().source
-    if not source.is_dir():
-        raise SkillshareError(f"the source {source} is not a folder",
-                              hint="create it, or fix `source:` in the config")
-    # The source's repository: in the source, or in the folder above (init --subdir).
-    repo = next((f for f in (source, source.parent) if (f / ".git").exists()), None)
+    """``--remote`` / ``--git-root``: a repository (with a first commit) in the folder git
+    versions, and the remote as its origin. ``--git-root`` is written to the config (after
+    its repository is made; it never moves an existing history)."""
+    config = req.config()
+    scope = config.scope
+    doc = read_document(scope)
+    if opts.git_root is not None:
+        doc = {k: v for k, v in doc.items() if k != "git_root"}
+        if opts.git_root != "skills":
+            doc["git_root"] = opts.git_root
+    repo = _repo(scope, doc, config.source)
+    result["repo"] = str(repo)
     if opts.dry_run:
-        result["git_init"], result["remote_added"] = repo is None, opts.remote is not None
+        result["git_init"] = not (repo / ".git").exists()
+        result["remote_added"] = opts.remote is not None
         return
-    if repo is None:
-        repo = source
-        result["git_init"] = init_setup.git_init(repo, env)
+    ignore = scope.config_file.name if opts.git_root == "root" else None
+    result["git_init"] = init_setup.git_init(repo, env, ignore)
+    if result["git_init"]:
         warning = init_setup.first_commit(repo, env)
         result["warnings"] = [warning] if warning else []
+    if opts.git_root is not None and doc.get("git_root") != config.document.get("git_root"):
+        configedit.save(scope, doc)
     if opts.remote is not None:
         result["remote_added"] = init_setup.add_remote(repo, opts.remote, env)
+
+
+def _repo(scope: Scope, doc: dict[str, Any], source: Path) -> Path:
+    """The folder git versions: what ``git_root`` names; for the skills source, the folder
+    above it when that is the repository (a source made with ``init --subdir``)."""
+    folder = git_root_dir(scope, doc, source)
+    if folder == source and not (source / ".git").exists() and (source.parent / ".git").exists():
+        return source.parent
+    return folder
 
 
 def _named(items: list[tuple[str, Path]]) -> list[NamedPath]:
@@ -110,13 +129,15 @@ def change(req: Request, opts: InitOptions, found: list[tuple[str, Path]],
            env: dict[str, str]) -> InitChanged:
     scope = req.scope()
     config = req.config()
-    action = "discover" if opts.discover else "remote" if opts.remote else "git-root"
+    action = ("discover" if opts.discover else "git-root" if opts.git_root is not None
+              else "remote")
     result = InitChanged(
         action=action, scope=scope.name, config=str(scope.config_file),
         source=str(config.source), found=[], added=[], skipped=[], mode=opts.mode,
-        remote=opts.remote, remote_added=False, git_init=False, warnings=[],
+        remote=opts.remote, remote_added=False, git_init=False, git_root=opts.git_root,
+        repo=None, warnings=[],
         dry_run=opts.dry_run)
-    if opts.remote is not None or opts.git:
+    if opts.remote is not None or opts.git_root is not None:
         connect(req, opts, result, env)
     if opts.discover:
         discover(req, opts, result, found)

@@ -14,6 +14,7 @@ from skillshared.core.paths import Scope
 from skillshared.engine import fsops, fsops_swap
 from skillshared.engine.trees import NO_RULES
 from skillshared.git import gitops
+from skillshared.store import gitignore
 
 SKILL_NAME = "skillshare"
 # The author of the first commit when git has none configured (that commit only: the
@@ -78,8 +79,13 @@ def install_skill(source: Path, dry_run: bool) -> bool:
     return True
 
 
-def git_init(folder: Path, env: dict[str, str]) -> bool:
-    """``git init`` in ``folder`` unless it is a repository already; True if it made one."""
+def git_init(folder: Path, env: dict[str, str], ignore: str | None = None) -> bool:
+    """``git init`` in ``folder`` (made if missing) unless it is a repository already; True
+    if it made one. ``ignore``: a name the repository's .gitignore must hold (the config
+    file, in a repository of the whole config folder), added even to an existing one."""
+    fsops.makedirs(folder)
+    if ignore is not None:
+        gitignore.ensure_gitignore(folder, [ignore])
     if (folder / ".git").exists():
         return False
     gitops.run(["init", "--quiet"], cwd=str(folder), env=env)

@@ -9,6 +9,7 @@ from skillshared.commands import init_existing, init_setup
 from skillshared.commands.initopts import InitOptions, read_options
 from skillshared.commands.results_init import InitChanged, InitDone
 from skillshared.core import targets as builtin
+from skillshared.core.config_original import git_root_dir
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.core.paths import Scope
 from skillshared.engine import fsops
@@ -82,26 +83,31 @@ def cmd_init(req: Request) -> InitDone | InitChanged:
     doc = configedit.new_document(
         scope, source if raw_source or opts.subdir else None, mode,
         [(n, None if scope.is_project else p) for n, p in chosen])
+    if opts.git_root not in (None, "skills"):
+        doc["git_root"] = opts.git_root
     result = InitDone(
         action="init", scope=scope.name, config=str(scope.config_file), source=str(source),
         mode=mode, targets=[{"name": n, "path": str(p)} for n, p in chosen],
         detected=not names and not opts.no_targets, remote=opts.remote, created=[],
         dry_run=opts.dry_run, agents_source=str(scope.config_file.parent / "agents"),
         copied_from=str(origin) if origin else None, copied=[], copy_skipped=[],
-        git_init=False, skill_installed=False, subdir=opts.subdir, warnings=[])
+        git_init=False, git_root=opts.git_root or "skills", skill_installed=False,
+        subdir=opts.subdir, warnings=[])
     if opts.dry_run:
-        _preview(result, opts, base, source, origin)
+        _preview(result, scope, opts, doc, (base, source, origin))
     else:
         _create(result, scope, opts, (base, source, origin), doc, env)
     return result
 
 
-def _preview(result: InitDone, opts: InitOptions, base: Path, source: Path,
-             origin: Path | None) -> None:
+def _preview(result: InitDone, req_scope: Scope, opts: InitOptions, doc: dict[str, Any],
+             folders: tuple[Path, Path, Path | None]) -> None:
+    base, source, origin = folders
     if origin is not None:
         result["copied"] = sorted(e.name for e in origin.iterdir() if e.is_dir()
                                   and not e.is_symlink() and not e.name.startswith("."))
-    result["git_init"] = opts.git and not (base / ".git").exists()
+    repo = _repo_folder(req_scope, opts, doc, base, source)
+    result["git_init"] = opts.git and not (repo / ".git").exists()
     result["skill_installed"] = opts.skill and not (source / init_setup.SKILL_NAME).exists()
 
 
@@ -122,9 +128,19 @@ def _create(result: InitDone, scope: Scope, opts: InitOptions,
         created.append(str(gitignore.ensure_gitignore(scope.config_file.parent)))
     configedit.save(scope, doc)
     created.append(str(scope.config_file))
+    repo = _repo_folder(scope, opts, doc, base, source)
     if opts.git:
-        result["git_init"] = init_setup.git_init(base, env)
-        warning = init_setup.first_commit(base, env) if result["git_init"] else None
+        ignore = scope.config_file.name if opts.git_root == "root" else None
+        result["git_init"] = init_setup.git_init(repo, env, ignore)
+        warning = init_setup.first_commit(repo, env) if result["git_init"] else None
         result["warnings"] += [warning] if warning else []
     if opts.remote is not None:
-        init_setup.add_remote(base, opts.remote, env)
+        init_setup.add_remote(repo, opts.remote, env)
+
+
+def _repo_folder(scope: Scope, opts: InitOptions, doc: dict[str, Any], base: Path,
+                 source: Path) -> Path:
+    """The folder git versions: the source (above its --subdir), or what --git-root names."""
+    if opts.git_root in (None, "skills"):
+        return base
+    return git_root_dir(scope, doc, source)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from skillshared.core.config import MODES
+from skillshared.core.config_original import GIT_ROOTS
 from skillshared.core.errors import UsageError
 from skillshared.git import gitops
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
 
-GIT_ROOTS = ("skills", "agents", "extras", "root")
 # Flags of the global setup only: a project is versioned by its own repository.
 GLOBAL_ONLY = ("remote", "copy_from", "git", "no_git", "git_root", "skill", "subdir")
 
@@ -68,11 +68,6 @@ def _git_root(raw: str | None, no_git: bool) -> None:
         raise UsageError(f"invalid --git-root '{raw}': must be one of {', '.join(GIT_ROOTS)}")
     if no_git:
         raise UsageError("--git-root cannot be combined with --no-git")
-    if raw != "skills":
-        raise UsageError(f"--git-root {raw} is not supported: push, pull and commit of this "
-                         "version work on the skills source's own repository",
-                         hint="leave --git-root out (or give skills); version the other "
-                              "folders with git yourself")
 
 
 def read_options(req: Request) -> InitOptions:

@@ -15,7 +15,8 @@ class InitDone(InitResult):
     copied_from: str | None
     copied: list[str]  # skill folders copied in (--copy-from)
     copy_skipped: list[str]  # names the source already had
-    git_init: bool  # a repository was made in the source
+    git_init: bool  # a repository was made in the source (or the --git-root folder)
+    git_root: str  # what git versions: skills (the default), agents, extras or root
     skill_installed: bool  # the built-in `skillshare` skill was added
     subdir: str | None
     warnings: list[str]
@@ -40,5 +41,7 @@ class InitChanged(TypedDict):
     remote: str | None
     remote_added: bool
     git_init: bool
+    git_root: str | None  # --git-root: the scope now set in the config
+    repo: str | None  # the repository the remote was added to
     warnings: list[str]
     dry_run: bool

@@ -71,7 +71,6 @@ def test_copy_from_dry_run_copies_nothing(cli: CliRunner, home: Path, source: Pa
     (["--skill", "--no-skill"], "use only one of --skill, --no-skill"),
     (["--git-root", "everything"], "invalid --git-root 'everything'"),
     (["--git-root", "skills", "--no-git"], "--git-root cannot be combined with --no-git"),
-    (["--git-root", "root"], "--git-root root is not supported"),
     (["--select", "cursor"], "--select requires --discover"),
     (["--discover", "--select", ","], "--select needs at least one name"),
     (["--subdir", "../up"], "invalid --subdir"),
@@ -125,6 +124,38 @@ def test_no_git_is_the_default_and_git_root_skills_means_git(cli: CliRunner, hom
     (home / CONFIG).unlink()
     assert cli("init", "--git-root", "skills", "--no-targets").code == 0
     assert (source / ".git").is_dir()
+
+
+def test_git_root_root_versions_the_config_folder_without_the_config(
+        cli: CliRunner, home: Path, source: Path) -> None:
+    base = home / ".config/skillshare"
+    result = cli("init", "--git-root", "root", "--skill", "--no-targets", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["git_root"] == "root" and result.json()["git_init"] is True
+    assert _config(home)["git_root"] == "root"
+    assert (base / ".git").is_dir() and not (source / ".git").exists()
+    tracked = _git(base, "ls-files").split()
+    assert "skills/skillshare/SKILL.md" in tracked and "config.yaml" not in tracked
+    assert "config.yaml" in (base / ".gitignore").read_text()
+
+
+def test_git_root_agents_on_an_existing_setup(cli: CliRunner, home: Path,
+                                              configured: Path) -> None:
+    agents = home / ".config/skillshare/agents"
+    preview = cli("init", "--git-root", "agents", "-n", "--json").json()
+    assert preview["git_init"] is True and "git_root" not in _config(home)
+    assert not agents.exists()
+    result = cli("init", "--git-root", "agents", "--remote", "file:///srv/agents.git",
+                 "--json")
+    assert result.code == 0, result.err
+    doc = result.json()
+    assert doc["action"] == "git-root" and doc["repo"] == str(agents)
+    assert _config(home)["git_root"] == "agents"
+    assert _git(agents, "remote", "get-url", "origin").strip() == "file:///srv/agents.git"
+    assert not (configured / ".git").exists()
+    assert cli("init", "--git-root", "skills").code == 0  # back: the key goes, no move
+    assert "git_root" not in _config(home) and (agents / ".git").is_dir()
+    assert (configured / ".git").is_dir()
 
 
 def test_skill_adds_the_builtin_skill(cli: CliRunner, home: Path, source: Path) -> None:
