@@ -226,6 +226,8 @@ def render_target(r: TargetResult, out: Out) -> int:
         dry = " (dry run)" if r["dry_run"] else ""
         if r["action"] == "added":
             out(f"{OK} Added target {r['name']} {ARROW} {out.path(r['path'])} ({r['mode']}){dry}")
+            for warning in r.get("warnings", []):
+                out(f"  {WARN} {warning}")
             out("  Run 'skillshare sync' to distribute skills to it")
             return 0
         if not r["changes"]:

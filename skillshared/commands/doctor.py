@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from skillshared.audit import rulefiles
 from skillshared.commands import kindviews, views
+from skillshared.commands.doctor_overlaps import check_overlaps
 from skillshared.commands.results import CheckStatus, DoctorCheck, DoctorResult, TargetState
 from skillshared.core import config_file
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
 from skillshared.engine import observe
-from skillshared.git import gitstate, installs_original
+from skillshared.git import gitroot, gitstate, installs_original
 from skillshared.store.backup_format import list_backups
 from skillshared.store.backup_manifest import latest, looks_intact
 from skillshared.store.original_state import original_state
@@ -155,13 +156,15 @@ def cmd_doctor(req: Request) -> DoctorResult:
                    hint="skillshare target add <name> [path]")
     for run in runs:
         _check_target(checks, views.target_state(run))
+    check_overlaps(checks, config, runs)
     _check_kinds(checks, config)
     if not scope.is_project:
         check_inotify(checks, watches_needed(config))
     check_daemon(checks, req)
-    git = gitstate.state(config.source, req.paths.env)
+    git = gitstate.state(gitroot.repo_root(config), req.paths.env)
     if git is None:
-        checks.add("git", "info", "source is not a git repository (push/pull unavailable)",
+        checks.add("git", "info", f"{gitroot.what(config).removeprefix('the ')} is not a git "
+                   "repository (push/pull unavailable)",
                    hint="skillshare init --remote <url> (on a new setup) or git init")
     elif "error" in git:
         checks.add("git", "warning", git["error"])

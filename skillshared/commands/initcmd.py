@@ -93,6 +93,9 @@ def cmd_init(req: Request) -> InitDone | InitChanged:
         copied_from=str(origin) if origin else None, copied=[], copy_skipped=[],
         git_init=False, git_root=opts.git_root or "skills", skill_installed=False,
         subdir=opts.subdir, warnings=[])
+    result["warnings"] += builtin.overlap_warnings(
+        [n for n, _ in chosen], [(n, n, str(p)) for n, p in chosen],
+        lambda raw: str(scope.expand(raw)), scope.is_project)
     if opts.dry_run:
         _preview(result, scope, opts, doc, (base, source, origin))
     else:

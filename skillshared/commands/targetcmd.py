@@ -128,7 +128,10 @@ def target_add(req: Request) -> TargetAddedResult:
     new_config = from_document(scope, new_doc) if dry_run else configedit.save(scope, new_doc)
     added = new_config.target(name)
     assert added is not None
-    return {"action": "added", "dry_run": dry_run, **describe(added)}
+    warnings = builtin.overlap_warnings(
+        [name], [(t.name, t.builtin, str(t.path)) for t in new_config.targets],
+        lambda raw: str(scope.expand(raw)), scope.is_project)
+    return {"action": "added", "dry_run": dry_run, **describe(added), "warnings": warnings}
 
 
 def target_set(req: Request) -> TargetUpdatedResult:

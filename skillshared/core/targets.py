@@ -25,6 +25,8 @@ class BuiltinTarget:
     aliases: tuple[str, ...] = ()
     agents_global: str | None = None  # where the tool reads agents, if it does
     agents_project: str | None = None
+    also_global: tuple[str, ...] = ()  # other folders the tool also loads skills from
+    also_project: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -44,6 +46,8 @@ def builtin_targets() -> tuple[BuiltinTarget, ...]:
             aliases=tuple(row.get("aliases") or ()),
             agents_global=row.get("agents_global"),
             agents_project=row.get("agents_project"),
+            also_global=tuple(row.get("also_global") or ()),
+            also_project=tuple(row.get("also_project") or ()),
         )
         for row in data["targets"]
     )
@@ -81,6 +85,55 @@ def matches(target_name: str, wanted: str) -> bool:
         return True
     mine, theirs = lookup(target_name), lookup(wanted)
     return mine is not None and mine is theirs
+
+
+# -- folders one tool reads that another target syncs into -------------------------------------
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Target ``scanner``'s tool also loads skills from ``folder``, where ``writers`` sync:
+    a skill synced to both is loaded twice there."""
+
+    scanner: str
+    folder: str
+    writers: tuple[str, ...]
+
+    def warning(self) -> str:
+        writers = ", ".join(self.writers)
+        many = "s" if len(self.writers) > 1 else ""
+        return (f"{self.scanner} also loads skills from {self.folder}, where target{many} "
+                f"{writers} sync{'' if many else 's'}: a skill synced to both is loaded twice "
+                f"by {self.scanner} (filter one with include/exclude, or keep one target)")
+
+
+def overlaps(targets: Sequence[tuple[str, str | None, str]], expand: Callable[[str], str],
+             project: bool) -> list[Overlap]:
+    """The overlaps among ``targets`` (``(name, built-in name or None, path)``): the folders a
+    target's tool also reads (the table's ``also_*``, each passed through ``expand``) that
+    other targets sync into. Paths are compared as real paths; nothing else is looked at."""
+    real = {name: os.path.realpath(path) for name, _, path in targets}
+    by_path: dict[str, list[str]] = {}
+    for name, path in real.items():
+        by_path.setdefault(path, []).append(name)
+    found: list[Overlap] = []
+    for name, builtin, _ in targets:
+        known = lookup(builtin or name)
+        for raw in (known.also_project if project else known.also_global) if known else ():
+            folder = os.path.realpath(expand(raw))
+            writers = tuple(sorted(w for w in by_path.get(folder, ()) if w != name))
+            if folder != real[name] and writers:
+                found.append(Overlap(name, folder, writers))
+    return found
+
+
+def overlap_warnings(added: Sequence[str], targets: Sequence[tuple[str, str | None, str]],
+                     expand: Callable[[str], str], project: bool) -> list[str]:
+    """The warnings for the overlaps ``targets`` hold that involve a target of ``added``
+    (what ``init`` and ``target add`` print before making such an overlap)."""
+    new = set(added)
+    return [o.warning() for o in overlaps(targets, expand, project)
+            if o.scanner in new or new & set(o.writers)]
 
 
 # -- where a target may be --------------------------------------------------------------------
