@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict, final
 
+from skillshared.commands.results_status import AuditPolicy, SkillIgnore
 from skillshared.core.results import (
     Change,
     ConflictItem,
@@ -41,6 +42,7 @@ class SourceState(TypedDict):
     invalid: int
     ignored: int
     git: GitState | GitProblem | None
+    skillignore: NotRequired[SkillIgnore]  # the original's
 
 
 class TargetState(TypedDict):
@@ -62,15 +64,22 @@ class TargetState(TypedDict):
     guard_hint: str | None
     include: list[str]
     exclude: list[str]
+    status: NotRequired[str]  # the original's: merged, copied, linked, not exist, ...
+    synced_count: NotRequired[int]  # the original's
+    linked: NotRequired[int]  # an agents folder: the original's count of agents in place
+    drift: NotRequired[bool]  # an agents folder: the original's "not all in place"
 
 
 @final
 class AgentsState(TypedDict):
-    """The agents source and each target's agents folder (named ``<target> (agents)``)."""
+    """The agents source and each target's agents folder (in ``status``, named as the
+    target; elsewhere ``<target> (agents)``)."""
     source: str
     agents: int
     invalid: int
     targets: list[TargetState]
+    exists: NotRequired[bool]  # the original's
+    count: NotRequired[int]  # the original's
 
 
 @final
@@ -91,6 +100,10 @@ class TrackedRepoState(TypedDict):
     source: NotRequired[str]
     recorded_in: NotRequired[str]
     missing: NotRequired[bool]
+    skill_count: NotRequired[int]  # the original's
+    dirty: NotRequired[bool]  # the original's
+    status: NotRequired[str]  # the original's: "unknown" when git cannot tell
+    message: NotRequired[str]  # the original's: why
 
 
 class StatusResult(TypedDict):
@@ -106,6 +119,9 @@ class StatusResult(TypedDict):
     out_of_sync: int
     held: int
     held_entries: int
+    skill_count: NotRequired[int]  # the original's
+    audit: NotRequired[AuditPolicy]  # the original's
+    version: NotRequired[str]  # the original's
 
 
 class DiffItem(TypedDict):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
 from skillshared.catalog.agents import discover_agents
-from skillshared.commands import kindviews
+from skillshared.commands import kindviews, status_original
 from skillshared.commands.kindpick import AGENT, split_kind
 from skillshared.commands.results import (
     DiffItem,
@@ -176,7 +176,7 @@ def cmd_status(req: Request) -> StatusResult:
         t for e in extras for t in e["targets"]]
     held = [t for t in every if t["guard"]]
     origins, records_problem = recorded(config)
-    return {
+    result: StatusResult = {
         "scope": config.scope.name,
         "config": str(config.scope.config_file),
         "source": source,
@@ -191,6 +191,8 @@ def cmd_status(req: Request) -> StatusResult:
         "held": len(held),
         "held_entries": sum(t["held"] for t in held),
     }
+    status_original.add_original_fields(result, config, discovery)
+    return result
 
 
 HELD = "ours, no longer wanted; pruning held back by the mass-delete guard"

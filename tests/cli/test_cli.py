@@ -195,7 +195,9 @@ def test_status_text_and_json(cli: CliRunner, ready: Path) -> None:
     assert (target["name"], target["state"], target["synced"], target["expected"]) == (
         "claude", "synced", 2, 2)
     assert data["source"]["skills"] == 2
-    assert data["tracked_repos"] == [{"name": "_team", "skills": 1, "git": None}]
+    assert [{k: r[k] for k in ("name", "skills", "git")} for r in data["tracked_repos"]] == [
+        {"name": "_team", "skills": 1, "git": None}]
+    assert data["tracked_repos"][0]["message"] == "not a git repository"
     assert data["daemon"]["running"] is False
     assert "claude    merge     2/2 synced" in cli("status").out
 

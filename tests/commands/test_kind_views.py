@@ -39,7 +39,7 @@ def test_status_shows_agents_and_extras(cli: CliRunner, world: Path, home: Path)
     agents = before["agents"]
     assert agents["agents"] == 1
     assert [(t["name"], t["state"]) for t in agents["targets"]] == [
-        ("claude (agents)", "missing")]
+        ("claude", "missing")]  # named as the target, as the original does
     assert before["extras"][0]["name"] == "rules" and before["extras"][0]["files"] == 1
     assert before["out_of_sync"] == 3  # skills, agents, the rules' team/ (the top gets none)
     assert "sync --all" in cli("status").out
