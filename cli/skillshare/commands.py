@@ -145,6 +145,8 @@ COMMANDS = {c.name: c for c in (
             value("--subdir", metavar="NAME", help="keep the skills in this subfolder of the "
                                                    "source folder"),
             flag("--no-tui", help="accepted for compatibility (init never asks)"),
+            flag("-f", "--force", help="on an existing setup: put the editors' schema comment "
+                                       "first in the config (nothing else is changed)"),
             DRY_RUN),
     Command("sync", "distribute the source's skills (or agents, extras, --all) to every "
                     "target",
@@ -447,7 +449,8 @@ COMMANDS = {c.name: c for c in (
     Command("completion", "print (or --install) the shell completion script",
             "source <(skillshare completion bash)\nskillshare completion zsh --install\n"
             "skillshare completion fish > ~/.config/fish/completions/skillshare.fish",
-            positional("shell", choices=("bash", "zsh", "fish", "powershell")),
+            positional("shell", nargs="?",
+                       choices=("bash", "zsh", "fish", "powershell", "nushell")),
             flag("--install", help="write the script where the shell reads it")),
 )}
 COMMANDS["help"].args[0].choices = tuple(COMMANDS)

@@ -66,6 +66,11 @@ def _render_change(r: dict[str, Any], out: Out) -> int:
     if r["remote"]:
         verb = "would be" if r["dry_run"] else "is" if r["remote_added"] else "was already"
         out(f"{OK} Remote origin {verb} {r['remote']}")
+    if r.get("schema_added"):
+        verb = "Would put" if r["dry_run"] else "Put"
+        out(f"{OK} {verb} the schema comment first in {out.path(r['config'])}")
+    elif r["action"] == "schema":
+        out(f"{INFO} {out.path(r['config'])} already starts with the schema comment")
     for warning in r["warnings"]:
         out(f"{WARN} {warning}")
     if r["added"] and not r["dry_run"]:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 def handles(opts: InitOptions) -> bool:
     """Whether ``init`` has something to do on an existing setup (else it is refused)."""
-    return opts.discover or opts.remote is not None or opts.git_root is not None
+    return (opts.discover or opts.remote is not None or opts.git_root is not None
+            or opts.force)
 
 
 def refuse(config_file: Path, project: bool) -> SkillshareError:
@@ -130,15 +131,18 @@ def change(req: Request, opts: InitOptions, found: list[tuple[str, Path]],
     scope = req.scope()
     config = req.config()
     action = ("discover" if opts.discover else "git-root" if opts.git_root is not None
-              else "remote")
+              else "remote" if opts.remote is not None else "schema")
     result = InitChanged(
         action=action, scope=scope.name, config=str(scope.config_file),
         source=str(config.source), found=[], added=[], skipped=[], mode=opts.mode,
         remote=opts.remote, remote_added=False, git_init=False, git_root=opts.git_root,
-        repo=None, warnings=[],
+        repo=None, schema_added=False, warnings=[],
         dry_run=opts.dry_run)
     if opts.remote is not None or opts.git_root is not None:
         connect(req, opts, result, env)
     if opts.discover:
         discover(req, opts, result, found)
+    if opts.force:
+        result["schema_added"] = init_setup.add_schema_line(
+            scope.config_file, scope.is_project, opts.dry_run)
     return result

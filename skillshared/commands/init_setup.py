@@ -14,7 +14,7 @@ from skillshared.core.paths import Scope
 from skillshared.engine import fsops, fsops_swap
 from skillshared.engine.trees import NO_RULES
 from skillshared.git import gitops
-from skillshared.store import gitignore
+from skillshared.store import configedit, gitignore
 
 SKILL_NAME = "skillshare"
 # The author of the first commit when git has none configured (that commit only: the
@@ -107,6 +107,23 @@ def first_commit(folder: Path, env: dict[str, str]) -> str | None:
     except SkillshareError as exc:
         return f"no first commit in {folder}: {exc.message}"
     return None
+
+
+SCHEMAS = "https://raw.githubusercontent.com/runkids/skillshare/main/schemas/"
+
+
+def add_schema_line(config_file: Path, project: bool, dry_run: bool) -> bool:
+    """Put the editors' schema comment first in the config file (what the original's
+    ``init --force`` regenerates the config for); the rest of the file is kept byte for
+    byte. False if it is there already."""
+    data = config_file.read_bytes()
+    if data.startswith(configedit.SCHEMA_LINE.encode()):
+        return False
+    name = "project-config" if project else "config"
+    line = f"{configedit.SCHEMA_LINE}{SCHEMAS}{name}.schema.json\n".encode()
+    if not dry_run:
+        fsops.save_user_file(config_file, line + data)
+    return True
 
 
 def add_remote(folder: Path, remote: str, env: dict[str, str]) -> bool:

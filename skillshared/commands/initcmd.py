@@ -130,6 +130,7 @@ def _create(result: InitDone, scope: Scope, opts: InitOptions,
     if scope.project_root is not None:
         created.append(str(gitignore.ensure_gitignore(scope.config_file.parent)))
     configedit.save(scope, doc)
+    init_setup.add_schema_line(scope.config_file, scope.is_project, False)
     created.append(str(scope.config_file))
     repo = _repo_folder(scope, opts, doc, base, source)
     if opts.git:

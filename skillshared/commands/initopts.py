@@ -32,6 +32,7 @@ class InitOptions:
     discover: bool
     select: tuple[str, ...]
     subdir: str | None
+    force: bool  # on an existing setup: add the schema comment to the config
     dry_run: bool
 
 
@@ -112,4 +113,5 @@ def _read(req: Request) -> InitOptions:
         git=(req.flag("git") or remote is not None or req.text("git_root") is not None),
         git_root=req.text("git_root"), skill=req.flag("skill"), discover=req.flag("discover"),
         select=select,
-        subdir=_subdir(req.text("subdir")), dry_run=req.flag("dry_run"))
+        subdir=_subdir(req.text("subdir")), force=req.flag("force"),
+        dry_run=req.flag("dry_run"))

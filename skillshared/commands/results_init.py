@@ -43,5 +43,6 @@ class InitChanged(TypedDict):
     git_init: bool
     git_root: str | None  # --git-root: the scope now set in the config
     repo: str | None  # the repository the remote was added to
+    schema_added: bool  # --force: the editors' schema comment put first in the config
     warnings: list[str]
     dry_run: bool

@@ -103,12 +103,12 @@ def _bash_complete(script: str, line: str) -> list[str]:
                           capture_output=True, text=True, check=False, timeout=30)
     assert proc.returncode == 0, proc.stderr
     first, *rest = proc.stdout.splitlines()
-    assert first == "complete -o default -F _skillshare skillshare"
-    return rest
+    assert first == "complete -F _skillshare skillshare"
+    return [word for word in rest if word]
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
-def test_the_bash_script_parses_and_completes() -> None:
+def test_the_bash_script_parses_and_completes(work: Path) -> None:
     script = completion.bash()
     syntax = subprocess.run(["bash", "-n"], input=script, capture_output=True, text=True,
                             check=False, timeout=30)
@@ -118,6 +118,9 @@ def test_the_bash_script_parses_and_completes() -> None:
     assert set(_bash_complete(script, "skillshare target ")) >= {"add", "remove", "list"}
     assert _bash_complete(script, "skillshare -p daemon st") == ["start", "stop", "status"]
     assert _bash_complete(script, "skillshare completion f") == ["fish"]
+    (work / "notes.txt").write_text("")
+    assert _bash_complete(script, "skillshare init --source no") == ["notes.txt"]  # a value
+    assert _bash_complete(script, "skillshare sync no") == []  # not a word of sync
 
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
@@ -152,7 +155,8 @@ def test_install_writes_where_bash_reads_and_says_how_to_use_it(cli: CliRunner,
 @pytest.mark.parametrize("shell,rel", [
     ("zsh", ".zsh/completions/_skillshare"),
     ("fish", ".config/fish/completions/skillshare.fish"),
-    ("powershell", ".config/powershell/completions/skillshare.ps1")])
+    ("powershell", ".config/powershell/completions/skillshare.ps1"),
+    ("nushell", ".config/nushell/completions/skillshare.nu")])
 def test_install_paths(cli: CliRunner, home: Path, shell: str, rel: str) -> None:
     assert cli("completion", shell, "--install").code == 0
     assert (home / rel).read_text() == completion.SCRIPTS[shell]()
@@ -169,6 +173,27 @@ def test_install_replaces_the_originals_script_but_never_a_users_file(cli: CliRu
     refused = cli("completion", "zsh", "--install")
     assert refused.code == 1 and "not a skillshare completion script" in refused.err
     assert path.read_text() == "my own notes\n"
+
+
+def test_completion_alone_shows_its_usage(cli: CliRunner) -> None:
+    result = cli("completion")
+    assert result.code == 0 and "usage: skillshare completion" in result.out
+    assert "bash" in result.out and "--install" in result.out
+
+
+@pytest.mark.parametrize("shell,marker", [
+    ("bash", "complete -F _skillshare skillshare"), ("zsh", "#compdef skillshare"),
+    ("fish", "complete -c skillshare"), ("powershell", "Register-ArgumentCompleter"),
+    ("nushell", 'export extern "skillshare"')])
+def test_each_script_has_its_shells_hook(cli: CliRunner, shell: str, marker: str) -> None:
+    assert marker in cli("completion", shell).out
+
+
+def test_nushell_flags_pair_long_and_short_names() -> None:
+    script = completion.nushell()
+    sync = script.split('export extern "skillshare sync" [')[1].split("]")[0]
+    assert "    --dry-run(-n)" in sync and "    --project(-p)" in sync
+    assert "    --mode: string" in script and "...args: string@" in script
 
 
 def test_an_unknown_shell_is_a_usage_error(cli: CliRunner, home: Path) -> None:

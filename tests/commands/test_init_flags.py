@@ -289,3 +289,29 @@ def test_the_default_mode_is_written_for_a_discovered_target_only_when_it_differ
     assert cli("init", "--discover", "--mode", "copy").code == 0
     targets = _config(home)["targets"]
     assert isinstance(targets, dict) and "mode" not in (targets["cursor"] or {})
+
+
+def test_a_new_config_starts_with_the_schema_comment(cli: CliRunner, home: Path,
+                                                     work: Path) -> None:
+    assert cli("init", "--no-targets").code == 0
+    first = (home / CONFIG).read_text().splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=") and "/config.schema" in first
+    assert cli("init", "-p", "--no-targets").code == 0
+    first = (work / ".skillshare/config.yaml").read_text().splitlines()[0]
+    assert first.endswith("/project-config.schema.json")
+
+
+def test_force_puts_the_schema_comment_first_and_keeps_the_rest(cli: CliRunner, home: Path,
+                                                                configured: Path) -> None:
+    text = "# my notes\nsource: ~/.config/skillshare/skills   # here\ntargets: {}\n"
+    (home / CONFIG).write_text(text)
+    preview = cli("init", "--force", "-n", "--json").json()
+    assert preview["schema_added"] is True and (home / CONFIG).read_text() == text
+    result = cli("init", "--force", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["action"] == "schema" and result.json()["schema_added"] is True
+    first, rest = (home / CONFIG).read_text().split("\n", 1)
+    assert first.startswith("# yaml-language-server: $schema=") and rest == text
+    again = cli("init", "-f")
+    assert again.code == 0 and "already starts with the schema comment" in again.out
+    assert (home / CONFIG).read_text() == first + "\n" + text
