@@ -145,6 +145,8 @@ COMMANDS = {c.name: c for c in (
             value("--subdir", metavar="NAME", help="keep the skills in this subfolder of the "
                                                    "source folder"),
             flag("--no-tui", help="accepted for compatibility (init never asks)"),
+            value("--config", metavar="local", help="-p: local keeps the project's config.yaml "
+                                                    "out of git (each developer's own targets)"),
             flag("-f", "--force", help="on an existing setup: put the editors' schema comment "
                                        "first in the config (nothing else is changed)"),
             DRY_RUN),

@@ -128,7 +128,9 @@ def _create(result: InitDone, scope: Scope, opts: InitOptions,
     if opts.skill:
         result["skill_installed"] = init_setup.install_skill(source, False)
     if scope.project_root is not None:
-        created.append(str(gitignore.ensure_gitignore(scope.config_file.parent)))
+        ignored = [*gitignore.DEFAULT_ENTRIES, *([scope.config_file.name]
+                                                 if opts.config_local else [])]
+        created.append(str(gitignore.ensure_gitignore(scope.config_file.parent, ignored)))
     configedit.save(scope, doc)
     init_setup.add_schema_line(scope.config_file, scope.is_project, False)
     created.append(str(scope.config_file))

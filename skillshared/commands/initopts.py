@@ -33,6 +33,7 @@ class InitOptions:
     select: tuple[str, ...]
     subdir: str | None
     force: bool  # on an existing setup: add the schema comment to the config
+    config_local: bool  # --config local (project): config.yaml is git-ignored
     dry_run: bool
 
 
@@ -60,6 +61,17 @@ def _subdir(raw: str | None) -> str | None:
     if not name or name in (".", "..") or "/" in name or "\\" in name or name.startswith("-"):
         raise UsageError(f"invalid --subdir '{raw}': one folder name, such as skills")
     return name
+
+
+def _config_mode(raw: str | None, project: bool) -> bool:
+    if raw is None:
+        return False
+    if raw != "local":
+        raise UsageError(f"invalid --config '{raw}': the only value is local")
+    if not project:
+        raise UsageError("--config local is for a project (init -p): it keeps the project's "
+                         "config.yaml out of git")
+    return True
 
 
 def _git_root(raw: str | None, no_git: bool) -> None:
@@ -114,4 +126,5 @@ def _read(req: Request) -> InitOptions:
         git_root=req.text("git_root"), skill=req.flag("skill"), discover=req.flag("discover"),
         select=select,
         subdir=_subdir(req.text("subdir")), force=req.flag("force"),
+        config_local=_config_mode(req.text("config"), project),
         dry_run=req.flag("dry_run"))

@@ -315,3 +315,21 @@ def test_force_puts_the_schema_comment_first_and_keeps_the_rest(cli: CliRunner, 
     again = cli("init", "-f")
     assert again.code == 0 and "already starts with the schema comment" in again.out
     assert (home / CONFIG).read_text() == first + "\n" + text
+
+
+def test_config_local_keeps_the_project_config_out_of_git(cli: CliRunner, work: Path) -> None:
+    assert cli("init", "-p", "--config", "local", "--no-targets").code == 0
+    ignore = (work / ".skillshare/.gitignore").read_text()
+    assert "config.yaml" in ignore and "logs/" in ignore
+    _git(work, "init", "--quiet")
+    assert _git(work, "check-ignore", ".skillshare/config.yaml").strip()
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["-p", "--config", "shared"], "invalid --config 'shared'"),
+    (["--config", "local"], "--config local is for a project")])
+def test_config_bad_values(cli: CliRunner, work: Path, home: Path, argv: list[str],
+                           message: str) -> None:
+    result = cli("init", *argv)
+    assert result.code == 2 and message in result.err
+    assert not (work / ".skillshare").exists() and not (home / ".config").exists()
