@@ -15,15 +15,14 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from skillshared.audit.findings import threshold
-from skillshared.audit.gate import Gate
-from skillshared.audit.rulefiles import rule_files
 from skillshared.catalog import places, skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.commands import install_agents, install_pick, update_agents
+from skillshared.commands.install_common import copy_in, failure, level_of
+from skillshared.commands.install_common import gate as make_gate
 from skillshared.commands.install_shape import add_original_fields
+from skillshared.commands.request import Request
 from skillshared.commands.results_agents import InstallAgentsResult
 from skillshared.commands.results_install import (
     InstallCopyResult,
@@ -32,35 +31,13 @@ from skillshared.commands.results_install import (
     InstallResult,
     UpdateResult,
 )
+from skillshared.commands.updatecmd import cmd_update
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_git import InstalledCopy, UpdateItem
-from skillshared.engine import fsops, trees
-from skillshared.engine.trees import SKIP_GIT
+from skillshared.engine import fsops
 from skillshared.git import agent_records, install_versions, installs, sources, tracked
-from skillshared.store import trash
-
-if TYPE_CHECKING:
-    from skillshared.commands.request import Request
-
-
-def level_of(req: Request, config: Config) -> str:
-    """The threshold of the audit: ``-T``, else the config's."""
-    return threshold(req.text("threshold"), config.audit_threshold)
-
-
-def _gate(req: Request, config: Config, level: str) -> Gate | None:
-    """How what an install brings in is audited (None with ``--skip-audit``)."""
-    if req.flag("skip_audit"):
-        return None
-    return Gate(tuple(rule_files(req.paths, config)), level, req.flag("force"))
-
-
-def failure(name: str, exc: SkillshareError, **extra: Any) -> UpdateItem:
-    return tracked.update_item({"name": name, **extra}, status="failed", error=exc.message,
-                               hint=exc.hint, details=exc.details)
-
 
 # -- install ----------------------------------------------------------------------------------
 
@@ -100,7 +77,7 @@ def _install(req: Request) -> InstallResult | InstallAgentsResult | UpdateResult
         return _install_by_name(req, config, record)
     if req.flag("track") and kind == "agent":
         return install_agents.install_repo(req, config, raw, req.text("name"), where,
-                                           _gate(req, config, level_of(req, config)),
+                                           make_gate(req, config, level_of(req, config)),
                                            level_of(req, config))
     if req.flag("track"):
         return _install_repo(req, config, raw, req.text("name"), where, branch)
@@ -149,7 +126,7 @@ def _install_repo(req: Request, config: Config, raw: str, given: str | None,
     if req.flag("dry_run"):
         return result
     result["audit"] = tracked.clone(config, url, dest, req.paths.env,
-                                    _gate(req, config, level), options)["audit"]
+                                    make_gate(req, config, level), options)["audit"]
     installs.put(config, [SkillRecord(name, raw, True, where, branch=branch)])
     install_versions.stamp(config, {f"{where}/{name}" if where else name:
                                     installs.repo_stamp(dest, req.paths.env)})
@@ -173,7 +150,7 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         places.place(config.source, where, "--into")
     origin = os.path.abspath(raw) if os.path.isdir(raw) else raw
     dry_run = req.flag("dry_run")
-    gate = _gate(req, config, level)
+    gate = make_gate(req, config, level)
     with sources.fetched(config, raw, req.paths.env, subdir, branch) as fetched:
         root, url, folder = fetched.folder, fetched.url, fetched.base
         has_skills = SKILLS.is_unit(root) or bool(skills.discover(root).skills)
@@ -227,7 +204,7 @@ def _agents_only(req: Request, config: Config, fetched: sources.Fetched, raw: st
     shown = fetched.url or str(fetched.folder)
     chosen = install_agents.pick(found, req.text("agent"), shown)
     planned = install_agents.plan(config, chosen, given, where, req.flag("force"),
-                                  _gate(req, config, level))
+                                  make_gate(req, config, level))
     done = install_agents.install(req, config, planned, fetched, raw, branch)
     return {"kind": "agents", "url": shown, "dry_run": req.flag("dry_run"), "track": False,
             "threshold": level, "agents": done}
@@ -252,31 +229,6 @@ def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
         raise UsageError("--name goes with a single skill; this holds "
                          f"{len(found.skills)}")
     return [(s.flat_name, Path(s.path)) for s in found.skills]
-
-
-def copy_in(config: Config, src: Path, dest: Path) -> str | None:
-    """Copy a skill into the source (checked, then renamed in place); an existing one goes
-    to the trash first. Returns that trash item."""
-    temp = config.source / fsops.temp_name(fsops.TAG_NEW, dest.name)
-    try:
-        try:
-            made = fsops.copy_tree(str(src), str(temp), SKIP_GIT, durable=True,
-                                   limits=config.limits)
-        except trees.TooLarge as exc:
-            raise SkillshareError(f"{src} is too large to install: it {exc.why}; nothing was "
-                                  "installed", hint="raise the limit in the config's "
-                                  "`limits:` if you trust it") from None
-        if trees.digest(str(temp)) != made:
-            raise SkillshareError(f"the copy of {src} does not match it; nothing was installed")
-        trashed = None
-        if os.path.lexists(dest):
-            trashed = trash.put(config.scope.trash_dir, str(dest), dest.name,
-                                "replaced by install")
-        fsops.makedirs(dest.parent)
-        fsops.rename_no_replace(str(temp), str(dest))
-        return trashed
-    finally:
-        tracked.remove_clone(temp)
 
 
 def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
@@ -305,8 +257,8 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
         "recorded": True, "dry_run": req.flag("dry_run"), "items": items,
         "summary": {"failed": sum(i["status"] == "failed" for i in items)}}
     try:
-        agents = update_agents.recreate(req, config, _gate(req, config, level_of(req, config)),
-                                        level_of(req, config))
+        level = level_of(req, config)
+        agents = update_agents.recreate(req, config, make_gate(req, config, level), level)
     except SkillshareError as exc:  # the agents' record file: the skills are still done
         agents = [failure("agents", exc)]
     if agents:
@@ -321,8 +273,6 @@ def _install_by_name(req: Request, config: Config, record: SkillRecord
     is, updated with ``--update`` (as ``update <name>``), else left as it is."""
     present = os.path.lexists(config.source / record.rel)
     if present and req.flag("update"):
-        from skillshared.commands.request import Request
-        from skillshared.commands.updatecmd import cmd_update  # (it imports this module)
         return cmd_update(Request(req.paths, {**req.args, "names": [record.rel],
                                               "all": False, "group": []}, req.daemon))
     if present:

@@ -17,7 +17,7 @@ from skillshared.audit.scan import scan_tree
 from skillshared.catalog import places
 from skillshared.catalog.kinds import SKILLS
 from skillshared.commands import check_shape, namepick, update_agents, update_more
-from skillshared.commands.installcmd import copy_in, failure, level_of
+from skillshared.commands.install_common import copy_in, failure, level_of
 from skillshared.commands.results_agents import AgentCheckItem
 from skillshared.commands.results_install import CheckItem, CheckResult, UpdateResult
 from skillshared.core.config import Config
