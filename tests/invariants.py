@@ -28,6 +28,7 @@ from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.paths import Paths
 from skillshared.engine.beside import PREFIX as BESIDE_PREFIX
 from skillshared.engine.groups import wanted_skills
+from skillshared.engine.naming import name_skills
 from skillshared.engine.observe import read_manifest
 
 Fingerprint = tuple[Any, ...]
@@ -120,9 +121,10 @@ class Snapshot:
                     found.append(f"I2: {folder} does not lead to the source")
                 continue
             names = set(os.listdir(folder)) if os.path.isdir(folder) else set()
-            for skill in wanted_skills(target, discovery.skills):  # I2
-                if healthy and skill.flat_name not in names | conflicts:
-                    found.append(f"I2: {target.name} lacks {skill.flat_name}")
+            wanted = name_skills(wanted_skills(target, discovery.skills), target.naming)
+            for entry in wanted.entries:  # I2 (entries as the target's naming names them)
+                if healthy and entry not in names | conflicts:
+                    found.append(f"I2: {target.name} lacks {entry}")
             for name in names:  # I3, I4
                 path = os.path.join(folder, name)
                 if name.startswith(TEMP_PREFIX):

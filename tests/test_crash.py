@@ -105,6 +105,20 @@ def symlink_switch_world(home: Path, source: Path) -> tuple[Path, set[str]]:
     return home / ".claude/skills", set()
 
 
+def standard_naming_world(home: Path, source: Path) -> tuple[Path, set[str]]:
+    """Copies made under flat names, then the target switched to standard naming: each
+    nested skill's copy goes and comes back under its SKILL.md name."""
+    for rel in ("top", "group/one", "group/two"):
+        make_skill(source, rel)
+    write_config(home, "targets:\n  claude:\n    mode: copy\n")
+    target = home / ".claude/skills"
+    assert subprocess.run([sys.executable, "-m", "skillshare", "sync"], capture_output=True,
+                          check=False).returncode == 0
+    make_skill(target, "user-local")
+    write_config(home, "target_naming: standard\ntargets:\n  claude:\n    mode: copy\n")
+    return target, {"top", "one", "two"}
+
+
 def forced_world(mode: str) -> Callable[[Path, Path], tuple[Path, set[str]]]:
     """Entries in the way of two skills (a folder, a file), which `sync --force` backs up
     and replaces."""
@@ -122,7 +136,8 @@ def forced_world(mode: str) -> Callable[[Path, Path], tuple[Path, set[str]]]:
 
 WORLDS: dict[str, Callable[[Path, Path], tuple[Path, set[str]]]] = {
     "merge": merge_world, "copy": copy_world, "symlink": symlink_switch_world,
-    "force-merge": forced_world("merge"), "force-copy": forced_world("copy")}
+    "force-merge": forced_world("merge"), "force-copy": forced_world("copy"),
+    "standard-naming": standard_naming_world}
 
 
 @pytest.mark.parametrize("world", sorted(WORLDS))
