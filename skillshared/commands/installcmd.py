@@ -112,6 +112,9 @@ def _from_cwd(req: Request, raw: str | None) -> str | None:
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,
                   where: str | None, branch: str | None = None) -> InstallRepoResult:
+    if not os.path.exists(raw) and sources.split_shorthand(raw)[1] is not None:
+        raise UsageError(f"--track clones a whole repository; {raw!r} names a folder of one",
+                         hint="track the repository, or install the folder without --track")
     url = sources.clone_url(raw)
     options = sources.branch_args(branch)
     name = sources.repo_name(url, given)

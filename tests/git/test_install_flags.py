@@ -193,3 +193,32 @@ def test_every_install_records_its_commit_tree_and_branch(cli: CliRunner, world:
     assert checked["review"]["version"] == second
     assert cli("uninstall", "review", "_team-skills", "-f").code == 0
     assert json.loads(versions.read_text())["installs"] == {}
+
+
+@pytest.mark.parametrize("raw", ["team/skills/review", "file:///srv/skills.git//review"])
+def test_track_refuses_a_folder_of_a_repository(cli: CliRunner, world: Path,
+                                                raw: str) -> None:
+    before = tree(world)
+    result = cli("install", raw, "--track")
+    assert result.code != 0 and "--track clones a whole repository" in result.err
+    assert tree(world) == before
+
+
+def test_project_mode_takes_the_same_flags(cli: CliRunner, work: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    _, bare = team_repo(tmp_path)
+    monkeypatch.chdir(work)
+    assert cli("init", "-p", "--no-targets").code == 0
+    result = cli("install", f"file://{bare}", "-p", "-s", "rev*", "--into", "tools",
+                 "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert (data["skills"], data["into"], data["tracked"]) == (["review"], "tools", False)
+    source = work / ".skillshare/skills"
+    assert (source / "tools/review/SKILL.md").is_file()
+    assert "installs" in json.loads(
+        (work / ".skillshare/logs/installed-versions.json").read_text())
+    assert cli("check", "-p", "-G", "tools", "--json").json()["skills"][0]["status"] == (
+        "up_to_date")
+    gone = cli("uninstall", "-p", "-G", "tools", "--json")
+    assert gone.code == 0 and not (source / "tools/review").exists()
