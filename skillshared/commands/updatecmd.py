@@ -90,7 +90,8 @@ def cmd_update(req: Request) -> UpdateResult:
     names = req.texts("names")
     only_agents = names[:1] == ["agents"]
     names = names[1:] if only_agents else names
-    groups = req.texts("group")
+    # (the prompt's second call names exactly the accepted updates: no group again)
+    groups = [] if req.texts("accept") else req.texts("group")
     if req.flag("all") and (names or groups):
         raise UsageError("name tracked repos or skills (or --group), or use --all, not both")
     if not (names or groups or req.flag("all")):
