@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from skillshared.commands import init_existing, init_setup
-from skillshared.commands.initopts import InitOptions, read_options
+from skillshared.commands.initopts import GLOBAL_ONLY, InitOptions, read_options
+from skillshared.commands.request import Request
 from skillshared.commands.results_init import InitChanged, InitDone
 from skillshared.core import targets as builtin
 from skillshared.core.config_original import git_root_dir
@@ -15,8 +16,6 @@ from skillshared.core.paths import Scope
 from skillshared.engine import fsops
 from skillshared.store import configedit, gitignore
 
-if TYPE_CHECKING:
-    from skillshared.commands.request import Request
 
 def detected_targets(scope: Scope) -> list[tuple[str, Path]]:
     """Built-in targets whose tool folder exists (one per skills folder; table order, except
@@ -57,6 +56,7 @@ def named_targets(scope: Scope, names: list[str]) -> list[tuple[str, Path]]:
 
 
 def cmd_init(req: Request) -> InitDone | InitChanged:
+    req = _global_if_asked(req)
     scope = req.scope()
     opts = read_options(req)
     env = req.paths.where.child_env(GIT_TERMINAL_PROMPT="0")
@@ -101,6 +101,16 @@ def cmd_init(req: Request) -> InitDone | InitChanged:
     else:
         _create(result, scope, opts, (base, source, origin), doc, env)
     return result
+
+
+def _global_if_asked(req: Request) -> Request:
+    """Inside a project, without -p or -g, a flag of the global setup (--remote, --git, ...)
+    means the global setup, as in the original."""
+    if req.args.get("project") is not None:
+        return req
+    if not any(req.args.get(k) not in (None, False) for k in GLOBAL_ONLY):
+        return req
+    return Request(req.paths, {**req.args, "project": False}, req.daemon)
 
 
 def _preview(result: InitDone, req_scope: Scope, opts: InitOptions, doc: dict[str, Any],

@@ -333,3 +333,15 @@ def test_config_bad_values(cli: CliRunner, work: Path, home: Path, argv: list[st
     result = cli("init", *argv)
     assert result.code == 2 and message in result.err
     assert not (work / ".skillshare").exists() and not (home / ".config").exists()
+
+
+def test_a_global_flag_inside_a_project_means_the_global_setup(cli: CliRunner, home: Path,
+                                                               work: Path) -> None:
+    assert cli("init", "-p", "--no-targets").code == 0
+    result = cli("init", "--git", "--no-targets", "--json")  # no -p/-g: global, as asked
+    assert result.code == 0, result.err
+    assert result.json()["scope"] == "global" and (home / CONFIG).is_file()
+    assert (home / ".config/skillshare/skills/.git").is_dir()
+    assert not (work / ".skillshare/skills/.git").exists()
+    again = cli("init", "--discover", "--json").json()  # no global flag: the project
+    assert again["scope"] == "project"
