@@ -98,6 +98,8 @@ def connect(req: Request, opts: InitOptions, result: InitChanged,
             doc["git_root"] = opts.git_root
     repo = _repo(scope, doc, config.source)
     result["repo"] = str(repo)
+    if opts.remote is not None:  # an origin pointing elsewhere: refused before anything
+        init_setup.check_remote(repo, opts.remote, env)
     if opts.dry_run:
         result["git_init"] = not (repo / ".git").exists()
         result["remote_added"] = opts.remote is not None

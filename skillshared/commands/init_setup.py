@@ -126,14 +126,24 @@ def add_schema_line(config_file: Path, project: bool, dry_run: bool) -> bool:
     return True
 
 
+def check_remote(folder: Path, remote: str, env: dict[str, str]) -> bool:
+    """Whether ``origin`` must be added in ``folder``'s repository: False if it is
+    ``remote`` already; a SkillshareError (nothing changed) if it points elsewhere."""
+    if not (folder / ".git").exists():
+        return True
+    found = gitops.run(["remote", "get-url", "origin"], cwd=str(folder), env=env, check=False)
+    if found.code != 0:
+        return True
+    if found.out.strip() == remote:
+        return False
+    raise SkillshareError(f"the repository in {folder} already has the remote origin "
+                          f"{found.out.strip()}", hint=f"change it with `git remote set-url "
+                          f"origin {remote}` in {folder}")
+
+
 def add_remote(folder: Path, remote: str, env: dict[str, str]) -> bool:
     """Set ``origin`` to ``remote``; False (nothing changed) if origin is already that."""
-    found = gitops.run(["remote", "get-url", "origin"], cwd=str(folder), env=env, check=False)
-    if found.code == 0:
-        if found.out.strip() == remote:
-            return False
-        raise SkillshareError(f"the source's repository already has the remote origin "
-                              f"{found.out.strip()}", hint="change it with `git remote "
-                              f"set-url origin {remote}` in {folder}")
+    if not check_remote(folder, remote, env):
+        return False
     gitops.run(["remote", "add", "origin", remote], cwd=str(folder), env=env)
     return True

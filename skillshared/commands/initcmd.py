@@ -96,6 +96,8 @@ def cmd_init(req: Request) -> InitDone | InitChanged:
     result["warnings"] += builtin.overlap_warnings(
         [n for n, _ in chosen], [(n, n, str(p)) for n, p in chosen],
         lambda raw: str(scope.expand(raw)), scope.is_project)
+    if opts.remote is not None:  # an origin pointing elsewhere: refused before anything
+        init_setup.check_remote(_repo_folder(scope, opts, doc, base, source), opts.remote, env)
     if opts.dry_run:
         _preview(result, scope, opts, doc, (base, source, origin))
     else:
@@ -117,8 +119,7 @@ def _preview(result: InitDone, req_scope: Scope, opts: InitOptions, doc: dict[st
              folders: tuple[Path, Path, Path | None]) -> None:
     base, source, origin = folders
     if origin is not None:
-        result["copied"] = sorted(e.name for e in origin.iterdir() if e.is_dir()
-                                  and not e.is_symlink() and not e.name.startswith("."))
+        result["copied"], result["copy_skipped"] = init_setup.copy_skills(origin, source, True)
     repo = _repo_folder(req_scope, opts, doc, base, source)
     result["git_init"] = opts.git and not (repo / ".git").exists()
     result["skill_installed"] = opts.skill and not (source / init_setup.SKILL_NAME).exists()

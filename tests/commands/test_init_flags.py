@@ -345,3 +345,23 @@ def test_a_global_flag_inside_a_project_means_the_global_setup(cli: CliRunner, h
     assert not (work / ".skillshare/skills/.git").exists()
     again = cli("init", "--discover", "--json").json()  # no global flag: the project
     assert again["scope"] == "project"
+
+
+def test_a_source_repository_with_another_origin_is_refused_before_anything(
+        cli: CliRunner, home: Path, source: Path) -> None:
+    source.mkdir(parents=True)
+    _git(source, "init", "--quiet")
+    _git(source, "remote", "add", "origin", "file:///srv/mine.git")
+    before = _user_files(home)
+    result = cli("init", "--remote", "file:///srv/other.git", "--skill")
+    assert result.code == 1 and "already has the remote origin" in result.err
+    assert _user_files(home) == before and not (home / CONFIG).exists()
+
+
+def test_copy_from_dry_run_lists_what_would_be_skipped(cli: CliRunner, home: Path,
+                                                       source: Path) -> None:
+    make_skill(home / ".claude/skills", "pdf")
+    make_skill(home / ".claude/skills", "mine")
+    make_skill(source, "mine")
+    result = cli("init", "-c", "claude", "-n", "--json").json()
+    assert result["copied"] == ["pdf"] and result["copy_skipped"] == ["mine"]
