@@ -98,3 +98,16 @@ def test_an_interrupt_is_a_json_error_too(cli: CliRunner, home: Path,
 def test_in_a_child_process(work: Path) -> None:
     result = run_cli_process("sync", "--bogus", "--json", cwd=work)
     assert result.code == 2 and _error(result)["code"] == "usage"
+
+
+def test_a_current_folder_that_is_gone(cli: CliRunner, work: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    gone = work / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    result = cli("status", "--json")
+    assert result.code == 1
+    assert "current folder no longer exists" in _error(result)["message"]
+    plain = cli("status")
+    assert plain.code == 1 and plain.out == "" and "no longer exists" in plain.err
