@@ -84,6 +84,8 @@ def render_install(r: InstallResult, out: Out) -> int:
         for item in r["installed"]:
             again = " (the old one went to the trash)" if item["trashed"] else ""
             out(f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}")
+        for name in r.get("skipped", []):
+            out(f"{INFO} {name}: already installed from there (--update fetches it again)")
         if not r["dry_run"]:
             out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
         return 0

@@ -167,18 +167,21 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         found_skills = _pick_skills(root, given, fetched.name, url or str(root))
         if chosen != (None, None):
             found_skills = install_pick.choose(found_skills, *chosen, url or str(root))
+        recorded = {r.rel: r for r in installs.load(config)}
+        skipped: list[str] = []
         for name, path in found_skills:
             dest = places.place(config.source, f"{where}/{name}" if where else name,
                                 "install path")
-            if os.path.lexists(dest) and not (req.flag("force") or req.flag("update")):
-                raise SkillshareError(f"{dest} already exists; nothing was installed",
-                                      hint="use --force to replace it (the old one goes to "
-                                           "the trash)")
-            report = None if gate is None else gate.check(path)
             inner = os.path.relpath(path, folder)
-            plans.append((SkillRecord(name, origin, False, where,
-                                      None if inner == "." else Path(inner).as_posix(),
-                                      branch), path, dest, report))
+            record = SkillRecord(name, origin, False, where,
+                                 None if inner == "." else Path(inner).as_posix(), branch)
+            if os.path.lexists(dest) and not (req.flag("force") or req.flag("update")):
+                if url is not None and _same_origin(recorded.get(record.rel), record):
+                    skipped.append(record.rel)  # already installed from there
+                    continue
+                raise _exists(dest, recorded.get(record.rel))
+            report = None if gate is None else gate.check(path)
+            plans.append((record, path, dest, report))
         items: list[InstalledCopy] = []
         stamps = {}
         for record, path, dest, report in plans:
@@ -194,10 +197,23 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         result: InstallCopyResult = {"url": url or origin, "dry_run": dry_run, "track": False,
                                      "threshold": level, "installed": items,
                                      "skills": [i["name"] for i in items]}
+        if skipped:
+            result["skipped"] = skipped
         if agent_plans:
             result["agents"] = install_agents.install(req, config, agent_plans, fetched, raw,
                                                       branch)
     return result
+
+
+def _same_origin(old: SkillRecord | None, new: SkillRecord) -> bool:
+    return old is not None and (old.source, old.subdir, old.tracked) == (
+        new.source, new.subdir, new.tracked)
+
+
+def _exists(dest: Path, old: SkillRecord | None) -> SkillshareError:
+    came = f" (it was installed from {old.source})" if old is not None else ""
+    return SkillshareError(f"{dest} already exists; nothing was installed{came}",
+                           hint="use --force to replace it (the old one goes to the trash)")
 
 
 def _agents_only(req: Request, config: Config, fetched: sources.Fetched, raw: str,

@@ -35,6 +35,7 @@ class InstallCopyResult(TypedDict):
     threshold: str
     skills: list[str]  # the names installed (the original's field)
     installed: list[InstalledCopy]  # each skill: where it went, its audit, what it replaced
+    skipped: NotRequired[list[str]]  # already installed from the same place (not replaced)
     agents: NotRequired[list[InstalledAgent]]  # the agents/ folder of a source with skills
     # The original's fields (see ``install_shape``): the source as given, tracked, what
     # failed (an install is all or nothing here: always empty), --into, the time it took.

@@ -158,8 +158,13 @@ def test_update_flag_replaces_what_is_there(cli: CliRunner, world: Path,
     work, bare = team_repo(tmp_path)
     url = f"file://{bare}"
     assert cli("install", url, "-s", "review").code == 0
-    refused = cli("install", url, "-s", "review")
-    assert refused.code != 0 and "already exists" in refused.err
+    skipped = cli("install", url, "-s", "review", "--json")
+    assert skipped.code == 0 and skipped.json()["skipped"] == ["review"]
+    assert skipped.json()["skills"] == []
+    (tmp_path / "other").mkdir()
+    make_skill(tmp_path / "other", "review")
+    refused = cli("install", str(tmp_path / "other/review"))
+    assert refused.code != 0 and f"(it was installed from {url})" in refused.err
     commit_files(work, {"review/more.md": "more\n"})
     git(work, "push", "-q", "origin", "main")
     result = cli("install", url, "-s", "review", "-u", "--json")
