@@ -123,6 +123,17 @@ def test_the_bash_script_parses_and_completes(work: Path) -> None:
     assert _bash_complete(script, "skillshare sync no") == []  # not a word of sync
 
 
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+def test_the_bash_script_serves_the_aliases_of_skillshare(tmp_path: Path) -> None:
+    script = tmp_path / "skillshare.bash"
+    script.write_text(completion.bash())
+    program = ("shopt -s expand_aliases; alias ss=skillshare; alias ll='ls -l'\n"
+               f"source {script}\ncomplete -p ss\ncomplete -p ll || echo 'll: none'\n")
+    proc = subprocess.run(["bash", "--norc", "--noprofile", "-c", program],
+                          capture_output=True, text=True, check=False, timeout=30)
+    assert proc.stdout.splitlines() == ["complete -F _skillshare ss", "ll: none"], proc.stderr
+
+
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
 def test_the_zsh_script_parses() -> None:
     proc = subprocess.run(["zsh", "-n"], input=completion.zsh(), capture_output=True,
