@@ -320,7 +320,8 @@ COMMANDS = {c.name: c for c in (
                   help="leave out these skills (comma-separated names or globs)"),
             flag("--all", help="install every skill found (the default without --skill)"),
             flag("-y", "--yes", help="accept without asking (nothing here asks)"),
-            flag("-u", "--update", help="already installed from there: update it instead"),
+            flag("-u", "--update", help="replace what is already there with the source's "
+                                        "version (audited; the old one goes to the trash)"),
             flag("--audit-verbose", help="accepted; the findings are always listed"),
             value("--name", help="the skill's name, or the tracked repo's ('_' is added)"),
             value("--into", metavar="DIR", help="put it in this folder of the source"),
@@ -338,7 +339,9 @@ COMMANDS = {c.name: c for c in (
             "skillshare uninstall _team-skills --force   # even with uncommitted changes\n"
             "skillshare uninstall agents tutor           # an agent's file\n"
             "skillshare uninstall --kind agent team/tutor.md\n"
-            "skillshare uninstall agents --all           # every agent",
+            "skillshare uninstall agents --all           # every agent\n"
+            "skillshare uninstall 'core-*' -G frontend   # globs, a group folder\n"
+            "skillshare uninstall --all -n               # then --all --force: every skill",
             positional("names", "[skills|agents], then tracked repos (_name, '_' optional), "
                        "skills (flat names) or agents (name or path)", nargs="*",
                        metavar="name"),
@@ -355,7 +358,9 @@ COMMANDS = {c.name: c for c in (
             "skillshare update pdf-tools   # installed by copy: fetched again\n"
             "skillshare update --all -T high   # roll back on HIGH findings too\n"
             "skillshare update agents --all   # installed agents and repos of agents only\n"
-            "skillshare update tutor          # an installed agent (its path, .md optional)",
+            "skillshare update tutor          # an installed agent (its path, .md optional)\n"
+            "skillshare update -G frontend 'core-*'   # a group folder, globs\n"
+            "skillshare update --all --prune --diff   # trash skills gone upstream; list files",
             positional("names", "tracked repos (_name, '_' optional), installed skills or "
                                 "agents ('agents' first: agents only)",
                        nargs="*", metavar="name"),
@@ -372,7 +377,9 @@ COMMANDS = {c.name: c for c in (
     Command("check", "say which tracked repos, installed skills and installed agents have "
                      "updates (fetch only)",
             "skillshare check\nskillshare check --json\n"
-            "skillshare check agents   # every agent: installed (and its state) or local",
+            "skillshare check agents   # every agent: installed (and its state) or local\n"
+            "skillshare check review 'core-*'   # only these\n"
+            "skillshare check -G frontend       # everything installed in frontend/",
             positional("names", "agents: the agents only (local ones too); skills: no agents; "
                        "else tracked repos, installed skills or globs", nargs="*",
                        metavar="[agents|skills] name"),
