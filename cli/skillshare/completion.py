@@ -8,7 +8,6 @@ import os
 import re
 
 from skillshare.commands import COMMANDS, COMMON, Arg, Command
-from skillshare.textout import Out
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
@@ -295,15 +294,3 @@ def _check_replaceable(path: str) -> None:
                           "left as it is",
                           hint="move it aside, or print the script and put it where you "
                                "like: `skillshare completion <shell> > FILE`")
-
-
-def render_completion(result: dict[str, Any], out: Out) -> int:
-    if result["shell"] is None:
-        out(str(result["usage"]).rstrip("\n"))
-        return 0
-    if not result["installed"]:
-        out(str(result["script"]).rstrip("\n"))
-        return 0
-    out(f"✓ Completion script installed to {result['path']}")
-    out(f"  To use it: {result['activate']}")
-    return 0

@@ -4,7 +4,6 @@ the engine (the version comes from the package, the help from the command table)
 from __future__ import annotations
 
 from skillshare import __version__
-from skillshare.textout import Out
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
@@ -40,13 +39,3 @@ def help_text(topic: str | None) -> str:
 
 def help_result(topic: str | None) -> dict[str, Any]:
     return {"command": topic, "text": help_text(topic)}
-
-
-def render_version(result: dict[str, Any], out: Out) -> int:
-    out(f"{result['name']} v{result['version']}")
-    return 0
-
-
-def render_help(result: dict[str, Any], out: Out) -> int:
-    out(str(result["text"]).rstrip("\n"))
-    return 0

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from skillshare import (
-    completion,
-    helpcmd,
     render_audit,
     render_backup,
     render_git,
     render_kinds,
     render_list,
+    render_local,
     render_log,
     render_new,
     render_trash,
@@ -298,8 +297,7 @@ RENDERERS: dict[str, Callable[[Any, Out], int]] = {
     **render_audit.RENDERERS, **render_trash.RENDERERS,
     **render_kinds.RENDERERS, **render_new.RENDERERS,
     "extras": render_extras,
-    "version": helpcmd.render_version, "help": helpcmd.render_help,
-    "completion": completion.render_completion,
+    **render_local.RENDERERS,
 }
 
 

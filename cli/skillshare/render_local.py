@@ -1,0 +1,36 @@
+"""Text of the commands the command line answers itself: ``version``, ``help`` and
+``completion`` (kept apart from their modules, which only those commands import)."""
+
+from __future__ import annotations
+
+from skillshare.textout import OK, Out
+
+TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def render_version(result: dict[str, Any], out: Out) -> int:
+    out(f"{result['name']} v{result['version']}")
+    return 0
+
+
+def render_help(result: dict[str, Any], out: Out) -> int:
+    out(str(result["text"]).rstrip("\n"))
+    return 0
+
+
+def render_completion(result: dict[str, Any], out: Out) -> int:
+    if result["shell"] is None:
+        out(str(result["usage"]).rstrip("\n"))
+        return 0
+    if not result["installed"]:
+        out(str(result["script"]).rstrip("\n"))
+        return 0
+    out(f"{OK} Completion script installed to {result['path']}")
+    out(f"  To use it: {result['activate']}")
+    return 0
+
+
+RENDERERS = {"version": render_version, "help": render_help,
+             "completion": render_completion}
