@@ -42,7 +42,8 @@ def _extras(r: dict[str, Any], out: Out) -> None:
         out(f"  Copied:  {plural(len(r['copied']), 'skill')} {would}copied from "
             f"{out.path(r['copied_from'])}{skipped}")
     if r.get("git_init"):
-        out(f"  Git:     a repository {would}made in the source")
+        where = "the source" if r.get("repo") in (None, r["source"]) else out.path(r["repo"])
+        out(f"  Git:     a repository {would}made in {where}")
     if r.get("skill_installed"):
         out(f"  Skill:   the built-in `skillshare` skill {would}added")
 

@@ -92,7 +92,8 @@ def cmd_init(req: Request) -> InitDone | InitChanged:
         dry_run=opts.dry_run, agents_source=str(scope.config_file.parent / "agents"),
         copied_from=str(origin) if origin else None, copied=[], copy_skipped=[],
         git_init=False, git_root=opts.git_root or "skills", skill_installed=False,
-        subdir=opts.subdir, warnings=[])
+        subdir=opts.subdir, warnings=[],
+        repo=str(_repo_folder(scope, opts, doc, base, source)) if opts.git else None)
     result["warnings"] += builtin.overlap_warnings(
         [n for n, _ in chosen], [(n, n, str(p)) for n, p in chosen],
         lambda raw: str(scope.expand(raw)), scope.is_project)

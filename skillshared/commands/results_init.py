@@ -17,6 +17,7 @@ class InitDone(InitResult):
     copy_skipped: list[str]  # names the source already had
     git_init: bool  # a repository was made in the source (or the --git-root folder)
     git_root: str  # what git versions: skills (the default), agents, extras or root
+    repo: str | None  # the repository's folder (with --git, --remote or --git-root)
     skill_installed: bool  # the built-in `skillshare` skill was added
     subdir: str | None
     warnings: list[str]

@@ -132,6 +132,7 @@ def test_git_root_root_versions_the_config_folder_without_the_config(
     result = cli("init", "--git-root", "root", "--skill", "--no-targets", "--json")
     assert result.code == 0, result.err
     assert result.json()["git_root"] == "root" and result.json()["git_init"] is True
+    assert result.json()["repo"] == str(base)
     assert _config(home)["git_root"] == "root"
     assert (base / ".git").is_dir() and not (source / ".git").exists()
     tracked = _git(base, "ls-files").split()
@@ -365,3 +366,12 @@ def test_copy_from_dry_run_lists_what_would_be_skipped(cli: CliRunner, home: Pat
     make_skill(source, "mine")
     result = cli("init", "-c", "claude", "-n", "--json").json()
     assert result["copied"] == ["pdf"] and result["copy_skipped"] == ["mine"]
+
+
+def test_the_text_names_the_repository_made(cli: CliRunner, home: Path) -> None:
+    result = cli("init", "--git-root", "agents", "--no-targets")
+    assert result.code == 0, result.err
+    assert "Git:     a repository made in ~/.config/skillshare/agents" in result.out
+    (home / CONFIG).unlink()
+    plain = cli("init", "--git", "--no-targets")
+    assert "Git:     a repository made in the source" in plain.out
