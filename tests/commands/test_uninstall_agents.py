@@ -186,9 +186,11 @@ def test_the_install_record_goes_and_a_damaged_one_stops_it(cli: CliRunner, home
 def test_all_agents(cli: CliRunner, home: Path, agents: Path, configured: Path) -> None:
     make_skill(configured, "pdf")
     before = world(home)
-    for argv in (["--all"], ["skills", "--all"], ["agents", "tutor", "--all"]):
-        refused = cli("uninstall", *argv)
-        assert refused.code == 2 and "--all goes with `uninstall agents`" in refused.err
+    for argv, message in ((["--all"], "confirm with --force"),
+                          (["skills", "--all"], "confirm with --force"),
+                          (["agents", "tutor", "--all"], "cannot be combined with names")):
+        refused = cli("uninstall", *argv)  # (--all of skills: with --force, see its tests)
+        assert refused.code == 2 and message in refused.err
     assert world(home) == before
     done = cli("uninstall", "agents", "--all", "--json")
     assert done.code == 0, done.err
