@@ -165,8 +165,13 @@ COMMANDS = {c.name: c for c in (
     Command("status", "show the source, every target and the daemon",
             "skillshare status --json"),
     Command("diff", "show what sync would change, per target",
-            "skillshare diff\nskillshare diff claude",
-            positional("target", "only this target", nargs="?")),
+            "skillshare diff\nskillshare diff claude\nskillshare diff --target claude --stat\n"
+            "skillshare diff claude --patch   # content of copies edited in the target",
+            positional("name", "only this target", nargs="?", metavar="target"),
+            value("-t", "--target", metavar="NAME", help="only this target"),
+            flag("--stat", help="list the files that differ in folders in the target"),
+            flag("--patch", help="also show their content diff (target old, source new)"),
+            flag("--no-tui", help="accepted for compatibility (there is no TUI)")),
     Command("list", "list the skills and agents in the source",
             "skillshare list --json\nskillshare list agents   # only the agents\n"
             "skillshare list skills\nskillshare list react --type github --sort newest\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from skillshare import (
     render_audit,
     render_backup,
+    render_diff_files,
     render_git,
     render_kinds,
     render_list,
@@ -187,6 +188,7 @@ def render_diff(r: DiffResult, out: Out) -> int:
         for item in t["items"]:
             name = item["name"] or out.path(t["path"])
             out(f"  {item['sign']} {name:<{max(width, 12)}}  ({item['reason']})")
+            render_diff_files.files(item, out)
         if t["guard"]:
             out(f"  pruning would be held back: {t['guard']}")
     held = [t for t in r["targets"] if t["guard"] and not t["error"]]

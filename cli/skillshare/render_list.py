@@ -9,7 +9,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: this runs on every 
 if TYPE_CHECKING:
     from typing import Any
 
-    from skillshared.commands.results import ListedAgents, ListedSkill, ListResult
+    from skillshared.commands.results_list import ListedAgents, ListedSkill, ListResult
 
 
 def _origin(s: ListedSkill) -> str:

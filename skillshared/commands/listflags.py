@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skillshared.commands.results import ListedAgent, ListedSkill
+from skillshared.commands.results_list import ListedAgent, ListedSkill
 from skillshared.core.errors import UsageError
 
 if TYPE_CHECKING:

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict, final
 
+from skillshared.commands.results_diff import FileChange
 from skillshared.commands.results_status import AuditPolicy, SkillIgnore
 from skillshared.core.results import (
     Change,
     ConflictItem,
-    DiscoveryNotes,
     Failed,
     GitProblem,
     GitState,
-    Invalid,
     NotSaved,
     SyncReport,
     SyncSummary,
@@ -129,6 +128,8 @@ class DiffItem(TypedDict):
     name: str
     action: str
     reason: str
+    files: NotRequired[list[FileChange]]  # --stat, --patch: a real folder's files
+    patch: NotRequired[str]  # --patch: the unified diff (target old, source new)
 
 
 class DiffTarget(TypedDict):
@@ -147,48 +148,7 @@ class DiffTarget(TypedDict):
 class DiffResult(TypedDict):
     scope: str
     targets: list[DiffTarget]
-
-
-class ListedSkill(TypedDict):
-    name: str
-    path: str
-    origin: Literal["tracked", "installed", "local"]
-    repo: str | None
-    source: str | None
-    recorded_in: str | None
-    title: str | None
-    description: str | None
-    targets: list[str] | None
-    problem: str | None
-    type: NotRequired[str]  # tracked, local, github or git (the original's --type words)
-    installed_at: NotRequired[str | None]  # an installed skill's date (YYYY-MM-DD)
-
-
-class ListedAgent(TypedDict):
-    name: str  # the frontmatter's name, else the file name without .md
-    file: str  # its file name in a target (nested files flattened)
-    path: str  # its path in the agents source
-    description: str | None
-
-
-class ListedAgents(TypedDict):
-    source: str
-    agents: list[ListedAgent]
-    invalid: list[Invalid]
-    ignored: list[str]
-
-
-class ListResult(DiscoveryNotes):
-    scope: str
-    source: str
-    exists: bool
-    skills: list[ListedSkill]
-    agents: NotRequired[ListedAgents]  # present when the agents source is a folder
-    kind: NotRequired[Literal["skill", "agent"]]  # ``list skills|agents``: only this kind
-    total: NotRequired[int]  # skills before the pattern and --type filters
-    pattern: NotRequired[str | None]
-    type_filter: NotRequired[str | None]
-    verbose: NotRequired[bool]
+    duration: NotRequired[str]  # the original's ("0.012s")
 
 
 # -- init, target, doctor ------------------------------------------------------------------------

@@ -14,15 +14,13 @@ from skillshared.commands.results import (
     DiffItem,
     DiffResult,
     DiffTarget,
-    ListedAgents,
-    ListedSkill,
-    ListResult,
     SourceState,
     StatusResult,
     TargetState,
     TargetStateName,
     TrackedRepoState,
 )
+from skillshared.commands.results_list import ListedAgents, ListedSkill, ListResult
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.names import MANIFEST
@@ -228,17 +226,35 @@ def diff_items(run: TargetRun, held: Sequence[str] = ()) -> list[DiffItem]:
 
 
 def cmd_diff(req: Request) -> DiffResult:
+    """``diff [target]`` (or ``--target``); ``--stat``: a real folder's files that differ
+    from the source's skill, ``--patch``: their content diff."""
+    import time
+
+    from skillshared.commands import difffiles
     from skillshared.commands.request import pick_targets
 
+    started = time.monotonic()
+    name = _diff_target_name(req)
     config = req.config()
-    name = req.text("target")
     extra = name is not None and any(e.name == name for e in config.extras)
     only = None if extra else pick_targets(config, [name] if name else [])
     runs = [] if extra else plan_all(config, only)[1]
     targets = [diff_target(run) for run in runs]
+    if req.flag("stat") or req.flag("patch"):
+        for target, run in zip(targets, runs, strict=True):
+            difffiles.add_files(target["items"], run, req.flag("patch"))
     plans = kindviews.plan_kinds(config, None if name is None else [name])
     targets += kindviews.diff_targets(plans, diff_target)
-    return {"scope": config.scope.name, "targets": targets}
+    return {"scope": config.scope.name, "targets": targets,
+            "duration": f"{time.monotonic() - started:.3f}s"}
+
+
+def _diff_target_name(req: Request) -> str | None:
+    named, flagged = req.text("name"), req.text("target")
+    if named and flagged and named != flagged:
+        raise UsageError(f"diff names two targets ({named!r} and --target {flagged!r})",
+                         hint="give one of them")
+    return named or flagged
 
 
 def diff_target(run: TargetRun) -> DiffTarget:

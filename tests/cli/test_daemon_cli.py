@@ -44,6 +44,7 @@ def _without_daemon(command: tuple[str, ...], run: Run) -> tuple[int, str, str]:
             data = {"items": data}
         data.pop("daemon", None)
         data.pop("duration_ms", None)  # a timing
+        data.pop("duration", None)  # (diff's, as the original's)
         if "checks" in data:
             data["checks"] = [c for c in data["checks"] if not c["name"].startswith("daemon")]
             data.pop("summary")
