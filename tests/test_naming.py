@@ -166,3 +166,21 @@ def test_targets_sharing_a_folder_need_one_naming(home: Path,
     result = cli("sync")
     assert "different target_naming" in (result.json()["targets"][0]["error"] or "")
     assert not (home / ".claude/skills").exists()
+
+
+def test_text_and_doctor_tell_skipped_skills_from_entries_in_the_way(
+        home: Path, src: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from skillshare.main import main
+
+    make_skill(src, "backend/dev")
+    _config(home, "standard")
+    capsys.readouterr()
+    assert main(["sync", "--no-daemon"]) == 0
+    out = capsys.readouterr().out
+    assert "name collision: backend/dev, frontend/dev are all named 'dev'" in out
+    assert "--force" not in out  # nothing in the way: --force would not help
+    checks = cli("doctor").json()["checks"]
+    claude = [c for c in checks if c["name"] == "target claude"]
+    assert [c["message"] for c in claude if c["status"] == "warning"] == [
+        "1 skills not synced (target_naming: standard)"]
+    assert any(c["status"] == "pass" for c in claude)

@@ -3,6 +3,7 @@ bits of a target's line that `status`, `diff` and `target` show too."""
 
 from __future__ import annotations
 
+from skillshare import render_context
 from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
@@ -91,7 +92,8 @@ def _target_lines(r: SyncReport, t: TargetReport, out: Out) -> None:
             out(f"    {change['action']} {change['name']}".rstrip())
     for c in t["conflicts"]:
         out(f"    ! {c['name'] or out.path(t['path'])}: {c['reason']}")
-    if t["conflicts"] and not r["force"]:
+    if not r["force"] and any(not c["reason"].startswith("not synced under target_naming")
+                              for c in t["conflicts"]):  # (skills left out: no --force)
         out("      (use --force to back them up and replace them)")
     for f in t["forced"]:
         out(f"    replaced {f['name']} (backup: {out.path(f['backup'])})")
@@ -178,6 +180,7 @@ def _render_pass(r: SyncReport, out: Out) -> int:
     held = f", pruning held back on {s['held']}" if s["held"] else ""
     out(f"{done}: {plural(s['targets'], 'target')}{failed}{held} "
         f"({r['duration_ms'] / 1000:.2f}s)")
+    render_context.context_lines(r, out)
     held_hint(out, [t for t in r["targets"] if t["guard"] and not t["error"]])
     return 1 if s["failed"] or s["held"] else 0
 

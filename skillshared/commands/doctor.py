@@ -13,7 +13,7 @@ from skillshared.commands.results import CheckStatus, DoctorCheck, DoctorResult,
 from skillshared.core import config_file
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import ConfigError
-from skillshared.engine import observe
+from skillshared.engine import naming, observe
 from skillshared.git import gitroot, gitstate, installs_original
 from skillshared.store.backup_format import list_backups
 from skillshared.store.backup_manifest import latest, looks_intact
@@ -296,10 +296,17 @@ def _check_target(checks: Checks, state: TargetState) -> None:
         checks.add(name, "warning", f"pruning held back ({held} "
                    f"{'entry' if held == 1 else 'entries'} kept): {state['guard']}",
                    hint=state["guard_hint"])
-    if state["conflicts"]:
-        checks.add(name, "warning", f"{len(state['conflicts'])} entries block skills",
-                   [f"{c['name'] or state['path']}: {c['reason']}" for c in state["conflicts"]],
+    skipped = [c for c in state["conflicts"] if c["reason"].startswith(naming.NOT_SYNCED)]
+    blocking = [c for c in state["conflicts"] if c not in skipped]
+    if blocking:
+        checks.add(name, "warning", f"{len(blocking)} entries block skills",
+                   [f"{c['name'] or state['path']}: {c['reason']}" for c in blocking],
                    hint="move them away, or `skillshare sync --force` to back up and replace")
+    if skipped:
+        checks.add(name, "warning", f"{len(skipped)} skills not synced (target_naming: "
+                   "standard)", [f"{c['name']}: {c['reason']}" for c in skipped],
+                   hint="give each SKILL.md a valid name: its folder's name, unique in the "
+                        "target; or use target_naming: flat")
     if state["state"] == "missing":
         checks.add(name, "warning", f"{state['path']} does not exist yet",
                    hint="skillshare sync creates it")
@@ -309,5 +316,5 @@ def _check_target(checks: Checks, state: TargetState) -> None:
         checks.add(name, "warning", f"{pending} pending "
                    f"({state['synced']}/{state['expected']} synced)",
                    hint="skillshare sync")
-    elif not state["conflicts"] and not state["guard"]:
+    elif not blocking and not state["guard"]:
         checks.add(name, "pass", f"{state['mode']}: {state['synced']}/{state['expected']} synced")

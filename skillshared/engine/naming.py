@@ -15,6 +15,9 @@ from skillshared.catalog.skills import Skill
 FLAT = "flat"
 STANDARD = "standard"
 NAME_MAX = 64
+# how every reason a skill is left out begins (renderers and doctor tell these from entries
+# in the way, which --force replaces)
+NOT_SYNCED = "not synced under target_naming: standard"
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def name_skills(skills: Iterable[Skill], naming: str) -> Named:
         folder = folder_name(skill.rel_path)
         problem = name_problem(skill.meta.name, folder)
         if problem is not None:
-            skipped.append((skill.rel_path, f"not synced (target_naming: standard): {problem}"))
+            skipped.append((skill.rel_path, f"{NOT_SYNCED}: {problem}"))
         else:
             by_entry.setdefault(folder, []).append(skill)
     entries: dict[str, Skill] = {}
@@ -65,9 +68,8 @@ def name_skills(skills: Iterable[Skill], naming: str) -> Named:
             entries[entry] = found[0]
             continue
         paths = ", ".join(sorted(s.rel_path for s in found))
-        skipped.append((entry, f"name collision (target_naming: standard): {paths} are all "
-                               f"named '{entry}'; none of them is synced here (rename one, "
-                               "or use target_naming: flat)"))
+        skipped.append((entry, f"{NOT_SYNCED}: name collision: {paths} are all named "
+                               f"'{entry}' (rename one, or use target_naming: flat)"))
     return Named(entries, tuple(skipped))
 
 
