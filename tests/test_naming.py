@@ -17,7 +17,7 @@ from skillshared.core.config_file import load
 from skillshared.core.paths import Paths
 from skillshared.engine import reconcile
 from skillshared.engine.naming import name_problem, name_skills
-from tests.conftest import make_skill, write_config
+from tests.conftest import DaemonStarter, make_skill, wait_for, write_config
 
 
 class Run:
@@ -184,3 +184,18 @@ def test_text_and_doctor_tell_skipped_skills_from_entries_in_the_way(
     assert [c["message"] for c in claude if c["status"] == "warning"] == [
         "1 skills not synced (target_naming: standard)"]
     assert any(c["status"] == "pass" for c in claude)
+
+
+def test_the_daemon_follows_standard_naming(home: Path, src: Path,
+                                            daemon: DaemonStarter) -> None:
+    _config(home, "standard")
+    d = daemon()
+    target = home / ".claude/skills"
+    wait_for(lambda: {"pdf", "dev", "ui"} <= set(_entries(home)), what="the first pass")
+    nested = make_skill(src, "tools/lint")
+    wait_for(lambda: os.path.islink(target / "lint"), what="a new nested skill")
+    assert os.readlink(target / "lint") == str(nested)
+    make_skill(src, "backend/lint")  # now two skills are named lint: neither stays
+    wait_for(lambda: not os.path.lexists(target / "lint"), what="the collision")
+    assert d.settle()["last_reconcile"]["kind"] == "partial"
+    assert "tools__lint" not in _entries(home)
