@@ -156,7 +156,7 @@ def cmd_doctor(req: Request) -> DoctorResult:
                    hint="skillshare target add <name> [path]")
     for run in runs:
         _check_target(checks, views.target_state(run))
-    check_overlaps(checks, config, runs)
+    check_overlaps(checks.add, config, runs)
     _check_kinds(checks, config)
     if not scope.is_project:
         check_inotify(checks, watches_needed(config))

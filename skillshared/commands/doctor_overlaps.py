@@ -5,15 +5,15 @@ skill is named, in the scanning tool's context."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
+from skillshared.commands.results import CheckStatus
 from skillshared.core import targets as builtin
 from skillshared.core.config import Config
 from skillshared.engine.runs import TargetRun
 
-if TYPE_CHECKING:
-    from skillshared.commands.doctor import Checks
+# doctor's ``Checks.add``: (name, status, message, details, hint)
+Add = Callable[[str, CheckStatus, str, "list[str] | None", "str | None"], None]
 
 CHECK = "cross_target_discovery"
 SHOWN = 20
@@ -28,7 +28,7 @@ def found(config: Config) -> list[builtin.Overlap]:
                             config.scope.is_project)
 
 
-def check_overlaps(checks: Checks, config: Config, runs: Sequence[TargetRun]) -> None:
+def check_overlaps(add: Add, config: Config, runs: Sequence[TargetRun]) -> None:
     """One check per overlap: a warning naming the skills loaded twice, else info."""
     wanted: dict[str, set[str]] = {}
     for run in runs:
@@ -43,8 +43,8 @@ def check_overlaps(checks: Checks, config: Config, runs: Sequence[TargetRun]) ->
         if twice:
             shown = twice[:SHOWN] + ([f"... and {len(twice) - SHOWN} more"]
                                      if len(twice) > SHOWN else [])
-            checks.add(CHECK, "warning", f"{overlap.scanner} loads {len(twice)} skills twice: "
-                       f"from its own folder and from {where}", shown, hint)
+            add(CHECK, "warning", f"{overlap.scanner} loads {len(twice)} skills twice: from "
+                f"its own folder and from {where}", shown, hint)
         else:
-            checks.add(CHECK, "info", f"{overlap.scanner} also loads skills from {where}; no "
-                       "skill is synced to both")
+            add(CHECK, "info", f"{overlap.scanner} also loads skills from {where}; no skill is "
+                "synced to both", None, None)
