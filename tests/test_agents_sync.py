@@ -223,7 +223,7 @@ def test_force_backs_up_what_it_replaces(cli: CliRunner, home: Path,
 def test_project_mode_agents(cli: CliRunner, work: Path) -> None:
     assert cli("init", "-p", "--targets", "claude").code == 0
     agents = work / ".skillshare/agents"
-    agents.mkdir()
+    agents.mkdir(exist_ok=True)  # (init makes it)
     (agents / "helper.md").write_text(AGENT.format(name="helper"))
     report = run(cli, "agents", "-p")
     assert os.readlink(work / ".claude/agents/helper.md") == "../../.skillshare/agents/helper.md"
