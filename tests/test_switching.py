@@ -106,7 +106,7 @@ def test_list_status_and_doctor_see_everything_the_original_made(cli: CliRunner,
     assert "1 backup made by skillshare (Go), 1 readable" in said
     assert "1 item trashed by skillshare (Go)" in said
     assert f"made by skillshare (Go): {len(NAMES)} copies" in said
-    assert "context_budget" in said and "extras:" not in said  # extras are synced now
+    assert "context_budget" not in said and "extras:" not in said  # (both used now)
     assert "the original skillshare's format" in said  # the user's audit rules
     assert cli("doctor").code == 0
 

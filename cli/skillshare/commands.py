@@ -159,6 +159,8 @@ COMMANDS = {c.name: c for c in (
             positional("targets", "agents | extras, then only these targets", nargs="*",
                        metavar="[agents|extras] target"),
             flag("--all", help="sync skills, agents and extras"),
+            flag("-q", "--quiet", help="leave out the context cost and context_budget "
+                                       "warnings (--json still has them)"),
             DRY_RUN,
             flag("-f", "--force",
                  help="back up and replace entries that block a skill; allow mass pruning")),

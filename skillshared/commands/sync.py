@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skillshared.catalog import skills
-from skillshared.commands import restore, syncextras
+from skillshared.commands import contextcost, restore, syncextras
 from skillshared.commands.request import Request, check_source, pick_targets
 from skillshared.commands.results import (
     CollectResult,
@@ -15,6 +15,7 @@ from skillshared.commands.results import (
     PushResult,
     SyncAll,
 )
+from skillshared.commands.results_context import CostedSync
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.core.results import SyncReport, SyncSummary
@@ -53,13 +54,18 @@ def cmd_sync(req: Request) -> SyncReport | SyncAll | ExtrasSync:
             "summary": reports_summary(reports), "dry_run": req.flag("dry_run")}
 
 
-def _sync_skills(req: Request, words: list[str]) -> SyncReport:
+def _sync_skills(req: Request, words: list[str]) -> CostedSync:
+    """The skills pass, with its context cost (``--quiet``: not shown, still in the JSON)."""
     config = req.config()
     only = pick_targets(config, words)
     check_source(config)
     if not req.flag("dry_run"):
         fsops.remove_temps(config.source)  # (before discovery: what an interrupted run left)
-    return _pass(req, config, skills.discover(config.source), only, SKILL_UNIT)
+    discovery = skills.discover(config.source)
+    report: CostedSync = {**_pass(req, config, discovery, only, SKILL_UNIT),
+                          "context_cost": contextcost.context_cost(config, discovery, only),
+                          "quiet": req.flag("quiet")}
+    return report
 
 
 def _sync_agents(req: Request, words: list[str]) -> SyncReport | None:

@@ -166,7 +166,8 @@ class OriginalKeys:
             number = section[name]
             if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
                 self.problem(f"{key}.{name}", f"must be a whole number (got {number!r})")
-        self.note(key, "this version prints no token-budget warnings")
+            elif isinstance(number, int) and number < 0:
+                self.problem(f"{key}.{name}", f"must be 0 (off) or more (got {number})")
 
     def preserve_tilde_on_save(self, value: Any, key: str) -> None:
         if self.flag(value, key):
@@ -301,3 +302,21 @@ def merge_target_fields(flat: Mapping[str, Any], nested: Mapping[str, Any]) -> d
             continue
         fields[key] = value
     return fields
+
+
+BUDGET_DEFAULTS = (10_000, 100_000)  # warn_always_loaded_tokens, warn_on_demand_tokens
+
+
+def context_budget(document: Mapping[str, Any]) -> tuple[int, int]:
+    """The ``context_budget`` thresholds (always loaded, on demand) of a checked document:
+    the defaults where a value is not given; 0 turns a warning off."""
+    section = document.get("context_budget")
+    if not isinstance(section, Mapping):
+        return BUDGET_DEFAULTS
+    found = []
+    for key, default in zip(("warn_always_loaded_tokens", "warn_on_demand_tokens"),
+                            BUDGET_DEFAULTS, strict=True):
+        value = section.get(key)
+        found.append(value if isinstance(value, int) and not isinstance(value, bool)
+                     and value >= 0 else default)
+    return found[0], found[1]

@@ -95,7 +95,7 @@ def test_every_global_key_loads_and_the_unused_ones_are_reported(
     config = global_config()
     steps = unused_keys(config)
     assert set(steps) == {
-        "audit.dedupe_mode", "audit.enabled_analyzers", "hub", "context_budget", "tui",
+        "audit.dedupe_mode", "audit.enabled_analyzers", "hub", "tui",  # (context_budget: used)
         "gitlab_hosts", "azure_hosts", "preserve_tilde_on_save"}
     # the ones that need a step by the user
     assert {k for k, step in steps.items() if step} == {"gitlab_hosts", "azure_hosts"}
@@ -306,7 +306,7 @@ def test_every_project_form_loads_and_syncs(cli: CliRunner, work: Path) -> None:
     assert [(e.name, e.source, [t.path for t in e.targets]) for e in config.extras] == [
         ("rules", work / ".skillshare/extras/rules", [work / ".claude/rules"])]
     assert set(unused_keys(config)) == {
-        "sources.agents", "context_budget", "hub", "gitlab_hosts", "azure_hosts", "skills"}
+        "sources.agents", "hub", "gitlab_hosts", "azure_hosts", "skills"}
 
 
 def test_project_keys_of_the_global_config_only_are_unknown(work: Path) -> None:
