@@ -206,13 +206,15 @@ COMMANDS = {c.name: c for c in (
             "skillshare target add my-tool ~/code/tool/skills --mode copy\n"
             "skillshare target claude\nskillshare target claude --mode symlink\n"
             "skillshare target claude --add-include 'team-*'\n"
-            "skillshare target remove cursor   # turns our links into real copies",
+            "skillshare target remove cursor   # turns our links into real copies\n"
+            "skillshare target remove --all -n # what removing every target would do",
             positional("words", "add <name> [path] | remove <name>... | list | <name>",
                        nargs="*", metavar="add|remove|list|<name>"),
             value("--mode", help="merge, symlink or copy"),
             *(append(f"--{key}", f"{key.replace('-', ' ')} glob pattern (repeatable)",
                      "PATTERN")
               for key in ("add-include", "remove-include", "add-exclude", "remove-exclude")),
+            flag("-a", "--all", help="with remove: every target"),
             DRY_RUN),
     Command("extras", "manage extras: rules, commands, prompts... synced as plain files",
             "skillshare extras list\n"
@@ -274,9 +276,11 @@ COMMANDS = {c.name: c for c in (
             "skillshare backup --list\nskillshare backup --verify\n"
             "skillshare backup --cleanup -n   # what retention would remove",
             positional("targets", "only these targets", nargs="*", metavar="target"),
+            value("-t", "--target", metavar="NAME", help="only this target (as a name after "
+                                                         "backup)"),
             flag("-l", "--list", help="list the backups"),
             flag("--verify", help="re-check every file against its checksum"),
-            flag("--cleanup", help="remove old backups (backup.keep, max_age_days, "
+            flag("-c", "--cleanup", help="remove old backups (backup.keep, max_age_days, "
                                    "max_total_mb)"),
             value("--from", metavar="TIMESTAMP", help="--verify: only this backup"),
             DRY_RUN),

@@ -21,6 +21,8 @@ def _target_args(ns: SimpleNamespace) -> dict[str, Any]:
     words = list(ns.words)
     first = words[0] if words else "list"
     args: dict[str, Any] = {"mode": ns.mode}
+    if getattr(ns, "all", False) and first not in ("remove", "rm"):
+        raise _usage("--all goes with `target remove`")
     for key in ("add_include", "remove_include", "add_exclude", "remove_exclude"):
         args[key] = getattr(ns, key)
     if first in ("list", "ls"):
@@ -30,7 +32,7 @@ def _target_args(ns: SimpleNamespace) -> dict[str, Any]:
             raise _usage("usage: skillshare target add <name> [path]")
         args.update(action="add", name=words[1], path=words[2] if len(words) == 3 else None)
     elif first in ("remove", "rm"):
-        args.update(action="remove", names=words[1:])
+        args.update(action="remove", names=words[1:], all=getattr(ns, "all", False))
     else:
         if len(words) > 1:
             raise _usage(f"unexpected arguments after the target name: {' '.join(words[1:])}")

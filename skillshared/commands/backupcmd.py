@@ -43,12 +43,12 @@ def cmd_backup(req: Request) -> BackupResult:
     if req.flag("list"):
         return listing(config.scope.backups_dir)
     if req.flag("verify"):
-        return backup_verify(config, req.texts("targets"), check_name(req.text("from")))
+        return backup_verify(config, _names(req), check_name(req.text("from")))
     if req.flag("cleanup"):
         return cleanup(config, dry_run=req.flag("dry_run"))
     if req.text("from") is not None:
         raise UsageError("--from goes with --verify (or with `skillshare restore`)")
-    targets, others = _chosen(config, req.texts("targets"))
+    targets, others = _chosen(config, _names(req))
     if req.flag("dry_run"):
         return {"action": "create", "dry_run": True,
                 "targets": _would(config, targets) + [
@@ -56,6 +56,12 @@ def cmd_backup(req: Request) -> BackupResult:
     result = write(config, targets, others=others)
     return {"action": "create", "dry_run": False, **result.to_dict(),
             "summary": {"failed": sum(r.status == "failed" for r in result.results)}}
+
+
+def _names(req: Request) -> list[str]:
+    """The targets named after ``backup`` and with ``--target`` (the original's flag)."""
+    flagged = req.text("target")
+    return req.texts("targets") + ([flagged] if flagged else [])
 
 
 def _chosen(config: Config, names: Sequence[str]

@@ -178,8 +178,15 @@ def target_remove(req: Request) -> TargetRemovedResult:
     config = from_document(scope, doc)
     single = req.text("name")
     names = req.texts("names") or ([single] if single else [])
+    if req.flag("all"):
+        if names:
+            raise UsageError("`target remove --all` removes every target; name none",
+                             hint="or drop --all to remove only the targets named")
+        names = [t.name for t in config.targets]
+        if not names:
+            raise UsageError("there are no targets to remove")
     if not names:
-        raise UsageError("usage: skillshare target remove <name>...")
+        raise UsageError("usage: skillshare target remove <name>... (or --all)")
     chosen = list({t.name: t for t in (_find(config, n) for n in names)}.values())
     dry_run = req.flag("dry_run")
     backups = {} if scope.is_project or dry_run else _backup_targets(config, chosen)
