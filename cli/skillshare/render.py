@@ -168,9 +168,13 @@ def render_status(r: StatusResult, out: Out) -> int:
 
 
 def _kind_targets(r: StatusResult) -> list[TargetState]:
+    """The agents folders (named ``<target> (agents)`` in the lines that name them) and the
+    extras' folders."""
     agents = r.get("agents")
-    return (agents["targets"] if agents else []) + [
-        t for e in r.get("extras") or [] for t in e["targets"]]
+    folders: list[TargetState] = [
+        {**t, "name": t["name"].removesuffix(" (agents)") + " (agents)"}
+        for t in (agents["targets"] if agents else [])]
+    return folders + [t for e in r.get("extras") or [] for t in e["targets"]]
 
 
 def render_diff(r: DiffResult, out: Out) -> int:

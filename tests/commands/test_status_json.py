@@ -78,3 +78,20 @@ def test_project_mode(cli: CliRunner, work: Path) -> None:
     data = cli("status", "-p", "--json").json()
     assert data["scope"] == "project" and data["skill_count"] == 1
     assert data["targets"][0]["status"] == "not exist"
+
+
+def test_text_still_names_agents_folders_apart(home: Path, source: Path) -> None:
+    from skillshare.render import render
+    from skillshared import api
+    from skillshared.core.paths import Paths
+
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
+                       "  claude:\n    path: ~/.claude/skills\n")
+    agents = home / ".config/skillshare/agents"
+    agents.mkdir(parents=True)
+    (agents / "tutor.md").write_text("body\n")
+    result = api.run("status", {}, Paths.from_env())
+    held = result["agents"]["targets"][0]
+    held.update(guard="12 of 12 entries would go", guard_hint="run sync agents --force")
+    text, _ = render("status", result, str(home))
+    assert "Pruning held back on claude (agents)" in text
