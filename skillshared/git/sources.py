@@ -61,7 +61,7 @@ def split_shorthand(raw: str) -> tuple[str, str | None]:
     raw = expand_shorthand(raw)
     if _HOST_PATH.match(raw):
         parts = raw.rstrip("/").split("/")
-        address, subdir = "/".join(parts[:3]), "/".join(parts[3:]) or None
+        address, subdir = "/".join(parts[:3]), _web_path(parts[3:])
     else:
         start = raw.find("://") + 3 if "://" in raw else 0
         at = raw.find("//", start + 1)
@@ -73,6 +73,36 @@ def split_shorthand(raw: str) -> tuple[str, str | None]:
         if problem:
             raise UsageError(f"invalid folder {subdir!r} in {raw!r}: {problem}")
     return address, subdir
+
+
+def _web_path(parts: list[str]) -> str | None:
+    """The folder a host path names after the repository: a web page's address
+    (``tree/<branch>/dir``, ``blob/<branch>/dir/SKILL.md``) names ``dir``, as in the
+    original (the branch is not taken from it: ``--branch`` says that)."""
+    if len(parts) >= 2 and parts[0] in ("tree", "blob"):
+        parts = parts[2:]
+        if parts and parts[-1].lower() == "skill.md":
+            parts = parts[:-1]
+    return "/".join(parts) or None
+
+
+def by_name(root: Path, short: str) -> str:
+    """``short`` when it is a folder of ``root``; else the one skill folder there with its
+    last segment as name (the original's fuzzy folder: ``owner/repo/pdf`` finds
+    ``skills/pdf``); ``short`` again when none has it. Two with that name are an error
+    naming both."""
+    if os.path.isdir(root / short):
+        return short
+    name = short.rsplit("/", 1)[-1]
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        if os.path.basename(folder) == name and "SKILL.md" in files:
+            found.append(Path(os.path.relpath(folder, root)).as_posix())
+    if len(found) > 1:
+        raise UsageError(f"{short!r} could be any of {', '.join(found)}; nothing was "
+                         "installed", hint="give the folder's whole path in the repository")
+    return found[0] if found else short
 
 
 def _url_path_parts(url: str) -> list[str]:
@@ -146,6 +176,10 @@ def fetched(config: Config, source: str, env: Mapping[str, str],
     try:
         gitops.run(["clone", "--quiet", "--depth", "1", *branch_args(branch), "--", url,
                     str(temp)], env=env, timeout=gitops.NETWORK_TIMEOUT)
+        if short:
+            inside(temp, short, "subfolder")  # checked before it is looked for
+            short = by_name(temp, short)
+            inner = "/".join(p for p in (short, subdir) if p)
         base = inside(temp, short, "subfolder") if short else temp
         folder = inside(temp, inner, "subfolder") if inner else temp
         if not base.is_dir():

@@ -43,6 +43,11 @@ def many(tmp_path: Path) -> tuple[Path, Path]:
      "frontend/react"),
     ("git@github.com:team/skills.git//pdf", "git@github.com:team/skills.git", "pdf"),
     ("https://host.example/team/skills.git", "https://host.example/team/skills.git", None),
+    ("github.com/team/skills/tree/main/skills/pdf", "https://github.com/team/skills",
+     "skills/pdf"),
+    ("team/skills/blob/v1/skills/pdf/SKILL.md", "https://github.com/team/skills",
+     "skills/pdf"),
+    ("team/skills/tree/main", "https://github.com/team/skills", None),
 ])
 def test_sources_resolve_as_the_original_reads_them(raw: str, url: str,
                                                     subdir: str | None) -> None:
@@ -227,3 +232,17 @@ def test_project_mode_takes_the_same_flags(cli: CliRunner, work: Path, tmp_path:
         "up_to_date")
     gone = cli("uninstall", "-p", "-G", "tools", "--json")
     assert gone.code == 0 and not (source / "tools/review").exists()
+
+
+def test_a_folder_not_there_is_found_by_its_skill_name(cli: CliRunner, world: Path,
+                                                       tmp_path: Path) -> None:
+    work, bare = team_repo(tmp_path)
+    found = cli("install", f"file://{bare}//react", "--json")
+    assert found.code == 0, found.err
+    assert found.json()["skills"] == ["react"] and (world / "react/SKILL.md").is_file()
+    make_skill(work, "other/react")
+    commit_files(work, {"other/react/SKILL.md": (work / "other/react/SKILL.md").read_text()})
+    before = tree(world)
+    two = cli("install", f"file://{bare}//react", "--force")
+    assert two.code != 0 and "could be any of frontend/react, other/react" in two.err
+    assert tree(world) == before
