@@ -61,7 +61,9 @@ def split_shorthand(raw: str) -> tuple[str, str | None]:
     raw = expand_shorthand(raw)
     if _HOST_PATH.match(raw):
         parts = raw.rstrip("/").split("/")
-        address, subdir = "/".join(parts[:3]), _web_path(parts[3:])
+        # ``.git`` ends the repository's path (GitLab's subgroups: group/sub/repo.git)
+        end = next((i + 1 for i, p in enumerate(parts) if i >= 2 and p.endswith(".git")), 3)
+        address, subdir = "/".join(parts[:end]), _web_path(parts[end:])
     else:
         start = raw.find("://") + 3 if "://" in raw else 0
         at = raw.find("//", start + 1)

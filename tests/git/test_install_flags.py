@@ -48,6 +48,8 @@ def many(tmp_path: Path) -> tuple[Path, Path]:
     ("team/skills/blob/v1/skills/pdf/SKILL.md", "https://github.com/team/skills",
      "skills/pdf"),
     ("team/skills/tree/main", "https://github.com/team/skills", None),
+    ("gitlab.com/group/sub/repo.git/skills/pdf", "https://gitlab.com/group/sub/repo.git",
+     "skills/pdf"),
 ])
 def test_sources_resolve_as_the_original_reads_them(raw: str, url: str,
                                                     subdir: str | None) -> None:
