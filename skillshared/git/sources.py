@@ -62,7 +62,8 @@ def split_shorthand(raw: str) -> tuple[str, str | None]:
     if _HOST_PATH.match(raw):
         parts = raw.rstrip("/").split("/")
         # ``.git`` ends the repository's path (GitLab's subgroups: group/sub/repo.git)
-        end = next((i + 1 for i, p in enumerate(parts) if i >= 2 and p.endswith(".git")), 3)
+        end = next((i + 1 for i, p in enumerate(parts)
+                    if i >= 2 and p.endswith(".git") and p != ".git"), 3)
         address, subdir = "/".join(parts[:end]), _web_path(parts[end:])
     else:
         start = raw.find("://") + 3 if "://" in raw else 0
