@@ -248,3 +248,23 @@ def test_a_folder_not_there_is_found_by_its_skill_name(cli: CliRunner, world: Pa
     two = cli("install", f"file://{bare}//react", "--force")
     assert two.code != 0 and "could be any of frontend/react, other/react" in two.err
     assert tree(world) == before
+
+
+def test_json_has_the_originals_fields(cli: CliRunner, world: Path, tmp_path: Path) -> None:
+    _, bare = team_repo(tmp_path)
+    url = f"file://{bare}"
+    copied = cli("install", url, "-s", "review", "--into", "web", "--json").json()
+    assert {k: copied[k] for k in ("source", "tracked", "dry_run", "skills", "failed",
+                                   "into")} == {
+        "source": url, "tracked": False, "dry_run": False, "skills": ["review"],
+        "failed": [], "into": "web"}
+    assert copied["duration"].endswith("s") and copied["installed"][0]["name"] == "review"
+    repo = cli("install", url, "--track", "--json").json()
+    assert (repo["source"], repo["tracked"], repo["failed"]) == (url, True, [])
+    assert "into" not in repo
+    folder = tmp_path / "my-agents"
+    folder.mkdir()
+    (folder / "tutor.md").write_text("# tutor\n")
+    agents = cli("install", str(folder), "--kind", "agent", "--json")
+    assert agents.code == 0, agents.err
+    assert (agents.json()["skills"], agents.json()["tracked"]) == (["tutor"], False)
