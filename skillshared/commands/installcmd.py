@@ -80,6 +80,10 @@ def _install(req: Request) -> InstallResult | InstallAgentsResult | UpdateResult
                                            make_gate(req, config, level_of(req, config)),
                                            level_of(req, config))
     if req.flag("track"):
+        if req.flag("update"):
+            there = _tracked_there(config, raw, req.text("name"), where)
+            if there is not None:  # --update of a repo already tracked: a fast-forward
+                return _update(req, there)
         return _install_repo(req, config, raw, req.text("name"), where, branch)
     if kind != "skill" and raw.endswith(".md") and os.path.isfile(raw):
         return _install_agent_file(req, config, raw, where)
@@ -286,14 +290,28 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
     return result
 
 
+def _tracked_there(config: Config, raw: str, given: str | None, where: str | None
+                   ) -> str | None:
+    """The path of the tracked repo ``install --track`` of ``raw`` would make, when it is
+    already there."""
+    name = sources.repo_name(sources.clone_url(raw), given)
+    rel = f"{where}/{name}" if where else name
+    return rel if rel in tracked.repos(config.source) else None
+
+
+def _update(req: Request, rel: str) -> UpdateResult:
+    """``update <rel>`` with this command's flags (``install --update``)."""
+    return cmd_update(Request(req.paths, {**req.args, "names": [rel], "all": False,
+                                          "group": []}, req.daemon))
+
+
 def _install_by_name(req: Request, config: Config, record: SkillRecord
                      ) -> InstallRecordedResult | UpdateResult:
     """``install <name>`` of a recorded install: re-created when it is not there; when it
     is, updated with ``--update`` (as ``update <name>``), else left as it is."""
     present = os.path.lexists(config.source / record.rel)
     if present and req.flag("update"):
-        return cmd_update(Request(req.paths, {**req.args, "names": [record.rel],
-                                              "all": False, "group": []}, req.daemon))
+        return _update(req, record.rel)
     if present:
         items: list[UpdateItem] = [{"name": record.rel, "status": "skipped",
                                     "source": record.source, "tracked": record.tracked,

@@ -268,3 +268,18 @@ def test_json_has_the_originals_fields(cli: CliRunner, world: Path, tmp_path: Pa
     agents = cli("install", str(folder), "--kind", "agent", "--json")
     assert agents.code == 0, agents.err
     assert (agents.json()["skills"], agents.json()["tracked"]) == (["tutor"], False)
+
+
+def test_update_flag_of_a_tracked_repo_fast_forwards_it(cli: CliRunner, world: Path,
+                                                         tmp_path: Path) -> None:
+    work, bare = team_repo(tmp_path)
+    url = f"file://{bare}"
+    assert cli("install", url, "--track").code == 0
+    refused = cli("install", url, "--track")
+    assert refused.code != 0 and "already exists" in refused.err
+    commit_files(work, {"review/more.md": "more\n"})
+    result = cli("install", url, "--track", "--update", "--json")
+    assert result.code == 0, result.err
+    assert [(i["name"], i["status"]) for i in result.json()["items"]] == [
+        ("_team-skills", "updated")]
+    assert (world / "_team-skills/review/more.md").is_file()
