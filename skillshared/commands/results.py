@@ -180,6 +180,8 @@ class TargetDescription(TypedDict):
     exclude: list[str]
     builtin: str | None  # the built-in target it is, if any
     exists: bool
+    targetNaming: str  # the original's: flat or standard
+    skillsEnabled: bool  # the original's
 
 
 @final

@@ -69,6 +69,8 @@ def describe(target: TargetConfig) -> TargetDescription:
         "exclude": list(target.exclude),
         "builtin": target.builtin,
         "exists": os.path.lexists(target.path),
+        "targetNaming": target.naming,  # the original's
+        "skillsEnabled": True,  # the original's (every target here syncs skills)
     }
 
 

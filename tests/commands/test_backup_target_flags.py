@@ -58,3 +58,9 @@ def test_bad_uses_of_all_change_nothing(cli: CliRunner, world: Path, argv: list[
     result = cli(*argv)
     assert result.code == 2 and "--all" in result.err
     assert tree(world) == before
+
+
+def test_target_list_json_has_the_originals_fields(cli: CliRunner, world: Path) -> None:
+    targets = cli("target", "list", "--json").json()["targets"]
+    assert [(t["name"], t["targetNaming"], t["skillsEnabled"]) for t in targets] == [
+        ("claude", "flat", True), ("cursor", "flat", True)]
