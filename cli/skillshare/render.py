@@ -142,6 +142,12 @@ def render_status(r: StatusResult, out: Out) -> int:
     src = r["source"]
     out(f"Source: {out.path(src['path'])}" + ("" if src["exists"] else "  (missing)"))
     out(f"  Skills: {src['skills']}" + (f" ({src['invalid']} invalid)" if src["invalid"] else ""))
+    ignore = src.get("skillignore")
+    if ignore and ignore.get("active"):
+        local = any(f.endswith(".local") for f in ignore.get("files", []))
+        out(f"  .skillignore: {plural(len(ignore.get('patterns', [])), 'pattern')}, "
+            f"{plural(ignore.get('ignored_count', 0), 'skill')} ignored"
+            + (" (.local active)" if local else ""))
     out(f"  Git: {_git_line(src['git'])}")
     if r["records_problem"]:
         out(f"  {WARN} install records: {r['records_problem']}")

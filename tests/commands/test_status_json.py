@@ -45,6 +45,7 @@ def test_the_originals_fields(cli: CliRunner, world: Path) -> None:
     assert data["audit"] == {"profile": "DEFAULT", "threshold": "CRITICAL", "dedupe": "GLOBAL",
                              "analyzers": []}
     assert isinstance(data["version"], str)
+    assert ".skillignore: 2 patterns, 1 skill ignored (.local active)" in cli("status").out
     assert cli("sync").code == 0
     after = {t["name"]: t for t in cli("status", "--json").json()["targets"]}
     assert (after["claude"]["status"], after["claude"]["synced_count"]) == ("merged", 3)
