@@ -81,7 +81,7 @@ def test_bad_input_is_refused_and_changes_nothing(cli: CliRunner, home: Path) ->
     (home / ".claude").mkdir()
     assert cli("init", "--targets", "claude").code == 0
     config = home / ".config/skillshare"
-    (config / "agents").mkdir()
+    (config / "agents").mkdir(exist_ok=True)  # (init makes it)
     (config / "agents/-bad name.md").write_text("x\n")
     (config / "agents/good.md").write_text("x\n")
     before = tree(home)

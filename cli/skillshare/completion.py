@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import re
 
-from skillshare.commands import COMMANDS, COMMON, Arg, Command
+from skillshare.cmdspec import COMMON, Arg, Command
+from skillshare.commands import COMMANDS
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:

@@ -8,7 +8,8 @@ import sys
 from typing import TYPE_CHECKING, NoReturn
 
 from skillshare import __version__
-from skillshare.commands import COMMANDS, COMMON, Arg
+from skillshare.cmdspec import COMMON, Arg
+from skillshare.commands import COMMANDS
 from skillshare.textout import write
 from skillshared.core.errors import EXIT_USAGE
 

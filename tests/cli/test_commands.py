@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillshare.commands import COMMANDS, COMMON, quick_parse
+from skillshare.cmdspec import COMMON
+from skillshare.commands import COMMANDS, quick_parse
 from skillshare.parser import build_parser
 
 PARSER = build_parser()
