@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from skillshare import (
-    render_audit,
-    render_backup,
-    render_diff_files,
-    render_git,
-    render_kinds,
-    render_list,
-    render_local,
-    render_log,
-    render_new,
-    render_trash,
-)
-from skillshare.render_daemon import daemon_section, render_daemon, render_service
-from skillshare.render_extras import render_extras
-from skillshare.render_init import render_init
-from skillshare.render_sync import (
-    held_hint,
-    render_sync,
-    target_line,
-    target_names,
-)
+import importlib
+
+from skillshare.render_daemon import daemon_section
+from skillshare.render_sync import held_hint, target_line, target_names
 from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
@@ -198,6 +181,8 @@ def render_diff(r: DiffResult, out: Out) -> int:
         for item in t["items"]:
             name = item["name"] or out.path(t["path"])
             out(f"  {item['sign']} {name:<{max(width, 12)}}  ({item['reason']})")
+            from skillshare import render_diff_files
+
             render_diff_files.files(item, out)
         if t["guard"]:
             out(f"  pruning would be held back: {t['guard']}")
@@ -299,18 +284,34 @@ def render_doctor(r: DoctorResult, out: Out) -> int:
     return 0 if r["ok"] else 1
 
 
-RENDERERS: dict[str, Callable[[Any, Out], int]] = {
-    "daemon": render_daemon, "service": render_service,
-    "sync": render_sync, "status": render_status, "diff": render_diff,
-    "list": render_list.render_list,
-    "init": render_init, "target": render_target, "doctor": render_doctor,
-    "log": render_log.render_log,
-    **render_backup.RENDERERS, **render_git.RENDERERS,
-    **render_audit.RENDERERS, **render_trash.RENDERERS,
-    **render_kinds.RENDERERS, **render_new.RENDERERS,
-    "extras": render_extras,
-    **render_local.RENDERERS,
+# Each command's renderer: here, or "module:function" of a module imported only when that
+# command's result is shown (every command pays for what it imports at start).
+RENDERERS: dict[str, Callable[[Any, Out], int] | str] = {
+    "status": render_status, "diff": render_diff, "target": render_target,
+    "doctor": render_doctor,
+    "daemon": "render_daemon:render_daemon", "service": "render_daemon:render_service",
+    "sync": "render_sync:render_sync", "list": "render_list:render_list",
+    "init": "render_init:render_init", "log": "render_log:render_log",
+    "backup": "render_backup:render_backup", "restore": "render_backup:render_restore",
+    "collect": "render_kinds:render_collect", "install": "render_kinds:render_install",
+    "update": "render_kinds:render_update", "check": "render_kinds:render_check",
+    "push": "render_git:render_push", "pull": "render_git:render_pull",
+    "audit": "render_audit:render_audit", "trash": "render_trash:render_trash",
+    "uninstall": "render_trash:render_uninstall", "extras": "render_extras:render_extras",
+    "commit": "render_new:render_commit", "new": "render_new:render_new",
+    "enable": "render_new:render_toggle", "disable": "render_new:render_toggle",
+    "analyze": "render_new:render_analyze", "version": "render_local:render_version",
+    "help": "render_local:render_help", "completion": "render_local:render_completion",
 }
+
+
+def renderer(cmd: str) -> Callable[[Any, Out], int]:
+    found = RENDERERS[cmd]
+    if isinstance(found, str):
+        module, _, name = found.partition(":")
+        found = getattr(importlib.import_module(f"skillshare.{module}"), name)
+        assert callable(found)
+    return found
 
 
 def json_text(cmd: str, result: Mapping[str, Any]) -> str:
@@ -319,13 +320,17 @@ def json_text(cmd: str, result: Mapping[str, Any]) -> str:
     from skillshare import textout
 
     if cmd == "list":
+        from skillshare import render_list
+
         return textout.json_text(render_list.json_document(result))  # type: ignore[arg-type]
     if cmd == "log":
+        from skillshare import render_log
+
         return render_log.json_text(result)  # type: ignore[arg-type]
     return textout.json_text(result)
 
 
 def render(cmd: str, result: Mapping[str, Any], home: str) -> tuple[str, int]:
     out = Out(home)
-    code = RENDERERS[cmd](result, out)
+    code = renderer(cmd)(result, out)
     return out.text(), code

@@ -7,8 +7,6 @@ from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
 
     from skillshared.commands.results_install import AuditedSkill
     from skillshared.commands.results_kinds import AuditKindsResult
@@ -50,6 +48,3 @@ def render_audit(r: AuditKindsResult, out: Out) -> int:
         return 1
     out(f"{OK} nothing at or above {r['threshold']}")
     return 0
-
-
-RENDERERS: dict[str, Callable[[Any, Out], int]] = {"audit": render_audit}

@@ -6,8 +6,6 @@ from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
 
     from skillshared.commands.results_extras import (
         ExtraCollectResult,
@@ -121,6 +119,3 @@ def _collect(r: ExtraCollectResult, out: Out, dry: str) -> int:
     else:
         out(f"No local files to collect from {out.path(r['target'])}")
     return 1 if r["failed"] else 0
-
-
-RENDERERS: dict[str, Callable[[Any, Out], int]] = {"extras": render_extras}

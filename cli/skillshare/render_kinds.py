@@ -8,7 +8,7 @@ from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
     from typing import Any
 
     from skillshared.commands.results import CollectResult
@@ -182,9 +182,3 @@ def render_check(r: CheckResult, out: Out) -> int:
     if r["behind"]:
         out("Run 'skillshare update --all' to bring them up to date")
     return 1 if r["summary"]["failed"] else 0
-
-
-RENDERERS: dict[str, Callable[[Any, Out], int]] = {
-    "collect": render_collect, "install": render_install, "update": render_update,
-    "check": render_check,
-}

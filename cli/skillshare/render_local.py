@@ -30,7 +30,3 @@ def render_completion(result: dict[str, Any], out: Out) -> int:
     out(f"{OK} Completion script installed to {result['path']}")
     out(f"  To use it: {result['activate']}")
     return 0
-
-
-RENDERERS = {"version": render_version, "help": render_help,
-             "completion": render_completion}

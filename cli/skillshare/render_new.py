@@ -6,8 +6,6 @@ from skillshare.textout import ARROW, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
 
     from skillshared.commands.results_new import (
         AnalyzedTarget,
@@ -159,9 +157,3 @@ def _warnings(warnings: list[BudgetWarning], out: Out) -> None:
         label = "Always-loaded" if w["type"] == "always_loaded" else "On-demand"
         out(f"{WARN} {w['target']}: {label} context is ~{w['actual']:,} tokens "
             f"(budget: {w['budget']:,})")
-
-
-RENDERERS: dict[str, Callable[[Any, Out], int]] = {
-    "commit": render_commit, "new": render_new, "enable": render_toggle,
-    "disable": render_toggle, "analyze": render_analyze,
-}

@@ -8,8 +8,6 @@ from skillshare.textout import INFO, OK, Out, ago, plural, size
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
 
     from skillshared.commands.results_kinds import (
         TrashKindsList,
@@ -88,8 +86,3 @@ def render_uninstall(r: UninstallKindsResult, out: Out) -> int:
     if r["removed"]:
         out("Run 'skillshare sync' to remove its links from the targets")
     return 0
-
-
-RENDERERS: dict[str, Callable[[Any, Out], int]] = {
-    "trash": render_trash, "uninstall": render_uninstall,
-}
