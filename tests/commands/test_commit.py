@@ -109,3 +109,19 @@ def test_cli_text_and_json(cli: CliRunner, repo: Path) -> None:
     done = cli("commit", "-m", "Add review", "--json")
     assert done.code == 0 and done.json()["message"] == "Add review"
     assert "No changes to commit" in cli("commit").out
+
+
+def test_commit_works_on_the_repository_git_root_names(home: Path, source: Path) -> None:
+    """``git_root: root``: the config folder's repository (skills and agents together)."""
+    base = home / ".config/skillshare"
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets: {}\ngit_root: root\n")
+    make_skill(source, "first")
+    (base / "agents").mkdir(exist_ok=True)
+    (base / "agents/tutor.md").write_text("tutor\n")
+    (base / ".gitignore").write_text("config.yaml\n")
+    git(base, "init", "-q", "-b", "main")
+    result = run("commit")
+    assert result["committed"]
+    files = git(base, "ls-files").splitlines()
+    assert "agents/tutor.md" in files and "skills/first/SKILL.md" in files
+    assert not (source / ".git").exists()
