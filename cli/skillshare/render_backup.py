@@ -198,6 +198,27 @@ def _original_restore(r: RestoreResult, out: Out) -> None:
         out(f"  {INFO} its .skillshare-manifest.json was not restored (it stays in the backup)")
 
 
+def collect_tail(r: Any, passes: Any, collected: str, sync: str, out: Out) -> None:
+    """What ``collect`` (of skills or agents) skipped or failed, the conflicts of the pass
+    that linked what it collected, its closing line, and the sync to run next."""
+    for skipped in r["skipped"]:
+        where = (f"{skipped['target']}/{skipped['name']}" if skipped["name"]
+                 else skipped["target"])
+        out(f"! {where} skipped: {skipped.get('reason', '')}")
+    for failed in r["failed"]:
+        out(f"{FAIL} {failed['target']}/{failed['name']}: {failed.get('error', '')}")
+    for t in passes:
+        for c in t["conflicts"]:
+            out(f"{WARN} {t['target']}/{c['name']}: not linked: {c['reason']}")
+        if t["error"]:
+            out(f"{FAIL} {t['target']}: {t['error']}")
+    out(f"Collect {'preview' if r['dry_run'] else 'complete'}: {collected}, "
+        f"{len(r['same'])} already in the source, {len(r['skipped'])} skipped, "
+        f"{len(r['failed'])} failed")
+    if r["collected"] and not r["dry_run"]:
+        out(f"Run '{sync}' to distribute them to the other targets")
+
+
 def render_collect(r: CollectResult, out: Out) -> int:
     if r.get("hint"):
         out(f"{INFO} {r['hint']}")
@@ -213,22 +234,7 @@ def render_collect(r: CollectResult, out: Out) -> int:
         out(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}{again}")
     for same in r["same"]:
         out(f"= {same['target']}/{same['name']}: the source already has it")
-    for skipped in r["skipped"]:
-        where = (f"{skipped['target']}/{skipped['name']}" if skipped["name"]
-                 else skipped["target"])
-        out(f"! {where} skipped: {skipped['reason']}")
-    for failed in r["failed"]:
-        out(f"{FAIL} {failed['target']}/{failed['name']}: {failed['error']}")
-    for t in r["linked"]:
-        for c in t["conflicts"]:
-            out(f"{WARN} {t['target']}/{c['name']}: not linked: {c['reason']}")
-        if t["error"]:
-            out(f"{FAIL} {t['target']}: {t['error']}")
-    out(f"Collect {'preview' if r['dry_run'] else 'complete'}: {len(r['collected'])} collected, "
-        f"{len(r['same'])} already in the source, {len(r['skipped'])} skipped, "
-        f"{len(r['failed'])} failed")
-    if r["collected"] and not r["dry_run"]:
-        out("Run 'skillshare sync' to distribute them to the other targets")
+    collect_tail(r, r["linked"], f"{len(r['collected'])} collected", "skillshare sync", out)
     return 1 if r["failed"] else 0
 
 

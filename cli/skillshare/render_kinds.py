@@ -46,22 +46,9 @@ def _collect_agents(r: CollectAgentsResult, out: Out) -> int:
             f"{linked}{again}")
     for same in r["same"]:
         out(f"= {same['target']}/{same['name']}: the agents source already has it")
-    for skipped in r["skipped"]:
-        where = f"{skipped['target']}/{skipped['name']}" if skipped["name"] else skipped[
-            "target"]
-        out(f"! {where} skipped: {skipped.get('reason', '')}")
-    for failed in r["failed"]:
-        out(f"{FAIL} {failed['target']}/{failed['name']}: {failed.get('error', '')}")
-    for t in r.get("passes", []):
-        for c in t["conflicts"]:
-            out(f"{WARN} {t['target']}/{c['name']}: not linked: {c['reason']}")
-        if t["error"]:
-            out(f"{FAIL} {t['target']}: {t['error']}")
-    out(f"Collect {'preview' if r['dry_run'] else 'complete'}: "
-        f"{plural(len(r['collected']), 'agent')} collected, {len(r['same'])} already in the "
-        f"source, {len(r['skipped'])} skipped, {len(r['failed'])} failed")
-    if r["collected"] and not r["dry_run"]:
-        out("Run 'skillshare sync' to distribute them to the other targets")
+    render_backup.collect_tail(r, r.get("passes", []),
+                               plural(len(r["collected"]), "agent") + " collected",
+                               "skillshare sync agents", out)
     return 1 if r["failed"] else 0
 
 

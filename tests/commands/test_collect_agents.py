@@ -314,3 +314,12 @@ def test_no_file_of_a_target_or_of_the_source_is_lost(
             assert now == text
     assert not [n for n in os.listdir(claude) if n.startswith(".skillshare-tmp")]
     assert not [n for n in os.listdir(agents) if n.startswith(".skillshare-tmp")]
+
+
+def test_the_text_names_the_agents_sync_to_run_next(cli: CliRunner, home: Path,
+                                                    agents: Path) -> None:
+    (home / ".claude/agents/helper.md").write_text("help\n")
+    result = cli("collect", "agents", "claude")
+    assert result.code == 0, result.err
+    assert "Collect complete: 1 agent collected" in result.out
+    assert "Run 'skillshare sync agents' to distribute them" in result.out
