@@ -89,7 +89,21 @@ def discover_agents(source: Path) -> AgentDiscovery:
             invalid.append((rel, problem))
             continue
         agents.append(_agent(source, rel))
+    agents, clashes = _without_clashes(agents)
+    invalid = sorted(invalid + clashes)
     return AgentDiscovery(tuple(agents), tuple(invalid), tuple(ignored), tuple(problems))
+
+
+def _without_clashes(agents: list[Agent]) -> tuple[list[Agent], list[tuple[str, str]]]:
+    """Agents whose file name in a target is also another's (``team/x.md`` and
+    ``team__x.md``) are all refused, as skills of one flat name are: neither is synced."""
+    by_flat: dict[str, list[str]] = {}
+    for agent in agents:
+        by_flat.setdefault(agent.flat, []).append(agent.rel)
+    clashes = [(agent.rel, f"file name '{agent.flat}' in a target is also produced by "
+                           + ", ".join(by_flat[agent.flat]))
+               for agent in agents if len(by_flat[agent.flat]) > 1]
+    return [a for a in agents if len(by_flat[a.flat]) == 1], clashes
 
 
 def _candidates(root: str, rel: str = "", depth: int = 0) -> Iterator[str]:

@@ -80,3 +80,15 @@ def test_a_link_is_an_agent_only_when_it_ends_in_a_file_inside_the_source(
         "dangling.md": "a link that does not end in a file inside the source",
         "escape.md": "a link that does not end in a file inside the source",
         "pipe.md": "not a regular file"}
+
+
+def test_two_agents_of_one_file_name_in_a_target_are_both_refused(tmp_path: Path) -> None:
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team/x.md").write_text("one\n")
+    (tmp_path / "team__x.md").write_text("two\n")
+    (tmp_path / "solo.md").write_text("three\n")
+    found = discover_agents(tmp_path)
+    assert [a.rel for a in found.agents] == ["solo.md"]
+    assert [rel for rel, _ in found.invalid] == ["team/x.md", "team__x.md"]
+    assert all("'team__x.md' in a target is also produced by team/x.md, team__x.md" in why
+               for _, why in found.invalid)
