@@ -39,7 +39,7 @@ COMMANDS = {
     "extras": "extrascmd:cmd_extras",
     "commit": "commitcmd:cmd_commit", "new": "newcmd:cmd_new",
     "enable": "enablecmd:cmd_enable", "disable": "enablecmd:cmd_disable",
-    "analyze": "analyzecmd:cmd_analyze",
+    "analyze": "analyzecmd:cmd_analyze", "tui": "tuicmd:cmd_tui",
 }
 
 
@@ -65,6 +65,8 @@ def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
         return not (args.get("list") or args.get("verify"))
     if cmd == "trash":
         return args.get("action", "list") not in ("list", "ls")
+    if cmd == "tui":  # (without on/off it only shows the setting)
+        return args.get("state") is not None
     if cmd == "extras":  # (list, show one, show the source: read only)
         words = args.get("what") or ["list"]
         return not (words[0] in ("list", "ls") or words == ["source"] or (

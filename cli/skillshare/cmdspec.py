@@ -99,6 +99,8 @@ COMMON = (
         "(default when it exists here)", const=True, group="where"),
     Arg("const", ("-g", "--global"), "project", "global mode, even inside a project",
         const=False, group="where"),
-    flag("--json", help="print one JSON document"),
+    flag("-j", "--json", help="print one JSON document"),
     flag("--no-daemon", help="run in this process even if the daemon is running"),
+    flag("--no-tui", help="accepted for the original's scripts (output here is always plain "
+                          "text)"),
 )

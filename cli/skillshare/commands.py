@@ -65,7 +65,6 @@ COMMANDS = {c.name: c for c in (
                                                     "(comma-separated)"),
             value("--subdir", metavar="NAME", help="keep the skills in this subfolder of the "
                                                    "source folder"),
-            flag("--no-tui", help="accepted for compatibility (init never asks)"),
             value("--config", metavar="local", help="-p: local keeps the project's config.yaml "
                                                     "out of git (each developer's own targets)"),
             flag("-f", "--force", help="on an existing setup: put the editors' schema comment "
@@ -93,8 +92,7 @@ COMMANDS = {c.name: c for c in (
             positional("name", "only this target", nargs="?", metavar="target"),
             value("-t", "--target", metavar="NAME", help="only this target"),
             flag("--stat", help="list the files that differ in folders in the target"),
-            flag("--patch", help="also show their content diff (target old, source new)"),
-            flag("--no-tui", help="accepted for compatibility (there is no TUI)")),
+            flag("--patch", help="also show their content diff (target old, source new)")),
     Command("list", "list the skills and agents in the source",
             "skillshare list --json\nskillshare list agents   # only the agents\n"
             "skillshare list skills\nskillshare list react --type github --sort newest\n"
@@ -106,8 +104,7 @@ COMMANDS = {c.name: c for c in (
             value("-t", "--type", metavar="TYPE", help="only tracked, local or github skills"),
             value("-s", "--sort", metavar="ORDER", help="name (default), newest or oldest"),
             flag("-v", "--verbose", help="show each skill's source, type and install date"),
-            flag("--all", help="skills and agents"),
-            flag("--no-tui", help="accepted for compatibility (there is no TUI)")),
+            flag("--all", help="skills and agents")),
     Command("doctor", "check the setup; exit 1 if a check fails", "skillshare doctor"),
     Command("log", "show the operation log",
             "skillshare log --tail 5\nskillshare log --cmd sync --status error\n"
@@ -120,8 +117,7 @@ COMMANDS = {c.name: c for c in (
             value("--since", metavar="WHEN", help="only since 30m, 2h, 2d, 1w or 2006-01-02"),
             flag("-a", "--audit", help="only the audit entries"),
             flag("--stats", help="totals, success rate and a per-command count"),
-            flag("-c", "--clear", help="empty the operations log (with --audit: audit.log)"),
-            flag("--no-tui", help="accepted for compatibility (there is no TUI)")),
+            flag("-c", "--clear", help="empty the operations log (with --audit: audit.log)")),
     Command("target", "manage targets: add, remove, list, show or edit one",
             "skillshare target list\nskillshare target add cursor\n"
             "skillshare target add my-tool ~/code/tool/skills --mode copy\n"

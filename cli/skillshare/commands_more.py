@@ -148,9 +148,7 @@ MORE = (
             flag("-v", "--verbose", help="list each target's 10 largest descriptions and "
                                          "the lint findings"),
             value("--filter", metavar="TEXT", help="only skills whose path holds TEXT "
-                                                   "(any case)"),
-            flag("--no-tui", help="accepted for compatibility: output is always plain "
-                                  "text")),
+                                                   "(any case)")),
     Command("daemon", "start, stop or inspect the background daemon (skillshared)",
             "skillshare daemon start      # detach, wait until it answers\n"
             "skillshare daemon status\nskillshare daemon logs -f\n"
@@ -163,6 +161,12 @@ MORE = (
             "skillshare service status\nskillshare service uninstall",
             positional("action", choices=("install", "uninstall", "status")),
             flag("--no-start", help="install: only write the file; do not enable or start it"),
+            DRY_RUN),
+    Command("tui", "show or set the original's interactive-screens switch (kept for its "
+                   "scripts: output here is always plain text)",
+            "skillshare tui       # on (default), on or off\nskillshare tui off",
+            positional("state", "on or off (none: show the setting)", nargs="?",
+                       choices=("on", "off")),
             DRY_RUN),
     Command("version", "print the version", "skillshare version\nskillshare --version"),
     Command("help", "show the command list, or one command's help",

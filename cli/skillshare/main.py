@@ -60,7 +60,7 @@ def _trash_args(words: list[str]) -> dict[str, Any]:
 
 def command_args(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
     """The JSON-able arguments of a command (what the daemon receives, too)."""
-    skip = {"command", "json", "no_daemon", "words"}
+    skip = {"command", "json", "no_daemon", "no_tui", "words"}
     args = {k: v for k, v in vars(ns).items() if k not in skip}
     if ns.command == "init" and ns.targets is not None:
         args["targets"] = [t.strip() for t in ns.targets.split(",") if t.strip()]
@@ -226,10 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _wants_json(argv: Sequence[str]) -> bool:
-    """``--json`` is on the command line (before a ``--``), as far as a line that could not
-    be parsed tells."""
+    """``--json`` (or ``-j``) is on the command line (before a ``--``), as far as a line that
+    could not be parsed tells."""
     words = list(argv)
-    return "--json" in (words[:words.index("--")] if "--" in words else words)
+    before = words[:words.index("--")] if "--" in words else words
+    return "--json" in before or "-j" in before
 
 
 def _main(argv: Sequence[str]) -> int:

@@ -1,5 +1,6 @@
-"""Text of the commands the command line answers itself: ``version``, ``help`` and
-``completion`` (kept apart from their modules, which only those commands import)."""
+"""Text of ``tui`` and of the commands the command line answers itself: ``version``,
+``help`` and ``completion`` (kept apart from their modules, which only those commands
+import)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,17 @@ def render_version(result: dict[str, Any], out: Out) -> int:
 
 def render_help(result: dict[str, Any], out: Out) -> int:
     out(str(result["text"]).rstrip("\n"))
+    return 0
+
+
+def render_tui(result: dict[str, Any], out: Out) -> int:
+    state = result["tui"]
+    if result["changed"] or result["dry_run"]:
+        verb = "would be " if result["dry_run"] and result["changed"] else ""
+        out(f"{OK} TUI {verb}{'enabled' if state == 'on' else 'disabled'}")
+    else:
+        out(f"TUI: {state}{' (default)' if result['default'] else ''}")
+    out("  (kept for the original's scripts: this version's output is always plain text)")
     return 0
 
 
