@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from skillshared import api
@@ -34,6 +35,7 @@ def test_the_table_says_who_reads_what(home: Path) -> None:
          ("mine", None, f"{home}/.claude/skills")], expand, project=False)
     assert [(o.scanner, o.folder, o.writers) for o in found] == [
         ("codex", f"{home}/.agents/skills", ("universal",)),
+        ("cursor", f"{home}/.agents/skills", ("universal",)),
         ("cursor", f"{home}/.claude/skills", ("mine",)),
         ("cursor", f"{home}/.codex/skills", ("codex",))]
     # a target's own folder is never an overlap, nor a folder no target syncs into
@@ -98,3 +100,22 @@ def test_init_warns_before_making_an_overlap(cli: CliRunner, home: Path) -> None
     warnings = result.json()["warnings"]
     assert any(w.startswith("codex also loads skills from") for w in warnings), warnings
     assert (home / ".config/skillshare/config.yaml").is_file()
+
+
+@pytest.mark.parametrize(("name", "also_global", "also_project"), [
+    ("firebender", ("~/.agents/skills", "~/.claude/skills", "~/.codex/skills",
+                    "~/.cursor/skills", "~/.goose/skills"), ()),
+    ("kimi", ("~/.agents/skills", "~/.claude/skills", "~/.codex/skills"),
+     (".claude/skills", ".codex/skills")),
+    ("roo", ("~/.agents/skills",), (".agents/skills",)),
+    ("amp", ("~/.claude/skills",), (".claude/skills",)),
+    ("copilot", (), ()),
+    ("goose", (), ()),
+])
+def test_the_table_matches_the_originals_also_scans(name: str, also_global: tuple[str, ...],
+                                                   also_project: tuple[str, ...]) -> None:
+    """What each tool also reads is the original's table's, neither more (a false duplicate
+    warning) nor less (a missed one)."""
+    known = builtin.lookup(name)
+    assert known is not None
+    assert (tuple(known.also_global), tuple(known.also_project)) == (also_global, also_project)
