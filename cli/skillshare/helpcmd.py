@@ -11,6 +11,23 @@ if TYPE_CHECKING:
 
 NAME = "skillshare"
 
+# The original's commands this version does not have, each with what to do instead.
+NOT_HERE = {
+    "ui": ("the web dashboard is not part of this version",
+           "`skillshare status` and `skillshare daemon logs -f` show the same state"),
+    "hub": ("skill hubs (online catalogues) are not part of this version",
+            "install by address: skillshare install owner/repo"),
+    "search": ("searching online catalogues is not part of this version",
+               "install by address: skillshare install owner/repo[/path]"),
+    "upgrade": ("this version is upgraded with pip, and has no built-in skill to upgrade",
+                "in a newer checkout: pip install . ; then `skillshare daemon restart`"),
+}
+
+
+def not_here(command: str) -> tuple[str, str] | None:
+    """Why ``command`` (one of the original's) is refused here, and what to do instead."""
+    return NOT_HERE.get(command)
+
 
 def version_line() -> str:
     """What ``skillshare --version`` prints (the original's form: ``skillshare v1.2.3``)."""

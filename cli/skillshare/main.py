@@ -20,10 +20,13 @@ if TYPE_CHECKING:
 def _target_args(ns: SimpleNamespace) -> dict[str, Any]:
     words = list(ns.words)
     first = words[0] if words else "list"
-    args: dict[str, Any] = {"mode": ns.mode}
+    args: dict[str, Any] = {"mode": ns.mode, "agent_mode": ns.agent_mode,
+                            "target_naming": ns.target_naming}
     if getattr(ns, "all", False) and first not in ("remove", "rm"):
         raise _usage("--all goes with `target remove`")
-    for key in ("add_include", "remove_include", "add_exclude", "remove_exclude"):
+    for key in ("add_include", "remove_include", "add_exclude", "remove_exclude",
+                "add_agent_include", "remove_agent_include", "add_agent_exclude",
+                "remove_agent_exclude"):
         args[key] = getattr(ns, key)
     if first in ("list", "ls"):
         args["action"] = "list"
@@ -239,6 +242,14 @@ def _main(argv: Sequence[str]) -> int:
 
         textout.write(version_line())
         return 0
+    if argv and argv[0] in ("ui", "hub", "search", "upgrade"):
+        from skillshare.helpcmd import not_here
+
+        why = not_here(argv[0])
+        if why is not None:
+            _print_error(UsageError(f"`skillshare {argv[0]}`: {why[0]}", hint=why[1]),
+                         _wants_json(argv))
+            return EXIT_USAGE
     try:
         ns = parse(argv)
     except UsageError as exc:

@@ -108,3 +108,16 @@ def test_a_usage_error_under_j_is_a_json_document(cli: CliRunner, configured: Pa
     run = cli("list", "-j", "--no-such-flag")
     assert run.code == 2
     assert json.loads(run.out)["ok"] is False
+
+
+@pytest.mark.parametrize("command", ["ui", "hub", "search", "upgrade"])
+def test_the_originals_commands_not_here_say_so(cli: CliRunner, command: str) -> None:
+    """A switching user's `skillshare ui` (or hub, search, upgrade) is told why it is not
+    here and what to do instead, not "invalid choice"."""
+    run = cli(command, "--json")
+    assert run.code == 2
+    error = json.loads(run.out)["error"]
+    assert error["message"].startswith(f"`skillshare {command}`: ")
+    assert "not part of this version" in error["message"] or command == "upgrade"
+    assert error["hint"]
+    assert "invalid choice" not in run.err
