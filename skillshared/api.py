@@ -29,7 +29,7 @@ Handler = Callable[[Request], Mapping[str, Any]]  # each returns its result's Ty
 # runs, so a `sync` does not load the code of every other command).
 COMMANDS = {
     "audit": "auditcmd:cmd_audit", "backup": "backupcmd:cmd_backup",
-    "restore": "restore:cmd_restore", "trash": "trashcmd:cmd_trash",
+    "restore": "restorecmd:cmd_restore", "trash": "trashcmd:cmd_trash",
     "collect": "collect:cmd_collect_kind", "pull": "sync:cmd_pull", "push": "sync:cmd_push",
     "install": "installcmd:cmd_install", "uninstall": "uninstallcmd:cmd_uninstall",
     "check": "updatecmd:cmd_check", "update": "updatecmd:cmd_update",
@@ -65,6 +65,8 @@ def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
         return not (args.get("list") or args.get("verify"))
     if cmd == "trash":
         return args.get("action", "list") not in ("list", "ls")
+    if cmd == "restore":  # (without a target it lists the backups)
+        return bool(args.get("target"))
     if cmd == "tui":  # (without on/off it only shows the setting)
         return args.get("state") is not None
     if cmd == "extras":  # (list, show one, show the source: read only)

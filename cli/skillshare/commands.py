@@ -189,10 +189,16 @@ COMMANDS = {c.name: c for c in (
             flag("-f", "--force", help="sync with --force after pulling (with targets: "
                                        "collect --force)")),
     Command("backup", "back up targets; list, verify or clean up backups",
-            "skillshare backup\nskillshare backup claude\nskillshare backup --dry-run\n"
+            "skillshare backup          # skills' targets, agents folders and extras\n"
+            "skillshare backup claude\nskillshare backup agents   # only agents folders\n"
+            "skillshare backup skills claude   # only claude's skills folder\n"
+            "skillshare backup --dry-run\n"
             "skillshare backup --list\nskillshare backup --verify\n"
             "skillshare backup --cleanup -n   # what retention would remove",
-            positional("targets", "only these targets", nargs="*", metavar="target"),
+            positional("targets", "only these targets (after skills or agents: only that "
+                       "kind of folder)", nargs="*", metavar="[skills|agents] target"),
+            flag("--all", help="every kind: skills' targets, agents folders and extras (the "
+                               "default)"),
             value("-t", "--target", metavar="NAME", help="only this target (as a name after "
                                                          "backup)"),
             flag("-l", "--list", help="list the backups"),
@@ -202,11 +208,17 @@ COMMANDS = {c.name: c for c in (
             value("--from", metavar="TIMESTAMP", help="--verify: only this backup"),
             DRY_RUN),
     Command("restore", "put a target back as a backup holds it",
+            "skillshare restore          # the list of backups\n"
             "skillshare restore claude\n"
             "skillshare restore claude --from 2026-01-19_10-00-00\n"
             "skillshare restore claude --dry-run\n"
-            "skillshare restore claude --force   # replace entries that are not ours",
-            positional("target", "the target to restore"),
+            "skillshare restore claude --force   # replace entries that are not ours\n"
+            "skillshare restore agents claude    # claude's agents folder (claude@agents)\n"
+            "skillshare restore --all claude     # its skills and its agents",
+            positional("target", "the target to restore (after agents: its agents folder); "
+                       "none: list the backups", nargs="*", metavar="[skills|agents] target"),
+            flag("--all", help="the target's skills and its agents folder, each from its "
+                               "latest backup (or --from)"),
             value("--from", metavar="TIMESTAMP", help="this backup (default: the latest)"),
             DRY_RUN,
             flag("-f", "--force", help="replace entries that did not come from skillshare "

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         BackupCreated,
         BackupPreview,
         BackupResult,
+        RestoreCmdResult,
         RestoreResult,
     )
     from skillshared.core.results_backup import (
@@ -154,7 +155,30 @@ def _cleanup(r: BackupCleanupResult, out: Out) -> int:
     return 0
 
 
-def render_restore(r: RestoreResult, out: Out) -> int:
+def render_restore(r: RestoreCmdResult, out: Out) -> int:
+    """One target restored, ``--all``'s (its skills and its agents), or (``restore``
+    alone) the list of backups."""
+    if "action" in r:
+        return _backups(r, out)
+    if "results" in r:
+        return _restored_all(r, out)
+    return _restored(r, out)
+
+
+def _backups(r: Any, out: Out) -> int:  # (a BackupListResult)
+    _list(r, out)
+    if r["backups"]:
+        out("Restore a target with `skillshare restore <target> [--from <backup>]`")
+    return 0
+
+
+def _restored_all(r: Any, out: Out) -> int:  # (a RestoreAll)
+    for each in r["results"]:
+        _restored(each, out)
+    return 0
+
+
+def _restored(r: RestoreResult, out: Out) -> int:
     which = "latest backup" if r["latest"] else "backup"
     for item in r.get("interrupted", []):
         out(f"{INFO} {item['target']}: interrupted work finished ({item['action']})")

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skillshared.commands.kindpick import AGENT, SKILL
+from skillshared.commands.kindwords import AGENTS_SUFFIX, agents_name, kind_label, kind_words
 from skillshared.commands.results_backup import BackupResult
 from skillshared.core.config import Config, TargetConfig
 from skillshared.core.errors import NotFoundError, UsageError
@@ -25,10 +27,13 @@ if TYPE_CHECKING:
     from skillshared.commands.request import Request
 
 
-def global_only(req: Request, what: str) -> Config:
-    return req.global_config(f"{what} works on global targets; project targets are rebuilt "
-                             "from .skillshare/skills",
-                             hint="run it with -g, or use `skillshare sync -p`")
+def global_only(req: Request, what: str, kind: str = "skills") -> Config:
+    """The global config; refused in project mode (also for agents, which the original
+    skillshare backs up there: a project's folders are rebuilt from .skillshare)."""
+    return req.global_config(f"{what} works on global targets; a project's {kind} folders "
+                             f"are rebuilt from .skillshare/{kind}",
+                             hint="run it with -g, or use `skillshare sync -p"
+                                  + (" agents`" if kind == "agents" else "`"))
 
 
 def chosen_targets(config: Config, names: Sequence[str]) -> list[TargetConfig]:
@@ -39,29 +44,66 @@ def chosen_targets(config: Config, names: Sequence[str]) -> list[TargetConfig]:
 
 
 def cmd_backup(req: Request) -> BackupResult:
-    config = global_only(req, "backup")
+    """``backup [skills|agents] [target...]`` or ``--all``; ``--list``, ``--verify``,
+    ``--cleanup``. Without a kind word a target's agents folder and the extras' folders go
+    with the skills' targets (as with ``--all``)."""
+    words = kind_words(req, req.texts("targets"), "backup")
+    config = (global_only(req, "backup agents", "agents") if words.kind == AGENT
+              else global_only(req, "backup"))
+    names = _names(req, list(words.names))
     if req.flag("list"):
         return listing(config.scope.backups_dir)
     if req.flag("verify"):
-        return backup_verify(config, _names(req), check_name(req.text("from")))
+        return backup_verify(config, _kind_names(config, names, words.kind),
+                             check_name(req.text("from")))
     if req.flag("cleanup"):
         return cleanup(config, dry_run=req.flag("dry_run"))
     if req.text("from") is not None:
         raise UsageError("--from goes with --verify (or with `skillshare restore`)")
-    targets, others = _chosen(config, _names(req))
+    targets, others = _by_kind(config, names, words.kind)
+    kind = kind_label(words.kind)
     if req.flag("dry_run"):
-        return {"action": "create", "dry_run": True,
+        return {"action": "create", "dry_run": True, "kind": kind,
                 "targets": _would(config, targets) + [
                     w for c, t in others for w in _would(c, [t])]}
     result = write(config, targets, others=others)
-    return {"action": "create", "dry_run": False, **result.to_dict(),
+    return {"action": "create", "dry_run": False, "kind": kind, **result.to_dict(),
             "summary": {"failed": sum(r.status == "failed" for r in result.results)}}
 
 
-def _names(req: Request) -> list[str]:
-    """The targets named after ``backup`` and with ``--target`` (the original's flag)."""
+def _names(req: Request, named: list[str]) -> list[str]:
+    """The targets named after ``backup`` (and a kind word) and with ``--target`` (the
+    original's flag)."""
     flagged = req.text("target")
-    return req.texts("targets") + ([flagged] if flagged else [])
+    return named + ([flagged] if flagged else [])
+
+
+def _kind_names(config: Config, names: list[str], kind: str | None) -> list[str]:
+    """``backup agents claude``: the name of claude's agents folder (claude@agents)."""
+    return [agents_name(config, n) for n in names] if kind == AGENT else names
+
+
+def _by_kind(config: Config, names: list[str], kind: str | None
+             ) -> tuple[list[TargetConfig], list[tuple[Config, TargetConfig]]]:
+    """What ``backup`` saves: ``skills``: the skills' targets alone; ``agents``: the agents
+    folders alone (those that exist); else (``--all``, or no kind word) all of it."""
+    if kind == SKILL:
+        if any("@" in n for n in names):
+            raise UsageError("`backup skills` takes targets' names; a name with @ is an "
+                             "agents or extras folder", hint="run `skillshare backup <name>`")
+        return chosen_targets(config, names), []
+    if kind != AGENT:
+        return _chosen(config, names)
+    wanted = set(_kind_names(config, names, kind))
+    others = [(c, t) for c, t in resources.kind_targets(config)
+              if t.name.endswith(AGENTS_SUFFIX) and (not names or t.name in wanted)
+              and os.path.lexists(t.path)]
+    if not others:
+        raise NotFoundError("no agents folder to back up: "
+                            + (f"{', '.join(sorted(wanted))} does not exist yet" if names
+                               else "no target's agents folder exists yet"),
+                            hint="`skillshare sync agents` makes them")
+    return [], others
 
 
 def _chosen(config: Config, names: Sequence[str]

@@ -16,14 +16,15 @@ import os
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from skillshared.catalog import skills
 from skillshared.catalog.kinds import SKILLS
 from skillshared.commands import backupcmd
+from skillshared.commands.kindwords import AGENTS_SUFFIX, kind_of_name
 from skillshared.commands.results_backup import RestoreResult
 from skillshared.core.config import Config
-from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.errors import NotFoundError, SkillshareError
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
 from skillshared.core.results import Interrupted
 from skillshared.engine import beside, fsops, fsops_swap, resources, trees
@@ -37,8 +38,6 @@ from skillshared.store.backup_snapshot import real_target
 from skillshared.store.backup_verify import Verifier
 from skillshared.store.backup_writer import TargetBackup
 
-if TYPE_CHECKING:
-    from skillshared.commands.request import Request
 
 def recover(config: Config) -> list[Interrupted]:
     """Finish or undo restores (and adopts) that were interrupted: see :mod:`beside`."""
@@ -66,8 +65,8 @@ def _pick(config: Config, name: str, when: str | None) -> Picked:
                                   "damaged; nothing was changed",
                                   hint=f"see `skillshare backup --verify`{older}")
         if found is None:
-            raise NotFoundError(f"no backup of {name} found",
-                                hint="make one with `skillshare backup " + name + "`")
+            raise NotFoundError(f"no backup of {name} found", hint="make one with "
+                                f"`skillshare backup {_backup_words(name)}`")
         return (*found, None)
     backup = backupcmd.find(config, when)
     if original.looks_original(backup):
@@ -85,6 +84,11 @@ def _pick(config: Config, name: str, when: str | None) -> Picked:
         raise NotFoundError(f"backup {when} holds no backup of {name}",
                             hint=f"it holds: {held}")
     return backup, manifest, None
+
+
+def _backup_words(name: str) -> str:
+    """How ``backup`` is told to save ``name``: ``agents claude`` for claude@agents."""
+    return f"agents {name.removesuffix(AGENTS_SUFFIX)}" if name.endswith(AGENTS_SUFFIX) else name
 
 
 def _from_original(config: Config, backup: Path, name: str) -> Picked:
@@ -281,12 +285,10 @@ def _original_notes(result: RestoreResult, manifest: Mapping[str, Any],
     result["original_manifest"] = bool(manifest.get("had_manifest"))
 
 
-def cmd_restore(req: Request) -> RestoreResult:
-    config = backupcmd.global_only(req, "restore")
-    name = req.text("target")
-    if not name:
-        raise UsageError("usage: skillshare restore <target> [--from TIMESTAMP]",
-                         hint="see `skillshare backup --list` for what can be restored")
+def restore_named(config: Config, name: str, when: str | None, dry_run: bool, force: bool
+                  ) -> RestoreResult:
+    """Restore the target (or agents folder, or extra's folder) called ``name`` from its
+    latest backup, or from backup ``when``; ``dry_run``: only check that it would."""
     target = config.target(name)
     kind = None if target is not None else resources.kind_target(config, name)
     if kind is not None:  # an agents folder or an extra's: its own source owns its links
@@ -299,8 +301,6 @@ def cmd_restore(req: Request) -> RestoreResult:
                             hint=f"configured targets: "
                                  f"{', '.join(t.name for t in config.targets) or 'none'}; "
                                  f"with backups: {', '.join(with_backups) or 'none'}")
-    when = backupcmd.check_name(req.text("from"))
-    dry_run, force = req.flag("dry_run"), req.flag("force")
     interrupted = [] if dry_run else recover(config)
     backup, manifest, copies = _pick(config, target.name, when)
     made_by_original = manifest.get("format") == "original"
@@ -319,7 +319,8 @@ def cmd_restore(req: Request) -> RestoreResult:
                               f"skillshare: {shown}", hint="add --force to replace them "
                               "(the current content is backed up first)")
     result: RestoreResult = {
-        "target": target.name, "path": str(target.path), "from": backup.name,
+        "target": target.name, "kind": kind_of_name(target.name), "path": str(target.path),
+        "from": backup.name,
         "latest": when is None, "dry_run": dry_run, "force": force, "replaced": blocking,
         "interrupted": interrupted, "backup": None,
     }

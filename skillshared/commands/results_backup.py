@@ -14,6 +14,9 @@ from skillshared.core.results_backup import (
     WrittenBackup,
 )
 
+# what a kind word asked for: `backup agents`, `restore --all claude` ...
+KindLabel = Literal["skills", "agents", "extras", "all"]
+
 # -- backup and restore --------------------------------------------------------------------------
 
 
@@ -21,6 +24,7 @@ from skillshared.core.results_backup import (
 class BackupPreview(TypedDict):
     action: Literal["create"]
     dry_run: Literal[True]
+    kind: NotRequired[KindLabel]
     targets: list[WouldBackUp]
 
 
@@ -28,6 +32,7 @@ class BackupPreview(TypedDict):
 class BackupCreated(WrittenBackup):
     action: Literal["create"]
     dry_run: Literal[False]
+    kind: NotRequired[KindLabel]
     summary: Failed
 
 
@@ -38,7 +43,8 @@ BackupResult = (BackupPreview | BackupCreated | BackupListResult | BackupVerifyR
 # a preview (`entries`), a restore done (`links` … `missing_from_source`), or a backup the
 # original tool made (`made_by` … `original_manifest`).
 RestoreResult = TypedDict("RestoreResult", {
-    "target": str, "path": str, "from": str, "latest": bool, "dry_run": bool, "force": bool,
+    "target": str, "kind": NotRequired[KindLabel], "path": str, "from": str, "latest": bool,
+    "dry_run": bool, "force": bool,
     "replaced": list[str], "interrupted": list[Interrupted], "backup": BackupTarget | None,
     "entries": NotRequired[int],
     "links": NotRequired[int], "folders": NotRequired[int], "files": NotRequired[int],
@@ -46,3 +52,15 @@ RestoreResult = TypedDict("RestoreResult", {
     "made_by": NotRequired[Literal["original"]], "linked": NotRequired[list[str]],
     "copies_recorded": NotRequired[list[str]], "original_manifest": NotRequired[bool],
 })
+
+
+class RestoreAll(TypedDict):
+    """``restore --all <target>``: the target's skills folder and its agents folder, each
+    restored (or, ``dry_run``, checked) only once both were checked."""
+    kind: Literal["all"]
+    target: str
+    dry_run: bool
+    results: list[RestoreResult]
+
+
+RestoreCmdResult = RestoreResult | RestoreAll | BackupListResult

@@ -113,7 +113,9 @@ def test_dry_run_changes_nothing(cli: CliRunner, home: Path, world: dict[str, Pa
     (["restore", "nope"], 1, "target 'nope' not found"),
     (["restore", "claude", "--from", "last-tuesday"], 2, "is not a backup name"),
     (["restore", "claude", "--from", "2001-02-03_04-05-06"], 1, "no backup named"),
-    (["restore"], 2, "the following arguments are required: target"),
+    (["restore", "--dry-run"], 2, "usage: skillshare restore"),  # (alone: the list)
+    (["restore", "--from", "2001-02-03_04-05-06"], 2, "usage: skillshare restore"),
+    (["restore", "agents", "nope"], 1, "target 'nope' not found"),
 ])
 def test_bad_input_changes_nothing(cli: CliRunner, home: Path, world: dict[str, Path],
                                    argv: list[str], code: int, message: str) -> None:

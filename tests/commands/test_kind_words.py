@@ -1,0 +1,183 @@
+"""The kind words of `backup`, `restore`, `trash` and `diff` (``agents``, ``skills``) and
+their ``--all``, as the original skillshare reads them; bad words change nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliRunner, make_skill, write_config
+
+CONFIG = """\
+targets:
+  claude:
+    path: ~/.claude/skills
+  cursor:
+    path: ~/.cursor/skills
+extras:
+  - name: rules
+    targets:
+      - path: ~/.claude/rules
+"""
+
+
+@pytest.fixture
+def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
+    make_skill(source, "alpha")
+    write_config(home, CONFIG)
+    agents = home / ".config/skillshare/agents"
+    agents.mkdir(parents=True)
+    (agents / "tutor.md").write_text("tutor\n")
+    rules = home / ".config/skillshare/extras/rules"
+    rules.mkdir(parents=True)
+    (rules / "style.md").write_text("style\n")
+    assert cli("sync", "--all").code == 0
+    (home / ".claude/agents/mine.md").write_text("mine\n")
+    (home / ".claude/skills/own").mkdir()
+    (home / ".claude/skills/own/SKILL.md").write_text("own\n")
+    return {"claude": home / ".claude/skills", "agents": home / ".claude/agents",
+            "backups": home / ".local/share/skillshare/backups"}
+
+
+def _saved(cli: CliRunner, *argv: str) -> set[str]:
+    result = cli("backup", *argv, "--json")
+    assert result.code == 0, result.err
+    return {t["target"] for t in result.json()["targets"]}
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """What is under ``root``: each path with its link text or file content."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        rel = str(path.relative_to(root))
+        if path.is_symlink():
+            found[rel] = "-> " + os.readlink(path)
+        elif path.is_file():
+            found[rel] = path.read_text()
+    return found
+
+
+# -- backup ---------------------------------------------------------------------------------------
+
+
+def test_backup_kind_words_scope_what_is_saved(cli: CliRunner, world: dict[str, Path]) -> None:
+    assert _saved(cli, "agents", "--dry-run") == {"claude@agents", "cursor@agents"}
+    assert _saved(cli, "agents", "claude", "--dry-run") == {"claude@agents"}
+    assert _saved(cli, "skills", "--dry-run") == {"claude", "cursor"}
+    everything = {"claude", "cursor", "claude@agents", "cursor@agents", "rules@0"}
+    assert _saved(cli, "--all", "--dry-run") == everything
+    assert _saved(cli, "--dry-run") == everything  # (the default: every kind)
+    made = cli("backup", "agents", "claude", "--json").json()
+    assert made["kind"] == "agents"
+    assert {t["target"] for t in made["targets"]} == {"claude@agents"}
+    assert (Path(made["path"]) / "claude@agents/mine.md").read_text() == "mine\n"
+    assert not (Path(made["path"]) / "claude").exists()
+
+
+def test_backup_bad_kind_words_change_nothing(cli: CliRunner, world: dict[str, Path],
+                                              home: Path) -> None:
+    cases = {("agents", "--all"): "--all", ("agents", "nope"): "target 'nope' not found",
+             ("agnets",): "unknown target: agnets", ("skills", "claude@agents"): "with @"}
+    for argv, said in cases.items():
+        result = cli("backup", *argv)
+        assert result.code != 0 and said in result.err, (argv, result.err)
+    assert not world["backups"].exists()
+    write_config(home, CONFIG.replace("  cursor:\n    path: ~/.cursor/skills\n", ""))
+    for folder in (world["agents"], home / ".cursor/agents"):
+        for entry in folder.iterdir():
+            entry.unlink()
+        folder.rmdir()
+    none = cli("backup", "agents")
+    assert none.code == 1 and "no agents folder to back up" in none.err
+    assert not world["backups"].exists()
+
+
+def test_backup_agents_in_a_project_is_refused(cli: CliRunner, work: Path) -> None:
+    assert cli("init", "-p", "--targets", "claude").code == 0
+    for argv in (("backup", "-p", "agents"), ("restore", "-p", "agents", "claude")):
+        result = cli(*argv)
+        assert result.code == 2 and "works on global targets" in result.err, result.err
+        assert ".skillshare/agents" in result.err
+    assert not (work / ".skillshare/backups").exists()
+
+
+# -- restore --------------------------------------------------------------------------------------
+
+
+def test_restore_agents_names_the_agents_folder(cli: CliRunner, world: dict[str, Path]) -> None:
+    assert cli("backup").code == 0
+    (world["agents"] / "mine.md").unlink()
+    (world["claude"] / "alpha").unlink()
+    result = cli("restore", "agents", "claude", "--json")
+    assert result.code == 0, result.err
+    done = result.json()
+    assert done["target"] == "claude@agents" and done["kind"] == "agents"
+    assert (world["agents"] / "mine.md").read_text() == "mine\n"
+    assert not os.path.lexists(world["claude"] / "alpha")  # the skills were left alone
+    assert cli("restore", "skills", "claude").code == 0
+    assert (world["claude"] / "alpha").is_symlink()
+
+
+def test_restore_all_restores_both_kinds(cli: CliRunner, world: dict[str, Path]) -> None:
+    assert cli("backup").code == 0
+    stamp = cli("backup", "--list", "--json").json()["backups"][0]["name"]
+    (world["agents"] / "mine.md").unlink()
+    (world["claude"] / "own/SKILL.md").write_text("edited\n")
+    preview = cli("restore", "--all", "claude", "--dry-run", "--force", "--json").json()
+    assert [r["target"] for r in preview["results"]] == ["claude", "claude@agents"]
+    assert not (world["agents"] / "mine.md").exists()
+    blocked = cli("restore", "--all", "claude", "--from", stamp)  # own/ was edited: not ours
+    assert blocked.code == 1 and "did not come from skillshare" in blocked.err
+    assert not (world["agents"] / "mine.md").exists()  # (the agents were not restored alone)
+    done = cli("restore", "--all", "claude", "--from", stamp, "--force", "--json")
+    assert done.code == 0, done.err
+    assert [r["kind"] for r in done.json()["results"]] == ["skills", "agents"]
+    assert (world["agents"] / "mine.md").read_text() == "mine\n"
+    assert (world["claude"] / "own/SKILL.md").read_text() == "own\n"
+
+
+def test_restore_without_a_target_lists_the_backups(cli: CliRunner,
+                                                    world: dict[str, Path]) -> None:
+    assert "No backups yet" in cli("restore").out
+    assert cli("backup").code == 0
+    listed = cli("restore", "--json").json()
+    assert listed["action"] == "list" and len(listed["backups"]) == 1
+    text = cli("restore").out
+    assert "claude@agents/" in text and "skillshare restore <target>" in text
+    for argv in (("--dry-run",), ("agents",), ("--all",)):
+        result = cli("restore", *argv)
+        assert result.code == 2 and "usage: skillshare restore" in result.err, argv
+
+
+def test_restore_bad_kind_words_change_nothing(cli: CliRunner, world: dict[str, Path]) -> None:
+    before = _tree(world["agents"].parent)
+    nothing = cli("restore", "agents", "claude")  # no backup of its agents yet
+    assert nothing.code == 1 and "no backup of claude@agents found" in nothing.err
+    assert "skillshare backup agents claude" in nothing.err
+    assert cli("backup", "skills").code == 0
+    (world["agents"] / "mine.md").write_text("changed\n")
+    before = _tree(world["agents"].parent)
+    cases = {("--all", "agents", "claude"): "--all", ("agnets", "claude"): "one target",
+             ("agents", "nope"): "target 'nope' not found",
+             ("--all", "claude"): "no backup of claude@agents found",
+             ("agents", "claude", "rules"): "one target",
+             ("skills", "claude@agents"): "not a skills target"}
+    for argv, said in cases.items():
+        result = cli("restore", *argv)
+        assert result.code != 0 and said in result.err, (argv, result.err)
+    assert _tree(world["agents"].parent) == before
+
+
+def test_restore_dash_f_with_a_backup_name_is_refused(cli: CliRunner,
+                                                      world: dict[str, Path]) -> None:
+    assert cli("backup").code == 0
+    stamp = cli("backup", "--list", "--json").json()["backups"][0]["name"]
+    (world["claude"] / "own/SKILL.md").write_text("edited\n")
+    result = cli("restore", "-f", stamp, "claude")  # the original's -f is --from
+    assert result.code == 2 and "-f here is --force" in result.err
+    assert f"--from {stamp}" in result.err
+    after = cli("restore", "claude", "-f", stamp)  # (a usage error of the parser)
+    assert after.code == 2 and stamp in after.err
+    assert (world["claude"] / "own/SKILL.md").read_text() == "edited\n"
