@@ -123,14 +123,21 @@ COMMANDS = {c.name: c for c in (
             "skillshare target add my-tool ~/code/tool/skills --mode copy\n"
             "skillshare target claude\nskillshare target claude --mode symlink\n"
             "skillshare target claude --add-include 'team-*'\n"
+            "skillshare target claude --agent-mode copy --add-agent-exclude 'draft-*'\n"
+            "skillshare target cursor --target-naming standard -n\n"
             "skillshare target remove cursor   # turns our links into real copies\n"
             "skillshare target remove --all -n # what removing every target would do",
             positional("words", "add <name> [path] | remove <name>... | list | <name>",
                        nargs="*", metavar="add|remove|list|<name>"),
-            value("--mode", help="merge, symlink or copy"),
+            value("-m", "--mode", help="merge, symlink or copy"),
+            value("--agent-mode", help="the agents folder's mode: merge, symlink or copy"),
+            value("--target-naming", help="how skills are named in the target: flat "
+                                          "(a__b) or standard (the SKILL.md name)"),
             *(append(f"--{key}", f"{key.replace('-', ' ')} glob pattern (repeatable)",
                      "PATTERN")
-              for key in ("add-include", "remove-include", "add-exclude", "remove-exclude")),
+              for key in ("add-include", "remove-include", "add-exclude", "remove-exclude",
+                          "add-agent-include", "remove-agent-include", "add-agent-exclude",
+                          "remove-agent-exclude")),
             flag("-a", "--all", help="with remove: every target"),
             DRY_RUN),
     Command("extras", "manage extras: rules, commands, prompts... synced as plain files",
@@ -227,11 +234,14 @@ COMMANDS = {c.name: c for c in (
             "skillshare trash\nskillshare trash restore my-skill\n"
             "skillshare trash delete my-skill\nskillshare trash empty --force\n"
             "skillshare trash agents                # the trashed agents\n"
-            "skillshare trash agents restore tutor  # back to the agents source",
+            "skillshare trash agents restore tutor  # back to the agents source\n"
+            "skillshare trash --all list            # skills and agents, one list",
             positional("words", "[skills|agents] list | restore <name> | delete <name> | "
                        "empty", nargs="*", metavar="[agents] list|restore|delete|empty"),
             value("--kind", metavar="KIND", help="skill or agent: which trash (default: "
                   "skill; also a leading word: skills, agents)"),
+            flag("--all", help="both trashes: list them as one, empty both, restore or "
+                               "delete a name found in either"),
             flag("-f", "--force", help="empty: do not ask"),
             DRY_RUN),
     *MORE,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 
 from skillshare.render_daemon import daemon_section
-from skillshare.render_sync import held_hint, target_line, target_names
-from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
+from skillshare.render_sync import held_hint, target_names
+from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
@@ -17,9 +17,6 @@ if TYPE_CHECKING:
         DiffResult,
         DoctorResult,
         StatusResult,
-        TargetDescription,
-        TargetRemovedResult,
-        TargetResult,
         TargetState,
         TrackedRepoState,
     )
@@ -198,75 +195,6 @@ def render_diff(r: DiffResult, out: Out) -> int:
 # -- init / target / doctor / log --------------------------------------------------------------
 
 
-def _filters(t: TargetDescription) -> str:
-    parts = []
-    if t["include"]:
-        parts.append(f"include: {', '.join(t['include'])}")
-    if t["exclude"]:
-        parts.append(f"exclude: {', '.join(t['exclude'])}")
-    return "  ".join(parts)
-
-
-def render_target(r: TargetResult, out: Out) -> int:
-    if "targets" in r:
-        out("Targets" if r["targets"] else
-            "No targets. Add one: skillshare target add <name> [path]")
-        width = max([len(t["name"]) for t in r["targets"]] + [6])
-        for t in r["targets"]:
-            out(f"  {t['name']:<{width}}  {t['mode']:<7}  {out.path(t['path'])}  "
-                f"{_filters(t)}".rstrip())
-        return 0
-    if "removed" in r:
-        return _render_removed(r, out)
-    if "action" in r:
-        dry = " (dry run)" if r["dry_run"] else ""
-        if r["action"] == "added":
-            out(f"{OK} Added target {r['name']} {ARROW} {out.path(r['path'])} ({r['mode']}){dry}")
-            for warning in r.get("warnings", []):
-                out(f"  {WARN} {warning}")
-            out("  Run 'skillshare sync' to distribute skills to it")
-            return 0
-        if not r["changes"]:
-            out(f"{r['name']}: nothing to change")
-        for change in r["changes"]:
-            out(f"{OK} {r['name']}: {change}{dry}")
-        if r["changes"]:
-            out("  Run 'skillshare sync' to apply")
-        return 0
-    state = r["state"]
-    out(f"Target: {r['name']}")
-    out(f"  Path:    {out.path(r['path'])}")
-    out(f"  Mode:    {r['mode']}" + (" (default)" if r["mode_source"] == "default" else ""))
-    out(f"  Status:  {target_line(state)}" + (f"; failed: {state['error']}" if state["error"]
-                                              else ""))
-    if state["guard"]:
-        out(f"  {WARN} pruning held back: {state['guard']}")
-    out(f"  Include: {', '.join(r['include']) or '-'}")
-    out(f"  Exclude: {', '.join(r['exclude']) or '-'}")
-    return 0
-
-
-def _render_removed(r: TargetRemovedResult, out: Out) -> int:
-    dry = " (dry run)" if r["dry_run"] else ""
-    for item in r["removed"]:
-        if item["shared"]:
-            what = "its folder stays as it is (another target uses it)"
-        elif item["whole_folder"]:
-            what = "the folder link became a real copy of the source"
-        else:
-            what = f"{plural(item['converted'], 'link')} turned into real copies"
-        if item["removed_links"]:
-            what += f", {plural(item['removed_links'], 'broken link')} removed"
-        backup = item["backup"]
-        where = f"; backup: {out.path(backup)}" if backup else ""
-        out(f"{OK} Removed target {item['name']}{dry}: {what}{where}")
-        for kept in item.get("kept_links", ()):  # (absent from an older daemon)
-            out(f"  {WARN} {kept['name']}: kept as a link (the skill {kept['why']})")
-    for failure in r["failed"]:
-        out(f"{FAIL} {failure['name']}: {failure['error']} (kept in the config)")
-    return 1 if r["failed"] else 0
-
-
 def render_doctor(r: DoctorResult, out: Out) -> int:
     marks = {"pass": OK, "warning": WARN, "error": FAIL, "info": INFO}
     for check in r["checks"]:
@@ -287,7 +215,7 @@ def render_doctor(r: DoctorResult, out: Out) -> int:
 # Each command's renderer: here, or "module:function" of a module imported only when that
 # command's result is shown (every command pays for what it imports at start).
 RENDERERS: dict[str, Callable[[Any, Out], int] | str] = {
-    "status": render_status, "diff": render_diff, "target": render_target,
+    "status": render_status, "diff": render_diff, "target": "render_target:render_target",
     "doctor": render_doctor,
     "daemon": "render_daemon:render_daemon", "service": "render_daemon:render_service",
     "sync": "render_sync:render_sync", "list": "render_list:render_list",

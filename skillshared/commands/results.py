@@ -182,16 +182,35 @@ class TargetDescription(TypedDict):
     exists: bool
     targetNaming: str  # the original's: flat or standard
     skillsEnabled: bool  # the original's
+    # The original's, present when the target's tool reads agents (it has an agents folder):
+    agentPath: NotRequired[str]
+    agentMode: NotRequired[str]
+    agentInclude: NotRequired[list[str]]
+    agentExclude: NotRequired[list[str]]
+
+
+class TargetSyncFields(TypedDict, total=False):
+    """The original's sync summaries of ``target list``/``target <name>`` (from a dry plan):
+    the skills' (``sync``) and, for a target with an agents folder, the agents'."""
+    sync: str
+    agentSync: str
+    agentLinkedCount: int
+    agentLocalCount: int
+    agentExpectedCount: int
+
+
+class TargetListed(TargetDescription, TargetSyncFields):
+    pass
 
 
 @final
 class TargetListResult(TypedDict):
     scope: str
-    targets: list[TargetDescription]
+    targets: list[TargetListed]
 
 
 @final
-class TargetInfoResult(TargetDescription):
+class TargetInfoResult(TargetDescription, TargetSyncFields):
     state: TargetReport
 
 
@@ -207,6 +226,7 @@ class TargetUpdatedResult(TargetDescription):
     action: Literal["updated"]
     changes: list[str]
     dry_run: bool
+    warnings: list[str]  # a setting the target's mode does not use (symlink mode)
 
 
 class KeptLink(TypedDict):

@@ -8,11 +8,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
+from skillshared.commands import target_views
 from skillshared.commands.results import (
     ItemFailure,
     RemovedTarget,
     TargetAddedResult,
-    TargetDescription,
     TargetInfoResult,
     TargetListResult,
     TargetRemovedResult,
@@ -20,12 +20,13 @@ from skillshared.commands.results import (
     TargetUpdatedResult,
     Unlinked,
 )
+from skillshared.commands.target_settings import find, given_settings, target_set
+from skillshared.commands.target_views import describe
 from skillshared.core import targets as builtin
 from skillshared.core.config import MODES, Config, TargetConfig
 from skillshared.core.config_file import from_document, read_document
-from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
+from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.names import MANIFEST
-from skillshared.core.patterns import PatternError, compile_glob
 from skillshared.engine import fsops, fsops_swap, reconcile, reports, trees
 from skillshared.engine.groups import build_groups, refused_targets
 from skillshared.engine.observe import DigestCache, observe
@@ -34,9 +35,6 @@ from skillshared.store import backup_write, configedit
 
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
-
-FILTER_KEYS = ("add_include", "remove_include", "add_exclude", "remove_exclude")
-
 
 def cmd_target(req: Request) -> TargetResult:
     action = req.text("action") or "list"
@@ -49,50 +47,39 @@ def cmd_target(req: Request) -> TargetResult:
     return handlers[action](req)
 
 
-def _find(config: Config, name: str | None) -> TargetConfig:
-    if not name:
-        raise UsageError("a target name is required")
-    target = config.target(name)
-    if target is None:
-        known = ", ".join(t.name for t in config.targets) or "none"
-        raise NotFoundError(f"target '{name}' not found", hint=f"configured targets: {known}")
-    return target
-
-
-def describe(target: TargetConfig) -> TargetDescription:
-    return {
-        "name": target.name,
-        "path": str(target.path),
-        "mode": target.mode,
-        "mode_source": "target" if target.mode_explicit else "default",
-        "include": list(target.include),
-        "exclude": list(target.exclude),
-        "builtin": target.builtin,
-        "exists": os.path.lexists(target.path),
-        "targetNaming": target.naming,  # the original's
-        "skillsEnabled": True,  # the original's (every target here syncs skills)
-    }
-
-
 def target_list(req: Request) -> TargetListResult:
+    _refuse_settings(req, "list")
     config = req.config()
-    return {"scope": config.scope.name, "targets": [describe(t) for t in config.targets]}
+    sync = target_views.sync_fields(config)
+    return {"scope": config.scope.name,
+            "targets": [{**describe(t), **sync.get(t.name, {})} for t in config.targets]}
+
+
+def _refuse_settings(req: Request, action: str, allowed: tuple[str, ...] = ()) -> None:
+    """Settings flags go with `target <name>`: refused with another action."""
+    given = [f for f in given_settings(req.args) if f not in allowed]
+    if given:
+        raise UsageError(f"{', '.join(given)} cannot be used with `target {action}`",
+                         hint="change a target's settings with `skillshare target <name> "
+                         + " ".join(given) + " ...`")
 
 
 def target_info(req: Request) -> TargetInfoResult | TargetUpdatedResult:
-    if any(req.args.get(k) for k in ("mode", *FILTER_KEYS)):
+    if given_settings(req.args):
         return target_set(req)
     config = req.config()
-    target = _find(config, req.text("name"))
+    target = find(config, req.text("name"))
     discovery = skills.discover(config.source)
     group = next(g for g in build_groups(config, discovery, [target.name]))
     cache = DigestCache(config.copy_ignore(), config.limits)
     run = reconcile.plan_group(group, config, cache, force=False)
     report = reports.target_report(run, dry_run=True)
-    return {**describe(target), "state": report}
+    sync = target_views.sync_fields(config, [target.name]).get(target.name, {})
+    return {**describe(target), **sync, "state": report}
 
 
 def target_add(req: Request) -> TargetAddedResult:
+    _refuse_settings(req, "add", ("--mode",))
     name = req.text("name")
     if not name:
         raise UsageError("usage: skillshare target add <name> [path]")
@@ -136,45 +123,8 @@ def target_add(req: Request) -> TargetAddedResult:
     return {"action": "added", "dry_run": dry_run, **describe(added), "warnings": warnings}
 
 
-def target_set(req: Request) -> TargetUpdatedResult:
-    scope = req.scope()
-    doc = read_document(scope)
-    config = from_document(scope, doc)
-    target = _find(config, req.text("name"))
-    mode = req.text("mode")
-    if mode is not None and mode not in MODES:
-        raise UsageError(f"invalid mode '{mode}': must be one of {', '.join(MODES)}")
-    add: dict[str, list[str]] = {}
-    remove: dict[str, list[str]] = {}
-    changes = []
-    if mode is not None and mode != target.mode:
-        changes.append(f"mode: {target.mode} -> {mode}")
-    for key in FILTER_KEYS:
-        verb, field = key.split("_")
-        current = target.include if field == "include" else target.exclude
-        for pattern in req.texts(key):
-            if verb == "add":
-                try:
-                    compile_glob(pattern)
-                except PatternError as exc:
-                    raise UsageError(f"invalid {field} pattern: {exc}") from None
-                if pattern not in current:
-                    add.setdefault(field, []).append(pattern)
-                    changes.append(f"added {field}: {pattern}")
-            elif pattern in current:
-                remove.setdefault(field, []).append(pattern)
-                changes.append(f"removed {field}: {pattern}")
-    new_mode = mode if mode is not None and mode != target.mode else None
-    dry_run = req.flag("dry_run")
-    if changes and not dry_run:
-        config = configedit.save(scope, configedit.update_target(doc, target.name, new_mode,
-                                                                 add, remove))
-    updated = config.target(target.name)
-    assert updated is not None
-    return {"action": "updated", "changes": changes, "dry_run": dry_run, **describe(updated)}
-
-
 def target_remove(req: Request) -> TargetRemovedResult:
+    _refuse_settings(req, "remove")
     scope = req.scope()
     doc = read_document(scope)
     config = from_document(scope, doc)
@@ -189,7 +139,7 @@ def target_remove(req: Request) -> TargetRemovedResult:
             raise UsageError("there are no targets to remove")
     if not names:
         raise UsageError("usage: skillshare target remove <name>... (or --all)")
-    chosen = list({t.name: t for t in (_find(config, n) for n in names)}.values())
+    chosen = list({t.name: t for t in (find(config, n) for n in names)}.values())
     dry_run = req.flag("dry_run")
     backups = {} if scope.is_project or dry_run else _backup_targets(config, chosen)
     discovery = skills.discover(config.source)

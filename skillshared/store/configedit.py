@@ -127,9 +127,48 @@ def update_target(doc: dict[str, Any], name: str, mode: str | None = None,
                   remove: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """Set ``mode`` and add/remove include/exclude patterns of target ``name``."""
     new = copy.deepcopy(doc)
-    fields = _target_fields(new, name)
+    fields = _skills_fields(_target_body(new, name))
     if mode is not None:
         fields["mode"] = mode
+    _edit_patterns(fields, add, remove)
+    return new
+
+
+def set_target_naming(doc: dict[str, Any], name: str, naming: str) -> dict[str, Any]:
+    """Set target ``name``'s ``skills.target_naming`` (where the original tool keeps it; the
+    target's other keys stay where they are)."""
+    new = copy.deepcopy(doc)
+    body = _target_body(new, name)
+    nested = body.get("skills")
+    if isinstance(nested, dict):
+        nested["target_naming"] = naming
+    else:
+        body["skills"] = {"target_naming": naming}
+    return new
+
+
+def update_target_agents(doc: dict[str, Any], name: str, mode: str | None = None,
+                         add: dict[str, list[str]] | None = None,
+                         remove: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Set the ``agents:`` entry of target ``name``: its ``mode`` and include/exclude
+    patterns (on agent names); an entry left empty is dropped."""
+    new = copy.deepcopy(doc)
+    body = _target_body(new, name)
+    section = body.get("agents")
+    if not isinstance(section, dict):
+        section = {}
+    if mode is not None:
+        section["mode"] = mode
+    _edit_patterns(section, add, remove)
+    if section:
+        body["agents"] = section
+    else:
+        body.pop("agents", None)
+    return new
+
+
+def _edit_patterns(fields: dict[str, Any], add: dict[str, list[str]] | None,
+                   remove: dict[str, list[str]] | None) -> None:
     for key, patterns in (add or {}).items():
         current = list(fields.get(key) or [])
         current.extend(p for p in patterns if p not in current)
@@ -140,7 +179,6 @@ def update_target(doc: dict[str, Any], name: str, mode: str | None = None,
             fields[key] = current
         else:
             fields.pop(key, None)
-    return new
 
 
 def _entry_name(item: Any) -> str | None:
@@ -151,8 +189,8 @@ def _entry_name(item: Any) -> str | None:
     return None
 
 
-def _target_fields(doc: dict[str, Any], name: str) -> dict[str, Any]:
-    """The mutable mapping holding ``name``'s path/mode/filters (the nested ``skills:`` if any)."""
+def _target_body(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    """The mutable mapping of target ``name`` (a bare name or empty entry made a mapping)."""
     targets = doc.get("targets")
     body: Any = None
     if isinstance(targets, dict) and name in targets:
@@ -168,6 +206,11 @@ def _target_fields(doc: dict[str, Any], name: str) -> dict[str, Any]:
                 break
     if not isinstance(body, dict):
         raise NotFoundError(f"target '{name}' not found in the config")
+    return body
+
+
+def _skills_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """The mapping holding a target's path/mode/filters (the nested ``skills:`` if any)."""
     nested = body.get("skills")
     if not isinstance(nested, dict):
         return body
