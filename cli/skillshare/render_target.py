@@ -57,7 +57,7 @@ def _render_list(r: TargetListResult, out: Out) -> int:
         "No targets. Add one: skillshare target add <name> [path]")
     width = max([len(t["name"]) for t in r["targets"]] + [6])
     for t in r["targets"]:
-        naming = "" if t["mode"] == "symlink" else f"  {t.get('targetNaming', 'flat')}"
+        naming = "" if t["mode"] == "symlink" else f"  naming: {t.get('targetNaming', 'flat')}"
         out(f"  {t['name']:<{width}}  {t['mode']:<7}  {out.path(t['path'])}{naming}  "
             f"{_filters(t['include'], t['exclude'])}".rstrip())
         if "agentPath" in t:

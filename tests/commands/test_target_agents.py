@@ -204,7 +204,7 @@ def test_list_shows_agents_and_naming(cli: CliRunner, config_file: Path, home: P
     assert not {"agentPath", "agentMode", "agentSync"} & set(listed["tool"])
     text = cli("target", "list").out
     assert "agents:  merge  ~/.claude/agents  (1/1 linked)  exclude: draft-*" in text
-    assert "~/tool/skills  flat" in text
+    assert "~/tool/skills  naming: flat" in text
 
 
 def test_list_and_info_without_sources(cli: CliRunner, home: Path) -> None:
