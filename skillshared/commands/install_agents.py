@@ -179,7 +179,7 @@ def install_repo(req: Request, config: Config, raw: str, given: str | None,
     """``install <repo> --track --kind agent``: clone it into the agents source as ``_name``
     (audited whole first, as a tracked repo of skills is) and record it."""
     branch = None
-    url = sources.clone_url(raw)
+    url = sources.clone_url(raw, sources.hosts_for(config, req.paths.env))
     name = sources.repo_name(url, given)
     rel = f"{where}/{name}" if where else name
     dest = places.place(config.agents, rel, "install path")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from skillshared.catalog import places, skills
@@ -81,7 +82,7 @@ def _install(req: Request) -> InstallResult | InstallAgentsResult | UpdateResult
                                            level_of(req, config))
     if req.flag("track"):
         if req.flag("update"):
-            there = _tracked_there(config, raw, req.text("name"), where)
+            there = _tracked_there(config, raw, req.text("name"), where, req.paths.env)
             if there is not None:  # --update of a repo already tracked: a fast-forward
                 return _update(req, there)
         return _install_repo(req, config, raw, req.text("name"), where, branch)
@@ -116,10 +117,11 @@ def _from_cwd(req: Request, raw: str | None) -> str | None:
 
 def _install_repo(req: Request, config: Config, raw: str, given: str | None,
                   where: str | None, branch: str | None = None) -> InstallRepoResult:
-    if not os.path.exists(raw) and sources.split_shorthand(raw)[1] is not None:
+    hosts = sources.hosts_for(config, req.paths.env)
+    if not os.path.exists(raw) and sources.split_shorthand(raw, hosts)[1] is not None:
         raise UsageError(f"--track clones a whole repository; {raw!r} names a folder of one",
                          hint="track the repository, or install the folder without --track")
-    url = sources.clone_url(raw)
+    url = sources.clone_url(raw, hosts)
     options = sources.branch_args(branch)
     name = sources.repo_name(url, given)
     dest = places.place(config.source, f"{where}/{name}" if where else name, "install path")
@@ -290,11 +292,11 @@ def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:
     return result
 
 
-def _tracked_there(config: Config, raw: str, given: str | None, where: str | None
-                   ) -> str | None:
+def _tracked_there(config: Config, raw: str, given: str | None, where: str | None,
+                   env: Mapping[str, str]) -> str | None:
     """The path of the tracked repo ``install --track`` of ``raw`` would make, when it is
     already there."""
-    name = sources.repo_name(sources.clone_url(raw), given)
+    name = sources.repo_name(sources.clone_url(raw, sources.hosts_for(config, env)), given)
     rel = f"{where}/{name}" if where else name
     return rel if rel in tracked.repos(config.source) else None
 

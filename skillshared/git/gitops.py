@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from skillshared.core.errors import SkillshareError, UsageError
+from skillshared.git import gitauth
 
 NETWORK_TIMEOUT = 120.0  # seconds for a fetch, clone, push or ls-remote
 LOCAL_TIMEOUT = 30.0  # seconds for a local command (status, commit, rev-parse)
@@ -90,7 +91,7 @@ def run(args: Sequence[str], *, cwd: str | None = None, env: Mapping[str, str],
         timeout: float = LOCAL_TIMEOUT, check: bool = True) -> Result:
     """Run ``git <args>``; a GitError when it fails (``check``), a GitTimeout (after killing
     its whole process group) when it runs past ``timeout`` seconds."""
-    argv = ["git", *SAFE_CONFIG, *args]
+    argv = ["git", *SAFE_CONFIG, *gitauth.helper_args(env), *args]
     try:
         proc = subprocess.Popen(argv, cwd=cwd, env=quiet_env(env, cwd), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -107,6 +108,7 @@ def run(args: Sequence[str], *, cwd: str | None = None, env: Mapping[str, str],
     except BaseException:
         _kill_group(proc)
         raise
+    err = gitauth.redact(err, env)  # a token never shows in a message
     result = Result(tuple(args), proc.returncode, out, err)
     if check and proc.returncode != 0:
         raise GitError(f"git {args[0]} failed: {last_line(err) or f'exit {proc.returncode}'}")

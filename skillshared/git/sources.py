@@ -15,11 +15,13 @@ from skillshared.catalog.places import inside, path_problem
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.engine import fsops
-from skillshared.git import gitops
+from skillshared.git import gitops, source_forms
+from skillshared.git.source_forms import NO_HOSTS, Hosts, hosts_of
 from skillshared.git.tracked import remove_clone
 
 _HOST_PATH = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")
 _OWNER_REPO = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9._-]+(/[A-Za-z0-9._/-]*)?$")
+_SCP = re.compile(r"^[^/:@]+@[^/:]+:")  # user@host:path
 GITHUB = "github.com"
 
 
@@ -34,37 +36,46 @@ def expand_shorthand(raw: str) -> str:
     return f"{GITHUB}/{raw}"
 
 
-def resolve(raw: str) -> tuple[str, str | None]:
+def hosts_for(config: Config, env: Mapping[str, str]) -> Hosts:
+    """The GitLab and Azure DevOps servers ``config`` (``gitlab_hosts``, ``azure_hosts``)
+    and ``env`` (``SKILLSHARE_GITLAB_HOSTS``, ``SKILLSHARE_AZURE_HOSTS``) name."""
+    return hosts_of(config.document, env)
+
+
+def resolve(raw: str, hosts: Hosts = NO_HOSTS) -> tuple[str, str | None]:
     """(the address git clones, the folder of it) that ``raw`` names, without touching the
     network: ``owner/repo/skills/pdf`` -> (``https://github.com/owner/repo``,
-    ``skills/pdf``); ``repo.git//sub`` -> (``repo.git``, ``sub``)."""
-    address, subdir = split_shorthand(expand_shorthand(raw))
-    return clone_url(address), subdir
+    ``skills/pdf``); ``repo.git//sub`` -> (``repo.git``, ``sub``);
+    ``ado:org/project/repo/sub`` -> (``https://dev.azure.com/org/project/_git/repo``,
+    ``sub``)."""
+    address, subdir = split_shorthand(raw, hosts)
+    return clone_url(address, hosts), subdir
 
 
-def clone_url(raw: str) -> str:
-    """The address git is given: ``github.com/owner/repo`` becomes an https URL; anything
-    else is checked as it is (see :func:`gitops.check_url`). ``owner/repo`` is GitHub's."""
-    raw = expand_shorthand(raw)
+def clone_url(raw: str, hosts: Hosts = NO_HOSTS) -> str:
+    """The address git is given for the repository ``raw`` names (a folder of it left out):
+    ``github.com/owner/repo`` becomes an https URL, ``ado:org/project/repo`` the Azure
+    DevOps one; checked before git sees it (see :func:`gitops.check_url`)."""
+    if not os.path.exists(raw):
+        raw = split_shorthand(raw, hosts)[0]
     if _HOST_PATH.match(raw) and not os.path.exists(raw):
         return gitops.check_url(f"https://{raw}")
     return gitops.check_url(raw)
 
 
-def split_shorthand(raw: str) -> tuple[str, str | None]:
-    """``host/owner/repo/sub/dir`` -> (``host/owner/repo``, ``sub/dir``); a repository
-    address with ``//`` before a folder of it (``file:///srv/repo.git//skills/pdf``, the
-    original tool's form) -> (``file:///srv/repo.git``, ``skills/pdf``); else (raw, None).
-    The folder is checked (no ``..``, no ``.git``) before anything is cloned."""
+def split_shorthand(raw: str, hosts: Hosts = NO_HOSTS) -> tuple[str, str | None]:
+    """``host/owner/repo/sub/dir`` -> (``host/owner/repo``, ``sub/dir``), the repository
+    ending where its host says (see :mod:`source_forms`: GitLab's nested groups, Azure
+    DevOps' ``_git``, web pages' ``tree/<branch>/``); a repository address with ``//``
+    before a folder of it (``file:///srv/repo.git//skills/pdf``, the original tool's form)
+    -> (``file:///srv/repo.git``, ``skills/pdf``); else (raw, None). The folder is checked
+    (no ``..``, no ``.git``) before anything is cloned."""
     if os.path.exists(raw):
         return raw, None
     raw = expand_shorthand(raw)
-    if _HOST_PATH.match(raw):
-        parts = raw.rstrip("/").split("/")
-        # ``.git`` ends the repository's path (GitLab's subgroups: group/sub/repo.git)
-        end = next((i + 1 for i, p in enumerate(parts)
-                    if i >= 2 and p.endswith(".git") and p != ".git"), 3)
-        address, subdir = "/".join(parts[:end]), _web_path(parts[end:])
+    found = source_forms.azure(raw, hosts) or source_forms.host_path(raw, hosts)
+    if found is not None:
+        address, subdir = found
     else:
         start = raw.find("://") + 3 if "://" in raw else 0
         at = raw.find("//", start + 1)
@@ -76,17 +87,6 @@ def split_shorthand(raw: str) -> tuple[str, str | None]:
         if problem:
             raise UsageError(f"invalid folder {subdir!r} in {raw!r}: {problem}")
     return address, subdir
-
-
-def _web_path(parts: list[str]) -> str | None:
-    """The folder a host path names after the repository: a web page's address
-    (``tree/<branch>/dir``, ``blob/<branch>/dir/SKILL.md``) names ``dir``, as in the
-    original (the branch is not taken from it: ``--branch`` says that)."""
-    if len(parts) >= 2 and parts[0] in ("tree", "blob"):
-        parts = parts[2:]
-        if parts and parts[-1].lower() == "skill.md":
-            parts = parts[:-1]
-    return "/".join(parts) or None
 
 
 def by_name(root: Path, short: str) -> str:
@@ -122,15 +122,30 @@ def repo_basename(url: str) -> str:
     return parts[-1].removesuffix(".git") if parts else ""
 
 
+def _track_parts(url: str) -> list[str]:
+    """The path segments a tracked repo is named after, as the original names them: a
+    hosted repository's whole path (``group/sub/repo``), Azure DevOps' org, project and
+    repository (``_git`` and ``v3`` left out); a folder's (``file://``) last two."""
+    parts = _url_path_parts(url)
+    if "_git" in parts[1:-1]:
+        at = parts.index("_git", 1)
+        return [*parts[max(0, at - 2):at], parts[at + 1]]
+    if url.lower().startswith(source_forms.AZURE_SSH):
+        return parts[1:]
+    hosted = re.match(r"^(https?|ssh|git)://", url, re.I) or _SCP.match(url)
+    return parts if hosted else parts[-2:]
+
+
 def repo_name(url: str, given: str | None) -> str:
-    """``_owner-repo`` from the URL's last two path segments, or ``--name`` (``_`` added);
-    checked before anything is cloned."""
+    """``_owner-repo`` from the repository's path (``_group-sub-repo`` for nested groups,
+    ``_org-project-repo`` for Azure DevOps), or ``--name`` (``_`` added); checked before
+    anything is cloned."""
     if given is not None:
         name = given if given.startswith("_") else f"_{given}"
         if "/" in given or "\\" in given or ".." in given:
             raise UsageError(f"invalid --name {given!r}: it must not hold '/', '\\' or '..'")
     else:
-        parts = _url_path_parts(url)[-2:] or ["repo"]
+        parts = _track_parts(url) or ["repo"]
         parts[-1] = parts[-1].removesuffix(".git")
         name = "_" + "-".join(p for p in parts if p)
     problem = path_problem(name)
@@ -172,8 +187,9 @@ def fetched(config: Config, source: str, env: Mapping[str, str],
         return
     if source.startswith(("/", "./", "../", "~")):
         raise NotFoundError(f"no folder {source}", hint="give a skill's folder, or a repo URL")
-    address, short = split_shorthand(source)
-    url = clone_url(address)
+    hosts = hosts_for(config, env)
+    address, short = split_shorthand(source, hosts)
+    url = clone_url(address, hosts)
     inner = "/".join(p for p in (short, subdir) if p) or None
     temp = config.source / fsops.temp_name(fsops.TAG_NEW, "install")
     try:

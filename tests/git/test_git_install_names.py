@@ -102,7 +102,11 @@ def test_host_shorthand_and_its_subfolder() -> None:
     for raw, address, subdir in [
             ("github.com/team/skills/", "github.com/team/skills", None),
             ("github.com/team/skills.git/pdf/", "github.com/team/skills.git", "pdf"),
-            ("gitlab.example.org/team/skills/a/b", "gitlab.example.org/team/skills", "a/b")]:
+            ("git.example.org/team/skills/a/b", "git.example.org/team/skills", "a/b"),
+            # a GitLab host's groups nest: the whole path is the repository
+            ("gitlab.example.org/team/skills/a/b", "gitlab.example.org/team/skills/a/b", None),
+            ("gitlab.example.org/team/skills.git/a/b", "gitlab.example.org/team/skills.git",
+             "a/b")]:
         assert sources.split_shorthand(raw) == (address, subdir)
     for bad in ("github.com/team/skills/.git", "github.com/team/skills/x/../.."):
         with pytest.raises(UsageError):
