@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from skillshared.core.client import ask_daemon
+from skillshared.core.gittokens import has_git_settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,8 +19,15 @@ if TYPE_CHECKING:
     from skillshared.core.locations import Locations
 
 
+# Commands that reach git remotes: with a git token or host list in the caller's environment
+# they run here, where git sees it (a daemon has the environment it was started with).
+_GIT_REMOTE = frozenset({"install", "update", "check", "pull", "push"})
+
+
 def call(cmd: str, args: dict[str, Any], where: Locations, no_daemon: bool = False
          ) -> dict[str, Any]:
+    if cmd in _GIT_REMOTE and has_git_settings(where.env):
+        no_daemon = True
     if not no_daemon:
         result = ask_daemon(cmd, args, where)
         if result is not None:
