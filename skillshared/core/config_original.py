@@ -197,6 +197,8 @@ class OriginalKeys:
         self.note(key, "this version has no hub search")
 
     def hosts(self, value: Any, key: str) -> None:
+        """``gitlab_hosts``/``azure_hosts``: bare host names (install reads them, see
+        skillshared.git.source_forms)."""
         hosts = self.texts(value, key)
         if hosts is None:
             return
@@ -204,13 +206,6 @@ class OriginalKeys:
             wrong = host_problem(raw.strip())
             if wrong:
                 self.problem(f"{key}[{index}]", wrong)
-        if hosts:
-            example = ("https://host/Org/Project/_git/Repo" if key == "azure_hosts" else
-                       "https://host/group/subgroup/repo")
-            self.note(key, "install reads addresses on these hosts like any other: "
-                      "host/owner/repo, then folders in it",
-                      f"to install from these hosts, give the repository's full URL ({example}"
-                      ", a folder in it after '//')")
 
     # -- nested keys ------------------------------------------------------------------------
     def audit(self, section: Mapping[str, Any]) -> str | None:

@@ -96,9 +96,9 @@ def test_every_global_key_loads_and_the_unused_ones_are_reported(
     steps = unused_keys(config)
     assert set(steps) == {
         "audit.dedupe_mode", "audit.enabled_analyzers", "hub", "tui",  # (context_budget: used)
-        "gitlab_hosts", "azure_hosts", "preserve_tilde_on_save"}
-    # the ones that need a step by the user
-    assert {k for k, step in steps.items() if step} == {"gitlab_hosts", "azure_hosts"}
+        "preserve_tilde_on_save"}  # (gitlab_hosts, azure_hosts: install reads them)
+    # none needs a step by the user
+    assert {k for k, step in steps.items() if step} == set()
     # target_naming and git_root are used: the per-target value wins over the global one
     assert [(t.name, t.naming) for t in config.targets] == [("claude", "standard")]
     # extras are read and synced: extras_source is the parent of each extra's source
@@ -109,7 +109,8 @@ def test_every_global_key_loads_and_the_unused_ones_are_reported(
     assert config.log_max_entries == 500
     assert all(any(w.startswith(u.key + ":") for w in config.warnings) for u in config.unused)
     doctor = cli("doctor")
-    assert "is valid" in doctor.out and "gitlab_hosts: not used by this version" in doctor.out
+    assert "is valid" in doctor.out and "hub" in doctor.out
+    assert "gitlab_hosts" not in doctor.out  # install reads it
 
 
 def test_standard_names_made_by_the_original_are_kept_by_a_sync(
@@ -306,7 +307,7 @@ def test_every_project_form_loads_and_syncs(cli: CliRunner, work: Path) -> None:
     assert [(e.name, e.source, [t.path for t in e.targets]) for e in config.extras] == [
         ("rules", work / ".skillshare/extras/rules", [work / ".claude/rules"])]
     assert set(unused_keys(config)) == {
-        "sources.agents", "hub", "gitlab_hosts", "azure_hosts", "skills"}
+        "sources.agents", "hub", "skills"}
 
 
 def test_project_keys_of_the_global_config_only_are_unknown(work: Path) -> None:
