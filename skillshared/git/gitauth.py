@@ -59,3 +59,25 @@ def redact(text: str, env: Mapping[str, str]) -> str:
         if len(secret) >= 8:  # (a shorter one could be a word)
             text = text.replace(secret, REDACTED)
     return text
+
+
+_AUTH = ("authentication failed", "access denied", "could not read username",
+         "terminal prompts disabled")
+_SSL = ("ssl certificate problem", "certificate verify failed", "self signed certificate",
+        "unable to get local issuer certificate")
+
+
+def hint(err: str, env: Mapping[str, str]) -> str | None:
+    """What to do about a clone or pull that git refused for want of credentials or a
+    trusted certificate (None for any other failure)."""
+    text = err.lower()
+    if any(m in text for m in _SSL):
+        return ("the server's certificate is not trusted: set GIT_SSL_CAINFO to its CA "
+                "bundle, or use an SSH address (git@host:owner/repo.git)")
+    if not any(m in text for m in _AUTH):
+        return None
+    if helper_args(env):
+        return "the token was refused: check its permissions and expiry"
+    return ("the server wants credentials: use an SSH address (git@host:owner/repo.git), or "
+            "set a token (GITHUB_TOKEN, GITLAB_TOKEN, BITBUCKET_TOKEN, AZURE_DEVOPS_TOKEN "
+            "or SKILLSHARE_GIT_TOKEN)")

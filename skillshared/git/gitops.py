@@ -111,7 +111,8 @@ def run(args: Sequence[str], *, cwd: str | None = None, env: Mapping[str, str],
     err = gitauth.redact(err, env)  # a token never shows in a message
     result = Result(tuple(args), proc.returncode, out, err)
     if check and proc.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {last_line(err) or f'exit {proc.returncode}'}")
+        raise GitError(f"git {args[0]} failed: {last_line(err) or f'exit {proc.returncode}'}",
+                       hint=gitauth.hint(err, env))
     return result
 
 

@@ -18,7 +18,7 @@ Nothing here touches the network or the disk; the folder found is checked by the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote
@@ -190,3 +190,31 @@ def web_folder(rest: list[str], host: str) -> str | None:
             rest = rest[:-1]
     folder = "/".join(rest)
     return None if folder in ("", ".") else folder
+
+
+def nested_candidates(url: str, subdir: str | None, hosts: Hosts
+                      ) -> Iterator[tuple[str, str | None]]:
+    """(address, folder) to clone in turn: ``url`` and ``subdir`` as read, then, for an
+    http(s) repository read as ``owner/repo`` (no ``.git``, no GitLab or Azure DevOps
+    host), the paths one folder longer each."""
+    yield url, subdir
+    match = _URL.match(url)
+    if (subdir is None or match is None or url.endswith(".git") or "/_git/" in url
+            or hosts.is_gitlab(match["host"]) or (match["path"] or "").count("/") != 1):
+        return
+    parts = subdir.split("/")
+    for end in range(1, len(parts) + 1):
+        yield f"{url}/{'/'.join(parts[:end])}", "/".join(parts[end:]) or None
+
+
+_NOT_THERE = ("does not appear to be a git repository", "returned error: 404",
+              "not a valid git repo")
+
+
+def not_there(err: str) -> bool:
+    """Whether git's error says there is no repository at the address (not a missing
+    branch, a refused login or a network failure)."""
+    text = err.lower()
+    if "remote branch" in text:
+        return False
+    return any(m in text for m in _NOT_THERE) or ("repository" in text and "not found" in text)

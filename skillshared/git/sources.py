@@ -15,7 +15,7 @@ from skillshared.catalog.places import inside, path_problem
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.engine import fsops
-from skillshared.git import gitops, source_forms
+from skillshared.git import gitauth, gitops, source_forms
 from skillshared.git.source_forms import NO_HOSTS, Hosts, hosts_of
 from skillshared.git.tracked import remove_clone
 
@@ -193,8 +193,8 @@ def fetched(config: Config, source: str, env: Mapping[str, str],
     inner = "/".join(p for p in (short, subdir) if p) or None
     temp = config.source / fsops.temp_name(fsops.TAG_NEW, "install")
     try:
-        gitops.run(["clone", "--quiet", "--depth", "1", *branch_args(branch), "--", url,
-                    str(temp)], env=env, timeout=gitops.NETWORK_TIMEOUT)
+        url, short = _clone(url, short, temp, env, branch, hosts)
+        inner = "/".join(p for p in (short, subdir) if p) or None
         if short:
             inside(temp, short, "subfolder")  # checked before it is looked for
             short = by_name(temp, short)
@@ -206,6 +206,29 @@ def fetched(config: Config, source: str, env: Mapping[str, str],
         yield Fetched(base, folder, url, folder.name if inner else repo_basename(url), temp)
     finally:
         remove_clone(temp)
+
+
+def _clone(url: str, short: str | None, temp: Path, env: Mapping[str, str],
+           branch: str | None, hosts: Hosts) -> tuple[str, str | None]:
+    """Clone ``url`` into ``temp``: (the address cloned, the folder of it meant). When a
+    host path read as ``owner/repo`` then a folder is no repository there, the longer paths
+    are tried in turn (a nested group on a server not known as GitLab), as the original
+    does: ``host/a/b/c/d`` -> ``host/a/b`` + ``c/d``, ``host/a/b/c`` + ``d``, ``host/a/b/c/d``."""
+    tried: list[str] = []
+    for address, folder in source_forms.nested_candidates(url, short, hosts):
+        remove_clone(temp)
+        done = gitops.run(["clone", "--quiet", "--depth", "1", *branch_args(branch), "--",
+                           address, str(temp)], env=env, timeout=gitops.NETWORK_TIMEOUT,
+                          check=False)
+        if done.code == 0:
+            return address, folder
+        tried.append(address)
+        if not source_forms.not_there(done.err):
+            break
+    why = gitops.last_line(done.err) or f"exit {done.code}"
+    also = f" (also tried {', '.join(tried[1:])})" if len(tried) > 1 else ""
+    raise gitops.GitError(f"git clone failed: {why}{also}",
+                          hint=gitauth.hint(done.err, env))
 
 
 def branch_args(branch: str | None) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from skillshared.core.errors import UsageError
-from skillshared.git import gitauth, gitops, sources
+from skillshared.git import gitauth, gitops, source_forms, sources
 from skillshared.git.gitops import GitError
 from skillshared.git.source_forms import NO_HOSTS, Hosts, hosts_of
 from tests.conftest import CliRunner, write_config
@@ -280,3 +280,64 @@ def test_a_failed_clone_names_no_token(cli: CliRunner, source: Path, tmp_path: P
     assert "git clone failed" in result.err
     assert os.listdir(source) == []
     no_token_anywhere(tmp_path, result.out, result.err)
+
+
+# -- nested paths on hosts not known as GitLab ------------------------------------------------
+
+def test_a_longer_path_is_tried_when_owner_and_repo_is_no_repository() -> None:
+    assert list(source_forms.nested_candidates("https://domain.com/dir1/dir2", "dir3/dir4",
+                                               NO_HOSTS)) == [
+        ("https://domain.com/dir1/dir2", "dir3/dir4"),
+        ("https://domain.com/dir1/dir2/dir3", "dir4"),
+        ("https://domain.com/dir1/dir2/dir3/dir4", None)]
+    for url, subdir in [("https://gitlab.com/a/b", "c"), ("https://domain.com/a/b.git", "c"),
+                        (AZ, "skills"), ("git@domain.com:a/b.git", "c"),
+                        ("https://domain.com/a/b", None)]:
+        assert list(source_forms.nested_candidates(url, subdir, NO_HOSTS)) == [(url, subdir)]
+    assert len(list(source_forms.nested_candidates("https://git.company.com/a/b", "c",
+                                                   CORP))) == 1
+
+
+@pytest.mark.parametrize("err, again", [
+    ("fatal: repository 'https://domain.com/dir1/dir2/' not found", True),
+    ("fatal: unable to access 'https://domain.com/d/': The requested URL returned error: 404",
+     True),
+    ("fatal: '/srv/x' does not appear to be a git repository", True),
+    ("fatal: could not read Username for 'https://domain.com': terminal prompts disabled",
+     False),
+    ("fatal: unable to access: SSL certificate problem: self signed certificate", False),
+    ("warning: Could not find remote branch nope to clone.\n"
+     "fatal: Remote branch nope not found in upstream origin", False),
+    ("fatal: unable to access 'https://domain.com/': Could not resolve host: domain.com", False),
+])
+def test_only_a_missing_repository_makes_the_longer_paths_tried(err: str, again: bool) -> None:
+    assert source_forms.not_there(err) is again
+
+
+def test_install_from_a_nested_group_on_an_unknown_host(
+        cli: CliRunner, corp: Path, source: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    map_url(tmp_path, monkeypatch, corp, "https://git.example.test/dir1/dir2/dir3")
+    with (tmp_path / "gitconfig").open("a") as config:
+        config.write(f'[url "file://{tmp_path / "nowhere.git"}"]\n'
+                     "\tinsteadOf = https://git.example.test/dir1/dir2\n")
+    result = cli("install", "git.example.test/dir1/dir2/dir3/frontend/react", "--json")
+    assert result.code == 0, result.err
+    assert result.json()["url"] == "https://git.example.test/dir1/dir2/dir3"
+    assert (source / "react/SKILL.md").is_file()
+    wrong = cli("install", "git.example.test/dir1/dir2/dir3/review", "--branch", "nope")
+    assert wrong.code != 0 and "Remote branch nope not found" in wrong.err
+    assert "dir3/review" not in wrong.err  # a missing branch: no longer path is tried
+    assert not (source / "review").exists()
+    nowhere = cli("install", "git.example.test/dir1/dir2/x/y")
+    assert nowhere.code != 0
+    assert "also tried https://git.example.test/dir1/dir2/x" in nowhere.err
+    assert sorted(os.listdir(source)) == [".skillshare-installed.json", "react"]
+
+
+def test_a_refused_login_says_how_to_give_credentials() -> None:
+    err = "fatal: could not read Username for 'https://x.example': terminal prompts disabled"
+    assert "GITLAB_TOKEN" in (gitauth.hint(err, {}) or "")
+    assert "refused" in (gitauth.hint(err, {"GITLAB_TOKEN": "glpat-secret-gitlab"}) or "")
+    assert "GIT_SSL_CAINFO" in (gitauth.hint("SSL certificate problem: x", {}) or "")
+    assert gitauth.hint("fatal: repository not found", {}) is None
