@@ -47,10 +47,15 @@ def _usage(message: str, command: str = "target") -> SkillshareError:
     return UsageError(message, hint=f"run `skillshare {command} --help`")
 
 
-def _trash_args(words: list[str]) -> dict[str, Any]:
-    kind = {}  # a leading kind word (`trash agents restore tutor`), as --kind
+def _trash_args(ns: SimpleNamespace) -> dict[str, Any]:
+    """``trash [skills|agents] [list|restore <name>|delete <name>|empty]``: a leading kind
+    word is sent as --kind (both, and different, are refused: as with --all, by the
+    command)."""
+    words, kind = list(ns.words), {"kind": ns.kind, "all": ns.all}
     if words and words[0] in ("skills", "skill", "agents", "agent"):
-        kind, words = {"kind": words[0]}, words[1:]
+        if ns.kind is not None and ns.kind.lower().rstrip("s") != words[0].rstrip("s"):
+            raise _usage(f"--kind {ns.kind} and '{words[0]}' disagree", "trash")
+        kind, words = {"kind": words[0], "all": ns.all}, words[1:]
     action = words[0] if words else "list"
     if action in ("list", "ls", "empty"):
         if len(words) > 1:
@@ -71,7 +76,7 @@ def command_args(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
         args = {"project": ns.project, "dry_run": ns.dry_run, **_target_args(ns)}
     if ns.command == "trash":
         args = {"project": ns.project, "dry_run": ns.dry_run, "force": ns.force,
-                "kind": ns.kind, **_trash_args(list(ns.words))}
+                **_trash_args(ns)}
     args["cwd"] = where.cwd
     return {k: v for k, v in args.items() if v is not None}
 

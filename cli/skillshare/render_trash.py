@@ -22,7 +22,8 @@ def render_trash(r: TrashKindsResult, out: Out) -> int:
     dry = " (dry run)" if r["dry_run"] else ""
     agents = r.get("kind") == "agent"
     if r["action"] == "empty":
-        what = "the trash of agents" if agents else "the trash"
+        what = ("the trash of agents" if agents else "the trashes of skills and agents"
+                if r.get("kind") == "all" else "the trash")
         if not r["items"]:
             out(f"{what[0].upper()}{what[1:]} is already empty")
         else:
@@ -34,25 +35,28 @@ def render_trash(r: TrashKindsResult, out: Out) -> int:
         out(f"{OK} Permanently deleted {'agent ' if agents else ''}{item['entry']}{dry}")
         return 0
     out(f"{OK} Restored {'agent ' if agents else ''}{item['name']} to {out.path(r['to'])}{dry}")
-    out("Run 'skillshare sync' to distribute it")
+    out(f"Run 'skillshare sync{' agents' if agents else ''}' to distribute it")
     return 0
 
 
 def _trash_list(r: TrashKindsList, out: Out) -> int:
-    agents = r.get("kind") == "agent"
+    agents, both = r.get("kind") == "agent", r.get("kind") == "all"
     if not r["items"]:
         out("The trash of agents is empty" if agents else "Trash is empty")
         _other_kind(r, out)
         return 0
-    out.header("Trash (agents)" if agents else "Trash")
+    out.header("Trash (agents)" if agents else "Trash (skills and agents)" if both
+               else "Trash")
     now = time.time()
     for item in r["items"]:
         when = item["trashed_ts"]
         origin = f"  from {out.path(item['origin'])}" if item["origin"] else (
             "  (trashed by the original skillshare)" if item["made_by"] == "original"
             else "")
-        shown = f"{item['name']}  ({item.get('file')}, " if agents else f"{item['entry']}  ("
-        out(f"  {shown}{size(item['bytes'])}, {ago(now - when)} ago){origin}")
+        agent = item.get("kind") == "agent"
+        shown = f"{item['name']}  ({item.get('file')}, " if agent else f"{item['entry']}  ("
+        badge = ("[A] " if agent else "[S] ") if both else ""
+        out(f"  {badge}{shown}{size(item['bytes'])}, {ago(now - when)} ago){origin}")
     out(f"{plural(len(r['items']), 'item')}, {size(r['bytes'])} total")
     if r["retention_days"] is not None:
         out(f"Items are deleted for good after {plural(r['retention_days'], 'day')}")
@@ -62,7 +66,7 @@ def _trash_list(r: TrashKindsList, out: Out) -> int:
 
 def _other_kind(r: TrashKindsList, out: Out) -> None:
     """Listing skills: say what the trash of agents holds."""
-    if r.get("kind") == "agent":
+    if r.get("kind") in ("agent", "all"):
         return
     agents, kept = r.get("agents", r["agents_kept"]), r["agents_kept"]
     if not agents:

@@ -10,6 +10,7 @@ from skillshared.core.results import Failed
 from skillshared.core.results_trash import KindTrashItem
 
 Kind = Literal["skill", "agent"]
+TrashKind = Literal["skill", "agent", "all"]  # all: `trash --all` (both trashes, one list)
 
 # -- audit ---------------------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ class UninstallKindsResult(TypedDict):
 
 class TrashKindsList(TypedDict):
     action: Literal["list"]
-    kind: Kind
+    kind: TrashKind
     dir: str
     items: list[KindTrashItem]
     bytes: int
@@ -74,7 +75,7 @@ class TrashKindsList(TypedDict):
 
 class TrashKindsEmpty(TypedDict):
     action: Literal["empty"]
-    kind: Kind
+    kind: TrashKind
     dry_run: bool
     items: list[KindTrashItem]
 

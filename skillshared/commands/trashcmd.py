@@ -12,6 +12,7 @@ from skillshared.commands.kindpick import AGENT, SKILL, kind_of
 from skillshared.commands.request import Request
 from skillshared.commands.results_kinds import (
     Kind,
+    TrashKind,
     TrashKindsList,
     TrashKindsRestore,
     TrashKindsResult,
@@ -22,14 +23,14 @@ from skillshared.store.trash import Item, agent_items, delete, find, items, rest
 
 def cmd_trash(req: Request) -> TrashKindsResult:
     trash_dir = req.scope().trash_dir
-    kind: Kind = "agent" if kind_of(req.text("kind")) == AGENT else "skill"
+    kind = _kind(req)
     action = req.text("action") or "list"
     key = req.text("name")
     dry_run = req.flag("dry_run")
     if action in ("list", "ls"):
         return _list(req, kind)
     if action == "empty":
-        listed = items(trash_dir, kind=kind)
+        listed = _items(trash_dir, kind)
         if listed and not req.flag("force") and not dry_run:
             raise UsageError(f"emptying the trash deletes {len(listed)} items for good",
                              hint=f"run `skillshare trash {_word(kind)}empty --force`")
@@ -43,7 +44,9 @@ def cmd_trash(req: Request) -> TrashKindsResult:
                          hint="use list, restore <name>, delete <name> or empty")
     if not key:
         raise UsageError(f"usage: skillshare trash {_word(kind)}{action} <name>")
-    item = _find(trash_dir, key, kind, action)
+    item = _find_any(trash_dir, key, action) if kind == "all" else _find(
+        trash_dir, key, kind, action)
+    kind = "agent" if item.kind == AGENT else "skill"
     if action in ("delete", "rm"):
         if not dry_run:
             delete(trash_dir, item)
@@ -68,14 +71,54 @@ def _find(trash_dir: Path, key: str, kind: Kind, action: str) -> Item:
         raise
 
 
+def _kind(req: Request) -> TrashKind:
+    """``skill`` (the default), ``agent`` (``trash agents``, ``--kind agent``) or ``all``
+    (``--all``: both, as one list; an item is then found in either trash)."""
+    kind = kind_of(req.text("kind"))
+    if req.flag("all"):
+        if kind is not None:
+            raise UsageError(f"`trash` was given --all (skills and agents) and the kind "
+                             f"'{kind}'", hint="give one of them")
+        return "all"
+    return "agent" if kind == AGENT else "skill"
+
+
+def _items(trash_dir: Path, kind: TrashKind) -> list[Item]:
+    """The items of one trash, or (``all``) of both, newest first."""
+    if kind != "all":
+        return items(trash_dir, kind=kind)
+    both = items(trash_dir, kind=SKILL) + items(trash_dir, kind=AGENT)
+    return sorted(both, key=lambda i: -i.trashed_at)
+
+
+def _find_any(trash_dir: Path, key: str, action: str) -> Item:
+    """``trash --all restore <name>``: the item in either trash; a name in both is refused
+    (which one is meant is for the user to say)."""
+    found = []
+    for kind in (SKILL, AGENT):
+        try:
+            found.append(find(trash_dir, key, kind))
+        except NotFoundError:
+            continue
+    if not found:
+        raise NotFoundError(f"'{key}' not found in the trash of skills or of agents",
+                            hint="see `skillshare trash --all list`")
+    if len(found) > 1:
+        raise UsageError(f"'{key}' is in the trash of skills and in the trash of agents; "
+                         "nothing was changed", hint=f"run `skillshare trash {action} {key}` "
+                         f"or `skillshare trash agents {action} {key}`")
+    return found[0]
+
+
 def _word(kind: str) -> str:
-    return "agents " if kind == AGENT else ""
+    return {AGENT: "agents ", "all": "--all "}.get(kind, "")
 
 
-def _list(req: Request, kind: Kind) -> TrashKindsList:
+def _list(req: Request, kind: TrashKind) -> TrashKindsList:
     trash_dir = req.scope().trash_dir
-    listed = items(trash_dir, kind=kind)
-    agents = len(items(trash_dir, tidy=False, kind=AGENT)) if kind == SKILL else len(listed)
+    listed = _items(trash_dir, kind)
+    agents = (len(items(trash_dir, tidy=False, kind=AGENT)) if kind == SKILL
+              else sum(i.kind == AGENT for i in listed))
     return {"action": "list", "kind": kind, "dir": str(trash_dir),
             "items": [i.to_dict() for i in listed], "bytes": sum(i.bytes for i in listed),
             "retention_days": _retention(req), "agents_kept": agent_items(trash_dir),

@@ -181,3 +181,65 @@ def test_restore_dash_f_with_a_backup_name_is_refused(cli: CliRunner,
     after = cli("restore", "claude", "-f", stamp)  # (a usage error of the parser)
     assert after.code == 2 and stamp in after.err
     assert (world["claude"] / "own/SKILL.md").read_text() == "edited\n"
+
+
+# -- trash ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def trashed(cli: CliRunner, world: dict[str, Path], source: Path) -> dict[str, Path]:
+    make_skill(source, "tutor")  # a skill of the agent's name, trashed too
+    for argv in (("uninstall", "alpha", "--force"), ("uninstall", "agents", "tutor", "--force"),
+                 ("uninstall", "tutor", "--force")):
+        result = cli(*argv)
+        assert result.code == 0, (argv, result.err)
+    return world
+
+
+def test_trash_all_lists_both_kinds(cli: CliRunner, trashed: dict[str, Path]) -> None:
+    for argv in (("trash", "--all", "list"), ("trash", "--all")):
+        listed = cli(*argv, "--json").json()
+        assert listed["kind"] == "all"
+        assert sorted((i["kind"], i["name"]) for i in listed["items"]) == [
+            ("agent", "tutor"), ("skill", "alpha"), ("skill", "tutor")]
+        stamps = [i["trashed_ts"] for i in listed["items"]]
+        assert stamps == sorted(stamps, reverse=True)
+    text = cli("trash", "--all", "list").out
+    assert "Trash (skills and agents)" in text and "[A] tutor" in text and "[S] alpha" in text
+    assert [i["name"] for i in cli("trash", "--json").json()["items"]] != []
+    assert {i["kind"] for i in cli("trash", "--json").json()["items"]} == {"skill"}
+
+
+def test_trash_all_restores_a_name_from_either_trash(cli: CliRunner, trashed: dict[str, Path],
+                                                      source: Path, home: Path) -> None:
+    both = cli("trash", "--all", "restore", "tutor")  # in both trashes: which one is unsaid
+    assert both.code == 2 and "trash agents restore tutor" in both.err, both.err
+    assert not (source / "tutor").exists()
+    assert not (home / ".config/skillshare/agents/tutor.md").exists()
+    done = cli("trash", "--all", "restore", "alpha", "--json")
+    assert done.code == 0, done.err
+    assert done.json()["kind"] == "skill" and (source / "alpha/SKILL.md").exists()
+    gone = cli("trash", "--all", "delete", "nope")
+    assert gone.code == 1 and "not found in the trash of skills or of agents" in gone.err
+    assert cli("trash", "agents", "restore", "tutor").code == 0
+    assert (home / ".config/skillshare/agents/tutor.md").read_text() == "tutor\n"
+
+
+def test_trash_all_empty_empties_both(cli: CliRunner, trashed: dict[str, Path]) -> None:
+    asked = cli("trash", "--all", "empty")
+    assert asked.code == 2 and "deletes 3 items" in asked.err
+    assert len(cli("trash", "--all", "--json").json()["items"]) == 3
+    done = cli("trash", "--all", "empty", "--force", "--json").json()
+    assert done["kind"] == "all" and len(done["items"]) == 3
+    assert cli("trash", "--all", "--json").json()["items"] == []
+
+
+def test_trash_bad_kind_words_change_nothing(cli: CliRunner, trashed: dict[str, Path]) -> None:
+    cases = {("trash", "--all", "agents", "list"): "--all",
+             ("trash", "--kind", "skill", "agents", "list"): "disagree",
+             ("trash", "--all", "--kind", "agent", "empty", "--force"): "--all",
+             ("trash", "agnets", "list"): "unknown trash action 'agnets'"}
+    for argv, said in cases.items():
+        result = cli(*argv)
+        assert result.code == 2 and said in result.err, (argv, result.err)
+    assert len(cli("trash", "--all", "--json").json()["items"]) == 3
