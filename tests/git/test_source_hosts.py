@@ -341,3 +341,17 @@ def test_a_refused_login_says_how_to_give_credentials() -> None:
     assert "refused" in (gitauth.hint(err, {"GITLAB_TOKEN": "glpat-secret-gitlab"}) or "")
     assert "GIT_SSL_CAINFO" in (gitauth.hint("SSL certificate problem: x", {}) or "")
     assert gitauth.hint("fatal: repository not found", {}) is None
+
+
+def test_a_projects_config_names_its_own_hosts(cli: CliRunner, work: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (work / ".claude").mkdir()
+    assert cli("init", "-p").code == 0
+    config = work / ".skillshare/config.yaml"
+    config.write_text("gitlab_hosts:\n  - git.team.test\n" + config.read_text())
+    bare = team_repo(tmp_path)[1]
+    map_url(tmp_path, monkeypatch, bare, "https://git.team.test/group/sub/skills")
+    result = cli("install", "git.team.test/group/sub/skills", "--track", "-p", "--json")
+    assert result.code == 0, result.err
+    assert (work / ".skillshare/skills/_group-sub-skills/frontend/react/SKILL.md").is_file()
+    assert "source: git.team.test/group/sub/skills\n" in config.read_text()
