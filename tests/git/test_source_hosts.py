@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from skillshared.core.errors import UsageError
+from skillshared.core.gittokens import SECRET_VARS
 from skillshared.git import gitauth, gitops, source_forms, sources
 from skillshared.git.gitops import GitError
 from skillshared.git.source_forms import NO_HOSTS, Hosts, hosts_of
@@ -134,7 +135,8 @@ TOKENS = {"GITHUB_TOKEN": "ghp-secret-github", "GITLAB_TOKEN": "glpat-secret-git
 
 def ask_git(env: dict[str, str], request: str) -> subprocess.CompletedProcess[str]:
     """What ``git credential fill`` answers (as clone asks it), run as gitops runs git."""
-    full = {**os.environ, **env}
+    mine = {k: v for k, v in os.environ.items() if k not in SECRET_VARS}  # (a developer's)
+    full = {**mine, **env}
     return subprocess.run(["git", *gitops.SAFE_CONFIG, *gitauth.helper_args(full),
                            "credential", "fill"], input=request, capture_output=True,
                           text=True, env=gitops.quiet_env(full), timeout=30, check=False)
