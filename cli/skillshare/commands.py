@@ -88,8 +88,11 @@ COMMANDS = {c.name: c for c in (
             "skillshare status --json"),
     Command("diff", "show what sync would change, per target",
             "skillshare diff\nskillshare diff claude\nskillshare diff --target claude --stat\n"
-            "skillshare diff claude --patch   # content of copies edited in the target",
-            positional("name", "only this target", nargs="?", metavar="target"),
+            "skillshare diff claude --patch   # content of copies edited in the target\n"
+            "skillshare diff agents claude    # only claude's agents folder\n"
+            "skillshare diff skills           # only the skills' targets",
+            positional("name", "only this target (after skills or agents: only that kind "
+                       "of folder)", nargs="*", metavar="[skills|agents] target"),
             value("-t", "--target", metavar="NAME", help="only this target"),
             flag("--stat", help="list the files that differ in folders in the target"),
             flag("--patch", help="also show their content diff (target old, source new)")),

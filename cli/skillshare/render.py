@@ -188,7 +188,8 @@ def render_diff(r: DiffResult, out: Out) -> int:
         out()
         held_hint(out, held)
     if not r["targets"]:
-        out("No targets configured.")
+        out("No agents folders to compare (see `skillshare sync agents`)."
+            if r.get("kind") == "agents" else "No targets configured.")
     return 0
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from skillshared.catalog.skills import Discovery
+from skillshared.commands.kindwords import AGENTS_SUFFIX, agents_name
 from skillshared.commands.results import AgentsState, DiffTarget, ExtraState, TargetState
 from skillshared.core.config import Config
 from skillshared.engine import reconcile, resources
@@ -101,11 +102,29 @@ def extras_state(plans: list[KindPlans], state_of: StateOf) -> list[ExtraState]:
             for each in plans if each.kind == "extras"]
 
 
+def with_kind(target: DiffTarget, kind: str) -> DiffTarget:
+    """Each item named with its kind (``skill``, ``agent``, ``extra``), as the original's
+    diff items are."""
+    for item in target["items"]:
+        item["kind"] = kind
+    return target
+
+
+def agents_diff(config: Config, name: str | None, diff_of: DiffOf) -> list[DiffTarget]:
+    """``diff agents [target]``: the agents folders alone (of ``name`` only: refused when
+    there is no such target or it has no agents folder)."""
+    if name is not None:
+        name = agents_name(config, name).removesuffix(AGENTS_SUFFIX)
+    plans = [p for p in plan_kinds(config, None if name is None else [name])
+             if p.kind == "agents"]
+    return diff_targets(plans, diff_of)
+
+
 def diff_targets(plans: list[KindPlans], diff_of: DiffOf) -> list[DiffTarget]:
     result = []
     for each in plans:
         for run in each.runs:
-            target = diff_of(run)
+            target = with_kind(diff_of(run), "agent" if each.kind == "agents" else "extra")
             if each.kind == "agents":
                 target["name"] = f"{target['name']} (agents)"
                 target["also"] = [f"{n} (agents)" for n in target["also"]]

@@ -128,6 +128,7 @@ class DiffItem(TypedDict):
     name: str
     action: str
     reason: str
+    kind: NotRequired[str]  # skill, agent or extra (the original's: skill or agent)
     files: NotRequired[list[FileChange]]  # --stat, --patch: a real folder's files
     patch: NotRequired[str]  # --patch: the unified diff (target old, source new)
 
@@ -147,6 +148,7 @@ class DiffTarget(TypedDict):
 
 class DiffResult(TypedDict):
     scope: str
+    kind: NotRequired[str]  # all (no kind word), skills or agents (`diff agents`)
     targets: list[DiffTarget]
     duration: NotRequired[str]  # the original's ("0.012s")
 

@@ -226,35 +226,48 @@ def diff_items(run: TargetRun, held: Sequence[str] = ()) -> list[DiffItem]:
 
 
 def cmd_diff(req: Request) -> DiffResult:
-    """``diff [target]`` (or ``--target``); ``--stat``: a real folder's files that differ
-    from the source's skill, ``--patch``: their content diff."""
+    """``diff [skills|agents] [target]`` (or ``--target``); ``--stat``: a real folder's files
+    that differ from the source's skill, ``--patch``: their content diff. Without a kind
+    word the agents folders and the extras' folders are shown too."""
     import time
 
     from skillshared.commands import difffiles
     from skillshared.commands.request import pick_targets
 
     started = time.monotonic()
-    name = _diff_target_name(req)
+    kind, name = _diff_words(req)
     config = req.config()
-    extra = name is not None and any(e.name == name for e in config.extras)
+    if kind == AGENT:
+        return {"scope": config.scope.name, "kind": "agents",
+                "targets": kindviews.agents_diff(config, name, diff_target),
+                "duration": f"{time.monotonic() - started:.3f}s"}
+    extra = kind is None and name is not None and any(e.name == name for e in config.extras)
     only = None if extra else pick_targets(config, [name] if name else [])
     runs = [] if extra else plan_all(config, only)[1]
-    targets = [diff_target(run) for run in runs]
+    targets = [kindviews.with_kind(diff_target(run), "skill") for run in runs]
     if req.flag("stat") or req.flag("patch"):
         for target, run in zip(targets, runs, strict=True):
             difffiles.add_files(target["items"], run, req.flag("patch"))
-    plans = kindviews.plan_kinds(config, None if name is None else [name])
-    targets += kindviews.diff_targets(plans, diff_target)
-    return {"scope": config.scope.name, "targets": targets,
-            "duration": f"{time.monotonic() - started:.3f}s"}
+    if kind is None:
+        plans = kindviews.plan_kinds(config, None if name is None else [name])
+        targets += kindviews.diff_targets(plans, diff_target)
+    return {"scope": config.scope.name, "kind": "skills" if kind else "all",
+            "targets": targets, "duration": f"{time.monotonic() - started:.3f}s"}
 
 
-def _diff_target_name(req: Request) -> str | None:
-    named, flagged = req.text("name"), req.text("target")
+def _diff_words(req: Request) -> tuple[str | None, str | None]:
+    """The kind a leading word names (``diff agents claude``) and the one target named."""
+    from skillshared.commands.kindwords import words_of
+
+    kind, words = split_kind(req, words_of(req, "name"))
+    if len(words) > 1:
+        raise UsageError(f"diff takes one target, not {', '.join(words)}",
+                         hint="usage: skillshare diff [skills|agents] [target]")
+    named, flagged = (words[0] if words else None), req.text("target")
     if named and flagged and named != flagged:
         raise UsageError(f"diff names two targets ({named!r} and --target {flagged!r})",
                          hint="give one of them")
-    return named or flagged
+    return kind, named or flagged
 
 
 def diff_target(run: TargetRun) -> DiffTarget:

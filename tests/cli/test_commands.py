@@ -73,7 +73,7 @@ def test_everyday_command_lines_take_the_quick_path(argv: list[str]) -> None:
     [], ["--help"], ["--version"], ["bogus"], ["status", "--help"], ["status", "-h"],
     ["sync", "--dry"], ["sync", "-nf"], ["sync", "a", "-n", "b"], ["status", "extra"],
     ["status", "-p", "-g"], ["log", "--tail", "x"], ["log", "--tail"], ["log", "--tail", "-1"],
-    ["diff", "a", "b"], ["daemon"], ["daemon", "begin"], ["sync", "--", "-x"],
+    ["diff", "a", "--stat", "b"], ["daemon"], ["daemon", "begin"], ["sync", "--", "-x"],
     ["status", "--json=yes"], ["sync", "--json", "--json"],
 ])
 def test_the_rest_is_left_to_argparse(argv: list[str]) -> None:

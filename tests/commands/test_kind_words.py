@@ -243,3 +243,37 @@ def test_trash_bad_kind_words_change_nothing(cli: CliRunner, trashed: dict[str, 
         result = cli(*argv)
         assert result.code == 2 and said in result.err, (argv, result.err)
     assert len(cli("trash", "--all", "--json").json()["items"]) == 3
+
+
+# -- diff -----------------------------------------------------------------------------------------
+
+
+def test_diff_kind_words(cli: CliRunner, world: dict[str, Path]) -> None:
+    (world["agents"].parent.parent / ".config/skillshare/agents/new.md").write_text("new\n")
+    one = cli("diff", "agents", "claude", "--json")
+    assert one.code == 0, one.err
+    (target,) = one.json()["targets"]
+    assert target["name"] == "claude (agents)"
+    assert {(i["name"], i["kind"]) for i in target["items"]} >= {("new.md", "agent")}
+    every = {t["name"] for t in cli("diff", "agents", "--json").json()["targets"]}
+    assert every == {"claude (agents)", "cursor (agents)"}
+    skills = cli("diff", "skills", "--json").json()
+    assert {t["name"] for t in skills["targets"]} == {"claude", "cursor"}
+    assert {i["kind"] for t in skills["targets"] for i in t["items"]} <= {"skill"}
+    mixed = {t["name"] for t in cli("diff", "claude", "--json").json()["targets"]}
+    assert mixed == {"claude", "claude (agents)"}
+    assert "Diff: source ↔ claude (agents)" in cli("diff", "agents", "claude").out
+
+
+def test_diff_bad_kind_words(cli: CliRunner, world: dict[str, Path], home: Path) -> None:
+    cases = {("agents", "nope"): "target 'nope' not found",
+             ("agents", "claude", "cursor"): "one target",
+             ("skills", "rules"): "unknown target: rules",
+             ("agents", "claude", "--target", "cursor"): "two targets"}
+    for argv, said in cases.items():
+        result = cli("diff", *argv)
+        assert result.code != 0 and said in result.err, (argv, result.err)
+    write_config(home, CONFIG.replace("extras:", "  custom:\n    path: ~/custom/skills\n"
+                                                 "extras:"))  # (no agents folder known)
+    none = cli("diff", "agents", "custom")
+    assert none.code == 1 and "target 'custom' has no agents folder" in none.err, none.err
