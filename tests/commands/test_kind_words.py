@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRunner, make_skill, write_config
+from tests.conftest import CliRunner, DaemonStarter, make_skill, write_config
 
 CONFIG = """\
 targets:
@@ -146,6 +146,7 @@ def test_restore_without_a_target_lists_the_backups(cli: CliRunner,
     assert listed["action"] == "list" and len(listed["backups"]) == 1
     text = cli("restore").out
     assert "claude@agents/" in text and "skillshare restore <target>" in text
+    assert cli("restore", "--no-tui").out == text  # (the original's list without its TUI)
     for argv in (("--dry-run",), ("agents",), ("--all",)):
         result = cli("restore", *argv)
         assert result.code == 2 and "usage: skillshare restore" in result.err, argv
@@ -277,3 +278,20 @@ def test_diff_bad_kind_words(cli: CliRunner, world: dict[str, Path], home: Path)
                                                  "extras:"))  # (no agents folder known)
     none = cli("diff", "agents", "custom")
     assert none.code == 1 and "target 'custom' has no agents folder" in none.err, none.err
+
+
+def test_the_daemon_reads_the_same_words(daemon: DaemonStarter, cli: CliRunner,
+                                         world: dict[str, Path]) -> None:
+    daemon()
+    assert _saved(cli, "agents", "claude") == {"claude@agents"}
+    listed = cli("restore", "--json").json()
+    assert listed["action"] == "list" and len(listed["backups"]) == 1
+    (world["agents"] / "mine.md").unlink()
+    done = cli("restore", "agents", "claude", "--json")
+    assert done.code == 0, done.err
+    assert (world["agents"] / "mine.md").read_text() == "mine\n"
+    (target,) = cli("diff", "agents", "claude", "--json").json()["targets"]
+    assert target["name"] == "claude (agents)"
+    assert cli("trash", "--all", "--json").json()["kind"] == "all"
+    bad = cli("restore", "--all", "agents", "claude")
+    assert bad.code == 2 and "--all" in bad.err
