@@ -232,7 +232,8 @@ COMMANDS = {c.name: c for c in (
             value("--from", metavar="TIMESTAMP", help="this backup (default: the latest)"),
             DRY_RUN,
             flag("-f", "--force", help="replace entries that did not come from skillshare "
-                                       "(they are backed up first)")),
+                                       "(they are backed up first); the original's -f is "
+                                       "--from, here -f is --force as in every command")),
     Command("trash", "list, restore or delete soft-deleted skills (or agents)",
             "skillshare trash\nskillshare trash restore my-skill\n"
             "skillshare trash delete my-skill\nskillshare trash empty --force\n"
