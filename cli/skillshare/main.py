@@ -196,11 +196,11 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
     ns = quick_parse(argv)
     if ns is not None:
         return ns
-    from skillshare.parser import ParseError, build_parser
+    from skillshare.parser import ParseError, build_parser, parse_line
 
     parser = build_parser()
     try:
-        values = vars(parser.parse_args(argv))
+        values = vars(parse_line(parser, argv))
     except ParseError as exc:
         error = UsageError(exc.message, hint=exc.hint)
         error.usage = exc.usage  # type: ignore[attr-defined]

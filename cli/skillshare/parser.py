@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from skillshare import __version__
@@ -66,6 +67,20 @@ def _add(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, arg
         parser.add_argument(*arg.flags, action="append" if arg.kind == "append" else "store",
                             type=arg.type or str, default=arg.default, metavar=arg.metavar,
                             help=arg.help)
+
+
+def parse_line(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` read by ``parser``, a command's options allowed between its words
+    (``restore agents --all claude``, ``sync claude -n cursor``), as the original reads them."""
+    words = list(argv)
+    commands = next((a.choices for a in parser._actions
+                     if isinstance(a, argparse._SubParsersAction)), None)
+    if not words or not isinstance(commands, dict) or words[0] not in commands:
+        return parser.parse_args(words)
+    command: argparse.ArgumentParser = commands[words[0]]
+    values = command.parse_intermixed_args(words[1:])
+    values.command = words[0]
+    return values
 
 
 def build_parser() -> argparse.ArgumentParser:

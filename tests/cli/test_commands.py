@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from skillshare.cmdspec import COMMON
 from skillshare.commands import COMMANDS, quick_parse
-from skillshare.parser import build_parser
+from skillshare.parser import build_parser, parse_line
 
 PARSER = build_parser()
 
@@ -21,7 +21,7 @@ def argparse_reads(argv: list[str]) -> dict[str, Any] | None:
     """What argparse makes of ``argv``; None if it refuses it (or prints help)."""
     with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
         try:
-            return vars(PARSER.parse_args(argv))
+            return vars(parse_line(PARSER, argv))
         except SystemExit:
             return None
 
@@ -78,3 +78,18 @@ def test_everyday_command_lines_take_the_quick_path(argv: list[str]) -> None:
 ])
 def test_the_rest_is_left_to_argparse(argv: list[str]) -> None:
     assert quick_parse(argv) is None
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["restore", "agents", "--all", "claude"], {"all": True, "target": ["agents", "claude"]}),
+    (["sync", "a", "-n", "b"], {"dry_run": True, "targets": ["a", "b"]}),
+    (["trash", "agents", "--dry-run", "restore", "x"],
+     {"dry_run": True, "words": ["agents", "restore", "x"]}),
+    (["uninstall", "a", "--force", "b"], {"force": True}),
+])
+def test_options_between_a_commands_words(argv: list[str], expected: dict[str, Any]) -> None:
+    """As the original reads them: a command's options may stand between its words."""
+    read = argparse_reads(argv)
+    assert read is not None, argv
+    assert read["command"] == argv[0]
+    assert {k: read[k] for k in expected} == expected
