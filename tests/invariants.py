@@ -110,7 +110,9 @@ class Snapshot:
                 if now != before:
                     found.append(f"I1: {path}, not ours, changed or went away")
         discovery = skills.discover(config.source)
-        by_target = {t["name"]: t for t in (report or {}).get("targets", [])}
+        report = report or {}  # the command line's sync --json (its list: results), or api.run's
+        rows = report["results"] if "results" in report else report.get("targets", [])
+        by_target = {t["name"]: t for t in rows}
         for target in config.targets:
             folder = str(target.path)
             line = by_target.get(target.name, {})

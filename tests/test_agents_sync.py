@@ -50,7 +50,7 @@ def run(cli: CliRunner, *args: str, code: int = 0) -> dict[str, Any]:
 
 
 def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {t["name"]: t for t in report["targets"]}
+    return {t["name"]: t for t in report["results"]}
 
 
 def test_plain_sync_leaves_agents_alone(cli: CliRunner, world: dict[str, Path]) -> None:
@@ -75,7 +75,7 @@ def test_sync_agents_links_merge_and_copies_copy(cli: CliRunner,
     assert set(manifest["managed"]) == {"reviewer.md", "team__planner.md", "tutor.md"}
     assert not (world["claude"].parent / "skills").exists()  # skills untouched
     again = run(cli, "agents")
-    assert all(t["changed"] == 0 for t in again["targets"])
+    assert all(t["changed"] == 0 for t in again["results"])
     assert by_name(again)["cursor"]["up_to_date"] == 3
 
 
@@ -139,7 +139,7 @@ def test_the_guard_counts_agents_apart_from_skills(cli: CliRunner, home: Path,
     assert line["guard"] and "skillshare sync agents --force" in line["guard"]
     assert (world["claude"] / "extra0.md").is_symlink()
     skills = run(cli)  # the skills' pass is not held back by the agents' prunes
-    assert all(t["guard"] is None for t in skills["targets"])
+    assert all(t["guard"] is None for t in skills["results"])
     forced = run(cli, "agents", "--force")
     assert by_name(forced)["claude"]["pruned"] == 10
     assert not os.path.lexists(world["claude"] / "extra0.md")
@@ -151,7 +151,7 @@ def test_an_emptied_agents_source_prunes_nothing(cli: CliRunner, world: dict[str
     for path in list(world["source"].rglob("*.md")):
         path.unlink()
     report = run(cli, "agents", code=1)
-    assert all("put the agents back" in t["guard"] for t in report["targets"])
+    assert all("put the agents back" in t["guard"] for t in report["results"])
     assert len(os.listdir(world["claude"])) == 3
 
 

@@ -34,7 +34,7 @@ def assert_converged(cli: CliRunner, target: Path, expected: set[str],
     result = cli("sync", "--json")
     assert result.code == 0, result.err
     again = cli("sync", "--json").json()
-    assert [t["changes"] for t in again["targets"]] == [[]], "second sync changed something"
+    assert [t["changes"] for t in again["results"]] == [[]], "second sync changed something"
     names = set(os.listdir(target)) if target.is_dir() else set()
     assert not [n for n in names if n.startswith(".skillshare-tmp-")], names
     assert not [n for n in os.listdir(target.parent) if n.startswith(".skillshare-")]
@@ -207,11 +207,11 @@ def many(home: Path, source: Path) -> list[Path]:
 def test_targets_changed_at_the_same_time_end_as_one_at_a_time(cli: CliRunner, many: list[Path],
                                                               source: Path) -> None:
     report = cli("sync", "--json").json()
-    assert [(t["linked"], t["changed"]) for t in report["targets"]] == [(300, 300)] * 3
+    assert [(t["linked"], t["changed"]) for t in report["results"]] == [(300, 300)] * 3
     for target in many:
         assert sorted(os.listdir(target)) == [f"skill-{i:03d}" for i in range(300)]
         assert all(os.readlink(target / n) == str(source / n) for n in os.listdir(target))
-    assert all(t["changes"] == [] for t in cli("sync", "--json").json()["targets"])
+    assert all(t["changes"] == [] for t in cli("sync", "--json").json()["results"])
 
 
 @pytest.mark.parametrize("fail", [None, "EIO"])
@@ -234,4 +234,4 @@ def test_a_parallel_sync_killed_or_failing_midway_converges(cli: CliRunner, many
     for target in many:
         names = os.listdir(target)
         assert sorted(names) == [f"skill-{i:03d}" for i in range(300)], names
-    assert all(t["changes"] == [] for t in cli("sync", "--json").json()["targets"])
+    assert all(t["changes"] == [] for t in cli("sync", "--json").json()["results"])

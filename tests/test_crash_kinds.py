@@ -113,8 +113,9 @@ def assert_converged(cli: CliRunner, home: Path, folders: list[Path], expected: 
     result = cli("sync", "--json", *plain)
     assert result.code == 0, result.out + result.err
     again = cli("sync", "--json", *plain).json()
-    passes = [p["sync"] for p in again["extras"]] if "extras" in plain else [again]
-    assert all(t["changes"] == [] for p in passes for t in p["targets"]), passes
+    passes = ([p["sync"]["targets"] for p in again["extras"]] if "extras" in plain
+              else [again["results"]])
+    assert all(t["changes"] == [] for p in passes for t in p), passes
     for folder, before in zip(folders, user, strict=True):
         names = set(os.listdir(folder))
         assert expected <= names, names

@@ -150,7 +150,7 @@ def test_dry_run_and_sync_all(cli: CliRunner, world: dict[str, Path]) -> None:
     assert report["dry_run"] and changed(report) == 6
     assert not world["claude"].exists() and not world["prompts"].exists()
     both = run(cli, "--all")
-    assert both["extras"]["kind"] == "extras" and both["skills"]["skills"] == 1
+    assert both["extras_sync"]["kind"] == "extras" and both["skills"]["skills"] == 1
     assert (world["claude"] / "style.md").is_symlink()
     text = cli("sync", "--all").out
     assert "Syncing extras" in text and "rules:" in text

@@ -27,7 +27,7 @@ def test_a_day_with_skills_agents_and_extras(cli: CliRunner, home: Path,
                "~/.cursor/rules", "--source", str(rules)).code == 0
     assert cli("extras", "init", "prompts", "--target", "~/.claude/prompts",
                "--flatten").code == 0
-    prompts = Path(cli("extras", "list", "--json").json()["extras"][1]["source"])
+    prompts = Path(cli("extras", "list", "--json").json()[1]["source"])
     (rules / "style.md").write_text("style\n")
     (prompts / "a").mkdir()
     (prompts / "a/fix.md").write_text("fix\n")
@@ -40,7 +40,7 @@ def test_a_day_with_skills_agents_and_extras(cli: CliRunner, home: Path,
     assert cli("sync", "extras").code == 0
     assert (home / ".cursor/rules/style.md").is_symlink()
     assert os.readlink(home / ".claude/prompts/fix.md") == str(prompts / "a/fix.md")
-    states = cli("extras", "list", "--json").json()["extras"]
+    states = cli("extras", "list", "--json").json()
     assert all(t["status"] == "synced" for e in states for t in e["targets"]), states
     assert cli("status", "--json").json()["out_of_sync"] == 0
     assert all(t["synced"] for t in cli("diff", "--json").json()["targets"])

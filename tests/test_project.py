@@ -39,7 +39,7 @@ def test_project_mode_is_detected_in_cwd_and_links_are_relative(cli: CliRunner,
     assert os.readlink(target / "review") == "../../.skillshare/skills/review"
     assert os.readlink(target / "tools__lint") == "../../.skillshare/skills/tools/lint"
     assert (target / "review/SKILL.md").exists()
-    assert cli("sync", "--json").json()["targets"][0]["changes"] == []
+    assert cli("sync", "--json").json()["results"][0]["changes"] == []
 
 
 def test_project_links_survive_moving_the_project(cli: CliRunner, project: Path,
@@ -49,7 +49,7 @@ def test_project_links_survive_moving_the_project(cli: CliRunner, project: Path,
     project.rename(moved)
     os.chdir(moved)
     assert (moved / ".claude/skills/review/SKILL.md").exists()
-    assert cli("sync", "--json").json()["targets"][0]["changes"] == []
+    assert cli("sync", "--json").json()["results"][0]["changes"] == []
 
 
 def test_global_flag_overrides_detection(cli: CliRunner, project: Path, home: Path) -> None:
@@ -87,7 +87,7 @@ def test_project_force_backs_up_into_the_project(cli: CliRunner, project: Path) 
     target.mkdir()
     (target / "review").write_text("user file")
     report = cli("sync", "--force", "--json").json()
-    forced = report["targets"][0]["forced"]
+    forced = report["results"][0]["forced"]
     assert forced and forced[0]["backup"].startswith(str(project / ".skillshare/backups"))
     assert Path(forced[0]["backup"]).read_text() == "user file"
 

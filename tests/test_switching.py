@@ -116,13 +116,13 @@ def test_sync_changes_nothing_then_a_source_edit_reaches_the_copies(cli: CliRunn
     before = {t: snapshot(t) for t in (world.claude, world.cursor)}
     result = cli("sync", "--json")
     assert result.code == 0, result.err
-    report = {t["name"]: t for t in result.json()["targets"]}
+    report = {t["name"]: t for t in result.json()["results"]}
     assert not report["cursor"]["conflicts"] and not report["claude"]["conflicts"]
     assert {t: snapshot(t) for t in (world.claude, world.cursor)} == before
     assert json.loads((world.cursor / MANIFEST).read_text())["tool"] == "skillshared"
 
     again = cli("sync", "--json").json()  # nothing left to do
-    assert [t["changed"] for t in again["targets"]] == [0, 0], again
+    assert [t["changed"] for t in again["results"]] == [0, 0], again
 
     make_skill(world.source, "code-review", body="v2\n")
     assert cli("sync").code == 0
@@ -232,7 +232,7 @@ def test_a_project_set_up_by_the_original_syncs_with_nothing_changed(
     assert cli("doctor", "-p").code == 0
     result = cli("sync", "-p", "--json")
     assert result.code == 0, result.err
-    assert not any(t["conflicts"] for t in result.json()["targets"])
+    assert not any(t["conflicts"] for t in result.json()["results"])
     assert {t: snapshot(t) for t in (claude, tools)} == before
     status = {t["name"]: t for t in cli("status", "-p", "--json").json()["targets"]}
     assert [status[n]["synced"] for n in ("claude", "tools")] == [2, 2]

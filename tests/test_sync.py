@@ -32,8 +32,9 @@ def sync(cli: CliRunner, *args: str) -> dict[str, Any]:
 
 
 def only_target(report: Mapping[str, Any]) -> dict[str, Any]:
-    assert len(report["targets"]) == 1
-    target: dict[str, Any] = report["targets"][0]
+    rows = report["results"] if "results" in report else report["targets"]  # CLI, engine
+    assert len(rows) == 1
+    target: dict[str, Any] = rows[0]
     return target
 
 
@@ -247,7 +248,7 @@ def test_filters_and_per_skill_targets(cli: CliRunner, home: Path, source: Path)
     write_config(home, "targets:\n"
                        "  claude:\n    path: ~/.claude/skills\n    include: ['x-*']\n"
                        "  codex:\n    path: ~/.codex/skills\n")
-    line = sync(cli)["targets"][0]
+    line = sync(cli)["results"][0]
     assert line["pruned"] == 1
     assert os.listdir(home / ".claude/skills") == []
 
@@ -380,7 +381,7 @@ def test_a_failing_target_does_not_stop_the_others(cli: CliRunner, home: Path,
                        "  claude:\n    path: ~/.claude/skills\n")
     (home / "blocker").write_text("a file where a folder should be")
     report = sync(cli)
-    by_name = {t["name"]: t for t in report["targets"]}
+    by_name = {t["name"]: t for t in report["results"]}
     assert by_name["blocked"]["status"] == "error"
     assert "Not a directory" in by_name["blocked"]["error"]
     assert by_name["claude"]["status"] == "ok" and by_name["claude"]["linked"] == 3
@@ -400,7 +401,7 @@ def test_a_read_only_target_fails_alone(cli: CliRunner, home: Path, setup: dict[
         report = sync(cli)
     finally:
         locked.chmod(0o700)
-    by_name = {t["name"]: t for t in report["targets"]}
+    by_name = {t["name"]: t for t in report["results"]}
     assert by_name["locked"]["status"] == "error"
     assert "Permission denied" in by_name["locked"]["error"]
     assert by_name["claude"]["status"] == "ok"
@@ -415,8 +416,8 @@ def test_targets_sharing_a_folder_are_synced_together(cli: CliRunner, home: Path
                        "  universal:\n    include: ['a-*']\n"
                        "  warp:\n    include: ['b-*']\n")
     report = sync(cli)
-    assert [t["name"] for t in report["targets"]] == ["universal"]
-    assert report["targets"][0]["also"] == ["warp"]
+    assert [t["name"] for t in report["results"]] == ["universal"]
+    assert report["results"][0]["also"] == ["warp"]
     assert sorted(os.listdir(home / ".agents/skills")) == ["a-one", "b-two"]
     assert only_target(sync(cli))["changes"] == []
 
@@ -459,12 +460,12 @@ def test_sync_backs_up_a_target_before_changing_it(cli: CliRunner, home: Path,
 
 def test_json_output_fields(cli: CliRunner, setup: dict[str, Path]) -> None:
     report = sync(cli)
-    for key in ("scope", "source", "skills", "dry_run", "force", "targets", "backup", "invalid",
-                "frontmatter", "ignored", "collisions", "summary", "duration_ms"):
+    for key in ("scope", "source", "skills", "dry_run", "force", "targets", "results", "backup",
+                "invalid", "frontmatter", "ignored", "collisions", "summary", "duration_ms"):
         assert key in report
     for key in ("name", "path", "mode", "status", "linked", "local", "updated", "pruned", "new",
                 "up_to_date", "changes", "conflicts", "guard", "error", "backup", "forced"):
-        assert key in report["targets"][0]
+        assert key in report["results"][0]
 
 
 def test_a_target_whose_manifest_cannot_be_written_fails_alone(cli: CliRunner, home: Path,
@@ -473,7 +474,7 @@ def test_a_target_whose_manifest_cannot_be_written_fails_alone(cli: CliRunner, h
                        "  copies:\n    path: ~/copies\n    mode: copy\n")
     (home / "copies/.skillshare-manifest.json").mkdir(parents=True)
     report = sync(cli)
-    by_name = {t["name"]: t for t in report["targets"]}
+    by_name = {t["name"]: t for t in report["results"]}
     assert by_name["copies"]["status"] == "error"
     assert "write manifest" in by_name["copies"]["error"]
     assert by_name["claude"]["status"] == "ok" and by_name["claude"]["linked"] == 3

@@ -23,7 +23,7 @@ from tests.test_sync import sync
 
 
 def line(report: Mapping[str, Any], name: str) -> dict[str, Any]:
-    return next(t for t in report["targets"] if t["name"] == name)
+    return next(t for t in report["results"] if t["name"] == name)
 
 
 # -- a target path that is not a folder fails alone (README: "How sync works") ----------------
@@ -71,7 +71,7 @@ def test_the_daemon_and_the_cli_agree_on_an_unusable_target(cli: CliRunner, home
     (home / "bad").write_text("mine")
     config = config_file.load(Paths.from_env().global_scope())
     report = reconcile.sync(config, skills.discover(config.source), names=["alpha"])
-    assert line(report, "bad")["status"] == "error"
+    assert next(t for t in report["targets"] if t["name"] == "bad")["status"] == "error"
     assert os.path.islink(home / "good/alpha")
 
 
@@ -286,7 +286,7 @@ def test_collect_takes_a_skill_holding_a_fifo_and_keeps_the_fifo(cli: CliRunner,
     assert not os.path.lexists(source / "made-here/pipe")
     assert stat.S_ISFIFO(os.lstat(home / "m/made-here/pipe").st_mode)  # never lost
     again = cli("collect", "m", "--json").json()
-    assert again["collected"] == [] and again["failed"] == []
+    assert again["collected"] == [] and again["failed_items"] == []
 
 
 # -- "unchanged" is judged by more than size and modification time ----------------------------
@@ -562,5 +562,5 @@ def test_a_home_reached_through_a_link_is_still_the_home(cli: CliRunner, tmp_pat
     (real_home / "t").symlink_to(linked)  # a link to the home folder, through the other name
     env = {**os.environ, "HOME": str(linked)}
     result = run_cli_process("sync", "--json", env=env)
-    target = json.loads(result.out)["targets"][0]
+    target = json.loads(result.out)["results"][0]
     assert target["status"] == "error" and "home folder" in target["error"], target

@@ -246,7 +246,8 @@ def renderer(cmd: str) -> Callable[[Any, Out], int]:
 
 def json_text(cmd: str, result: Mapping[str, Any]) -> str:
     """What ``--json`` prints: the result, or the original's shape where it differs from
-    ours (``list``: an array; ``log``: JSON lines)."""
+    ours (``list``: an array; ``log``: JSON lines; sync, uninstall, collect, update, extras
+    list, doctor and diff: see :mod:`skillshare.json_original`)."""
     from skillshare import textout
 
     if cmd == "list":
@@ -257,7 +258,9 @@ def json_text(cmd: str, result: Mapping[str, Any]) -> str:
         from skillshare import render_log
 
         return render_log.json_text(result)  # type: ignore[arg-type]
-    return textout.json_text(result)
+    from skillshare import __version__, json_original
+
+    return textout.json_text(json_original.document(cmd, result, __version__))
 
 
 def render(cmd: str, result: Mapping[str, Any], home: str) -> tuple[str, int]:

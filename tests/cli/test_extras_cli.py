@@ -80,7 +80,7 @@ def test_the_originals_config_with_extras_lists(cli: CliRunner, home: Path) -> N
     (base / "skills").mkdir(parents=True)
     result = cli("extras", "list", "--json")
     assert result.code == 0, result.err
-    rules, commands = result.json()["extras"]
+    rules, commands = result.json()
     assert (rules["source"], rules["source_type"]) == (str(home / "my-extras/rules"),
                                                        "extras_source")
     assert [t["status"] for t in rules["targets"]] == ["no source", "no source", "left out"]

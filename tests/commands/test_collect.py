@@ -70,8 +70,8 @@ def test_all_collects_the_same_skill_once_and_reports_a_different_one(
     assert collected == [("claude", "clash"), ("claude", "mine"), ("claude", "shared"),
                          ("cursor", "theirs")]
     assert [(i["target"], i["name"]) for i in data["same"]] == [("cursor", "shared")]
-    assert [(i["target"], i["name"]) for i in data["skipped"]] == [("cursor", "clash")]
-    assert "differs from the copy collected from claude" in data["skipped"][0]["reason"]
+    assert [(i["target"], i["name"]) for i in data["skipped_items"]] == [("cursor", "clash")]
+    assert "differs from the copy collected from claude" in data["skipped_items"][0]["reason"]
     assert os.path.islink(claude / "shared") and (cursor / "shared").is_dir()
     assert (cursor / "clash/SKILL.md").read_text().endswith("cursor's\n")  # left alone
 
@@ -82,8 +82,8 @@ def test_a_different_skill_in_the_source_is_a_conflict_unless_forced(
     make_skill(source, "mine", body="the source's version\n")
     before = files_of(home)
     refused = cli("collect", "claude", "--json").json()
-    assert refused["collected"] == [] and refused["skipped"][0]["name"] == "mine"
-    assert "use --force" in refused["skipped"][0]["reason"]
+    assert refused["collected"] == [] and refused["skipped_items"][0]["name"] == "mine"
+    assert "use --force" in refused["skipped_items"][0]["reason"]
     assert files_of(home) == before
     forced = cli("collect", "claude", "--force", "--json")
     assert forced.code == 0, forced.err
@@ -123,7 +123,7 @@ def test_what_is_not_collected(cli: CliRunner, home: Path, source: Path,
     make_skill(claude, ".hidden")
     (claude / "file.txt").write_text("x")
     data = cli("collect", "claude", "--json").json()
-    reasons = {i["name"]: i["reason"] for i in data["skipped"]}
+    reasons = {i["name"]: i["reason"] for i in data["skipped_items"]}
     assert reasons["no-skill-md"] == "not a skill (no SKILL.md)"
     assert "must not start with '-'" in reasons["-bad-name"]
     assert "holds a link to outside the skill (key)" in reasons["leaky"]

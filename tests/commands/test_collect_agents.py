@@ -105,7 +105,7 @@ def test_a_nested_source_agent_counts_by_its_flat_name(cli: CliRunner, home: Pat
     (home / ".claude/agents/team__lint.md").write_text("# Lint v2\n")
     data = cli("collect", "agents", "claude", "--json").json()
     assert data["collected"] == []
-    assert "already has a different team__lint.md" in data["skipped"][0]["reason"]
+    assert "already has a different team__lint.md" in data["skipped_items"][0]["reason"]
     assert (agents / "team/lint.md").read_text() == "# Lint v1\n"
 
 
@@ -136,8 +136,8 @@ def test_bad_names_are_refused_with_the_reason(cli: CliRunner, home: Path,
     (home / ".claude/agents/-bad.md").write_text("x\n")
     (home / ".claude/agents/README.md").write_text("about\n")
     data = cli("collect", "agents", "claude", "--json").json()
-    assert [i["name"] for i in data["skipped"]] == ["-bad.md"]
-    assert "must start with a letter or a digit" in data["skipped"][0]["reason"]
+    assert [i["name"] for i in data["skipped_items"]] == ["-bad.md"]
+    assert "must start with a letter or a digit" in data["skipped_items"][0]["reason"]
     assert os.listdir(agents) == []
 
 
@@ -226,7 +226,7 @@ def test_a_target_whose_agents_folder_is_the_source_is_left_alone(
     claude.rmdir()
     claude.symlink_to(agents)
     data = cli("collect", "agents", "claude", "--json").json()
-    assert data["collected"] == data["same"] == data["skipped"] == []
+    assert data["collected"] == data["same"] == data["skipped_items"] == []
     assert (agents / "tutor.md").read_text() == "# Tutor\n"
 
 
@@ -254,7 +254,7 @@ def test_a_folder_in_the_source_at_the_name_is_left_alone_even_with_force(
     (home / ".claude/agents/tutor.md").write_text("# Tutor\n")
     before = mine(home)
     data = cli("collect", "agents", "claude", "--force", "--json").json()
-    assert "is in the way and is not a regular file" in data["skipped"][0]["reason"]
+    assert "is in the way and is not a regular file" in data["skipped_items"][0]["reason"]
     assert mine(home) == before
 
 

@@ -37,7 +37,7 @@ def test_restore_brings_back_links_as_links_and_folders_as_folders(
     assert (claude / "mine").is_dir() and not (claude / "mine").is_symlink()
     assert ours_left(claude) == []
     again = cli("sync", "--json").json()
-    assert [t["changes"] for t in again["targets"]] == [[], []]
+    assert [t["changes"] for t in again["results"]] == [[], []]
 
 
 def test_restore_from_an_earlier_backup(cli: CliRunner, home: Path, source: Path,
@@ -66,8 +66,8 @@ def test_restore_copy_mode_target_keeps_its_copies_ours(cli: CliRunner, home: Pa
     assert result.code == 0, result.err
     assert tree(cursor) == before
     again = cli("sync", "--json").json()
-    assert [t["changes"] for t in again["targets"]] == [[], []]
-    assert not [c for t in again["targets"] for c in t["conflicts"]]
+    assert [t["changes"] for t in again["results"]] == [[], []]
+    assert not [c for t in again["results"] for c in t["conflicts"]]
 
 
 def test_entries_not_from_skillshare_need_force(cli: CliRunner, home: Path, source: Path,

@@ -37,7 +37,7 @@ def test_json_has_the_cost_per_group_of_targets(cli: CliRunner, home: Path,
     assert both["always_loaded_tokens"] == tokens(len("small") + 4) + tokens(3 + 400)
     assert both["on_demand_tokens"] == tokens(small) + tokens(big)
     assert groups[("codex",)]["skills"] == 1
-    assert data["context_cost"]["warnings"] == []
+    assert data["context_cost"]["budget_warnings"] == []
     text = cli("sync").out
     assert "Context: ~" in text and "always-loaded" in text and "(claude, cursor)" in text
     assert "Context:" not in cli("sync", "--quiet").out
@@ -47,7 +47,7 @@ def test_json_has_the_cost_per_group_of_targets(cli: CliRunner, home: Path,
 def test_budget_warnings_name_the_costliest(cli: CliRunner, home: Path, world: Path) -> None:
     config(home, "context_budget:\n  warn_always_loaded_tokens: 50\n"
                  "  warn_on_demand_tokens: 0\n")
-    warnings = cli("sync", "--json").json()["context_cost"]["warnings"]
+    warnings = cli("sync", "--json").json()["context_cost"]["budget_warnings"]
     assert [(w["kind"], w["targets"], w["budget"]) for w in warnings] == [
         ("always_loaded", ["claude", "cursor"], 50)]
     assert [t["name"] for t in warnings[0]["top"]] == ["big", "small"]
@@ -75,4 +75,4 @@ def test_project_mode(cli: CliRunner, work: Path) -> None:
         "targets: [claude]\ncontext_budget:\n  warn_on_demand_tokens: 1\n")
     make_skill(skills, "lint")
     data = cli("sync", "-p", "--json").json()
-    assert [w["kind"] for w in data["context_cost"]["warnings"]] == ["on_demand"]
+    assert [w["kind"] for w in data["context_cost"]["budget_warnings"]] == ["on_demand"]

@@ -37,7 +37,7 @@ def test_uninstall_trash_restore_round_trip(cli: CliRunner, agents: Path,
     done = cli("uninstall", "agents", "tutor", "--json")
     assert done.code == 0, done.err
     result = done.json()
-    (removed,) = result["removed"]
+    (removed,) = result["removed_items"]
     assert (removed["kind"], removed["name"], removed["path"]) == (
         "agent", "tutor", str(agents / "tutor.md"))
     assert result["sync_needed"] is True
@@ -65,7 +65,7 @@ def test_names_paths_and_the_kind_flag(cli: CliRunner, agents: Path) -> None:
     assert "Run 'skillshare sync'" in text.out
     assert not (agents / "team/lint.md").exists()
     alone = cli("uninstall", "tutor", "--json")  # no skill has that name: the agent
-    assert alone.code == 0 and alone.json()["removed"][0]["kind"] == "agent"
+    assert alone.code == 0 and alone.json()["removed_items"][0]["kind"] == "agent"
     assert not (agents / "tutor.md").exists()
     back = cli("trash", "restore", "team/lint", "--kind", "agent")
     assert back.code == 0, back.err
@@ -77,7 +77,7 @@ def test_dry_run_changes_nothing(cli: CliRunner, home: Path, agents: Path) -> No
     result = cli("uninstall", "agents", "tutor", "-n", "--json")
     assert result.code == 0
     data = result.json()
-    assert data["dry_run"] and data["removed"][0]["trash"] is None
+    assert data["dry_run"] and data["removed_items"][0]["trash"] is None
     assert data["sync_needed"] is False
     assert world(home) == before
 
@@ -159,7 +159,7 @@ def test_project_mode(work: Path) -> None:
     (agents / "helper.md").write_bytes(TUTOR)
     done = run_cli_process("uninstall", "agents", "helper", "--json", cwd=work)
     assert done.code == 0, done.err
-    assert done.json()["removed"][0]["trash"].startswith(
+    assert done.json()["removed_items"][0]["trash"].startswith(
         str(work / ".skillshare/trash/agents/helper_"))
     back = run_cli_process("trash", "agents", "restore", "helper", cwd=work)
     assert back.code == 0, back.err
@@ -194,7 +194,7 @@ def test_all_agents(cli: CliRunner, home: Path, agents: Path, configured: Path) 
     assert world(home) == before
     done = cli("uninstall", "agents", "--all", "--json")
     assert done.code == 0, done.err
-    assert sorted(i["name"] for i in done.json()["removed"]) == ["team/lint", "tutor"]
+    assert sorted(i["name"] for i in done.json()["removed_items"]) == ["team/lint", "tutor"]
     assert not (agents / "tutor.md").exists() and not (agents / "team/lint.md").exists()
     assert (configured / "pdf/SKILL.md").exists()
     none = cli("uninstall", "agents", "--all")
@@ -205,7 +205,7 @@ def test_through_the_daemon(daemon: DaemonStarter, cli: CliRunner, agents: Path)
     d = daemon()
     done = cli("uninstall", "agents", "tutor", "--json")
     assert done.code == 0, done.err
-    assert done.json()["removed"][0]["kind"] == "agent" and not (agents / "tutor.md").exists()
+    assert done.json()["removed_items"][0]["kind"] == "agent" and not (agents / "tutor.md").exists()
     listed = cli("trash", "agents", "list", "--json").json()
     assert [i["name"] for i in listed["items"]] == ["tutor"]
     assert cli("trash", "agents", "restore", "tutor").code == 0
@@ -231,5 +231,6 @@ def test_a_skill_named_like_a_kind_can_be_named(cli: CliRunner, configured: Path
     assert refused.code == 2 and (configured / "agents").is_dir()
     done = cli("uninstall", "agents", "--kind", "skill", "--json")
     assert done.code == 0, done.err
-    assert done.json()["removed"][0]["kind"] == "skill" and not (configured / "agents").exists()
+    assert done.json()["removed_items"][0]["kind"] == "skill"
+    assert not (configured / "agents").exists()
     assert (agents / "tutor.md").exists()

@@ -28,7 +28,7 @@ def left(world: Path) -> list[str]:
 
 
 def removed(result: object) -> list[str]:
-    return sorted(i["name"] for i in result.json()["removed"])  # type: ignore[attr-defined]
+    return sorted(i["name"] for i in result.json()["removed_items"])  # type: ignore[attr-defined]
 
 
 def test_a_glob_matches_names_ignoring_case(cli: CliRunner, world: Path) -> None:
@@ -56,7 +56,7 @@ def test_a_folder_named_is_a_group(cli: CliRunner, world: Path) -> None:
 def test_a_nested_skill_by_its_own_name(cli: CliRunner, world: Path) -> None:
     result = cli("uninstall", "react", "--json")
     assert result.code == 0, result.err
-    assert [i["path"] for i in result.json()["removed"]] == [str(world / "frontend/react")]
+    assert [i["path"] for i in result.json()["removed_items"]] == [str(world / "frontend/react")]
     assert not (world / "frontend/react").exists()
 
 
@@ -73,10 +73,10 @@ def test_all_is_asked_for_twice(cli: CliRunner, world: Path) -> None:
     refused = cli("uninstall", "--all")
     assert refused.code != 0 and "--force" in refused.err and tree(world) == before
     preview = cli("uninstall", "--all", "-n", "--json")
-    assert preview.code == 0 and len(preview.json()["removed"]) == len(SKILLS)
+    assert preview.code == 0 and len(preview.json()["removed_items"]) == len(SKILLS)
     assert tree(world) == before
     done = cli("uninstall", "--all", "-f", "--json")
-    assert done.code == 0 and len(done.json()["removed"]) == len(SKILLS)
+    assert done.code == 0 and len(done.json()["removed_items"]) == len(SKILLS)
     assert left(world) == []
 
 
@@ -103,5 +103,5 @@ def test_uninstall_agents_all_still_works(cli: CliRunner, world: Path, home: Pat
     (agents / "tutor.md").write_text("# tutor\n")
     result = cli("uninstall", "agents", "--all", "--json")
     assert result.code == 0, result.err
-    assert [i["kind"] for i in result.json()["removed"]] == ["agent"]
+    assert [i["kind"] for i in result.json()["removed_items"]] == ["agent"]
     assert left(world) == sorted(SKILLS)

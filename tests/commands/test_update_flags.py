@@ -74,12 +74,12 @@ def test_prune_moves_a_skill_gone_upstream_to_the_trash(cli: CliRunner, world: P
     text = cli("update", "-G", "web")
     assert "--prune" in text.out
     preview = cli("update", "-G", "web", "--prune", "-n", "--json")
-    assert "would prune" in [i["status"] for i in preview.json()["items"]]
+    assert "would prune" in [i["state"] for i in preview.json()["items"]]
     assert (world / "web/review").is_dir()
     pruned = cli("update", "--all", "--prune", "--json")
     assert pruned.code == 0, pruned.err
     item = next(i for i in pruned.json()["items"] if i["name"] == "web/review")
-    assert item["status"] == "pruned" and item["trashed"]
+    assert item["state"] == "pruned" and item["trashed"]
     assert not (world / "web/review").exists() and (world / "web/frontend__react").is_dir()
     records = json.loads((world / ".skillshare-installed.json").read_text())["skills"]
     assert "review" not in [r["name"] for r in records]

@@ -119,7 +119,7 @@ def test_diff_lists_every_held_entry_and_is_not_fully_synced(world: dict[str, An
     data = run_cli_process("diff", "claude", "--json").json()
     target = data["targets"][0]
     assert target["synced"] is False and target["held"] == MOVED
-    assert {i["name"] for i in target["items"] if i["action"] == "held"} == set(world["moved"])
+    assert {i["name"] for i in target["items"] if i["operation"] == "held"} == set(world["moved"])
     assert all(i["sign"] == "-" for i in target["items"] if i["action"] == "held")
 
 

@@ -76,7 +76,7 @@ def test_the_config_init_writes_loads_and_syncs(cli: CliRunner, home: Path, base
         ("cursor", str(home / ".cursor/skills"), "merge")]
     dry = cli("sync", "--dry-run", "--json")
     assert dry.code == 0, dry.err
-    assert {c["name"] for c in dry.json()["targets"][0]["changes"]} == {"pdf", "frontend__dev"}
+    assert {c["name"] for c in dry.json()["results"][0]["changes"]} == {"pdf", "frontend__dev"}
     assert cli("sync").code == 0
     assert os.readlink(home / ".claude/skills/frontend__dev") == str(skills / "frontend/dev")
     # agents are synced: the agents source is a key in use, as every other written here
@@ -122,7 +122,7 @@ def test_standard_names_made_by_the_original_are_kept_by_a_sync(
     os.symlink(skills / "frontend/dev", target / "dev")
     os.symlink(skills / "pdf", target / "pdf")
     write_global_config(base, skills, {"claude": target}, target_naming="standard")
-    changes = cli("sync", "--dry-run", "--json").json()["targets"][0]["changes"]
+    changes = cli("sync", "--dry-run", "--json").json()["results"][0]["changes"]
     assert changes == []
     assert cli("sync").code == 0
     assert sorted(os.listdir(target)) == ["dev", "pdf"]
@@ -404,5 +404,5 @@ def test_many_standard_names_are_renamed_in_one_sync(cli: CliRunner, home: Path,
     write_global_config(base, skills, {"claude": target}, target_naming="flat")
     result = cli("sync", "--json")
     assert result.code == 0, result.err
-    assert result.json()["targets"][0]["held"] == 0
+    assert result.json()["results"][0]["held"] == 0
     assert sorted(os.listdir(target)) == [f"team__s{i}" for i in range(8)]

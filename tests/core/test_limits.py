@@ -71,7 +71,8 @@ def measured(*argv: str) -> tuple[Run, int]:
 
 
 def conflicts(report: dict[str, Any], target: str) -> dict[str, str]:
-    line = next(t for t in report["targets"] if t["name"] == target)
+    rows = report["results"] if "results" in report else report["targets"]  # CLI, api.run
+    line = next(t for t in rows if t["name"] == target)
     return {c["name"]: c["reason"] for c in line["conflicts"]}
 
 

@@ -29,12 +29,12 @@ def sync(cli: CliRunner, *args: str) -> dict[str, Any]:
     result = cli("sync", "--json", *args)
     assert result.code in (0, 1), result.err
     data: dict[str, Any] = result.json()
-    assert len(data["targets"]) >= 1
+    assert len(data["results"]) >= 1
     return data
 
 
 def line(cli: CliRunner, *args: str) -> dict[str, Any]:
-    target: dict[str, Any] = sync(cli, *args)["targets"][0]
+    target: dict[str, Any] = sync(cli, *args)["results"][0]
     return target
 
 
@@ -310,12 +310,13 @@ def test_a_merge_target_with_the_originals_manifest_syncs_as_one_without(
     (source / "gone").rmdir()
     def collect(target: str) -> dict[str, list[str]]:
         found = cli("collect", target, "--dry-run", "--json").json()
-        return {k: [i["name"] for i in found[k]] for k in ("collected", "same", "skipped")}
+        return {k: [i["name"] for i in found[k]]
+                for k in ("collected", "same", "skipped_items")}
 
     assert collect("a") == collect("b") == {"collected": ["mine"], "same": [],
-                                            "skipped": ["beta"]}
+                                            "skipped_items": ["beta"]}
     report = sync(cli)
-    a, b = report["targets"]
+    a, b = report["results"]
     for key in ("linked", "local", "updated", "pruned", "changes", "conflicts", "local_entries"):
         assert a[key] == b[key], key
     assert a["pruned"] == 2 and a["local_entries"] == ["mine"]
@@ -374,7 +375,7 @@ def test_collect_does_not_offer_the_originals_copies(cli: CliRunner,
     result = cli("collect", "claude", "--dry-run", "--json")
     assert result.code == 0, result.err
     found = result.json()
-    offered = [i["name"] for i in found["collected"] + found["same"] + found["skipped"]]
+    offered = [i["name"] for i in found["collected"] + found["same"] + found["skipped_items"]]
     assert sorted(offered) == ["group__gamma", "mine"]
 
 

@@ -60,7 +60,7 @@ def test_a_repo_whose_root_is_a_skill_is_installed_under_the_repositorys_name(
     assert not (world / "pdf-tools/.git").exists() and no_temps(world)
     records = json.loads((world / ".skillshare-installed.json").read_text())["skills"]
     assert records == [{"name": "pdf-tools", "source": url}]
-    assert cli("update", "pdf-tools", "--json").json()["items"][0]["status"] == "up to date"
+    assert cli("update", "pdf-tools", "--json").json()["items"][0]["state"] == "up to date"
     assert cli("check", "--json").json()["behind"] == []
     assert cli("sync").code == 0
     assert os.readlink(home / ".claude/skills/pdf-tools") == str(world / "pdf-tools")

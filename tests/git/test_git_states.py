@@ -60,14 +60,14 @@ def test_an_empty_repo_installs_and_is_updated_once_the_team_pushes(
     assert item(checked)["note"] == "the remote has no commits yet"
     quiet = cli("update", "_team-skills", "--json")
     assert quiet.code == 0, quiet.out
-    assert item(quiet)["status"] == "up to date"
+    assert item(quiet)["state"] == "up to date"
     status = cli("status", "--json").json()["tracked_repos"][0]["git"]
     assert status["commits"] is False and status["branch"] == "main"
     commit_files(mate, {"review/SKILL.md": skill_text("review")})
     behind = cli("check", "--json")
     assert item(behind)["status"] == "behind" and item(behind)["behind"] == 1
     preview = cli("update", "--all", "-n", "--json")
-    assert item(preview)["status"] == "would update" and repo_files(repo) == []
+    assert item(preview)["state"] == "would update" and repo_files(repo) == []
     updated = cli("update", "--all", "--json")
     assert updated.code == 0, updated.out
     assert item(updated)["status"] == "updated" and item(updated)["before"] is None
@@ -89,12 +89,12 @@ def test_a_blocked_first_update_of_an_empty_repo_leaves_it_empty(
     result = cli("update", "_team-skills", "--json")
     assert result.code == 1
     found = item(result)
-    assert found["status"] == "rolled back" and found["blocked_at"] == bad
+    assert found["state"] == "rolled back" and found["blocked_at"] == bad
     assert found["after"] is None and repo_files(repo) == []
     assert git(repo, "status", "--porcelain").strip() == ""
     assert git(repo, "for-each-ref", "refs/heads").strip() == ""  # no commit yet, again
     again = cli("update", "_team-skills", "--json")
-    assert item(again)["status"] == "rolled back"  # it is still behind, and still blocked
+    assert item(again)["state"] == "rolled back"  # it is still behind, and still blocked
     kept = cli("update", "_team-skills", "--force", "--json")
     assert kept.code == 0 and item(kept)["status"] == "updated" and head(repo) == bad
 

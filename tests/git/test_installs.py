@@ -148,7 +148,7 @@ def test_update_and_check_of_a_copied_skill(cli: CliRunner, home: Path, tmp_path
     assert checked["behind"] == ["pdf-tools"]
     assert "v1" in (world / "pdf-tools/SKILL.md").read_text()  # check changes nothing
     preview = cli("update", "--all", "-n", "--json").json()
-    assert preview["items"][0]["status"] == "would update"
+    assert preview["items"][0]["state"] == "would update"
     result = cli("update", "--all", "--json")
     assert result.code == 0, result.err
     (item,) = result.json()["items"]
@@ -168,7 +168,7 @@ def test_a_blocked_copy_update_keeps_the_installed_one(cli: CliRunner, tmp_path:
     blocked = cli("update", "helper", "--json")
     assert blocked.code == 1
     (item,) = blocked.json()["items"]
-    assert item["status"] == "blocked" and tree(world) == before
+    assert item["state"] == "blocked" and tree(world) == before
     from skillshared import api
     from skillshared.core.paths import Paths
 
@@ -220,7 +220,8 @@ def test_a_recorded_repo_that_is_gone_is_reported(cli: CliRunner, tmp_path: Path
     assert cli("install", f"file://{bare}", "--track").code == 0
     subprocess.run(["rm", "-rf", str(world / "_team-skills")], check=True)
     result = cli("update", "--all", "--json").json()
-    assert result["items"] == [{"name": "_team-skills", "kind": "repo", "status": "missing",
+    assert result["items"] == [{"name": "_team-skills", "kind": "repo", "state": "missing",
+                                "type": "repo", "status": "skipped",
                                 "source": f"file://{bare}",
                                 "error": "it is recorded as installed but is not in the "
                                          "source",

@@ -163,7 +163,7 @@ def test_update_fast_forwards_and_audits_what_changed(cli: CliRunner, installed:
     work, repo = installed
     push_change(work, "review/notes.md", "Check the tests first.\n")
     preview = cli("update", "_team-skills", "-n", "--json").json()
-    assert preview["items"][0]["status"] == "would update"
+    assert preview["items"][0]["state"] == "would update"
     assert not (repo / "review/notes.md").exists()
     result = cli("update", "--all", "--json")
     assert result.code == 0, result.err
@@ -320,7 +320,7 @@ def test_a_blocked_update_shows_what_is_below_the_threshold_too(
     result = cli("update", "_team-skills", "--json")
     assert result.code == 1
     (item,) = result.json()["items"]
-    assert item["status"] == "rolled back" and head(repo) == before
+    assert item["state"] == "rolled back" and head(repo) == before
     assert item["audit"]["counts"] == {"CRITICAL": 1, "HIGH": 1}
     assert item["audit"]["below"] == {"HIGH": 1}
     assert item["details"][1] == "also found, below CRITICAL (not blocking): 1 HIGH"
@@ -333,7 +333,7 @@ def test_a_blocked_update_shows_what_is_below_the_threshold_too(
     (origin / "setup.sh").write_text(MIXED["setup.sh"])
     copied = cli("update", "helper", "--json")
     (item,) = copied.json()["items"]
-    assert item["status"] == "blocked" and item["audit"]["below"] == {"HIGH": 1}
+    assert item["state"] == "blocked" and item["audit"]["below"] == {"HIGH": 1}
     assert "also found, below CRITICAL (not blocking): 1 HIGH" in item["details"]
 
 
@@ -353,7 +353,7 @@ def test_an_update_that_brings_a_link_to_keys_is_blocked(cli: CliRunner, home: P
     result = cli("update", "_team-skills", "--json")
     assert result.code == 1, result.out
     (item,) = result.json()["items"]
-    assert item["status"] == "rolled back", item
+    assert item["state"] == "rolled back", item
     rules = {f["rule"] for f in item["audit"]["findings"]}
     assert "link-to-credentials" in rules, rules
     assert head(repo) == before and not os.path.lexists(repo / "review/key")

@@ -67,7 +67,7 @@ def test_sync_force_backs_up_what_it_replaces_and_restore_gives_it_back(
     result = cli("sync", "--force", "--json")
     assert result.code == 0, result.err
     report = result.json()
-    line = report["targets"][0]
+    line = report["results"][0]
     assert [f["name"] for f in line["forced"]] == ["x"]
     assert report["backup"]["targets"][0]["status"] == "created"
     assert os.readlink(target / "x") == str(source / "x")

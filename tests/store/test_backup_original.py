@@ -98,7 +98,7 @@ def test_restore_latest_brings_links_back_where_the_content_is_the_sources(
     # the original's manifest is not restored; the backup is left as it was
     assert not (claude / ".skillshare-manifest.json").exists()
     assert tree(made) == kept
-    assert cli("sync", "--json").json()["targets"][0]["changes"] == []
+    assert cli("sync", "--json").json()["results"][0]["changes"] == []
 
 
 def test_a_skill_that_changed_since_comes_back_as_the_backup_held_it(
