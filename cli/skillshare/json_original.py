@@ -90,12 +90,19 @@ def _context_cost(cost: Result) -> Doc:
     return _ours(doc, cost)
 
 
+def _details(t: Result) -> list[Doc]:
+    """A target's detail, then one per target sharing its folder (``also``): the original
+    syncs that folder again for each, finding its links in place and nothing to update."""
+    first = _detail(t)
+    again = [{**first, "name": name, "updated": 0, "pruned": 0} for name in t.get("also", [])]
+    return [first, *again]
+
+
 def _skills_pass(r: Result) -> Doc:
     """The original's fields of a pass over the skills' (or agents') targets."""
-    details = [_detail(t) for t in r.get("targets", [])]
+    details = [d for t in r.get("targets", []) for d in _details(t)]
     ignored = list(r.get("ignored", []))
-    summary = r.get("summary") or {}
-    doc: Doc = {"targets": summary.get("targets", len(details))}
+    doc: Doc = {"targets": len(details)}
     for key in ("linked", "local", "updated", "pruned"):
         doc[key] = sum(d[key] for d in details)
     doc.update(ignored_count=len(ignored), ignored_skills=ignored,

@@ -70,6 +70,19 @@ def test_sync_has_the_originals_totals_and_details_and_ours_as_results(
     assert (again["linked"], again["updated"], again["pruned"]) == (1, 0, 0)  # claude's link
 
 
+def test_sync_details_name_every_target_sharing_a_folder(cli: CliRunner, home: Path) -> None:
+    source = home / ".config/skillshare/skills"
+    make_skill(source, "alpha")
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
+                       "  one:\n    path: ~/shared/skills\n"
+                       "  two:\n    path: ~/shared/skills\n")
+    doc = run_json(cli, "sync")
+    assert [d["name"] for d in doc["details"]] == ["one", "two"] and doc["targets"] == 2
+    assert [d["linked"] for d in doc["details"]] == [1, 1]
+    assert [(t["name"], t["also"]) for t in doc["results"]] == [("one", ["two"])]
+    assert (home / "shared/skills/alpha").is_symlink()
+
+
 def test_sync_context_cost_warnings_are_the_originals_one_per_target(
         cli: CliRunner, setup: Path, home: Path) -> None:
     config = home / ".config/skillshare/config.yaml"
