@@ -44,7 +44,7 @@ def go_duration(seconds: float) -> str:
 
 def _duration(r: Result) -> str:
     """The result's own duration (``duration_ms`` or a ``duration`` of seconds), in the
-    original's format; ``0s`` when the result did not time itself."""
+    original's format; ``0s`` when nothing timed it."""
     if isinstance(r.get("duration_ms"), (int, float)):
         return go_duration(float(r["duration_ms"]) / 1000)
     text = r.get("duration")
@@ -274,9 +274,14 @@ SHAPES: dict[str, Callable[[Result], Doc | list[Doc]]] = {
 }
 
 
-def document(cmd: str, result: Result, version: str = "") -> Doc | list[Doc] | Result:
+def document(cmd: str, result: Result, version: str = "", seconds: float | None = None
+             ) -> Doc | list[Doc] | Result:
     """What ``--json`` prints for ``cmd``: the original's document, or ours as it is for a
-    command whose shape already is the original's."""
+    command whose shape already is the original's. ``seconds``: how long the command took,
+    as the caller measured it (the ``duration`` of a result that did not time itself)."""
+    if (seconds is not None and cmd in SHAPES and "duration_ms" not in result
+            and "duration" not in result):
+        result = {**result, "duration_ms": round(seconds * 1000)}
     if cmd == "doctor":
         return doctor(result, version)
     shape = SHAPES.get(cmd)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from types import SimpleNamespace
 
 from skillshare import render, textout, transport
@@ -269,6 +270,7 @@ def _main(argv: Sequence[str]) -> int:
         _print_error(SkillshareError("the current folder no longer exists",
                                      hint="cd to an existing folder"), ns.json)
         return 1
+    seconds = None  # (how long a command of the engine took, for --json's duration)
     try:
         if ns.command in LOCAL:
             result = LOCAL[ns.command](ns, where)
@@ -277,7 +279,9 @@ def _main(argv: Sequence[str]) -> int:
             if ns.command == "trash" and not _confirmed(args, where, ns.no_daemon):
                 textout.write("Cancelled; nothing was deleted")
                 return 0
+            started = time.monotonic()
             result = transport.call(ns.command, args, where, no_daemon=ns.no_daemon)
+            seconds = time.monotonic() - started
             if (ns.command == "update" and not ns.json and not ns.dry_run
                     and sys.stdin.isatty()):
                 result = _ask_blocked(result, args, where, ns.no_daemon)
@@ -308,7 +312,7 @@ def _main(argv: Sequence[str]) -> int:
         return 1
     text, code = render.render(ns.command, result, where.home)
     if ns.json:
-        textout.write(render.json_text(ns.command, result))
+        textout.write(render.json_text(ns.command, result, seconds))
     elif text:
         textout.write(text)
     return code

@@ -244,7 +244,7 @@ def renderer(cmd: str) -> Callable[[Any, Out], int]:
     return found
 
 
-def json_text(cmd: str, result: Mapping[str, Any]) -> str:
+def json_text(cmd: str, result: Mapping[str, Any], seconds: float | None = None) -> str:
     """What ``--json`` prints: the result, or the original's shape where it differs from
     ours (``list``: an array; ``log``: JSON lines; sync, uninstall, collect, update, extras
     list, doctor and diff: see :mod:`skillshare.json_original`)."""
@@ -260,7 +260,7 @@ def json_text(cmd: str, result: Mapping[str, Any]) -> str:
         return render_log.json_text(result)  # type: ignore[arg-type]
     from skillshare import __version__, json_original
 
-    return textout.json_text(json_original.document(cmd, result, __version__))
+    return textout.json_text(json_original.document(cmd, result, __version__, seconds))
 
 
 def render(cmd: str, result: Mapping[str, Any], home: str) -> tuple[str, int]:

@@ -144,6 +144,8 @@ class DiffTarget(TypedDict):
     guard_hint: str | None
     synced: bool
     items: list[DiffItem]
+    include: list[str]  # the target's filters (the original's fields)
+    exclude: list[str]
 
 
 class DiffResult(TypedDict):

@@ -273,6 +273,7 @@ def _diff_words(req: Request) -> tuple[str | None, str | None]:
 def diff_target(run: TargetRun) -> DiffTarget:
     held = run.plan.held
     items = diff_items(run, held)
+    first = run.group.targets[0] if run.group.targets else None
     return {
         "name": run.group.name, "also": [t.name for t in run.group.targets[1:]],
         "path": run.group.spec.path, "mode": run.group.spec.mode,
@@ -281,6 +282,8 @@ def diff_target(run: TargetRun) -> DiffTarget:
         "synced": not any(i["sign"] != "←" for i in items) and not run.plan.error
         and not run.plan.guard,
         "items": items,
+        "include": list(first.include) if first else [],
+        "exclude": list(first.exclude) if first else [],
     }
 
 

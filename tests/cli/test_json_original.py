@@ -223,3 +223,26 @@ def test_diff_has_the_originals_items_and_ours_as_operation(cli: CliRunner,
     (1.5, "1.5s"), (1.2345, "1.234s"), (62.004, "1m2.004s"), (3600, "1h0m0s")])
 def test_durations_are_written_as_the_original_writes_them(seconds: float, text: str) -> None:
     assert json_original.go_duration(seconds) == text
+
+
+def test_diff_gives_each_targets_filters(cli: CliRunner, home: Path) -> None:
+    make_skill(home / ".config/skillshare/skills", "alpha")
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
+                       "  claude:\n    path: ~/.claude/skills\n    include: [al*]\n"
+                       "    exclude: [zz*, yy*]\n"
+                       "  cursor:\n    path: ~/.cursor/skills\n")
+    targets = {t["name"]: t for t in run_json(cli, "diff")["targets"]}
+    assert (targets["claude"]["include"], targets["claude"]["exclude"]) == (
+        ["al*"], ["zz*", "yy*"])
+    assert (targets["cursor"]["include"], targets["cursor"]["exclude"]) == ([], [])
+
+
+@pytest.mark.parametrize("argv", [("uninstall", "alpha", "--force"),
+                                  ("collect", "claude", "-n"), ("update", "--all", "-n")])
+def test_commands_that_do_not_time_themselves_get_the_callers_duration(
+        cli: CliRunner, setup: Path, argv: tuple[str, ...]) -> None:
+    """The original's ``duration`` is how long the command took; where our result has no
+    time of its own, the command line's measure of the call is given (never a made-up 0s)."""
+    doc = run_json(cli, *argv)
+    assert DURATION.match(doc["duration"]) and doc["duration"] != "0s", doc["duration"]
+    assert isinstance(doc["duration_ms"], int) and doc["duration_ms"] >= 1
