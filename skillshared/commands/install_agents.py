@@ -60,11 +60,14 @@ class Planned:
 
 
 def kind_of(req: Request) -> str | None:
-    """``--kind``: skill or agent (None: both, as the source holds them); ``-a`` names
-    agents, so it means agents."""
+    """``--kind``: skill or agent (None: both, as the source holds them). Without it, as the
+    original reads the flags: ``-a`` alone means agents only, ``-s`` alone skills only (a
+    mixed repository's agents are not pulled in), both mean the named ones of each."""
     raw = req.text("kind")
     if raw is None:
-        return "agent" if req.text("agent") else None
+        if req.text("agent"):
+            return None if req.text("skill") is not None else "agent"
+        return "skill" if req.text("skill") is not None else None
     kind = KINDS.get(raw.lower())
     if kind is None:
         raise UsageError(f"invalid --kind {raw!r}: it must be 'skill' or 'agent'")

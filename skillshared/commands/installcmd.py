@@ -167,6 +167,8 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
                                                                    kind == "agent")
         if kind == "agent" or (found and not has_skills):
             return _agents_only(req, config, fetched, raw, given, where, branch, found, level)
+        if req.text("agent"):  # -s with -a: only the agents -a names, each one found
+            found = install_agents.pick(found, req.text("agent"), url or str(root))
         agent_plans = install_agents.plan(config, found, None, where, req.flag("force"),
                                           gate)
         plans = []
