@@ -131,7 +131,11 @@ def cmd_update(req: Request) -> UpdateResult:
             chosen += inside
             continue
         (for_agents if where[0] == "agent" else chosen).append(where[1])
-    chosen += namepick.pick(known, [], groups, "tracked repo or installed skill")
+    if only_agents and agents is not None:  # update agents --group DIR: agents in DIR/
+        for_agents += namepick.pick(dict.fromkeys([*agents.repos, *agents.copies]), [],
+                                    groups, "installed agent or tracked repo of agents")
+    else:
+        chosen += namepick.pick(known, [], groups, "tracked repo or installed skill")
     accepted = _accepted(req)
     level = level_of(req, config)
     rules = None if req.flag("skip_audit") else user_rules(req.paths, config)
@@ -164,8 +168,8 @@ def cmd_update(req: Request) -> UpdateResult:
     if stale:
         result["stale"] = stale
     if agents is not None and (for_agents or only_agents or agents.missing):
-        done = update_agents.update(req, config, for_agents, rules, level,
-                                    req.flag("all"))
+        done = update_agents.update(req, config, list(dict.fromkeys(for_agents)), rules,
+                                    level, req.flag("all"))
         if done or only_agents:
             result["agents"] = done
             result["summary"]["failed"] += sum(i["status"] in update_agents.FAILED
