@@ -175,6 +175,7 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         found_skills = _pick_skills(root, given, fetched.name, url or str(root))
         if chosen != (None, None):
             found_skills = install_pick.choose(found_skills, *chosen, url or str(root))
+        _one_each(found_skills, root, url or str(root))
         recorded = {r.rel: r for r in installs.load(config)}
         skipped: list[str] = []
         for name, path in found_skills:
@@ -255,7 +256,20 @@ def _pick_skills(folder: Path, name: str | None, natural: str, shown: str
     if name is not None:
         raise UsageError("--name goes with a single skill; this holds "
                          f"{len(found.skills)}")
-    return [(s.flat_name, Path(s.path)) for s in found.skills]
+    # each is named after its own folder, as the original names them (skills/pdf -> pdf)
+    return [(Path(s.path).name, Path(s.path)) for s in found.skills]
+
+
+def _one_each(picked: list[tuple[str, Path]], root: Path, shown: str) -> None:
+    """Two chosen skills of one folder name would land on one place: refused, naming both."""
+    seen: dict[str, Path] = {}
+    for name, path in picked:
+        if name in seen:
+            both = ", ".join(os.path.relpath(p, root) for p in (seen[name], path))
+            raise UsageError(f"{shown} holds several skills named {name!r} ({both}); "
+                             "nothing was installed",
+                             hint="pick one with -s, or install its folder (<source>/<path>)")
+        seen[name] = path
 
 
 def _install_recorded(req: Request, config: Config) -> InstallRecordedResult:

@@ -82,7 +82,7 @@ def test_a_mixed_repository_brings_skills_and_its_agents_folder(
     result = cli("install", str(work), "--json")
     assert result.code == 0, result.err
     data = result.json()
-    assert [s["name"] for s in data["installed"]] == ["skills__my-skill"]
+    assert [s["name"] for s in data["installed"]] == ["my-skill"]
     assert [a["name"] for a in data["agents"]] == ["my-agent"]
     assert (agents / "my-agent.md").read_text() == "# My agent\n"
     assert not (source / "my-agent.md").exists() and not (agents / "docs.md").exists()

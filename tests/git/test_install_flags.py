@@ -75,11 +75,11 @@ def test_skill_and_exclude_pick_by_name_glob_and_part(cli: CliRunner, world: Pat
     url = f"file://{many[1]}"
     picked = cli("install", url, "-s", "PDF,core-*", "--exclude", "*-db", "--json")
     assert picked.code == 0, picked.err
-    assert sorted(picked.json()["skills"]) == ["skills__core-auth", "skills__pdf"]
+    assert sorted(picked.json()["skills"]) == ["core-auth", "pdf"]
     assert sorted(p.name for p in world.iterdir() if not p.name.startswith(".")) == [
-        "skills__core-auth", "skills__pdf"]
+        "core-auth", "pdf"]
     part = cli("install", url, "--skill", "helper", "--json")
-    assert part.code == 0 and part.json()["skills"] == ["skills__test-helper"]
+    assert part.code == 0 and part.json()["skills"] == ["test-helper"]
 
 
 def test_all_and_yes_install_every_skill(cli: CliRunner, world: Path,

@@ -101,7 +101,7 @@ def test_install_p_with_no_argument_recreates_a_projects_installs(
     assert result.code == 0, result.err
     statuses = {i["name"]: i["status"] for i in result.json()["items"]}
     assert statuses == {"_team-skills": "installed", "pdf-tools": "installed",
-                        "team/frontend__react": "installed", "team/review": "installed"}
+                        "team/react": "installed", "team/review": "installed"}
     skills = elsewhere / ".skillshare/skills"
     assert (skills / "_team-skills/.git").is_dir()
     assert tree(skills / "pdf-tools") == tree(downloads)

@@ -265,7 +265,7 @@ def test_install_each_skill_of_a_repo(cli: CliRunner, tmp_path: Path, world: Pat
     _, bare = team_repo(tmp_path)
     result = cli("install", f"file://{bare}", "--json")
     assert result.code == 0, result.err
-    assert sorted(s["name"] for s in result.json()["installed"]) == ["frontend__react", "review"]
+    assert sorted(s["name"] for s in result.json()["installed"]) == ["react", "review"]
     assert (world / "review/SKILL.md").is_file() and not (world / "review/.git").exists()
     assert not [n for n in os.listdir(world) if n.startswith(".skillshare-tmp")]
     several = cli("install", f"file://{bare}", "--name", "x")
