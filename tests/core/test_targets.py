@@ -8,26 +8,26 @@ from skillshared.core import targets
 from skillshared.core.targets import BuiltinTarget, builtin_targets, lookup, matches, name_problem
 
 # Rows of the reference table of built-in targets, spot-checked exactly (name, global path,
-# project path, aliases, agents paths): the first, the last, and the ones with unusual paths
-# or aliases.
+# project path, aliases, agents paths, the folders the tool also reads): the first, the last,
+# and the ones with unusual paths or aliases.
 SPOT_CHECKS = [
     BuiltinTarget("adal", "~/.adal/skills", ".adal/skills"),
     BuiltinTarget("universal", "~/.agents/skills", ".agents/skills", ("agents",)),
     BuiltinTarget("antigravity", "~/.gemini/skills", ".agents/skills",
-                  ("gemini", "gemini-cli", "antigravity-cli")),
+                  ("gemini", "gemini-cli", "antigravity-cli"), also_global=("~/.agents/skills",)),
     BuiltinTarget("astrbot", "~/.astrbot/data/skills", "data/skills"),
     BuiltinTarget("claude", "~/.claude/skills", ".claude/skills", ("claude-code",),
                   "~/.claude/agents", ".claude/agents"),
     BuiltinTarget("copilot", "~/.copilot/skills", ".github/skills", ("github-copilot",),
-                  "~/.copilot/agents", ".github/agents", ("~/.claude/skills",),
-                  (".claude/skills",)),
+                  "~/.copilot/agents", ".github/agents"),
     BuiltinTarget("cursor", "~/.cursor/skills", ".agents/skills", (), "~/.cursor/agents",
-                  ".cursor/agents", ("~/.claude/skills", "~/.codex/skills"),
+                  ".cursor/agents", ("~/.agents/skills", "~/.claude/skills", "~/.codex/skills"),
                   (".claude/skills", ".codex/skills")),
     BuiltinTarget("forgecode", "~/forge/skills", ".forge/skills", ("forge-code",)),
     BuiltinTarget("letta", "~/.letta/skills", ".skills"),
     BuiltinTarget("openclaw", "~/.openclaw/skills", "skills"),
-    BuiltinTarget("grok", "~/.grok/skills", ".grok/skills", ("xai", "grok-cli")),
+    BuiltinTarget("grok", "~/.grok/skills", ".grok/skills", ("xai", "grok-cli"),
+                  also_global=("~/.agents/skills",)),
     BuiltinTarget("xcode-claude",
                   "~/Library/Developer/Xcode/CodingAssistant/ClaudeAgentConfig/skills",
                   ".claude/skills"),
