@@ -101,16 +101,44 @@ MORE = (
                 "in this folder of the source (repeatable)", metavar="DIR")),
     Command("audit", "scan skills and agents for prompt injection, exfiltration and other "
                      "risks",
-            "skillshare audit\nskillshare audit my-skill\nskillshare audit _team-skills\n"
+            "skillshare audit\nskillshare audit my-skill other-skill\n"
+            "skillshare audit _team-skills\n"
             "skillshare audit agents     # only the agents\n"
             "skillshare audit tutor      # an agent (when no skill has that name)\n"
-            "skillshare audit -T high    # exit 1 on HIGH findings too",
-            positional("name", "skills | agents, or one skill (flat name), tracked repo "
-                       "(_name) or agent (name or path)", nargs="?"),
+            "skillshare audit -G frontend -q   # a group folder; only what has findings\n"
+            "skillshare audit -T high    # exit 1 on HIGH findings too\n"
+            "skillshare audit --profile strict   # block at HIGH\n"
+            "skillshare audit --format sarif > audit.sarif   # for GitHub code scanning\n"
+            "skillshare audit --format markdown   # a report to paste in a pull request\n"
+            "skillshare audit --analyzer static   # only the rules matched against text\n"
+            "skillshare audit -p --init-rules   # a starter .skillshare/audit-rules.yaml\n"
+            "skillshare audit rules      # the rules (see `audit rules --help`)",
+            positional("names", "skills | agents | rules first, then skills (flat name), "
+                       "tracked repos (_name) or agents (name or path)", nargs="*",
+                       metavar="name"),
             value("--kind", metavar="KIND", help="skill or agent: only that kind"),
+            Arg("append", ("-G", "--group"), "group", "every skill in this folder of the "
+                "source (repeatable)", metavar="DIR"),
             value("-T", "--threshold", metavar="LEVEL",
                   help="block at this severity or worse: critical, high, medium, low, info "
-                       "(default: audit.block_threshold)")),
+                       "(default: the profile's, else audit.block_threshold)"),
+            value("--format", metavar="FORMAT", help="text, json (as --json), sarif (SARIF "
+                  "2.1.0) or markdown (default: text)"),
+            value("--profile", metavar="NAME", help="default (block at CRITICAL), strict "
+                  "(HIGH) or permissive (CRITICAL, dedupe legacy)"),
+            value("--dedupe", metavar="MODE", help="global (one finding per rule, file, line "
+                  "and text; the default) or legacy (every finding as scanned)"),
+            Arg("append", ("--analyzer",), "analyzer", "run only this analyzer (repeatable): "
+                "static, structure; dataflow, tier, integrity, metadata, cross-skill have "
+                "none here yet", metavar="ID"),
+            flag("-q", "--quiet", help="list only what has findings, then the summary"),
+            flag("-y", "--yes", help="accepted for the original's scripts (nothing here asks)"),
+            flag("--init-rules", help="write a starter audit-rules.yaml (global, or -p the "
+                                      "project's); never over an existing one"),
+            flag("--list", help="audit accept: the skills accepted, and whether each is "
+                                "still as it was then"),
+            flag("--revoke", help="audit accept: take the acceptance back (the skill is held "
+                                  "back again)")),
     Command("commit", "commit the source's changes to its git repository, without pushing",
             "skillshare commit\nskillshare commit -m 'Update the review skill'\n"
             "skillshare commit --dry-run   # what would be committed",

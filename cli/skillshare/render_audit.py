@@ -1,40 +1,56 @@
-"""Text rendering of `audit` results: the skills' findings, then the agents' in their own
-section, then the totals of both."""
+"""Text rendering of `audit` results: each skill with its risk and findings (a clean one as
+one line, none with ``-q``), then the agents in their own section, then the totals of both,
+the policy and the verdict. ``--format sarif|json|markdown`` prints that document instead
+(the exit code is the same). ``audit --init-rules`` and ``audit rules`` have their own."""
 
 from __future__ import annotations
 
-from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
+from skillshare.textout import FAIL, INFO, OK, WARN, Out, json_text, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
 
-    from skillshared.commands.results_install import AuditedSkill
-    from skillshared.commands.results_kinds import AuditKindsResult
+    from skillshared.commands.results_audit import AuditResult, InitRulesResult, ScoredUnit
 
 MARKS = {"CRITICAL": FAIL, "HIGH": FAIL, "MEDIUM": WARN, "LOW": INFO, "INFO": INFO}
+WITH_ANALYZER = ("static", "structure")
 
 
-def _units(units: list[AuditedSkill], out: Out) -> None:
+def _risk(unit: ScoredUnit) -> str:
+    worst = unit.get("max_severity")
+    tail = f", max {worst}" if worst else ""
+    return f"risk {unit.get('risk_label', 'clean').upper()} {unit.get('risk_score', 0)}/100{tail}"
+
+
+def _units(units: list[ScoredUnit], out: Out, quiet: bool) -> None:
     for unit in units:
         if not unit["findings"]:
+            if not quiet:
+                out(f"{OK} {unit['name']}")
             continue
-        out(f"{FAIL if unit['blocked'] else WARN} {unit['name']} ({out.path(unit['path'])})")
+        mark = FAIL if unit["blocked"] else WARN
+        out(f"{mark} {unit['name']} ({out.path(unit['path'])})  {_risk(unit)}")
         for f in unit["findings"]:
             out(f"    {MARKS[f['severity']]} {f['severity']:<8} {f['path']}:{f['line']}  "
                 f"{f['rule']}: {f['message']}")
             out(f"        {f['excerpt']}")
 
 
-def render_audit(r: AuditKindsResult, out: Out) -> int:
+def _notes(r: AuditResult, out: Out) -> None:
     for warning in r.get("warnings", []):
         out(f"{WARN} audit rules: {warning}")
     for note in r.get("notes", []):
         out(f"{INFO} {note}")
-    _units(r["skills"], out)
+    missing = r.get("analyzers_missing", [])
+    if missing:
+        out(f"{WARN} --analyzer {', '.join(missing)}: no such analyzer here yet, so nothing "
+            f"was checked for {'it' if len(missing) == 1 else 'them'} (analyzers here: "
+            f"{', '.join(WITH_ANALYZER)})")
+
+
+def _summary(r: AuditResult, out: Out) -> None:
     agents = r.get("agents", [])
-    if any(a["findings"] for a in agents):
-        out.header(f"Agents ({out.path(r['agents_source'])})")
-        _units(agents, out)
     counts = ", ".join(f"{n} {s.lower()}" for s, n in r["counts"].items() if n) or "no findings"
     scanned = plural(len(r["skills"]), "skill")
     if agents or r.get("kind") == "agent":
@@ -42,6 +58,67 @@ def render_audit(r: AuditKindsResult, out: Out) -> int:
             len(agents), "agent")
     out(f"Audit: {scanned}, {plural(r['files'], 'file')} scanned, {r['rules']} rules; "
         f"{counts}")
+    s = r.get("summary")
+    if s and "passed" in s:
+        analyzers = "all analyzers" if not r.get("analyzers_missing") and len(
+            r.get("analyzers", [])) > len(WITH_ANALYZER) else ", ".join(r.get("analyzers", []))
+        out(f"Policy: profile {r.get('profile', 'default')}, block at {r['threshold']} or "
+            f"worse, dedupe {r.get('dedupe', 'global')}, {analyzers}")
+        out(f"Passed {s['passed']}, warning {s['warning']}, failed {s['failed']}; aggregate "
+            f"risk {s['riskLabel'].upper()} ({s['riskScore']}/100)")
+
+
+def _document(r: AuditResult, out: Out) -> bool:
+    """Print the document ``--format`` asked for; False: text was asked for."""
+    fmt = r.get("format", "text")
+    if fmt == "json":
+        out(json_text(r))
+    elif fmt == "sarif":
+        out(json_text(r.get("report")))
+    elif fmt == "markdown":
+        out(str(r.get("report", "")).rstrip("\n"))
+    return fmt != "text"
+
+
+def _init_rules(r: InitRulesResult, out: Out) -> int:
+    out(f"{OK} wrote {out.path(r['path'])}: a starter rule file (every example is commented "
+        "out; edit it to add, change or turn off rules)")
+    return 0
+
+
+def _rules(r: Any, out: Out) -> int:
+    import importlib
+
+    module = importlib.import_module("skillshare.render_audit_rules")
+    return int(module.render_audit_rules(r, out))
+
+
+def render_audit(r: Any, out: Out) -> int:
+    """``r``: an :class:`AuditResult`, an :class:`InitRulesResult`, or the result of
+    ``audit rules`` (it has ``rules_action``)."""
+    if r.get("action") == "init-rules":
+        return _init_rules(r, out)
+    if "rules_action" in r:
+        return _rules(r, out)
+    if "accept" in r:
+        from skillshare.render_audit_accept import render_audit_accept
+
+        return render_audit_accept(r, out)
+    return _audit(r, out)
+
+
+def _audit(r: AuditResult, out: Out) -> int:
+    failed = bool(r["blocked"] or r.get("blocked_agents"))
+    if _document(r, out):
+        return 1 if failed else 0
+    _notes(r, out)
+    quiet = bool(r.get("quiet"))
+    _units(r["skills"], out, quiet)
+    agents = r.get("agents", [])
+    if any(a["findings"] for a in agents) or (agents and not quiet):
+        out.header(f"Agents ({out.path(r['agents_source'])})")
+        _units(agents, out, quiet)
+    _summary(r, out)
     blocked = [*r["blocked"], *(f"agent {a}" for a in r.get("blocked_agents", []))]
     if blocked:
         out(f"{FAIL} at or above {r['threshold']}: {', '.join(blocked)}")

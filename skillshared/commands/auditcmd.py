@@ -1,12 +1,20 @@
-"""``audit [skills|agents|name] [--kind K] [-T LEVEL]``: scan the source's skills and the
-agents source's agents (or one skill, tracked repo or agent; or one kind) with the audit
-rules; exit 1 when a finding is at or above the threshold.
+"""``audit [skills|agents] [names...] [-G DIR] [--format F] [--profile P] [-T LEVEL]
+[--dedupe M] [--analyzer ID] [-q] [--init-rules]``: scan the source's skills and the agents
+source's agents (or those named, or the skills of a group) with the audit rules; exit 1 when
+a finding is at or above the threshold.
 
 An agent is one markdown file, scanned with the same rules as a skill's files; a link the
-agents source holds is scanned as the file it leads to. Skills and agents are reported
-apart (``skills``, ``agents``); the totals count both. A name is looked for among the skills
-and tracked repos, then the agents (by name, path or file name); a name of both kinds scans
-both and says so.
+agents source holds is scanned as the file it leads to. Skills and agents are reported apart
+(``skills``, ``agents``); the totals count both. Each has a risk score (0-100) and label
+(:mod:`skillshared.commands.audit_score`); ``results`` and ``summary`` are the original
+skillshare's audit document (:mod:`skillshared.commands.audit_document`); ``report`` is the
+SARIF log or Markdown text when ``--format`` asks for one. The policy (format, profile,
+threshold, dedupe, analyzers) is checked before anything is read
+(:mod:`skillshared.commands.audit_policy`).
+
+``audit rules ...`` (a leading word ``rules``) is handed to
+``skillshared.commands.audit_rules_cmd:cmd_audit_rules``. ``--init-rules`` writes a starter
+rule file (:mod:`skillshared.commands.audit_init_rules`).
 
 The result names the user rule files read (``rule_files``: path and format, this tool's or
 the original skillshare's) and lists the ``warnings`` about what of them could not be used
@@ -14,116 +22,124 @@ the original skillshare's) and lists the ``warnings`` about what of them could n
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import Any
 
-from skillshared.audit.findings import Finding, blocking, threshold
+from skillshared.audit.findings import Finding, blocking
 from skillshared.audit.rulefiles import load_rule_set, rule_files
 from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_files, scan_tree
-from skillshared.catalog import skills
-from skillshared.catalog.agents import Agent, discover_agents
-from skillshared.commands.kindpick import AGENT, SKILL, pick_agent, split_kind
-from skillshared.commands.results_install import AuditedSkill
-from skillshared.commands.results_kinds import AuditKindsResult
+from skillshared.catalog.agents import Agent
+from skillshared.commands.audit_document import Scanned, original_result, summary
+from skillshared.commands.audit_init_rules import init_rules
+from skillshared.commands.audit_markdown import markdown_report
+from skillshared.commands.audit_policy import Policy, dedupe, resolve, select_rules
+from skillshared.commands.audit_sarif import sarif_log
+from skillshared.commands.audit_score import max_severity, risk
+from skillshared.commands.audit_select import select
+from skillshared.commands.kindpick import AGENT, SKILL, split_kind
+from skillshared.commands.request import Request
+from skillshared.commands.results_audit import AuditResult, InitRulesResult
 from skillshared.core.config import SEVERITIES, Config
-from skillshared.core.errors import NotFoundError
 
-if TYPE_CHECKING:
-    from skillshared.commands.request import Request
+RULES_COMMAND = "skillshared.commands.audit_rules_cmd"
 
 
-def _units(config: Config, name: str | None) -> list[tuple[str, str]]:
-    """What to scan, as (name, folder): every skill, or the skill (by flat name or path) or
-    tracked repo (its whole folder) ``name`` means (none: nothing of that name)."""
-    discovery = skills.discover(config.source)
-    units = [(s.flat_name, s.path) for s in discovery.skills]
-    if name is None:
-        return units
-    for flat, path in units:
-        if name in (flat, os.path.relpath(path, config.source)):
-            return [(flat, path)]
-    repo = config.source / name
-    if name.startswith("_") and "/" not in name and repo.is_dir():
-        return [(name, str(repo))]
-    return []
+def _unit(kind: str, name: str, path: str, files: int, found: list[Finding],
+          policy: Policy) -> Scanned:
+    findings = dedupe(found, policy.dedupe)
+    score, label = risk(findings)
+    return Scanned("agent" if kind == AGENT else "skill", {
+        "name": name, "path": path, "files": files,
+        "findings": [f.to_dict() for f in findings],
+        "blocked": bool(blocking(findings, policy.threshold)),
+        "risk_score": score, "risk_label": label, "max_severity": max_severity(findings)},
+        tuple(findings))
 
 
-def _select(config: Config, kind: str | None, name: str | None
-            ) -> tuple[list[tuple[str, str]], list[Agent], list[str]]:
-    """The skills (name, folder) and agents to scan, and notes on what a name meant."""
-    units = _units(config, name) if kind != AGENT else []
-    found = discover_agents(config.agents) if kind != SKILL else None
-    if name is None:
-        return units, list(found.agents) if found else [], []
-    agent = pick_agent(found, name) if found is not None else None
-    if not units and agent is None:
-        if kind == AGENT:
-            raise NotFoundError(f"no agent named '{name}' in {config.agents}",
-                                hint="see `skillshare list agents`")
-        nor = f", nor an agent in {config.agents}" if found and found.agents else ""
-        raise NotFoundError(f"no skill or tracked repo named '{name}' in {config.source}"
-                            f"{nor}", hint="see `skillshare list`")
-    notes = []
-    if units and agent is not None:
-        notes.append(f"'{name}' names both a skill ({units[0][0]}) and an agent "
-                     f"({agent.rel}): both are scanned (--kind skill or --kind agent "
-                     "scans one)")
-    return units, [agent] if agent else [], notes
-
-
-def _scan_skills(units: list[tuple[str, str]], rules: list[Rule], level: str
-                 ) -> list[tuple[AuditedSkill, list[Finding]]]:
+def _scan_skills(units: list[tuple[str, str]], rules: list[Rule], policy: Policy
+                 ) -> list[Scanned]:
     folders = {path for _, path in units}
-    results = []
+    done = []
     for flat, path in units:
         inner = {f for f in folders if f != path and f.startswith(path + os.sep)}
         findings, scanned = scan_tree(path, rules, skip=inner)
-        results.append(_audited(flat, path, scanned, findings, level))
-    return results
+        done.append(_unit(SKILL, flat, path, scanned, findings, policy))
+    return done
 
 
-def _scan_agents(config: Config, agents: list[Agent], rules: list[Rule], level: str
-                 ) -> list[tuple[AuditedSkill, list[Finding]]]:
+def _scan_agents(config: Config, agents: list[Agent], rules: list[Rule], policy: Policy
+                 ) -> list[Scanned]:
     files = [(os.path.realpath(a.path), a.rel) for a in agents]
     found = scan_files(files, rules, str(config.agents))
-    return [_audited(a.rel.removesuffix(".md"), str(config.agents / a.rel), 1, findings,
-                     level) for a, findings in zip(agents, found, strict=True)]
+    return [_unit(AGENT, a.rel.removesuffix(".md"), str(config.agents / a.rel), 1, findings,
+                  policy) for a, findings in zip(agents, found, strict=True)]
 
 
-def _audited(name: str, path: str, files: int, findings: list[Finding], level: str
-             ) -> tuple[AuditedSkill, list[Finding]]:
-    return ({"name": name, "path": path, "files": files,
-             "findings": [f.to_dict() for f in findings],
-             "blocked": bool(blocking(findings, level))}, findings)
+def _policy(req: Request, default_threshold: str) -> Policy:
+    return resolve(req.text("format"), req.text("profile"), req.text("threshold"),
+                   req.text("dedupe"), req.texts("analyzer"), default_threshold)
 
 
-def cmd_audit(req: Request) -> AuditKindsResult:
-    config = req.config()
-    level = threshold(req.text("threshold"), config.audit_threshold)
+def _words(req: Request) -> list[str]:
     name = req.text("name")
-    kind, words = split_kind(req, [name] if name else [])
+    return req.texts("names") or ([name] if name else [])
+
+
+def cmd_audit(req: Request) -> AuditResult | InitRulesResult | dict[str, Any]:
+    words = _words(req)
+    if words and words[0] == "rules":
+        handler = importlib.import_module(RULES_COMMAND).cmd_audit_rules
+        args = {**req.args, "rule_args": req.texts("rule_args") or words[1:]}
+        return handler(Request(req.paths, args, req.daemon))  # type: ignore[no-any-return]
+    if words and words[0] == "accept":  # `audit accept <skill>`, --revoke, --list
+        accept = importlib.import_module("skillshared.commands.audit_accept")
+        return accept.cmd_audit_accept(req, words[1:])  # type: ignore[no-any-return]
+    if req.flag("init_rules"):
+        _policy(req, "CRITICAL")  # a bad value is refused here too
+        return init_rules(req.scope())
+    config = req.config()
+    policy = _policy(req, config.audit_threshold)
+    kind, names = split_kind(req, words)
+    groups = req.texts("group")
+    chosen = select(config, kind, names, groups)
     loaded = load_rule_set(rule_files(req.paths, config))
-    rules = list(loaded.rules)
-    units, agents, notes = _select(config, kind, words[0] if words else None)
-    done_skills = _scan_skills(units, rules, level)
-    done_agents = _scan_agents(config, agents, rules, level)
-    counts: Counter[str] = Counter()
-    for _, findings in (*done_skills, *done_agents):
-        counts.update(f.severity for f in findings)
-    blocked = [r["name"] for r, _ in done_skills if r["blocked"]]
-    blocked_agents = [r["name"] for r, _ in done_agents if r["blocked"]]
-    both = [r for r, _ in (*done_skills, *done_agents)]
-    return {"scope": config.scope.name, "kind": "agent" if kind == AGENT else (
-                "skill" if kind == SKILL else None),
-            "threshold": level, "rules": len(rules),
-            "scanned": len(both), "files": sum(r["files"] for r in both),
-            "counts": {s: counts[s] for s in SEVERITIES},
-            "skills": [r for r, _ in done_skills], "agents": [r for r, _ in done_agents],
-            "agents_source": str(config.agents),
-            "blocked": blocked, "blocked_agents": blocked_agents,
-            "summary": {"failed": len(blocked) + len(blocked_agents)},
-            "rule_files": [{"path": str(f.path), "format": f.format, "entries": f.entries}
-                           for f in loaded.files],
-            "warnings": loaded.warnings, "notes": notes}
+    rules = select_rules(list(loaded.rules), policy)
+    done_skills = _scan_skills(chosen.units, rules, policy)
+    done_agents = _scan_agents(config, chosen.agents, rules, policy)
+    return _result(config, kind, policy, req, names, groups, rules, done_skills, done_agents,
+                   loaded.warnings, chosen.notes, [
+                       {"path": str(f.path), "format": f.format, "entries": f.entries}
+                       for f in loaded.files])
+
+
+def _result(config: Config, kind: str | None, policy: Policy, req: Request, names: list[str],
+            groups: list[str], rules: list[Rule], skills: list[Scanned],
+            agents: list[Scanned], warnings: list[str], notes: list[str],
+            files: Any) -> AuditResult:
+    both = [*skills, *agents]
+    counts = Counter(f.severity for item in both for f in item.findings)
+    doc = summary(both, policy, config.scope.name, names, groups)
+    scans = {r.id: r.scan for r in rules}
+    result: AuditResult = {
+        "scope": config.scope.name, "kind": "agent" if kind == AGENT else (
+            "skill" if kind == SKILL else None),
+        "format": policy.format, "profile": policy.profile, "dedupe": policy.dedupe,
+        "analyzers": list(policy.analyzers), "analyzers_missing": list(policy.missing),
+        "quiet": req.flag("quiet"), "groups": groups,
+        "threshold": policy.threshold, "rules": len(rules),
+        "scanned": len(both), "files": sum(i.unit["files"] for i in both),
+        "counts": {s: counts[s] for s in SEVERITIES},
+        "skills": [i.unit for i in skills], "agents": [i.unit for i in agents],
+        "agents_source": str(config.agents), "source": str(config.source),
+        "blocked": [i.unit["name"] for i in skills if i.unit["blocked"]],
+        "blocked_agents": [i.unit["name"] for i in agents if i.unit["blocked"]],
+        "rule_files": files, "warnings": warnings, "notes": notes,
+        "results": [original_result(i, policy.threshold, scans) for i in both], "summary": doc}
+    if policy.format == "sarif":
+        result["report"] = sarif_log(both, str(config.source), str(config.agents))
+    elif policy.format == "markdown":
+        result["report"] = markdown_report(both, doc)
+    return result

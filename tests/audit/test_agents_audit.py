@@ -44,7 +44,7 @@ def test_a_hostile_agent_is_found_and_blocks(cli: CliRunner, agents: Path) -> No
     assert by_name["tutor"]["findings"] == [] and not by_name["team/risky"]["blocked"]
     assert by_name["team/risky"]["findings"][0]["path"] == "team/risky.md"
     assert data["blocked"] == [] and data["blocked_agents"] == ["evil"]
-    assert data["summary"] == {"failed": 1} and data["scanned"] == 4 and data["files"] == 4
+    assert data["summary"]["failed"] == 1 and data["scanned"] == 4 and data["files"] == 4
     assert data["counts"]["CRITICAL"] == sum(
         f["severity"] == "CRITICAL" for f in evil["findings"])
     text = cli("audit")

@@ -1,0 +1,82 @@
+"""The original skillshare's audit document (``results`` and ``summary`` of ``audit
+--json``), made from what was scanned: each skill and agent with its findings under the
+original's field names, then the run's totals (passed: no finding; warning: findings below
+the threshold; failed: a finding at or above it)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from skillshared.audit.findings import Finding
+from skillshared.commands.audit_policy import ANALYZERS, Policy
+from skillshared.commands.audit_score import category, fingerprint, max_severity, risk_label
+from skillshared.commands.results_audit import (
+    Kind,
+    OriginalFinding,
+    OriginalResult,
+    OriginalSummary,
+    ScoredUnit,
+)
+from skillshared.core.config import SEVERITIES
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """One skill or agent as scanned: its entry of the result and its findings."""
+    kind: Kind
+    unit: ScoredUnit
+    findings: tuple[Finding, ...]
+
+
+def analyzer_of(finding: Finding, scans: Mapping[str, str]) -> str:
+    """The original's analyzer id a finding of ours stands for (``scans``: each rule's
+    ``scan``): ``structure`` for a rule about what a file is, else ``static``."""
+    return "structure" if scans.get(finding.rule) == "file" else "static"
+
+
+def original_finding(f: Finding, unit: str, scans: Mapping[str, str]) -> OriginalFinding:
+    return {"severity": f.severity, "pattern": f.rule, "message": f.message, "file": f.path,
+            "line": f.line, "snippet": f.excerpt, "ruleId": f.rule,
+            "analyzer": analyzer_of(f, scans), "category": category(f),
+            "fingerprint": fingerprint(f, unit), "family": f.family}
+
+
+def original_result(item: Scanned, level: str, scans: Mapping[str, str]) -> OriginalResult:
+    u = item.unit
+    return {"skillName": u["name"], "kind": item.kind,
+            "findings": [original_finding(f, u["name"], scans) for f in item.findings],
+            "riskScore": u["risk_score"], "riskLabel": u["risk_label"], "threshold": level,
+            "isBlocked": u["blocked"], "scanTarget": u["path"], "files": u["files"]}
+
+
+def _scope(names: list[str], groups: list[str]) -> str:
+    if not names and not groups:
+        return "all"
+    return "single" if len(names) == 1 and not groups else "filtered"
+
+
+def summary(items: list[Scanned], policy: Policy, mode: str, names: list[str],
+            groups: list[str]) -> OriginalSummary:
+    """The original's ``summary`` of a run."""
+    every = [f for item in items for f in item.findings]
+    seen = Counter(f.severity for f in every)
+    failed = [i.unit["name"] for i in items if i.unit["blocked"]]
+    warned = [i.unit["name"] for i in items if i.findings and not i.unit["blocked"]]
+    score = max((i.unit["risk_score"] for i in items), default=0)
+    worst = max_severity(every)
+    doc: OriginalSummary = {
+        "scope": _scope(names, groups), "scanned": len(items),
+        "passed": len(items) - len(failed) - len(warned), "warning": len(warned),
+        "failed": len(failed), **{s.lower(): seen[s] for s in SEVERITIES},  # type: ignore[typeddict-item]
+        "warningSkills": warned, "failedSkills": failed, "scanErrors": 0, "mode": mode,
+        "threshold": policy.threshold, "maxSeverity": worst or "",
+        "riskScore": score, "riskLabel": risk_label(score, worst),
+        "byCategory": dict(sorted(Counter(category(f) for f in every).items())),
+        "policyProfile": policy.profile, "policyDedupe": policy.dedupe,
+        "policyAnalyzers": list(policy.analyzers) if not policy.all_analyzers
+        else list(ANALYZERS)}
+    if doc["scope"] == "single":
+        doc["skill"] = names[0]
+    return doc

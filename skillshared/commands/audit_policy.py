@@ -1,0 +1,109 @@
+"""What an ``audit`` run is asked for beyond its names: the output format, the profile, the
+threshold, the deduplication and the analyzers, each checked before anything is scanned (a
+bad value is a usage error).
+
+Profiles are the original's presets: ``default`` (CRITICAL, global dedupe), ``strict``
+(HIGH, global), ``permissive`` (CRITICAL, legacy). ``-T`` wins over the profile, and an
+explicit ``--profile`` wins over ``audit.block_threshold`` of the config (the original lets
+the config's threshold win over a profile given on the command line, so ``--profile strict``
+could quietly block nothing more).
+
+Analyzers: the original's ids are accepted. Here ``static`` is the rules matched against the
+files' text and ``structure`` the rules about what a file is rather than what it says (links
+leading out of the skill, programs, archives, encodings: ``scan: file``); the other ids have
+no analyzer of their own here yet, and a run that names them says so (``analyzers_missing``)
+rather than ignoring them.
+
+Dedupe: ``global`` keeps one finding per rule, file, line and matched text (the worst, when
+a user rule file gives one twice); ``legacy`` keeps every finding as the scan reports it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from skillshared.audit.findings import Finding, rank, threshold
+from skillshared.audit.rules import Rule
+from skillshared.core.errors import UsageError
+
+FORMATS = ("text", "json", "sarif", "markdown")
+PROFILES = {"default": ("CRITICAL", "global"), "strict": ("HIGH", "global"),
+            "permissive": ("CRITICAL", "legacy")}
+DEDUPES = ("global", "legacy")
+# the original's analyzer ids, in its order, and the kinds of rule (``scan``) each means here
+ANALYZERS: dict[str, frozenset[str]] = {
+    "static": frozenset({"text", "raw", "squashed"}), "dataflow": frozenset(),
+    "tier": frozenset(), "integrity": frozenset(), "metadata": frozenset(),
+    "structure": frozenset({"file"}), "cross-skill": frozenset()}
+
+
+@dataclass(frozen=True)
+class Policy:
+    format: str
+    profile: str
+    threshold: str
+    dedupe: str
+    analyzers: tuple[str, ...]  # asked for (all, when none was named)
+    missing: tuple[str, ...]  # of those, the ones with no analyzer here yet
+    all_analyzers: bool
+
+
+def _choice(raw: str | None, options: Iterable[str], flag: str, default: str) -> str:
+    if raw is None:
+        return default
+    value, known = raw.strip().lower(), list(options)
+    if value not in known:
+        raise UsageError(f"invalid {flag} {raw!r}: must be one of {', '.join(known)}")
+    return value
+
+
+def _analyzers(raw: list[str]) -> tuple[str, ...]:
+    chosen: list[str] = []
+    for item in raw:
+        for word in filter(None, (w.strip().lower() for w in item.split(","))):
+            if word not in ANALYZERS:
+                raise UsageError(f"invalid --analyzer {word!r}: must be one of "
+                                 f"{', '.join(ANALYZERS)}")
+            chosen.append(word)
+    return tuple(dict.fromkeys(chosen))
+
+
+def resolve(fmt: str | None, profile: str | None, level: str | None, dedupe: str | None,
+            analyzers: list[str], config_threshold: str) -> Policy:
+    """The policy from the command line's values (None: not given) and the config's
+    threshold; raises :class:`UsageError` naming a bad value."""
+    out = _choice(fmt, FORMATS, "--format", "text")
+    name = _choice(profile, PROFILES, "--profile", "default")
+    preset_level, preset_dedupe = PROFILES[name]
+    base = preset_level if profile is not None else config_threshold
+    chosen = _analyzers(analyzers)
+    every = not chosen
+    named = chosen or tuple(ANALYZERS)
+    return Policy(out, name, threshold(level, base),
+                  _choice(dedupe, DEDUPES, "--dedupe", preset_dedupe), named,
+                  tuple(a for a in named if not ANALYZERS[a]), every)
+
+
+def select_rules(rules: list[Rule], policy: Policy) -> list[Rule]:
+    """The rules the chosen analyzers run."""
+    if policy.all_analyzers:
+        return rules
+    scans = frozenset().union(*(ANALYZERS[a] for a in policy.analyzers))
+    return [r for r in rules if r.scan in scans]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def dedupe(findings: list[Finding], mode: str) -> list[Finding]:
+    """``global``: one finding per (rule, file, line, matched text with its white space
+    squeezed), the worst one, in the order first seen; ``legacy``: as they are."""
+    if mode != "global":
+        return findings
+    kept: dict[tuple[str, str, int, str], Finding] = {}
+    for f in findings:
+        key = (f.rule, f.path, f.line, _SPACES.sub(" ", f.excerpt.strip()))
+        if key not in kept or rank(f.severity) < rank(kept[key].severity):
+            kept[key] = f
+    return list(kept.values())
