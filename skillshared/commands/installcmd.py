@@ -39,6 +39,7 @@ from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_git import InstalledCopy, UpdateItem
 from skillshared.engine import fsops
 from skillshared.git import agent_records, install_versions, installs, sources, tracked
+from skillshared.git.source_forms import Hosts
 
 # -- install ----------------------------------------------------------------------------------
 
@@ -177,6 +178,7 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
             found_skills = install_pick.choose(found_skills, *chosen, url or str(root))
         _one_each(found_skills, root, url or str(root))
         recorded = {r.rel: r for r in installs.load(config)}
+        hosts = sources.hosts_for(config, req.paths.env)
         skipped: list[str] = []
         for name, path in found_skills:
             dest = places.place(config.source, f"{where}/{name}" if where else name,
@@ -185,7 +187,7 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
             record = SkillRecord(name, origin, False, where,
                                  None if inner == "." else Path(inner).as_posix(), branch)
             if os.path.lexists(dest) and not (req.flag("force") or req.flag("update")):
-                if url is not None and _same_origin(recorded.get(record.rel), record):
+                if url is not None and _same_origin(recorded.get(record.rel), record, hosts):
                     skipped.append(record.rel)  # already installed from there
                     continue
                 raise _exists(dest, recorded.get(record.rel))
@@ -214,9 +216,28 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
     return result
 
 
-def _same_origin(old: SkillRecord | None, new: SkillRecord) -> bool:
-    return old is not None and (old.source, old.subdir, old.tracked) == (
-        new.source, new.subdir, new.tracked)
+def _same_origin(old: SkillRecord | None, new: SkillRecord, hosts: Hosts) -> bool:
+    """Whether ``old`` came from the very folder of the very repository ``new`` names, however
+    each was written (``owner/repo/skills/pdf`` and ``owner/repo`` with ``skills/pdf``)."""
+    if old is None or old.tracked != new.tracked:
+        return False
+    if (old.source, old.subdir) == (new.source, new.subdir):
+        return True
+    where = _origin(old, hosts)
+    return where is not None and where == _origin(new, hosts)
+
+
+def _origin(record: SkillRecord, hosts: Hosts) -> tuple[str, str] | None:
+    """(the repository's address, the skill's folder in it) of a record; None when its
+    source is no repository address."""
+    if os.path.isabs(record.source) or record.source.startswith("~"):
+        return None
+    try:
+        url, inner = sources.resolve(record.source, hosts)
+    except SkillshareError:
+        return None
+    folder = "/".join(p.strip("/") for p in (inner, record.subdir) if p)
+    return url.rstrip("/").removesuffix(".git"), folder
 
 
 def _exists(dest: Path, old: SkillRecord | None) -> SkillshareError:

@@ -67,3 +67,17 @@ def test_two_skills_of_one_folder_name_are_refused(cli: CliRunner, tmp_path: Pat
     assert one.code == 0 and one.json()["skills"] == ["docs"]
     assert cli("install", f"{url}//native/react").code == 0
     assert entries(world) == ["docs", "react"]
+
+
+def test_a_skill_from_the_same_folder_of_the_same_repo_is_skipped_however_written(
+        cli: CliRunner, tmp_path: Path, world: Path) -> None:
+    url = bare_repo(tmp_path, ["skills/pdf", "skills/commit"])
+    assert cli("install", f"{url}//skills/pdf").code == 0  # the folder's own address
+    again = cli("install", url, "--json")  # the whole repository: pdf is already here
+    assert again.code == 0, again.err
+    assert again.json()["skipped"] == ["pdf"] and again.json()["skills"] == ["commit"]
+    (tmp_path / "elsewhere").mkdir()
+    other = bare_repo(tmp_path / "elsewhere", ["skills/pdf"])
+    refused = cli("install", other)
+    assert refused.code == 1 and f"(it was installed from {url}//skills/pdf)" in refused.err
+    assert entries(world) == ["commit", "pdf"]
