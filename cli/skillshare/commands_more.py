@@ -112,7 +112,11 @@ MORE = (
             "skillshare audit --format markdown   # a report to paste in a pull request\n"
             "skillshare audit --analyzer static   # only the rules matched against text\n"
             "skillshare audit -p --init-rules   # a starter .skillshare/audit-rules.yaml\n"
-            "skillshare audit rules      # the rules (see `audit rules --help`)",
+            "skillshare audit rules      # the rules (see `audit rules --help`)\n"
+            "skillshare audit rules --severity high --disabled\n"
+            "skillshare audit rules disable 'credential-*' -p   # in the project's file\n"
+            "skillshare audit rules severity destructive-commands-2 medium\n"
+            "skillshare audit rules enable --pattern prompt-injection",
             positional("names", "skills | agents | rules first, then skills (flat name), "
                        "tracked repos (_name) or agents (name or path)", nargs="*",
                        metavar="name"),
@@ -138,7 +142,13 @@ MORE = (
             flag("--list", help="audit accept: the skills accepted, and whether each is "
                                 "still as it was then"),
             flag("--revoke", help="audit accept: take the acceptance back (the skill is held "
-                                  "back again)")),
+                                  "back again)"),
+            value("--pattern", metavar="NAME",
+                  help="audit rules: only this group of rules (list), or the whole group "
+                       "(disable, enable, severity)"),
+            value("--severity", metavar="LEVEL",
+                  help="audit rules: list the rules at this severity or worse"),
+            flag("--disabled", help="audit rules: list only the rules turned off")),
     Command("commit", "commit the source's changes to its git repository, without pushing",
             "skillshare commit\nskillshare commit -m 'Update the review skill'\n"
             "skillshare commit --dry-run   # what would be committed",
