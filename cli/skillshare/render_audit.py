@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from skillshared.commands.results_audit import AuditResult, InitRulesResult, ScoredUnit
 
 MARKS = {"CRITICAL": FAIL, "HIGH": FAIL, "MEDIUM": WARN, "LOW": INFO, "INFO": INFO}
-WITH_ANALYZER = ("static", "structure")
+WITH_ANALYZER = ("static", "structure")  # the original's ids that have an analyzer here
+ALL_ANALYZERS = ("static", "dataflow", "tier", "integrity", "metadata", "structure",
+                 "cross-skill")
 
 
 def _risk(unit: ScoredUnit) -> str:
@@ -60,8 +62,9 @@ def _summary(r: AuditResult, out: Out) -> None:
         f"{counts}")
     s = r.get("summary")
     if s and "passed" in s:
-        analyzers = "all analyzers" if not r.get("analyzers_missing") and len(
-            r.get("analyzers", [])) > len(WITH_ANALYZER) else ", ".join(r.get("analyzers", []))
+        chosen = r.get("analyzers", [])
+        analyzers = "all analyzers" if set(chosen) >= set(ALL_ANALYZERS) else \
+            "analyzers " + ", ".join(chosen)
         out(f"Policy: profile {r.get('profile', 'default')}, block at {r['threshold']} or "
             f"worse, dedupe {r.get('dedupe', 'global')}, {analyzers}")
         out(f"Passed {s['passed']}, warning {s['warning']}, failed {s['failed']}; aggregate "

@@ -74,10 +74,17 @@ def _findings(item: Scanned) -> list[str]:
     return [*lines, ""]
 
 
-def markdown_report(items: list[Scanned], summary: OriginalSummary) -> str:
-    """The report of a run, as Markdown text."""
+def markdown_report(items: list[Scanned], summary: OriginalSummary,
+                    missing: tuple[str, ...] = ()) -> str:
+    """The report of a run, as Markdown text (``missing``: analyzers asked for that have no
+    implementation here yet, said under the policy line)."""
     found = [i for i in items if i.findings]
-    lines = [*_head(summary, summary["failed"] > 0), *_severity_table(summary)]
+    lines = _head(summary, summary["failed"] > 0)
+    if missing:
+        them = "it" if len(missing) == 1 else "them"
+        lines += [f"> ⚠️ No analyzer here yet for {', '.join(missing)}: nothing was checked "
+                  f"for {them}.", ""]
+    lines += _severity_table(summary)
     if found:
         lines += ["### Skills with findings", "", *_units_table(found)]
         for item in found:

@@ -82,7 +82,7 @@ def resolve(fmt: str | None, profile: str | None, level: str | None, dedupe: str
     named = chosen or tuple(ANALYZERS)
     return Policy(out, name, threshold(level, base),
                   _choice(dedupe, DEDUPES, "--dedupe", preset_dedupe), named,
-                  tuple(a for a in named if not ANALYZERS[a]), every)
+                  tuple(a for a in chosen if not ANALYZERS[a]), every)
 
 
 def select_rules(rules: list[Rule], policy: Policy) -> list[Rule]:

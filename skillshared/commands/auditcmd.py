@@ -141,5 +141,5 @@ def _result(config: Config, kind: str | None, policy: Policy, req: Request, name
     if policy.format == "sarif":
         result["report"] = sarif_log(both, str(config.source), str(config.agents))
     elif policy.format == "markdown":
-        result["report"] = markdown_report(both, doc)
+        result["report"] = markdown_report(both, doc, policy.missing)
     return result

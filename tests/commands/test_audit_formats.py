@@ -187,6 +187,10 @@ def test_analyzers(cli: CliRunner, world: Path) -> None:
     data = cli("audit", "--analyzer", "dataflow", "--json").json()
     assert data["analyzers_missing"] == ["dataflow"] and data["rules"] == 0
     assert data["summary"]["policyAnalyzers"] == ["dataflow"]
+    report = cli("audit", "--analyzer", "tier", "--format", "markdown").out
+    assert "No analyzer here yet for tier: nothing was checked for it." in report
+    plain = cli("audit")
+    assert "no such analyzer" not in plain.out and "all analyzers" in plain.out
 
 
 @pytest.mark.parametrize("argv, message", [
