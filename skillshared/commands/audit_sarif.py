@@ -6,7 +6,8 @@ reads it, tags with the category and family); each finding is a result with its 
 message, one location and ``partialFingerprints`` (stable while the finding stays, wherever
 its line moves). A location's ``uri`` is relative to what was scanned: the skills source
 (``uriBaseId`` ``SRCROOT``) or the agents source (``AGENTSROOT``), both given as absolute
-``file:`` URIs in ``originalUriBaseIds``; a finding about a file as a whole has no region.
+``file:`` URIs in ``originalUriBaseIds``; in a project, both are the project's root (the
+repository a CI job checks out). A finding about a file as a whole has no region.
 
 Severities map as GitHub shows them: CRITICAL 9.5 and HIGH 8.0 are errors, MEDIUM 5.5 a
 warning, LOW 2.0 and INFO 0.5 notes (GitHub reads over 9.0 as critical, so the original's
@@ -48,15 +49,18 @@ def _rule(f: Finding) -> dict[str, Any]:
                            "tags": ["security", category(f), f.family]}}
 
 
-def _uri(item: Scanned, path: str, root: str) -> str:
-    rel = os.path.relpath(item.unit["path"], root).replace(os.sep, "/") \
-        if item.kind == "skill" else ""
-    joined = path if rel in ("", ".") else f"{rel}/{path}"
+def _uri(item: Scanned, path: str, root: str, agents: str) -> str:
+    """``path`` (relative to the skill, or to the agents source) relative to ``root``."""
+    folder = item.unit["path"] if item.kind == "skill" else agents
+    rel = os.path.relpath(folder, root).replace(os.sep, "/")
+    joined = path if rel == "." else f"{rel}/{path}"
     return quote(joined.encode("utf-8", "surrogateescape"), safe="/")
 
 
-def _result(item: Scanned, f: Finding, index: int, root: str) -> dict[str, Any]:
-    where: dict[str, Any] = {"artifactLocation": {"uri": _uri(item, f.path, root),
+def _result(item: Scanned, f: Finding, index: int, roots: dict[str, str], agents: str
+            ) -> dict[str, Any]:
+    uri = _uri(item, f.path, roots[item.kind], agents)
+    where: dict[str, Any] = {"artifactLocation": {"uri": uri,
                                                   "uriBaseId": BASES[item.kind]}}
     if f.line > 0:
         where["region"] = {"startLine": f.line}
@@ -72,22 +76,25 @@ def _base(folder: str) -> dict[str, Any]:
     return {"uri": Path(folder).absolute().as_uri() + "/"}
 
 
-def sarif_log(items: list[Scanned], source: str, agents_source: str) -> dict[str, Any]:
-    """The SARIF log of a run (``source``, ``agents_source``: the folders scanned)."""
+def sarif_log(items: list[Scanned], source: str, agents_source: str,
+              project: str | None = None) -> dict[str, Any]:
+    """The SARIF log of a run (``source``, ``agents_source``: the folders scanned). In a
+    project (``project``: its root, the repository a CI job checks out) every ``uri`` is
+    relative to the project's root, so code scanning finds the file in the repository."""
     index: dict[str, int] = {}
     rules: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
-    roots = {"skill": source, "agent": agents_source}
+    roots = {"skill": project or source, "agent": project or agents_source}
     for item in items:
         for f in item.findings:
             if f.rule not in index:
                 index[f.rule] = len(rules)
                 rules.append(_rule(f))
-            results.append(_result(item, f, index[f.rule], roots[item.kind]))
+            results.append(_result(item, f, index[f.rule], roots, agents_source))
     driver = {"name": "skillshare", "version": __version__, "semanticVersion": __version__,
               "rules": rules}
     return {"$schema": SCHEMA, "version": "2.1.0",
             "runs": [{"tool": {"driver": driver},
-                      "originalUriBaseIds": {"SRCROOT": _base(source),
-                                             "AGENTSROOT": _base(agents_source)},
+                      "originalUriBaseIds": {"SRCROOT": _base(roots["skill"]),
+                                             "AGENTSROOT": _base(roots["agent"])},
                       "results": results, "columnKind": "unicodeCodePoints"}]}

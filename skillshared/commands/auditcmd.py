@@ -139,7 +139,9 @@ def _result(config: Config, kind: str | None, policy: Policy, req: Request, name
         "rule_files": files, "warnings": warnings, "notes": notes,
         "results": [original_result(i, policy.threshold, scans) for i in both], "summary": doc}
     if policy.format == "sarif":
-        result["report"] = sarif_log(both, str(config.source), str(config.agents))
+        project = config.scope.project_root
+        result["report"] = sarif_log(both, str(config.source), str(config.agents),
+                                     str(project) if project is not None else None)
     elif policy.format == "markdown":
         result["report"] = markdown_report(both, doc, policy.missing)
     return result

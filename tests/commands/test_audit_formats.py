@@ -234,3 +234,28 @@ def test_init_rules_writes_a_starter_once(cli: CliRunner, home: Path, world: Pat
 def test_rules_word_is_handed_to_audit_rules(cli: CliRunner, world: Path) -> None:
     data = cli("audit", "rules", "--json").json()
     assert data["rules_action"] == "list"
+
+
+def test_sarif_uris_of_agents_and_of_a_project(cli: CliRunner, home: Path, world: Path,
+                                               work: Path, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    agents = home / ".config/skillshare/agents"
+    (agents / "team").mkdir(parents=True)
+    (agents / "team/bad.md").write_text("# Bad\n" + EVIL)
+    log = json.loads(cli("audit", "agents", "--format", "sarif").out)
+    jsonschema.Draft4Validator(_schema()).validate(log)
+    (result,) = log["runs"][0]["results"][:1]
+    where = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert where == {"uri": "team/bad.md", "uriBaseId": "AGENTSROOT"}
+    assert log["runs"][0]["originalUriBaseIds"]["AGENTSROOT"]["uri"] == agents.as_uri() + "/"
+    work.mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(work)
+    assert cli("init", "-p", "--targets", "claude").code == 0
+    make_skill(work / ".skillshare/skills", "mine", files={"docs/read me.md": EVIL})
+    project = json.loads(cli("audit", "-p", "--format", "sarif").out)
+    jsonschema.Draft4Validator(_schema()).validate(project)
+    run = project["runs"][0]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == work.as_uri() + "/"
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in run["results"]}
+    assert uris == {".skillshare/skills/mine/docs/read%20me.md"}
