@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from skillshared.commands import audit_log
 from skillshared.commands.request import Request
 from skillshared.core.errors import (
     ConfigError,
@@ -103,6 +104,7 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths,
     except SkillshareError as exc:
         if logged and cmd != "init":
             _log(req, cmd, "error", started, exc.message)
+        audit_log.record(req, cmd, None, exc, started)
         raise
     except KeyboardInterrupt:
         if logged:
@@ -116,6 +118,7 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths,
             message = (f"pruning held back in {held} target{'s' if held != 1 else ''} "
                        "(the mass-delete guard); see `skillshare status`")
         _log(req, cmd, "partial" if failed or held else "ok", started, message)
+    audit_log.record(req, cmd, result, None, started)
     return dict(result)  # (the JSON document the socket and --json carry)
 
 
