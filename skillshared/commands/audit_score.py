@@ -22,12 +22,12 @@ _FLOOR = {"CRITICAL": "critical", "HIGH": "high", "MEDIUM": "medium", "LOW": "lo
 
 # (words in a rule's family or id, the original's category); the first that matches wins
 _CATEGORIES = (
-    (("injection", "hidden-comment", "html-comment"), "injection"),
+    (("injection", "hidden-comment", "html-comment", "stealth"), "injection"),
     (("exfiltration", "dns", "send"), "exfiltration"),
     (("secret", "credential", "token", "key"), "credential"),
     (("obfuscation", "invisible", "unicode", "encoding", "bidi", "homoglyph"), "obfuscation"),
-    (("destructive", "privilege", "fetch-and-run", "exec", "persistence", "sudo"),
-     "privilege"),
+    (("destructive", "privilege", "fetch-and-run", "exec", "dynamic", "persistence",
+      "sudo"), "privilege"),
     (("links", "link", "structure"), "structure"),
     (("integrity", "content-"), "integrity"),
 )
