@@ -3,7 +3,7 @@ defined or changed), or what an edit of a rule file did."""
 
 from __future__ import annotations
 
-from skillshare.textout import INFO, OK, WARN, Out, plural
+from skillshare.textout import INFO, OK, WARN, Out, json_text, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 
 def render_audit_rules(r: AuditRulesListResult | AuditRulesEditResult, out: Out) -> int:
+    if r.get("format") == "json":  # `audit rules --format json` (as --json)
+        out(json_text(r))
+        return 0
     if r["rules_action"] == "list":
         return _render_list(r, out)  # type: ignore[arg-type]
     return _render_edit(r, out)  # type: ignore[arg-type]
@@ -48,6 +51,6 @@ def _render_edit(r: AuditRulesEditResult, out: Out) -> int:
     for note in r["notes"]:
         out(f"{WARN} {note}")
     what = "written" if r["changed"] else "already so: not written"
-    form = "the original's format" if r["format"] == "original" else "skillshare's format"
+    form = "the original's format" if r["file_format"] == "original" else "skillshare's format"
     out(f"{out.path(r['file'])} ({form}): {what}")
     return 0

@@ -41,14 +41,19 @@ from skillshared.store.rulefile_edit import RuleText
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
 
-ACTIONS = ("list", "disable", "enable", "severity")
+ACTIONS = ("list", "disable", "enable", "severity", "init", "reset")
 WORDS = "rule_args"  # the words after `rules` on the command line
 
 
-def cmd_audit_rules(req: Request) -> AuditRulesListResult | AuditRulesEditResult:
+def cmd_audit_rules(req: Request) -> AuditRulesListResult | AuditRulesEditResult | Any:
     words = req.texts(WORDS)
     action = words[0] if words and words[0] in ACTIONS else "list"
     words = words[1:] if words and words[0] == action else words
+    fmt = req.text("format") or "text"
+    if fmt not in ("text", "json"):
+        raise UsageError(f"audit rules: --format {fmt!r}: text or json")
+    if action in ("init", "reset"):
+        return _init_or_reset(req, action, words)
     config = req.config()
     paths = rule_files(req.paths, config)
     texts = [rulefile_edit.read(p, MAX_RULES_BYTES) for p in paths]
@@ -57,8 +62,21 @@ def cmd_audit_rules(req: Request) -> AuditRulesListResult | AuditRulesEditResult
         if words:
             raise UsageError(f"audit rules: unknown action {words[0]!r}: one of "
                              f"{', '.join(ACTIONS)}")
-        return _list(req, texts, layered)
-    return _edit(req, action, words, texts, layered)
+        return {**_list(req, texts, layered), "format": fmt}
+    return {**_edit(req, action, words, texts, layered), "format": fmt}
+
+
+def _init_or_reset(req: Request, action: str, words: list[str]) -> Any:
+    if words:
+        raise UsageError(f"audit rules {action}: takes no names (got {words[0]!r})")
+    if action == "init":  # as `audit --init-rules`
+        from skillshared.commands.audit_init_rules import init_rules
+
+        return init_rules(req.scope())
+    path = req.scope().config_file.parent / "audit-rules.yaml"
+    raise UsageError(f"audit rules reset: not done: it would delete {path}, a file you "
+                     "wrote; move it away yourself, or undo single changes with "
+                     "`audit rules enable` and `audit rules severity`")
 
 
 # -- the list -----------------------------------------------------------------------------------
@@ -133,7 +151,7 @@ def _edit(req: Request, action: str, words: list[str], texts: list[RuleText],
     done = run_plan(plan, texts, layered)
     if done.rt.text != target.text:
         rulefile_edit.save(done.rt)
-    return {"rules_action": action, "file": str(target.path), "format": fmt,
+    return {"rules_action": action, "file": str(target.path), "file_format": fmt,
             "changed": done.rt.text != target.text, "ids": plan.ids, "pattern": pattern,
             "severity": severity, "done": done.lines, "notes": done.notes}
 

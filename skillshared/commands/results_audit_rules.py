@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class RuleRow(TypedDict):
@@ -31,6 +31,7 @@ class RuleFileRow(TypedDict):
 
 class AuditRulesListResult(TypedDict):
     rules_action: str  # "list"
+    format: NotRequired[str]  # text or json (--format)
     rules: list[RuleRow]
     patterns: list[PatternRow]
     total: int  # rules before the filters
@@ -40,8 +41,9 @@ class AuditRulesListResult(TypedDict):
 
 class AuditRulesEditResult(TypedDict):
     rules_action: str  # disable, enable or severity
+    format: NotRequired[str]  # text or json (--format)
     file: str
-    format: str  # "original" or "skillshare"
+    file_format: str  # "original" or "skillshare"
     changed: bool  # whether the file was written
     ids: list[str]  # the rules named (globs expanded)
     pattern: str | None

@@ -53,7 +53,7 @@ def test_disable_writes_the_originals_format_and_the_scan_follows(
         cli: CliRunner, rules_file: Path) -> None:
     run = cli("audit", "rules", "disable", "sudo", "--json")
     assert run.code == 0, run.err
-    assert run.json()["format"] == "original" and run.json()["changed"] is True
+    assert run.json()["file_format"] == "original" and run.json()["changed"] is True
     doc = yamlio.load(rules_file.read_text(), "x")
     assert doc == {"rules": [{"id": "sudo", "enabled": False}]}
     assert "sudo" not in _active(rules_file)
@@ -178,6 +178,24 @@ def test_a_file_of_our_format_is_edited_in_our_format(cli: CliRunner,
     run = cli("audit", "rules", "disable", "destructive-commands-0")
     assert run.code != 0 and "use ours (rm-rf-root" in run.err
     assert rules_file.read_bytes() == before
+
+
+def test_init_reset_and_format_json(cli: CliRunner, rules_file: Path) -> None:
+    assert cli("audit", "rules", "init").code == 0
+    before = rules_file.read_bytes()
+    assert b"rules:" in before
+    assert cli("audit", "rules", "init").code != 0  # never over an existing file
+    run = cli("audit", "rules", "reset")
+    assert run.code == 2 and "move it away yourself" in run.err
+    assert rules_file.read_bytes() == before
+    shown = cli("audit", "rules", "--format", "json", "--pattern", "privilege")
+    assert shown.code == 0 and shown.json()["rules"][0]["id"] == "sudo"
+    assert cli("audit", "rules", "--format", "sarif").code == 2
+    assert cli("audit", "rules", "disable", "sudo").code == 0
+    after = rules_file.read_text().splitlines()
+    added = [line for line in after if line not in before.decode().splitlines()]
+    assert added == ["  - id: sudo", "    enabled: false"]  # every starter line is kept
+    assert len(after) == len(before.decode().splitlines()) + 2
 
 
 def test_the_text_view(cli: CliRunner, rules_file: Path, configured: Path) -> None:
