@@ -14,11 +14,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from fnmatch import fnmatchcase
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.audit.findings import SHORT, rank
 from skillshared.audit.original_ids import COUNTERPARTS, is_original
-from skillshared.audit.rulefiles import MAX_RULES_BYTES, ORIGINAL, OURS, rule_files
+from skillshared.audit.rulefiles import MAX_RULES_BYTES, ORIGINAL, OURS
+from skillshared.audit.rules import RULES_FILE
 from skillshared.commands.audit_rules_edit import Plan, run_plan
 from skillshared.commands.audit_rules_view import (
     LAYERS,
@@ -54,8 +56,7 @@ def cmd_audit_rules(req: Request) -> AuditRulesListResult | AuditRulesEditResult
         raise UsageError(f"audit rules: --format {fmt!r}: text or json")
     if action in ("init", "reset"):
         return _init_or_reset(req, action, words)
-    config = req.config()
-    paths = rule_files(req.paths, config)
+    paths = _rule_paths(req)
     texts = [rulefile_edit.read(p, MAX_RULES_BYTES) for p in paths]
     layered = evaluate(texts)
     if action == "list":
@@ -73,10 +74,20 @@ def _init_or_reset(req: Request, action: str, words: list[str]) -> Any:
         from skillshared.commands.audit_init_rules import init_rules
 
         return init_rules(req.scope())
-    path = req.scope().config_file.parent / "audit-rules.yaml"
+    path = _rule_paths(req)[-1]
     raise UsageError(f"audit rules reset: not done: it would delete {path}, a file you "
                      "wrote; move it away yourself, or undo single changes with "
                      "`audit rules enable` and `audit rules severity`")
+
+
+def _rule_paths(req: Request) -> list[Path]:
+    """The user's rule file, then (in project mode) the project's: as the audit reads them
+    (no config is needed to list or edit them)."""
+    scope = req.scope()
+    found = [req.paths.global_scope().config_file.parent / RULES_FILE]
+    if scope.is_project:
+        found.append(scope.config_file.parent / RULES_FILE)
+    return found
 
 
 # -- the list -----------------------------------------------------------------------------------

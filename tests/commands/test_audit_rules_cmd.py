@@ -198,6 +198,12 @@ def test_init_reset_and_format_json(cli: CliRunner, rules_file: Path) -> None:
     assert len(after) == len(before.decode().splitlines()) + 2
 
 
+def test_no_config_is_needed(cli: CliRunner, home: Path) -> None:
+    assert not (home / ".config/skillshare/config.yaml").exists()
+    assert cli("audit", "rules", "disable", "sudo").code == 0
+    assert "sudo" not in _active(home / USER_FILE)
+
+
 def test_the_text_view(cli: CliRunner, rules_file: Path, configured: Path) -> None:
     make_skill(configured, "helper", body="sudo apt-get install jq\n")
     run = cli("audit", "rules", "--pattern", "privilege")
