@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from skillshared.commands.results_audit import AuditResult, InitRulesResult, ScoredUnit
 
 MARKS = {"CRITICAL": FAIL, "HIGH": FAIL, "MEDIUM": WARN, "LOW": INFO, "INFO": INFO}
-WITH_ANALYZER = ("static", "structure")  # the original's ids that have an analyzer here
+WITH_ANALYZER = ("static", "structure")  # (a result that does not say)
 ALL_ANALYZERS = ("static", "dataflow", "tier", "integrity", "metadata", "structure",
                  "cross-skill")
 
@@ -46,9 +46,10 @@ def _notes(r: AuditResult, out: Out) -> None:
         out(f"{INFO} {note}")
     missing = r.get("analyzers_missing", [])
     if missing:
+        here = r.get("analyzers_here") or WITH_ANALYZER
         out(f"{WARN} --analyzer {', '.join(missing)}: no such analyzer here yet, so nothing "
             f"was checked for {'it' if len(missing) == 1 else 'them'} (analyzers here: "
-            f"{', '.join(WITH_ANALYZER)})")
+            f"{', '.join(here)})")
 
 
 def _summary(r: AuditResult, out: Out) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from skillshared.audit.findings import Finding
-from skillshared.commands.audit_policy import ANALYZERS, Policy
+from skillshared.commands.audit_policy import ANALYZERS, Policy, rule_analyzer
 from skillshared.commands.audit_score import category, fingerprint, max_severity, risk_label
 from skillshared.commands.results_audit import (
     Kind,
@@ -32,8 +32,8 @@ class Scanned:
 
 def analyzer_of(finding: Finding, scans: Mapping[str, str]) -> str:
     """The original's analyzer id a finding of ours stands for (``scans``: each rule's
-    ``scan``): ``structure`` for a rule about what a file is, else ``static``."""
-    return "structure" if scans.get(finding.rule) == "file" else "static"
+    ``scan``)."""
+    return rule_analyzer(finding.rule, scans.get(finding.rule, "text"))
 
 
 def original_finding(f: Finding, unit: str, scans: Mapping[str, str]) -> OriginalFinding:

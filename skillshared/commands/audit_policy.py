@@ -8,11 +8,13 @@ explicit ``--profile`` wins over ``audit.block_threshold`` of the config (the or
 the config's threshold win over a profile given on the command line, so ``--profile strict``
 could quietly block nothing more).
 
-Analyzers: the original's ids are accepted. Here ``static`` is the rules matched against the
-files' text and ``structure`` the rules about what a file is rather than what it says (links
-leading out of the skill, programs, archives, encodings: ``scan: file``); the other ids have
-no analyzer of their own here yet, and a run that names them says so (``analyzers_missing``)
-rather than ignoring them.
+Analyzers: the original's ids are accepted. Each rule belongs to one: ``dataflow`` the rules
+fed by the data-flow pass (a credential read in one place and sent in another of a skill:
+``credential-flow``), ``structure`` the other rules about what a file is rather than what it
+says (links leading out of the skill, programs, archives, encodings: ``scan: file``),
+``static`` the rules matched against the files' text. An id no rule belongs to (``tier``,
+``integrity``, ``metadata``, ``cross-skill``) has no analyzer here yet, and a run that names
+it says so (``analyzers_missing``) rather than ignoring it.
 
 Dedupe: ``global`` keeps one finding per rule, file, line and matched text (the worst, when
 a user rule file gives one twice); ``legacy`` keeps every finding as the scan reports it."""
@@ -31,11 +33,16 @@ FORMATS = ("text", "json", "sarif", "markdown")
 PROFILES = {"default": ("CRITICAL", "global"), "strict": ("HIGH", "global"),
             "permissive": ("CRITICAL", "legacy")}
 DEDUPES = ("global", "legacy")
-# the original's analyzer ids, in its order, and the kinds of rule (``scan``) each means here
-ANALYZERS: dict[str, frozenset[str]] = {
-    "static": frozenset({"text", "raw", "squashed"}), "dataflow": frozenset(),
-    "tier": frozenset(), "integrity": frozenset(), "metadata": frozenset(),
-    "structure": frozenset({"file"}), "cross-skill": frozenset()}
+# the original's analyzer ids, in its order
+ANALYZERS = ("static", "dataflow", "tier", "integrity", "metadata", "structure", "cross-skill")
+DATAFLOW_RULES = frozenset({"credential-flow"})
+
+
+def rule_analyzer(rule_id: str, scan: str) -> str:
+    """The original's analyzer id a rule of ours belongs to."""
+    if rule_id in DATAFLOW_RULES:
+        return "dataflow"
+    return "structure" if scan == "file" else "static"
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,6 @@ class Policy:
     threshold: str
     dedupe: str
     analyzers: tuple[str, ...]  # asked for (all, when none was named)
-    missing: tuple[str, ...]  # of those, the ones with no analyzer here yet
     all_analyzers: bool
 
 
@@ -81,16 +87,27 @@ def resolve(fmt: str | None, profile: str | None, level: str | None, dedupe: str
     every = not chosen
     named = chosen or tuple(ANALYZERS)
     return Policy(out, name, threshold(level, base),
-                  _choice(dedupe, DEDUPES, "--dedupe", preset_dedupe), named,
-                  tuple(a for a in chosen if not ANALYZERS[a]), every)
+                  _choice(dedupe, DEDUPES, "--dedupe", preset_dedupe), named, every)
 
 
 def select_rules(rules: list[Rule], policy: Policy) -> list[Rule]:
     """The rules the chosen analyzers run."""
     if policy.all_analyzers:
         return rules
-    scans = frozenset().union(*(ANALYZERS[a] for a in policy.analyzers))
-    return [r for r in rules if r.scan in scans]
+    return [r for r in rules if rule_analyzer(r.id, r.scan) in policy.analyzers]
+
+
+def analyzers_here(rules: list[Rule]) -> list[str]:
+    """The analyzer ids some of ``rules`` belong to, in the original's order."""
+    found = {rule_analyzer(r.id, r.scan) for r in rules}
+    return [a for a in ANALYZERS if a in found]
+
+
+def missing(policy: Policy, rules: list[Rule]) -> list[str]:
+    """The analyzers asked for by name that no rule belongs to (nothing is checked for
+    them)."""
+    here = set(analyzers_here(rules))
+    return [] if policy.all_analyzers else [a for a in policy.analyzers if a not in here]
 
 
 _SPACES = re.compile(r"\s+")

@@ -35,7 +35,14 @@ from skillshared.catalog.agents import Agent
 from skillshared.commands.audit_document import Scanned, original_result, summary
 from skillshared.commands.audit_init_rules import init_rules
 from skillshared.commands.audit_markdown import markdown_report
-from skillshared.commands.audit_policy import Policy, dedupe, resolve, select_rules
+from skillshared.commands.audit_policy import (
+    Policy,
+    analyzers_here,
+    dedupe,
+    missing,
+    resolve,
+    select_rules,
+)
 from skillshared.commands.audit_sarif import sarif_log
 from skillshared.commands.audit_score import max_severity, risk
 from skillshared.commands.audit_select import select
@@ -106,19 +113,23 @@ def cmd_audit(req: Request) -> AuditResult | InitRulesResult | dict[str, Any]:
     groups = req.texts("group")
     chosen = select(config, kind, names, groups)
     loaded = load_rule_set(rule_files(req.paths, config))
-    rules = select_rules(list(loaded.rules), policy)
+    every = list(loaded.rules)
+    rules = select_rules(every, policy)
     done_skills = _scan_skills(chosen.units, rules, policy)
     done_agents = _scan_agents(config, chosen.agents, rules, policy)
-    return _result(config, kind, policy, req, names, groups, rules, done_skills, done_agents,
-                   loaded.warnings, chosen.notes, [
+    return _result(config, kind, policy, req, names, groups, (every, rules), done_skills,
+                   done_agents, loaded.warnings, chosen.notes, [
                        {"path": str(f.path), "format": f.format, "entries": f.entries}
                        for f in loaded.files])
 
 
 def _result(config: Config, kind: str | None, policy: Policy, req: Request, names: list[str],
-            groups: list[str], rules: list[Rule], skills: list[Scanned],
+            groups: list[str], both_rules: tuple[list[Rule], list[Rule]],
+            skills: list[Scanned],
             agents: list[Scanned], warnings: list[str], notes: list[str],
             files: Any) -> AuditResult:
+    every, rules = both_rules
+    lacking = missing(policy, every)
     both = [*skills, *agents]
     counts = Counter(f.severity for item in both for f in item.findings)
     doc = summary(both, policy, config.scope.name, names, groups)
@@ -127,7 +138,8 @@ def _result(config: Config, kind: str | None, policy: Policy, req: Request, name
         "scope": config.scope.name, "kind": "agent" if kind == AGENT else (
             "skill" if kind == SKILL else None),
         "format": policy.format, "profile": policy.profile, "dedupe": policy.dedupe,
-        "analyzers": list(policy.analyzers), "analyzers_missing": list(policy.missing),
+        "analyzers": list(policy.analyzers), "analyzers_missing": lacking,
+        "analyzers_here": analyzers_here(every),
         "quiet": req.flag("quiet"), "groups": groups,
         "threshold": policy.threshold, "rules": len(rules),
         "scanned": len(both), "files": sum(i.unit["files"] for i in both),
@@ -143,5 +155,5 @@ def _result(config: Config, kind: str | None, policy: Policy, req: Request, name
         result["report"] = sarif_log(both, str(config.source), str(config.agents),
                                      str(project) if project is not None else None)
     elif policy.format == "markdown":
-        result["report"] = markdown_report(both, doc, policy.missing)
+        result["report"] = markdown_report(both, doc, tuple(lacking))
     return result

@@ -81,7 +81,8 @@ class AuditResult(TypedDict):
     profile: str
     dedupe: str
     analyzers: list[str]
-    analyzers_missing: list[str]
+    analyzers_missing: list[str]  # asked for, but no rule here belongs to them
+    analyzers_here: list[str]  # the original's analyzer ids some rule here belongs to
     quiet: bool
     groups: list[str]
     threshold: str

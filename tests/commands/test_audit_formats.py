@@ -15,7 +15,7 @@ import pytest
 from skillshared.audit.findings import Finding
 from skillshared.audit.rulefiles import load_rule_set
 from skillshared.commands.audit_markdown import cell, code
-from skillshared.commands.audit_policy import dedupe
+from skillshared.commands.audit_policy import dedupe, rule_analyzer
 from skillshared.commands.audit_score import category, risk, risk_label, risk_score
 from tests.conftest import CliRunner, make_skill, tree, write_config
 
@@ -181,12 +181,18 @@ def test_analyzers(cli: CliRunner, world: Path) -> None:
     static = cli("audit", "--analyzer", "static", "--json").json()
     assert 0 < static["rules"] < every["rules"] and static["blocked"] == ["evil"]
     structure = cli("audit", "--analyzer", "structure", "--json").json()
-    assert structure["rules"] + static["rules"] == every["rules"] and not structure["blocked"]
-    missing = cli("audit", "--analyzer", "static", "--analyzer", "dataflow,cross-skill")
-    assert "--analyzer dataflow, cross-skill: no such analyzer here yet" in missing.out
-    data = cli("audit", "--analyzer", "dataflow", "--json").json()
-    assert data["analyzers_missing"] == ["dataflow"] and data["rules"] == 0
-    assert data["summary"]["policyAnalyzers"] == ["dataflow"]
+    assert not structure["blocked"] and structure["rules"] > 0
+    here = every["analyzers_here"]
+    assert {"static", "structure"} <= set(here) <= {"static", "structure", "dataflow"}
+    counts = [cli("audit", "--analyzer", a, "--json").json()["rules"] for a in here]
+    assert sum(counts) == every["rules"]  # each rule belongs to one analyzer
+    joined = cli("audit", "--analyzer", ",".join(here), "--json").json()
+    assert joined["rules"] == every["rules"] and joined["analyzers_missing"] == []
+    missing = cli("audit", "--analyzer", "static", "--analyzer", "tier,cross-skill")
+    assert "--analyzer tier, cross-skill: no such analyzer here yet" in missing.out
+    data = cli("audit", "--analyzer", "integrity", "--json").json()
+    assert data["analyzers_missing"] == ["integrity"] and data["rules"] == 0
+    assert data["summary"]["policyAnalyzers"] == ["integrity"]
     report = cli("audit", "--analyzer", "tier", "--format", "markdown").out
     assert "No analyzer here yet for tier: nothing was checked for it." in report
     plain = cli("audit")
@@ -270,3 +276,10 @@ def test_sarif_uris_of_agents_and_of_a_project(cli: CliRunner, home: Path, world
 ])
 def test_categories_in_the_originals_words(family: str, rule: str, expected: str) -> None:
     assert category(Finding("f", 1, rule, family, "LOW", "m", "e")) == expected
+
+
+def test_each_rule_belongs_to_one_of_the_originals_analyzers() -> None:
+    assert rule_analyzer("credential-flow", "file") == "dataflow"
+    assert rule_analyzer("link-outside", "file") == "structure"
+    assert rule_analyzer("curl-pipe-shell", "text") == "static"
+    assert rule_analyzer("bidi-override", "raw") == "static"
