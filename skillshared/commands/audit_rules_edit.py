@@ -4,6 +4,7 @@ original's that stay on, a rule turned off in an earlier file, ...)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -67,8 +68,14 @@ def run_plan(plan: Plan, texts: list[RuleText], layered: Layered) -> Done:
     done.notes = [_still(plan, rid) for rid in members
                   if rid in final.final.rules and _unmet(plan, final.final, rid)]
     mine = str(done.rt.path)
-    done.notes += [w for w in final.warnings if w not in layered.warnings and mine in w]
+    before = {_unplaced(w) for w in layered.warnings}
+    done.notes += [w for w in final.warnings if mine in w and _unplaced(w) not in before]
     return done
+
+
+def _unplaced(warning: str) -> str:
+    """A warning without the index of its entry (an edit may move entries)."""
+    return re.sub(r"rules\[\d+\]", "rules[]", warning)
 
 
 def _line(plan: Plan, what: str) -> str:

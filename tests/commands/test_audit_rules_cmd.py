@@ -125,6 +125,8 @@ def test_globs_and_the_originals_ids(cli: CliRunner, rules_file: Path) -> None:
     assert "rm-rf-root" not in active and "sudo" not in active
     severity = cli("audit", "rules", "severity", "fetch-with-pipe-0", "low", "--json").json()
     assert any("fetch-with-pipe-1" in n for n in severity["notes"])  # ours stands for both
+    enabled = cli("audit", "rules", "enable", "destructive-commands-0", "--json").json()
+    assert enabled["notes"] == []  # the warning about fetch-with-pipe-0 is not new
 
 
 def test_a_group_of_the_originals_and_one_of_ours(cli: CliRunner, rules_file: Path) -> None:
