@@ -128,13 +128,21 @@ def _filtered(req: Request, every: list[RuleRow]) -> list[RuleRow]:
 
 
 def _patterns(shown: list[RuleRow]) -> list[PatternRow]:
+    """The groups (most severe first, then by name), as the original sums them up."""
     found: dict[str, PatternRow] = {}
     for row in shown:
         group = found.setdefault(row["pattern"], {"pattern": row["pattern"], "total": 0,
-                                                  "enabled": 0, "disabled": 0})
+                                                  "enabled": 0, "disabled": 0,
+                                                  "maxSeverity": row["severity"]})
         group["total"] += 1
         group["enabled" if row["enabled"] else "disabled"] += 1
-    return list(found.values())
+        if row["severity"] in SEVERITIES and rank(row["severity"]) < rank(group["maxSeverity"]):
+            group["maxSeverity"] = row["severity"]
+    return sorted(found.values(), key=lambda g: (_rank(g["maxSeverity"]), g["pattern"]))
+
+
+def _rank(severity: str) -> int:
+    return rank(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
 # -- the edits --------------------------------------------------------------------------------

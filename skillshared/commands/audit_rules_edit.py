@@ -7,15 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-from typing import Any
 
 from skillshared.audit.original_ids import COUNTERPARTS, GROUPS
 from skillshared.audit.rulefiles import ORIGINAL
-from skillshared.audit.rules import RULES_FILE, RuleState
-from skillshared.commands.audit_rules_view import Layered, evaluate
-from skillshared.core import yamlio
+from skillshared.audit.rules import RuleState
+from skillshared.commands.audit_rules_view import Layered, evaluate, shipped_raw
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.store import rulefile_edit as edit
 from skillshared.store.rulefile_edit import RuleText
@@ -38,13 +34,6 @@ class Done:
     rt: RuleText
     lines: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-@cache
-def _shipped_raw() -> dict[str, dict[str, Any]]:
-    text = resources.files("skillshared").joinpath("data", RULES_FILE).read_text("utf-8")
-    doc = yamlio.load(text, RULES_FILE)
-    return {r["id"]: dict(r) for r in doc["rules"]}
 
 
 def run_plan(plan: Plan, texts: list[RuleText], layered: Layered) -> Done:
@@ -165,7 +154,7 @@ def _enable(rt: RuleText, plan: Plan, rid: str, found: list[int], force: bool) -
         if plan.fmt == ORIGINAL:
             return edit.set_keys(rt, found[-1], {"enabled": True}) if found else \
                 edit.append_entry(rt, {"id": rid, "enabled": True})
-        return _append_definition(rt, rid, {}) if rid in _shipped_raw() else rt
+        return _append_definition(rt, rid, {}) if rid in shipped_raw() else rt
     for index in reversed(found):
         entry = rt.entries()[index]
         if entry.get("enabled") is not False:
@@ -177,7 +166,7 @@ def _enable(rt: RuleText, plan: Plan, rid: str, found: list[int], force: bool) -
 
 def _append_definition(rt: RuleText, rid: str, changes: dict[str, str]) -> RuleText:
     """A built-in rule written out whole (this tool's format changes a rule so)."""
-    raw = _shipped_raw().get(rid)
+    raw = shipped_raw().get(rid)
     if raw is None:
         raise UsageError(f"audit rules: {rid} is not a built-in rule: change it where it is "
                          "defined")

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from skillshared.audit.original import View, apply
 from skillshared.audit.original_ids import COUNTERPARTS, GROUPS, STANDS_FOR, is_original
-from skillshared.audit.rules import Rule, RuleState, merge, shipped_rules
+from skillshared.audit.rules import RULES_FILE, Rule, RuleState, merge, shipped_rules
 from skillshared.commands.results_audit_rules import RuleRow
+from skillshared.core import yamlio
 from skillshared.core.errors import ConfigError
 from skillshared.store.rulefile_edit import RuleText
 
@@ -102,19 +105,47 @@ def rows(layered: Layered, layer_names: Sequence[str]) -> list[RuleRow]:
             if _look(before, rid) is not None and _look(before, rid) != _look(after, rid)]
         found.append(_row(rule, rid not in final.off, defined, changed))
     for rid, (index, entry) in layered.declared.items():
+        regex = entry.get("regex", entry.get("pattern") if "regex" not in entry else "")
         found.append({"id": rid, "severity": str(entry.get("severity", "")).upper(),
                       "pattern": str(entry.get("pattern" if "regex" in entry else "family",
                                                "custom")),
                       "message": str(entry.get("message", "")), "enabled": False,
                       "defined": layer_names[index], "changed_in": [],
-                      "original_ids": []})
+                      "original_ids": [], "regex": str(regex or ""),
+                      "source": _source([layer_names[index]])})
     return found
 
 
 def _row(rule: Rule, enabled: bool, defined: str, changed: list[str]) -> RuleRow:
-    return {"id": rule.id, "severity": rule.severity, "pattern": rule.family,
-            "message": rule.message, "enabled": enabled, "defined": defined,
-            "changed_in": changed, "original_ids": list(STANDS_FOR.get(rule.id, ()))}
+    row: RuleRow = {"id": rule.id, "severity": rule.severity, "pattern": rule.family,
+                    "message": rule.message, "enabled": enabled, "defined": defined,
+                    "changed_in": changed, "original_ids": list(STANDS_FOR.get(rule.id, ())),
+                    "regex": _regex(rule), "source": _source([defined, *changed])}
+    if rule.exclude is not None:
+        row["exclude"] = rule.exclude.pattern
+    return row
+
+
+def _regex(rule: Rule) -> str:
+    raw = shipped_raw().get(rule.id)
+    if raw is not None and raw.get("pattern") and rule.family == raw.get("family"):
+        return str(raw["pattern"])
+    return rule.pattern.pattern
+
+
+def _source(layers: list[str]) -> str:
+    """The original's ``source``: the last layer that sets the rule."""
+    if "project" in layers:
+        return "project"
+    return "global" if "user" in layers else "builtin"
+
+
+@cache
+def shipped_raw() -> dict[str, dict[str, Any]]:
+    """The built-in rules as the shipped file writes them, by id."""
+    text = resources.files("skillshared").joinpath("data", RULES_FILE).read_text("utf-8")
+    doc = yamlio.load(text, RULES_FILE)
+    return {r["id"]: dict(r) for r in doc["rules"]}
 
 
 def original_group(name: str) -> tuple[str, ...]:

@@ -14,6 +14,9 @@ class RuleRow(TypedDict):
     defined: str  # built-in, user or project
     changed_in: list[str]  # the files (user, project) that change it
     original_ids: list[str]  # the original skillshare's rules it stands for
+    regex: str  # the original's fields: the pattern, its exclude, and the last layer that
+    exclude: NotRequired[str]  # sets the rule (builtin, global or project)
+    source: str
 
 
 class PatternRow(TypedDict):
@@ -21,6 +24,7 @@ class PatternRow(TypedDict):
     total: int
     enabled: int
     disabled: int
+    maxSeverity: str  # the original's field
 
 
 class RuleFileRow(TypedDict):

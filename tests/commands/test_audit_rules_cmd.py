@@ -38,6 +38,12 @@ def test_the_list_has_every_rule_with_its_group_and_where_it_is_defined(
     assert "destructive-commands-2" in rows["sudo"]["original_ids"]
     assert rows["curl-pipe-shell"]["pattern"] == "fetch-and-run"
     assert set(rows) == set(_active())
+    assert rows["sudo"]["source"] == "builtin" and "sudo" in rows["sudo"]["regex"]
+    groups = cli("audit", "rules", "--json").json()["patterns"]
+    ranks = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"]
+    assert [ranks.index(g["maxSeverity"]) for g in groups] == sorted(
+        ranks.index(g["maxSeverity"]) for g in groups)
+    assert sum(g["total"] for g in groups) == len(rows)
 
 
 def test_the_filters_severity_pattern_and_disabled(cli: CliRunner, rules_file: Path) -> None:
@@ -154,6 +160,7 @@ def test_project_rules_go_to_the_projects_file(cli: CliRunner, rules_file: Path,
     assert "sudo" in _active(rules_file, project)
     row = _rows(cli, "-p")["sudo"]
     assert row["enabled"] is True and row["changed_in"] == ["user", "project"]
+    assert row["source"] == "project" and _rows(cli, "-g")["sudo"]["source"] == "global"
 
 
 OURS = """\
