@@ -56,3 +56,21 @@ def test_an_install_audit_is_logged_blocked_or_not(cli: CliRunner, home: Path,
     assert ok["status"] == "ok" and ok["args"]["failed"] == 0
     assert blocked["status"] == "blocked" and blocked["args"]["scope"] == "install"
     assert "security audit" in blocked["msg"]
+
+
+def test_a_tracked_install_and_its_update_are_logged(cli: CliRunner, home: Path,
+                                                     source: Path, tmp_path: Path) -> None:
+    from tests.team_repos import global_world, push_change, team_repo
+
+    global_world(home, source)
+    work, bare = team_repo(tmp_path)
+    assert cli("install", f"file://{bare}", "--track").code == 0
+    push_change(work, "review/notes.md", "Check the tests first.\n")
+    assert cli("update", "--all").code == 0
+    push_change(work, "setup.sh", HOSTILE)
+    assert cli("update", "--all").code == 1
+    install, update, blocked = _audit_log(home)
+    assert install["args"]["scope"] == "install" and install["args"]["name"] == "_team-skills"
+    assert update["args"]["scope"] == "update" and update["status"] == "ok"
+    assert blocked["args"]["scope"] == "update" and blocked["status"] == "blocked"
+    assert blocked["args"]["failed"] == 1 and blocked["args"]["critical"] >= 1
