@@ -300,3 +300,15 @@ BENIGN: dict[str, dict[str, Content]] = {
     "link-inside": {"docs/guide.md": Link("../SKILL.md")},
 }
 BENIGN_FLAGGED = {"security-advice", "installer"}
+
+# the techniques added with the persistence, privilege, stealth and data-flow rules
+from tests.audit_corpus_more import (  # noqa: E402
+    MORE_BENIGN,
+    MORE_BENIGN_FLAGGED,
+    MORE_MALICIOUS,
+)
+
+MALICIOUS.update({name: (dict(files), rules) for name, (files, rules) in
+                  MORE_MALICIOUS.items()})
+BENIGN.update({name: dict(files) for name, files in MORE_BENIGN.items()})
+BENIGN_FLAGGED = BENIGN_FLAGGED | MORE_BENIGN_FLAGGED

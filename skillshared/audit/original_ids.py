@@ -13,44 +13,45 @@ OURS_ONLY = {"family", "scan", "ignore_case"}
 
 # Its regex rules (internal/audit/rules.yaml): id -> our rules looking for the same thing.
 _REGEX_RULES: dict[str, tuple[str, ...]] = {
-    "prompt-injection-0": ("ignore-previous-instructions", "injection-phrase-obfuscated"),
-    "prompt-injection-1": ("new-instructions-override",),
+    "prompt-injection-0": ("ignore-previous-instructions", "injection-phrase-obfuscated",
+                           "injection-phrases-more"),
+    "prompt-injection-1": ("new-instructions-override", "system-label-line"),
     "prompt-injection-2": ("fake-system-tags",),
-    "prompt-injection-3": ("jailbreak-mode", "injection-phrase-obfuscated"),
+    "prompt-injection-3": ("jailbreak-mode", "injection-phrase-obfuscated", "jailbreak-label"),
     "prompt-injection-4": ("hide-from-user", "injection-phrase-obfuscated"),
     "hidden-comment-injection-0": ("hidden-comment-instructions",),
     "hidden-comment-injection-1": ("hidden-comment-instructions",),
     "hidden-unicode-0": ("zero-width-characters",),
     "hidden-unicode-1": ("unicode-tag-characters",),
     "hidden-unicode-2": ("bidi-override",),
-    "hidden-unicode-3": ("zero-width-characters",),
+    "hidden-unicode-3": ("zero-width-characters", "invisible-format-characters"),
     "data-exfiltration-0": ("secret-sent-with-curl",),
     "data-exfiltration-1": ("secret-sent-with-curl",),
-    "data-exfiltration-2": (),  # markdown images with a query string
+    "data-exfiltration-2": ("markdown-image-query",),
     "data-exfiltration-3": ("dns-exfiltration",),
-    "config-manipulation-0": (),
-    "self-propagation-0": (),
-    "untrusted-install-0": (),
-    "untrusted-install-1": (),
-    "destructive-commands-0": ("rm-rf-root",),
-    "destructive-commands-1": ("chmod-777-root",),
+    "config-manipulation-0": ("agent-config-write",),
+    "self-propagation-0": ("self-propagation",),
+    "untrusted-install-0": ("untrusted-package-run",),
+    "untrusted-install-1": ("untrusted-package-run",),
+    "destructive-commands-0": ("rm-rf-root", "rm-rf-workdir"),
+    "destructive-commands-1": ("chmod-777-root", "chmod-world-writable"),
     "destructive-commands-2": ("sudo",),
-    "destructive-commands-3": ("disk-wipe",),
-    "destructive-commands-4": ("disk-wipe",),
-    "dynamic-code-exec-0": (),
-    "dynamic-code-exec-1": (),
-    "shell-execution-0": (),
-    "obfuscation-0": ("base64-decode-run",),
-    "escape-obfuscation-0": (),
-    "suspicious-fetch-0": (),
+    "destructive-commands-3": ("disk-wipe", "dd-command"),
+    "destructive-commands-4": ("disk-wipe", "filesystem-tools"),
+    "dynamic-code-exec-0": ("dynamic-code-exec",),
+    "dynamic-code-exec-1": ("dynamic-code-exec",),
+    "shell-execution-0": ("shell-execution",),
+    "obfuscation-0": ("base64-decode-run", "exec-decoded-code"),
+    "escape-obfuscation-0": ("escape-sequences",),
+    "suspicious-fetch-0": ("fetch-url",),
     "insecure-http-0": ("insecure-http-download",),
-    "external-link-0": (),
+    "external-link-0": ("external-link",),
     "fetch-with-pipe-0": ("curl-pipe-shell",),
     "fetch-with-pipe-1": ("curl-pipe-shell",),
     "fetch-with-pipe-2": ("fetch-pipe-interpreter",),
-    "ip-address-url-0": (),
-    "data-uri-0": (),
-    "hardcoded-secret-0": (),  # Google API keys
+    "ip-address-url-0": ("ip-address-url",),
+    "data-uri-0": ("markdown-data-uri",),
+    "hardcoded-secret-0": ("google-api-key",),
     "hardcoded-secret-1": ("aws-access-key",),
     "hardcoded-secret-2": ("github-token",),
     "hardcoded-secret-3": ("github-token",),
@@ -60,7 +61,7 @@ _REGEX_RULES: dict[str, tuple[str, ...]] = {
     "hardcoded-secret-7": ("slack-or-stripe-key",),
     "hardcoded-secret-8": ("private-key-block",),
     "hardcoded-secret-9": ("generic-secret-assignment",),
-    "shell-chain-0": (),
+    "shell-chain-0": ("shell-chain",),
 }
 # Its checks that are not regex rules (structural, analyzability, tier, cross-skill).
 CHECKS = ("dangling-link", "content-tampered", "content-oversize", "content-missing",
@@ -96,8 +97,11 @@ def _credential_rules() -> dict[str, tuple[str, ...]]:
     return found
 
 
+# Its checks that ours stand for (the rest have none).
+_CHECKED = {"tier-stealth": ("stealth-commands",),
+            "cross-skill-exfiltration": ("credential-flow",)}
 COUNTERPARTS: dict[str, tuple[str, ...]] = {
-    **_REGEX_RULES, **_credential_rules(), **dict.fromkeys(CHECKS, ())}
+    **_REGEX_RULES, **_credential_rules(), **dict.fromkeys(CHECKS, ()), **_CHECKED}
 
 
 def _group_of(original_id: str) -> str:

@@ -8,6 +8,8 @@ import stat
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
+from skillshared.audit.context import is_document, lower, multiline_comments
+from skillshared.audit.dataflow import Flows
 from skillshared.audit.findings import Finding, rank
 from skillshared.audit.matching import Prepared, prepare, scan_text
 from skillshared.audit.normalise import excerpt, named
@@ -48,7 +50,23 @@ def _name(rel: str, rules: Prepared, found: list[Finding]) -> None:
                                  excerpt(rel, match.start())))
 
 
-def _scan(path: str, rel: str, rules: Prepared, real_root: str | None) -> list[Finding]:
+def _comments(text: str, first_line: int, rel: str, rules: Prepared, found: list[Finding]
+              ) -> None:
+    """The prompt-injection rules on each HTML comment that spans lines, read as one line."""
+    for index, flat in multiline_comments(text):
+        line = first_line + index
+        taken = {f.rule for f in found if f.line == line and f.path == rel}
+        for rule in rules.text:
+            if rule.family != "prompt-injection" or rule.id in taken:
+                continue
+            match = rule.pattern.search(flat)
+            if match is not None and not (rule.exclude and rule.exclude.search(flat)):
+                found.append(Finding(rel, line, rule.id, rule.family, rule.severity,
+                                     rule.message, excerpt(flat, match.start())))
+
+
+def _scan(path: str, rel: str, rules: Prepared, real_root: str | None,
+          flows: Flows | None = None) -> list[Finding]:
     found: list[Finding] = []
     try:
         mode = os.lstat(path).st_mode
@@ -64,9 +82,31 @@ def _scan(path: str, rel: str, rules: Prepared, real_root: str | None) -> list[F
         return found
     content = read_content(path, os.path.basename(path))
     _facts(rel, content.facts, rules, found)
+    document = is_document(rel)
     for text, first_line in content.parts:
+        start = len(found)
         scan_text(text, first_line, rel, rules, content.raw_rules, content.squashed, found)
+        if document and first_line is not None:
+            _comments(text, first_line, rel, rules, found)
+            lower(found, start, text, first_line)
+        elif flows is not None and first_line == 1:
+            flows.add(rel, text)
     return _unique(found)
+
+
+def _flows(skills: dict[str, Flows], root: str, rules: Prepared, found: list[Finding]
+           ) -> None:
+    """A finding for each skill whose scripts read a credential in one place and send in
+    another (the ``file`` rules read the fact ``flow <source> -> <sink>``)."""
+    for flows in skills.values():
+        fact = flows.fact()
+        if fact is None:
+            continue
+        text, sink = fact
+        for rule in rules.file:
+            if rule.pattern.search(text) and not (rule.exclude and rule.exclude.search(text)):
+                found.append(Finding(sink.path, sink.line, rule.id, rule.family, rule.severity,
+                                     f"{rule.message}: {text[5:]}", sink.text))
 
 
 def _unique(found: list[Finding]) -> list[Finding]:
@@ -93,7 +133,12 @@ def scan_tree(root: str, rules: Sequence[Rule], skip: AbstractSet[str] = frozens
     found: list[Finding] = []
     files = 0
     errors: list[OSError] = []
+    skill_of: dict[str, str] = {}  # folder -> the skill it belongs to (SKILL.md above it)
+    skills: dict[str, Flows] = {}
     for folder, dirs, names in os.walk(root, onerror=errors.append):
+        skill = folder if "SKILL.md" in names else skill_of.get(os.path.dirname(folder), root)
+        skill_of[folder] = skill
+        flows = skills.setdefault(skill, Flows())
         kept = []
         for name in sorted(dirs):
             path = os.path.join(folder, name)
@@ -111,7 +156,8 @@ def scan_tree(root: str, rules: Sequence[Rule], skip: AbstractSet[str] = frozens
             except OSError:
                 regular = False
             files += regular
-            found += _scan(path, os.path.relpath(path, root), prepared, real_root)
+            found += _scan(path, os.path.relpath(path, root), prepared, real_root, flows)
+    _flows(skills, root, prepared, found)
     for error in errors:
         rel = os.path.relpath(str(error.filename or root), root)
         _facts(rel, [(f"unreadable {error.strerror}", 0, str(error.strerror))], prepared,

@@ -87,7 +87,8 @@ EXAMPLES: dict[str, Example] = {
                                ("a.sh", "curl -O http://localhost:8080/x")),
     "sudo": (("a.sh", "sudo make install"), ("a.sh", "pseudo make install")),
 }
-TESTED_ELSEWHERE = {"unreadable-file"}  # test_audit_reading (as root, chmod cannot do it)
+TESTED_ELSEWHERE = {"unreadable-file",  # test_audit_reading (as root, chmod cannot do it)
+                    "credential-flow"}  # test_audit_dataflow (a fact of the analyzer)
 
 
 def write(folder: Path, name: str, content: Content) -> None:
@@ -110,8 +111,9 @@ def found(tmp_path: Path, name: str, content: Content) -> set[str]:
 
 
 def test_every_rule_has_an_example() -> None:
+    from tests.audit.test_rules_more import MORE  # it imports this module
     ids = {r.id for r in load_rules()}
-    assert ids == set(EXAMPLES) | TESTED_ELSEWHERE
+    assert ids == set(EXAMPLES) | set(MORE) | TESTED_ELSEWHERE
 
 
 @pytest.mark.parametrize("rule", sorted(EXAMPLES))

@@ -92,8 +92,9 @@ def test_audit_honours_the_users_rules(cli: CliRunner, home: Path, source: Path)
     before = cli("audit", "--json")
     assert before.code == 0, before.err
     assert found(before.json()) == {
-        "corp": set(), "dummy": set(), "fetcher": {("insecure-http-download", "LOW")},
-        "ci": {("sudo", "INFO")}, "keys": {("aws-access-key", "HIGH")}}
+        "corp": set(), "dummy": set(), "fetcher": {("insecure-http-download", "LOW"),
+                                                            ("fetch-url", "MEDIUM")},
+        "ci": {("sudo", "HIGH")}, "keys": {("aws-access-key", "HIGH")}}
     write_user_rules(home / ".config/skillshare")
     after = cli("audit", "--json")
     assert after.code == 1
@@ -101,7 +102,7 @@ def test_audit_honours_the_users_rules(cli: CliRunner, home: Path, source: Path)
     assert found(data) == {
         "corp": {("acme-api-key", "CRITICAL")},  # the custom rule
         "dummy": set(),  # ... and its exclude
-        "fetcher": set(),  # insecure-http-0 disabled
+        "fetcher": {("fetch-url", "MEDIUM")},  # insecure-http-0 disabled
         "ci": {("destructive-commands-2", "MEDIUM")},  # replaced by the user's copy
         "keys": {("aws-access-key", "MEDIUM")}}  # the group's severity lowered
     assert data["blocked"] == ["corp"]
@@ -133,9 +134,9 @@ def test_the_project_file_as_the_originals_commands_write_it(tmp_path: Path) -> 
     loaded = load_rule_set([user, project])
     assert [f.format for f in loaded.files] == ["original", "original"]
     assert by_id(loaded)["fake-system-tags"].severity == "LOW"  # prompt-injection-2
-    assert loaded.warnings[1:] == [
-        f"{project}: rules[0].pattern: the original's group `untrusted-install` has no "
-        "counterpart here"]
+    assert loaded.warnings[1:] == []  # the group `untrusted-install` is ours too: now off
+    assert "untrusted-package-run" not in by_id(loaded)
+    assert "untrusted-package-run" in by_id(load_rule_set([user]))
 
 
 def test_a_group_off_then_one_of_it_on_again(tmp_path: Path) -> None:
@@ -180,10 +181,10 @@ SIGN = "rules:\n  - {id: insecure-http-0, enabled: false}\n"
 
 
 @pytest.mark.parametrize("entry, warning", [
-    ("{id: dynamic-code-exec-0, enabled: false}",
-     "rules[1].id: the original's rule `dynamic-code-exec-0` has no counterpart here"),
-    ("{pattern: ip-address-url, severity: LOW}",
-     "rules[1].pattern: the original's group `ip-address-url` has no counterpart here"),
+    ("{id: content-tampered, enabled: false}",
+     "rules[1].id: the original's check `content-tampered` has no counterpart here"),
+    ("{pattern: tier-network-heavy, severity: LOW}",
+     "rules[1].pattern: the original's group `tier-network-heavy` has no counterpart here"),
     ("{pattern: no-such-group, enabled: false}",
      "rules[1].pattern: no rule of the original's or here is in the group `no-such-group`"),
     ("{id: no-such-rule, severity: LOW}", "rules[1].id: `no-such-rule` is no rule"),
@@ -225,7 +226,7 @@ def test_audit_shows_the_warnings_and_still_runs(cli: CliRunner, home: Path, sou
     result = cli("audit", "--json")
     assert result.code == 0, result.err
     data = result.json()
-    assert found(data) == {"fetcher": set()}
+    assert found(data) == {"fetcher": {("fetch-url", "MEDIUM")}}
     assert data["warnings"] == [f"{rules}: rules[1].regex: `\\p` (Unicode classes, single "
                                 "bytes) has no form here (the rule is left out)"]
 

