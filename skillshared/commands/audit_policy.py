@@ -75,19 +75,33 @@ def _analyzers(raw: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
+@dataclass(frozen=True)
+class Defaults:
+    """What the config says (the command line wins over each): ``audit.block_threshold``
+    (with ``audit.profile``'s threshold already in it when it is not set), the profile, the
+    dedupe mode and the analyzers. A value the config check already warned about is not
+    used."""
+    threshold: str = "CRITICAL"
+    profile: str | None = None
+    dedupe: str | None = None
+    analyzers: tuple[str, ...] = ()
+
+
 def resolve(fmt: str | None, profile: str | None, level: str | None, dedupe: str | None,
-            analyzers: list[str], config_threshold: str) -> Policy:
-    """The policy from the command line's values (None: not given) and the config's
-    threshold; raises :class:`UsageError` naming a bad value."""
+            analyzers: list[str], config: Defaults) -> Policy:
+    """The policy from the command line's values (None: not given) over the config's;
+    raises :class:`UsageError` naming a bad value of the command line."""
     out = _choice(fmt, FORMATS, "--format", "text")
-    name = _choice(profile, PROFILES, "--profile", "default")
+    name = _choice(profile, PROFILES, "--profile", config.profile if config.profile in
+                   PROFILES else "default")
     preset_level, preset_dedupe = PROFILES[name]
-    base = preset_level if profile is not None else config_threshold
-    chosen = _analyzers(analyzers)
+    base = preset_level if profile is not None else config.threshold
+    mode = config.dedupe if config.dedupe in DEDUPES else preset_dedupe
+    chosen = _analyzers(analyzers) or tuple(a for a in config.analyzers if a in ANALYZERS)
     every = not chosen
     named = chosen or tuple(ANALYZERS)
     return Policy(out, name, threshold(level, base),
-                  _choice(dedupe, DEDUPES, "--dedupe", preset_dedupe), named, every)
+                  _choice(dedupe, DEDUPES, "--dedupe", mode), named, every)
 
 
 def select_rules(rules: list[Rule], policy: Policy) -> list[Rule]:

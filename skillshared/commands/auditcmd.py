@@ -36,6 +36,7 @@ from skillshared.commands.audit_document import Scanned, original_result, summar
 from skillshared.commands.audit_init_rules import init_rules
 from skillshared.commands.audit_markdown import markdown_report
 from skillshared.commands.audit_policy import (
+    Defaults,
     Policy,
     analyzers_here,
     dedupe,
@@ -85,9 +86,10 @@ def _scan_agents(config: Config, agents: list[Agent], rules: list[Rule], policy:
                   policy) for a, findings in zip(agents, found, strict=True)]
 
 
-def _policy(req: Request, default_threshold: str) -> Policy:
+def _policy(req: Request, config: Config | None) -> Policy:
+    defaults = Defaults(config.audit_threshold) if config is not None else Defaults()
     return resolve(req.text("format"), req.text("profile"), req.text("threshold"),
-                   req.text("dedupe"), req.texts("analyzer"), default_threshold)
+                   req.text("dedupe"), req.texts("analyzer"), defaults)
 
 
 def _words(req: Request) -> list[str]:
@@ -105,10 +107,10 @@ def cmd_audit(req: Request) -> AuditResult | InitRulesResult | dict[str, Any]:
         accept = importlib.import_module("skillshared.commands.audit_accept")
         return accept.cmd_audit_accept(req, words[1:])  # type: ignore[no-any-return]
     if req.flag("init_rules"):
-        _policy(req, "CRITICAL")  # a bad value is refused here too
+        _policy(req, None)  # a bad value is refused here too
         return init_rules(req.scope())
     config = req.config()
-    policy = _policy(req, config.audit_threshold)
+    policy = _policy(req, config)
     kind, names = split_kind(req, words)
     groups = req.texts("group")
     chosen = select(config, kind, names, groups)

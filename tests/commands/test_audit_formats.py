@@ -15,7 +15,7 @@ import pytest
 from skillshared.audit.findings import Finding
 from skillshared.audit.rulefiles import load_rule_set
 from skillshared.commands.audit_markdown import cell, code
-from skillshared.commands.audit_policy import dedupe, rule_analyzer
+from skillshared.commands.audit_policy import Defaults, dedupe, resolve, rule_analyzer
 from skillshared.commands.audit_score import category, risk, risk_label, risk_score
 from tests.conftest import CliRunner, make_skill, tree, write_config
 
@@ -283,3 +283,18 @@ def test_each_rule_belongs_to_one_of_the_originals_analyzers() -> None:
     assert rule_analyzer("link-outside", "file") == "structure"
     assert rule_analyzer("curl-pipe-shell", "text") == "static"
     assert rule_analyzer("bidi-override", "raw") == "static"
+
+
+def test_the_command_line_wins_over_the_configs_policy() -> None:
+    config = Defaults("HIGH", "permissive", "global", ("static", "bogus"))
+    policy = resolve(None, None, None, None, [], config)
+    assert (policy.profile, policy.threshold, policy.dedupe) == ("permissive", "HIGH", "global")
+    assert policy.analyzers == ("static",) and not policy.all_analyzers
+    flags = resolve("sarif", "strict", None, "legacy", ["structure"], config)
+    assert (flags.format, flags.profile, flags.threshold, flags.dedupe) == (
+        "sarif", "strict", "HIGH", "legacy")
+    assert flags.analyzers == ("structure",)
+    assert resolve(None, "default", "low", None, [], config).threshold == "LOW"
+    plain = resolve(None, None, None, None, [], Defaults())
+    assert (plain.profile, plain.threshold, plain.dedupe, plain.all_analyzers) == (
+        "default", "CRITICAL", "global", True)
