@@ -60,6 +60,8 @@ READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit", "chec
 
 def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
     """Whether a command changes files (so holds ops.lock and goes to the operation log)."""
+    if cmd == "audit" and (args.get("names") or [""])[0] == "accept":
+        return not args.get("list")  # `audit accept` records and syncs
     if cmd in READ_ONLY:
         return False
     if cmd == "backup":

@@ -139,6 +139,9 @@ def render_status(r: StatusResult, out: Out) -> int:
         out("Tracked Repositories:")
         for repo in r["tracked_repos"]:
             out(f"  {repo['name']:<16}  {plural(repo['skills'], 'skill'):<10}  {_repo_line(repo)}")
+    if r.get("audit_findings"):
+        from skillshare.render_audit_accept import audit_section
+        audit_section(r["audit_findings"], out)
     out()
     daemon_section(r["daemon"], out)
     held = [t for t in r["targets"] + _kind_targets(r) if t["guard"] and not t["error"]]

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from skillshare.textout import INFO, OK, WARN, Out, plural
+from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from skillshared.commands.results_audit_hold import AuditAcceptResult
+    from skillshared.commands.results_audit_hold import AuditAcceptResult, FlaggedSkill
+
+
+def audit_section(items: list[FlaggedSkill], out: Out) -> None:
+    """``status``: the skills with findings at or above the threshold, as the last sync or
+    daemon pass saw them."""
+    out()
+    out("Security Audit (findings at or above the threshold):")
+    for item in items:
+        first = item["findings"][0] if item["findings"] else ""
+        if item["held"]:
+            out(f"  {FAIL} {item['name']:<16}  {item['top']:<8}  {item['origin']}: held back "
+                f"— run '{item['hint']}'")
+        else:
+            out(f"  {WARN} {item['name']:<16}  {item['top']:<8}  {item['origin']}: reported "
+                f"({first})")
 
 
 def render_audit_accept(r: AuditAcceptResult, out: Out) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillshared.audit import rulefiles
-from skillshared.commands import kindviews, views
+from skillshared.commands import audit_views, kindviews, views
 from skillshared.commands.doctor_overlaps import check_overlaps
 from skillshared.commands.results import CheckStatus, DoctorCheck, DoctorResult, TargetState
 from skillshared.core import config_file
@@ -151,6 +151,7 @@ def cmd_doctor(req: Request) -> DoctorResult:
     if discovery.ignored:
         checks.add("skillignore", "info", f"{len(discovery.ignored)} skills hidden by "
                    ".skillignore", list(discovery.ignored))
+    audit_views.check_audit(checks.add, config)
     if not config.targets:
         checks.add("targets", "warning", "no targets configured",
                    hint="skillshare target add <name> [path]")

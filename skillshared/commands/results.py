@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict, final
 
+from skillshared.commands.results_audit_hold import FlaggedSkill
 from skillshared.commands.results_diff import FileChange
 from skillshared.commands.results_status import AuditPolicy, SkillIgnore
 from skillshared.core.results import (
@@ -121,6 +122,7 @@ class StatusResult(TypedDict):
     skill_count: NotRequired[int]  # the original's
     audit: NotRequired[AuditPolicy]  # the original's
     version: NotRequired[str]  # the original's
+    audit_findings: NotRequired[list[FlaggedSkill]]  # skills at or above the threshold
 
 
 class DiffItem(TypedDict):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skillshared.catalog import skills
-from skillshared.commands import contextcost, restore, syncextras
+from skillshared.commands import audit_hold, contextcost, restore, syncextras
 from skillshared.commands.request import Request, check_source, pick_targets
 from skillshared.commands.results import (
     CollectResult,
@@ -62,6 +62,8 @@ def _sync_skills(req: Request, words: list[str]) -> CostedSync:
     if not req.flag("dry_run"):
         fsops.remove_temps(config.source)  # (before discovery: what an interrupted run left)
     discovery = skills.discover(config.source)
+    discovery = audit_hold.Assessor().assess(  # skills from outside held back by the audit
+        req.paths, config, discovery, save=not req.flag("dry_run")).hold_back(discovery)
     report: CostedSync = {**_pass(req, config, discovery, only, SKILL_UNIT),
                           "context_cost": contextcost.context_cost(config, discovery, only),
                           "quiet": req.flag("quiet")}
@@ -131,6 +133,7 @@ def cmd_pull(req: Request) -> PullResult | CollectResult:
     pulled = gitsync.pull_source(config, req.paths.env, req.flag("dry_run"), merge=True)
     if req.flag("dry_run"):
         return {"pull": pulled, "sync": None, "summary": {"failed": 0}}
+    audit_hold.note_pull(config, req.paths.env, pulled["before"], pulled["after"])
     report = _sync_skills(req, [])
     return {"pull": pulled, "sync": report, "summary": report["summary"]}
 

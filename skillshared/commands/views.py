@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
 from skillshared.catalog.agents import discover_agents
-from skillshared.commands import kindviews, status_original
+from skillshared.commands import audit_views, kindviews, status_original
 from skillshared.commands.kindpick import AGENT, split_kind
 from skillshared.commands.results import (
     DiffItem,
@@ -57,7 +57,7 @@ _DIFF = {
 def plan_all(config: Config, only: Sequence[str] | None = None,
              discovery: skills.Discovery | None = None) -> tuple[skills.Discovery,
                                                                  list[TargetRun]]:
-    discovery = discovery or skills.discover(config.source)
+    discovery = discovery or audit_views.held_back(config, skills.discover(config.source))
     cache = DigestCache(config.copy_ignore(), config.limits)
     groups = build_groups(config, discovery, only)
     return discovery, [reconcile.plan_group(g, config, cache, force=False) for g in groups]
@@ -190,6 +190,7 @@ def cmd_status(req: Request) -> StatusResult:
         "held_entries": sum(t["held"] for t in held),
     }
     status_original.add_original_fields(result, config, discovery)
+    result["audit_findings"] = audit_views.audit_findings(config)
     return result
 
 

@@ -27,6 +27,7 @@ from skillshared.core.results_daemon import (
     TargetConflict,
 )
 from skillshared.daemon import kinds, logs
+from skillshared.daemon.audit_watch import AuditWatch
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.roots import (
     AGENT_TARGET,
@@ -71,6 +72,7 @@ class Reconciler:
         self.held: dict[str, HeldTarget] = {}
         self._cache: tuple[Config, DigestCache] | None = None
         self.log = logs.get("reconcile")
+        self.audit = AuditWatch(paths)
 
     # -- config ---------------------------------------------------------------------------
     def load_config(self) -> bool:
@@ -134,7 +136,9 @@ class Reconciler:
                 for item in restore.recover(config):
                     self.log.warning("interrupted_work_finished", **item)
                 discovery = skills.discover(config.source)
-                reports = [reconcile.sync(config, discovery, max_changes=MAX_SHOWN_CHANGES)]
+                reports = [reconcile.sync(config, self.audit.before(config, discovery, None),
+                                          max_changes=MAX_SHOWN_CHANGES)]
+                self.audit.after(config, discovery, None)
                 looked_at = len(discovery.skills)
             else:
                 reports, discovery, looked_at = self._partial(config, batch)
@@ -224,12 +228,14 @@ class Reconciler:
             names |= entries - {""}
         known = {t.name for t in config.targets}
         reports = []
+        shown = self.audit.before(config, discovery, names)
         if whole & known:
-            reports.append(reconcile.sync(config, discovery, only=sorted(whole & known),
+            reports.append(reconcile.sync(config, shown, only=sorted(whole & known),
                                           max_changes=MAX_SHOWN_CHANGES))
         if names:
-            reports.append(reconcile.sync(config, discovery, names=sorted(names),
+            reports.append(reconcile.sync(config, shown, names=sorted(names),
                                           max_changes=MAX_SHOWN_CHANGES))
+        self.audit.after(config, discovery, names)
         return reports, discovery, len(names)
 
     def _record(self, batch: Batch, full: bool, reports: list[SyncReport],
@@ -268,5 +274,5 @@ class Reconciler:
         log("reconcile", kind=self.last["kind"], ms=ms, skills=looked_at,
             targets=self.last["targets"], changed=changed, conflicts=conflicted,
             errors=errors or None, reasons=self.last["reasons"] or None,
-            held_back=guarded or None)
+            held_back=guarded or None, audit_ms=self.audit.ms)
         return self.last

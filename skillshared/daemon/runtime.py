@@ -25,6 +25,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from skillshared import __version__, api
+from skillshared.commands import audit_hold
 from skillshared.commands.request import Request
 from skillshared.core import protocol
 from skillshared.core.errors import SkillshareError, UsageError
@@ -216,6 +217,7 @@ class Runtime:
         except SkillshareError as exc:
             return f"skipped: {exc.message}"
         if pulled["before"] != pulled["after"]:
+            audit_hold.note_pull(config, self.paths.env, pulled["before"], pulled["after"])
             batch = Batch()
             batch.want_full("pulled from the git remote")
             held = _held_back(self._reconcile(batch))

@@ -138,7 +138,7 @@ def read_notable(scope: Scope) -> dict[str, Seen]:
     found = {}
     for rel, item in _read(scope.log_dir / SEEN).items():
         name, origin, signature = (_text(item.get(k)) for k in ("name", "origin", "signature"))
-        if name and origin and signature:
+        if name and origin and signature is not None:  # "": not scanned yet
             found[rel] = Seen(rel, name, origin, signature, _text(item.get("top")),
                               _texts(item.get("findings")), _text(item.get("digest")) or "",
                               item.get("held") is True)
