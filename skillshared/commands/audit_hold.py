@@ -40,6 +40,7 @@ from skillshared.commands.results_audit_hold import FlaggedSkill
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths, Scope
+from skillshared.core.results_git import PullReport
 from skillshared.engine import trees
 from skillshared.git import gitops, installs
 from skillshared.store.audit_accepts import (
@@ -286,16 +287,18 @@ def verdict(seen: dict[str, Seen], accepted: Mapping[str, Acceptance],
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 
 
-def note_pull(config: Config, env: Mapping[str, str], before: str | None,
-              after: str | None) -> list[str]:
-    """After a pull from the source's remote: each skill it changed came from outside, and
-    is scanned (and held back at the threshold) before the next pass links it. Returns their
-    paths in the source."""
+def note_pull(config: Config, env: Mapping[str, str], pulled: PullReport) -> list[str]:
+    """After a pull from the source's remote (its repository may hold the source in a
+    folder): each skill it changed came from outside, and is scanned (and held back at the
+    threshold) before the next pass links it. Returns their paths in the source."""
+    before, after, repo = pulled["before"], pulled["after"], Path(pulled["source"])
     if not after or before == after:
         return []
-    changed = gitops.run(["diff", "--name-only", "-z", before or EMPTY_TREE, after],
-                         cwd=str(config.source), env=env).out.split("\0")
-    rels = sorted({rel for f in changed if f and (rel := _skill_of(config.source, f))})
+    changed = gitops.run(["diff", "--name-only", "--relative", "-z", before or EMPTY_TREE,
+                          after], cwd=str(repo), env=env).out.split("\0")
+    files = [os.path.relpath(repo / f, config.source) for f in changed if f]
+    rels = sorted({rel for f in files if not f.startswith("..")
+                   and (rel := _skill_of(config.source, f))})
     if rels:
         seen = read_notable(config.scope)
         for rel in rels:  # no signature: scanned at the next look

@@ -133,7 +133,7 @@ def cmd_pull(req: Request) -> PullResult | CollectResult:
     pulled = gitsync.pull_source(config, req.paths.env, req.flag("dry_run"), merge=True)
     if req.flag("dry_run"):
         return {"pull": pulled, "sync": None, "summary": {"failed": 0}}
-    audit_hold.note_pull(config, req.paths.env, pulled["before"], pulled["after"])
+    audit_hold.note_pull(config, req.paths.env, pulled)
     report = _sync_skills(req, [])
     return {"pull": pulled, "sync": report, "summary": report["summary"]}
 

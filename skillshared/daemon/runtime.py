@@ -217,7 +217,7 @@ class Runtime:
         except SkillshareError as exc:
             return f"skipped: {exc.message}"
         if pulled["before"] != pulled["after"]:
-            audit_hold.note_pull(config, self.paths.env, pulled["before"], pulled["after"])
+            audit_hold.note_pull(config, self.paths.env, pulled)
             batch = Batch()
             batch.want_full("pulled from the git remote")
             held = _held_back(self._reconcile(batch))
