@@ -4,6 +4,7 @@ normalised, each rule run only where what it needs is there; long lines in windo
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,16 +29,33 @@ MAX_SQUASHED = 20  # findings of one squashed rule in one file
 
 
 def _words(rules: Sequence[Rule]) -> tuple[str, ...]:
-    return tuple(sorted({n for r in rules if r.needs is not None for g in r.needs for n in g
-                         if n != NON_ASCII}))
+    """The words of each rule's rarest group: the first looked for in a text."""
+    return tuple(sorted({n for r in rules if r.needs is not None
+                         for n in _rarest_first(r.needs)[0] if n != NON_ASCII}))
 
 
 def _active(rules: Sequence[Rule], words: tuple[str, ...], folded: str, ascii_only: bool
             ) -> list[Rule]:
-    """The rules whose needs ``folded`` meets (``words``: all their needs, each looked for
-    once)."""
+    """The rules whose needs ``folded`` meets. The words of each rule's rarest group
+    (``words``) are looked for first, all at once; a rule that passes its rarest group has
+    its other groups looked for then."""
     found = present(words, folded, ascii_only)
-    return [r for r in rules if meets(r.needs, found)]
+    active = []
+    for rule in rules:
+        if rule.needs is not None:
+            first, *rest = _rarest_first(rule.needs)
+            if found.isdisjoint(first) or not all(
+                    any((not ascii_only) if w == NON_ASCII else w in folded for w in group)
+                    for group in rest):
+                continue
+        active.append(rule)
+    return active
+
+
+@functools.lru_cache(maxsize=1024)
+def _rarest_first(needs: Needs) -> tuple[frozenset[str], ...]:
+    """The groups of ``needs``, those of long (rare) words first."""
+    return tuple(sorted(needs, key=lambda g: -min(len(w) for w in g)))
 
 
 def _search(rule: Rule, text: str) -> re.Match[str] | None:
