@@ -172,7 +172,7 @@ SEVERITIES = {  # as the original grades them, or stricter
     "stealth-commands": "CRITICAL", "rm-rf-root": "CRITICAL", "disk-wipe": "CRITICAL",
     "ssh-authorized-keys-write": "CRITICAL", "exec-decoded-code": "CRITICAL",
     "base64-decode-run": "CRITICAL", "system-label-line": "CRITICAL",
-    "dynamic-code-exec": "HIGH", "credential-flow": "HIGH",
+    "dynamic-code-exec": "HIGH", "credential-flow": "HIGH", "read-ssh-keys": "CRITICAL",
 }
 
 
