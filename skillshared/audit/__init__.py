@@ -39,6 +39,8 @@ The modules, in the order a scan uses them: ``rules`` (the rules as data), ``rul
 (the user's rule files, of this tool's format or the original's: ``original``,
 ``original_ids``, ``original_regex``), ``prefilter``, ``scan`` (a folder or a file),
 ``reading`` and ``filekinds`` (a file's bytes), ``normalise`` and ``matching`` (its text),
-``findings`` (severities, thresholds, counts) and ``gate`` (what an install or an update
-does with them).
+``context`` (a command a document only mentions is one level lower; comments over several
+lines), ``dataflow`` (a credential read in one place of a skill's scripts and a network send
+in another: the fact ``flow ...`` of the rule ``credential-flow``), ``findings`` (severities,
+thresholds, counts) and ``gate`` (what an install or an update does with them).
 """
