@@ -108,3 +108,36 @@ def test_update_rolls_back_a_latin1_injection(cli: CliRunner, tmp_path: Path, wo
     result = cli("update", "_team-skills")
     assert result.code == 1 and "rolled back" in result.out
     assert head(repo) == before
+
+
+CORPUS_TECHNIQUES = ["persist-ssh-key-split", "b64-python", "stealth", "wipe-home-fullwidth",
+                     "dd-nvme", "injection-forget", "system-label", "read-keys"]
+
+
+@pytest.mark.parametrize("name", CORPUS_TECHNIQUES)
+def test_install_track_blocks_a_critical_technique_of_the_corpus(
+        cli: CliRunner, tmp_path: Path, world: Path, name: str) -> None:
+    from tests.audit_corpus import MALICIOUS
+    work, bare = team_repo(tmp_path)
+    for rel, content in MALICIOUS[name][0].items():
+        assert isinstance(content, str)
+        (work / "review" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / "review" / rel).write_text(content)
+    commit_all(work, name)
+    result = cli("install", f"file://{bare}", "--track")
+    assert result.code == 1 and "blocked by the security audit" in result.err, result.err
+    assert os.listdir(world) == []
+
+
+def test_install_track_takes_a_security_checklist(cli: CliRunner, tmp_path: Path, world: Path
+                                                   ) -> None:
+    from tests.audit_corpus import BENIGN
+    work, bare = team_repo(tmp_path)
+    for rel, content in BENIGN["dont-list"].items():
+        assert isinstance(content, str)
+        (work / "review" / rel).write_text(
+            "---\nname: review\ndescription: shell safety\n---\n" + content)
+    commit_all(work, "checklist")
+    result = cli("install", f"file://{bare}", "--track")
+    assert result.code == 0, result.err
+    assert os.listdir(world) != []
