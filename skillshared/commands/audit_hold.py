@@ -121,7 +121,8 @@ class Assessor:
     def __init__(self) -> None:
         self._rules: tuple[object, list[Rule], str] | None = None
         self._seen: tuple[tuple[Scope, object], dict[str, Seen]] | None = None
-        self._notable: dict[str, Seen] = {}
+        self._notable: dict[str, Seen] = {}  # the notable part of what was seen
+        self._saved: dict[str, Seen] = {}  # ... as last written
         self._dirty = False  # signatures not written yet
 
     def rules(self, paths: Paths, config: Config) -> tuple[list[Rule], str]:
@@ -140,6 +141,7 @@ class Assessor:
         if self._seen is None or self._seen[0] != key:
             self._seen = (key, read_seen(scope))
             self._notable = notable(self._seen[1])
+            self._saved = dict(self._notable)
             self._dirty = False
         return self._seen[1]
 
@@ -151,11 +153,11 @@ class Assessor:
         changed, then work out what is held (``save``: keep what was seen for next time)."""
         started = time.monotonic()
         seen = self.known(config.scope)
-        changed = False
+        touched: list[str] = []
         if names is None:
             for rel in seen.keys() - {s.rel_path for s in discovery.skills}:
                 del seen[rel]
-                changed = True
+                touched.append(rel)
             wanted = list(discovery.skills)
         else:
             wanted = [s for n in names if (s := discovery.by_name.get(n)) is not None]
@@ -165,22 +167,29 @@ class Assessor:
             origin = _origin(skill, installed, seen.get(skill.rel_path))
             if origins is None or origin in origins:
                 looked = self._look(paths, config, discovery, skill, origin, seen)
-                changed |= looked is not None
+                if looked is not None:
+                    touched.append(skill.rel_path)
                 if looked:
                     scanned.append(skill.rel_path)
-        found = verdict(seen, read_accepted(config.scope), tuple(scanned), started)
+        for rel in touched:
+            item = seen.get(rel)
+            if item is not None and notable({rel: item}):
+                self._notable[rel] = item
+            else:
+                self._notable.pop(rel, None)
+        found = verdict(self._notable, read_accepted(config.scope), tuple(scanned), started,
+                        seen)
         if save:
-            self._save(config.scope, seen, changed, names is None)
+            self._save(config.scope, seen, bool(touched), names is None)
         return found
 
     def _save(self, scope: Scope, seen: dict[str, Seen], changed: bool, full: bool) -> None:
         """The notable skills when they changed; the signatures after a full look (the
         daemon's partial passes leave them in memory until then)."""
         self._dirty |= changed
-        now = notable(seen)
-        if now != self._notable:
-            write_notable(scope, now)
-            self._notable = now
+        if self._notable != self._saved:
+            write_notable(scope, self._notable)
+            self._saved = dict(self._notable)
         if full and self._dirty:
             write_scanned(scope, seen)
             self._dirty = False
@@ -268,17 +277,20 @@ def _origin(skill: Skill, origins: frozenset[str], before: Seen | None) -> str:
     return LOCAL
 
 
-def verdict(seen: dict[str, Seen], accepted: Mapping[str, Acceptance],
-             scanned: tuple[str, ...], started: float) -> Assessment:
-    """Which skills with findings are held back (marked so in ``seen``)."""
+def verdict(found: dict[str, Seen], accepted: Mapping[str, Acceptance],
+             scanned: tuple[str, ...], started: float, seen: dict[str, Seen] | None = None
+             ) -> Assessment:
+    """Which skills with findings (of ``found``) are held back: marked so in ``found`` and
+    in ``seen`` (every skill seen; by default ``found``)."""
+    seen = found if seen is None else seen
     held: list[Seen] = []
     flagged: list[Seen] = []
-    for rel in sorted(rel for rel, item in seen.items() if item.top is not None):
-        item = seen[rel]
+    for rel in sorted(rel for rel, item in found.items() if item.top is not None):
+        item = found[rel]
         mine = accepted.get(rel)
         hold = item.origin in OUTSIDE and (mine is None or mine.digest != item.digest)
         if item.held != hold:
-            item = seen[rel] = replace(item, held=hold)
+            item = found[rel] = seen[rel] = replace(item, held=hold)
         (held if hold else flagged).append(item)
     return Assessment(seen, scanned, tuple(held), tuple(flagged),
                       round((time.monotonic() - started) * 1000, 3))

@@ -33,7 +33,7 @@ SEEN = "audit-findings.json"
 SCANNED = "audit-scanned.json"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Acceptance:
     """A skill (by its path in the source) accepted as it was: its content ``digest``, when,
     and the top severity and rule ids it had then."""
@@ -49,7 +49,7 @@ class Acceptance:
                 "rules": list(self.rules)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seen:
     """What a pass knew of one skill: its flat ``name``, where it came from (``local``,
     ``installed``, ``tracked``, ``pulled``), the ``signature`` it was scanned at, its top
