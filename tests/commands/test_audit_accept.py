@@ -172,3 +172,15 @@ def test_a_skill_pulled_by_hand_is_held(setup: Path, home: Path, tmp_path: Path)
     assert found["pushed"]["origin"] == "pulled" and found["pushed"]["held"] is True
     accept("pushed")
     assert linked(home, "pushed")
+
+
+def test_project_mode_keeps_its_own_store(work: Path) -> None:
+    skills = work / ".skillshare/skills"
+    make_skill(skills, "_team/evil", body=HOSTILE)
+    (work / ".skillshare/config.yaml").write_text(
+        "targets:\n  - name: claude\n    path: .claude/skills\n")
+    run("sync", project=True)
+    assert not os.path.lexists(work / ".claude/skills/_team__evil")
+    done = accept("_team__evil", project=True)
+    assert done["file"] == str(work / ".skillshare/logs/audit-accepted.json")
+    assert os.path.islink(work / ".claude/skills/_team__evil")
