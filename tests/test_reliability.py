@@ -449,7 +449,7 @@ def test_an_install_killed_at_every_change_converges(world: dict[str, Path], sou
 
     _, bare = team_repo(tmp_path)
     argv = ["install", f"file://{bare}", *(["--track"] if track else [])]
-    landed = {"_team-skills"} if track else {"review", "frontend__react"}
+    landed = {"_team-skills"} if track else {"review", "react"}
     before = tree(source)
     point = 1
     while True:

@@ -21,7 +21,7 @@ def world(home: Path, source: Path) -> Path:
 
 @pytest.fixture
 def team(cli: CliRunner, world: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """web/frontend__react and web/review copied from the team's repo, and that repo
+    """web/react and web/review copied from the team's repo, and that repo
     tracked as _team-skills."""
     work, bare = team_repo(tmp_path)
     assert cli("install", f"file://{bare}", "--into", "web").code == 0
@@ -37,11 +37,11 @@ def test_group_flag_glob_and_group_folder(cli: CliRunner, world: Path,
                                          team: tuple[Path, Path]) -> None:
     by_flag = cli("update", "-G", "web", "--json")
     assert by_flag.code == 0, by_flag.err
-    assert names(by_flag) == ["web/frontend__react", "web/review"]
+    assert names(by_flag) == ["web/react", "web/review"]
     by_glob = cli("update", "REV*", "--json")
     assert by_glob.code == 0 and names(by_glob) == ["web/review"]
     by_folder = cli("update", "web", "--json")
-    assert by_folder.code == 0 and names(by_folder) == ["web/frontend__react", "web/review"]
+    assert by_folder.code == 0 and names(by_folder) == ["web/react", "web/review"]
     repo_glob = cli("update", "_team-*", "--json")
     assert repo_glob.code == 0 and names(repo_glob) == ["_team-skills"]
 
@@ -80,7 +80,7 @@ def test_prune_moves_a_skill_gone_upstream_to_the_trash(cli: CliRunner, world: P
     assert pruned.code == 0, pruned.err
     item = next(i for i in pruned.json()["items"] if i["name"] == "web/review")
     assert item["state"] == "pruned" and item["trashed"]
-    assert not (world / "web/review").exists() and (world / "web/frontend__react").is_dir()
+    assert not (world / "web/review").exists() and (world / "web/react").is_dir()
     records = json.loads((world / ".skillshare-installed.json").read_text())["skills"]
     assert "review" not in [r["name"] for r in records]
     assert (world / "_team-skills/frontend/react").is_dir()  # tracked repos: not pruned
@@ -119,14 +119,14 @@ def test_check_names_groups_and_the_originals_lists(cli: CliRunner, world: Path,
                                       "behind": 1, "branch": "main"}]
     by_name = {s["name"]: s for s in data["skills"]}
     assert by_name["web/review"]["status"] == "update_available"
-    assert by_name["web/frontend__react"]["status"] == "up_to_date"
+    assert by_name["web/react"]["status"] == "up_to_date"
     assert by_name["mine"]["status"] == "local"
     assert cli("check", "--all", "--json").json()["skills"] == data["skills"]
     one = cli("check", "review", "--json")
     assert one.code == 0 and [i["name"] for i in one.json()["items"]] == ["web/review"]
     assert [s["name"] for s in one.json()["skills"]] == ["web/review"]
     group = cli("check", "-G", "web", "--json").json()
-    assert sorted(i["name"] for i in group["items"]) == ["web/frontend__react", "web/review"]
+    assert sorted(i["name"] for i in group["items"]) == ["web/react", "web/review"]
     assert group["tracked_repos"] == []
 
 
