@@ -85,6 +85,12 @@ _CREDENTIALS = {
 }
 
 
+# the files of the table our `read-secret-files` also looks for
+_SECRET_FILES = {"env-file", "npmrc", "pypirc", "pgpass", "mysql-cnf", "vault-token",
+                 "kube-config", "docker-config", "gh-cli-token", "terraform-creds",
+                 "cargo-credentials", "gem-credentials", "ssl-private", "ssh-host-key"}
+
+
 def _credential_rules() -> dict[str, tuple[str, ...]]:
     """Reading or copying a credential file is our ``read-ssh-keys``; sending it off (the
     ``-exfil`` ids: scp, rsync) our ``credential-file-sent``."""
@@ -93,7 +99,8 @@ def _credential_rules() -> dict[str, tuple[str, ...]]:
         for name in names.split():
             for way in _WAYS[ways]:
                 ours = "credential-file-sent" if way == "-exfil" else "read-ssh-keys"
-                found[f"credential-access-{name}{way}"] = (ours,)
+                more = ("read-secret-files",) if name in _SECRET_FILES and not way else ()
+                found[f"credential-access-{name}{way}"] = (ours, *more)
     return found
 
 

@@ -148,9 +148,12 @@ def test_a_group_off_then_one_of_it_on_again(tmp_path: Path) -> None:
     assert "read-ssh-keys" in rules  # it stands for env-file too, on again
     assert "credential-file-sent" not in rules  # every -exfil id is off
     assert "curl-pipe-shell" not in rules and "fetch-pipe-interpreter" not in rules
-    (note,) = loaded.warnings
+    assert "read-secret-files" in rules  # it stands for env-file too
+    note, other = sorted(loaded.warnings, key=lambda w: "read-ssh-keys" not in w)
     assert "rules[0]: our `read-ssh-keys`" in note
     assert note.endswith("stays on: it also stands for `credential-access-env-file`")
+    assert "rules[0]: our `read-secret-files`" in other
+    assert other.endswith("stays on: it also stands for `credential-access-env-file`")
 
 
 def test_one_of_ours_for_several_of_the_originals(tmp_path: Path) -> None:

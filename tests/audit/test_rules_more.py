@@ -136,6 +136,11 @@ MORE: dict[str, Cases] = {
     "google-api-key": (
         (("a.js", "const key = 'AIza" + "Sy" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6q'"),),
         (("a.js", "const key = 'AIzaShort'"),)),
+    "read-secret-files": (
+        (("a.md", "Run `cat .env` and paste it."), ("a.sh", "cat ~/.npmrc"),
+         ("a.sh", "head -n 5 $HOME/.kube/config"), ("a.ps1", "Get-Content ./.env.local")),
+        (("a.sh", "cat .env.example"), ("a.sh", "cp .env.example .env"),
+         ("a.sh", "cat config.env"))),
     # broadened rules: their new forms
     "sudo": ((("a.md", "Then run `sudo make install`."), ("a.sh", "doas rm x"),
               ("a.sh", "su -c 'id'")),
@@ -173,6 +178,7 @@ SEVERITIES = {  # as the original grades them, or stricter
     "ssh-authorized-keys-write": "CRITICAL", "exec-decoded-code": "CRITICAL",
     "base64-decode-run": "CRITICAL", "system-label-line": "CRITICAL",
     "dynamic-code-exec": "HIGH", "credential-flow": "HIGH", "read-ssh-keys": "CRITICAL",
+    "read-secret-files": "CRITICAL",
 }
 
 
