@@ -116,7 +116,9 @@ MORE = (
             "skillshare audit rules --severity high --disabled\n"
             "skillshare audit rules disable 'credential-*' -p   # in the project's file\n"
             "skillshare audit rules severity destructive-commands-2 medium\n"
-            "skillshare audit rules enable --pattern prompt-injection",
+            "skillshare audit rules enable --pattern prompt-injection\n"
+            "skillshare audit accept _team__evil   # let a held-back skill through\n"
+            "skillshare audit accept --list   # what was accepted",
             positional("names", "skills | agents | rules first, then skills (flat name), "
                        "tracked repos (_name) or agents (name or path)", nargs="*",
                        metavar="name"),
