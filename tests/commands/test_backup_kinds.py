@@ -23,10 +23,11 @@ extras:
 """
 
 
-@pytest.fixture
-def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
+def synced_kinds(home: Path, source: Path, cli: CliRunner, config: str) -> Path:
+    """A skill, an agent and an extra's file synced by ``config``, and a user's own file in
+    claude's agents folder; returns the agents source."""
     make_skill(source, "alpha")
-    write_config(home, CONFIG)
+    write_config(home, config)
     agents = home / ".config/skillshare/agents"
     agents.mkdir(parents=True)
     (agents / "tutor.md").write_text("tutor\n")
@@ -35,6 +36,12 @@ def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
     (rules / "style.md").write_text("style\n")
     assert cli("sync", "--all").code == 0
     (home / ".claude/agents/mine.md").write_text("mine\n")
+    return agents
+
+
+@pytest.fixture
+def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
+    agents = synced_kinds(home, source, cli, CONFIG)
     return {"claude": home / ".claude/agents", "cursor": home / ".cursor/agents",
             "rules": home / ".claude/rules", "agents": agents}
 

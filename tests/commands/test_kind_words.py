@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands.test_backup_kinds import synced_kinds
 from tests.conftest import CliRunner, DaemonStarter, make_skill, write_config
 
 CONFIG = """\
@@ -25,16 +26,7 @@ extras:
 
 @pytest.fixture
 def world(home: Path, source: Path, cli: CliRunner) -> dict[str, Path]:
-    make_skill(source, "alpha")
-    write_config(home, CONFIG)
-    agents = home / ".config/skillshare/agents"
-    agents.mkdir(parents=True)
-    (agents / "tutor.md").write_text("tutor\n")
-    rules = home / ".config/skillshare/extras/rules"
-    rules.mkdir(parents=True)
-    (rules / "style.md").write_text("style\n")
-    assert cli("sync", "--all").code == 0
-    (home / ".claude/agents/mine.md").write_text("mine\n")
+    synced_kinds(home, source, cli, CONFIG)
     (home / ".claude/skills/own").mkdir()
     (home / ".claude/skills/own/SKILL.md").write_text("own\n")
     return {"claude": home / ".claude/skills", "agents": home / ".claude/agents",
