@@ -142,6 +142,11 @@ MORE: dict[str, Cases] = {
         (("a.sh", "cat .env.example"), ("a.sh", "cp .env.example .env"),
          ("a.sh", "cat config.env"))),
     # broadened rules: their new forms
+    "read-ssh-keys": ((("a.sh", "while read -r l; do echo \"$l\"; done < ~/.ssh/id_rsa"),
+                       ("a.sh", "dd if=$HOME/.ssh/id_ed25519 of=/tmp/k"),
+                       ("a.sh", "ln -s ~/.aws/credentials data.txt")),
+                      (("a.sh", "ssh -i ~/.ssh/id_rsa host < run.sh"),
+                       ("a.sh", "cat <<EOF > ~/.ssh/config"))),
     "sudo": ((("a.md", "Then run `sudo make install`."), ("a.sh", "doas rm x"),
               ("a.sh", "su -c 'id'")),
              (("a.sh", "pseudo make"), ("a.sh", "sudo -l"))),
