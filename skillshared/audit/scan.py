@@ -94,8 +94,7 @@ def _scan(path: str, rel: str, rules: Prepared, real_root: str | None,
     return _unique(found)
 
 
-def _flows(skills: dict[str, Flows], root: str, rules: Prepared, found: list[Finding]
-           ) -> None:
+def _flows(skills: dict[str, Flows], rules: Prepared, found: list[Finding]) -> None:
     """A finding for each skill whose scripts read a credential in one place and send in
     another (the ``file`` rules read the fact ``flow <source> -> <sink>``)."""
     for flows in skills.values():
@@ -157,7 +156,7 @@ def scan_tree(root: str, rules: Sequence[Rule], skip: AbstractSet[str] = frozens
                 regular = False
             files += regular
             found += _scan(path, os.path.relpath(path, root), prepared, real_root, flows)
-    _flows(skills, root, prepared, found)
+    _flows(skills, prepared, found)
     for error in errors:
         rel = os.path.relpath(str(error.filename or root), root)
         _facts(rel, [(f"unreadable {error.strerror}", 0, str(error.strerror))], prepared,
