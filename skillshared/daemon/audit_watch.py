@@ -39,13 +39,17 @@ class AuditWatch:
         self.ms = 0.0
         found = self._look(config, discovery, names, OUTSIDE)
         if found is None:
-            return self.last.hold_back(discovery) if self.last else discovery
+            return self.shown(discovery)
         released = sorted(s.name for s in self.last.held if s.rel not in found.seen or
                           not found.seen[s.rel].held) if self.last else []
         if released:
             self.log.info("audit_released", skills=released)
         self.last = found
         return found.hold_back(discovery)
+
+    def shown(self, discovery: Discovery) -> Discovery:
+        """``discovery`` as the last look leaves it to the targets (the held skills out)."""
+        return self.last.hold_back(discovery) if self.last else discovery
 
     def after(self, config: Config, discovery: Discovery, names: Iterable[str] | None
               ) -> None:

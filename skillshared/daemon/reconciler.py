@@ -150,7 +150,7 @@ class Reconciler:
             self.log.exception("reconcile_failed")
             return None
         self.discovery = discovery
-        guarded = self._held_after(config, discovery, reports, full)
+        guarded = self._held_after(config, self.audit.shown(discovery), reports, full)
         guarded += sorted(t["name"] for r in others for t in r["targets"] if t["guard"])
         return self._record(batch, full, reports + others, looked_at, started, guarded)
 
