@@ -85,8 +85,8 @@ def held_reason(seen: Seen) -> str:
 @dataclass(frozen=True)
 class Assessment:
     """After a look at some skills: every skill known (by path in the source), those this
-    look scanned, those held back and the local ones with findings at or above the
-    threshold, and what the look cost."""
+    look scanned, those held back, the others with findings at or above the threshold
+    (the user's own, and accepted ones from outside), and what the look cost."""
 
     seen: Mapping[str, Seen]
     scanned: tuple[str, ...]
