@@ -184,3 +184,17 @@ def test_project_mode_keeps_its_own_store(work: Path) -> None:
     done = accept("_team__evil", project=True)
     assert done["file"] == str(work / ".skillshare/logs/audit-accepted.json")
     assert os.path.islink(work / ".claude/skills/_team__evil")
+
+
+def test_a_forced_install_is_held_until_accepted(setup: Path, home: Path, tmp_path: Path,
+                                                 cli: Any) -> None:
+    copy = make_skill(tmp_path / "downloads", "evil-tool", body=HOSTILE)
+    assert cli("install", str(copy)).code == 1  # the install's own gate
+    done = cli("install", str(copy), "--force")
+    assert done.code == 0, done.err
+    run("sync")
+    assert (setup / "evil-tool/SKILL.md").exists() and not linked(home, "evil-tool")
+    found = {f["name"]: f for f in run("status")["audit_findings"]}
+    assert found["evil-tool"]["origin"] == "installed" and found["evil-tool"]["held"]
+    accept("evil-tool")
+    assert linked(home, "evil-tool")
