@@ -87,7 +87,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _write(scope: Scope, name: str, items: Mapping[str, Mapping[str, Any]]) -> None:
-    fsops.makedirs(scope.log_dir)
+    if not scope.log_dir.is_dir():  # (no needless mkdir on every pass)
+        fsops.makedirs(scope.log_dir)
     text = json.dumps({"skills": {k: dict(items[k]) for k in sorted(items)}}, indent=2)
     fsops.atomic_write(scope.log_dir / name, (text + "\n").encode())
 
