@@ -33,10 +33,10 @@ def code(text: str) -> str:
     return f"{fence} {shown} {fence}" if shown else ""
 
 
-def _head(s: OriginalSummary, failed: bool) -> list[str]:
+def _head(s: OriginalSummary, failed: bool, here: tuple[str, ...]) -> list[str]:
     verdict = (f"❌ {s['failed']} failed at or above {s['threshold']}" if failed
                else f"✅ nothing at or above {s['threshold']}")
-    analyzers = ", ".join(s["policyAnalyzers"])
+    analyzers = ", ".join(a for a in s["policyAnalyzers"] if not here or a in here) or "none"
     return ["## skillshare audit", "",
             f"**{verdict}** · {s['scanned']} scanned: {s['passed']} passed, "
             f"{s['warning']} with warnings, {s['failed']} failed", "",
@@ -75,11 +75,12 @@ def _findings(item: Scanned) -> list[str]:
 
 
 def markdown_report(items: list[Scanned], summary: OriginalSummary,
-                    missing: tuple[str, ...] = ()) -> str:
+                    missing: tuple[str, ...] = (), here: tuple[str, ...] = ()) -> str:
     """The report of a run, as Markdown text (``missing``: analyzers asked for that have no
-    implementation here yet, said under the policy line)."""
+    implementation here yet, said under the policy line; ``here``: the analyzers that have
+    one, the only ones the policy line names as run)."""
     found = [i for i in items if i.findings]
-    lines = _head(summary, summary["failed"] > 0)
+    lines = _head(summary, summary["failed"] > 0, here)
     if missing:
         them = "it" if len(missing) == 1 else "them"
         lines += [f"> ⚠️ No analyzer here yet for {', '.join(missing)}: nothing was checked "

@@ -157,5 +157,6 @@ def _result(config: Config, kind: str | None, policy: Policy, req: Request, name
         result["report"] = sarif_log(both, str(config.source), str(config.agents),
                                      str(project) if project is not None else None)
     elif policy.format == "markdown":
-        result["report"] = markdown_report(both, doc, tuple(lacking))
+        result["report"] = markdown_report(both, doc, tuple(lacking),
+                                           tuple(result["analyzers_here"]))
     return result
