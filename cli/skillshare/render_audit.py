@@ -64,8 +64,9 @@ def _summary(r: AuditResult, out: Out) -> None:
     s = r.get("summary")
     if s and "passed" in s:
         chosen = r.get("analyzers", [])
-        analyzers = "all analyzers" if set(chosen) >= set(ALL_ANALYZERS) else \
-            "analyzers " + ", ".join(chosen)
+        ran = [a for a in chosen if a in r.get("analyzers_here", chosen)]
+        analyzers = ("every analyzer here" if set(chosen) >= set(ALL_ANALYZERS) else
+                     "analyzers") + " (" + (", ".join(ran) or "none") + ")"
         out(f"Policy: profile {r.get('profile', 'default')}, block at {r['threshold']} or "
             f"worse, dedupe {r.get('dedupe', 'global')}, {analyzers}")
         out(f"Passed {s['passed']}, warning {s['warning']}, failed {s['failed']}; aggregate "
