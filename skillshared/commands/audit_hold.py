@@ -27,11 +27,12 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 from skillshared.audit.findings import Finding, blocking, rank
 from skillshared.audit.rulefiles import load_rule_set, rule_files
-from skillshared.audit.rules import Rule
+from skillshared.audit.rules import RULES_FILE, Rule
 from skillshared.audit.scan import scan_tree
 from skillshared.catalog.kinds import SKILL_FILE
 from skillshared.catalog.skills import Discovery, Skill, flat_name
@@ -119,21 +120,32 @@ class Assessor:
     for its life; a command makes one)."""
 
     def __init__(self) -> None:
-        self._rules: tuple[object, list[Rule], str] | None = None
+        self._rules: tuple[object, list[Rule]] | None = None
+        self._print: tuple[object, str] | None = None  # (the rule files' stamps, fingerprint)
         self._seen: tuple[tuple[Scope, object], dict[str, Seen]] | None = None
         self._notable: dict[str, Seen] = {}  # the notable part of what was seen
         self._saved: dict[str, Seen] = {}  # ... as last written
         self._dirty = False  # signatures not written yet
 
-    def rules(self, paths: Paths, config: Config) -> tuple[list[Rule], str]:
-        """The rules (shipped and the user's), and their fingerprint with the threshold: a
-        scan made with other rules is not taken as still true."""
+    def _key(self, paths: Paths, config: Config) -> tuple[object, list[Path]]:
         files = rule_files(paths, config)
-        key = (tuple((f, _stamp(f)) for f in files), config.audit_threshold)
+        return (tuple((f, _stamp(f)) for f in files), config.audit_threshold), files
+
+    def fingerprint(self, paths: Paths, config: Config) -> str:
+        """What the rules (shipped and the user's) and the threshold are, from their text: a
+        scan made with other rules is not taken as still true. Cheap: the rules are loaded
+        (compiled) only when a skill is to be scanned."""
+        key, files = self._key(paths, config)
+        if self._print is None or self._print[0] != key:
+            self._print = (key, _fingerprint(files, config.audit_threshold))
+        return self._print[1]
+
+    def rules(self, paths: Paths, config: Config) -> list[Rule]:
+        """The rules (shipped and the user's)."""
+        key, files = self._key(paths, config)
         if self._rules is None or self._rules[0] != key:
-            rules = list(load_rule_set(files).rules)
-            self._rules = (key, rules, _fingerprint(rules, config.audit_threshold))
-        return self._rules[1], self._rules[2]
+            self._rules = (key, list(load_rule_set(files).rules))
+        return self._rules[1]
 
     def known(self, scope: Scope) -> dict[str, Seen]:
         """What was seen, from memory; read again when another process wrote it."""
@@ -201,9 +213,8 @@ class Assessor:
         when only its origin changed, None when nothing did."""
         rel = skill.rel_path
         before = seen.get(rel)
-        rules, fingerprint = self.rules(paths, config)
         try:
-            signature = f"{fingerprint}:{trees.signature(skill.path)}"
+            signature = f"{self.fingerprint(paths, config)}:{trees.signature(skill.path)}"
         except OSError:
             return False if seen.pop(rel, None) else None
         if before is not None and before.signature == signature:
@@ -211,7 +222,7 @@ class Assessor:
                 return None
             seen[rel] = replace(before, origin=origin)
             return False
-        findings, _ = scan_tree(skill.path, rules,
+        findings, _ = scan_tree(skill.path, self.rules(paths, config),
                                 skip=frozenset(_inside(discovery, skill)))
         above = blocking(findings, config.audit_threshold)
         if not above and origin == PULLED:
@@ -220,12 +231,16 @@ class Assessor:
         return True
 
 
-def _fingerprint(rules: list[Rule], level: str) -> str:
+def _fingerprint(files: list[Path], level: str) -> str:
+    """The threshold, the shipped rules' text and each user rule file's bytes (or its
+    absence), hashed."""
     total = hashlib.sha256(level.encode())
-    for rule in rules:
-        exclude = rule.exclude.pattern if rule.exclude else ""
-        total.update(f"{rule.id}\0{rule.severity}\0{rule.scan}\0{rule.pattern.pattern}\0"
-                     f"{rule.pattern.flags}\0{exclude}\n".encode("utf-8", "surrogatepass"))
+    total.update(resources.files("skillshared").joinpath("data", RULES_FILE).read_bytes())
+    for file in files:
+        try:
+            total.update(b"\0" + file.read_bytes())
+        except OSError:
+            total.update(b"\0-")
     return total.hexdigest()[:16]
 
 
