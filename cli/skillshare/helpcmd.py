@@ -24,10 +24,6 @@ NOT_HERE = {
 }
 
 
-def not_here(command: str) -> tuple[str, str] | None:
-    """Why ``command`` (one of the original's) is refused here, and what to do instead."""
-    return NOT_HERE.get(command)
-
 
 def version_line() -> str:
     """What ``skillshare --version`` prints (the original's form: ``skillshare v1.2.3``)."""

@@ -248,14 +248,13 @@ def _main(argv: Sequence[str]) -> int:
 
         textout.write(version_line())
         return 0
-    if argv and argv[0] in ("ui", "hub", "search", "upgrade"):
-        from skillshare.helpcmd import not_here
+    if argv and argv[0] in ("ui", "hub", "search", "upgrade"):  # (helpcmd.NOT_HERE's keys)
+        from skillshare.helpcmd import NOT_HERE
 
-        why = not_here(argv[0])
-        if why is not None:
-            _print_error(UsageError(f"`skillshare {argv[0]}`: {why[0]}", hint=why[1]),
-                         _wants_json(argv))
-            return EXIT_USAGE
+        why, instead = NOT_HERE[argv[0]]
+        _print_error(UsageError(f"`skillshare {argv[0]}`: {why}", hint=instead),
+                     _wants_json(argv))
+        return EXIT_USAGE
     try:
         ns = parse(argv)
     except UsageError as exc:

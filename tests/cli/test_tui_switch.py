@@ -121,3 +121,12 @@ def test_the_originals_commands_not_here_say_so(cli: CliRunner, command: str) ->
     assert "not part of this version" in error["message"] or command == "upgrade"
     assert error["hint"]
     assert "invalid choice" not in run.err
+
+
+def test_the_not_here_list_is_the_one_the_command_line_checks() -> None:
+    from skillshare import helpcmd, main
+
+    assert set(helpcmd.NOT_HERE) == {"ui", "hub", "search", "upgrade"}
+    assert not set(helpcmd.NOT_HERE) & set(COMMANDS)
+    text = Path(main.__file__).read_text()
+    assert all(f'"{name}"' in text for name in helpcmd.NOT_HERE)
