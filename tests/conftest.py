@@ -150,6 +150,15 @@ def configured(home: Path, source: Path) -> Path:
     return source
 
 
+@pytest.fixture
+def agents(home: Path, source: Path) -> Path:
+    """A global config with claude as its target, an empty skills source, and where the
+    agents source goes (not made: an install of agents makes it)."""
+    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
+    source.mkdir(parents=True)
+    return home / ".config/skillshare/agents"
+
+
 def make_skill(root: Path, rel: str, name: str | None = None, body: str = "instructions\n",
                frontmatter: str | None = None, files: dict[str, str] | None = None) -> Path:
     folder = root / rel

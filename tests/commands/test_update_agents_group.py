@@ -8,14 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRunner, write_config
-
-
-@pytest.fixture
-def agents(home: Path, source: Path) -> Path:
-    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
-    source.mkdir(parents=True)
-    return home / ".config/skillshare/agents"
+from tests.conftest import CliRunner
 
 
 @pytest.fixture

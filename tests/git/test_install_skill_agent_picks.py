@@ -8,15 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliRunner, make_skill, write_config
+from tests.conftest import CliRunner, make_skill
 from tests.team_repos import git
-
-
-@pytest.fixture
-def agents(home: Path, source: Path) -> Path:
-    write_config(home, "targets:\n  claude:\n    path: ~/.claude/skills\n")
-    source.mkdir(parents=True)
-    return home / ".config/skillshare/agents"
 
 
 @pytest.fixture
