@@ -1,15 +1,18 @@
 """The original skillshare's audit document (``results`` and ``summary`` of ``audit
 --json``), made from what was scanned: each skill and agent with its findings under the
 original's field names, then the run's totals (passed: no finding; warning: findings below
-the threshold; failed: a finding at or above it)."""
+the threshold; failed: a finding at or above it). Each result has its tier profile and
+analyzability (``totalBytes``, ``auditableBytes``, ``analyzability``, ``tierProfile``); the
+summary their average (``avgAnalyzability``)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from skillshared.audit.findings import Finding
+from skillshared.audit.skillwalk import SkillFacts
 from skillshared.commands.audit_policy import ANALYZERS, Policy, rule_analyzer
 from skillshared.commands.audit_score import category, fingerprint, max_severity, risk_label
 from skillshared.commands.results_audit import (
@@ -18,6 +21,7 @@ from skillshared.commands.results_audit import (
     OriginalResult,
     OriginalSummary,
     ScoredUnit,
+    TierProfileItem,
 )
 from skillshared.core.config import SEVERITIES
 
@@ -28,6 +32,7 @@ class Scanned:
     kind: Kind
     unit: ScoredUnit
     findings: tuple[Finding, ...]
+    facts: SkillFacts = field(default_factory=SkillFacts)  # tier profile, analyzability
 
 
 def analyzer_of(finding: Finding, scans: Mapping[str, str]) -> str:
@@ -48,7 +53,25 @@ def original_result(item: Scanned, level: str, scans: Mapping[str, str]) -> Orig
     return {"skillName": u["name"], "kind": item.kind,
             "findings": [original_finding(f, u["name"], scans) for f in item.findings],
             "riskScore": u["risk_score"], "riskLabel": u["risk_label"], "threshold": level,
-            "isBlocked": u["blocked"], "scanTarget": u["path"], "files": u["files"]}
+            "isBlocked": u["blocked"], "scanTarget": u["path"],
+            "totalBytes": item.facts.analyzability.total_bytes,
+            "auditableBytes": item.facts.analyzability.auditable_bytes,
+            "analyzability": round(item.facts.analyzability.ratio, 4),
+            "tierProfile": tier_profile(item.facts), "files": u["files"]}
+
+
+def tier_profile(facts: SkillFacts) -> TierProfileItem:
+    return {"counts": list(facts.profile.counts), "total": facts.profile.total}
+
+
+def add_facts(unit: ScoredUnit, facts: SkillFacts) -> ScoredUnit:
+    """``unit`` with the fields of ours that the analyzers measured of it."""
+    a = facts.analyzability
+    unit["tier_profile"] = tier_profile(facts)
+    unit["commands"] = facts.profile.describe()
+    unit["total_bytes"], unit["auditable_bytes"] = a.total_bytes, a.auditable_bytes
+    unit["analyzability"] = round(a.ratio, 4)
+    return unit
 
 
 def _scope(names: list[str], groups: list[str]) -> str:
@@ -76,7 +99,9 @@ def summary(items: list[Scanned], policy: Policy, mode: str, names: list[str],
         "byCategory": dict(sorted(Counter(category(f) for f in every).items())),
         "policyProfile": policy.profile, "policyDedupe": policy.dedupe,
         "policyAnalyzers": list(policy.analyzers) if not policy.all_analyzers
-        else list(ANALYZERS)}
+        else list(ANALYZERS),
+        "avgAnalyzability": round(sum(i.facts.analyzability.ratio for i in items)
+                                  / len(items), 4) if items else 1.0}
     if doc["scope"] == "single":
         doc["skill"] = names[0]
     return doc

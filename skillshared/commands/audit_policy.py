@@ -12,9 +12,11 @@ Analyzers: the original's ids are accepted. Each rule belongs to one: ``dataflow
 fed by the data-flow pass (a credential read in one place and sent in another of a skill:
 ``credential-flow``), ``structure`` the other rules about what a file is rather than what it
 says (links leading out of the skill, programs, archives, encodings: ``scan: file``),
-``static`` the rules matched against the files' text. An id no rule belongs to (``tier``,
-``integrity``, ``metadata``, ``cross-skill``) has no analyzer here yet, and a run that names
-it says so (``analyzers_missing``) rather than ignoring it.
+``static`` the rules matched against the files' text. ``tier``, ``structure`` (dangling links,
+analyzability) and ``cross-skill`` also run code of their own
+(:mod:`skillshared.commands.audit_analyzers`, which names the finding ids each makes). An id
+with neither rules nor code here says so when named (``analyzers_missing``) rather than being
+ignored. With no ``--analyzer``, the config's ``audit.enabled_analyzers`` chooses.
 
 Dedupe: ``global`` keeps one finding per rule, file, line and matched text (the worst, when
 a user rule file gives one twice); ``legacy`` keeps every finding as the scan reports it."""
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 from skillshared.audit.findings import Finding, rank, threshold
 from skillshared.audit.rules import Rule
+from skillshared.commands.audit_analyzers import ANALYZER_OF, BUILT
 from skillshared.core.errors import UsageError
 
 FORMATS = ("text", "json", "sarif", "markdown")
@@ -42,6 +45,8 @@ def rule_analyzer(rule_id: str, scan: str) -> str:
     """The original's analyzer id a rule of ours belongs to."""
     if rule_id in DATAFLOW_RULES:
         return "dataflow"
+    if rule_id in ANALYZER_OF:
+        return ANALYZER_OF[rule_id]
     return "structure" if scan == "file" else "static"
 
 
@@ -112,14 +117,15 @@ def select_rules(rules: list[Rule], policy: Policy) -> list[Rule]:
 
 
 def analyzers_here(rules: list[Rule]) -> list[str]:
-    """The analyzer ids some of ``rules`` belong to, in the original's order."""
-    found = {rule_analyzer(r.id, r.scan) for r in rules}
+    """The analyzer ids some of ``rules`` belong to, or that run code of their own here, in
+    the original's order."""
+    found = {rule_analyzer(r.id, r.scan) for r in rules} | BUILT
     return [a for a in ANALYZERS if a in found]
 
 
 def missing(policy: Policy, rules: list[Rule]) -> list[str]:
-    """The analyzers asked for by name that no rule belongs to (nothing is checked for
-    them)."""
+    """The analyzers asked for by name that have neither rules nor code here (nothing is
+    checked for them)."""
     here = set(analyzers_here(rules))
     return [] if policy.all_analyzers else [a for a in policy.analyzers if a not in here]
 

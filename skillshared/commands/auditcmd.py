@@ -31,8 +31,15 @@ from skillshared.audit.findings import Finding, blocking
 from skillshared.audit.rulefiles import load_rule_set, rule_files
 from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_files, scan_tree
+from skillshared.audit.skillwalk import SkillFacts
 from skillshared.catalog.agents import Agent
-from skillshared.commands.audit_document import Scanned, original_result, summary
+from skillshared.commands.audit_analyzers import (
+    CROSS_SKILL_NAME,
+    agent_facts,
+    bundle_findings,
+    skill_findings,
+)
+from skillshared.commands.audit_document import Scanned, add_facts, original_result, summary
 from skillshared.commands.audit_init_rules import init_rules
 from skillshared.commands.audit_markdown import markdown_report
 from skillshared.commands.audit_policy import (
@@ -56,25 +63,29 @@ RULES_COMMAND = "skillshared.commands.audit_rules_cmd"
 
 
 def _unit(kind: str, name: str, path: str, files: int, found: list[Finding],
-          policy: Policy) -> Scanned:
+          policy: Policy, facts: SkillFacts | None = None) -> Scanned:
+    facts = facts or SkillFacts()
     findings = dedupe(found, policy.dedupe)
     score, label = risk(findings)
-    return Scanned("agent" if kind == AGENT else "skill", {
+    return Scanned("agent" if kind == AGENT else "skill", add_facts({
         "name": name, "path": path, "files": files,
         "findings": [f.to_dict() for f in findings],
         "blocked": bool(blocking(findings, policy.threshold)),
         "risk_score": score, "risk_label": label, "max_severity": max_severity(findings)},
-        tuple(findings))
+        facts), tuple(findings), facts)
 
 
-def _scan_skills(units: list[tuple[str, str]], rules: list[Rule], policy: Policy
-                 ) -> list[Scanned]:
+def _scan_skills(config: Config, units: list[tuple[str, str]], rules: list[Rule],
+                 policy: Policy) -> list[Scanned]:
     folders = {path for _, path in units}
     done = []
     for flat, path in units:
         inner = {f for f in folders if f != path and f.startswith(path + os.sep)}
         findings, scanned = scan_tree(path, rules, skip=inner)
-        done.append(_unit(SKILL, flat, path, scanned, findings, policy))
+        extras = skill_findings(path, flat, config, analyzers=policy.analyzers,
+                                found=findings, skip=inner)
+        done.append(_unit(SKILL, flat, path, scanned, [*findings, *extras.findings], policy,
+                          extras.facts))
     return done
 
 
@@ -83,11 +94,31 @@ def _scan_agents(config: Config, agents: list[Agent], rules: list[Rule], policy:
     files = [(os.path.realpath(a.path), a.rel) for a in agents]
     found = scan_files(files, rules, str(config.agents))
     return [_unit(AGENT, a.rel.removesuffix(".md"), str(config.agents / a.rel), 1, findings,
-                  policy) for a, findings in zip(agents, found, strict=True)]
+                  policy, agent_facts(real, a.rel))
+            for a, findings, (real, _) in zip(agents, found, files, strict=True)]
+
+
+def _cross_skill(config: Config, skills: list[Scanned], policy: Policy) -> Scanned | None:
+    """The findings over all skills (None: there are none); they block nothing."""
+    found = bundle_findings([(s.unit["name"], s.facts, s.findings) for s in skills],
+                            analyzers=policy.analyzers)
+    if not found:
+        return None
+    item = _unit(SKILL, CROSS_SKILL_NAME, str(config.source), 0, found, policy)
+    item.unit["blocked"] = False
+    return item
+
+
+def _defaults(config: Config) -> Defaults:
+    """The config's threshold, and its ``audit.enabled_analyzers`` (a list of names)."""
+    section = config.document.get("audit")
+    wanted = section.get("enabled_analyzers") if isinstance(section, dict) else None
+    names = tuple(str(a) for a in wanted) if isinstance(wanted, list) else ()
+    return Defaults(config.audit_threshold, analyzers=names)
 
 
 def _policy(req: Request, config: Config | None) -> Policy:
-    defaults = Defaults(config.audit_threshold) if config is not None else Defaults()
+    defaults = _defaults(config) if config is not None else Defaults()
     return resolve(req.text("format"), req.text("profile"), req.text("threshold"),
                    req.text("dedupe"), req.texts("analyzer"), defaults)
 
@@ -117,22 +148,23 @@ def cmd_audit(req: Request) -> AuditResult | InitRulesResult | dict[str, Any]:
     loaded = load_rule_set(rule_files(req.paths, config))
     every = list(loaded.rules)
     rules = select_rules(every, policy)
-    done_skills = _scan_skills(chosen.units, rules, policy)
+    done_skills = _scan_skills(config, chosen.units, rules, policy)
     done_agents = _scan_agents(config, chosen.agents, rules, policy)
+    cross = _cross_skill(config, done_skills, policy)
     return _result(config, kind, policy, req, names, groups, (every, rules), done_skills,
-                   done_agents, loaded.warnings, chosen.notes, [
+                   done_agents, cross, loaded.warnings, chosen.notes, [
                        {"path": str(f.path), "format": f.format, "entries": f.entries}
                        for f in loaded.files])
 
 
 def _result(config: Config, kind: str | None, policy: Policy, req: Request, names: list[str],
             groups: list[str], both_rules: tuple[list[Rule], list[Rule]],
-            skills: list[Scanned],
-            agents: list[Scanned], warnings: list[str], notes: list[str],
-            files: Any) -> AuditResult:
+            skills: list[Scanned], agents: list[Scanned], cross: Scanned | None,
+            warnings: list[str], notes: list[str], files: Any) -> AuditResult:
     every, rules = both_rules
     lacking = missing(policy, every)
     both = [*skills, *agents]
+    shown = [*both, *([cross] if cross is not None else [])]
     counts = Counter(f.severity for item in both for f in item.findings)
     doc = summary(both, policy, config.scope.name, names, groups)
     scans = {r.id: r.scan for r in rules}
@@ -151,12 +183,15 @@ def _result(config: Config, kind: str | None, policy: Policy, req: Request, name
         "blocked": [i.unit["name"] for i in skills if i.unit["blocked"]],
         "blocked_agents": [i.unit["name"] for i in agents if i.unit["blocked"]],
         "rule_files": files, "warnings": warnings, "notes": notes,
-        "results": [original_result(i, policy.threshold, scans) for i in both], "summary": doc}
+        "results": [original_result(i, policy.threshold, scans) for i in shown],
+        "summary": doc}
+    if cross is not None:
+        result["cross_skill"] = cross.unit
     if policy.format == "sarif":
         project = config.scope.project_root
-        result["report"] = sarif_log(both, str(config.source), str(config.agents),
+        result["report"] = sarif_log(shown, str(config.source), str(config.agents),
                                      str(project) if project is not None else None)
     elif policy.format == "markdown":
-        result["report"] = markdown_report(both, doc, tuple(lacking),
+        result["report"] = markdown_report(shown, doc, tuple(lacking),
                                            tuple(result["analyzers_here"]))
     return result

@@ -3,8 +3,9 @@ Types only.
 
 Ours come first (``skills``, ``agents``, ``counts``, ...); ``results`` and ``summary`` are
 the original skillshare's audit document, field for field, with a few fields of ours added
-(``failed`` stays in ``summary``). ``report``: the SARIF log (``--format sarif``) or the
-Markdown text (``--format markdown``)."""
+(``failed`` stays in ``summary``). The findings across skills are the unit ``cross_skill``
+(named ``_cross-skill``), also the last of ``results``; they block nothing. ``report``: the
+SARIF log (``--format sarif``) or the Markdown text (``--format markdown``)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,23 @@ from skillshared.commands.results_install import AuditedSkill, RuleFile
 Kind = Literal["skill", "agent"]
 
 
+class TierProfileItem(TypedDict):
+    """How many of its commands are of each tier (T0 read-only ... T6 interpreter)."""
+    counts: list[int]
+    total: int
+
+
 class ScoredUnit(AuditedSkill):
-    """A skill or agent as scanned, with its risk (0-100, and its label)."""
+    """A skill or agent as scanned, with its risk (0-100, and its label), its tier profile
+    and how much of it is text the audit can read (``analyzability``: 0-1)."""
     risk_score: int
     risk_label: str
     max_severity: str | None
+    tier_profile: NotRequired[TierProfileItem]
+    commands: NotRequired[str]  # the profile in words: "destructive:2 network:3" ("none")
+    total_bytes: NotRequired[int]
+    auditable_bytes: NotRequired[int]
+    analyzability: NotRequired[float]
 
 
 class OriginalFinding(TypedDict):
@@ -45,6 +58,10 @@ class OriginalResult(TypedDict):
     threshold: str
     isBlocked: bool
     scanTarget: str
+    totalBytes: int
+    auditableBytes: int
+    analyzability: float
+    tierProfile: TierProfileItem
     files: int  # ours
 
 
@@ -72,6 +89,7 @@ class OriginalSummary(TypedDict):
     policyProfile: str
     policyDedupe: str
     policyAnalyzers: list[str]
+    avgAnalyzability: float
 
 
 class AuditResult(TypedDict):
@@ -99,8 +117,9 @@ class AuditResult(TypedDict):
     rule_files: list[RuleFile]
     warnings: list[str]
     notes: list[str]
-    results: list[OriginalResult]
-    summary: OriginalSummary
+    results: list[OriginalResult]  # with ``_cross-skill`` last when it has findings
+    summary: OriginalSummary  # (of the skills and agents: ``_cross-skill`` is not counted)
+    cross_skill: NotRequired[ScoredUnit]  # the findings over all skills, when there are any
     report: NotRequired[Any]  # the SARIF log (a mapping) or the Markdown text
 
 

@@ -139,7 +139,8 @@ def test_markdown_report_for_a_pull_request(cli: CliRunner, world: Path) -> None
             assert cells in (3, 7, 6), line  # no cell text breaks its table
     assert "<script>" not in text
     # the policy line names the analyzers that ran, not the original's ids with none here
-    assert "analyzers static, dataflow, structure." in text and "tier" not in text
+    assert "analyzers static, dataflow, tier, structure, cross-skill." in text
+    assert "integrity" not in text.split("### Skills")[0]
 
 
 def test_markdown_cells_cannot_break_the_table_or_hide_text() -> None:
@@ -185,21 +186,22 @@ def test_analyzers(cli: CliRunner, world: Path) -> None:
     structure = cli("audit", "--analyzer", "structure", "--json").json()
     assert not structure["blocked"] and structure["rules"] > 0
     here = every["analyzers_here"]
-    assert {"static", "structure"} <= set(here) <= {"static", "structure", "dataflow"}
+    assert {"static", "structure", "tier", "cross-skill"} <= set(here) <= {
+        "static", "structure", "dataflow", "tier", "cross-skill"}
     counts = [cli("audit", "--analyzer", a, "--json").json()["rules"] for a in here]
     assert sum(counts) == every["rules"]  # each rule belongs to one analyzer
     joined = cli("audit", "--analyzer", ",".join(here), "--json").json()
     assert joined["rules"] == every["rules"] and joined["analyzers_missing"] == []
-    missing = cli("audit", "--analyzer", "static", "--analyzer", "tier,cross-skill")
-    assert "--analyzer tier, cross-skill: no such analyzer here yet" in missing.out
+    missing = cli("audit", "--analyzer", "static", "--analyzer", "integrity,metadata")
+    assert "--analyzer integrity, metadata: no such analyzer here yet" in missing.out
     data = cli("audit", "--analyzer", "integrity", "--json").json()
     assert data["analyzers_missing"] == ["integrity"] and data["rules"] == 0
     assert data["summary"]["policyAnalyzers"] == ["integrity"]
-    report = cli("audit", "--analyzer", "tier", "--format", "markdown").out
-    assert "No analyzer here yet for tier: nothing was checked for it." in report
+    report = cli("audit", "--analyzer", "metadata", "--format", "markdown").out
+    assert "No analyzer here yet for metadata: nothing was checked for it." in report
     plain = cli("audit")
     assert "no such analyzer" not in plain.out
-    assert "every analyzer here (static, dataflow, structure)" in plain.out
+    assert "every analyzer here (static, dataflow, tier, structure, cross-skill)" in plain.out
 
 
 @pytest.mark.parametrize("argv, message", [
