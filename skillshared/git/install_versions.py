@@ -1,6 +1,7 @@
 """What this machine installed of each recorded install: the commit (``version``), the
-tree hash of the skill's folder in it, the branch and the time, as the original skillshare
-records them, for every install (``check`` shows them).
+tree hash of the skill's folder in it, the branch, the time and the hashes of the files
+installed (``file_hashes``, which the audit compares with the files on disk), as the
+original skillshare records them, for every install (``check`` shows them).
 
 They live in ``installed-versions.json`` in the mode's log folder, beside the operations
 log: never in the records that travel with the source or the project
@@ -23,7 +24,7 @@ from skillshared.engine import fsops
 from skillshared.git.installs_original import read_json, under
 
 FILE = "installed-versions.json"
-KEPT = ("version", "tree_hash", "branch", "installed_at")
+KEPT = ("version", "tree_hash", "branch", "installed_at", "file_hashes")
 
 
 def path(config: Config) -> Path:
@@ -39,8 +40,15 @@ def read(config: Config) -> dict[str, dict[str, Any]]:
     items = doc.get("installs") if isinstance(doc, dict) else None
     if not isinstance(items, dict):
         return {}
-    return {rel: {k: v for k, v in item.items() if k in KEPT and isinstance(v, str)}
+    return {rel: {k: v for k, v in item.items() if k in KEPT and _valid(k, v)}
             for rel, item in items.items() if isinstance(rel, str) and isinstance(item, dict)}
+
+
+def _valid(key: str, value: Any) -> bool:
+    if key == "file_hashes":
+        return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                               for k, v in value.items())
+    return isinstance(value, str)
 
 
 def _write(config: Config, items: Mapping[str, Mapping[str, Any]]) -> None:

@@ -18,7 +18,6 @@ or a URL gives is checked before anything is cloned or written
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -26,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from skillshared.audit import integrity
 from skillshared.catalog.kinds import SKILLS
 from skillshared.catalog.places import path_problem
 from skillshared.core.config import Config
@@ -35,7 +35,7 @@ from skillshared.core.errors import SkillshareError
 from skillshared.core.results_git import Origin
 from skillshared.engine import fsops
 from skillshared.git import gitops, install_versions
-from skillshared.git.installs_original import ORIGINAL_FILE, read_json, read_original, under
+from skillshared.git.installs_original import read_json, read_original, under
 from skillshared.git.sources import Fetched
 from skillshared.store import configedit, gitignore
 
@@ -213,18 +213,9 @@ def drop(config: Config, rels: Iterable[str]) -> None:
 
 def file_hashes(folder: Path) -> dict[str, str]:
     """``sha256:<hex>`` of every file in ``folder`` by its slash path (``.git`` and the
-    original's own record files left out), as the original records them."""
-    hashes: dict[str, str] = {}
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != ".git")
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            if name in (ORIGINAL_FILE, ".skillshare-meta.json") or not os.path.isfile(path):
-                continue
-            with open(path, "rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
-            hashes[Path(os.path.relpath(path, folder)).as_posix()] = f"sha256:{digest}"
-    return hashes
+    original's own record files left out), as the original records them and the audit's
+    integrity check compares them."""
+    return integrity.file_hashes(folder)
 
 
 def stamp(fetched: Fetched, dest: Path, env: Mapping[str, str]) -> dict[str, Any]:
@@ -293,9 +284,12 @@ def now() -> str:
 
 
 def repo_stamp(folder: Path, env: Mapping[str, str]) -> dict[str, Any]:
-    """What is recorded of a tracked repo just cloned or updated: its commit, its branch."""
+    """What is recorded of a tracked repo just cloned or updated: its commit, its branch,
+    the hashes of its files (the audit compares each skill in it with them, while the repo
+    is at that commit)."""
     def git(*args: str) -> str:
         return gitops.run(args, cwd=str(folder), env=env, check=False).out.strip()
 
     return {"version": git("rev-parse", "HEAD"), "installed_at": now(),
-            "branch": git("symbolic-ref", "--short", "-q", "HEAD")}
+            "branch": git("symbolic-ref", "--short", "-q", "HEAD"),
+            "file_hashes": file_hashes(folder)}
