@@ -3,9 +3,12 @@
 
 Per skill: ``tier`` (the risky mixes of command tiers: :mod:`skillshared.audit.tiers`),
 ``structure`` (local links that lead nowhere, and too little of the skill readable as text:
-:mod:`skillshared.audit.structure`). The skill's tier profile and analyzability are measured
-whatever is asked for (the profile only when ``tier`` or ``cross-skill`` runs). Over all
-skills: ``cross-skill`` (:mod:`skillshared.audit.crossskill`).
+:mod:`skillshared.audit.structure`), ``integrity`` (the files against the hashes recorded at
+install: :mod:`skillshared.audit.integrity`), ``metadata`` (who SKILL.md says made the skill,
+against the repository it came from: :mod:`skillshared.audit.trust`). The skill's tier
+profile and analyzability are measured whatever is asked for (the profile only when
+``tier`` or ``cross-skill`` runs). Over all skills: ``cross-skill``
+(:mod:`skillshared.audit.crossskill`).
 
 A further per-skill analyzer is one more call in :func:`skill_findings`, its finding ids in
 :data:`ANALYZER_OF` and its id in :data:`BUILT`. Only ``audit`` runs these (not the install
@@ -18,17 +21,21 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
-from skillshared.audit import crossskill, structure, tiers
+from skillshared.audit import crossskill, integrity, structure, tiers, trust
 from skillshared.audit.crossskill import Capability
 from skillshared.audit.findings import Finding
 from skillshared.audit.skillwalk import SkillFacts, walk_file, walk_skill
 from skillshared.core.config import Config
+from skillshared.git.audit_facts import record_findings
 
 TIER, STRUCTURE, CROSS_SKILL = "tier", "structure", "cross-skill"
-BUILT = frozenset({TIER, STRUCTURE, CROSS_SKILL})  # the analyzers made here
+INTEGRITY, METADATA = "integrity", "metadata"
+# the analyzers made here
+BUILT = frozenset({TIER, STRUCTURE, CROSS_SKILL, INTEGRITY, METADATA})
 ANALYZER_OF: dict[str, str] = {  # each finding id made here: the analyzer that made it
     **dict.fromkeys(tiers.IDS, TIER), **dict.fromkeys(crossskill.IDS, CROSS_SKILL),
-    "dangling-link": STRUCTURE, "low-analyzability": STRUCTURE}
+    "dangling-link": STRUCTURE, "low-analyzability": STRUCTURE,
+    **dict.fromkeys(integrity.RULES, INTEGRITY), **dict.fromkeys(trust.RULES, METADATA)}
 CROSS_SKILL_NAME = crossskill.NAME
 
 
@@ -57,7 +64,7 @@ def skill_findings(folder: str | Path, name: str, config: Config, *,
     ``folder`` (``found``: what the rule scan found there; ``skip``: folders of skills nested
     in it; ``off``: finding ids the user turned off). ``config`` is for the analyzers that
     read the install records."""
-    del name, config  # (for the analyzers that need them)
+    del name  # (for the analyzers that need it)
     facts = walk_skill(str(folder), skip, tiers=TIER in analyzers or CROSS_SKILL in analyzers,
                        links=STRUCTURE in analyzers)
     out: list[Finding] = []
@@ -65,6 +72,9 @@ def skill_findings(folder: str | Path, name: str, config: Config, *,
         out += _tiers(facts, found)
     if STRUCTURE in analyzers:
         out += _structure(facts)
+    # integrity, metadata: the files and SKILL.md against the install records
+    out += record_findings(config, folder, integrity=INTEGRITY in analyzers,
+                           metadata=METADATA in analyzers)
     # further per-skill analyzers: out += <analyzer>(folder, name, config, ...)
     return SkillExtras(tuple(f for f in out if f.rule not in off), facts)
 

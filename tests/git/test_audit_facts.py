@@ -66,6 +66,17 @@ def test_installs_and_updates_record_what_they_put_in_place(
     (world / REPO / "frontend/react/extra.sh").write_text("x\n")
     assert rules(world / "review") == [("content-tampered", "more.md")]
     assert rules(world / REPO / "frontend/react") == [("content-unexpected", "extra.sh")]
+    data = cli("audit", "--json").json()
+    found_by = {s["path"]: {(f["rule"], f["path"], f["severity"]) for f in s["findings"]}
+                for s in data["skills"]}
+    assert ("content-tampered", "more.md", "MEDIUM") in found_by[str(world / "review")]
+    react = found_by[str(world / REPO / "frontend/react")]
+    assert ("content-unexpected", "extra.sh", "LOW") in react
+    analyzer = {f["ruleId"]: f["analyzer"] for r in data["results"] for f in r["findings"]}
+    assert analyzer["content-tampered"] == "integrity"
+    only = cli("audit", "--analyzer", "static", "--json").json()
+    assert not any(f["rule"].startswith("content-") for s in only["skills"]
+                   for f in s["findings"])
 
     # pulled outside skillshare: the records no longer describe the repo until its update
     push_change(work, "review/later.md", "later\n")
@@ -74,7 +85,7 @@ def test_installs_and_updates_record_what_they_put_in_place(
     assert rules(world / REPO / "frontend/react") == []
 
 
-def test_the_originals_records_and_local_skills(world: Path) -> None:
+def test_the_originals_records_and_local_skills(cli: CliRunner, world: Path) -> None:
     skill = make_skill(world, "formatter")
     (skill / "SKILL.md").write_text("---\nname: formatter\ndescription: Official formatter "
                                     "from Acme Corp\n---\nFormat.\n")
@@ -94,6 +105,9 @@ def test_the_originals_records_and_local_skills(world: Path) -> None:
                             ("authority-language", "SKILL.md")]
     (skill / "nested/SKILL.md").write_text("changed\n")
     assert ("content-tampered", "nested/SKILL.md") in rules(skill)
+    data = cli("audit", "formatter", "--analyzer", "metadata", "--json").json()
+    assert {(f["rule"], f["severity"]) for f in data["skills"][0]["findings"]} == {
+        ("publisher-mismatch", "HIGH"), ("authority-language", "MEDIUM")}
 
 
 def test_a_damaged_record_file_gives_no_facts(world: Path) -> None:
