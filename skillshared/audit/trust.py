@@ -24,7 +24,7 @@ import re
 from urllib.parse import urlsplit
 
 from skillshared.audit.findings import Finding
-from skillshared.catalog.frontmatter import parse_frontmatter
+from skillshared.core.yamlio import YamlError, load
 
 FAMILY = "trust"
 MISMATCH, AUTHORITY = "publisher-mismatch", "authority-language"
@@ -123,15 +123,28 @@ def _line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, at) + 1 if at >= 0 and needle else 0
 
 
+_FRONT_END = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+
+
 def _name_description(text: str) -> tuple[str, str]:
-    """A SKILL.md's name and description; read line by line when YAML cannot read the
-    frontmatter (a broken frontmatter hides no claim)."""
-    meta = parse_frontmatter(text.encode("utf-8", "replace"))
-    if meta.name is not None or meta.description is not None or meta.problem is None:
-        return meta.name or "", meta.description or ""
-    head = text.removeprefix("\ufeff").split("\n---", 1)[0]
+    """A SKILL.md's name and description from its frontmatter; read line by line when
+    YAML cannot read it (a broken frontmatter hides no claim)."""
+    text = text.removeprefix("\ufeff")
+    first, _, rest = text.partition("\n")
+    end = _FRONT_END.search(rest)
+    if first.rstrip() != "---" or end is None:
+        return "", ""
+    head = rest[:end.start()]
+    try:
+        doc = load(head, "frontmatter")
+    except YamlError:
+        doc = None
+    if isinstance(doc, dict):
+        name, description = doc.get("name"), doc.get("description")
+        return (name if isinstance(name, str) else "",
+                description if isinstance(description, str) else "")
     fields = dict.fromkeys(("name", "description"), "")
-    for line in head.splitlines()[1:]:
+    for line in head.splitlines():
         key, sep, value = line.strip().partition(":")
         if sep and key in fields and not fields[key]:
             fields[key] = value.strip().strip("\"'")
