@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-SCRIPTS = (".sh", ".bash", ".zsh", ".ksh", ".fish", ".py", ".js", ".mjs", ".cjs", ".ts",
-           ".ps1", ".psm1", ".rb", ".pl", ".php", ".lua", ".bat", ".cmd")
+from skillshared.audit.intent import is_script
+
 _HOME_FILE = (r"(?:\.ssh[/\\'\"\s,+]+(?:id_[\w-]*(?!\.pub)(?![\w.-])|identity\b)"
               r"|\.aws[/\\'\"\s,+]+credentials\b|[._]netrc\b|\.git-credentials\b|\.gnupg\b"
               r"|\.docker[/\\]config\.json|\.kube[/\\]config\b|\.config[/\\]gh[/\\]hosts\.yml"
@@ -74,10 +74,6 @@ class Flows:
                     return (f"flow {source.path}:{source.line} ({source.text}) -> "
                             f"{sink.path}:{sink.line} ({sink.text})", sink)
         return None
-
-
-def is_script(rel: str, text: str) -> bool:
-    return rel.lower().endswith(SCRIPTS) or text.startswith("#!")
 
 
 def _places(rel: str, text: str, pattern: re.Pattern[str], unless: re.Pattern[str] | None

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from skillshared.audit.archives import code_inside, holding
 from skillshared.audit.filekinds import codec_of, kind_of
 from skillshared.audit.normalise import LONE_CR, excerpt, split_lines
 
@@ -121,7 +122,11 @@ def read_content(path: str, name: str) -> Content:
         kind = kind_of(head, name, binary)
         if kind is not None:
             category, fmt = kind
-            content.facts.append((f"{category} {fmt}", 0, f"{category} ({fmt})"))
+            code = code_inside(path, fmt) if category == "archive" else []
+            content.facts.append(
+                (f"{category} {fmt} holding code: {holding(code)}", 0,
+                 f"{category} ({fmt}) holding {holding(code)}") if code
+                else (f"{category} {fmt}", 0, f"{category} ({fmt})"))
             if category != "data" or not binary:
                 # a known binary: its printable strings are what a scan can read of it
                 strings = b"\n".join(_STRINGS.findall(head) + _STRINGS.findall(tail))

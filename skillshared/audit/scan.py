@@ -11,6 +11,7 @@ from collections.abc import Set as AbstractSet
 from skillshared.audit.context import is_document, lower, multiline_comments
 from skillshared.audit.dataflow import Flows
 from skillshared.audit.findings import Finding, rank
+from skillshared.audit.intent import is_script, raise_in_name, raise_intent, raise_link
 from skillshared.audit.matching import Prepared, prepare, scan_text
 from skillshared.audit.normalise import excerpt, named
 from skillshared.audit.reading import read_content
@@ -35,19 +36,23 @@ def _link(path: str, rel: str, real_root: str, rules: Prepared, found: list[Find
     resolved = os.path.realpath(path)
     if resolved == real_root or resolved.startswith(real_root.rstrip(os.sep) + os.sep):
         return  # what it leads to is scanned where it is
+    start = len(found)
     _facts(rel, [(f"link-outside {target} ({resolved})", 0, f"-> {target}")], rules, found)
+    raise_link(found, start, target)
 
 
 def _name(rel: str, rules: Prepared, found: list[Finding]) -> None:
     """Hiding characters in a path (a bidi override that turns `gpj.sh` around, say)."""
     if rel.isascii() or not rules.raw:
         return
+    start = len(found)
     for rule in rules.raw:
         match = rule.pattern.search(rel)
         if match is not None:
             found.append(Finding(rel, 0, rule.id, rule.family, rule.severity,
                                  named(f"in the file's name: {rule.message}", match.group()),
                                  excerpt(rel, match.start())))
+    raise_in_name(found, start)
 
 
 def _comments(text: str, first_line: int, rel: str, rules: Prepared, found: list[Finding]
@@ -83,9 +88,11 @@ def _scan(path: str, rel: str, rules: Prepared, real_root: str | None,
     content = read_content(path, os.path.basename(path))
     _facts(rel, content.facts, rules, found)
     document = is_document(rel)
+    script = not document and is_script(rel, content.parts[0][0] if content.parts else None)
     for text, first_line in content.parts:
         start = len(found)
         scan_text(text, first_line, rel, rules, content.raw_rules, content.squashed, found)
+        raise_intent(found, start, text, first_line, script)
         if document and first_line is not None:
             _comments(text, first_line, rel, rules, found)
             lower(found, start, text, first_line)
@@ -102,10 +109,12 @@ def _flows(skills: dict[str, Flows], rules: Prepared, found: list[Finding]) -> N
         if fact is None:
             continue
         text, sink = fact
+        start = len(found)
         for rule in rules.file:
             if rule.pattern.search(text) and not (rule.exclude and rule.exclude.search(text)):
                 found.append(Finding(sink.path, sink.line, rule.id, rule.family, rule.severity,
                                      f"{rule.message}: {text[5:]}", sink.text))
+        raise_intent(found, start, "", None, script=True)  # flows are read in scripts only
 
 
 def _unique(found: list[Finding]) -> list[Finding]:

@@ -76,6 +76,8 @@ EXAMPLES: dict[str, Example] = {
     "too-large-to-scan": (("big.txt", "x\n" * MAX_FILE_BYTES), ("small.txt", "x\n")),
     "binary-executable": (("tool", ELF), ("tool", "#!/bin/sh\necho hi\n")),
     "binary-archive": (("a.zip", zip_file({"x.md": "hi"})), ("a.md", "hi\n")),
+    "archive-with-code": (("a.zip", zip_file({"x.md": "hi", "run.sh": "ls"})),
+                          ("a.zip", zip_file({"x.md": "hi"}))),
     "binary-document": (("a.pdf", PDF), ("a.md", "# Report\n")),
     "binary-data": (("data.bin", bytes(range(256)) * 8), ("logo.png", png())),
     "binary-media": (("logo.png", png()), ("logo.sh", png())),

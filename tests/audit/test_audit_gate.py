@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,21 +82,26 @@ def test_install_of_a_copy_blocks_the_latin1_skill(cli: CliRunner, tmp_path: Pat
     assert not (world / "review").exists()
 
 
-def test_an_image_installs_and_an_executable_shows(cli: CliRunner, tmp_path: Path, world: Path
-                                                   ) -> None:
+def test_an_image_installs_and_an_executable_blocks(cli: CliRunner, tmp_path: Path, world: Path
+                                                    ) -> None:
     work, bare = team_repo(tmp_path)
     (work / "review/assets").mkdir()
     (work / "review/assets/logo.png").write_bytes(png())
-    (work / "review/bin").mkdir()
-    (work / "review/bin/helper").write_bytes(ELF)
-    commit_all(work, "assets")
+    commit_all(work, "an image")
     result = cli("install", f"file://{bare}", "--track", "--json")
     assert result.code == 0, result.err
     found = {(f["path"], f["rule"], f["severity"]) for f in result.json()["audit"]["findings"]}
-    assert found == {("review/assets/logo.png", "binary-media", "INFO"),
-                     ("review/bin/helper", "binary-executable", "HIGH")}
-    stricter = cli("install", f"file://{bare}", "--track", "--name", "strict", "-T", "high")
-    assert stricter.code == 1 and "binary-executable" in stricter.err
+    assert found == {("review/assets/logo.png", "binary-media", "INFO")}
+    (work / "review/bin").mkdir()
+    (work / "review/bin/helper").write_bytes(ELF)  # machine code no one can review
+    commit_all(work, "a program")
+    blocked = cli("install", f"file://{bare}", "--track", "--name", "second")
+    assert blocked.code == 1 and "CRITICAL review/bin/helper:0 binary-executable" in blocked.err
+    forced = cli("install", f"file://{bare}", "--track", "--name", "forced", "--force",
+                 "--json")
+    assert forced.code == 0, forced.err
+    assert {(f["rule"], f["severity"]) for f in forced.json()["audit"]["findings"]} == {
+        ("binary-media", "INFO"), ("binary-executable", "CRITICAL")}
 
 
 def test_update_rolls_back_a_latin1_injection(cli: CliRunner, tmp_path: Path, world: Path) -> None:
@@ -111,7 +117,32 @@ def test_update_rolls_back_a_latin1_injection(cli: CliRunner, tmp_path: Path, wo
 
 
 CORPUS_TECHNIQUES = ["persist-ssh-key-split", "b64-python", "stealth", "wipe-home-fullwidth",
-                     "dd-nvme", "injection-forget", "system-label", "read-keys"]
+                     "dd-nvme", "injection-forget", "system-label", "read-keys",
+                     # HIGH techniques raised by intent: a script, an unknown host, hidden
+                     "persist-cron", "rce-iex", "hidden-comment", "gh-token", "zero-width"]
+
+
+def test_the_install_gate_blocks_every_hostile_skill_of_the_corpus(tmp_path: Path) -> None:
+    """What ``install --track`` runs on a clone: each hostile skill, inside a repository
+    beside a harmless one, is blocked at the default threshold; no benign one is."""
+    from skillshared.audit.gate import Gate
+    from skillshared.core.errors import SkillshareError
+    from tests.audit.test_audit import materialise
+    from tests.audit_corpus import BENIGN, MALICIOUS
+    gate = Gate((), "CRITICAL")
+
+    def blocks(kind: str, name: str, files: Any) -> bool:
+        repo = tmp_path / kind / name
+        materialise(repo, "clean", {"SKILL.md": "---\nname: clean\ndescription: d\n---\n"})
+        materialise(repo / "skills", name, files)
+        try:
+            gate.check(repo)
+        except SkillshareError:
+            return True
+        return False
+
+    assert [n for n, (files, _) in MALICIOUS.items() if not blocks("m", n, files)] == []
+    assert [n for n, files in BENIGN.items() if blocks("b", n, files)] == []
 
 
 @pytest.mark.parametrize("name", CORPUS_TECHNIQUES)
@@ -122,7 +153,7 @@ def test_install_track_blocks_a_critical_technique_of_the_corpus(
     for rel, content in MALICIOUS[name][0].items():
         assert isinstance(content, str)
         (work / "review" / rel).parent.mkdir(parents=True, exist_ok=True)
-        (work / "review" / rel).write_text(content)
+        (work / "review" / rel).write_text(content, encoding="utf-8")
     commit_all(work, name)
     result = cli("install", f"file://{bare}", "--track")
     assert result.code == 1 and "blocked by the security audit" in result.err, result.err

@@ -90,11 +90,12 @@ def test_audit_honours_the_users_rules(cli: CliRunner, home: Path, source: Path)
     for name, line in SKILLS.items():
         make_skill(source, name, body=f"# {name}\n{line}\n")
     before = cli("audit", "--json")
-    assert before.code == 0, before.err
+    assert before.code == 1, before.err  # a live key in a skill blocks
     assert found(before.json()) == {
         "corp": set(), "dummy": set(), "fetcher": {("insecure-http-download", "LOW"),
                                                             ("fetch-url", "MEDIUM")},
-        "ci": {("sudo", "HIGH")}, "keys": {("aws-access-key", "HIGH")}}
+        "ci": {("sudo", "HIGH")}, "keys": {("aws-access-key", "CRITICAL")}}
+    assert before.json()["blocked"] == ["keys"]
     write_user_rules(home / ".config/skillshare")
     after = cli("audit", "--json")
     assert after.code == 1
@@ -164,14 +165,15 @@ def test_one_of_ours_for_several_of_the_originals(tmp_path: Path) -> None:
                             "  - {id: hardcoded-secret-3, severity: info}\n")
     rules = by_id(loaded)
     assert rules["curl-pipe-shell"].severity == "HIGH"  # wget piped to sh is still on
-    assert rules["slack-or-stripe-key"].severity == "HIGH"  # Stripe keys are not lowered
+    assert rules["slack-or-stripe-key"].severity == "CRITICAL"  # Stripe keys are not lowered
     assert rules["github-token"].severity == "LOW"  # the milder of the two never wins
     assert loaded.warnings == [
         f"{tmp_path / 'audit-rules.yaml'}: rules[0]: our `curl-pipe-shell` looks for what the "
         "original's `fetch-with-pipe-0` did and stays on: it also stands for "
         "`fetch-with-pipe-1`",
         f"{tmp_path / 'audit-rules.yaml'}: rules[1].severity: our `slack-or-stripe-key` looks "
-        "for what the original's `hardcoded-secret-4` did and reports at HIGH: it also stands "
+        "for what the original's `hardcoded-secret-4` did and reports at CRITICAL: it also "
+        "stands "
         "for `hardcoded-secret-7`",
         f"{tmp_path / 'audit-rules.yaml'}: rules[3].severity: our `github-token` looks for "
         "what the original's `hardcoded-secret-3` did and reports at LOW: it also stands for "

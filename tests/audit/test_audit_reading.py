@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import errno
 import gzip
+import io
 import os
+import tarfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -77,17 +79,33 @@ def test_what_the_encoding_findings_say(tmp_path: Path) -> None:
     assert scan(plain) == []
 
 
+def tar_gz(files: dict[str, bytes], mode: int) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), mode
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
 BINARIES: dict[str, tuple[str, bytes, str, str]] = {
     # name: (file name, content, rule, severity)
-    "elf": ("bin/tool", ELF, "binary-executable", "HIGH"),
+    "elf": ("bin/tool", ELF, "binary-executable", "CRITICAL"),
     "mach-o": ("bin/tool", b"\xcf\xfa\xed\xfe" + bytes(range(256)) * 4, "binary-executable",
-               "HIGH"),
+               "CRITICAL"),
     "windows": ("bin/tool.exe", b"MZ\x90\0\x03\0\0\0" + bytes(range(256)) * 4,
-                "binary-executable", "HIGH"),
-    "wasm": ("lib/x.wasm", b"\0asm\x01\0\0\0" + bytes(64), "binary-executable", "HIGH"),
+                "binary-executable", "CRITICAL"),
+    "wasm": ("lib/x.wasm", b"\0asm\x01\0\0\0" + bytes(64), "binary-executable", "CRITICAL"),
     "self-extracting": ("install.sh", b"#!/bin/sh\nexit 0\n" + ELF[4:], "binary-executable",
-                        "HIGH"),
+                        "CRITICAL"),
     "zip": ("assets/a.zip", zip_file({"a.md": "hi"}), "binary-archive", "HIGH"),
+    "zip holding a script": ("assets/a.zip", zip_file({"a.md": "hi", "bin/go.py": "pass"}),
+                             "archive-with-code", "CRITICAL"),
+    "tar holding a program": ("assets/t.tar.gz", tar_gz({"tool": b"\x7fELF"}, 0o755),
+                              "archive-with-code", "CRITICAL"),
+    "tar holding data": ("assets/d.tar.gz", tar_gz({"d/data.csv": b"a,b\n"}, 0o644),
+                         "binary-archive", "HIGH"),
     "gzip": ("assets/a.tar.gz", gzip.compress(b"data" * 100), "binary-archive", "HIGH"),
     "pdf": ("docs/a.pdf", PDF, "binary-document", "MEDIUM"),
     "unknown": ("data.bin", bytes(range(256)) * 8, "binary-data", "MEDIUM"),
@@ -106,7 +124,7 @@ def test_binary_files_are_reported_by_kind(tmp_path: Path, kind: str) -> None:
     assert [(f.rule, f.severity, f.line) for f in findings] == [(rule, severity, 0)]
 
 
-def test_an_image_does_not_block_at_the_default_threshold_an_executable_shows(
+def test_an_image_does_not_block_at_the_default_threshold_an_executable_does(
         tmp_path: Path) -> None:
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets/logo.png").write_bytes(png())
@@ -115,12 +133,11 @@ def test_an_image_does_not_block_at_the_default_threshold_an_executable_shows(
     assert blocking(findings, "CRITICAL") == blocking(findings, "LOW") == []
     (tmp_path / "helper").write_bytes(ELF)
     findings, _ = scan_tree(str(tmp_path), load_rules())
-    assert blocking(findings, "CRITICAL") == []
-    assert [f.rule for f in blocking(findings, "HIGH")] == ["binary-executable"]
-    assert summary(findings) == "1 high, 1 info"
+    assert [f.rule for f in blocking(findings, "CRITICAL")] == ["binary-executable"]
+    assert summary(findings) == "1 critical, 1 info"
     assert describe(findings[0]) == (
-        "HIGH helper:0 binary-executable: a compiled program or library (or a script carrying "
-        "a binary payload): not reviewable as text")
+        "CRITICAL helper:0 binary-executable: a compiled program or library (or a script "
+        "carrying a binary payload): not reviewable as text")
 
 
 def test_the_strings_of_a_binary_are_scanned(tmp_path: Path) -> None:
@@ -244,12 +261,16 @@ def test_links_are_reported_and_never_followed(tmp_path: Path) -> None:
     (skill / "docs/key").symlink_to(os.path.relpath(secret, skill / "docs"))
     (skill / "docs/elsewhere").symlink_to(tmp_path / "home")
     (skill / "docs/broken").symlink_to("/nowhere/at/all")
+    (skill / "docs/sibling").symlink_to("../../other")  # relative, out of the skill
     findings, files = scan_tree(str(skill), load_rules())
     assert files == 1
+    # an absolute target is this machine's own file: CRITICAL; a relative one out: HIGH
     assert [(f.path, f.rule, f.severity) for f in findings] == [
+        ("docs/broken", "link-outside-skill", "CRITICAL"),
+        ("docs/elsewhere", "link-outside-skill", "CRITICAL"),
         ("docs/key", "link-to-credentials", "CRITICAL"),
-        ("docs/broken", "link-outside-skill", "HIGH"),
-        ("docs/elsewhere", "link-outside-skill", "HIGH")]
+        ("docs/sibling", "link-outside-skill", "HIGH")]
+    assert "to an absolute path" in findings[0].message
     # one file at a time (an update audits what changed): the same, relative to its root
     assert [f.rule for f in scan_file(str(skill / "docs/key"), "docs/key",
                                       load_rules())] == ["link-to-credentials"]
