@@ -1,6 +1,7 @@
-"""Text rendering of `audit` results: each skill with its risk and findings (a clean one as
-one line, none with ``-q``), then the agents in their own section, then the totals of both,
-the policy and the verdict. ``--format sarif|json|markdown`` prints that document instead
+"""Text rendering of `audit` results: each skill with its risk, auditable share, command tiers
+and findings (a clean one as one line, none with ``-q``), then the agents in their own
+section, the findings across skills (``_cross-skill``), then the totals of both, the policy
+and the verdict. ``--format sarif|json|markdown`` prints that document instead
 (the exit code is the same). ``audit --init-rules`` and ``audit rules`` have their own."""
 
 from __future__ import annotations
@@ -25,18 +26,43 @@ def _risk(unit: ScoredUnit) -> str:
     return f"risk {unit.get('risk_label', 'clean').upper()} {unit.get('risk_score', 0)}/100{tail}"
 
 
+def _measured(unit: ScoredUnit, out: Out) -> None:
+    """``→ Auditable: 85%`` and ``→ Commands: destructive:2 network:3`` (when it runs any)."""
+    if "analyzability" in unit:
+        out(f"    → Auditable: {unit['analyzability']:.0%}")
+    if unit.get("tier_profile", {}).get("total"):
+        out(f"    → Commands: {unit.get('commands', '')}")
+
+
+def _findings(unit: ScoredUnit, out: Out, whole: str = "(whole skill)") -> None:
+    for f in unit["findings"]:
+        where = f"{f['path']}:{f['line']}" if f["path"] != "." else whole
+        out(f"    {MARKS[f['severity']]} {f['severity']:<8} {where}  {f['rule']}: "
+            f"{f['message']}")
+        out(f"        {f['excerpt']}")
+
+
 def _units(units: list[ScoredUnit], out: Out, quiet: bool) -> None:
     for unit in units:
         if not unit["findings"]:
             if not quiet:
                 out(f"{OK} {unit['name']}")
+                if len(units) == 1:
+                    _measured(unit, out)
             continue
         mark = FAIL if unit["blocked"] else WARN
         out(f"{mark} {unit['name']} ({out.path(unit['path'])})  {_risk(unit)}")
-        for f in unit["findings"]:
-            out(f"    {MARKS[f['severity']]} {f['severity']:<8} {f['path']}:{f['line']}  "
-                f"{f['rule']}: {f['message']}")
-            out(f"        {f['excerpt']}")
+        _measured(unit, out)
+        _findings(unit, out)
+
+
+def _cross_skill(r: AuditResult, out: Out) -> None:
+    """The findings across skills (``_cross-skill``): shown, never blocking."""
+    unit = r.get("cross_skill")
+    if unit:
+        out(f"{WARN} _cross-skill (risks of skills together; they block nothing)  "
+            f"{_risk(unit)}")
+        _findings(unit, out, "(across skills)")
 
 
 def _notes(r: AuditResult, out: Out) -> None:
@@ -69,8 +95,10 @@ def _summary(r: AuditResult, out: Out) -> None:
                      "analyzers") + " (" + (", ".join(ran) or "none") + ")"
         out(f"Policy: profile {r.get('profile', 'default')}, block at {r['threshold']} or "
             f"worse, dedupe {r.get('dedupe', 'global')}, {analyzers}")
+        share = (f"; auditable {s['avgAnalyzability']:.0%} avg" if "avgAnalyzability" in s
+                 else "")
         out(f"Passed {s['passed']}, warning {s['warning']}, failed {s['failed']}; aggregate "
-            f"risk {s['riskLabel'].upper()} ({s['riskScore']}/100)")
+            f"risk {s['riskLabel'].upper()} ({s['riskScore']}/100){share}")
 
 
 def _document(r: AuditResult, out: Out) -> bool:
@@ -123,6 +151,7 @@ def _audit(r: AuditResult, out: Out) -> int:
     if any(a["findings"] for a in agents) or (agents and not quiet):
         out.header(f"Agents ({out.path(r['agents_source'])})")
         _units(agents, out, quiet)
+    _cross_skill(r, out)
     _summary(r, out)
     blocked = [*r["blocked"], *(f"agent {a}" for a in r.get("blocked_agents", []))]
     if blocked:

@@ -2,14 +2,16 @@
 
 A heading with the verdict, the policy line, a table of the findings by severity, a table of
 the skills and agents that have findings (risk, worst severity, status), then for each of
-them its findings (severity, rule, ``file:line``, message, the matched text). Clean skills
-are counted, not listed. Everything taken from a skill is escaped, so a hostile file name or
+them its auditable share, command tiers and findings (severity, rule, ``file:line``,
+message, the matched text); the findings across skills come last as ``_cross-skill``. Clean
+skills are counted, not listed. Everything taken from a skill is escaped, so a hostile file name or
 line cannot break the tables or inject markup into the page."""
 
 from __future__ import annotations
 
 import re
 
+from skillshared.commands.audit_analyzers import CROSS_SKILL_NAME
 from skillshared.commands.audit_document import Scanned
 from skillshared.commands.results_audit import OriginalSummary
 from skillshared.core.config import SEVERITIES
@@ -42,7 +44,8 @@ def _head(s: OriginalSummary, failed: bool, here: tuple[str, ...]) -> list[str]:
             f"{s['warning']} with warnings, {s['failed']} failed", "",
             f"Policy: profile `{s['policyProfile']}`, block at `{s['threshold']}` or worse, "
             f"dedupe `{s['policyDedupe']}`, analyzers {analyzers}. Aggregate risk: "
-            f"**{s['riskLabel'].upper()}** ({s['riskScore']}/100).", ""]
+            f"**{s['riskLabel'].upper()}** ({s['riskScore']}/100). Auditable: "
+            f"{s['avgAnalyzability']:.0%} avg.", ""]
 
 
 def _severity_table(s: OriginalSummary) -> list[str]:
@@ -62,9 +65,19 @@ def _units_table(items: list[Scanned]) -> list[str]:
             "| --- | --- | --- | --- | ---: | --- |", *rows, ""]
 
 
+def _measured(item: Scanned) -> list[str]:
+    """Auditable share and command tiers of a skill or agent (none for ``_cross-skill``)."""
+    if item.unit["name"] == CROSS_SKILL_NAME:
+        return ["Findings across skills (they block nothing).", ""]
+    share = f"Auditable: {item.facts.analyzability.ratio:.0%}"
+    tiers = item.facts.profile
+    return [f"{share} · Commands: {tiers.describe()}" if tiers.total else share, ""]
+
+
 def _findings(item: Scanned) -> list[str]:
     lines = [f"#### {cell(item.unit['name'])} ({item.kind}, "
              f"{item.unit['risk_label'].upper()} {item.unit['risk_score']}/100)", "",
+             *_measured(item),
              "| Severity | Rule | Location | Message | Matched |",
              "| --- | --- | --- | --- | --- |"]
     for f in item.findings:

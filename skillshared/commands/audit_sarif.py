@@ -7,7 +7,10 @@ message, one location and ``partialFingerprints`` (stable while the finding stay
 its line moves). A location's ``uri`` is relative to what was scanned: the skills source
 (``uriBaseId`` ``SRCROOT``) or the agents source (``AGENTSROOT``), both given as absolute
 ``file:`` URIs in ``originalUriBaseIds``; in a project, both are the project's root (the
-repository a CI job checks out). A finding about a file as a whole has no region.
+repository a CI job checks out). A finding about a file as a whole has no region; one about a
+skill as a whole points at its ``SKILL.md``, one across skills (``_cross-skill``) at the
+skills source. The analyzers' finding ids (``tier-*``, ``dangling-link``, ...) are rules of
+the log like the others.
 
 Severities map as GitHub shows them: CRITICAL 9.5 and HIGH 8.0 are errors, MEDIUM 5.5 a
 warning, LOW 2.0 and INFO 0.5 notes (GitHub reads over 9.0 as critical, so the original's
@@ -22,6 +25,7 @@ from urllib.parse import quote
 
 from skillshared import __version__
 from skillshared.audit.findings import Finding
+from skillshared.commands.audit_analyzers import CROSS_SKILL_NAME
 from skillshared.commands.audit_document import Scanned
 from skillshared.commands.audit_score import category, fingerprint
 
@@ -46,14 +50,18 @@ def _rule(f: Finding) -> dict[str, Any]:
             "help": {"text": text, "markdown": f"**{f.severity}** `{f.rule}`: {text}"},
             "defaultConfiguration": {"level": level},
             "properties": {"security-severity": score, "precision": "medium",
-                           "tags": ["security", category(f), f.family]}}
+                           "tags": list(dict.fromkeys(("security", category(f), f.family)))}}
 
 
 def _uri(item: Scanned, path: str, root: str, agents: str) -> str:
-    """``path`` (relative to the skill, or to the agents source) relative to ``root``."""
+    """``path`` (relative to the skill, or to the agents source) relative to ``root``. A
+    finding about a skill as a whole (``.``) points at its ``SKILL.md``; one across skills
+    at the skills source."""
     folder = item.unit["path"] if item.kind == "skill" else agents
     rel = os.path.relpath(folder, root).replace(os.sep, "/")
-    joined = path if rel == "." else f"{rel}/{path}"
+    if path == ".":
+        path = "" if item.unit["name"] == CROSS_SKILL_NAME else "SKILL.md"
+    joined = (path or ".") if rel == "." else f"{rel}/{path}".rstrip("/")
     return quote(joined.encode("utf-8", "surrogateescape"), safe="/")
 
 

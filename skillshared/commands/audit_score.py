@@ -1,7 +1,8 @@
 """A skill's risk, as the original skillshare scores it: each finding adds its severity's
 weight (CRITICAL 25, HIGH 15, MEDIUM 8, LOW 3, INFO 1), capped at 100; the label is the
 score's band (0 clean, up to 25 low, 50 medium, 75 high, above: critical) raised to the worst
-finding's severity where that is worse (one HIGH finding is never "low" risk).
+finding's severity where that is worse (one HIGH finding is never "low" risk). Every finding
+counts, the analyzers' (tier mixes, dangling links, low analyzability) as the rules'.
 
 Also each finding's category in the original's words (its summary counts findings by them)
 and a fingerprint that stays the same while the finding does (for SARIF's
@@ -31,6 +32,13 @@ _CATEGORIES = (
     (("links", "link", "structure"), "structure"),
     (("integrity", "content-"), "integrity"),
 )
+# the findings of the analyzers beyond the rules: the original's category for each
+_BY_RULE = {"tier-stealth": "obfuscation", "tier-destructive-network": "exfiltration",
+            "tier-network-heavy": "risk", "tier-interpreter": "risk",
+            "tier-interpreter-network": "risk", "cross-skill-exfiltration": "exfiltration",
+            "cross-skill-privilege-network": "privilege", "cross-skill-stealth": "obfuscation",
+            "cross-skill-cred-interpreter": "credential", "dangling-link": "structure",
+            "low-analyzability": "risk"}
 _SPACES = re.compile(r"\s+")
 
 
@@ -69,6 +77,8 @@ def risk(findings: list[Finding]) -> tuple[int, str]:
 def category(finding: Finding) -> str:
     """The original's category of a finding: injection, exfiltration, credential,
     obfuscation, privilege, structure, integrity, or risk (anything else)."""
+    if finding.rule in _BY_RULE:
+        return _BY_RULE[finding.rule]
     words = f"{finding.family} {finding.rule}".lower()
     for keys, name in _CATEGORIES:
         if any(k in words for k in keys):

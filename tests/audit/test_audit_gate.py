@@ -56,7 +56,7 @@ def test_audit_command_blocks_the_hidden_instructions(cli: CliRunner, home: Path
         rules = {f["rule"] for f in by_name[name]["findings"]}
         assert "ignore-previous-instructions" in rules, name
     assert [(f["rule"], f["severity"]) for f in by_name["pictured"]["findings"]] == [
-        ("binary-media", "INFO")]
+        ("binary-media", "INFO"), ("low-analyzability", "INFO")]  # the image is most of it
     text = cli("audit", "homoglyph").out
     assert "homoglyph-letters" in text and "U+043E CYRILLIC SMALL LETTER O" in text
 
