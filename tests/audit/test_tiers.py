@@ -134,3 +134,17 @@ def test_no_benign_skill_of_the_corpus_gets_a_tier_finding_at_high(tmp_path: Pat
         for f in combination_findings(walk_skill(str(folder), links=False).profile):
             worst[(name, f.rule)] = f.severity
     assert not {k for k, severity in worst.items() if severity in ("CRITICAL", "HIGH")}
+
+
+@pytest.mark.parametrize("script", [
+    # download, unpack, clean up its own temporary folder
+    'tmp=$(mktemp -d)\ncurl -fsSL https://example.com/t.tgz -o "$tmp/t.tgz"\n'
+    'tar -xzf "$tmp/t.tgz" -C "$tmp"\nrm -rf "$tmp"\n',
+    # a test against a server of its own on this machine, stopped at the end
+    './server & pid=$!\ncurl -s http://127.0.0.1:8000/health\nkill "$pid"\n',
+    # fetch, then remove the build folder
+    'git pull\ncurl -sO https://example.com/data.csv\nrm -rf build/ ./dist\n',
+])
+def test_common_scripts_are_no_destructive_network_mix(script: str) -> None:
+    p = _profile(script.splitlines())
+    assert "tier-destructive-network" not in _ids(p), p.describe()
