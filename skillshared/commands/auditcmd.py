@@ -28,6 +28,7 @@ from collections import Counter
 from typing import Any
 
 from skillshared.audit.findings import Finding, blocking
+from skillshared.audit.original_ids import CHECKS, COUNTERPARTS
 from skillshared.audit.rulefiles import load_rule_set, rule_files
 from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_files, scan_tree
@@ -76,14 +77,14 @@ def _unit(kind: str, name: str, path: str, files: int, found: list[Finding],
 
 
 def _scan_skills(config: Config, units: list[tuple[str, str]], rules: list[Rule],
-                 policy: Policy) -> list[Scanned]:
+                 policy: Policy, off: frozenset[str]) -> list[Scanned]:
     folders = {path for _, path in units}
     done = []
     for flat, path in units:
         inner = {f for f in folders if f != path and f.startswith(path + os.sep)}
         findings, scanned = scan_tree(path, rules, skip=inner)
         extras = skill_findings(path, flat, config, analyzers=policy.analyzers,
-                                found=findings, skip=inner)
+                                found=findings, skip=inner, off=off)
         done.append(_unit(SKILL, flat, path, scanned, [*findings, *extras.findings], policy,
                           extras.facts))
     return done
@@ -98,10 +99,20 @@ def _scan_agents(config: Config, agents: list[Agent], rules: list[Rule], policy:
             for a, findings, (real, _) in zip(agents, found, files, strict=True)]
 
 
-def _cross_skill(config: Config, skills: list[Scanned], policy: Policy) -> Scanned | None:
+def _turned_off(every: list[Rule]) -> frozenset[str]:
+    """The original's checks whose counterpart here the user's rule files turned off
+    (``tier-stealth: enabled: false`` turns off ``stealth-commands``, and so the tier's
+    own finding too)."""
+    active = {r.id for r in every}
+    return frozenset(check for check in CHECKS
+                     if COUNTERPARTS[check] and not active & set(COUNTERPARTS[check]))
+
+
+def _cross_skill(config: Config, skills: list[Scanned], policy: Policy,
+                 off: frozenset[str]) -> Scanned | None:
     """The findings over all skills (None: there are none); they block nothing."""
     found = bundle_findings([(s.unit["name"], s.facts, s.findings) for s in skills],
-                            analyzers=policy.analyzers)
+                            analyzers=policy.analyzers, off=off)
     if not found:
         return None
     item = _unit(SKILL, CROSS_SKILL_NAME, str(config.source), 0, found, policy)
@@ -148,9 +159,10 @@ def cmd_audit(req: Request) -> AuditResult | InitRulesResult | dict[str, Any]:
     loaded = load_rule_set(rule_files(req.paths, config))
     every = list(loaded.rules)
     rules = select_rules(every, policy)
-    done_skills = _scan_skills(config, chosen.units, rules, policy)
+    off = _turned_off(every)
+    done_skills = _scan_skills(config, chosen.units, rules, policy, off)
     done_agents = _scan_agents(config, chosen.agents, rules, policy)
-    cross = _cross_skill(config, done_skills, policy)
+    cross = _cross_skill(config, done_skills, policy, off)
     return _result(config, kind, policy, req, names, groups, (every, rules), done_skills,
                    done_agents, cross, loaded.warnings, chosen.notes, [
                        {"path": str(f.path), "format": f.format, "entries": f.entries}

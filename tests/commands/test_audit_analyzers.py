@@ -128,3 +128,14 @@ def test_sarif_and_markdown_carry_them(cli: CliRunner, world: Path) -> None:
     report = cli("audit", "--format", "markdown").out
     assert "Auditable: 100% · Commands: destructive:1 network:1 interpreter:1" in report
     assert "#### \\_cross-skill" in report and "avg." in report
+
+
+def test_a_check_turned_off_in_the_users_rules_stays_off(cli: CliRunner, home: Path,
+                                                         world: Path) -> None:
+    make_skill(world, "hider", files={"scripts/h.sh": "shred -u notes.txt\n"})
+    before = _by_name(cli("audit", "hider", "--json").json())["hider"]
+    assert {"stealth-commands", "tier-stealth"} & _rules(before)
+    rules = home / ".config/skillshare/audit-rules.yaml"
+    rules.write_text("rules:\n  - id: tier-stealth\n    enabled: false\n")  # the original's
+    after = _by_name(cli("audit", "hider", "--json").json())["hider"]
+    assert not {"stealth-commands", "tier-stealth"} & _rules(after)
