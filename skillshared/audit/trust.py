@@ -11,11 +11,12 @@ was installed from (the original skillshare's ``metadata`` analyzer).
 
 A skill with no repository (made here, or copied from a folder) has none of these. Where
 the original reads a claim into ordinary words, this reads fewer: a lead word must be a
-whole word ("Ruby Gems" claims nothing), "sorted by Name", "powered by X" and "step by Step"
-are no claims, "from X" is one only after a word like skill or tool, with a company word
-(Corp, Inc, Labs…) or beside authority language ("reads files from Google Drive" is not),
-an e-mail address or npm scope is no ``@handle``, and "unofficial", "untrusted",
-"not verified" are no authority language. The frontmatter is read with YAML (a folded
+whole word ("Ruby Gems" claims nothing); "sorted by Name", "group issues by Label", "powered
+by X", "step by Step" and "written by Claude" are no claims; "from X" is one only after "a
+skill", "the tool" and the like, with a company word (Corp, Inc, Labs…) or beside authority
+language ("reads files from Google Drive", "load skills from GitHub" are not); an e-mail
+address or npm scope is no ``@handle``; "unofficial", "untrusted", "not verified" are no
+authority language. The frontmatter is read with YAML (a folded
 description is read whole), and line by line when YAML cannot read it."""
 
 from __future__ import annotations
@@ -45,13 +46,23 @@ _MAKERS = ("made", "created", "published", "maintained", "developed", "built", "
 _CLAIM = re.compile(
     rf"(?<![\w-])(?i:(?P<maker>{'|'.join(_MAKERS)})\s+by|(?P<lead>by|from))\s+(?P<who>{_NAME})"
     r"|(?<![\w.@/-])@(?P<handle>[A-Za-z][\w-]*)(?![\w-]*[/@]|[\w-]*\.[A-Za-z])")
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)\W*$")
-# nouns after which "from X" says where the skill comes from
+_WORDS_BEFORE = re.compile(r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\W*$")
+# "a|the <noun> from X": where the skill comes from ("imports files from X" is not)
 _ITEMS = frozenset({
-    "skill", "skills", "tool", "tools", "toolkit", "plugin", "plugins", "extension",
-    "extensions", "package", "packages", "integration", "integrations", "helper", "helpers",
-    "assistant", "agent", "agents", "kit", "bundle", "collection", "pack", "release",
-    "version", "formatter", "linter", "connector", "server", "library", "sdk", "cli"})
+    "skill", "skills", "tool", "toolkit", "plugin", "extension", "integration", "helper",
+    "assistant", "agent", "kit", "bundle", "collection", "pack", "formatter", "linter",
+    "connector", "server", "library", "package", "cli", "version", "port", "fork"})
+_DETERMINERS = frozenset({"a", "an", "the", "this", "our", "official"})
+# words before a plain "by" that say how, not who ("sort by Name", "read by Claude")
+_HOW = frozenset({
+    "sort", "order", "group", "filter", "search", "split", "divide", "multiply", "replace",
+    "organize", "organise", "rank", "index", "key", "page", "step", "side", "one", "day",
+    "line", "row", "case", "read", "run", "use", "set", "stand", "pass", "drive",
+    "power", "trigger", "follow", "call", "invoke", "match", "identify", "parse", "and"})
+# agents and ordinary words that a claim names without naming a publisher
+_NOT_PUBLISHERS = frozenset({
+    "claude", "chatgpt", "codex", "copilot", "gemini", "cursor", "name", "date", "default",
+    "category", "type", "size", "hand", "design", "example", "value", "user", "users"})
 _NOT_HANDLES = frozenset({"mention", "mentions", "here", "channel", "everyone", "all",
                           "param", "returns", "return", "see", "todo", "file", "files"})
 _AUTHORITY = re.compile(
@@ -93,15 +104,20 @@ def _same(claim: str, owner: str) -> bool:
 def _is_claim(match: re.Match[str], text: str, authority: bool) -> bool:
     if match.group("handle") is not None:
         return match.group("handle").lower() not in _NOT_HANDLES
+    who = match.group("who")
+    if who.split()[0].lower() in _NOT_PUBLISHERS:
+        return False
     if match.group("maker"):
         return True
-    before = _WORD_BEFORE.search(text, 0, match.start())
-    word = before.group(1).lower() if before else ""
-    who = match.group("who")
+    before = _WORDS_BEFORE.search(text[max(0, match.start() - 80):match.start()])
+    first, word = (before.group(1) or "", before.group(2)) if before else ("", "")
+    word, first = word.lower(), first.lower()
     if match.group("lead").lower() == "by":
         # "sorted by Name", "powered by X", "step by Step": no claim of a maker
-        return not (word.endswith(("ed", "en")) or word == who.split()[0].lower())
-    return (word in _ITEMS or authority or who.split()[-1] in _SUFFIXES)
+        return not (word.endswith(("ed", "en")) or word in _HOW or first in _HOW
+                    or word == who.split()[0].lower())
+    item = word.removesuffix("s") in _ITEMS and first in _DETERMINERS
+    return item or authority or who.split()[-1] in _SUFFIXES
 
 
 def claims(name: str, description: str) -> list[str]:

@@ -40,6 +40,8 @@ def test_the_owner_of_a_repository(url: str, owner: str) -> None:
     ("Created by Widget Labs for teams", ACME),
     ("Maintained by Anthropic engineers", ACME),
     ("A skill from Acme", "https://github.com/someone-else/acme-skills"),
+    ("Formatter for Go by Acme", ACME.replace("acme", "other")),
+    ("The linter from Acme", ACME.replace("acme", "other")),
 ])
 def test_a_claimed_publisher_that_is_not_the_owner(description: str, url: str) -> None:
     found = trust_findings(md(description), url)
@@ -63,6 +65,10 @@ def test_a_claimed_publisher_that_is_not_the_owner(description: str, url: str) -
     ("Rows sorted by Name; powered by OpenAI; step by Step", ACME),
     ("Inspired by Google's style guide", ACME),
     ("Mail john@example.com; runs @playwright/test; reads @mentions", ACME),
+    ("Fetch the latest release from GitHub; load skills from GitHub repos", ACME),
+    ("Install packages from PyPI; a handy tool from npm", ACME),
+    ("Group issues by Label; sort files by Date; read by Claude Code", ACME),
+    ("This skill was written by Claude", ACME),
     ("Formatter made by Acme Corp", None),  # a local skill: nothing to compare with
     ("made by Google", "file:///srv/git/skills.git"),  # no owner to compare with
 ])
