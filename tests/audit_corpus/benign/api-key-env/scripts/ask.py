@@ -1,0 +1,2 @@
+import os
+KEY = os.environ['OPENAI_API_KEY']

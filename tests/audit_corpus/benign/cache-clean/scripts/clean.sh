@@ -1,0 +1,2 @@
+rm -rf ~/.cache/my-tool
+rm -rf "$HOME/.cache/x"

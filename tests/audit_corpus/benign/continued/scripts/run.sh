@@ -1,0 +1,4 @@
+docker run --rm \
+  -v "$PWD:/app" \
+  -e TOKEN \
+  example/image:1

@@ -1,0 +1,1 @@
+base64 -d logo.b64 > logo.png

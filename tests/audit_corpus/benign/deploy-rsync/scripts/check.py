@@ -1,0 +1,1 @@
+print(open('config.json').read())

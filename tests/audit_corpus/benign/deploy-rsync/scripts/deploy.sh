@@ -1,0 +1,2 @@
+#!/bin/sh
+rsync -av -e 'ssh -i ~/.ssh/deploy_key' dist/ host:/srv/

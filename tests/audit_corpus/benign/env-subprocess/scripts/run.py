@@ -1,0 +1,1 @@
+subprocess.run(cmd, env=dict(os.environ, LANG='C'))

@@ -1,0 +1,1 @@
+curl --netrc-file ~/.netrc https://api.example.com/v1/me

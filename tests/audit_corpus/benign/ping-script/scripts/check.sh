@@ -1,0 +1,2 @@
+#!/bin/sh
+ping -c1 ${HOST}

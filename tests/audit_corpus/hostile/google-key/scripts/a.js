@@ -1,0 +1,1 @@
+const KEY = 'AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6q'

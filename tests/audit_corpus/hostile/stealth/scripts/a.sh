@@ -1,0 +1,1 @@
+shred -u ~/.bash_history; history -c

