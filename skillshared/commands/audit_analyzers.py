@@ -7,7 +7,8 @@ Per skill: ``tier`` (the risky mixes of command tiers: :mod:`skillshared.audit.t
 install: :mod:`skillshared.audit.integrity`), ``metadata`` (who SKILL.md says made the skill,
 against the repository it came from: :mod:`skillshared.audit.trust`). The skill's tier
 profile and analyzability are measured whatever is asked for (the profile only when
-``tier`` or ``cross-skill`` runs). Over all skills: ``cross-skill``
+``tier`` or ``cross-skill`` runs). An agent (one file) gets its tier profile,
+analyzability and tier findings (:func:`agent_findings`). Over all skills: ``cross-skill``
 (:mod:`skillshared.audit.crossskill`).
 
 A further per-skill analyzer is one more call in :func:`skill_findings`, its finding ids in
@@ -79,9 +80,14 @@ def skill_findings(folder: str | Path, name: str, config: Config, *,
     return SkillExtras(tuple(f for f in out if f.rule not in off), facts)
 
 
-def agent_facts(path: str, rel: str) -> SkillFacts:
-    """The tier profile and analyzability of one agent file (agents get no findings here)."""
-    return walk_file(path, rel)
+def agent_findings(path: str, rel: str, *, analyzers: Collection[str],
+                   found: Sequence[Finding] = (), off: AbstractSet[str] = frozenset()
+                   ) -> SkillExtras:
+    """The tier profile, analyzability and tier findings of one agent file (``rel``: its
+    path in the agents source), as the original gives a file it audits alone."""
+    facts = walk_file(path, rel)
+    out = _tiers(facts, found) if TIER in analyzers else []
+    return SkillExtras(tuple(f for f in out if f.rule not in off), facts)
 
 
 def bundle_findings(skills: Sequence[tuple[str, SkillFacts, Sequence[Finding]]], *,

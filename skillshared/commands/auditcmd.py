@@ -36,7 +36,7 @@ from skillshared.audit.skillwalk import SkillFacts
 from skillshared.catalog.agents import Agent
 from skillshared.commands.audit_analyzers import (
     CROSS_SKILL_NAME,
-    agent_facts,
+    agent_findings,
     bundle_findings,
     skill_findings,
 )
@@ -90,13 +90,17 @@ def _scan_skills(config: Config, units: list[tuple[str, str]], rules: list[Rule]
     return done
 
 
-def _scan_agents(config: Config, agents: list[Agent], rules: list[Rule], policy: Policy
-                 ) -> list[Scanned]:
+def _scan_agents(config: Config, agents: list[Agent], rules: list[Rule], policy: Policy,
+                 off: frozenset[str]) -> list[Scanned]:
     files = [(os.path.realpath(a.path), a.rel) for a in agents]
     found = scan_files(files, rules, str(config.agents))
-    return [_unit(AGENT, a.rel.removesuffix(".md"), str(config.agents / a.rel), 1, findings,
-                  policy, agent_facts(real, a.rel))
-            for a, findings, (real, _) in zip(agents, found, files, strict=True)]
+    done = []
+    for a, findings, (real, _) in zip(agents, found, files, strict=True):
+        extras = agent_findings(real, a.rel, analyzers=policy.analyzers, found=findings,
+                                off=off)
+        done.append(_unit(AGENT, a.rel.removesuffix(".md"), str(config.agents / a.rel), 1,
+                          [*findings, *extras.findings], policy, extras.facts))
+    return done
 
 
 def _turned_off(every: list[Rule]) -> frozenset[str]:
@@ -161,7 +165,7 @@ def cmd_audit(req: Request) -> AuditResult | InitRulesResult | dict[str, Any]:
     rules = select_rules(every, policy)
     off = _turned_off(every)
     done_skills = _scan_skills(config, chosen.units, rules, policy, off)
-    done_agents = _scan_agents(config, chosen.agents, rules, policy)
+    done_agents = _scan_agents(config, chosen.agents, rules, policy, off)
     cross = _cross_skill(config, done_skills, policy, off)
     return _result(config, kind, policy, req, names, groups, (every, rules), done_skills,
                    done_agents, cross, loaded.warnings, chosen.notes, [

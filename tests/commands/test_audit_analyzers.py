@@ -139,3 +139,15 @@ def test_a_check_turned_off_in_the_users_rules_stays_off(cli: CliRunner, home: P
     rules.write_text("rules:\n  - id: tier-stealth\n    enabled: false\n")  # the original's
     after = _by_name(cli("audit", "hider", "--json").json())["hider"]
     assert not {"stealth-commands", "tier-stealth"} & _rules(after)
+
+
+def test_an_agent_gets_its_tier_findings(cli: CliRunner, agents: Path) -> None:
+    agents.mkdir(parents=True)
+    (agents / "fetcher.md").write_text("# Fetcher\n```bash\ncurl -s https://x.example/a\n"
+                                       "node run.js\n```\n")
+    data = cli("audit", "agents", "--json").json()
+    (agent,) = data["agents"]
+    assert {(f["rule"], f["path"], f["line"]) for f in agent["findings"]} >= {
+        ("tier-interpreter-network", "fetcher.md", 4)}
+    assert agent["commands"] == "network:1 interpreter:1" and agent["analyzability"] == 1.0
+    assert data["results"][0]["tierProfile"]["total"] == 2
