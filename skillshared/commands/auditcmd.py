@@ -10,7 +10,10 @@ agents source holds is scanned as the file it leads to. Skills and agents are re
 skillshare's audit document (:mod:`skillshared.commands.audit_document`); ``report`` is the
 SARIF log or Markdown text when ``--format`` asks for one. The policy (format, profile,
 threshold, dedupe, analyzers) is checked before anything is read
-(:mod:`skillshared.commands.audit_policy`).
+(:mod:`skillshared.commands.audit_policy`). After the rule scan of each skill, the analyzers
+beyond the rules it asks for run (:mod:`skillshared.commands.audit_analyzers`: command tiers,
+dangling links, analyzability, install records), then those over all skills, whose findings
+are the unit ``cross_skill`` (``_cross-skill``, blocking nothing).
 
 ``audit rules ...`` (a leading word ``rules``) is handed to
 ``skillshared.commands.audit_rules_cmd:cmd_audit_rules``. ``--init-rules`` writes a starter
