@@ -2,8 +2,9 @@
 LOW), and how much of it the audit can read as text (its analyzability; ``low-analyzability``,
 INFO, below 70%).
 
-A link is an inline markdown link or image (``[label](target)``, ``![alt](src)``) or a
-reference definition (``[name]: target``) outside code blocks and code spans. Links with a
+A link is an inline markdown link or image (``[label](target)``, ``![alt](src)``), a
+reference definition (``[name]: target``) or an HTML ``<a href>``/``<img src>`` outside code
+blocks and code spans. Links with a
 scheme (``https:``, ``mailto:``, ...), ``//host`` links and anchors (``#section``) are not
 checked; a target's ``#fragment`` and ``?query`` are dropped and ``%XX`` escapes decoded. A
 target is looked up beside the document (one starting with ``/`` from the skill's folder); one
@@ -31,6 +32,8 @@ DOCUMENTS = (".md", ".markdown", ".mdx")
 
 _LINK = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
                    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+_HTML = re.compile(r"<(?:a|img|source)\b[^>]*?\s(?:href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')",
+                   re.I)
 _DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(<[^>\n]*>|\S+)")
 _SPAN = re.compile(r"(`+).+?\1")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -88,7 +91,7 @@ def links(lines: list[str]) -> Iterable[tuple[int, str, str]]:
         if opened is not None:
             fence = opened.group(1)[:3]
             continue
-        if "](" not in line and "]:" not in line:
+        if "](" not in line and "]:" not in line and "<" not in line:
             continue
         text = _SPAN.sub(lambda m: " " * len(m.group()), line)
         found = _DEFINITION.match(text)
@@ -97,6 +100,8 @@ def links(lines: list[str]) -> Iterable[tuple[int, str, str]]:
             continue
         for match in _LINK.finditer(text):
             yield number, match.group(1), match.group()
+        for match in _HTML.finditer(text):
+            yield number, match.group(1) or match.group(2) or "", match.group()
 
 
 def local_target(target: str) -> str | None:

@@ -23,6 +23,7 @@ See [the reference](references/api.md), ![logo](assets/logo.png "Logo") and
 [web](https://example.com/x.md), [mail](mailto:a@b.c), [top](#guide), [proto](//cdn/x.md),
 `[code](not/checked.md)` and [root](/references/api.md?raw=1), [spaced](<my%20notes.md>).
 [ref]: references/nothing.md
+<img src="assets/logo.png" width="80"> <a href='gone/page.html'>page</a> <a href="#top">up</a>
 
 ```
 [fenced](not/checked/either.md)
@@ -38,7 +39,8 @@ def test_dangling_links_only_where_nothing_is_there(tmp_path: Path) -> None:
     found = dangling_links("SKILL.md", DOC.splitlines(), str(folder))
     assert [(f.line, f.excerpt) for f in found] == [
         (3, "[missing](docs/gone.md#usage)"), (3, "[up](../gone/x.md)"),
-        (6, "[ref]: references/nothing.md")]
+        (6, "[ref]: references/nothing.md"),
+        (7, "<a href='gone/page.html'")]
     assert {(f.rule, f.severity, f.family) for f in found} == {
         ("dangling-link", "LOW", "structure")}
     assert "'docs/gone.md#usage'" in found[0].message
