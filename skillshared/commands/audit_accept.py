@@ -11,6 +11,8 @@ written then."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
 from skillshared.catalog import skills
@@ -63,6 +65,28 @@ def cmd_audit_accept(req: Request, words: list[str]) -> AuditAcceptResult:
     _sync(config, after.hold_back(discovery), names)
     return _result(config, "revoke" if revoke else "accept",
                    [_item(a, after) for a in chosen], after, names)
+
+
+def accept_forced(req: Request, config: Config, paths: Iterable[str]) -> list[str]:
+    """What ``install --force`` brought in past the audit (the skills under ``paths`` that
+    the continuous audit would hold back), accepted as it is now: the user's ``--force`` is
+    their word on it, so the next pass links it; its digest is recorded, so a later change
+    is scanned (and held) again. In the daemon, whose pass may have held them back while
+    the install ran, they are linked now. Returns the paths in the source accepted."""
+    roots = [os.path.relpath(p, config.source).replace(os.sep, "/") for p in paths]
+    discovery = skills.discover(config.source)
+    assessor = Assessor()
+    found = assessor.assess(req.paths, config, discovery)
+    chosen = [s for s in found.held
+              if any(s.rel == root or s.rel.startswith(root + "/") for root in roots)]
+    if chosen:
+        accepted = read_accepted(config.scope)
+        accepted.update({a.rel: a for a in map(_acceptance, chosen)})
+        write_accepted(config.scope, accepted)
+        if req.daemon is not None:
+            after = assessor.assess(req.paths, config, discovery, names=())
+            _sync(config, after.hold_back(discovery), sorted(s.name for s in chosen))
+    return sorted(s.rel for s in chosen)
 
 
 def _matches(word: str, seen: Seen) -> bool:

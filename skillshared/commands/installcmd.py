@@ -16,10 +16,12 @@ import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from skillshared.catalog import places, skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.commands import install_agents, install_pick, update_agents
+from skillshared.commands.audit_accept import accept_forced
 from skillshared.commands.install_common import copy_in, failure, level_of
 from skillshared.commands.install_common import gate as make_gate
 from skillshared.commands.install_shape import add_original_fields
@@ -48,9 +50,20 @@ def cmd_install(req: Request) -> InstallResult | InstallAgentsResult | UpdateRes
     started = time.monotonic()
     raw = req.text("source")
     result = _install(req)
+    if req.flag("force") and not req.flag("dry_run"):
+        _accept_forced(req, result)
     if raw:
         add_original_fields(result, raw, places.into(req.text("into")), started)
     return result
+
+
+def _accept_forced(req: Request, result: Any) -> None:
+    """``--force`` past the audit: what it brought in is accepted as it is (``accepted``:
+    the paths in the source), so the continuous audit does not hold it back."""
+    items = result.get("installed", [result] if result.get("track") else [])
+    forced = [i["path"] for i in items if (i.get("audit") or {}).get("blocked")]
+    if forced:
+        result["accepted"] = accept_forced(req, req.config(), forced)
 
 
 def _install(req: Request) -> InstallResult | InstallAgentsResult | UpdateResult:

@@ -35,6 +35,7 @@ class InstallCopyResult(TypedDict):
     threshold: str
     skills: list[str]  # the names installed (the original's field)
     installed: list[InstalledCopy]  # each skill: where it went, its audit, what it replaced
+    accepted: NotRequired[list[str]]  # --force past the audit: the paths accepted as they are
     skipped: NotRequired[list[str]]  # already installed from the same place (not replaced)
     agents: NotRequired[list[InstalledAgent]]  # the agents/ folder of a source with skills
     # The original's fields (see ``install_shape``): the source as given, tracked, what
@@ -56,6 +57,7 @@ class InstallRepoResult(TypedDict):
     threshold: str
     audit: AuditReport | None
     skills: list[str]
+    accepted: NotRequired[list[str]]  # as InstallCopyResult's
     source: NotRequired[str]  # the original's fields (see InstallCopyResult)
     tracked: NotRequired[bool]
     failed: NotRequired[list[str]]

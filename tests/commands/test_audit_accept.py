@@ -186,15 +186,35 @@ def test_project_mode_keeps_its_own_store(work: Path) -> None:
     assert os.path.islink(work / ".claude/skills/_team__evil")
 
 
-def test_a_forced_install_is_held_until_accepted(setup: Path, home: Path, tmp_path: Path,
-                                                 cli: Any) -> None:
+def test_a_forced_install_is_accepted_as_it_is(setup: Path, home: Path, tmp_path: Path,
+                                               cli: Any) -> None:
+    """`install --force` is the user's word on what it brings in: accepted with its digest
+    (so the next pass links it); a later change is held back again until accepted."""
     copy = make_skill(tmp_path / "downloads", "evil-tool", body=HOSTILE)
     assert cli("install", str(copy)).code == 1  # the install's own gate
-    done = cli("install", str(copy), "--force")
+    done = cli("install", str(copy), "--force", "--json")
     assert done.code == 0, done.err
+    assert done.json()["accepted"] == ["evil-tool"]
     run("sync")
-    assert (setup / "evil-tool/SKILL.md").exists() and not linked(home, "evil-tool")
+    assert linked(home, "evil-tool")
+    listed = accept(list=True)["items"]
+    assert [(i["path"], i["current"]) for i in listed] == [("evil-tool", True)]
+    (setup / "evil-tool/SKILL.md").write_text(HOSTILE + "And now this too.\n")  # it changed
+    run("sync")
+    assert not linked(home, "evil-tool")
     found = {f["name"]: f for f in run("status")["audit_findings"]}
     assert found["evil-tool"]["origin"] == "installed" and found["evil-tool"]["held"]
     accept("evil-tool")
     assert linked(home, "evil-tool")
+
+
+def test_a_forced_track_accepts_only_what_blocked(setup: Path, home: Path, tmp_path: Path,
+                                                  cli: Any) -> None:
+    from tests.team_repos import team_repo
+    _, bare = team_repo(tmp_path, {"review/notes.md": HOSTILE})
+    done = cli("install", f"file://{bare}", "--track", "--name", "forced", "--force", "--json")
+    assert done.code == 0, done.err
+    assert done.json()["accepted"] == ["_forced/review"]
+    assert "_team/evil" not in {a["path"] for a in accept(list=True)["items"]}
+    run("sync")
+    assert linked(home, "_forced__review") and not linked(home, "_team__evil")

@@ -85,6 +85,20 @@ def test_a_tracked_skill_is_held_until_accepted(world: Path, home: Path,
     assert [(i["path"], i["current"]) for i in again["items"]] == [("_team/evil", False)]
 
 
+def test_a_forced_install_through_the_daemon_is_linked(world: Path, home: Path, tmp_path: Path,
+                                                       daemon: DaemonStarter) -> None:
+    """`install --force` answered by the daemon: accepted and linked, whatever its passes
+    saw while the install ran; the daemon's later passes leave it linked."""
+    d = daemon()
+    copy = make_skill(tmp_path / "downloads", "forced-tool", body=HOSTILE)
+    done = run_cli_process("install", str(copy), "--force", "--json")
+    assert done.code == 0, done.err
+    assert done.json()["accepted"] == ["forced-tool"]
+    wait_for(lambda: linked(home, "forced-tool"), what="the forced skill to be linked")
+    d.settle()
+    assert linked(home, "forced-tool")
+
+
 def test_a_skill_pulled_by_the_daemon_is_held(world: Path, home: Path, tmp_path: Path,
                                              daemon: DaemonStarter) -> None:
     other = shared_source(world, tmp_path)
