@@ -159,9 +159,8 @@ class _Layer:
 
     def note_touched(self, original_id: str, entry: _Entry) -> None:
         self.touched.setdefault(original_id, []).append(entry)
-        if not COUNTERPARTS[original_id]:
-            kind = "check" if original_id in CHECKS else "rule"
-            self.warnings.append(f"{entry.where}.id: the original's {kind} `{original_id}` "
+        if not COUNTERPARTS[original_id] and original_id not in CHECKS:
+            self.warnings.append(f"{entry.where}.id: the original's rule `{original_id}` "
                                  "has no counterpart here: nothing to change")
 
     def set_rule(self, rule_id: str, *, enabled: bool | None, severity: str) -> None:
@@ -191,7 +190,7 @@ def _group(layer: _Layer, entry: _Entry) -> None:
         if entry.severity:
             layer.view.severity[original_id] = entry.severity
         layer.touched.setdefault(original_id, []).append(entry)
-    if originals and not any(COUNTERPARTS[o] for o in originals):
+    if originals and not any(COUNTERPARTS[o] or o in CHECKS for o in originals):
         layer.warnings.append(f"{entry.where}.pattern: the original's group `{entry.pattern}` "
                               "has no counterpart here")
 

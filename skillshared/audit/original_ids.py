@@ -63,13 +63,18 @@ _REGEX_RULES: dict[str, tuple[str, ...]] = {
     "hardcoded-secret-9": ("generic-secret-assignment",),
     "shell-chain-0": ("shell-chain",),
 }
-# Its checks that are not regex rules (structural, analyzability, tier, cross-skill).
+# Its checks that are not regex rules (structural, analyzability, integrity, trust, tier,
+# cross-skill). Ours make each under the same id (the analyzers of ``audit``), so a rule file
+# turns one off (``enabled: false``) or sets its severity by that id; ``content-integrity``
+# stands for the four content checks, as the original reads it.
 CHECKS = ("dangling-link", "content-tampered", "content-oversize", "content-missing",
-           "content-unexpected", "low-analyzability", "tier-stealth",
+           "content-unexpected", "content-integrity", "low-analyzability", "tier-stealth",
            "tier-destructive-network", "tier-network-heavy", "tier-interpreter",
            "tier-interpreter-network", "cross-skill-exfiltration",
            "cross-skill-privilege-network", "cross-skill-stealth",
-           "cross-skill-cred-interpreter")
+           "cross-skill-cred-interpreter", "publisher-mismatch", "authority-language")
+CHECK_ALIASES = {"content-integrity": ("content-tampered", "content-oversize",
+                                       "content-missing", "content-unexpected")}
 # Its credential-access table (internal/audit/credentials.go): a path family and how it may
 # be reached, each way an id of its own: "credential-access-<name>[-copy|-redirect|-dd|-exfil]".
 _WAYS = {"all": ("", "-copy", "-redirect", "-dd", "-exfil"), "exfil": ("", "-copy", "-exfil"),
@@ -105,8 +110,7 @@ def _credential_rules() -> dict[str, tuple[str, ...]]:
 
 
 # Its checks that ours stand for (the rest have none).
-_CHECKED = {"tier-stealth": ("stealth-commands",),
-            "cross-skill-exfiltration": ("credential-flow",)}
+_CHECKED = {"tier-stealth": ("stealth-commands",)}
 COUNTERPARTS: dict[str, tuple[str, ...]] = {
     **_REGEX_RULES, **_credential_rules(), **dict.fromkeys(CHECKS, ()), **_CHECKED}
 

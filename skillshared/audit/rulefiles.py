@@ -6,12 +6,12 @@ each file in one format, this tool's or the original skillshare's
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from skillshared.audit.original import View, apply
-from skillshared.audit.original_ids import is_original
+from skillshared.audit.original_ids import CHECK_ALIASES, CHECKS, is_original
 from skillshared.audit.rules import RULES_FILE, Rule, merge, shipped_rules
 from skillshared.core import yamlio
 from skillshared.core.config import Config
@@ -42,6 +42,10 @@ class RuleSet:
     rules: list[Rule]
     files: list[RuleFile]
     warnings: list[str]
+    # the original's checks (made by the analyzers under its ids) the files turn off, and
+    # the severities they give them
+    checks_off: frozenset[str] = frozenset()
+    check_severity: dict[str, str] = field(default_factory=dict)
 
 
 _MISSING = object()
@@ -89,7 +93,19 @@ def load_rule_set(extra: Iterable[Path] = ()) -> RuleSet:
     if problems:
         raise ConfigError("audit rules: the file has problems", details=problems,
                           hint="fix them, or move the file away to use the built-in rules")
-    return RuleSet(state.active(), files, warnings)
+    return RuleSet(state.active(), files, warnings, *_checks(view))
+
+
+def _checks(view: View) -> tuple[frozenset[str], dict[str, str]]:
+    """The checks ``view`` leaves off, and the severities it gives them (an alias such as
+    ``content-integrity`` standing for each of its checks)."""
+    def each(check: str) -> tuple[str, ...]:
+        return CHECK_ALIASES.get(check, (check,))
+
+    off = frozenset(one for check in CHECKS if check in view.off for one in each(check))
+    severity = {one: level for check, level in view.severity.items() if check in CHECKS
+                for one in each(check)}
+    return off, severity
 
 
 def user_rules_report(config_dir: Path, project_dir: Path | None) -> list[str]:

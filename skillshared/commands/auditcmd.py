@@ -25,9 +25,12 @@ the original skillshare's) and lists the ``warnings`` about what of them could n
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from skillshared.audit.findings import Finding, blocking
@@ -79,30 +82,42 @@ def _unit(kind: str, name: str, path: str, files: int, found: list[Finding],
         facts), tuple(findings), facts)
 
 
+@dataclass(frozen=True)
+class Checks:
+    """The original's checks the user's rule files turn off (through their ids, or through
+    our counterpart rules), and the severities they give them."""
+    off: frozenset[str] = frozenset()
+    severity: Mapping[str, str] = field(default_factory=dict)
+
+    def grade(self, found: Iterable[Finding]) -> list[Finding]:
+        return [dataclasses.replace(f, severity=self.severity[f.rule])
+                if f.rule in self.severity else f for f in found]
+
+
 def _scan_skills(config: Config, units: list[tuple[str, str]], rules: list[Rule],
-                 policy: Policy, off: frozenset[str]) -> list[Scanned]:
+                 policy: Policy, checks: Checks) -> list[Scanned]:
     folders = {path for _, path in units}
     done = []
     for flat, path in units:
         inner = {f for f in folders if f != path and f.startswith(path + os.sep)}
         findings, scanned = scan_tree(path, rules, skip=inner)
         extras = skill_findings(path, flat, config, analyzers=policy.analyzers,
-                                found=findings, skip=inner, off=off)
-        done.append(_unit(SKILL, flat, path, scanned, [*findings, *extras.findings], policy,
-                          extras.facts))
+                                found=findings, skip=inner, off=checks.off)
+        done.append(_unit(SKILL, flat, path, scanned,
+                          [*findings, *checks.grade(extras.findings)], policy, extras.facts))
     return done
 
 
 def _scan_agents(config: Config, agents: list[Agent], rules: list[Rule], policy: Policy,
-                 off: frozenset[str]) -> list[Scanned]:
+                 checks: Checks) -> list[Scanned]:
     files = [(os.path.realpath(a.path), a.rel) for a in agents]
     found = scan_files(files, rules, str(config.agents))
     done = []
     for a, findings, (real, _) in zip(agents, found, files, strict=True):
         extras = agent_findings(real, a.rel, analyzers=policy.analyzers, found=findings,
-                                off=off)
+                                off=checks.off)
         done.append(_unit(AGENT, a.rel.removesuffix(".md"), str(config.agents / a.rel), 1,
-                          [*findings, *extras.findings], policy, extras.facts))
+                          [*findings, *checks.grade(extras.findings)], policy, extras.facts))
     return done
 
 
@@ -116,10 +131,11 @@ def _turned_off(every: list[Rule]) -> frozenset[str]:
 
 
 def _cross_skill(config: Config, skills: list[Scanned], policy: Policy,
-                 off: frozenset[str]) -> Scanned | None:
+                 checks: Checks) -> Scanned | None:
     """The findings over all skills (None: there are none); they block nothing."""
-    found = bundle_findings([(s.unit["name"], s.facts, s.findings) for s in skills],
-                            analyzers=policy.analyzers, off=off)
+    found = checks.grade(bundle_findings([(s.unit["name"], s.facts, s.findings)
+                                          for s in skills],
+                                         analyzers=policy.analyzers, off=checks.off))
     if not found:
         return None
     item = _unit(SKILL, CROSS_SKILL_NAME, str(config.source), 0, found, policy)
@@ -166,10 +182,10 @@ def cmd_audit(req: Request) -> AuditResult | InitRulesResult | dict[str, Any]:
     loaded = load_rule_set(rule_files(req.paths, config))
     every = list(loaded.rules)
     rules = select_rules(every, policy)
-    off = _turned_off(every)
-    done_skills = _scan_skills(config, chosen.units, rules, policy, off)
-    done_agents = _scan_agents(config, chosen.agents, rules, policy, off)
-    cross = _cross_skill(config, done_skills, policy, off)
+    checks = Checks(_turned_off(every) | loaded.checks_off, loaded.check_severity)
+    done_skills = _scan_skills(config, chosen.units, rules, policy, checks)
+    done_agents = _scan_agents(config, chosen.agents, rules, policy, checks)
+    cross = _cross_skill(config, done_skills, policy, checks)
     return _result(config, kind, policy, req, names, groups, (every, rules), done_skills,
                    done_agents, cross, loaded.warnings, chosen.notes, [
                        {"path": str(f.path), "format": f.format, "entries": f.entries}

@@ -69,9 +69,7 @@ def test_the_users_file_loads_in_the_originals_format(tmp_path: Path) -> None:
     assert "insecure-http-download" not in rules  # insecure-http-0, disabled
     assert {rules[r].severity for r in ("aws-access-key", "github-token", "private-key-block",
                                         "openai-style-key")} == {"MEDIUM"}  # the group
-    assert loaded.warnings == [
-        f"{path}: rules[3].id: the original's check `dangling-link` has no counterpart here: "
-        "nothing to change"]
+    assert loaded.warnings == [] and loaded.checks_off == {"dangling-link"}
     assert len(rules) == len(load_rules()) + 2 - 2  # two added, two off
 
 
@@ -108,8 +106,7 @@ def test_audit_honours_the_users_rules(cli: CliRunner, home: Path, source: Path)
         "keys": {("aws-access-key", "MEDIUM")}}  # the group's severity lowered
     assert data["blocked"] == ["corp"]
     assert [f["format"] for f in data["rule_files"]] == ["original"]
-    (warning,) = data["warnings"]
-    assert "audit-rules.yaml: rules[3].id:" in warning and "dangling-link" in warning
+    assert data["warnings"] == []  # dangling-link: the structure check, turned off
 
 
 def test_the_install_gate_honours_the_users_rules(cli: CliRunner, tmp_path: Path, home: Path,
@@ -180,16 +177,31 @@ def test_one_of_ours_for_several_of_the_originals(tmp_path: Path) -> None:
         "`hardcoded-secret-2`"]
 
 
+def test_the_originals_checks_are_turned_off_and_graded_by_their_ids(tmp_path: Path) -> None:
+    """Its checks our analyzers make under its ids: `enabled: false` turns one off (an id,
+    a `pattern`, or `content-integrity` for the four content checks), `severity` grades it;
+    no warning, and a later file turns one on again."""
+    loaded = load(tmp_path, f"{SIGN}  - {{id: tier-interpreter, enabled: false}}\n"
+                            "  - {id: content-integrity, enabled: false}\n"
+                            "  - {pattern: tier-network-heavy, severity: LOW}\n"
+                            "  - {id: dangling-link, severity: medium}\n")
+    assert loaded.warnings == []
+    assert loaded.checks_off == {"tier-interpreter", "content-tampered", "content-oversize",
+                                 "content-missing", "content-unexpected"}
+    assert loaded.check_severity == {"tier-network-heavy": "LOW", "dangling-link": "MEDIUM"}
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "audit-rules.yaml").write_text("rules:\n  - {id: tier-interpreter, enabled: true}\n")
+    both = load_rule_set([tmp_path / "audit-rules.yaml", later / "audit-rules.yaml"])
+    assert "tier-interpreter" not in both.checks_off
+
+
 # -- what cannot be used: warnings with key paths, the rest applies ----------------------------
 
 SIGN = "rules:\n  - {id: insecure-http-0, enabled: false}\n"
 
 
 @pytest.mark.parametrize("entry, warning", [
-    ("{id: content-tampered, enabled: false}",
-     "rules[1].id: the original's check `content-tampered` has no counterpart here"),
-    ("{pattern: tier-network-heavy, severity: LOW}",
-     "rules[1].pattern: the original's group `tier-network-heavy` has no counterpart here"),
     ("{pattern: no-such-group, enabled: false}",
      "rules[1].pattern: no rule of the original's or here is in the group `no-such-group`"),
     ("{id: no-such-rule, severity: LOW}", "rules[1].id: `no-such-rule` is no rule"),
@@ -325,9 +337,7 @@ def test_user_rules_report(tmp_path: Path) -> None:
     user = write_user_rules(config)
     assert user_rules_report(config, project) == [
         f"{project / '.skillshare/audit-rules.yaml'}: not there",
-        f"{user}: the original skillshare's format, 5 entries",
-        f"warning: {user}: rules[3].id: the original's check `dangling-link` has no "
-        "counterpart here: nothing to change"]
+        f"{user}: the original skillshare's format, 5 entries"]  # dangling-link: turned off
     user.write_text("rules: 3\n")
     assert user_rules_report(config, None) == [
         "error: audit rules: the file has problems",

@@ -151,3 +151,25 @@ def test_an_agent_gets_its_tier_findings(cli: CliRunner, agents: Path) -> None:
         ("tier-interpreter-network", "fetcher.md", 4)}
     assert agent["commands"] == "network:1 interpreter:1" and agent["analyzability"] == 1.0
     assert data["results"][0]["tierProfile"]["total"] == 2
+
+
+def test_a_rule_file_turns_the_checks_off_and_grades_them(cli: CliRunner, home: Path,
+                                                           world: Path) -> None:
+    """The original's check ids in a user rule file of its format: a check turned off is
+    not reported, one given a severity is reported at it (cross-skill ones too)."""
+    before = _by_name(cli("audit", "--json").json())["deploy"]
+    assert {"tier-interpreter", "dangling-link"} <= _rules(before)
+    (home / ".config/skillshare/audit-rules.yaml").write_text(
+        "rules:\n  - {id: tier-interpreter, enabled: false}\n"
+        "  - {id: dangling-link, severity: MEDIUM}\n"
+        "  - {id: cross-skill-exfiltration, severity: LOW}\n")
+    data = cli("audit", "--json").json()
+    assert data["warnings"] == []
+    deploy = _by_name(data)["deploy"]
+    assert "tier-interpreter" not in _rules(deploy)
+    assert {f["severity"] for f in deploy["findings"] if f["rule"] == "dangling-link"} == {
+        "MEDIUM"}
+    cross = {f["rule"]: f["severity"] for f in data["cross_skill"]["findings"]}
+    assert cross["cross-skill-exfiltration"] == "LOW"
+    rules = {r["id"]: r["severity"] for r in cli("audit", "rules", "--json").json()["rules"]}
+    assert rules["credential-flow"] == "HIGH"  # the rule within one skill is not graded

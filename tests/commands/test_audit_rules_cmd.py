@@ -185,7 +185,7 @@ def test_a_file_of_our_format_is_edited_in_our_format(cli: CliRunner,
     assert active["team-secret"] == "HIGH"
     before = rules_file.read_bytes()
     run = cli("audit", "rules", "disable", "destructive-commands-0")
-    assert run.code != 0 and "use ours (rm-rf-root" in run.err
+    assert run.code != 0 and "use ours (delete-home-in-code, rm-rf-root" in run.err
     assert rules_file.read_bytes() == before
 
 
