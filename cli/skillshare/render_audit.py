@@ -39,7 +39,8 @@ def _findings(unit: ScoredUnit, out: Out, whole: str = "(whole skill)") -> None:
         where = f"{f['path']}:{f['line']}" if f["path"] != "." else whole
         out(f"    {MARKS[f['severity']]} {f['severity']:<8} {where}  {f['rule']}: "
             f"{f['message']}")
-        out(f"        {f['excerpt']}")
+        if f["excerpt"]:
+            out(f"        {f['excerpt']}")
 
 
 def _units(units: list[ScoredUnit], out: Out, quiet: bool) -> None:

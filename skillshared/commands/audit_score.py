@@ -38,7 +38,8 @@ _BY_RULE = {"tier-stealth": "obfuscation", "tier-destructive-network": "exfiltra
             "tier-interpreter-network": "risk", "cross-skill-exfiltration": "exfiltration",
             "cross-skill-privilege-network": "privilege", "cross-skill-stealth": "obfuscation",
             "cross-skill-cred-interpreter": "credential", "dangling-link": "structure",
-            "low-analyzability": "risk"}
+            "low-analyzability": "risk", "publisher-mismatch": "trust",
+            "authority-language": "trust"}
 _SPACES = re.compile(r"\s+")
 
 
@@ -76,7 +77,7 @@ def risk(findings: list[Finding]) -> tuple[int, str]:
 
 def category(finding: Finding) -> str:
     """The original's category of a finding: injection, exfiltration, credential,
-    obfuscation, privilege, structure, integrity, or risk (anything else)."""
+    obfuscation, privilege, structure, integrity, trust, or risk (anything else)."""
     if finding.rule in _BY_RULE:
         return _BY_RULE[finding.rule]
     words = f"{finding.family} {finding.rule}".lower()

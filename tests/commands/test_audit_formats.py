@@ -279,7 +279,8 @@ def test_sarif_uris_of_agents_and_of_a_project(cli: CliRunner, home: Path, world
     ("exfiltration", "x", "exfiltration"), ("hardcoded-secret", "x", "credential"),
     ("invisible-unicode", "x", "obfuscation"), ("dynamic-code", "x", "privilege"),
     ("persistence", "x", "privilege"), ("links", "link-outside", "structure"),
-    ("binary", "program", "risk"),
+    ("binary", "program", "risk"), ("trust", "publisher-mismatch", "trust"),
+    ("integrity", "content-tampered", "integrity"),
 ])
 def test_categories_in_the_originals_words(family: str, rule: str, expected: str) -> None:
     assert category(Finding("f", 1, rule, family, "LOW", "m", "e")) == expected

@@ -74,6 +74,10 @@ def test_installs_and_updates_record_what_they_put_in_place(
     assert ("content-unexpected", "extra.sh", "LOW") in react
     analyzer = {f["ruleId"]: f["analyzer"] for r in data["results"] for f in r["findings"]}
     assert analyzer["content-tampered"] == "integrity"
+    text = cli("audit").out  # a finding with no excerpt leaves no empty line under it
+    tampered = text.splitlines().index(next(line for line in text.splitlines()
+                                            if "content-tampered" in line))
+    assert text.splitlines()[tampered + 1].strip() != ""
     only = cli("audit", "--analyzer", "static", "--json").json()
     assert not any(f["rule"].startswith("content-") for s in only["skills"]
                    for f in s["findings"])
