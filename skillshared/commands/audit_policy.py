@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from skillshared.audit.findings import Finding, rank, threshold
 from skillshared.audit.rules import Rule
 from skillshared.commands.audit_analyzers import ANALYZER_OF, BUILT
+from skillshared.core.config import Config
 from skillshared.core.errors import UsageError
 
 FORMATS = ("text", "json", "sarif", "markdown")
@@ -144,3 +145,16 @@ def dedupe(findings: list[Finding], mode: str) -> list[Finding]:
         if key not in kept or rank(f.severity) < rank(kept[key].severity):
             kept[key] = f
     return list(kept.values())
+
+
+def config_defaults(config: Config) -> Defaults:
+    """The config's threshold (its ``audit.profile``'s when it sets none), profile,
+    ``audit.dedupe_mode`` and ``audit.enabled_analyzers`` (values the config check warned
+    about are passed on and left unused by :func:`resolve`)."""
+    section = config.document.get("audit")
+    section = section if isinstance(section, dict) else {}
+    wanted = section.get("enabled_analyzers")
+    names = tuple(str(a) for a in wanted) if isinstance(wanted, list) else ()
+    profile, dedupe = section.get("profile"), section.get("dedupe_mode")
+    return Defaults(config.audit_threshold, str(profile) if profile else None,
+                    str(dedupe).lower() if dedupe else None, names)

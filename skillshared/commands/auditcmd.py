@@ -53,6 +53,7 @@ from skillshared.commands.audit_policy import (
     Defaults,
     Policy,
     analyzers_here,
+    config_defaults,
     dedupe,
     missing,
     resolve,
@@ -143,16 +144,8 @@ def _cross_skill(config: Config, skills: list[Scanned], policy: Policy,
     return item
 
 
-def _defaults(config: Config) -> Defaults:
-    """The config's threshold, and its ``audit.enabled_analyzers`` (a list of names)."""
-    section = config.document.get("audit")
-    wanted = section.get("enabled_analyzers") if isinstance(section, dict) else None
-    names = tuple(str(a) for a in wanted) if isinstance(wanted, list) else ()
-    return Defaults(config.audit_threshold, analyzers=names)
-
-
 def _policy(req: Request, config: Config | None) -> Policy:
-    defaults = _defaults(config) if config is not None else Defaults()
+    defaults = config_defaults(config) if config is not None else Defaults()
     return resolve(req.text("format"), req.text("profile"), req.text("threshold"),
                    req.text("dedupe"), req.texts("analyzer"), defaults)
 

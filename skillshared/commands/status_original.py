@@ -97,6 +97,9 @@ def add_original_fields(result: StatusResult, config: Config, discovery: Discove
     if agents is not None:
         agents["exists"], agents["count"] = True, agents["agents"]
         agents["targets"] = [with_agents_target(t) for t in agents["targets"]]
-    result["audit"] = {"profile": "DEFAULT", "threshold": config.audit_threshold,
-                       "dedupe": "GLOBAL", "analyzers": []}
+    from skillshared.commands.audit_policy import config_defaults, resolve  # (only here)
+    policy = resolve(None, None, None, None, [], config_defaults(config))
+    result["audit"] = {"profile": policy.profile.upper(), "threshold": policy.threshold,
+                       "dedupe": policy.dedupe.upper(),
+                       "analyzers": [] if policy.all_analyzers else list(policy.analyzers)}
     result["version"] = __version__

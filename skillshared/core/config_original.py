@@ -222,14 +222,12 @@ class OriginalKeys:
             if dedupe not in DEDUPE_MODES:
                 self.warnings.append(f"audit.dedupe_mode: {dedupe!r} is not one of "
                                      f"{', '.join(DEDUPE_MODES)}")
-            self.note("audit.dedupe_mode", "the audit reports each finding it makes")
         analyzers = self.texts(section.get("enabled_analyzers"), "audit.enabled_analyzers")
         if analyzers is not None:
             for index, name in enumerate(analyzers):
                 if name not in ANALYZERS:
                     self.warnings.append(f"audit.enabled_analyzers[{index}]: unknown analyzer "
                                          f"{name!r} (known: {', '.join(ANALYZERS)})")
-            self.note("audit.enabled_analyzers", "the audit runs all of its checks")
         return threshold
 
     def target_agents(self, value: Any, key: str) -> None:

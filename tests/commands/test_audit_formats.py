@@ -178,6 +178,14 @@ def test_profiles_and_thresholds(cli: CliRunner, home: Path, world: Path) -> Non
     write_config(home, "targets: {}\naudit:\n  block_threshold: HIGH\n")
     assert cli("audit", "--json").json()["threshold"] == "HIGH"
     assert cli("audit", "--profile", "default", "--json").json()["threshold"] == "CRITICAL"
+    # the config's profile and dedupe mode, under the command line's
+    write_config(home, "targets: {}\naudit:\n  profile: strict\n  dedupe_mode: legacy\n")
+    configured = cli("audit", "--json").json()
+    assert (configured["profile"], configured["threshold"], configured["dedupe"]) == (
+        "strict", "HIGH", "legacy")
+    flags = cli("audit", "--profile", "default", "--dedupe", "global", "--json").json()
+    assert (flags["profile"], flags["threshold"], flags["dedupe"]) == (
+        "default", "CRITICAL", "global")
 
 
 def test_analyzers(cli: CliRunner, world: Path) -> None:

@@ -70,6 +70,13 @@ def test_no_skillignore_and_agents(cli: CliRunner, home: Path, source: Path) -> 
     target = cli("status", "--json").json()["agents"]["targets"][0]
     assert (target["linked"], target["drift"]) == (1, False)
     assert "claude" in cli("status").out
+    # the audit's policy as the config sets it
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
+                       "  claude:\n    path: ~/.claude/skills\naudit:\n  profile: strict\n"
+                       "  dedupe_mode: legacy\n  enabled_analyzers: [static, tier]\n")
+    assert cli("status", "--json").json()["audit"] == {
+        "profile": "STRICT", "threshold": "HIGH", "dedupe": "LEGACY",
+        "analyzers": ["static", "tier"]}
 
 
 def test_project_mode(cli: CliRunner, work: Path) -> None:
