@@ -187,13 +187,18 @@ def test_trash_restore_of_what_the_original_uninstalled(cli: CliRunner, world: W
 
 def test_audit_applies_the_users_rule_file_in_the_originals_format(cli: CliRunner,
                                                                    world: World) -> None:
-    make_skill(world.source, "deploy", body=f"Use the key {CORP_KEY} to deploy.\n")
+    make_skill(world.source, "deploy", body=f"Use the key {CORP_KEY} to deploy.\n"
+                                            "See [the notes](notes.md).\n")
     result = cli("audit", "--json")
     report = result.json()
     found = {(f["rule"], s["name"]) for s in report["skills"] for f in s["findings"]}
     assert ("acme-api-key", "deploy") in found
-    assert [w for w in report["warnings"] if "rules[3].id" in w]
-    assert "audit rules:" in cli("audit").out
+    # its rules[3] turns the original's dangling-link check off: ours follows, no warning
+    assert ("dangling-link", "deploy") not in found and report["warnings"] == []
+    rules = world.home / ".config/skillshare/audit-rules.yaml"
+    rules.write_text(rules.read_text() + "  - id: no-such-rule\n    enabled: false\n")
+    text = cli("audit").out  # what of the file cannot be used is said in text too
+    assert "audit rules: " in text and "`no-such-rule` is no rule" in text
 
 
 def test_the_originals_world_is_left_as_it_was_where_nothing_needed_to_change(

@@ -122,14 +122,18 @@ CORPUS_TECHNIQUES = ["persist-ssh-key-split", "b64-python", "stealth", "wipe-hom
                      "persist-cron", "rce-iex", "hidden-comment", "gh-token", "zero-width"]
 
 
-def test_the_install_gate_blocks_every_hostile_skill_of_the_corpus(tmp_path: Path) -> None:
+def test_the_install_gate_blocks_every_hostile_skill_of_the_corpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """What ``install --track`` runs on a clone: each hostile skill, inside a repository
     beside a harmless one, is blocked at the default threshold; no benign one is."""
-    from skillshared.audit.gate import Gate
+    from skillshared.audit import gate as gate_module
+    from skillshared.audit.rulefiles import load_rule_set
     from skillshared.core.errors import SkillshareError
     from tests.audit.test_audit import materialise
     from tests.audit_corpus import BENIGN, MALICIOUS
-    gate = Gate((), "CRITICAL")
+    loaded = load_rule_set()  # read once here, not at each of the 223 checks
+    monkeypatch.setattr(gate_module, "load_rule_set", lambda files: loaded)
+    gate = gate_module.Gate((), "CRITICAL")
 
     def blocks(kind: str, name: str, files: Any) -> bool:
         repo = tmp_path / kind / name
