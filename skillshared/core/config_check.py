@@ -25,6 +25,7 @@ from skillshared.core.config_records import (
     parse_skill_records,
 )
 from skillshared.core.config_targets import TargetFields
+from skillshared.core.didyoumean import unknown_key
 from skillshared.core.limits import Limits
 from skillshared.core.patterns import PatternError, check_ignore_pattern
 
@@ -62,7 +63,7 @@ class Validator(TargetFields):
             if not isinstance(key, str):
                 self.problem(str(key), "keys must be text")
             elif key not in _TOP_KEYS and key not in foreign:
-                self.warnings.append(f"{key}: unknown key (kept in the file)")
+                self.warnings.append(unknown_key(key, key, _TOP_KEYS | foreign))
         source = self._source(doc)
         self.original.check(doc, source)
         mode = self._choice(doc, "mode", MODES, "merge")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.core.config_original import OriginalKeys
+from skillshared.core.didyoumean import unknown_key
 from skillshared.core.paths import Scope
 from skillshared.core.patterns import PatternError, compile_glob
 
@@ -34,7 +35,7 @@ class Fields:
         if known is None:
             return
         for extra in sorted(set(mapping) - known, key=str):
-            self.warnings.append(f"{key}.{extra}: unknown key (kept in the file)")
+            self.warnings.append(unknown_key(f"{key}.{extra}", extra, known))
 
     def _choice(self, doc: Mapping[str, Any], key: str, allowed: tuple[str, ...],
                 default: str, where: str | None = None) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from skillshared.core.didyoumean import unknown_key
 from skillshared.core.paths import Scope
 
 TARGET_NAMINGS = ("flat", "standard")
@@ -80,7 +81,7 @@ class OriginalKeys:
 
     def warn_unknown(self, mapping: Mapping[Any, Any], known: frozenset[str], key: str) -> None:
         for extra in sorted(set(mapping) - known, key=str):
-            self.warnings.append(f"{key}.{extra}: unknown key (kept in the file)")
+            self.warnings.append(unknown_key(f"{key}.{extra}", extra, known))
 
     # -- top level --------------------------------------------------------------------------
     def check(self, doc: Mapping[str, Any], source: Path) -> None:
