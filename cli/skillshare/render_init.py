@@ -21,6 +21,8 @@ def render_init(r: dict[str, Any], out: Out) -> int:
         out(f"  Targets{found}:")
         for t in r["targets"]:
             out(f"    {t['name']:<12} {out.path(t['path'])}")
+    elif r["detected"]:
+        _none_found(r, out)
     else:
         out("  Targets: none — add one with `skillshare target add <name> [path]`")
     _extras(r, out)
@@ -29,9 +31,23 @@ def render_init(r: dict[str, Any], out: Out) -> int:
     for warning in r.get("warnings", []):
         out(f"{WARN} {warning}")
     out()
-    out("Next: put skills in the source (one folder with a SKILL.md each), then run "
-        f"`skillshare sync{' -p' if r['scope'] == 'project' else ''}`")
+    if r.get("daemon_syncs"):
+        out("Next: put skills in the source (one folder with a SKILL.md each): the daemon "
+            "links them as they appear")
+    else:
+        out("Next: put skills in the source (one folder with a SKILL.md each), then run "
+            f"`skillshare sync{' -p' if r['scope'] == 'project' else ''}`")
     return 0
+
+
+def _none_found(r: dict[str, Any], out: Out) -> None:
+    """No AI CLI's folder was found: say where init looked, and how to add one anyway."""
+    project = r["scope"] == "project"
+    where = "in this project (such as .claude/ or .agents/)" if project else \
+        "in your home folder (such as ~/.claude or ~/.agents)"
+    out(f"  Targets: none — no AI CLI's folder found {where}")
+    out("    add one with `skillshare target add <name>` (e.g. claude), or run "
+        f"`skillshare init{' -p' if project else ''} --discover` once a tool's folder exists")
 
 
 def _extras(r: dict[str, Any], out: Out) -> None:
@@ -76,6 +92,7 @@ def _render_change(r: dict[str, Any], out: Out) -> int:
         out(f"{WARN} {warning}")
     if r["added"] and not r["dry_run"]:
         out()
-        out(f"Next: `skillshare sync{' -p' if r['scope'] == 'project' else ''}` fills the "
+        out("The daemon fills the new targets within a moment" if r.get("daemon_syncs") else
+            f"Next: `skillshare sync{' -p' if r['scope'] == 'project' else ''}` fills the "
             "new targets")
     return 0

@@ -46,7 +46,9 @@ def render_target(r: TargetResult, out: Out) -> int:
             out(f"{OK} Added target {r['name']} {ARROW} {out.path(r['path'])} ({r['mode']}){dry}")
             for warning in r.get("warnings", []):
                 out(f"  {WARN} {warning}")
-            out("  Run 'skillshare sync' to distribute skills to it")
+            out("  Nothing was written (dry run)" if r["dry_run"] else
+                "  The daemon links its skills within a moment" if r.get("daemon_syncs") else
+                "  Run 'skillshare sync' to distribute skills to it")
             return 0
         return _render_updated(r, out)
     return _render_info(r, out)
@@ -76,8 +78,9 @@ def _render_updated(r: TargetUpdatedResult, out: Out) -> int:
     for warning in r.get("warnings", []):
         out(f"  {WARN} {warning}")
     if r["changes"]:
-        out("  Run 'skillshare sync' to apply" if not r["dry_run"] else
-            "  Nothing was written (dry run)")
+        out("  Nothing was written (dry run)" if r["dry_run"] else
+            "  The daemon applies it within a moment" if r.get("daemon_syncs") else
+            "  Run 'skillshare sync' to apply")
     return 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.commands import init_setup
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.initopts import InitOptions
 from skillshared.commands.results import NamedPath
 from skillshared.commands.results_init import InitChanged, Skipped
@@ -139,7 +140,7 @@ def change(req: Request, opts: InitOptions, found: list[tuple[str, Path]],
         source=str(config.source), found=[], added=[], skipped=[], mode=opts.mode,
         remote=opts.remote, remote_added=False, git_init=False, git_root=opts.git_root,
         repo=None, schema_added=False, warnings=[],
-        dry_run=opts.dry_run)
+        dry_run=opts.dry_run, daemon_syncs=daemon_syncs(req, scope))
     if opts.remote is not None or opts.git_root is not None:
         connect(req, opts, result, env)
     if opts.discover:

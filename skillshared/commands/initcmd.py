@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from skillshared.commands import init_existing, init_setup
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.initopts import GLOBAL_ONLY, InitOptions, read_options
 from skillshared.commands.request import Request
 from skillshared.commands.results_init import InitChanged, InitDone
+from skillshared.commands.toolfolders import tool_folder
 from skillshared.core import targets as builtin
 from skillshared.core.config_original import git_root_dir
 from skillshared.core.errors import NotFoundError, UsageError
@@ -24,13 +26,9 @@ def detected_targets(scope: Scope) -> list[tuple[str, Path]]:
     ordered = sorted(builtin.builtin_targets(), key=lambda t: t.name != "universal")
     for target in ordered:
         raw = target.project_path if scope.is_project else target.global_path
+        folder = tool_folder(scope, raw)
         path = scope.expand(raw)
-        tool_folder = path.parent
-        if scope.is_project and not Path(raw).parts[0].startswith("."):
-            continue  # `skills`, `data/skills`: too common in projects to mean a tool is used
-        if len(Path(raw).parts) == 1:
-            tool_folder = path  # `.skills` right in the project: its own folder, if any
-        if tool_folder.is_dir() and path not in found:
+        if folder is not None and folder.is_dir() and path not in found:
             found[path] = target.name
     order = {t.name: i for i, t in enumerate(builtin.builtin_targets())}
     return sorted(((name, path) for path, name in found.items()), key=lambda x: order[x[0]])
@@ -92,7 +90,7 @@ def cmd_init(req: Request) -> InitDone | InitChanged:
         dry_run=opts.dry_run, agents_source=str(scope.config_file.parent / "agents"),
         copied_from=str(origin) if origin else None, copied=[], copy_skipped=[],
         git_init=False, git_root=opts.git_root or "skills", skill_installed=False,
-        subdir=opts.subdir, warnings=[],
+        subdir=opts.subdir, warnings=[], daemon_syncs=daemon_syncs(req, scope),
         repo=str(_repo_folder(scope, opts, doc, base, source)) if opts.git else None)
     result["warnings"] += builtin.overlap_warnings(
         [n for n, _ in chosen], [(n, n, str(p)) for n, p in chosen],

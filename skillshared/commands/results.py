@@ -225,6 +225,7 @@ class TargetAddedResult(TargetDescription):
     action: Literal["added"]
     dry_run: bool
     warnings: list[str]  # folders another target's tool also reads (doctor: duplicates)
+    daemon_syncs: bool  # a daemon brings the target in line by itself (no sync to run)
 
 
 @final
@@ -233,6 +234,7 @@ class TargetUpdatedResult(TargetDescription):
     changes: list[str]
     dry_run: bool
     warnings: list[str]  # a setting the target's mode does not use (symlink mode)
+    daemon_syncs: bool  # a daemon applies the change by itself (no sync to run)
 
 
 class KeptLink(TypedDict):

@@ -21,6 +21,7 @@ class InitDone(InitResult):
     skill_installed: bool  # the built-in `skillshare` skill was added
     subdir: str | None
     warnings: list[str]
+    daemon_syncs: bool  # a daemon brings the targets in line by itself (no sync to run)
 
 
 class Skipped(TypedDict):
@@ -47,3 +48,4 @@ class InitChanged(TypedDict):
     schema_added: bool  # --force: the editors' schema comment put first in the config
     warnings: list[str]
     dry_run: bool
+    daemon_syncs: bool  # a daemon fills the targets added by itself (no sync to run)

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.results import TargetUpdatedResult
 from skillshared.commands.target_views import describe
 from skillshared.core.config import MODES, Config, TargetConfig
@@ -117,7 +118,8 @@ def target_set(req: Request) -> TargetUpdatedResult:
     if (skills.changes or agents.changes) and not dry_run:
         configedit.save(scope, new_doc)
     return {"action": "updated", "changes": skills.changes + agents.changes,
-            "dry_run": dry_run, **describe(target), "warnings": _warnings(req, target)}
+            "dry_run": dry_run, **describe(target), "warnings": _warnings(req, target),
+            "daemon_syncs": daemon_syncs(req, scope)}
 
 
 def _agents_edit(req: Request, target: TargetConfig, agent_mode: str | None

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
-from skillshared.commands import target_views
+from skillshared.commands import target_views, toolfolders
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.results import (
     ItemFailure,
     RemovedTarget,
@@ -95,8 +96,10 @@ def target_add(req: Request) -> TargetAddedResult:
     known = builtin.lookup(name)
     raw_path = req.text("path")
     if raw_path is None and known is None:
+        close = toolfolders.similar_names(name)
+        guess = f"did you mean {' or '.join(f'`{n}`' for n in close)}? Else: " if close else ""
         raise UsageError(f"'{name}' is not a built-in target, so it needs a path",
-                         hint=f"skillshare target add {name} <path>")
+                         hint=f"{guess}skillshare target add {name} <path>")
     mode = req.text("mode")
     if mode is not None and mode not in MODES:
         raise UsageError(f"invalid mode '{mode}': must be one of {', '.join(MODES)}")
@@ -120,7 +123,12 @@ def target_add(req: Request) -> TargetAddedResult:
     warnings = builtin.overlap_warnings(
         [name], [(t.name, t.builtin, str(t.path)) for t in new_config.targets],
         lambda raw: str(scope.expand(raw)), scope.is_project)
-    return {"action": "added", "dry_run": dry_run, **describe(added), "warnings": warnings}
+    builtin_raw = None if raw_path is not None or known is None else (
+        known.project_path if scope.is_project else known.global_path)
+    missing = toolfolders.missing_tool(scope, name, path, builtin_raw)
+    return {"action": "added", "dry_run": dry_run, **describe(added),
+            "warnings": [*([missing] if missing else []), *warnings],
+            "daemon_syncs": daemon_syncs(req, scope)}
 
 
 def target_remove(req: Request) -> TargetRemovedResult:

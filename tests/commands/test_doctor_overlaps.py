@@ -75,6 +75,8 @@ def test_no_overlap_adds_no_check(home: Path, source: Path) -> None:
 
 def test_target_add_warns_and_adds(home: Path, source: Path) -> None:
     source.mkdir(parents=True)
+    for tool in (".cursor", ".codeium/windsurf"):  # (installed: no warning of a missing tool)
+        (home / tool).mkdir(parents=True)
     path = write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n  claude: {}\n")
     result = run("target", action="add", name="cursor")
     assert result["action"] == "added"
