@@ -205,7 +205,7 @@ def test_sync_all_does_both_and_says_so(cli: CliRunner, world: dict[str, Path]) 
     assert (world["claude"] / "tutor.md").is_symlink()
     text = cli("sync", "--all").out
     assert "Syncing skills" in text and "Syncing agents" in text
-    assert "claude: merged (3 linked" in text
+    assert "claude: nothing to do (merge: 3 agents)" in text
 
 
 def test_force_backs_up_what_it_replaces(cli: CliRunner, home: Path,

@@ -77,7 +77,7 @@ def test_text_output_has_one_line_per_target(cli: CliRunner, setup: dict[str, Pa
     (setup["target"] / "mine").mkdir(parents=True)
     result = cli("sync")
     assert result.code == 0
-    assert "✓ claude: merged (3 linked, 1 local, 0 updated, 0 pruned)" in result.out
+    assert "✓ claude: 3 linked (merge: 3 skills, 1 local)" in result.out
     assert "Sync complete: 1 target" in result.out
 
 
@@ -259,7 +259,7 @@ def test_symlink_mode_links_the_whole_folder(cli: CliRunner, home: Path, setup: 
     report = sync(cli)
     assert os.readlink(setup["target"]) == str(setup["source"])
     assert only_target(report)["changes"] == [{"action": "link_target", "name": ""}]
-    assert "✓ claude: symlink" in cli("sync").out
+    assert "✓ claude: nothing to do (symlink)" in cli("sync").out
 
 
 def test_switching_symlink_to_merge_and_back(cli: CliRunner, home: Path, setup: dict[str, Path]

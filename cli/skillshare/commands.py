@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
+# the commands that say what they changed: every change (-v), or only problems (-q)
+VERBOSE = flag("-v", "--verbose", help="one line per change (link made, copy updated, entry "
+                                       "pruned, conflict)")
+QUIET = flag("-q", "--quiet", help="only problems (conflicts, errors, what was held back)")
+
 COMMANDS = {c.name: c for c in (
     Command("init", "create the config and the source folder (or ./.skillshare with -p)",
             "skillshare init\nskillshare init --targets claude,cursor --mode copy\n"
@@ -79,9 +84,9 @@ COMMANDS = {c.name: c for c in (
             positional("targets", "agents | extras, then only these targets", nargs="*",
                        metavar="[agents|extras] target"),
             flag("--all", help="sync skills, agents and extras"),
-            flag("-q", "--quiet", help="leave out the context cost and context_budget "
-                                       "warnings (--json still has them)"),
-            DRY_RUN,
+            flag("-q", "--quiet", help="only problems (conflicts, errors, held pruning): no "
+                                       "context cost either (--json still has it)"),
+            VERBOSE, DRY_RUN,
             flag("-f", "--force",
                  help="back up and replace entries that block a skill; allow mass pruning")),
     Command("status", "show the source, every target and the daemon",

@@ -3,13 +3,14 @@ bits of a target's line that `status`, `diff` and `target` show too."""
 
 from __future__ import annotations
 
-from skillshare import render_context
+from skillshare import render_changes, render_context
 from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from skillshare.render_changes import Voice
     from skillshared.commands.results import DiffTarget, ExtrasSync, SyncAll, TargetState
     from skillshared.core.results import Collisions, DiscoveryNotes, SyncReport, TargetReport
 
@@ -37,7 +38,8 @@ def target_names(t: Named) -> str:
     return f"{t['name']}{also}"
 
 
-def discovery_notes(out: Out, r: DiscoveryNotes, kind: str = "skills") -> None:
+def discovery_notes(out: Out, r: DiscoveryNotes, kind: str = "skills",
+                    quiet: bool = False) -> None:
     agents = kind == "agents"
     if r["invalid"]:
         what = "agent file" if agents else "skill folder" if kind == "skills" else "file"
@@ -49,14 +51,14 @@ def discovery_notes(out: Out, r: DiscoveryNotes, kind: str = "skills") -> None:
             "(synced anyway):")
         for problem in r["frontmatter"]:
             out(f"    {problem['path']}: {problem['problem']}")
-    if r["ignored"]:
+    if r["ignored"] and not quiet:
         what, by = ("agent", ".agentignore") if agents else ("skill", ".skillignore")
         out(f"{INFO} {plural(len(r['ignored']), what)} ignored by {by}:")
         for path in r["ignored"]:
             out(f"    • {path}")
 
 
-def _collisions(out: Out, collisions: Collisions) -> None:
+def _collisions(out: Out, collisions: Collisions, quiet: bool = False) -> None:
     for item in collisions["same_target"]:
         out(f"{WARN} Target '{item['target']}': skill name '{item['name']}' is defined in "
             "multiple places:")
@@ -64,38 +66,64 @@ def _collisions(out: Out, collisions: Collisions) -> None:
             out(f"    - {path}")
         out("  Rename one in SKILL.md or adjust include/exclude filters")
     isolated = collisions["isolated"]
-    if isolated:
+    if isolated and not quiet:
         out(f"{INFO} Duplicate skill names exist but are isolated by target filters:")
         for each in isolated:
             out(f"  '{each['name']}' ({each['count']} definitions)")
 
 
-def _backup_lines(r: SyncReport, out: Out) -> None:
+def _backup_lines(r: SyncReport, out: Out, say: Out) -> None:
     backup = r["backup"]
     if backup and backup["path"]:
-        out(f"{ARROW} Backup: {out.path(backup['path'])}")
+        say(f"{ARROW} Backup: {out.path(backup['path'])}")
     for t in backup["targets"] if backup else ():
         for left in t.get("not_saved", ()):
             out(f"  {WARN} not in the backup: {t['target']}/{left['path']} {left['why']}")
 
 
-def _target_lines(r: SyncReport, t: TargetReport, out: Out) -> None:
+def _in_place(kind: str, t: TargetReport) -> str:
+    """The target's state after the pass, short: ``merge: 3 skills, 1 local``."""
+    if t["mode"] == "symlink":
+        return "symlink"
+    noun = {"skills": "skill", "agents": "agent"}.get(kind, "file")
+    there = t["linked"] if t["mode"] != "copy" else t["new"] + t["up_to_date"] + t["updated"]
+    count = plural(there, noun) if there == t["expected"] else (
+        f"{there}/{plural(t['expected'], noun)}")
+    local = f", {t['local']} local" if t["local"] else ""
+    return f"{t['mode']}: {count}{local}"
+
+
+def _problem(t: TargetReport) -> bool:
+    """What ``-q`` still shows: a target that failed, has conflicts, held pruning back or
+    left something out of a copy."""
+    return bool(t["error"] or t["conflicts"] or t["guard"] or t["left_out"])
+
+
+def _target_lines(r: SyncReport, t: TargetReport, out: Out, voice: Voice) -> None:
+    if voice.quiet and not _problem(t):
+        return
     if t["error"]:
         out(f"{FAIL} {target_names(t)}: failed: {t['error']}")
         return
-    verb = "will create" if r["dry_run"] else "created"
+    dry = r["dry_run"]
+    verb = "will create" if dry else "created"
     created = f" — {verb} {out.path(t['path'])}" if t["created_dir"] and t["mode"] != (
         "symlink") else ""
-    out(f"{_status_mark(t)} {target_names(t)}: {target_line(t)}{created}")
-    if r["dry_run"]:
-        for change in t["changes"]:
-            out(f"    {change['action']} {change['name']}".rstrip())
+    did = render_changes.counted(t["changes"], t["changed"], dry, _problem(t))
+    out(f"{_status_mark(t)} {target_names(t)}: {did} ({_in_place(r['kind'], t)}){created}")
+    if (dry or voice.verbose) and not voice.quiet:
+        out.lines.extend(render_changes.change_lines(t["changes"], t["changed"], dry,
+                                                     out.path(t["path"])))
+    _target_problems(r, t, out, voice)
+
+
+def _target_problems(r: SyncReport, t: TargetReport, out: Out, voice: Voice) -> None:
     for c in t["conflicts"]:
         out(f"    ! {c['name'] or out.path(t['path'])}: {c['reason']}")
     if not r["force"] and any(not c["reason"].startswith("not synced under target_naming")
                               for c in t["conflicts"]):  # (skills left out: no --force)
         out("      (use --force to back them up and replace them)")
-    for f in t["forced"]:
+    for f in t["forced"] if not voice.quiet else ():
         out(f"    replaced {f['name']} (backup: {out.path(f['backup'])})")
     for left in t["left_out"]:
         out(f"    {INFO} {left['name']}/{left['path']} left out of the copy: {left['why']}")
@@ -105,82 +133,109 @@ def _target_lines(r: SyncReport, t: TargetReport, out: Out) -> None:
 
 
 def render_sync(r: SyncReport | SyncAll | ExtrasSync, out: Out) -> int:
+    voice = render_changes.Voice.of(r)
     if r["kind"] == "all":
-        return render_all(r, out)
+        return render_all(r, out, voice)
     if r["kind"] == "extras":  # (an extra's own pass has this kind only inside this result)
-        return render_extras(r, out)  # type: ignore[arg-type]
-    return _render_pass(r, out)
+        return render_extras(r, out, voice)  # type: ignore[arg-type]
+    return _render_pass(r, out, voice)
 
 
-def render_all(r: SyncAll, out: Out) -> int:
+def render_all(r: SyncAll, out: Out, voice: Voice | None = None) -> int:
     """``sync --all``: each kind's pass in turn."""
-    failed = _render_pass(r["skills"], out)
+    voice = voice or render_changes.Voice.of(r)
+    failed = _render_pass(r["skills"], out, voice)
     if r["agents"] is not None:
-        out()
-        failed |= _render_pass(r["agents"], out)
+        _gap(out, voice)
+        failed |= _render_pass(r["agents"], out, voice)
     if r["extras"]["extras"]:
-        out()
-        failed |= render_extras(r["extras"], out)
+        _gap(out, voice)
+        failed |= render_extras(r["extras"], out, voice)
     return failed
 
 
-def render_extras(r: ExtrasSync, out: Out) -> int:
+def _gap(out: Out, voice: Voice) -> None:
+    """The blank line between two passes (``-q``: only between lines already written)."""
+    if not voice.quiet or (out.lines and out.lines[-1]):
+        out()
+
+
+def render_extras(r: ExtrasSync, out: Out, voice: Voice | None = None) -> int:
     """``sync extras``: per extra, a line per target folder."""
-    out.header("Dry run: nothing will be changed (extras)" if r["dry_run"]
+    voice = voice or render_changes.Voice.of(r)
+    say = _muted(out) if voice.quiet else out
+    say.header("Dry run: nothing will be changed (extras)" if r["dry_run"]
                else "Syncing extras")
     if not r["extras"]:
-        out("No extras configured: add one with `skillshare extras init <name> --target "
+        say("No extras configured: add one with `skillshare extras init <name> --target "
             "<path>`")
     failed = 0
     for extra in r["extras"]:
-        out(f"{ARROW} {extra['name']}: {out.path(extra['source'])} "
+        say(f"{ARROW} {extra['name']}: {out.path(extra['source'])} "
             f"({plural(extra['files'], 'file')})")
         for warning in extra["warnings"]:
             out(f"    {WARN} {warning}")
         if extra["problem"]:
-            out(f"  {WARN} not synced: {extra['problem']}")
+            out(f"  {WARN} {extra['name']}: not synced: {extra['problem']}")
         report = extra["sync"]
         for t in report["targets"] if report else ():
-            _target_lines(report, dict(t, name=out.path(t["path"])), out)  # type: ignore[arg-type]
+            _target_lines(report, dict(t, name=out.path(t["path"])),  # type: ignore[arg-type]
+                          out, voice)
         if report is not None:
-            discovery_notes(out, report, "extras")
+            discovery_notes(out, report, "extras", voice.quiet)
     s = r["summary"]
     done = "Dry run complete" if r["dry_run"] else "Sync complete"
     failed_text = f", {s['failed']} failed" if s["failed"] else ""
     held = f", pruning held back on {s['held']}" if s["held"] else ""
-    out()
-    out(f"{done}: {plural(s['targets'], 'target folder')}{failed_text}{held}")
+    changed = _changed(r["dry_run"], [t for e in r["extras"] if e["sync"]
+                                      for t in e["sync"]["targets"]])
+    say()
+    say(f"{done}: {plural(s['targets'], 'target folder')}{failed_text}{held}, {changed}")
     return 1 if s["failed"] or s["held"] else failed
 
 
-def _render_pass(r: SyncReport, out: Out) -> int:
+def _muted(out: Out) -> Out:
+    """Where ``-q`` sends what is not a problem: nowhere."""
+    return Out(out.home)
+
+
+def _changed(dry_run: bool, targets: Sequence[TargetReport]) -> str:
+    """The closing line's count of targets this run changed."""
+    count = sum(1 for t in targets if t["changed"])
+    if not count:
+        return render_changes.nothing(dry_run, any(_problem(t) for t in targets))
+    return f"{count} would change" if dry_run else f"{count} changed"
+
+
+def _render_pass(r: SyncReport, out: Out, voice: Voice) -> int:
     kind = r["kind"]
+    say = _muted(out) if voice.quiet else out
     dry = "Dry run: nothing will be changed"
-    out.header(f"{dry} ({kind})" if r["dry_run"] and kind != "skills" else
+    say.header(f"{dry} ({kind})" if r["dry_run"] and kind != "skills" else
                dry if r["dry_run"] else f"Syncing {kind}")
     count = r.get("skills", r.get("agents", r.get("files", 0)))
     noun = {"skills": "skill", "agents": "agent"}.get(kind, "file")
-    out(f"{ARROW} Source: {out.path(r['source'])} ({plural(count, noun)})")
-    _backup_lines(r, out)
-    out()
+    say(f"{ARROW} Source: {out.path(r['source'])} ({plural(count, noun)})")
+    _backup_lines(r, out, say)
+    say()
     if not r["targets"]:
-        out("No targets configured: add one with `skillshare target add <name> [path]`")
+        say("No targets configured: add one with `skillshare target add <name> [path]`")
     for t in r["targets"]:
-        _target_lines(r, t, out)
+        _target_lines(r, t, out, voice)
     notes = Out(out.home)
-    _collisions(notes, r["collisions"])
-    discovery_notes(notes, r, kind)
+    _collisions(notes, r["collisions"], voice.quiet)
+    discovery_notes(notes, r, kind, voice.quiet)
     if notes.lines:
-        out()
+        _gap(out, voice)
         out.lines.extend(notes.lines)
     s = r["summary"]
-    out()
+    say()
     done = "Dry run complete" if r["dry_run"] else "Sync complete"
     failed = f", {s['failed']} failed" if s["failed"] else ""
     held = f", pruning held back on {s['held']}" if s["held"] else ""
-    out(f"{done}: {plural(s['targets'], 'target')}{failed}{held} "
-        f"({r['duration_ms'] / 1000:.2f}s)")
-    render_context.context_lines(r, out)
+    say(f"{done}: {plural(s['targets'], 'target')}{failed}{held}, "
+        f"{_changed(r['dry_run'], r['targets'])} ({r['duration_ms'] / 1000:.2f}s)")
+    render_context.context_lines(r, say)
     held_hint(out, [t for t in r["targets"] if t["guard"] and not t["error"]])
     return 1 if s["failed"] or s["held"] else 0
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skillshared.catalog import skills
-from skillshared.commands import audit_hold, contextcost, restore, syncextras
+from skillshared.commands import audit_hold, contextcost, restore, syncextras, verbosity
 from skillshared.commands.request import Request, check_source, pick_targets
 from skillshared.commands.results import (
     CollectResult,
@@ -29,7 +29,12 @@ KINDS = ("agents", "extras")  # ``sync agents``, ``sync extras``
 
 def cmd_sync(req: Request) -> SyncReport | SyncAll | ExtrasSync:
     """``sync [targets]`` (skills), ``sync agents [targets]``, ``sync extras [names]``, and
-    ``sync --all`` (every kind; a kind without a source folder is left out)."""
+    ``sync --all`` (every kind; a kind without a source folder is left out); with ``-v``
+    and ``-q`` in the result (:mod:`~skillshared.commands.verbosity`)."""
+    return verbosity.echo(req, _sync_kinds(req))
+
+
+def _sync_kinds(req: Request) -> SyncReport | SyncAll | ExtrasSync:
     words = req.texts("targets")
     kind = words[0] if words and words[0] in KINDS else None
     if kind is not None:
