@@ -54,7 +54,8 @@ def render_new(r: NewResult, out: Out) -> int:
     out()
     out("Next steps:")
     out(f"  1. Edit {out.path(r['file'])}")
-    out("  2. Run 'skillshare sync' to deploy")
+    out("  2. The daemon links it to the targets as it changes" if r.get("daemon_syncs") else
+        "  2. Run 'skillshare sync' to deploy")
     return 0
 
 
@@ -81,7 +82,8 @@ def render_toggle(r: ToggleResult, out: Out) -> int:
         elif not enable:
             out(f"  (no {noun[:-1]} in the source matches it now)")
     if r["sync_needed"] and not r["dry_run"]:
-        out("Run 'skillshare sync' to apply changes.")
+        out("The daemon applies it within a moment" if r.get("daemon_syncs") else
+            "Run 'skillshare sync' to apply changes.")
     return 0
 
 

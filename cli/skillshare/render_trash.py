@@ -35,7 +35,8 @@ def render_trash(r: TrashKindsResult, out: Out) -> int:
         out(f"{OK} Permanently deleted {'agent ' if agents else ''}{item['entry']}{dry}")
         return 0
     out(f"{OK} Restored {'agent ' if agents else ''}{item['name']} to {out.path(r['to'])}{dry}")
-    out(f"Run 'skillshare sync{' agents' if agents else ''}' to distribute it")
+    out("The daemon links it within a moment" if r.get("daemon_syncs") and not r["dry_run"] else
+        f"Run 'skillshare sync{' agents' if agents else ''}' to distribute it")
     return 0
 
 
@@ -88,5 +89,7 @@ def render_uninstall(r: UninstallKindsResult, out: Out) -> int:
         out(f"{OK} {'Would forget' if r['dry_run'] else 'Forgot'} the record of {rel} (it was "
             "not in the source)")
     if r["removed"]:
-        out("Run 'skillshare sync' to remove its links from the targets")
+        out("The daemon removes its links from the targets within a moment"
+            if r.get("daemon_syncs") and not r["dry_run"] else
+            "Run 'skillshare sync' to remove its links from the targets")
     return 0

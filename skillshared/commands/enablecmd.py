@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.kindpick import AGENT, SKILL, kind_of
 from skillshared.commands.request import Request, check_source
 from skillshared.commands.results_new import Toggled, ToggleResult
@@ -72,7 +73,8 @@ def _toggle(req: Request, enable: bool) -> ToggleResult:
                      "matches": _matching(pattern, hidden if enable else visible)})
     result: ToggleResult = {"action": action, "kind": "agent" if kind == AGENT else "skill",
                             "file": str(path), "patterns": done, "dry_run": req.flag("dry_run"),
-                            "sync_needed": any(t["changed"] for t in done)}
+                            "sync_needed": any(t["changed"] for t in done),
+                            "daemon_syncs": daemon_syncs(req, config.scope)}
     if result["sync_needed"] and not result["dry_run"]:
         _write(path, lines, enable)
     return result

@@ -9,6 +9,7 @@ import os
 import re
 
 from skillshared.commands import newtemplates
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.request import Request, check_source
 from skillshared.commands.results_new import NewResult
 from skillshared.core.errors import UsageError, from_os_error
@@ -67,7 +68,8 @@ def cmd_new(req: Request) -> NewResult:
                          "pattern": pattern, "category": category, "folders": folders,
                          "content": newtemplates.skill_md(name, pattern, category),
                          "dry_run": req.flag("dry_run"),
-                         "scope": "project" if config.scope.is_project else "global"}
+                         "scope": "project" if config.scope.is_project else "global",
+                         "daemon_syncs": daemon_syncs(req, config.scope)}
     if not result["dry_run"]:
         _build(result)
     return result

@@ -57,6 +57,7 @@ class UninstallKindsResult(TypedDict):
     forgotten: list[str]
     expired: int
     sync_needed: bool
+    daemon_syncs: bool  # a daemon removes the links by itself (no sync to run)
 
 
 # -- trash ---------------------------------------------------------------------------------------
@@ -94,6 +95,7 @@ class TrashKindsRestore(TypedDict):
     item: KindTrashItem
     to: str
     note: NotRequired[str]
+    daemon_syncs: bool  # a daemon links what came back by itself (no sync to run)
 
 
 TrashKindsResult = TrashKindsList | TrashKindsEmpty | TrashKindsDelete | TrashKindsRestore

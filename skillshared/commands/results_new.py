@@ -27,6 +27,7 @@ class NewResult(TypedDict):
     content: str  # the SKILL.md written (or that would be)
     dry_run: bool
     scope: str  # global | project
+    daemon_syncs: bool  # a daemon links the new skill by itself (no sync to run)
 
 
 class Toggled(TypedDict):
@@ -42,6 +43,7 @@ class ToggleResult(TypedDict):
     patterns: list[Toggled]
     dry_run: bool
     sync_needed: bool
+    daemon_syncs: bool  # a daemon applies the change by itself (no sync to run)
 
 
 class CharTokens(TypedDict):

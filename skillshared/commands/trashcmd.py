@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.kindpick import AGENT, SKILL, kind_of
 from skillshared.commands.request import Request
 from skillshared.commands.results_kinds import (
@@ -139,7 +140,7 @@ def _restore(req: Request, item: Item, kind: Kind, dry_run: bool) -> TrashKindsR
     if not dry_run:
         restore(req.scope().trash_dir, item, dest, root)
     return {"action": "restore", "kind": kind, "dry_run": dry_run, "item": item.to_dict(),
-            "to": dest}
+            "to": dest, "daemon_syncs": daemon_syncs(req, config.scope)}
 
 
 def _retention(req: Request) -> int | None:

@@ -17,6 +17,7 @@ from skillshared.catalog import places, skills
 from skillshared.catalog.agents import Agent, discover_agents
 from skillshared.catalog.kinds import SKILLS
 from skillshared.commands import namepick
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.kindpick import AGENT, SKILL, matching_agents, pick_agent, split_kind
 from skillshared.commands.results_kinds import UninstalledItem, UninstallKindsResult
 from skillshared.core.config import Config
@@ -159,7 +160,8 @@ def cmd_uninstall(req: Request) -> UninstallKindsResult:
     expired = [] if dry_run else trash.expire(config.scope.trash_dir,
                                               config.trash_retention_days, kinds=trash.KINDS)
     return {"dry_run": dry_run, "removed": removed, "forgotten": plan.forgotten,
-            "expired": len(expired), "sync_needed": bool(removed) and not dry_run}
+            "expired": len(expired), "sync_needed": bool(removed) and not dry_run,
+            "daemon_syncs": daemon_syncs(req, config.scope)}
 
 
 def _plan(req: Request, config: Config, kind: str | None, names: list[str]) -> _Plan:

@@ -152,10 +152,12 @@ def test_through_the_daemon(daemon: DaemonStarter, cli: CliRunner, setup: Path,
     done = cli("disable", "pdf")
     assert done.code == 0, done.err
     assert "Disabled: pdf (added to .skillignore)" in done.out
-    assert "Run 'skillshare sync' to apply changes." in done.out
+    assert "The daemon applies it within a moment" in done.out  # (no sync to run)
+    assert "skillshare sync" not in done.out
     wait_for(lambda: not os.path.lexists(claude / "pdf") or None)  # the daemon reconciles
     again = cli("enable", "pdf", "--json")
     assert again.code == 0 and again.json()["patterns"][0]["changed"] is True
+    assert again.json()["daemon_syncs"] is True
     wait_for(lambda: os.path.lexists(claude / "pdf") or None)
     assert cli("disable", "nothing-here", "-n").out.startswith("Would add 'nothing-here' to ")
 

@@ -90,6 +90,8 @@ def test_hints_say_sync_without_a_daemon(cli: CliRunner, home: Path, configured:
     assert "Run 'skillshare sync' to distribute skills to it" in result.out
     assert "daemon" not in result.out
     assert cli("target", "claude", "--mode", "copy", "--json").json()["daemon_syncs"] is False
+    assert "2. Run 'skillshare sync' to deploy" in cli("new", "beta").out
+    assert "Run 'skillshare sync' to remove its links" in cli("uninstall", "beta", "-f").out
 
 
 def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path,
@@ -102,6 +104,13 @@ def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path
     assert "The daemon links its skills within a moment" in result.out
     assert "skillshare sync" not in result.out
     wait_for(lambda: os.path.islink(home / ".claude/skills/alpha"), what="the daemon's link")
+    created = cli("new", "beta")
+    assert "The daemon links it to the targets as it changes" in created.out
+    assert "skillshare sync" not in created.out
+    wait_for(lambda: os.path.islink(home / ".claude/skills/beta"), what="the new skill's link")
+    gone = cli("uninstall", "beta", "--force")
+    assert "The daemon removes its links from the targets within a moment" in gone.out, gone.err
+    wait_for(lambda: not os.path.lexists(home / ".claude/skills/beta"), what="the pruning")
     # beside the daemon, in-process: it still reconciles the global setup by itself
     changed = cli("target", "claude", "--mode", "copy", "--no-daemon")
     assert "The daemon applies it within a moment" in changed.out
