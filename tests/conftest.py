@@ -67,8 +67,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     for folder in (home, work):
         folder.mkdir()
     for var in list(os.environ):
-        if var.startswith(("SKILLSHARE_", "XDG_", "GIT_")) or var in ("INVOCATION_ID",
-                                                                      "JOURNAL_STREAM"):
+        if var.startswith(("SKILLSHARE_", "XDG_", "GIT_")) or var in (
+                "INVOCATION_ID", "JOURNAL_STREAM", "NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE"):
             monkeypatch.delenv(var)
     env = {
         "HOME": str(home),

@@ -5,6 +5,8 @@ completion scripts."""
 
 from __future__ import annotations
 
+from skillshare.colour import when as colour_when
+
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -103,4 +105,7 @@ COMMON = (
     flag("--no-daemon", help="run in this process even if the daemon is running"),
     flag("--no-tui", help="accepted for the original's scripts (output here is always plain "
                           "text)"),
+    value("--color", "--colour", metavar="WHEN", type=colour_when,
+          help="colour: never, always or auto (the default: on a terminal, unless NO_COLOR "
+               "is set or TERM=dumb)"),
 )

@@ -7,7 +7,7 @@ import sys
 import time
 from types import SimpleNamespace
 
-from skillshare import render, textout, transport
+from skillshare import colour, render, textout, transport
 from skillshare.commands import quick_parse
 from skillshared.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
 from skillshared.core.locations import Locations
@@ -69,7 +69,7 @@ def _trash_args(ns: SimpleNamespace) -> dict[str, Any]:
 
 def command_args(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
     """The JSON-able arguments of a command (what the daemon receives, too)."""
-    skip = {"command", "json", "no_daemon", "no_tui", "words"}
+    skip = {"color", "command", "json", "no_daemon", "no_tui", "words"}
     args = {k: v for k, v in vars(ns).items() if k not in skip}
     if ns.command == "init" and ns.targets is not None:
         args["targets"] = [t.strip() for t in ns.targets.split(",") if t.strip()]
@@ -243,6 +243,7 @@ def _wants_json(argv: Sequence[str]) -> bool:
 
 
 def _main(argv: Sequence[str]) -> int:
+    colour.choose(argv)
     if list(argv) in (["-v"], ["--version"]):  # the original's short answer, at no cost
         from skillshare.helpcmd import version_line
 

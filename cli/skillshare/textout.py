@@ -7,6 +7,8 @@ from __future__ import annotations
 import codecs
 import sys
 
+from skillshare import colour
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, TextIO
@@ -98,7 +100,10 @@ def _guarded(stream: TextIO | None, text: str | None) -> None:
 
 
 def write(text: str, *, err: bool = False, end: str = "\n") -> None:
-    """Write (and flush) one piece of output: to stdout, or stderr with ``err``."""
+    """Write (and flush) one piece of output: to stdout, or stderr with ``err``; coloured
+    where :func:`colour.enabled` says so (:func:`colour.paint`)."""
+    if text and colour.enabled(err):
+        text = colour.paint(text)
     _guarded(sys.stderr if err else sys.stdout, text + end)
 
 
