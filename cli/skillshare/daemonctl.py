@@ -20,13 +20,14 @@ from skillshared.store import locking
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from typing import Any
+    from typing import Any, BinaryIO
 
     from skillshared.core.locations import Locations
     from skillshared.core.results_daemon import DaemonControl, DaemonStatus
 
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 120.0
+FOLLOW_POLL = 0.1  # seconds between looks at a followed log that has nothing new
 
 
 def _ping(paths: Locations) -> dict[str, Any] | None:
@@ -171,37 +172,50 @@ def log_file(paths: Locations) -> str:
     return value if isinstance(value, str) and value.startswith("/") else paths.daemon_log
 
 
-def log_lines(paths: Locations, tail: int) -> list[str]:
+def _open_log(paths: Locations) -> tuple[str, BinaryIO]:
     path = log_file(paths)
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
+        return path, open(path, "rb")
     except FileNotFoundError:
         raise SkillshareError(f"no daemon log at {path}",
                               hint="under systemd the log is in the journal: journalctl --user "
                                    "-u skillshared") from None
-    return lines[-tail:] if tail else lines
 
 
-def follow(paths: Locations) -> Iterator[str]:
-    """New log lines as they are written (survives rotation); Ctrl-C ends it."""
-    path = log_file(paths)
-    handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+def log_lines(paths: Locations, tail: int) -> list[str]:
+    """The log's last ``tail`` lines (all for 0), read from its end."""
+    from skillshared.core import logtail
+
+    with _open_log(paths)[1] as handle:
+        return logtail.tail_of(handle, tail)
+
+
+def follow(paths: Locations, tail: int | None = None) -> Iterator[str]:
+    """The last ``tail`` lines (all for 0; none for None), then new lines as they are
+    written, from the same open file (nothing written in between is missed; survives
+    rotation); Ctrl-C ends it. An empty string is an idle tick."""
+    from skillshared.core import logtail
+
+    path, handle = _open_log(paths)
     try:
-        handle.seek(0, os.SEEK_END)
-        ident = os.fstat(handle.fileno()).st_ino
+        if tail is None:
+            handle.seek(0, os.SEEK_END)
+        else:
+            yield from logtail.tail_of(handle, tail)
+        ident, partial = os.fstat(handle.fileno()).st_ino, b""
         while True:
-            line = handle.readline()
-            if line:
-                yield line.rstrip("\n")
+            partial += handle.readline()
+            if partial.endswith(b"\n"):
+                yield partial.decode("utf-8", "replace").rstrip("\n")
+                partial = b""
                 continue
-            time.sleep(0.2)
+            time.sleep(FOLLOW_POLL)
             yield ""  # an idle tick: the caller may check that its reader is still there
             try:
                 if os.stat(path).st_ino != ident:
                     handle.close()
-                    handle = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
-                    ident = os.fstat(handle.fileno()).st_ino
+                    handle = open(path, "rb")  # noqa: SIM115
+                    ident, partial = os.fstat(handle.fileno()).st_ino, b""
             except FileNotFoundError:
                 continue
     finally:
@@ -217,14 +231,7 @@ def parse(line: str) -> object:
 
 
 def pretty(line: str) -> str:
-    """One JSON log line as text: time level event key=value…"""
-    data = parse(line)
-    if not isinstance(data, dict):
-        return line
-    stamp = str(data.pop("timestamp", ""))[:19].replace("T", " ")
-    level = str(data.pop("level", "")).upper()
-    event = data.pop("event", "")
-    data.pop("logger", None)
-    fields = " ".join(f"{k}={json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v}"
-                      for k, v in data.items() if v is not None)
-    return f"{stamp} {level:<7} {event} {fields}".rstrip()
+    """One JSON log line as text: local time, level, event, what happened."""
+    from skillshare import render_daemon_log
+
+    return render_daemon_log.line_text(line)

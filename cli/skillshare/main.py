@@ -89,9 +89,7 @@ def _daemon(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
         if ns.tail < 0:
             raise UsageError("--tail must be 0 or more")
         if ns.follow:
-            for line in daemonctl.log_lines(where, ns.tail):
-                textout.write(line if ns.json else daemonctl.pretty(line))
-            for line in daemonctl.follow(where):
+            for line in daemonctl.follow(where, ns.tail):
                 if line:
                     textout.write(line if ns.json else daemonctl.pretty(line))
                 elif textout.closed(sys.stdout):  # an idle tick: is anyone still reading?

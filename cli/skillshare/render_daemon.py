@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skillshare.render_daemon_log import recent_line
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, plural
 
 TYPE_CHECKING = False
@@ -68,6 +69,7 @@ def _running(d: DaemonRunning, out: Out) -> None:
                           for c in change["changes"][:3])
         more = f" and {change['changed'] - 3} more" if change["changed"] > 3 else ""
         out(f"  Last change:    {change['at']} {shown}{more}")
+    _recent(d, out)
     busy = d["busy"]
     out(f"  Pending events: {d['pending_events']}" + (
         f"; busy with {busy['job']} for {busy['for_s']}s" if busy else ""))
@@ -87,6 +89,17 @@ def _running(d: DaemonRunning, out: Out) -> None:
         if job["last_error"]:
             result += f": {job['last_error']}"
         out(f"  Job {job['name']:<8} next {job['next_run'] or '-'}  last: {result}")
+
+
+def _recent(d: DaemonRunning, out: Out) -> None:
+    """The last notable events of the daemon's log (absent from a daemon of an older
+    version)."""
+    recent = d.get("recent") or []
+    if recent:
+        out("  Recent events:")
+    for event in recent:
+        mark = {"warning": WARN, "error": FAIL, "critical": FAIL}.get(event["level"], OK)
+        out(f"    {mark} {recent_line(event, out.home)}")
 
 
 def render_daemon(r: DaemonRunning | DaemonSilent | DaemonStopped | DaemonLogs | DaemonControl,

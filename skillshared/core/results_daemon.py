@@ -89,6 +89,15 @@ class ReconcilePass(TypedDict):
     held: list[HeldTarget]  # every target held back now
 
 
+class LogEvent(TypedDict):
+    """A notable event of the daemon's log, as ``status`` shows it: when (ISO 8601, UTC),
+    its level and event name, and what happened in words."""
+    at: str
+    level: str
+    event: str
+    summary: str
+
+
 class Busy(TypedDict):
     job: str
     for_s: float
@@ -143,6 +152,7 @@ class DaemonRunning(TypedDict):
     queued: int
     busy: Busy | None
     last_error: ErrorAt | None  # the latest of the config's, a pass's and a job's
+    recent: list[LogEvent]  # the last notable events of its log (none when it logs elsewhere)
     jobs: list[JobState]
     server: ServerState
     process: ProcessStats

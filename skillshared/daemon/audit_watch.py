@@ -43,7 +43,8 @@ class AuditWatch:
         released = sorted(s.name for s in self.last.held if s.rel not in found.seen or
                           not found.seen[s.rel].held) if self.last else []
         if released:
-            self.log.info("audit_released", skills=released)
+            self.log.info("audit_released", skills=released,
+                          summary=f"let through after the audit: {', '.join(released)}")
         self.last = found
         return found.hold_back(discovery)
 
@@ -71,9 +72,11 @@ class AuditWatch:
             seen = found.seen.get(rel)
             if seen is None or seen.top is None:
                 continue
+            rules = sorted({f.split()[-1] for f in seen.findings})
+            held = " (held back from the targets)" if seen.held else ""
             self.log.warning("audit_findings", skill=seen.name, path=rel, origin=seen.origin,
-                top=seen.top, held=seen.held,
-                rules=sorted({f.split()[-1] for f in seen.findings}),
+                top=seen.top, held=seen.held, rules=rules,
                 at=[f.split()[1] for f in seen.findings],
-                hint=accept_hint(seen.name) if seen.held else None)
+                hint=accept_hint(seen.name) if seen.held else None,
+                summary=f"{seen.name}{held}: {seen.top} findings ({', '.join(rules)})")
         return found

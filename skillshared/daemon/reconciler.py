@@ -26,7 +26,7 @@ from skillshared.core.results_daemon import (
     TargetChange,
     TargetConflict,
 )
-from skillshared.daemon import kinds, logs
+from skillshared.daemon import kinds, logs, logtext
 from skillshared.daemon.audit_watch import AuditWatch
 from skillshared.daemon.debounce import Batch
 from skillshared.daemon.roots import (
@@ -147,7 +147,7 @@ class Reconciler:
         except Exception as exc:  # logged and shown in status; the daemon carries on
             self.discovery = None  # start from the disk next time
             self.last_error = {"at": now_iso(), "message": f"reconcile failed: {exc}"}
-            self.log.exception("reconcile_failed")
+            self.log.exception("reconcile_failed", error=str(exc))
             return None
         self.discovery = discovery
         guarded = self._held_after(config, self.audit.shown(discovery), reports, full)
@@ -187,15 +187,16 @@ class Reconciler:
         cleared = sorted(self.held.keys() - held.keys())
         self.held = held
         if cleared:
-            self.log.info("pruning_no_longer_held", targets=cleared)
+            self.log.info("pruning_no_longer_held", targets=cleared,
+                          summary=f"pruning no longer held back in {', '.join(cleared)}")
         if guarded:
             kept = {name: held[name]["held"] for name in guarded if name in held}
             hints = sorted({h["hint"] for name, h in held.items()
                             if name in guarded and h["hint"] is not None})
+            why = "; ".join(sorted({seen[n]["guard"] or "" for n in guarded}))
             self.log.warning("pruning_held", targets=guarded, held=kept,
-                             entries=sum(kept.values()),
-                             guard="; ".join(sorted({seen[n]["guard"] or "" for n in guarded})),
-                             hint="; ".join(hints) or None)
+                             entries=sum(kept.values()), guard=why, hint="; ".join(hints) or None,
+                             summary=logtext.describe_hold(guarded, kept, why))
         return guarded
 
     def _look_again(self, config: Config, discovery: Discovery,
@@ -270,9 +271,13 @@ class Reconciler:
             self.last_change = self.last
         if errors:
             self.last_error = {"at": self.last["at"], "message": "; ".join(errors)}
+        words = logtext.describe_pass(reports, guarded)
         log = self.log.warning if errors or conflicted or guarded else self.log.info
         log("reconcile", kind=self.last["kind"], ms=ms, skills=looked_at,
             targets=self.last["targets"], changed=changed, conflicts=conflicted,
             errors=errors or None, reasons=self.last["reasons"] or None,
-            held_back=guarded or None, audit_ms=self.audit.ms)
+            held_back=guarded or None, audit_ms=self.audit.ms, **words.fields)
+        for conflict in words.conflicts:
+            self.log.warning("conflict", **conflict, summary=logtext.conflict_words(
+                conflict["target"], conflict["skill"], conflict["reason"]))
         return self.last

@@ -27,7 +27,7 @@ from typing import Any
 from skillshared import __version__, api
 from skillshared.commands import audit_hold
 from skillshared.commands.request import Request
-from skillshared.core import protocol
+from skillshared.core import logtail, protocol
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
 from skillshared.core.results_daemon import DaemonRunning, ErrorAt, ReconcilePass
@@ -56,6 +56,7 @@ class Runtime:
         self.paths = paths
         self.log_target = log_target
         self.log = logs.get("daemon")
+        self._recent = logtail.RecentEvents(log_target if log_target != "stderr" else None)
         self.started = time.time()
         self.reconciler = Reconciler(paths)
         self.worker = Worker(paths.ops_lock, self._job_failed)
@@ -357,6 +358,7 @@ class Runtime:
             "busy": {"job": current[0], "for_s": round(time.time() - current[1], 1)}
             if current else None,
             "last_error": max(errors, key=lambda e: e["at"]) if errors else None,
+            "recent": self._recent.get(),
             "jobs": self.scheduler.status(),
             "server": self.server.status(),
             "process": process_stats(),

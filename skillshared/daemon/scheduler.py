@@ -141,7 +141,9 @@ class Scheduler:
         state.last_ms = round((time.monotonic() - started) * 1000, 1)
         state.runs += 1
         log = self.log.info if result == "ok" else self.log.error
-        log("job", job=state.spec.name, result=result, error=error, ms=state.last_ms)
+        said = error if result != "ok" else state.last_summary
+        log("job", job=state.spec.name, result=result, error=error, ms=state.last_ms,
+            summary=f"{state.spec.name} {result}" + (f": {said}" if said else ""))
 
     @staticmethod
     def _finished(state: _State) -> None:
