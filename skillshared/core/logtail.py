@@ -50,6 +50,17 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
+_QUICK = tuple(f'"event": "{name}"' for name in (*NOTABLE, "audit_findings"))
+
+
+def _maybe_notable(line: str) -> bool:
+    """Whether a line may be a notable event, without parsing it (most lines are passes
+    that changed nothing: the log's JSON writes ``"changed": 0,`` for those)."""
+    if '"event": "reconcile"' in line:
+        return '"changed": 0,' not in line or '"errors": null' not in line
+    return any(quick in line for quick in _QUICK)
+
+
 def notable(entry: dict[str, Any]) -> bool:
     event = entry.get("event")
     if event == "reconcile":
@@ -78,7 +89,7 @@ def recent(path: str, count: int = RECENT, window: int = WINDOW) -> list[LogEven
     found: list[LogEvent] = []
     said: set[tuple[str, str]] = set()
     for line in reversed(_decode(data).splitlines()):
-        if '"event"' not in line:
+        if not _maybe_notable(line):
             continue
         try:
             entry = json.loads(line)

@@ -119,7 +119,8 @@ def describe_pass(reports: Sequence[SyncReport], held_back: Sequence[str]) -> Pa
     if errors:
         problems.append(f"failed in {names_list(errors, shown=LOGGED)}")
     if held_back:
-        problems.append(f"pruning held back in {names_list(list(held_back), shown=LOGGED)}")
+        counts = {t["name"]: t["held"] for t in targets if t["guard"] and t["held"]}
+        problems.append(held_words(held_back, counts))
     summary = "; ".join(phrases) or "nothing to do"
     if problems:
         summary += "; " + "; ".join(problems)
@@ -134,9 +135,17 @@ def describe_pass(reports: Sequence[SyncReport], held_back: Sequence[str]) -> Pa
     return PassWords(summary, fields, conflicts[:LOGGED])
 
 
-def describe_hold(targets: Sequence[str], held: Mapping[str, int], guard: str) -> str:
-    """``held back pruning of 5 entries in claude (3), cursor (2): <why>`` (how much, where
-    it is known)."""
-    where = ", ".join(f"{name} ({held[name]:,})" if name in held else name for name in targets)
+def held_words(targets: Sequence[str], held: Mapping[str, int]) -> str:
+    """``held back pruning of 5 entries in claude (3), cursor (2)`` (how much, where it is
+    known)."""
+    where = ", ".join(f"{name} ({held[name]:,})" if name in held else name
+                      for name in targets[:LOGGED])
+    if len(targets) > LOGGED:
+        where += f" and {len(targets) - LOGGED:,} more"
     much = f" of {counted(sum(held.values()), ('entry', 'entries'))}" if held else ""
-    return f"held back pruning{much} in {where}: {guard}"
+    return f"held back pruning{much} in {where}"
+
+
+def describe_hold(targets: Sequence[str], held: Mapping[str, int], guard: str) -> str:
+    """``held back pruning of 5 entries in claude (3), cursor (2): <why>``."""
+    return f"{held_words(targets, held)}: {guard}"

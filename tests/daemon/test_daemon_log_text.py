@@ -129,11 +129,12 @@ def test_the_daemon_log_names_what_it_did_and_people_can_read_it(
 
 
 def target(name: str, changes: list[tuple[str, str]], changed: int | None = None,
-           conflicts: list[tuple[str, str]] = ()) -> TargetReport:  # type: ignore[assignment]
+           conflicts: tuple[tuple[str, str], ...] = (), held: int = 0) -> TargetReport:
     return {"name": name, "changes": [{"action": a, "name": n} for a, n in changes],
             "changed": len(changes) if changed is None else changed,
             "conflicts": [{"name": n, "reason": r} for n, r in conflicts],
-            "error": None}  # type: ignore[typeddict-item]
+            "error": None, "held": held,
+            "guard": "too many" if held else None}  # type: ignore[typeddict-item]
 
 
 def report(*targets: TargetReport) -> SyncReport:
@@ -144,16 +145,17 @@ def test_a_pass_in_words_counts_and_names_the_first_few() -> None:
     many = [("link", f"s{i:02}") for i in range(12)]
     words = logtext.describe_pass([report(target("claude", many, changed=60),
                                           target("cursor", [*many[:2], ("unlink", "old")]),
-                                          target("claude@agents", [("link", "a.md")]))],
+                                          target("claude@agents", [("link", "a.md")]),
+                                          target("codex", [], held=4))],
                                   held_back=["codex"])
     assert words.summary == (
         "linked 12 skills (s00, s01, s02 and 9 more) in claude, cursor; pruned 1 skill (old) "
         "in cursor; linked 1 agent (a.md) in claude@agents; and 48 more changes; "
-        "pruning held back in codex")
+        "held back pruning of 4 entries in codex (4)")
     assert words.fields["changed_skills"] == [f"s{i:02}" for i in range(10)]
     assert words.fields["done"] == {"linked": 13, "pruned": 1}
-    nothing = logtext.describe_pass([report(target("codex", [], conflicts=[
-        ("beta", "a copy that was edited in the target"), ("", "a folder in the way")]))], [])
+    nothing = logtext.describe_pass([report(target("codex", [], conflicts=(
+        ("beta", "a copy that was edited in the target"), ("", "a folder in the way"))))], [])
     assert nothing.summary == "nothing to do; 2 conflicts (beta in codex, (folder) in codex)"
     assert nothing.conflicts[1] == {"skill": "", "target": "codex",
                                     "reason": "a folder in the way"}
