@@ -8,7 +8,8 @@ a stream gets colour when it is a terminal (stdout and stderr apart). ``--json``
 never coloured.
 
 What: the marks (✓ green, ✗ red, ⚠ yellow, ℹ cyan, → dim), a finding's severity (CRITICAL
-bold red, HIGH red, MEDIUM yellow, LOW cyan, INFO dim), the sign of a diff line (+ green,
+bold red, HIGH red, MEDIUM yellow, LOW cyan, INFO dim) and a log line's level (ERROR red,
+WARNING yellow), the sign of a diff line (+ green,
 - red, ~ yellow, ! red, ← dim) and the lines of a unified diff, and the ``error:``,
 ``warning:`` and ``hint:`` prefixes.
 
@@ -34,6 +35,7 @@ BOLD_RED, RED, GREEN, YELLOW, CYAN, DIM, BOLD = (
 STYLES = {
     "✓": GREEN, "✗": RED, "⚠": YELLOW, "ℹ": CYAN, "→": DIM,
     "CRITICAL": BOLD_RED, "HIGH": RED, "MEDIUM": YELLOW, "LOW": CYAN, "INFO": DIM,
+    "ERROR": RED, "WARNING": YELLOW,
     "error:": RED, "warning:": YELLOW, "hint:": CYAN,
     "+": GREEN, "-": RED, "~": YELLOW, "!": RED, "←": DIM,
 }
@@ -109,7 +111,7 @@ def _compiled() -> tuple[Pattern[str], Pattern[str], Pattern[str]]:
         _patterns.extend((
             re.compile(  # a line's own marks and words
                 r"[✓✗⚠ℹ→]"
-                r"|(?<![\w/.-])(?:CRITICAL|HIGH|MEDIUM|LOW|INFO)(?![\w/.-])"
+                r"|(?<![\w/.-])(?:CRITICAL|HIGH|MEDIUM|LOW|INFO|ERROR|WARNING)(?![\w/.-])"
                 r"|(?:^\s*|(?<=\())(?:error|warning|hint):"),
             re.compile(  # a diff item's sign, or a differing file's
                 r"^(?:  |      (?=[+~-] .* \(\d+ (?:→ \d+ )?bytes\)$))([+~!←-])(?= \S)"),
