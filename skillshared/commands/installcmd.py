@@ -22,6 +22,7 @@ from skillshared.catalog import places, skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.commands import install_agents, install_pick, update_agents
 from skillshared.commands.audit_accept import accept_forced
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.install_common import copy_in, failure, level_of
 from skillshared.commands.install_common import gate as make_gate
 from skillshared.commands.install_shape import add_original_fields
@@ -54,6 +55,7 @@ def cmd_install(req: Request) -> InstallResult | InstallAgentsResult | UpdateRes
         _accept_forced(req, result)
     if raw:
         add_original_fields(result, raw, places.into(req.text("into")), started)
+    result["daemon_syncs"] = daemon_syncs(req, req.scope())
     return result
 
 

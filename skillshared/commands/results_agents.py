@@ -75,6 +75,7 @@ class InstallAgentsResult(TypedDict):
     failed: NotRequired[list[str]]
     into: NotRequired[str]
     duration: NotRequired[str]
+    daemon_syncs: NotRequired[bool]  # a daemon links what came in by itself (no sync)
 
 
 class AgentCheckItem(TypedDict):

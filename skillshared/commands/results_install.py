@@ -45,6 +45,7 @@ class InstallCopyResult(TypedDict):
     failed: NotRequired[list[str]]
     into: NotRequired[str]
     duration: NotRequired[str]
+    daemon_syncs: NotRequired[bool]  # a daemon links what came in by itself (no sync)
 
 
 @final
@@ -63,6 +64,7 @@ class InstallRepoResult(TypedDict):
     failed: NotRequired[list[str]]
     into: NotRequired[str]
     duration: NotRequired[str]
+    daemon_syncs: NotRequired[bool]  # a daemon links what came in by itself (no sync)
 
 
 @final
@@ -72,6 +74,7 @@ class InstallRecordedResult(TypedDict):
     items: list[UpdateItem]
     summary: Failed
     agents: NotRequired[list[UpdateItem]]  # recorded agents and tracked repos of agents
+    daemon_syncs: NotRequired[bool]  # a daemon links what came in by itself (no sync)
 
 
 InstallResult = InstallCopyResult | InstallRepoResult | InstallRecordedResult
@@ -86,6 +89,7 @@ class UpdateResult(TypedDict):
     summary: Failed
     agents: NotRequired[list[UpdateItem]]  # installed agents and tracked repos of agents
     stale: NotRequired[list[str]]  # installed skills their repository no longer holds
+    daemon_syncs: NotRequired[bool]  # a daemon links what came in by itself (no sync)
 
 
 class CheckItem(TypedDict):

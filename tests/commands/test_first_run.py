@@ -92,6 +92,8 @@ def test_hints_say_sync_without_a_daemon(cli: CliRunner, home: Path, configured:
     assert cli("target", "claude", "--mode", "copy", "--json").json()["daemon_syncs"] is False
     assert "2. Run 'skillshare sync' to deploy" in cli("new", "beta").out
     assert "Run 'skillshare sync' to remove its links" in cli("uninstall", "beta", "-f").out
+    installed = cli("install", str(make_skill(home, "incoming/gamma")), "--json")
+    assert installed.json()["daemon_syncs"] is False, installed.err
 
 
 def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path,
@@ -111,6 +113,8 @@ def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path
     gone = cli("uninstall", "beta", "--force")
     assert "The daemon removes its links from the targets within a moment" in gone.out, gone.err
     wait_for(lambda: not os.path.lexists(home / ".claude/skills/beta"), what="the pruning")
+    installed = cli("install", str(make_skill(work, "incoming/gamma")), "--json")
+    assert installed.json()["daemon_syncs"] is True, installed.err
     # beside the daemon, in-process: it still reconciles the global setup by itself
     changed = cli("target", "claude", "--mode", "copy", "--no-daemon")
     assert "The daemon applies it within a moment" in changed.out
