@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from skillshared.commands.results_extras import (
         ExtraCollectResult,
         ExtraDescription,
+        ExtraInitResult,
         ExtrasListResult,
         ExtrasResult,
         ExtrasSourceResult,
@@ -41,7 +42,8 @@ def render_extras(r: ExtrasResult, out: Out) -> int:
     made = " (created)" if r["source_created"] else ""
     out(f"  source: {out.path(extra['source'])}{made}")
     _targets(extra, out)
-    out("Put files in the source, then run 'skillshare sync extras'")
+    out("Put files in the source: the daemon syncs them as they change" if _daemon(r) else
+        "Put files in the source, then run 'skillshare sync extras'")
     return 0
 
 
@@ -97,8 +99,13 @@ def _update(r: ExtraUpdatedResult, out: Out, dry: str) -> int:
         out(f"  {verb} {plural(len(r['pruned']), 'synced entry', 'synced entries')}")
     for kept in r["kept"]:
         out(f"  {INFO} kept {out.path(kept['path'])}: {kept['why']}")
-    out(_SYNC_HINT)
+    out("The daemon applies it within a moment" if _daemon(r) else _SYNC_HINT)
     return 0
+
+
+def _daemon(r: ExtraInitResult | ExtraUpdatedResult) -> bool:
+    """Whether a daemon brings the targets in line by itself (not in a dry run)."""
+    return bool(r.get("daemon_syncs")) and not r["dry_run"]
 
 
 def _collect(r: ExtraCollectResult, out: Out, dry: str) -> int:

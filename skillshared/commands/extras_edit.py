@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from skillshared.commands import extras_doc as edit
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.extras_common import (
     check_mode,
     find_extra,
@@ -58,7 +59,8 @@ def extras_edit(req: Request, name: str) -> ExtraUpdatedResult:
         pruned = prune_target(extra, target, dry_run)
     return {"action": "update", "scope": scope.name, "dry_run": dry_run, "name": name,
             "changes": changes, "pruned": pruned.removed, "kept": pruned.kept,
-            "extra": describe_extra(find_extra(new_config, name))}
+            "extra": describe_extra(find_extra(new_config, name)),
+            "daemon_syncs": daemon_syncs(req, scope)}
 
 
 def _targets(req: Request, scope: Scope, extra: ExtraConfig,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skillshared.commands import extras_doc as edit
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.extras_common import (
     check_mode,
     extras_parent,
@@ -127,7 +128,7 @@ def extras_init(req: Request, name: str) -> ExtraInitResult:
         extra = find_extra(new_config, name)
     return {"action": "init", "scope": scope.name, "dry_run": dry_run,
             "replaced": existing is not None, "source_created": created,
-            "extra": describe_extra(extra)}
+            "extra": describe_extra(extra), "daemon_syncs": daemon_syncs(req, scope)}
 
 
 # -- remove, source ---------------------------------------------------------------------------

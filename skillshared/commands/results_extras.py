@@ -54,6 +54,7 @@ class ExtraInitResult(TypedDict):
     dry_run: bool
     replaced: bool
     source_created: bool
+    daemon_syncs: bool  # a daemon syncs the extra's files by itself (no sync to run)
     extra: ExtraDescription
 
 
@@ -93,6 +94,7 @@ class ExtraUpdatedResult(TypedDict):
     pruned: list[str]
     kept: list[PruneKept]
     extra: ExtraDescription
+    daemon_syncs: bool  # a daemon applies the change by itself (no sync to run)
 
 
 @final

@@ -115,6 +115,8 @@ def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path
     wait_for(lambda: not os.path.lexists(home / ".claude/skills/beta"), what="the pruning")
     installed = cli("install", str(make_skill(work, "incoming/gamma")), "--json")
     assert installed.json()["daemon_syncs"] is True, installed.err
+    extra = cli("extras", "init", "rules", "--target", str(home / ".rules"))
+    assert "Put files in the source: the daemon syncs them as they change" in extra.out
     # beside the daemon, in-process: it still reconciles the global setup by itself
     changed = cli("target", "claude", "--mode", "copy", "--no-daemon")
     assert "The daemon applies it within a moment" in changed.out
