@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 from skillshare import colour, render, textout, transport
 from skillshare.commands import quick_parse
+from skillshare.leading import hoist
 from skillshared.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
 from skillshared.core.locations import Locations
 
@@ -33,13 +34,15 @@ def _target_args(ns: SimpleNamespace) -> dict[str, Any]:
         args["action"] = "list"
     elif first == "add":
         if len(words) not in (2, 3):
-            raise _usage("usage: skillshare target add <name> [path]")
+            raise _usage("`target add` takes a name and, for a tool that is not built in, "
+                         "its path (usage: skillshare target add <name> [path])")
         args.update(action="add", name=words[1], path=words[2] if len(words) == 3 else None)
     elif first in ("remove", "rm"):
         args.update(action="remove", names=words[1:], all=getattr(ns, "all", False))
     else:
         if len(words) > 1:
-            raise _usage(f"unexpected arguments after the target name: {' '.join(words[1:])}")
+            raise _usage(f"unexpected arguments after the target name '{first}': "
+                         f"{' '.join(words[1:])}")
         args.update(action="info", name=first)
     return args
 
@@ -58,12 +61,16 @@ def _trash_args(ns: SimpleNamespace) -> dict[str, Any]:
             raise _usage(f"--kind {ns.kind} and '{words[0]}' disagree", "trash")
         kind, words = {"kind": words[0], "all": ns.all}, words[1:]
     action = words[0] if words else "list"
+    if action not in ("list", "ls", "empty", "restore", "delete", "rm"):
+        raise _usage(f"unknown trash action '{action}': one of list, restore, delete, empty",
+                     "trash")
     if action in ("list", "ls", "empty"):
         if len(words) > 1:
             raise _usage(f"`trash {action}` takes no name", "trash")
         return {"action": action, **kind}
     if len(words) != 2:
-        raise _usage(f"usage: skillshare trash {action} <name>", "trash")
+        raise _usage(f"`trash {action}` takes one name (usage: skillshare trash {action} "
+                     "<name>)", "trash")
     return {"action": action, "name": words[1], **kind}
 
 
@@ -192,7 +199,7 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
     """The command line read (argparse only when the quick parse cannot: help, errors, rare
     forms); None when no command was given and the help was printed. A usage error is a
     UsageError (its usage line in ``usage``)."""
-    ns = quick_parse(argv)
+    ns = quick_parse(hoist(argv))
     if ns is not None:
         return ns
     from skillshare.parser import ParseError, build_parser, parse_line
@@ -203,6 +210,7 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
     except ParseError as exc:
         error = UsageError(exc.message, hint=exc.hint)
         error.usage = exc.usage  # type: ignore[attr-defined]
+        error.guess = exc.guess  # type: ignore[attr-defined]
         raise error from None
     if values["command"] is None:
         parser.print_help()
@@ -247,18 +255,20 @@ def _main(argv: Sequence[str]) -> int:
 
         textout.write(version_line())
         return 0
-    if argv and argv[0] in ("ui", "hub", "search", "upgrade"):  # (helpcmd.NOT_HERE's keys)
+    first = hoist(argv)[:1]
+    if first and first[0] in ("ui", "hub", "search", "upgrade"):  # (helpcmd.NOT_HERE's keys)
         from skillshare.helpcmd import NOT_HERE
 
-        why, instead = NOT_HERE[argv[0]]
-        _print_error(UsageError(f"`skillshare {argv[0]}`: {why}", hint=instead),
+        why, instead = NOT_HERE[first[0]]
+        _print_error(UsageError(f"`skillshare {first[0]}`: {why}", hint=instead),
                      _wants_json(argv))
         return EXIT_USAGE
     try:
         ns = parse(argv)
     except UsageError as exc:
-        textout.write(getattr(exc, "usage", ""), err=True, end="")
-        _print_error(exc, _wants_json(argv))
+        from skillshare import mistakes
+
+        mistakes.report(exc, None, _wants_json(argv))
         return exc.exit_code
     if ns is None:
         return EXIT_USAGE
@@ -286,7 +296,13 @@ def _main(argv: Sequence[str]) -> int:
     except (textout.OutputClosed, textout.OutputFailed):
         raise  # (a prompt's, or `daemon logs -f`'s)
     except SkillshareError as exc:
-        _print_error(exc, ns.json)
+        from skillshare import mistakes
+
+        mistakes.improve(exc, ns, argv)
+        if exc.code == "usage":
+            mistakes.report(exc, ns.command, ns.json)
+        else:
+            _print_error(exc, ns.json)
         return exc.exit_code
     except OSError as exc:
         from skillshared.core.errors import from_os_error
@@ -295,7 +311,8 @@ def _main(argv: Sequence[str]) -> int:
         _print_error(error, ns.json)
         return error.exit_code
     except KeyboardInterrupt:
-        interrupted = SkillshareError("interrupted")
+        interrupted = SkillshareError("interrupted", hint="`skillshare status` shows where "
+                                      "things stand")
         interrupted.code = "interrupted"
         _print_error(interrupted, ns.json)
         return EXIT_INTERRUPTED

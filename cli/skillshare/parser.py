@@ -6,12 +6,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from skillshare import __version__
 from skillshare.cmdspec import COMMON, Arg
 from skillshare.commands import COMMANDS
+from skillshare.leading import hoist, split
+from skillshare.mistakes import did_you_mean
 from skillshare.textout import write
+from skillshared.core.didyoumean import closest
 from skillshared.core.errors import EXIT_USAGE
 
 if TYPE_CHECKING:
@@ -37,21 +40,39 @@ class _Parser(argparse.ArgumentParser):
         if message:
             write(message, err=file is not sys.stdout, end="")
 
+    _guess: tuple[str, str] | None = None
+
     def error(self, message: str) -> NoReturn:
         """A usage error, said by the command line's one error handler (which also prints
         it as JSON under --json)."""
-        raise ParseError(message, self.format_usage(), f"run `{self.prog} --help`")
+        guess, self._guess = self._guess, None
+        raise ParseError(message, self.format_usage(), f"run `{self.prog} --help`", guess)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """A word outside its choices: named with the closest choice, and the choices
+        listed only when they are few."""
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        names = [str(c) for c in choices]
+        listed = f" (choose from {', '.join(names)})" if len(names) <= 8 else ""
+        better = closest(str(value), names)
+        self._guess = (str(value), better) if better else None
+        raise argparse.ArgumentError(None, f"invalid choice: {value!r}{listed}")
 
 
 class ParseError(SystemExit):
     """argparse's usage error: a SystemExit (with the usage exit code) for whoever parses
-    without the command line's handler, carrying the message, the usage line and a hint."""
+    without the command line's handler, carrying the message, the usage line and a hint;
+    ``guess``: the word that is wrong and the one it most likely meant."""
 
-    def __init__(self, message: str, usage: str, hint: str) -> None:
+    def __init__(self, message: str, usage: str, hint: str,
+                 guess: tuple[str, str] | None = None) -> None:
         super().__init__(EXIT_USAGE)
         self.message = message
         self.usage = usage
         self.hint = hint
+        self.guess = guess
 
 
 def _add(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, arg: Arg) -> None:
@@ -71,16 +92,59 @@ def _add(parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, arg
 
 def parse_line(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
     """``argv`` read by ``parser``, a command's options allowed between its words
-    (``restore agents --all claude``, ``sync claude -n cursor``), as the original reads them."""
-    words = list(argv)
+    (``restore agents --all claude``, ``sync claude -n cursor``), as the original reads them,
+    and the common options also before the command (``-g list``). A usage error is a
+    :class:`ParseError` whose hint names the likely meant word when there is one."""
+    words = hoist(argv)
     commands = next((a.choices for a in parser._actions
                      if isinstance(a, argparse._SubParsersAction)), None)
-    if not words or not isinstance(commands, dict) or words[0] not in commands:
-        return parser.parse_args(words)
-    command: argparse.ArgumentParser = commands[words[0]]
-    values = command.parse_intermixed_args(words[1:])
+    try:
+        if not words or not isinstance(commands, dict) or words[0].startswith("-"):
+            _no_command(parser, words)
+            return parser.parse_args(words)
+        if words[0] not in commands:
+            _unknown_command(parser, words[0], list(commands))
+        command: argparse.ArgumentParser = commands[words[0]]
+        values, extras = command.parse_known_intermixed_args(words[1:])
+        if extras:
+            _unrecognized(command, extras)
+    except ParseError as exc:
+        if exc.guess:
+            exc.hint = did_you_mean(argv, *exc.guess)
+        raise
     values.command = words[0]
     return values
+
+
+def _no_command(parser: argparse.ArgumentParser, words: list[str]) -> None:
+    """Common options with no command after them (``skillshare -g``)."""
+    before, rest = split(words)
+    if before and not rest:
+        raise ParseError(f"a command is missing after {' '.join(before)}",
+                         parser.format_usage(), "put a command after them, as in `skillshare "
+                         f"{' '.join(before)} list`; `skillshare --help` lists the commands")
+
+
+def _unknown_command(parser: argparse.ArgumentParser, word: str, names: list[str]) -> None:
+    from skillshare.helpcmd import NOT_HERE
+
+    better = closest(word, [*names, *NOT_HERE])
+    hint = "run `skillshare --help` for the commands"
+    raise ParseError(f"invalid choice: {word!r}: no such command", parser.format_usage(),
+                     hint, (word, better) if better else None)
+
+
+def _unrecognized(command: argparse.ArgumentParser, extras: list[str]) -> None:
+    """The words ``command`` does not take, the first near miss of an option named."""
+    message = f"unrecognized arguments: {' '.join(extras)}"
+    options = list(command._option_string_actions)
+    for word in extras:
+        name = word.partition("=")[0]
+        better = closest(name, options) if name.startswith("-") else None
+        if better:
+            command._guess = (word, better + word[len(name):])  # type: ignore[attr-defined]
+            break
+    command.error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -93,3 +93,28 @@ def test_options_between_a_commands_words(argv: list[str], expected: dict[str, A
     assert read is not None, argv
     assert read["command"] == argv[0]
     assert {k: read[k] for k in expected} == expected
+
+
+@st.composite
+def lines_with_options_first(draw: st.DrawFn) -> list[str]:
+    """A command line with common options (and some near them) before the command."""
+    leading = [f for arg in COMMON for f in arg.flags]
+    leading += ["-gj", "-pj", "-jz", "--json=1", "--color=never", "never", "always", "--"]
+    before = draw(st.lists(st.sampled_from(leading), min_size=1, max_size=3))
+    return [*before, *draw(command_lines())]
+
+
+@settings(max_examples=600, deadline=None)
+@given(lines_with_options_first())
+def test_options_before_the_command_read_as_after_it(argv: list[str]) -> None:
+    """The quick parse of a line with the common options first (moved after the command, as
+    the command line does) agrees with argparse, which reads them there too."""
+    from skillshare.leading import hoist, split
+
+    quick = quick_parse(hoist(argv))
+    read = argparse_reads(argv)
+    if quick is not None:
+        assert read == vars(quick), argv
+    before, rest = split(argv)
+    if before and rest and not rest[0].startswith("-"):
+        assert read == argparse_reads([rest[0], *before, *rest[1:]]), argv
