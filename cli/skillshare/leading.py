@@ -28,6 +28,12 @@ def _width(words: Sequence[str], i: int) -> int:
     return 0
 
 
+def is_json_cluster(token: str) -> bool:
+    """Whether ``token`` is common short flags written together, -j among them (``-gj``)."""
+    return _width([token], 0) == 1 and "j" in token and not token.startswith("--") and (
+        len(token) > 2)
+
+
 def split(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     """The common options at the start of ``argv``, and the rest (from the command on)."""
     words = list(argv)

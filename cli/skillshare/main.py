@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from skillshare import colour, render, textout, transport
 from skillshare.commands import quick_parse
-from skillshare.leading import hoist
+from skillshare.leading import hoist, is_json_cluster
 from skillshared.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
 from skillshared.core.locations import Locations
 
@@ -245,7 +245,7 @@ def _wants_json(argv: Sequence[str]) -> bool:
     could not be parsed tells."""
     words = list(argv)
     before = words[:words.index("--")] if "--" in words else words
-    return "--json" in before or "-j" in before
+    return "--json" in before or "-j" in before or any(map(is_json_cluster, before))
 
 
 def _main(argv: Sequence[str]) -> int:

@@ -79,10 +79,25 @@ def word_guess(ns: SimpleNamespace, error: SkillshareError) -> tuple[str, str] |
     return None
 
 
+# What to do about an error that came without a hint, by its code.
+_FALLBACK = {
+    "not_found": "`skillshare list` and `skillshare target list` show the names there are",
+    "config": "`skillshare doctor` checks the config and says what to fix",
+    "locked": "another skillshare command is at work: run this one again when it is done",
+    "git": "`skillshare doctor` checks the source's git repository and remote",
+    "git_timeout": "check the network and the remote, then run it again",
+    "daemon_stopping": "the daemon is stopping: run it again (in this process if need be: "
+                       "--no-daemon)",
+}
+
+
 def improve(error: SkillshareError, ns: SimpleNamespace, argv: Sequence[str]) -> None:
-    """Name the word likely meant in ``error``'s hint (keeping the hint it had)."""
+    """Name the word likely meant in ``error``'s hint (keeping the hint it had); give an
+    error without a hint the one its kind has."""
     guess = word_guess(ns, error)
     if guess is None:
+        error.hint = error.hint or _FALLBACK.get(error.code) or (
+            None if error.code == "usage" else "`skillshare doctor` checks the setup")
         return
     hint, old = did_you_mean(argv, *guess), error.hint or ""
     generic = old.startswith("run `skillshare") and old.endswith("--help`")

@@ -4,6 +4,7 @@ command lines the quick parse leaves to it."""
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -101,6 +102,8 @@ def parse_line(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse
     try:
         if not words or not isinstance(commands, dict) or words[0].startswith("-"):
             _no_command(parser, words)
+            if isinstance(commands, dict):
+                _options_first(commands, words)
             return parser.parse_args(words)
         if words[0] not in commands:
             _unknown_command(parser, words[0], list(commands))
@@ -123,6 +126,20 @@ def _no_command(parser: argparse.ArgumentParser, words: list[str]) -> None:
         raise ParseError(f"a command is missing after {' '.join(before)}",
                          parser.format_usage(), "put a command after them, as in `skillshare "
                          f"{' '.join(before)} list`; `skillshare --help` lists the commands")
+
+
+def _options_first(commands: dict[str, argparse.ArgumentParser], words: list[str]) -> None:
+    """A command's own option written before it (``skillshare -n sync``): said, with the
+    line that has it after the command."""
+    at = next((i for i, w in enumerate(words) if w in commands), None)
+    if at is None:
+        return
+    command, first = commands[words[at]], split(words)[1][0]
+    if first.partition("=")[0] not in command._option_string_actions:
+        return
+    moved = shlex.join([words[at], *words[:at], *words[at + 1:]])
+    raise ParseError(f"{first} is an option of `{words[at]}`: it goes after the command",
+                     command.format_usage(), f"did you mean `skillshare {moved}`?")
 
 
 def _unknown_command(parser: argparse.ArgumentParser, word: str, names: list[str]) -> None:

@@ -178,3 +178,36 @@ def test_a_correct_line_is_unaffected(cli: CliRunner, configured: Path) -> None:
     run = cli("list", "--json")
     assert run.code == 0 and run.err == "" and json.loads(run.out) == []
     assert cli("-j", "list").out == run.out
+
+
+@pytest.mark.parametrize(("argv", "hint"), [
+    (["-n", "sync"], "did you mean `skillshare sync -n`?"),
+    (["-g", "--dry-run", "sync", "claude"], "did you mean `skillshare sync -g --dry-run claude`?"),
+])
+def test_a_commands_own_option_before_it(cli: CliRunner, home: Path, argv: list[str],
+                                         hint: str) -> None:
+    run = cli(*argv)
+    assert _one_error(run) == f"{hint})"
+    assert "is an option of `sync`: it goes after the command" in run.err
+    assert "usage: skillshare sync " in run.err
+
+
+def test_json_in_a_cluster_of_common_flags(cli: CliRunner, home: Path) -> None:
+    assert _document(cli("-gj", "snyc"))["did_you_mean"] == "sync"
+
+
+def test_an_error_without_a_hint_gets_one(cli: CliRunner, home: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillshare import transport
+    from skillshared.core.errors import NotFoundError, SkillshareError
+
+    def failing(error: SkillshareError) -> Any:
+        def call(*_: Any, **__: Any) -> Any:
+            raise error
+        return call
+
+    monkeypatch.setattr(transport, "call", failing(NotFoundError("no such thing")))
+    assert "(hint: `skillshare list` and `skillshare target list`" in cli("status").err
+    monkeypatch.setattr(transport, "call", failing(SkillshareError("it broke")))
+    document = json.loads(cli("status", "--json").out)
+    assert document["error"]["hint"] == "`skillshare doctor` checks the setup"
