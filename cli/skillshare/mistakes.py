@@ -52,7 +52,7 @@ def did_you_mean(argv: Sequence[str], word: str, better: str) -> str:
     hint = f"did you mean `skillshare {line}`?"
     if better in NOT_HERE and better not in COMMANDS:
         why, instead = NOT_HERE[better]
-        hint += f" (that one: {why}; {instead})"
+        hint += f" That command: {why}; {instead}"
     return hint
 
 

@@ -30,7 +30,8 @@ examples:
   skillshare status                    what is synced where
   skillshare init -p --targets claude  per-project skills in ./.skillshare/
 
-Run `skillshare <command> --help` for a command's options.
+Run `skillshare <command> --help` for a command's options. The options every command takes
+(-g, -p, --json, --no-daemon, --color) may also stand before it: skillshare -g list
 """
 
 
