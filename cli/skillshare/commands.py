@@ -187,7 +187,7 @@ COMMANDS = {c.name: c for c in (
             positional("targets", "the targets to collect from ('agents' first: collect "
                                   "agents)", nargs="*", metavar="target"),
             flag("-a", "--all", help="collect from every target"),
-            DRY_RUN, FORCE_COLLECT),
+            VERBOSE, QUIET, DRY_RUN, FORCE_COLLECT),
     Command("push", "commit the source's changes and push them to its git remote",
             "skillshare push\nskillshare push -m 'Add the review skill'\nskillshare push -n",
             value("-m", "--message", help="the commit message (default: names the skills "
@@ -221,7 +221,7 @@ COMMANDS = {c.name: c for c in (
             flag("-c", "--cleanup", help="remove old backups (backup.keep, max_age_days, "
                                    "max_total_mb)"),
             value("--from", metavar="TIMESTAMP", help="--verify: only this backup"),
-            DRY_RUN),
+            VERBOSE, QUIET, DRY_RUN),
     Command("restore", "put a target back as a backup holds it",
             "skillshare restore          # the list of backups\n"
             "skillshare restore claude\n"
@@ -235,7 +235,7 @@ COMMANDS = {c.name: c for c in (
             flag("--all", help="the target's skills and its agents folder, each from its "
                                "latest backup (or --from)"),
             value("--from", metavar="TIMESTAMP", help="this backup (default: the latest)"),
-            DRY_RUN,
+            QUIET, DRY_RUN,
             flag("-f", "--force", help="replace entries that did not come from skillshare "
                                        "(they are backed up first); the original's -f is "
                                        "--from, here -f is --force as in every command")),

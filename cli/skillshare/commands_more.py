@@ -86,6 +86,8 @@ MORE = (
             flag("-f", "--force", help="set local changes aside (git stash); keep an update "
                                        "the audit would roll back"),
             *audit_args("what changed", "roll back"),
+            flag("-v", "--verbose", help="also each update's commits (before → after)"),
+            flag("-q", "--quiet", help="only problems (failed, blocked, missing, stale)"),
             DRY_RUN),
     Command("check", "say which tracked repos, installed skills and installed agents have "
                      "updates (fetch only)",

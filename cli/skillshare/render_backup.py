@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skillshare.render_changes import Voice, change_lines, counted
 from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural, size
 
 TYPE_CHECKING = False
@@ -39,6 +40,8 @@ def render_backup(r: BackupResult, out: Out) -> int:
 
 
 def _preview(r: BackupPreview, out: Out) -> int:
+    if Voice.of(r).quiet:
+        return 0
     for t in r["targets"]:
         what = SKIPPED.get(t["status"], t["status"])
         if t["status"] == "unchanged":
@@ -49,23 +52,24 @@ def _preview(r: BackupPreview, out: Out) -> int:
 
 def _created(r: BackupCreated, out: Out) -> int:
     counts = {"created": 0, "unchanged": 0, "skipped": 0, "failed": 0}
+    say = Out(out.home) if Voice.of(r).quiet else out  # (-q: only what failed or was left)
     for t in r["targets"]:
         status = t["status"]
         if status == "created":
-            out(f"{OK} {t['target']}: backed up ({plural(t['skills'], 'skill')}) "
+            say(f"{OK} {t['target']}: backed up ({plural(t['skills'], 'skill')}) "
                 f"{ARROW} {out.path(t.get('path'))}")
         elif status == "unchanged":
-            out(f"{INFO} {t['target']}: unchanged since {_stamp(t.get('path'))}")
+            say(f"{INFO} {t['target']}: unchanged since {_stamp(t.get('path'))}")
         elif status == "failed":
             out(f"{FAIL} {t['target']}: backup failed: {t.get('error')}")
         else:
-            out(f"{INFO} {t['target']}: {SKIPPED.get(status, status)}")
+            say(f"{INFO} {t['target']}: {SKIPPED.get(status, status)}")
         for left in t.get("not_saved", ()):
             out(f"  {WARN} not saved: {left['path']} {left['why']}")
         counts[status if status in counts else "skipped"] += 1
     if not r["targets"]:
-        out(f"{INFO} no targets to back up")
-    out(f"Backup complete: {counts['created']} created, {counts['unchanged']} unchanged, "
+        say(f"{INFO} no targets to back up")
+    say(f"Backup complete: {counts['created']} created, {counts['unchanged']} unchanged, "
         f"{counts['skipped']} skipped" + (f", {counts['failed']} failed"
                                           if counts["failed"] else ""))
     return 1 if counts["failed"] else 0
@@ -130,6 +134,20 @@ def _verify(r: BackupVerifyResult, out: Out) -> int:
 
 
 def _cleanup(r: BackupCleanupResult, out: Out) -> int:
+    voice = Voice.of(r)
+    if not voice.quiet:
+        _cleaned(r, voice, out)
+    if r.get("not_backups"):
+        out(f"  {WARN} not backups, left as they are: {', '.join(r['not_backups'])}")
+    if r["protected"] and r["removed"] and not voice.quiet:
+        out(f"  kept as the newest backup that verifies of a target: "
+            f"{', '.join(r['protected'])}")
+    return 0
+
+
+def _cleaned(r: BackupCleanupResult, voice: Voice, out: Out) -> None:
+    """What the cleanup removed (or would), what it kept (``-v``: each one), and the
+    stored files no backup uses any more."""
     verb = "Would remove" if r["dry_run"] else "Removed"
     for item in r["removed"]:
         out(f"{'-' if r['dry_run'] else OK} {verb} {item['name']} ({size(item['bytes'])}): "
@@ -147,12 +165,9 @@ def _cleanup(r: BackupCleanupResult, out: Out) -> int:
         (r.get("chunks_removed", 0), ("piece of a manifest", "pieces of manifests"))) if n]
     if unused:  # (files and pieces: absent from a daemon of an older version)
         out(f"{verb} {', '.join(unused)} no backup uses")
-    if r.get("not_backups"):
-        out(f"  {WARN} not backups, left as they are: {', '.join(r['not_backups'])}")
-    if r["protected"] and r["removed"]:
-        out(f"  kept as the newest backup that verifies of a target: "
-            f"{', '.join(r['protected'])}")
-    return 0
+    for name in r["kept"] if voice.verbose else ():
+        why = " (the newest that verifies of a target)" if name in r["protected"] else ""
+        out(f"  = kept {name}{why}")
 
 
 def render_restore(r: RestoreCmdResult, out: Out) -> int:
@@ -174,40 +189,42 @@ def _backups(r: Any, out: Out) -> int:  # (a BackupListResult)
 
 def _restored_all(r: Any, out: Out) -> int:  # (a RestoreAll)
     for each in r["results"]:
-        _restored(each, out)
+        _restored(each, out, Voice.of(r))
     return 0
 
 
-def _restored(r: RestoreResult, out: Out) -> int:
+def _restored(r: RestoreResult, out: Out, voice: Voice | None = None) -> int:
+    """A target restored (or, dry run, checked); ``-q``: only the warnings."""
     which = "latest backup" if r["latest"] else "backup"
+    say = Out(out.home) if (voice or Voice.of(r)).quiet else out
     for item in r.get("interrupted", []):
-        out(f"{INFO} {item['target']}: interrupted work finished ({item['action']})")
+        say(f"{INFO} {item['target']}: interrupted work finished ({item['action']})")
     if r["dry_run"]:
-        out(f"Would restore {r['target']} ({out.path(r['path'])}) from {which} {r['from']} "
+        say(f"Would restore {r['target']} ({out.path(r['path'])}) from {which} {r['from']} "
             f"({plural(r['entries'], 'entry', 'entries')}); what is there now would be backed "
             "up first")
         if r["replaced"]:
             out(f"{WARN} would replace entries that did not come from skillshare: "
                 f"{', '.join(r['replaced'])}")
         return 0
-    out(f"{OK} Restored {r['target']} from {which} {r['from']}: "
+    say(f"{OK} Restored {r['target']} from {which} {r['from']}: "
         f"{plural(r['links'], 'link')}, {plural(r['folders'], 'folder')}, "
         f"{plural(r['files'], 'file')}")
     if r.get("made_by") == "original":
-        _original_restore(r, out)
+        _original_restore(r, say)
     backup = r["backup"]
     if backup is not None and backup["status"] == "created":
-        out(f"  {ARROW} what was there before: {out.path(backup.get('path'))}")
+        say(f"  {ARROW} what was there before: {out.path(backup.get('path'))}")
     if r["replaced"]:
         out(f"  {WARN} replaced (they are in that backup): {', '.join(r['replaced'])}")
     if r["recovered"]:
-        out(f"  {INFO} gone from the source, restored from the backup's saved copy: "
+        say(f"  {INFO} gone from the source, restored from the backup's saved copy: "
             f"{', '.join(r['recovered'])} — `skillshare collect {r['target']}` brings "
             "them back into the source")
     if r["missing_from_source"]:
         out(f"  {WARN} the backup also saved skills that are gone from the source: "
             f"{', '.join(r['missing_from_source'])}")
-    out("Run 'skillshare sync' to re-link what matches the source")
+    say("Run 'skillshare sync' to re-link what matches the source")
     return 0
 
 
@@ -224,7 +241,15 @@ def _original_restore(r: RestoreResult, out: Out) -> None:
 
 def collect_tail(r: Any, passes: Any, collected: str, sync: str, out: Out) -> None:
     """What ``collect`` (of skills or agents) skipped or failed, the conflicts of the pass
-    that linked what it collected, its closing line, and the sync to run next."""
+    that linked what it collected (``-v``: each link it made), its closing line, and the
+    sync to run next (``-q``: only what was skipped or failed)."""
+    voice = Voice.of(r)
+    say = Out(out.home) if voice.quiet else out
+    for t in passes if voice.verbose else ():
+        changes, dry = t["changes"], r["dry_run"]
+        if changes:
+            out(f"  {ARROW} {t['target']}: {counted(changes, len(changes), dry)}")
+            out.lines.extend(change_lines(changes, len(changes), dry, t["target"]))
     for skipped in r["skipped"]:
         where = (f"{skipped['target']}/{skipped['name']}" if skipped["name"]
                  else skipped["target"])
@@ -236,28 +261,29 @@ def collect_tail(r: Any, passes: Any, collected: str, sync: str, out: Out) -> No
             out(f"{WARN} {t['target']}/{c['name']}: not linked: {c['reason']}")
         if t["error"]:
             out(f"{FAIL} {t['target']}: {t['error']}")
-    out(f"Collect {'preview' if r['dry_run'] else 'complete'}: {collected}, "
+    say(f"Collect {'preview' if r['dry_run'] else 'complete'}: {collected}, "
         f"{len(r['same'])} already in the source, {len(r['skipped'])} skipped, "
         f"{len(r['failed'])} failed")
     if r["collected"] and not r["dry_run"]:
-        out(f"Run '{sync}' to distribute them to the other targets")
+        say(f"Run '{sync}' to distribute them to the other targets")
 
 
 def render_collect(r: CollectResult, out: Out) -> int:
+    say = Out(out.home) if Voice.of(r).quiet else out  # (-q: only what was skipped or failed)
     if r.get("hint"):
-        out(f"{INFO} {r['hint']}")
+        say(f"{INFO} {r['hint']}")
     found = r["collected"] or r["same"] or r["skipped"] or r["failed"]
     if not found:
-        out(f"No local skills found in {', '.join(r['targets']) or 'any target'}")
+        say(f"No local skills found in {', '.join(r['targets']) or 'any target'}")
         return 0
-    out.header("Collecting skills" + (" (dry run)" if r["dry_run"] else ""))
+    say.header("Collecting skills" + (" (dry run)" if r["dry_run"] else ""))
     verb = "would be copied" if r["dry_run"] else "copied"
     for item in r["collected"]:
         again = " (its old version went to the trash)" if item.get("trashed") else (
             " (replacing the source's version)" if item["replaces"] else "")
-        out(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}{again}")
+        say(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}{again}")
     for same in r["same"]:
-        out(f"= {same['target']}/{same['name']}: the source already has it")
+        say(f"= {same['target']}/{same['name']}: the source already has it")
     collect_tail(r, r["linked"], f"{len(r['collected'])} collected", "skillshare sync", out)
     return 1 if r["failed"] else 0
 

@@ -109,3 +109,30 @@ def change_lines(changes: Sequence[Change], changed: int, dry_run: bool, folder:
     if changed > len(changes):
         lines.append(f"{indent}… and {changed - len(changes)} more")
     return lines
+
+
+# -- update: what each item's status says this run did ----------------------------------------
+
+DONE = ("updated", "installed", "pruned")  # an update that changed something
+FINE = (*DONE, "up to date", "would update", "would prune")  # not a problem (-q: not shown)
+
+
+def update_summary(items: Sequence[Mapping[str, Any]], dry_run: bool) -> str:
+    """The closing line of ``update``: how many of each status, or nothing to update."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item["status"]] = counts.get(item["status"], 0) + 1
+    said = ", ".join(f"{n} {status}" for status, n in counts.items())
+    if dry_run:
+        return f"Update preview: {said}"
+    if not any(status in DONE for status in counts):
+        return f"Nothing to update: {said}" if said else "Nothing to update"
+    return f"Update complete: {said}"
+
+
+def commits(item: Mapping[str, Any]) -> str | None:
+    """``-v``: where an update moved a tracked repo (``abc1234 → def5678``)."""
+    before, after = item.get("before"), item.get("after")
+    if not before or not after or before == after:
+        return None
+    return f"    {before[:7]} → {after[:7]}"

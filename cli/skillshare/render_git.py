@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skillshare import render_changes
 from skillshare.render_backup import render_collect
 from skillshare.render_sync import render_sync
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
@@ -130,15 +131,23 @@ def _details(item: UpdateItem, out: Out) -> None:
 
 
 def render_update(r: UpdateResult, out: Out) -> int:
+    """Each item's status (``-q``: only the problems; ``-v``: also where a repo moved), and
+    the closing count (with the agents': :func:`skillshare.render_kinds.render_update`)."""
     marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
              "missing": WARN, "pruned": OK, "would prune": INFO}
-    if not r["items"]:
+    voice = render_changes.Voice.of(r)
+    if not r["items"] and not voice.quiet:
         out("No tracked repos or installed skills to update")
     for item in r["items"]:
         status = item["status"]
+        if voice.quiet and status in render_changes.FINE:
+            continue
         commits = f" ({plural(item['commits'], 'commit')})" if item.get("commits") else ""
         line = f"{marks.get(status, FAIL)} {item['name']}: {status}{commits}"
         out(line + (f": {item['error']}" if item.get("error") else ""))
+        moved = render_changes.commits(item) if voice.verbose else None
+        if moved:
+            out(moved)
         if item.get("note"):
             out(f"    {item['note']}")
         _details(item, out)
@@ -148,6 +157,8 @@ def render_update(r: UpdateResult, out: Out) -> int:
             "--prune to move them to the trash")
     if any(i["status"] in ("rolled back", "blocked") for i in r["items"]):
         out("Kept as it was; --force keeps such an update, --skip-audit skips the scan")
+    if r["items"] and "agents" not in r and not voice.quiet:
+        out(render_changes.update_summary(r["items"], r["dry_run"]))
     return 1 if r["summary"]["failed"] else 0
 
 

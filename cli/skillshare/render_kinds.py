@@ -3,7 +3,7 @@ without agents goes to the skills' renderer as it is."""
 
 from __future__ import annotations
 
-from skillshare import render_backup, render_git
+from skillshare import render_backup, render_changes, render_git
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
@@ -31,21 +31,22 @@ def render_collect(r: CollectResult | CollectAgentsResult, out: Out) -> int:
 
 
 def _collect_agents(r: CollectAgentsResult, out: Out) -> int:
+    say = Out(out.home) if r.get("quiet") else out  # (-q: only what was skipped or failed)
     for name in r["without"]:
-        out(f"{INFO} {name}: no agents folder, passed over")
+        say(f"{INFO} {name}: no agents folder, passed over")
     if not (r["collected"] or r["same"] or r["skipped"] or r["failed"]):
-        out(f"No local agents found in {', '.join(r['targets']) or 'any target'}")
+        say(f"No local agents found in {', '.join(r['targets']) or 'any target'}")
         return 0
-    out.header("Collecting agents" + (" (dry run)" if r["dry_run"] else ""))
+    say.header("Collecting agents" + (" (dry run)" if r["dry_run"] else ""))
     verb = "would be copied" if r["dry_run"] else "copied"
     for item in r["collected"]:
         again = " (its old version went to the trash)" if item.get("trashed") else (
             " (replacing the source's version)" if item["replaces"] else "")
         linked = ", linked" if item.get("linked") else ""
-        out(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}"
+        say(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}"
             f"{linked}{again}")
     for same in r["same"]:
-        out(f"= {same['target']}/{same['name']}: the agents source already has it")
+        say(f"= {same['target']}/{same['name']}: the agents source already has it")
     render_backup.collect_tail(r, r.get("passes", []),
                                plural(len(r["collected"]), "agent") + " collected",
                                "skillshare sync agents", out)
@@ -128,16 +129,20 @@ def render_update(r: UpdateResult, out: Out) -> int:
     if agents is None:
         return render_git.RENDERERS["update"](r, out)
     code = 0
+    quiet = bool(r.get("quiet"))
+    say = Out(out.home) if quiet else out  # (-q: only the problems)
     if r["items"]:
         code = render_git.RENDERERS["update"](r, out)
-        out()
-        out.header("Agents")
+        say()
+        say.header("Agents")
     if not agents:
-        out("No installed agents or tracked repos of agents to update")
+        say("No installed agents or tracked repos of agents to update")
     marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
              "missing": WARN}
     for item in agents:
         status = item["status"]
+        if quiet and status in render_changes.FINE:
+            continue
         commits = f" ({plural(item['commits'], 'commit')})" if item.get("commits") else ""
         again = " (the old one went to the trash)" if item.get("trashed") else ""
         out(f"{marks.get(status, FAIL)} {item['name']}: {status}{commits}{again}"
@@ -146,6 +151,8 @@ def render_update(r: UpdateResult, out: Out) -> int:
             out(f"    {detail}")
         if item.get("hint"):
             out(f"    hint: {item['hint']}")
+    if r["items"] or agents:
+        say(render_changes.update_summary([*r["items"], *agents], r["dry_run"]))
     return 1 if r["summary"]["failed"] else code
 
 

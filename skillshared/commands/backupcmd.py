@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skillshared.commands import verbosity
 from skillshared.commands.kindpick import AGENT, SKILL
 from skillshared.commands.kindwords import AGENTS_SUFFIX, agents_name, kind_label, kind_words
 from skillshared.commands.results_backup import BackupResult
@@ -46,7 +47,11 @@ def chosen_targets(config: Config, names: Sequence[str]) -> list[TargetConfig]:
 def cmd_backup(req: Request) -> BackupResult:
     """``backup [skills|agents] [target...]`` or ``--all``; ``--list``, ``--verify``,
     ``--cleanup``. Without a kind word a target's agents folder and the extras' folders go
-    with the skills' targets (as with ``--all``)."""
+    with the skills' targets (as with ``--all``). With ``-v`` and ``-q`` in the result."""
+    return verbosity.echo(req, _backup(req))
+
+
+def _backup(req: Request) -> BackupResult:
     words = kind_words(req, req.texts("targets"), "backup")
     config = (global_only(req, "backup agents", "agents") if words.kind == AGENT
               else global_only(req, "backup"))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
-from skillshared.commands import restore
+from skillshared.commands import restore, verbosity
 from skillshared.commands.collect_agents import cmd_collect_agents
 from skillshared.commands.request import pick_targets
 from skillshared.commands.results import (
@@ -162,7 +162,11 @@ def _chosen(config: Config, names: list[str], every: bool) -> list[TargetConfig]
 
 def cmd_collect_kind(req: Request) -> CollectResult | CollectAgentsResult:
     """``collect [skills|agents] <target>... | --all``: the first word picks the kind
-    (skills when it is neither)."""
+    (skills when it is neither); with ``-v`` and ``-q`` in the result."""
+    return verbosity.echo(req, _collect_kind(req))
+
+
+def _collect_kind(req: Request) -> CollectResult | CollectAgentsResult:
     names = req.texts("targets")
     if names[:1] == ["agents"]:
         return cmd_collect_agents(req, names[1:])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from skillshared.commands import backupcmd
+from skillshared.commands import backupcmd, verbosity
 from skillshared.commands.kindpick import AGENT, SKILL
 from skillshared.commands.kindwords import ALL, KindWords, agents_name, kind_words, words_of
 from skillshared.commands.restore import restore_named
@@ -24,6 +24,12 @@ USAGE = "usage: skillshare restore [agents] <target> [--from TIMESTAMP] [--force
 
 
 def cmd_restore(req: Request) -> RestoreCmdResult:
+    """``restore [skills|agents] <target>`` (or ``--all``), or the list of backups; with
+    ``-v`` and ``-q`` in the result."""
+    return verbosity.echo(req, _restore(req))
+
+
+def _restore(req: Request) -> RestoreCmdResult:
     words = kind_words(req, words_of(req, "target"), "restore")
     _no_stamps(words, req.flag("force"))
     config = (backupcmd.global_only(req, "restore agents", "agents") if words.kind == AGENT

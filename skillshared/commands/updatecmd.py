@@ -16,7 +16,7 @@ from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_tree
 from skillshared.catalog import places
 from skillshared.catalog.kinds import SKILLS
-from skillshared.commands import check_shape, namepick, update_agents, update_more
+from skillshared.commands import check_shape, namepick, update_agents, update_more, verbosity
 from skillshared.commands.install_common import copy_in, failure, level_of
 from skillshared.commands.results_agents import AgentCheckItem
 from skillshared.commands.results_install import CheckItem, CheckResult, UpdateResult
@@ -177,7 +177,7 @@ def cmd_update(req: Request) -> UpdateResult:
     if unreadable is not None and req.flag("all"):
         result["agents"] = [failure("agents", unreadable)]
         result["summary"]["failed"] += 1
-    return result
+    return verbosity.echo(req, result)
 
 
 def _agents_known(config: Config, kind: str | None, only_agents: bool
