@@ -34,6 +34,17 @@ WORDS: dict[str, tuple[str, str, str]] = {
 }
 ORDER = ("linked", "copied", "updated", "replaced", "pruned", "unlinked", "cleaned up")
 
+# A change of the target folder itself (symlink mode), as the target's line says it:
+# (done, would do).
+FOLDER = {
+    "link_target": ("linked to the source", "link it to the source"),
+    "relink_target": ("relinked to the source", "relink it to the source"),
+    "replace_dir_with_link": ("linked to the source", "link it to the source"),
+    "force_replace_target": ("replaced by a link to the source",
+                             "replace it by a link to the source"),
+    "unlink_target": ("its link to the source removed", "remove its link to the source"),
+}
+
 # What a change was, where its word alone does not say it (``-v``).
 NOTES = {
     "adopt": "its copy became a link",
@@ -74,19 +85,23 @@ def counted(changes: Sequence[Change], changed: int, dry_run: bool,
     something is left undone, so ``nothing changed``); ``changed`` counts every change
     even where ``changes`` holds only the first ones."""
     counts: dict[str, int] = {}
+    folder = [FOLDER[c["action"]][dry_run] for c in changes
+              if not c["name"] and c["action"] in FOLDER]
     for change in changes:
-        word = WORDS.get(change["action"], (change["action"],))[0]
-        counts[word] = counts.get(word, 0) + 1
+        if change["name"] or change["action"] not in FOLDER:
+            word = WORDS.get(change["action"], (change["action"],))[0]
+            counts[word] = counts.get(word, 0) + 1
     more = changed - len(changes)
     if more > 0:
         counts["other changes"] = more
-    if not counts:
+    if not counts and not folder:
         return nothing(dry_run, stuck)
     words = sorted(counts, key=lambda w: ORDER.index(w) if w in ORDER else len(ORDER))
     if not dry_run:
-        return ", ".join(f"{counts[w]} {w}" for w in words)
+        return ", ".join([*(f"{counts[w]} {w}" for w in words), *folder])
     would = {done: verb for done, verb, _ in WORDS.values()}
-    return "would " + ", ".join(f"{would.get(w, w)} {counts[w]}" for w in words)
+    said = ", ".join([*(f"{would.get(w, w)} {counts[w]}" for w in words), *folder])
+    return "would " + said
 
 
 def nothing(dry_run: bool, stuck: bool) -> str:

@@ -129,3 +129,14 @@ def test_the_daemon_carries_the_words(cli: CliRunner, world: dict[str, Path],
         assert through.out.split("Sync complete")[0] == local.out.split("Sync complete")[0]
         assert through.code == local.code and "! mine: a folder that is not ours" in local.out
     assert cli("sync", "-v", "--json").json()["verbose"] is True
+
+
+def test_a_symlink_target_says_its_folder_is_linked(cli: CliRunner, home: Path,
+                                                    world: dict[str, Path]) -> None:
+    write_config(home, "targets:\n  codex:\n    path: ~/.codex/skills\n    mode: symlink\n")
+    assert "✓ codex: would link it to the source (symlink)" in cli("sync", "-n").out
+    first = cli("sync", "-v")
+    assert "✓ codex: linked to the source (symlink)" in first.out
+    assert _under(first.out, "codex") == [
+        "+ linked ~/.codex/skills (the folder links to the source)"]
+    assert "✓ codex: nothing to do (symlink)" in cli("sync").out
