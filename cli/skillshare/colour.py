@@ -53,9 +53,10 @@ when.__name__ = "never|auto|always"  # (how argparse names the expected value in
 _chosen = {"when": "auto", "json": False}
 
 
-def choose(argv: Sequence[str]) -> None:
-    """Read ``--color``/``--colour`` (the last one wins) and ``--json`` from a command line
-    (before a ``--``); called once, first, so that even a usage error is coloured as asked."""
+def choose(argv: Sequence[str], json: bool | None = None) -> None:
+    """Read ``--color``/``--colour`` (the last one wins) and ``--json`` (or ``json``, when the
+    caller knows better: ``-gj``) from a command line (before a ``--``); called once, first,
+    so that even a usage error is coloured as asked."""
     words = list(argv)
     words = words[:words.index("--")] if "--" in words else words
     chosen = "auto"
@@ -64,7 +65,9 @@ def choose(argv: Sequence[str]) -> None:
         if name in OPTIONS:
             given = value if eq else (words[i + 1] if i + 1 < len(words) else "")
             chosen = given if given in WHENS else chosen
-    _chosen.update(when=chosen, json="--json" in words or "-j" in words)
+    if json is None:
+        json = "--json" in words or "-j" in words
+    _chosen.update(when=chosen, json=json)
 
 
 def setting(when: str = "auto", json: bool = False) -> None:

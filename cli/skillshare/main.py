@@ -249,7 +249,7 @@ def _wants_json(argv: Sequence[str]) -> bool:
 
 
 def _main(argv: Sequence[str]) -> int:
-    colour.choose(argv)
+    colour.choose(argv, _wants_json(argv))
     if list(argv) in (["-v"], ["--version"]):  # the original's short answer, at no cost
         from skillshare.helpcmd import version_line
 
