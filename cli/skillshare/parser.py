@@ -113,7 +113,7 @@ def parse_line(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse
         if extras:
             _unrecognized(command, extras)
     except ParseError as exc:
-        if exc.guess:
+        if exc.guess and exc.hint.startswith("run `"):
             exc.hint = did_you_mean(argv, *exc.guess)
         raise
     values.command = words[0]
@@ -135,12 +135,19 @@ def _options_first(commands: dict[str, argparse.ArgumentParser], words: list[str
     at = next((i for i, w in enumerate(words) if w in commands), None)
     if at is None:
         return
-    command, first = commands[words[at]], split(words)[1][0]
-    if first.partition("=")[0] not in command._option_string_actions:
+    command, i = commands[words[at]], len(split(words)[0])
+    first = words[i]
+    name, guess = first.partition("=")[0], None
+    if name in command._option_string_actions:
+        message = f"{first} is an option of `{words[at]}`: it goes after the command"
+    elif better := closest(name, list(command._option_string_actions)):
+        message, guess = f"unrecognized arguments: {first}", (first, better + first[len(name):])
+        words = [*words[:i], guess[1], *words[i + 1:]]
+    else:
         return
     moved = shlex.join([words[at], *words[:at], *words[at + 1:]])
-    raise ParseError(f"{first} is an option of `{words[at]}`: it goes after the command",
-                     command.format_usage(), f"did you mean `skillshare {moved}`?")
+    raise ParseError(message, command.format_usage(), f"did you mean `skillshare {moved}`?",
+                     guess)
 
 
 def _unknown_command(parser: argparse.ArgumentParser, word: str, names: list[str]) -> None:

@@ -211,3 +211,11 @@ def test_an_error_without_a_hint_gets_one(cli: CliRunner, home: Path,
     monkeypatch.setattr(transport, "call", failing(SkillshareError("it broke")))
     document = json.loads(cli("status", "--json").out)
     assert document["error"]["hint"] == "`skillshare doctor` checks the setup"
+
+
+def test_a_mistyped_option_before_the_command(cli: CliRunner, home: Path) -> None:
+    run = cli("-j", "--forse", "sync", "claude")
+    error = _document(run)
+    assert error["hint"] == "did you mean `skillshare sync -j --force claude`?"
+    assert error["did_you_mean"] == "--force"
+    assert error["usage"].startswith("usage: skillshare sync")
