@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 from skillshare import colour, render, textout, transport
 from skillshare.commands import quick_parse
-from skillshare.leading import hoist, is_json_cluster
 from skillshared.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
 from skillshared.core.locations import Locations
 
@@ -199,7 +198,7 @@ def parse(argv: Sequence[str]) -> SimpleNamespace | None:
     """The command line read (argparse only when the quick parse cannot: help, errors, rare
     forms); None when no command was given and the help was printed. A usage error is a
     UsageError (its usage line in ``usage``)."""
-    ns = quick_parse(hoist(argv))
+    ns = quick_parse(_hoisted(argv))
     if ns is not None:
         return ns
     from skillshare.parser import ParseError, build_parser, parse_line
@@ -245,7 +244,21 @@ def _wants_json(argv: Sequence[str]) -> bool:
     could not be parsed tells."""
     words = list(argv)
     before = words[:words.index("--")] if "--" in words else words
-    return "--json" in before or "-j" in before or any(map(is_json_cluster, before))
+    if "--json" in before or "-j" in before:
+        return True
+    from skillshare.leading import is_json_cluster
+
+    return any(map(is_json_cluster, before))
+
+
+def _hoisted(argv: Sequence[str]) -> list[str]:
+    """``argv`` with the common options before the command moved after it (see
+    :mod:`skillshare.leading`, loaded only for such a line)."""
+    if not argv or not argv[0].startswith("-"):
+        return list(argv)
+    from skillshare.leading import hoist
+
+    return hoist(argv)
 
 
 def _main(argv: Sequence[str]) -> int:
@@ -255,7 +268,7 @@ def _main(argv: Sequence[str]) -> int:
 
         textout.write(version_line())
         return 0
-    first = hoist(argv)[:1]
+    first = _hoisted(argv)[:1]
     if first and first[0] in ("ui", "hub", "search", "upgrade"):  # (helpcmd.NOT_HERE's keys)
         from skillshare.helpcmd import NOT_HERE
 
