@@ -14,7 +14,7 @@ import sys
 import time
 
 from skillshared.core import client
-from skillshared.core.errors import OtherDaemonError, SkillshareError
+from skillshared.core.errors import EXIT_INTERRUPTED, OtherDaemonError, SkillshareError
 from skillshared.store import locking
 
 TYPE_CHECKING = False
@@ -193,7 +193,15 @@ def log_lines(paths: Locations, tail: int) -> list[str]:
 def follow(paths: Locations, tail: int | None = None) -> Iterator[str]:
     """The last ``tail`` lines (all for 0; none for None), then new lines as they are
     written, from the same open file (nothing written in between is missed; survives
-    rotation); Ctrl-C ends it. An empty string is an idle tick."""
+    rotation). An empty string is an idle tick. Ctrl-C ends it quietly (it is how one
+    stops following: no error), with the exit status of an interrupted command."""
+    try:
+        yield from _follow(paths, tail)
+    except KeyboardInterrupt:
+        raise SystemExit(EXIT_INTERRUPTED) from None
+
+
+def _follow(paths: Locations, tail: int | None) -> Iterator[str]:
     from skillshared.core import logtail
 
     path, handle = _open_log(paths)

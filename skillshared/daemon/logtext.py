@@ -146,6 +146,6 @@ def held_words(targets: Sequence[str], held: Mapping[str, int]) -> str:
     return f"held back pruning{much} in {where}"
 
 
-def describe_hold(targets: Sequence[str], held: Mapping[str, int], guard: str) -> str:
-    """``held back pruning of 5 entries in claude (3), cursor (2): <why>``."""
-    return f"{held_words(targets, held)}: {guard}"
+def describe_hold(targets: Sequence[str], held: Mapping[str, int], why: str) -> str:
+    """``held back pruning of 5 entries in claude (3), cursor (2): <why, or what to do>``."""
+    return f"{held_words(targets, held)}: {why}"

@@ -196,7 +196,7 @@ class Reconciler:
             why = "; ".join(sorted({seen[n]["guard"] or "" for n in guarded}))
             self.log.warning("pruning_held", targets=guarded, held=kept,
                              entries=sum(kept.values()), guard=why, hint="; ".join(hints) or None,
-                             summary=logtext.describe_hold(guarded, kept, why))
+                             summary=logtext.describe_hold(guarded, kept, "; ".join(hints) or why))
         return guarded
 
     def _look_again(self, config: Config, discovery: Discovery,
