@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from skillshare.render_daemon_log import recent_line
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, plural
 
 TYPE_CHECKING = False
@@ -95,8 +94,11 @@ def _recent(d: DaemonRunning, out: Out) -> None:
     """The last notable events of the daemon's log (absent from a daemon of an older
     version)."""
     recent = d.get("recent") or []
-    if recent:
-        out("  Recent events:")
+    if not recent:
+        return
+    from skillshare.render_daemon_log import recent_line
+
+    out("  Recent events:")
     for event in recent:
         mark = {"warning": WARN, "error": FAIL, "critical": FAIL}.get(event["level"], OK)
         out(f"    {mark} {recent_line(event, out.home)}")
