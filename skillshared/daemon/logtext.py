@@ -98,7 +98,7 @@ def _per_verb(done: Mapping[tuple[str, tuple[str, str]], _Done]) -> dict[str, in
 
 def conflict_words(target: str, name: str, reason: str) -> str:
     """``beta in codex: <reason>`` (the target folder itself when there is no name)."""
-    where = f"{name} in {target}" if name else f"{target} (the target folder)"
+    where = f"{name} in {target}" if name else f"the folder of {target}"
     return f"{where}: {reason}"
 
 
@@ -111,19 +111,8 @@ def describe_pass(reports: Sequence[SyncReport], held_back: Sequence[str]) -> Pa
         phrases.append(f"and {unshown:,} more changes")
     conflicts = [{"skill": c["name"], "target": t["name"], "reason": c["reason"]}
                  for t in targets for c in t["conflicts"]]
-    errors = [t["name"] for t in targets if t["error"]]
-    problems = []
-    if conflicts:
-        where = names_list([f"{c['skill'] or '(folder)'} in {c['target']}" for c in conflicts])
-        problems.append(f"{counted(len(conflicts), ('conflict', 'conflicts'))} ({where})")
-    if errors:
-        problems.append(f"failed in {names_list(errors, shown=LOGGED)}")
-    if held_back:
-        counts = {t["name"]: t["held"] for t in targets if t["guard"] and t["held"]}
-        problems.append(held_words(held_back, counts))
-    summary = "; ".join(phrases) or "nothing to do"
-    if problems:
-        summary += "; " + "; ".join(problems)
+    summary = "; ".join([*(phrases or ["nothing to do"]),
+                         *_problems(targets, conflicts, held_back)])
     changed_names = list(dict.fromkeys(n for item in done.values() for n in item.names))
     fields: dict[str, Any] = {
         "summary": summary,
@@ -133,6 +122,24 @@ def describe_pass(reports: Sequence[SyncReport], held_back: Sequence[str]) -> Pa
         "done": _per_verb(done) or None,
     }
     return PassWords(summary, fields, conflicts[:LOGGED])
+
+
+def _problems(targets: Sequence[TargetReport], conflicts: Sequence[Mapping[str, str]],
+              held_back: Sequence[str]) -> list[str]:
+    """What went wrong in a pass: its conflicts, the targets that failed, pruning held
+    back (how much, where)."""
+    problems = []
+    if conflicts:
+        where = names_list([f"{c['skill']} in {c['target']}" if c["skill"]
+                            else f"the folder of {c['target']}" for c in conflicts])
+        problems.append(f"{counted(len(conflicts), ('conflict', 'conflicts'))} ({where})")
+    errors = [t["name"] for t in targets if t["error"]]
+    if errors:
+        problems.append(f"failed in {names_list(errors, shown=LOGGED)}")
+    if held_back:
+        counts = {t["name"]: t["held"] for t in targets if t["guard"] and t["held"]}
+        problems.append(held_words(held_back, counts))
+    return problems
 
 
 def held_words(targets: Sequence[str], held: Mapping[str, int]) -> str:

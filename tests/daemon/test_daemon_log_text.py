@@ -157,10 +157,10 @@ def test_a_pass_in_words_counts_and_names_the_first_few() -> None:
     assert words.fields["done"] == {"linked": 13, "pruned": 1}
     nothing = logtext.describe_pass([report(target("codex", [], conflicts=(
         ("beta", "a copy that was edited in the target"), ("", "a folder in the way"))))], [])
-    assert nothing.summary == "nothing to do; 2 conflicts (beta in codex, (folder) in codex)"
+    assert nothing.summary == "nothing to do; 2 conflicts (beta in codex, the folder of codex)"
     assert nothing.conflicts[1] == {"skill": "", "target": "codex",
                                     "reason": "a folder in the way"}
-    assert logtext.conflict_words("codex", "", "x") == "codex (the target folder): x"
+    assert logtext.conflict_words("codex", "", "x") == "the folder of codex: x"
     assert logtext.describe_hold(["claude", "cursor"], {"claude": 7}, "why") == (
         "held back pruning of 7 entries in claude (7), cursor: why")
 
