@@ -6,6 +6,7 @@ command line has gone wrong."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 
 from skillshare import textout
@@ -47,9 +48,11 @@ def did_you_mean(argv: Sequence[str], word: str, better: str) -> str:
     from skillshare.helpcmd import NOT_HERE
 
     words = list(argv)
-    at = words.index(word) if word in words else -1
-    line = shlex.join([*words[:at], better, *words[at + 1:]]) if at >= 0 else better
-    hint = f"did you mean `skillshare {line}`?"
+    at = next((i for i, w in enumerate(words) if w == word or w.endswith(f"={word}")), -1)
+    if at < 0:
+        return f"did you mean `{better}`?"
+    fixed = better if words[at] == word else words[at][:-len(word)] + better
+    hint = f"did you mean `skillshare {shlex.join([*words[:at], fixed, *words[at + 1:]])}`?"
     if better in NOT_HERE and better not in COMMANDS:
         why, instead = NOT_HERE[better]
         hint += f" That command: {why}; {instead}"
@@ -91,10 +94,25 @@ _FALLBACK = {
 }
 
 
+_VALUE = re.compile(r"invalid [^']*'([^']+)': must be (?:one of )?([\w, -]+)")
+
+
+def value_guess(message: str) -> tuple[str, str] | None:
+    """For "invalid mode 'coppy': must be one of merge, symlink, copy", the value and the
+    allowed one it most likely meant."""
+    match = _VALUE.search(message)
+    if match is None:
+        return None
+    allowed = re.split(r",\s*(?:or\s+)?|\s+or\s+", match.group(2).strip())
+    better = closest(match.group(1), allowed)
+    return (match.group(1), better) if better else None
+
+
 def improve(error: SkillshareError, ns: SimpleNamespace, argv: Sequence[str]) -> None:
     """Name the word likely meant in ``error``'s hint (keeping the hint it had); give an
     error without a hint the one its kind has."""
-    guess = word_guess(ns, error)
+    guess = word_guess(ns, error) or (
+        value_guess(error.message) if error.code == "usage" else None)
     if guess is None:
         error.hint = error.hint or _FALLBACK.get(error.code) or (
             None if error.code == "usage" else "`skillshare doctor` checks the setup")

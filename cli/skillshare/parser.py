@@ -63,6 +63,18 @@ class _Parser(argparse.ArgumentParser):
         raise argparse.ArgumentError(None, f"invalid choice: {value!r}{listed}")
 
 
+    def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
+        """A value its type refuses: named with the closest one the type allows, for a type
+        named by its values (``never|auto|always``)."""
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError:
+            allowed = getattr(action.type, "__name__", "").split("|")
+            better = closest(arg_string, allowed) if len(allowed) > 1 else None
+            self._guess = (arg_string, better) if better else None
+            raise
+
+
 class ParseError(SystemExit):
     """argparse's usage error: a SystemExit (with the usage exit code) for whoever parses
     without the command line's handler, carrying the message, the usage line and a hint;

@@ -219,3 +219,24 @@ def test_a_mistyped_option_before_the_command(cli: CliRunner, home: Path) -> Non
     assert error["hint"] == "did you mean `skillshare sync -j --force claude`?"
     assert error["did_you_mean"] == "--force"
     assert error["usage"].startswith("usage: skillshare sync")
+
+
+@pytest.mark.parametrize(("argv", "hint"), [
+    (["list", "--sort=newst"], "did you mean `skillshare list --sort=newest`?"),
+    (["list", "--kind", "agnet"], "did you mean `skillshare list --kind agent`?"),
+    (["audit", "-T", "hgh"], "did you mean `skillshare audit -T high`?"),
+    (["--color", "alwyas", "list"], "did you mean `skillshare --color always list`?"),
+])
+def test_a_mistyped_value(cli: CliRunner, configured: Path, argv: list[str],
+                          hint: str) -> None:
+    """A value outside the ones an option allows (checked by argparse or by the command)."""
+    assert _one_error(cli(*argv)) == f"{hint})"
+
+
+def test_value_guess_reads_the_commands_messages() -> None:
+    from skillshare.mistakes import value_guess
+
+    assert value_guess("invalid mode 'coppy': must be one of merge, symlink, copy") == (
+        "coppy", "copy")
+    assert value_guess("invalid --sort 'x': must be name, newest or oldest") is None
+    assert value_guess("target 'x' not found") is None
