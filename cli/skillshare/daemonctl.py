@@ -20,7 +20,7 @@ from skillshared.store import locking
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from typing import Any, BinaryIO
+    from typing import Any, BinaryIO, NoReturn
 
     from skillshared.core.locations import Locations
     from skillshared.core.results_daemon import DaemonControl, DaemonStatus
@@ -194,11 +194,24 @@ def follow(paths: Locations, tail: int | None = None) -> Iterator[str]:
     """The last ``tail`` lines (all for 0; none for None), then new lines as they are
     written, from the same open file (nothing written in between is missed; survives
     rotation). An empty string is an idle tick. Ctrl-C ends it quietly (it is how one
-    stops following: no error), with the exit status of an interrupted command."""
+    stops following: no error), with the exit status of an interrupted command, wherever
+    it comes (reading, or printing a line)."""
+    previous = signal.getsignal(signal.SIGINT)
+    quiet = previous is signal.default_int_handler  # (not when Ctrl-C is ignored)
+    if quiet:
+        try:
+            signal.signal(signal.SIGINT, _stop_following)
+        except ValueError:  # not the main thread: Ctrl-C is not ours to handle
+            quiet = False
     try:
         yield from _follow(paths, tail)
-    except KeyboardInterrupt:
-        raise SystemExit(EXIT_INTERRUPTED) from None
+    finally:
+        if quiet:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _stop_following(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(EXIT_INTERRUPTED)
 
 
 def _follow(paths: Locations, tail: int | None) -> Iterator[str]:

@@ -107,23 +107,30 @@ def test_the_daemon_log_names_what_it_did_and_people_can_read_it(
     recent = run_cli_process("status", "--json").json()["daemon"]["recent"]
     assert recent[-1]["event"] == "conflict" and len(recent) <= logtail.RECENT
 
-    # -f: a new event is printed as it is written; Ctrl-C ends it
-    proc = subprocess.Popen([sys.executable, "-m", "skillshare", "daemon", "logs", "-f",
-                             "--tail", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # -f (text, and --json: the objects, one a line): a new event is printed as it is
+    # written; Ctrl-C ends it
+    argv = [sys.executable, "-m", "skillshare", "daemon", "logs", "-f", "--tail", "1"]
+    procs = [subprocess.Popen(argv + extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for extra in ([], ["--json"])]
     try:
-        read_until(proc, ":")  # the log's last line (its time): it follows from here on
+        for proc in procs:
+            read_until(proc, ":")  # the log's last line: it follows from here on
         make_skill(world["source"], "omega")
-        read_until(proc, "linked 1 skill (omega) in claude")
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(20) == 130  # quietly: following ends so
-        assert proc.stderr is not None and proc.stderr.read() == b""
+        read_until(procs[0], "linked 1 skill (omega) in claude")
+        lines = read_until(procs[1], "(omega)").splitlines()
+        assert all(json.loads(line)["event"] for line in lines)
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(20) == 130  # quietly: following ends so
+            assert proc.stderr is not None and proc.stderr.read() == b""
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
 
 
 # -- the words, without a daemon -------------------------------------------------------------
