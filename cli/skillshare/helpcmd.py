@@ -4,25 +4,15 @@ the engine (the version comes from the package, the help from the command table)
 from __future__ import annotations
 
 from skillshare import __version__
+from skillshare.suggest import NOT_HERE
+
+__all__ = ["NOT_HERE", "help_result", "help_text", "version", "version_line"]
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
     from typing import Any
 
 NAME = "skillshare"
-
-# The original's commands this version does not have, each with what to do instead.
-NOT_HERE = {
-    "ui": ("the web dashboard is not part of this version",
-           "`skillshare status` and `skillshare daemon logs -f` show the same state"),
-    "hub": ("skill hubs (online catalogues) are not part of this version",
-            "install by address: skillshare install owner/repo"),
-    "search": ("searching online catalogues is not part of this version",
-               "install by address: skillshare install owner/repo[/path]"),
-    "upgrade": ("this version is upgraded with pip, and has no built-in skill to upgrade",
-                "in a newer checkout: pip install . ; then `skillshare daemon restart`"),
-}
-
 
 
 def version_line() -> str:

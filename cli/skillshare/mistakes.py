@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 
 from skillshare import textout
 from skillshare.commands import COMMANDS
+from skillshare.suggest import did_you_mean
 from skillshared.core.didyoumean import closest
 
 TYPE_CHECKING = False
@@ -40,23 +40,6 @@ WORDS: dict[tuple[str, ...], dict[str, str]] = {
     ("collect",): {"agents": "agents"},
     ("update",): {"agents": "agents"},
 }
-
-
-def did_you_mean(argv: Sequence[str], word: str, better: str) -> str:
-    """The hint naming the command line with ``word`` replaced by ``better`` (and, for one of
-    the original's commands that this version does not have, what to do instead)."""
-    from skillshare.helpcmd import NOT_HERE
-
-    words = list(argv)
-    at = next((i for i, w in enumerate(words) if w == word or w.endswith(f"={word}")), -1)
-    if at < 0:
-        return f"did you mean `{better}`?"
-    fixed = better if words[at] == word else words[at][:-len(word)] + better
-    hint = f"did you mean `skillshare {shlex.join([*words[:at], fixed, *words[at + 1:]])}`?"
-    if better in NOT_HERE and better not in COMMANDS:
-        why, instead = NOT_HERE[better]
-        hint += f" That command: {why}; {instead}"
-    return hint
 
 
 def _first_words(ns: SimpleNamespace) -> list[str]:

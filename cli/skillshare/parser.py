@@ -13,7 +13,7 @@ from skillshare import __version__
 from skillshare.cmdspec import COMMON, Arg
 from skillshare.commands import COMMANDS
 from skillshare.leading import hoist, split
-from skillshare.mistakes import did_you_mean
+from skillshare.suggest import NOT_HERE, did_you_mean
 from skillshare.textout import write
 from skillshared.core.didyoumean import closest
 from skillshared.core.errors import EXIT_USAGE
@@ -163,8 +163,6 @@ def _options_first(commands: dict[str, argparse.ArgumentParser], words: list[str
 
 
 def _unknown_command(parser: argparse.ArgumentParser, word: str, names: list[str]) -> None:
-    from skillshare.helpcmd import NOT_HERE
-
     better = closest(word, [*names, *NOT_HERE])
     hint = "run `skillshare --help` for the commands"
     raise ParseError(f"invalid choice: {word!r}: no such command", parser.format_usage(),
