@@ -71,7 +71,7 @@ def notable(entry: dict[str, Any]) -> bool:
 
 
 def _event(entry: dict[str, Any]) -> LogEvent:
-    summary = entry.get("summary") or entry.get("error") or ""
+    summary = entry.get("summary") or entry.get("error") or entry.get("event", "")
     return {"at": str(entry.get("timestamp", "")), "level": str(entry.get("level", "")),
             "event": str(entry.get("event", "")), "summary": str(summary)}
 

@@ -134,7 +134,8 @@ class Reconciler:
             full = batch.full or self.discovery is None
             if full:
                 for item in restore.recover(config):
-                    self.log.warning("interrupted_work_finished", **item)
+                    self.log.warning("interrupted_work_finished", **item,
+                                     summary=f"{item['target']}: {item['action']}")
                 discovery = skills.discover(config.source)
                 reports = [reconcile.sync(config, self.audit.before(config, discovery, None),
                                           max_changes=MAX_SHOWN_CHANGES)]
