@@ -48,6 +48,10 @@ class _Parser(argparse.ArgumentParser):
         """A usage error, said by the command line's one error handler (which also prints
         it as JSON under --json)."""
         guess, self._guess = self._guess, None
+        if message.startswith("the following arguments are required: "):
+            message += "".join(f" (one of {', '.join(map(str, a.choices))})"
+                               for a in self._positionals._group_actions
+                               if a.choices and a.dest in message)
         raise ParseError(message, self.format_usage(), f"run `{self.prog} --help`", guess)
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:

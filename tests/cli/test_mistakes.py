@@ -240,3 +240,9 @@ def test_value_guess_reads_the_commands_messages() -> None:
         "coppy", "copy")
     assert value_guess("invalid --sort 'x': must be name, newest or oldest") is None
     assert value_guess("target 'x' not found") is None
+
+
+def test_a_missing_word_lists_its_choices(cli: CliRunner, home: Path) -> None:
+    run = cli("daemon")
+    assert "required: action (one of start, stop, restart, status, logs)" in run.err
+    assert _one_error(run) == "run `skillshare daemon --help`)"
