@@ -219,10 +219,9 @@ class OriginalKeys:
                 self.warnings.append(f"audit.profile: {profile!r} is not one of "
                                      f"{', '.join(AUDIT_PROFILES)}; 'default' is used")
         dedupe = section.get("dedupe_mode")
-        if self.text(dedupe, "audit.dedupe_mode"):
-            if dedupe not in DEDUPE_MODES:
-                self.warnings.append(f"audit.dedupe_mode: {dedupe!r} is not one of "
-                                     f"{', '.join(DEDUPE_MODES)}")
+        if self.text(dedupe, "audit.dedupe_mode") and dedupe not in DEDUPE_MODES:
+            self.warnings.append(f"audit.dedupe_mode: {dedupe!r} is not one of "
+                                 f"{', '.join(DEDUPE_MODES)}")
         analyzers = self.texts(section.get("enabled_analyzers"), "audit.enabled_analyzers")
         if analyzers is not None:
             for index, name in enumerate(analyzers):
