@@ -88,7 +88,7 @@ def render_install(r: InstallResult, out: Out) -> int:
         for name in r.get("skipped", []):
             out(f"{INFO} {name}: already installed from there (--update fetches it again)")
         if not r["dry_run"]:
-            out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
+            distribute(r, out)
         return 0
     if r["dry_run"]:
         out(f"Would clone {r['url']} into {out.path(r['path'])} and audit it "
@@ -103,8 +103,15 @@ def render_install(r: InstallResult, out: Out) -> int:
         out(f"{WARN} installed despite findings at or above {r['threshold']} (--force)")
     for name in r["skills"]:
         out(f"    {name}")
-    out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
+    distribute(r, out)
     return 0
+
+
+def distribute(r: Any, out: Out) -> None:
+    """What happens next to what an install brought in: the daemon links it when one runs
+    (``daemon_syncs``), else the user runs ``sync``."""
+    out("The daemon links them within a moment" if r.get("daemon_syncs") else
+        "Run 'skillshare sync' to distribute them")
 
 
 def _render_recorded(r: InstallRecordedResult, out: Out) -> int:
@@ -119,7 +126,7 @@ def _render_recorded(r: InstallRecordedResult, out: Out) -> int:
             + (f": {item['error']}" if item.get("error") else ""))
         _details(item, out)
     if any(i["status"] == "installed" for i in r["items"]):
-        out("Run 'skillshare sync' to distribute them (the daemon does it by itself)")
+        distribute(r, out)
     return 1 if r["summary"]["failed"] else 0
 
 

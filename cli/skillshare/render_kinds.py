@@ -71,7 +71,7 @@ def _agents_only(r: InstallAgentsResult, out: Out) -> int:
         return 0
     _agents_installed(r["agents"], r["dry_run"], out)
     if not r["dry_run"]:
-        out("Run 'skillshare sync' to distribute them")
+        render_git.distribute(r, out)
     return 0
 
 

@@ -94,6 +94,8 @@ def test_hints_say_sync_without_a_daemon(cli: CliRunner, home: Path, configured:
     assert "Run 'skillshare sync' to remove its links" in cli("uninstall", "beta", "-f").out
     installed = cli("install", str(make_skill(home, "incoming/gamma")), "--json")
     assert installed.json()["daemon_syncs"] is False, installed.err
+    text = cli("install", str(make_skill(home, "incoming/delta")))
+    assert "Run 'skillshare sync' to distribute them" in text.out, text.err
 
 
 def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path,
@@ -115,6 +117,9 @@ def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path
     wait_for(lambda: not os.path.lexists(home / ".claude/skills/beta"), what="the pruning")
     installed = cli("install", str(make_skill(work, "incoming/gamma")), "--json")
     assert installed.json()["daemon_syncs"] is True, installed.err
+    text = cli("install", str(make_skill(work, "incoming/delta")))
+    assert "The daemon links them within a moment" in text.out, text.err
+    assert "skillshare sync" not in text.out
     extra = cli("extras", "init", "rules", "--target", str(home / ".rules"))
     assert "Put files in the source: the daemon syncs them as they change" in extra.out
     # beside the daemon, in-process: it still reconciles the global setup by itself
