@@ -265,7 +265,8 @@ def collect_tail(r: Any, passes: Any, collected: str, sync: str, out: Out) -> No
         f"{len(r['same'])} already in the source, {len(r['skipped'])} skipped, "
         f"{len(r['failed'])} failed")
     if r["collected"] and not r["dry_run"]:
-        say(f"Run '{sync}' to distribute them to the other targets")
+        say("The daemon links them in the other targets within a moment"
+            if r.get("daemon_syncs") else f"Run '{sync}' to distribute them to the other targets")
 
 
 def render_collect(r: CollectResult, out: Out) -> int:

@@ -22,6 +22,7 @@ from skillshared.catalog import skills
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.commands import restore, verbosity
 from skillshared.commands.collect_agents import cmd_collect_agents
+from skillshared.commands.daemonhint import daemon_syncs
 from skillshared.commands.request import pick_targets
 from skillshared.commands.results import (
     Collected,
@@ -163,7 +164,9 @@ def _chosen(config: Config, names: list[str], every: bool) -> list[TargetConfig]
 def cmd_collect_kind(req: Request) -> CollectResult | CollectAgentsResult:
     """``collect [skills|agents] <target>... | --all``: the first word picks the kind
     (skills when it is neither); with ``-v`` and ``-q`` in the result."""
-    return verbosity.echo(req, _collect_kind(req))
+    result = verbosity.echo(req, _collect_kind(req))
+    result["daemon_syncs"] = daemon_syncs(req, req.scope())
+    return result
 
 
 def _collect_kind(req: Request) -> CollectResult | CollectAgentsResult:

@@ -341,6 +341,7 @@ class CollectResult(TypedDict):
     linked: list[LinkedTarget]
     summary: Failed
     hint: NotRequired[str]  # `pull <target>`: the old name of `collect <target>`
+    daemon_syncs: NotRequired[bool]  # a daemon links what was collected by itself
 
 
 @final

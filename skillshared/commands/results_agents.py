@@ -43,6 +43,7 @@ class CollectAgentsResult(TypedDict):
     failed: list[AgentCollectItem]  # with the error
     summary: Failed
     passes: NotRequired[list[LinkedTarget]]  # the agents pass over the collected names
+    daemon_syncs: NotRequired[bool]  # a daemon links what was collected by itself
 
 
 # -- install, update, check -------------------------------------------------------------------

@@ -96,6 +96,9 @@ def test_hints_say_sync_without_a_daemon(cli: CliRunner, home: Path, configured:
     assert installed.json()["daemon_syncs"] is False, installed.err
     text = cli("install", str(make_skill(home, "incoming/delta")))
     assert "Run 'skillshare sync' to distribute them" in text.out, text.err
+    make_skill(home / ".claude/skills", "made-there")
+    collected = cli("collect", "claude")
+    assert "Run 'skillshare sync' to distribute them to the other targets" in collected.out
 
 
 def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path,
@@ -120,6 +123,10 @@ def test_hints_know_the_daemon(cli: CliRunner, daemon: DaemonStarter, home: Path
     text = cli("install", str(make_skill(work, "incoming/delta")))
     assert "The daemon links them within a moment" in text.out, text.err
     assert "skillshare sync" not in text.out
+    make_skill(home / ".claude/skills", "made-there")
+    collected = cli("collect", "claude")
+    assert "The daemon links them in the other targets within a moment" in collected.out, (
+        collected.out + collected.err)
     extra = cli("extras", "init", "rules", "--target", str(home / ".rules"))
     assert "Put files in the source: the daemon syncs them as they change" in extra.out
     # beside the daemon, in-process: it still reconciles the global setup by itself
