@@ -29,7 +29,7 @@ def render_init(r: dict[str, Any], out: Out) -> int:
     if r["remote"]:
         out(f"  Remote:  {r['remote']}")
     for warning in r.get("warnings", []):
-        out(f"{WARN} {warning}")
+        out(f"{WARN} {out.paths_in(warning)}")
     out()
     if r.get("daemon_syncs"):
         out("Next: put skills in the source (one folder with a SKILL.md each): the daemon "
@@ -89,7 +89,7 @@ def _render_change(r: dict[str, Any], out: Out) -> int:
     elif r["action"] == "schema":
         out(f"{INFO} {out.path(r['config'])} already starts with the schema comment")
     for warning in r["warnings"]:
-        out(f"{WARN} {warning}")
+        out(f"{WARN} {out.paths_in(warning)}")
     if r["added"] and not r["dry_run"]:
         out()
         out("The daemon fills the new targets within a moment" if r.get("daemon_syncs") else

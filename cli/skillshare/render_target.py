@@ -45,7 +45,7 @@ def render_target(r: TargetResult, out: Out) -> int:
             dry = " (dry run)" if r["dry_run"] else ""
             out(f"{OK} Added target {r['name']} {ARROW} {out.path(r['path'])} ({r['mode']}){dry}")
             for warning in r.get("warnings", []):
-                out(f"  {WARN} {warning}")
+                out(f"  {WARN} {out.paths_in(warning)}")
             out("  Nothing was written (dry run)" if r["dry_run"] else
                 "  The daemon links its skills within a moment" if r.get("daemon_syncs") else
                 "  Run 'skillshare sync' to distribute skills to it")
@@ -76,7 +76,7 @@ def _render_updated(r: TargetUpdatedResult, out: Out) -> int:
     for change in r["changes"]:
         out(f"{OK} {r['name']}: {change}{dry}")
     for warning in r.get("warnings", []):
-        out(f"  {WARN} {warning}")
+        out(f"  {WARN} {out.paths_in(warning)}")
     if r["changes"]:
         out("  Nothing was written (dry run)" if r["dry_run"] else
             "  The daemon applies it within a moment" if r.get("daemon_syncs") else

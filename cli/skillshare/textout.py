@@ -187,6 +187,18 @@ class Out:
             return "~"
         return "~" + path[len(self.home):] if path.startswith(self.home + "/") else path
 
+    def paths_in(self, text: str) -> str:
+        """``text`` (a message that names paths) with each path under home as ``~/…``."""
+        home = self.home.rstrip("/")
+        if not home or home + "/" not in text:
+            return text
+        out = []
+        for word in text.split(" "):
+            at = word.find(home + "/")
+            leads = at >= 0 and not word[:at].strip("'\"`([")
+            out.append(word[:at] + "~" + word[at + len(home):] if leads else word)
+        return " ".join(out)
+
     def header(self, title: str) -> None:
         self(title)
         self(RULE)

@@ -93,10 +93,13 @@ def test_target_add_text_shows_the_warning(cli: CliRunner, home: Path, source: P
     write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n  universal: {}\n")
     result = cli("target", "add", "codex")
     assert result.code == 0, result.err
-    assert "codex also loads skills from" in result.out
+    assert "codex also loads skills from ~/.agents/skills, where" in result.out  # (~: text)
+    assert str(home) not in result.out
 
 
 def test_init_warns_before_making_an_overlap(cli: CliRunner, home: Path) -> None:
+    preview = cli("init", "--targets", "codex,universal", "-n")  # text: ~-shortened
+    assert "codex also loads skills from ~/" in preview.out, preview.out + preview.err
     result = cli("init", "--targets", "codex,universal", "--json")
     assert result.code == 0, result.err
     warnings = result.json()["warnings"]
