@@ -77,12 +77,14 @@ def test_a_hostile_file_fails_the_commit_naming_its_skill(repo: Path) -> None:
 def test_files_outside_skills_are_left_alone(repo: Path) -> None:
     (repo / "README.md").write_text(CRITICAL)
     run = _hook(repo)
-    assert run.code == 0 and "0 skill(s) changed" in run.out
+    assert run.code == 0 and "0 skills changed" in run.out
 
 
 def test_the_threshold_from_the_flag_or_the_repositorys_config(repo: Path) -> None:
     (repo / "skills/deploy/notes.md").write_text(HIGH_ONLY)
-    assert _hook(repo).code == 0  # HIGH is below the default CRITICAL
+    first = _hook(repo)
+    assert first.code == 0  # HIGH is below the default CRITICAL
+    assert "1 skill changed, 0 with findings" in first.out, first.out
     assert _hook(repo, "-T", "high").code == 1
     (repo / ".skillshare").mkdir()
     (repo / ".skillshare/config.yaml").write_text("audit:\n  block_threshold: high\n")

@@ -86,8 +86,8 @@ def run(files: Sequence[str], raw_level: str | None, root: Path) -> int:
         print(f"{rel}: {mark} ({summary(findings)})")
         for finding in findings:
             print(f"    {describe(finding)}")
-    print(f"skillshare audit: {len(skills)} skill(s) changed, {failed} with findings at or "
-          f"above {level}")
+    changed = f"{len(skills)} skill{'' if len(skills) == 1 else 's'} changed"
+    print(f"skillshare audit: {changed}, {failed} with findings at or above {level}")
     return 1 if failed else 0
 
 

@@ -177,7 +177,7 @@ def _files(item: Any, out: Out, most: int = 20) -> None:
         lines = (f" (+{change['added']} -{change['deleted']})" if "added" in change else "")
         out(f"    {marks.get(change['change'], '~')} {change['path']}{lines}")
     if len(files) > most:
-        out(f"    ... and {len(files) - most} more file(s)")
+        out(f"    ... and {plural(len(files) - most, 'more file', 'more files')}")
 
 
 def render_check(r: CheckResult, out: Out) -> int:
