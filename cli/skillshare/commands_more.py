@@ -137,8 +137,8 @@ MORE = (
             value("--dedupe", metavar="MODE", help="global (one finding per rule, file, line "
                   "and text; the default) or legacy (every finding as scanned)"),
             Arg("append", ("--analyzer",), "analyzer", "run only this analyzer (repeatable): "
-                "static, structure; dataflow, tier, integrity, metadata, cross-skill have "
-                "none here yet", metavar="ID"),
+                "static, dataflow, tier, integrity, metadata, structure, cross-skill "
+                "(default: audit.enabled_analyzers, else all)", metavar="ID"),
             flag("-q", "--quiet", help="list only what has findings, then the summary"),
             flag("-y", "--yes", help="accepted for the original's scripts (nothing here asks)"),
             flag("--init-rules", help="write a starter audit-rules.yaml (global, or -p the "

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 
 from skillshared.audit.findings import Finding, rank, threshold
 from skillshared.audit.rules import Rule
-from skillshared.commands.audit_analyzers import ANALYZER_OF, BUILT
 from skillshared.core.config import Config
 from skillshared.core.errors import UsageError
 
@@ -44,6 +43,7 @@ DATAFLOW_RULES = frozenset({"credential-flow"})
 
 def rule_analyzer(rule_id: str, scan: str) -> str:
     """The original's analyzer id a rule of ours belongs to."""
+    from skillshared.commands.audit_analyzers import ANALYZER_OF  # (not for `status`)
     if rule_id in DATAFLOW_RULES:
         return "dataflow"
     if rule_id in ANALYZER_OF:
@@ -120,6 +120,7 @@ def select_rules(rules: list[Rule], policy: Policy) -> list[Rule]:
 def analyzers_here(rules: list[Rule]) -> list[str]:
     """The analyzer ids some of ``rules`` belong to, or that run code of their own here, in
     the original's order."""
+    from skillshared.commands.audit_analyzers import BUILT
     found = {rule_analyzer(r.id, r.scan) for r in rules} | BUILT
     return [a for a in ANALYZERS if a in found]
 

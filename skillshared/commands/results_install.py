@@ -90,6 +90,7 @@ class UpdateResult(TypedDict):
     agents: NotRequired[list[UpdateItem]]  # installed agents and tracked repos of agents
     stale: NotRequired[list[str]]  # installed skills their repository no longer holds
     daemon_syncs: NotRequired[bool]  # a daemon links what came in by itself (no sync)
+    accepted: NotRequired[list[str]]  # applied past the audit: the paths accepted as they are
 
 
 class CheckItem(TypedDict):

@@ -17,6 +17,7 @@ from skillshared.audit.scan import scan_tree
 from skillshared.catalog import places
 from skillshared.catalog.kinds import SKILLS
 from skillshared.commands import check_shape, namepick, update_agents, update_more, verbosity
+from skillshared.commands.audit_accept import accept_forced
 from skillshared.commands.install_common import copy_in, failure, level_of
 from skillshared.commands.results_agents import AgentCheckItem
 from skillshared.commands.results_install import CheckItem, CheckResult, UpdateResult
@@ -159,11 +160,15 @@ def cmd_update(req: Request) -> UpdateResult:
                                           accepted.get(key)))
         except SkillshareError as exc:
             items.append(failure(key, exc, kind="repo" if key in repos else "skill"))
+    forced = [str(repos[i["name"]]) if i["name"] in repos else str(config.source / i["name"])
+              for i in items if i["status"] == "updated" and _past_the_audit(i)]
     if req.flag("all"):
         items += [_missing(r) for r in missing]
     failed = sum(i["status"] in FAILED for i in items)
     result: UpdateResult = {"dry_run": req.flag("dry_run"), "threshold": level,
                             "items": items, "summary": {"failed": failed}}
+    if forced:  # applied past the audit (--force, or a yes to the prompt): the user's word
+        result["accepted"] = accept_forced(req, config, forced)
     stale = [i["name"] for i in items if i["status"] == "stale"]
     if stale:
         result["stale"] = stale
@@ -178,6 +183,12 @@ def cmd_update(req: Request) -> UpdateResult:
         result["agents"] = [failure("agents", unreadable)]
         result["summary"]["failed"] += 1
     return verbosity.echo(req, result)
+
+
+def _past_the_audit(item: UpdateItem) -> bool:
+    """An update applied although its audit blocked it (``--force``, or a yes asked for)."""
+    report = item.get("audit")
+    return report is not None and report["blocked"]
 
 
 def _agents_known(config: Config, kind: str | None, only_agents: bool

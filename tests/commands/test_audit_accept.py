@@ -218,3 +218,19 @@ def test_a_forced_track_accepts_only_what_blocked(setup: Path, home: Path, tmp_p
     assert "_team/evil" not in {a["path"] for a in accept(list=True)["items"]}
     run("sync")
     assert linked(home, "_forced__review") and not linked(home, "_team__evil")
+
+
+def test_a_forced_update_is_accepted_as_it_is(setup: Path, home: Path, tmp_path: Path,
+                                              cli: Any) -> None:
+    """`update --force` past the audit is the user's word too: what it applied is accepted,
+    so the next pass links it."""
+    from tests.team_repos import push_change, team_repo
+    work, bare = team_repo(tmp_path)
+    assert cli("install", f"file://{bare}", "--track", "--name", "later").code == 0
+    push_change(work, "review/notes.md", HOSTILE)
+    assert cli("update", "_later").code == 1  # the update's own gate rolls it back
+    done = cli("update", "_later", "--force", "--json")
+    assert done.code == 0, done.err
+    assert done.json()["accepted"] == ["_later/review"]
+    run("sync")
+    assert linked(home, "_later__review")
