@@ -104,6 +104,10 @@ BINARIES: dict[str, tuple[str, bytes, str, str]] = {
                              "archive-with-code", "CRITICAL"),
     "tar holding a program": ("assets/t.tar.gz", tar_gz({"tool": b"\x7fELF"}, 0o755),
                               "archive-with-code", "CRITICAL"),
+    "damaged zip": ("assets/bad.zip", b"PK\x03\x04" + bytes(range(256)) * 4,
+                    "binary-archive", "HIGH"),  # cannot be listed: reported, never a crash
+    "damaged tar.gz": ("assets/bad.tar.gz", b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4,
+                       "binary-archive", "HIGH"),
     "tar holding data": ("assets/d.tar.gz", tar_gz({"d/data.csv": b"a,b\n"}, 0o644),
                          "binary-archive", "HIGH"),
     "gzip": ("assets/a.tar.gz", gzip.compress(b"data" * 100), "binary-archive", "HIGH"),
