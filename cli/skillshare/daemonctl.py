@@ -244,11 +244,24 @@ def _follow(paths: Locations, tail: int | None) -> Iterator[str]:
 
 
 def parse(line: str) -> object:
-    """A log line's JSON object (the line itself if it is not JSON)."""
+    """A log line's JSON object (the line itself if it is not JSON), its ``timestamp`` in
+    the one form of every time in ``--json`` (the file keeps structlog's)."""
     try:
-        return json.loads(line)
+        record = json.loads(line)
     except ValueError:
         return line
+    if isinstance(record, dict) and isinstance(record.get("timestamp"), str):
+        from skillshared.core import timefmt
+
+        record["timestamp"] = timefmt.iso_text(record["timestamp"])
+    return record
+
+
+def json_line(line: str) -> str:
+    """A followed line as ``daemon logs -f --json`` prints it: :func:`parse`'s object on one
+    line (a line that is not JSON as it is)."""
+    record = parse(line)
+    return line if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
 
 
 def pretty(line: str) -> str:

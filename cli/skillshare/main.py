@@ -97,7 +97,8 @@ def _daemon(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
         if ns.follow:
             for line in daemonctl.follow(where, ns.tail):
                 if line:
-                    textout.write(line if ns.json else daemonctl.pretty(line))
+                    textout.write(daemonctl.json_line(line) if ns.json
+                                  else daemonctl.pretty(line))
                 elif textout.closed(sys.stdout):  # an idle tick: is anyone still reading?
                     raise textout.OutputClosed
         lines = daemonctl.log_lines(where, ns.tail)

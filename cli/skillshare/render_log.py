@@ -12,11 +12,22 @@ if TYPE_CHECKING:
     from skillshared.core.results import LogEntry
 
 
+def local_time(stamp: str) -> str:
+    """A time of the result (UTC) as the log's text shows it: local, with its offset
+    (``2026-12-05T18:12:01+0100``); text that is not a time as it is."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%dT%H:%M:%S%z")
+    except (TypeError, ValueError):  # (a line of the file may hold anything)
+        return str(stamp)
+
+
 def _entries(entries: Sequence[LogEntry], out: Out) -> None:
     for e in entries:
         args = " ".join(f"{k}={v}" for k, v in e.get("args", {}).items())
         msg = f"  {e['msg']}" if e.get("msg") else ""
-        out(f"{e.get('ts', '?')}  {e['cmd']:<8} {e.get('status', '?'):<7} "
+        out(f"{local_time(e.get('ts', '?'))}  {e['cmd']:<8} {e.get('status', '?'):<7} "
             f"{e.get('ms', 0):>8.0f}ms  {args}{msg}".rstrip())
 
 
@@ -27,7 +38,7 @@ def _stats(s: LogStats, out: Out) -> None:
     for cmd, row in s["by_command"].items():
         out(f"  {cmd:<10} {row['total']:>5}  ok {row['ok']:>5}  failed {row['failed']:>5}")
     if s["last"]:
-        out(f"  last: {s['last']['cmd']} at {s['last']['ts']}")
+        out(f"  last: {s['last']['cmd']} at {local_time(s['last']['ts'])}")
 
 
 def render_log(r: LogResult, out: Out) -> int:

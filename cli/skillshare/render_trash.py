@@ -50,7 +50,7 @@ def _trash_list(r: TrashKindsList, out: Out) -> int:
                else "Trash")
     now = time.time()
     for item in r["items"]:
-        when = item["trashed_ts"]
+        when = _epoch(item["trashed_at"], now)
         origin = f"  from {out.path(item['origin'])}" if item["origin"] else (
             "  (trashed by the original skillshare)" if item["made_by"] == "original"
             else "")
@@ -63,6 +63,16 @@ def _trash_list(r: TrashKindsList, out: Out) -> int:
         out(f"Items are deleted for good after {plural(r['retention_days'], 'day')}")
     _other_kind(r, out)
     return 0
+
+
+def _epoch(stamp: str, now: float) -> float:
+    """The seconds since the epoch of a result's time (``now`` when it cannot be read)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).timestamp()
+    except ValueError:
+        return now
 
 
 def _other_kind(r: TrashKindsList, out: Out) -> None:

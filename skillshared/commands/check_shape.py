@@ -11,6 +11,7 @@ from typing import Any
 
 from skillshared.catalog import skills
 from skillshared.commands import namepick
+from skillshared.core import timefmt
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.git import installs
@@ -50,13 +51,18 @@ def original_lists(config: Config, items: Iterable[Mapping[str, Any]],
         stamp = stamps.get(item["name"], {})
         entry = {"name": item["name"], "source": item.get("source", ""),
                  "version": stamp.get("version", ""), "status": status,
-                 "installed_at": stamp.get("installed_at", "")}
+                 "installed_at": _time(stamp.get("installed_at"))}
         if "error" in item:
             entry["message"] = item["error"]
         found.append(entry)
     if every:
         found += _local(config, records)
     return repos, found
+
+
+def _time(stored: object) -> str:
+    """A record's install time in the one form of a result ("" when it has none)."""
+    return timefmt.iso_text(stored) if isinstance(stored, str) and stored else ""
 
 
 def _local(config: Config, records: Mapping[str, SkillRecord]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from skillshared.commands.results_log import LogResult, LogStats
+from skillshared.core import timefmt
 from skillshared.core.errors import UsageError
 from skillshared.core.results import LogEntry
 from skillshared.store import oplog
@@ -69,7 +70,14 @@ def stats(entries: Sequence[LogEntry]) -> LogStats:
     return {"total": len(entries), "ok": ok, "failed": len(entries) - ok,
             "success_rate": round(100.0 * ok / len(entries), 1) if entries else 0.0,
             "by_command": dict(sorted(by_command.items())),
-            "last": {"cmd": last["cmd"], "ts": last.get("ts", "")} if last else None}
+            "last": {"cmd": last["cmd"], "ts": timefmt.iso_text(last.get("ts", ""))}
+            if last else None}
+
+
+def shown(entries: Sequence[LogEntry]) -> list[LogEntry]:
+    """Entries as a result shows them: each time in the one form (the file keeps its own)."""
+    return [{**e, "ts": timefmt.iso_text(e["ts"])} if isinstance(e.get("ts"), str) else e
+            for e in entries]
 
 
 def cmd_log(req: Request) -> LogResult:
@@ -92,8 +100,8 @@ def cmd_log(req: Request) -> LogResult:
         ops = []
     ops, audits = _keep(ops, cmd, status, cutoff), _keep(audits, cmd, status, cutoff)
     result: LogResult = {"scope": scope.name, "file": str(scope.oplog_file),
-                         "entries": ops[-tail:] if tail else ops,
-                         "audit": audits[-tail:] if tail else audits,
+                         "entries": shown(ops[-tail:] if tail else ops),
+                         "audit": shown(audits[-tail:] if tail else audits),
                          "audit_file": str(audit_file)}
     if req.flag("stats"):
         result["stats"] = stats(ops + audits)

@@ -71,8 +71,11 @@ def notable(entry: dict[str, Any]) -> bool:
 
 
 def _event(entry: dict[str, Any]) -> LogEvent:
+    from skillshared.core import timefmt  # (only when there is an event to show)
+
     summary = entry.get("summary") or entry.get("error") or entry.get("event", "")
-    return {"at": str(entry.get("timestamp", "")), "level": str(entry.get("level", "")),
+    return {"at": timefmt.iso_text(str(entry.get("timestamp", ""))),
+            "level": str(entry.get("level", "")),
             "event": str(entry.get("event", "")), "summary": str(summary)}
 
 

@@ -206,8 +206,7 @@ class TrashItem(TypedDict):
     name: str
     origin: str | None
     reason: str | None
-    trashed_at: str
-    trashed_ts: float
+    trashed_at: str  # RFC 3339, UTC (core.timefmt)
     bytes: int
     made_by: Literal["original", "skillshared"]
 

@@ -27,8 +27,7 @@ class OriginalListed(TypedDict):
     """A backup the original tool made, as ``--list`` shows it (before its disk space)."""
     name: str
     path: str
-    created: float | None
-    order: None
+    created: str | None  # RFC 3339, UTC (core.timefmt)
     made_by: Literal["original"]
     targets: list[ListedTarget]
     not_a_backup: list[str] | None
@@ -51,8 +50,7 @@ class ListedTarget(TypedDict):
 class ListedBackup(TypedDict):
     name: str
     path: str
-    created: float | None
-    order: float | None
+    created: str | None  # RFC 3339, UTC (core.timefmt)
     targets: list[ListedTarget]
     disk_bytes: int
     made_by: NotRequired[Literal["original"]]

@@ -31,6 +31,7 @@ from skillshared.core import logtail, protocol
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
 from skillshared.core.results_daemon import DaemonRunning, ErrorAt, ReconcilePass
+from skillshared.core.timefmt import iso as iso_time
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.inotify import inotify_limit, inotify_watches
@@ -345,7 +346,7 @@ class Runtime:
         errors = [e for e in (rec.config_error, rec.last_error, self._job_errors) if e]
         return {
             "running": True, "pid": os.getpid(), "version": __version__,
-            "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
+            "started_at": iso_time(self.started),
             "uptime_s": round(time.time() - self.started, 1),
             "socket": str(self.paths.socket),
             "log": self.log_target,

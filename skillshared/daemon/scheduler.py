@@ -20,6 +20,7 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from skillshared.core import timefmt
 from skillshared.core.errors import SkillshareError
 from skillshared.core.results_daemon import JobResult, JobState
 from skillshared.daemon import logs
@@ -105,7 +106,7 @@ class Scheduler:
             result.append({
                 "name": state.spec.name, "interval_s": state.spec.interval,
                 "time_limit_s": state.spec.time_limit,
-                "next_run": next_run.isoformat(timespec="seconds") if next_run else None,
+                "next_run": timefmt.iso(next_run.timestamp()) if next_run else None,
                 "running": state.running, "last_run": state.last_run,
                 "last_result": state.last_result, "last_error": state.last_error,
                 "last_summary": state.last_summary,

@@ -7,6 +7,7 @@ import os
 import stat
 from pathlib import Path
 
+from skillshared.core import timefmt
 from skillshared.core.results_backup import (
     BackupListResult,
     ListedBackup,
@@ -19,7 +20,6 @@ from skillshared.store.backup_format import (
     created_at,
     file_path,
     list_backups,
-    recorded,
     store_path,
     targets_in,
 )
@@ -129,8 +129,8 @@ def listing(backups_dir: Path) -> BackupListResult:
                                 saved[d] for d in referenced(manifest)),
                             "mode": manifest.get("mode"), "kind": manifest.get("kind"),
                             "path": manifest.get("path")})
-        items.append({"name": backup.name, "path": str(backup), "created": created_at(backup),
-                      "order": recorded(backup)[0], "targets": targets,
+        items.append({"name": backup.name, "path": str(backup),
+                      "created": timefmt.iso_or_none(created_at(backup)), "targets": targets,
                       "disk_bytes": usage.backup(backup)})
     attributed = sum(i["disk_bytes"] for i in items)
     total = attributed + usage.tree(backups_dir) if backups_dir.is_dir() else attributed
@@ -151,8 +151,9 @@ def original_item(backup: Path) -> OriginalListed:
         targets.append({"name": part, "readable": not problems, "skills": skills,
                         "bytes": size, "kind": "dir", "made_by": "original",
                         "agents": backup_original.is_agents(part), "problems": problems})
-    return {"name": backup.name, "path": str(backup), "created": created_at(backup),
-            "order": None, "made_by": "original", "targets": targets,
+    return {"name": backup.name, "path": str(backup),
+            "created": timefmt.iso_or_none(created_at(backup)), "made_by": "original",
+            "targets": targets,
             "not_a_backup": (strays or [f"{backup.name}: empty"]) if strays or not found
             else None}
 

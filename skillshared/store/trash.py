@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skillshared.core import timefmt
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_trash import KindTrashItem
 from skillshared.engine import fsops, fsops_swap, trees
@@ -67,9 +68,8 @@ class Item:
 
     def to_dict(self) -> KindTrashItem:
         return {"entry": self.entry, "name": self.name, "origin": self.origin,
-                "reason": self.reason, "trashed_at": time.strftime(
-                    "%Y-%m-%dT%H:%M:%S%z", time.localtime(self.trashed_at)),
-                "trashed_ts": self.trashed_at, "bytes": self.bytes,
+                "reason": self.reason, "trashed_at": timefmt.iso(self.trashed_at),
+                "bytes": self.bytes,
                 "made_by": "original" if self.original else "skillshared",
                 "kind": "agent" if self.kind == AGENT else "skill", "file": self.file}
 

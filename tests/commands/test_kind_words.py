@@ -195,7 +195,7 @@ def test_trash_all_lists_both_kinds(cli: CliRunner, trashed: dict[str, Path]) ->
         assert listed["kind"] == "all"
         assert sorted((i["kind"], i["name"]) for i in listed["items"]) == [
             ("agent", "tutor"), ("skill", "alpha"), ("skill", "tutor")]
-        stamps = [i["trashed_ts"] for i in listed["items"]]
+        stamps = [i["trashed_at"] for i in listed["items"]]  # (one form: sorts as text)
         assert stamps == sorted(stamps, reverse=True)
     text = cli("trash", "--all", "list").out
     assert "Trash (skills and agents)" in text and "[A] tutor" in text and "[S] alpha" in text

@@ -70,7 +70,9 @@ def test_list_shows_them_with_their_parts(cli: CliRunner, world: dict[str, Path]
     assert listed["name"] == made.name and listed["made_by"] == "original"
     assert [(t["name"], t["skills"], t["readable"]) for t in listed["targets"]] == [
         ("claude", 4, True), ("cursor", 4, True)]
-    assert abs(listed["created"] - (time.time() - 3600)) < 5
+    assert listed["created"].endswith("+00:00")  # (RFC 3339, UTC)
+    assert abs(datetime.fromisoformat(listed["created"]).timestamp()
+               - (time.time() - 3600)) < 5
     text = cli("backup", "--list").out
     assert f"{made.name}/  (made by the original skillshare)" in text
     assert "4 skills" in text
