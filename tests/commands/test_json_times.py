@@ -98,9 +98,9 @@ def world(home: Path, configured: Path, tmp_path: Path) -> Path:
 
 def test_every_command_with_times_gives_the_one_form(cli: CliRunner, world: Path) -> None:
     with time_zone(ZONE):
-        for argv in (("install", str(world)), ("sync",), ("backup",),
+        for made in (("install", str(world)), ("sync",), ("backup",),
                      ("uninstall", "leaving", "--force")):
-            assert cli(*argv).code == 0, argv
+            assert cli(*made).code == 0, made
         found = {argv: checked(cli, *argv.split()) for argv in (
             "log", "log --stats", "log --audit", "trash list", "trash --all list",
             "backup --list", "restore", "check", "list", "list --sort newest", "status")}
