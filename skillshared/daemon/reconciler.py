@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from skillshared.catalog import skills
 from skillshared.catalog.rediscover import rediscover
 from skillshared.catalog.skills import Discovery
 from skillshared.commands import restore
-from skillshared.core import config_file
+from skillshared.core import config_file, timefmt
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
@@ -53,7 +52,8 @@ def _target_root(kind: str, path: Path, mode: str, name: str) -> Root:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """Now, as every time in the daemon's status is written (:mod:`skillshared.core.timefmt`)."""
+    return timefmt.now()
 
 
 class Reconciler:
