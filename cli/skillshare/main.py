@@ -7,7 +7,7 @@ import sys
 import time
 from types import SimpleNamespace
 
-from skillshare import colour, render, textout, transport
+from skillshare import colour, progressline, render, textout, transport
 from skillshare.commands import quick_parse
 from skillshared.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
 from skillshared.core.locations import Locations
@@ -187,6 +187,16 @@ def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
     return {**result, "items": items, "summary": {"failed": failed}}
 
 
+def _call(ns: SimpleNamespace, args: dict[str, Any], where: Locations) -> dict[str, Any]:
+    """Run the command, with a progress line on a terminal while it works."""
+    line = progressline.watcher(ns)
+    if line is None:
+        return transport.call(ns.command, args, where, no_daemon=ns.no_daemon)
+    with line:
+        return transport.call(ns.command, args, where, no_daemon=ns.no_daemon,
+                              on_progress=line)
+
+
 def _print_error(exc: SkillshareError, as_json: bool) -> None:
     if as_json:
         textout.write(json.dumps({"ok": False, "error": exc.to_dict()}, indent=2))
@@ -302,7 +312,7 @@ def _main(argv: Sequence[str]) -> int:
                 textout.write("Cancelled; nothing was deleted")
                 return 0
             started = time.monotonic()
-            result = transport.call(ns.command, args, where, no_daemon=ns.no_daemon)
+            result = _call(ns, args, where)
             seconds = time.monotonic() - started
             if (ns.command == "update" and not ns.json and not ns.dry_run
                     and sys.stdin.isatty()):

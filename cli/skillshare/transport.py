@@ -14,9 +14,12 @@ from skillshared.core.gittokens import has_git_settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from skillshared.core.locations import Locations
+
+    Progress = Callable[[dict[str, Any]], None]
 
 
 # Commands that reach git remotes: with a git token or host list in the caller's environment
@@ -24,19 +27,21 @@ if TYPE_CHECKING:
 _GIT_REMOTE = frozenset({"install", "update", "check", "pull", "push"})
 
 
-def call(cmd: str, args: dict[str, Any], where: Locations, no_daemon: bool = False
-         ) -> dict[str, Any]:
+def call(cmd: str, args: dict[str, Any], where: Locations, no_daemon: bool = False,
+         on_progress: Progress | None = None) -> dict[str, Any]:
+    """``on_progress``: called with each progress frame of the work (see
+    :mod:`skillshared.core.progress`), wherever it runs."""
     if cmd in _GIT_REMOTE and has_git_settings(where.env):
         no_daemon = True
     if not no_daemon:
-        result = ask_daemon(cmd, args, where)
+        result = ask_daemon(cmd, args, where, on_progress=on_progress)
         if result is not None:
             return result
     elif args.get("dry_run") is not True and _changes_files(cmd, args):
         # beside a daemon of this version, ops.lock keeps one writer at a time; a daemon of
         # another version takes other locks: asking it raises OtherDaemonError (exit 3)
         ask_daemon("ping", {}, where)
-    return in_process(cmd, args, where)
+    return in_process(cmd, args, where, on_progress)
 
 
 def _changes_files(cmd: str, args: dict[str, Any]) -> bool:
@@ -45,16 +50,19 @@ def _changes_files(cmd: str, args: dict[str, Any]) -> bool:
     return api.mutates(cmd, args)
 
 
-def in_process(cmd: str, args: dict[str, Any], where: Locations) -> dict[str, Any]:
+def in_process(cmd: str, args: dict[str, Any], where: Locations,
+               on_progress: Progress | None = None) -> dict[str, Any]:
     from skillshared import api
     from skillshared.core.paths import Paths
+    from skillshared.core.progress import reporting
     from skillshared.store.locking import exclusive
 
     paths = Paths.of(where)
-    if api.mutates(cmd, args) and not args.get("dry_run"):
-        with exclusive(paths.ops_lock):
+    with reporting(on_progress):
+        if api.mutates(cmd, args) and not args.get("dry_run"):
+            with exclusive(paths.ops_lock):
+                result = api.run(cmd, args, paths)
+        else:
             result = api.run(cmd, args, paths)
-    else:
-        result = api.run(cmd, args, paths)
     # the same JSON round trip as the socket, so rendering sees the very same data
     return json.loads(json.dumps(result, ensure_ascii=False, default=str))  # type: ignore[no-any-return]

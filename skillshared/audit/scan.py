@@ -16,6 +16,7 @@ from skillshared.audit.matching import Prepared, prepare, scan_text
 from skillshared.audit.normalise import excerpt, named
 from skillshared.audit.reading import read_content
 from skillshared.audit.rules import Rule
+from skillshared.core import progress
 
 
 def _facts(rel: str, facts: Iterable[tuple[str, int, str]], rules: Prepared,
@@ -145,6 +146,8 @@ def scan_tree(root: str, rules: Sequence[Rule], skip: AbstractSet[str] = frozens
     skills: dict[str, Flows] = {}
     for folder, dirs, names in os.walk(root, onerror=errors.append):
         skill = folder if "SKILL.md" in names else skill_of.get(os.path.dirname(folder), root)
+        if skill == folder and progress.wanted():
+            progress.report("auditing", item=os.path.relpath(folder, root))
         skill_of[folder] = skill
         flows = skills.setdefault(skill, Flows())
         kept = []

@@ -38,6 +38,7 @@ from skillshared.catalog.kinds import SKILL_FILE
 from skillshared.catalog.skills import Discovery, Skill, flat_name
 from skillshared.catalog.walker import Rejected
 from skillshared.commands.results_audit_hold import FlaggedSkill
+from skillshared.core import progress
 from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths, Scope
@@ -175,7 +176,8 @@ class Assessor:
             wanted = [s for n in names if (s := discovery.by_name.get(n)) is not None]
         installed = _origins(config) if wanted else frozenset()
         scanned = []
-        for skill in wanted:
+        for done, skill in enumerate(wanted):
+            progress.report("auditing", None, done, len(wanted), skill.flat_name)
             origin = _origin(skill, installed, seen.get(skill.rel_path))
             if origins is None or origin in origins:
                 looked = self._look(paths, config, discovery, skill, origin, seen)

@@ -65,6 +65,7 @@ from skillshared.commands.audit_select import select
 from skillshared.commands.kindpick import AGENT, SKILL, split_kind
 from skillshared.commands.request import Request
 from skillshared.commands.results_audit import AuditResult, InitRulesResult
+from skillshared.core import progress
 from skillshared.core.config import SEVERITIES, Config
 
 RULES_COMMAND = "skillshared.commands.audit_rules_cmd"
@@ -99,7 +100,8 @@ def _scan_skills(config: Config, units: list[tuple[str, str]], rules: list[Rule]
                  policy: Policy, checks: Checks) -> list[Scanned]:
     folders = {path for _, path in units}
     done = []
-    for flat, path in units:
+    for count, (flat, path) in enumerate(units):
+        progress.report("auditing", None, count, len(units), flat)
         inner = {f for f in folders if f != path and f.startswith(path + os.sep)}
         findings, scanned = scan_tree(path, rules, skip=inner)
         extras = skill_findings(path, flat, config, analyzers=policy.analyzers,

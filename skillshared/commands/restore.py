@@ -23,6 +23,7 @@ from skillshared.catalog.kinds import SKILLS
 from skillshared.commands import backupcmd
 from skillshared.commands.kindwords import AGENTS_SUFFIX, kind_of_name
 from skillshared.commands.results_backup import RestoreResult
+from skillshared.core import progress
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError
 from skillshared.core.names import MANIFEST, TEMP_PREFIX
@@ -208,6 +209,7 @@ class _Builder:
         self.backup = backup
         self.manifest = manifest
         self.parent = os.path.dirname(target_path)
+        self.name = os.path.basename(target_path)
         self.counts = {"links": 0, "folders": 0, "files": 0}
         self.recovered: list[str] = []
         self.missing_from_source: list[str] = []
@@ -227,7 +229,10 @@ class _Builder:
             return
         fsops.make_dir(stage, 0o755)
         modes = []
-        for entry in manifest["entries"]:
+        total, watched = len(manifest["entries"]), progress.wanted()
+        for count, entry in enumerate(manifest["entries"]):
+            if watched:
+                progress.report("restoring", self.name, count, total, entry["path"])
             rel, kind = entry["path"], entry["type"]
             at = os.path.join(stage, rel)
             if kind == "dir":

@@ -16,6 +16,7 @@ from skillshared.commands.results import (
     SyncAll,
 )
 from skillshared.commands.results_context import CostedSync
+from skillshared.core import progress
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.core.results import SyncReport, SyncSummary
@@ -66,6 +67,7 @@ def _sync_skills(req: Request, words: list[str]) -> CostedSync:
     check_source(config)
     if not req.flag("dry_run"):
         fsops.remove_temps(config.source)  # (before discovery: what an interrupted run left)
+    progress.report("reading the source")
     discovery = skills.discover(config.source)
     discovery = audit_hold.Assessor().assess(  # skills from outside held back by the audit
         req.paths, config, discovery, save=not req.flag("dry_run")).hold_back(discovery)

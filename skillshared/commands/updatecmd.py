@@ -21,6 +21,7 @@ from skillshared.commands.audit_accept import accept_forced
 from skillshared.commands.install_common import copy_in, failure, level_of
 from skillshared.commands.results_agents import AgentCheckItem
 from skillshared.commands.results_install import CheckItem, CheckResult, UpdateResult
+from skillshared.core import progress
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
@@ -141,7 +142,9 @@ def cmd_update(req: Request) -> UpdateResult:
     level = level_of(req, config)
     rules = None if req.flag("skip_audit") else user_rules(req.paths, config)
     items: list[UpdateItem] = []
-    for key in dict.fromkeys(chosen):
+    keys = list(dict.fromkeys(chosen))
+    for at, key in enumerate(keys):
+        progress.report("updating", None, at, len(keys), key)
         try:
             if key in repos:
                 items.append(tracked.update_repo(
@@ -265,7 +268,9 @@ def cmd_check(req: Request) -> CheckResult:
     agents = None if what == "skills" or not every else _agents_or_error(config, env)
     missing = missing if every else []
     found: list[CheckItem] = []
+    total = len(repos) + len(copies)
     for key, folder in repos.items():
+        progress.report("checking", None, len(found), total, key)
         item: dict[str, Any] = {"name": key, "kind": "repo", "path": str(folder)}
         try:
             item.update(tracked.check_repo(folder, env))
@@ -273,6 +278,7 @@ def cmd_check(req: Request) -> CheckResult:
             item.update(status="error", error=exc.message)
         found.append(_checked(item))
     for record in copies.values():
+        progress.report("checking", None, len(found), total, record.rel)
         item = {"name": record.rel, "kind": "skill", "source": record.source}
         try:
             item.update(_check_copy(config, record, env))

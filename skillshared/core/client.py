@@ -24,6 +24,7 @@ from skillshared.core.errors import DaemonUnresponsiveError, OtherDaemonError, S
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from skillshared.core.locations import Locations
@@ -149,9 +150,12 @@ def _connect(paths: Locations, deadline: float) -> _socket.socket | None:
 
 
 def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
-               timeout: float | None = None) -> dict[str, Any] | None:
+               timeout: float | None = None,
+               on_progress: Callable[[dict[str, Any]], None] | None = None
+               ) -> dict[str, Any] | None:
     """Send one command to the daemon; None when no daemon runs. ``timeout``: how long to
-    wait for a daemon holding its lock to accept the request (default: the configured)."""
+    wait for a daemon holding its lock to accept the request (default: the configured).
+    ``on_progress``: asks for progress frames, and is called with each."""
     timeout = timeout or paths.daemon_timeout
     deadline = time.monotonic() + timeout
     while True:
@@ -162,10 +166,10 @@ def ask_daemon(cmd: str, args: dict[str, Any], paths: Locations,
         try:
             sock.settimeout(timeout)
             try:  # noqa: SIM105 (contextlib is one import more for the CLI)
-                sock.sendall(protocol.request(req_id, cmd, args))
+                sock.sendall(protocol.request(req_id, cmd, args, on_progress is not None))
             except (BrokenPipeError, ConnectionResetError):
                 pass  # it may have said why before it hung up (busy): read that
-            return _read_reply(sock)
+            return _read_reply(sock, on_progress)
         except OtherDaemonError:
             raise OtherDaemonError(peer_pid(sock)) from None
         except protocol.RemoteError as exc:
@@ -195,7 +199,9 @@ def peer_pid(sock: _socket.socket) -> int | None:
         return None
 
 
-def _read_reply(sock: _socket.socket) -> dict[str, Any]:
+def _read_reply(sock: _socket.socket,
+                on_progress: Callable[[dict[str, Any]], None] | None = None
+                ) -> dict[str, Any]:
     buffer = b""
     while True:
         line, sep, rest = buffer.partition(b"\n")
@@ -210,6 +216,11 @@ def _read_reply(sock: _socket.socket) -> dict[str, Any]:
         data = protocol.parse_response(line)
         if data.get("event") == "accepted":
             sock.settimeout(RESULT_TIMEOUT)  # alive: wait as long as the operation takes
+            continue
+        if "event" in data:  # progress, or an event of a later version: not the reply
+            if (data["event"] == "progress" and on_progress is not None
+                    and isinstance(data.get("progress"), dict)):
+                on_progress(data["progress"])
             continue
         if data.get("ok") is True and isinstance(data.get("result"), dict):
             return data["result"]  # type: ignore[no-any-return]

@@ -4,15 +4,19 @@ Newline-delimited JSON, one request per connection::
 
     {"v": 1, "id": "…", "cmd": "status", "args": {…}}
 
-The daemon answers with zero or more progress lines, then one final response::
+The daemon answers with ``accepted``, zero or more progress lines, then one final response::
 
-    {"v": 1, "id": "…", "event": "accepted"}
-    {"v": 1, "id": "…", "ok": true, "result": {…}}
-    {"v": 1, "id": "…", "ok": false, "error": {"code": "…", "message": "…", "hint": "…"}}
+    {"v": 2, "id": "…", "event": "accepted"}
+    {"v": 2, "id": "…", "event": "progress", "progress": {"task": "syncing", …}}
+    {"v": 2, "id": "…", "ok": true, "result": {…}}
+    {"v": 2, "id": "…", "ok": false, "error": {"code": "…", "message": "…", "hint": "…"}}
 
 ``accepted`` comes as soon as the request is read and checked: a client that gets it knows
-the daemon is alive and may wait as long as the operation takes. Standard library only: the
-CLI imports this module on every run.
+the daemon is alive and may wait as long as the operation takes. Progress lines come only to
+a request that asked for them with ``"progress": true`` (see
+:mod:`skillshared.core.progress`); a client ignores events it does not know.
+
+Standard library only: the CLI imports this module on every run.
 """
 
 from __future__ import annotations
@@ -34,12 +38,18 @@ BUSY = "daemon_busy"  # the error code of a connection refused because too many 
 
 
 class Request:
-    __slots__ = ("args", "cmd", "id")
+    """A request read. ``progress``: whether the client asked for progress lines; the server
+    sets ``notify`` to the callable that sends them (None: nobody wants them)."""
 
-    def __init__(self, req_id: str, cmd: str, args: dict[str, Any]) -> None:
+    __slots__ = ("args", "cmd", "id", "notify", "progress")
+
+    def __init__(self, req_id: str, cmd: str, args: dict[str, Any],
+                 progress: bool = False) -> None:
         self.id = req_id
         self.cmd = cmd
         self.args = args
+        self.progress = progress
+        self.notify: Any = None
 
 
 class ProtocolError(SkillshareError):
@@ -64,8 +74,11 @@ def encode(message: dict[str, Any]) -> bytes:
     return data + b"\n"
 
 
-def request(req_id: str, cmd: str, args: dict[str, Any]) -> bytes:
-    return encode({"v": VERSION, "id": req_id, "cmd": cmd, "args": args})
+def request(req_id: str, cmd: str, args: dict[str, Any], progress: bool = False) -> bytes:
+    message: dict[str, Any] = {"v": VERSION, "id": req_id, "cmd": cmd, "args": args}
+    if progress:
+        message["progress"] = True
+    return encode(message)
 
 
 def decode_request(line: bytes) -> Request:
@@ -89,7 +102,10 @@ def decode_request(line: bytes) -> Request:
     args = data.get("args", {})
     if not isinstance(args, dict):
         raise ProtocolError("'args' must be a JSON object")
-    return Request(req_id, cmd, args)
+    progress = data.get("progress", False)
+    if not isinstance(progress, bool):
+        raise ProtocolError("'progress' must be true or false")
+    return Request(req_id, cmd, args, progress)
 
 
 def request_id(line: bytes) -> str:
@@ -104,6 +120,10 @@ def request_id(line: bytes) -> str:
 
 def accepted(req_id: str) -> bytes:
     return encode({"v": VERSION, "id": req_id, "event": "accepted"})
+
+
+def progress_line(req_id: str, frame: dict[str, Any]) -> bytes:
+    return encode({"v": VERSION, "id": req_id, "event": "progress", "progress": frame})
 
 
 def ok(req_id: str, result: dict[str, Any]) -> bytes:

@@ -19,6 +19,7 @@ from skillshared.core.errors import SkillshareError
 REQUEST_DEADLINE = 5.0  # seconds to send the whole request line
 REPLY_DEADLINE = 60.0  # seconds a client may leave its reply unread before it is dropped
 MAX_BUFFERED = 64 << 20  # bytes of unfinished request lines held for all clients together
+MAX_PROGRESS_BUFFERED = 64 << 10  # bytes unread by a client beyond which progress is skipped
 
 
 class Conn:
@@ -47,7 +48,8 @@ class Connections:
         self._deadlines: list[tuple[float, int, int]] = []  # (when, conn id, phase serial)
         self._serial: dict[int, int] = {}
         self._buffered = 0
-        self._outbox: collections.deque[tuple[int, bytes]] = collections.deque()
+        # (conn id, line, whether it is the last): replies, and progress lines before them
+        self._outbox: collections.deque[tuple[int, bytes, bool]] = collections.deque()
         self.busy_refusals = 0
 
     def _dispatch(self, conn: Conn, req: protocol.Request, future: Any) -> None:
@@ -181,10 +183,15 @@ class Connections:
     def _deliver(self) -> None:
         """Move the replies the handlers produced to their connections."""
         while self._outbox:
-            ident, reply = self._outbox.popleft()
+            ident, reply, final = self._outbox.popleft()
             conn = self._conns.get(ident)
             if conn is None or conn.done:
                 continue  # the client hung up while its request ran
+            if not final:
+                if len(conn.outbuf) < MAX_PROGRESS_BUFFERED:  # else the client lags: skip it
+                    conn.outbuf += reply
+                    self._write(conn)
+                continue
             conn.outbuf += reply
             conn.final = True
             conn.phase = "write"

@@ -27,7 +27,7 @@ from typing import Any
 from skillshared import __version__, api
 from skillshared.commands import audit_hold
 from skillshared.commands.request import Request
-from skillshared.core import logtail, protocol
+from skillshared.core import logtail, progress, protocol
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.paths import Paths
 from skillshared.core.results_daemon import DaemonRunning, ErrorAt, ReconcilePass
@@ -292,15 +292,17 @@ class Runtime:
             return self._daemon_cmd(args)
         if api.mutates(cmd, args) and not args.get("dry_run"):
             future: Future[dict[str, Any]] = self.worker.submit(
-                f"request:{cmd}", lambda: self._mutate(cmd, args))
+                f"request:{cmd}", lambda: self._mutate(cmd, args, req.notify))
             return future
         if cmd == "status":
             return self._status_cmd(args)
-        return api.run(cmd, args, self.paths, daemon=self.status)
-
-    def _mutate(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
-        try:
+        with progress.reporting(req.notify):
             return api.run(cmd, args, self.paths, daemon=self.status)
+
+    def _mutate(self, cmd: str, args: dict[str, Any], notify: Any) -> dict[str, Any]:
+        try:
+            with progress.reporting(notify):
+                return api.run(cmd, args, self.paths, daemon=self.status)
         finally:
             self._changes += 1
             self.debouncer.add([Hint(CONFIG)])  # the command may have changed the config

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import itertools
 import os
 import queue
@@ -33,7 +34,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from skillshared.core import protocol
+from skillshared.core import progress, protocol
 from skillshared.core.errors import SkillshareError
 from skillshared.core.paths import Paths
 from skillshared.core.results_daemon import ServerState
@@ -253,6 +254,8 @@ class Server(Connections):
     def _run(self, conn: Conn, req: protocol.Request, future: Any) -> None:
         try:
             if future is None:
+                if req.progress:
+                    req.notify = progress.throttled(functools.partial(self._progress, conn, req))
                 result = self.handle(req)
                 if isinstance(result, Future):
                     # a mutation: it waits in the worker's queue, not in this thread
@@ -268,7 +271,12 @@ class Server(Connections):
             reply = protocol.failed(req.id, InternalError(
                 f"internal error: {type(exc).__name__}: {exc}",
                 hint="this is a bug; see `skillshare daemon logs`"))
-        self._outbox.append((conn.id, reply))
+        self._outbox.append((conn.id, reply, True))
+        self._wakeup()
+
+    def _progress(self, conn: Conn, req: protocol.Request, frame: dict[str, Any]) -> None:
+        """Send a progress frame of ``req`` (from the thread running it)."""
+        self._outbox.append((conn.id, protocol.progress_line(req.id, frame), False))
         self._wakeup()
 
     # -- status ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from skillshared.core import progress
 from skillshared.core.names import MANIFEST
 from skillshared.core.results import Forced, LeftOut
 from skillshared.engine import beside, fsops, fsops_swap, ops, trees
@@ -52,7 +53,9 @@ class Applier:
             except OSError as exc:
                 self._error("write manifest", exc)
                 return self.out
-        for op in plan.ops:
+        total = len(plan.ops)
+        for done, op in enumerate(plan.ops):
+            progress.report("syncing", self.spec.name, done, total, op.name or None)
             if self.stop is not None and self.stop.is_set():
                 # as after a crash: a copy manifest keeps the intent it was given, and the
                 # next pass finishes or undoes what was begun
@@ -80,6 +83,7 @@ class Applier:
                     return self.out  # without the folder nothing else can be done
             else:
                 self.out.done.append(op)
+        progress.report("syncing", self.spec.name, total, total)
         if plan.records is not None:
             try:
                 self._write_manifest(plan.records)

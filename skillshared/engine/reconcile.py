@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 from skillshared.catalog.skills import Discovery, Skill
+from skillshared.core import progress
 from skillshared.core.config import Config
 from skillshared.core.names import MANIFEST
 from skillshared.core.results import SyncReport
@@ -41,6 +42,7 @@ def plan_group(group: Group, config: Config, cache: DigestCache, force: bool,
     if group.error:
         return TargetRun(group, TargetPlan(group.name, group.spec.mode, error=group.error))
     spec = group.spec
+    progress.report("checking", spec.name)
     try:
         obs = observe(spec)
         if recover and obs.temps:
@@ -222,12 +224,14 @@ def _apply(runs: Sequence[TargetRun], cache: DigestCache) -> None:
     todo = [r for r in runs if r.outcome is None and r.obs is not None
             and r.plan.error is None and r.plan.changes]
     stop = threading.Event()
+    sink = progress.current()  # the threads below report where this one does
 
     def one(run: TargetRun) -> None:
         assert run.obs is not None
         applier = Applier(run.group.spec, run.obs, run.manifest, _skill_path(run.group),
                           cache, run.backup, run.unsaved, stop)
-        run.outcome = applier.run(run.plan)
+        with progress.reporting(sink):
+            run.outcome = applier.run(run.plan)
 
     workers = min(len(todo), os.cpu_count() or 1, 8)
     if workers < 2 or sum(len(r.plan.ops) for r in todo) < PARALLEL_MIN_CHANGES:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from skillshared.catalog.places import inside, path_problem
+from skillshared.core import progress
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.engine import fsops
@@ -217,6 +218,7 @@ def _clone(url: str, short: str | None, temp: Path, env: Mapping[str, str],
     tried: list[str] = []
     for address, folder in source_forms.nested_candidates(url, short, hosts):
         remove_clone(temp)
+        progress.report("cloning", item=address)
         done = gitops.run(["clone", "--quiet", "--depth", "1", *branch_args(branch), "--",
                            address, str(temp)], env=env, timeout=gitops.NETWORK_TIMEOUT,
                           check=False)

@@ -21,6 +21,7 @@ from skillshared.audit.gate import Gate, audit_report, blocked_details, count
 from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_file
 from skillshared.catalog import walker
+from skillshared.core import progress
 from skillshared.core.config import Config
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
 from skillshared.core.results_git import RepoCheck, UpdateItem
@@ -51,6 +52,7 @@ def clone(config: Config, url: str, dest: Path, env: Mapping[str, str], gate: Ga
     temp = config.source / fsops.temp_name(fsops.TAG_NEW, dest.name)
     report = None
     try:
+        progress.report("cloning", item=url)
         gitops.run(["clone", "--quiet", *options, "--", url, str(temp)], env=env,
                    timeout=gitops.NETWORK_TIMEOUT)
         if gate is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
+from skillshared.core import progress
 from skillshared.core.limits import Limits
 from skillshared.core.results import BackupTarget
 from skillshared.engine import fsops
@@ -163,7 +164,10 @@ class BackupWriter:
         shown = _changed(prior[1]["entries"] if prior else (), snap.entries)
         size = 0
         entries = []
-        for seen in snap.entries:
+        watched = progress.wanted()
+        for count, seen in enumerate(snap.entries):
+            if watched:
+                progress.report("backing up", root.name, count, len(snap.entries), seen["path"])
             rel, entry = seen["path"], seen
             show = rel.split("/", 1)[0] in shown or exact_for(exact, rel)
             if show and root not in self._made:

@@ -17,11 +17,13 @@ def routes(monkeypatch: pytest.MonkeyPatch, cmd: str, env: dict[str, str]) -> li
     then ``here`` when it ran in this process."""
     went: list[str] = []
 
-    def daemon(asked: str, args: dict[str, Any], where: Locations) -> dict[str, Any] | None:
+    def daemon(asked: str, args: dict[str, Any], where: Locations, on_progress: Any = None
+               ) -> dict[str, Any] | None:
         went.append(asked)
         return None if asked == "ping" else {"by": "daemon"}
 
-    def here(asked: str, args: dict[str, Any], where: Locations) -> dict[str, Any]:
+    def here(asked: str, args: dict[str, Any], where: Locations, on_progress: Any = None
+             ) -> dict[str, Any]:
         went.append("here")
         return {"by": "here"}
 
