@@ -88,6 +88,9 @@ def test_frames_come_from_the_daemon_to_a_terminal(world: Path, daemon: DaemonSt
     assert all(e == "progress" for e in events[1:-1])
     frames = [m["progress"] for m in asked if m.get("event") == "progress"]
     assert {f["task"] for f in frames} == {"auditing"}
+    backup = running.exchange(protocol.request("m", "backup", {}, progress=True))
+    assert backup[-1]["ok"] is True, backup[-1]  # a change: it runs on the daemon's worker
+    assert any(m.get("progress", {}).get("task") == "backing up" for m in backup[1:-1])
     plain = running.exchange(protocol.request("q", "audit", {}))
     assert [m.get("event") for m in plain] == ["accepted", None]
     bad = json.dumps({"v": protocol.VERSION, "id": "b", "cmd": "audit", "progress": "yes"})
