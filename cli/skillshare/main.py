@@ -7,7 +7,7 @@ import sys
 import time
 from types import SimpleNamespace
 
-from skillshare import colour, progressline, render, textout, transport
+from skillshare import colour, render, textout, transport
 from skillshare.commands import quick_parse
 from skillshared.core.errors import EXIT_INTERRUPTED, EXIT_USAGE, SkillshareError, UsageError
 from skillshared.core.locations import Locations
@@ -189,7 +189,11 @@ def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
 
 def _call(ns: SimpleNamespace, args: dict[str, Any], where: Locations) -> dict[str, Any]:
     """Run the command, with a progress line on a terminal while it works."""
-    line = progressline.watcher(ns)
+    line = None
+    if not ns.json and sys.stderr.isatty():
+        from skillshare import progressline
+
+        line = progressline.watcher(ns)
     if line is None:
         return transport.call(ns.command, args, where, no_daemon=ns.no_daemon)
     with line:
