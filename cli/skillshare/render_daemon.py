@@ -50,7 +50,7 @@ def _running(d: DaemonRunning, out: Out) -> None:
         out(f"    {out.path(path)} (missing; watched once it appears)")
     last = d["last_reconcile"]
     if last:
-        out(f"  Last reconcile: {last['at']} {last['kind']}, {last['ms']:.1f} ms, "
+        out(f"  Last reconcile: {_when(last['at'])} {last['kind']}, {last['ms']:.1f} ms, "
             f"{plural(last['changed'], 'change')}"
             + (f", {plural(last['conflicted'], 'conflict')}" if last["conflicted"] else ""))
     else:
@@ -59,7 +59,7 @@ def _running(d: DaemonRunning, out: Out) -> None:
     if held:
         names = ", ".join(f"{h['target']} ({plural(h['held'], 'entry', 'entries')})"
                           for h in held)
-        out(f"  {WARN} Pruning held back: {names}; since {min(h['since'] for h in held)}")
+        out(f"  {WARN} Pruning held back: {names}; since {_when(min(h['since'] for h in held))}")
         for hint in sorted({h["hint"] for h in held if h["hint"]}):
             out(f"      {hint}")
     change = d["last_change"]
@@ -67,27 +67,34 @@ def _running(d: DaemonRunning, out: Out) -> None:
         shown = ", ".join(f"{c['action']} {c['target']}/{c['name']}"
                           for c in change["changes"][:3])
         more = f" and {change['changed'] - 3} more" if change["changed"] > 3 else ""
-        out(f"  Last change:    {change['at']} {shown}{more}")
+        out(f"  Last change:    {_when(change['at'])} {shown}{more}")
     _recent(d, out)
     busy = d["busy"]
     out(f"  Pending events: {d['pending_events']}" + (
         f"; busy with {busy['job']} for {busy['for_s']}s" if busy else ""))
     err = d["config"]["error"]
     if err:
-        out(f"  {FAIL} config refused ({err['at']}): {err['message']} — the previous config "
+        out(f"  {FAIL} config refused ({_when(err['at'])}): {err['message']} — the previous config "
             "stays in force")
         for detail in err["details"]:
             out(f"      - {detail}")
     problem = d["last_error"]
     if problem:
-        out(f"  Last error: {problem['at']} {problem['message']}")
+        out(f"  Last error: {_when(problem['at'])} {problem['message']}")
     for job in d["jobs"]:
         result: str = job["last_result"] or "not run yet"
         if job["last_summary"]:
             result += f" ({job['last_summary']})"
         if job["last_error"]:
             result += f": {job['last_error']}"
-        out(f"  Job {job['name']:<8} next {job['next_run'] or '-'}  last: {result}")
+        out(f"  Job {job['name']:<8} next {_when(job['next_run'] or '-')}  last: {result}")
+
+
+def _when(stamp: str) -> str:
+    """A time of the daemon's status (ISO 8601) in local time, the day left out if today."""
+    from skillshare.render_daemon_log import local_time
+
+    return local_time(stamp, short=True) if stamp[:1].isdigit() else stamp
 
 
 def _recent(d: DaemonRunning, out: Out) -> None:

@@ -113,6 +113,9 @@ def test_status_through_the_daemon_shows_its_section(world: dict[str, Path],
     assert f"Daemon: running (pid {d.proc.pid}" in text
     assert "inotify watches of" in text and "Job rescan" in text
     assert "MiB resident" in text
+    # times in local time, as a reader says them (the ISO form is for --json)
+    assert re.search(r"Last reconcile: (\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d ", text), text
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", text), text
 
 
 def test_cli_talking_to_the_daemon_stays_light(world: dict[str, Path], daemon: DaemonStarter,
