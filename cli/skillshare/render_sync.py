@@ -122,7 +122,8 @@ def _target_problems(r: SyncReport, t: TargetReport, out: Out, voice: Voice) -> 
         out(f"    ! {c['name'] or out.path(t['path'])}: {c['reason']}")
     if not r["force"] and any(not c["reason"].startswith("not synced under target_naming")
                               for c in t["conflicts"]):  # (skills left out: no --force)
-        out("      (use --force to back them up and replace them)")
+        out("      (use --force to back them up and replace them, or `skillshare collect "
+            f"{t['name']} --force` to keep the target's version in the source)")
     for f in t["forced"] if not voice.quiet else ():
         out(f"    replaced {f['name']} (backup: {out.path(f['backup'])})")
     for left in t["left_out"]:

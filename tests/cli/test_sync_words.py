@@ -89,8 +89,14 @@ def test_quiet_shows_only_problems(cli: CliRunner, world: dict[str, Path]) -> No
     assert quiet.out.splitlines() == [
         "⚠ claude: nothing changed (merge: 3/4 skills, 1 local)",
         "    ! mine: a folder that is not ours (different content)",
-        "      (use --force to back them up and replace them)"]
+        "      (use --force to back them up and replace them, or `skillshare collect claude "
+        "--force` to keep the target's version in the source)"]
     assert quiet.code == cli("sync").code
+    theirs = "---\nname: mine\n---\nthe target's own\n"
+    (world["claude"] / "mine/SKILL.md").write_text(theirs)
+    assert cli("collect", "claude", "--force").code == 0  # the hint, followed, mends it
+    assert (world["source"] / "mine/SKILL.md").read_text() == theirs
+    assert cli("sync", "-q").out == ""
 
 
 def test_json_is_the_same_with_or_without_the_words(cli: CliRunner,
