@@ -84,6 +84,8 @@ class Command:
 
 
 DRY_RUN = flag("-n", "--dry-run", help="change nothing; show what would happen")
+LIST_ALL = flag("-v", "--verbose", help="list every item (past 20 plain successes they are "
+                                        "counted, with the first names)")
 FORCE_COLLECT = flag("-f", "--force", help="replace a different skill of the same name in the "
                                            "source (the old one goes to the trash)")
 

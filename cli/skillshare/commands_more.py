@@ -4,7 +4,16 @@ commands (commit, new, enable/disable, analyze), the daemon and service, and the
 
 from __future__ import annotations
 
-from skillshare.cmdspec import DRY_RUN, Arg, Command, audit_args, flag, positional, value
+from skillshare.cmdspec import (
+    DRY_RUN,
+    LIST_ALL,
+    Arg,
+    Command,
+    audit_args,
+    flag,
+    positional,
+    value,
+)
 
 MORE = (
     Command("install", "install skills: copy them in, or follow a team's repo (--track)",
@@ -45,7 +54,7 @@ MORE = (
             value("-a", "--agent", metavar="NAMES",
                   help="install only these agents (comma-separated names)"),
             *audit_args("what is installed", "block"),
-            DRY_RUN),
+            LIST_ALL, DRY_RUN),
     Command("uninstall", "move a tracked repo, a skill or an agent to the trash",
             "skillshare uninstall _team-skills\nskillshare uninstall team-skills -p\n"
             "skillshare uninstall my-skill -n\n"
@@ -64,7 +73,7 @@ MORE = (
             Arg("append", ("-G", "--group"), "group", "every skill in this folder of the "
                 "source (repeatable)", metavar="DIR"),
             flag("-f", "--force", help="also when a repo has uncommitted changes"),
-            DRY_RUN),
+            LIST_ALL, DRY_RUN),
     Command("update", "fast-forward tracked repos and re-install copied skills, auditing "
                       "what changed",
             "skillshare update _team-skills\nskillshare update --all\n"
@@ -86,7 +95,8 @@ MORE = (
             flag("-f", "--force", help="set local changes aside (git stash); keep an update "
                                        "the audit would roll back"),
             *audit_args("what changed", "roll back"),
-            flag("-v", "--verbose", help="also each update's commits (before → after)"),
+            flag("-v", "--verbose", help="list every item (past 20 plain successes they are "
+                                         "counted), and each update's commits (before → after)"),
             flag("-q", "--quiet", help="only problems (failed, blocked, missing, stale)"),
             DRY_RUN),
     Command("check", "say which tracked repos, installed skills and installed agents have "
@@ -100,7 +110,10 @@ MORE = (
                        metavar="[agents|skills] name"),
             flag("--all", help="everything (the default with no name)"),
             Arg("append", ("-G", "--group"), "group", "every installed skill and tracked repo "
-                "in this folder of the source (repeatable)", metavar="DIR")),
+                "in this folder of the source (repeatable)", metavar="DIR"),
+            LIST_ALL,
+            flag("-q", "--quiet", help="only what needs attention (behind, stale, missing, "
+                                       "errors)")),
     Command("audit", "scan skills and agents for prompt injection, exfiltration and other "
                      "risks",
             "skillshare audit\nskillshare audit my-skill other-skill\n"
@@ -140,6 +153,7 @@ MORE = (
                 "static, dataflow, tier, integrity, metadata, structure, cross-skill "
                 "(default: audit.enabled_analyzers, else all)", metavar="ID"),
             flag("-q", "--quiet", help="list only what has findings, then the summary"),
+            LIST_ALL,
             flag("-y", "--yes", help="accepted for the original's scripts (nothing here asks)"),
             flag("--init-rules", help="write a starter audit-rules.yaml (global, or -p the "
                                       "project's); never over an existing one"),

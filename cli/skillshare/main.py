@@ -353,7 +353,9 @@ def _main(argv: Sequence[str]) -> int:
         internal.code = "internal"
         _print_error(internal, ns.json)
         return 1
-    text, code = render.render(ns.command, result, where.home)
+    # -v and -q change only the text: the renderer reads them from the result it is given
+    voice = {k: True for k in ("verbose", "quiet") if getattr(ns, k, False) is True}
+    text, code = render.render(ns.command, {**result, **voice}, where.home)
     if ns.json:
         textout.write(render.json_text(ns.command, result, seconds))
     elif text:

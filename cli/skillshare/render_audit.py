@@ -6,6 +6,7 @@ and the verdict. ``--format sarif|json|markdown`` prints that document instead
 
 from __future__ import annotations
 
+from skillshare import summarise
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, json_text, plural
 
 TYPE_CHECKING = False
@@ -43,18 +44,25 @@ def _findings(unit: ScoredUnit, out: Out, whole: str = "(whole skill)") -> None:
             out(f"        {f['excerpt']}")
 
 
-def _units(units: list[ScoredUnit], out: Out, quiet: bool) -> None:
+def _units(units: list[ScoredUnit], out: Out, r: AuditResult, noun: str = "skill") -> None:
+    """Each unit with its findings; one with none on one line (``-q``: not at all; past
+    :data:`summarise.LONG` of them: counted, with the first names)."""
+    listing = summarise.Listing(out, r)
     for unit in units:
         if not unit["findings"]:
-            if not quiet:
-                out(f"{OK} {unit['name']}")
-                if len(units) == 1:
-                    _measured(unit, out)
+            clean = Out(out.home)
+            clean(f"{OK} {unit['name']}")
+            if len(units) == 1:
+                _measured(unit, clean)
+            listing.plain(unit["name"], clean.lines, f"{OK} ", noun, " with no findings")
             continue
+        found = Out(out.home)
         mark = FAIL if unit["blocked"] else WARN
-        out(f"{mark} {unit['name']} ({out.path(unit['path'])})  {_risk(unit)}")
-        _measured(unit, out)
-        _findings(unit, out)
+        found(f"{mark} {unit['name']} ({out.path(unit['path'])})  {_risk(unit)}")
+        _measured(unit, found)
+        _findings(unit, found)
+        listing.notable(*found.lines)
+    listing.write()
 
 
 def _cross_skill(r: AuditResult, out: Out) -> None:
@@ -147,11 +155,11 @@ def _audit(r: AuditResult, out: Out) -> int:
         return 1 if failed else 0
     _notes(r, out)
     quiet = bool(r.get("quiet"))
-    _units(r["skills"], out, quiet)
+    _units(r["skills"], out, r)
     agents = r.get("agents", [])
     if any(a["findings"] for a in agents) or (agents and not quiet):
         out.header(f"Agents ({out.path(r['agents_source'])})")
-        _units(agents, out, quiet)
+        _units(agents, out, r, "agent")
     _cross_skill(r, out)
     _summary(r, out)
     blocked = [*r["blocked"], *(f"agent {a}" for a in r.get("blocked_agents", []))]

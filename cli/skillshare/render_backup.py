@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skillshare import summarise
 from skillshare.render_changes import Voice, change_lines, counted
 from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural, size
 
@@ -269,6 +270,30 @@ def collect_tail(r: Any, passes: Any, collected: str, sync: str, out: Out) -> No
             if r.get("daemon_syncs") else f"Run '{sync}' to distribute them to the other targets")
 
 
+def collected(r: Any, noun: str, source: str, out: Out) -> None:
+    """What ``collect`` copied into ``source`` (skills or agents: ``noun``) and what
+    ``source`` already had (``-q``: neither; past :data:`summarise.LONG`: counted, with the
+    first names; one that replaced a version in the source always on its own line)."""
+    verb = "would be copied" if r["dry_run"] else "copied"
+    listing = summarise.Listing(out, r)
+    for item in r["collected"]:
+        again = " (its old version went to the trash)" if item.get("trashed") else (
+            " (replacing the source's version)" if item["replaces"] else "")
+        linked = ", linked" if item.get("linked") else ""
+        line = (f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}"
+                f"{linked}{again}")
+        if again and not listing.quiet:
+            listing.notable(line)
+            continue
+        listing.plain(f"{item['target']}/{item['name']}", [line], f"{OK} ", noun,
+                      f" {verb} to {out.path(item['to'].rpartition('/')[0])}{linked}")
+    for same in r["same"]:
+        listing.plain(f"{same['target']}/{same['name']}",
+                      [f"= {same['target']}/{same['name']}: {source} already has it"], "= ",
+                      noun, f": {source} already has them")
+    listing.write()
+
+
 def render_collect(r: CollectResult, out: Out) -> int:
     say = Out(out.home) if Voice.of(r).quiet else out  # (-q: only what was skipped or failed)
     if r.get("hint"):
@@ -278,13 +303,7 @@ def render_collect(r: CollectResult, out: Out) -> int:
         say(f"No local skills found in {', '.join(r['targets']) or 'any target'}")
         return 0
     say.header("Collecting skills" + (" (dry run)" if r["dry_run"] else ""))
-    verb = "would be copied" if r["dry_run"] else "copied"
-    for item in r["collected"]:
-        again = " (its old version went to the trash)" if item.get("trashed") else (
-            " (replacing the source's version)" if item["replaces"] else "")
-        say(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}{again}")
-    for same in r["same"]:
-        say(f"= {same['target']}/{same['name']}: the source already has it")
+    collected(r, "skill", "the source", out)
     collect_tail(r, r["linked"], f"{len(r['collected'])} collected", "skillshare sync", out)
     return 1 if r["failed"] else 0
 

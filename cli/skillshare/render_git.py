@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillshare import render_changes
+from skillshare import render_changes, summarise
 from skillshare.render_backup import render_collect
 from skillshare.render_sync import render_sync
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from skillshared.commands.results import CollectResult, PullResult, PushResult
     from skillshared.commands.results_install import (
         CheckResult,
+        InstallCopyResult,
         InstallRecordedResult,
         InstallResult,
         UpdateResult,
@@ -81,12 +82,7 @@ def render_install(r: InstallResult, out: Out) -> int:
     if "items" in r:  # install <name> --update: an update
         return render_update(r, out)
     if not r["track"]:  # copied skills
-        verb = "Would install" if r["dry_run"] else "Installed"
-        for item in r["installed"]:
-            again = " (the old one went to the trash)" if item["trashed"] else ""
-            out(f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}")
-        for name in r.get("skipped", []):
-            out(f"{INFO} {name}: already installed from there (--update fetches it again)")
+        _copied(r, out)
         if not r["dry_run"]:
             distribute(r, out)
         return 0
@@ -101,10 +97,31 @@ def render_install(r: InstallResult, out: Out) -> int:
         f"{out.path(r['path'])}; {audited}")
     if found and found["blocked"]:
         out(f"{WARN} installed despite findings at or above {r['threshold']} (--force)")
-    for name in r["skills"]:
-        out(f"    {name}")
+    summarise.name_lines(out, r["skills"], r)
     distribute(r, out)
     return 0
+
+
+def _copied(r: InstallCopyResult, out: Out) -> None:
+    """Each skill installed (past :data:`summarise.LONG`: counted, with the first names)."""
+    verb = "Would install" if r["dry_run"] else "Installed"
+    listing = summarise.Listing(out, r)
+    for item in r["installed"]:
+        again = " (the old one went to the trash)" if item["trashed"] else ""
+        found = item["audit"]
+        if found and found["blocked"]:  # (always on its own line)
+            listing.notable(f"{WARN} {verb} {item['name']} in {out.path(item['path'])} despite "
+                            f"findings at or above {r['threshold']} (--force){again}")
+            continue
+        where = out.path(item["path"].rpartition("/")[0])
+        listing.plain(item["name"], [f"{OK} {verb} {item['name']} in {out.path(item['path'])}"
+                                     f"{again}"], f"{OK} {verb} ", "skill",
+                      f" in {where}" + (" (each old one went to the trash)" if again else ""))
+    for name in r.get("skipped", []):
+        listing.plain(name, [f"{INFO} {name}: already installed from there (--update fetches "
+                             "it again)"], f"{INFO} ", "skill",
+                      " already installed from there (--update fetches them again)")
+    listing.write()
 
 
 def distribute(r: Any, out: Out) -> None:
@@ -119,46 +136,43 @@ def _render_recorded(r: InstallRecordedResult, out: Out) -> int:
         out("No installed skills or tracked repos are recorded")
         return 0
     marks = {"installed": OK, "would install": INFO, "present": OK, "skipped": INFO}
+    listing = summarise.Listing(out, r)
     for item in r["items"]:
         status = item["status"]
         what = f" ({plural(len(item['skills']), 'skill')})" if item.get("skills") else ""
-        out(f"{marks.get(status, FAIL)} {item['name']}: {status}{what}"
-            + (f": {item['error']}" if item.get("error") else ""))
-        _details(item, out)
+        lines = [f"{marks.get(status, FAIL)} {item['name']}: {status}{what}"
+                 + (f": {item['error']}" if item.get("error") else ""), *_detail_lines(item)]
+        if status in marks and len(lines) == 1:
+            listing.plain(item["name"], lines, f"{marks[status]} ", None, f" {status}")
+        else:
+            listing.notable(*lines)
+    listing.write()
     if any(i["status"] == "installed" for i in r["items"]):
         distribute(r, out)
     return 1 if r["summary"]["failed"] else 0
 
 
 def _details(item: UpdateItem, out: Out) -> None:
-    for detail in item.get("details") or []:
-        out(f"    {detail}")
-    if item.get("hint"):
-        out(f"    hint: {item['hint']}")
+    out.lines.extend(_detail_lines(item))
+
+
+def _detail_lines(item: UpdateItem) -> list[str]:
+    lines = [f"    {detail}" for detail in item.get("details") or []]
+    return lines + ([f"    hint: {item['hint']}"] if item.get("hint") else [])
 
 
 def render_update(r: UpdateResult, out: Out) -> int:
-    """Each item's status (``-q``: only the problems; ``-v``: also where a repo moved), and
-    the closing count (with the agents': :func:`skillshare.render_kinds.render_update`)."""
-    marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
-             "missing": WARN, "pruned": OK, "would prune": INFO}
+    """Each item's status (``-q``: only the problems; ``-v``: also where a repo moved; past
+    :data:`summarise.LONG` plain ones, those counted), and the closing count (with the
+    agents': :func:`skillshare.render_kinds.render_update`)."""
     voice = render_changes.Voice.of(r)
     if not r["items"] and not voice.quiet:
         out("No tracked repos or installed skills to update")
+    listing = summarise.Listing(out, r)
     for item in r["items"]:
-        status = item["status"]
-        if voice.quiet and status in render_changes.FINE:
-            continue
-        commits = f" ({plural(item['commits'], 'commit')})" if item.get("commits") else ""
-        line = f"{marks.get(status, FAIL)} {item['name']}: {status}{commits}"
-        out(line + (f": {item['error']}" if item.get("error") else ""))
-        moved = render_changes.commits(item) if voice.verbose else None
-        if moved:
-            out(moved)
-        if item.get("note"):
-            out(f"    {item['note']}")
-        _details(item, out)
-        _files(item, out)
+        if not (voice.quiet and item["status"] in render_changes.FINE):
+            update_item(item, voice.verbose, listing)
+    listing.write()
     if r.get("stale"):
         out(f"{WARN} {plural(len(r['stale']), 'skill')} no longer found upstream; run with "
             "--prune to move them to the trash")
@@ -169,32 +183,64 @@ def render_update(r: UpdateResult, out: Out) -> int:
     return 1 if r["summary"]["failed"] else 0
 
 
-def _files(item: Any, out: Out, most: int = 20) -> None:
+UPDATE_MARKS = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
+                "missing": WARN, "pruned": OK, "would prune": INFO}
+
+
+def update_item(item: Any, verbose: bool, listing: summarise.Listing,
+                trashed: bool = False) -> None:
+    """An item of ``update`` (a skill, a repo or, saying where the old one went with
+    ``trashed``, an agent): its status line and what it has to say; a success with nothing
+    more to say is a plain one."""
+    status = item["status"]
+    commits = f" ({plural(item['commits'], 'commit')})" if item.get("commits") else ""
+    again = " (the old one went to the trash)" if trashed and item.get("trashed") else ""
+    lines = [f"{UPDATE_MARKS.get(status, FAIL)} {item['name']}: {status}{commits}{again}"
+             + (f": {item['error']}" if item.get("error") else "")]
+    moved = render_changes.commits(item) if verbose else None
+    lines += [moved] if moved else []
+    lines += [f"    {item['note']}"] if item.get("note") else []
+    lines += _detail_lines(item) + _files(item)
+    if status in render_changes.FINE and len(lines) == 1:
+        listing.plain(item["name"], lines, f"{UPDATE_MARKS.get(status, OK)} ", None,
+                      f" {status}")
+    else:
+        listing.notable(*lines)
+
+
+def _files(item: Any, most: int = 20) -> list[str]:
     """``update --diff``: the files an update changed (+ added, - deleted, ~ modified)."""
     files = item.get("files") or []
     marks = {"added": "+", "deleted": "-"}
+    lines = []
     for change in files[:most]:
-        lines = (f" (+{change['added']} -{change['deleted']})" if "added" in change else "")
-        out(f"    {marks.get(change['change'], '~')} {change['path']}{lines}")
+        counts = (f" (+{change['added']} -{change['deleted']})" if "added" in change else "")
+        lines.append(f"    {marks.get(change['change'], '~')} {change['path']}{counts}")
     if len(files) > most:
-        out(f"    ... and {plural(len(files) - most, 'more file', 'more files')}")
+        lines.append(f"    ... and {plural(len(files) - most, 'more file', 'more files')}")
+    return lines
 
 
 def render_check(r: CheckResult, out: Out) -> int:
-    if not r["items"]:
+    if not r["items"] and not r.get("quiet"):
         out("No tracked repos or installed skills")
+    listing = summarise.Listing(out, r)
     for item in r["items"]:
         status = item["status"]
         if item.get("error"):
-            out(f"{FAIL if status == 'error' else WARN} {item['name']}: {status}: "
-                f"{item['error']}")
+            listing.notable(f"{FAIL if status == 'error' else WARN} {item['name']}: {status}: "
+                            f"{item['error']}")
             continue
         dirty = ", has uncommitted changes" if item.get("dirty") else ""
         behind = f" ({plural(item['behind'], 'commit')} behind)" if item.get("behind") else ""
         late = status in ("behind", "update available", "stale", "missing")
-        out(f"{WARN if late else OK} {item['name']}: {status}{behind}{dirty}")
-        if item.get("note"):
-            out(f"    {item['note']}")
+        lines = [f"{WARN if late else OK} {item['name']}: {status}{behind}{dirty}"]
+        lines += [f"    {item['note']}"] if item.get("note") else []
+        if late or len(lines) > 1 or dirty:
+            listing.notable(*lines)
+        else:
+            listing.plain(item["name"], lines, f"{OK} ", None, f" {status}")
+    listing.write()
     stale = [i for i in r["items"] if i["status"] == "stale"]
     if stale:
         out(f"{WARN} {plural(len(stale), 'skill')} stale (deleted upstream); run "

@@ -3,7 +3,7 @@ without agents goes to the skills' renderer as it is."""
 
 from __future__ import annotations
 
-from skillshare import render_backup, render_changes, render_git
+from skillshare import render_backup, render_changes, render_git, summarise
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False
@@ -38,15 +38,7 @@ def _collect_agents(r: CollectAgentsResult, out: Out) -> int:
         say(f"No local agents found in {', '.join(r['targets']) or 'any target'}")
         return 0
     say.header("Collecting agents" + (" (dry run)" if r["dry_run"] else ""))
-    verb = "would be copied" if r["dry_run"] else "copied"
-    for item in r["collected"]:
-        again = " (its old version went to the trash)" if item.get("trashed") else (
-            " (replacing the source's version)" if item["replaces"] else "")
-        linked = ", linked" if item.get("linked") else ""
-        say(f"{OK} {item['target']}/{item['name']} {verb} to {out.path(item['to'])}"
-            f"{linked}{again}")
-    for same in r["same"]:
-        say(f"= {same['target']}/{same['name']}: the agents source already has it")
+    render_backup.collected(r, "agent", "the agents source", out)
     render_backup.collect_tail(r, r.get("passes", []),
                                plural(len(r["collected"]), "agent") + " collected",
                                "skillshare sync agents", out)
@@ -60,7 +52,7 @@ def render_install(r: Any, out: Out) -> int:
     if "recorded" in r and r.get("agents"):
         return _recorded_agents(r, out)
     code = render_git.RENDERERS["install"](r, out)
-    _agents_installed(_beside_skills(r), r["dry_run"], out)
+    _agents_installed(_beside_skills(r), r["dry_run"], out, bool(r.get("verbose")))
     return code
 
 
@@ -69,7 +61,7 @@ def _agents_only(r: InstallAgentsResult, out: Out) -> int:
         return _agent_repo(r, out)
     if not r["agents"]:
         return 0
-    _agents_installed(r["agents"], r["dry_run"], out)
+    _agents_installed(r["agents"], r["dry_run"], out, bool(r.get("verbose")))
     if not r["dry_run"]:
         render_git.distribute(r, out)
     return 0
@@ -82,10 +74,16 @@ def _recorded_agents(r: InstallRecordedResult, out: Out) -> int:
         out()
         out.header("Agents")
     marks = {"installed": OK, "would install": INFO, "present": OK}
+    listing = summarise.Listing(out, r)
     for item in r.get("agents", []):
         status = item["status"]
-        out(f"{marks.get(status, FAIL)} {item['name']}: {status}"
-            + (f": {item['error']}" if item.get("error") else ""))
+        line = (f"{marks.get(status, FAIL)} {item['name']}: {status}"
+                + (f": {item['error']}" if item.get("error") else ""))
+        if status in marks and not item.get("error"):
+            listing.plain(item["name"], [line], f"{marks[status]} ", None, f" {status}")
+        else:
+            listing.notable(line)
+    listing.write()
     return 1 if r["summary"]["failed"] else 0
 
 
@@ -95,8 +93,10 @@ def _beside_skills(r: Mapping[str, Any]) -> list[InstalledAgent]:
     return found if isinstance(found, list) and r.get("track") is False else []
 
 
-def _agents_installed(agents: list[InstalledAgent], dry_run: bool, out: Out) -> None:
+def _agents_installed(agents: list[InstalledAgent], dry_run: bool, out: Out,
+                      verbose: bool = False) -> None:
     verb = "Would install agent" if dry_run else "Installed agent"
+    listing = summarise.Listing(out, {"verbose": verbose})
     for item in agents:
         again = " (the old one went to the trash)" if item["trashed"] else ""
         found = item["audit"]
@@ -104,7 +104,15 @@ def _agents_installed(agents: list[InstalledAgent], dry_run: bool, out: Out) -> 
             found and found["findings"] and not found["blocked"]) else ""
         if found and found["blocked"]:
             note = "; installed despite findings at or above the threshold (--force)"
-        out(f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}{note}")
+        line = f"{OK} {verb} {item['name']} in {out.path(item['path'])}{again}{note}"
+        if note:
+            listing.notable(line)
+            continue
+        where = out.path(item["path"].rpartition("/")[0])
+        head = f"{OK} {'Would install' if dry_run else 'Installed'} "
+        listing.plain(item["name"], [line], head, "agent", f" in {where}"
+                      + (" (each old one went to the trash)" if again else ""))
+    listing.write()
 
 
 def _agent_repo(r: InstallAgentsResult, out: Out) -> int:
@@ -119,8 +127,7 @@ def _agent_repo(r: InstallAgentsResult, out: Out) -> int:
         f"{path}; {audited}")
     if found and found["blocked"]:
         out(f"{WARN} installed despite findings at or above {r['threshold']} (--force)")
-    for item in r["agents"]:
-        out(f"    {item['name']}")
+    summarise.name_lines(out, [item["name"] for item in r["agents"]], r)
     return 0
 
 
@@ -137,20 +144,11 @@ def render_update(r: UpdateResult, out: Out) -> int:
         say.header("Agents")
     if not agents:
         say("No installed agents or tracked repos of agents to update")
-    marks = {"updated": OK, "up to date": OK, "would update": INFO, "stale": WARN,
-             "missing": WARN}
+    listing = summarise.Listing(out, r)
     for item in agents:
-        status = item["status"]
-        if quiet and status in render_changes.FINE:
-            continue
-        commits = f" ({plural(item['commits'], 'commit')})" if item.get("commits") else ""
-        again = " (the old one went to the trash)" if item.get("trashed") else ""
-        out(f"{marks.get(status, FAIL)} {item['name']}: {status}{commits}{again}"
-            + (f": {item['error']}" if item.get("error") else ""))
-        for detail in item.get("details") or []:
-            out(f"    {detail}")
-        if item.get("hint"):
-            out(f"    hint: {item['hint']}")
+        if not (quiet and item["status"] in render_changes.FINE):
+            render_git.update_item(item, bool(r.get("verbose")), listing, trashed=True)
+    listing.write()
     if r["items"] or agents:
         say(render_changes.update_summary([*r["items"], *agents], r["dry_run"]))
     return 1 if r["summary"]["failed"] else code
@@ -168,11 +166,17 @@ def render_check(r: CheckResult, out: Out) -> int:
         out("No agents found")
     marks = {"up to date": OK, "local": INFO, "behind": WARN, "update available": WARN,
              "modified": WARN, "stale": WARN, "missing": WARN}
+    listing = summarise.Listing(out, r)
     for item in agents:
         status = item["status"]
         origin = f" ({item['source']})" if item.get("source") else ""
         error = f": {item['error']}" if item.get("error") else ""
-        out(f"{marks.get(status, FAIL)} {item['name']}: {status}{origin}{error}")
+        line = f"{marks.get(status, FAIL)} {item['name']}: {status}{origin}{error}"
+        if status in ("up to date", "local") and not error:
+            listing.plain(item["name"], [line], f"{marks[status]} ", None, f" {status}")
+        else:
+            listing.notable(line)
+    listing.write()
     if r["behind"]:
         out("Run 'skillshare update --all' to bring them up to date")
     return 1 if r["summary"]["failed"] else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from skillshare import summarise
 from skillshare.textout import INFO, OK, Out, ago, plural, size
 
 TYPE_CHECKING = False
@@ -88,16 +89,32 @@ def _other_kind(r: TrashKindsList, out: Out) -> None:
         "`skillshare trash agents`")
 
 
-def render_uninstall(r: UninstallKindsResult, out: Out) -> int:
+def _uninstalled(r: UninstallKindsResult, out: Out) -> None:
+    """Each skill, repo or agent moved to the trash, each record forgotten (past
+    :data:`summarise.LONG`: counted, with the first names; one with uncommitted changes always
+    on its own line)."""
     verb = "Would move" if r["dry_run"] else "Moved"
+    listing = summarise.Listing(out, r)
     for item in r["removed"]:
         extra = f" ({item['uncommitted']} uncommitted changes kept there)" if (
             item["uncommitted"]) else ""
         what = "agent " if item.get("kind") == "agent" else ""
-        out(f"{OK} {verb} {what}{item['name']} to the trash{extra}")
+        line = f"{OK} {verb} {what}{item['name']} to the trash{extra}"
+        noun = ("agent" if what else "tracked repo" if item["name"].startswith("_")
+                else "skill")
+        if extra:
+            listing.notable(line)
+        else:
+            listing.plain(item["name"], [line], f"{OK} {verb} ", noun, " to the trash")
+    forget = "Would forget" if r["dry_run"] else "Forgot"
     for rel in r["forgotten"]:
-        out(f"{OK} {'Would forget' if r['dry_run'] else 'Forgot'} the record of {rel} (it was "
-            "not in the source)")
+        listing.plain(rel, [f"{OK} {forget} the record of {rel} (it was not in the source)"],
+                      f"{OK} {forget} the records of ", "install", " (not in the source)")
+    listing.write()
+
+
+def render_uninstall(r: UninstallKindsResult, out: Out) -> int:
+    _uninstalled(r, out)
     if r["removed"]:
         out("The daemon removes its links from the targets within a moment"
             if r.get("daemon_syncs") and not r["dry_run"] else
