@@ -206,7 +206,8 @@ def _print_error(exc: SkillshareError, as_json: bool) -> None:
         textout.write(json.dumps({"ok": False, "error": exc.to_dict()}, indent=2))
     hint = f" (hint: {exc.hint})" if exc.hint else ""
     lines = [f"error: {exc.message}{hint}", *(f"  - {detail}" for detail in exc.details)]
-    textout.write("\n".join(lines), err=True)
+    text = "\n".join(lines)  # (text: paths under home as ~/…; beside --json: as it says)
+    textout.write(text if as_json else textout.shorten(text, textout.home_folder()), err=True)
 
 
 def parse(argv: Sequence[str]) -> SimpleNamespace | None:

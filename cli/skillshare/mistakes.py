@@ -133,5 +133,7 @@ def report(error: SkillshareError, command: str | None, as_json: bool) -> None:
             document["did_you_mean"] = guess[1]
         textout.write(json.dumps({"ok": False, "error": document}, indent=2))
     lines = [f"error: {error.message} (hint: {error.hint})",
-             *(f"  - {d}" for d in error.details), usage]
-    textout.write("\n".join(lines), err=True)
+             *(f"  - {d}" for d in error.details)]
+    text = "\n".join(lines)  # (text: paths under home as ~/…; beside --json: as it says)
+    text = text if as_json else textout.shorten(text, textout.home_folder())
+    textout.write(f"{text}\n{usage}", err=True)

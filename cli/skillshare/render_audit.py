@@ -41,7 +41,7 @@ def _findings(unit: ScoredUnit, out: Out, whole: str = "(whole skill)") -> None:
         out(f"    {MARKS[f['severity']]} {f['severity']:<8} {where}  {f['rule']}: "
             f"{f['message']}")
         if f["excerpt"]:
-            out(f"        {f['excerpt']}")
+            out.verbatim(f"        {f['excerpt']}")
 
 
 def _units(units: list[ScoredUnit], out: Out, r: AuditResult, noun: str = "skill") -> None:
@@ -111,14 +111,15 @@ def _summary(r: AuditResult, out: Out) -> None:
 
 
 def _document(r: AuditResult, out: Out) -> bool:
-    """Print the document ``--format`` asked for; False: text was asked for."""
+    """Print the document ``--format`` asked for, its paths whole; False: text was asked
+    for."""
     fmt = r.get("format", "text")
     if fmt == "json":
-        out(json_text(r))
+        out.verbatim(json_text(r))
     elif fmt == "sarif":
-        out(json_text(r.get("report")))
+        out.verbatim(json_text(r.get("report")))
     elif fmt == "markdown":
-        out(str(r.get("report", "")).rstrip("\n"))
+        out.verbatim(str(r.get("report", "")).rstrip("\n"))
     return fmt != "text"
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def render_audit_rules(r: AuditRulesListResult | AuditRulesEditResult, out: Out) -> int:
     if r.get("format") == "json":  # `audit rules --format json` (as --json)
-        out(json_text(r))
+        out.verbatim(json_text(r))
         return 0
     if r["rules_action"] == "list":
         return _render_list(r, out)  # type: ignore[arg-type]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 
+from skillshare.textout import shorten
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,14 +41,12 @@ def local_time(stamp: str, short: bool = False) -> str:
 
 
 def _home(text: str, home: str) -> str:
-    if text == home or text.startswith(home + "/"):
-        return "~" + text[len(home):]
-    return text
+    return shorten(text, home)
 
 
 def in_text(text: str, home: str) -> str:
     """Paths under the home folder ``~``-shortened inside a sentence."""
-    return text.replace(home + "/", "~/") if home not in ("", "/") else text
+    return shorten(text, home)
 
 
 def _value(value: object, home: str) -> str:

@@ -21,4 +21,4 @@ def files(item: DiffItem, out: Out) -> None:
         out(f"      {SIGNS[f['action']]} {f['path']} ({sizes})")
     if item.get("patch"):
         for line in item.get("patch", "").rstrip("\n").split("\n"):
-            out(f"      {line}")
+            out.verbatim(f"      {line}")

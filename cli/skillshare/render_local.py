@@ -37,7 +37,7 @@ def render_completion(result: dict[str, Any], out: Out) -> int:
         out(str(result["usage"]).rstrip("\n"))
         return 0
     if not result["installed"]:
-        out(str(result["script"]).rstrip("\n"))
+        out.verbatim(str(result["script"]).rstrip("\n"))
         return 0
     out(f"{OK} Completion script installed to {result['path']}")
     out(f"  To use it: {result['activate']}")

@@ -45,7 +45,7 @@ def render_new(r: NewResult, out: Out) -> int:
             out(f"{ARROW} Would create: {out.path(r['path'])}/{folder}/")
         out()
         out("Template preview:")
-        out(r["content"].rstrip("\n"))
+        out.verbatim(r["content"].rstrip("\n"))
         return 0
     out.header(f"New Skill Created{where}")
     out(f"{OK} Created: {out.path(r['file'])}")

@@ -172,7 +172,38 @@ def closed(stream: TextIO | None) -> bool:
         return False
 
 
+def shorten(text: str, home: str) -> str:
+    """``text`` (a path, or a message that names paths) with each path under ``home`` as
+    ``~/…`` and ``home`` itself as ``~``: where a path starts (not inside another path or a
+    ``file://`` address) and only at a whole folder name (``/home/ann2`` is not ann's)."""
+    home = home.rstrip("/")
+    if not home or home not in text:
+        return text
+    import re
+
+    return re.sub(r"(?<![\w./~-])" + re.escape(home) + r"(?=/|\.?(?![\w.-]))", "~", text)
+
+
+def home_folder() -> str:
+    """The home folder whose paths :func:`shorten` shortens ("" when it cannot be told: the
+    current folder is gone)."""
+    from skillshared.core.locations import Locations
+
+    try:
+        return Locations.from_env().home
+    except OSError:
+        return ""
+
+
+class Verbatim(str):
+    """A line shown as it is (the content of a file, a script): its paths stay whole."""
+
+
 class Out:
+    """The lines of one command's text output. Paths under the home folder are shown as
+    ``~/…`` in every line (:func:`shorten`, when :meth:`text` joins them) but those added
+    with :meth:`verbatim`; ``--json`` never passes here and keeps them whole."""
+
     def __init__(self, home: str) -> None:
         self.lines: list[str] = []
         self.home = home
@@ -180,31 +211,25 @@ class Out:
     def __call__(self, line: str = "") -> None:
         self.lines.append(line)
 
+    def verbatim(self, line: str) -> None:
+        """Add ``line`` exactly as it is (a file's content, a script to paste)."""
+        self.lines.append(Verbatim(line))
+
     def path(self, path: str | None) -> str:
-        if not path:
-            return ""
-        if path == self.home:
-            return "~"
-        return "~" + path[len(self.home):] if path.startswith(self.home + "/") else path
+        return shorten(path, self.home) if path else ""
 
     def paths_in(self, text: str) -> str:
         """``text`` (a message that names paths) with each path under home as ``~/…``."""
-        home = self.home.rstrip("/")
-        if not home or home + "/" not in text:
-            return text
-        out = []
-        for word in text.split(" "):
-            at = word.find(home + "/")
-            leads = at >= 0 and not word[:at].strip("'\"`([")
-            out.append(word[:at] + "~" + word[at + len(home):] if leads else word)
-        return " ".join(out)
+        return shorten(text, self.home)
 
     def header(self, title: str) -> None:
         self(title)
         self(RULE)
 
     def text(self) -> str:
-        return "\n".join(self.lines)
+        home = self.home
+        return "\n".join(line if isinstance(line, Verbatim) else shorten(line, home)
+                         for line in self.lines)
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:

@@ -111,7 +111,7 @@ def test_bad_input_changes_nothing(cli: CliRunner, home: Path, agents: Path) -> 
     unknown = cli("audit", "nobody", "--kind", "agent")
     assert unknown.code == 1 and "no agent named 'nobody'" in unknown.err
     neither = cli("audit", "nobody")
-    assert neither.code == 1 and f"nor an agent in {agents}" in neither.err
+    assert neither.code == 1 and f"nor an agent in ~/{agents.relative_to(home)}" in neither.err
     (agents / "other").mkdir()
     (agents / "other/risky.md").write_text("# fine\n")
     before = tree(home)

@@ -203,7 +203,7 @@ def test_audit_reads_the_users_rules_file(cli: CliRunner, home: Path, source_wor
     rules.write_text("rules: {}\n")
     broken = cli("audit")
     assert broken.code == 1 and "audit rules" in broken.err
-    assert str(rules) in broken.err
+    assert f"~/{rules.relative_to(home)}" in broken.err  # (text: ~-shortened)
     assert os.path.exists(source_world / "evil/SKILL.md")
 
 

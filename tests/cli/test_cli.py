@@ -73,7 +73,7 @@ def test_bad_config_is_reported_and_nothing_changes(cli: CliRunner, home: Path, 
     result = cli("sync")
     assert result.code == 1
     assert expected in result.err
-    assert str(config) in result.err
+    assert f"~/{config.relative_to(home)}" in result.err  # (text: paths under home as ~/…)
     # the one thing a run may leave: the tool's own lock, in its state folder (the lock is
     # taken before the config is read, which it guards)
     state = ".local/state/skillshare"

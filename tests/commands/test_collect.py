@@ -167,5 +167,6 @@ def test_a_target_that_is_a_file_is_reported(cli: CliRunner, home: Path,
     world["cursor"].write_text("not a folder")
     result = cli("collect", "--all")
     assert result.code == 0
-    assert f"! cursor skipped: the target path {world['cursor']} is not a folder" in result.out
+    shown = f"~/{world['cursor'].relative_to(home)}"  # (text: paths under home as ~/…)
+    assert f"! cursor skipped: the target path {shown} is not a folder" in result.out
     assert "claude/mine" in result.out

@@ -115,5 +115,6 @@ def test_agents_root_without_a_repository_says_where(cli: CliRunner, home: Path,
     _config(home, base, "agents")
     result = cli("push")
     assert result.code != 0
-    assert f"the agents folder (git_root: agents) is not a git repository: {base}/agents" in (
+    shown = f"~/{base.relative_to(home)}/agents"  # (text: paths under home as ~/…)
+    assert f"the agents folder (git_root: agents) is not a git repository: {shown}" in (
         result.err)

@@ -355,16 +355,18 @@ def test_a_bad_kind_is_refused(world: Path) -> None:
 @pytest.mark.parametrize("name", [".skillshare-installed.json", ".metadata.json"])
 @pytest.mark.parametrize("kind", ["too large", "a folder"])
 def test_a_record_file_that_cannot_be_read_is_a_clear_error_that_changes_nothing(
-        cli: CliRunner, world: Path, monkeypatch: pytest.MonkeyPatch, name: str, kind: str) -> None:
+        cli: CliRunner, home: Path, world: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+        kind: str) -> None:
     """Ours and the original tool's record files alike: read with a cap, never whole."""
     path = world / name
+    shown = f"~/{path.relative_to(home)}"  # (text: paths under home as ~/…)
     if kind == "a folder":
         path.mkdir()
-        message = f"cannot read {path}"
+        message = f"cannot read {shown}"
     else:
         monkeypatch.setattr(installs_original, "MAX_RECORDS_BYTES", 64)
         path.write_text(json.dumps({"skills": [], "entries": {}, "pad": "x" * 64}))
-        message = f"{path} is larger than"
+        message = f"{shown} is larger than"
     before = tree(world)
     for argv in (["install"], ["update", "--all"], ["check"], ["uninstall", "x"]):
         result = cli(*argv)

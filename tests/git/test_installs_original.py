@@ -267,7 +267,7 @@ def test_a_damaged_or_hostile_metadata_file_is_a_clear_error_that_changes_nothin
                  ["uninstall", "x"], ["list"]):
         result = cli(*argv)
         assert result.code == 1 and message in result.err, (argv, result.err)
-        assert str(path) in result.err
+        assert f"~/{path.relative_to(tmp_path / 'home')}" in result.err  # (text: ~-shortened)
         assert tree(world) == before
     status = cli("status", "--json")
     assert status.code == 0 and str(path) in status.json()["records_problem"]
