@@ -93,6 +93,11 @@ def _in_place(kind: str, t: TargetReport) -> str:
     return f"{t['mode']}: {count}{local}"
 
 
+def _made_folder(t: TargetReport) -> bool:
+    """Whether the pass made (or, dry run, would make) the target's missing folder."""
+    return bool(t["created_dir"]) and t["mode"] != "symlink"
+
+
 def _problem(t: TargetReport) -> bool:
     """What ``-q`` still shows: a target that failed, has conflicts, held pruning back or
     left something out of a copy."""
@@ -106,11 +111,12 @@ def _target_lines(r: SyncReport, t: TargetReport, out: Out, voice: Voice) -> Non
         out(f"{FAIL} {target_names(t)}: failed: {t['error']}")
         return
     dry = r["dry_run"]
-    verb = "will create" if dry else "created"
-    created = f" — {verb} {out.path(t['path'])}" if t["created_dir"] and t["mode"] != (
-        "symlink") else ""
     did = render_changes.counted(t["changes"], t["changed"], dry, _problem(t))
-    out(f"{_status_mark(t)} {target_names(t)}: {did} ({_in_place(r['kind'], t)}){created}")
+    made = ""
+    if _made_folder(t):  # (a first sync with nothing to link: that folder is what it did)
+        made = f"{'would create' if dry else 'created'} {out.path(t['path'])}"
+        did, made = (made, "") if not t["changed"] else (did, f" — {made}")
+    out(f"{_status_mark(t)} {target_names(t)}: {did} ({_in_place(r['kind'], t)}){made}")
     if (dry or voice.verbose) and not voice.quiet:
         out.lines.extend(render_changes.change_lines(t["changes"], t["changed"], dry,
                                                      out.path(t["path"])))
@@ -202,7 +208,7 @@ def _muted(out: Out) -> Out:
 
 def _changed(dry_run: bool, targets: Sequence[TargetReport]) -> str:
     """The closing line's count of targets this run changed."""
-    count = sum(1 for t in targets if t["changed"])
+    count = sum(1 for t in targets if t["changed"] or _made_folder(t))
     if not count:
         return render_changes.nothing(dry_run, any(_problem(t) for t in targets))
     return f"{count} would change" if dry_run else f"{count} changed"
