@@ -83,7 +83,7 @@ def render_install(r: InstallResult, out: Out) -> int:
         return render_update(r, out)
     if not r["track"]:  # copied skills
         _copied(r, out)
-        if not r["dry_run"]:
+        if not r["dry_run"] and (r["installed"] or r.get("agents")):  # (something came in)
             distribute(r, out)
         return 0
     if r["dry_run"]:

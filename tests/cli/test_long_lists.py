@@ -45,6 +45,7 @@ def test_a_long_install_and_audit_are_summarised_and_name_every_problem(
     assert [line for line in again.out.splitlines() if "already installed" in line] == [
         f"ℹ {name}: already installed from there (--update fetches it again)"
         for name in sorted([*NAMES, "risky"])]
+    assert "skillshare sync" not in again.out  # (nothing came in: nothing to distribute)
     listed = cli("install", url, "--json")
     assert sorted(listed.json()["skipped"]) == sorted([*NAMES, "risky"])
 
