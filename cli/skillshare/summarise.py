@@ -49,8 +49,9 @@ class Listing:
     """One command's item lines. :meth:`plain` adds a plain success: its lines, and the
     group it is counted in (``before`` + count + ``after``); :meth:`notable` adds lines that
     are always written. :meth:`write` writes them in the order they came, or, past
-    :data:`LONG` plain ones without ``-v``, one summary line per group and then the notable
-    lines (what needs attention comes last, next to the closing line)."""
+    :data:`LONG` plain ones without ``-v``, one summary line per group (a group of one: its
+    lines) and then the notable lines (what needs attention comes last, next to the closing
+    line)."""
 
     __slots__ = ("groups", "out", "plains", "quiet", "rows", "verbose")
 
@@ -60,7 +61,7 @@ class Listing:
         self.verbose = voice.verbose
         self.quiet = voice.quiet
         self.rows: list[tuple[tuple[str, str | None, str] | None, list[str]]] = []
-        self.groups: dict[tuple[str, str | None, str], list[str]] = {}
+        self.groups: dict[tuple[str, str | None, str], list[tuple[str, list[str]]]] = {}
         self.plains = 0
 
     def plain(self, name: str, lines: Sequence[str], before: str, noun: str | None = None,
@@ -68,9 +69,9 @@ class Listing:
         """A plain success named ``name``, shown as ``lines`` (``-q``: not shown)."""
         if self.quiet:
             return
-        group = (before, noun, after)
-        self.groups.setdefault(group, []).append(name)
-        self.rows.append((group, list(lines)))
+        group, kept = (before, noun, after), list(lines)
+        self.groups.setdefault(group, []).append((name, kept))
+        self.rows.append((group, kept))
         self.plains += 1
 
     def notable(self, *lines: str) -> None:
@@ -87,7 +88,11 @@ class Listing:
                 self.out.lines.extend(lines)
             return
         for (before, noun, after), members in self.groups.items():
-            self.out(f"{counted(before, len(members), noun, after)}: {names(members)}")
+            if len(members) == 1:  # (alone of its kind: as it is)
+                self.out.lines.extend(members[0][1])
+                continue
+            shown = [name for name, _ in members]
+            self.out(f"{counted(before, len(members), noun, after)}: {names(shown)}")
         for group, lines in self.rows:
             if group is None:
                 self.out.lines.extend(lines)

@@ -77,6 +77,7 @@ def _update(failed: str) -> dict[str, Any]:
     items = [{"name": n, "status": "up to date", "commits": 0} for n in NAMES]
     items.insert(7, {"name": failed, "status": "blocked", "error": "a CRITICAL finding",
                      "details": ["CRITICAL prompt-injection SKILL.md:3"]})
+    items.append({"name": "moved", "status": "updated", "commits": 2})  # (alone of its kind)
     return {"dry_run": False, "threshold": "CRITICAL", "items": items,
             "summary": {"failed": 1}}
 
@@ -85,10 +86,11 @@ def test_a_long_update_and_check_keep_their_problems_on_their_own_lines(home: Pa
     text, code = render.render("update", _update("bad"), str(home))
     assert code == 1
     lines = text.splitlines()
-    assert lines[:3] == [f"✓ 30 up to date: s01, s02, s03, {MORE}",
+    assert lines[:4] == [f"✓ 30 up to date: s01, s02, s03, {MORE}",
+                         "✓ moved: updated (2 commits)",
                          "✗ bad: blocked: a CRITICAL finding",
                          "    CRITICAL prompt-injection SKILL.md:3"]
-    assert lines[-1] == "Nothing to update: 30 up to date, 1 blocked"
+    assert lines[-1] == "Update complete: 30 up to date, 1 blocked, 1 updated"
     every, _ = render.render("update", {**_update("bad"), "verbose": True}, str(home))
     assert [x for x in every.splitlines() if x.endswith(": up to date")] == [
         f"✓ {n}: up to date" for n in NAMES]
