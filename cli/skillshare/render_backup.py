@@ -225,7 +225,10 @@ def _restored(r: RestoreResult, out: Out, voice: Voice | None = None) -> int:
     if r["missing_from_source"]:
         out(f"  {WARN} the backup also saved skills that are gone from the source: "
             f"{', '.join(r['missing_from_source'])}")
-    say("Run 'skillshare sync' to re-link what matches the source")
+    if r.get("needs_sync", True):  # (a restore the source has not moved on from: no hint)
+        say("The daemon re-links what matches the source within a moment"
+            if r.get("daemon_syncs") else "Run 'skillshare sync' to re-link what matches "
+            "the source")
     return 0
 
 

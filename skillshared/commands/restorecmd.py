@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from skillshared.commands import backupcmd, verbosity
+from skillshared.commands import backupcmd, restorehint, verbosity
 from skillshared.commands.kindpick import AGENT, SKILL
 from skillshared.commands.kindwords import ALL, KindWords, agents_name, kind_words, words_of
 from skillshared.commands.restore import restore_named
@@ -45,14 +45,15 @@ def _restore(req: Request) -> RestoreCmdResult:
         raise UsageError(f"restore takes one target, not {', '.join(words.names)}", hint=USAGE)
     name = words.names[0]
     if words.kind == ALL:
-        return restore_all(config, name, when, dry_run, force)
+        return restorehint.noted_all(req, config, restore_all(config, name, when, dry_run,
+                                                              force))
     if words.kind == AGENT:
         name = agents_name(config, name)
     elif words.kind == SKILL and config.target(name) is None:
         raise NotFoundError(f"'{name}' is not a skills target",
                             hint="configured targets: "
                                  f"{', '.join(t.name for t in config.targets) or 'none'}")
-    return restore_named(config, name, when, dry_run, force)
+    return restorehint.noted(req, config, restore_named(config, name, when, dry_run, force))
 
 
 def _no_stamps(words: KindWords, force: bool) -> None:

@@ -51,6 +51,9 @@ RestoreResult = TypedDict("RestoreResult", {
     "recovered": NotRequired[list[str]], "missing_from_source": NotRequired[list[str]],
     "made_by": NotRequired[Literal["original"]], "linked": NotRequired[list[str]],
     "copies_recorded": NotRequired[list[str]], "original_manifest": NotRequired[bool],
+    # a restore done: whether a sync would still change the folder, and whether a running
+    # daemon does that by itself (then no sync to run)
+    "needs_sync": NotRequired[bool], "daemon_syncs": NotRequired[bool],
 })
 
 
@@ -61,6 +64,7 @@ class RestoreAll(TypedDict):
     target: str
     dry_run: bool
     results: list[RestoreResult]
+    daemon_syncs: NotRequired[bool]  # a daemon brings the restored folders in line by itself
 
 
 RestoreCmdResult = RestoreResult | RestoreAll | BackupListResult
