@@ -11,6 +11,7 @@ from skillshare import colour
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from typing import Any, TextIO
 
 RULE = "─" * 41
@@ -179,9 +180,16 @@ def shorten(text: str, home: str) -> str:
     home = home.rstrip("/")
     if not home or home not in text:
         return text
-    import re
+    pattern = _PATTERNS.get(home)
+    if pattern is None:
+        import re
 
-    return re.sub(r"(?<![\w./~-])" + re.escape(home) + r"(?=/|\.?(?![\w.-]))", "~", text)
+        pattern = _PATTERNS[home] = re.compile(
+            r"(?<![\w./~-])" + re.escape(home) + r"(?=/|\.?(?![\w.-]))")
+    return pattern.sub("~", text)
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}  # home -> where a path under it starts
 
 
 def home_folder() -> str:
