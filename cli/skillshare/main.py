@@ -168,9 +168,9 @@ def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
     for item in result["items"]:
         if not item.get("blocked_at"):
             continue
-        textout.write(f"{item['name']}: {item['error']}")
-        for detail in item.get("details") or []:
-            textout.write(f"    {detail}")
+        said = "\n".join([f"{item['name']}: {item['error']}",
+                           *(f"    {detail}" for detail in item.get("details") or [])])
+        textout.write(textout.shorten(said, where.home))
         answer = textout.ask(f"Apply the update of {item['name']} anyway? [y/N] ")
         if answer.strip().lower() in ("y", "yes"):
             accept.append(f"{item['name']}@{item['blocked_at']}")
