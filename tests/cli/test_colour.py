@@ -41,9 +41,11 @@ def world(home: Path, source: Path, cli: CliRunner) -> Path:
 
 
 def _env(**changes: str) -> dict[str, str]:
+    """A terminal's environment; no progress line (it has its own tests: a slow run would
+    draw one on the same terminal)."""
     env = {k: v for k, v in os.environ.items()
            if k not in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE")}
-    return {**env, "TERM": "xterm-256color", **changes}
+    return {**env, "TERM": "xterm-256color", "SKILLSHARE_PROGRESS": "0", **changes}
 
 
 def on_terminal(argv: list[str], env: dict[str, str] | None = None) -> tuple[int, str]:

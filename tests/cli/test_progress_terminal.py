@@ -18,7 +18,8 @@ from tests.cli.test_colour import _env, on_terminal, piped
 from tests.conftest import DaemonStarter, make_skill, write_config
 
 CLEAR = progressline.CLEAR
-NOW = {"SKILLSHARE_PROGRESS_DELAY": "0"}  # drawn at once (at least once) when work reports
+NOW = {"SKILLSHARE_PROGRESS": "1",  # (the colour tests' terminal turns it off)
+       "SKILLSHARE_PROGRESS_DELAY": "0"}  # drawn at once (at least once) when work reports
 
 
 @pytest.fixture
