@@ -146,7 +146,7 @@ def scan_tree(root: str, rules: Sequence[Rule], skip: AbstractSet[str] = frozens
     skills: dict[str, Flows] = {}
     for folder, dirs, names in os.walk(root, onerror=errors.append):
         skill = folder if "SKILL.md" in names else skill_of.get(os.path.dirname(folder), root)
-        if skill == folder and progress.wanted():
+        if skill == folder != root and progress.wanted():
             progress.report("auditing", item=os.path.relpath(folder, root))
         skill_of[folder] = skill
         flows = skills.setdefault(skill, Flows())

@@ -36,6 +36,7 @@ from skillshared.commands.results_install import (
     UpdateResult,
 )
 from skillshared.commands.updatecmd import cmd_update
+from skillshared.core import progress
 from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import NotFoundError, SkillshareError, UsageError
@@ -195,7 +196,8 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
         recorded = {r.rel: r for r in installs.load(config)}
         hosts = sources.hosts_for(config, req.paths.env)
         skipped: list[str] = []
-        for name, path in found_skills:
+        for at, (name, path) in enumerate(found_skills):
+            progress.report("auditing", None, at, len(found_skills), name)
             dest = places.place(config.source, f"{where}/{name}" if where else name,
                                 "install path")
             inner = os.path.relpath(path, folder)
@@ -210,7 +212,8 @@ def _install_copy(req: Request, config: Config, raw: str, given: str | None,
             plans.append((record, path, dest, report))
         items: list[InstalledCopy] = []
         stamps = {}
-        for record, path, dest, report in plans:
+        for at, (record, path, dest, report) in enumerate(plans):
+            progress.report("installing", None, at, len(plans), record.name)
             item: InstalledCopy = {"name": record.name, "path": str(dest), "audit": report,
                                    "trashed": None}
             if not dry_run:
