@@ -104,6 +104,15 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert not stray, f"child processes left running: {sorted(stray)}"
 
 
+@pytest.fixture(autouse=True)
+def crash_server_stopped(isolated: Path) -> Iterator[None]:
+    """The crash harness server a test started (tests/crash_runner.py) ends with the test."""
+    yield
+    runner = sys.modules.get("tests.crash_runner")
+    if runner is not None:
+        runner.stop()
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 

@@ -14,14 +14,20 @@ otherwise with the command's own exit code. The environment can change that:
   exits normally;
 - ``CRASH_LOG=<file>``: each crash or failure appends a line (``crashed`` or ``failed``,
   the point, the command): how the README's count of crash points comes about.
+
+``python tests/crash_harness.py --serve`` is the same harness as a fork server (the tests use
+it through tests/crash_runner.py): it loads the code once, then runs each request in a
+forked child of its own, which dies at its point just as a process of its own would.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import errno
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 CRASHED = 77
@@ -31,6 +37,18 @@ _WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _count = [0]
 _kinds: dict[str, int] = {}  # changes so far of each kind
 _noting: list[bool] = []  # non-empty while _note writes (its own open is not a change)
+
+
+class _Point:
+    """Where to crash or fail (set by :func:`_configure`)."""
+
+    limit = 0  # the N-th change
+    named: tuple[str, int] | None = None  # or the K-th change of one kind
+    fail = 0  # an errno to fail with instead of crashing
+    under = ""  # every change under this folder fails (N unused)
+
+
+_at = _Point()
 
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
@@ -43,17 +61,17 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
             return
     elif event not in _CHANGES:
         return
-    if _UNDER:
+    if _at.under:
         path = os.fsdecode(args[0]) if args and isinstance(args[0], str | bytes) else ""
-        if os.path.abspath(path).startswith(_UNDER):
-            raise OSError(_RAISE, os.strerror(_RAISE), path)
+        if os.path.abspath(path).startswith(_at.under):
+            raise OSError(_at.fail, os.strerror(_at.fail), path)
         return
     _count[0] += 1
     _kinds[event] = _kinds.get(event, 0) + 1
-    if _count[0] == _LIMIT if _NAMED is None else (event, _kinds[event]) == _NAMED:
-        if _RAISE:
+    if _count[0] == _at.limit if _at.named is None else (event, _kinds[event]) == _at.named:
+        if _at.fail:
             _note("failed")
-            raise OSError(_RAISE, os.strerror(_RAISE), str(args[0]) if args else None)
+            raise OSError(_at.fail, os.strerror(_at.fail), str(args[0]) if args else None)
         _note("crashed")
         os._exit(CRASHED)
 
@@ -63,21 +81,22 @@ def _note(what: str) -> None:
     if log:
         _noting.append(True)
         fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        point = _LIMIT if _NAMED is None else ":".join(map(str, _NAMED))
+        point = _at.limit if _at.named is None else ":".join(map(str, _at.named))
         os.write(fd, f"{what} {point} {' '.join(sys.argv[2:3])}\n".encode())
         os.close(fd)
         _noting.pop()
 
 
-_LIMIT = int(sys.argv[1])
-_NAMED: tuple[str, int] | None = None
-if os.environ.get("CRASH_AT"):
-    _event, _, _k = os.environ["CRASH_AT"].rpartition(":")
-    _NAMED = (_event, int(_k))
-_RAISE = getattr(errno, os.environ.get("CRASH_RAISE", ""), 0) if os.environ.get(
-    "CRASH_RAISE") else 0
-_UNDER = os.environ.get("CRASH_RAISE_UNDER", "")
-sys.addaudithook(_hook)
+def _configure(point: str, env: Mapping[str, str]) -> None:
+    """Set the point (N) and the CRASH_* settings of ``env``."""
+    _at.limit = int(point)
+    if env.get("CRASH_AT"):
+        event, _, k = env["CRASH_AT"].rpartition(":")
+        _at.named = (event, int(k))
+    _at.fail = getattr(errno, env["CRASH_RAISE"], 0) if env.get("CRASH_RAISE") else 0
+    _at.under = env.get("CRASH_RAISE_UNDER", "")
+    if env.get("CRASH_COUNT_FILE"):
+        atexit.register(_write_count, env["CRASH_COUNT_FILE"])
 
 
 def _write_count(path: str) -> None:
@@ -86,9 +105,97 @@ def _write_count(path: str) -> None:
         handle.write(made)
 
 
-if os.environ.get("CRASH_COUNT_FILE"):
-    atexit.register(_write_count, os.environ["CRASH_COUNT_FILE"])
+def _serve() -> None:
+    """Answer requests (a JSON line: ``argv`` (N and the command), ``env``, ``cwd``) read on
+    stdin, one at a time, each run in a forked child: the reply is a JSON line (``code``
+    and the lengths of ``out`` and ``err``) followed by the child's output and errors."""
+    import json
 
-from skillshare.main import main  # noqa: E402
+    requests = os.fdopen(os.dup(0), "rb")
+    replies = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)  # nothing but the replies goes to the test
+    from skillshare.main import main
 
-sys.exit(main(sys.argv[2:]))
+    for line in requests:
+        request = json.loads(line)
+        out, err = os.memfd_create("out"), os.memfd_create("err")
+        replies.flush()
+        pid = os.fork()
+        if pid == 0:
+            requests.close()
+            replies.close()
+            _child(main, request, out, err)
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        texts = [os.pread(fd, os.fstat(fd).st_size, 0) for fd in (out, err)]
+        for fd in (out, err):
+            os.close(fd)
+        head = {"code": code, "out": len(texts[0]), "err": len(texts[1])}
+        replies.write(json.dumps(head).encode() + b"\n" + texts[0] + texts[1])
+        replies.flush()
+        _warm(request["argv"][1:2])
+
+
+def _warm(command: list[str]) -> None:
+    """Load the code of ``command`` now, so that the next child need not."""
+    from skillshared import api
+
+    for cmd in command:
+        with contextlib.suppress(ImportError):
+            api.handler_for(cmd)
+
+
+def _child(main: Any, request: dict[str, Any], out: int, err: int) -> None:
+    """Run the request as a process of its own would, then exit (never returns)."""
+    import threading
+    import traceback
+
+    code = 1
+    try:
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.dup2(out, 1)
+        os.dup2(err, 2)
+        sys.argv = [__file__, *request["argv"]]
+        _configure(request["argv"][0], os.environ)
+        sys.addaudithook(_hook)
+        code = _exit_code(main, request["argv"][1:])
+        threading._shutdown()  # type: ignore[attr-defined]  # as the interpreter's exit does
+        atexit._run_exitfuncs()
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(BaseException):
+                stream.flush()
+        os._exit(code)
+
+
+def _exit_code(main: Any, argv: list[str]) -> int:
+    """What ``sys.exit(main(argv))`` would end the process with."""
+    try:
+        status = main(argv)
+    except SystemExit as exc:
+        status = exc.code
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        return 1
+    if status is None or isinstance(status, int):
+        return status or 0
+    print(status, file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--serve"]:
+    _serve()
+elif __name__ == "__main__":
+    _configure(sys.argv[1], os.environ)
+    sys.addaudithook(_hook)
+
+    from skillshare.main import main
+
+    sys.exit(main(sys.argv[2:]))

@@ -11,18 +11,15 @@ from typing import Any
 
 import pytest
 
+from tests import crash_runner
 from tests.conftest import CliRunner, make_skill, tree, write_config
 from tests.invariants import Snapshot
 
-HARNESS = Path(__file__).with_name("crash_harness.py")
 CRASHED = 77
 
 
 def crash_at(point: int, *argv: str) -> int:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    proc = subprocess.run([sys.executable, str(HARNESS), str(point), *argv], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
-    return proc.returncode
+    return crash_runner.run(point, argv).returncode
 
 
 def foreign(target: Path) -> dict[str, tuple[str, str]]:
@@ -180,9 +177,7 @@ def test_a_copy_sync_killed_at_a_named_point_converges(cli: CliRunner, home: Pat
     target, expected = copy_world(home, source)
     user = foreign(target)
     snap = Snapshot.take()
-    proc = subprocess.run([sys.executable, str(HARNESS), "0", "sync"], capture_output=True,
-                          text=True, timeout=120, check=False,
-                          env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CRASH_AT=point))
+    proc = crash_runner.run(0, ["sync"], dict(os.environ, CRASH_AT=point))
     assert proc.returncode == CRASHED, f"{point} was never reached: {proc.stdout}{proc.stderr}"
     assert not temp_folders(target)
     assert_converged(cli, target, expected, user)
@@ -217,13 +212,11 @@ def test_targets_changed_at_the_same_time_end_as_one_at_a_time(cli: CliRunner, m
 @pytest.mark.parametrize("fail", [None, "EIO"])
 def test_a_parallel_sync_killed_or_failing_midway_converges(cli: CliRunner, many: list[Path],
                                                            fail: str | None) -> None:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **({"CRASH_RAISE": fail} if fail
-                                                            else {}))
+    env = dict(os.environ, **({"CRASH_RAISE": fail} if fail else {}))
     for point in (5, 450, 880):  # each from empty targets
         for target in many:
             subprocess.run(["rm", "-rf", str(target)], check=True)
-        proc = subprocess.run([sys.executable, str(HARNESS), str(point), "sync"], env=env,
-                              capture_output=True, text=True, timeout=120, check=False)
+        proc = crash_runner.run(point, ["sync"], env)
         assert proc.returncode == (1 if fail else CRASHED), proc.stderr
         if fail:
             assert "Input/output error" in proc.stdout + proc.stderr

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from tests import crash_runner
 from tests.conftest import CliRunner, tree, write_config
-from tests.test_crash import CRASHED, HARNESS, crash_at, unfinished_backups
+from tests.test_crash import CRASHED, crash_at, unfinished_backups
 
 World = tuple[list[Path], set[str], list[str]]  # target folders, expected names, sync args
 
@@ -157,10 +158,7 @@ def test_a_failing_change_in_an_agents_or_extras_sync_is_a_plain_error_and_conve
     subprocess.run(["cp", "-a", str(home), str(pristine)], check=True)
     user = [mine(folder) for folder in folders]
     for point in (1, 2, 4, 7):
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CRASH_RAISE=fail)
-        done = subprocess.run([sys.executable, str(HARNESS), str(point), "sync", *args],
-                              env=env, capture_output=True, text=True, timeout=120,
-                              check=False)
+        done = crash_runner.run(point, ["sync", *args], dict(os.environ, CRASH_RAISE=fail))
         assert done.returncode == 1, done.stdout + done.stderr
         assert "Traceback" not in done.stderr and "internal error" not in done.stderr
         assert os.strerror(getattr(errno, fail)) in done.stdout + done.stderr

@@ -17,6 +17,7 @@ import pytest
 from skillshared import api
 from skillshared.core.paths import Paths
 from skillshared.engine import reconcile
+from tests import crash_runner
 from tests.conftest import CliRunner, DaemonStarter, make_skill, wait_for, write_config
 from tests.invariants import Snapshot
 
@@ -230,14 +231,9 @@ def test_hostile_frontmatter_is_synced_and_reported(world: dict[str, Path], sour
 
 # -- faults injected at the file-system layer ----------------------------------------------
 
-HARNESS = Path(__file__).with_name("crash_harness.py")
-
-
 def harness(point: int, *argv: str, fail: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", **({"CRASH_RAISE": fail} if fail
-                                                            else {}))
-    return subprocess.run([sys.executable, str(HARNESS), str(point), *argv], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return crash_runner.run(point, argv, dict(os.environ, **({"CRASH_RAISE": fail} if fail
+                                                             else {})))
 
 
 @pytest.mark.parametrize("fail", ["ENOSPC", "EACCES", "EROFS", "EIO", "EXDEV"])
@@ -548,10 +544,8 @@ def test_an_inotify_queue_overflow_is_followed_by_a_full_pass(
 def test_a_read_only_target_fails_alone_and_is_synced_later(world: dict[str, Path],
                                                             source: Path) -> None:
     make_skill(source, "delta")
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", CRASH_RAISE="EROFS",
-               CRASH_RAISE_UNDER=str(world["cursor"]))
-    done = subprocess.run([sys.executable, str(HARNESS), "0", "sync"], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    env = dict(os.environ, CRASH_RAISE="EROFS", CRASH_RAISE_UNDER=str(world["cursor"]))
+    done = crash_runner.run(0, ["sync"], env)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Read-only file system" in done.stdout + done.stderr
     assert os.path.islink(world["claude"] / "delta")  # the others are synced

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,10 @@ import pytest
 
 from skillshared.store import trash
 from skillshared.store.backup_format import list_backups
-from tests import undo_world
+from tests import crash_runner, undo_world
 from tests.conftest import CliRunner, make_skill, tree, write_config
 from tests.invariants import Snapshot
-from tests.test_crash import CRASHED, HARNESS, unfinished_backups
+from tests.test_crash import CRASHED, unfinished_backups
 from tests.undo_world import all_verify, backups_dir, ours_left
 
 State = dict[str, tuple[str, str]]
@@ -27,13 +26,12 @@ State = dict[str, tuple[str, str]]
 
 def run_harness(point: int, argv: list[str], fail: str | None = None,
                 count_file: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ)
     if fail:
         env["CRASH_RAISE"] = fail
     if count_file:
         env["CRASH_COUNT_FILE"] = str(count_file)
-    return subprocess.run([sys.executable, str(HARNESS), str(point), *argv], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return crash_runner.run(point, argv, env)
 
 
 class Scenario:
