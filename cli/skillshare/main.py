@@ -262,9 +262,12 @@ def _wants_json(argv: Sequence[str]) -> bool:
     before = words[:words.index("--")] if "--" in words else words
     if "--json" in before or "-j" in before:
         return True
+    clusters = [w for w in before if len(w) > 2 and w[0] == "-" and w[1] != "-" and "j" in w]
+    if not clusters:
+        return False
     from skillshare.leading import is_json_cluster
 
-    return any(map(is_json_cluster, before))
+    return any(map(is_json_cluster, clusters))
 
 
 def _hoisted(argv: Sequence[str]) -> list[str]:

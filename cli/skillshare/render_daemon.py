@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, plural
+from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, local_time, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -92,8 +92,6 @@ def _running(d: DaemonRunning, out: Out) -> None:
 
 def _when(stamp: str) -> str:
     """A time of the daemon's status (ISO 8601) in local time, the day left out if today."""
-    from skillshare.render_daemon_log import local_time
-
     return local_time(stamp, short=True) if stamp[:1].isdigit() else stamp
 
 

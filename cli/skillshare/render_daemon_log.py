@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 
-from skillshare.textout import shorten
+from skillshare.textout import local_time, shorten
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,20 +24,6 @@ LABEL_WIDTH = 13
 # "synced" when it changed something, else "checked").
 LABELS = {"reconcile": "synced"}
 SKIPPED = ("event", "level", "logger", "timestamp", "summary")
-
-
-def local_time(stamp: str, short: bool = False) -> str:
-    """An ISO 8601 time of the log (UTC) in local time: ``2026-12-05 16:47:01``; ``short``:
-    the time of day alone when it is today."""
-    from datetime import datetime
-
-    try:
-        when = datetime.fromisoformat(stamp).astimezone()
-    except ValueError:
-        return stamp[:19].replace("T", " ")
-    if short and when.date() == datetime.now().astimezone().date():
-        return when.strftime("%H:%M:%S")
-    return when.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _home(text: str, home: str) -> str:

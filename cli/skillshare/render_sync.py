@@ -3,7 +3,7 @@ bits of a target's line that `status`, `diff` and `target` show too."""
 
 from __future__ import annotations
 
-from skillshare import render_changes, render_context
+from skillshare import render_context
 from skillshare.textout import ARROW, FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
@@ -105,6 +105,8 @@ def _problem(t: TargetReport) -> bool:
 
 
 def _target_lines(r: SyncReport, t: TargetReport, out: Out, voice: Voice) -> None:
+    from skillshare import render_changes  # (here: `status` does not need it)
+
     if voice.quiet and not _problem(t):
         return
     if t["error"]:
@@ -140,6 +142,8 @@ def _target_problems(r: SyncReport, t: TargetReport, out: Out, voice: Voice) -> 
 
 
 def render_sync(r: SyncReport | SyncAll | ExtrasSync, out: Out) -> int:
+    from skillshare import render_changes
+
     voice = render_changes.Voice.of(r)
     if r["kind"] == "all":
         return render_all(r, out, voice)
@@ -150,6 +154,8 @@ def render_sync(r: SyncReport | SyncAll | ExtrasSync, out: Out) -> int:
 
 def render_all(r: SyncAll, out: Out, voice: Voice | None = None) -> int:
     """``sync --all``: each kind's pass in turn."""
+    from skillshare import render_changes
+
     voice = voice or render_changes.Voice.of(r)
     failed = _render_pass(r["skills"], out, voice)
     if r["agents"] is not None:
@@ -169,6 +175,8 @@ def _gap(out: Out, voice: Voice) -> None:
 
 def render_extras(r: ExtrasSync, out: Out, voice: Voice | None = None) -> int:
     """``sync extras``: per extra, a line per target folder."""
+    from skillshare import render_changes
+
     voice = voice or render_changes.Voice.of(r)
     say = _muted(out) if voice.quiet else out
     say.header("Dry run: nothing will be changed (extras)" if r["dry_run"]
@@ -208,6 +216,8 @@ def _muted(out: Out) -> Out:
 
 def _changed(dry_run: bool, targets: Sequence[TargetReport]) -> str:
     """The closing line's count of targets this run changed."""
+    from skillshare import render_changes
+
     count = sum(1 for t in targets if t["changed"] or _made_folder(t))
     if not count:
         return render_changes.nothing(dry_run, any(_problem(t) for t in targets))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import sys
+import time
 
 from skillshare import colour
 
@@ -265,3 +266,46 @@ def size(count: int) -> str:
             return f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} GB"
+
+
+def local_time(stamp: str, short: bool = False) -> str:
+    """An ISO 8601 time (``2026-12-05T16:47:01+00:00``; ``Z``, ``+0100``, a fraction of a
+    second, or no zone for local time) in local time: ``2026-12-05 17:47:01``; ``short``: the
+    time of day alone when it is today. Read by hand: ``datetime`` costs the command line
+    milliseconds at every start. Text that is not such a time is shown as it is."""
+    try:
+        y, mo, d = int(stamp[0:4]), int(stamp[5:7]), int(stamp[8:10])
+        h, mi, s = int(stamp[11:13]), int(stamp[14:16]), int(stamp[17:19])
+        if stamp[4] + stamp[7] + stamp[10] + stamp[13] + stamp[16] not in ("--T::", "-- ::"):
+            raise ValueError(stamp)
+        zone = stamp[19:].lstrip(".0123456789") if stamp[19:20] == "." else stamp[19:]
+        if zone in ("", "Z"):
+            offset = None if zone == "" else 0
+        elif zone[0] in "+-" and zone[1:3].isdigit() and zone[-2:].isdigit() and len(
+                zone.replace(":", "")) == 5:
+            offset = (int(zone[1:3]) * 3600 + int(zone[-2:]) * 60) * (-1 if zone[0] == "-"
+                                                                         else 1)
+        else:
+            raise ValueError(stamp)
+        if offset is None:
+            epoch = time.mktime((y, mo, d, h, mi, s, 0, 0, -1))
+        else:
+            epoch = _days(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset
+        when = time.localtime(epoch)
+    except (ValueError, IndexError, OverflowError, OSError):
+        return stamp[:19].replace("T", " ")
+    if short and when[:3] == time.localtime()[:3]:
+        return time.strftime("%H:%M:%S", when)
+    return time.strftime("%Y-%m-%d %H:%M:%S", when)
+
+
+def _days(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a date of the proleptic Gregorian calendar."""
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise ValueError(f"{year}-{month}-{day}")
+    year -= month <= 2
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    return era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719468
+

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from skillshare import render_daemon_log
+from skillshare import render_daemon_log, textout
 from skillshared.core import logtail
 from skillshared.core.results import SyncReport, TargetReport
 from skillshared.daemon import logtext
@@ -193,7 +193,7 @@ def test_the_log_tail_and_its_notable_events(tmp_path: Path) -> None:
         assert handle.read() == b'{"event": "half a li'  # read again once it is whole
     assert [e["summary"] for e in logtail.recent(str(log))] == ["linked 2", "b in c: edited"]
     assert logtail.recent(str(tmp_path / "none")) == []
-    assert render_daemon_log.local_time(stamp) == datetime(
+    assert textout.local_time(stamp) == datetime(
         2026, 1, 2, 3, 4, 5, tzinfo=UTC).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     assert render_daemon_log.line_text("not json") == "not json"
     assert render_daemon_log.line_text(lines[-1], home="/h").endswith(
