@@ -13,8 +13,8 @@ WARNING yellow), the sign of a diff line (+ green,
 - red, ~ yellow, ! red, ← dim) and the lines of a unified diff, and the ``error:``,
 ``warning:`` and ``hint:`` prefixes.
 
-This runs on every command: it imports nothing the command line has not loaded already, and
-compiles its patterns only when something is painted.
+This runs on every command: it imports nothing the command line has not loaded already. The
+painting is :mod:`skillshare.painting`, loaded only when something is painted.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import sys
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from re import Match, Pattern
 
 WHENS = ("never", "auto", "always")
 OPTIONS = ("--color", "--colour")
@@ -100,81 +99,3 @@ def enabled(err: bool = False) -> bool:
         return stream is not None and stream.isatty()
     except (AttributeError, ValueError, OSError):
         return False
-
-
-# -- painting -----------------------------------------------------------------------------------
-
-_patterns: list[Pattern[str]] = []
-
-
-def _compiled() -> tuple[Pattern[str], Pattern[str], Pattern[str]]:
-    if not _patterns:
-        import re
-
-        _patterns.extend((
-            re.compile(  # a line's own marks and words
-                r"[✓✗⚠ℹ→]"
-                r"|(?<![\w/.-])(?:CRITICAL|HIGH|MEDIUM|LOW|INFO|ERROR|WARNING)(?![\w/.-])"
-                r"|(?:^\s*|(?<=\())(?:error|warning|hint):"),
-            re.compile(  # a diff item's sign, or a differing file's
-                r"^(?:  |      (?=[+~-] .* \(\d+ (?:→ \d+ )?bytes\)$))([+~!←-])(?= \S)"),
-            re.compile(r"^(\s+)--- (?:a/|/dev/null)"),  # a unified diff begins
-        ))
-    token, sign, patch = _patterns
-    return token, sign, patch
-
-
-def _token(match: Match[str]) -> str:
-    text = match.group(0)
-    word = text.lstrip()
-    return f"{text[:len(text) - len(word)]}{STYLES[word]}{word}{RESET}"
-
-
-def _line(line: str, token: Pattern[str], sign: Pattern[str]) -> str:
-    found = sign.match(line)
-    if found:
-        start, end = found.span(1)
-        return (f"{line[:start]}{STYLES[found.group(1)]}{found.group(1)}{RESET}"
-                + token.sub(_token, line[end:]))
-    return token.sub(_token, line)
-
-
-def _patch_line(line: str, indent: str) -> str | None:
-    """A line of a unified diff indented by ``indent`` painted, or None when the diff ended
-    there."""
-    if not line.startswith(indent) or line[len(indent):][:1] not in (" ", "+", "-", "@", "\\"):
-        return None
-    body = line[len(indent):]
-    if body.startswith(("--- ", "+++ ")):
-        style = BOLD
-    else:
-        style = {"+": GREEN, "-": RED, "@": CYAN}.get(body[0], "")
-    return f"{indent}{style}{body}{RESET}" if style else line
-
-
-def paint(text: str) -> str:
-    """``text`` with colour escapes around its marks, words and diff lines."""
-    token, sign, patch = _compiled()
-    painted: list[str] = []
-    indent: str | None = None
-    for line in text.split("\n"):
-        if indent is not None:
-            shown = _patch_line(line, indent)
-            if shown is not None:
-                painted.append(shown)
-                continue
-            indent = None
-        began = patch.match(line)
-        if began:
-            indent = began.group(1)
-            painted.append(_patch_line(line, indent) or line)
-            continue
-        painted.append(_line(line, token, sign))
-    return "\n".join(painted)
-
-
-def strip(text: str) -> str:
-    """``text`` without the escapes :func:`paint` adds."""
-    import re
-
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -103,9 +103,11 @@ def _guarded(stream: TextIO | None, text: str | None) -> None:
 
 def write(text: str, *, err: bool = False, end: str = "\n") -> None:
     """Write (and flush) one piece of output: to stdout, or stderr with ``err``; coloured
-    where :func:`colour.enabled` says so (:func:`colour.paint`)."""
+    where :func:`colour.enabled` says so (:func:`skillshare.painting.paint`)."""
     if text and colour.enabled(err):
-        text = colour.paint(text)
+        from skillshare.painting import paint
+
+        text = paint(text)
     _guarded(sys.stderr if err else sys.stdout, text + end)
 
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillshare import colour
+from skillshare import colour, painting
 from tests.conftest import CliRunner, make_skill, write_config
 
 CLI = [sys.executable, "-m", "skillshare"]
@@ -96,7 +96,7 @@ def test_a_terminal_gets_colour_and_the_same_text(world: Path, argv: list[str],
     for piece in painted:
         assert piece in shown
     assert ESC not in plain
-    assert colour.strip(shown) == plain
+    assert painting.strip(shown) == plain
 
 
 @pytest.mark.parametrize("argv, env", [
@@ -120,7 +120,7 @@ def test_color_always_colours_a_pipe_and_errors_are_red_on_a_terminal(world: Pat
     code, out, _ = piped(["sync", "-n", "--colour=always", "--no-daemon"], ascii_env)
     plain_code, plain, _ = piped(["sync", "-n", "--no-daemon"], ascii_env)
     assert (code, plain_code) == (0, 0) and f"{colour.GREEN}ok{colour.RESET} " in out
-    assert colour.strip(out) == plain and plain.isascii()
+    assert painting.strip(out) == plain and plain.isascii()
     code, shown = on_terminal(["sync", "--no-such-option"])
     assert code == 2 and f"{colour.RED}error:{colour.RESET} " in shown
     assert f"({colour.CYAN}hint:{colour.RESET} " in shown
@@ -165,4 +165,4 @@ def test_a_bad_color_value_is_a_usage_error(cli: CliRunner) -> None:
                                  "MEDIUM", "error:", "hint:", "warning:", "--- a/x",
                                  "+++ b/x", "      ", "  ", " (3 bytes)", " → "])).map("".join))
 def test_painting_adds_only_escapes(text: str) -> None:
-    assert colour.strip(colour.paint(text)) == text
+    assert painting.strip(painting.paint(text)) == text
