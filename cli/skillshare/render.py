@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 
 from skillshare.render_daemon import daemon_section
-from skillshare.render_sync import held_hint, target_names
 from skillshare.textout import FAIL, INFO, OK, WARN, Out, plural
 
 TYPE_CHECKING = False  # typing is not imported at run time: this runs on every command
@@ -152,7 +151,10 @@ def render_status(r: StatusResult, out: Out) -> int:
                      for t in _kind_targets(r))
         run = "skillshare sync --all" if others else "skillshare sync"
         out(f"{WARN} {plural(r['out_of_sync'], 'target')} not in sync — run '{run}'")
-    held_hint(out, held)
+    if held:
+        from skillshare.render_sync import held_hint  # (rare: not loaded for every status)
+
+        held_hint(out, held)
     return 0
 
 
@@ -167,6 +169,8 @@ def _kind_targets(r: StatusResult) -> list[TargetState]:
 
 
 def render_diff(r: DiffResult, out: Out) -> int:
+    from skillshare.render_sync import held_hint, target_names
+
     for t in r["targets"]:
         if t["error"]:
             out(f"{target_names(t)}: {FAIL} {t['error']}")
