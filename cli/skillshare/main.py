@@ -249,7 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except textout.OutputFailed as exc:  # a full disk, say: said once, on stderr
         textout.silence(stderr=False)
         try:
-            textout.write(f"error: cannot write the output: {exc}", err=True)
+            textout.write(f"error: cannot write the output: {exc} (hint: what the command did "
+                          "is done; make room where its output goes, or send it elsewhere, "
+                          "to see it)", err=True)
         except (textout.OutputClosed, textout.OutputFailed):
             textout.silence()
         return 1

@@ -135,8 +135,9 @@ def test_output_to_a_full_disk_is_one_error_line(small: Path) -> None:
             proc = subprocess.run([*CLI, *argv], stdout=full, stderr=subprocess.PIPE,
                                   check=False, timeout=60)
         assert proc.returncode == 1
-        assert proc.stderr.decode() == ("error: cannot write the output: No space left on "
-                                        "device\n")
+        assert proc.stderr.decode() == (
+            "error: cannot write the output: No space left on device (hint: what the command "
+            "did is done; make room where its output goes, or send it elsewhere, to see it)\n")
 
 
 # -- prompts --------------------------------------------------------------------------------
