@@ -35,9 +35,14 @@ def run(point: int | str, argv: Sequence[str], env: Mapping[str, str] | None = N
     server.stdin.write(json.dumps(request).encode() + b"\n")
     server.stdin.flush()
     deadline = time.monotonic() + timeout
-    head = json.loads(_read(server.stdout, None, deadline))
-    out, err = (_read(server.stdout, head[key], deadline) for key in ("out", "err"))
     args = [sys.executable, str(HARNESS), *request["argv"]]
+    try:
+        head = json.loads(_read(server.stdout, None, deadline))
+        out, err = (_read(server.stdout, head[key], deadline) for key in ("out", "err"))
+    except TimeoutError:
+        os.killpg(server.pid, signal.SIGKILL)  # the server, the child and what it started
+        stop()
+        raise subprocess.TimeoutExpired(args, timeout) from None
     return subprocess.CompletedProcess(args, head["code"], _text(out), _text(err))
 
 
@@ -68,14 +73,14 @@ def _server() -> subprocess.Popen[bytes]:
 
 
 def _read(stream: IO[bytes], size: int | None, deadline: float) -> bytes:
-    """A line (``size`` None) or ``size`` bytes from the server, by ``deadline``."""
+    """A line (``size`` None) or ``size`` bytes from the server, by ``deadline`` (or
+    TimeoutError)."""
     data = b""
     fd = stream.fileno()
     while (b"\n" not in data) if size is None else len(data) < size:
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
-            os.killpg(_servers[0].pid, signal.SIGKILL)
-            raise subprocess.TimeoutExpired(str(HARNESS), deadline)
+            raise TimeoutError
         chunk = os.read(fd, 1 if size is None else size - len(data))
         if not chunk:
             raise AssertionError("the crash harness server ended")
