@@ -4,7 +4,7 @@ as JSON). Types only."""
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict, final
+from typing import Literal, NotRequired, TypedDict, final
 
 # -- the daemon's status -------------------------------------------------------------------------
 
@@ -125,6 +125,7 @@ class ServerState(TypedDict):
     connections: int
     handlers: int
     busy_refusals: int
+    reads_reused: NotRequired[int]  # status and list answers served again (the runtime's)
 
 
 class ProcessStats(TypedDict):

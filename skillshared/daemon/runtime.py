@@ -50,6 +50,7 @@ CLOCK_CHECK = 30.0  # seconds between checks for a suspend/resume (the wall cloc
 RESCAN_LIMIT = 900.0
 JOB_LIMIT = 3600.0  # seconds a backup or cleanup run may take before it is reported
 STATUS_TTL = 60.0
+CACHED_READS = ("status", "list")  # answers reused while nothing changes (see _cached_read)
 
 
 class Runtime:
@@ -73,8 +74,10 @@ class Runtime:
         self._generation = -1
         self._job_errors: ErrorAt | None = None
         self._watches: tuple[float, int | None] = (0.0, None)
-        self._changes = 0  # bumped by every hint and every pass: keys the status cache
-        self._status_cache: tuple[tuple[Any, ...], float, dict[str, Any]] | None = None
+        self._changes = 0  # bumped by every hint and every pass: keys the read cache
+        # status and list answers by command: (key, when, result)
+        self._read_cache: dict[str, tuple[tuple[Any, ...], float, dict[str, Any]]] = {}
+        self._reused = 0
 
     # -- lifecycle ------------------------------------------------------------------------
     def run(self, ready: Callable[[], None] = lambda: None) -> int:
@@ -294,8 +297,8 @@ class Runtime:
             future: Future[dict[str, Any]] = self.worker.submit(
                 f"request:{cmd}", lambda: self._mutate(cmd, args, req.notify))
             return future
-        if cmd == "status":
-            return self._status_cmd(args)
+        if cmd in CACHED_READS:
+            return self._cached_read(cmd, args)
         with progress.reporting(req.notify):
             return api.run(cmd, args, self.paths, daemon=self.status)
 
@@ -307,24 +310,26 @@ class Runtime:
             self._changes += 1
             self.debouncer.add([Hint(CONFIG)])  # the command may have changed the config
 
-    def _status_cmd(self, args: dict[str, Any]) -> dict[str, Any]:
-        """`status` of the global scope, reused while nothing was seen to change: every
-        change to the source, the config or a watched target bumps the key. Kept for at
-        most STATUS_TTL seconds (git state and the like are not watched). A missing folder
-        of agents or extras (most users have none) does not stop it: when one appears, the
-        watcher's supervisor places its watch within seconds and a pass follows."""
+    def _cached_read(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
+        """`status` or `list` of the global scope, reused while nothing was seen to change:
+        every change to the source, the config or a watched target bumps the key (and every
+        command run through the daemon). Kept for at most STATUS_TTL seconds (git state and
+        the like are not watched). A missing folder of agents or extras (most users have
+        none) does not stop it: when one appears, the watcher's supervisor places its watch
+        within seconds and a pass follows."""
         config = self.reconciler.config
         missing = set(self.watcher.status()["missing"]) - self.reconciler.optional_folders()
         cacheable = (config is not None and config.daemon.watch_targets and not missing
                      and not Request(self.paths, args).scope().is_project)
         key = (self._changes, self.reconciler.generation,
                tuple(sorted((k, repr(v)) for k, v in args.items() if k != "cwd")))
-        cached = self._status_cache
+        cached = self._read_cache.get(cmd)
         if cacheable and cached and cached[0] == key and time.monotonic() - cached[1] < STATUS_TTL:
-            return {**cached[2], "daemon": self.status()}
-        result = api.run("status", args, self.paths, daemon=self.status)
+            self._reused += 1
+            return {**cached[2], "daemon": self.status()} if cmd == "status" else cached[2]
+        result = api.run(cmd, args, self.paths, daemon=self.status)
         if cacheable and key[0] == self._changes:
-            self._status_cache = (key, time.monotonic(), result)
+            self._read_cache[cmd] = (key, time.monotonic(), result)
         return result
 
     def _daemon_cmd(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -363,7 +368,7 @@ class Runtime:
             "last_error": max(errors, key=lambda e: e["at"]) if errors else None,
             "recent": self._recent.get(),
             "jobs": self.scheduler.status(),
-            "server": self.server.status(),
+            "server": {**self.server.status(), "reads_reused": self._reused},
             "process": process_stats(),
         }
 
