@@ -11,7 +11,8 @@
 - ``skillshare status`` through the daemon against ``python3 -c pass`` (goal: at most 2x),
   interleaved, with the console script of a regular install (a wheel of the project in a
   fresh venv: an editable install's import hook slows every start, ``pass`` included), and
-  ``status --no-daemon`` (the same work in the CLI's own process) beside them;
+  ``status --no-daemon`` (the same work in the CLI's own process) beside them; and
+  ``skillshare list`` through the daemon against that ``status`` (goal: at most 1.5x);
 - idle: the daemon's CPU time over an idle period and its RSS with 10,000 skills watched
   (goals: under 0.1 s per 60 s; under 60 MiB).
 
@@ -184,8 +185,9 @@ def status_rows(d: Daemon, skills: int) -> list[str]:
     the imports any Python client of a JSON socket needs (json pulls in re and enum); the
     same status worked out in the CLI's own process beside them."""
     python, cli, how = d.build.python, d.build.cli, d.build.how
-    runs: dict[str, list[float]] = {"status": [], "pass": [], "client": [], "alone": []}
-    argvs = {"status": [*cli, "status"], "pass": [python, "-c", "pass"],
+    runs: dict[str, list[float]] = {"status": [], "pass": [], "client": [], "alone": [],
+                                    "list": []}
+    argvs = {"status": [*cli, "status"], "list": [*cli, "list"], "pass": [python, "-c", "pass"],
              "client": [python, "-c", "import json, _socket"],
              "alone": [*cli, "status", "--no-daemon"]}
     for _ in range(30):
@@ -200,6 +202,9 @@ def status_rows(d: Daemon, skills: int) -> list[str]:
     return [f"| `skillshare status` through the daemon ({how}, {skills:,} skills) / "
             f"`python -c pass` | {ms['status'] / ms['pass']:.2f}x ({ms['status']:.1f} / "
             f"{ms['pass']:.1f} ms) | <= 2x |",
+            f"| `skillshare list` through the daemon ({skills:,} skills) / `skillshare status` "
+            f"through the daemon | {ms['list'] / ms['status']:.2f}x ({ms['list']:.1f} ms) | "
+            f"<= 1.5x |",
             f"| (for comparison) `python -c 'import json, _socket'` / `python -c pass` | "
             f"{ms['client'] / ms['pass']:.2f}x ({ms['client']:.1f} ms) | |",
             f"| (for comparison) `skillshare status --no-daemon` (in-process, {skills:,} skills) "
