@@ -14,11 +14,13 @@ workers than targets would need).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -66,8 +68,9 @@ def main() -> int:
         every = [str(f / n) for f in folders for n in names]
         _run([every[i::workers] for i in range(workers)], workers)
 
-    fns = [*(lambda w=w: per_folder(w) for w in WORKERS), *(lambda w=w: dealt(w)
-                                                            for w in WORKERS)]
+    fns: list[Callable[[], object]] = [
+        *(functools.partial(per_folder, w) for w in WORKERS),
+        *(functools.partial(dealt, w) for w in WORKERS)]
     try:
         times = timed(fns, args.runs, reset)
     finally:
