@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
 from skillshared.catalog.agents import discover_agents
-from skillshared.commands import audit_views, kindviews, status_original
+from skillshared.commands import kindviews, status_original
 from skillshared.commands.kindpick import AGENT, split_kind
 from skillshared.commands.results import (
     DiffItem,
@@ -57,6 +57,8 @@ _DIFF = {
 def plan_all(config: Config, only: Sequence[str] | None = None,
              discovery: skills.Discovery | None = None) -> tuple[skills.Discovery,
                                                                  list[TargetRun]]:
+    from skillshared.commands import audit_views  # (the audit's code: not for `list`)
+
     discovery = discovery or audit_views.held_back(config, skills.discover(config.source))
     cache = DigestCache(config.copy_ignore(), config.limits)
     groups = build_groups(config, discovery, only)
@@ -190,6 +192,8 @@ def cmd_status(req: Request) -> StatusResult:
         "held_entries": sum(t["held"] for t in held),
     }
     status_original.add_original_fields(result, config, discovery)
+    from skillshared.commands import audit_views
+
     result["audit_findings"] = audit_views.audit_findings(config)
     return result
 

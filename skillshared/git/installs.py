@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skillshared.audit import integrity
 from skillshared.catalog.kinds import SKILLS
 from skillshared.catalog.places import path_problem
 from skillshared.core.config import Config
@@ -215,6 +214,8 @@ def file_hashes(folder: Path) -> dict[str, str]:
     """``sha256:<hex>`` of every file in ``folder`` by its slash path (``.git`` and the
     original's own record files left out), as the original records them and the audit's
     integrity check compares them."""
+    from skillshared.audit import integrity  # (loaded by what installs: not by `list`)
+
     return integrity.file_hashes(folder)
 
 

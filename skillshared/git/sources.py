@@ -18,7 +18,6 @@ from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.engine import fsops
 from skillshared.git import gitauth, gitops, source_forms
 from skillshared.git.source_forms import NO_HOSTS, Hosts, hosts_of
-from skillshared.git.tracked import remove_clone
 
 _HOST_PATH = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$")
 _OWNER_REPO = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9._-]+(/[A-Za-z0-9._/-]*)?$")
@@ -206,7 +205,13 @@ def fetched(config: Config, source: str, env: Mapping[str, str],
             raise NotFoundError(f"{short} is not a folder of {url}")
         yield Fetched(base, folder, url, folder.name if inner else repo_basename(url), temp)
     finally:
-        remove_clone(temp)
+        _remove_clone(temp)
+
+
+def _remove_clone(temp: Path) -> None:
+    from skillshared.git.tracked import remove_clone  # (it loads the audit: not for records)
+
+    remove_clone(temp)
 
 
 def _clone(url: str, short: str | None, temp: Path, env: Mapping[str, str],
@@ -217,7 +222,7 @@ def _clone(url: str, short: str | None, temp: Path, env: Mapping[str, str],
     does: ``host/a/b/c/d`` -> ``host/a/b`` + ``c/d``, ``host/a/b/c`` + ``d``, ``host/a/b/c/d``."""
     tried: list[str] = []
     for address, folder in source_forms.nested_candidates(url, short, hosts):
-        remove_clone(temp)
+        _remove_clone(temp)
         progress.report("cloning", item=address)
         done = gitops.run(["clone", "--quiet", "--depth", "1", *branch_args(branch), "--",
                            address, str(temp)], env=env, timeout=gitops.NETWORK_TIMEOUT,
