@@ -4,10 +4,12 @@ finding at or above the threshold stops it, unless ``--force``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from skillshared.audit.findings import Finding, blocking, rank
 from skillshared.audit.rulefiles import load_rule_set
+from skillshared.audit.rules import Rule
 from skillshared.audit.scan import scan_tree
 from skillshared.core.config import SEVERITIES
 from skillshared.core.errors import SkillshareError
@@ -54,18 +56,23 @@ def shown(findings: list[Finding], limit: int = 20) -> list[str]:
 
 @dataclass(frozen=True)
 class Gate:
-    """How an install audits what it brings in: the user's rule files (read when a folder
-    is checked, after the shipped rules), the level at which a finding blocks, and
+    """How an install audits what it brings in: the user's rule files (read at the first
+    folder checked, after the shipped rules), the level at which a finding blocks, and
     ``force`` (``--force``: what is found does not block)."""
 
     files: tuple[Path, ...]
     level: str
     force: bool = False
 
+    @cached_property
+    def rules(self) -> list[Rule]:
+        """The shipped rules and the user's files, read once for this gate (an install
+        checks every skill it brings in with the same rules)."""
+        return load_rule_set(self.files).rules
+
     def check(self, folder: Path, what: str = "nothing was installed") -> AuditReport:
         """Scan ``folder``; a finding at or above the level is an error (unless ``force``)."""
-        rules = load_rule_set(self.files).rules
-        findings, files = scan_tree(str(folder), rules)
+        findings, files = scan_tree(str(folder), self.rules)
         report = audit_report(findings, files, self.level)
         above = blocking(findings, self.level)
         if above and not self.force:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from skillshared.audit.findings import blocking
 from skillshared.audit.gate import Gate, audit_report, blocked_details, count
-from skillshared.audit.rulefiles import load_rule_set
 from skillshared.audit.scan import scan_file
 from skillshared.catalog import places
 from skillshared.catalog.agents import EXCLUDED, name_problem
@@ -123,7 +122,7 @@ def plan(config: Config, found: list[Found], given: str | None, where: str | Non
     anything is written when one cannot be installed."""
     if given is not None and len(found) != 1:
         raise UsageError(f"--name goes with a single agent; this holds {len(found)}")
-    rules = load_rule_set(gate.files).rules if gate is not None else None
+    rules = gate.rules if gate is not None else None
     planned = []
     for item in found:
         rel = f"{given}{AGENTS.marker}" if given is not None else item.rel
