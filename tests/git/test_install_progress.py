@@ -47,7 +47,12 @@ def test_an_install_reads_the_users_rule_file_once(home: Path, source: Path, tmp
         make_skill(incoming, name)
     reads: list[Path] = []
     real = rulefiles._read
-    monkeypatch.setattr(rulefiles, "_read", lambda path: reads.append(path) or real(path))
+
+    def counted(path: Path) -> Any:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(rulefiles, "_read", counted)
     result = api.run("install", {"source": str(incoming), "cwd": str(tmp_path)},
                      Paths.from_env())
     assert sorted(result["skills"]) == ["alpha", "beta", "gamma"]
