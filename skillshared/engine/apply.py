@@ -53,9 +53,10 @@ class Applier:
             except OSError as exc:
                 self._error("write manifest", exc)
                 return self.out
-        total = len(plan.ops)
+        total, watched = len(plan.ops), progress.wanted()
         for done, op in enumerate(plan.ops):
-            progress.report("syncing", self.spec.name, done, total, op.name or None)
+            if watched:
+                progress.report("syncing", self.spec.name, done, total, op.name or None)
             if self.stop is not None and self.stop.is_set():
                 # as after a crash: a copy manifest keeps the intent it was given, and the
                 # next pass finishes or undoes what was begun
