@@ -114,7 +114,22 @@ class Prepared:
     costly: frozenset[str]  # text rules whose needs are checked on each line first
 
 
+_PREPARED: list[tuple[tuple[Rule, ...], Prepared]] = []  # the last rules prepared
+
+
 def prepare(rules: Sequence[Rule]) -> Prepared:
+    """The rules sorted for scanning; the last set prepared is kept (an install or a sync
+    scans every skill with the same rules)."""
+    key = tuple(rules)
+    last = _PREPARED[-1] if _PREPARED else None
+    if last is not None and last[0] == key:
+        return last[1]
+    prepared = _prepare(key)
+    _PREPARED[:] = [(key, prepared)]
+    return prepared
+
+
+def _prepare(rules: Sequence[Rule]) -> Prepared:
     by: dict[str, list[Rule]] = {s: [] for s in SCANS}
     for rule in rules:
         by[rule.scan].append(rule)
