@@ -1,53 +1,59 @@
 """Watching the source (recursively), the config file and the targets (flat), with a
-supervisor that covers watchdog's silent failure modes.
+supervisor that covers the silent failure modes.
 
 Events are hints (README: "The daemon"): they are mapped to *what* changed — a path in the
 source, an entry name in a target, the config file — and handed to a callback; the disk is
-read again when the daemon reconciles. watchdog stops delivering events without telling anyone when
-an exception escapes the handler (the observer thread ends), when a watched root is deleted
-(its emitter stops) or when a root is a symlink (nothing is reported through it). So roots
-are watched at their real paths, the handler never raises, and a supervisor checks every few
-seconds (and right after each reconcile) that the observer and every emitter are alive and
-that each root is still the same folder; if not, it rebuilds the observer and asks for a full
-reconcile. A root that does not exist yet is picked up the same way once it appears.
+read again when the daemon reconciles. On Linux the kernel's inotify is used directly
+(:mod:`skillshared.daemon.inotify_tree`: a dict entry and a path per watched folder);
+elsewhere watchdog (:mod:`skillshared.daemon.watch_watchdog`). Either stops delivering events
+without telling anyone when its reader thread ends or a watched root is deleted, and
+nothing is reported through a root that is a symlink. So roots are watched at their real
+paths, the event callback never raises, and a supervisor checks every few seconds (and right
+after each reconcile) that the observer and every watch are alive and that each root is
+still the same folder; if not, it rebuilds the observer and asks for a full reconcile. A
+root that does not exist yet is picked up the same way once it appears.
 (What is watched, and what an event means: :mod:`skillshared.daemon.roots`.)
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
-
-from watchdog.events import (
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileMovedEvent,
-    FileSystemEvent,
-    FileSystemEventHandler,
-)
-from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver, ObservedWatch
+from typing import Protocol
 
 from skillshared.core.results_daemon import Watched, WatcherState
 from skillshared.daemon import logs
-from skillshared.daemon.inotify import OverflowAlarm
+from skillshared.daemon.inotify import calls
+from skillshared.daemon.inotify_tree import InotifyObserver, OnEvent
 from skillshared.daemon.roots import CONFIG, Hint, Root, covered, expand, folders, hints_for
 
-# The kernel only queues these (IN_CREATE, IN_DELETE, IN_MOVED_*, IN_CLOSE_WRITE): no
-# IN_MODIFY per write() and no IN_ATTRIB/IN_OPEN, which is what overflows the inotify queue
-# on large trees when nothing is filtered.
-EVENT_FILTER: list[type[FileSystemEvent]] = [
-    FileCreatedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
-    DirCreatedEvent, DirDeletedEvent, DirMovedEvent,
-]
 CHECK_INTERVAL = 2.0
+
+
+class Observer(Protocol):
+    """What the watcher needs of an observer (a handle per scheduled folder)."""
+
+    def start(self) -> None: ...
+    def is_alive(self) -> bool: ...
+    def stop(self) -> None: ...
+    def join(self) -> None: ...
+    def schedule(self, path: str, recursive: bool) -> object: ...
+    def unschedule(self, watch: object, /) -> None: ...
+    def dead(self) -> Set[object]: ...
+    def watch_count(self) -> int | None: ...
+
+
+def new_observer(on_event: OnEvent, on_lost: Callable[[str], None], native: bool = True
+                 ) -> Observer:
+    """The kernel's inotify where there is one (and ``native``), else watchdog."""
+    kernel = calls() if native else None
+    if kernel is not None:
+        return InotifyObserver(kernel, on_event, on_lost)
+    from skillshared.daemon.watch_watchdog import WatchdogObserver
+
+    return WatchdogObserver(on_event, on_lost)
 
 
 @dataclass
@@ -55,34 +61,21 @@ class _Watch:
     real: str
     ident: tuple[int, int]
     roots: list[Root]
-    handle: ObservedWatch
-
-
-class _Handler(FileSystemEventHandler):
-    def __init__(self, watcher: Watcher) -> None:
-        self.watcher = watcher
-
-    def dispatch(self, event: FileSystemEvent) -> None:
-        # Never let an exception reach watchdog: it would end the observer thread silently.
-        try:
-            self.watcher.on_event(event)
-        except Exception:
-            self.watcher.log.exception("watch_event_failed")
-
-
-_WATCHDOG_LOGGERS = ("watchdog.observers.inotify_c", "watchdog.observers.inotify")
+    handle: object
 
 
 class Watcher:
     def __init__(self, on_hints: Callable[[list[Hint]], None],
-                 on_restart: Callable[[str], None]) -> None:
+                 on_restart: Callable[[str], None], native: bool = True) -> None:
+        """``native``: the kernel's inotify where there is one (else watchdog)."""
         self.on_hints = on_hints
+        self.native = native
         self.on_restart = on_restart
         self.log = logs.get("watcher")
         self._roots: list[Root] = []
         self._expanded: list[Root] = []  # the roots with the link hops, at the last rebuild
         self._watches: list[_Watch] = []
-        self._observer: BaseObserver | None = None
+        self._observer: Observer | None = None
         self._lock = threading.RLock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -92,12 +85,9 @@ class Watcher:
         self.overflows = 0
         self._overflowed: str | None = None
         self.missing: list[str] = []
-        self._overflow = OverflowAlarm(self._lost)
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self, roots: Sequence[Root]) -> None:
-        for name in _WATCHDOG_LOGGERS:
-            logging.getLogger(name).addHandler(self._overflow)
         with self._lock:
             self._roots = list(roots)
             self._rebuild()
@@ -109,8 +99,6 @@ class Watcher:
         self._wake.set()
 
     def stop(self) -> None:
-        for name in _WATCHDOG_LOGGERS:
-            logging.getLogger(name).removeHandler(self._overflow)
         self._stop.set()
         self._wake.set()
         if self._thread.is_alive():
@@ -144,39 +132,33 @@ class Watcher:
                 "overflows": self.overflows, "alive": alive}
 
     def watch_count(self) -> int | None:
-        """The inotify watches the observer holds, from watchdog's own bookkeeping (no
-        /proc reading: with 30,000 watches that takes a second on a slow machine); None
-        when watchdog keeps it some other way."""
+        """The inotify watches the observer holds, from its own bookkeeping (no /proc
+        reading: with 30,000 watches that takes a second on a slow machine); None when
+        watchdog keeps them some other way."""
         with self._lock:
             observer = self._observer
-            if observer is None:
-                return 0
-            total = 0
-            for emitter in list(observer.emitters):
-                group = getattr(emitter, "_inotify", None)
-                watches = getattr(group, "_active_callbacks_by_watch", None)
-                if not isinstance(watches, dict):
-                    return None
-                total += len(watches)
-            return total
+            return 0 if observer is None else observer.watch_count()
 
     # -- events ---------------------------------------------------------------------------
-    def on_event(self, event: FileSystemEvent) -> None:
-        paths = [os.fsdecode(event.src_path)]
-        dest = getattr(event, "dest_path", "")
-        if dest:
-            paths.append(os.fsdecode(dest))
+    def on_event(self, path: str, gone: bool) -> None:
+        """An event at ``path`` (``gone``: a folder went away); never raises, as an
+        exception reaching the observer's thread would end it."""
+        try:
+            self._hints(path)
+        except Exception:
+            self.log.exception("watch_event_failed")
+        if gone:
+            self._wake.set()  # a root may be gone: let the supervisor look now
+
+    def _hints(self, path: str) -> None:
         hints = []
         for watch in self._watches:
             for root in watch.roots:
-                for path in paths:
-                    hint = hints_for(root, watch.real, path)
-                    if hint is not None:
-                        hints.append(hint)
+                hint = hints_for(root, watch.real, path)
+                if hint is not None:
+                    hints.append(hint)
         if hints:
             self.on_hints(hints)
-        if isinstance(event, DirDeletedEvent | DirMovedEvent):
-            self._wake.set()  # a root may be gone: let the supervisor look now
 
     # -- supervision ----------------------------------------------------------------------
     def _supervise(self) -> None:
@@ -209,10 +191,7 @@ class Watcher:
             observer = self._observer
             if observer is None or not observer.is_alive():
                 return "the observer thread stopped"
-            reader = getattr(observer, "_inotify_fd", None)  # the inotify reader thread
-            if isinstance(reader, threading.Thread) and not reader.is_alive():
-                return "the inotify reader thread stopped"
-            dead = {e.watch for e in observer.emitters if not e.is_alive()}
+            dead = observer.dead()
             for watch in self._watches:
                 if watch.handle in dead:
                     return f"the watch on {watch.real} stopped"
@@ -232,13 +211,10 @@ class Watcher:
         self._expanded = expand(self._roots)
         return folders(self._expanded)
 
-    def _schedule(self, observer: BaseObserver, real: str, roots: list[Root]
-                  ) -> _Watch | None:
+    def _schedule(self, observer: Observer, real: str, roots: list[Root]) -> _Watch | None:
         ident = _identity(real)
         try:
-            handle = observer.schedule(_Handler(self), real,
-                                       recursive=any(r.recursive for r in roots),
-                                       event_filter=EVENT_FILTER)
+            handle = observer.schedule(real, any(r.recursive for r in roots))
         except OSError as exc:
             self.log.warning("watch_failed", path=real, error=str(exc))
             return None
@@ -250,7 +226,7 @@ class Watcher:
         # Started first, so that each watch is placed (its inotify instance and watches made)
         # as it is scheduled: one that fails (the kernel's limit on watches or instances
         # reached) is a missing root, retried by the supervisor, never a failed start.
-        observer = Observer()
+        observer = new_observer(self.on_event, self._lost, self.native)
         observer.start()
         watches = []
         for real, roots in by_folder.items():
