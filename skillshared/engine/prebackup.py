@@ -10,7 +10,7 @@ from typing import Protocol
 
 from skillshared.core.results import PassBackup
 from skillshared.engine.apply import Outcome
-from skillshared.engine.plan import TargetPlan
+from skillshared.engine.plan import TargetPlan, TargetSpec
 from skillshared.engine.runs import TargetRun
 
 Owns = Callable[[str], bool]  # whether a link's destination is in the source
@@ -75,6 +75,14 @@ def replaced(plan: TargetPlan) -> bool | frozenset[str]:
     return frozenset(op.name for op in plan.ops if op.action == "force_replace")
 
 
+def _owns(spec: TargetSpec, owners: dict[tuple[str, ...], Owns]) -> Owns:
+    """What ``spec.owns`` answers, one callable for all targets of the same source roots
+    (the backup asks it once per link destination)."""
+    if type(spec) is not TargetSpec:
+        return spec.owns
+    return owners.setdefault(spec.source_roots, spec.owns)
+
+
 def back_up(runs: Sequence[TargetRun], backups: Backups | None, auto_backup: bool
             ) -> PassBackup | None:
     """Back up targets about to change (auto), or at least those with forced replacements.
@@ -84,8 +92,9 @@ def back_up(runs: Sequence[TargetRun], backups: Backups | None, auto_backup: boo
         (auto_backup and needs_backup(r.plan)) or forces(r.plan))]
     if backups is None:
         return None
+    owners: dict[tuple[str, ...], Owns] = {}  # one per source: its answers are shared
     taken = backups([ToSave(r.group.name + r.group.spec.unit.backup_suffix, r.group.spec.path,
-                            r.group.spec.mode, r.group.spec.owns, replaced(r.plan))
+                            r.group.spec.mode, _owns(r.group.spec, owners), replaced(r.plan))
                      for r in chosen])
     if taken.error is not None:
         for run in chosen:

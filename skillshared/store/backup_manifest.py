@@ -34,6 +34,14 @@ def read_chunk(backups_dir: Path, digest: str, fresh: bool = False
                ) -> list[dict[str, Any]] | None:
     """The entries in a piece of a manifest; None if it is missing or does not match its
     name. Remembered while its file is the same (``fresh``: read it again anyway)."""
+    found = shared_chunk(backups_dir, digest, fresh)
+    return None if found is None else [dict(e) for e in found[0]]
+
+
+def shared_chunk(backups_dir: Path, digest: str, fresh: bool = False
+                 ) -> tuple[list[dict[str, Any]], int] | None:
+    """:func:`read_chunk`'s entries as remembered (to be read, never changed) and the length
+    of the piece's JSON."""
     path = chunk_path(backups_dir, digest)
     try:
         st = os.stat(path)
@@ -41,7 +49,7 @@ def read_chunk(backups_dir: Path, digest: str, fresh: bool = False
         return None
     key, cached = (st.st_ino, st.st_size, st.st_mtime_ns), _CHUNKS.get((str(backups_dir), digest))
     if cached is not None and cached[0] == key and not fresh:
-        return [dict(e) for e in cached[1]]
+        return cached[1], st.st_size - 1
     try:
         with open(path, "rb") as handle:
             data = handle.read().removesuffix(b"\n")
@@ -55,7 +63,7 @@ def read_chunk(backups_dir: Path, digest: str, fresh: bool = False
         _CHUNKS.clear()
         _CACHED[0] = len(entries)
     _CHUNKS[(str(backups_dir), digest)] = (key, entries)
-    return [dict(e) for e in entries]
+    return entries, len(data)
 
 
 def _valid_entries(entries: Any) -> bool:
@@ -133,31 +141,54 @@ def read_manifest(backup: Path, target: str, fresh: bool = False) -> dict[str, A
     """A target's manifest with all its entries (version 1: with the saved skill versions of
     its links filled in from the backup's index; an entry whose version cannot be found gets
     ``content`` None); None if it, or a piece of it, is missing or damaged."""
+    found = read_pieces(backup, target, fresh, shared=False)
+    return None if found is None else found[0]
+
+
+Piece = tuple[list[dict[str, Any]], str, int]  # a piece's entries, its name, its JSON's length
+
+
+def read_pieces(backup: Path, target: str, fresh: bool = False, shared: bool = True
+                ) -> tuple[dict[str, Any], list[Piece]] | None:
+    """:func:`read_manifest`, and the pieces its entries came from (none if the manifest
+    holds them itself). ``shared``: the entries are the pieces' as remembered, to be read
+    and never changed."""
     data = load_manifest(backup, target)
     if data is None:
         return None
+    pieces: list[Piece] = []
     if "entries" not in data:
         entries: list[dict[str, Any]] = []
         for digest in data["chunks"]:
-            part = read_chunk(backup.parent, digest, fresh)
-            if part is None:
+            found = shared_chunk(backup.parent, digest, fresh)
+            if found is None:
                 return None
+            part = found[0] if shared else [dict(e) for e in found[0]]
+            pieces.append((part, digest, found[1]))
             entries += part
         data["entries"] = entries
     if data["version"] == 1 and any(e.get("saved") for e in data["entries"]):
         index = read_index(backup) or {}
         for entry in data["entries"]:
             if entry.get("saved"):
-                found = index.get(saved_folder(data, entry))
-                entry.update(found if isinstance(found, dict) else {"content": None})
-    return data
+                found_saved = index.get(saved_folder(data, entry))
+                entry.update(found_saved if isinstance(found_saved, dict) else {"content": None})
+    return data, pieces
 
 
 def latest(backups_dir: Path, target: str) -> tuple[Path, dict[str, Any]] | None:
+    found = latest_pieces(backups_dir, target, shared=False)
+    return None if found is None else (found[0], found[1])
+
+
+def latest_pieces(backups_dir: Path, target: str, shared: bool = True
+                  ) -> tuple[Path, dict[str, Any], list[Piece]] | None:
+    """A target's latest backup that can be read: its folder, manifest and pieces (see
+    :func:`read_pieces`)."""
     for backup in list_backups(backups_dir):
-        manifest = read_manifest(backup, target)
-        if manifest is not None:
-            return backup, manifest
+        found = read_pieces(backup, target, shared=shared)
+        if found is not None:
+            return backup, found[0], found[1]
     return None
 
 

@@ -15,6 +15,8 @@ from skillshared.engine import trees
 from skillshared.engine.prebackup import Exact, Owns
 from skillshared.store.backup_format import link_dest
 
+Behind = tuple[bool, dict[str, str] | None]  # a link's destination: ours, its description
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -46,6 +48,23 @@ class Contents:
         self.limits = limits
         self.known: dict[str, dict[str, str] | None] = {}  # folder -> signature and digest
         self.too_large: dict[str, str] = {}  # folder -> why it is not saved
+        self._owners: dict[int, tuple[Owns, dict[str, Behind]]] = {}  # (owns kept alive)
+
+    def behind(self, owns: Owns, dest: str, known: Mapping[str, Mapping[str, Any]], rel: str
+               ) -> Behind:
+        """Whether a link's destination is ours (``owns``), and if so :meth:`describe` of
+        it (``known[rel]``: the link's entry in the latest backup). Asked once per backup
+        and destination: targets link to the same folders."""
+        found = self._owners.get(id(owns))
+        if found is None or found[0] is not owns:
+            found = self._owners[id(owns)] = (owns, {})
+        answers = found[1]
+        answer = answers.get(dest)
+        if answer is None:
+            ours = owns(dest)
+            answer = answers[dest] = (ours, self.describe(dest, known.get(rel)) if ours
+                                      else None)
+        return answer
 
     def describe(self, folder: str, previous: Mapping[str, Any] | None
                  ) -> dict[str, str] | None:
@@ -185,16 +204,16 @@ class _Look:
 
     def _add_link(self, rel: str, full: str, top: bool) -> None:
         text = os.readlink(full)
-        item: dict[str, Any] = {"path": rel, "type": "link", "link": text}
         dest = link_dest(self.path if top else os.path.dirname(full), text)
-        saving = top and self._ours(dest)
-        described = self.contents.describe(dest, self.known.get(rel)) if saving else None
-        if described is not None:
-            item.update(described)
-            self.origins[rel] = dest
-        elif saving:
-            self._unsaved(rel, dest)
-        self.entries.append(item)
+        if top and self.owns is not None:
+            ours, described = self.contents.behind(self.owns, dest, self.known, rel)
+            if described is not None:
+                self.entries.append({"path": rel, "type": "link", "link": text, **described})
+                self.origins[rel] = dest
+                return
+            if ours:
+                self._unsaved(rel, dest)
+        self.entries.append({"path": rel, "type": "link", "link": text})
 
     def _add(self, rel: str, est: os.stat_result, read: bool) -> None:
         mode = est.st_mode

@@ -10,8 +10,7 @@ import json
 import os
 import stat
 import sys
-import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,10 @@ from skillshared.store.backup_format import (
     store_path,
 )
 from skillshared.store.backup_manifest import copy_intact, copy_of, read_chunk, stored_versions
+from skillshared.store.backup_pieces import Entry, Known
 from skillshared.store.backup_snapshot import Contents
 
 INLINE_MAX = 64 * 1024  # a manifest's entries up to this size (JSON) are kept in it
-CHUNK_TOPS = 16  # top-level entries per piece of a bigger one, on average
 _SYNCFS = sys.platform.startswith("linux")  # one syncfs flushes a whole backup (fsops.flush)
 
 
@@ -124,16 +123,26 @@ class ContentStore:
             fsops.remove_file(copy)  # (the file changed into content already stored)
         return entry
 
-    def entries(self, entries: list[dict[str, Any]]) -> dict[str, Any]:
-        """A manifest's entries as it holds them: themselves if small, else its pieces."""
-        whole = json.dumps(entries, separators=(",", ":"))
-        if len(whole) <= INLINE_MAX:
-            return {"entries": entries}
-        return {"chunks": [self._chunk(part) for part in _pieces(entries)]}
+    def entries(self, parts: Sequence[tuple[list[Entry], Known | None]]) -> dict[str, Any]:
+        """A manifest's entries as it holds them, from their pieces (each with the latest
+        backup's piece it equals, reused as it is): themselves if small, else its pieces."""
+        data = [None if _reused(same) else _dumps(part) for part, same in parts]
+        whole = len(parts) + 1 + sum(
+            (len(d) if d is not None else same[2] if same else 0) - 2
+            for d, (_, same) in zip(data, parts, strict=True))
+        if whole <= INLINE_MAX:
+            return {"entries": [e for part, _ in parts for e in part]}
+        chunks = []
+        for d, (_, same) in zip(data, parts, strict=True):
+            if d is None and same is not None and same[1] is not None:
+                self._chunks.add(same[1])
+                chunks.append(same[1])
+            elif d is not None:
+                chunks.append(self._chunk(d))
+        return {"chunks": chunks}
 
-    def _chunk(self, part: list[dict[str, Any]]) -> str:
+    def _chunk(self, data: bytes) -> str:
         """Put a piece of a manifest in the store unless it is there; its name."""
-        data = json.dumps(part, separators=(",", ":")).encode("utf-8")
         digest = hashlib.sha256(data).hexdigest()
         if digest in self._chunks or read_chunk(self.backups_dir, digest) is not None:
             self._chunks.add(digest)
@@ -197,19 +206,13 @@ class ContentStore:
             fsops.fsync_dir(folder)
 
 
-def _pieces(entries: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """Split a manifest's entries (each top-level entry followed by what is inside it) into
-    pieces that end after a top-level entry whose name's hash says so: a change to one
-    entry changes one piece, whatever was added or removed elsewhere."""
-    part: list[dict[str, Any]] = []
-    for index, entry in enumerate(entries):
-        part.append(entry)
-        last = index + 1 == len(entries)
-        if last or "/" not in entries[index + 1]["path"]:
-            top = entry["path"].split("/", 1)[0].encode("utf-8", "surrogateescape")
-            if last or zlib.crc32(top) % CHUNK_TOPS == 0:
-                yield part
-                part = []
+def _reused(same: Known | None) -> bool:
+    """Whether a piece is the latest backup's stored piece (of known length), reused."""
+    return same is not None and same[1] is not None and same[2] >= 0
+
+
+def _dumps(part: list[Entry]) -> bytes:
+    return json.dumps(part, separators=(",", ":")).encode("utf-8")
 
 
 def sweep_unfinished(backups_dir: Path) -> list[str]:

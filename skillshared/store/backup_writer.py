@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
@@ -24,7 +24,8 @@ from skillshared.store.backup_format import (
     list_backups,
     sort_key,
 )
-from skillshared.store.backup_manifest import latest, looks_intact
+from skillshared.store.backup_manifest import latest_pieces, looks_intact
+from skillshared.store.backup_pieces import Entry, Known, Match, match
 from skillshared.store.backup_snapshot import (
     Snapshot,
     count_skills,
@@ -107,23 +108,34 @@ class BackupWriter:
                 exact: Exact = False) -> tuple[str | None, Snapshot, Prior | None]:
         """What backing up the target would do: ("missing" | "empty" | "unchanged" | None
         for a new backup, its snapshot, its latest backup)."""
-        prior = latest(self.backups_dir, target)
+        status, snap, prior, _ = self._examine(target, path, owns, always, exact)
+        return status, snap, prior
+
+    def _examine(self, target: str, path: str, owns: Owns | None, always: bool, exact: Exact
+                 ) -> tuple[str | None, Snapshot, Prior | None, Match | None]:
+        """:meth:`examine`, and the target's entries matched against its latest backup's."""
+        found = latest_pieces(self.backups_dir, target)
+        prior = (found[0], found[1]) if found else None
         snap = snapshot(path, prior[1] if prior else None, owns, self.store.contents, exact)
         if snap.kind in ("missing", "file") or snap.empty:
-            return ("missing" if snap.kind == "missing" else "empty"), snap, prior
-        if not always and prior is not None and self._holds(target, prior, snap, exact):
-            return "unchanged", snap, prior
-        return None, snap, prior
+            return ("missing" if snap.kind == "missing" else "empty"), snap, prior, None
+        matched = match(snap.entries, found[2] if found else (),
+                        prior[1]["entries"] if prior else ())
+        if not always and prior is not None and self._holds(target, prior, snap, matched,
+                                                            exact):
+            return "unchanged", snap, prior, matched
+        return None, snap, prior, matched
 
-    def _holds(self, target: str, prior: Prior, snap: Snapshot, exact: Exact) -> bool:
+    def _holds(self, target: str, prior: Prior, snap: Snapshot, matched: Match,
+               exact: Exact) -> bool:
         """Whether a target's latest backup holds what it holds now, and looks intact (its
         copies of what ``exact`` names read and found right)."""
         backup, manifest = prior
         return (
             manifest.get("kind") == snap.kind and manifest.get("link") == snap.link
-            and Snapshot(snap.kind, snap.link, tuple(manifest["entries"]),
-                         not_saved=tuple(manifest.get("not_saved", ()))).content()
-            == snap.content()
+            and [(e["path"], e["why"]) for e in manifest.get("not_saved", ())]
+            == [(e["path"], e["why"]) for e in snap.not_saved]
+            and matched.same_content()
             and looks_intact(self.backups_dir, backup, target, manifest, self.store.stored())
             and all(self.store.exact_copy(backup, manifest, e) for e in manifest["entries"]
                     if e["type"] == "file" and exact_for(exact, e["path"]))
@@ -131,18 +143,18 @@ class BackupWriter:
 
     def _add(self, target: str, path: str, mode: str, owns: Owns | None,
              always: bool, exact: Exact) -> TargetBackup:
-        status, snap, prior = self.examine(target, path, owns, always, exact)
+        status, snap, prior, matched = self._examine(target, path, owns, always, exact)
         if snap.kind == "file":
             return TargetBackup(target, "failed", error=f"{path} is a file, not a folder")
         if status == "unchanged" and prior is not None:
             return TargetBackup(target, status, str(prior[0] / target),
                                 int(prior[1].get("skills", 0)), int(prior[1].get("bytes", 0)),
                                 not_saved=snap.not_saved or None)
-        if status is not None:
-            return TargetBackup(target, status)
+        if status is not None or matched is None:
+            return TargetBackup(target, status or "empty")
         root = self._temp() / target
-        entries, size = self._entries(path, root, snap, prior, exact)
-        skills = count_skills(entries)
+        parts, size = self._entries(path, root, snap, matched, exact)
+        skills = sum(count_skills(part) for part, _ in parts)
         manifest: dict[str, Any] = {
             "version": MANIFEST_VERSION, "order": self.order, "created": self.now,
             "target": target, "path": path, "mode": mode, "kind": snap.kind, "link": snap.link,
@@ -150,22 +162,50 @@ class BackupWriter:
         }
         if snap.not_saved:
             manifest["not_saved"] = list(snap.not_saved)
-        manifest.update(self.store.entries(entries))
+        manifest.update(self.store.entries(parts))
         data = json.dumps(manifest, separators=(",", ":")).encode("utf-8")
         fsops.atomic_write(root.parent / f"{target}.json", data, mode=0o600)
         self._manifests += len(data)
         return TargetBackup(target, "created", None, skills, size,
                             not_saved=snap.not_saved or None)
 
-    def _entries(self, path: str, root: Path, snap: Snapshot, prior: Prior | None,
-                 exact: Exact) -> tuple[list[dict[str, Any]], int]:
-        """The manifest's entries of a target, their content put in the store (and a real
-        copy in ``root`` of what changed or is about to be replaced); the files' bytes."""
-        shown = _changed(prior[1]["entries"] if prior else (), snap.entries)
+    def _entries(self, path: str, root: Path, snap: Snapshot, matched: Match, exact: Exact
+                 ) -> tuple[list[tuple[list[Entry], Known | None]], int]:
+        """The manifest's entries of a target in pieces (a piece equal to one of the latest
+        backup's, whose content is all in the store, is that piece), their content put in
+        the store (and a real copy in ``root`` of what changed or is about to be replaced);
+        the files' bytes."""
+        shown = matched.changed()
+        size = done = 0
+        parts: list[tuple[list[Entry], Known | None]] = []
+        for part, same in zip(matched.parts, matched.same, strict=True):
+            if same is not None and self._reusable(part, exact):
+                parts.append((same[0], same))
+            else:
+                entries, part_size = self._part(path, root, snap, part, shown, exact, done)
+                parts.append((entries, None))
+                size += part_size
+            done += len(part)
+        return parts, size
+
+    def _reusable(self, part: list[Entry], exact: Exact) -> bool:
+        """Whether a piece equal to the latest backup's is reused as it is: it holds no file
+        (each is looked for in the store), nothing ``exact`` names, and the store holds the
+        skill versions it refers to."""
+        stored = self.store.stored()
+        for entry in part:
+            version = entry.get("content")
+            if entry["type"] == "file" or (version is not None and version not in stored):
+                return False
+        return not exact or not any(exact_for(exact, e["path"]) for e in part)
+
+    def _part(self, path: str, root: Path, snap: Snapshot, part: list[Entry], shown: set[str],
+              exact: Exact, done: int) -> tuple[list[Entry], int]:
+        """One piece of the entries, their content put in the store; its files' bytes."""
         size = 0
         entries = []
         watched = progress.wanted()
-        for count, seen in enumerate(snap.entries):
+        for count, seen in enumerate(part, done):
             if watched:
                 progress.report("backing up", root.name, count, len(snap.entries), seen["path"])
             rel, entry = seen["path"], seen
@@ -233,18 +273,3 @@ def _show(root: Path, entry: Mapping[str, Any]) -> None:
         fsops.makedirs(os.path.join(root, rel))
     elif kind == "link" and "/" in rel:  # (a link at the top is recorded only)
         fsops.create_link(entry["link"], os.path.join(root, rel))
-
-
-def _changed(before: Iterable[Mapping[str, Any]], now: Iterable[Mapping[str, Any]]
-             ) -> set[str]:
-    """The top-level entries whose content differs between two lists of entries."""
-    def groups(entries: Iterable[Mapping[str, Any]]) -> dict[str, list[tuple[Any, ...]]]:
-        found: dict[str, list[tuple[Any, ...]]] = {}
-        for e in entries:
-            found.setdefault(e["path"].split("/", 1)[0], []).append((
-                e["path"], e["type"], e.get("link"), e.get("sha256"), e.get("mode"),
-                e.get("content")))
-        return found
-
-    old = groups(before)
-    return {top for top, content in groups(now).items() if old.get(top) != content}
