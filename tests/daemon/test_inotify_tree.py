@@ -1,0 +1,124 @@
+"""The daemon's own inotify watches: what each folder costs is one watch, placed on folders
+made, moved in and dropped on folders moved out; events as paths."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from skillshared.daemon.inotify import calls
+from skillshared.daemon.inotify_tree import InotifyObserver, TreeWatch
+from skillshared.daemon.roots import SOURCE, Hint, Root
+from skillshared.daemon.watcher import Watcher
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify: Linux")
+
+
+class Seen:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, bool]] = []
+        self.lost: list[str] = []
+        self.lock = threading.Lock()
+
+    def on_event(self, path: str, gone: bool) -> None:
+        with self.lock:
+            self.events.append((path, gone))
+
+    def has(self, path: Path, gone: bool | None = None) -> bool:
+        with self.lock:
+            return any(p == str(path) and gone in (None, g) for p, g in self.events)
+
+
+@pytest.fixture
+def observed(tmp_path: Path) -> Iterator[tuple[InotifyObserver, Seen]]:
+    kernel = calls()
+    assert kernel is not None
+    seen = Seen()
+    observer = InotifyObserver(kernel, seen.on_event, seen.lost.append)
+    observer.start()
+    try:
+        yield observer, seen
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def folders_of(watch: TreeWatch) -> set[str]:
+    return set(watch.paths.values())
+
+
+def test_every_folder_but_git_is_watched_once(tmp_path: Path,
+                                              observed: tuple[InotifyObserver, Seen]) -> None:
+    observer, _ = observed
+    root = tmp_path / "root"
+    (root / "a/b/c").mkdir(parents=True)
+    (root / "_repo/.git/objects/ab").mkdir(parents=True)
+    (root / "a/file.md").write_text("x")
+    watch = observer.schedule(str(root), recursive=True)
+    assert folders_of(watch) == {str(root / p) for p in ("", "a", "a/b", "a/b/c", "_repo")}
+    assert observer.watch_count() == 5
+    flat = observer.schedule(str(root / "a"), recursive=False)
+    assert folders_of(flat) == {str(root / "a")} and observer.watch_count() == 6
+
+
+def test_folders_made_moved_in_and_moved_out(tmp_path: Path,
+                                             observed: tuple[InotifyObserver, Seen]) -> None:
+    observer, seen = observed
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    root.mkdir()
+    (outside / "tree/deep/er").mkdir(parents=True)
+    watch = observer.schedule(str(root), recursive=True)
+    (root / "x/y/z").mkdir(parents=True)  # mkdir -p: what it made before its watches is said
+    wait_for(lambda: seen.has(root / "x/y/z"), what="the innermost folder of mkdir -p")
+    (root / "x/y/z/file.md").write_text("deep")
+    wait_for(lambda: seen.has(root / "x/y/z/file.md"), what="a file deep in new folders")
+    (outside / "tree").rename(root / "tree")  # moved in: watched all the way down
+    wait_for(lambda: str(root / "tree/deep/er") in folders_of(watch), what="moved-in watches")
+    (root / "tree/deep/er/note.md").write_text("n")
+    wait_for(lambda: seen.has(root / "tree/deep/er/note.md"), what="events in a moved-in tree")
+    (root / "tree/deep").rename(root / "tree/renamed")  # a deep folder renamed inside
+    wait_for(lambda: str(root / "tree/renamed/er") in folders_of(watch), what="renamed watches")
+    assert not any("/tree/deep" in p for p in folders_of(watch))
+    (root / "tree/renamed/er/again.md").write_text("a")
+    wait_for(lambda: seen.has(root / "tree/renamed/er/again.md"), what="events after a rename")
+    (root / "x").rename(outside / "x")  # moved out: its watches go
+    wait_for(lambda: seen.has(root / "x", gone=True), what="the folder moved out")
+    wait_for(lambda: not any("/root/x" in p for p in folders_of(watch)), what="dropped watches")
+    shutil.rmtree(root / "tree")
+    wait_for(lambda: folders_of(watch) == {str(root)}, what="watches of a deleted tree gone")
+    assert observer.watch_count() == 1 and not seen.lost
+
+
+def test_a_deleted_root_is_a_dead_watch(tmp_path: Path,
+                                        observed: tuple[InotifyObserver, Seen]) -> None:
+    observer, seen = observed
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    watch = observer.schedule(str(root), recursive=True)
+    assert watch not in observer.dead()
+    shutil.rmtree(root)
+    wait_for(lambda: watch in observer.dead(), what="the dead root")
+    assert seen.has(root, gone=True)
+    observer.unschedule(watch)
+    assert observer.watch_count() == 0
+    with pytest.raises(OSError):
+        observer.schedule(str(root), recursive=True)
+
+
+def test_watchdog_still_serves_where_there_is_no_inotify(tmp_path: Path) -> None:
+    hints: list[Hint] = []
+    watcher = Watcher(hints.extend, lambda reason: None, native=False)
+    watcher.start([Root(SOURCE, str(tmp_path), recursive=True)])
+    try:
+        (tmp_path / "a/b").mkdir(parents=True)
+        (tmp_path / "a/b/SKILL.md").write_text("x")
+        wait_for(lambda: Hint(SOURCE, None, "a/b/SKILL.md") in hints, what="watchdog's event")
+        assert (watcher.watch_count() or 0) >= 1
+    finally:
+        watcher.stop()
