@@ -9,9 +9,8 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from skillshared.commands import audit_log
 from skillshared.commands.request import Request
 from skillshared.core.errors import (
     ConfigError,
@@ -20,9 +19,10 @@ from skillshared.core.errors import (
     UsageError,
     from_os_error,
 )
-from skillshared.core.paths import Paths
-from skillshared.core.results_daemon import DaemonStatus
-from skillshared.store import oplog
+
+if TYPE_CHECKING:
+    from skillshared.core.paths import Paths
+    from skillshared.core.results_daemon import DaemonStatus
 
 Handler = Callable[[Request], Mapping[str, Any]]  # each returns its result's TypedDict
 
@@ -106,7 +106,7 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths,
     except SkillshareError as exc:
         if logged and cmd != "init":
             _log(req, cmd, "error", started, exc.message)
-        audit_log.record(req, cmd, None, exc, started)
+        _audit_log(req, cmd, None, exc, started)
         raise
     except KeyboardInterrupt:
         if logged:
@@ -120,11 +120,25 @@ def run(cmd: str, args: Mapping[str, Any], paths: Paths,
             message = (f"pruning held back in {held} target{'s' if held != 1 else ''} "
                        "(the mass-delete guard); see `skillshare status`")
         _log(req, cmd, "partial" if failed or held else "ok", started, message)
-    audit_log.record(req, cmd, result, None, started)
+    _audit_log(req, cmd, result, None, started)
     return dict(result)  # (the JSON document the socket and --json carry)
 
 
+# the commands with entries in the audit log (its code is loaded for these only)
+_AUDITED = frozenset({"audit", "install", "update"})
+
+
+def _audit_log(req: Request, cmd: str, result: Mapping[str, Any] | None,
+               error: SkillshareError | None, started: float) -> None:
+    if cmd in _AUDITED:
+        from skillshared.commands import audit_log
+
+        audit_log.record(req, cmd, result, error, started)
+
+
 def _log(req: Request, cmd: str, status: str, started: float, message: str | None = None) -> None:
+    from skillshared.store import oplog
+
     try:
         scope = req.scope()
         max_entries = req.loaded.log_max_entries if req.loaded is not None else 1000

@@ -55,11 +55,12 @@ def in_process(cmd: str, args: dict[str, Any], where: Locations,
     from skillshared import api
     from skillshared.core.paths import Paths
     from skillshared.core.progress import reporting
-    from skillshared.store.locking import exclusive
 
     paths = Paths.of(where)
     with reporting(on_progress):
         if api.mutates(cmd, args) and not args.get("dry_run"):
+            from skillshared.store.locking import exclusive  # (a view takes no lock)
+
             with exclusive(paths.ops_lock):
                 result = api.run(cmd, args, paths)
         else:

@@ -8,13 +8,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from skillshared.catalog.kinds import SKILL_FILE
 
 FRONTMATTER_MAX_BYTES = 64 * 1024
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +41,10 @@ def parse_frontmatter(data: bytes) -> Frontmatter:
     doc = simple_frontmatter(body)
     if doc is not None:
         return _frontmatter_fields(doc)
+    import yaml  # (only for frontmatter the fast path does not read)
+
     try:
-        doc = yaml.load(body, Loader=_YAML_LOADER)
+        doc = yaml.load(body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f" (line {mark.line + 2})" if mark else ""

@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skillshared.catalog.frontmatter import NO_FRONTMATTER, Frontmatter, read_frontmatter
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
@@ -20,8 +21,12 @@ from skillshared.catalog.walker import (
     Walker,
     Watch,
     linked_ignore_files,
+    list_folder,
     read_ignore_rules,
 )
+
+if TYPE_CHECKING:
+    from skillshared.catalog.stored import StoredCatalog
 
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9._-]+$")
 MAX_FLAT_BYTES = 255
@@ -133,9 +138,10 @@ def by_flat_name(found: Iterable[str], escapes: Mapping[str, str], bad: dict[str
     return valid
 
 
-def new_skill(source: Path, flat: str, rel: str, frontmatter: bool) -> Skill:
+def new_skill(source: Path, flat: str, rel: str, frontmatter: bool,
+              reader: Callable[[str], Frontmatter] = read_frontmatter) -> Skill:
     path = os.path.join(source, rel)
-    meta = read_frontmatter(os.path.join(path, SKILL_FILE)) if frontmatter else NO_FRONTMATTER
+    meta = reader(os.path.join(path, SKILL_FILE)) if frontmatter else NO_FRONTMATTER
     return Skill(flat, rel, path, meta)
 
 
@@ -147,14 +153,18 @@ def folder_id(source: Path) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None
 
 
-def discover(source: Path, frontmatter: bool = True) -> Discovery:
-    """Find every skill under ``source``; invalid ones are listed in ``rejected``."""
+def discover(source: Path, frontmatter: bool = True,
+             stored: StoredCatalog | None = None) -> Discovery:
+    """Find every skill under ``source``; invalid ones are listed in ``rejected``.
+    ``stored``: a persisted catalog giving the listings and frontmatter that did not change
+    since it was written (see :mod:`skillshared.catalog.stored`)."""
     root_id = folder_id(source)
     if root_id is None:
         return Discovery(source, exists=False)
     root_rules, rule_problems = read_ignore_rules(source, SKILLS)
     real_root = os.path.realpath(source)
-    walker = Walker(SKILLS, real_root, root_rules)
+    walker = Walker(SKILLS, real_root, root_rules,
+                    lister=stored.list_folder if stored else list_folder)
     walker.walk()
     rules = Rules(root_rules, walker.repo_rules, frozenset(walker.tracked),
                   (*(Rejected(SKILLS.ignore_files[0], p) for p in rule_problems),
@@ -169,7 +179,8 @@ def discover(source: Path, frontmatter: bool = True) -> Discovery:
         if len(rels) > 1:
             clashes[flat] = tuple(rels)
         else:
-            skills.append(new_skill(source, flat, rels[0], frontmatter))
+            skills.append(new_skill(source, flat, rels[0], frontmatter,
+                                    stored.frontmatter if stored else read_frontmatter))
     state = DiscoveryIndex(real_root, root_id, frontmatter, rules, found, bad, clashes,
                            walker.unreadable, walker.watches, ())
     return finish_discovery(source, state, tuple(skills), {s.flat_name: s for s in skills},

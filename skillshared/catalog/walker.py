@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from skillshared.catalog.kinds import Kind
 from skillshared.core.names import TEMP_PREFIX
@@ -49,11 +49,36 @@ def read_ignore_rules(folder: Path, kind: Kind) -> tuple[IgnoreRules, list[str]]
     return rules, problems
 
 
+class FolderEntry(Protocol):
+    """What the walk asks of a folder's entry (an ``os.DirEntry``, or one a stored catalog
+    kept)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    def is_symlink(self) -> bool: ...
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool: ...
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool: ...
+
+
+Lister = Callable[[str], Sequence[FolderEntry]]
+
+
+def list_folder(folder: str) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as it:
+        return list(it)
+
+
 def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root + os.sep)
 
 
-def _is_file(entry: os.DirEntry[str]) -> bool:
+def _is_file(entry: FolderEntry) -> bool:
     """``entry.is_file()``, False for a symlink loop or an unreadable target (it raises)."""
     try:
         return entry.is_file()
@@ -135,8 +160,10 @@ class Walker:
     """Walks the source (or part of it) for the folders holding ``kind``'s marker file."""
 
     def __init__(self, kind: Kind, real_root: str, root_rules: IgnoreRules,
-                 repo_rules: Mapping[str, IgnoreRules] | None = None) -> None:
+                 repo_rules: Mapping[str, IgnoreRules] | None = None,
+                 lister: Lister = list_folder) -> None:
         self.kind = kind
+        self.lister = lister
         self.real_root = real_root
         self.root_rules = root_rules
         self.repo_rules: dict[str, IgnoreRules] = dict(repo_rules or {})
@@ -179,8 +206,7 @@ class Walker:
         while stack:
             rel, folder, skills_above = stack.pop()
             try:
-                with os.scandir(folder) as it:
-                    entries = list(it)
+                entries = self.lister(folder)
             except OSError as exc:
                 self.unreadable[rel] = Rejected(rel or ".",
                                                 f"cannot read folder: {exc.strerror}")
@@ -223,7 +249,7 @@ class Walker:
             self.ignored.append(rel)
         return True
 
-    def _load_repo_rules(self, entries: Iterable[os.DirEntry[str]]) -> None:
+    def _load_repo_rules(self, entries: Iterable[FolderEntry]) -> None:
         for entry in entries:
             if not entry.name.startswith("_") or not entry.is_dir(follow_symlinks=False):
                 continue
@@ -240,7 +266,7 @@ class Walker:
             self.repo_problems.extend(Rejected(entry.name, p) for p in problems)
         self.filtered = self.filtered or bool(self.repo_rules)
 
-    def _check_link(self, rel: str, entry: os.DirEntry[str],
+    def _check_link(self, rel: str, entry: FolderEntry,
                     skills_above: tuple[str, ...]) -> None:
         link = entry.path
         dest = os.path.realpath(link)

@@ -6,19 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from skillshared.catalog.skills import Discovery
-from skillshared.commands.kindwords import AGENTS_SUFFIX, agents_name
-from skillshared.commands.results import AgentsState, DiffTarget, ExtraState, TargetState
-from skillshared.core.config import Config
-from skillshared.engine import reconcile, resources
-from skillshared.engine.groups import build_groups
-from skillshared.engine.observe import DigestCache
-from skillshared.engine.runs import TargetRun
-from skillshared.engine.units import AGENT_UNIT, EXTRA_UNIT
+if TYPE_CHECKING:  # (the engine is loaded by a plan, and only when there is one to make)
+    from skillshared.catalog.skills import Discovery
+    from skillshared.commands.results import AgentsState, DiffTarget, ExtraState, TargetState
+    from skillshared.core.config import Config
+    from skillshared.engine.runs import TargetRun
 
-StateOf = Callable[[TargetRun], TargetState]  # views.target_state
-DiffOf = Callable[[TargetRun], DiffTarget]  # views.diff_target
+    StateOf = Callable[[TargetRun], TargetState]  # views.target_state
+    DiffOf = Callable[[TargetRun], DiffTarget]  # views.diff_target
 
 
 @dataclass(frozen=True)
@@ -49,6 +46,13 @@ def plan_kinds(config: Config, targets: Collection[str] | None = None) -> list[K
     """The agents' plans (when there is an agents folder; ``targets``: only these targets'
     agents folders) and each extra's (all of them unless ``targets`` is given: then only
     the extras named in it)."""
+    if not config.extras and not config.agents.is_dir():
+        return []  # (what the agents' discovery would say: no agents folder, no plans)
+    from skillshared.engine import reconcile, resources
+    from skillshared.engine.groups import build_groups
+    from skillshared.engine.observe import DigestCache
+    from skillshared.engine.units import AGENT_UNIT, EXTRA_UNIT
+
     found: list[KindPlans] = []
     cache = DigestCache(config.copy_ignore(), config.limits)
     derived, discovery = resources.agents_world(config)
@@ -113,6 +117,8 @@ def with_kind(target: DiffTarget, kind: str) -> DiffTarget:
 def agents_diff(config: Config, name: str | None, diff_of: DiffOf) -> list[DiffTarget]:
     """``diff agents [target]``: the agents folders alone (of ``name`` only: refused when
     there is no such target or it has no agents folder)."""
+    from skillshared.commands.kindwords import AGENTS_SUFFIX, agents_name
+
     if name is not None:
         name = agents_name(config, name).removesuffix(AGENTS_SUFFIX)
     plans = [p for p in plan_kinds(config, None if name is None else [name])

@@ -7,35 +7,29 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from skillshared.catalog import skills
-from skillshared.catalog.agents import discover_agents
-from skillshared.commands import kindviews, status_original
 from skillshared.commands.kindpick import AGENT, split_kind
-from skillshared.commands.results import (
-    DiffItem,
-    DiffResult,
-    DiffTarget,
-    SourceState,
-    StatusResult,
-    TargetState,
-    TargetStateName,
-    TrackedRepoState,
-)
-from skillshared.commands.results_list import ListedAgents, ListedSkill, ListResult
-from skillshared.core.config import Config
 from skillshared.core.errors import SkillshareError, UsageError
-from skillshared.core.names import MANIFEST
-from skillshared.core.paths import Paths
-from skillshared.core.results_daemon import DaemonStatus
-from skillshared.core.results_git import Origin
-from skillshared.engine import reconcile, reports
-from skillshared.engine.groups import build_groups
-from skillshared.engine.observe import DigestCache
-from skillshared.engine.plan import INSTALLING, MISSING
-from skillshared.engine.runs import TargetRun
-from skillshared.git import gitstate, installs
 
+# `list` loads only what it shows: the engine, the git layer and the results' types are
+# imported where a view needs them (a status plans, a list does not)
 if TYPE_CHECKING:
     from skillshared.commands.request import Request
+    from skillshared.commands.results import (
+        DiffItem,
+        DiffResult,
+        DiffTarget,
+        SourceState,
+        StatusResult,
+        TargetState,
+        TargetStateName,
+        TrackedRepoState,
+    )
+    from skillshared.commands.results_list import ListedAgents, ListedSkill, ListResult
+    from skillshared.core.config import Config
+    from skillshared.core.paths import Paths
+    from skillshared.core.results_daemon import DaemonStatus
+    from skillshared.core.results_git import Origin
+    from skillshared.engine.runs import TargetRun
 
 _DIFF = {
     "link": ("+", "in source, not in target"),
@@ -58,6 +52,9 @@ def plan_all(config: Config, only: Sequence[str] | None = None,
              discovery: skills.Discovery | None = None) -> tuple[skills.Discovery,
                                                                  list[TargetRun]]:
     from skillshared.commands import audit_views  # (the audit's code: not for `list`)
+    from skillshared.engine import reconcile
+    from skillshared.engine.groups import build_groups
+    from skillshared.engine.observe import DigestCache
 
     discovery = discovery or audit_views.held_back(config, skills.discover(config.source))
     cache = DigestCache(config.copy_ignore(), config.limits)
@@ -67,6 +64,9 @@ def plan_all(config: Config, only: Sequence[str] | None = None,
 
 
 def target_state(run: TargetRun) -> TargetState:
+    from skillshared.engine import reports
+    from skillshared.engine.plan import INSTALLING, MISSING
+
     report = reports.target_report(run, dry_run=True)
     plan, group = run.plan, run.group
     wanted = group.wanted
@@ -114,6 +114,8 @@ def daemon_state(paths: Paths) -> DaemonStatus:
 def recorded(config: Config) -> tuple[dict[str, Origin], str | None]:
     """Where recorded installs came from (ours and the original tool's records), and the
     error when a record file cannot be read (the views show the rest anyway)."""
+    from skillshared.git import installs
+
     try:
         return installs.origins(config), None
     except SkillshareError as exc:
@@ -147,6 +149,8 @@ def _repo_state(config: Config, name: str, count: int, record: Origin | None,
                 paths: Paths) -> TrackedRepoState:
     """One tracked repo of ``status``; a recorded one says where it came from (``source``),
     and one recorded but not there is ``missing``."""
+    from skillshared.git import gitstate
+
     here = os.path.isdir(config.source / name)
     state: TrackedRepoState = {"name": name, "skills": count,
              "git": gitstate.state(config.source / name, paths.env) if here else None}
@@ -158,8 +162,12 @@ def _repo_state(config: Config, name: str, count: int, record: Origin | None,
 
 
 def cmd_status(req: Request) -> StatusResult:
+    from skillshared.commands import audit_views, kindviews, status_original, viewcache
+    from skillshared.git import gitstate
+
     config = req.config()
-    discovery, runs = plan_all(config)
+    found = viewcache.discover(req.paths.state_dir, config.source)
+    discovery, runs = plan_all(config, discovery=audit_views.held_back(config, found))
     source: SourceState = {
         "path": str(config.source),
         "exists": discovery.exists,
@@ -192,8 +200,6 @@ def cmd_status(req: Request) -> StatusResult:
         "held_entries": sum(t["held"] for t in held),
     }
     status_original.add_original_fields(result, config, discovery)
-    from skillshared.commands import audit_views
-
     result["audit_findings"] = audit_views.audit_findings(config)
     return result
 
@@ -204,6 +210,8 @@ HELD = "ours, no longer wanted; pruning held back by the mass-delete guard"
 def diff_items(run: TargetRun, held: Sequence[str] = ()) -> list[DiffItem]:
     """What a sync would change (and what keeps a target from being in sync): ``held``, the
     entries whose pruning the mass-delete guard holds back."""
+    from skillshared.core.names import MANIFEST
+
     items: list[DiffItem] = []
     plan = run.plan
     for op in plan.ops:
@@ -236,7 +244,7 @@ def cmd_diff(req: Request) -> DiffResult:
     word the agents folders and the extras' folders are shown too."""
     import time
 
-    from skillshared.commands import difffiles
+    from skillshared.commands import difffiles, kindviews
     from skillshared.commands.request import pick_targets
 
     started = time.monotonic()
@@ -276,6 +284,8 @@ def _diff_words(req: Request) -> tuple[str | None, str | None]:
 
 
 def diff_target(run: TargetRun) -> DiffTarget:
+    from skillshared.engine import reports
+
     held = run.plan.held
     items = diff_items(run, held)
     first = run.group.targets[0] if run.group.targets else None
@@ -305,7 +315,7 @@ def cmd_list(req: Request) -> ListResult:
     if req.flag("all") and kind is not None:
         raise UsageError(f"`list --all` lists skills and agents; drop {only or '--kind'!s}")
     config = req.config()
-    result = _listed_skills(config, empty=kind == AGENT)
+    result = _listed_skills(config, req.paths, empty=kind == AGENT)
     result["total"] = len(result["skills"])
     result["skills"] = listflags.select(result["skills"], opts)
     result["pattern"], result["type_filter"] = opts.pattern, opts.type
@@ -320,12 +330,13 @@ def cmd_list(req: Request) -> ListResult:
     return result
 
 
-def _listed_skills(config: Config, empty: bool) -> ListResult:
+def _listed_skills(config: Config, paths: Paths, empty: bool) -> ListResult:
     """The skills of ``list`` (``empty``: none, without looking: ``list agents``)."""
-    from skillshared.commands import listflags
+    from skillshared.commands import listflags, viewcache
+    from skillshared.git import installs
 
-    discovery = skills.Discovery(config.source, True) if empty else skills.discover(
-        config.source)
+    discovery = skills.Discovery(config.source, True) if empty else viewcache.discover(
+        paths.state_dir, config.source)
     origins = {} if empty else installs.origins(config)
     listed: list[ListedSkill] = []
     for s in discovery.skills:
@@ -346,20 +357,23 @@ def _listed_skills(config: Config, empty: bool) -> ListResult:
         listed[-1]["type"] = listflags.skill_type(listed[-1])
         listed[-1]["installed_at"] = (listflags.installed_at(config.source, s.rel_path)
                                       if listed[-1]["origin"] != "local" else None)
-    notes = reports.discovery_report(discovery)
+    problems = discovery.problems  # (engine.reports.discovery_report, without the engine)
     return {
         "scope": config.scope.name,
         "source": str(config.source),
         "exists": discovery.exists if not empty else config.source.is_dir(),
         "skills": listed,
-        "invalid": notes["invalid"], "frontmatter": notes["frontmatter"],
-        "ignored": notes["ignored"],
+        "invalid": [{"path": r.rel_path, "reason": r.reason} for r in discovery.rejected],
+        "frontmatter": [{"path": r.rel_path, "problem": r.reason} for r in problems],
+        "ignored": list(discovery.ignored),
     }
 
 
 def listed_agents(config: Config) -> ListedAgents:
     """The agents source's agents (name, file in a target, description), and the files
     refused or hidden."""
+    from skillshared.catalog.agents import discover_agents
+
     found = discover_agents(config.agents)
     return {
         "source": str(config.agents),
