@@ -1,6 +1,6 @@
 """Backup and restore benchmarks.
 
-    python bench/backup_bench.py [--quick] [--runs N]
+    python bench/backup_bench.py [--quick] [--runs N] [--sync] [--baseline CHECKOUT]
 
 Scenarios (each run several times; medians with min-max, as a Markdown table):
 
@@ -17,6 +17,12 @@ Scenarios (each run several times; medians with min-max, as a Markdown table):
   first backup, and what each later backup adds after one file of one of its skills changed.
 
 ``--quick`` uses 200 skills.
+
+- ``delete one + sync`` against ``add one + sync`` (whole processes; ``backup_sync.py``), at
+  1,000 skills x 5 merge targets and 10,000 x 20 (``--sync-sizes``), in worlds built once
+  under ``--worlds`` and reused; ``--baseline CHECKOUT`` times another checkout of the code
+  in the same runs. ``--sync`` runs this scenario only (the other tables in ``--out`` are
+  kept).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from backup_sync import measure as measure_sync
 from world import build_source, environment, fmt, machine_line, publish, timed
 
 from skillshared import api
@@ -121,7 +128,21 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" /
                         "backup_bench.md", help="also write the results here")
+    parser.add_argument("--sync", action="store_true",
+                        help="only delete one + sync against add one + sync")
+    parser.add_argument("--sync-sizes", default="1000x5,10000x20",
+                        help="skills x merge targets of the sync worlds (comma-separated)")
+    parser.add_argument("--worlds", type=Path, default=Path(tempfile.gettempdir()) /
+                        "skillshare-bench-worlds", help="where the sync worlds are kept")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a checkout of older code, timed in the same runs")
     ns = parser.parse_args()
+    sizes = [(int(a), int(b)) for a, b in (s.split("x") for s in ns.sync_sizes.split(","))]
+    sync_lines = [SYNC_TITLE, "", f"- Runs: {ns.runs} (median, min–max); whole processes",
+                  "", *measure_sync(ns.worlds, sizes, ns.baseline, ns.runs)]
+    if ns.sync:
+        publish(_replace_section(ns.out, sync_lines), ns.out)
+        return 0
     skills = 200 if ns.quick else 1000
     rows: list[tuple[str, str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="skillshare-bench-") as tmp:
@@ -188,10 +209,23 @@ def main() -> int:
         "|---|---|---|---|",
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
         "", "| disk space of the backups folder (`du`) | bytes |", "|---|---|",
-        *(f"| {a} | {b} |" for a, b in growth),
+        *(f"| {a} | {b} |" for a, b in growth), "", *sync_lines,
     ]
     publish(lines, ns.out)
     return 0
+
+
+SYNC_TITLE = "## delete one + sync against add one + sync"
+
+
+def _replace_section(out: Path, section: list[str]) -> list[str]:
+    """The lines of ``out`` with its sync section (from its title to the end) replaced."""
+    old = out.read_text().splitlines() if out.exists() else []
+    if SYNC_TITLE in old:
+        old = old[:old.index(SYNC_TITLE)]
+    while old and not old[-1].strip():
+        old.pop()
+    return [*old, "", *section] if old else section
 
 
 def disk_growth(world: World, target: config.TargetConfig, skills: int, runs: int

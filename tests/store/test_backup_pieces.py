@@ -1,0 +1,97 @@
+"""A backup of a big target that changed a little reuses the latest backup's pieces of its
+manifest: it holds what a backup written from scratch holds, and reuses nothing the store
+has lost or that does not read back right."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from skillshared.store.backup_format import CHUNKS, STORE, list_backups
+from skillshared.store.backup_manifest import read_manifest
+from skillshared.store.backup_writer import BackupWriter
+from tests.conftest import CliRunner, make_skill, write_config
+from tests.undo_world import all_verify, backups_dir
+
+SKILLS = 400  # (a manifest too big to hold its entries itself: pieces)
+
+
+def build(home: Path, source: Path, cli: CliRunner) -> tuple[Path, Path]:
+    write_config(home, "source: ~/.config/skillshare/skills\ntargets:\n"
+                       "  claude:\n    path: ~/.claude/skills\n"
+                       "  cursor:\n    path: ~/.cursor/skills\n")
+    for index in range(SKILLS):
+        make_skill(source, f"skill-{index:04d}", body=f"skill {index}\n")
+    assert cli("sync").code == 0
+    assert cli("backup").code == 0
+    return home / ".claude/skills", home / ".cursor/skills"
+
+
+def chunks(home: Path) -> set[str]:
+    return set(os.listdir(backups_dir(home) / CHUNKS))
+
+
+def delete_and_sync(cli: CliRunner, home: Path, source: Path, name: str) -> Path:
+    """Delete a skill from the source and sync: the sync backs its targets up first."""
+    if (source / name).exists():
+        shutil.rmtree(source / name)
+    result = cli("sync", "--json")
+    assert result.code == 0, result.err
+    return list_backups(backups_dir(home))[0]
+
+
+def test_a_deletion_writes_one_piece_and_the_manifest_is_whole(cli: CliRunner, home: Path,
+                                                                source: Path) -> None:
+    claude, _ = build(home, source, cli)
+    before = chunks(home)
+    newest = delete_and_sync(cli, home, source, "skill-0123")
+    assert not (claude / "skill-0123").exists()
+    raw = json.loads((newest / "claude.json").read_text())
+    assert "chunks" in raw and len(raw["chunks"]) > 10
+    assert len(chunks(home) - before) == 1  # the piece that held the link (both targets')
+    shutil.rmtree(source / "skill-0321")
+    scratch = BackupWriter(home / "from-scratch")  # the target written from scratch
+    scratch.add("claude", str(claude), "merge", lambda dest: dest.startswith(f"{source}/"))
+    scratch_folder = scratch.publish()
+    again = delete_and_sync(cli, home, source, "skill-0321")
+    assert scratch_folder is not None and again != newest
+    got, want = read_manifest(again, "claude"), read_manifest(scratch_folder, "claude")
+    assert got is not None and want is not None
+    assert got["entries"] == want["entries"] and got["skills"] == SKILLS - 1
+    assert all_verify(home)
+    restored = cli("restore", "claude", "--from", newest.name, "--force", "--json")
+    assert restored.code == 0, restored.err
+    assert os.readlink(claude / "skill-0123") == str(source / "skill-0123")  # (as it was)
+    assert (claude / "skill-0321/SKILL.md").read_text().endswith("skill 321\n")  # (saved)
+
+
+def test_a_piece_whose_skill_version_the_store_lost_is_written_again(
+        cli: CliRunner, home: Path, source: Path) -> None:
+    build(home, source, cli)
+    manifest = read_manifest(list_backups(backups_dir(home))[0], "claude")
+    assert manifest is not None
+    lost = next(e["content"] for e in manifest["entries"] if e["path"] == "skill-0007")
+    shutil.rmtree(backups_dir(home) / STORE / lost)
+    newest = delete_and_sync(cli, home, source, "skill-0300")
+    assert (backups_dir(home) / STORE / lost / "SKILL.md").is_file()  # saved again
+    assert all_verify(home)
+    shutil.rmtree(source / "skill-0007")
+    restored = cli("restore", "claude", "--from", newest.name, "--force", "--json")
+    assert restored.code == 0, restored.err
+    assert (home / ".claude/skills/skill-0007/SKILL.md").read_text().endswith("skill 7\n")
+
+
+def test_a_damaged_piece_of_the_latest_backup_is_not_reused(cli: CliRunner, home: Path,
+                                                            source: Path) -> None:
+    build(home, source, cli)
+    latest = list_backups(backups_dir(home))[0]
+    piece = json.loads((latest / "claude.json").read_text())["chunks"][3]
+    damaged = backups_dir(home) / CHUNKS / piece
+    damaged.write_text(damaged.read_text().replace("skill-", "skilX-", 1))
+    newest = delete_and_sync(cli, home, source, "skill-0200")
+    assert newest != latest
+    assert read_manifest(newest, "claude") is not None
+    assert read_manifest(newest, "cursor") is not None
+    assert all_verify(home)  # (the piece was written again: the older backup reads again)
