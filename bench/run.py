@@ -20,14 +20,19 @@ Scenarios:
 - ``change``: one skill added, one edited, one deleted: through the CLI (a whole
   ``skillshare sync``; Stow restowing every target) and through the daemon (from the write to
   the link state seen in every target; for an edit, to the end of the daemon's pass);
-- ``status``: ``skillshare status`` through the daemon and without it, against
-  ``python3 -c pass`` (a regular install of this project in a fresh venv);
+- ``status``: ``skillshare status`` and ``skillshare list``, through the daemon and without
+  it, against ``python3 -c pass`` and ``python3 -c 'import json'`` (a regular install of this
+  project in a fresh venv);
 - ``backup``: an unchanged set of targets backed up a second time (bytes written, time);
 - ``idle``: the daemon idle (CPU seconds, RSS, threads, open files, inotify watches);
 - ``storm``: thousands of files written in the source within about a second; the time
   until every target is right again.
 
 ``--quick`` (under two minutes): N = 100 and 1,000, M = 1 and 5, shorter idle and storm.
+``--cells 1000x5,10000x20`` keeps only those cells of every scenario (the scale points: the
+full run has 1,000 x 5, 10,000 x 20 and 50,000 x 5 in every scenario that has cells).
+The goals of the issues are judged at the end (:mod:`judge`), with how each cost grows
+from 1,000 to 10,000 and 50,000 skills.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import judge
 import peers
 import world
 from backup_bench import written_bytes
@@ -63,15 +69,19 @@ from skillshared.store import backup_write
 SKILLS_PEER_MAX = 20000  # skills x targets
 _ALL = [(n, m) for n in (100, 1000, 10000) for m in (1, 5, 20)]
 FULL: dict[str, Any] = {
-    "first": _ALL, "copy": [(100, 1), (100, 5), (100, 20), (1000, 1), (1000, 5), (1000, 20),
-                            (10000, 1), (10000, 5)],
-    "resync": [*_ALL, (50000, 5)], "change": _ALL, "backup": [(100, 5), (1000, 5), (10000, 5)],
-    "idle": 60.0, "storm": 10000, "daemon_n": 10000}
+    "first": [*_ALL, (50000, 5)],
+    "copy": [(100, 1), (100, 5), (100, 20), (1000, 1), (1000, 5), (1000, 20), (10000, 1),
+             (10000, 5)],
+    "resync": [*_ALL, (50000, 5)], "change": [*_ALL, (50000, 5)],
+    "status": [(1000, 5), (10000, 20), (50000, 5)],
+    "backup": [(100, 5), (1000, 5), (10000, 5)], "idle": 60.0, "storm": 10000,
+    "daemon_n": 10000}
 QUICK: dict[str, Any] = {
     "first": [(100, 1), (100, 5), (1000, 5)], "copy": [(100, 5)], "resync": [(1000, 5)],
-    "change": [(1000, 5)], "backup": [(1000, 5)], "idle": 5.0, "storm": 2000,
-    "daemon_n": 1000, "runs": 2}
+    "change": [(1000, 5)], "status": [(1000, 5)], "backup": [(1000, 5)], "idle": 5.0,
+    "storm": 2000, "daemon_n": 1000, "runs": 2}
 SCENARIOS = ("first", "first-copy", "resync", "change", "status", "backup", "idle", "storm")
+CELLS = ("first", "copy", "resync", "change", "status", "backup")  # the settings with cells
 
 
 def all_present(paths: list[Path]) -> bool:
@@ -135,17 +145,19 @@ class Bench:
                                f"{(done.stderr or done.stdout).strip()[-400:]}")
 
     def times(self, fns: dict[str, Callable[[], object]], reset: Callable[[], object] | None
-              = None, runs: int | None = None) -> dict[str, list[float]]:
-        """Each of ``fns`` timed ``runs`` times, interleaved; a tool that fails is left out
-        (with a note)."""
+              = None, runs: int | None = None,
+              resets: dict[str, Callable[[], object]] | None = None) -> dict[str, list[float]]:
+        """Each of ``fns`` timed ``runs`` times, interleaved, after ``reset`` (or its own
+        in ``resets``); a tool that fails is left out (with a note)."""
         out: dict[str, list[float]] = {k: [] for k in fns}
         broken: set[str] = set()
         for _ in range(runs or self.runs):
             for name, fn in fns.items():
                 if name in broken:
                     continue
-                if reset is not None:
-                    reset()
+                step = (resets or {}).get(name, reset)
+                if step is not None:
+                    step()
                 started = time.perf_counter()
                 try:
                     fn()
@@ -161,15 +173,19 @@ class Bench:
     def first(self, mode: str) -> list[str]:
         peer = "`skills add --copy`" if mode == "copy" else "`skills add`"
         head = (f"| N | M | skillshare sync ({mode}), ms | "
-                + ("" if mode == "copy" else "Stow, ms | ") + f"{peer}, ms | vs "
-                + ("" if mode == "copy" else "Stow | vs ") + "skills |")
+                + ("" if mode == "copy" else "the same, skills audited before, ms | Stow, ms | ")
+                + f"{peer}, ms | vs " + ("" if mode == "copy" else "Stow | vs ") + "skills |")
         rows = [head, "|" + "---|" * (head.count("|") - 1)]
         for n, m in self.settings["first" if mode == "merge" else "copy"]:
             env = self.world(n, m, mode)
             fns: dict[str, Callable[[], object]] = {"ours": env.ours_sync}
+            resets: dict[str, Callable[[], object]] = {}
+            if mode == "merge":  # the skills scanned by an earlier sync: the audit kept
+                fns["audited"] = env.ours_sync
+                resets["audited"] = partial(env.clear, keep_audit=True)
             if self.stow and mode == "merge":
                 fns["stow"] = env.stow_all
-            got = self.times(fns, reset=env.clear, runs=self.runs_for(n))
+            got = self.times(fns, reset=env.clear, runs=self.runs_for(n), resets=resets)
             if self.skills and n * m > SKILLS_PEER_MAX:
                 self.notes.append(f"`skills add` not run at {n:,} × {m} (it took 105 s at "
                                   "1,000 × 20 on this machine, and grows with N × M)")
@@ -179,11 +195,12 @@ class Bench:
                     reset=env.clear, runs=self.runs_for(n * m)))
             env.check_first(mode)
             self.timings[(f"first-{mode}", n, m)] = got["ours"]
-            for peer in ("stow", "skills"):
+            for peer in ("stow", "skills", "audited"):
                 if peer in got:
                     self.timings[(f"first-{mode}-{peer}", n, m)] = got[peer]
             cells = [ms(got["ours"])]
             if mode == "merge":
+                cells.append(ms(got["audited"]))
                 cells.append(ms(got["stow"]) if "stow" in got else "–")
             cells.append(ms(got["skills"]) if "skills" in got else "–")
             if mode == "merge":
@@ -245,6 +262,8 @@ class Bench:
                 self.timings[(f"daemon-{kind}", n, m)] = daemon[kind]
                 stow = cli.get(f"stow-{kind}")
                 work = daemon[f"work-{kind}"]
+                if work:
+                    self.timings[(f"daemon-work-{kind}", n, m)] = work
                 self.emit(rows, f"| {n:,} | {m} | {kind} | {ms(cli[kind])} | "
                             f"{ms(stow) if stow else '–'} | {ms(daemon[kind])} | "
                             f"{ms(work) if work else '–'} |")
@@ -254,28 +273,42 @@ class Bench:
         return rows
 
     def status(self) -> list[str]:
-        n = self.settings["daemon_n"]
-        env = self.world(n, 5)
-        env.ours_sync()
-        d = env.daemon()
-        try:
-            argvs = {"daemon": [*self.cli, "status"],
-                     "alone": [*self.cli, "status", "--no-daemon"],
-                     "pass": [self.python, "-c", "pass"]}
-            got = self.times({k: partial(self.run, a, env.env, "status")
-                              for k, a in argvs.items()}, runs=max(20, self.runs * 5))
-        finally:
-            d.stop()
-            env.remove()
-        self.timings[("status-daemon", 0, 5)] = got["daemon"]
-        self.timings[("status-pass", 0, 5)] = got["pass"]
-        return [f"| command (N = {n:,}, M = 5; {self.how}) | ms | vs `python3 -c pass` |",
-                "|---|---|---|",
-                f"| `python3 -c pass` | {ms(got['pass'])} | 1.00× |",
-                f"| `skillshare status` through the daemon | {ms(got['daemon'])} | "
-                f"{ratio(got['daemon'], got['pass'])} |",
-                f"| `skillshare status --no-daemon` | {ms(got['alone'])} | "
-                f"{ratio(got['alone'], got['pass'])} |"]
+        """``status`` and ``list``, through the daemon and without it, against the start-up
+        of Python alone and with ``import json``."""
+        rows = ["| N | M | `python3 -c pass` | `-c 'import json'` | `status`, daemon | `list`, "
+                "daemon | list / status | `status --no-daemon` | vs json | `list --no-daemon` "
+                "| vs json |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for n, m in self.settings["status"]:
+            env = self.world(n, m)
+            env.ours_sync()
+            d = env.daemon()
+            try:
+                base = {"pass": [self.python, "-c", "pass"],
+                        "json": [self.python, "-c", "import json"]}
+                light = {**base, "status-daemon": [*self.cli, "status"],
+                         "list-daemon": [*self.cli, "list"]}
+                heavy = {**base, "status-alone": [*self.cli, "status", "--no-daemon"],
+                         "list-alone": [*self.cli, "list", "--no-daemon"]}
+                got = self.times({k: partial(self.run, a, env.env, k) for k, a in light.items()},
+                                 runs=max(15, self.runs * 5))
+                alone = self.times({k: partial(self.run, a, env.env, k)
+                                    for k, a in heavy.items()}, runs=self.runs_for(n) * 3)
+            finally:
+                d.stop()
+                env.remove()
+            for key, values in got.items():
+                self.timings[(key, n, m)] = values
+            for key, values in alone.items():  # (their own baselines: heavy runs are fewer)
+                heavy_key = key if key.startswith(("status", "list")) else f"{key}-heavy"
+                self.timings[(heavy_key, n, m)] = values
+            self.emit(rows, f"| {n:,} | {m} | {ms(got['pass'])} | {ms(got['json'])} | "
+                            f"{ms(got['status-daemon'])} | {ms(got['list-daemon'])} | "
+                            f"{ratio(got['list-daemon'], got['status-daemon'])} | "
+                            f"{ms(alone['status-alone'])} | "
+                            f"{ratio(alone['status-alone'], alone['json'])} | "
+                            f"{ms(alone['list-alone'])} | "
+                            f"{ratio(alone['list-alone'], alone['json'])} |")
+        return rows
 
     def backup(self) -> list[str]:
         rows = ["| N | M | first backup: written, time | second (unchanged): written, time |",
@@ -303,7 +336,9 @@ class Bench:
             used = d.cpu_seconds() - cpu
             self.timings[("idle-cpu-per-minute", n, 5)] = [used * 60 / seconds]
             watches = d.status()["watch"]["inotify_watches"]
-            row = (f"| {n:,} | 5 | {seconds:g} s | {used:.3f} s | {d.rss_mib():.1f} MiB | "
+            rss = d.rss_mib()
+            self.timings[("idle-rss-mib", n, 5)] = [rss]
+            row = (f"| {n:,} | 5 | {seconds:g} s | {used:.3f} s | {rss:.1f} MiB | "
                    f"{d.threads()} | {d.open_files()} | {watches:,} |")
         finally:
             d.stop()
@@ -344,57 +379,6 @@ class Bench:
                 f"| {n:,} | 5 | {files:,} ({new:,} new skills) | {written * 1000:.0f} ms | "
                 f"{done * 1000:.0f} ms | {(done - written) * 1000:.0f} ms |"]
 
-    def goals(self) -> list[str]:
-        """The issue's goals, judged on this run's medians (a goal whose cells did not run is
-        left out)."""
-        t = {k: statistics.median(v) for k, v in self.timings.items() if v}
-        rows = ["| goal | this run | |", "|---|---|---|"]
-
-        def judge(text: str, value: float | None, limit: float, shown: str) -> None:
-            if value is not None:
-                rows.append(f"| {text} | {shown} | {'met' if value <= limit else '**not met**'} |")
-
-        def share(a: tuple[str, int, int], b: tuple[str, int, int]) -> float | None:
-            return t[a] / t[b] if a in t and b in t else None
-
-        for peer, name in (("stow", "Stow"), ("skills", "the `skills` CLI")):
-            r = share(("first-merge", 1000, 5), (f"first-merge-{peer}", 1000, 5))
-            judge(f"first distribution, 1,000 skills × 5 targets: ≤ 0.5× {name}", r, 0.5,
-                  f"{r:.2f}×" if r is not None else "")
-        r = share(("resync", 10000, 20), ("resync-floor", 10000, 20))
-        judge("no-change re-sync, 10,000 × 20: ≤ 3× the floor", r, 3,
-              f"{r:.2f}×" if r is not None else "")
-        big = self.settings["daemon_n"]
-        for kind in ("added", "deleted"):
-            key = (f"daemon-{kind}", max(n for n, _ in self.settings["change"]), 5)
-            if key in self.timings:
-                judge(f"daemon, one skill {kind} ({key[1]:,} skills × 5): write → links, "
-                      "median ≤ debounce + 50 ms", t[key], 0.1, f"{t[key] * 1000:.0f} ms")
-            work = (f"daemon-work-{kind}", big, 5)
-            if work in t:
-                judge(f"daemon's own work for one skill {kind} with {big:,} skills: < 20 ms",
-                      t[work], 0.02, f"{t[work] * 1000:.1f} ms")
-        r = share(("status-daemon", 0, 5), ("status-pass", 0, 5))
-        judge("`status` through the daemon ≤ 2× `python3 -c pass`", r, 2,
-              f"{r:.2f}×" if r is not None else "")
-        idle = t.get(("idle-cpu-per-minute", big, 5))
-        judge("idle CPU < 0.1 s per minute", idle, 0.1,
-              f"{idle:.3f} s" if idle is not None else "")
-        return rows if len(rows) > 2 else []
-
-    def slopes(self) -> list[str]:
-        rows = ["| scenario | M | N = 1,000, ms | N = 10,000, ms | growth (×10 is linear) | "
-                "per added skill |", "|---|---|---|---|---|---|"]
-        for (name, n, m), values in sorted(self.timings.items()):
-            if (n != 1000 or (name, 10000, m) not in self.timings
-                    or name.endswith(("-stow", "-skills", "-floor"))):
-                continue
-            small, big = statistics.median(values), statistics.median(
-                self.timings[(name, 10000, m)])
-            rows.append(f"| {name} | {m} | {small * 1000:.1f} | {big * 1000:.1f} | "
-                        f"{big / small:.1f}× | {(big - small) / 9000 * 1e6:.1f} µs |")
-        return rows if len(rows) > 2 else []
-
 
 def kib(value: float) -> str:
     return f"{value / 2**20:.2f} MiB" if value >= 2**20 else f"{value / 1024:.1f} KiB"
@@ -422,8 +406,11 @@ class Env:
         self.paths = Paths.from_env(self.env, cwd=root)
         self.expected = len(skills.discover(source).skills)  # entries in a merge target
 
-    def clear(self) -> None:
-        for path in (*self.targets, self.home / ".agents", self.home / ".local"):
+    def clear(self, keep_audit: bool = False) -> None:
+        """Empty targets, nothing of ours recorded (``keep_audit``: but what the audit has
+        seen of the skills, as after a sync to other targets)."""
+        kept = (self.home / ".local/share",) if keep_audit else (self.home / ".local",)
+        for path in (*self.targets, self.home / ".agents", *kept):
             if os.path.lexists(path):
                 shutil.rmtree(path, ignore_errors=True)
         lock = self.home / ".skill-lock.json"
@@ -571,13 +558,21 @@ def main() -> int:
                         help="runs per measurement (default 3; 2 with --quick)")
     parser.add_argument("--only", default=",".join(SCENARIOS),
                         help=f"comma-separated scenarios: {', '.join(SCENARIOS)}")
+    parser.add_argument("--cells", default="",
+                        help="keep only these cells, NxM, comma-separated (e.g. 10000x20)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in only if s not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(unknown)}")
-    settings = QUICK if args.quick else FULL
+    settings = dict(QUICK if args.quick else FULL)
+    if args.cells:
+        try:
+            keep = {tuple(int(x) for x in c.lower().split("x")) for c in args.cells.split(",")}
+        except ValueError:
+            parser.error(f"--cells: {args.cells!r} is not a list of NxM")
+        settings.update({k: [c for c in settings[k] if c in keep] for k in CELLS})
     out = args.out or Path(__file__).parent / "results" / (
         "run-quick.md" if args.quick else "run.md")
     root = Path(tempfile.mkdtemp(prefix="ssd-run-"))
@@ -606,12 +601,12 @@ def main() -> int:
             body = (bench.first("copy") if name == "first-copy" else
                     bench.first("merge") if name == "first" else getattr(bench, name)())
             lines += [f"## {titles[name]}", "", *body, ""]
-        goals = bench.goals()
+        goals = judge.goals(bench.timings, settings)
         if goals:
             lines += ["## Goals", "", *goals, ""]
-        slopes = bench.slopes()
-        if slopes:
-            lines += ["## How cost grows (N = 1,000 → 10,000)", "", *slopes, ""]
+        growth = judge.growth(bench.timings)
+        if growth:
+            lines += ["## How cost grows (N = 1,000 → 10,000 → 50,000)", "", *growth, ""]
         if bench.notes:
             lines += ["## Notes", "", *(f"- {n}" for n in bench.notes), ""]
         lines.append(f"Total time: {time.monotonic() - started:.0f} s")

@@ -147,6 +147,8 @@ class Daemon:
         return status
 
     def idle(self) -> bool:
+        if not self.alive() or "version" not in daemon_status(self.where, timeout=30):
+            return False  # (still starting: no socket yet)
         s = self.status()
         return bool(s.get("pending_events") == 0 and s.get("queued") == 0
                     and s.get("busy") is None)
