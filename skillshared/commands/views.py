@@ -24,7 +24,8 @@ if TYPE_CHECKING:
         TargetStateName,
         TrackedRepoState,
     )
-    from skillshared.commands.results_list import ListedAgents, ListedSkill, ListResult
+    from skillshared.commands.results_audit_hold import FlaggedSkill
+    from skillshared.commands.results_list import ListResult
     from skillshared.core.config import Config
     from skillshared.core.paths import Paths
     from skillshared.core.results_daemon import DaemonStatus
@@ -51,12 +52,14 @@ _DIFF = {
 def plan_all(config: Config, only: Sequence[str] | None = None,
              discovery: skills.Discovery | None = None) -> tuple[skills.Discovery,
                                                                  list[TargetRun]]:
-    from skillshared.commands import audit_views  # (the audit's code: not for `list`)
     from skillshared.engine import reconcile
     from skillshared.engine.groups import build_groups
     from skillshared.engine.observe import DigestCache
 
-    discovery = discovery or audit_views.held_back(config, skills.discover(config.source))
+    if discovery is None:
+        from skillshared.commands import audit_views  # (the audit's code: not for `list`)
+
+        discovery = audit_views.held_back(config, skills.discover(config.source))
     cache = DigestCache(config.copy_ignore(), config.limits)
     groups = build_groups(config, discovery, only)
     return discovery, [reconcile.plan_group(g, config, cache, force=False) for g in groups]
@@ -162,12 +165,12 @@ def _repo_state(config: Config, name: str, count: int, record: Origin | None,
 
 
 def cmd_status(req: Request) -> StatusResult:
-    from skillshared.commands import audit_views, kindviews, status_original, viewcache
+    from skillshared.commands import kindviews, status_original, viewcache
     from skillshared.git import gitstate
 
     config = req.config()
-    found = viewcache.discover(req.paths.state_dir, config.source)
-    discovery, runs = plan_all(config, discovery=audit_views.held_back(config, found))
+    found, flagged = _audited(config, viewcache.discover(req.paths.state_dir, config.source))
+    discovery, runs = plan_all(config, discovery=found)
     source: SourceState = {
         "path": str(config.source),
         "exists": discovery.exists,
@@ -200,8 +203,21 @@ def cmd_status(req: Request) -> StatusResult:
         "held_entries": sum(t["held"] for t in held),
     }
     status_original.add_original_fields(result, config, discovery)
-    result["audit_findings"] = audit_views.audit_findings(config)
+    result["audit_findings"] = flagged
     return result
+
+
+def _audited(config: Config, found: skills.Discovery) -> tuple[skills.Discovery,
+                                                               list[FlaggedSkill]]:
+    """``found`` without the skills the audit holds back, and the skills it flags (the
+    audit's code is loaded only when the last look kept a finding at the threshold)."""
+    from skillshared.store.audit_accepts import read_notable
+
+    if all(seen.top is None for seen in read_notable(config.scope).values()):
+        return found, []  # (nothing at the threshold: nothing held back, nothing flagged)
+    from skillshared.commands import audit_views
+
+    return audit_views.held_back(config, found), audit_views.audit_findings(config)
 
 
 HELD = "ours, no longer wanted; pruning held back by the mass-delete guard"
@@ -307,7 +323,7 @@ def cmd_list(req: Request) -> ListResult:
     agents, or one kind (as the original's ``list agents``; then ``kind`` says which, and an
     agents listing is given even when there is no agents folder yet). A pattern, ``--type``
     and ``--sort`` filter and order the skills as the original's do."""
-    from skillshared.commands import listflags
+    from skillshared.commands import listflags, listview
 
     only = req.text("only")
     kind, rest = split_kind(req, [only] if only else [], names=False)
@@ -315,7 +331,7 @@ def cmd_list(req: Request) -> ListResult:
     if req.flag("all") and kind is not None:
         raise UsageError(f"`list --all` lists skills and agents; drop {only or '--kind'!s}")
     config = req.config()
-    result = _listed_skills(config, req.paths, empty=kind == AGENT)
+    result = listview.listed_skills(config, req.paths, empty=kind == AGENT)
     result["total"] = len(result["skills"])
     result["skills"] = listflags.select(result["skills"], opts)
     result["pattern"], result["type_filter"] = opts.pattern, opts.type
@@ -323,62 +339,8 @@ def cmd_list(req: Request) -> ListResult:
     if kind is not None:
         result["kind"] = "agent" if kind == AGENT else "skill"
     if kind == AGENT or (kind is None and (config.agents.is_dir() or req.flag("all"))):
-        result["agents"] = listed_agents(config)
+        result["agents"] = listview.listed_agents(config)
         if opts.filtered:
             result["agents"]["agents"] = listflags.select_agents(
                 result["agents"]["agents"], opts)
     return result
-
-
-def _listed_skills(config: Config, paths: Paths, empty: bool) -> ListResult:
-    """The skills of ``list`` (``empty``: none, without looking: ``list agents``)."""
-    from skillshared.commands import listflags, viewcache
-    from skillshared.git import installs
-
-    discovery = skills.Discovery(config.source, True) if empty else viewcache.discover(
-        paths.state_dir, config.source)
-    origins = {} if empty else installs.origins(config)
-    listed: list[ListedSkill] = []
-    for s in discovery.skills:
-        origin = origins.get(s.tracked_repo or s.rel_path)
-        listed.append({
-            "name": s.flat_name,
-            "path": s.rel_path,
-            "origin": "tracked" if s.tracked_repo else "installed" if s.rel_path in origins
-            else "local",
-            "repo": s.tracked_repo,
-            "source": origin["source"] if origin else None,
-            "recorded_in": origin["file"] if origin else None,
-            "title": s.meta.name,
-            "description": s.meta.description,
-            "targets": list(s.meta.targets) if s.meta.targets is not None else None,
-            "problem": s.meta.problem,
-        })
-        listed[-1]["type"] = listflags.skill_type(listed[-1])
-        listed[-1]["installed_at"] = (listflags.installed_at(config.source, s.rel_path)
-                                      if listed[-1]["origin"] != "local" else None)
-    problems = discovery.problems  # (engine.reports.discovery_report, without the engine)
-    return {
-        "scope": config.scope.name,
-        "source": str(config.source),
-        "exists": discovery.exists if not empty else config.source.is_dir(),
-        "skills": listed,
-        "invalid": [{"path": r.rel_path, "reason": r.reason} for r in discovery.rejected],
-        "frontmatter": [{"path": r.rel_path, "problem": r.reason} for r in problems],
-        "ignored": list(discovery.ignored),
-    }
-
-
-def listed_agents(config: Config) -> ListedAgents:
-    """The agents source's agents (name, file in a target, description), and the files
-    refused or hidden."""
-    from skillshared.catalog.agents import discover_agents
-
-    found = discover_agents(config.agents)
-    return {
-        "source": str(config.agents),
-        "agents": [{"name": a.name, "file": a.flat, "path": a.rel,
-                    "description": a.description} for a in found.agents],
-        "invalid": [{"path": rel, "reason": why} for rel, why in found.invalid],
-        "ignored": list(found.ignored),
-    }
