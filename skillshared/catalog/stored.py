@@ -52,9 +52,13 @@ def _entries(folder: str, kept: Any, key: str, marker: str) -> list[Entry] | Non
     and whether it holds the marker file (a walk looks at nothing else), as one text
     ``key/marker/dirs/name/name...``; None when there is none, it is another identity's or
     it is damaged."""
-    if not isinstance(kept, str) or not kept.startswith(key + "/"):
+    if not isinstance(kept, str) or not kept.startswith(key):
         return None
-    parts = kept.split("/")
+    if kept.endswith("/0/0/") and len(kept) == len(key) + 5:
+        return []  # (the common case: a folder of files only)
+    parts = kept[len(key):].split("/")
+    if parts[0]:
+        return None
     try:
         has_marker, dirs = parts[1], int(parts[2])
     except (IndexError, ValueError):
@@ -157,10 +161,11 @@ class StoredCatalog:
         what was read now can be kept (``settled``)."""
         self.changed = self.changed or kept is not None or settled
 
-    def list_folder(self, folder: str) -> list[Entry] | list[os.DirEntry[str]]:
-        """The entries of ``folder``, from the catalog while its identity holds."""
+    def list_folder(self, folder: str, rel: str) -> list[Entry] | list[os.DirEntry[str]]:
+        """The entries of ``folder`` (``rel`` in the source), from the catalog while its
+        identity holds."""
         info = os.stat(folder)
-        key, rel = _key(info), self._rel(folder)
+        key = _key(info)
         kept = self.folders.get(rel)
         listed = _entries(folder, kept, key, self.marker)
         if listed is not None:

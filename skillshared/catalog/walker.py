@@ -66,10 +66,10 @@ class FolderEntry(Protocol):
     def is_file(self, *, follow_symlinks: bool = True) -> bool: ...
 
 
-Lister = Callable[[str], Sequence[FolderEntry]]
+Lister = Callable[[str, str], Sequence[FolderEntry]]  # (folder, its path in the source)
 
 
-def list_folder(folder: str) -> list[os.DirEntry[str]]:
+def list_folder(folder: str, rel: str = "") -> list[os.DirEntry[str]]:
     with os.scandir(folder) as it:
         return list(it)
 
@@ -206,7 +206,7 @@ class Walker:
         while stack:
             rel, folder, skills_above = stack.pop()
             try:
-                entries = self.lister(folder)
+                entries = self.lister(folder, rel)
             except OSError as exc:
                 self.unreadable[rel] = Rejected(rel or ".",
                                                 f"cannot read folder: {exc.strerror}")
