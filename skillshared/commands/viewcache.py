@@ -12,6 +12,7 @@ from pathlib import Path
 from skillshared.catalog import skills
 from skillshared.catalog.stored import StoredCatalog, cache_file
 from skillshared.core.errors import SkillshareError
+from skillshared.core.paths import Scope
 
 CACHE_FOLDER = "cache"
 
@@ -26,6 +27,17 @@ def discover(state_dir: Path, source: Path) -> skills.Discovery:
         with contextlib.suppress(OSError, SkillshareError):  # (it only saves time)
             stored.save(_write)
     return discovery
+
+
+def keep_config(scope: Scope) -> None:
+    """Keep the parse of ``scope``'s config when it was parsed from YAML just now (the next
+    command reading the same text skips YAML)."""
+    from skillshared.core import config_parsed
+
+    entry = config_parsed.pending(scope)
+    if entry is not None:
+        with contextlib.suppress(OSError, SkillshareError):
+            _write(*entry)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -169,6 +169,7 @@ def cmd_status(req: Request) -> StatusResult:
     from skillshared.git import gitstate
 
     config = req.config()
+    viewcache.keep_config(config.scope)
     found, flagged = _audited(config, viewcache.discover(req.paths.state_dir, config.source))
     discovery, runs = plan_all(config, discovery=found)
     source: SourceState = {
@@ -323,7 +324,7 @@ def cmd_list(req: Request) -> ListResult:
     agents, or one kind (as the original's ``list agents``; then ``kind`` says which, and an
     agents listing is given even when there is no agents folder yet). A pattern, ``--type``
     and ``--sort`` filter and order the skills as the original's do."""
-    from skillshared.commands import listflags, listview
+    from skillshared.commands import listflags, listview, viewcache
 
     only = req.text("only")
     kind, rest = split_kind(req, [only] if only else [], names=False)
@@ -331,6 +332,7 @@ def cmd_list(req: Request) -> ListResult:
     if req.flag("all") and kind is not None:
         raise UsageError(f"`list --all` lists skills and agents; drop {only or '--kind'!s}")
     config = req.config()
+    viewcache.keep_config(config.scope)
     result = listview.listed_skills(config, req.paths, empty=kind == AGENT)
     result["total"] = len(result["skills"])
     result["skills"] = listflags.select(result["skills"], opts)

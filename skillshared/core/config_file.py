@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from skillshared.core import yamlio
+from skillshared.core import config_parsed
 from skillshared.core.config import Config
 from skillshared.core.config_check import Validator
 from skillshared.core.errors import ConfigError
@@ -33,14 +33,20 @@ def read_document(scope: Scope) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"config {path} is not UTF-8 text (byte {exc.start})") from None
+    data = config_parsed.kept(scope, text)
+    if data is not None:
+        return data  # (this very text was parsed before: no YAML)
+    from skillshared.core import yamlio
+
     try:
         data = yamlio.load(text, str(path))
     except yamlio.YamlError as exc:
         raise ConfigError(f"cannot parse config: {exc}", hint="fix the YAML syntax") from None
     if data is None:
-        return {}
+        data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"config {path}: the top level must be a mapping of keys to values")
+    config_parsed.parsed(scope, text, data)
     return data
 
 

@@ -42,7 +42,7 @@ def test_cold_warm_and_without_the_catalog_alike(cli: CliRunner, world: Path, ho
     assert cli("sync").code == 0
     cold = views(cli)
     cache = home / ".local/state/skillshare/cache"
-    assert [p.name.startswith("catalog-") for p in cache.iterdir()] == [True]
+    assert sorted(p.name.split("-")[0] for p in cache.iterdir()) == ["catalog", "config"]
     warm = views(cli)
     monkeypatch.setattr(viewcache, "discover", lambda state, source: skills.discover(source))
     assert cold == warm == views(cli)
