@@ -10,11 +10,21 @@ from typing import Protocol
 
 from skillshared.core.results import PassBackup
 from skillshared.engine.apply import Outcome
-from skillshared.engine.plan import TargetPlan, TargetSpec
+from skillshared.engine.plan import DIR, TargetPlan, TargetSpec
 from skillshared.engine.runs import TargetRun
 
 Owns = Callable[[str], bool]  # whether a link's destination is in the source
 Exact = bool | Collection[str]  # True: all of a target; else the top-level entries named
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the pass saw of a target folder: the folder (device, inode) and the text of each
+    link at its top. A backup records these links as seen, without reading them again
+    (the pass changes only what it saw, each link only if it still reads as seen)."""
+
+    ident: tuple[int, int]
+    links: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,7 @@ class ToSave:
     mode: str
     owns: Owns
     exact: Exact  # what the pass replaces that is not ours: read, never taken on trust
+    seen: Seen | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,13 @@ def _owns(spec: TargetSpec, owners: dict[tuple[str, ...], Owns]) -> Owns:
     return owners.setdefault(spec.source_roots, spec.owns)
 
 
+def _seen(run: TargetRun) -> Seen | None:
+    obs = run.obs
+    if obs is None or obs.kind != DIR or obs.ident is None:
+        return None
+    return Seen(obs.ident, obs.links)
+
+
 def back_up(runs: Sequence[TargetRun], backups: Backups | None, auto_backup: bool
             ) -> PassBackup | None:
     """Back up targets about to change (auto), or at least those with forced replacements.
@@ -94,7 +112,8 @@ def back_up(runs: Sequence[TargetRun], backups: Backups | None, auto_backup: boo
         return None
     owners: dict[tuple[str, ...], Owns] = {}  # one per source: its answers are shared
     taken = backups([ToSave(r.group.name + r.group.spec.unit.backup_suffix, r.group.spec.path,
-                            r.group.spec.mode, _owns(r.group.spec, owners), replaced(r.plan))
+                            r.group.spec.mode, _owns(r.group.spec, owners), replaced(r.plan),
+                            _seen(r))
                      for r in chosen])
     if taken.error is not None:
         for run in chosen:

@@ -12,7 +12,7 @@ from typing import Any
 
 from skillshared.core.limits import Limits
 from skillshared.engine import trees
-from skillshared.engine.prebackup import Exact, Owns
+from skillshared.engine.prebackup import Exact, Owns, Seen
 from skillshared.store.backup_format import link_dest
 
 Behind = tuple[bool, dict[str, str] | None]  # a link's destination: ours, its description
@@ -110,13 +110,15 @@ def _same_file(old: Mapping[str, Any] | None, st: os.stat_result) -> bool:
 
 
 def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | None = None,
-             contents: Contents | None = None, exact: Exact = False) -> Snapshot:
+             contents: Contents | None = None, exact: Exact = False, seen: Seen | None = None
+             ) -> Snapshot:
     """Describe the target at ``path``. A file's checksum is reused from ``previous`` while
     its size, times and inode are unchanged (:func:`_same_file`), except in the entries
     ``exact`` names (True: all), whose files are all read. A link that ``owns`` (into the
     source) and that leads to a folder also gets the digest of that folder's content
     (``content``). An entry of the target (or the folder behind a link of ours) over the
-    ``contents``' limits is left out (``not_saved``)."""
+    ``contents``' limits is left out (``not_saved``). ``seen``: the text of the links at the
+    top of the folder as the caller saw them, taken as they are if it is that folder."""
     known = {e["path"]: e for e in (previous or {}).get("entries", []) if isinstance(e, dict)}
     try:
         st = os.lstat(path)
@@ -127,7 +129,8 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
         return look.link()
     if not stat.S_ISDIR(st.st_mode):
         return Snapshot("file", None, ())
-    return look.folder(exact)
+    same = seen is not None and seen.ident == (st.st_dev, st.st_ino)
+    return look.folder(exact, seen.links if same and seen is not None else {})
 
 
 class _Look:
@@ -167,14 +170,14 @@ class _Look:
                 self._unsaved(name, folder)
         return self._done("link", text)
 
-    def folder(self, exact: Exact) -> Snapshot:
+    def folder(self, exact: Exact, seen: Mapping[str, str]) -> Snapshot:
         """A target folder: each top entry whole, or (over the limits) left out, as
-        :func:`trees.walk` does."""
+        :func:`trees.walk` does (a link at its top in ``seen``: with the text seen)."""
         with os.scandir(self.path) as found:
             listed = sorted(found, key=lambda e: e.name)
         for top in listed:
             if top.is_symlink():  # (the common case, known without a stat)
-                self._add_link(top.name, top.path, True)
+                self._add_link(top.name, top.path, True, seen.get(top.name))
                 continue
             est = top.stat(follow_symlinks=False)
             inner = self._inside(top, est)
@@ -202,8 +205,9 @@ class _Look:
             self.not_saved.append({"path": top.name, "why": exc.why})
             return None
 
-    def _add_link(self, rel: str, full: str, top: bool) -> None:
-        text = os.readlink(full)
+    def _add_link(self, rel: str, full: str, top: bool, text: str | None = None) -> None:
+        if text is None:
+            text = os.readlink(full)
         dest = link_dest(self.path if top else os.path.dirname(full), text)
         if top and self.owns is not None:
             ours, described = self.contents.behind(self.owns, dest, self.known, rel)

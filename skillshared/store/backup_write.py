@@ -77,7 +77,7 @@ class PassBackups:
             return Taken(None)
         writer = BackupWriter(self.backups_dir, limits=self.limits)
         for one in wanted:
-            writer.add(one.name, one.path, one.mode, one.owns, exact=one.exact)
+            writer.add(one.name, one.path, one.mode, one.owns, exact=one.exact, seen=one.seen)
         try:
             writer.publish()
         except OSError as exc:

@@ -16,7 +16,7 @@ from skillshared.core import progress
 from skillshared.core.limits import Limits
 from skillshared.core.results import BackupTarget
 from skillshared.engine import fsops
-from skillshared.engine.prebackup import Exact, Owns
+from skillshared.engine.prebackup import Exact, Owns, Seen
 from skillshared.store.backup_format import (
     MANIFEST_VERSION,
     NAME_FORMAT,
@@ -86,7 +86,8 @@ class BackupWriter:
         return self.temp
 
     def add(self, target: str, path: str, mode: str, owns: Owns | None = None,
-            always: bool = False, exact: Exact = False) -> TargetBackup:
+            always: bool = False, exact: Exact = False, seen: Seen | None = None
+            ) -> TargetBackup:
         """Back up one target unless it is empty, or unchanged since its latest backup (and
         that backup looks intact) and not ``always``.
 
@@ -97,7 +98,8 @@ class BackupWriter:
         if isinstance(exact, str):
             exact = {exact}
         try:
-            result = self._add(target, real_target(path, mode, owns), mode, owns, always, exact)
+            result = self._add(target, real_target(path, mode, owns), mode, owns, always, exact,
+                               seen)
         except OSError as exc:
             result = TargetBackup(target, "failed", error=f"{exc.strerror or exc}: {exc.filename}")
             self._drop(target)
@@ -111,12 +113,14 @@ class BackupWriter:
         status, snap, prior, _ = self._examine(target, path, owns, always, exact)
         return status, snap, prior
 
-    def _examine(self, target: str, path: str, owns: Owns | None, always: bool, exact: Exact
+    def _examine(self, target: str, path: str, owns: Owns | None, always: bool, exact: Exact,
+                 seen: Seen | None = None
                  ) -> tuple[str | None, Snapshot, Prior | None, Match | None]:
         """:meth:`examine`, and the target's entries matched against its latest backup's."""
         found = latest_pieces(self.backups_dir, target)
         prior = (found[0], found[1]) if found else None
-        snap = snapshot(path, prior[1] if prior else None, owns, self.store.contents, exact)
+        snap = snapshot(path, prior[1] if prior else None, owns, self.store.contents, exact,
+                        seen)
         if snap.kind in ("missing", "file") or snap.empty:
             return ("missing" if snap.kind == "missing" else "empty"), snap, prior, None
         matched = match(snap.entries, found[2] if found else (),
@@ -142,8 +146,8 @@ class BackupWriter:
         )
 
     def _add(self, target: str, path: str, mode: str, owns: Owns | None,
-             always: bool, exact: Exact) -> TargetBackup:
-        status, snap, prior, matched = self._examine(target, path, owns, always, exact)
+             always: bool, exact: Exact, seen: Seen | None) -> TargetBackup:
+        status, snap, prior, matched = self._examine(target, path, owns, always, exact, seen)
         if snap.kind == "file":
             return TargetBackup(target, "failed", error=f"{path} is a file, not a folder")
         if status == "unchanged" and prior is not None:

@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+from skillshared.engine.prebackup import Seen
 from skillshared.store.backup_format import CHUNKS, STORE, list_backups
 from skillshared.store.backup_manifest import read_manifest
 from skillshared.store.backup_writer import BackupWriter
@@ -95,3 +96,19 @@ def test_a_damaged_piece_of_the_latest_backup_is_not_reused(cli: CliRunner, home
     assert read_manifest(newest, "claude") is not None
     assert read_manifest(newest, "cursor") is not None
     assert all_verify(home)  # (the piece was written again: the older backup reads again)
+
+
+def test_links_the_pass_saw_are_taken_as_seen_in_that_folder_only(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "linked").symlink_to(tmp_path / "src/linked")
+    st = os.stat(target)
+    for ident, recorded in (((st.st_dev, st.st_ino), "as seen"),
+                            ((st.st_dev, st.st_ino + 1), str(tmp_path / "src/linked"))):
+        writer = BackupWriter(tmp_path / f"backups-{recorded[:2]}")
+        writer.add("claude", str(target), "merge", seen=Seen(ident, {"linked": "as seen"}))
+        folder = writer.publish()
+        assert folder is not None
+        manifest = read_manifest(folder, "claude")
+        assert manifest is not None and manifest["entries"] == [
+            {"path": "linked", "type": "link", "link": recorded}]
