@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from skillshared.core.limits import Limits
@@ -15,7 +16,8 @@ from skillshared.engine import trees
 from skillshared.engine.prebackup import Exact, Owns, Seen
 from skillshared.store.backup_format import link_dest
 
-Behind = tuple[bool, dict[str, str] | None]  # a link's destination: ours, its description
+# where a link leads, whether it is ours, the description of the folder it leads to
+Behind = tuple[str, bool, dict[str, str] | None]
 
 
 @dataclass(frozen=True)
@@ -50,20 +52,22 @@ class Contents:
         self.too_large: dict[str, str] = {}  # folder -> why it is not saved
         self._owners: dict[int, tuple[Owns, dict[str, Behind]]] = {}  # (owns kept alive)
 
-    def behind(self, owns: Owns, dest: str, known: Mapping[str, Mapping[str, Any]], rel: str
-               ) -> Behind:
-        """Whether a link's destination is ours (``owns``), and if so :meth:`describe` of
-        it (``known[rel]``: the link's entry in the latest backup). Asked once per backup
-        and destination: targets link to the same folders."""
+    def behind(self, owns: Owns, folder: str, text: str,
+               before: Callable[[str], Mapping[str, Any] | None], rel: str) -> Behind:
+        """Where a link in ``folder`` whose text is ``text`` leads, whether that is ours
+        (``owns``), and if so :meth:`describe` of it (``before(rel)``: the link's entry in
+        the latest backup). Asked once per backup: targets link to the same folders."""
         found = self._owners.get(id(owns))
         if found is None or found[0] is not owns:
             found = self._owners[id(owns)] = (owns, {})
         answers = found[1]
-        answer = answers.get(dest)
+        key = text if text.startswith("/") else f"{folder}\0{text}"
+        answer = answers.get(key)
         if answer is None:
+            dest = link_dest(folder, text)
             ours = owns(dest)
-            answer = answers[dest] = (ours, self.describe(dest, known.get(rel)) if ours
-                                      else None)
+            answer = answers[key] = (dest, ours, self.describe(dest, before(rel)) if ours
+                                     else None)
         return answer
 
     def describe(self, folder: str, previous: Mapping[str, Any] | None
@@ -88,6 +92,9 @@ class Contents:
         self.known[folder] = {"signature": sig, "content": digest}
         return self.known[folder]
 
+
+
+_NAME = attrgetter("name")
 
 
 def exact_for(exact: Exact, rel: str) -> bool:
@@ -119,12 +126,11 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
     (``content``). An entry of the target (or the folder behind a link of ours) over the
     ``contents``' limits is left out (``not_saved``). ``seen``: the text of the links at the
     top of the folder as the caller saw them, taken as they are if it is that folder."""
-    known = {e["path"]: e for e in (previous or {}).get("entries", []) if isinstance(e, dict)}
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         return Snapshot("missing", None, ())
-    look = _Look(path, known, owns, contents or Contents())
+    look = _Look(path, (previous or {}).get("entries", ()), owns, contents or Contents())
     if stat.S_ISLNK(st.st_mode):
         return look.link()
     if not stat.S_ISDIR(st.st_mode):
@@ -137,12 +143,20 @@ class _Look:
     """One look at a target: its entries, the folders behind its links of ours that are
     saved (``origins``), and what is left out."""
 
-    def __init__(self, path: str, known: Mapping[str, Mapping[str, Any]], owns: Owns | None,
+    def __init__(self, path: str, before: Iterable[Any], owns: Owns | None,
                  contents: Contents) -> None:
-        self.path, self.known, self.owns, self.contents = path, known, owns, contents
+        self.path, self.owns, self.contents = path, owns, contents
+        self._before = before
+        self._known: dict[str, Mapping[str, Any]] | None = None
         self.entries: list[dict[str, Any]] = []
         self.origins: dict[str, str] = {}
         self.not_saved: list[dict[str, str]] = []
+
+    def before(self, rel: str) -> Mapping[str, Any] | None:
+        """The entry at ``rel`` in the latest backup (looked up once one is asked for)."""
+        if self._known is None:
+            self._known = {e["path"]: e for e in self._before if isinstance(e, dict)}
+        return self._known.get(rel)
 
     def _done(self, kind: str, link: str | None) -> Snapshot:
         return Snapshot(kind, link, tuple(self.entries), self.origins, tuple(self.not_saved))
@@ -163,7 +177,7 @@ class _Look:
                 tops = sorted((e.name, e.path) for e in found
                               if e.name != ".git" and e.is_dir(follow_symlinks=False))
             for name, folder in tops:
-                described = self.contents.describe(folder, self.known.get(name))
+                described = self.contents.describe(folder, self.before(name))
                 if described is not None:
                     self.entries.append({"path": name, "type": "saved", **described})
                     self.origins[name] = folder
@@ -174,7 +188,7 @@ class _Look:
         """A target folder: each top entry whole, or (over the limits) left out, as
         :func:`trees.walk` does (a link at its top in ``seen``: with the text seen)."""
         with os.scandir(self.path) as found:
-            listed = sorted(found, key=lambda e: e.name)
+            listed = sorted(found, key=_NAME)
         for top in listed:
             if top.is_symlink():  # (the common case, known without a stat)
                 self._add_link(top.name, top.path, True, seen.get(top.name))
@@ -208,9 +222,9 @@ class _Look:
     def _add_link(self, rel: str, full: str, top: bool, text: str | None = None) -> None:
         if text is None:
             text = os.readlink(full)
-        dest = link_dest(self.path if top else os.path.dirname(full), text)
         if top and self.owns is not None:
-            ours, described = self.contents.behind(self.owns, dest, self.known, rel)
+            dest, ours, described = self.contents.behind(self.owns, self.path, text,
+                                                         self.before, rel)
             if described is not None:
                 self.entries.append({"path": rel, "type": "link", "link": text, **described})
                 self.origins[rel] = dest
@@ -226,7 +240,7 @@ class _Look:
         elif stat.S_ISDIR(mode):
             self.entries.append({"path": rel, "type": "dir", "mode": stat.S_IMODE(mode)})
         elif stat.S_ISREG(mode):
-            old = self.known.get(rel)
+            old = self.before(rel)
             sha = old["sha256"] if old and not read and _same_file(old, est) else (
                 trees.file_sha256(os.path.join(self.path, rel)))
             self.entries.append({"path": rel, "type": "file", "mode": stat.S_IMODE(mode),
