@@ -79,6 +79,8 @@ class InotifyObserver:
         self._wake()
 
     def join(self) -> None:
+        """Wait for the reader to end (stop first); then nothing of this observer stays
+        open, whether its thread ever ran or not."""
         if self._thread.is_alive():
             self._thread.join()
         with self._lock:
@@ -157,14 +159,30 @@ class InotifyObserver:
             os.write(self._wake_w, b"x")
 
     def _run(self) -> None:
+        """Read events until stopped. Whatever ends this thread, it closes its instances
+        first (a dead reader holds nothing), and an unexpected error is reported as events
+        lost, so that the supervisor replaces the observer."""
+        try:
+            self._loop()
+        except Exception as exc:
+            self.on_lost(f"the inotify reader failed: {exc!r}")
+        finally:
+            with self._lock:
+                fds = [*self._by_fd, *self._closing]
+                self._by_fd, self._closing = {}, []
+            for fd in fds:
+                _close(fd)
+
+    def _loop(self) -> None:
         while not self._stopping:
+            poll = select.poll()  # not select(): no limit on the descriptors' numbers
             with self._lock:
                 for fd in self._closing:
                     _close(fd)
                 self._closing = []
-                fds = list(self._by_fd)
-            ready, _, _ = select.select([self._wake_r, *fds], [], [])
-            for fd in ready:
+                for fd in [self._wake_r, *self._by_fd]:
+                    poll.register(fd, select.POLLIN)
+            for fd, _ in poll.poll():
                 if fd == self._wake_r:
                     os.read(self._wake_r, 4096)
                     continue

@@ -274,8 +274,7 @@ class Watcher:
     def _stop_observer(self) -> None:
         if self._observer is not None:
             self._observer.stop()
-            if self._observer.is_alive():
-                self._observer.join()
+            self._observer.join()  # also when its thread ended already: its files close
             self._observer = None
 
 

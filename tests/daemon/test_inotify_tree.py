@@ -3,6 +3,8 @@ made, moved in and dropped on folders moved out; events as paths."""
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
 import sys
 import threading
@@ -122,3 +124,65 @@ def test_watchdog_still_serves_where_there_is_no_inotify(tmp_path: Path) -> None
         assert (watcher.watch_count() or 0) >= 1
     finally:
         watcher.stop()
+
+
+def inotify_files() -> int:
+    return sum(1 for fd in os.listdir("/proc/self/fd")
+               if os.path.lexists(f"/proc/self/fd/{fd}")
+               and os.readlink(f"/proc/self/fd/{fd}") == "anon_inode:inotify")
+
+
+def test_rebuilds_and_a_failed_reader_leave_nothing_open(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    before = inotify_files()
+    watcher = Watcher(lambda hints: None, lambda reason: None)
+    watcher.start([Root(SOURCE, str(root), recursive=True)])
+    try:
+        for _ in range(20):
+            with watcher._lock:
+                watcher._rebuild()
+        assert inotify_files() == before + 1
+    finally:
+        watcher.stop()
+    assert inotify_files() == before
+    kernel = calls()
+    assert kernel is not None
+    lost: list[str] = []
+
+    def broken(path: str, gone: bool) -> None:
+        raise RuntimeError("a bug")
+
+    observer = InotifyObserver(kernel, broken, lost.append)
+    observer.start()
+    observer.schedule(str(root), recursive=True)
+    (root / "new").mkdir()
+    wait_for(lambda: not observer.is_alive(), what="the reader to end")
+    assert lost and "a bug" in lost[0]
+    assert inotify_files() == before  # the dead reader closed its instances itself
+    observer.join()
+
+
+def test_descriptors_above_1024_are_read(tmp_path: Path) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if min(hard, 4096) < 1200:
+        pytest.skip("cannot open 1,200 files here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+    null = os.open(os.devnull, os.O_RDONLY)
+    filler = [os.dup(null) for _ in range(1100)]
+    try:
+        kernel = calls()
+        assert kernel is not None
+        seen = Seen()
+        observer = InotifyObserver(kernel, seen.on_event, seen.lost.append)
+        observer.start()
+        watch = observer.schedule(str(tmp_path), recursive=False)
+        assert watch.fd > 1024
+        (tmp_path / "file.md").write_text("x")
+        wait_for(lambda: seen.has(tmp_path / "file.md"), what="an event on a high descriptor")
+        observer.stop()
+        observer.join()
+    finally:
+        for fd in [*filler, null]:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
