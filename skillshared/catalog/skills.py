@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skillshared.catalog import stored_walk
 from skillshared.catalog.frontmatter import NO_FRONTMATTER, Frontmatter, read_frontmatter
 from skillshared.catalog.kinds import SKILL_FILE, SKILLS
 from skillshared.catalog.walker import (
@@ -161,6 +162,10 @@ def discover(source: Path, frontmatter: bool = True,
     root_id = folder_id(source)
     if root_id is None:
         return Discovery(source, exists=False)
+    if stored is not None and frontmatter:
+        kept = stored_walk.quick(stored, str(source))
+        if kept is not None:
+            return _kept_discovery(source, kept)
     root_rules, rule_problems = read_ignore_rules(source, SKILLS)
     real_root = os.path.realpath(source)
     walker = Walker(SKILLS, real_root, root_rules,
@@ -183,9 +188,20 @@ def discover(source: Path, frontmatter: bool = True,
                                     stored.frontmatter if stored else read_frontmatter))
     state = DiscoveryIndex(real_root, root_id, frontmatter, rules, found, bad, clashes,
                            walker.unreadable, walker.watches, ())
+    rejected, ignored = rejections(rules, walker.unreadable, bad, clashes), tuple(
+        sorted(walker.ignored))
+    if stored is not None and frontmatter:
+        stored_walk.note(stored, str(source), walker, rules,
+                         [(s.flat_name, s.rel_path) for s in skills], rejected, ignored)
     return finish_discovery(source, state, tuple(skills), {s.flat_name: s for s in skills},
-                   rejections(rules, walker.unreadable, bad, clashes),
-                   tuple(sorted(walker.ignored)))
+                            rejected, ignored)
+
+
+def _kept_discovery(source: Path, kept: stored_walk.Found) -> Discovery:
+    """A discovery as the last walk found it (nothing it came from changed since)."""
+    found = tuple(Skill(flat, rel, os.path.join(source, rel), meta) for flat, rel, meta in kept[0])
+    return Discovery(source, True, found, tuple(Rejected(r, why) for r, why in kept[1]),
+                     tuple(kept[2]), {s.flat_name: s for s in found})
 
 
 def finish_discovery(source: Path, state: DiscoveryIndex, skills: tuple[Skill, ...],

@@ -37,13 +37,14 @@ def cache_file(cache_dir: Path, source: str) -> Path:
     return cache_dir / f"catalog-{tag:08x}.json"
 
 
-def _key(info: os.stat_result) -> str:
+def key_of(info: os.stat_result) -> str:
     """The identity of what was read: inode, device, size, mtime and ctime (ns)."""
     return (f"{info.st_ino:x}.{info.st_dev:x}.{info.st_size:x}.{info.st_mtime_ns:x}."
             f"{info.st_ctime_ns - info.st_mtime_ns:x}")
 
 
-def _settled(info: os.stat_result, now_ns: int) -> bool:
+def settled_before(info: os.stat_result, now_ns: int) -> bool:
+    """Whether what ``info`` describes last changed well before ``now_ns``."""
     return now_ns - max(info.st_mtime_ns, info.st_ctime_ns) > SETTLED_NS
 
 
@@ -86,7 +87,7 @@ def _listing(key: str, entries: list[os.DirEntry[str]], marker: str) -> str:
     return f"{key}/{int(has_marker)}/{len(dirs)}/" + "/".join(dirs + links)
 
 
-def _frontmatter(kept: Any, key: str) -> Frontmatter | None:
+def kept_frontmatter(kept: Any, key: str) -> Frontmatter | None:
     """Kept frontmatter of a SKILL.md whose identity is ``key`` (None: as for a listing)."""
     try:
         if kept[0] != key:
@@ -133,6 +134,10 @@ class StoredCatalog:
         self.files: dict[str, Any] = {}
         self.seen_folders: dict[str, str] = {}
         self.seen_files: dict[str, list[Any]] = {}
+        self.walk: Any = None  # a walk's whole result (see stored_walk)
+        self.seen_walk: Any = None
+        self.visited = 0  # folders listed
+        self.started = time.time_ns()
         self.changed = False
         self._load()
 
@@ -148,9 +153,10 @@ class StoredCatalog:
         except (OSError, ValueError, KeyError, TypeError):
             self.changed = True  # (missing, damaged or another version's: written anew)
             return
-        self.folders, self.files = folders, files
+        self.folders, self.files, self.walk = folders, files, doc.get("walk")
 
-    def _rel(self, path: str) -> str:
+    def rel(self, path: str) -> str:
+        """``path`` as the catalog names it (in the source, else whole)."""
         root = self.real_root
         if path.startswith(root + os.sep):
             return path[len(root) + 1:]
@@ -164,8 +170,9 @@ class StoredCatalog:
     def list_folder(self, folder: str, rel: str) -> list[Entry] | list[os.DirEntry[str]]:
         """The entries of ``folder`` (``rel`` in the source), from the catalog while its
         identity holds."""
+        self.visited += 1
         info = os.stat(folder)
-        key = _key(info)
+        key = key_of(info)
         kept = self.folders.get(rel)
         listed = _entries(folder, kept, key, self.marker)
         if listed is not None:
@@ -174,7 +181,7 @@ class StoredCatalog:
         now = time.time_ns()
         with os.scandir(folder) as it:
             entries = list(it)
-        settled = _settled(info, now) and stat.S_ISDIR(info.st_mode)
+        settled = settled_before(info, now) and stat.S_ISDIR(info.st_mode)
         self._keep(kept, settled)
         if settled:
             self.seen_folders[rel] = _listing(key, entries, self.marker)
@@ -187,15 +194,15 @@ class StoredCatalog:
             info = os.stat(path)
         except OSError:
             return read_frontmatter(path)
-        key, rel = _key(info), self._rel(path)
+        key, rel = key_of(info), self.rel(path)
         kept = self.files.get(rel)
-        meta = _frontmatter(kept, key)
+        meta = kept_frontmatter(kept, key)
         if meta is not None:
             self.seen_files[rel] = kept  # type: ignore[assignment]
             return meta
         now = time.time_ns()
         meta = read_frontmatter(path)
-        settled = _settled(info, now) and stat.S_ISREG(info.st_mode)
+        settled = settled_before(info, now) and stat.S_ISREG(info.st_mode)
         self._keep(kept, settled)
         if settled:
             targets = list(meta.targets) if meta.targets is not None else None
@@ -207,9 +214,9 @@ class StoredCatalog:
         from what was read; True when written."""
         gone = len(self.seen_folders) != len(self.folders) or len(
             self.seen_files) != len(self.files)
-        if not (self.changed or gone):
+        if not (self.changed or gone or self.seen_walk != self.walk):
             return False
         doc = {"version": _VERSION, "source": self.real_root, "folders": self.seen_folders,
-               "files": self.seen_files}
+               "files": self.seen_files, "walk": self.seen_walk}
         write(self.file, json.dumps(doc, separators=(",", ":")).encode("utf-8"))
         return True

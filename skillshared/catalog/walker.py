@@ -176,6 +176,7 @@ class Walker:
         self.tracked: set[str] = set()
         self.repo_problems: list[Rejected] = []
         self.probes: list[Probe] = []
+        self.hidden: list[str] = []  # every ignored folder met (a SKILL.md in it or not)
 
     def ignored_path(self, rel: str) -> bool:
         if self.root_rules.ignored(rel, True):
@@ -235,6 +236,7 @@ class Walker:
         """Whether ``rel`` is ignored; an ignored folder holding a SKILL.md is listed."""
         if not self.ignored_path(rel):
             return False
+        self.hidden.append(rel)
         skill_file = os.path.join(path, self.kind.marker)
         try:
             mode = os.lstat(skill_file).st_mode

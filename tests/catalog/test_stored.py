@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,60 @@ def test_the_catalog_is_written_atomically_through_the_engine(
     viewcache.discover(tmp_path, world)
     assert written == [str(cache_file(tmp_path / "cache", os.path.realpath(world)))]
     assert os.listdir(tmp_path / "cache") == [Path(written[0]).name]
+
+
+@pytest.fixture
+def plain(source: Path) -> Path:
+    """A source without symlinks: its whole walk is kept."""
+    for rel in ("alpha", "group/gamma", "_team/epsilon", "hidden-one", "hidden-two/sub"):
+        make_skill(source, rel, files={"references/guide.md": "text"})
+    (source / "_team/.git").mkdir()
+    (source / "_team/.skillignore").write_text("nothing*\n")
+    (source / ".skillignore").write_text("hidden*\n")
+    (source / "empty-hidden").mkdir()
+    return aged(source)
+
+
+def walked(state: Path, source: Path) -> tuple[skills.Discovery, StoredCatalog]:
+    found, catalog = warm(state, source)
+    assert found == skills.discover(source)
+    return found, catalog
+
+
+@pytest.mark.parametrize("change", ["none", "skill file", "ignore file", "repo ignore file",
+                                    "hidden skill", "deep skill", "rename", "new group",
+                                    "no git", "damaged walk"])
+def test_a_kept_walk_is_used_only_while_nothing_changed(
+        settled: None, plain: Path, tmp_path: Path, change: str) -> None:
+    walked(tmp_path, plain)
+    _, catalog = walked(tmp_path, plain)
+    assert catalog.visited == 0 and catalog.walk is not None  # (not walked: the kept result)
+    edits: dict[str, Callable[[], object]] = {
+        "skill file": lambda: (plain / "alpha/SKILL.md").write_text(
+            (plain / "alpha/SKILL.md").read_text().replace("test", "best")),
+        "ignore file": lambda: (plain / ".skillignore").write_text("hidden-o*\n"),
+        "repo ignore file": lambda: (plain / "_team/.skillignore").write_text("epsilon\n"),
+        "hidden skill": lambda: make_skill(plain, "empty-hidden"),
+        "deep skill": lambda: make_skill(plain, "alpha/references/inner"),
+        "rename": lambda: (plain / "group/gamma").rename(plain / "group/gamma2"),
+        "new group": lambda: make_skill(plain, "newgroup/zeta"),
+        "no git": (plain / "_team/.git").rmdir,
+    }
+    if change in edits:
+        edits[change]()
+    if change == "damaged walk":
+        file = cache_file(tmp_path / "cache", os.path.realpath(plain))
+        doc = json.loads(file.read_bytes())
+        doc["walk"]["skills"] = [[1, 2]]
+        file.write_text(json.dumps(doc))
+    found, catalog = walked(tmp_path, plain)
+    assert (catalog.visited == 0) == (change == "none")
+    if change == "skill file":
+        assert found.by_name["alpha"].meta.description == "best skill"
+
+
+def test_a_walk_that_met_a_symlink_is_not_kept(settled: None, world: Path,
+                                               tmp_path: Path) -> None:
+    walked(tmp_path, world)
+    _, catalog = walked(tmp_path, world)
+    assert catalog.walk is None and catalog.visited > 0
