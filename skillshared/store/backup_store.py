@@ -5,6 +5,7 @@ the backup; what a killed writer left is swept by :func:`sweep_unfinished`."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ from skillshared.store.backup_pieces import Entry, Known
 from skillshared.store.backup_snapshot import Contents
 
 INLINE_MAX = 64 * 1024  # a manifest's entries up to this size (JSON) are kept in it
+FSYNC_MAX = 256  # files a backup flushes one by one; more: all at once
 _SYNCFS = sys.platform.startswith("linux")  # one syncfs flushes a whole backup (fsops.flush)
 
 
@@ -45,6 +47,7 @@ class ContentStore:
         self.written = 0  # bytes of content new to the store
         self.fresh: list[Path] = []  # skill versions this backup added (flushed with it)
         self.dirs: set[Path] = set()  # store folders it added entries to
+        self.unsynced: list[Path] = []  # files it put in the store, not flushed yet
         self._checked: set[str] = set()  # copies read and found right, or written, by it
         self._made: set[Path] = set()  # store folders it made sure exist
         self._chunks: set[str] = set()  # pieces known to be in the store
@@ -119,6 +122,7 @@ class ContentStore:
                 fsops.link_or_copy_file(copy, str(final), copy, entry["mode"] | 0o600)
             self.written += entry["size"]
             self.dirs.add(final.parent)
+            self.unsynced.append(final)
         elif staged:
             fsops.remove_file(copy)  # (the file changed into content already stored)
         return entry
@@ -165,6 +169,7 @@ class ContentStore:
             raise
         self.written += len(data) + 1
         self.dirs.add(chunks)
+        self.unsynced.append(final)
         self._chunks.add(digest)
         return digest
 
@@ -200,10 +205,48 @@ class ContentStore:
         return made
 
     def flush(self, backup: Path) -> None:
-        """Flush a backup and what it added to the store to disk."""
-        fsops.flush(backup, *self.fresh)
+        """Flush a backup and what it added to the store to disk: each file and folder it
+        wrote, when they are few (as when most of a backup is in the store already); else
+        all at once (:func:`fsops.flush`: one ``syncfs`` on Linux, which also waits for
+        whatever else is being written to the file system)."""
+        listed = _listing([backup, *self.fresh], FSYNC_MAX - len(self.unsynced))
+        if not _SYNCFS or listed is None:
+            fsops.flush(backup, *self.fresh)
+        else:
+            for path in [*map(str, self.unsynced), *listed[0]]:
+                _fsync_file(path)
+            for written in listed[1]:
+                fsops.fsync_dir(written)
         for folder in sorted(self.dirs):
             fsops.fsync_dir(folder)
+
+
+def _listing(roots: list[Path], most: int) -> tuple[list[str], list[str]] | None:
+    """The files and the folders under ``roots``; None if there are more than ``most``
+    files."""
+    files: list[str] = []
+    folders: list[str] = []
+    for root in roots:
+        for folder, _, names in os.walk(root):
+            folders.append(folder)
+            files += (os.path.join(folder, n) for n in names)
+            if len(files) > most:
+                return None
+    return files, folders
+
+
+def _fsync_file(path: str) -> None:
+    """Flush a file (a link is flushed with its folder)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return
+        raise
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _reused(same: Known | None) -> bool:

@@ -9,7 +9,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
+from skillshared.engine import fsops
 from skillshared.engine.prebackup import Seen
+from skillshared.store import backup_store
 from skillshared.store.backup_format import CHUNKS, STORE, list_backups
 from skillshared.store.backup_manifest import read_manifest
 from skillshared.store.backup_writer import BackupWriter
@@ -112,3 +116,22 @@ def test_links_the_pass_saw_are_taken_as_seen_in_that_folder_only(tmp_path: Path
         manifest = read_manifest(folder, "claude")
         assert manifest is not None and manifest["entries"] == [
             {"path": "linked", "type": "link", "link": recorded}]
+
+
+def test_a_backup_of_few_new_files_flushes_them_not_the_whole_file_system(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "target"
+    for index in range(4):
+        make_skill(target, f"own-{index}")
+    whole: list[tuple[object, ...]] = []
+    monkeypatch.setattr(fsops, "flush", lambda *paths: whole.append(paths))
+    synced: list[str] = []
+    monkeypatch.setattr(backup_store, "_fsync_file", synced.append)
+    for most, expected in ((256, 0), (3, 1)):
+        monkeypatch.setattr(backup_store, "FSYNC_MAX", most)
+        writer = BackupWriter(tmp_path / f"backups-{most}")
+        writer.add("claude", str(target), "merge")
+        assert writer.publish() is not None
+        assert len(whole) == expected
+    files = [p for p in synced if "/.skills/files/" in p]
+    assert len(files) == 4 and any(p.endswith("/claude.json") for p in synced)
