@@ -58,3 +58,14 @@ def test_a_change_is_shown_at_once(cli: CliRunner, world: Path) -> None:
     assert listed["alpha"]["description"] == "best skill"
     assert "group__epsilon" in listed and "beta" not in listed
     assert cli("status", "--json").json()["source"]["skills"] == len(listed)
+
+
+def test_a_cache_folder_that_cannot_be_written_changes_nothing(cli: CliRunner, world: Path,
+                                                               home: Path) -> None:
+    state = home / ".local/state/skillshare"
+    state.mkdir(parents=True)
+    (state / "cache").write_text("a file where the cache folder should be")
+    first = views(cli)
+    assert first == views(cli)
+    (state / "cache").unlink()
+    assert views(cli) == first
