@@ -10,7 +10,8 @@ Layout of ``<backups>/``:
   of ours, the version of the skill behind it (``content``). A small manifest holds its
   ``entries`` itself; a big one lists ``chunks``: pieces of a few top-level entries each
   (a line of JSON), stored once (``.skills/chunks/<sha256>``), so a backup of a big target
-  that changed a little costs the pieces that changed.
+  that changed a little costs the pieces that changed: the pieces equal to the latest
+  backup's are named again as they are (:mod:`backup_pieces`), neither serialised nor hashed.
 - ``.skills/files/<sha256>``: the content of every file backed up, stored once however many
   backups and targets hold it.
 - ``.skills/<digest>/``: the content behind our links, one folder per distinct version of a
