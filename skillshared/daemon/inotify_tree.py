@@ -1,7 +1,7 @@
 """Folders watched with the kernel's inotify directly (Linux): an inotify instance per watched
-root, one reader thread for all of them, and for each watch only its number and its folder's
-path (a dict entry and a string: about a tenth of what watchdog keeps per watched folder, and
-no thread per root).
+root, one reader thread for all of them, and for each watched folder a few bytes
+(:mod:`skillshared.daemon.inotify_folders`; watchdog kept some 700 per folder, and a thread
+per root).
 
 A recursive root is watched in every folder below it, except inside ``.git`` folders (git's
 own writes are noise to the daemon; a ``.git`` appearing or going away is seen from its
@@ -34,6 +34,7 @@ from skillshared.daemon.inotify import (
     IN_Q_OVERFLOW,
     Calls,
 )
+from skillshared.daemon.inotify_folders import Folders
 
 OnEvent = Callable[[str, bool], None]  # (path, a folder went away)
 _HEADER = struct.Struct("iIII")  # wd, mask, cookie, len
@@ -49,7 +50,7 @@ class TreeWatch:
     path: str
     recursive: bool
     fd: int
-    paths: dict[int, str] = field(default_factory=dict)
+    folders: Folders = field(default_factory=Folders)
     root_wd: int = -1
     alive: bool = True
 
@@ -96,9 +97,9 @@ class InotifyObserver:
         watch = TreeWatch(path, recursive, self.calls.init())
         try:
             watch.root_wd = self.calls.add(watch.fd, path)
-            watch.paths[watch.root_wd] = path
+            watch.folders.add_root(watch.root_wd, path)
             if recursive:
-                self._add_below(watch, path)
+                self._add_below(watch, watch.root_wd, path)
         except OSError:
             _close(watch.fd)
             raise
@@ -121,37 +122,41 @@ class InotifyObserver:
 
     def watch_count(self) -> int:
         with self._lock:
-            return sum(len(w.paths) for w in self._by_fd.values())
+            return sum(len(w.folders) for w in self._by_fd.values())
 
-    def _add_below(self, watch: TreeWatch, top: str, report: bool = False) -> None:
-        """Watches on the folders below ``top`` (watched already); ``report``: each entry
-        found is reported (made before its folder's watch was there)."""
-        stack = [top]
+    def _add_below(self, watch: TreeWatch, top_wd: int, top: str, report: bool = False
+                   ) -> None:
+        """Watches on the folders below ``top`` (watched already as ``top_wd``);
+        ``report``: each entry found is reported (made before its folder's watch was)."""
+        stack = [(top_wd, top)]
         while stack:
+            parent, folder = stack.pop()
             try:
-                with os.scandir(stack.pop()) as scan:
+                with os.scandir(folder) as scan:
                     entries = list(scan)
             except OSError:
                 continue  # gone meanwhile, or unreadable (the walk reports it)
             if report:
                 for entry in entries:
                     self.on_event(entry.path, False)
-            for folder in [e.path for e in entries if e.name != _SKIPPED
-                           and e.is_dir(follow_symlinks=False)]:
+            for entry in entries:
+                if entry.name == _SKIPPED or not entry.is_dir(follow_symlinks=False):
+                    continue
                 try:
-                    watch.paths[self.calls.add(watch.fd, folder)] = folder
+                    wd = self.calls.add(watch.fd, entry.path)
                 except OSError as exc:
                     if exc.errno not in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
                         raise
                     continue
-                stack.append(folder)
+                watch.folders.add(wd, parent, entry.name)
+                stack.append((wd, entry.path))
 
-    def _drop_below(self, watch: TreeWatch, top: str) -> None:
-        """No more watches on ``top`` and the folders below it (moved away)."""
-        prefix = top + os.sep
-        for wd in [wd for wd, p in watch.paths.items() if p == top or p.startswith(prefix)]:
-            self.calls.rm(watch.fd, wd)
-            del watch.paths[wd]
+    def _drop_below(self, watch: TreeWatch, parent: int, name: str) -> None:
+        """No more watches on folder ``name`` of ``parent`` and below it (moved away)."""
+        top = watch.folders.child(parent, name)
+        if top is not None:
+            for wd in watch.folders.drop_below(top):
+                self.calls.rm(watch.fd, wd)
 
     # -- events ---------------------------------------------------------------------------
     def _wake(self) -> None:
@@ -213,12 +218,14 @@ class InotifyObserver:
         if mask & IN_Q_OVERFLOW:
             self.on_lost("the inotify queue overflowed; events were lost")
             return
-        folder = watch.paths.get(wd)
+        folder = watch.folders.path(wd)
         if folder is None:
             return  # a watch dropped meanwhile
         if mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF):
             if mask & IN_IGNORED:
-                del watch.paths[wd]
+                watch.folders.drop(wd)
+                if watch.folders.sparse():
+                    self.on_lost("many watched folders came and went: watching anew")
             if wd == watch.root_wd:
                 watch.alive = not mask & IN_IGNORED and watch.alive
                 self.on_event(folder, True)  # the root itself: the supervisor looks
@@ -226,18 +233,20 @@ class InotifyObserver:
         path = os.path.join(folder, name)
         if mask & IN_ISDIR and watch.recursive and name != _SKIPPED:
             if mask & IN_MOVED_FROM:
-                self._drop_below(watch, path)
+                self._drop_below(watch, wd, name)
             elif mask & (IN_CREATE | IN_MOVED_TO):
-                self._add_new(watch, path, bool(mask & IN_CREATE))
+                self._add_new(watch, wd, name, bool(mask & IN_CREATE))
         self.on_event(path, bool(mask & IN_ISDIR and mask & _GONE))
 
-    def _add_new(self, watch: TreeWatch, path: str, made: bool) -> None:
-        """Watches on a folder made (``made``) or moved in: what a made folder holds
-        already is reported (``mkdir -p``); a folder moved in is reported as a whole."""
+    def _add_new(self, watch: TreeWatch, parent: int, name: str, made: bool) -> None:
+        """Watches on folder ``name`` of ``parent``, made (``made``) or moved in: what a
+        made folder holds already is reported (``mkdir -p``); a folder moved in is
+        reported as a whole."""
+        path = os.path.join(watch.folders.path(parent) or "", name)
         try:
             wd = self.calls.add(watch.fd, path)
-            watch.paths[wd] = path
-            self._add_below(watch, path, made)
+            watch.folders.add(wd, parent, name)
+            self._add_below(watch, wd, path, made)
         except OSError as exc:
             if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EACCES):
                 return  # gone again already (its removal is reported too), or unreadable

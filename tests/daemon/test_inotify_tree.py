@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from skillshared.daemon.inotify import calls
+from skillshared.daemon.inotify_folders import Folders
 from skillshared.daemon.inotify_tree import InotifyObserver, TreeWatch
 from skillshared.daemon.roots import SOURCE, Hint, Root
 from skillshared.daemon.watcher import Watcher
@@ -52,7 +53,7 @@ def observed(tmp_path: Path) -> Iterator[tuple[InotifyObserver, Seen]]:
 
 
 def folders_of(watch: TreeWatch) -> set[str]:
-    return set(watch.paths.values())
+    return set(watch.folders.paths())
 
 
 def test_every_folder_but_git_is_watched_once(tmp_path: Path,
@@ -186,3 +187,21 @@ def test_descriptors_above_1024_are_read(tmp_path: Path) -> None:
         for fd in [*filler, null]:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_the_folder_table_puts_paths_together_and_drops_subtrees() -> None:
+    table = Folders()
+    table.add_root(1, "/src")
+    table.add(2, 1, "skill")
+    table.add(3, 2, "references")
+    table.add(4, 3, "deep")
+    table.add(5, 1, "other")
+    assert table.path(4) == "/src/skill/references/deep" and len(table) == 5
+    assert table.child(1, "skill") == 2 and table.child(1, "nothing") is None
+    assert table.drop_below(2) == [2, 3, 4]
+    assert table.path(4) is None and table.path(5) == "/src/other" and len(table) == 2
+    assert sorted(table.paths()) == ["/src", "/src/other"]
+    for wd in range(6, 20_000):  # folders that came and went: numbers are not reused
+        table.add(wd, 1, f"tmp-{wd}")
+        table.drop(wd)
+    assert table.sparse() and len(table) == 2
