@@ -9,18 +9,20 @@ from typing import TYPE_CHECKING
 from skillshared.catalog import skills
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from skillshared.commands.results_list import ListedAgents, ListedSkill, ListResult
     from skillshared.core.config import Config
-    from skillshared.core.paths import Paths
 
 
-def listed_skills(config: Config, paths: Paths, empty: bool) -> ListResult:
-    """The skills of ``list`` (``empty``: none, without looking: ``list agents``)."""
+def listed_skills(config: Config, kept: Path | None, empty: bool) -> ListResult:
+    """The skills of ``list`` (``empty``: none, without looking: ``list agents``), through
+    the catalog kept in ``kept`` (None: none)."""
     from skillshared.commands import listflags, viewcache
     from skillshared.git import installs
 
     discovery = skills.Discovery(config.source, True) if empty else viewcache.discover(
-        paths.state_dir, config.source)
+        kept, config.source)
     origins = {} if empty else installs.origins(config)
     listed: list[ListedSkill] = []
     for s in discovery.skills:

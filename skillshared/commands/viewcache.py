@@ -17,9 +17,12 @@ from skillshared.core.paths import Scope
 CACHE_FOLDER = "cache"
 
 
-def discover(state_dir: Path, source: Path) -> skills.Discovery:
+def discover(state_dir: Path | None, source: Path) -> skills.Discovery:
     """:func:`skills.discover` of ``source``, reading only what changed since the catalog
-    kept in ``state_dir`` was written (and writing it anew when something did)."""
+    kept in ``state_dir`` was written (and writing it anew when something did); None: no
+    catalog (the daemon keeps its answers in memory)."""
+    if state_dir is None:
+        return skills.discover(source)
     real = os.path.realpath(source)
     stored = StoredCatalog(cache_file(state_dir / CACHE_FOLDER, real), real)
     discovery = skills.discover(source, stored=stored)

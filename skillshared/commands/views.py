@@ -13,6 +13,8 @@ from skillshared.core.errors import SkillshareError, UsageError
 # `list` loads only what it shows: the engine, the git layer and the results' types are
 # imported where a view needs them (a status plans, a list does not)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from skillshared.commands.request import Request
     from skillshared.commands.results import (
         DiffItem,
@@ -169,8 +171,8 @@ def cmd_status(req: Request) -> StatusResult:
     from skillshared.git import gitstate
 
     config = req.config()
-    viewcache.keep_config(config.scope)
-    found, flagged = _audited(config, viewcache.discover(req.paths.state_dir, config.source))
+    kept = _catalog_dir(req, config)
+    found, flagged = _audited(config, viewcache.discover(kept, config.source))
     discovery, runs = plan_all(config, discovery=found)
     source: SourceState = {
         "path": str(config.source),
@@ -206,6 +208,18 @@ def cmd_status(req: Request) -> StatusResult:
     status_original.add_original_fields(result, config, discovery)
     result["audit_findings"] = flagged
     return result
+
+
+def _catalog_dir(req: Request, config: Config) -> Path | None:
+    """Where the CLI's own process keeps the catalog and the config's parse for the next
+    view (kept there now when the config was parsed); None in the daemon, which keeps its
+    answers in memory."""
+    from skillshared.commands import viewcache
+
+    if req.daemon is not None:
+        return None
+    viewcache.keep_config(config.scope)
+    return req.paths.state_dir
 
 
 def _audited(config: Config, found: skills.Discovery) -> tuple[skills.Discovery,
@@ -324,7 +338,7 @@ def cmd_list(req: Request) -> ListResult:
     agents, or one kind (as the original's ``list agents``; then ``kind`` says which, and an
     agents listing is given even when there is no agents folder yet). A pattern, ``--type``
     and ``--sort`` filter and order the skills as the original's do."""
-    from skillshared.commands import listflags, listview, viewcache
+    from skillshared.commands import listflags, listview
 
     only = req.text("only")
     kind, rest = split_kind(req, [only] if only else [], names=False)
@@ -332,8 +346,7 @@ def cmd_list(req: Request) -> ListResult:
     if req.flag("all") and kind is not None:
         raise UsageError(f"`list --all` lists skills and agents; drop {only or '--kind'!s}")
     config = req.config()
-    viewcache.keep_config(config.scope)
-    result = listview.listed_skills(config, req.paths, empty=kind == AGENT)
+    result = listview.listed_skills(config, _catalog_dir(req, config), empty=kind == AGENT)
     result["total"] = len(result["skills"])
     result["skills"] = listflags.select(result["skills"], opts)
     result["pattern"], result["type_filter"] = opts.pattern, opts.type
