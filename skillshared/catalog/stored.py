@@ -30,7 +30,6 @@ SETTLED_NS = 3_000_000_000  # kept only when unchanged for this long before it w
 DIR, LINK, FILE = "d", "l", "f"
 
 
-
 def cache_file(cache_dir: Path, source: str) -> Path:
     """The catalog of the source at ``source`` (one file per source)."""
     tag = zlib.crc32(source.encode("utf-8", "surrogateescape"))

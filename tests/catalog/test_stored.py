@@ -207,3 +207,12 @@ def test_a_walk_that_met_a_symlink_is_not_kept(settled: None, world: Path,
     walked(tmp_path, world)
     _, catalog = walked(tmp_path, world)
     assert catalog.walk is None and catalog.visited > 0
+
+
+def test_a_source_reached_through_a_symlink(settled: None, plain: Path, tmp_path: Path) -> None:
+    linked = tmp_path / "linked-source"
+    linked.symlink_to(plain)
+    walked(tmp_path, linked)
+    found, catalog = walked(tmp_path, linked)
+    assert catalog.visited == 0 and found.source == linked
+    assert found.by_name["alpha"].path == str(linked / "alpha")
