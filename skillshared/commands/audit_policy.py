@@ -26,11 +26,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from skillshared.audit.findings import Finding, rank, threshold
-from skillshared.audit.rules import Rule
 from skillshared.core.config import Config
 from skillshared.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from skillshared.audit.rules import Rule
 
 FORMATS = ("text", "json", "sarif", "markdown")
 PROFILES = {"default": ("CRITICAL", "global"), "strict": ("HIGH", "global"),

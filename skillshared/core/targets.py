@@ -1,5 +1,5 @@
-"""Built-in targets (``data/targets.yaml``), name/alias resolution, and where a target may
-be (never at the root, the home folder, a system folder, in the source or inside another
+"""Built-in targets (``data/targets.yaml``, read from its JSON copy ``data/targets.json``),
+name/alias resolution, and where a target may be (never at the root, the home folder, a system folder, in the source or inside another
 target's managed entry)."""
 
 from __future__ import annotations
@@ -9,9 +9,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-
-import yaml
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 RESERVED_NAMES = frozenset({"add", "remove", "rm", "list", "ls", "help", "all"})
@@ -35,9 +32,11 @@ class BuiltinTarget:
 
 @cache
 def builtin_targets() -> tuple[BuiltinTarget, ...]:
-    text = resources.files("skillshared").joinpath("data/targets.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)
+    import json  # (the table as JSON beside data/targets.yaml, checked equal by a test)
+
+    table = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "targets.json")
+    with open(table, encoding="utf-8") as handle:
+        data = json.load(handle)
     return tuple(
         BuiltinTarget(
             name=row["name"],

@@ -23,7 +23,7 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from skillshared.catalog.kinds import SKILLS
 from skillshared.catalog.places import path_problem
@@ -32,11 +32,10 @@ from skillshared.core.config_file import read_document
 from skillshared.core.config_records import RECORDS_FILE, SkillRecord, parse_skill_records
 from skillshared.core.errors import SkillshareError
 from skillshared.core.results_git import Origin
-from skillshared.engine import fsops
-from skillshared.git import gitops, install_versions
 from skillshared.git.installs_original import read_json, read_original, under
-from skillshared.git.sources import Fetched
-from skillshared.store import configedit, gitignore
+
+if TYPE_CHECKING:
+    from skillshared.git.sources import Fetched
 
 
 def merge_records(ours: str, theirs: str) -> str | None:
@@ -139,6 +138,9 @@ def origins(config: Config) -> dict[str, Origin]:
 def save(config: Config, records: Iterable[SkillRecord]) -> None:
     """Write our own records (the original's file is changed by :func:`put` and
     :func:`drop` only)."""
+    from skillshared.engine import fsops
+    from skillshared.store import configedit
+
     docs = [r.to_doc() for r in sorted(records, key=lambda r: r.rel)]
     if config.scope.is_project:
         doc = read_document(config.scope)
@@ -159,6 +161,8 @@ def put(config: Config, added: Iterable[SkillRecord],
     An install the original's file records from the same place stays recorded there, with
     ``stamps`` (its version and file hashes, by path) brought up to date; one from another
     place replaces the original's entry by a record of ours."""
+    from skillshared.git import install_versions
+
     new = list(added)
     original = read_original(config)
     theirs = {r.rel for r in new if original is not None and original.same(r)}
@@ -179,6 +183,8 @@ def put(config: Config, added: Iterable[SkillRecord],
 def restamp(config: Config, stamps: Mapping[str, Mapping[str, Any]]) -> None:
     """Bring the original's entries at these paths up to date (after an update), so its own
     ``check`` and integrity audit see what is installed now; others are left alone."""
+    from skillshared.git import install_versions
+
     original = read_original(config)
     if original is not None and original.stamp(stamps):
         original.write()
@@ -199,6 +205,8 @@ def rehash_repo(config: Config, rel: str, folder: Path) -> None:
 def drop(config: Config, rels: Iterable[str]) -> None:
     """Forget the records at ``rels`` (paths in the source), and everything either file
     records inside them, and their .gitignore lines."""
+    from skillshared.git import install_versions
+
     gone = set(rels)
     records = load_ours(config)
     if any(under(r.rel, gone) for r in records):
@@ -222,6 +230,8 @@ def file_hashes(folder: Path) -> dict[str, str]:
 def stamp(fetched: Fetched, dest: Path, env: Mapping[str, str]) -> dict[str, Any]:
     """What the original records of a copied skill just installed at ``dest`` from
     ``fetched``: when, the commit and the folder's tree (from a clone), its file hashes."""
+    from skillshared.git import gitops
+
     fields: dict[str, Any] = {
         "installed_at": now(),
         "file_hashes": file_hashes(dest)}
@@ -251,6 +261,8 @@ def _ignore_place(config: Config) -> tuple[Path, str] | None:
 def ignore(config: Config, add: Iterable[SkillRecord], remove: Iterable[str]) -> None:
     """List ``add`` in the managed block of .gitignore (globally: tracked repos only) and
     take the paths ``remove`` out of it."""
+    from skillshared.store import gitignore
+
     place = _ignore_place(config)
     if place is None:
         return
@@ -270,6 +282,8 @@ def stamps(config: Config) -> dict[str, dict[str, Any]]:
     """The commit (``version``), tree hash, branch and install time recorded of each
     install, by its path in the source: ours (:mod:`install_versions`), else the original's
     ``.metadata.json``."""
+    from skillshared.git import install_versions
+
     found: dict[str, dict[str, Any]] = {}
     original = read_original(config)
     for rel, e in (original.entries if original is not None else {}).items():
@@ -288,6 +302,8 @@ def repo_stamp(folder: Path, env: Mapping[str, str]) -> dict[str, Any]:
     """What is recorded of a tracked repo just cloned or updated: its commit, its branch,
     the hashes of its files (the audit compares each skill in it with them, while the repo
     is at that commit)."""
+    from skillshared.git import gitops
+
     def git(*args: str) -> str:
         return gitops.run(args, cwd=str(folder), env=env, check=False).out.strip()
 

@@ -18,8 +18,6 @@ from skillshared.core.config import Config
 from skillshared.core.config_records import SkillRecord
 from skillshared.core.errors import SkillshareError
 from skillshared.core.results_git import OriginalRecords
-from skillshared.engine import fsops
-from skillshared.git.sources import branch_problem
 
 ORIGINAL_FILE = ".metadata.json"
 # Its entry fields, in the order the original writes them (internal/install/metadata.go).
@@ -105,6 +103,8 @@ class OriginalFile:
 
     def write(self) -> None:
         """Write it back in its own form (2-space JSON, a newline at the end), atomically."""
+        from skillshared.engine import fsops
+
         text = json.dumps(self.doc, indent=2, ensure_ascii=False) + "\n"
         fsops.atomic_write(self.path, text.encode())
 
@@ -175,6 +175,8 @@ def _original_entry(key: str, item: Any, where: str,
                     problems: list[str]) -> OriginalEntry | None:
     """The entry at ``key``, checked; None for one kept untouched (an agent, another kind,
     or no source) and for a bad one (its problems are added)."""
+    from skillshared.git.sources import branch_problem
+
     if not isinstance(item, dict):
         problems.append(f"{where}: must be an object")
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from skillshared.core import targets
@@ -127,3 +129,19 @@ def test_reserved_words(name: str) -> None:
 ])
 def test_matches(target: str, wanted: str, expected: bool) -> None:
     assert matches(target, wanted) is expected
+
+
+def test_the_json_table_is_the_yaml_table() -> None:
+    """The table is written in data/targets.yaml (with its comments) and read from its JSON
+    copy (no YAML import on a command's start): they must say the same."""
+    import json
+
+    import yaml
+
+    data = Path(targets.__file__).parent.parent / "data"
+    written = yaml.safe_load((data / "targets.yaml").read_text("utf-8"))
+    read = json.loads((data / "targets.json").read_text("utf-8"))
+    assert read == written, (
+        "data/targets.json differs from data/targets.yaml: regenerate it with python -c "
+        "\"import json,yaml; print(json.dumps(yaml.safe_load(open('skillshared/data/"
+        "targets.yaml')), indent=1))\" > skillshared/data/targets.json")
