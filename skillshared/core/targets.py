@@ -1,6 +1,6 @@
 """Built-in targets (``data/targets.yaml``, read from its JSON copy ``data/targets.json``),
-name/alias resolution, and where a target may be (never at the root, the home folder, a system folder, in the source or inside another
-target's managed entry)."""
+name/alias resolution, and where a target may be (never at the root, the home folder, a
+system folder, in the source or inside another target's managed entry)."""
 
 from __future__ import annotations
 
