@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
 import subprocess
@@ -196,6 +197,23 @@ def without_pythonpath(env: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 
 
+def _clean_copy(project: Path, into: Path) -> Path:
+    """The project's files as they are now (tracked, or new and not ignored) copied into
+    ``into``: a wheel built from a checkout would take in what an earlier build left in its
+    ``build/`` folder, modules since deleted included. The project itself when it is not a
+    git checkout."""
+    listed = subprocess.run(["git", "-C", str(project), "ls-files", "-co", "--exclude-standard",
+                             "-z"], capture_output=True, check=False)
+    if listed.returncode != 0:
+        return project
+    for rel in filter(None, listed.stdout.decode().split("\0")):
+        source = project / rel
+        if source.is_file():
+            (into / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / rel)
+    return into
+
+
 def installed_cli(root: Path, project: Path = PROJECT) -> tuple[str, list[str], str]:
     """A regular (not editable) install of ``project`` in a fresh venv, as `pip install .`
     makes it: (its python, the `skillshare` console script, what it is). Falls back to this
@@ -209,7 +227,8 @@ def installed_cli(root: Path, project: Path = PROJECT) -> tuple[str, list[str], 
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True,
                        capture_output=True, env=env)
         subprocess.run([str(venv / "bin/pip"), "wheel", "-q", "--no-deps", "-w", str(wheels),
-                        str(project)], check=True, capture_output=True, cwd=root, env=env)
+                        str(_clean_copy(project, root / "tree"))], check=True,
+                       capture_output=True, cwd=root, env=env)
         subprocess.run([str(venv / "bin/pip"), "install", "-q",
                         *map(str, wheels.glob("*.whl"))], check=True, capture_output=True,
                        env=env)
