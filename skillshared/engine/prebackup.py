@@ -19,12 +19,14 @@ Exact = bool | Collection[str]  # True: all of a target; else the top-level entr
 
 @dataclass(frozen=True)
 class Seen:
-    """What the pass saw of a target folder: the folder (device, inode) and the text of each
-    link at its top. A backup records these links as seen, without reading them again
+    """What the pass saw of a target folder: the folder (device, inode), the text of each
+    link at its top and the names of its other entries (but its copy manifest). A backup
+    takes the folder's entries and links as seen, without listing or reading them again
     (the pass changes only what it saw, each link only if it still reads as seen)."""
 
     ident: tuple[int, int]
     links: Mapping[str, str]
+    others: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def _seen(run: TargetRun) -> Seen | None:
     obs = run.obs
     if obs is None or obs.kind != DIR or obs.ident is None:
         return None
-    return Seen(obs.ident, obs.links)
+    return Seen(obs.ident, obs.links, obs.dirs | obs.files | frozenset(obs.temps))
 
 
 def back_up(runs: Sequence[TargetRun], backups: Backups | None, auto_backup: bool

@@ -12,12 +12,27 @@ from operator import attrgetter
 from typing import Any
 
 from skillshared.core.limits import Limits
+from skillshared.core.names import MANIFEST
 from skillshared.engine import trees
 from skillshared.engine.prebackup import Exact, Owns, Seen
 from skillshared.store.backup_format import link_dest
 
 # where a link leads, whether it is ours, the description of the folder it leads to
 Behind = tuple[str, bool, dict[str, str] | None]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A target folder that held only links, as a look saw them: the next target holding the
+    same links (with the same ``owns``; in the same ``folder`` if a text is relative) has the
+    same entries."""
+
+    owns: Owns | None
+    folder: str | None
+    links: Mapping[str, str]
+    entries: tuple[dict[str, Any], ...]
+    origins: Mapping[str, str]
+    not_saved: tuple[dict[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,7 @@ class Contents:
         self.known: dict[str, dict[str, str] | None] = {}  # folder -> signature and digest
         self.too_large: dict[str, str] = {}  # folder -> why it is not saved
         self._owners: dict[int, tuple[Owns, dict[str, Behind]]] = {}  # (owns kept alive)
+        self.shared: Shared | None = None  # the links of the last target that held only links
 
     def behind(self, owns: Owns, folder: str, text: str,
                before: Callable[[str], Mapping[str, Any] | None], rel: str) -> Behind:
@@ -136,7 +152,7 @@ def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | 
     if not stat.S_ISDIR(st.st_mode):
         return Snapshot("file", None, ())
     same = seen is not None and seen.ident == (st.st_dev, st.st_ino)
-    return look.folder(exact, seen.links if same and seen is not None else {})
+    return look.folder(exact, seen if same else None)
 
 
 class _Look:
@@ -184,39 +200,75 @@ class _Look:
                 self._unsaved(name, folder)
         return self._done("link", text)
 
-    def folder(self, exact: Exact, seen: Mapping[str, str]) -> Snapshot:
+    def folder(self, exact: Exact, seen: Seen | None) -> Snapshot:
         """A target folder: each top entry whole, or (over the limits) left out, as
-        :func:`trees.walk` does (a link at its top in ``seen``: with the text seen)."""
+        :func:`trees.walk` does; with ``seen``, its entries and its links as seen."""
+        if seen is not None:
+            return self._seen_folder(exact, seen)
         with os.scandir(self.path) as found:
             listed = sorted(found, key=_NAME)
         for top in listed:
             if top.is_symlink():  # (the common case, known without a stat)
-                self._add_link(top.name, top.path, True, seen.get(top.name))
-                continue
-            est = top.stat(follow_symlinks=False)
-            inner = self._inside(top, est)
-            if inner is None:
-                continue
-            read = exact_for(exact, top.name)
-            self._add(top.name, est, read)
-            for rel, inner_st in inner:
-                self._add(f"{top.name}/{rel}", inner_st, read)
+                self._add_link(top.name, top.path, True)
+            else:
+                self._top(top.name, top.path, top.stat(follow_symlinks=False), exact)
         return self._done("dir", None)
 
-    def _inside(self, top: os.DirEntry[str], est: os.stat_result
+    def _seen_folder(self, exact: Exact, seen: Seen) -> Snapshot:
+        """A target folder as the caller saw it (its copy manifest looked for). Its links'
+        entries are those of the target before it when it has nothing else and they are
+        the same links (targets of one source often are)."""
+        others = {*seen.others, *(n for n in (MANIFEST,) if os.path.lexists(
+            os.path.join(self.path, n)))}
+        shared = self.contents.shared
+        if not others and shared is not None and shared.owns is self.owns and (
+                shared.folder is None or shared.folder == self.path) and (
+                shared.links == seen.links):
+            self.origins, self.not_saved = dict(shared.origins), list(shared.not_saved)
+            return Snapshot("dir", None, shared.entries, self.origins, tuple(self.not_saved))
+        links = seen.links
+        for name in sorted({*links, *others}):
+            full = os.path.join(self.path, name)
+            if name in links:
+                self._add_link(name, full, True, links[name])
+                continue
+            try:
+                est = os.lstat(full)
+            except FileNotFoundError:
+                continue  # (gone since)
+            self._top(name, full, est, exact)
+        snap = self._done("dir", None)
+        if not others:
+            relative = any(not t.startswith("/") for t in links.values())
+            self.contents.shared = Shared(self.owns, self.path if relative else None, links,
+                                          snap.entries, dict(self.origins),
+                                          tuple(self.not_saved))
+        return snap
+
+    def _top(self, name: str, full: str, est: os.stat_result, exact: Exact) -> None:
+        """An entry at the top of the folder, and what is inside it."""
+        inner = self._inside(name, full, est)
+        if inner is None:
+            return
+        read = exact_for(exact, name)
+        self._add(name, est, read)
+        for rel, inner_st in inner:
+            self._add(f"{name}/{rel}", inner_st, read)
+
+    def _inside(self, name: str, full: str, est: os.stat_result
                 ) -> list[tuple[str, os.stat_result]] | None:
         """What is inside a top entry; None if it is over the limits (then left out)."""
         limits = self.contents.limits
         if limits is not None and stat.S_ISREG(est.st_mode) and (
                 est.st_size > limits.max_mb * trees.MB):
-            self.not_saved.append({"path": top.name, "why": trees.over_mb(limits)})
+            self.not_saved.append({"path": name, "why": trees.over_mb(limits)})
             return None
         if not stat.S_ISDIR(est.st_mode):
             return []
         try:  # its walk stops at the limits, before anything over them is read
-            return list(trees.walk(top.path, limits=limits))
+            return list(trees.walk(full, limits=limits))
         except trees.TooLarge as exc:
-            self.not_saved.append({"path": top.name, "why": exc.why})
+            self.not_saved.append({"path": name, "why": exc.why})
             return None
 
     def _add_link(self, rel: str, full: str, top: bool, text: str | None = None) -> None:

@@ -24,7 +24,7 @@ from skillshared.store.backup_format import (
     list_backups,
     sort_key,
 )
-from skillshared.store.backup_manifest import latest_pieces, looks_intact
+from skillshared.store.backup_manifest import Piece, latest_pieces, looks_intact
 from skillshared.store.backup_pieces import Entry, Known, Match, match
 from skillshared.store.backup_snapshot import (
     Snapshot,
@@ -67,6 +67,7 @@ class BackupWriter:
         self.store = ContentStore(backups_dir, limits)
         self._manifests = 0  # bytes of manifests written
         self._made: set[Path] = set()  # folders of targets in the backup it made
+        self._last: tuple[tuple[Entry, ...], list[str], Match] | None = None  # (see _match)
 
     @property
     def written(self) -> int:
@@ -123,12 +124,24 @@ class BackupWriter:
                         seen)
         if snap.kind in ("missing", "file") or snap.empty:
             return ("missing" if snap.kind == "missing" else "empty"), snap, prior, None
-        matched = match(snap.entries, found[2] if found else (),
-                        prior[1]["entries"] if prior else ())
+        matched = self._match(snap, found)
         if not always and prior is not None and self._holds(target, prior, snap, matched,
                                                             exact):
             return "unchanged", snap, prior, matched
         return None, snap, prior, matched
+
+    def _match(self, snap: Snapshot, found: tuple[Path, dict[str, Any], list[Piece]] | None
+               ) -> Match:
+        """The target's entries matched against its latest backup's, as they were for the
+        target before it if both are the same (the same entries, the same pieces)."""
+        pieces = found[2] if found else []
+        names = [p[1] for p in pieces]
+        last = self._last
+        if last is not None and pieces and last[0] is snap.entries and last[1] == names:
+            return last[2]
+        matched = match(snap.entries, pieces, found[1]["entries"] if found else ())
+        self._last = (snap.entries, names, matched)
+        return matched
 
     def _holds(self, target: str, prior: Prior, snap: Snapshot, matched: Match,
                exact: Exact) -> bool:

@@ -135,3 +135,36 @@ def test_a_backup_of_few_new_files_flushes_them_not_the_whole_file_system(
         assert len(whole) == expected
     files = [p for p in synced if "/.skills/files/" in p]
     assert len(files) == 4 and any(p.endswith("/claude.json") for p in synced)
+
+
+def test_targets_as_the_pass_saw_them_are_recorded_as_read_afresh(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    targets = {name: tmp_path / name for name in ("a", "b", "c")}
+    for index in range(3):
+        make_skill(source, f"s{index}")
+    for folder in targets.values():
+        folder.mkdir()
+        for index in range(3):
+            (folder / f"s{index}").symlink_to(source / f"s{index}")
+    make_skill(targets["c"], "mine")  # (c holds a folder of its own too)
+    owns = lambda dest: dest.startswith(f"{source}/")  # noqa: E731
+    found = []
+    for seen_by_pass in (True, False):
+        writer = BackupWriter(tmp_path / f"backups-{seen_by_pass}")
+        for name, folder in targets.items():
+            st = os.stat(folder)
+            links = {n: os.readlink(folder / n) for n in os.listdir(folder)
+                     if (folder / n).is_symlink()}
+            others = frozenset(os.listdir(folder)) - links.keys()
+            seen = Seen((st.st_dev, st.st_ino), links, others) if seen_by_pass else None
+            assert writer.add(name, str(folder), "merge", owns, seen=seen).status == "created"
+        published = writer.publish()
+        assert published is not None
+        manifests = {n: read_manifest(published, n) for n in targets}
+        found.append({n: m["entries"] for n, m in manifests.items() if m is not None})
+    assert found[0] == found[1] and len(found[0]) == 3
+    assert found[0]["a"] == found[0]["b"] == [e for e in found[0]["c"]
+                                                if not e["path"].startswith("mine")]
+    assert all("content" in e for e in found[0]["a"])
+    assert [e["path"] for e in found[0]["c"] if e["path"].startswith("mine")] == [
+        "mine", "mine/SKILL.md"]
