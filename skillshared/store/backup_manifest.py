@@ -15,11 +15,11 @@ from typing import Any
 
 from skillshared.engine import trees
 from skillshared.store.backup_format import (
+    CHUNKS,
     HEX,
     INDEX,
     MANIFEST_VERSION,
     STORE,
-    chunk_path,
     file_path,
     link_dest,
     list_backups,
@@ -42,7 +42,7 @@ def shared_chunk(backups_dir: Path, digest: str, fresh: bool = False
                  ) -> tuple[list[dict[str, Any]], int] | None:
     """:func:`read_chunk`'s entries as remembered (to be read, never changed) and the length
     of the piece's JSON."""
-    path = chunk_path(backups_dir, digest)
+    path = f"{backups_dir}/{CHUNKS}/{digest}"  # (chunk_path, without a Path per piece)
     try:
         st = os.stat(path)
     except OSError:

@@ -68,6 +68,8 @@ class BackupWriter:
         self._manifests = 0  # bytes of manifests written
         self._made: set[Path] = set()  # folders of targets in the backup it made
         self._last: tuple[tuple[Entry, ...], list[str], Match] | None = None  # (see _match)
+        self._counted: tuple[tuple[Entry, ...], int] | None = None  # (see _skills)
+        self._reused: dict[int, list[Entry]] = {}  # pieces found reusable
 
     @property
     def written(self) -> int:
@@ -171,7 +173,7 @@ class BackupWriter:
             return TargetBackup(target, status or "empty")
         root = self._temp() / target
         parts, size = self._entries(path, root, snap, matched, exact)
-        skills = sum(count_skills(part) for part, _ in parts)
+        skills = self._skills(snap.entries)
         manifest: dict[str, Any] = {
             "version": MANIFEST_VERSION, "order": self.order, "created": self.now,
             "target": target, "path": path, "mode": mode, "kind": snap.kind, "link": snap.link,
@@ -205,16 +207,27 @@ class BackupWriter:
             done += len(part)
         return parts, size
 
+    def _skills(self, entries: tuple[Entry, ...]) -> int:
+        """The skills in a target's entries (counted once for targets that share them)."""
+        if self._counted is None or self._counted[0] is not entries:
+            self._counted = (entries, count_skills(entries))
+        return self._counted[1]
+
     def _reusable(self, part: list[Entry], exact: Exact) -> bool:
         """Whether a piece equal to the latest backup's is reused as it is: it holds no file
         (each is looked for in the store), nothing ``exact`` names, and the store holds the
         skill versions it refers to."""
+        if not exact and id(part) in self._reused:  # (a piece of the target before it)
+            return True
         stored = self.store.stored()
         for entry in part:
             version = entry.get("content")
             if entry["type"] == "file" or (version is not None and version not in stored):
                 return False
-        return not exact or not any(exact_for(exact, e["path"]) for e in part)
+        if exact:
+            return not any(exact_for(exact, e["path"]) for e in part)
+        self._reused[id(part)] = part  # (kept: its id is not reused) the store only grows
+        return True
 
     def _part(self, path: str, root: Path, snap: Snapshot, part: list[Entry], shown: set[str],
               exact: Exact, done: int) -> tuple[list[Entry], int]:
