@@ -560,6 +560,8 @@ def main() -> int:
                         help=f"comma-separated scenarios: {', '.join(SCENARIOS)}")
     parser.add_argument("--cells", default="",
                         help="keep only these cells, NxM, comma-separated (e.g. 10000x20)")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="time this project only (no Stow, no `skills` CLI)")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     only = [s.strip() for s in args.only.split(",") if s.strip()]
@@ -580,6 +582,8 @@ def main() -> int:
     try:
         runs = args.runs or int(settings.get("runs", 3))
         bench = Bench(root, settings, runs)
+        if args.no_peers:
+            bench.stow = bench.skills = None
         lines = [f"# bench/run.py ({'quick' if args.quick else 'full'})", "",
                  machine_line(), f"- Runs per cell: {runs} (fewer at N = 10,000); "
                  "median (min–max) in ms; ratios are medians, ours over the other",
