@@ -48,12 +48,6 @@ class Snapshot:
         return self.kind == "missing" or (self.kind == "dir" and not self.entries
                                           and not self.not_saved)
 
-    def content(self) -> list[tuple[Any, ...]]:
-        """What must be equal for two snapshots to hold the same content."""
-        return [*((e["path"], e["type"], e.get("link"), e.get("sha256"), e.get("mode"),
-                   e.get("content")) for e in self.entries),
-                *((e["path"], e["why"]) for e in self.not_saved)]
-
 
 class Contents:
     """Digests of the folders behind our links, reusing a previous manifest's digest while a
@@ -109,7 +103,6 @@ class Contents:
         return self.known[folder]
 
 
-
 _NAME = attrgetter("name")
 
 
@@ -129,7 +122,6 @@ def _same_file(old: Mapping[str, Any] | None, st: os.stat_result) -> bool:
     return (old is not None and isinstance(old.get("sha256"), str)
             and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns
             and old.get("ctime_ns") == st.st_ctime_ns and old.get("ino") == st.st_ino)
-
 
 
 def snapshot(path: str, previous: Mapping[str, Any] | None = None, owns: Owns | None = None,
