@@ -168,3 +168,23 @@ def test_targets_as_the_pass_saw_them_are_recorded_as_read_afresh(tmp_path: Path
     assert all("content" in e for e in found[0]["a"])
     assert [e["path"] for e in found[0]["c"] if e["path"].startswith("mine")] == [
         "mine", "mine/SKILL.md"]
+
+
+def test_cleanup_keeps_the_pieces_a_kept_backup_reuses(cli: CliRunner, home: Path,
+                                                       source: Path) -> None:
+    claude, _ = build(home, source, cli)
+    first = list_backups(backups_dir(home))[0]
+    newest = delete_and_sync(cli, home, source, "skill-0042")
+    reused = set(json.loads((first / "claude.json").read_text())["chunks"]) & set(
+        json.loads((newest / "claude.json").read_text())["chunks"])
+    assert len(reused) > 10  # (the new backup names the first one's pieces)
+    config = home / ".config/skillshare/config.yaml"
+    config.write_text(config.read_text() + "backup:\n  keep: 1\n")
+    result = cli("backup", "--cleanup", "--json")
+    assert result.code == 0, result.err
+    assert [b.name for b in list_backups(backups_dir(home))] == [newest.name]
+    assert reused <= chunks(home) and all_verify(home)
+    restored = cli("restore", "claude", "--force", "--json")
+    assert restored.code == 0, restored.err
+    assert os.readlink(claude / "skill-0042") == str(source / "skill-0042")
+    assert len(os.listdir(claude)) == SKILLS
