@@ -268,9 +268,10 @@ def test_a_copied_backup_folder_is_placed_by_its_name_in_local_time(
 def test_our_next_backup_comes_after_the_originals_latest(home: Path,
                                                           world: dict[str, Path]) -> None:
     made = original_backup(world, 60)
-    ours = our_backup_at(home, time.time() - 3600)  # (a clock set back)
+    when = time.time() - 3600  # (a clock set back)
+    ours = our_backup_at(home, when)
     assert [b.name for b in list_backups(world["backups"])] == [ours, made.name]
-    assert ours == time.strftime(NAME_FORMAT, time.gmtime(time.time() - 3600))
+    assert ours == time.strftime(NAME_FORMAT, time.gmtime(when))
 
 
 # -- verify and cleanup --------------------------------------------------------------------
