@@ -18,6 +18,7 @@ from typing import Any
 from skillshared import __version__
 from skillshared.core.errors import LockedError
 from skillshared.core.paths import Paths
+from skillshared.daemon.process import fewer_arenas
 from skillshared.store import locking
 
 EPILOG = """\
@@ -105,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except BrokenPipeError:  # `skillshared --help | head -1`: the reader went away
         return 141
+    fewer_arenas()
     try:
         paths = Paths.from_env()
     except FileNotFoundError:

@@ -28,3 +28,33 @@ def process_stats() -> ProcessStats:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # bytes on macOS
         stats["rss_mib"] = round(peak / 2**20, 1)
     return stats
+
+
+M_ARENA_MAX = -8  # glibc's mallopt() parameter
+
+
+def fewer_arenas(arenas: int = 2) -> None:
+    """At start, before any thread: let glibc's malloc keep ``arenas`` arenas instead of
+    eight per core (each worker thread that allocates gets one, and a freed block stays in
+    the arena that made it); nothing elsewhere."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, arenas)
+    except (OSError, AttributeError):
+        pass
+
+
+def give_back_memory() -> None:
+    """After a full pass (the daemon's peak: every skill discovered, audited and planned):
+    collect cycles and hand the C library's free pages back to the system (glibc's
+    ``malloc_trim``; nothing elsewhere), so the idle daemon's RSS is what it holds."""
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

@@ -28,6 +28,7 @@ from skillshared.core.results_daemon import (
 from skillshared.daemon import kinds, logs, logtext
 from skillshared.daemon.audit_watch import AuditWatch
 from skillshared.daemon.debounce import Batch
+from skillshared.daemon.process import give_back_memory
 from skillshared.daemon.roots import (
     AGENT_TARGET,
     AGENTS,
@@ -153,7 +154,10 @@ class Reconciler:
         self.discovery = discovery
         guarded = self._held_after(config, self.audit.shown(discovery), reports, full)
         guarded += sorted(t["name"] for r in others for t in r["targets"] if t["guard"])
-        return self._record(batch, full, reports + others, looked_at, started, guarded)
+        done = self._record(batch, full, reports + others, looked_at, started, guarded)
+        if full:
+            give_back_memory()
+        return done
 
     # -- pruning held back ----------------------------------------------------------------
     def _held_after(self, config: Config, discovery: Discovery, reports: list[SyncReport],

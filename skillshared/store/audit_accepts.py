@@ -86,10 +86,14 @@ def _read(path: Path) -> dict[str, Any]:
         items, dict) else {}
 
 
-def _write(scope: Scope, name: str, items: Mapping[str, Mapping[str, Any]]) -> None:
+def _write(scope: Scope, name: str, items: Mapping[str, Mapping[str, Any]],
+           compact: bool = False) -> None:
+    """``compact``: one line (the signatures of every skill: the machine's own record, big
+    with many skills; a daemon writes it after its first look at all of them)."""
     if not scope.log_dir.is_dir():  # (no needless mkdir on every pass)
         fsops.makedirs(scope.log_dir)
-    text = json.dumps({"skills": {k: dict(items[k]) for k in sorted(items)}}, indent=2)
+    doc = {"skills": {k: dict(items[k]) for k in sorted(items)}}
+    text = json.dumps(doc, separators=(",", ":")) if compact else json.dumps(doc, indent=2)
     fsops.atomic_write(scope.log_dir / name, (text + "\n").encode())
 
 
@@ -167,4 +171,4 @@ def write_notable(scope: Scope, items: Mapping[str, Seen]) -> None:
 def write_scanned(scope: Scope, items: Mapping[str, Seen]) -> None:
     _write(scope, SCANNED, {rel: {"name": s.name, "origin": s.origin,
                                   "signature": s.signature}
-                            for rel, s in items.items() if s.signature})
+                            for rel, s in items.items() if s.signature}, compact=True)
