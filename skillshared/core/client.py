@@ -199,20 +199,27 @@ def peer_pid(sock: _socket.socket) -> int | None:
         return None
 
 
+READ_SIZE = 1 << 18  # bytes asked of the socket at a time
+
+
 def _read_reply(sock: _socket.socket,
                 on_progress: Callable[[dict[str, Any]], None] | None = None
                 ) -> dict[str, Any]:
-    buffer = b""
+    pending = bytearray()
+    searched = 0  # no newline in pending before this: a long reply is scanned once, in pieces
     while True:
-        line, sep, rest = buffer.partition(b"\n")
-        if not sep:
-            chunk = sock.recv(65536)
+        end = pending.find(b"\n", searched)
+        if end < 0:
+            searched = len(pending)
+            chunk = sock.recv(READ_SIZE)
             if not chunk:
                 raise DaemonUnresponsiveError("the daemon closed the connection before "
                                               "answering", hint="see `skillshare daemon logs`")
-            buffer += chunk
+            pending += chunk
             continue
-        buffer = rest
+        line = bytes(pending[:end])
+        del pending[:end + 1]
+        searched = 0
         data = protocol.parse_response(line)
         if data.get("event") == "accepted":
             sock.settimeout(RESULT_TIMEOUT)  # alive: wait as long as the operation takes
