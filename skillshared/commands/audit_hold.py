@@ -24,7 +24,7 @@ import bisect
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
@@ -175,12 +175,22 @@ class Assessor:
         else:
             wanted = [s for n in names if (s := discovery.by_name.get(n)) is not None]
         installed = _origins(config) if wanted else frozenset()
+        # the rule files' state, read once for this look (not once per skill)
+        fingerprint = self.fingerprint(paths, config) if wanted else ""
+        loaded: list[list[Rule]] = []  # the rules, loaded at this look's first scan
+
+        def rules() -> list[Rule]:
+            if not loaded:
+                loaded.append(self.rules(paths, config))
+            return loaded[0]
+
         scanned = []
         for done, skill in enumerate(wanted):
             progress.report("auditing", None, done, len(wanted), skill.flat_name)
             origin = _origin(skill, installed, seen.get(skill.rel_path))
             if origins is None or origin in origins:
-                looked = self._look(paths, config, discovery, skill, origin, seen)
+                looked = self._look(config, discovery, skill, origin, seen, fingerprint,
+                                    rules)
                 if looked is not None:
                     touched.append(skill.rel_path)
                 if looked:
@@ -209,14 +219,15 @@ class Assessor:
             self._dirty = False
         self._seen = ((scope, stamps(scope)), seen)
 
-    def _look(self, paths: Paths, config: Config, discovery: Discovery, skill: Skill,
-              origin: str, seen: dict[str, Seen]) -> bool | None:
+    def _look(self, config: Config, discovery: Discovery, skill: Skill,
+              origin: str, seen: dict[str, Seen], fingerprint: str,
+              rules: Callable[[], list[Rule]]) -> bool | None:
         """Bring what is known of ``skill`` up to date: True when it was scanned, False
         when only its origin changed, None when nothing did."""
         rel = skill.rel_path
         before = seen.get(rel)
         try:
-            signature = f"{self.fingerprint(paths, config)}:{trees.signature(skill.path)}"
+            signature = f"{fingerprint}:{trees.signature(skill.path)}"
         except OSError:
             return False if seen.pop(rel, None) else None
         if before is not None and before.signature == signature:
@@ -224,7 +235,7 @@ class Assessor:
                 return None
             seen[rel] = replace(before, origin=origin)
             return False
-        findings, _ = scan_tree(skill.path, self.rules(paths, config),
+        findings, _ = scan_tree(skill.path, rules(),
                                 skip=frozenset(_inside(discovery, skill)))
         above = blocking(findings, config.audit_threshold)
         if not above and origin == PULLED:
