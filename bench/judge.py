@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 Timings = Mapping[tuple[str, int, int], list[float]]
+Judge = Callable[[str, float | None, float, str], None]  # (goal, value, limit, shown)
 
 LATENCY = 0.1  # s: the daemon's debounce (50 ms) + 50 ms
 # The original skillshare's first distribution at 1,000 x 5 (issue 22's table: v0.20.22 on
@@ -61,7 +62,7 @@ def goals(timings: Timings, settings: Mapping[str, Any]) -> list[str]:
 
 
 def _daemon_goals(t: Mapping[tuple[str, int, int], float], settings: Mapping[str, Any],
-                  judge: Any) -> None:
+                  judge: Judge) -> None:
     cells = [n for n, m in settings.get("change", []) if m == 5]
     for kind in ("added", "deleted"):
         key = (f"daemon-{kind}", max(cells, default=0), 5)
