@@ -24,6 +24,7 @@ LAYERS = {
     "skillshared.git": 5,
     "skillshared.commands": 6,
     "skillshared.api": 7,
+    "skillshared.web": 7,  # the dashboard: served by the daemon, calls what the socket calls
     "skillshared.daemon": 8,
     "skillshared.system": 8,
     "skillshare": 9,
