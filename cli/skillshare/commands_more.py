@@ -212,6 +212,26 @@ MORE = (
             positional("action", choices=("start", "stop", "restart", "status", "logs")),
             flag("-f", "--follow", help="logs: keep printing"),
             value("--tail", type=int, default=50, help="logs: the last N lines (0: all)")),
+    Command("ui", "serve the live web dashboard from the daemon (on 127.0.0.1; starts the "
+                  "daemon if needed) and print its one-time sign-in link; returns at once: "
+                  "the daemon serves it until `ui stop`",
+            "skillshare ui                # serve it; print the URL and the sign-in link\n"
+            "skillshare ui --open         # open the sign-in link in the browser\n"
+            "skillshare ui --port 0       # any free port (default 19420)\n"
+            "skillshare ui status\nskillshare ui stop",
+            positional("action", "start (the default), stop or status", nargs="?",
+                       choices=("start", "stop", "status")),
+            value("--port", type=int, help="the port on 127.0.0.1: 0-65535, 0 for any free "
+                                           "one (default 19420)"),
+            flag("--open", help="open the sign-in link in the browser (BROWSER is honoured)"),
+            flag("--app", help="as --open (the original's app window)"),
+            flag("--no-open", help="only print the link (the default)"),
+            value("--host", help="accepted: 127.0.0.1, localhost or ::1 (the dashboard is "
+                                 "served on loopback only)"),
+            value("-b", "--base-path", metavar="PATH",
+                  help="accepted: / only (no reverse-proxy path)"),
+            flag("--clear-cache", help="accepted: nothing is cached (the pages ship with "
+                                       "skillshare)")),
     Command("service", "run the daemon at login (systemd user unit / launchd agent)",
             "skillshare service install\nskillshare service install --no-start\n"
             "skillshare service status\nskillshare service uninstall",

@@ -139,10 +139,16 @@ def _completion(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
     return completion.run(ns.shell, ns.install, where)
 
 
+def _ui(ns: SimpleNamespace, where: Locations) -> dict[str, Any]:
+    from skillshare import uicmd
+
+    return uicmd.run(ns, where)
+
+
 # Commands that manage the daemon itself, or answer from the command line's own data: they
 # run in this process.
 LOCAL = {"daemon": _daemon, "service": _service, "version": _version, "help": _help,
-         "completion": _completion}
+         "completion": _completion, "ui": _ui}
 
 
 def _confirmed(args: dict[str, Any], where: Locations, no_daemon: bool) -> bool:
@@ -290,7 +296,7 @@ def _main(argv: Sequence[str]) -> int:
         textout.write(version_line())
         return 0
     first = _hoisted(argv)[:1]
-    if first and first[0] in ("ui", "hub", "search", "upgrade"):  # (helpcmd.NOT_HERE's keys)
+    if first and first[0] in ("hub", "search", "upgrade"):  # (helpcmd.NOT_HERE's keys)
         from skillshare.helpcmd import NOT_HERE
 
         why, instead = NOT_HERE[first[0]]

@@ -238,7 +238,7 @@ RENDERERS: dict[str, Callable[[Any, Out], int] | str] = {
     "enable": "render_new:render_toggle", "disable": "render_new:render_toggle",
     "analyze": "render_new:render_analyze", "version": "render_local:render_version",
     "help": "render_local:render_help", "completion": "render_local:render_completion",
-    "tui": "render_local:render_tui",
+    "tui": "render_local:render_tui", "ui": "render_ui:render_ui",
 }
 
 

@@ -6,6 +6,8 @@ from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, local_time, plura
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from skillshared.core.results_daemon import (
         DaemonControl,
         DaemonLogs,
@@ -72,6 +74,7 @@ def _running(d: DaemonRunning, out: Out) -> None:
     busy = d["busy"]
     out(f"  Pending events: {d['pending_events']}" + (
         f"; busy with {busy['job']} for {busy['for_s']}s" if busy else ""))
+    _dashboard(d, out)
     err = d["config"]["error"]
     if err:
         out(f"  {FAIL} config refused ({_when(err['at'])}): {err['message']} — the previous config "
@@ -93,6 +96,17 @@ def _running(d: DaemonRunning, out: Out) -> None:
 def _when(stamp: str) -> str:
     """A time of the daemon's status (ISO 8601) in local time, the day left out if today."""
     return local_time(stamp, short=True) if stamp[:1].isdigit() else stamp
+
+
+def _dashboard(d: DaemonRunning, out: Out) -> None:
+    """Where the web dashboard is served, when it is (absent from a daemon of an older
+    version)."""
+    ui: Any = d.get("ui")
+    if not ui:
+        return
+    since = f" since {_when(ui['since'])}" if ui.get("since") else ""
+    out(f"  Dashboard:      {ui['url']}{since}; {plural(ui['sessions'], 'session')}, "
+        f"{plural(ui['streams'], 'open stream')} (`skillshare ui` for a sign-in link)")
 
 
 def _recent(d: DaemonRunning, out: Out) -> None:

@@ -13,8 +13,6 @@ if TYPE_CHECKING:
 
 # The original's commands this version does not have, each with what to do instead.
 NOT_HERE = {
-    "ui": ("the web dashboard is not part of this version",
-           "`skillshare status` and `skillshare daemon logs -f` show the same state"),
     "hub": ("skill hubs (online catalogues) are not part of this version",
             "install by address: skillshare install owner/repo"),
     "search": ("searching online catalogues is not part of this version",

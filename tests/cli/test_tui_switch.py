@@ -110,9 +110,9 @@ def test_a_usage_error_under_j_is_a_json_document(cli: CliRunner, configured: Pa
     assert json.loads(run.out)["ok"] is False
 
 
-@pytest.mark.parametrize("command", ["ui", "hub", "search", "upgrade"])
+@pytest.mark.parametrize("command", ["hub", "search", "upgrade"])
 def test_the_originals_commands_not_here_say_so(cli: CliRunner, command: str) -> None:
-    """A switching user's `skillshare ui` (or hub, search, upgrade) is told why it is not
+    """A switching user's `skillshare hub` (or search, upgrade) is told why it is not
     here and what to do instead, not "invalid choice"."""
     run = cli(command, "--json")
     assert run.code == 2
@@ -126,7 +126,7 @@ def test_the_originals_commands_not_here_say_so(cli: CliRunner, command: str) ->
 def test_the_not_here_list_is_the_one_the_command_line_checks() -> None:
     from skillshare import helpcmd, main
 
-    assert set(helpcmd.NOT_HERE) == {"ui", "hub", "search", "upgrade"}
+    assert set(helpcmd.NOT_HERE) == {"hub", "search", "upgrade"}
     assert not set(helpcmd.NOT_HERE) & set(COMMANDS)
     text = Path(main.__file__).read_text()
     assert all(f'"{name}"' in text for name in helpcmd.NOT_HERE)
