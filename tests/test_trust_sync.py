@@ -481,7 +481,7 @@ def test_a_sync_that_holds_pruning_back_counts_what_it_kept(cli: CliRunner, home
 
 
 def test_a_daemon_jobs_summary_names_the_targets_held_back() -> None:
-    from skillshared.daemon.runtime import _held_back
+    from skillshared.daemon.jobs import _held_back
 
     assert _held_back({"held_back": ["claude", "cursor"]}) == (
         "; pruning held back on claude, cursor")

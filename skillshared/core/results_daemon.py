@@ -78,6 +78,7 @@ class ReconcilePass(TypedDict):
     kind: Literal["full", "partial"]
     ms: float
     skills: int
+    looked: list[str]  # a partial pass: the skills it looked at (capped; a full pass: none)
     targets: int
     reasons: list[str]
     changed: int
@@ -134,6 +135,16 @@ class ProcessStats(TypedDict):
     open_files: int | None  # None where /proc is not there
 
 
+class UiServed(TypedDict):
+    """The dashboard the daemon serves (``skillshare ui``): where, since when, how many
+    browsers are signed in and how many event streams are open."""
+    url: str
+    port: int
+    since: str
+    sessions: int
+    streams: int
+
+
 @final
 class DaemonRunning(TypedDict):
     """A daemon that answered: what it watches, its last passes, its jobs."""
@@ -157,6 +168,7 @@ class DaemonRunning(TypedDict):
     jobs: list[JobState]
     server: ServerState
     process: ProcessStats
+    ui: UiServed | None  # None: no dashboard served
 
 
 @final

@@ -141,9 +141,10 @@ class Reconciler:
                 reports = [reconcile.sync(config, self.audit.before(config, discovery, None),
                                           max_changes=MAX_SHOWN_CHANGES)]
                 self.audit.after(config, discovery, None)
-                looked_at = len(discovery.skills)
+                looked_at, looked = len(discovery.skills), list[str]()
             else:
-                reports, discovery, looked_at = self._partial(config, batch)
+                reports, discovery, looked = self._partial(config, batch)
+                looked_at = len(looked)
             others = kinds.passes(config, full=full, agents=batch.agents, extras=batch.extras,
                                   max_changes=MAX_SHOWN_CHANGES)
         except Exception as exc:  # logged and shown in status; the daemon carries on
@@ -154,7 +155,8 @@ class Reconciler:
         self.discovery = discovery
         guarded = self._held_after(config, self.audit.shown(discovery), reports, full)
         guarded += sorted(t["name"] for r in others for t in r["targets"] if t["guard"])
-        done = self._record(batch, full, reports + others, looked_at, started, guarded)
+        done = self._record(batch, full, reports + others, (looked_at, looked), started,
+                            guarded)
         if full:
             give_back_memory()
         return done
@@ -223,7 +225,7 @@ class Reconciler:
         return found
 
     def _partial(self, config: Config, batch: Batch
-                 ) -> tuple[list[SyncReport], Discovery, int]:
+                 ) -> tuple[list[SyncReport], Discovery, list[str]]:
         assert self.discovery is not None
         discovery, affected = rediscover(self.discovery, batch.source)
         names = set(affected)
@@ -242,10 +244,12 @@ class Reconciler:
             reports.append(reconcile.sync(config, shown, names=sorted(names),
                                           max_changes=MAX_SHOWN_CHANGES))
         self.audit.after(config, discovery, names)
-        return reports, discovery, len(names)
+        return reports, discovery, sorted(names)
 
     def _record(self, batch: Batch, full: bool, reports: list[SyncReport],
-                looked_at: int, started: float, guarded: list[str]) -> ReconcilePass:
+                looked: tuple[int, list[str]], started: float, guarded: list[str]
+                ) -> ReconcilePass:
+        looked_at = looked[0]
         changes: list[TargetChange] = []
         conflicts: list[TargetConflict] = []
         errors, changed, conflicted = [], 0, 0
@@ -264,7 +268,8 @@ class Reconciler:
         self.passes += 1
         self.last = {
             "at": now_iso(), "kind": "full" if full else "partial", "ms": ms,
-            "skills": looked_at, "targets": len({t["name"] for r in reports
+            "skills": looked_at, "looked": looked[1][:MAX_SHOWN_CHANGES],
+            "targets": len({t["name"] for r in reports
                                                  for t in r["targets"]}),
             "reasons": sorted(batch.reasons), "changed": changed,
             "changes": changes, "conflicts": conflicts, "conflicted": conflicted,

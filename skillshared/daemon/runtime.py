@@ -19,31 +19,29 @@ import select
 import signal
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
 from skillshared import __version__, api
-from skillshared.commands import audit_hold
 from skillshared.commands.request import Request
 from skillshared.core import logtail, progress, protocol
-from skillshared.core.errors import SkillshareError, UsageError
+from skillshared.core.errors import UsageError
 from skillshared.core.paths import Paths
 from skillshared.core.results_daemon import DaemonRunning, ErrorAt, ReconcilePass
 from skillshared.core.timefmt import iso as iso_time
 from skillshared.daemon import logs
 from skillshared.daemon.debounce import Batch, Debouncer
 from skillshared.daemon.inotify import inotify_limit, inotify_watches
+from skillshared.daemon.jobs import Jobs
 from skillshared.daemon.process import process_stats
 from skillshared.daemon.reconciler import Reconciler, now_iso
 from skillshared.daemon.roots import CONFIG, Hint
 from skillshared.daemon.scheduler import JobSpec, Scheduler
 from skillshared.daemon.server import Server
+from skillshared.daemon.ui import UiControl
 from skillshared.daemon.watcher import Watcher
 from skillshared.daemon.worker import Worker
-from skillshared.git import gitops, gitsync
-from skillshared.store import backup_cleanup, backup_write, trash
 
 STOP_GRACE = 600.0  # seconds the running operation may take to finish at shutdown
 CLOCK_CHECK = 30.0  # seconds between checks for a suspend/resume (the wall clock jumps)
@@ -64,8 +62,10 @@ class Runtime:
         self.worker = Worker(paths.ops_lock, self._job_failed)
         self.debouncer = Debouncer(0.05, self._flush)
         self.watcher = Watcher(self._on_hints, self._watch_restarted)
-        self.scheduler = Scheduler(self.worker.submit)
+        self.scheduler = Scheduler(self.worker.submit, self._job_done)
         self.server = Server(paths, self.handle, on_failure=self._server_failed)
+        self.jobs = Jobs(paths, self.reconciler, self._reconcile)
+        self.ui = UiControl(self.handle, __version__)  # the dashboard (`skillshare ui`)
         self._exit = 0
         self._queued: Batch | None = None
         self._queue_lock = threading.Lock()
@@ -99,6 +99,7 @@ class Runtime:
         self._wait()
         self.log.info("stopping")
         self.server.stop_accepting()
+        self.ui.stop()
         self.scheduler.shutdown()
         self.watcher.stop()
         self.debouncer.stop()
@@ -181,6 +182,8 @@ class Runtime:
     def _reconcile(self, batch: Batch) -> ReconcilePass | None:
         result = self.reconciler.run(batch)
         self._changes += 1
+        if result is not None:
+            self.ui.publish("pass", dict(result))
         self._apply_config()
         self.watcher.check_soon()
         return result
@@ -203,73 +206,11 @@ class Runtime:
         self.debouncer.set_delay(config.daemon.debounce_ms / 1000)
         self.scheduler.configure([
             JobSpec("rescan", config.daemon.rescan_interval, self._rescan, RESCAN_LIMIT),
-            JobSpec("pull", config.daemon.pull_interval, self._pull, JOB_LIMIT),
-            JobSpec("update", config.daemon.update_interval, self._update, JOB_LIMIT),
-            JobSpec("backup", config.daemon.backup_interval, self._backup, JOB_LIMIT),
-            JobSpec("cleanup", config.daemon.cleanup_interval, self._cleanup, JOB_LIMIT),
+            JobSpec("pull", config.daemon.pull_interval, self.jobs.pull, JOB_LIMIT),
+            JobSpec("update", config.daemon.update_interval, self.jobs.update, JOB_LIMIT),
+            JobSpec("backup", config.daemon.backup_interval, self.jobs.backup, JOB_LIMIT),
+            JobSpec("cleanup", config.daemon.cleanup_interval, self.jobs.cleanup, JOB_LIMIT),
         ])
-
-    def _pull(self) -> str:
-        """The scheduled pull: fetch and fast-forward the source, then a full pass. A dirty
-        or diverged source is skipped, with the reason (it is the user's to sort out)."""
-        config = self.reconciler.config
-        if config is None:
-            return "no config"
-        try:
-            pulled = gitsync.pull_source(config, self.paths.env)
-        except gitops.GitError:
-            raise
-        except SkillshareError as exc:
-            return f"skipped: {exc.message}"
-        if pulled["before"] != pulled["after"]:
-            audit_hold.note_pull(config, self.paths.env, pulled)
-            batch = Batch()
-            batch.want_full("pulled from the git remote")
-            held = _held_back(self._reconcile(batch))
-            return f"pulled {pulled['commits']} commits and synced{held}"
-        return str(pulled["status"])
-
-    def _update(self) -> str:
-        """The scheduled update of tracked repos: fast-forward only, audit-gated (a blocked
-        update is rolled back), a repo with local changes left alone; then a full pass."""
-        if self.reconciler.config is None:
-            return "no config"
-        from skillshared.commands import updatecmd
-
-        result = updatecmd.cmd_update(Request(self.paths, {"all": True,
-                                                              "kind": "repo"}))
-        counts = Counter(r["status"] for r in result["items"])
-        held = ""
-        if counts["updated"]:
-            batch = Batch()
-            batch.want_full("tracked repos updated")
-            held = _held_back(self._reconcile(batch))
-        done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-        return (done or "no repos") + held
-
-    def _backup(self) -> str:
-        """The scheduled backup: every target that changed since its latest backup."""
-        config = self.reconciler.config
-        if config is None:
-            return "no config"
-        written = backup_write.write(config, config.targets)
-        counts = Counter(r.status for r in written.results)
-        if written.error or counts["failed"]:
-            failed = [f"{r.target}: {r.error}" for r in written.results if r.status == "failed"]
-            raise SkillshareError(f"backup failed: {written.error or '; '.join(failed)}")
-        return (f"{counts['created']} backed up, {counts['unchanged']} unchanged, "
-                f"{counts['missing'] + counts['empty']} empty or missing")
-
-    def _cleanup(self) -> str:
-        """Backup retention and trash expiry."""
-        config = self.reconciler.config
-        if config is None:
-            return "no config"
-        result = backup_cleanup.cleanup(config)
-        expired = trash.expire(config.scope.trash_dir, config.trash_retention_days,
-                               kinds=trash.KINDS)
-        return (f"{len(result['removed'])} old backups removed, {len(expired)} trash items "
-                "expired")
 
     # Events were lost, or the watches were rebuilt (a root or the config's link changed):
     # anything may have changed, the config file too.
@@ -278,6 +219,9 @@ class Runtime:
 
     def _watch_restarted(self, reason: str) -> None:
         self.debouncer.add([Hint(CONFIG)], full=f"watcher restarted: {reason}")
+
+    def _job_done(self, name: str, result: str, summary: str | None) -> None:
+        self.ui.publish("job", {"name": name, "result": result, "summary": summary})
 
     def _job_failed(self, name: str, exc: BaseException) -> None:
         self._job_errors = {"at": now_iso(), "message": f"{name}: {exc!r}"}
@@ -293,11 +237,14 @@ class Runtime:
                     "socket": str(self.paths.socket)}
         if cmd == "daemon":
             return self._daemon_cmd(args)
+        if cmd == "ui":
+            return self.ui.request(args)
         if api.mutates(cmd, args) and not args.get("dry_run"):
             future: Future[dict[str, Any]] = self.worker.submit(
                 f"request:{cmd}", lambda: self._mutate(cmd, args, req.notify))
             return future
-        if cmd in CACHED_READS:
+        if cmd in CACHED_READS and not args.get("catalog"):  # (a catalog reads unwatched
+            # folders too: always fresh)
             return self._cached_read(cmd, args)
         with progress.reporting(req.notify):
             return api.run(cmd, args, self.paths, daemon=self.status)
@@ -309,6 +256,7 @@ class Runtime:
         finally:
             self._changes += 1
             self.debouncer.add([Hint(CONFIG)])  # the command may have changed the config
+            self.ui.publish("command", {"cmd": cmd})
 
     def _cached_read(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
         """`status` or `list` of the global scope, reused while nothing was seen to change:
@@ -370,6 +318,7 @@ class Runtime:
             "jobs": self.scheduler.status(),
             "server": {**self.server.status(), "reads_reused": self._reused},
             "process": process_stats(),
+            "ui": self.ui.status(),
         }
 
     def _watch_count(self) -> int | None:
@@ -383,11 +332,4 @@ class Runtime:
             count = inotify_watches()
             self._watches = (time.monotonic(), count)
         return count
-
-
-def _held_back(record: Mapping[str, Any] | None) -> str:
-    """What a job's summary adds when its pass held pruning back."""
-    if record and record.get("held_back"):
-        return f"; pruning held back on {', '.join(record['held_back'])}"
-    return ""
 

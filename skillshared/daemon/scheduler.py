@@ -50,8 +50,10 @@ class _State:
 
 
 class Scheduler:
-    def __init__(self, submit: Submit) -> None:
+    def __init__(self, submit: Submit,
+                 on_result: Callable[[str, JobResult, str | None], None] | None = None) -> None:
         self.submit = submit
+        self.on_result = on_result  # told of each run's end: (job, result, words)
         self.log = logs.get("scheduler")
         self._sched = BackgroundScheduler(timezone=UTC, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
@@ -145,6 +147,8 @@ class Scheduler:
         said = error if result != "ok" else state.last_summary
         log("job", job=state.spec.name, result=result, error=error, ms=state.last_ms,
             summary=f"{state.spec.name} {result}" + (f": {said}" if said else ""))
+        if self.on_result is not None:
+            self.on_result(state.spec.name, result, said)
 
     @staticmethod
     def _finished(state: _State) -> None:
