@@ -183,10 +183,13 @@ COMMANDS = {c.name: c for c in (
             "skillshare collect --all\n"
             "skillshare collect claude --force   # replace differing source skills "
             "(old ones go to the trash)\n"
-            "skillshare collect agents claude    # agent files of claude's agents folder",
+            "skillshare collect agents claude    # agent files of claude's agents folder\n"
+            "skillshare collect claude --skill draft --skill notes   # only these",
             positional("targets", "the targets to collect from ('agents' first: collect "
                                   "agents)", nargs="*", metavar="target"),
             flag("-a", "--all", help="collect from every target"),
+            append("--skill", "collect only this local skill, named as the target holds it "
+                   "(repeatable)", "NAME"),
             VERBOSE, QUIET, DRY_RUN, FORCE_COLLECT),
     Command("push", "commit the source's changes and push them to its git remote",
             "skillshare push\nskillshare push -m 'Add the review skill'\nskillshare push -n",

@@ -34,7 +34,7 @@ from skillshared.commands.results import (
 )
 from skillshared.commands.results_agents import CollectAgentsResult
 from skillshared.core.config import Config, TargetConfig
-from skillshared.core.errors import UsageError
+from skillshared.core.errors import NotFoundError, UsageError
 from skillshared.core.results import SyncReport
 from skillshared.engine import fsops, reconcile, trees
 from skillshared.engine.groups import source_roots
@@ -172,6 +172,9 @@ def cmd_collect_kind(req: Request) -> CollectResult | CollectAgentsResult:
 def _collect_kind(req: Request) -> CollectResult | CollectAgentsResult:
     names = req.texts("targets")
     if names[:1] == ["agents"]:
+        if req.texts("skill"):
+            raise UsageError("--skill chooses skills; it does not go with `collect agents`",
+                             hint="collect agents from a target without --skill")
         return cmd_collect_agents(req, names[1:])
     if names[:1] == ["skills"]:
         return cmd_collect(req, names[1:])
@@ -197,35 +200,39 @@ def cmd_collect(req: Request, names: list[str] | None = None) -> CollectResult:
     skipped: list[Skipped] = []
     failed: list[CollectFailure] = []
     taken: dict[str, Local] = {}  # name -> the local skill collected (first target wins)
+    found: list[Local] = []
     for target in chosen:
-        found, passed = local_skills(config, target, in_source)
+        here, passed = local_skills(config, target, in_source)
+        found += here
         skipped += passed
-        for local in found:
-            item: CollectItem = {"target": local.target, "name": local.name, "from": local.path}
-            first = taken.get(local.name)
-            existing = in_source.get(local.name) or (
-                str(source / local.name) if _occupied(source / local.name) else None)
-            if first is not None:
-                if first.digest == local.digest:
-                    same.append(item)
-                else:
-                    skipped.append({**item, "reason": f"differs from the copy collected from "
-                                                      f"{first.target}"})
-                continue
-            if existing is not None and os.path.isdir(existing) and (
-                    trees.digest(existing, trees.COPYABLE) == local.digest):
+    if req.texts("skill"):
+        found, skipped = _only(req.texts("skill"), chosen, found, skipped)
+    for local in found:
+        item: CollectItem = {"target": local.target, "name": local.name, "from": local.path}
+        first = taken.get(local.name)
+        existing = in_source.get(local.name) or (
+            str(source / local.name) if _occupied(source / local.name) else None)
+        if first is not None:
+            if first.digest == local.digest:
                 same.append(item)
-                taken[local.name] = local
-                continue
-            if existing is not None and not force:
-                skipped.append({**item, "reason": f"the source already has a different "
-                                                  f"{local.name} (use --force to replace it; "
-                                                  "the source's version goes to the trash)"})
-                continue
+            else:
+                skipped.append({**item, "reason": f"differs from the copy collected from "
+                                                  f"{first.target}"})
+            continue
+        if existing is not None and os.path.isdir(existing) and (
+                trees.digest(existing, trees.COPYABLE) == local.digest):
+            same.append(item)
             taken[local.name] = local
-            collected.append({"target": local.target, "name": local.name, "from": local.path,
-                              "to": existing or str(source / local.name),
-                              "replaces": existing})
+            continue
+        if existing is not None and not force:
+            skipped.append({**item, "reason": f"the source already has a different "
+                                              f"{local.name} (use --force to replace it; "
+                                              "the source's version goes to the trash)"})
+            continue
+        taken[local.name] = local
+        collected.append({"target": local.target, "name": local.name, "from": local.path,
+                          "to": existing or str(source / local.name),
+                          "replaces": existing})
     if not dry_run:
         collected = _copy_all(config, collected, taken, failed)
     names = sorted({i["name"] for i in collected + same})
@@ -237,6 +244,24 @@ def cmd_collect(req: Request, names: list[str] | None = None) -> CollectResult:
             "targets": [t.name for t in chosen], "collected": collected, "same": same,
             "skipped": skipped, "failed": failed,
             "linked": _linked(report), "summary": {"failed": len(failed)}}
+
+
+def _only(wanted: list[str], chosen: list[TargetConfig], found: list[Local],
+          skipped: list[Skipped]) -> tuple[list[Local], list[Skipped]]:
+    """``--skill``: only the local skills of these names (as the targets hold them); a name
+    that is no local skill of the chosen targets is a NotFoundError (nothing is collected)."""
+    known = {local.name for local in found} | {s["name"] for s in skipped}
+    missing = [name for name in dict.fromkeys(wanted) if name not in known]
+    if missing:
+        where = ", ".join(t.name for t in chosen)
+        local = sorted({local.name for local in found})
+        raise NotFoundError(
+            f"no local skill named {', '.join(missing)} in {where}",
+            hint="`skillshare collect <target> --dry-run` lists the local skills it would "
+                 "collect" if local else "the target holds no local skill to collect",
+            details=[f"local skills: {', '.join(local)}"] if local else None)
+    return ([local for local in found if local.name in wanted],
+            [s for s in skipped if s["name"] in wanted or not s["name"]])
 
 
 def _copy_all(config: Config, planned: list[Collected], taken: dict[str, Local],
