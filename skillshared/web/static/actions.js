@@ -1,0 +1,91 @@
+// Every action goes the same way: the dry run first, its preview in the dialog, and only on
+// "Confirm" the same body again with dry_run false; then the result (or the error and its
+// hint). The dialog's data-stage says where it is: loading, preview, running, done, error.
+
+import { act } from "./api.js";
+import { fill, h } from "./dom.js";
+import { describe } from "./preview.js";
+
+const TITLES = {
+  sync: (b) => `Sync ${b.target}`,
+  release: (b) => `Release the held pruning of ${b.target}`,
+  collect: (b) => `Collect ${b.skill || "every local skill"} from ${b.target}`,
+  restore: (b) => `Restore ${b.target} from ${b.backup || "the latest backup"}`,
+  accept: (b) => `Accept ${b.skill} (its findings)`,
+  reject: (b) => `Reject ${b.skill} (move it to the trash)`,
+};
+
+let onDone = () => {};
+
+/** Called after an action that was done (not a dry run): the page refetches. */
+export function afterActions(fn) {
+  onDone = fn;
+}
+
+function parts() {
+  const dialog = document.getElementById("preview");
+  return {
+    dialog,
+    title: dialog.querySelector("[data-part=title]"),
+    body: dialog.querySelector("[data-part=body]"),
+    confirm: dialog.querySelector("[data-testid=confirm-button]"),
+    cancel: dialog.querySelector("[data-testid=cancel-button]"),
+  };
+}
+
+function errorNodes(err) {
+  return h("div", { class: "error", testid: "action-error" },
+    h("p", { class: "bad" }, err.message),
+    err.hint ? h("p", { class: "hint" }, err.hint) : null);
+}
+
+function stage(p, name, ...nodes) {
+  p.dialog.dataset.stage = name;
+  fill(p.body, ...nodes);
+  p.confirm.hidden = name !== "preview";
+  p.confirm.disabled = name !== "preview";
+  p.cancel.textContent = name === "done" || name === "error" ? "Close" : "Cancel";
+}
+
+/** Run `action` with `body` (without dry_run) through its preview. */
+export async function run(action, body) {
+  const p = parts();
+  fill(p.title, (TITLES[action] || ((b) => action))(body));
+  p.dialog.dataset.action = action;
+  stage(p, "loading", h("p", { class: "muted" }, "Looking at what it would do..."));
+  p.confirm.onclick = () => confirmed(p, action, body);
+  if (!p.dialog.open) p.dialog.showModal();
+  try {
+    const reply = await act(action, { ...body, dry_run: true });
+    stage(p, "preview", h("p", { class: "muted" }, "Nothing is changed until you confirm:"),
+      ...describe(action, reply.result, true));
+    p.confirm.focus();
+  } catch (err) {
+    stage(p, "error", errorNodes(err));
+  }
+}
+
+async function confirmed(p, action, body) {
+  stage(p, "running", h("p", { class: "muted" }, "Running..."));
+  try {
+    const reply = await act(action, { ...body, dry_run: false });
+    stage(p, "done", h("p", { class: "good", testid: "action-done" }, "Done."),
+      ...describe(action, reply.result, false));
+  } catch (err) {
+    stage(p, "error", errorNodes(err));
+  }
+  onDone();
+}
+
+/** A button that runs an action. */
+export function button(label, action, body, attrs) {
+  return h("button", {
+    type: "button", class: "action", testid: `${action}-button`,
+    on: { click: () => run(action, body) }, ...(attrs || {}),
+  }, label);
+}
+
+export function setupDialog() {
+  const p = parts();
+  p.cancel.addEventListener("click", () => p.dialog.close());
+}

@@ -1,0 +1,158 @@
+// The status view: a card per target (skills, agents, extras), the source, the daemon's last
+// pass and its scheduled jobs.
+
+import { button } from "./actions.js";
+import { badge, capped, fill, h } from "./dom.js";
+import { changeWords, clock, ms, passWords, plural, when } from "./words.js";
+
+const TONE = {
+  synced: "good", linked: "good", "needs sync": "warn", held: "warn", "not linked": "warn",
+  missing: "warn", conflict: "bad", error: "bad",
+};
+
+export function tone(state) {
+  return TONE[state] || "warn";
+}
+
+function lastChange(daemon, line) {
+  const pass = daemon && daemon.last_change;
+  if (!pass) return null;
+  const mine = (pass.changes || []).filter((c) => c.target === line);
+  if (!mine.length) return null;
+  const words = mine.slice(0, 3).map((c) => changeWords(c)).join(", ");
+  const more = mine.length > 3 ? ` and ${mine.length - 3} more` : "";
+  return h("p", { class: "muted", testid: "target-last-change" },
+    `Last change ${when(pass.at)} (${ms(pass.ms)}): ${words}${more}`);
+}
+
+function localEntries(catalog, name) {
+  const tool = catalog && (catalog.catalog || []).find((t) => t.tool === name);
+  if (!tool) return [];
+  const own = new Set(tool.folders.filter((f) => f.role === "own" && f.kind === "skills").map((f) => f.path));
+  return tool.skills.filter((e) => e.origin === "local" && own.has(e.folder));
+}
+
+function collectList(ctx, t) {
+  const entries = localEntries(ctx.catalog, t.name);
+  if (!entries.length) return null;
+  const ul = h("ul", { class: "locals", testid: "local-entries" });
+  const more = capped(ul, entries, (e) => h("li", { data: { entry: e.entry } },
+    h("span", { class: "mono" }, e.entry), " ",
+    button("Collect...", "collect", { target: t.name, skill: e.entry }, { class: "action small" })),
+  { cap: 20, key: `locals:${t.name}`, open: ctx.open });
+  return [h("p", {}, `Local skills (made in the tool's folder, not in the source):`), ul, more];
+}
+
+function card(ctx, t, kind, line) {
+  const synced = `${t.synced.toLocaleString()}/${t.expected.toLocaleString()} synced`;
+  const actions = kind === "skills" ? h("div", { class: "actions" },
+    button("Sync...", "sync", { target: t.name }, { data: { target: t.name } }),
+    t.held ? button("Release...", "release", { target: t.name }, { data: { target: t.name } }) : null,
+  ) : null;
+  return h("article", {
+    class: `card t-${tone(t.state)}`, testid: "target-card",
+    data: { target: t.name, kind, state: t.state },
+  },
+  h("header", {}, h("h3", {}, t.name), badge(t.state, tone(t.state), { testid: "target-state" })),
+  h("p", { class: "path mono" }, t.path),
+  h("p", {}, h("span", { testid: "target-synced" }, synced), ` - ${t.mode}`,
+    t.pending ? ` - ${t.pending.toLocaleString()} pending` : "",
+    t.local ? ` - ${plural(t.local, "local entry", "local entries")}` : ""),
+  t.also && t.also.length ? h("p", { class: "muted" }, `Same folder as ${t.also.join(", ")}`) : null,
+  t.error ? h("p", { class: "bad" }, t.error) : null,
+  conflicts(t),
+  t.held ? h("div", { class: "held", testid: "target-held" },
+    h("p", { class: "warn" }, `Pruning of ${plural(t.held, "entry", "entries")} held back by the guard`,
+      t.guard ? `: ${t.guard}` : ""),
+    t.guard_hint ? h("p", { class: "hint" }, t.guard_hint) : null) : null,
+  lastChange(ctx.status.daemon, line),
+  kind === "skills" && t.local ? collectList(ctx, t) : null,
+  actions);
+}
+
+function conflicts(t) {
+  if (!t.conflicts || !t.conflicts.length) return null;
+  const ul = h("ul", { class: "conflicts", testid: "target-conflicts" });
+  for (const c of t.conflicts.slice(0, 50)) {
+    ul.append(h("li", {}, h("span", { class: "mono" }, c.name || "(the folder)"), `: ${c.reason}`));
+  }
+  if (t.conflicts.length > 50) ul.append(h("li", { class: "muted" }, `and ${t.conflicts.length - 50} more`));
+  return ul;
+}
+
+function grid(cards) {
+  return h("div", { class: "grid" }, cards);
+}
+
+function targets(ctx) {
+  const s = ctx.status;
+  const out = [h("h2", {}, "Skills"), grid(s.targets.map((t) => card(ctx, t, "skills", t.name)))];
+  if (s.agents) {
+    out.push(h("h2", {}, `Agents`),
+      grid(s.agents.targets.map((t) => card(ctx, t, "agents", `${t.name}@agents`))));
+  }
+  for (const extra of s.extras || []) {
+    out.push(h("h2", {}, `Extra: ${extra.name}`),
+      extra.problem ? h("p", { class: "bad" }, extra.problem) : null,
+      grid(extra.targets.map((t) => card(ctx, t, "extra", null))));
+  }
+  return out;
+}
+
+function gitWords(git) {
+  if (!git) return "not a git repository";
+  if (git.error) return `git: ${git.error}`;
+  const parts = [git.branch || "detached"];
+  if (git.behind) parts.push(`${git.behind} behind`);
+  if (git.ahead) parts.push(`${git.ahead} ahead`);
+  if (git.dirty) parts.push(`${git.changes} uncommitted`);
+  if (!git.behind && !git.ahead && git.upstream) parts.push("up to date");
+  return parts.join(", ");
+}
+
+function source(s) {
+  const repos = s.tracked_repos || [];
+  return h("section", { class: "panel", testid: "source-panel" },
+    h("h2", {}, "Source"),
+    h("p", { class: "mono" }, s.source.path),
+    h("p", {}, `${plural(s.source.skills, "skill")}`,
+      s.source.invalid ? `, ${s.source.invalid} invalid` : "",
+      s.source.ignored ? `, ${s.source.ignored} ignored` : "",
+      ` - ${gitWords(s.source.git)}`),
+    s.agents ? h("p", {}, `${plural(s.agents.agents, "agent")} in `, h("span", { class: "mono" }, s.agents.source)) : null,
+    (s.extras || []).length ? h("p", {}, `Extras: ${s.extras.map((e) => `${e.name} (${plural(e.files, "file")})`).join(", ")}`) : null,
+    repos.length ? h("ul", { class: "repos", testid: "tracked-repos" }, repos.map((r) =>
+      h("li", { class: r.git && r.git.behind ? "warn" : "" },
+        h("span", { class: "mono" }, r.name), ` - ${plural(r.skills, "skill")} - ${gitWords(r.git)}`))) : null);
+}
+
+function daemonPanel(d) {
+  if (!d || !d.running || !d.jobs) return null;
+  const rows = d.jobs.map((j) => h("tr", { data: { job: j.name } },
+    h("td", {}, j.name),
+    h("td", {}, j.running ? "running" : when(j.next_run)),
+    h("td", {}, j.last_run ? when(j.last_run) : "never"),
+    h("td", {}, j.last_result ? badge(j.last_result, j.last_result === "ok" ? "good" : "bad") : "-"),
+    h("td", {}, j.last_error || j.last_summary || "")));
+  const last = d.last_reconcile;
+  return h("section", { class: "panel", testid: "daemon-panel" },
+    h("h2", {}, "Daemon"),
+    h("p", {}, last ? `Last pass ${when(last.at)} (${clock(last.at)}): ${passWords(last)}` : "No pass yet."),
+    d.last_error ? h("p", { class: "bad" }, `Last error ${when(d.last_error.at)}: ${d.last_error.message}`) : null,
+    h("h3", {}, "Scheduled jobs"),
+    h("table", { class: "jobs", testid: "jobs" },
+      h("thead", {}, h("tr", {}, ["Job", "Next run", "Last run", "Result", "What it did"].map((c) => h("th", {}, c)))),
+      h("tbody", {}, rows)));
+}
+
+/** Draw the status into `root`; ctx: {status, catalog, open}. */
+export function render(root, ctx) {
+  const s = ctx.status;
+  const summary = h("p", { class: "summary", testid: "status-summary" },
+    s.out_of_sync ? badge(`${s.out_of_sync} out of sync`, "warn") : badge("all in sync", "good"),
+    s.held ? badge(`${s.held} held back`, "warn") : null,
+    (s.audit_findings || []).length ? badge(`${s.audit_findings.length} flagged by the audit`, "warn") : null);
+  fill(root, summary, h("div", { class: "columns" },
+    h("div", { class: "main" }, targets(ctx)),
+    h("aside", {}, source(s), daemonPanel(s.daemon))));
+}
