@@ -90,7 +90,13 @@ COMMANDS = {c.name: c for c in (
             flag("-f", "--force",
                  help="back up and replace entries that block a skill; allow mass pruning")),
     Command("status", "show the source, every target and the daemon",
-            "skillshare status --json"),
+            "skillshare status --json\n"
+            "skillshare status --catalog          # what each AI tool really loads\n"
+            "skillshare status --catalog cursor   # one tool: its skills, agents, duplicates\n"
+            "skillshare status --catalog --json",
+            flag("--catalog", help="what each tool loads: its folders' skills and agents, "
+                                   "duplicates, context size"),
+            positional("tool", "with --catalog: only this tool (a target's name)", nargs="?")),
     Command("diff", "show what sync would change, per target",
             "skillshare diff\nskillshare diff claude\nskillshare diff --target claude --stat\n"
             "skillshare diff claude --patch   # content of copies edited in the target\n"

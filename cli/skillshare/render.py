@@ -117,6 +117,9 @@ def _target_rows(targets: Sequence[TargetState], names: Sequence[str], out: Out)
 
 
 def render_status(r: StatusResult, out: Out) -> int:
+    if "catalog" in r:  # status --catalog: told by the key only its result has
+        from skillshare.render_catalog import render_catalog
+        return render_catalog(r, out)  # type: ignore[arg-type]
     out.header("Skillshare Status" + (" (project)" if r["scope"] == "project" else ""))
     src = r["source"]
     out(f"Source: {out.path(src['path'])}" + ("" if src["exists"] else "  (missing)"))

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         TrackedRepoState,
     )
     from skillshared.commands.results_audit_hold import FlaggedSkill
+    from skillshared.commands.results_catalog import CatalogResult
     from skillshared.commands.results_list import ListResult
     from skillshared.core.config import Config
     from skillshared.core.paths import Paths
@@ -166,7 +167,10 @@ def _repo_state(config: Config, name: str, count: int, record: Origin | None,
     return state
 
 
-def cmd_status(req: Request) -> StatusResult:
+def cmd_status(req: Request) -> StatusResult | CatalogResult:
+    if req.flag("catalog") or req.text("tool") is not None:  # (status --catalog [tool])
+        from skillshared.commands.catalogcmd import cmd_catalog
+        return cmd_catalog(req)
     from skillshared.commands import kindviews, status_original, viewcache
     from skillshared.git import gitstate
 

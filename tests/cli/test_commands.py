@@ -71,7 +71,7 @@ def test_everyday_command_lines_take_the_quick_path(argv: list[str]) -> None:
 
 @pytest.mark.parametrize("argv", [
     [], ["--help"], ["--version"], ["bogus"], ["status", "--help"], ["status", "-h"],
-    ["sync", "--dry"], ["sync", "-nf"], ["sync", "a", "-n", "b"], ["status", "extra"],
+    ["sync", "--dry"], ["sync", "-nf"], ["sync", "a", "-n", "b"], ["status", "a", "b"],
     ["status", "-p", "-g"], ["log", "--tail", "x"], ["log", "--tail"], ["log", "--tail", "-1"],
     ["diff", "a", "--stat", "b"], ["daemon"], ["daemon", "begin"], ["sync", "--", "-x"],
     ["status", "--json=yes"], ["sync", "--json", "--json"],

@@ -1,0 +1,146 @@
+"""One folder an AI tool loads from, read as the tool reads it: one scandir, then one open
+per ``SKILL.md`` (a skill: an entry, or a link to one, holding it) or per agent (a ``.md``
+file, or a link to one). Each entry's name and description come from its frontmatter
+(discovery's reader), its digest from the file's bytes, its origin from the link's text or
+the folder's copy manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from skillshared.catalog.agents import EXCLUDED
+from skillshared.catalog.frontmatter import FRONTMATTER_MAX_BYTES, Frontmatter, parse_frontmatter
+from skillshared.catalog.kinds import SKILL_FILE
+from skillshared.commands.contextcost import tokens
+from skillshared.commands.results_catalog import CatalogEntry
+from skillshared.engine.observe import read_manifest
+
+Kind = Literal["skills", "agents"]
+AGENT_SUFFIX = ".md"
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class FolderRead:
+    """What a folder holds for its tool; ``problem``: why it could not be listed."""
+
+    entries: tuple[CatalogEntry, ...] = ()
+    exists: bool = False
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class _Place:
+    """The folder being read: its path as configured, its real path, the roots a link of
+    ours points into, the copies its manifest lists, whether it is itself ours (a
+    symlink-mode target's link to the source)."""
+
+    folder: str
+    real: str
+    roots: tuple[str, ...]
+    managed: frozenset[str]
+    whole: bool
+
+
+def inside(path: str, roots: Sequence[str]) -> bool:
+    return any(path == root or path.startswith(root + os.sep) for root in roots)
+
+
+def read_folder(folder: str, kind: Kind, roots: tuple[str, ...]) -> FolderRead:
+    """The skills (``kind`` "skills") or agents in ``folder``; ``roots``: the paths of the
+    source its links of ours point into."""
+    try:
+        with os.scandir(folder) as found:
+            listed = sorted((e for e in found if not e.name.startswith(".")),
+                            key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return FolderRead()
+    except OSError as exc:
+        return FolderRead(exists=True, problem=f"cannot list {folder}: {exc.strerror}")
+    real = os.path.realpath(folder)
+    place = _Place(folder, real, roots, frozenset(read_manifest(folder).records),
+                   inside(real, roots))
+    read = _skill if kind == "skills" else _agent
+    entries = (read(e, place) for e in listed)
+    return FolderRead(tuple(e for e in entries if e is not None), exists=True)
+
+
+def _skill(entry: os.DirEntry[str], place: _Place) -> CatalogEntry | None:
+    try:
+        if not entry.is_dir():  # (a link is followed: a link to a skill is a skill)
+            return None
+    except OSError:
+        return None
+    read = read_file(os.path.join(entry.path, SKILL_FILE))
+    return None if read is None else _entry(entry, entry.name, read, place)
+
+
+def _agent(entry: os.DirEntry[str], place: _Place) -> CatalogEntry | None:
+    name = entry.name
+    if not name.endswith(AGENT_SUFFIX) or name in EXCLUDED:
+        return None
+    read = read_file(entry.path)
+    return None if read is None else _entry(entry, name.removesuffix(AGENT_SUFFIX), read,
+                                            place)
+
+
+def read_file(path: str) -> tuple[Frontmatter, str] | str | None:
+    """A file's frontmatter and digest (sha256, 12 hex digits); the reason it cannot be
+    read; None when there is no regular file at ``path`` (then there is no skill or agent).
+    Opened without blocking, so a FIFO in its place cannot hang the read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    except OSError as exc:
+        return f"cannot read {os.path.basename(path)}: {exc.strerror}"
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            head = handle.read(FRONTMATTER_MAX_BYTES + 1)
+            digest = hashlib.sha256(head)
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+        except OSError as exc:
+            return f"cannot read {os.path.basename(path)}: {exc.strerror}"
+    return parse_frontmatter(head), digest.hexdigest()[:12]
+
+
+def _entry(entry: os.DirEntry[str], plain: str, read: tuple[Frontmatter, str] | str,
+           place: _Place) -> CatalogEntry:
+    link = entry.is_symlink()
+    path = os.path.join(place.folder, entry.name)
+    found: CatalogEntry = {
+        "name": plain, "entry": entry.name, "folder": place.folder, "path": path,
+        "origin": "skillshare" if _ours(entry, link, place) else "local",
+        "source": os.path.realpath(path) if link or place.whole else None,
+        "digest": "", "tokens": 0, "description": ""}
+    if isinstance(read, str):
+        found["problem"] = read
+        return found
+    meta, digest = read
+    found["name"] = meta.name or plain
+    found["description"] = meta.description or ""
+    found["digest"] = digest
+    found["tokens"] = tokens(len(found["name"]) + len(found["description"]))
+    return found
+
+
+def _ours(entry: os.DirEntry[str], link: bool, place: _Place) -> bool:
+    """A link whose text points into the source, an entry of a folder that is itself in the
+    source, or a copy the folder's manifest lists."""
+    if place.whole:
+        return True
+    if not link:
+        return entry.name in place.managed
+    try:
+        dest = os.path.normpath(os.path.join(place.real, os.readlink(entry.path)))
+    except OSError:
+        return False
+    return inside(dest, place.roots) or inside(os.path.realpath(entry.path), place.roots)
