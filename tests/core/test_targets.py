@@ -145,3 +145,42 @@ def test_the_json_table_is_the_yaml_table() -> None:
         "data/targets.json differs from data/targets.yaml: regenerate it with python -c "
         "\"import json,yaml; print(json.dumps(yaml.safe_load(open('skillshared/data/"
         "targets.yaml')), indent=1))\" > skillshared/data/targets.json")
+
+
+# Every entry of the original tool's ``also_scans`` (its internal/config/targets.yaml,
+# v0.20.22), written out: (target, its skills paths global and project, the folders its tool
+# also reads in global mode, in project mode).
+ORIGINAL_ALSO_SCANS = [
+    ("amp", "~/.config/agents/skills", ".agents/skills",
+     ("~/.claude/skills",), (".claude/skills",)),
+    ("antigravity", "~/.gemini/skills", ".agents/skills", ("~/.agents/skills",), ()),
+    ("codex", "~/.codex/skills", ".agents/skills", ("~/.agents/skills",), ()),
+    ("cursor", "~/.cursor/skills", ".agents/skills",
+     ("~/.agents/skills", "~/.claude/skills", "~/.codex/skills"),
+     (".claude/skills", ".codex/skills")),
+    ("firebender", "~/.firebender/skills", ".firebender/skills",
+     ("~/.agents/skills", "~/.claude/skills", "~/.codex/skills", "~/.cursor/skills",
+      "~/.goose/skills"), ()),
+    ("grok", "~/.grok/skills", ".grok/skills", ("~/.agents/skills",), ()),
+    ("kimi", "~/.config/agents/skills", ".agents/skills",
+     ("~/.agents/skills", "~/.claude/skills", "~/.codex/skills"),
+     (".claude/skills", ".codex/skills")),
+    ("roo", "~/.roo/skills", ".roo/skills", ("~/.agents/skills",), (".agents/skills",)),
+]
+
+
+@pytest.mark.parametrize(("name", "global_path", "project_path", "also_global",
+                          "also_project"), ORIGINAL_ALSO_SCANS,
+                         ids=[row[0] for row in ORIGINAL_ALSO_SCANS])
+def test_what_a_tool_also_reads_is_the_originals(
+        name: str, global_path: str, project_path: str, also_global: tuple[str, ...],
+        also_project: tuple[str, ...]) -> None:
+    target = lookup(name)
+    assert target is not None and target.name == name
+    assert (target.global_path, target.project_path) == (global_path, project_path)
+    assert (target.also_global, target.also_project) == (also_global, also_project)
+
+
+def test_no_other_tool_also_reads_a_folder() -> None:
+    readers = {t.name for t in builtin_targets() if t.also_global or t.also_project}
+    assert readers == {row[0] for row in ORIGINAL_ALSO_SCANS}
