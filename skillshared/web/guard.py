@@ -22,8 +22,8 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from email.message import Message
 from dataclasses import dataclass
+from email.message import Message
 
 TOKEN_TTL = 300.0  # seconds a sign-in link works (once)
 MAX_TOKENS = 32  # links not used yet (the oldest is dropped first)

@@ -11,6 +11,8 @@ Routes: ``/login`` (the one-time token for a session cookie), ``/`` and ``/stati
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +30,7 @@ MAX_CONNECTIONS = 64
 MAX_STREAMS = 16
 MAX_BODY = 64 * 1024
 KEEPALIVE = 15.0  # seconds between a stream's keep-alive comments
+LOOK = 1.0  # seconds between looks at whether a quiet stream's reader went away
 STATIC = Path(__file__).parent / "static"
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
@@ -242,17 +245,22 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             last = app.hub.generation
             self._event("hello", {"generation": last})
+            quiet = 0.0
             while True:
-                events = app.hub.wait(last, KEEPALIVE)
+                events = app.hub.wait(last, LOOK)
                 if events is None:
                     self._event("bye", {})
                     return
-                if not events:
-                    self.wfile.write(b": keep-alive\n\n")
                 for event in events:
                     self._event(event.name, event.data)
                     last = event.seq
-                self.wfile.flush()
+                quiet = 0.0 if events else quiet + LOOK
+                if quiet >= KEEPALIVE:
+                    quiet = 0.0
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                if not events and _closed(self.connection):
+                    return
         except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
             return  # the page went away
         finally:
@@ -263,6 +271,15 @@ class Handler(BaseHTTPRequestHandler):
         line = protocol.encode(data).rstrip(b"\n")
         self.wfile.write(b"event: " + name.encode() + b"\ndata: " + line + b"\n\n")
         self.wfile.flush()
+
+
+def _closed(sock: socket.socket) -> bool:
+    """Whether the other end closed (a stream's reader sends nothing after its request)."""
+    try:
+        ready, _, _ = select.select([sock], [], [], 0)
+        return bool(ready) and not sock.recv(1, socket.MSG_PEEK)
+    except OSError:
+        return True
 
 
 def _status(exc: SkillshareError) -> int:
