@@ -1,0 +1,146 @@
+"""The dashboard in a real browser: Debian's chromium, driven through chromedriver, against a
+real daemon. The page loads with every target, a skill written on disk appears without a
+reload, a duplicate is flagged in a tool's catalog, and a restore runs through its preview.
+
+With ``SKILLSHARE_SCREENSHOTS=<folder>`` the main views are saved there as PNGs (1280x800).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DaemonStarter, make_skill
+from tests.web.browser import Browser, marked, missing, screenshots_folder
+from tests.web.dashboard import Web, serve, world
+
+REASON = missing()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
+
+
+class Shots:
+    """Screenshots taken in the test's temp folders, copied out when the module ends (the
+    tests themselves write only under their temp roots)."""
+
+    def __init__(self, temp: Path, out: Path | None) -> None:
+        self.temp = temp
+        self.out = out
+
+    def take(self, browser: Browser, name: str) -> None:
+        if self.out is not None:
+            browser.screenshot(self.temp, name)
+
+    def publish(self) -> None:
+        if self.out is None:
+            return
+        self.out.mkdir(parents=True, exist_ok=True)
+        for png in sorted(self.temp.glob("*.png")):
+            shutil.copyfile(png, self.out / png.name)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shots]:
+    taken = Shots(tmp_path_factory.mktemp("screenshots"), screenshots_folder())
+    yield taken
+    taken.publish()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """One chromium for the module (each test signs in to its own daemon)."""
+    opened = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    yield opened
+    opened.quit()
+
+
+@pytest.fixture
+def page(home: Path, source: Path, daemon: DaemonStarter, browser: Browser) -> Iterator[Web]:
+    """claude and cursor (cursor also reads ~/.claude/skills), the dashboard served, and the
+    browser signed in with the one-time link."""
+    world(home, source)
+    web = serve(daemon)
+    browser.open(web.extra["login_url"])
+    browser.one(marked("target-card", target="cursor"))
+    yield web
+    browser.open("about:blank")  # the page's stream ends before the daemon does
+
+
+def card_state(browser: Browser, target: str) -> str | None:
+    cards = browser.data(marked("target-card", target=target))
+    return cards[0]["state"] if cards else None
+
+
+def no_problems(browser: Browser) -> None:
+    """No error in the console: no script or style refused by the CSP, no failed fetch."""
+    problems = [p for p in browser.problems() if "favicon" not in p]
+    assert not problems, problems
+
+
+def test_every_target_then_a_new_skill_arrives_without_a_reload(
+        page: Web, source: Path, home: Path, browser: Browser, shots: Shots) -> None:
+    assert browser.driver.current_url == f"{page.origin}/"
+    cards = browser.data(marked("target-card", kind="skills"))
+    assert [c["target"] for c in cards] == ["claude", "cursor"]
+    assert card_state(browser, "claude") == "synced"
+    browser.wait(lambda: browser.data(marked("live-indicator"))[0]["state"] == "live",
+                 what="the live indicator")
+    browser.driver.execute_script("window.notReloaded = true;")
+    make_skill(source, "gamma")
+    synced = marked("target-card", target="claude") + " " + marked("target-synced")
+    browser.wait(lambda: [c["text"] for c in browser.data(synced)] == ["3/3 synced"],
+                 what="gamma synced in claude's card")
+    assert (home / ".claude/skills/gamma").is_symlink()
+    browser.wait(lambda: any("gamma" in e["text"] for e in browser.data(marked("event-item"))),
+                 what="the pass that linked gamma in the event list")
+    assert browser.driver.execute_script("return window.notReloaded === true;")
+    shots.take(browser, "status")
+    no_problems(browser)
+
+
+def test_a_duplicate_is_flagged_in_the_tool_catalog(page: Web, browser: Browser,
+                                                    shots: Shots) -> None:
+    browser.click(marked("tab-catalog"))
+    cursor = marked("catalog-tool", tool="cursor")
+    entry = cursor + " " + marked("catalog-entry", name="alpha")
+    rows = browser.wait(lambda: browser.data(entry), what="alpha in cursor's catalog")
+    # cursor loads alpha twice: from its own folder and from ~/.claude/skills, which it reads
+    assert sorted(r["role"] for r in rows) == ["also", "own"]
+    assert all(r.get("duplicate") for r in rows)
+    assert browser.data(entry + " " + marked("duplicate-marker"))
+    assert browser.data(cursor + " " + marked("catalog-duplicate", name="alpha"))
+    claude = marked("catalog-tool", tool="claude")
+    assert browser.data(claude + " " + marked("catalog-entry", name="alpha"))
+    assert not browser.data(claude + " " + marked("duplicate-marker"))
+    browser.click(marked("tool-picker") + ' option[value="cursor"]')
+    browser.wait(lambda: not browser.data(claude), what="only cursor shown")
+    shots.take(browser, "catalog")
+    no_problems(browser)
+
+
+def test_restore_runs_through_its_preview(home: Path, source: Path, daemon: DaemonStarter,
+                                          browser: Browser, shots: Shots) -> None:
+    world(home, source)
+    web = serve(daemon)
+    mine = make_skill(home / ".claude/skills", "mine")  # made in the tool's folder
+    web.daemon.ask("backup", {"targets": ["claude"]})
+    shutil.rmtree(mine)
+    browser.open(web.extra["login_url"])
+    try:
+        browser.click(marked("tab-backups"))
+        browser.click(marked("restore-button", target="claude"))
+        dialog = marked("preview-dialog")
+        browser.one(dialog + '[data-stage="preview"]')
+        assert not os.path.lexists(mine)  # the dry run changed nothing
+        assert "Would restore" in browser.data(dialog)[0]["text"]
+        shots.take(browser, "restore-preview")
+        browser.click(marked("confirm-button"))
+        browser.one(dialog + '[data-stage="done"]')
+        assert (mine / "SKILL.md").read_text().startswith("---\nname: mine\n")
+        assert (home / ".claude/skills/alpha").is_symlink()
+        no_problems(browser)
+    finally:
+        browser.open("about:blank")
