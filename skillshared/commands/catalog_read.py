@@ -10,7 +10,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from skillshared.catalog.agents import EXCLUDED
@@ -45,6 +45,17 @@ class _Place:
     roots: tuple[str, ...]
     managed: frozenset[str]
     whole: bool
+    parents: dict[str, str] = field(default_factory=dict)  # real paths of links' folders
+
+    def resolve(self, dest: str) -> str:
+        """The real path of ``dest`` (an absolute, normalised path that exists): its folder's
+        real path, looked up once for every link into that folder, and its last part
+        followed only when it is a link too."""
+        parent, base = os.path.split(dest)
+        if parent not in self.parents:
+            self.parents[parent] = os.path.realpath(parent)
+        return os.path.realpath(dest) if os.path.islink(dest) else os.path.join(
+            self.parents[parent], base)
 
 
 def inside(path: str, roots: Sequence[str]) -> bool:
@@ -99,27 +110,28 @@ def read_file(path: str) -> tuple[Frontmatter, str] | str | None:
         return None
     except OSError as exc:
         return f"cannot read {os.path.basename(path)}: {exc.strerror}"
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            head = handle.read(FRONTMATTER_MAX_BYTES + 1)
-            digest = hashlib.sha256(head)
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-        except OSError as exc:
-            return f"cannot read {os.path.basename(path)}: {exc.strerror}"
+    head, digest = b"", hashlib.sha256()
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        while chunk := os.read(fd, CHUNK):
+            digest.update(chunk)
+            if len(head) <= FRONTMATTER_MAX_BYTES:  # (what the frontmatter reader reads)
+                head += chunk[:FRONTMATTER_MAX_BYTES + 1 - len(head)]
+    except OSError as exc:
+        return f"cannot read {os.path.basename(path)}: {exc.strerror}"
+    finally:
+        os.close(fd)
     return parse_frontmatter(head), digest.hexdigest()[:12]
 
 
 def _entry(entry: os.DirEntry[str], plain: str, read: tuple[Frontmatter, str] | str,
            place: _Place) -> CatalogEntry:
-    link = entry.is_symlink()
     path = os.path.join(place.folder, entry.name)
+    ours, source = _where(entry, place)
     found: CatalogEntry = {
         "name": plain, "entry": entry.name, "folder": place.folder, "path": path,
-        "origin": "skillshare" if _ours(entry, link, place) else "local",
-        "source": os.path.realpath(path) if link or place.whole else None,
+        "origin": "skillshare" if ours else "local", "source": source,
         "digest": "", "tokens": 0, "description": ""}
     if isinstance(read, str):
         found["problem"] = read
@@ -132,15 +144,16 @@ def _entry(entry: os.DirEntry[str], plain: str, read: tuple[Frontmatter, str] | 
     return found
 
 
-def _ours(entry: os.DirEntry[str], link: bool, place: _Place) -> bool:
-    """A link whose text points into the source, an entry of a folder that is itself in the
-    source, or a copy the folder's manifest lists."""
-    if place.whole:
-        return True
-    if not link:
-        return entry.name in place.managed
+def _where(entry: os.DirEntry[str], place: _Place) -> tuple[bool, str | None]:
+    """Whether the entry is ours (a link whose text points into the source, an entry of a
+    folder that is itself in the source, or a copy the folder's manifest lists), and the
+    real path a link leads to (or, in a folder in the source, the entry's)."""
+    if not entry.is_symlink():
+        here = os.path.join(place.real, entry.name)
+        return (True, here) if place.whole else (entry.name in place.managed, None)
     try:
         dest = os.path.normpath(os.path.join(place.real, os.readlink(entry.path)))
     except OSError:
-        return False
-    return inside(dest, place.roots) or inside(os.path.realpath(entry.path), place.roots)
+        return place.whole, None
+    real = place.resolve(dest)
+    return place.whole or inside(dest, place.roots) or inside(real, place.roots), real

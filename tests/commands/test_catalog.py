@@ -123,6 +123,17 @@ def test_duplicates_by_name_and_by_content(world: Path) -> None:
     assert run("status", catalog=True)["duplicates"] == 5
 
 
+def test_a_big_skill_md_and_a_fifo(home: Path, source: Path) -> None:
+    write_config(home, "targets:\n  claude: {}\n")
+    big = make_skill(home / ".claude/skills", "big", body="x" * (3 << 20))
+    (home / ".claude/skills/pipe").mkdir()
+    os.mkfifo(home / ".claude/skills/pipe/SKILL.md")  # (read without blocking: no skill)
+    import hashlib
+    skills = catalog()["claude"]["skills"]
+    assert [(e["name"], e["digest"]) for e in skills] == [
+        ("big", hashlib.sha256((big / "SKILL.md").read_bytes()).hexdigest()[:12])]
+
+
 def test_budget(world: Path, home: Path) -> None:
     tools = catalog()
     assert {t["budget"] for t in tools.values()} == {10000}
