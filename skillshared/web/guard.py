@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from email.message import Message
 
 TOKEN_TTL = 300.0  # seconds a sign-in link works (once)
+SESSION_TTL = 12 * 3600.0  # seconds a browser stays signed in
 MAX_TOKENS = 32  # links not used yet (the oldest is dropped first)
 MAX_SESSIONS = 64  # signed-in browsers (the oldest is dropped first)
 COOKIE = "skillshare_session"
@@ -103,8 +104,9 @@ class Guard:
         """The session the request's cookie names; else :class:`Refused` (401)."""
         value = _cookie(cookie_header or "", COOKIE)
         found = self._sessions.get(_digest(value)) if value else None
-        if found is None:
-            raise Refused(401, "not signed in: open the link `skillshare ui` prints")
+        if found is None or found.since + SESSION_TTL <= self._clock():
+            raise Refused(401, "not signed in (or signed in over 12 hours ago): open the "
+                               "link `skillshare ui` prints")
         return found
 
     @property

@@ -37,6 +37,18 @@ def test_a_link_expires_and_works_once() -> None:
             g.exchange(nothing)
 
 
+def test_a_session_ends_after_its_time() -> None:
+    clock = Clock()
+    g = Guard(4242, clock)
+    cookie = f"{guard.COOKIE}={g.exchange(g.issue_token())}"
+    clock.now += guard.SESSION_TTL - 1
+    g.session(cookie)
+    clock.now += 1
+    with pytest.raises(Refused) as refused:
+        g.session(cookie)
+    assert refused.value.status == 401
+
+
 def test_cookies_are_read_exactly() -> None:
     g = Guard(4242)
     value = g.exchange(g.issue_token())
