@@ -9,7 +9,7 @@ import * as backupsView from "./view_backups.js";
 import * as auditView from "./view_audit.js";
 import * as catalogView from "./view_catalog.js";
 import * as statusView from "./view_status.js";
-import { changeWords, clock, passWords } from "./words.js";
+import { changeWords, clock, learnHome, passWords } from "./words.js";
 
 const VIEWS = ["status", "catalog", "backups", "audit"];
 const MAX_EVENTS = 200;
@@ -24,8 +24,13 @@ function draw() {
   if (!state.status) return;
   const root = $(`view-${state.view}`);
   if (state.view === "status") statusView.render(root, state);
-  else if (state.view === "catalog" && state.catalog) catalogView.render(root, $("tool-picker"), state);
-  else if (state.view === "backups") backupsView.render(root, state);
+  else if (state.view === "catalog") {
+    if (state.catalog) catalogView.render(root, $("tool-picker"), state);
+    else fill(root, h("p", { class: "muted" }, "Reading every tool's folders..."));
+  } else if (state.view === "backups") {
+    if (state.backups) backupsView.render(root, state);
+    else fill(root, h("p", { class: "muted" }, "Reading the backups..."));
+  }
   else if (state.view === "audit") auditView.render(root, state);
   const flagged = (state.status.audit_findings || []).length;
   $("audit-count").textContent = flagged ? String(flagged) : "";
@@ -42,10 +47,46 @@ function problem(err) {
   box.hidden = false;
 }
 
+// The status is fetched on every change; the catalog and the backups (larger, and slower to
+// read at thousands of skills) only when a view shows them: after a change they are marked
+// stale and fetched when their view is shown. The status view uses the catalog for the
+// local entries it offers to collect: it is fetched again there when the targets' counts of
+// local entries change.
+const stale = { catalog: true, backups: true };
+
+function localSignature(status) {
+  return status.targets.map((t) => `${t.name}:${t.local}`).join("\n");
+}
+
+function wanted(status) {
+  const sig = localSignature(status);
+  return {
+    catalog: state.view === "catalog" ? stale.catalog || !state.catalog
+      : state.view === "status" && status.targets.some((t) => t.local)
+        && (!state.catalog || sig !== state.catalogSignature),
+    backups: state.view === "backups" && (stale.backups || !state.backups),
+    sig,
+  };
+}
+
+async function load() {
+  const status = await get("/api/status");
+  const want = wanted(status);
+  const [catalog, backups] = await Promise.all([
+    want.catalog ? get("/api/catalog") : null, want.backups ? get("/api/backups") : null]);
+  state.status = status;
+  if (catalog) Object.assign(state, { catalog, catalogSignature: want.sig });
+  if (backups) state.backups = backups;
+  stale.catalog &&= !catalog;
+  stale.backups &&= !backups;
+  learnHome(status);
+}
+
 let inFlight = null;
 let again = false;
 
-/** Fetch everything again (one fetch at a time; a call during one runs once more after it). */
+/** Fetch again what the page shows (one fetch at a time; a call during one runs once more
+ * after it). */
 async function refresh() {
   if (inFlight) {
     again = true;
@@ -53,9 +94,7 @@ async function refresh() {
   }
   inFlight = (async () => {
     try {
-      const [status, catalog, backups] = await Promise.all(
-        [get("/api/status"), get("/api/catalog"), get("/api/backups")]);
-      Object.assign(state, { status, catalog, backups });
+      await load();
       problem(null);
       draw();
     } catch (err) {
@@ -70,6 +109,13 @@ async function refresh() {
   }
 }
 
+/** Something changed on disk (a pass, a job, a command, an action done here). */
+function changed() {
+  stale.catalog = true;
+  stale.backups = true;
+  return refresh();
+}
+
 function show(view) {
   state.view = VIEWS.includes(view) ? view : "status";
   for (const v of VIEWS) {
@@ -78,6 +124,8 @@ function show(view) {
   }
   $("catalog-controls").hidden = state.view !== "catalog";
   draw();
+  const want = state.status && wanted(state.status);
+  if (want && (want.catalog || want.backups)) refresh();
 }
 
 function eventWords(kind, data) {
@@ -108,6 +156,9 @@ function seedEvents() {
 }
 
 function setLive(mode) {
+  if (mode === "stopped") {
+    problem({ message: "The dashboard was stopped.", hint: "Run `skillshare ui` to serve it again." });
+  }
   const dot = $("live");
   dot.dataset.state = mode;
   dot.textContent = { live: "live", disconnected: "disconnected - reconnecting", stopped: "stopped" }[mode] || mode;
@@ -123,7 +174,7 @@ function wire() {
     typing = setTimeout(() => { state.filter = ev.target.value.trim().toLowerCase(); draw(); }, 150);
   });
   setupDialog();
-  afterActions(refresh);
+  afterActions(changed);
 }
 
 async function boot() {
@@ -140,7 +191,7 @@ async function boot() {
   await refresh();
   seedEvents();
   connect({ onEvent: (kind, data) => { if (kind !== "hello") addEvent(kind, data, data.at); },
-    onChange: refresh, onState: setLive });
+    onChange: changed, onState: setLive });
 }
 
 boot();

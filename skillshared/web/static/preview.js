@@ -1,7 +1,7 @@
 // What an action's result says, for the preview (a dry run) and for the result (done).
 
 import { h } from "./dom.js";
-import { changeWords, plannedWords, plural } from "./words.js";
+import { changeWords, plannedWords, plural, tilde } from "./words.js";
 
 const MAX_LINES = 200;
 
@@ -35,7 +35,7 @@ function sync(result, dry) {
 function collect(result, dry) {
   const lines = [];
   lines.push(list(result.collected || [], (c) =>
-    `${dry ? "would copy" : "copied"} ${c.name} from ${c.from} to ${c.to}${c.replaces ? ` (replacing ${c.replaces})` : ""}`, "preview-collected"));
+    `${dry ? "would copy" : "copied"} ${c.name} from ${tilde(c.from)} to ${tilde(c.to)}${c.replaces ? ` (replacing ${c.replaces})` : ""}`, "preview-collected"));
   lines.push(list(result.same || [], (c) => `${c.name}: already the same in the source`));
   lines.push(list(result.skipped || [], (c) => `skipped ${c.name}: ${c.reason}`));
   lines.push(list(result.failed_items || (Array.isArray(result.failed) ? result.failed : []), (c) => `failed ${c.name}: ${c.error}`));
@@ -47,14 +47,14 @@ function restoreOne(r, dry) {
   const from = `backup ${r.from}${r.latest ? " (the latest)" : ""}`;
   const lines = [];
   if (dry) {
-    lines.push(h("p", {}, `Would restore ${r.path} from ${from}`,
+    lines.push(h("p", {}, `Would restore ${tilde(r.path)} from ${from}`,
       r.entries !== undefined ? `: ${plural(r.entries, "entry", "entries")}` : "", "."));
     lines.push(list(r.replaced || [], (name) => `would replace ${name}`, "preview-replaced"));
   } else {
     const parts = ["links", "folders", "files"].filter((k) => r[k]).map((k) => `${r[k]} ${k}`);
-    lines.push(h("p", {}, `Restored ${r.path} from ${from}${parts.length ? `: ${parts.join(", ")}` : ""}.`));
+    lines.push(h("p", {}, `Restored ${tilde(r.path)} from ${from}${parts.length ? `: ${parts.join(", ")}` : ""}.`));
     lines.push(list(r.replaced || [], (name) => `replaced ${name}`));
-    if (r.backup && r.backup.path) lines.push(h("p", { class: "muted" }, `What was there is backed up in ${r.backup.path}`));
+    if (r.backup && r.backup.path) lines.push(h("p", { class: "muted" }, `What was there is backed up in ${tilde(r.backup.path)}`));
     if (r.needs_sync && !r.daemon_syncs) lines.push(h("p", { class: "warn" }, "A sync would still change this folder."));
   }
   return lines;
@@ -82,7 +82,7 @@ function accept(result, dry) {
 function reject(result, dry) {
   const removed = result.removed_items || (result.removed || []).map((name) => ({ name }));
   return [
-    list(removed, (r) => `${dry ? "would move" : "moved"} ${r.name}${r.path ? ` (${r.path})` : ""} to the trash`, "preview-removed"),
+    list(removed, (r) => `${dry ? "would move" : "moved"} ${r.name}${r.path ? ` (${tilde(r.path)})` : ""} to the trash`, "preview-removed"),
     list(result.failed || [], (f) => (typeof f === "string" ? f : `${f.name}: ${f.error}`)),
     removed.length ? null : h("p", {}, "Nothing to remove."),
   ];

@@ -3,12 +3,13 @@
 
 import { button } from "./actions.js";
 import { badge, fill, h } from "./dom.js";
+import { tilde } from "./words.js";
 
 function flagged(f) {
   return h("article", { class: `card ${f.held ? "t-warn" : ""}`, testid: "audit-skill", data: { skill: f.name, held: String(f.held) } },
     h("header", {}, h("h3", {}, f.name), badge(f.top, f.top === "CRITICAL" || f.top === "HIGH" ? "bad" : "warn"),
       f.held ? badge("held back", "warn") : badge("synced", "good")),
-    h("p", { class: "path mono" }, f.path),
+    h("p", { class: "path mono" }, tilde(f.path)),
     h("p", { class: "muted" }, `origin: ${f.origin}`),
     h("ul", { class: "lines" }, f.findings.map((line) => h("li", { class: "mono small" }, line))),
     f.hint ? h("p", { class: "hint" }, f.hint) : null,

@@ -4,7 +4,7 @@
 
 import { button } from "./actions.js";
 import { badge, capped, fill, h } from "./dom.js";
-import { plural } from "./words.js";
+import { plural, tilde } from "./words.js";
 
 function budgetBar(tool) {
   const used = tool.always_loaded_tokens;
@@ -22,7 +22,7 @@ function budgetBar(tool) {
 function folders(tool) {
   return h("ul", { class: "folders" }, tool.folders.map((f) => h("li", { class: f.exists ? "" : "muted" },
     badge(f.role === "own" ? "own" : "also reads", f.role === "own" ? "" : "info"), " ",
-    badge(f.kind, ""), " ", h("span", { class: "mono" }, f.path),
+    badge(f.kind, ""), " ", h("span", { class: "mono", title: f.path }, tilde(f.path)),
     f.exists ? "" : " (not there)",
     f.synced_by.length ? ` - synced by ${f.synced_by.join(", ")}` : "")));
 }
@@ -33,7 +33,7 @@ function duplicates(tool) {
     h("h4", { class: "bad" }, `${plural(tool.duplicates.length, "duplicate")} (loaded twice)`),
     h("ul", {}, tool.duplicates.map((d) => h("li", { testid: "catalog-duplicate", data: { name: d.name, by: d.by } },
       badge(`same ${d.by}`, "warn"), " ", h("strong", {}, d.name), ": ",
-      d.entries.map((p, i) => [i ? ", " : "", h("span", { class: "mono" }, p)])))));
+      d.entries.map((p, i) => [i ? ", " : "", h("span", { class: "mono", title: p }, tilde(p))])))));
 }
 
 function entryRow(tool, roles, dupOf, kind) {
@@ -42,9 +42,9 @@ function entryRow(tool, roles, dupOf, kind) {
     const role = roles.get(e.folder) || "own";
     return h("tr", { testid: "catalog-entry", data: { name: e.name, entry: e.entry, kind, origin: e.origin, role, duplicate: dup ? dup.by : null } },
       h("td", {}, h("strong", {}, e.name), e.entry !== e.name ? h("span", { class: "muted" }, ` (${e.entry})`) : null,
-        dup ? [" ", badge(`duplicate (${dup.by})`, "bad", { testid: "duplicate-marker", title: `also: ${dup.entries.filter((p) => p !== e.path).join(", ")}` })] : null),
+        dup ? [" ", badge(`duplicate (${dup.by})`, "bad", { testid: "duplicate-marker", title: `also: ${dup.entries.filter((p) => p !== e.path).map(tilde).join(", ")}` })] : null),
       h("td", { title: e.folder }, role === "own" ? badge("own folder", "")
-        : [badge("also reads", "info"), " ", h("span", { class: "mono small" }, e.folder)]),
+        : [badge("also reads", "info"), " ", h("span", { class: "mono small" }, tilde(e.folder))]),
       h("td", {}, e.origin === "local" ? badge("local", "warn") : badge("skillshare", "good"),
         e.origin === "local" && kind === "skills" && role === "own"
           ? [" ", button("Collect...", "collect", { target: tool.tool, skill: e.entry }, { class: "action small" })] : null),

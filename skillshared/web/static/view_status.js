@@ -3,7 +3,7 @@
 
 import { button } from "./actions.js";
 import { badge, capped, fill, h } from "./dom.js";
-import { changeWords, clock, ms, passWords, plural, when } from "./words.js";
+import { changeWords, clock, ms, passWords, plural, tilde, when } from "./words.js";
 
 const TONE = {
   synced: "good", linked: "good", "needs sync": "warn", held: "warn", "not linked": "warn",
@@ -54,7 +54,7 @@ function card(ctx, t, kind, line) {
     data: { target: t.name, kind, state: t.state },
   },
   h("header", {}, h("h3", {}, t.name), badge(t.state, tone(t.state), { testid: "target-state" })),
-  h("p", { class: "path mono" }, t.path),
+  h("p", { class: "path mono", title: t.path }, tilde(t.path)),
   h("p", {}, h("span", { testid: "target-synced" }, synced), ` - ${t.mode}`,
     t.pending ? ` - ${t.pending.toLocaleString()} pending` : "",
     t.local ? ` - ${plural(t.local, "local entry", "local entries")}` : ""),
@@ -114,12 +114,12 @@ function source(s) {
   const repos = s.tracked_repos || [];
   return h("section", { class: "panel", testid: "source-panel" },
     h("h2", {}, "Source"),
-    h("p", { class: "mono" }, s.source.path),
+    h("p", { class: "mono", title: s.source.path }, tilde(s.source.path)),
     h("p", {}, `${plural(s.source.skills, "skill")}`,
       s.source.invalid ? `, ${s.source.invalid} invalid` : "",
       s.source.ignored ? `, ${s.source.ignored} ignored` : "",
       ` - ${gitWords(s.source.git)}`),
-    s.agents ? h("p", {}, `${plural(s.agents.agents, "agent")} in `, h("span", { class: "mono" }, s.agents.source)) : null,
+    s.agents ? h("p", {}, `${plural(s.agents.agents, "agent")} in `, h("span", { class: "mono" }, tilde(s.agents.source))) : null,
     (s.extras || []).length ? h("p", {}, `Extras: ${s.extras.map((e) => `${e.name} (${plural(e.files, "file")})`).join(", ")}`) : null,
     repos.length ? h("ul", { class: "repos", testid: "tracked-repos" }, repos.map((r) =>
       h("li", { class: r.git && r.git.behind ? "warn" : "" },

@@ -94,3 +94,19 @@ export function clock(iso) {
 export function plural(count, noun, many) {
   return `${Number(count).toLocaleString()} ${count === 1 ? noun : many || `${noun}s`}`;
 }
+
+let home = null;
+
+/** The home folder, when the config's path tells it (the default global config). */
+export function learnHome(status) {
+  const tail = "/.config/skillshare/config.yaml";
+  home = status && status.scope === "global" && String(status.config || "").endsWith(tail)
+    ? status.config.slice(0, -tail.length) : null;
+}
+
+/** A path with the home folder written as ~ (the full path stays in a title). */
+export function tilde(path) {
+  if (!home || typeof path !== "string") return path;
+  if (path === home) return "~";
+  return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}
