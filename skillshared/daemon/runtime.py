@@ -65,7 +65,7 @@ class Runtime:
         self.scheduler = Scheduler(self.worker.submit, self._job_done)
         self.server = Server(paths, self.handle, on_failure=self._server_failed)
         self.jobs = Jobs(paths, self.reconciler, self._reconcile)
-        self.ui = UiControl(self.handle, __version__)  # the dashboard (`skillshare ui`)
+        self.ui = UiControl(self.handle, __version__, str(paths.home))  # `skillshare ui`
         self._exit = 0
         self._queued: Batch | None = None
         self._queue_lock = threading.Lock()

@@ -22,9 +22,10 @@ ACTIONS = ("start", "stop", "status")
 
 
 class UiControl:
-    def __init__(self, handle: Handle, version: str) -> None:
+    def __init__(self, handle: Handle, version: str, home: str) -> None:
         self._handle = handle
         self._version = version
+        self._home = home
         self._ids = itertools.count(1)
         self._dashboard: Dashboard | None = None
 
@@ -57,7 +58,7 @@ class UiControl:
         if self._dashboard is None:
             from skillshared.web.dashboard import Dashboard
 
-            self._dashboard = Dashboard(self._run, self._version)
+            self._dashboard = Dashboard(self._run, self._version, self._home)
         return self._dashboard
 
     def _run(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -25,9 +25,10 @@ class PortInUseError(SkillshareError):
 
 
 class Dashboard:
-    def __init__(self, run: Run, version: str) -> None:
+    def __init__(self, run: Run, version: str, home: str) -> None:
         self._run = run
         self._version = version
+        self._home = home
         self._lock = threading.Lock()
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
@@ -73,7 +74,7 @@ class Dashboard:
 
     # -- serving --------------------------------------------------------------------------
     def _bind(self, port: int) -> Server:
-        app = App(Guard(port), Hub(), self._run, self._version)
+        app = App(Guard(port), Hub(), self._run, self._version, self._home)
         try:
             server = Server(port, app)
         except OSError as exc:

@@ -52,11 +52,12 @@ Run = Callable[[str, "dict[str, Any]"], "dict[str, Any]"]
 class App:
     """What the handlers share: the guard, the event hub, how to run a command."""
 
-    def __init__(self, guard: Guard, hub: Hub, run: Run, version: str) -> None:
+    def __init__(self, guard: Guard, hub: Hub, run: Run, version: str, home: str) -> None:
         self.guard = guard
         self.hub = hub
         self.run = run
         self.version = version
+        self.home = home  # (the page shows paths under it as ~/...)
         self.streams = 0
         self.lock = threading.Lock()
         self.files = {f"/static/{p.relative_to(STATIC).as_posix()}": p
@@ -168,7 +169,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, file.read_bytes(), TYPES[file.suffix])
         elif path == "/api/session":
             self._json(200, {"csrf": session.csrf, "version": app.version,
-                             "port": app.guard.port})
+                             "port": app.guard.port, "home": app.home})
         elif path == "/api/events":
             self._stream()
         elif path in ("/api/status", "/api/catalog", "/api/backups"):

@@ -41,6 +41,7 @@ def test_sign_in_once_then_every_route(web: Web) -> None:
     assert not any(k.startswith("access-control-") for k in page.headers)
     session = web.get("/api/session").json()
     assert session["port"] == web.port and session["csrf"] == web.csrf
+    assert session["home"] == str(web.daemon.paths.home)
     status = web.get("/api/status").json()
     assert [t["name"] for t in status["targets"]] == ["claude", "cursor"]
     assert status["daemon"]["ui"]["port"] == web.port
