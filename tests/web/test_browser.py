@@ -63,6 +63,7 @@ def page(home: Path, source: Path, daemon: DaemonStarter, browser: Browser) -> I
     browser signed in with the one-time link."""
     world(home, source)
     web = serve(daemon)
+    browser.problems()  # what an earlier test's page left in the console is not this test's
     browser.open(web.extra["login_url"])
     browser.one(marked("target-card", target="cursor"))
     yield web
@@ -128,6 +129,7 @@ def test_restore_runs_through_its_preview(home: Path, source: Path, daemon: Daem
     mine = make_skill(home / ".claude/skills", "mine")  # made in the tool's folder
     web.daemon.ask("backup", {"targets": ["claude"]})
     shutil.rmtree(mine)
+    browser.problems()
     browser.open(web.extra["login_url"])
     try:
         browser.click(marked("tab-backups"))

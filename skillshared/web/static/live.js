@@ -30,6 +30,7 @@ export function connect({ onEvent, onChange, onState }) {
       changed(); // events may have been missed while away
     } else if (kind === "bye") {
       stopped = true;
+      clearTimeout(timer);
       source.close();
       onState("stopped");
     }
