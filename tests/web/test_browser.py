@@ -87,6 +87,8 @@ def test_every_target_then_a_new_skill_arrives_without_a_reload(
     cards = browser.data(marked("target-card", kind="skills"))
     assert [c["target"] for c in cards] == ["claude", "cursor"]
     assert card_state(browser, "claude") == "synced"
+    paths = browser.data(marked("target-card", target="claude") + " .path")
+    assert [p["text"] for p in paths] == ["~/.claude/skills"]  # the home folder as ~
     browser.wait(lambda: browser.data(marked("live-indicator"))[0]["state"] == "live",
                  what="the live indicator")
     browser.driver.execute_script("window.notReloaded = true;")

@@ -9,7 +9,7 @@ import * as backupsView from "./view_backups.js";
 import * as auditView from "./view_audit.js";
 import * as catalogView from "./view_catalog.js";
 import * as statusView from "./view_status.js";
-import { changeWords, clock, learnHome, passWords } from "./words.js";
+import { changeWords, clock, passWords, setHome } from "./words.js";
 
 const VIEWS = ["status", "catalog", "backups", "audit"];
 const MAX_EVENTS = 200;
@@ -79,7 +79,6 @@ async function load() {
   if (backups) state.backups = backups;
   stale.catalog &&= !catalog;
   stale.backups &&= !backups;
-  learnHome(status);
 }
 
 let inFlight = null;
@@ -183,6 +182,7 @@ async function boot() {
   try {
     const info = await session();
     $("version").textContent = `v${info.version}`;
+    setHome(info.home);
   } catch (err) {
     problem(err);
     setLive("disconnected");

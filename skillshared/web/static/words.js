@@ -97,11 +97,9 @@ export function plural(count, noun, many) {
 
 let home = null;
 
-/** The home folder, when the config's path tells it (the default global config). */
-export function learnHome(status) {
-  const tail = "/.config/skillshare/config.yaml";
-  home = status && status.scope === "global" && String(status.config || "").endsWith(tail)
-    ? status.config.slice(0, -tail.length) : null;
+/** The home folder (from /api/session) whose paths are shown as ~/... */
+export function setHome(folder) {
+  home = typeof folder === "string" && folder.length > 1 ? folder.replace(/\/+$/, "") : null;
 }
 
 /** A path with the home folder written as ~ (the full path stays in a title). */
