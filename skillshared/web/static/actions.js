@@ -47,32 +47,38 @@ function stage(p, name, ...nodes) {
   p.cancel.textContent = name === "done" || name === "error" ? "Close" : "Cancel";
 }
 
+let current = 0; // the action the dialog shows: a reply to an earlier one is dropped
+
 /** Run `action` with `body` (without dry_run) through its preview. */
 export async function run(action, body) {
+  current += 1;
+  const mine = current;
   const p = parts();
   fill(p.title, (TITLES[action] || ((b) => action))(body));
   p.dialog.dataset.action = action;
   stage(p, "loading", h("p", { class: "muted" }, "Looking at what it would do..."));
-  p.confirm.onclick = () => confirmed(p, action, body);
+  p.confirm.onclick = () => confirmed(p, action, body, mine);
   if (!p.dialog.open) p.dialog.showModal();
   try {
     const reply = await act(action, { ...body, dry_run: true });
+    if (mine !== current) return;
     stage(p, "preview", h("p", { class: "muted" }, "Nothing is changed until you confirm:"),
       ...describe(action, reply.result, true));
     p.confirm.focus();
   } catch (err) {
-    stage(p, "error", errorNodes(err));
+    if (mine === current) stage(p, "error", errorNodes(err));
   }
 }
 
-async function confirmed(p, action, body) {
+async function confirmed(p, action, body, mine) {
   stage(p, "running", h("p", { class: "muted" }, "Running..."));
   try {
     const reply = await act(action, { ...body, dry_run: false });
+    if (mine !== current) return;
     stage(p, "done", h("p", { class: "good", testid: "action-done" }, "Done."),
       ...describe(action, reply.result, false));
   } catch (err) {
-    stage(p, "error", errorNodes(err));
+    if (mine === current) stage(p, "error", errorNodes(err));
   }
   onDone();
 }
@@ -88,4 +94,5 @@ export function button(label, action, body, attrs) {
 export function setupDialog() {
   const p = parts();
   p.cancel.addEventListener("click", () => p.dialog.close());
+  p.dialog.addEventListener("close", () => { current += 1; });
 }

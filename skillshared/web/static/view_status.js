@@ -94,7 +94,7 @@ function targets(ctx) {
   for (const extra of s.extras || []) {
     out.push(h("h2", {}, `Extra: ${extra.name}`),
       extra.problem ? h("p", { class: "bad" }, extra.problem) : null,
-      grid(extra.targets.map((t) => card(ctx, t, "extra", null))));
+      grid(extra.targets.map((t, i) => card(ctx, t, "extra", `${extra.name}@${i}`))));
   }
   return out;
 }
