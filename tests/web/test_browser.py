@@ -135,7 +135,7 @@ def test_restore_runs_through_its_preview(home: Path, source: Path, daemon: Daem
     browser.open(web.extra["login_url"])
     try:
         browser.click(marked("tab-backups"))
-        browser.click(marked("restore-button", target="claude"))
+        browser.click(marked("restore-button", target="claude", kind="skills"))
         dialog = marked("preview-dialog")
         browser.one(dialog + '[data-stage="preview"]')
         assert not os.path.lexists(mine)  # the dry run changed nothing

@@ -6,11 +6,12 @@ import { act } from "./api.js";
 import { fill, h } from "./dom.js";
 import { describe } from "./preview.js";
 
+const folder = (b) => `${b.target}${b.kind === "agents" ? " (agents)" : ""}`;
 const TITLES = {
-  sync: (b) => `Sync ${b.target}`,
-  release: (b) => `Release the held pruning of ${b.target}`,
+  sync: (b) => `Sync ${folder(b)}`,
+  release: (b) => `Release the held pruning of ${folder(b)}`,
   collect: (b) => `Collect ${b.skill || "every local skill"} from ${b.target}`,
-  restore: (b) => `Restore ${b.target} from ${b.backup || "the latest backup"}`,
+  restore: (b) => `Restore ${folder(b)} from ${b.backup || "the latest backup"}`,
   accept: (b) => `Accept ${b.skill} (its findings)`,
   reject: (b) => `Reject ${b.skill} (move it to the trash)`,
 };

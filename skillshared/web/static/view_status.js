@@ -45,10 +45,11 @@ function collectList(ctx, t) {
 
 function card(ctx, t, kind, line) {
   const synced = `${t.synced.toLocaleString()}/${t.expected.toLocaleString()} synced`;
-  const actions = kind === "skills" ? h("div", { class: "actions" },
-    button("Sync...", "sync", { target: t.name }, { data: { target: t.name } }),
-    t.held ? button("Release...", "release", { target: t.name }, { data: { target: t.name } }) : null,
-  ) : null;
+  const body = kind === "agents" ? { target: t.name, kind: "agents" } : { target: t.name };
+  const marks = { data: { target: t.name, kind } };
+  const actions = kind === "extra" ? null : h("div", { class: "actions" },
+    button("Sync...", "sync", body, marks),
+    t.held ? button("Release...", "release", body, marks) : null);
   return h("article", {
     class: `card t-${tone(t.state)}`, testid: "target-card",
     data: { target: t.name, kind, state: t.state },
