@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from skillshared.core import protocol
 from skillshared.core.errors import UsageError
+from skillshared.daemon import logs
 
 if TYPE_CHECKING:
     from skillshared.core.results_daemon import UiServed
@@ -58,8 +59,13 @@ class UiControl:
         if self._dashboard is None:
             from skillshared.web.dashboard import Dashboard
 
-            self._dashboard = Dashboard(self._run, self._version, self._home)
+            self._dashboard = Dashboard(self._run, self._version, self._home, self._failed)
         return self._dashboard
+
+    @staticmethod
+    def _failed(what: str, exc: BaseException) -> None:
+        logs.get("dashboard").error("dashboard_failed", request=what, error=repr(exc),
+                                    exc_info=exc)
 
     def _run(self, cmd: str, args: dict[str, Any]) -> dict[str, Any]:
         """A command of the page, run as the socket runs a request: a read at once, a

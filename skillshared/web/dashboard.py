@@ -13,7 +13,7 @@ from skillshared.core import timefmt
 from skillshared.core.errors import SkillshareError, UsageError
 from skillshared.core.results_daemon import UiServed
 from skillshared.web.guard import TOKEN_TTL, Guard
-from skillshared.web.httpd import App, Run, Server
+from skillshared.web.httpd import App, OnError, Run, Server
 from skillshared.web.hub import Hub
 
 DEFAULT_PORT = 19420  # the original's
@@ -25,8 +25,10 @@ class PortInUseError(SkillshareError):
 
 
 class Dashboard:
-    def __init__(self, run: Run, version: str, home: str) -> None:
+    def __init__(self, run: Run, version: str, home: str,
+                 on_error: OnError = lambda what, exc: None) -> None:
         self._run = run
+        self._on_error = on_error
         self._version = version
         self._home = home
         self._lock = threading.Lock()
@@ -74,7 +76,8 @@ class Dashboard:
 
     # -- serving --------------------------------------------------------------------------
     def _bind(self, port: int) -> Server:
-        app = App(Guard(port), Hub(), self._run, self._version, self._home)
+        app = App(Guard(port), Hub(), self._run, self._version, self._home,
+                  self._on_error)
         try:
             server = Server(port, app)
         except OSError as exc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -47,15 +48,18 @@ SIGN_IN = ("<!doctype html><meta charset=utf-8><title>skillshare</title><h1>{tit
            "<p>{text}</p>")
 
 Run = Callable[[str, "dict[str, Any]"], "dict[str, Any]"]
+OnError = Callable[[str, BaseException], None]  # (what failed, the exception): for the log
 
 
 class App:
     """What the handlers share: the guard, the event hub, how to run a command."""
 
-    def __init__(self, guard: Guard, hub: Hub, run: Run, version: str, home: str) -> None:
+    def __init__(self, guard: Guard, hub: Hub, run: Run, version: str, home: str,
+                 on_error: OnError = lambda what, exc: None) -> None:
         self.guard = guard
         self.hub = hub
         self.run = run
+        self.on_error = on_error
         self.version = version
         self.home = home  # (the page shows paths under it as ~/...)
         self.streams = 0
@@ -81,6 +85,10 @@ class Server(ThreadingHTTPServer):
             self.shutdown_request(request)  # too many at once: refused, nothing read
             return
         super().process_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that failed outside the handlers' own care: logged, not printed."""
+        self.app.on_error("connection", sys.exc_info()[1] or RuntimeError("unknown"))
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
@@ -158,6 +166,11 @@ class Handler(BaseHTTPRequestHandler):
             self._error(refused.status, refused.message)
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             self.close_connection = True
+        except Exception as exc:  # a bug: said to the page and logged, the server goes on
+            app.on_error(f"{self.command} {urlsplit(self.path).path}", exc)
+            self.close_connection = True
+            self._error(500, f"internal error: {type(exc).__name__}: {exc}", "internal",
+                        hint="this is a bug; see `skillshare daemon logs`")
 
     def _get(self, session: Session) -> None:
         app = self.server.app
