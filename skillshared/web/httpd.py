@@ -102,6 +102,7 @@ class Handler(BaseHTTPRequestHandler):
     timeout = 10  # seconds to send a request (and for each write to a slow reader)
     server_version = "skillshared"
     sys_version = ""
+    default_request_version = "HTTP/1.0"  # a malformed request's error has headers too
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # requests are not logged (the daemon's log says what commands did)

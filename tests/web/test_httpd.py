@@ -92,8 +92,10 @@ def test_what_an_action_runs(served: tuple[Web, list[Any]]) -> None:
 
 def test_a_malformed_request_gets_the_same_headers(served: tuple[Web, list[Any]]) -> None:
     web, _ = served
-    with socket.create_connection(("127.0.0.1", web.port), timeout=10) as sock:
-        sock.sendall(b"GET / HTTP/1.1\r\nX-Long: " + b"x" * 70000 + b"\r\n\r\n")
-        head = sock.makefile("rb").read().decode(errors="replace")
-    assert head.startswith("HTTP/1.0 431")
-    assert "Content-Security-Policy: default-src 'none'" in head
+    for sent, status in ((b"GET / HTTP/1.1\r\nX-Long: " + b"x" * 70000 + b"\r\n\r\n", 431),
+                         (b"NONSENSE\r\n\r\n", 400), (b"GET / HTTP/9.9\r\n\r\n", 505)):
+        with socket.create_connection(("127.0.0.1", web.port), timeout=10) as sock:
+            sock.sendall(sent)
+            head = sock.makefile("rb").read().decode(errors="replace")
+        assert head.startswith(f"HTTP/1.0 {status}"), head[:80]
+        assert "Content-Security-Policy: default-src 'none'" in head
