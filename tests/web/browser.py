@@ -41,17 +41,29 @@ def marked(testid: str, /, **data: str) -> str:
     return "".join(parts)
 
 
-class Browser:
-    """One headless chromium, its profile in ``profile`` (a fresh folder)."""
+def private_env(root: Path) -> dict[str, str]:
+    """The environment of the driver and the browser: their home, caches and settings under
+    ``root`` (chromium writes no file outside it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "SKILLSHARE_"))}
+    env.update(HOME=str(root / "home"), XDG_CONFIG_HOME=str(root / "config"),
+               XDG_CACHE_HOME=str(root / "cache"), XDG_DATA_HOME=str(root / "data"),
+               XDG_STATE_HOME=str(root / "state"), XDG_RUNTIME_DIR=str(root / "run"))
+    return env
 
-    def __init__(self, profile: Path) -> None:
+
+class Browser:
+    """One headless chromium, its profile and home under ``root`` (a fresh folder)."""
+
+    def __init__(self, root: Path) -> None:
+        profile = root / "profile"
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
         for flag in FLAGS:
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={profile}")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        service = Service(executable_path=CHROMEDRIVER, log_output=os.devnull)
+        service = Service(executable_path=CHROMEDRIVER, log_output=os.devnull,
+                          env=private_env(root))
         self.driver = webdriver.Chrome(options=options, service=service)
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": SCREEN[0], "height": SCREEN[1], "deviceScaleFactor": 1, "mobile": False})

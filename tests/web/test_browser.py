@@ -52,7 +52,7 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shots]:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """One chromium for the module (each test signs in to its own daemon)."""
-    opened = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    opened = Browser(tmp_path_factory.mktemp("chromium"))
     yield opened
     opened.quit()
 
