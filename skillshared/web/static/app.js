@@ -32,8 +32,9 @@ function draw() {
     else fill(root, h("p", { class: "muted" }, "Reading the backups..."));
   }
   else if (state.view === "audit") auditView.render(root, state);
-  const flagged = (state.status.audit_findings || []).length;
-  $("audit-count").textContent = flagged ? String(flagged) : "";
+  const held = (state.status.audit_findings || []).filter((f) => f.held).length;
+  $("audit-count").textContent = held ? String(held) : "";
+  $("audit-count").title = held ? `${held} held back until accepted` : "";
   document.body.dataset.loaded = "true";
 }
 
@@ -131,7 +132,7 @@ function eventWords(kind, data) {
   if (kind === "log") return data.summary;
   if (kind === "pass") return passWords(data);
   if (kind === "job") return `job ${data.name}: ${data.result}${data.summary ? ` - ${data.summary}` : ""}`;
-  if (kind === "command") return `${data.cmd} changed files`;
+  if (kind === "command") return `the ${data.cmd} command changed files`;
   if (kind === "hello") return "connected to the daemon";
   if (kind === "bye") return "the dashboard was stopped";
   return kind;
