@@ -75,6 +75,16 @@ def card_state(browser: Browser, target: str) -> str | None:
     return cards[0]["state"] if cards else None
 
 
+def dialog_reaches(browser: Browser, stage: str) -> str:
+    """Wait until the action dialog shows ``stage`` (or an error); its text."""
+    dialog = marked("preview-dialog")
+    shown = browser.wait(lambda: [d for d in browser.data(dialog)
+                                  if d.get("stage") in (stage, "error")],
+                         what=f"the dialog's {stage}")[0]
+    assert shown["stage"] == stage, shown["text"]
+    return shown["text"]
+
+
 def no_problems(browser: Browser) -> None:
     """No error in the console: no script or style refused by the CSP, no failed fetch."""
     problems = [p for p in browser.problems() if "favicon" not in p]
@@ -136,13 +146,11 @@ def test_restore_runs_through_its_preview(home: Path, source: Path, daemon: Daem
     try:
         browser.click(marked("tab-backups"))
         browser.click(marked("restore-button", target="claude", kind="skills"))
-        dialog = marked("preview-dialog")
-        browser.one(dialog + '[data-stage="preview"]')
+        assert "Would restore ~/.claude/skills" in dialog_reaches(browser, "preview")
         assert not os.path.lexists(mine)  # the dry run changed nothing
-        assert "Would restore" in browser.data(dialog)[0]["text"]
         shots.take(browser, "restore-preview")
         browser.click(marked("confirm-button"))
-        browser.one(dialog + '[data-stage="done"]')
+        assert "Restored ~/.claude/skills" in dialog_reaches(browser, "done")
         assert (mine / "SKILL.md").read_text().startswith("---\nname: mine\n")
         assert (home / ".claude/skills/alpha").is_symlink()
         no_problems(browser)
