@@ -3,13 +3,13 @@
 
 import { afterActions, setupDialog } from "./actions.js";
 import { get, session } from "./api.js";
-import { fill, h } from "./dom.js";
+import { fill, h, refreshTimes } from "./dom.js";
 import { connect } from "./live.js";
 import * as backupsView from "./view_backups.js";
 import * as auditView from "./view_audit.js";
 import * as catalogView from "./view_catalog.js";
 import * as statusView from "./view_status.js";
-import { changeWords, clock, passWords, setHome } from "./words.js";
+import { changeWords, clock, passWords, setHome, when } from "./words.js";
 
 const VIEWS = ["status", "catalog", "backups", "audit"];
 const MAX_EVENTS = 200;
@@ -191,6 +191,7 @@ async function boot() {
   }
   await refresh();
   seedEvents();
+  setInterval(() => refreshTimes(when), 15000); // words only: nothing is fetched
   connect({ onEvent: (kind, data) => { if (kind !== "hello") addEvent(kind, data, data.at); },
     onChange: changed, onState: setLive });
 }

@@ -59,6 +59,18 @@ export function capped(container, items, render, { cap = 100, key, open }) {
   return null;
 }
 
+/** A time said relative to now ("12 s ago"), kept current by `refreshTimes`. */
+export function ago(iso, format) {
+  return h("time", { datetime: iso || "", data: { relative: "1" }, title: iso || "" }, format(iso));
+}
+
+/** Say every relative time again (a timer calls it: the page does not fetch for it). */
+export function refreshTimes(format) {
+  for (const node of document.querySelectorAll("time[data-relative]")) {
+    node.textContent = format(node.getAttribute("datetime"));
+  }
+}
+
 /** A pill: a short label in a colour class. */
 export function badge(text, tone, attrs) {
   return h("span", { class: `badge ${tone || ""}`, ...(attrs || {}) }, text);

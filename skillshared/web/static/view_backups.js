@@ -3,7 +3,7 @@
 // its target (`claude`), an agents folder `claude@agents` and an extra's folder `rules@0`.
 
 import { button } from "./actions.js";
-import { badge, capped, fill, h } from "./dom.js";
+import { ago, badge, capped, fill, h } from "./dom.js";
 import { bytes, plural, tilde, when } from "./words.js";
 
 /** What a backup's folder name stands for: the target, the kind, how to say it. */
@@ -45,7 +45,7 @@ function point(where, { backup, part }, latest) {
   return h("li", { testid: "backup-point", data: { target: where.target, kind: where.kind, backup: backup.name } },
     h("span", { class: "dot" }),
     h("div", {},
-      h("strong", {}, when(backup.created)), " ", h("span", { class: "muted" }, backup.name),
+      h("strong", {}, ago(backup.created, when)), " ", h("span", { class: "muted" }, backup.name),
       latest ? [" ", badge("latest", "info")] : null,
       h("p", { class: "muted" }, `${plural(part.skills, "entry", "entries")}, ${bytes(part.bytes)}`,
         part.mode ? `, ${part.mode}` : "", part.kind && part.kind !== "dir" ? ` (${part.kind})` : ""),

@@ -2,7 +2,7 @@
 // pass and its scheduled jobs.
 
 import { button } from "./actions.js";
-import { badge, capped, fill, h } from "./dom.js";
+import { ago, badge, capped, fill, h } from "./dom.js";
 import { changeWords, clock, ms, passWords, plural, tilde, when } from "./words.js";
 
 const TONE = {
@@ -22,7 +22,7 @@ function lastChange(daemon, line) {
   const words = mine.slice(0, 3).map((c) => changeWords(c)).join(", ");
   const more = mine.length > 3 ? ` and ${mine.length - 3} more` : "";
   return h("p", { class: "muted", testid: "target-last-change" },
-    `Last change ${when(pass.at)} (${ms(pass.ms)}): ${words}${more}`);
+    "Last change ", ago(pass.at, when), ` (${ms(pass.ms)}): ${words}${more}`);
 }
 
 function localEntries(catalog, name) {
@@ -122,6 +122,7 @@ function source(s) {
       ` - ${gitWords(s.source.git)}`),
     s.agents ? h("p", {}, `${plural(s.agents.agents, "agent")} in `, h("span", { class: "mono" }, tilde(s.agents.source))) : null,
     (s.extras || []).length ? h("p", {}, `Extras: ${s.extras.map((e) => `${e.name} (${plural(e.files, "file")})`).join(", ")}`) : null,
+    repos.length ? h("h3", {}, "Tracked repos") : null,
     repos.length ? h("ul", { class: "repos", testid: "tracked-repos" }, repos.map((r) =>
       h("li", { class: r.git && r.git.behind ? "warn" : "" },
         h("span", { class: "mono" }, r.name), ` - ${plural(r.skills, "skill")} - ${gitWords(r.git)}`))) : null);
@@ -131,15 +132,15 @@ function daemonPanel(d) {
   if (!d || !d.running || !d.jobs) return null;
   const rows = d.jobs.map((j) => h("tr", { data: { job: j.name } },
     h("td", {}, j.name),
-    h("td", {}, j.running ? "running" : when(j.next_run)),
-    h("td", {}, j.last_run ? when(j.last_run) : "never"),
+    h("td", {}, j.running ? "running" : ago(j.next_run, when)),
+    h("td", {}, j.last_run ? ago(j.last_run, when) : "never"),
     h("td", {}, j.last_result ? badge(j.last_result, j.last_result === "ok" ? "good" : "bad") : "-"),
     h("td", {}, j.last_error || j.last_summary || "")));
   const last = d.last_reconcile;
   return h("section", { class: "panel", testid: "daemon-panel" },
     h("h2", {}, "Daemon"),
-    h("p", {}, last ? `Last pass ${when(last.at)} (${clock(last.at)}): ${passWords(last)}` : "No pass yet."),
-    d.last_error ? h("p", { class: "bad" }, `Last error ${when(d.last_error.at)}: ${d.last_error.message}`) : null,
+    h("p", {}, last ? ["Last pass ", ago(last.at, when), ` (${clock(last.at)}): ${passWords(last)}`] : "No pass yet."),
+    d.last_error ? h("p", { class: "bad" }, "Last error ", ago(d.last_error.at, when), `: ${d.last_error.message}`) : null,
     h("h3", {}, "Scheduled jobs"),
     h("table", { class: "jobs", testid: "jobs" },
       h("thead", {}, h("tr", {}, ["Job", "Next run", "Last run", "Result", "What it did"].map((c) => h("th", {}, c)))),
