@@ -138,10 +138,25 @@ function eventWords(kind, data) {
   return kind;
 }
 
+/** A pass that changed nothing and found nothing wrong. */
+function quiet(kind, data) {
+  return kind === "pass" && !data.changed && !data.conflicted && !(data.errors || []).length
+    && !(data.held_back || []).length;
+}
+
 function addEvent(kind, data, at) {
   const list = $("events");
-  const item = h("li", { testid: "event-item", data: { kind }, class: kind },
-    h("time", {}, clock(at || data.at || new Date().toISOString())), " ", eventWords(kind, data));
+  const time = clock(at || data.at || new Date().toISOString());
+  const top = list.firstElementChild;
+  if (quiet(kind, data) && top && top.dataset.quiet) {
+    // quiet passes in a row: one line, counted
+    const count = Number(top.dataset.quiet) + 1;
+    top.dataset.quiet = String(count);
+    fill(top, h("time", {}, time), ` ${count} passes (the last ${passWords(data)})`);
+    return;
+  }
+  const item = h("li", { testid: "event-item", data: { kind, quiet: quiet(kind, data) ? "1" : null }, class: kind },
+    h("time", {}, time), " ", eventWords(kind, data));
   if (kind === "pass" && (data.changes || []).length > 3) {
     const more = h("ul", { class: "lines" }, data.changes.map((c) => h("li", {}, changeWords(c, c.target))));
     item.append(h("details", {}, h("summary", {}, "every change"), more));

@@ -12,7 +12,7 @@ const FUTURE = {
   replaced: "replace", pruned: "prune", unlinked: "unlink", "cleaned up": "clean up",
   created: "create",
 };
-const AWAY = new Set(["pruned", "unlinked"]);
+const PREPOSITION = { linked: "into", copied: "into", pruned: "from", unlinked: "from" };
 
 export function verb(action) {
   return VERBS[action] || action;
@@ -28,7 +28,7 @@ export function targetWords(target) {
 /** "linked foo into claude", "pruned bar from cursor". */
 export function changeWords(change, target) {
   const done = verb(change.action);
-  const where = target ? ` ${AWAY.has(done) ? "from" : "into"} ${targetWords(target)}` : "";
+  const where = target ? ` ${PREPOSITION[done] || "in"} ${targetWords(target)}` : "";
   return `${done} ${change.name || "the folder"}${where}`;
 }
 
