@@ -107,8 +107,9 @@ def test_every_target_then_a_new_skill_arrives_without_a_reload(
     browser.wait(lambda: [c["text"] for c in browser.data(synced)] == ["3/3 synced"],
                  what="gamma synced in claude's card")
     assert (home / ".claude/skills/gamma").is_symlink()
-    browser.wait(lambda: any("gamma" in e["text"] for e in browser.data(marked("event-item"))),
-                 what="the pass that linked gamma in the event list")
+    browser.wait(lambda: any("linked gamma into claude" in e["text"]
+                             for e in browser.data(marked("event-item"))),
+                 what="the pass that linked gamma, named in the event list")
     assert browser.driver.execute_script("return window.notReloaded === true;")
     shots.take(browser, "status")
     no_problems(browser)
