@@ -18,8 +18,8 @@ MAX_TEXT = 4096  # characters in a name (a skill's path in the source may be lon
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "sync": (frozenset({"target"}), frozenset({"kind"})),
     "release": (frozenset({"target"}), frozenset({"kind"})),
-    "collect": (frozenset({"target"}), frozenset({"skill"})),
-    "restore": (frozenset({"target"}), frozenset({"backup", "kind"})),
+    "collect": (frozenset({"target"}), frozenset({"skill", "force"})),
+    "restore": (frozenset({"target"}), frozenset({"backup", "kind", "force"})),
     "accept": (frozenset({"skill"}), frozenset()),
     "reject": (frozenset({"skill"}), frozenset()),
 }
@@ -41,10 +41,13 @@ def command(action: str, body: Any) -> tuple[str, dict[str, Any]]:
                          hint=f"fields: dry_run, {', '.join(sorted(required | optional))}")
     if not isinstance(body.get("dry_run"), bool):
         raise UsageError("dry_run must be true or false (every action says which)")
+    if not isinstance(body.get("force", False), bool):
+        raise UsageError("force must be true or false")
+    force = body.get("force") is True  # (restore, collect: replace what is in the way)
     missing = sorted(required - set(body))
     if missing:
         raise UsageError(f"{action} needs {', '.join(missing)}")
-    text = {k: _text(k, body.get(k), k in required) for k in required | optional}
+    text = {k: _text(k, body.get(k), k in required) for k in (required | optional) - {"force"}}
     dry = bool(body["dry_run"])
     kind = text.get("kind")
     if kind is not None and kind not in KINDS:
@@ -56,10 +59,10 @@ def command(action: str, body: Any) -> tuple[str, dict[str, Any]]:
     if action == "collect":
         skill = text.get("skill")
         return "collect", {"targets": [text["target"]], "skill": [skill] if skill else [],
-                           "dry_run": dry}
+                           "dry_run": dry, "force": force}
     if action == "restore":
         return "restore", {"target": [*words, text["target"]], "from": text.get("backup"),
-                           "dry_run": dry}
+                           "dry_run": dry, "force": force}
     if action == "accept":  # its preview: the findings being accepted
         return "audit", {"names": [text["skill"]] if dry else ["accept", text["skill"]]}
     return "uninstall", {"names": [text["skill"]], "dry_run": dry}

@@ -157,3 +157,32 @@ def test_restore_runs_through_its_preview(home: Path, source: Path, daemon: Daem
         no_problems(browser)
     finally:
         browser.open("about:blank")
+
+
+def test_a_restore_over_a_folder_not_ours_offers_force(home: Path, source: Path,
+                                                       daemon: DaemonStarter,
+                                                       browser: Browser) -> None:
+    world(home, source)
+    web = serve(daemon)
+    web.daemon.ask("backup", {"targets": ["claude"]})
+    alpha = home / ".claude/skills/alpha"
+    alpha.unlink()
+    make_skill(home / ".claude/skills", "alpha", body="my own\n")  # the user's, not ours
+    browser.problems()
+    browser.open(web.extra["login_url"])
+    try:
+        browser.click(marked("tab-backups"))
+        browser.click(marked("restore-button", target="claude", kind="skills"))
+        assert "--force" in dialog_reaches(browser, "error")  # refused, with the hint
+        browser.click(marked("force-button"))
+        assert "would replace alpha" in dialog_reaches(browser, "preview")
+        assert (alpha / "SKILL.md").read_text().endswith("my own\n")  # not yet
+        browser.click(marked("confirm-button"))
+        assert "Restored ~/.claude/skills" in dialog_reaches(browser, "done")
+        assert alpha.is_symlink()
+        # the console has the refusal (a 409 of the first preview) and nothing else
+        problems = [p for p in browser.problems() if "favicon" not in p]
+        assert len(problems) == 1 and "/api/actions/restore" in problems[0], problems
+        assert "409" in problems[0]
+    finally:
+        browser.open("about:blank")

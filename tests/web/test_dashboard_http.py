@@ -215,6 +215,30 @@ def test_restore_from_a_backup_through_its_preview(web: Web, home: Path) -> None
     assert sorted(p.name for p in folder.iterdir()) == before
 
 
+def test_restore_over_a_folder_not_ours_needs_force(web: Web, home: Path) -> None:
+    web.daemon.ask("backup", {"targets": ["claude"]})
+    backup = web.get("/api/backups").json()["backups"][0]["name"]
+    mine = home / ".claude/skills/alpha"
+    mine.unlink()
+    mine.mkdir()
+    (mine / "notes.md").write_text("my own\n")
+    body = {"target": "claude", "backup": backup}
+    refused = web.action("restore", {**body, "dry_run": True})
+    assert refused.status == 409
+    assert "--force" in refused.json()["error"]["hint"]
+    preview = web.action("restore", {**body, "force": True, "dry_run": True}).json()
+    assert preview["result"]["replaced"] == ["alpha"]
+    assert (mine / "notes.md").read_text() == "my own\n"  # a preview changes nothing
+    assert web.action("restore", {**body, "force": "yes", "dry_run": False}).status == 400
+    done = web.action("restore", {**body, "force": True, "dry_run": False}).json()
+    assert done["ok"] and mine.is_symlink()
+    saved = done["result"]["backup"]  # what was there went into a backup first
+    assert saved["status"] == "created" and saved["bytes"] == len("my own\n")
+    back = web.action("restore", {"target": "claude", "backup": Path(saved["path"]).parent.name,
+                                  "force": True, "dry_run": False})
+    assert back.status == 200 and (mine / "notes.md").read_text() == "my own\n"
+
+
 def test_stopping_with_streams_open(web: Web) -> None:
     streams = [Stream(web) for _ in range(2)]
     for stream in streams:

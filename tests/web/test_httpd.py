@@ -88,6 +88,12 @@ def test_what_an_action_runs(served: tuple[Web, list[Any]]) -> None:
     assert reject == {"cmd": "uninstall", "args": {"names": ["x"], "dry_run": False}}
     assert web.action("restore", {"target": "c", "kind": "extras", "dry_run": True}
                       ).status == 400
+    restore = web.action("restore", {"target": "c", "force": True, "dry_run": True}).json()
+    assert restore["result"]["args"] == {"target": ["c"], "from": None, "dry_run": True,
+                                         "force": True}
+    collect = web.action("collect", {"target": "c", "dry_run": True}).json()["result"]
+    assert collect["args"] == {"targets": ["c"], "skill": [], "dry_run": True, "force": False}
+    assert web.action("sync", {"target": "c", "force": True, "dry_run": True}).status == 400
 
 
 def test_a_malformed_request_gets_the_same_headers(served: tuple[Web, list[Any]]) -> None:

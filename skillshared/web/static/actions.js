@@ -34,10 +34,17 @@ function parts() {
   };
 }
 
-function errorNodes(err) {
+// restore and collect refuse to replace what skillshare did not make (or a different
+// source skill) unless told to: the page offers the same --force, through its own preview
+const FORCEABLE = new Set(["restore", "collect"]);
+
+function errorNodes(err, action, body) {
+  const offer = action && FORCEABLE.has(action) && !body.force && /--force/.test(err.hint || "");
   return h("div", { class: "error", testid: "action-error" },
     h("p", { class: "bad" }, err.message),
-    err.hint ? h("p", { class: "hint" }, err.hint) : null);
+    err.hint ? h("p", { class: "hint" }, err.hint) : null,
+    offer ? h("button", { type: "button", class: "action", testid: "force-button",
+      on: { click: () => run(action, { ...body, force: true }) } }, "Preview with --force") : null);
 }
 
 function stage(p, name, ...nodes) {
@@ -55,7 +62,7 @@ export async function run(action, body) {
   current += 1;
   const mine = current;
   const p = parts();
-  fill(p.title, (TITLES[action] || ((b) => action))(body));
+  fill(p.title, (TITLES[action] || ((b) => action))(body), body.force ? " (--force)" : "");
   p.dialog.dataset.action = action;
   stage(p, "loading", h("p", { class: "muted" }, "Looking at what it would do..."));
   p.confirm.onclick = () => confirmed(p, action, body, mine);
@@ -67,7 +74,7 @@ export async function run(action, body) {
       ...describe(action, reply.result, true));
     p.confirm.focus();
   } catch (err) {
-    if (mine === current) stage(p, "error", errorNodes(err));
+    if (mine === current) stage(p, "error", errorNodes(err, action, body));
   }
 }
 
