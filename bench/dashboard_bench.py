@@ -149,7 +149,7 @@ def measure(d: Daemon, runs: int, skills: int) -> list[str]:
         f"{cell(times['on'])} |",
         f"| SKILL.md written -> the pass naming it on the page's stream | {cell(seen)} |",
         f"| then `GET /api/status` | {cell(status_ms)} |",
-        f"| the first `ui start` (loads the HTTP layer) | {first_start:.0f} ms |",
+        f"| the first `ui start`, answered (it loads the HTTP layer) | {first_start:.0f} ms |",
         f"| the daemon's RSS: before serving -> serving | {rss_before:.1f} -> "
         f"{rss_after:.1f} MiB |",
     ]
