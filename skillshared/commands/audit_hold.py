@@ -108,6 +108,20 @@ class Assessment:
                        by_name={s.flat_name: s for s in kept}, index=None)
 
 
+def _forget(seen: dict[str, Seen], discovery: Discovery, gone: set[str] | None) -> list[str]:
+    """Drop from ``seen`` the skills no longer in ``discovery`` (``gone``: only those of these
+    flat names, the ones a partial look was told of; None: every one); returns their paths.
+    A skill deleted or moved away is then neither held nor flagged any more."""
+    if gone is not None and not gone:
+        return []
+    present = {s.rel_path for s in discovery.skills}
+    dropped = [rel for rel, item in seen.items()
+               if rel not in present and (gone is None or item.name in gone)]
+    for rel in dropped:
+        del seen[rel]
+    return dropped
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -161,18 +175,17 @@ class Assessor:
     def assess(self, paths: Paths, config: Config, discovery: Discovery,
                names: Iterable[str] | None = None, origins: frozenset[str] | None = None,
                save: bool = True) -> Assessment:
-        """Look at the skills ``names`` (flat names; None: every skill, and forget those no
-        longer there) of the ``origins`` given (None: all): scan each whose signature
-        changed, then work out what is held (``save``: keep what was seen for next time)."""
+        """Look at the skills ``names`` (flat names; None: every skill) of the ``origins``
+        given (None: all): forget those no longer there, scan each whose signature changed,
+        then work out what is held (``save``: keep what was seen for next time)."""
         started = time.monotonic()
         seen = self.known(config.scope)
-        touched: list[str] = []
         if names is None:
-            for rel in seen.keys() - {s.rel_path for s in discovery.skills}:
-                del seen[rel]
-                touched.append(rel)
+            touched = _forget(seen, discovery, None)
             wanted = list(discovery.skills)
         else:
+            names = list(names)
+            touched = _forget(seen, discovery, set(names) - discovery.by_name.keys())
             wanted = [s for n in names if (s := discovery.by_name.get(n)) is not None]
         installed = _origins(config) if wanted else frozenset()
         # the rule files' state, read once for this look (not once per skill)
