@@ -40,11 +40,17 @@ class AuditWatch:
         found = self._look(config, discovery, names, OUTSIDE)
         if found is None:
             return self.shown(discovery)
-        released = sorted(s.name for s in self.last.held if s.rel not in found.seen or
-                          not found.seen[s.rel].held) if self.last else []
+        before = self.last.held if self.last else ()
+        released = sorted(s.name for s in before
+                          if s.rel in found.seen and not found.seen[s.rel].held)
+        gone = sorted(s.name for s in before if s.rel not in found.seen)
         if released:
             self.log.info("audit_released", skills=released,
                           summary=f"let through after the audit: {', '.join(released)}")
+        if gone:
+            self.log.info("audit_gone", skills=gone,
+                          summary=f"no longer held back, gone from the source: "
+                                  f"{', '.join(gone)}")
         self.last = found
         return found.hold_back(discovery)
 

@@ -120,3 +120,7 @@ def test_reject_a_held_skill_to_the_trash(home: Path, source: Path,
     assert any("evil" in item["name"] for item in trash["items"])
     wait_for(lambda: _held(web) == [], what="nothing held any more")
     assert not os.path.lexists(folder / "_team__evil")
+    # the daemon's log says it is gone, not that the audit let it through
+    said = {e["event"] for e in web.daemon.log()
+            if isinstance(e.get("skills"), list) and "_team__evil" in e["skills"]}
+    assert said == {"audit_gone"}
