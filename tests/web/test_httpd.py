@@ -3,6 +3,7 @@ how command errors, bugs and malformed requests are answered."""
 
 from __future__ import annotations
 
+import http.client
 import socket
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from skillshared.core.errors import LockedError, NotFoundError, SkillshareError,
 from skillshared.web.guard import Guard
 from skillshared.web.httpd import App, Server
 from skillshared.web.hub import Hub
+from tests.conftest import wait_for
 from tests.web.dashboard import Web
 
 # what the stand-in raises, by command or by the target named
@@ -105,3 +107,38 @@ def test_a_malformed_request_gets_the_same_headers(served: tuple[Web, list[Any]]
             head = sock.makefile("rb").read().decode(errors="replace")
         assert head.startswith(f"HTTP/1.0 {status}"), head[:80]
         assert "Content-Security-Policy: default-src 'none'" in head
+
+
+def test_connections_beyond_the_cap_are_closed_and_idle_ones_cut_off(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillshared.web import httpd
+
+    monkeypatch.setattr(httpd, "MAX_CONNECTIONS", 2)
+    monkeypatch.setattr(httpd.Handler, "timeout", 60)
+    app = App(Guard(0), Hub(), lambda cmd, args: {}, "1.0", "/home/someone")
+    server = Server(0, app)
+    port = app.guard.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,))
+    thread.start()
+    try:
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(2)]
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as third:
+            # closed at once (two are open): no handler waits 60 s for its request
+            assert third.recv(100) == b""
+        for sock in idle:
+            sock.close()
+
+        def served() -> int | None:
+            try:
+                return Web(None, port).get("/api/session", cookie=False).status  # type: ignore[arg-type]
+            except http.client.RemoteDisconnected:
+                return None  # (their handlers have not seen them go yet)
+
+        assert wait_for(served, what="a request served again") == 401
+        monkeypatch.setattr(httpd.Handler, "timeout", 0.2)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as silent:
+            assert silent.recv(100) == b""  # cut off at its time limit, not held open
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
