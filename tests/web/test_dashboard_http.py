@@ -146,6 +146,8 @@ def test_bad_bodies_and_methods_are_refused(web: Web) -> None:
 
 def test_only_loopback_is_listened_on(web: Web) -> None:
     """The port is bound to 127.0.0.1 alone (the kernel's table of listening sockets)."""
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("no /proc/net/tcp here (Linux's table of sockets)")
     rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
     ours = [r.split()[1] for r in rows if r.split()[1].endswith(f":{web.port:04X}")
             and r.split()[3] == "0A"]
