@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import threading
-import time
 from typing import Any
 
 from skillshared.core import timefmt
@@ -107,9 +106,8 @@ class Dashboard:
         server.server_close()
         if thread is not None:
             thread.join(STOP_WAIT)
-        until = time.monotonic() + STOP_WAIT
-        while server.app.streams and time.monotonic() < until:
-            time.sleep(0.01)
+        with server.app.lock:
+            server.app.lock.wait_for(lambda: not server.app.streams, STOP_WAIT)
         return True
 
     def _url(self) -> str | None:

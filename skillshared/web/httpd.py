@@ -63,7 +63,7 @@ class App:
         self.version = version
         self.home = home  # (the page shows paths under it as ~/...)
         self.streams = 0
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()  # guards (and signals a change of) ``streams``
         self.files = {f"/static/{p.relative_to(STATIC).as_posix()}": p
                       for p in STATIC.rglob("*") if p.is_file() and p.suffix in TYPES}
         if (STATIC / "index.html").is_file():
@@ -281,6 +281,7 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             with app.lock:
                 app.streams -= 1
+                app.lock.notify_all()
 
     def _event(self, name: str, data: dict[str, Any]) -> None:
         line = protocol.encode(data).rstrip(b"\n")
