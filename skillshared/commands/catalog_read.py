@@ -23,6 +23,7 @@ from skillshared.engine.observe import read_manifest
 Kind = Literal["skills", "agents"]
 AGENT_SUFFIX = ".md"
 CHUNK = 1 << 20
+Read = tuple[Frontmatter, str] | str | None  # what :func:`read_file` found
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,16 @@ class _Place:
     roots: tuple[str, ...]
     managed: frozenset[str]
     whole: bool
+    files: dict[str, Read]  # the files read, by real path (shared by every folder read)
     parents: dict[str, str] = field(default_factory=dict)  # real paths of links' folders
+
+    def read(self, path: str, real: str | None) -> Read:
+        """:func:`read_file` of ``path``, once for all the links to one file (``real``:
+        where it really is, when known): a skill synced to five folders is read once."""
+        key = real or path
+        if key not in self.files:
+            self.files[key] = read_file(path)
+        return self.files[key]
 
     def resolve(self, dest: str) -> str:
         """The real path of ``dest`` (an absolute, normalised path that exists): its folder's
@@ -62,9 +72,11 @@ def inside(path: str, roots: Sequence[str]) -> bool:
     return any(path == root or path.startswith(root + os.sep) for root in roots)
 
 
-def read_folder(folder: str, kind: Kind, roots: tuple[str, ...]) -> FolderRead:
+def read_folder(folder: str, kind: Kind, roots: tuple[str, ...],
+                files: dict[str, Read] | None = None) -> FolderRead:
     """The skills (``kind`` "skills") or agents in ``folder``; ``roots``: the paths of the
-    source its links of ours point into."""
+    source its links of ours point into; ``files``: what was read already, by real path
+    (updated)."""
     try:
         with os.scandir(folder) as found:
             listed = sorted((e for e in found if not e.name.startswith(".")),
@@ -75,7 +87,7 @@ def read_folder(folder: str, kind: Kind, roots: tuple[str, ...]) -> FolderRead:
         return FolderRead(exists=True, problem=f"cannot list {folder}: {exc.strerror}")
     real = os.path.realpath(folder)
     place = _Place(folder, real, roots, frozenset(read_manifest(folder).records),
-                   inside(real, roots))
+                   inside(real, roots), {} if files is None else files)
     read = _skill if kind == "skills" else _agent
     entries = (read(e, place) for e in listed)
     return FolderRead(tuple(e for e in entries if e is not None), exists=True)
@@ -87,20 +99,23 @@ def _skill(entry: os.DirEntry[str], place: _Place) -> CatalogEntry | None:
             return None
     except OSError:
         return None
-    read = read_file(os.path.join(entry.path, SKILL_FILE))
-    return None if read is None else _entry(entry, entry.name, read, place)
+    ours, source = _where(entry, place)
+    read = place.read(os.path.join(entry.path, SKILL_FILE),
+                      os.path.join(source, SKILL_FILE) if source else None)
+    return None if read is None else _entry(entry, entry.name, read, place, ours, source)
 
 
 def _agent(entry: os.DirEntry[str], place: _Place) -> CatalogEntry | None:
     name = entry.name
     if not name.endswith(AGENT_SUFFIX) or name in EXCLUDED:
         return None
-    read = read_file(entry.path)
+    ours, source = _where(entry, place)
+    read = place.read(entry.path, source)
     return None if read is None else _entry(entry, name.removesuffix(AGENT_SUFFIX), read,
-                                            place)
+                                            place, ours, source)
 
 
-def read_file(path: str) -> tuple[Frontmatter, str] | str | None:
+def read_file(path: str) -> Read:
     """A file's frontmatter and digest (sha256, 12 hex digits); the reason it cannot be
     read; None when there is no regular file at ``path`` (then there is no skill or agent).
     Opened without blocking, so a FIFO in its place cannot hang the read."""
@@ -126,9 +141,8 @@ def read_file(path: str) -> tuple[Frontmatter, str] | str | None:
 
 
 def _entry(entry: os.DirEntry[str], plain: str, read: tuple[Frontmatter, str] | str,
-           place: _Place) -> CatalogEntry:
+           place: _Place, ours: bool, source: str | None) -> CatalogEntry:
     path = os.path.join(place.folder, entry.name)
-    ours, source = _where(entry, place)
     found: CatalogEntry = {
         "name": plain, "entry": entry.name, "folder": place.folder, "path": path,
         "origin": "skillshare" if ours else "local", "source": source,

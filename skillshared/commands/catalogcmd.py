@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skillshared.commands.catalog_read import FolderRead, Kind, read_folder
+from skillshared.commands.catalog_read import FolderRead, Kind, Read, read_folder
 from skillshared.commands.results_catalog import (
     CatalogDuplicate,
     CatalogEntry,
@@ -55,11 +55,13 @@ class _World:
                 real = os.path.realpath(target.agents.path)
                 self.writers.setdefault(("agents", real), []).append(target.name)
         self.read: dict[tuple[Kind, str], FolderRead] = {}
+        self.files: dict[str, Read] = {}  # each file read once, however many links lead to it
 
     def folder(self, folder: _Folder) -> tuple[CatalogFolder, FolderRead]:
         key = (folder.kind, os.path.realpath(folder.path))
         if key not in self.read:
-            self.read[key] = read_folder(folder.path, folder.kind, self.roots[folder.kind])
+            self.read[key] = read_folder(folder.path, folder.kind, self.roots[folder.kind],
+                                         self.files)
         found = self.read[key]
         shown: CatalogFolder = {"path": folder.path, "kind": folder.kind,
                                 "role": "own" if folder.role == "own" else "also",

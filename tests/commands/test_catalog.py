@@ -204,3 +204,27 @@ def test_project_scope(home: Path, work: Path) -> None:
         ("mine", "mine", "local")]
     assert [d["by"] for d in tools["cursor"]["duplicates"]] == ["name"]
     assert not (home / ".claude").exists()  # (the global folders are not the project's)
+
+
+def test_a_file_linked_from_many_folders_is_read_once(world: Path, source: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillshared.commands import catalog_read
+
+    opened: list[str] = []
+    real = catalog_read.read_file
+
+    def counted(path: str) -> Any:
+        opened.append(path)
+        return real(path)
+
+    monkeypatch.setattr(catalog_read, "read_file", counted)
+    found = catalog()
+    monkeypatch.setattr(catalog_read, "read_file", real)
+    # alpha is loaded from claude's folder (by claude and by cursor) and from cursor's: the
+    # two links lead to one SKILL.md, read once; codex's copy is a file of its own
+    loaded = [e for tool in found.values() for e in tool["skills"] if e["entry"] == "alpha"]
+    assert len(loaded) >= 4
+    alpha = [p for p in opened if p.endswith(os.path.join("alpha", "SKILL.md"))]
+    assert len(alpha) == 2  # the source's (through the links), codex's copy
+    assert len(opened) == len(set(opened))
+    assert len({e["digest"] for e in loaded}) == 1  # (the copy is the same bytes)
