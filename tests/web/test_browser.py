@@ -92,7 +92,7 @@ def no_problems(browser: Browser) -> None:
 
 
 def test_every_target_then_a_new_skill_arrives_without_a_reload(
-        page: Web, source: Path, home: Path, browser: Browser, shots: Shots) -> None:
+        page: Web, source: Path, home: Path, browser: Browser) -> None:
     assert browser.driver.current_url == f"{page.origin}/"
     cards = browser.data(marked("target-card", kind="skills"))
     assert [c["target"] for c in cards] == ["claude", "cursor"]
@@ -111,7 +111,6 @@ def test_every_target_then_a_new_skill_arrives_without_a_reload(
                              for e in browser.data(marked("event-item"))),
                  what="the pass that linked gamma, named in the event list")
     assert browser.driver.execute_script("return window.notReloaded === true;")
-    shots.take(browser, "status")
     no_problems(browser)
 
 

@@ -35,12 +35,16 @@ function localEntries(catalog, name) {
 function collectList(ctx, t) {
   const entries = localEntries(ctx.catalog, t.name);
   if (!entries.length) return null;
+  // a folder of the user's at a source skill's name is local too: it is the conflict above
+  const clashes = new Set((t.conflicts || []).map((c) => c.name));
   const ul = h("ul", { class: "locals", testid: "local-entries" });
-  const more = capped(ul, entries, (e) => h("li", { data: { entry: e.entry } },
-    h("span", { class: "mono" }, e.entry), " ",
-    button("Collect...", "collect", { target: t.name, skill: e.entry }, { class: "action small" })),
+  const more = capped(ul, entries, (e) => h("li", { data: { entry: e.entry, conflict: clashes.has(e.entry) ? "1" : null } },
+    h("span", {}, h("span", { class: "mono" }, e.entry),
+      clashes.has(e.entry) ? h("span", { class: "muted small" }, " in place of the source's skill") : null),
+    " ", button("Collect...", "collect", { target: t.name, skill: e.entry },
+      { class: "action small", data: { target: t.name, skill: e.entry } })),
   { cap: 20, key: `locals:${t.name}`, open: ctx.open });
-  return [h("p", {}, `Local skills (made in the tool's folder, not in the source):`), ul, more];
+  return [h("p", {}, "Local skills (made in the tool's folder, not synced from the source):"), ul, more];
 }
 
 function card(ctx, t, kind, line) {
@@ -147,14 +151,33 @@ function daemonPanel(d) {
       h("tbody", {}, rows)));
 }
 
+function everyTarget(s) {
+  const extras = (s.extras || []).flatMap((e) => e.targets);
+  return [...s.targets, ...(s.agents ? s.agents.targets : []), ...extras];
+}
+
+/** The page's first line: what is wrong, counted over every folder (or that nothing is). */
+function summary(s) {
+  const count = (state) => everyTarget(s).filter((t) => t.state === state).length;
+  const folders = (n) => plural(n, "folder");
+  const conflicts = count("conflict");
+  const errors = count("error");
+  const wrong = [
+    s.out_of_sync ? badge(`${folders(s.out_of_sync)} out of sync`, "warn", { data: { kind: "out-of-sync" } }) : null,
+    conflicts ? badge(`${folders(conflicts)} with a conflict`, "bad", { data: { kind: "conflict" } }) : null,
+    errors ? badge(`${folders(errors)} in error`, "bad", { data: { kind: "error" } }) : null,
+    s.held ? badge(`pruning held back in ${folders(s.held)}`, "warn", { data: { kind: "held" } }) : null,
+  ].filter(Boolean);
+  const flagged = (s.audit_findings || []).length;
+  return h("p", { class: "summary", testid: "status-summary" },
+    wrong.length ? wrong : badge("all in sync", "good", { data: { kind: "synced" } }),
+    flagged ? badge(`${flagged} flagged by the audit`, "warn", { data: { kind: "audit" } }) : null);
+}
+
 /** Draw the status into `root`; ctx: {status, catalog, open}. */
 export function render(root, ctx) {
   const s = ctx.status;
-  const summary = h("p", { class: "summary", testid: "status-summary" },
-    s.out_of_sync ? badge(`${s.out_of_sync} out of sync`, "warn") : badge("all in sync", "good"),
-    s.held ? badge(`${s.held} held back`, "warn") : null,
-    (s.audit_findings || []).length ? badge(`${s.audit_findings.length} flagged by the audit`, "warn") : null);
-  fill(root, summary, h("div", { class: "columns" },
+  fill(root, summary(s), h("div", { class: "columns" },
     h("div", { class: "main" }, targets(ctx)),
     h("aside", {}, source(s), daemonPanel(s.daemon))));
 }
