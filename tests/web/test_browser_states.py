@@ -32,14 +32,17 @@ CONFLICT = "beta: a folder that is not ours (different content)"
 
 
 def config(home: Path, windsurf_include: str | None = None) -> None:
-    """claude, windsurf (its own include filter) and cursor in merge mode, codex in copy mode
-(in this order: the first row of cards shows the held pruning and its Release button)."""
+    """claude, windsurf (its own include filter) and cursor in merge mode, codex in copy mode,
+gemini in symlink mode (the whole folder one link), aider (a file where its folder goes).
+In this order: the first row of cards shows the held pruning and its Release button."""
     include = f"    include: [{windsurf_include}]\n" if windsurf_include else ""
     write_config(home, "targets:\n"
                  "  claude:\n    path: ~/.claude/skills\n"
                  f"  windsurf:\n    path: ~/.codeium/windsurf/skills\n{include}"
                  "  cursor:\n    path: ~/.cursor/skills\n"
                  "  codex:\n    path: ~/.codex/skills\n    mode: copy\n"
+                 "  gemini:\n    path: ~/.gemini/skills\n    mode: symlink\n"
+                 "  aider:\n    path: ~/.aider-desk/skills\n"
                  "daemon:\n  debounce_ms: 20\n")
 
 
@@ -61,6 +64,8 @@ def rich_world(home: Path, source: Path, cli: CliRunner) -> None:
     git(team, "commit", "-q", "-m", "team skills")
     make_skill(home / ".cursor/skills", "beta", body="my own\n")  # the user's, not ours
     make_skill(home / ".claude/skills", "mine")  # made in the tool's folder
+    (home / ".aider-desk").mkdir()
+    (home / ".aider-desk/skills").write_text("a file, not a folder\n")
     agents = home / ".config/skillshare/agents"
     agents.mkdir(parents=True)
     (agents / "tutor.md").write_text("---\nname: tutor\ndescription: teaches\n---\ntutor\n")
@@ -139,15 +144,24 @@ def summary(browser: Browser) -> dict[str, str]:
     return {b["kind"]: b["text"] for b in browser.data(marked("status-summary") + " .badge")}
 
 
-def check_every_state(browser: Browser) -> None:
+def check_every_state(browser: Browser, home: Path) -> None:
     assert summary(browser) == {"conflict": "1 folder with a conflict",
+                                "error": "1 folder in error",
                                 "held": "pruning held back in 1 folder",
                                 "audit": "1 flagged by the audit"}
     assert states(browser) == {"claude": "synced", "cursor": "conflict", "codex": "synced",
-                               "windsurf": "held"}
+                               "windsurf": "held", "gemini": "linked", "aider": "error"}
     assert states(browser, "agents") == {"claude": "synced", "cursor": "synced"}
     card = {t: marked("target-card", target=t, kind="skills") + " "
-            for t in ("claude", "cursor", "codex", "windsurf")}
+            for t in ("claude", "cursor", "codex", "windsurf", "aider")}
+    error = texts(browser, card["aider"] + marked("target-error"))
+    assert len(error) == 1 and "~/.aider-desk/skills is a file, not a folder" in error[0], error
+    assert not browser.data(card["aider"] + marked("target-synced"))  # not read: no counts
+    daemon = texts(browser, marked("daemon-panel"))[0]
+    assert "aider: target path ~/.aider-desk/skills is a file" in daemon, daemon
+    # every path under the home folder is said with ~ (the full path is in a title only)
+    for shown in (marked("view-status"), marked("event-list")):
+        assert str(home) not in texts(browser, shown)[0]
     assert texts(browser, card["cursor"] + marked("target-conflicts") + " li") == [CONFLICT]
     held = texts(browser, card["windsurf"] + marked("target-held"))
     assert len(held) == 1 and "7 of 8 entries would be pruned" in held[0], held
@@ -214,7 +228,7 @@ def accept_the_held_skill(browser: Browser, home: Path, shots: Shots) -> None:
 
 def test_every_state_then_each_remedy(page: Web, home: Path, source: Path,
                                       browser: Browser, shots: Shots) -> None:
-    check_every_state(browser)
+    check_every_state(browser, home)
     shots.take(browser, "status")
     release_the_held_pruning(browser, home, shots)
     a_copy_brought_up_to_date(browser, source, home)

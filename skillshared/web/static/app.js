@@ -9,7 +9,7 @@ import * as backupsView from "./view_backups.js";
 import * as auditView from "./view_audit.js";
 import * as catalogView from "./view_catalog.js";
 import * as statusView from "./view_status.js";
-import { changeWords, clock, passWords, setHome, when } from "./words.js";
+import { changeWords, clock, passWords, setHome, tildeIn, when } from "./words.js";
 
 const VIEWS = ["status", "catalog", "backups", "audit"];
 const MAX_EVENTS = 200;
@@ -129,7 +129,7 @@ function show(view) {
 }
 
 function eventWords(kind, data) {
-  if (kind === "log") return data.summary;
+  if (kind === "log") return tildeIn(data.summary);
   if (kind === "pass") return passWords(data);
   if (kind === "job") return `job ${data.name}: ${data.result}${data.summary ? ` - ${data.summary}` : ""}`;
   if (kind === "command") return `the ${data.cmd} command changed files`;

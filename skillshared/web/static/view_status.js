@@ -3,7 +3,7 @@
 
 import { button } from "./actions.js";
 import { ago, badge, capped, fill, h } from "./dom.js";
-import { changeWords, clock, ms, passWords, plural, tilde, when } from "./words.js";
+import { changeWords, clock, ms, passWords, plural, tilde, tildeIn, when } from "./words.js";
 
 const TONE = {
   synced: "good", linked: "good", "needs sync": "warn", held: "warn", "not linked": "warn",
@@ -60,15 +60,16 @@ function card(ctx, t, kind, line) {
   },
   h("header", {}, h("h3", {}, t.name), badge(t.state, tone(t.state), { testid: "target-state" })),
   h("p", { class: "path mono", title: t.path }, tilde(t.path)),
-  h("p", {}, h("span", { testid: "target-synced" }, synced), ` - ${t.mode}`,
+  // a folder in error was not read: its counts say nothing
+  h("p", {}, t.state === "error" ? null : [h("span", { testid: "target-synced" }, synced), " - "], t.mode,
     t.pending ? ` - ${t.pending.toLocaleString()} pending` : "",
     t.local ? ` - ${plural(t.local, "local entry", "local entries")}` : ""),
   t.also && t.also.length ? h("p", { class: "muted" }, `Same folder as ${t.also.join(", ")}`) : null,
-  t.error ? h("p", { class: "bad" }, t.error) : null,
+  t.error ? h("p", { class: "bad", testid: "target-error" }, tildeIn(t.error)) : null,
   conflicts(t),
   t.held ? h("div", { class: "held", testid: "target-held" },
     h("p", { class: "warn" }, `Pruning of ${plural(t.held, "entry", "entries")} held back by the guard`,
-      t.guard ? `: ${t.guard}` : ""),
+      t.guard ? `: ${tildeIn(t.guard)}` : ""),
     t.guard_hint ? h("p", { class: "hint" }, t.guard_hint) : null) : null,
   lastChange(ctx.status.daemon, line),
   kind === "skills" && t.local ? collectList(ctx, t) : null,
@@ -79,7 +80,7 @@ function conflicts(t) {
   if (!t.conflicts || !t.conflicts.length) return null;
   const ul = h("ul", { class: "conflicts", testid: "target-conflicts" });
   for (const c of t.conflicts.slice(0, 50)) {
-    ul.append(h("li", {}, h("span", { class: "mono" }, c.name || "(the folder)"), `: ${c.reason}`));
+    ul.append(h("li", {}, h("span", { class: "mono" }, c.name || "(the folder)"), `: ${tildeIn(c.reason)}`));
   }
   if (t.conflicts.length > 50) ul.append(h("li", { class: "muted" }, `and ${t.conflicts.length - 50} more`));
   return ul;
@@ -98,7 +99,7 @@ function targets(ctx) {
   }
   for (const extra of s.extras || []) {
     out.push(h("h2", {}, `Extra: ${extra.name}`),
-      extra.problem ? h("p", { class: "bad" }, extra.problem) : null,
+      extra.problem ? h("p", { class: "bad" }, tildeIn(extra.problem)) : null,
       grid(extra.targets.map((t, i) => card(ctx, t, "extra", `${extra.name}@${i}`))));
   }
   return out;
@@ -144,7 +145,7 @@ function daemonPanel(d) {
   return h("section", { class: "panel", testid: "daemon-panel" },
     h("h2", {}, "Daemon"),
     h("p", {}, last ? ["Last pass ", ago(last.at, when), ` (${clock(last.at)}): ${passWords(last)}`] : "No pass yet."),
-    d.last_error ? h("p", { class: "bad" }, "Last error ", ago(d.last_error.at, when), `: ${d.last_error.message}`) : null,
+    d.last_error ? h("p", { class: "bad" }, "Last error ", ago(d.last_error.at, when), `: ${tildeIn(d.last_error.message)}`) : null,
     h("h3", {}, "Scheduled jobs"),
     h("table", { class: "jobs", testid: "jobs" },
       h("thead", {}, h("tr", {}, ["Job", "Next run", "Last run", "Result", "What it did"].map((c) => h("th", {}, c)))),

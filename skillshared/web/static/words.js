@@ -77,11 +77,14 @@ export function when(iso) {
   if (Number.isNaN(at.getTime())) return iso;
   const secs = Math.round((at.getTime() - Date.now()) / 1000);
   const abs = Math.abs(secs);
-  let span;
   if (abs < 2) return "just now";
+  // the unit is chosen from the rounded count: 59.6 min is "1 h", 23.7 h is "1 day"
+  const [mins, hours, days] = [60, 3600, 86400].map((unit) => Math.round(abs / unit));
+  let span;
   if (abs < 60) span = `${abs} s`;
-  else if (abs < 3600) span = `${Math.round(abs / 60)} min`;
-  else if (abs < 86400) span = `${Math.round(abs / 3600)} h`;
+  else if (mins < 60) span = `${mins} min`;
+  else if (hours < 24) span = `${hours} h`;
+  else if (days < 7) span = days === 1 ? "1 day" : `${days} days`;
   else return at.toLocaleString();
   return secs < 0 ? `${span} ago` : `in ${span}`;
 }
@@ -107,4 +110,10 @@ export function tilde(path) {
   if (!home || typeof path !== "string") return path;
   if (path === home) return "~";
   return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
+}
+
+/** A sentence with every path under the home folder written as ~/... */
+export function tildeIn(text) {
+  if (!home || typeof text !== "string") return text;
+  return text.split(`${home}/`).join("~/");
 }
