@@ -1,9 +1,10 @@
 """The status page in every state it must show, in chromium against one real daemon: a
 target all synced, one with a conflict (a folder of the user's at a skill's name), one in
-copy mode, one whose pruning the mass-delete guard holds back, an agents folder, a tracked
-repo with a skill the audit holds back, and a local skill offered for collecting. Then the
-remedies, each through its preview: the held pruning released, a copy brought up to date
-by the daemon after an edit, the held skill accepted after seeing its findings.
+copy mode, one in symlink mode, one in error, one whose pruning the mass-delete guard holds
+back, agents folders, a tracked repo with a skill the audit holds back, and a local skill
+offered for collecting. Then the remedies, each through its preview: the held pruning
+released, a copy brought up to date by the daemon after an edit, the local skill collected,
+the held skill accepted after seeing its findings.
 
 With ``SKILLSHARE_SCREENSHOTS=<folder>`` the status page of this world, the audit tab and
 the release's preview are saved there as PNGs (1280x800).
@@ -205,6 +206,21 @@ def a_copy_brought_up_to_date(browser: Browser, source: Path, home: Path) -> Non
     browser.wait(lambda: states(browser)["codex"] == "synced", what="codex in green")
 
 
+def collect_the_local_skill(browser: Browser, source: Path, home: Path) -> None:
+    claude = marked("target-card", target="claude", kind="skills")
+    browser.click(claude + " " + marked("collect-button", skill="mine"))
+    preview = dialog_reaches(browser, "preview")
+    assert "would copy mine from ~/.claude/skills/mine" in preview, preview
+    assert not (source / "mine").exists()  # the preview copied nothing
+    browser.click(marked("confirm-button"))
+    dialog_reaches(browser, "done")
+    assert (source / "mine/SKILL.md").is_file()
+    assert (home / ".claude/skills/mine").is_symlink()
+    close_dialog(browser)
+    browser.wait(lambda: not browser.data(claude + " " + marked("local-entries")),
+                 what="nothing local left in claude's card")
+
+
 def accept_the_held_skill(browser: Browser, home: Path, shots: Shots) -> None:
     browser.click(marked("tab-audit"))
     held = marked("audit-skill", skill="_team__evil", held="true")
@@ -232,6 +248,7 @@ def test_every_state_then_each_remedy(page: Web, home: Path, source: Path,
     shots.take(browser, "status")
     release_the_held_pruning(browser, home, shots)
     a_copy_brought_up_to_date(browser, source, home)
+    collect_the_local_skill(browser, source, home)
     accept_the_held_skill(browser, home, shots)
     problems = [p for p in browser.problems() if "favicon" not in p]
     assert not problems, problems
