@@ -176,8 +176,11 @@ def cmd_status(req: Request) -> StatusResult | CatalogResult:
 
     config = req.config()
     kept = _catalog_dir(req, config)
-    found, flagged = _audited(config, viewcache.discover(kept, config.source))
-    discovery, runs = plan_all(config, discovery=found)
+    # what the source holds (a skill the audit holds back is one of its skills, neither
+    # invalid nor missing from its tracked repo); the targets are planned without it
+    discovery = viewcache.discover(kept, config.source)
+    found, flagged = _audited(config, discovery)
+    _, runs = plan_all(config, discovery=found)
     source: SourceState = {
         "path": str(config.source),
         "exists": discovery.exists,

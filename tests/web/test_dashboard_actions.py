@@ -92,6 +92,10 @@ def test_accept_a_held_skill_after_seeing_its_findings(home: Path, source: Path,
     web = _signed_in(daemon)
     wait_for(lambda: _held(web) == ["_team__evil"], what="the audit to hold it back")
     assert not os.path.lexists(folder / "_team__evil")
+    status = web.get("/api/status").json()  # held back, it is still one of the source's skills
+    assert (status["source"]["skills"], status["source"]["invalid"]) == (1, 0)
+    assert [(r["name"], r["skills"]) for r in status["tracked_repos"]] == [("_team", 1)]
+    assert status["targets"][0]["expected"] == 0  # (and no target is to get it)
     preview = web.action("accept", {"skill": "_team__evil", "dry_run": True}).json()
     scanned = preview["result"]["skills"]
     assert [s["name"] for s in scanned] == ["_team__evil"]
