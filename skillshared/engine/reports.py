@@ -79,8 +79,8 @@ def guard_hint(guard: str | None) -> str | None:
     if guard == NO_SOURCE:
         return ("put the skills back in the source folder (or fix `source:` in the config); "
                 "`skillshare sync --force` prunes the links anyway")
-    return ("if the skills left the source on purpose, run `skillshare sync --force` to prune "
-            "them; otherwise put them back in the source")
+    return ("if the skills left the source (or a target's filter) on purpose, run "
+            "`skillshare sync --force` to prune them; otherwise put them back")
 
 
 def _join_errors(errors: Sequence[str], shown: int = 3) -> str | None:
