@@ -4,6 +4,7 @@ browser tests: no browser or driver is downloaded. ``missing()`` says why the te
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -134,4 +135,24 @@ def screenshots_folder() -> Path | None:
     """Where screenshots go (``SKILLSHARE_SCREENSHOTS``), or None: none are taken."""
     value = os.environ.get("SKILLSHARE_SCREENSHOTS")
     return Path(value) if value else None
+
+
+
+class Shots:
+    """Screenshots taken in a test's temp folders, copied out (to ``SKILLSHARE_SCREENSHOTS``)
+    when the module ends: the tests themselves write only under their temp roots."""
+
+    def __init__(self, temp: Path, out: Path | None) -> None:
+        self.temp = temp
+        self.out = out
+
+    def take(self, browser: Browser, name: str) -> None:
+        if self.out is not None:
+            browser.screenshot(self.temp, name)
+
+    def publish(self) -> None:
+        if self.out is not None:
+            self.out.mkdir(parents=True, exist_ok=True)
+            for png in sorted(self.temp.glob("*.png")):
+                shutil.copyfile(png, self.out / png.name)
 

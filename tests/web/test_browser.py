@@ -15,38 +15,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DaemonStarter, make_skill
-from tests.web.browser import Browser, marked, missing, screenshots_folder
+from tests.web.browser import Browser, Shots, marked, missing
 from tests.web.dashboard import Web, serve, world
 
 REASON = missing()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
-
-
-class Shots:
-    """Screenshots taken in the test's temp folders, copied out when the module ends (the
-    tests themselves write only under their temp roots)."""
-
-    def __init__(self, temp: Path, out: Path | None) -> None:
-        self.temp = temp
-        self.out = out
-
-    def take(self, browser: Browser, name: str) -> None:
-        if self.out is not None:
-            browser.screenshot(self.temp, name)
-
-    def publish(self) -> None:
-        if self.out is None:
-            return
-        self.out.mkdir(parents=True, exist_ok=True)
-        for png in sorted(self.temp.glob("*.png")):
-            shutil.copyfile(png, self.out / png.name)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shots]:
-    taken = Shots(tmp_path_factory.mktemp("screenshots"), screenshots_folder())
-    yield taken
-    taken.publish()
 
 
 @pytest.fixture(scope="module")

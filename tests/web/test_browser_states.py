@@ -13,7 +13,6 @@ the release's preview are saved there as PNGs (1280x800).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CliRunner, DaemonStarter, make_skill, write_config
-from tests.web.browser import Browser, marked, missing, screenshots_folder
+from tests.web.browser import Browser, Shots, marked, missing
 from tests.web.dashboard import Web, serve
 
 REASON = missing()
@@ -70,33 +69,6 @@ def rich_world(home: Path, source: Path, cli: CliRunner) -> None:
     agents = home / ".config/skillshare/agents"
     agents.mkdir(parents=True)
     (agents / "tutor.md").write_text("---\nname: tutor\ndescription: teaches\n---\ntutor\n")
-
-
-class Shots:
-    """Screenshots taken in the test's temp folder, copied out at the end (the test itself
-    writes only under its temp root)."""
-
-    def __init__(self, temp: Path, out: Path | None) -> None:
-        self.temp = temp
-        self.out = out
-
-    def take(self, browser: Browser, name: str) -> None:
-        if self.out is not None:
-            browser.screenshot(self.temp, name)
-
-    def publish(self) -> None:
-        if self.out is not None:
-            self.out.mkdir(parents=True, exist_ok=True)
-            for png in sorted(self.temp.glob("*.png")):
-                shutil.copyfile(png, self.out / png.name)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shots]:
-    """Read before the test's environment is cleared; published after its write guard."""
-    taken = Shots(tmp_path_factory.mktemp("screenshots"), screenshots_folder())
-    yield taken
-    taken.publish()
 
 
 @pytest.fixture
