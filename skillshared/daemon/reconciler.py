@@ -155,7 +155,7 @@ class Reconciler:
         self.discovery = discovery
         guarded = self._held_after(config, self.audit.shown(discovery), reports, full)
         guarded += sorted(t["name"] for r in others for t in r["targets"] if t["guard"])
-        done = self._record(batch, full, reports + others, (looked_at, looked), started,
+        done = self._record(batch, full, reports + others, looked_at, looked, started,
                             guarded)
         if full:
             give_back_memory()
@@ -246,10 +246,10 @@ class Reconciler:
         self.audit.after(config, discovery, names)
         return reports, discovery, sorted(names)
 
-    def _record(self, batch: Batch, full: bool, reports: list[SyncReport],
-                looked: tuple[int, list[str]], started: float, guarded: list[str]
-                ) -> ReconcilePass:
-        looked_at = looked[0]
+    def _record(self, batch: Batch, full: bool, reports: list[SyncReport], looked_at: int,
+                looked: list[str], started: float, guarded: list[str]) -> ReconcilePass:
+        """``looked_at``: how many skills the pass looked at; ``looked``: which (a partial
+        pass's; a full pass names none)."""
         changes: list[TargetChange] = []
         conflicts: list[TargetConflict] = []
         errors, changed, conflicted = [], 0, 0
@@ -268,7 +268,7 @@ class Reconciler:
         self.passes += 1
         self.last = {
             "at": now_iso(), "kind": "full" if full else "partial", "ms": ms,
-            "skills": looked_at, "looked": looked[1][:MAX_SHOWN_CHANGES],
+            "skills": looked_at, "looked": looked[:MAX_SHOWN_CHANGES],
             "targets": len({t["name"] for r in reports
                                                  for t in r["targets"]}),
             "reasons": sorted(batch.reasons), "changed": changed,
