@@ -47,9 +47,12 @@ class Page:
         res = conn.getresponse()
         res.read()
         self.cookie = res.getheader("Set-Cookie", "").split(";", 1)[0]
+        self.key = ""
+        self.key = json.loads(self.get("/api/session"))["csrf"]  # (handed out once)
         self.arrived: dict[str, float] = {}
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
-        self.sock.sendall(f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        self.sock.sendall(f"GET /api/events?csrf={self.key} HTTP/1.1\r\n"
+                          f"Host: 127.0.0.1:{port}\r\n"
                           f"Cookie: {self.cookie}\r\n\r\n".encode())
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -63,13 +66,18 @@ class Page:
                     for change in data.get("changes", ()):
                         self.arrived.setdefault(change["name"], now)
 
+    def get(self, path: str) -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request("GET", path, headers={"Cookie": self.cookie,
+                                           "X-Skillshare-CSRF": self.key})
+        res = conn.getresponse()
+        body = res.read()
+        assert res.status == 200, res.status
+        return body
+
     def get_ms(self, path: str) -> float:
         started = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request("GET", path, headers={"Cookie": self.cookie})
-        res = conn.getresponse()
-        res.read()
-        assert res.status == 200, res.status
+        self.get(path)
         return (time.perf_counter() - started) * 1000
 
     def close(self) -> None:

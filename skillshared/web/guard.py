@@ -7,9 +7,14 @@
   own user); the browser exchanges it once, within :data:`TOKEN_TTL` seconds, for a session
   cookie that is ``HttpOnly`` (no script reads it) and ``SameSite=Strict`` (no other site's
   request carries it). Every request but the exchange needs the session.
-- An action (a POST) also needs a JSON body, the session's CSRF token in a header (a page
-  of another origin cannot read it), an ``Origin`` of the dashboard itself and, when the
-  browser sends one, ``Sec-Fetch-Site: same-origin``.
+- Every read of the API needs the session's key too (``X-Skillshare-CSRF``; the event
+  stream, which cannot send headers, takes it as ``?csrf=``). The key is handed out once per
+  session, to the page that signs in, which keeps it in its origin's storage. Browsers do
+  not scope cookies by port, so another server on 127.0.0.1 that the user browses to is sent
+  the cookie; without the key, which no other origin can read, the cookie alone reads and
+  does nothing.
+- An action (a POST) also needs a JSON body, the key in its header, an ``Origin`` of the
+  dashboard itself and, when the browser sends one, ``Sec-Fetch-Site: same-origin``.
 
 Tokens and sessions are kept as their SHA-256 digests, in memory only: a daemon that
 restarts forgets them (run ``skillshare ui`` again).
@@ -40,6 +45,7 @@ def _digest(secret: str) -> str:
 
 @dataclass(frozen=True)
 class Session:
+    key: str  # the digest it is kept under
     csrf: str
     since: float
 
@@ -60,6 +66,7 @@ class Guard:
         self._lock = threading.Lock()
         self._tokens: dict[str, float] = {}  # digest -> expiry
         self._sessions: dict[str, Session] = {}  # digest -> session
+        self._handed: set[str] = set()  # the sessions whose key their page has
 
     # -- where from -----------------------------------------------------------------------
     def origins(self) -> set[str]:
@@ -95,9 +102,11 @@ class Guard:
                                    "`skillshare ui` for a new one")
             value = secrets.token_urlsafe(32)
             while len(self._sessions) >= MAX_SESSIONS:
-                del self._sessions[min(self._sessions,
-                                       key=lambda d: self._sessions[d].since)]
-            self._sessions[_digest(value)] = Session(secrets.token_urlsafe(32), self._clock())
+                oldest = min(self._sessions, key=lambda d: self._sessions[d].since)
+                del self._sessions[oldest]
+                self._handed.discard(oldest)
+            key = _digest(value)
+            self._sessions[key] = Session(key, secrets.token_urlsafe(32), self._clock())
         return value
 
     def session(self, cookie_header: str | None) -> Session:
@@ -113,6 +122,26 @@ class Guard:
     def sessions(self) -> int:
         return len(self._sessions)
 
+    def hand_out(self, session: Session) -> bool:
+        """True the first time only: the session's key goes to the page that signed in."""
+        with self._lock:
+            if session.key in self._handed:
+                return False
+            self._handed.add(session.key)
+            return True
+
+    @staticmethod
+    def has_key(sent: str | None, session: Session) -> bool:
+        return secrets.compare_digest((sent or "").encode("utf-8", "surrogateescape"),
+                                      session.csrf.encode())
+
+    def check_key(self, sent: str | None, session: Session) -> None:
+        """Refuses (403) a request without the session's key."""
+        if not self.has_key(sent, session):
+            raise Refused(403, f"the {CSRF_HEADER} header (the page's key) is missing or "
+                               "wrong: open the dashboard from the link `skillshare ui` "
+                               "prints")
+
     # -- actions --------------------------------------------------------------------------
     def check_action(self, headers: Message[str, str], session: Session) -> None:
         """An action's headers: JSON, the CSRF token, the dashboard's own origin."""
@@ -120,11 +149,7 @@ class Guard:
         if kind != "application/json":
             raise Refused(415, "an action's body must be JSON (Content-Type: "
                                "application/json)")
-        sent = headers.get(CSRF_HEADER) or ""
-        if not secrets.compare_digest(sent.encode("utf-8", "surrogateescape"),
-                                      session.csrf.encode()):
-            raise Refused(403, f"the {CSRF_HEADER} header is missing or wrong (reload the "
-                               "page)")
+        self.check_key(headers.get(CSRF_HEADER), session)
         origin = headers.get("Origin")
         if origin is None or origin.lower() not in self.origins():
             raise Refused(403, "an action must come from the dashboard's own page (its "

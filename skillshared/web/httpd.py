@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 from skillshared.core import protocol
 from skillshared.core.errors import ConfigError, NotFoundError, SkillshareError, UsageError
 from skillshared.web import actions
-from skillshared.web.guard import Guard, Refused, Session, set_cookie
+from skillshared.web.guard import CSRF_HEADER, Guard, Refused, Session, set_cookie
 from skillshared.web.hub import Hub
 
 MAX_CONNECTIONS = 64
@@ -182,11 +182,18 @@ class Handler(BaseHTTPRequestHandler):
             file = app.files[path]
             self._send(200, file.read_bytes(), TYPES[file.suffix])
         elif path == "/api/session":
+            # the key, to the page that signs in (once), or to one that shows it has it
+            sent = self.headers.get(CSRF_HEADER)
+            if not app.guard.has_key(sent, session) and not app.guard.hand_out(session):
+                app.guard.check_key(sent, session)  # (refused)
             self._json(200, {"csrf": session.csrf, "version": app.version,
                              "port": app.guard.port, "home": app.home})
         elif path == "/api/events":
+            app.guard.check_key(self.headers.get(CSRF_HEADER)
+                                or query.get("csrf", [None])[0], session)
             self._stream()
         elif path in ("/api/status", "/api/catalog", "/api/backups"):
+            app.guard.check_key(self.headers.get(CSRF_HEADER), session)
             if path == "/api/status":
                 cmd, args = "status", {}
             elif path == "/api/catalog":

@@ -38,7 +38,9 @@ class Web:
 
     def request(self, method: str, path: str, headers: dict[str, str] | None = None,
                 body: bytes | None = None, host: str | None = "default",
-                cookie: bool = True) -> Reply:
+                cookie: bool = True, key: bool = True) -> Reply:
+        """``cookie``, ``key``: send the session's cookie, and its key in the header (once
+        signed in)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
@@ -46,8 +48,10 @@ class Web:
                 conn.putheader("Host", f"127.0.0.1:{self.port}" if host == "default" else host)
             if cookie and self.cookie:
                 conn.putheader("Cookie", self.cookie)
-            for key, value in (headers or {}).items():
-                conn.putheader(key, value)
+            if key and self.csrf and "X-Skillshare-CSRF" not in (headers or {}):
+                conn.putheader("X-Skillshare-CSRF", self.csrf)
+            for name, value in (headers or {}).items():
+                conn.putheader(name, value)
             if body is not None:
                 conn.putheader("Content-Length", str(len(body)))
             conn.endheaders(body)
@@ -64,7 +68,8 @@ class Web:
         sent = {"Content-Type": "application/json", "X-Skillshare-CSRF": self.csrf,
                 "Origin": self.origin, "Sec-Fetch-Site": "same-origin", **(headers or {})}
         return self.request("POST", f"/api/actions/{name}", {
-            k: v for k, v in sent.items() if v is not None}, json.dumps(body).encode())
+            k: v for k, v in sent.items() if v is not None}, json.dumps(body).encode(),
+            key=False)
 
     def sign_in(self) -> Web:
         token = self.extra["login_url"].split("token=", 1)[1]
@@ -93,9 +98,13 @@ def serve(daemon: DaemonStarter, port: int = 0) -> Web:
 class Stream:
     """A raw event-stream connection (so a test can hold it open and read it line by line)."""
 
-    def __init__(self, web: Web) -> None:
+    def __init__(self, web: Web, key: str | None = None) -> None:
+        """``key``: the key sent (in the address, as a page's EventSource does): the
+        session's unless given."""
         self.sock = socket.create_connection(("127.0.0.1", web.port), timeout=30)
-        self.sock.sendall(f"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1:{web.port}\r\n"
+        sent = web.csrf if key is None else key
+        self.sock.sendall(f"GET /api/events?csrf={sent} HTTP/1.1\r\n"
+                          f"Host: 127.0.0.1:{web.port}\r\n"
                           f"Cookie: {web.cookie}\r\n\r\n".encode())
         self.file = self.sock.makefile("rb")
         self.status = self.file.readline().decode()

@@ -158,3 +158,27 @@ def test_a_restore_over_a_folder_not_ours_offers_force(home: Path, source: Path,
         assert "409" in problems[0]
     finally:
         browser.open("about:blank")
+
+
+def test_a_reload_and_a_second_tab_keep_working(page: Web, browser: Browser) -> None:
+    """The key goes once to the page that signs in; kept in the origin's storage, a reload
+    and another tab of the dashboard have it (the cookie alone would read nothing)."""
+    driver = browser.driver
+    cookie = driver.get_cookie("skillshare_session")
+    assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    page.cookie = f"skillshare_session={cookie['value']}"  # (what a thief would have)
+    assert page.get("/api/session", key=False).status == 403  # the page has the key
+    assert page.get("/api/status", key=False).status == 403
+    driver.refresh()
+    browser.one(marked("target-card", target="cursor"))
+    browser.wait(lambda: browser.data(marked("live-indicator"))[0]["state"] == "live",
+                 what="the reloaded page live")
+    driver.switch_to.new_window("tab")
+    try:
+        browser.open(f"{page.origin}/#catalog")
+        browser.wait(lambda: browser.data(marked("catalog-entry", name="alpha")),
+                     what="the second tab's catalog")
+    finally:
+        driver.close()
+        driver.switch_to.window(driver.window_handles[0])
+    no_problems(browser)

@@ -94,6 +94,33 @@ def test_without_a_session_nothing_is_served(web: Web) -> None:
     assert web.action("sync", {"target": "claude", "dry_run": False}).status == 401
 
 
+def test_the_cookie_alone_reads_and_does_nothing(web: Web) -> None:
+    """Browsers send a cookie to every port of its host: another server on 127.0.0.1 the
+    user browses to gets it. Without the key, handed out once to the page that signed in,
+    it reads nothing and does nothing."""
+    for path in ("/api/status", "/api/catalog", "/api/backups", "/api/session",
+                 "/api/events", "/api/events?csrf=", "/api/events?csrf=guess"):
+        reply = web.get(path, key=False)
+        assert reply.status == 403, path
+        assert "key" in reply.json()["error"]["message"]
+    assert web.get("/api/session", headers={"X-Skillshare-CSRF": "guess"}).status == 403
+    assert web.action("sync", {"target": "claude", "dry_run": True},
+                      headers={"X-Skillshare-CSRF": None}).status == 403  # type: ignore[dict-item]
+    # the page (which has the key) reads on; its own files need only the cookie
+    assert web.get("/api/session").json()["csrf"] == web.csrf
+    assert web.get("/api/status").status == 200
+    assert web.get("/", key=False).status == 200
+    # a new sign-in is a new session, whose key goes once to the page that signs in
+    again = serve_again(web)
+    assert again.csrf != web.csrf
+    assert again.get("/api/session", key=False).status == 403
+
+
+def serve_again(web: Web) -> Web:
+    reply = web.daemon.ask("ui", {"action": "start", "port": web.port})
+    return Web(web.daemon, web.port, extra=reply).sign_in()
+
+
 @pytest.mark.parametrize(("change", "status"), [
     ({CSRF_HEADER: None}, 403),
     ({CSRF_HEADER: "wrong"}, 403),

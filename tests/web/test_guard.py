@@ -101,3 +101,17 @@ def test_an_action_needs_json_csrf_and_its_own_origin() -> None:
         with pytest.raises(Refused) as refused:
             g.check_action(_headers(**{**good, **change}), session)
         assert refused.value.status == status, change
+
+
+def test_the_key_is_handed_out_once() -> None:
+    g = Guard(4242)
+    one = g.session(f"{guard.COOKIE}={g.exchange(g.issue_token())}")
+    two = g.session(f"{guard.COOKIE}={g.exchange(g.issue_token())}")
+    assert g.hand_out(one) and not g.hand_out(one)
+    assert g.hand_out(two)  # each session's own
+    assert g.has_key(one.csrf, one) and not g.has_key(two.csrf, one)
+    for wrong in (None, "", one.csrf + "x", one.csrf[:-1]):
+        assert not g.has_key(wrong, one)
+        with pytest.raises(Refused) as refused:
+            g.check_key(wrong, one)
+        assert refused.value.status == 403

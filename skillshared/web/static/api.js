@@ -1,6 +1,30 @@
-// The daemon's HTTP API: JSON reads, and actions with the CSRF header the guard asks for.
+// The daemon's HTTP API: JSON reads and actions, each with the session's key (the CSRF
+// header the guard asks for). The daemon hands the key out once, to the page that signs in;
+// it is kept in this origin's storage (which no other origin, another port included, can
+// read), so a reload or a second tab has it too.
 
-let csrf = null;
+const KEY = "skillshare-key";
+
+function key() {
+  try {
+    return localStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
+}
+
+let memory = null; // (the key, where storage is refused)
+
+function keep(value) {
+  try {
+    localStorage.setItem(KEY, value);
+  } catch { /* storage refused: this tab keeps working until it is reloaded */ }
+  memory = value;
+}
+
+function current() {
+  return key() || memory;
+}
 
 /** An error from the daemon (or the network), with what to show the user. */
 export class ApiError extends Error {
@@ -38,28 +62,35 @@ async function send(path, init) {
   return parse(response);
 }
 
-/** GET a JSON resource (`/api/status`, ...). */
-export function get(path) {
-  return send(path, { method: "GET", headers: { Accept: "application/json" } });
+function headers(more) {
+  const sent = { Accept: "application/json", ...(more || {}) };
+  const value = current();
+  if (value) sent["X-Skillshare-CSRF"] = value;
+  return sent;
 }
 
-/** The session: its CSRF token, the daemon's version and port. */
+/** GET a JSON resource (`/api/status`, ...). */
+export function get(path) {
+  return send(path, { method: "GET", headers: headers() });
+}
+
+/** The session: its key (kept), the daemon's version, port and home folder. */
 export async function session() {
   const info = await get("/api/session");
-  csrf = info.csrf;
+  keep(info.csrf);
   return info;
 }
 
+/** The event stream's address (an EventSource sends no headers: the key goes in it). */
+export function streamUrl() {
+  return `/api/events?csrf=${encodeURIComponent(current() || "")}`;
+}
+
 /** POST an action (`sync`, `restore`, ...) with its body; resolves to the reply's result. */
-export async function act(action, body) {
-  if (csrf === null) await session();
+export function act(action, body) {
   return send(`/api/actions/${encodeURIComponent(action)}`, {
     method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      "X-Skillshare-CSRF": csrf,
-    },
+    headers: headers({ "Content-Type": "application/json" }),
     body: JSON.stringify(body),
   });
 }

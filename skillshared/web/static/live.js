@@ -3,6 +3,8 @@
 // live. EventSource reconnects by itself after a dropped connection; when it gives up (the
 // daemon refused the stream, or stopped the dashboard) a new one is made after a pause.
 
+import { streamUrl } from "./api.js";
+
 const KINDS = ["hello", "pass", "job", "command", "bye"];
 const DEBOUNCE_MS = 100;
 
@@ -39,7 +41,7 @@ export function connect({ onEvent, onChange, onState }) {
   };
 
   const open = () => {
-    source = new EventSource("/api/events");
+    source = new EventSource(streamUrl());
     for (const kind of KINDS) source.addEventListener(kind, (ev) => handle(kind, ev.data));
     source.onmessage = (ev) => {
       // an event without a name: its kind in the data
