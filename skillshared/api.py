@@ -41,6 +41,7 @@ COMMANDS = {
     "commit": "commitcmd:cmd_commit", "new": "newcmd:cmd_new",
     "enable": "enablecmd:cmd_enable", "disable": "enablecmd:cmd_disable",
     "analyze": "analyzecmd:cmd_analyze", "tui": "tuicmd:cmd_tui",
+    "catalog": "catalogcmd:cmd_catalog",  # (the CLI's `status --catalog`)
 }
 
 
@@ -55,7 +56,7 @@ def handler_for(cmd: str) -> Handler | None:
 
 
 READ_ONLY = frozenset({"status", "diff", "list", "doctor", "log", "audit", "check",
-                       "analyze"})
+                       "analyze", "catalog"})
 
 
 def mutates(cmd: str, args: Mapping[str, Any]) -> bool:

@@ -193,6 +193,12 @@ def _ask_blocked(result: dict[str, Any], args: dict[str, Any], where: Locations,
     return {**result, "items": items, "summary": {"failed": failed}}
 
 
+def engine_command(ns: SimpleNamespace) -> str:
+    """The engine's command for a command line: ``status --catalog`` is the catalog's own
+    (another result, answered fresh by the daemon)."""
+    return "catalog" if ns.command == "status" and ns.catalog else str(ns.command)
+
+
 def _call(ns: SimpleNamespace, args: dict[str, Any], where: Locations) -> dict[str, Any]:
     """Run the command, with a progress line on a terminal while it works."""
     line = None
@@ -200,11 +206,11 @@ def _call(ns: SimpleNamespace, args: dict[str, Any], where: Locations) -> dict[s
         from skillshare import progressline
 
         line = progressline.watcher(ns)
+    cmd = engine_command(ns)
     if line is None:
-        return transport.call(ns.command, args, where, no_daemon=ns.no_daemon)
+        return transport.call(cmd, args, where, no_daemon=ns.no_daemon)
     with line:
-        return transport.call(ns.command, args, where, no_daemon=ns.no_daemon,
-                              on_progress=line)
+        return transport.call(cmd, args, where, no_daemon=ns.no_daemon, on_progress=line)
 
 
 def _print_error(exc: SkillshareError, as_json: bool) -> None:
@@ -367,9 +373,9 @@ def _main(argv: Sequence[str]) -> int:
         return 1
     # -v and -q change only the text: the renderer reads them from the result it is given
     voice = {k: True for k in ("verbose", "quiet") if getattr(ns, k, False) is True}
-    text, code = render.render(ns.command, {**result, **voice}, where.home)
+    text, code = render.render(engine_command(ns), {**result, **voice}, where.home)
     if ns.json:
-        textout.write(render.json_text(ns.command, result, seconds))
+        textout.write(render.json_text(engine_command(ns), result, seconds))
     elif text:
         textout.write(text)
     return code

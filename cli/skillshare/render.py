@@ -117,9 +117,6 @@ def _target_rows(targets: Sequence[TargetState], names: Sequence[str], out: Out)
 
 
 def render_status(r: StatusResult, out: Out) -> int:
-    if "catalog" in r:  # status --catalog: told by the key only its result has
-        from skillshare.render_catalog import render_catalog
-        return render_catalog(r, out)  # type: ignore[arg-type]
     out.header("Skillshare Status" + (" (project)" if r["scope"] == "project" else ""))
     src = r["source"]
     out(f"Source: {out.path(src['path'])}" + ("" if src["exists"] else "  (missing)"))
@@ -242,6 +239,7 @@ RENDERERS: dict[str, Callable[[Any, Out], int] | str] = {
     "analyze": "render_new:render_analyze", "version": "render_local:render_version",
     "help": "render_local:render_help", "completion": "render_local:render_completion",
     "tui": "render_local:render_tui", "ui": "render_ui:render_ui",
+    "catalog": "render_catalog:render_catalog",
 }
 
 

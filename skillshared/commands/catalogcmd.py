@@ -24,7 +24,7 @@ from skillshared.commands.results_catalog import (
 from skillshared.core import targets as builtin
 from skillshared.core.config_original import context_budget
 from skillshared.core.didyoumean import closest
-from skillshared.core.errors import NotFoundError, UsageError
+from skillshared.core.errors import NotFoundError
 from skillshared.engine.groups import source_roots
 
 if TYPE_CHECKING:
@@ -73,9 +73,7 @@ class _World:
 
 
 def cmd_catalog(req: Request) -> CatalogResult:
-    if not req.flag("catalog"):
-        raise UsageError(f"a tool ({req.text('tool')}) is named only with --catalog",
-                         hint="skillshare status --catalog NAME")
+    """``status --catalog [tool]``: what each tool (or ``tool``) loads."""
     config = req.config()
     budget = context_budget(config.document)[0]
     world = _World(config)

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
         TrackedRepoState,
     )
     from skillshared.commands.results_audit_hold import FlaggedSkill
-    from skillshared.commands.results_catalog import CatalogResult
     from skillshared.commands.results_list import ListResult
     from skillshared.core.config import Config
     from skillshared.core.paths import Paths
@@ -167,10 +166,10 @@ def _repo_state(config: Config, name: str, count: int, record: Origin | None,
     return state
 
 
-def cmd_status(req: Request) -> StatusResult | CatalogResult:
-    if req.flag("catalog") or req.text("tool") is not None:  # (status --catalog [tool])
-        from skillshared.commands.catalogcmd import cmd_catalog
-        return cmd_catalog(req)
+def cmd_status(req: Request) -> StatusResult:
+    if req.text("tool") is not None:  # (`status --catalog [tool]` is the catalog command)
+        raise UsageError(f"a tool ({req.text('tool')}) is named only with --catalog",
+                         hint="skillshare status --catalog NAME")
     from skillshared.commands import kindviews, status_original, viewcache
     from skillshared.git import gitstate
 

@@ -243,8 +243,7 @@ class Runtime:
             future: Future[dict[str, Any]] = self.worker.submit(
                 f"request:{cmd}", lambda: self._mutate(cmd, args, req.notify))
             return future
-        if cmd in CACHED_READS and not args.get("catalog"):  # (a catalog reads unwatched
-            # folders too: always fresh)
+        if cmd in CACHED_READS:
             return self._cached_read(cmd, args)
         with progress.reporting(req.notify):
             return api.run(cmd, args, self.paths, daemon=self.status)

@@ -194,14 +194,12 @@ class Handler(BaseHTTPRequestHandler):
             self._stream()
         elif path in ("/api/status", "/api/catalog", "/api/backups"):
             app.guard.check_key(self.headers.get(CSRF_HEADER), session)
-            if path == "/api/status":
-                cmd, args = "status", {}
-            elif path == "/api/catalog":
-                tool = query.get("tool", [None])[0]
-                cmd, args = "status", {"catalog": True, **({"tool": tool} if tool else {})}
-            else:
-                cmd, args = "backup", {"list": True}
-            self._command(cmd, args, lambda result: result)
+            tool = query.get("tool", [None])[0]
+            reads: dict[str, tuple[str, dict[str, Any]]] = {
+                "/api/status": ("status", {}),
+                "/api/catalog": ("catalog", {"tool": tool} if tool else {}),
+                "/api/backups": ("backup", {"list": True})}
+            self._command(*reads[path], lambda result: result)
         else:
             self._error(404, f"nothing is served at {path}", "not_found")
 

@@ -30,7 +30,7 @@ def world(home: Path, source: Path) -> Path:
 
 
 def expected() -> dict[str, Any]:
-    return api.run("status", {"catalog": True}, Paths.from_env())
+    return api.run("catalog", {}, Paths.from_env())
 
 
 def test_text(cli: CliRunner, world: Path) -> None:
@@ -83,12 +83,12 @@ def test_mistakes(cli: CliRunner, world: Path) -> None:
 def test_the_daemon_answers_afresh(cli: CliRunner, world: Path, home: Path,
                                    daemon: DaemonStarter) -> None:
     d = daemon()
-    assert d.ask("status", {"catalog": True}) == expected()
+    assert d.ask("catalog", {}) == expected()
     run = cli("status", "--catalog", "--json")
     assert run.code == 0 and run.json() == expected()
     # a skill in a folder no target syncs into (so no watch sees it): there at once
     make_skill(home / ".agents/skills", "shared", frontmatter="name: alpha\n")
-    cursor = d.ask("status", {"catalog": True, "tool": "cursor"})["catalog"][0]
+    cursor = d.ask("catalog", {"tool": "cursor"})["catalog"][0]
     assert [e["entry"] for e in cursor["skills"]] == ["alpha", "shared", "alpha", "mine"]
     assert cursor["duplicates"][0]["entries"][1] == f"{home}/.agents/skills/shared"
     text = cli("status", "--catalog", "cursor")

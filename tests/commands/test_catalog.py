@@ -25,7 +25,7 @@ def run(cmd: str, **args: Any) -> dict[str, Any]:
 
 
 def catalog(**args: Any) -> dict[str, dict[str, Any]]:
-    result = run("status", catalog=True, **args)
+    result = run("catalog", **args)
     return {tool["tool"]: tool for tool in result["catalog"]}
 
 
@@ -120,7 +120,7 @@ def test_duplicates_by_name_and_by_content(world: Path) -> None:
     assert [d["name"] for d in content] == ["gamma, gamma-old"]
     assert len(content[0]["entries"]) == 4  # cursor's, claude's, claude's copy, codex's
     assert tools["codex"]["duplicates"] == []
-    assert run("status", catalog=True)["duplicates"] == 5
+    assert run("catalog")["duplicates"] == 5
 
 
 def test_a_big_skill_md_and_a_fifo(home: Path, source: Path) -> None:
@@ -139,13 +139,13 @@ def test_budget(world: Path, home: Path) -> None:
     assert {t["budget"] for t in tools.values()} == {10000}
     assert not any(t["over_budget"] for t in tools.values())
     write_config(home, CONFIG + "context_budget:\n  warn_always_loaded_tokens: 20\n")
-    result = run("status", catalog=True)
+    result = run("catalog")
     assert result["budget"] == {"warn_always_loaded_tokens": 20}
     over = {t["tool"]: (t["always_loaded_tokens"], t["over_budget"]) for t in result["catalog"]}
     assert over["codex"][1] is False and over["codex"][0] == 15
     assert over["cursor"][1] is True and over["cursor"][0] > 20
     write_config(home, CONFIG + "context_budget:\n  warn_always_loaded_tokens: 0\n")
-    assert not any(t["over_budget"] for t in run("status", catalog=True)["catalog"])
+    assert not any(t["over_budget"] for t in run("catalog")["catalog"])
 
 
 def test_symlink_mode_loads_the_source_itself(home: Path, source: Path) -> None:
@@ -178,7 +178,7 @@ def test_one_tool_by_name_or_alias(world: Path) -> None:
 def test_an_unknown_tool_changes_nothing(world: Path) -> None:
     before = tree(world)
     with pytest.raises(NotFoundError) as caught:
-        run("status", catalog=True, tool="cursr")
+        run("catalog", tool="cursr")
     assert "unknown tool: cursr; did you mean `cursor`?" in caught.value.message
     assert caught.value.hint == "the tools (configured targets): claude, cursor, codex"
     with pytest.raises(UsageError, match="only with --catalog"):
@@ -193,7 +193,7 @@ def test_project_scope(home: Path, work: Path) -> None:
     make_skill(project / "skills", "alpha")
     run("sync", project=True, cwd=str(work))
     make_skill(work / ".claude/skills", "mine")
-    result = run("status", catalog=True, project=True, cwd=str(work))
+    result = run("catalog", project=True, cwd=str(work))
     assert result["scope"] == "project"
     tools = {t["tool"]: t for t in result["catalog"]}
     assert [(f["path"], f["role"], f["exists"]) for f in tools["cursor"]["folders"]] == [
