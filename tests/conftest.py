@@ -189,6 +189,18 @@ def write_config(home: Path, text: str) -> Path:
     return path
 
 
+def three_targets(home: Path, source: Path) -> dict[str, Path]:
+    """A config with two merge targets (claude, cursor) and a copy target (codex), and a
+    debounce of 20 ms; returns the source and each target's folder by name."""
+    targets = {name: home / f".{name}/skills" for name in ("claude", "cursor", "codex")}
+    write_config(home, f"source: {source}\ntargets:\n"
+                 f"  claude: {{path: {targets['claude']}}}\n"
+                 f"  cursor: {{path: {targets['cursor']}}}\n"
+                 f"  codex: {{path: {targets['codex']}, mode: copy}}\n"
+                 "daemon:\n  debounce_ms: 20\n")
+    return {"source": source, **targets}
+
+
 @dataclass
 class Run:
     code: int

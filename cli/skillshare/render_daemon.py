@@ -6,8 +6,6 @@ from skillshare.textout import FAIL, INFO, OK, WARN, Out, ago, local_time, plura
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from skillshared.core.results_daemon import (
         DaemonControl,
         DaemonLogs,
@@ -99,12 +97,11 @@ def _when(stamp: str) -> str:
 
 
 def _dashboard(d: DaemonRunning, out: Out) -> None:
-    """Where the web dashboard is served, when it is (absent from a daemon of an older
-    version)."""
-    ui: Any = d.get("ui")
-    if not ui:
+    """Where the web dashboard is served, when it is."""
+    ui = d["ui"]
+    if ui is None:
         return
-    since = f" since {_when(ui['since'])}" if ui.get("since") else ""
+    since = f" since {_when(ui['since'])}" if ui["since"] else ""
     out(f"  Dashboard:      {ui['url']}{since}; {plural(ui['sessions'], 'session')}, "
         f"{plural(ui['streams'], 'open stream')} (`skillshare ui` for a sign-in link)")
 

@@ -12,21 +12,23 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DaemonStarter, make_skill, run_cli_process, wait_for, write_config
+from tests.conftest import (
+    DaemonStarter,
+    make_skill,
+    run_cli_process,
+    three_targets,
+    wait_for,
+    write_config,
+)
 
 
 @pytest.fixture
 def world(home: Path, source: Path) -> dict[str, Path]:
     """Two merge targets and one copy target, with two skills already in the source."""
-    targets = {name: home / f".{name}/skills" for name in ("claude", "cursor", "codex")}
-    write_config(home, f"source: {source}\ntargets:\n"
-                 f"  claude: {{path: {targets['claude']}}}\n"
-                 f"  cursor: {{path: {targets['cursor']}}}\n"
-                 f"  codex: {{path: {targets['codex']}, mode: copy}}\n"
-                 "daemon:\n  debounce_ms: 20\n")
+    found = three_targets(home, source)
     make_skill(source, "alpha")
     make_skill(source, "beta", files={"notes.md": "v1\n"})
-    return {"source": source, **targets}
+    return found
 
 
 def linked(target: Path, name: str) -> bool:

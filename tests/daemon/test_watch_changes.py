@@ -11,21 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DaemonStarter, make_skill, wait_for, write_config
+from tests.conftest import DaemonStarter, make_skill, three_targets, wait_for
 
 
 @pytest.fixture
 def world(home: Path, source: Path) -> dict[str, Path]:
-    targets = {name: home / f".{name}/skills" for name in ("claude", "cursor", "codex")}
-    write_config(home, f"source: {source}\ntargets:\n"
-                 f"  claude: {{path: {targets['claude']}}}\n"
-                 f"  cursor: {{path: {targets['cursor']}}}\n"
-                 f"  codex: {{path: {targets['codex']}, mode: copy}}\n"
-                 "daemon:\n  debounce_ms: 20\n")
+    found = three_targets(home, source)
     make_skill(source, "alpha", files={"refs/notes.md": "v1\n"})
-    for folder in targets.values():
-        folder.mkdir(parents=True)  # there from the start: none appears (a rebuild) later
-    return {"source": source, **targets}
+    for name in ("claude", "cursor", "codex"):
+        found[name].mkdir(parents=True)  # there from the start: none appears (a rebuild) later
+    return found
 
 
 def everywhere(world: dict[str, Path], name: str) -> bool:
