@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skillshared.audit import rulefiles
+from skillshared.catalog import skills
 from skillshared.commands import audit_views, kindviews, views
 from skillshared.commands.doctor_overlaps import check_overlaps
 from skillshared.commands.results import CheckStatus, DoctorCheck, DoctorResult, TargetState
@@ -139,8 +140,9 @@ def cmd_doctor(req: Request) -> DoctorResult:
         checks.add("source", "error", f"source folder does not exist: {config.source}",
                    hint="create it or fix `source:` in the config")
         return checks.result()
-    discovery, runs = views.plan_all(config)
-    checks.add("source", "pass", f"{_count(len(discovery.skills), 'skill')} in {config.source}")
+    found = skills.discover(config.source)  # (a skill the audit holds back is one of them)
+    discovery, runs = views.plan_all(config, discovery=audit_views.held_back(config, found))
+    checks.add("source", "pass", f"{_count(len(found.skills), 'skill')} in {config.source}")
     if discovery.rejected:
         checks.add("skills", "warning", f"{len(discovery.rejected)} skill folders are not synced",
                    [f"{r.rel_path}: {r.reason}" for r in discovery.rejected])

@@ -64,7 +64,12 @@ def test_sync_holds_back_what_came_from_outside(setup: Path, home: Path) -> None
     assert found["mine-risky"]["findings"][0].startswith("CRITICAL SKILL.md:")
     target = next(t for t in status["targets"] if t["name"] == "claude")
     assert target["state"] != "needs sync"  # what is held is not wanted there
+    # held back, it is still one of the source's skills (and of its repo): not invalid
+    assert (status["source"]["skills"], status["source"]["invalid"]) == (4, 0)
+    assert [(r["name"], r["skills"]) for r in status["tracked_repos"]] == [("_team", 2)]
     doctor = run("doctor")
+    source = next(c for c in doctor["checks"] if c["name"] == "source")
+    assert source["message"].startswith("4 skills in ")
     check = next(c for c in doctor["checks"] if c["name"] == "audit")
     assert check["status"] == "warning" and "1 held back" in check["message"]
     assert any("skillshare audit accept _team__evil" in d for d in check["details"])
