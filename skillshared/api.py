@@ -82,7 +82,9 @@ def mutates(cmd: str, args: Mapping[str, Any]) -> bool:
     return not (cmd == "target" and args.get("action") in ("list", "info"))
 
 
-def _log_args(args: Mapping[str, Any]) -> dict[str, Any]:
+def given_args(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments that say something (not the folder it ran in, not --json, no flag that
+    is off): what the log records, and what tells two requests apart."""
     return {k: v for k, v in args.items() if k not in ("cwd", "json") and v not in (None, False,
                                                                                    [])}
 
@@ -143,7 +145,7 @@ def _log(req: Request, cmd: str, status: str, started: float, message: str | Non
     try:
         scope = req.scope()
         max_entries = req.loaded.log_max_entries if req.loaded is not None else 1000
-        oplog.append(scope.oplog_file, cmd, _log_args(req.args), status,
+        oplog.append(scope.oplog_file, cmd, given_args(req.args), status,
                      (time.monotonic() - started) * 1000, message, max_entries)
     except (OSError, SkillshareError):
         pass  # the log is a record, never a reason for a command to fail

@@ -269,7 +269,7 @@ class Runtime:
         cacheable = (config is not None and config.daemon.watch_targets and not missing
                      and not Request(self.paths, args).scope().is_project)
         key = (self._changes, self.reconciler.generation,
-               tuple(sorted((k, repr(v)) for k, v in args.items() if k != "cwd")))
+               tuple(sorted((k, repr(v)) for k, v in api.given_args(args).items())))
         cached = self._read_cache.get(cmd)
         if cacheable and cached and cached[0] == key and time.monotonic() - cached[1] < STATUS_TTL:
             self._reused += 1

@@ -43,3 +43,20 @@ def test_list_is_reused_until_something_changes(home: Path, source: Path, cli: C
     (work / ".skillshare/config.yaml").write_text("targets: []\n")
     assert set(_described(cli, "-p")) == {"local-one"}
     assert set(_described(cli, "-g")) == {"alpha", "beta"}
+
+
+def test_one_answer_for_the_same_question_however_asked(home: Path, source: Path,
+                                                        cli: CliRunner,
+                                                        daemon: DaemonStarter) -> None:
+    """The CLI sends its flags that are off; the dashboard sends none: the same status."""
+    write_config(home, f"source: {source}\ntargets:\n"
+                 f"  claude: {{path: {home / '.claude/skills'}}}\n")
+    make_skill(source, "alpha")
+    d = daemon()
+    assert cli("status", "--json").code == 0
+    count = int(d.status()["server"]["reads_reused"])
+    page = d.ask("status", {})
+    assert int(d.status()["server"]["reads_reused"]) == count + 1
+    assert page["source"]["skills"] == 1
+    d.ask("status", {"project": False, "verbose": False, "names": []})
+    assert int(d.status()["server"]["reads_reused"]) == count + 2
